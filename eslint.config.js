@@ -1,0 +1,52 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import unicorn from 'eslint-plugin-unicorn';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const noParentImports = { group: ['../*', '../**'], message: 'Use a path alias (@contracts, @telephony, @server, @client) instead of ../' };
+const restrict = (...extra) => ['error', { patterns: [noParentImports, ...extra] }];
+
+export default tseslint.config(
+  { ignores: ['node_modules', 'dist', 'data', 'coverage', 'bench-results', 'test-results', 'test/fixtures'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { unicorn },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      'no-restricted-imports': restrict(),
+    },
+  },
+  {
+    files: ['server/**/*.ts', 'telephony/**/*.ts', 'migrations/**/*.ts', 'test/**/*.ts'],
+    rules: { 'unicorn/filename-case': ['error', { case: 'kebabCase', ignore: [/^\d{13}-[A-Za-z]+\.ts$/] }] },
+  },
+  {
+    files: ['client/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'unicorn/filename-case': ['error', { cases: { camelCase: true, pascalCase: true } }],
+      'no-restricted-imports': restrict({ group: ['@server/*', '@telephony', '@telephony/*', 'express', 'typeorm', 'pg'], message: 'The client imports only @contracts/*' }),
+    },
+  },
+  {
+    files: ['server/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict({ group: ['@client/*', '@telephony/*'], message: 'The server imports only @telephony (its public entry)' }) },
+  },
+  {
+    files: ['telephony/**/*.ts'],
+    rules: { 'no-restricted-imports': restrict({ group: ['@server/*', '@client/*', '@contracts/*'], message: 'Telephony imports nothing from server or client' }) },
+  },
+  {
+    files: ['**/*.spec.ts', '**/*.int.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
+  },
+  { files: ['*.js', '*.config.ts'], ...tseslint.configs.disableTypeChecked },
+);

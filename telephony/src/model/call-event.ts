@@ -1,0 +1,132 @@
+import type { CallDirection, ProviderSource } from './call-status';
+import type { HangupCause } from './hangup-cause';
+
+/**
+ * A phone number as the PBX gave it and, when it could be parsed, its E.164 form.
+ * `e164` is null for withheld/anonymous callers and for internal extensions (those go in `extension`).
+ */
+export interface Party {
+  raw: string;
+  e164: string | null;
+  extension: string | null;
+  name: string | null;
+  anonymous: boolean;
+}
+
+/** Identifiers the PBX knows the call by; consumers never interpret them, only store and match. */
+export interface ExternalIds {
+  linkedid?: string;
+  uniqueid?: string;
+  sipCallId?: string;
+}
+
+interface CallEventBase {
+  /** Our stable id for the call (UUID v5 of the provider's call key, so a restarted adapter derives the same id). */
+  callId: string;
+  /** Id of the leg the event concerns (UUID v5 of the channel/dialog). */
+  legId: string;
+  externalIds: ExternalIds;
+  /** Increases by one per call; consumers dedupe on (callId, seq) and reorder by it. */
+  seq: number;
+  /** ISO-8601 from the PBX clock (AMI Timestamp), not from our receipt time. */
+  occurredAt: string;
+  direction: CallDirection;
+  from: Party;
+  to: Party;
+  queue?: string;
+  /** Operator's extension the event concerns (ringing / answering / transfer target). */
+  agentId?: string;
+  source: ProviderSource;
+}
+
+export interface CallCreated extends CallEventBase {
+  type: 'call.created';
+}
+export interface CallRinging extends CallEventBase {
+  type: 'call.ringing';
+  agentId: string;
+}
+/** A ringing leg stopped ringing without being answered (another member answered, or the caller left). */
+export interface CallRingStopped extends CallEventBase {
+  type: 'call.ring-stopped';
+  agentId: string;
+}
+export interface CallAnswered extends CallEventBase {
+  type: 'call.answered';
+  agentId?: string;
+  /** Seconds from call.created to answer. */
+  waitSeconds: number;
+}
+export interface CallBridged extends CallEventBase {
+  type: 'call.bridged';
+}
+export interface CallHeld extends CallEventBase {
+  type: 'call.held';
+}
+export interface CallResumed extends CallEventBase {
+  type: 'call.resumed';
+}
+export interface CallTransferred extends CallEventBase {
+  type: 'call.transferred';
+  kind: 'blind' | 'attended';
+  fromAgentId?: string;
+  agentId?: string;
+}
+export interface CallEnded extends CallEventBase {
+  type: 'call.ended';
+  cause: HangupCause;
+  /** Provider-specific cause text (Q.850 code or SIP status) kept for diagnostics. */
+  rawCause?: string;
+  answered: boolean;
+  /** Caller hung up while queued or ringing (abandoned) as opposed to nobody answering (missed). */
+  abandoned: boolean;
+  waitSeconds: number;
+  talkSeconds: number;
+  /** Set when the call ended while the adapter was disconnected and was closed from CDR on resync. */
+  closedFromCdr?: boolean;
+}
+export interface RecordingReady extends CallEventBase {
+  type: 'recording.ready';
+  /** Path as the PBX wrote it (MIXMONITOR_FILENAME); the server maps it into its storage. */
+  file: string;
+}
+
+export type CallEvent =
+  | CallCreated
+  | CallRinging
+  | CallRingStopped
+  | CallAnswered
+  | CallBridged
+  | CallHeld
+  | CallResumed
+  | CallTransferred
+  | CallEnded
+  | RecordingReady;
+
+export type CallEventType = CallEvent['type'];
+
+export type AgentStatus = 'available' | 'busy' | 'ringing' | 'paused' | 'offline';
+export interface AgentStateEvent {
+  type: 'agent.state';
+  agentId: string;
+  status: AgentStatus;
+  queue?: string;
+  pauseReason?: string;
+  occurredAt: string;
+  source: ProviderSource;
+}
+
+export interface ProviderUp {
+  type: 'provider.up';
+  source: ProviderSource;
+  occurredAt: string;
+}
+export interface ProviderDown {
+  type: 'provider.down';
+  source: ProviderSource;
+  occurredAt: string;
+  reason: string;
+}
+export type ProviderStatusEvent = ProviderUp | ProviderDown;
+
+export type TelephonyEvent = CallEvent | AgentStateEvent | ProviderStatusEvent;

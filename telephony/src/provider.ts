@@ -1,0 +1,25 @@
+import type { TelephonyEvent } from './model/call-event';
+
+export interface OriginateRequest {
+  /** Operator extension whose phone rings first. */
+  agentExtension: string;
+  /** Number to dial once the operator answers, E.164 or extension. */
+  destination: string;
+  /** Correlates the originate with the events it produces. */
+  requestId: string;
+}
+
+export type SpyMode = 'listen' | 'whisper' | 'barge';
+
+/** What the server may ask of any telephony provider. Providers reconnect by themselves. */
+export interface TelephonyProvider {
+  readonly source: 'ami' | 'sip';
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Subscribe to normalized events; returns an unsubscribe function. Events are in order per callId. */
+  onEvent(listener: (event: TelephonyEvent) => void): () => void;
+  isUp(): boolean;
+  originate(request: OriginateRequest): Promise<void>;
+  setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void>;
+  spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+
+import { ConfigError, loadConfig } from '@server/config/env';
+
+function errorOf(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('gives quick-start defaults for an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.databaseUrl).toBeUndefined();
+    expect(c.redisUrl).toBeUndefined();
+    expect(c.telephony.provider).toBe('none');
+    expect(c.defaultCountry).toBe('RU');
+    expect(c.seedDemo).toBe(true);
+    expect(c.trustedOrigins).toEqual([]);
+    expect(c.recordingsDir.endsWith('data/recordings')).toBe(true);
+  });
+
+  it('parses explicit values', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/z',
+      REDIS_URL: 'redis://r:6379',
+      SEED_DEMO: 'false',
+      TRUSTED_ORIGINS: 'http://localhost:5173, https://crm.example.com',
+      TELEPHONY_PROVIDER: 'ami',
+      AMI_USER: 'zvonok',
+      AMI_SECRET: 's',
+      SESSION_TTL_HOURS: '2',
+    });
+    expect(c.port).toBe(8080);
+    expect(c.databaseUrl).toBe('postgres://u:p@db:5432/z');
+    expect(c.seedDemo).toBe(false);
+    expect(c.trustedOrigins).toEqual(['http://localhost:5173', 'https://crm.example.com']);
+    expect(c.telephony.ami.user).toBe('zvonok');
+    expect(c.sessionTtlHours).toBe(2);
+  });
+
+  it('treats an empty DATABASE_URL as unset', () => {
+    expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'http://x'],
+    ['TELEPHONY_PROVIDER', 'skype'],
+    ['DEFAULT_COUNTRY', 'russia'],
+    ['SEED_DEMO', 'maybe'],
+    ['LOG_LEVEL', 'loud'],
+    ['SESSION_TTL_HOURS', '-1'],
+    ['TRUSTED_ORIGINS', 'not a url'],
+  ])('names %s when it is %j', (variable, value) => {
+    const err = errorOf({ [variable]: value });
+    expect(err.issues.map((i) => i.variable)).toEqual([variable]);
+    expect(err.message).toContain(variable);
+  });
+
+  it('requires AMI credentials for the ami provider', () => {
+    expect(errorOf({ TELEPHONY_PROVIDER: 'ami' }).message).toContain('AMI_USER');
+  });
+
+  it('reports every bad variable at once', () => {
+    const err = errorOf({ PORT: 'x', LOG_LEVEL: 'y' });
+    expect(err.issues.map((i) => i.variable).sort()).toEqual(['LOG_LEVEL', 'PORT']);
+  });
+});

@@ -1,0 +1,126 @@
+import path from 'node:path';
+
+import { z } from 'zod';
+
+/**
+ * The only place that reads `process.env`. Everything else receives a typed `Config`.
+ * Defaults describe the quick start: embedded PGlite, in-process bus, no PBX, demo data.
+ */
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === 'true' || v === '1' || v === 'yes'));
+
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
+      message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
+    });
+
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port(3000),
+  // Loopback by default: a CRM with demo passwords must not appear on the LAN by accident.
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalUrl(['postgres', 'postgresql']),
+  REDIS_URL: optionalUrl(['redis', 'rediss']),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip']).default('none'),
+  AMI_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  AMI_PORT: port(5038),
+  AMI_USER: z.string().optional(),
+  AMI_SECRET: z.string().optional(),
+  RECORDINGS_DIR: z.string().trim().min(1).optional(),
+  DEFAULT_COUNTRY: z
+    .string()
+    .trim()
+    .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RU')
+    .default('RU'),
+  SEED_DEMO: bool(true),
+  TRUSTED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
+  LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** Undefined → embedded PGlite under `dataDir/pg`. */
+  databaseUrl: string | undefined;
+  /** Undefined → in-process event bus. */
+  redisUrl: string | undefined;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  sessionTtlHours: number;
+  telephony: {
+    provider: 'none' | 'ami' | 'sip';
+    ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
+  };
+  recordingsDir: string;
+  defaultCountry: string;
+  seedDemo: boolean;
+  trustedOrigins: string[];
+  loginRateLimit: { max: number; windowMs: number };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: { variable: string; message: string }[]) {
+    super(`Invalid environment: ${issues.map((i) => `${i.variable} ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses an environment (process.env by default, any record in tests) into a Config or throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({ variable: String(issue.path[0] ?? '?'), message: issue.message })),
+    );
+  }
+  const e = parsed.data;
+  if (e.TELEPHONY_PROVIDER === 'ami' && (!e.AMI_USER || !e.AMI_SECRET)) {
+    throw new ConfigError([{ variable: 'AMI_USER', message: 'and AMI_SECRET are required when TELEPHONY_PROVIDER=ami' }]);
+  }
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    dataDir,
+    logLevel: e.LOG_LEVEL,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    telephony: {
+      provider: e.TELEPHONY_PROVIDER,
+      ami: { host: e.AMI_HOST, port: e.AMI_PORT, user: e.AMI_USER, secret: e.AMI_SECRET },
+    },
+    recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+    defaultCountry: e.DEFAULT_COUNTRY,
+    seedDemo: e.SEED_DEMO,
+    trustedOrigins: e.TRUSTED_ORIGINS,
+    loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+  };
+}

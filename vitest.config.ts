@@ -2,13 +2,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const alias = {
-  '@contracts': here('./server/src/contracts'),
-  '@telephony': here('./telephony/src/index.ts'),
-  '@server': here('./server/src'),
-  '@client': here('./client/src'),
-  '@test': here('./test'),
-};
+// Array form: `@telephony` is the public entry, `@telephony/*` the package-internal paths (lint keeps the server out).
+const alias = [
+  { find: '@contracts', replacement: here('./server/src/contracts') },
+  { find: /^@telephony$/, replacement: here('./telephony/src/index.ts') },
+  { find: /^@telephony\/(.*)$/, replacement: `${here('./telephony/src')}/$1` },
+  { find: '@server', replacement: here('./server/src') },
+  { find: '@client', replacement: here('./client/src') },
+  { find: '@test', replacement: here('./test') },
+];
 
 export default defineConfig({
   resolve: { alias },

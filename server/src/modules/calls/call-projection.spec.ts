@@ -1,0 +1,119 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+import { type CallEvent } from '@telephony';
+
+import { projectCall } from './call-projection';
+
+const caller = { raw: '89161234567', e164: '+79161234567', extension: null, name: null, anonymous: false };
+const did = { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false };
+const t0 = Date.parse('2026-03-01T10:00:00.000Z');
+
+let seq = 0;
+function ev<T extends CallEvent['type']>(
+  type: T,
+  atSeconds: number,
+  extra: Omit<Extract<CallEvent, { type: T }>, keyof BaseKeys | 'type'> = {} as never,
+): CallEvent {
+  return {
+    type,
+    callId: 'call-1',
+    legId: 'leg-1',
+    externalIds: { linkedid: '1700000000.1' },
+    seq: ++seq,
+    occurredAt: new Date(t0 + atSeconds * 1000).toISOString(),
+    direction: 'inbound',
+    from: caller,
+    to: did,
+    queue: 'support',
+    source: 'ami',
+    ...extra,
+  } as CallEvent;
+}
+type BaseKeys = Omit<Extract<CallEvent, { type: 'call.created' }>, 'type'>;
+
+function answeredWithHoldAndTransfer(): CallEvent[] {
+  seq = 0;
+  return [
+    ev('call.created', 0),
+    ev('call.ringing', 1, { agentId: '1001' }),
+    ev('call.ringing', 1, { agentId: '1002' }),
+    ev('call.answered', 6, { agentId: '1002', waitSeconds: 6 }),
+    ev('call.held', 20),
+    ev('call.resumed', 50),
+    ev('call.transferred', 60, { kind: 'blind', fromAgentId: '1002', agentId: '1003' }),
+    ev('recording.ready', 96, { file: '/var/spool/asterisk/monitor/x.wav' }),
+    ev('call.ended', 96, {
+      cause: 'normal-clearing',
+      answered: true,
+      abandoned: false,
+      waitSeconds: 6,
+      talkSeconds: 90,
+    }),
+  ];
+}
+
+describe('projectCall', () => {
+  it('derives the full record of an answered, held and transferred call', () => {
+    const call = projectCall(answeredWithHoldAndTransfer())!;
+    expect(call).toMatchObject({
+      id: 'call-1',
+      status: 'ended',
+      fromE164: '+79161234567',
+      queue: 'support',
+      agentExtension: '1003',
+      handledBy: ['1002', '1003'],
+      ringingAgents: [],
+      waitSeconds: 6,
+      talkSeconds: 90,
+      holdSeconds: 30,
+      disposition: 'answered',
+      hangupCause: 'normal-clearing',
+      recordingFile: '/var/spool/asterisk/monitor/x.wav',
+      answeredAt: '2026-03-01T10:00:06.000Z',
+      endedAt: '2026-03-01T10:01:36.000Z',
+    });
+  });
+
+  it('shows who is ringing while the call waits', () => {
+    const events = answeredWithHoldAndTransfer().slice(0, 3);
+    expect(projectCall(events)).toMatchObject({ status: 'ringing', ringingAgents: ['1001', '1002'] });
+  });
+
+  it('tells abandoned from missed inbound calls, and fails unanswered outbound ones', () => {
+    seq = 0;
+    const base = [ev('call.created', 0), ev('call.ringing', 1, { agentId: '1001' })];
+    const end = (abandoned: boolean) =>
+      ev('call.ended', 12, {
+        cause: abandoned ? 'cancel' : 'no-answer',
+        answered: false,
+        abandoned,
+        waitSeconds: 12,
+        talkSeconds: 0,
+      });
+    expect(projectCall([...base, end(true)])!.disposition).toBe('abandoned');
+    expect(projectCall([...base, end(false)])!.disposition).toBe('missed');
+    const outbound = [...base, end(false)].map((e) => ({ ...e, direction: 'outbound' as const }));
+    expect(projectCall(outbound)!.disposition).toBe('failed');
+  });
+
+  it('returns null for no events', () => {
+    expect(projectCall([])).toBeNull();
+  });
+
+  it('converges to the same record whatever the arrival order and duplication', () => {
+    const events = answeredWithHoldAndTransfer();
+    const expected = projectCall(events);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(events, { minLength: events.length }),
+        fc.array(fc.nat(events.length - 1)),
+        (shuffled, dupes) => {
+          const arrived = [...shuffled, ...dupes.map((i) => events[i]!)];
+          expect(projectCall(arrived)).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

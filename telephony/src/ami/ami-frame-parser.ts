@@ -1,0 +1,185 @@
+/**
+ * Incremental parser of the AMI wire format: frames of `Key: Value` lines ended by an empty line.
+ *
+ * It never throws: whatever arrives (truncated frames, huge lines, binary garbage, lines without a colon) ends up
+ * either in a frame or in `errors`, and memory stays bounded by the line and frame caps.
+ */
+
+export interface AmiFrame {
+  /** Header lines in arrival order, keys as sent (case kept), values without the separator space. */
+  headers: Array<[key: string, value: string]>;
+  /** Body lines of a legacy `Response: Follows` block (before `--END COMMAND--`). */
+  output?: string[];
+}
+
+export type AmiParseErrorCode = 'LINE_TOO_LONG' | 'FRAME_TOO_LARGE' | 'NOT_A_HEADER' | 'BINARY_DATA' | 'TRUNCATED';
+
+export interface AmiParseError {
+  code: AmiParseErrorCode;
+  message: string;
+}
+
+export interface AmiParseResult {
+  frames: AmiFrame[];
+  errors: AmiParseError[];
+  /** The `Asterisk Call Manager/x.y` banner, when it was in this chunk. */
+  greeting?: string;
+}
+
+export interface AmiFrameParserOptions {
+  /** Longest accepted line in characters; longer lines are dropped and reported. Default 8192. */
+  maxLineLength?: number;
+  /** Most header lines in one frame; a larger frame is dropped whole and reported. Default 512. */
+  maxHeaders?: number;
+  /** Most characters in one frame; a larger frame is dropped whole and reported. Default 262144. */
+  maxFrameLength?: number;
+}
+
+export interface AmiFrameParser {
+  /** Feeds a chunk as read from the socket; returns the frames it completed. */
+  push(chunk: string | Uint8Array): AmiParseResult;
+  /** Flushes at end of stream; an unterminated frame is reported as TRUNCATED, not returned. */
+  end(): AmiParseResult;
+}
+
+const GREETING = /^Asterisk Call Manager\//;
+// Control characters other than tab mean the peer is not speaking AMI (or the stream is corrupted).
+// eslint-disable-next-line no-control-regex
+const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
+const HEADER_KEY = /^[A-Za-z0-9_\-()/.@$:[\] ]{1,200}$/;
+const END_COMMAND = /^--END (COMMAND|SMS EVENT)--$/;
+
+export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFrameParser {
+  const maxLine = options.maxLineLength ?? 8192;
+  const maxHeaders = options.maxHeaders ?? 512;
+  const maxFrame = options.maxFrameLength ?? 262_144;
+  const decoder = new TextDecoder('utf-8');
+
+  let partial = '';
+  let discardingLine = false;
+  let headers: Array<[string, string]> = [];
+  let output: string[] | undefined;
+  let frameLength = 0;
+  let droppingFrame = false;
+
+  let result: AmiParseResult = { frames: [], errors: [] };
+
+  const error = (code: AmiParseErrorCode, message: string) => result.errors.push({ code, message });
+
+  const resetFrame = () => {
+    headers = [];
+    output = undefined;
+    frameLength = 0;
+    droppingFrame = false;
+  };
+
+  const finishFrame = () => {
+    if (!droppingFrame && headers.length > 0) result.frames.push(output ? { headers, output } : { headers });
+    resetFrame();
+  };
+
+  const onLine = (rawLine: string) => {
+    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
+    if (output !== undefined) {
+      // Legacy Follows body: free text (may be empty) until the end marker.
+      if (END_COMMAND.test(line)) {
+        finishFrame();
+        return;
+      }
+      if (!droppingFrame) output.push(line);
+      return;
+    }
+    if (line === '') {
+      finishFrame();
+      return;
+    }
+    if (headers.length === 0 && GREETING.test(line)) {
+      result.greeting = line;
+      return;
+    }
+    if (droppingFrame) return;
+    frameLength += line.length + 2;
+    if (frameLength > maxFrame || headers.length >= maxHeaders) {
+      error('FRAME_TOO_LARGE', `frame exceeds ${maxFrame} characters or ${maxHeaders} headers; dropped`);
+      droppingFrame = true;
+      return;
+    }
+    if (BINARY.test(line)) {
+      error('BINARY_DATA', `line with control or invalid bytes dropped: ${JSON.stringify(line.slice(0, 40))}`);
+      return;
+    }
+    const colon = line.indexOf(':');
+    const key = colon > 0 ? line.slice(0, colon).trim() : '';
+    if (key === '' || !HEADER_KEY.test(key)) {
+      error('NOT_A_HEADER', `line without a valid "Key: Value" form dropped: ${JSON.stringify(line.slice(0, 40))}`);
+      return;
+    }
+    const value = line.slice(colon + 1).replace(/^ /, '');
+    headers.push([key, value]);
+    if (headers.length === 1 && key.toLowerCase() === 'response' && value.toLowerCase() === 'follows') output = [];
+  };
+
+  const feed = (text: string) => {
+    let start = 0;
+    for (;;) {
+      const nl = text.indexOf('\n', start);
+      if (nl === -1) break;
+      const piece = text.slice(start, nl);
+      start = nl + 1;
+      if (discardingLine) {
+        discardingLine = false;
+        partial = '';
+        continue;
+      }
+      const line = partial + piece;
+      partial = '';
+      if (line.length > maxLine + 1) {
+        error('LINE_TOO_LONG', `line of ${line.length} characters exceeds ${maxLine}; dropped`);
+        continue;
+      }
+      onLine(line);
+    }
+    if (discardingLine) return;
+    partial += text.slice(start);
+    if (partial.length > maxLine + 1) {
+      error('LINE_TOO_LONG', `line exceeds ${maxLine} characters; dropped`);
+      partial = '';
+      discardingLine = true;
+    }
+  };
+
+  const take = (): AmiParseResult => {
+    const out = result;
+    result = { frames: [], errors: [] };
+    return out;
+  };
+
+  return {
+    push(chunk) {
+      feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      return take();
+    },
+    end() {
+      feed(decoder.decode());
+      if (partial !== '' || headers.length > 0 || output !== undefined || discardingLine) {
+        error('TRUNCATED', 'stream ended inside a frame; partial frame dropped');
+      }
+      partial = '';
+      discardingLine = false;
+      resetFrame();
+      return take();
+    },
+  };
+}
+
+/** Parses a whole capture (e.g. a fixture file) in one go. */
+export function parseAmiText(text: string, options?: AmiFrameParserOptions): AmiParseResult {
+  const parser = createAmiFrameParser(options);
+  const a = parser.push(text);
+  const b = parser.end();
+  return {
+    frames: [...a.frames, ...b.frames],
+    errors: [...a.errors, ...b.errors],
+    ...((a.greeting ?? b.greeting) ? { greeting: a.greeting ?? b.greeting } : {}),
+  };
+}

@@ -1,0 +1,940 @@
+import type { AgentStateEvent, AgentStatus, CallEvent, Party, TelephonyEvent } from '@telephony/model/call-event';
+import type { CallDirection } from '@telephony/model/call-status';
+import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
+import { uuidV5 } from '@telephony/model/stable-id';
+import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
+import type { AmiEvent } from '@telephony/ami/ami-message';
+
+/**
+ * The call tracker: a pure reducer from AMI events (Asterisk ≥12 channel snapshots) to normalized call events.
+ *
+ * - A call is a Linkedid. Channels are keyed by Uniqueid; when an event reports a channel under another Linkedid
+ *   (Asterisk propagates the oldest linkedid when channels share a bridge), the channel moves to that call.
+ * - Time comes only from the `Timestamp` header (manager.conf `timestampevents = yes`); an event without one
+ *   reuses the last timestamp seen.
+ * - The call ends when its last live channel hangs up; exactly one `call.ended` per call, and ended linkedids are
+ *   remembered (bounded) so late or repeated events never reopen or re-end a call.
+ *
+ * Information deliberately dropped: per-channel states (Newstate) other than hang-up, DialState progress,
+ * bridge technology, MOH class, AgentComplete talk/hold times (recomputed from timestamps), CDR fields other than
+ * disposition/durations, and every event not listed in `reduceAmiEvent`.
+ */
+
+export interface CallTrackerConfig {
+  /** Channels towards the carrier, e.g. `/^PJSIP\/trunk-/`. */
+  trunkChannel: RegExp;
+  /** Operator channels/interfaces; capture group 1 is the extension, e.g. `/^PJSIP\/(\d{3,5})(?:-|$)/`. */
+  agentChannel: RegExp;
+  /** Passed to toParty (default country, extension pattern). */
+  normalize?: NormalizeOptions;
+  /** How many ended linkedids to remember against late events. Default 10000. */
+  endedMemory?: number;
+}
+
+export const DEFAULT_TRACKER_CONFIG: CallTrackerConfig = {
+  trunkChannel: /^(?:PJSIP|SIP|IAX2)\/trunk[^/]*-[0-9a-f]+$/i,
+  agentChannel: /^(?:PJSIP|SIP|IAX2|Local)\/(\d{2,6})(?:[-@/;]|$)/,
+};
+
+type ChannelRole = 'trunk' | 'agent' | 'other';
+
+export interface TrackedChannel {
+  uniqueid: string;
+  /** Linkedid Asterisk last reported for this channel. */
+  reportedLinkedid: string;
+  /** Key (linkedid) of the tracked call the channel belongs to. */
+  callKey: string;
+  name: string;
+  role: ChannelRole;
+  agentId?: string;
+  callerNum: string;
+  callerName: string;
+  exten: string;
+  hungUp: boolean;
+  cause?: number;
+}
+
+export interface TrackedCall {
+  key: string;
+  callId: string;
+  seq: number;
+  direction: CallDirection;
+  from: Party;
+  to: Party;
+  /** Uniqueid of the first channel (the caller side). */
+  originUniqueid: string;
+  /** Uniqueids of channels currently in the call and not hung up. */
+  live: string[];
+  createdAtMs: number;
+  answeredAtMs?: number;
+  answered: boolean;
+  held: boolean;
+  queue?: string;
+  queued: boolean;
+  everQueued: boolean;
+  queueAbandoned: boolean;
+  /** agentId → uniqueid of the ringing leg. */
+  ringing: Record<string, string>;
+  agentId?: string;
+  /** Operator currently connected (answered or took the call after a transfer). */
+  connectedAgentId?: string;
+  /** Status of the last DialEnd that did not answer. */
+  lastDialStatus?: string;
+  /** Q.850 cause of the first channel to hang up, and of the first callee leg with a failure cause. */
+  firstCause?: number;
+  calleeFailureCause?: number;
+  recordingFile?: string;
+  /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
+  pendingCloseSinceMs?: number;
+}
+
+export interface AgentInfo {
+  deviceStatus: AgentStatus;
+  paused: boolean;
+  pauseReason?: string;
+  lastEmitted?: string;
+}
+
+export interface TrackerState {
+  calls: Readonly<Record<string, TrackedCall>>;
+  channels: Readonly<Record<string, TrackedChannel>>;
+  agents: Readonly<Record<string, AgentInfo>>;
+  /** Recently ended linkedids, oldest first. */
+  ended: readonly string[];
+  endedSet: Readonly<Record<string, true>>;
+  lastTimestampMs: number;
+}
+
+export interface ReduceResult {
+  state: TrackerState;
+  events: TelephonyEvent[];
+}
+
+export function initialTrackerState(): TrackerState {
+  return { calls: {}, channels: {}, agents: {}, ended: [], endedSet: {}, lastTimestampMs: 0 };
+}
+
+export const callIdFor = (linkedid: string): string => uuidV5(`ami:${linkedid}`);
+export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
+
+/** Copy-on-write working copy: nothing reachable from the input state is ever mutated. */
+export class Draft {
+  calls: Record<string, TrackedCall>;
+  channels: Record<string, TrackedChannel>;
+  agents: Record<string, AgentInfo>;
+  ended: string[];
+  endedSet: Record<string, true>;
+  lastTimestampMs: number;
+  readonly events: TelephonyEvent[] = [];
+  private readonly touchedCalls = new Set<string>();
+  private readonly touchedChannels = new Set<string>();
+  private endedCopied = false;
+  private agentsCopied = false;
+
+  constructor(
+    readonly base: TrackerState,
+    readonly config: CallTrackerConfig,
+  ) {
+    this.calls = { ...base.calls };
+    this.channels = { ...base.channels };
+    this.agents = base.agents as Record<string, AgentInfo>;
+    this.ended = base.ended as string[];
+    this.endedSet = base.endedSet as Record<string, true>;
+    this.lastTimestampMs = base.lastTimestampMs;
+  }
+
+  call(key: string): TrackedCall | undefined {
+    const c = this.calls[key];
+    if (!c) return undefined;
+    if (!this.touchedCalls.has(key)) {
+      const copy: TrackedCall = { ...c, live: [...c.live], ringing: { ...c.ringing } };
+      this.calls[key] = copy;
+      this.touchedCalls.add(key);
+      return copy;
+    }
+    return c;
+  }
+
+  addCall(call: TrackedCall): void {
+    this.calls[call.key] = call;
+    this.touchedCalls.add(call.key);
+  }
+
+  channel(uniqueid: string): TrackedChannel | undefined {
+    const ch = this.channels[uniqueid];
+    if (!ch) return undefined;
+    if (!this.touchedChannels.has(uniqueid)) {
+      const copy = { ...ch };
+      this.channels[uniqueid] = copy;
+      this.touchedChannels.add(uniqueid);
+      return copy;
+    }
+    return ch;
+  }
+
+  addChannel(ch: TrackedChannel): void {
+    this.channels[ch.uniqueid] = ch;
+    this.touchedChannels.add(ch.uniqueid);
+  }
+
+  agent(agentId: string): AgentInfo {
+    if (!this.agentsCopied) {
+      this.agents = { ...this.agents };
+      this.agentsCopied = true;
+    }
+    const existing = this.agents[agentId];
+    const copy: AgentInfo = existing ? { ...existing } : { deviceStatus: 'available', paused: false };
+    this.agents[agentId] = copy;
+    return copy;
+  }
+
+  isEnded(key: string): boolean {
+    return this.endedSet[key] === true;
+  }
+
+  markEnded(key: string): void {
+    if (!this.endedCopied) {
+      this.ended = [...this.ended];
+      this.endedSet = { ...this.endedSet };
+      this.endedCopied = true;
+    }
+    this.ended.push(key);
+    this.endedSet[key] = true;
+    const limit = this.config.endedMemory ?? 10_000;
+    while (this.ended.length > limit) {
+      const old = this.ended.shift();
+      if (old !== undefined) delete this.endedSet[old];
+    }
+    delete this.calls[key];
+    for (const [uid, ch] of Object.entries(this.channels)) if (ch.callKey === key) delete this.channels[uid];
+  }
+
+  finish(): ReduceResult {
+    return {
+      state: {
+        calls: this.calls,
+        channels: this.channels,
+        agents: this.agents,
+        ended: this.ended,
+        endedSet: this.endedSet,
+        lastTimestampMs: this.lastTimestampMs,
+      },
+      events: this.events,
+    };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface Snapshot {
+  name: string;
+  uniqueid: string;
+  linkedid: string;
+  callerNum: string;
+  callerName: string;
+  connectedNum: string;
+  exten: string;
+}
+
+const SNAPSHOT_PREFIXES = [
+  '',
+  'dest',
+  'transferer',
+  'transferee',
+  'origtransferer',
+  'secondtransferer',
+  'transfertarget',
+  'localone',
+  'localtwo',
+] as const;
+
+/** Events that carry channel snapshots we may learn channels from. Anything else never creates a call. */
+const CHANNEL_EVENTS = new Set([
+  'newchannel',
+  'newstate',
+  'newcallerid',
+  'newconnectedline',
+  'newexten',
+  'varset',
+  'dialbegin',
+  'dialstate',
+  'dialend',
+  'bridgeenter',
+  'bridgeleave',
+  'hold',
+  'unhold',
+  'queuecallerjoin',
+  'queuecallerleave',
+  'queuecallerabandon',
+  'agentcalled',
+  'agentconnect',
+  'agentcomplete',
+  'agentringnoanswer',
+  'agentdump',
+  'blindtransfer',
+  'attendedtransfer',
+  'localbridge',
+  'musiconholdstart',
+  'musiconholdstop',
+  'mixmonitorstart',
+  'mixmonitorstop',
+  'hanguprequest',
+  'softhanguprequest',
+  'hangup',
+]);
+
+function snapshot(ev: AmiEvent, prefix: string): Snapshot | undefined {
+  const f = ev.fields;
+  const uniqueid = f[`${prefix}uniqueid`];
+  const linkedid = f[`${prefix}linkedid`];
+  const name = f[`${prefix}channel`];
+  if (!uniqueid || !linkedid || name === undefined) return undefined;
+  return {
+    name,
+    uniqueid,
+    linkedid,
+    callerNum: f[`${prefix}calleridnum`] ?? '',
+    callerName: f[`${prefix}calleridname`] ?? '',
+    connectedNum: f[`${prefix}connectedlinenum`] ?? '',
+    exten: f[`${prefix}exten`] ?? '',
+  };
+}
+
+function parseTimestamp(ev: AmiEvent): number | undefined {
+  const raw = ev.fields.timestamp;
+  if (!raw) return undefined;
+  const n = Number(raw);
+  return Number.isFinite(n) && n > 0 ? Math.round(n * 1000) : undefined;
+}
+
+function roleOf(name: string, config: CallTrackerConfig): { role: ChannelRole; agentId?: string } {
+  if (config.trunkChannel.test(name)) return { role: 'trunk' };
+  const m = config.agentChannel.exec(name);
+  if (m?.[1]) return { role: 'agent', agentId: m[1] };
+  return { role: 'other' };
+}
+
+/** Agent id from a queue member interface/name (`PJSIP/1001`, `Local/1001@agents/n`, `1001`). */
+export function agentFromInterface(value: string | undefined, config: CallTrackerConfig): string | undefined {
+  if (!value) return undefined;
+  const m = config.agentChannel.exec(value);
+  if (m?.[1]) return m[1];
+  return /^\d{2,6}$/.test(value) ? value : undefined;
+}
+
+const isDialTarget = (exten: string) => /^\+?[\d*#]{2,}$/.test(exten);
+const EMPTY_PARTY: Party = { raw: '', e164: null, extension: null, name: null, anonymous: false };
+
+// ---------------------------------------------------------------------------------------------------------------
+
+export class Reducer {
+  readonly d: Draft;
+  now: number;
+
+  constructor(state: TrackerState, config: CallTrackerConfig, ts?: number) {
+    this.d = new Draft(state, config);
+    if (ts !== undefined && ts > this.d.lastTimestampMs) this.d.lastTimestampMs = ts;
+    this.now = ts ?? this.d.lastTimestampMs;
+  }
+
+  get config(): CallTrackerConfig {
+    return this.d.config;
+  }
+
+  party(num: string, name?: string): Party {
+    return toParty(num, name, this.config.normalize);
+  }
+
+  emit(call: TrackedCall, legUniqueid: string, payload: DistributiveOmit<CallEvent, BaseKeys>): void {
+    call.seq += 1;
+    const base = {
+      callId: call.callId,
+      legId: legIdFor(legUniqueid),
+      externalIds: { linkedid: call.key, uniqueid: legUniqueid },
+      seq: call.seq,
+      occurredAt: new Date(this.now).toISOString(),
+      direction: call.direction,
+      from: call.from,
+      to: call.to,
+      source: 'ami' as const,
+      ...(call.queue ? { queue: call.queue } : {}),
+      ...(call.agentId ? { agentId: call.agentId } : {}),
+    };
+    this.d.events.push({ ...base, ...payload } as CallEvent);
+  }
+
+  /** Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked. */
+  observe(snap: Snapshot, allowCreate: boolean): TrackedChannel | undefined {
+    const d = this.d;
+    let ch = d.channel(snap.uniqueid);
+    if (ch) {
+      if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
+      if (snap.exten) ch.exten = snap.exten;
+      if (snap.linkedid !== ch.reportedLinkedid) {
+        ch.reportedLinkedid = snap.linkedid;
+        if (snap.linkedid !== ch.callKey && !d.isEnded(snap.linkedid)) this.moveChannel(ch, snap);
+      }
+      return ch;
+    }
+    if (!allowCreate || d.isEnded(snap.linkedid)) return undefined;
+    const { role, agentId } = roleOf(snap.name, this.config);
+    ch = {
+      uniqueid: snap.uniqueid,
+      reportedLinkedid: snap.linkedid,
+      callKey: snap.linkedid,
+      name: snap.name,
+      role,
+      ...(agentId ? { agentId } : {}),
+      callerNum: snap.callerNum,
+      callerName: snap.callerName,
+      exten: snap.exten,
+      hungUp: false,
+    };
+    d.addChannel(ch);
+    const call = d.call(snap.linkedid);
+    if (call) {
+      call.live.push(ch.uniqueid);
+    } else {
+      this.createCall(ch, snap);
+    }
+    return ch;
+  }
+
+  private createCall(ch: TrackedChannel, snap: Snapshot): void {
+    let direction: CallDirection;
+    let from: Party;
+    let to: Party;
+    if (ch.role === 'trunk') {
+      direction = 'inbound';
+      from = this.party(snap.callerNum, snap.callerName);
+      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
+    } else {
+      // An operator's phone (or an originate towards it): the operator is the caller whatever CallerID says.
+      from = ch.agentId ? this.party(ch.agentId) : this.party(snap.callerNum, snap.callerName);
+      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
+      // Unknown destination (an originate before it dials) counts as outbound until DialBegin says otherwise.
+      direction = to.extension !== null ? 'internal' : 'outbound';
+    }
+    const call: TrackedCall = {
+      key: ch.callKey,
+      callId: callIdFor(ch.callKey),
+      seq: 0,
+      direction,
+      from,
+      to,
+      originUniqueid: ch.uniqueid,
+      live: [ch.uniqueid],
+      createdAtMs: this.now,
+      answered: false,
+      held: false,
+      queued: false,
+      everQueued: false,
+      queueAbandoned: false,
+      ringing: {},
+    };
+    this.d.addCall(call);
+    this.emit(call, ch.uniqueid, { type: 'call.created' });
+  }
+
+  private moveChannel(ch: TrackedChannel, snap: Snapshot): void {
+    const d = this.d;
+    const old = d.call(ch.callKey);
+    const target = d.call(snap.linkedid);
+    if (!target) {
+      // The new linkedid is not a call we know: the channel keeps its call (nothing to merge into).
+      return;
+    }
+    ch.callKey = target.key;
+    if (!ch.hungUp && !target.live.includes(ch.uniqueid)) target.live.push(ch.uniqueid);
+    if (ch.agentId && !target.agentId && target.answered) target.agentId = ch.agentId;
+    if (old) {
+      old.live = old.live.filter((u) => u !== ch.uniqueid);
+      if (old.live.length === 0) this.endCall(old, ch.uniqueid);
+    }
+  }
+
+  callOf(ch: TrackedChannel | undefined): TrackedCall | undefined {
+    return ch ? this.d.call(ch.callKey) : undefined;
+  }
+
+  startRinging(call: TrackedCall, agentId: string, legUniqueid: string): void {
+    if (call.ringing[agentId] !== undefined) return;
+    if (call.answered && call.connectedAgentId === agentId) return;
+    call.ringing[agentId] = legUniqueid;
+    this.emit(call, legUniqueid, { type: 'call.ringing', agentId });
+  }
+
+  stopRinging(call: TrackedCall, agentId: string): void {
+    const leg = call.ringing[agentId];
+    if (leg === undefined) return;
+    delete call.ringing[agentId];
+    this.emit(call, leg, { type: 'call.ring-stopped', agentId });
+  }
+
+  /** First answer: call.answered; a later new operator (after a transfer): call.bridged. */
+  answer(call: TrackedCall, agentId: string | undefined, legUniqueid: string): void {
+    if (agentId !== undefined) delete call.ringing[agentId];
+    if (!call.answered) {
+      call.answered = true;
+      call.answeredAtMs = this.now;
+      call.queued = false;
+      if (agentId) {
+        call.agentId = agentId;
+        call.connectedAgentId = agentId;
+      }
+      this.emit(call, legUniqueid, {
+        type: 'call.answered',
+        ...(agentId ? { agentId } : {}),
+        waitSeconds: seconds(this.now - call.createdAtMs),
+      });
+      for (const other of Object.keys(call.ringing)) this.stopRinging(call, other);
+      return;
+    }
+    if (agentId && agentId !== call.connectedAgentId) {
+      call.agentId = agentId;
+      call.connectedAgentId = agentId;
+      this.emit(call, legUniqueid, { type: 'call.bridged', agentId });
+    }
+    for (const other of Object.keys(call.ringing)) this.stopRinging(call, other);
+  }
+
+  hangup(ch: TrackedChannel, cause: number | undefined): void {
+    if (ch.hungUp) return;
+    ch.hungUp = true;
+    if (cause !== undefined) ch.cause = cause;
+    const call = this.callOf(ch);
+    if (!call) return;
+    if (call.firstCause === undefined && cause !== undefined) call.firstCause = cause;
+    if (ch.uniqueid !== call.originUniqueid && cause !== undefined && cause !== 16 && cause !== 0) {
+      call.calleeFailureCause ??= cause;
+    }
+    if (ch.agentId && call.ringing[ch.agentId] === ch.uniqueid) this.stopRinging(call, ch.agentId);
+    call.live = call.live.filter((u) => u !== ch.uniqueid);
+    if (call.live.length === 0) this.endCall(call, ch.uniqueid);
+  }
+
+  endCall(call: TrackedCall, legUniqueid: string, cdr?: CdrOutcome): void {
+    if (this.d.isEnded(call.key)) return;
+    for (const agentId of Object.keys(call.ringing)) this.stopRinging(call, agentId);
+    if (call.recordingFile) this.emit(call, call.originUniqueid, { type: 'recording.ready', file: call.recordingFile });
+    const endMs = cdr ? call.createdAtMs + cdr.durationSeconds * 1000 : this.now;
+    const answered = cdr ? cdr.answered : call.answered;
+    const { cause, abandoned, rawCause } = cdr ? { ...cdr, abandoned: false } : this.outcome(call);
+    const answeredAt = cdr ? endMs - cdr.billableSeconds * 1000 : (call.answeredAtMs ?? endMs);
+    const saved = this.now;
+    if (cdr) this.now = Math.max(endMs, call.createdAtMs);
+    this.emit(call, legUniqueid === '' ? call.originUniqueid : legUniqueid, {
+      type: 'call.ended',
+      cause,
+      ...(rawCause !== undefined ? { rawCause } : {}),
+      answered,
+      abandoned,
+      waitSeconds: seconds((answered ? answeredAt : endMs) - call.createdAtMs),
+      talkSeconds: answered ? seconds(endMs - answeredAt) : 0,
+      ...(cdr ? { closedFromCdr: true } : {}),
+    });
+    this.now = saved;
+    this.d.markEnded(call.key);
+  }
+
+  private outcome(call: TrackedCall): { cause: HangupCause; abandoned: boolean; rawCause?: string } {
+    const rawCause = call.firstCause !== undefined ? String(call.firstCause) : undefined;
+    const withRaw = (cause: HangupCause, abandoned = false) => ({
+      cause,
+      abandoned,
+      ...(rawCause !== undefined ? { rawCause } : {}),
+    });
+    if (call.answered) {
+      const c = call.firstCause;
+      return withRaw(c === undefined || c === 0 ? 'normal-clearing' : causeFromQ850(c));
+    }
+    // Abandoned: the caller gave up while waiting (queue said so, or a direct Dial was cancelled by the caller).
+    const callerCancelled = !call.everQueued && call.lastDialStatus === 'CANCEL';
+    if (call.queueAbandoned || callerCancelled) return withRaw('cancel', call.direction === 'inbound');
+    // Queued and nobody picked up (timeout, all members busy, empty queue): missed, whatever single members said.
+    if (call.everQueued) return withRaw('no-answer');
+    switch (call.lastDialStatus) {
+      case 'BUSY':
+        return withRaw('busy');
+      case 'NOANSWER':
+        return withRaw('no-answer');
+      case 'CONGESTION':
+        return withRaw('congestion');
+      case 'CHANUNAVAIL':
+        return withRaw('failed');
+      default:
+        break;
+    }
+    if (call.calleeFailureCause !== undefined) return withRaw(causeFromQ850(call.calleeFailureCause));
+    const c = call.firstCause;
+    if (c === undefined || c === 0 || c === 16) return withRaw('no-answer');
+    return withRaw(causeFromQ850(c));
+  }
+}
+
+export interface CdrOutcome {
+  cause: HangupCause;
+  rawCause: string;
+  answered: boolean;
+  durationSeconds: number;
+  billableSeconds: number;
+}
+
+type BaseKeys =
+  'callId' | 'legId' | 'externalIds' | 'seq' | 'occurredAt' | 'direction' | 'from' | 'to' | 'source' | 'queue';
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+function seconds(ms: number): number {
+  return Math.max(0, Math.round(ms / 1000));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+const DEVICE_STATUS: Record<string, AgentStatus> = {
+  '0': 'offline',
+  '1': 'available',
+  '2': 'busy',
+  '3': 'busy',
+  '4': 'offline',
+  '5': 'offline',
+  '6': 'ringing',
+  '7': 'ringing',
+  '8': 'busy',
+  UNKNOWN: 'offline',
+  NOT_INUSE: 'available',
+  INUSE: 'busy',
+  BUSY: 'busy',
+  INVALID: 'offline',
+  UNAVAILABLE: 'offline',
+  RINGING: 'ringing',
+  RINGINUSE: 'ringing',
+  ONHOLD: 'busy',
+};
+
+function agentEvent(r: Reducer, agentId: string, update: Partial<AgentInfo>, queue?: string): void {
+  const a = r.d.agent(agentId);
+  Object.assign(a, update);
+  if (!a.paused) delete a.pauseReason;
+  const status: AgentStatus = a.paused ? 'paused' : a.deviceStatus;
+  const signature = `${status}|${a.pauseReason ?? ''}`;
+  if (signature === a.lastEmitted) return;
+  a.lastEmitted = signature;
+  const ev: AgentStateEvent = {
+    type: 'agent.state',
+    agentId,
+    status,
+    ...(queue ? { queue } : {}),
+    ...(a.pauseReason ? { pauseReason: a.pauseReason } : {}),
+    occurredAt: new Date(r.now).toISOString(),
+    source: 'ami',
+  };
+  r.d.events.push(ev);
+}
+
+const truthy = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true' || v?.toLowerCase() === 'yes';
+
+function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
+  const f = ev.fields;
+  switch (name) {
+    case 'queuememberstatus':
+    case 'queuememberadded': {
+      const agentId =
+        agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
+      if (!agentId) return true;
+      const deviceStatus = DEVICE_STATUS[f.status ?? ''] ?? 'available';
+      const paused = truthy(f.paused);
+      const reason = f.pausedreason || f.reason;
+      agentEvent(r, agentId, { deviceStatus, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
+      return true;
+    }
+    case 'queuememberpause':
+    case 'queuememberpaused': {
+      const agentId =
+        agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
+      if (!agentId) return true;
+      const paused = truthy(f.paused);
+      const reason = f.pausedreason || f.reason;
+      agentEvent(r, agentId, { paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
+      return true;
+    }
+    case 'devicestatechange': {
+      const agentId = agentFromInterface(f.device, r.config);
+      if (!agentId || f.device?.startsWith('Queue:')) return true;
+      const deviceStatus = DEVICE_STATUS[f.state ?? ''];
+      if (deviceStatus) agentEvent(r, agentId, { deviceStatus });
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
+
+/** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
+export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
+  const r = new Reducer(state, config, parseTimestamp(ev));
+  const name = ev.event.toLowerCase();
+  const f = ev.fields;
+  if (handleAgentEvents(r, name, ev)) return r.d.finish();
+  if (name === 'cdr') {
+    closeFromCdr(r, ev);
+    return r.d.finish();
+  }
+  if (name === 'rename') {
+    const ch = f.uniqueid ? r.d.channel(f.uniqueid) : undefined;
+    const newName = f.newname;
+    if (ch && newName) Object.assign(ch, { name: newName }, roleOf(newName, config));
+    return r.d.finish();
+  }
+  if (!CHANNEL_EVENTS.has(name)) return r.d.finish();
+
+  const isHangup = name === 'hangup' || name === 'hanguprequest' || name === 'softhanguprequest';
+  const seen: Partial<Record<(typeof SNAPSHOT_PREFIXES)[number], TrackedChannel>> = {};
+  for (const prefix of SNAPSHOT_PREFIXES) {
+    const snap = snapshot(ev, prefix);
+    if (!snap) continue;
+    const ch = r.observe(snap, !isHangup);
+    if (ch) seen[prefix] = ch;
+  }
+  const main = seen[''];
+  const dest = seen.dest;
+
+  for (const [prefix, vars] of Object.entries(ev.variables)) {
+    const file = vars[RECORDING_VARIABLE];
+    const ch = prefix === '' ? main : prefix === 'dest' ? dest : undefined;
+    const call = r.callOf(ch);
+    if (file && call && !call.recordingFile) call.recordingFile = file;
+  }
+
+  switch (name) {
+    case 'varset': {
+      const call = r.callOf(main);
+      if (call && f.variable === RECORDING_VARIABLE && f.value) call.recordingFile = f.value;
+      break;
+    }
+    case 'hangup': {
+      if (main) {
+        const cause = f.cause !== undefined && f.cause !== '' ? Number(f.cause) : undefined;
+        r.hangup(main, cause !== undefined && Number.isFinite(cause) ? cause : undefined);
+      }
+      break;
+    }
+    case 'queuecallerjoin': {
+      const call = r.callOf(main);
+      if (call && !call.answered) {
+        call.queued = true;
+        call.everQueued = true;
+        if (f.queue) call.queue = f.queue;
+      }
+      break;
+    }
+    case 'queuecallerleave': {
+      const call = r.callOf(main);
+      if (call) call.queued = false;
+      break;
+    }
+    case 'queuecallerabandon': {
+      const call = r.callOf(main);
+      if (call && !call.answered) {
+        call.queueAbandoned = true;
+        call.everQueued = true;
+        if (f.queue && !call.queue) call.queue = f.queue;
+      }
+      break;
+    }
+    case 'dialbegin':
+    case 'agentcalled': {
+      const call = r.callOf(dest ?? main);
+      if (!call || !dest) break;
+      if (main && main.uniqueid === call.originUniqueid) refineDirection(r, call, main, dest, f.dialstring);
+      const agentId =
+        name === 'agentcalled'
+          ? (agentFromInterface(f.interface, config) ?? dest.agentId ?? agentFromInterface(f.membername, config))
+          : dest.agentId;
+      if (agentId && f.queue && !call.queue) call.queue = f.queue;
+      if (agentId) r.startRinging(call, agentId, dest.uniqueid);
+      break;
+    }
+    case 'dialend': {
+      const call = r.callOf(dest ?? main);
+      if (!call || !dest) break;
+      const status = (f.dialstatus ?? '').toUpperCase();
+      if (status === 'ANSWER') {
+        if (dest.uniqueid === call.originUniqueid) {
+          // Originate: the operator picked up their own leg; the call is answered when the far end does.
+          if (dest.agentId) r.stopRinging(call, dest.agentId);
+        } else {
+          const agentId = dest.agentId ?? main?.agentId ?? r.d.channels[call.originUniqueid]?.agentId;
+          r.answer(call, agentId, dest.uniqueid);
+        }
+      } else if (status && status !== 'PROGRESS' && status !== 'RINGING' && status !== 'PROCEEDING') {
+        if (!call.answered && main) call.lastDialStatus = status;
+        if (dest.agentId) r.stopRinging(call, dest.agentId);
+      }
+      break;
+    }
+    case 'agentringnoanswer': {
+      const call = r.callOf(dest ?? main);
+      const agentId = agentFromInterface(f.interface, config) ?? dest?.agentId;
+      if (call && agentId) r.stopRinging(call, agentId);
+      break;
+    }
+    case 'agentconnect': {
+      const call = r.callOf(main ?? dest);
+      const agentId = agentFromInterface(f.interface, config) ?? dest?.agentId;
+      if (call) r.answer(call, agentId, dest?.uniqueid ?? main?.uniqueid ?? call.originUniqueid);
+      break;
+    }
+    case 'bridgeenter':
+      onBridgeEnter(r, ev, main);
+      break;
+    case 'bridgeleave':
+      onBridgeLeave(r, ev, main);
+      break;
+    case 'hold':
+    case 'unhold': {
+      const call = r.callOf(main);
+      if (!call) break;
+      const held = name === 'hold';
+      if (call.held !== held) {
+        call.held = held;
+        r.emit(call, main?.uniqueid ?? call.originUniqueid, { type: held ? 'call.held' : 'call.resumed' });
+      }
+      break;
+    }
+    case 'blindtransfer':
+      onBlindTransfer(r, ev, seen);
+      break;
+    case 'attendedtransfer':
+      onAttendedTransfer(r, ev, seen);
+      break;
+    default:
+      break;
+  }
+  return r.d.finish();
+}
+
+function refineDirection(
+  r: Reducer,
+  call: TrackedCall,
+  caller: TrackedChannel,
+  dest: TrackedChannel,
+  dialString: string | undefined,
+): void {
+  if (call.answered || call.direction === 'inbound' || caller.role === 'trunk') return;
+  if (dest.role === 'trunk') {
+    const dialled = [caller.exten, dialString?.split('@')[0]?.split('/').pop() ?? '', dest.callerNum].find(
+      (x) => x && isDialTarget(x),
+    );
+    call.direction = 'outbound';
+    if (dialled && call.to.raw !== dialled) call.to = r.party(dialled);
+  } else if (dest.role === 'agent' && dest.agentId) {
+    call.direction = 'internal';
+    if (!call.to.raw) call.to = r.party(dest.agentId);
+  }
+}
+
+/**
+ * BridgeEnter with BridgeNumChannels ≥ 2 means two parties are talking. Used as the answer signal when no
+ * DialEnd/AgentConnect told us (e.g. pickup, Bridge() in dialplan); idempotent with them.
+ */
+function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefined): void {
+  const call = r.callOf(main);
+  if (!call || !main) return;
+  const count = Number(ev.fields.bridgenumchannels ?? '0');
+  const bridgeType = (ev.fields.bridgetype ?? '').toLowerCase();
+  if (count < 2 || bridgeType === 'holding' || bridgeType === 'parking') return;
+  if (!call.answered) {
+    // Two parties now talk: the operator is a live agent leg other than the caller's, else the caller itself.
+    const agentLeg = Object.values(r.d.channels).find(
+      (c) => c.callKey === call.key && !c.hungUp && c.uniqueid !== call.originUniqueid && c.role === 'agent',
+    );
+    const agentId = agentLeg?.agentId ?? r.d.channels[call.originUniqueid]?.agentId;
+    r.answer(call, agentId, agentLeg?.uniqueid ?? main.uniqueid);
+    return;
+  }
+  if (main.uniqueid !== call.originUniqueid && main.role === 'agent') r.answer(call, main.agentId, main.uniqueid);
+}
+
+function onBridgeLeave(_r: Reducer, _ev: AmiEvent, _main: TrackedChannel | undefined): void {
+  // Leaving a bridge changes nothing we report: the hangup or transfer that follows does.
+}
+
+type Seen = Partial<Record<(typeof SNAPSHOT_PREFIXES)[number], TrackedChannel>>;
+
+function onBlindTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
+  if ((ev.fields.result ?? '').toLowerCase() !== 'success') return;
+  const transferee = seen.transferee;
+  const transferer = seen.transferer;
+  const call = r.callOf(transferee ?? transferer);
+  if (!call) return;
+  const fromAgentId = transferer?.agentId ?? call.agentId;
+  const target = agentFromInterface(ev.fields.extension, r.config);
+  if (target) call.agentId = target;
+  r.emit(call, transferee?.uniqueid ?? call.originUniqueid, {
+    type: 'call.transferred',
+    kind: 'blind',
+    ...(fromAgentId ? { fromAgentId } : {}),
+    ...(target ? { agentId: target } : {}),
+  });
+}
+
+function onAttendedTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
+  if ((ev.fields.result ?? '').toLowerCase() !== 'success') return;
+  const transferee = seen.transferee;
+  const call = r.callOf(transferee ?? seen.origtransferer);
+  if (!call) return;
+  const fromAgentId = seen.origtransferer?.agentId ?? call.agentId;
+  const targetAgent = seen.transfertarget?.agentId;
+  if (targetAgent) call.agentId = targetAgent;
+  r.emit(call, transferee?.uniqueid ?? call.originUniqueid, {
+    type: 'call.transferred',
+    kind: 'attended',
+    ...(fromAgentId ? { fromAgentId } : {}),
+    ...(targetAgent ? { agentId: targetAgent } : {}),
+  });
+}
+
+const CDR_CAUSE: Record<string, HangupCause> = {
+  ANSWERED: 'normal-clearing',
+  'NO ANSWER': 'no-answer',
+  NOANSWER: 'no-answer',
+  BUSY: 'busy',
+  CONGESTION: 'congestion',
+  FAILED: 'failed',
+};
+
+/**
+ * cdr_manager `Event: Cdr` (with a `LinkedID` mapping in cdr_manager.conf) closes a call that resync found gone.
+ * Live calls are closed by their Hangup events, so a Cdr for them is ignored.
+ */
+function closeFromCdr(r: Reducer, ev: AmiEvent): void {
+  const f = ev.fields;
+  const key = f.linkedid ?? (f.uniqueid ? r.d.channels[f.uniqueid]?.callKey : undefined);
+  if (!key) return;
+  const call = r.d.call(key);
+  if (!call || call.pendingCloseSinceMs === undefined) return;
+  const disposition = (f.disposition ?? '').toUpperCase();
+  const duration = Number(f.duration ?? '0');
+  const billable = Number(f.billableseconds ?? '0');
+  r.endCall(call, '', {
+    cause: CDR_CAUSE[disposition] ?? 'failed',
+    rawCause: disposition || 'UNKNOWN',
+    answered: disposition === 'ANSWERED',
+    durationSeconds: Number.isFinite(duration) ? duration : 0,
+    billableSeconds: Number.isFinite(billable) ? billable : 0,
+  });
+}
+
+/** Folds many events; convenient for fixtures and tests. */
+export function reduceAll(state: TrackerState, events: readonly AmiEvent[], config: CallTrackerConfig): ReduceResult {
+  let s = state;
+  const out: TelephonyEvent[] = [];
+  for (const ev of events) {
+    const res = reduceAmiEvent(s, ev, config);
+    s = res.state;
+    out.push(...res.events);
+  }
+  return { state: s, events: out };
+}

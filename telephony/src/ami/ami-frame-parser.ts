@@ -49,6 +49,13 @@ const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 const HEADER_KEY = /^[A-Za-z0-9_\-()/.@$:[\] ]{1,200}$/;
 const END_COMMAND = /^--END (COMMAND|SMS EVENT)--$/;
 
+function asHeader(line: string): [string, string] | undefined {
+  const colon = line.indexOf(':');
+  const key = colon > 0 ? line.slice(0, colon).trim() : '';
+  if (key === '' || !HEADER_KEY.test(key)) return undefined;
+  return [key, line.slice(colon + 1).replace(/^ /, '')];
+}
+
 export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFrameParser {
   const maxLine = options.maxLineLength ?? 8192;
   const maxHeaders = options.maxHeaders ?? 512;
@@ -61,6 +68,7 @@ export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFr
   let output: string[] | undefined;
   let frameLength = 0;
   let droppingFrame = false;
+  let followsHeaders = false;
 
   let result: AmiParseResult = { frames: [], errors: [] };
 
@@ -81,12 +89,17 @@ export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFr
   const onLine = (rawLine: string) => {
     const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
     if (output !== undefined) {
-      // Legacy Follows body: free text (may be empty) until the end marker.
+      // Legacy Follows block: headers (Privilege, ActionID), then free text with blank lines, until the marker.
       if (END_COMMAND.test(line)) {
         finishFrame();
         return;
       }
-      if (!droppingFrame) output.push(line);
+      const header = followsHeaders ? asHeader(line) : undefined;
+      if (header) headers.push(header);
+      else {
+        followsHeaders = false;
+        if (!droppingFrame && output.length < maxHeaders * 16) output.push(line);
+      }
       return;
     }
     if (line === '') {
@@ -108,15 +121,16 @@ export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFr
       error('BINARY_DATA', `line with control or invalid bytes dropped: ${JSON.stringify(line.slice(0, 40))}`);
       return;
     }
-    const colon = line.indexOf(':');
-    const key = colon > 0 ? line.slice(0, colon).trim() : '';
-    if (key === '' || !HEADER_KEY.test(key)) {
+    const header = asHeader(line);
+    if (!header) {
       error('NOT_A_HEADER', `line without a valid "Key: Value" form dropped: ${JSON.stringify(line.slice(0, 40))}`);
       return;
     }
-    const value = line.slice(colon + 1).replace(/^ /, '');
-    headers.push([key, value]);
-    if (headers.length === 1 && key.toLowerCase() === 'response' && value.toLowerCase() === 'follows') output = [];
+    headers.push(header);
+    if (headers.length === 1 && header[0].toLowerCase() === 'response' && header[1].toLowerCase() === 'follows') {
+      output = [];
+      followsHeaders = true;
+    }
   };
 
   const feed = (text: string) => {

@@ -23,7 +23,7 @@ export interface AmiMessage {
 
 export type AmiEvent = AmiMessage & { event: string };
 
-const CHANVAR_KEY = /^([a-z0-9]*?)chanvariable(?:\((.*)\))?$/;
+const CHANVAR_KEY = /^([a-z0-9]*?)chanvariable(?:\((.*)\))?$/i;
 
 interface Builder {
   fields: Record<string, string>;
@@ -47,12 +47,13 @@ function addVariable(b: Builder, prefix: string, paren: string | undefined, valu
   (b.variables[prefix] ??= {})[name] = val;
 }
 
-function addField(b: Builder, key: string, value: string): void {
-  const chan = CHANVAR_KEY.exec(key);
+function addField(b: Builder, rawKey: string, value: string): void {
+  const chan = CHANVAR_KEY.exec(rawKey);
   if (chan) {
-    addVariable(b, chan[1] ?? '', chan[2], value);
+    addVariable(b, (chan[1] ?? '').toLowerCase(), chan[2], value);
     return;
   }
+  const key = rawKey.toLowerCase();
   if (key in b.fields) {
     (b.lists[key] ??= [b.fields[key] ?? '']).push(value);
     return;
@@ -70,7 +71,7 @@ function finish(b: Builder): AmiMessage {
 /** From our own frame parser. */
 export function messageFromFrame(frame: AmiFrame): AmiMessage {
   const b: Builder = { fields: {}, lists: {}, variables: {} };
-  for (const [key, value] of frame.headers) addField(b, key.trim().toLowerCase(), value);
+  for (const [key, value] of frame.headers) addField(b, key.trim(), value);
   if (frame.output) b.lists.output = [...(b.lists.output ?? []), ...frame.output];
   return finish(b);
 }

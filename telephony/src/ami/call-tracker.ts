@@ -83,6 +83,10 @@ export interface TrackedCall {
   /** Q.850 cause of the first channel to hang up, and of the first callee leg with a failure cause. */
   firstCause?: number;
   calleeFailureCause?: number;
+  /** Cause of the first hang-up after the answer (losing queue members' "answered elsewhere" do not count). */
+  causeAfterAnswer?: number;
+  /** Legs that rang and stopped without answering; their hang-up causes say nothing about the call. */
+  losingLegs: string[];
   recordingFile?: string;
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
@@ -147,7 +151,7 @@ export class Draft {
     const c = this.calls[key];
     if (!c) return undefined;
     if (!this.touchedCalls.has(key)) {
-      const copy: TrackedCall = { ...c, live: [...c.live], ringing: { ...c.ringing } };
+      const copy: TrackedCall = { ...c, live: [...c.live], ringing: { ...c.ringing }, losingLegs: [...c.losingLegs] };
       this.calls[key] = copy;
       this.touchedCalls.add(key);
       return copy;
@@ -431,6 +435,7 @@ export class Reducer {
       everQueued: false,
       queueAbandoned: false,
       ringing: {},
+      losingLegs: [],
     };
     this.d.addCall(call);
     this.emit(call, ch.uniqueid, { type: 'call.created' });
@@ -468,6 +473,7 @@ export class Reducer {
     const leg = call.ringing[agentId];
     if (leg === undefined) return;
     delete call.ringing[agentId];
+    if (!call.losingLegs.includes(leg)) call.losingLegs.push(leg);
     this.emit(call, leg, { type: 'call.ring-stopped', agentId });
   }
 
@@ -505,6 +511,10 @@ export class Reducer {
     const call = this.callOf(ch);
     if (!call) return;
     if (call.firstCause === undefined && cause !== undefined) call.firstCause = cause;
+    const losing = call.losingLegs.includes(ch.uniqueid);
+    if (call.answered && !losing && call.causeAfterAnswer === undefined && cause !== undefined) {
+      call.causeAfterAnswer = cause;
+    }
     if (ch.uniqueid !== call.originUniqueid && cause !== undefined && cause !== 16 && cause !== 0) {
       call.calleeFailureCause ??= cause;
     }
@@ -538,14 +548,15 @@ export class Reducer {
   }
 
   private outcome(call: TrackedCall): { cause: HangupCause; abandoned: boolean; rawCause?: string } {
-    const rawCause = call.firstCause !== undefined ? String(call.firstCause) : undefined;
+    const raw = call.answered ? call.causeAfterAnswer : call.firstCause;
+    const rawCause = raw !== undefined ? String(raw) : undefined;
     const withRaw = (cause: HangupCause, abandoned = false) => ({
       cause,
       abandoned,
       ...(rawCause !== undefined ? { rawCause } : {}),
     });
     if (call.answered) {
-      const c = call.firstCause;
+      const c = call.causeAfterAnswer;
       return withRaw(c === undefined || c === 0 ? 'normal-clearing' : causeFromQ850(c));
     }
     // Abandoned: the caller gave up while waiting (queue said so, or a direct Dial was cancelled by the caller).

@@ -1,0 +1,552 @@
+import { describe, expect, it } from 'vitest';
+
+import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  callIdFor,
+  initialTrackerState,
+  legIdFor,
+  reduceAll,
+  reduceAmiEvent,
+  type TrackerState,
+} from '@telephony/ami/call-tracker';
+import type { AmiEvent } from '@telephony/ami/ami-message';
+import type { CallEvent, TelephonyEvent } from '@telephony/model/call-event';
+
+const cfg = DEFAULT_TRACKER_CONFIG;
+const T0 = 1_763_900_000;
+
+const caller: Chan = {
+  name: 'PJSIP/trunk-00000001',
+  uniqueid: '1700.1',
+  linkedid: '1700.1',
+  num: '89161234567',
+  exten: '4951112233',
+};
+const agent1: Chan = { name: 'PJSIP/1001-00000002', uniqueid: '1700.2', linkedid: '1700.1', num: '1001' };
+const agent2: Chan = { name: 'PJSIP/1002-00000003', uniqueid: '1700.3', linkedid: '1700.1', num: '1002' };
+
+const callEvents = (events: TelephonyEvent[]) =>
+  events.filter((e): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready');
+const types = (events: TelephonyEvent[]) =>
+  events.map((e) => (e.type === 'call.ringing' || e.type === 'call.ring-stopped' ? `${e.type}:${e.agentId}` : e.type));
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+/** Folds with frozen intermediate states: any mutation of a previous state throws (ESM is strict mode). */
+function fold(events: AmiEvent[], state: TrackerState = initialTrackerState()) {
+  let s = deepFreeze(state);
+  const out: TelephonyEvent[] = [];
+  for (const e of events) {
+    const r = reduceAmiEvent(s, e, cfg);
+    s = deepFreeze(r.state);
+    out.push(...r.events);
+  }
+  return { state: s, events: out };
+}
+
+function queueStart(t = T0): AmiEvent[] {
+  return [
+    amiEvent('Newchannel', t, { ...snap('', caller), context: 'from-trunk' }),
+    amiEvent('VarSet', t + 0.1, {
+      ...snap('', caller),
+      variable: 'MIXMONITOR_FILENAME',
+      value: '/var/spool/asterisk/monitor/1700.1.wav',
+    }),
+    amiEvent('QueueCallerJoin', t + 1, { ...snap('', caller), queue: 'support', position: '1', count: '1' }),
+    amiEvent('Newchannel', t + 1.1, snap('', agent1)),
+    amiEvent('Newchannel', t + 1.1, snap('', agent2)),
+    amiEvent('AgentCalled', t + 1.2, {
+      ...snap('', caller),
+      ...snap('dest', agent1),
+      queue: 'support',
+      interface: 'PJSIP/1001',
+      membername: 'Operator 1',
+    }),
+    amiEvent('DialBegin', t + 1.2, { ...snap('', caller), ...snap('dest', agent1), dialstring: '1001' }),
+    amiEvent('AgentCalled', t + 1.2, {
+      ...snap('', caller),
+      ...snap('dest', agent2),
+      queue: 'support',
+      interface: 'PJSIP/1002',
+    }),
+    amiEvent('DialBegin', t + 1.2, { ...snap('', caller), ...snap('dest', agent2), dialstring: '1002' }),
+  ];
+}
+
+function queueAnswered(): AmiEvent[] {
+  return [
+    ...queueStart(),
+    amiEvent('DialEnd', T0 + 8, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'ANSWER' }),
+    amiEvent('DialEnd', T0 + 8, { ...snap('', caller), ...snap('dest', agent2), dialstatus: 'CANCEL' }),
+    amiEvent('Hangup', T0 + 8.1, { ...snap('', agent2), cause: '26', 'cause-txt': 'Answered elsewhere' }),
+    amiEvent('QueueCallerLeave', T0 + 8.1, { ...snap('', caller), queue: 'support' }),
+    amiEvent('BridgeEnter', T0 + 8.2, {
+      ...snap('', caller),
+      bridgeuniqueid: 'b1',
+      bridgetype: 'basic',
+      bridgenumchannels: '1',
+    }),
+    amiEvent('BridgeEnter', T0 + 8.2, {
+      ...snap('', agent1),
+      bridgeuniqueid: 'b1',
+      bridgetype: 'basic',
+      bridgenumchannels: '2',
+    }),
+    amiEvent('AgentConnect', T0 + 8.2, {
+      ...snap('', caller),
+      ...snap('dest', agent1),
+      queue: 'support',
+      interface: 'PJSIP/1001',
+      holdtime: '7',
+    }),
+    amiEvent('Hold', T0 + 20, { ...snap('', caller) }),
+    amiEvent('Hold', T0 + 20.5, { ...snap('', caller) }),
+    amiEvent('Unhold', T0 + 30, { ...snap('', caller) }),
+    amiEvent('Hangup', T0 + 68, { ...snap('', agent1), cause: '16' }),
+    amiEvent('Hangup', T0 + 68.1, { ...snap('', caller), cause: '16' }),
+  ];
+}
+
+describe('call tracker: inbound queue call answered', () => {
+  const { events, state } = fold(queueAnswered());
+
+  it('emits the normalized sequence', () => {
+    expect(types(events)).toEqual([
+      'call.created',
+      'call.ringing:1001',
+      'call.ringing:1002',
+      'call.answered',
+      'call.ring-stopped:1002',
+      'call.held',
+      'call.resumed',
+      'recording.ready',
+      'call.ended',
+    ]);
+  });
+
+  it('numbers events per call, derives ids and keeps PBX time', () => {
+    const calls = callEvents(events);
+    expect(calls.map((e) => e.seq)).toEqual(calls.map((_, i) => i + 1));
+    expect(new Set(calls.map((e) => e.callId))).toEqual(new Set([callIdFor('1700.1')]));
+    expect(calls[0]!.legId).toBe(legIdFor('1700.1'));
+    expect(calls[1]!.legId).toBe(legIdFor('1700.2'));
+    expect(calls[0]!.occurredAt).toBe(new Date(T0 * 1000).toISOString());
+    expect(calls[0]!.externalIds).toEqual({ linkedid: '1700.1', uniqueid: '1700.1' });
+  });
+
+  it('fills direction, parties, queue, operator, durations, cause and recording', () => {
+    const created = events[0] as CallEvent;
+    expect(created.direction).toBe('inbound');
+    expect(created.from.e164).toBe('+79161234567');
+    expect(created.to.e164).toBe('+74951112233');
+    const answered = events.find((e) => e.type === 'call.answered');
+    expect(answered).toMatchObject({ agentId: '1001', waitSeconds: 8, queue: 'support' });
+    const ended = events.find((e) => e.type === 'call.ended');
+    expect(ended).toMatchObject({
+      cause: 'normal-clearing',
+      answered: true,
+      abandoned: false,
+      waitSeconds: 8,
+      talkSeconds: 60,
+      agentId: '1001',
+      rawCause: '16',
+    });
+    expect(events.find((e) => e.type === 'recording.ready')).toMatchObject({
+      file: '/var/spool/asterisk/monitor/1700.1.wav',
+    });
+  });
+
+  it('forgets the call once ended but remembers it ended', () => {
+    expect(state.calls).toEqual({});
+    expect(state.channels).toEqual({});
+    expect(state.endedSet['1700.1']).toBe(true);
+  });
+});
+
+describe('call tracker: unanswered outcomes', () => {
+  it('caller leaving the queue is abandoned with cause cancel', () => {
+    const { events } = fold([
+      ...queueStart(),
+      amiEvent('QueueCallerAbandon', T0 + 15, {
+        ...snap('', caller),
+        queue: 'support',
+        position: '1',
+        originalposition: '1',
+        holdtime: '14',
+      }),
+      amiEvent('DialEnd', T0 + 15, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'CANCEL' }),
+      amiEvent('DialEnd', T0 + 15, { ...snap('', caller), ...snap('dest', agent2), dialstatus: 'CANCEL' }),
+      amiEvent('Hangup', T0 + 15, { ...snap('', agent1), cause: '16' }),
+      amiEvent('Hangup', T0 + 15, { ...snap('', agent2), cause: '16' }),
+      amiEvent('Hangup', T0 + 15.1, { ...snap('', caller), cause: '16' }),
+    ]);
+    expect(types(events)).toEqual([
+      'call.created',
+      'call.ringing:1001',
+      'call.ringing:1002',
+      'call.ring-stopped:1001',
+      'call.ring-stopped:1002',
+      'recording.ready',
+      'call.ended',
+    ]);
+    expect(events.at(-1)).toMatchObject({
+      cause: 'cancel',
+      abandoned: true,
+      answered: false,
+      waitSeconds: 15,
+      talkSeconds: 0,
+    });
+  });
+
+  it('queue timeout with members not answering is missed (no-answer), not abandoned', () => {
+    const { events } = fold([
+      ...queueStart(),
+      amiEvent('DialEnd', T0 + 16, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'NOANSWER' }),
+      amiEvent('AgentRingNoAnswer', T0 + 16, {
+        ...snap('', caller),
+        ...snap('dest', agent1),
+        interface: 'PJSIP/1001',
+        queue: 'support',
+        ringtime: '15',
+      }),
+      amiEvent('DialEnd', T0 + 16, { ...snap('', caller), ...snap('dest', agent2), dialstatus: 'BUSY' }),
+      amiEvent('Hangup', T0 + 16, { ...snap('', agent1), cause: '19' }),
+      amiEvent('Hangup', T0 + 16, { ...snap('', agent2), cause: '17' }),
+      amiEvent('QueueCallerLeave', T0 + 31, { ...snap('', caller), queue: 'support' }),
+      amiEvent('Hangup', T0 + 31, { ...snap('', caller), cause: '16' }),
+    ]);
+    const ended = events.filter((e) => e.type === 'call.ended');
+    expect(ended).toHaveLength(1);
+    expect(ended[0]).toMatchObject({
+      cause: 'no-answer',
+      abandoned: false,
+      answered: false,
+      waitSeconds: 31,
+      queue: 'support',
+    });
+    expect(types(events).filter((t) => t.startsWith('call.ring-stopped'))).toEqual([
+      'call.ring-stopped:1001',
+      'call.ring-stopped:1002',
+    ]);
+  });
+
+  it('direct dial to a busy operator ends busy', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', caller)),
+      amiEvent('Newchannel', T0 + 0.1, snap('', agent1)),
+      amiEvent('DialBegin', T0 + 0.1, { ...snap('', caller), ...snap('dest', agent1) }),
+      amiEvent('DialEnd', T0 + 0.2, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'BUSY' }),
+      amiEvent('Hangup', T0 + 0.2, { ...snap('', agent1), cause: '17' }),
+      amiEvent('Hangup', T0 + 1, { ...snap('', caller), cause: '17' }),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', cause: 'busy', abandoned: false });
+  });
+
+  it('caller hanging up during a direct dial is abandoned', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', caller)),
+      amiEvent('Newchannel', T0 + 0.1, snap('', agent1)),
+      amiEvent('DialBegin', T0 + 0.1, { ...snap('', caller), ...snap('dest', agent1) }),
+      amiEvent('DialEnd', T0 + 9, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'CANCEL' }),
+      amiEvent('Hangup', T0 + 9, { ...snap('', agent1), cause: '16' }),
+      amiEvent('Hangup', T0 + 9, { ...snap('', caller), cause: '16' }),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', cause: 'cancel', abandoned: true, waitSeconds: 9 });
+  });
+});
+
+describe('call tracker: outbound and internal', () => {
+  const phone: Chan = {
+    name: 'PJSIP/1001-0000000a',
+    uniqueid: '1800.1',
+    linkedid: '1800.1',
+    num: '1001',
+    exten: '89161234567',
+  };
+  const trunk: Chan = { name: 'PJSIP/trunk-0000000b', uniqueid: '1800.2', linkedid: '1800.1', num: '89161234567' };
+
+  it('an operator dialling 8-prefixed number is outbound to E.164, answered by the far end', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', phone)),
+      amiEvent('Newchannel', T0 + 0.5, snap('', trunk)),
+      amiEvent('DialBegin', T0 + 0.5, { ...snap('', phone), ...snap('dest', trunk), dialstring: '89161234567@trunk' }),
+      amiEvent('DialEnd', T0 + 5, { ...snap('', phone), ...snap('dest', trunk), dialstatus: 'ANSWER' }),
+      amiEvent('BridgeEnter', T0 + 5, { ...snap('', phone), bridgenumchannels: '1', bridgetype: 'basic' }),
+      amiEvent('BridgeEnter', T0 + 5, { ...snap('', trunk), bridgenumchannels: '2', bridgetype: 'basic' }),
+      amiEvent('Hangup', T0 + 35, { ...snap('', trunk), cause: '16' }),
+      amiEvent('Hangup', T0 + 35, { ...snap('', phone), cause: '16' }),
+    ]);
+    expect(types(events)).toEqual(['call.created', 'call.answered', 'call.ended']);
+    expect(events[0]).toMatchObject({
+      direction: 'outbound',
+      from: { extension: '1001' },
+      to: { e164: '+79161234567' },
+    });
+    expect(events[1]).toMatchObject({ agentId: '1001', waitSeconds: 5 });
+    expect(events[2]).toMatchObject({ direction: 'outbound', talkSeconds: 30, cause: 'normal-clearing' });
+  });
+
+  it('click-to-call originate: operator leg rings first, destination learnt at dial time', () => {
+    const leg: Chan = { name: 'PJSIP/1001-0000000c', uniqueid: '1900.1', linkedid: '1900.1', num: '' };
+    const out: Chan = { name: 'PJSIP/trunk-0000000d', uniqueid: '1900.2', linkedid: '1900.1', num: '+79161234567' };
+    const { events } = fold([
+      amiEvent('Newchannel', T0, { ...snap('', leg), context: 'from-crm' }),
+      amiEvent('DialBegin', T0, snap('dest', leg)),
+      amiEvent('DialEnd', T0 + 3, { ...snap('dest', leg), dialstatus: 'ANSWER' }),
+      amiEvent('NewExten', T0 + 3, { ...snap('', { ...leg, exten: '+79161234567' }), application: 'Dial' }),
+      amiEvent('Newchannel', T0 + 3.1, snap('', out)),
+      amiEvent('DialBegin', T0 + 3.1, { ...snap('', { ...leg, exten: '+79161234567' }), ...snap('dest', out) }),
+      amiEvent('DialEnd', T0 + 10, { ...snap('', leg), ...snap('dest', out), dialstatus: 'ANSWER' }),
+      amiEvent('Hangup', T0 + 20, { ...snap('', out), cause: '16' }),
+      amiEvent('Hangup', T0 + 20, { ...snap('', leg), cause: '16' }),
+    ]);
+    expect(types(events)).toEqual([
+      'call.created',
+      'call.ringing:1001',
+      'call.ring-stopped:1001',
+      'call.answered',
+      'call.ended',
+    ]);
+    expect(events[3]).toMatchObject({
+      direction: 'outbound',
+      agentId: '1001',
+      to: { e164: '+79161234567' },
+      waitSeconds: 10,
+    });
+  });
+
+  it('operator to operator is internal', () => {
+    const a: Chan = { name: 'PJSIP/1001-00000010', uniqueid: '2000.1', linkedid: '2000.1', num: '1001', exten: '1002' };
+    const b: Chan = { name: 'PJSIP/1002-00000011', uniqueid: '2000.2', linkedid: '2000.1', num: '1002' };
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', a)),
+      amiEvent('Newchannel', T0, snap('', b)),
+      amiEvent('DialBegin', T0, { ...snap('', a), ...snap('dest', b) }),
+      amiEvent('DialEnd', T0 + 2, { ...snap('', a), ...snap('dest', b), dialstatus: 'ANSWER' }),
+      amiEvent('Hangup', T0 + 4, { ...snap('', b), cause: '16' }),
+      amiEvent('Hangup', T0 + 4, { ...snap('', a), cause: '16' }),
+    ]);
+    expect(events[0]).toMatchObject({ direction: 'internal', to: { extension: '1002' } });
+    expect(events.find((e) => e.type === 'call.answered')).toMatchObject({ agentId: '1002' });
+  });
+
+  it('anonymous caller gets an anonymous party', () => {
+    const anon = { ...caller, num: 'anonymous' };
+    const { events } = fold([amiEvent('Newchannel', T0, snap('', anon))]);
+    expect(events[0]).toMatchObject({ from: { anonymous: true, e164: null } });
+  });
+});
+
+describe('call tracker: transfers', () => {
+  it('blind transfer moves the call to the target operator', () => {
+    const transferEvents = [
+      ...queueAnswered().slice(0, 12),
+      amiEvent('BlindTransfer', T0 + 40, {
+        result: 'Success',
+        ...snap('transferer', agent1),
+        ...snap('transferee', caller),
+        context: 'from-internal',
+        extension: '1003',
+        isexternal: 'No',
+      }),
+      amiEvent('Hangup', T0 + 40, { ...snap('', agent1), cause: '16' }),
+      amiEvent(
+        'Newchannel',
+        T0 + 40.1,
+        snap('', { name: 'PJSIP/1003-00000009', uniqueid: '1700.9', linkedid: '1700.1' }),
+      ),
+      amiEvent('DialBegin', T0 + 40.1, {
+        ...snap('', caller),
+        ...snap('dest', { name: 'PJSIP/1003-00000009', uniqueid: '1700.9', linkedid: '1700.1' }),
+      }),
+      amiEvent('DialEnd', T0 + 45, {
+        ...snap('', caller),
+        ...snap('dest', { name: 'PJSIP/1003-00000009', uniqueid: '1700.9', linkedid: '1700.1' }),
+        dialstatus: 'ANSWER',
+      }),
+      amiEvent('Hangup', T0 + 100, { ...snap('', caller), cause: '16' }),
+      amiEvent('Hangup', T0 + 100, {
+        ...snap('', { name: 'PJSIP/1003-00000009', uniqueid: '1700.9', linkedid: '1700.1' }),
+        cause: '16',
+      }),
+    ];
+    const { events } = fold(transferEvents);
+    const t = types(events);
+    expect(t.slice(t.indexOf('call.transferred'))).toEqual([
+      'call.transferred',
+      'call.ringing:1003',
+      'call.bridged',
+      'recording.ready',
+      'call.ended',
+    ]);
+    expect(events.find((e) => e.type === 'call.transferred')).toMatchObject({
+      kind: 'blind',
+      fromAgentId: '1001',
+      agentId: '1003',
+    });
+    expect(events.at(-1)).toMatchObject({ agentId: '1003', talkSeconds: 92, answered: true });
+  });
+
+  it('attended transfer: consultation is its own internal call, the customer call follows to the target', () => {
+    const consult: Chan = {
+      name: 'PJSIP/1001-00000020',
+      uniqueid: '1700.20',
+      linkedid: '1700.20',
+      num: '1001',
+      exten: '1002',
+    };
+    const target: Chan = { name: 'PJSIP/1002-00000021', uniqueid: '1700.21', linkedid: '1700.20', num: '1002' };
+    const evs = [
+      ...queueAnswered().slice(0, 12),
+      amiEvent('Newchannel', T0 + 30, snap('', consult)),
+      amiEvent('Newchannel', T0 + 30, snap('', target)),
+      amiEvent('DialBegin', T0 + 30, { ...snap('', consult), ...snap('dest', target) }),
+      amiEvent('DialEnd', T0 + 33, { ...snap('', consult), ...snap('dest', target), dialstatus: 'ANSWER' }),
+      amiEvent('AttendedTransfer', T0 + 40, {
+        result: 'Success',
+        ...snap('origtransferer', agent1),
+        ...snap('secondtransferer', consult),
+        ...snap('transferee', caller),
+        ...snap('transfertarget', target),
+        desttype: 'Link',
+      }),
+      amiEvent('Hangup', T0 + 40, { ...snap('', agent1), cause: '16' }),
+      amiEvent('Hangup', T0 + 40, { ...snap('', consult), cause: '16' }),
+      // Asterisk propagates the oldest linkedid to the target once it shares the customer's bridge.
+      amiEvent('BridgeEnter', T0 + 40.1, {
+        ...snap('', { ...target, linkedid: '1700.1' }),
+        bridgenumchannels: '2',
+        bridgetype: 'basic',
+      }),
+      amiEvent('Hangup', T0 + 90, { ...snap('', { ...target, linkedid: '1700.1' }), cause: '16' }),
+      amiEvent('Hangup', T0 + 90, { ...snap('', caller), cause: '16' }),
+    ];
+    const { events, state } = fold(evs);
+    const ended = events.filter((e) => e.type === 'call.ended');
+    expect(ended.map((e) => e.callId).sort()).toEqual([callIdFor('1700.1'), callIdFor('1700.20')].sort());
+    const customerEnd = ended.find((e) => e.callId === callIdFor('1700.1'));
+    expect(customerEnd).toMatchObject({ agentId: '1002', answered: true });
+    const consultEnd = ended.find((e) => e.callId === callIdFor('1700.20'));
+    expect(consultEnd).toMatchObject({ direction: 'internal' });
+    expect(events.find((e) => e.type === 'call.transferred')).toMatchObject({
+      kind: 'attended',
+      fromAgentId: '1001',
+      agentId: '1002',
+    });
+    expect(state.calls).toEqual({});
+  });
+});
+
+describe('call tracker: robustness', () => {
+  it('is idempotent when every event arrives twice', () => {
+    const once = fold(queueAnswered()).events;
+    const twice = fold(queueAnswered().flatMap((e) => [e, e])).events;
+    expect(types(twice)).toEqual(types(once));
+  });
+
+  it('ignores unknown events and events for unknown channels', () => {
+    const start = fold(queueStart()).state;
+    const r1 = reduceAmiEvent(start, amiEvent('FullyBooted', T0 + 2, { status: 'Fully Booted' }), cfg);
+    expect(r1.events).toEqual([]);
+    expect(r1.state.calls).toEqual(start.calls);
+    const r2 = reduceAmiEvent(
+      start,
+      amiEvent('Hangup', T0 + 2, { ...snap('', { name: 'PJSIP/9-1', uniqueid: 'x', linkedid: 'x' }), cause: '16' }),
+      cfg,
+    );
+    expect(r2.events).toEqual([]);
+    expect(r2.state.channels).toEqual(start.channels);
+    const r3 = reduceAmiEvent(start, amiEvent('DialEnd', T0 + 2, { dialstatus: 'ANSWER' }), cfg);
+    expect(r3.events).toEqual([]);
+  });
+
+  it('never reopens an ended call on late events', () => {
+    const { state } = fold(queueAnswered());
+    const late = fold(
+      [
+        amiEvent('VarSet', T0 + 99, { ...snap('', caller), variable: 'X', value: '1' }),
+        amiEvent('Hangup', T0 + 99, snap('', caller)),
+      ],
+      state,
+    );
+    expect(late.events).toEqual([]);
+  });
+
+  it('bounds the memory of ended calls', () => {
+    let s = initialTrackerState();
+    for (let i = 0; i < 30; i++) {
+      const c: Chan = { name: `PJSIP/trunk-${i}`, uniqueid: `u${i}`, linkedid: `u${i}` };
+      s = reduceAll(
+        s,
+        [amiEvent('Newchannel', T0 + i, snap('', c)), amiEvent('Hangup', T0 + i, { ...snap('', c), cause: '16' })],
+        { ...cfg, endedMemory: 10 },
+      ).state;
+    }
+    expect(s.ended).toHaveLength(10);
+    expect(Object.keys(s.endedSet)).toHaveLength(10);
+  });
+
+  it('uses the last PBX timestamp for events without one and never reads the clock', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', caller)),
+      { event: 'Hangup', fields: { event: 'Hangup', ...snap('', caller), cause: '16' }, lists: {}, variables: {} },
+    ]);
+    expect(events.at(-1)!.occurredAt).toBe(new Date(T0 * 1000).toISOString());
+  });
+
+  it('reads the recording from a ChanVariable as well as from VarSet', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/a.wav' } }),
+      amiEvent('Hangup', T0 + 1, { ...snap('', caller), cause: '16' }),
+    ]);
+    expect(events.find((e) => e.type === 'recording.ready')).toMatchObject({ file: '/rec/a.wav' });
+  });
+});
+
+describe('agent state', () => {
+  it('maps queue member status, pause and device state, deduplicated', () => {
+    const { events } = fold([
+      amiEvent('QueueMemberStatus', T0, {
+        queue: 'support',
+        interface: 'PJSIP/1001',
+        membername: 'Op 1',
+        status: '1',
+        paused: '0',
+      }),
+      amiEvent('QueueMemberStatus', T0, {
+        queue: 'support',
+        interface: 'PJSIP/1001',
+        membername: 'Op 1',
+        status: '1',
+        paused: '0',
+      }),
+      amiEvent('DeviceStateChange', T0 + 1, { device: 'PJSIP/1001', state: 'RINGING' }),
+      amiEvent('DeviceStateChange', T0 + 2, { device: 'PJSIP/1001', state: 'INUSE' }),
+      amiEvent('QueueMemberPause', T0 + 3, {
+        queue: 'support',
+        interface: 'PJSIP/1001',
+        paused: '1',
+        pausedreason: 'lunch',
+      }),
+      amiEvent('DeviceStateChange', T0 + 4, { device: 'PJSIP/1001', state: 'NOT_INUSE' }),
+      amiEvent('QueueMemberPause', T0 + 5, { queue: 'support', interface: 'PJSIP/1001', paused: '0' }),
+      amiEvent('DeviceStateChange', T0 + 6, { device: 'Queue:support_avail', state: 'NOT_INUSE' }),
+    ]);
+    expect(events.map((e) => (e.type === 'agent.state' ? [e.agentId, e.status, e.pauseReason ?? ''] : e.type))).toEqual(
+      [
+        ['1001', 'available', ''],
+        ['1001', 'ringing', ''],
+        ['1001', 'busy', ''],
+        ['1001', 'paused', 'lunch'],
+        ['1001', 'available', ''],
+      ],
+    );
+  });
+});

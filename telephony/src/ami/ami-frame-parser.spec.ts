@@ -199,16 +199,14 @@ describe('properties', () => {
       .tuple(pick, fc.nat(100))
       .map(([c, t]) => amiEvent('QueueCallerAbandon', 1000 + t, { ...snap('', c), queue: 'q' })),
     fc.tuple(pick, fc.nat(100)).map(([c, t]) => amiEvent('Hold', 1000 + t, snap('', c))),
-    fc
-      .tuple(pick, pick, fc.nat(100))
-      .map(([a, b, t]) =>
-        amiEvent('BlindTransfer', 1000 + t, {
-          result: 'Success',
-          ...snap('transferer', a),
-          ...snap('transferee', b),
-          extension: '1004',
-        }),
-      ),
+    fc.tuple(pick, pick, fc.nat(100)).map(([a, b, t]) =>
+      amiEvent('BlindTransfer', 1000 + t, {
+        result: 'Success',
+        ...snap('transferer', a),
+        ...snap('transferee', b),
+        extension: '1004',
+      }),
+    ),
     fc
       .tuple(pick, fc.nat(100))
       .map(([c, t]) => amiEvent('Cdr', 1000 + t, { linkedid: c.linkedid, disposition: 'ANSWERED', duration: '5' })),

@@ -523,13 +523,18 @@ export class Reducer {
     if (call.live.length === 0) this.endCall(call, ch.uniqueid);
   }
 
-  endCall(call: TrackedCall, legUniqueid: string, cdr?: CdrOutcome): void {
+  /** `forced`: cause to report instead of deriving it (resync closing a call nobody explained). */
+  endCall(call: TrackedCall, legUniqueid: string, cdr?: CdrOutcome, forced?: HangupCause): void {
     if (this.d.isEnded(call.key)) return;
     for (const agentId of Object.keys(call.ringing)) this.stopRinging(call, agentId);
     if (call.recordingFile) this.emit(call, call.originUniqueid, { type: 'recording.ready', file: call.recordingFile });
     const endMs = cdr ? call.createdAtMs + cdr.durationSeconds * 1000 : this.now;
     const answered = cdr ? cdr.answered : call.answered;
-    const { cause, abandoned, rawCause } = cdr ? { ...cdr, abandoned: false } : this.outcome(call);
+    const { cause, abandoned, rawCause } = cdr
+      ? { ...cdr, abandoned: false }
+      : forced
+        ? { cause: forced, abandoned: false, rawCause: 'RESYNC_NO_CDR' }
+        : this.outcome(call);
     const answeredAt = cdr ? endMs - cdr.billableSeconds * 1000 : (call.answeredAtMs ?? endMs);
     const saved = this.now;
     if (cdr) this.now = Math.max(endMs, call.createdAtMs);

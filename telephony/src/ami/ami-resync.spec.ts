@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest';
+
+import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
+import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  callIdFor,
+  initialTrackerState,
+  reduceAll,
+  reduceAmiEvent,
+} from '@telephony/ami/call-tracker';
+
+const cfg = DEFAULT_TRACKER_CONFIG;
+const T0 = 1_763_900_000;
+const caller: Chan = {
+  name: 'PJSIP/trunk-00000001',
+  uniqueid: '1700.1',
+  linkedid: '1700.1',
+  num: '89161234567',
+  exten: '4951112233',
+};
+const agent1: Chan = { name: 'PJSIP/1001-00000002', uniqueid: '1700.2', linkedid: '1700.1', num: '1001' };
+const agent2: Chan = { name: 'PJSIP/1002-00000003', uniqueid: '1700.3', linkedid: '1700.1', num: '1002' };
+
+const answeredCall = () =>
+  reduceAll(
+    initialTrackerState(),
+    [
+      amiEvent('Newchannel', T0, snap('', caller)),
+      amiEvent('Newchannel', T0 + 1, snap('', agent1)),
+      amiEvent('Newchannel', T0 + 1, snap('', agent2)),
+      amiEvent('DialBegin', T0 + 1, { ...snap('', caller), ...snap('dest', agent1) }),
+      amiEvent('DialBegin', T0 + 1, { ...snap('', caller), ...snap('dest', agent2) }),
+      amiEvent('DialEnd', T0 + 5, { ...snap('', caller), ...snap('dest', agent1), dialstatus: 'ANSWER' }),
+    ],
+    cfg,
+  ).state;
+
+const coreShowChannel = (c: Chan, duration: string, bridgeid = '') =>
+  amiEvent('CoreShowChannel', T0 + 100, {
+    channel: c.name,
+    uniqueid: c.uniqueid,
+    linkedid: c.linkedid,
+    calleridnum: c.num ?? '',
+    exten: c.exten ?? '',
+    duration,
+    bridgeid,
+  });
+
+describe('resync', () => {
+  it('closes a call that ended during the outage from its Cdr, once', () => {
+    const resynced = resyncTracker(answeredCall(), { channels: [], queue: [], atMs: (T0 + 100) * 1000 }, cfg);
+    expect(resynced.events.filter((e) => e.type.startsWith('call.'))).toHaveLength(0);
+    const cdr = amiEvent('Cdr', T0 + 101, {
+      linkedid: '1700.1',
+      uniqueid: '1700.1',
+      disposition: 'ANSWERED',
+      duration: '65',
+      billableseconds: '60',
+    });
+    const closed = reduceAmiEvent(resynced.state, cdr, cfg);
+    expect(closed.events).toHaveLength(1);
+    expect(closed.events[0]).toMatchObject({
+      type: 'call.ended',
+      callId: callIdFor('1700.1'),
+      closedFromCdr: true,
+      answered: true,
+      cause: 'normal-clearing',
+      talkSeconds: 60,
+      waitSeconds: 5,
+      occurredAt: new Date((T0 + 65) * 1000).toISOString(),
+    });
+    expect(reduceAmiEvent(closed.state, cdr, cfg).events).toEqual([]);
+    expect(expirePendingCalls(closed.state, (T0 + 1000) * 1000, 30_000, cfg).events).toEqual([]);
+  });
+
+  it('ignores a Cdr for a call that is still live (Hangup closes those)', () => {
+    const state = answeredCall();
+    const r = reduceAmiEvent(
+      state,
+      amiEvent('Cdr', T0 + 6, { linkedid: '1700.1', disposition: 'NO ANSWER', duration: '6' }),
+      cfg,
+    );
+    expect(r.events).toEqual([]);
+  });
+
+  it('closes with cause failed when no Cdr arrives within the grace period', () => {
+    const resynced = resyncTracker(answeredCall(), { channels: [], queue: [], atMs: (T0 + 100) * 1000 }, cfg).state;
+    expect(expirePendingCalls(resynced, (T0 + 120) * 1000, 30_000, cfg).events).toEqual([]);
+    const expired = expirePendingCalls(resynced, (T0 + 131) * 1000, 30_000, cfg);
+    expect(expired.events).toHaveLength(1);
+    expect(expired.events[0]).toMatchObject({
+      type: 'call.ended',
+      cause: 'failed',
+      answered: true,
+      rawCause: 'RESYNC_NO_CDR',
+    });
+    expect(expired.state.calls).toEqual({});
+    expect(expirePendingCalls(expired.state, (T0 + 999) * 1000, 30_000, cfg).events).toEqual([]);
+  });
+
+  it('keeps live calls, drops vanished legs, and learns calls that started while we were away', () => {
+    const other: Chan = {
+      name: 'PJSIP/trunk-00000009',
+      uniqueid: '1800.1',
+      linkedid: '1800.1',
+      num: '+74950001122',
+      exten: '4951112233',
+    };
+    const otherAgent: Chan = { name: 'PJSIP/1003-0000000a', uniqueid: '1800.2', linkedid: '1800.1', num: '1003' };
+    const r = resyncTracker(
+      answeredCall(),
+      {
+        channels: [
+          coreShowChannel(caller, '00:01:40', 'b1'),
+          coreShowChannel(agent1, '00:01:39', 'b1'),
+          coreShowChannel(other, '00:00:30', 'b2'),
+          coreShowChannel(otherAgent, '00:00:20', 'b2'),
+        ],
+        queue: [
+          amiEvent('QueueMember', T0 + 100, {
+            queue: 'support',
+            location: 'PJSIP/1003',
+            stateinterface: 'PJSIP/1003',
+            status: '2',
+            paused: '0',
+          }),
+        ],
+        atMs: (T0 + 100) * 1000,
+      },
+      cfg,
+    );
+    expect(r.events.map((e) => e.type)).toEqual(['call.created', 'call.answered', 'agent.state']);
+    expect(r.events[0]).toMatchObject({
+      callId: callIdFor('1800.1'),
+      occurredAt: new Date((T0 + 70) * 1000).toISOString(),
+      direction: 'inbound',
+    });
+    expect(r.events[1]).toMatchObject({ agentId: '1003' });
+    expect(r.events[2]).toMatchObject({ agentId: '1003', status: 'busy' });
+    expect(r.state.calls['1700.1']!.live).toEqual(['1700.1', '1700.2']);
+    expect(r.state.calls['1700.1']!.pendingCloseSinceMs).toBeUndefined();
+  });
+});

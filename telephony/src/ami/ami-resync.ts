@@ -1,0 +1,148 @@
+import type { AmiEvent } from '@telephony/ami/ami-message';
+import {
+  Reducer,
+  agentFromInterface,
+  reduceAmiEvent,
+  type CallTrackerConfig,
+  type ReduceResult,
+  type TrackerState,
+} from '@telephony/ami/call-tracker';
+
+/**
+ * Resync after a reconnect (pure): AMI does not replay what happened while we were away, so the tracker state is
+ * reconciled with a fresh `CoreShowChannels` + `QueueStatus` snapshot.
+ *
+ * - Channels Asterisk still has are (re)learnt; new calls get `call.created` (and `call.answered` when a bridged
+ *   channel shows they are talking). Lost details (ringing history, exact answer time) are not reconstructed.
+ * - Tracked calls with no live channel left are marked pending: a later `Event: Cdr` (cdr_manager with a `LinkedID`
+ *   mapping) closes them with `closedFromCdr: true`; `expirePendingCalls` closes the rest with cause `failed`.
+ */
+export interface ResyncSnapshot {
+  /** `CoreShowChannel` events (the list items, not the Complete event). */
+  channels: readonly AmiEvent[];
+  /** `QueueMember`, `QueueEntry` (and `QueueParams`, ignored) events from QueueStatus. */
+  queue: readonly AmiEvent[];
+  /** PBX time of the snapshot (ms), e.g. the Timestamp of CoreShowChannelsComplete. */
+  atMs: number;
+}
+
+const parseDuration = (hms: string | undefined): number => {
+  const m = /^(\d+):(\d{2}):(\d{2})$/.exec(hms ?? '');
+  return m ? (Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])) * 1000 : 0;
+};
+
+export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, config: CallTrackerConfig): ReduceResult {
+  const r = new Reducer(state, config, snapshot.atMs);
+  const d = r.d;
+  const liveByUniqueid = new Map<string, AmiEvent>();
+  for (const ch of snapshot.channels) if (ch.fields.uniqueid) liveByUniqueid.set(ch.fields.uniqueid, ch);
+
+  // 1. Channels that vanished while we were away.
+  for (const [uid, ch] of Object.entries(d.channels)) {
+    if (ch.hungUp || liveByUniqueid.has(uid)) continue;
+    const c = d.channel(uid);
+    const call = r.callOf(c);
+    if (!c || !call) continue;
+    c.hungUp = true;
+    call.live = call.live.filter((u) => u !== uid);
+    if (c.agentId && call.ringing[c.agentId] === uid) r.stopRinging(call, c.agentId);
+  }
+  for (const key of Object.keys(d.calls)) {
+    const call = d.call(key);
+    if (call && call.live.length === 0 && call.pendingCloseSinceMs === undefined) call.pendingCloseSinceMs = r.now;
+  }
+
+  // 2. Live channels, oldest first so the caller side of each linkedid creates the call.
+  const ordered = [...snapshot.channels].sort(
+    (a, b) => parseDuration(b.fields.duration) - parseDuration(a.fields.duration),
+  );
+  const bridges = new Map<string, string[]>();
+  for (const ev of ordered) {
+    const f = ev.fields;
+    if (!f.uniqueid || !f.linkedid || !f.channel) continue;
+    const existing = d.channels[f.uniqueid];
+    const atCreation = snapshot.atMs - parseDuration(f.duration);
+    r.now = existing ? snapshot.atMs : Math.min(snapshot.atMs, atCreation);
+    const ch = r.observe(
+      {
+        name: f.channel,
+        uniqueid: f.uniqueid,
+        linkedid: f.linkedid,
+        callerNum: f.calleridnum ?? '',
+        callerName: f.calleridname ?? '',
+        connectedNum: f.connectedlinenum ?? '',
+        exten: f.exten ?? '',
+      },
+      true,
+    );
+    r.now = snapshot.atMs;
+    const bridge = f.bridgeid;
+    if (ch && bridge) bridges.set(bridge, [...(bridges.get(bridge) ?? []), ch.uniqueid]);
+  }
+  // Two channels in one bridge are talking: answer calls we did not see answered.
+  for (const members of bridges.values()) {
+    if (members.length < 2) continue;
+    const chans = members.map((u) => d.channels[u]).filter((c) => c !== undefined);
+    const call = r.callOf(chans[0]);
+    if (!call || call.answered) continue;
+    const agentLeg =
+      chans.find((c) => c.role === 'agent' && c.uniqueid !== call.originUniqueid) ?? chans.find((c) => c.agentId);
+    r.answer(call, agentLeg?.agentId, agentLeg?.uniqueid ?? call.originUniqueid);
+  }
+
+  // 3. Queue: callers waiting, member states.
+  for (const ev of snapshot.queue) {
+    const f = ev.fields;
+    if (ev.event.toLowerCase() === 'queueentry' && f.uniqueid) {
+      const call = r.callOf(d.channels[f.uniqueid]);
+      if (call && !call.answered) {
+        call.queued = true;
+        call.everQueued = true;
+        if (f.queue) call.queue = f.queue;
+      }
+    }
+  }
+  let result = d.finish();
+  for (const ev of snapshot.queue) {
+    if (ev.event.toLowerCase() !== 'queuemember') continue;
+    const agentId = agentFromInterface(ev.fields.stateinterface ?? ev.fields.location ?? ev.fields.interface, config);
+    if (!agentId) continue;
+    // QueueMember carries the same Status/Paused/PausedReason fields as QueueMemberStatus.
+    const next = reduceAmiEvent(
+      result.state,
+      {
+        ...ev,
+        event: 'QueueMemberStatus',
+        fields: {
+          ...ev.fields,
+          interface: ev.fields.stateinterface ?? ev.fields.location ?? ev.fields.interface ?? '',
+        },
+      },
+      config,
+    );
+    result = { state: next.state, events: [...result.events, ...next.events] };
+  }
+  return result;
+}
+
+/**
+ * Closes calls that resync found gone and no Cdr explained within `graceMs`: cause `failed`, so nothing stays
+ * open forever. `nowMs` is PBX time (last timestamp + local elapsed time), passed in to keep this pure.
+ */
+export function expirePendingCalls(
+  state: TrackerState,
+  nowMs: number,
+  graceMs: number,
+  config: CallTrackerConfig,
+): ReduceResult {
+  const r = new Reducer(state, config, nowMs);
+  for (const key of Object.keys(r.d.calls)) {
+    const call = r.d.calls[key];
+    if (!call || call.pendingCloseSinceMs === undefined || nowMs - call.pendingCloseSinceMs < graceMs) continue;
+    const c = r.d.call(key);
+    if (!c) continue;
+    r.now = c.pendingCloseSinceMs ?? nowMs;
+    r.endCall(c, '', undefined, 'failed');
+  }
+  return r.d.finish();
+}

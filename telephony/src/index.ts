@@ -1,7 +1,37 @@
 /** The only public entry of the telephony package: the server imports from here and nowhere else. */
+import { AmiProvider, type AmiProviderConfig } from './ami/ami-provider';
+import { TelephonyError } from './errors';
+import type { TelephonyProvider } from './provider';
+
 export type * from './model/call-event';
 export type * from './model/call-status';
 export { HANGUP_CAUSES, causeFromQ850, type HangupCause } from './model/hangup-cause';
 export type { TelephonyProvider, OriginateRequest, SpyMode } from './provider';
 export { TelephonyError, type TelephonyErrorCode } from './errors';
 export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
+export { uuidV5, TELEPHONY_ID_NAMESPACE } from './model/stable-id';
+export { callIdFor, legIdFor } from './ami/call-tracker';
+export { AmiProvider, SPY_OPTIONS, type AmiProviderConfig } from './ami/ami-provider';
+export type { AmiBackoffOptions } from './ami/ami-connection';
+
+/** Placeholder until the SIP front lands; `createTelephonyProvider` refuses it with a fatal error. */
+export interface SipProviderConfig {
+  kind: 'sip';
+  [option: string]: unknown;
+}
+
+export type TelephonyConfig = AmiProviderConfig | SipProviderConfig;
+
+/** Builds the provider for the configured PBX. Call `start()` on the result; it reconnects by itself. */
+export function createTelephonyProvider(config: TelephonyConfig): TelephonyProvider {
+  switch (config.kind) {
+    case 'ami':
+      return new AmiProvider(config);
+    case 'sip':
+      throw new TelephonyError('PBX_UNREACHABLE', 'telephony kind "sip" is not implemented yet; use kind "ami"', true);
+    default: {
+      const kind: unknown = (config as { kind?: unknown }).kind;
+      throw new TelephonyError('PBX_UNREACHABLE', `unknown telephony kind ${JSON.stringify(kind)}`, true);
+    }
+  }
+}

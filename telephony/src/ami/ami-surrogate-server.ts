@@ -19,6 +19,17 @@ export class AmiSurrogateServer {
   readonly actions: AmiMessage[] = [];
   readonly clients = new Set<Socket>();
   logins = 0;
+  /** Items returned by CoreShowChannels, each the `Key: Value` lines of one CoreShowChannel event. */
+  channels: string[][] = [
+    [
+      'Channel: PJSIP/trunk-00000001',
+      'Uniqueid: 1.1',
+      'Linkedid: 1.1',
+      'Duration: 00:00:10',
+      'CallerIDNum: +79161234567',
+    ],
+    ['Channel: PJSIP/1001-00000002', 'Uniqueid: 1.2', 'Linkedid: 1.1', 'Duration: 00:00:05'],
+  ];
   /** When false, Ping actions get no answer (simulates a hung PBX). */
   answerPings = true;
   /** Scripted replies: return frames (without the trailing blank line) to send, or undefined for the default. */
@@ -111,24 +122,14 @@ export class AmiSurrogateServer {
         return;
       case 'coreshowchannels':
         reply(['Response: Success', `ActionID: ${id}`, 'EventList: start', 'Message: Channels will follow']);
+        for (const ch of this.channels) reply(['Event: CoreShowChannel', `ActionID: ${id}`, ...ch]);
         reply([
-          'Event: CoreShowChannel',
+          'Event: CoreShowChannelsComplete',
           `ActionID: ${id}`,
-          'Channel: PJSIP/trunk-00000001',
-          'Uniqueid: 1.1',
-          'Linkedid: 1.1',
-          'Duration: 00:00:10',
-          'CallerIDNum: +79161234567',
+          'EventList: Complete',
+          `ListItems: ${this.channels.length}`,
+          'Timestamp: 1763900100.000000',
         ]);
-        reply([
-          'Event: CoreShowChannel',
-          `ActionID: ${id}`,
-          'Channel: PJSIP/1001-00000002',
-          'Uniqueid: 1.2',
-          'Linkedid: 1.1',
-          'Duration: 00:00:05',
-        ]);
-        reply(['Event: CoreShowChannelsComplete', `ActionID: ${id}`, 'EventList: Complete', 'ListItems: 2']);
         return;
       case 'queuestatus':
         reply(['Response: Success', `ActionID: ${id}`, 'EventList: start', 'Message: Queue status will follow']);

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 
-import type { Party } from '../model/call-event';
+import type { Party } from '@telephony/model/call-event';
 
 const ANONYMOUS = /^(anonymous|restricted|unavailable|unknown|private|withheld|<unknown>|)$/i;
 

@@ -1,0 +1,147 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+import { AmiProvider } from '@telephony/ami/ami-provider';
+import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
+import { callIdFor, createTelephonyProvider, TelephonyError, type TelephonyEvent } from '@telephony';
+
+let server: AmiSurrogateServer;
+let provider: AmiProvider | undefined;
+let events: TelephonyEvent[];
+
+beforeEach(async () => {
+  server = new AmiSurrogateServer();
+  await server.listen();
+  events = [];
+});
+afterEach(async () => {
+  await provider?.stop();
+  provider = undefined;
+  await server.close();
+});
+
+async function startProvider(extra: Record<string, unknown> = {}) {
+  const p = createTelephonyProvider({
+    kind: 'ami',
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'zvonok',
+    secret: 'zvonok-secret',
+    pingIntervalMs: 0,
+    backoff: { initialMs: 20, maxMs: 100 },
+    cdrGraceMs: 150,
+    ...extra,
+  });
+  expect(p).toBeInstanceOf(AmiProvider);
+  provider = p as AmiProvider;
+  provider.onEvent((e) => events.push(e));
+  await provider.start();
+  await server.waitFor(() => provider!.isUp());
+  return provider;
+}
+
+const ts = (n: number) => `Timestamp: ${(1_763_900_100 + n).toFixed(6)}`;
+const chan = (prefix: string, name: string, uid: string, lid: string) => [
+  `${prefix}Channel: ${name}`,
+  `${prefix}Uniqueid: ${uid}`,
+  `${prefix}Linkedid: ${lid}`,
+];
+
+describe('AmiProvider', () => {
+  it('resyncs live calls on start, then reports provider.up and live events in order', async () => {
+    await startProvider();
+    expect(events.map((e) => e.type)).toEqual(['call.created', 'agent.state', 'provider.up']);
+    expect(events[0]).toMatchObject({ callId: callIdFor('1.1'), direction: 'inbound', from: { e164: '+79161234567' } });
+    server.event(['Event: Hold', ts(1), ...chan('', 'PJSIP/trunk-00000001', '1.1', '1.1')]);
+    server.event(['Event: Hangup', ts(2), 'Cause: 16', ...chan('', 'PJSIP/1001-00000002', '1.2', '1.1')]);
+    server.event(['Event: Hangup', ts(3), 'Cause: 16', ...chan('', 'PJSIP/trunk-00000001', '1.1', '1.1')]);
+    await server.waitFor(() => events.some((e) => e.type === 'call.ended'));
+    const callEvents = events.filter((e) => 'callId' in e);
+    expect(callEvents.map((e) => e.type)).toEqual(['call.created', 'call.held', 'call.ended']);
+    expect(callEvents.map((e) => ('seq' in e ? e.seq : 0))).toEqual([1, 2, 3]);
+  });
+
+  it('goes down on a drop, comes back up, and closes calls that ended meanwhile from their Cdr', async () => {
+    await startProvider();
+    server.channels = [];
+    server.dropAll();
+    await server.waitFor(() => events.some((e) => e.type === 'provider.down'));
+    await server.waitFor(() => events.filter((e) => e.type === 'provider.up').length === 2);
+    expect(events.some((e) => e.type === 'call.ended')).toBe(false);
+    server.event([
+      'Event: Cdr',
+      ts(5),
+      'LinkedID: 1.1',
+      'UniqueID: 1.1',
+      'Disposition: ANSWERED',
+      'Duration: 40',
+      'BillableSeconds: 30',
+    ]);
+    await server.waitFor(() => events.some((e) => e.type === 'call.ended'));
+    expect(events.find((e) => e.type === 'call.ended')).toMatchObject({
+      closedFromCdr: true,
+      answered: true,
+      talkSeconds: 30,
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(events.filter((e) => e.type === 'call.ended')).toHaveLength(1);
+  });
+
+  it('closes a vanished call as failed when no Cdr comes within the grace period', async () => {
+    await startProvider();
+    server.channels = [];
+    server.dropAll();
+    await server.waitFor(() => events.filter((e) => e.type === 'provider.up').length === 2);
+    await server.waitFor(() => events.some((e) => e.type === 'call.ended'), 2000);
+    expect(events.find((e) => e.type === 'call.ended')).toMatchObject({ cause: 'failed', callId: callIdFor('1.1') });
+  });
+
+  it('originates click-to-call through from-crm with the request id', async () => {
+    const p = await startProvider();
+    await p.originate({ agentExtension: '1001', destination: '8 (916) 123-45-67', requestId: 'req-1' });
+    const o = server.actions.find((a) => a.fields.action === 'Originate')!;
+    expect(o.fields).toMatchObject({
+      channel: 'PJSIP/1001',
+      context: 'from-crm',
+      exten: '89161234567',
+      priority: '1',
+      async: 'true',
+    });
+    expect(o.fields.variable).toBe('ZVONOK_REQUEST_ID=req-1');
+    await expect(
+      p.originate({ agentExtension: '1001', destination: 'drop table', requestId: 'x' }),
+    ).rejects.toBeInstanceOf(TelephonyError);
+  });
+
+  it('pauses a queue member with a reason', async () => {
+    const p = await startProvider();
+    await p.setAgentPaused('1002', true, 'lunch');
+    const a = server.actions.find((x) => x.fields.action === 'QueuePause')!;
+    expect(a.fields).toMatchObject({ interface: 'PJSIP/1002', paused: 'true', reason: 'lunch' });
+  });
+
+  it('spies on the operator leg of a call with ChanSpy options per mode', async () => {
+    const p = await startProvider();
+    await p.spy('1901', callIdFor('1.1'), 'whisper');
+    const a = server.actions.find((x) => x.fields.action === 'Originate')!;
+    expect(a.fields).toMatchObject({ channel: 'PJSIP/1901', application: 'ChanSpy' });
+    expect(a.fields.data).toMatch(/^PJSIP\/(trunk|1001)-0000000[12],qwE$/);
+    await expect(p.spy('1901', 'no-such-call', 'listen')).rejects.toMatchObject({ code: 'UNKNOWN_CALL' });
+  });
+
+  it('refuses kind sip with a clear fatal error for now', () => {
+    expect(() => createTelephonyProvider({ kind: 'sip' })).toThrow(/not implemented/);
+  });
+
+  it('fails start with a fatal auth error on bad credentials', async () => {
+    const p = createTelephonyProvider({
+      kind: 'ami',
+      host: '127.0.0.1',
+      port: server.port,
+      user: 'zvonok',
+      secret: 'bad',
+    });
+    await expect(p.start()).rejects.toMatchObject({ code: 'PBX_AUTH_FAILED', fatal: true });
+    expect(p.isUp()).toBe(false);
+    await p.stop();
+  });
+});

@@ -1,0 +1,276 @@
+import { AmiConnection, type AmiBackoffOptions, type AmiConnectionState } from '@telephony/ami/ami-connection';
+import type { AmiEvent } from '@telephony/ami/ami-message';
+import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  initialTrackerState,
+  reduceAmiEvent,
+  type CallTrackerConfig,
+  type ReduceResult,
+  type TrackerState,
+} from '@telephony/ami/call-tracker';
+import { TelephonyError } from '@telephony/errors';
+import type { TelephonyEvent } from '@telephony/model/call-event';
+import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
+import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
+
+export interface AmiProviderConfig {
+  kind: 'ami';
+  host: string;
+  port: number;
+  user: string;
+  secret: string;
+  /** Channels towards the carrier. Default `PJSIP/trunk…-<hex>`. */
+  trunkChannel?: RegExp;
+  /** Operator channels; group 1 = extension. Default `PJSIP|SIP|IAX2|Local/<2-6 digits>`. */
+  agentChannel?: RegExp;
+  normalize?: NormalizeOptions;
+  /** Dial string of an operator's phone; `{ext}` is replaced. Default `PJSIP/{ext}`. */
+  agentDial?: string;
+  /** Dialplan context click-to-call continues in once the operator answers. Default `from-crm`. */
+  originateContext?: string;
+  /** Seconds the operator's phone rings on originate/spy. Default 30. */
+  ringSeconds?: number;
+  /** How long a call found gone on resync waits for its Cdr before closing as `failed`. Default 30 s. */
+  cdrGraceMs?: number;
+  actionTimeoutMs?: number;
+  pingIntervalMs?: number;
+  pingTimeoutMs?: number;
+  connectTimeoutMs?: number;
+  backoff?: AmiBackoffOptions;
+  /** Optional sink for adapter diagnostics (listener errors, resync failures). */
+  onDiagnostic?: (message: string, error?: unknown) => void;
+}
+
+/**
+ * ChanSpy options per mode: `q` no beep/announcement, `E` stop when the spied channel hangs up,
+ * `w` whisper to the spied channel, `B` barge (talk to both sides).
+ */
+export const SPY_OPTIONS: Record<SpyMode, string> = { listen: 'qE', whisper: 'qwE', barge: 'qBE' };
+
+const EXTENSION = /^\d{2,6}$/;
+const DESTINATION = /^\+?[\d*#]{2,20}$/;
+
+/**
+ * The AMI provider: connection → asterisk-manager parser → call tracker → listeners.
+ * On every (re)connect it resyncs from CoreShowChannels + QueueStatus before reporting `provider.up`;
+ * events that arrive meanwhile are buffered and applied after the snapshot, in order.
+ */
+export class AmiProvider implements TelephonyProvider {
+  readonly source = 'ami' as const;
+  private readonly connection: AmiConnection;
+  private readonly tracker: CallTrackerConfig;
+  private state: TrackerState = initialTrackerState();
+  private readonly listeners = new Set<(event: TelephonyEvent) => void>();
+  private up = false;
+  private resyncing = false;
+  private buffered: AmiEvent[] = [];
+  private expiryTimer: NodeJS.Timeout | undefined;
+  /** Local clock at the last PBX timestamp seen, to estimate PBX time for grace expiry. */
+  private localAtLastTimestamp = Date.now();
+  private readonly unsubscribe: Array<() => void> = [];
+
+  constructor(private readonly config: AmiProviderConfig) {
+    this.tracker = {
+      trunkChannel: config.trunkChannel ?? DEFAULT_TRACKER_CONFIG.trunkChannel,
+      agentChannel: config.agentChannel ?? DEFAULT_TRACKER_CONFIG.agentChannel,
+      ...(config.normalize ? { normalize: config.normalize } : {}),
+    };
+    this.connection = new AmiConnection({
+      host: config.host,
+      port: config.port,
+      user: config.user,
+      secret: config.secret,
+      ...(config.actionTimeoutMs !== undefined ? { actionTimeoutMs: config.actionTimeoutMs } : {}),
+      ...(config.pingIntervalMs !== undefined ? { pingIntervalMs: config.pingIntervalMs } : {}),
+      ...(config.pingTimeoutMs !== undefined ? { pingTimeoutMs: config.pingTimeoutMs } : {}),
+      ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
+      ...(config.backoff ? { backoff: config.backoff } : {}),
+    });
+  }
+
+  /** Resolves once the first connection attempt is over; rejects (fatal) on refused credentials. */
+  async start(): Promise<void> {
+    this.unsubscribe.push(
+      this.connection.on('event', (ev) => this.onAmiEvent(ev)),
+      this.connection.on('state', (s, reason) => this.onState(s, reason)),
+    );
+    await this.connection.start();
+  }
+
+  async stop(): Promise<void> {
+    for (const u of this.unsubscribe.splice(0)) u();
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    await this.connection.stop();
+    if (this.up) {
+      this.up = false;
+      this.publish([{ type: 'provider.down', source: 'ami', occurredAt: new Date().toISOString(), reason: 'stopped' }]);
+    }
+  }
+
+  onEvent(listener: (event: TelephonyEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  /** Current tracker state (read-only snapshot) for diagnostics and the server's initial sync. */
+  snapshot(): TrackerState {
+    return this.state;
+  }
+
+  /**
+   * Click-to-call: rings the operator's phone, then continues in `originateContext` at `destination`.
+   * Resolves when Asterisk reports the originate answered (OriginateResponse Success); the call's events
+   * arrive through onEvent like any other call. The requestId travels as channel variable ZVONOK_REQUEST_ID.
+   */
+  async originate(request: OriginateRequest): Promise<void> {
+    if (!EXTENSION.test(request.agentExtension)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid operator extension "${request.agentExtension}"`);
+    }
+    const destination = request.destination.replace(/[\s()-]/g, '');
+    if (!DESTINATION.test(destination)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid destination "${request.destination}"`);
+    }
+    await this.connection.originate({
+      channel: this.agentDial(request.agentExtension),
+      context: this.config.originateContext ?? 'from-crm',
+      exten: destination,
+      priority: 1,
+      timeout: (this.config.ringSeconds ?? 30) * 1000,
+      // The operator's phone shows whom it is about to call.
+      callerid: `"${destination}" <${destination}>`,
+      variable: { ZVONOK_REQUEST_ID: request.requestId },
+    });
+  }
+
+  /** QueuePause on every queue the member is in; the reason shows in QueueMemberPause and queue_log. */
+  async setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
+    if (!EXTENSION.test(agentExtension)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid operator extension "${agentExtension}"`);
+    }
+    await this.connection.action({
+      action: 'QueuePause',
+      interface: this.agentDial(agentExtension),
+      paused: paused ? 'true' : 'false',
+      ...(reason ? { reason } : {}),
+    });
+  }
+
+  /**
+   * Rings the supervisor and runs ChanSpy on the call's operator leg (or the caller's leg before an answer).
+   * ChanSpy cannot target a Uniqueid, so the leg is resolved from the tracker (Uniqueid → current channel name,
+   * renames included) and passed as the full channel name, which ChanSpy matches as a prefix.
+   */
+  async spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
+    if (!EXTENSION.test(supervisorExtension)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid supervisor extension "${supervisorExtension}"`);
+    }
+    const call = Object.values(this.state.calls).find((c) => c.callId === targetCallId);
+    if (!call) throw new TelephonyError('UNKNOWN_CALL', `no live call ${targetCallId}`);
+    const channels = Object.values(this.state.channels).filter((c) => c.callKey === call.key && !c.hungUp);
+    const target =
+      channels.find((c) => c.role === 'agent' && c.agentId === call.connectedAgentId) ??
+      channels.find((c) => c.uniqueid === call.originUniqueid) ??
+      channels[0];
+    if (!target) throw new TelephonyError('UNKNOWN_CALL', `call ${targetCallId} has no live channel`);
+    await this.connection.originate({
+      channel: this.agentDial(supervisorExtension),
+      application: 'ChanSpy',
+      data: `${target.name},${SPY_OPTIONS[mode]}`,
+      timeout: (this.config.ringSeconds ?? 30) * 1000,
+      callerid: `"Spy ${mode}" <${supervisorExtension}>`,
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------------------------
+
+  private agentDial(ext: string): string {
+    return (this.config.agentDial ?? 'PJSIP/{ext}').replace('{ext}', ext);
+  }
+
+  private publish(events: TelephonyEvent[]): void {
+    for (const ev of events) {
+      for (const l of this.listeners) {
+        try {
+          l(ev);
+        } catch (e) {
+          this.config.onDiagnostic?.('telephony listener threw', e);
+        }
+      }
+    }
+  }
+
+  private apply(result: ReduceResult): void {
+    if (result.state.lastTimestampMs !== this.state.lastTimestampMs) this.localAtLastTimestamp = Date.now();
+    this.state = result.state;
+    this.publish(result.events);
+  }
+
+  private onAmiEvent(ev: AmiEvent): void {
+    if (this.resyncing) {
+      this.buffered.push(ev);
+      return;
+    }
+    this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+  }
+
+  private onState(s: AmiConnectionState, reason?: string): void {
+    if (s === 'connected') {
+      void this.resync();
+      return;
+    }
+    if ((s === 'backoff' || s === 'stopped') && this.up) {
+      this.up = false;
+      this.publish([
+        { type: 'provider.down', source: 'ami', occurredAt: new Date().toISOString(), reason: reason ?? s },
+      ]);
+    }
+  }
+
+  private pbxNow(): number {
+    return this.state.lastTimestampMs + (Date.now() - this.localAtLastTimestamp);
+  }
+
+  private async resync(): Promise<void> {
+    this.resyncing = true;
+    try {
+      const channels = await this.connection.actionList({ action: 'CoreShowChannels' });
+      const queue = await this.connection.actionList({ action: 'QueueStatus' }).catch(() => undefined);
+      const ts = Number(channels.complete.fields.timestamp);
+      const atMs = Number.isFinite(ts) && ts > 0 ? Math.round(ts * 1000) : this.pbxNow();
+      this.apply(
+        resyncTracker(this.state, { channels: channels.events, queue: queue?.events ?? [], atMs }, this.tracker),
+      );
+    } catch (e) {
+      // Keep going with what we have: live events still flow; a later reconnect resyncs again.
+      this.config.onDiagnostic?.('AMI resync failed', e);
+    } finally {
+      const buffered = this.buffered;
+      this.buffered = [];
+      this.resyncing = false;
+      for (const ev of buffered) this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+    }
+    if (this.connection.getState() === 'connected' && !this.up) {
+      this.up = true;
+      this.publish([{ type: 'provider.up', source: 'ami', occurredAt: new Date().toISOString() }]);
+    }
+    this.scheduleExpiry();
+  }
+
+  private scheduleExpiry(): void {
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    const pending = Object.values(this.state.calls).some((c) => c.pendingCloseSinceMs !== undefined);
+    if (!pending) return;
+    const grace = this.config.cdrGraceMs ?? 30_000;
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = undefined;
+      this.apply(expirePendingCalls(this.state, this.pbxNow(), grace, this.tracker));
+      this.scheduleExpiry();
+    }, grace + 50);
+    this.expiryTimer.unref();
+  }
+}

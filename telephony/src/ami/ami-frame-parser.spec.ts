@@ -111,6 +111,16 @@ describe('AMI message normalization', () => {
     });
   });
 
+  it('keeps prototype-named keys as plain data', () => {
+    const [frame] = parseAmiText(
+      'Event: X\r\nconstructor: a\r\nconstructor: b\r\n__proto__: c\r\nvalueOf: d\r\n\r\n',
+    ).frames;
+    const m = messageFromFrame(frame!);
+    expect(m.lists.constructor).toEqual(['a', 'b']);
+    expect(m.fields.__proto__).toBe('c');
+    expect(m.fields.valueof).toBe('d');
+  });
+
   it('undoes asterisk-manager quirks (VarSet variable object, chanvariable object, arrays)', () => {
     const m = messageFromManager({
       event: 'VarSet',
@@ -130,7 +140,15 @@ describe('AMI message normalization', () => {
 describe('properties', () => {
   const line = fc.oneof(
     fc.string({ maxLength: 200 }),
-    fc.tuple(fc.stringMatching(/^[A-Za-z]{1,12}$/), fc.string({ maxLength: 60 })).map(([k, v]) => `${k}: ${v}`),
+    fc
+      .tuple(
+        fc.oneof(
+          fc.stringMatching(/^[A-Za-z]{1,12}$/),
+          fc.constantFrom('constructor', '__proto__', 'valueOf', 'Uniqueid'),
+        ),
+        fc.string({ maxLength: 60 }),
+      )
+      .map(([k, v]) => `${k}: ${v}`),
     fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('latin1')),
   );
   const stream = fc.array(fc.tuple(line, fc.constantFrom('\r\n', '\n', '\r\n\r\n', '')), { maxLength: 60 });

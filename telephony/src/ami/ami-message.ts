@@ -31,6 +31,10 @@ interface Builder {
   variables: Record<string, Record<string, string>>;
 }
 
+/** Prototype-less maps: wire keys such as `constructor` or `__proto__` stay plain data. */
+const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
+const builder = (): Builder => ({ fields: dict(), lists: dict(), variables: dict() });
+
 function addVariable(b: Builder, prefix: string, paren: string | undefined, value: string): void {
   const eq = value.indexOf('=');
   let name: string;
@@ -44,7 +48,7 @@ function addVariable(b: Builder, prefix: string, paren: string | undefined, valu
   } else {
     return;
   }
-  (b.variables[prefix] ??= {})[name] = val;
+  (b.variables[prefix] ??= dict<string>())[name] = val;
 }
 
 function addField(b: Builder, rawKey: string, value: string): void {
@@ -54,7 +58,7 @@ function addField(b: Builder, rawKey: string, value: string): void {
     return;
   }
   const key = rawKey.toLowerCase();
-  if (key in b.fields) {
+  if (Object.hasOwn(b.fields, key)) {
     (b.lists[key] ??= [b.fields[key] ?? '']).push(value);
     return;
   }
@@ -70,7 +74,7 @@ function finish(b: Builder): AmiMessage {
 
 /** From our own frame parser. */
 export function messageFromFrame(frame: AmiFrame): AmiMessage {
-  const b: Builder = { fields: {}, lists: {}, variables: {} };
+  const b = builder();
   for (const [key, value] of frame.headers) addField(b, key.trim(), value);
   if (frame.output) b.lists.output = [...(b.lists.output ?? []), ...frame.output];
   return finish(b);
@@ -81,7 +85,7 @@ export function messageFromFrame(frame: AmiFrame): AmiMessage {
  * `Variable: NAME` arrives as `{ NAME: '' }`), arrays for repeated keys, and unparsed `chanvariable(x)` keys.
  */
 export function messageFromManager(message: Manager.ManagerMessage): AmiMessage {
-  const b: Builder = { fields: {}, lists: {}, variables: {} };
+  const b = builder();
   for (const [rawKey, value] of Object.entries(message)) {
     if (value === undefined) continue;
     const key = rawKey.toLowerCase();
@@ -90,7 +94,7 @@ export function messageFromManager(message: Manager.ManagerMessage): AmiMessage 
     } else if (Array.isArray(value)) {
       for (const v of value) addField(b, key, String(v));
     } else if (key === 'chanvariable') {
-      for (const [name, v] of Object.entries(value)) (b.variables[''] ??= {})[name] = String(v);
+      for (const [name, v] of Object.entries(value)) (b.variables[''] ??= dict<string>())[name] = String(v);
     } else {
       // `variable` (the only other key it splits): rebuild the line Asterisk sent.
       const entries = Object.entries(value);

@@ -60,7 +60,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
   for (const ev of ordered) {
     const f = ev.fields;
     if (!f.uniqueid || !f.linkedid || !f.channel) continue;
-    const existing = d.channels[f.uniqueid];
+    const existing = d.peekChannel(f.uniqueid);
     const atCreation = snapshot.atMs - parseDuration(f.duration);
     r.now = existing ? snapshot.atMs : Math.min(snapshot.atMs, atCreation);
     const ch = r.observe(
@@ -82,7 +82,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
   // Two channels in one bridge are talking: answer calls we did not see answered.
   for (const members of bridges.values()) {
     if (members.length < 2) continue;
-    const chans = members.map((u) => d.channels[u]).filter((c) => c !== undefined);
+    const chans = members.map((u) => d.peekChannel(u)).filter((c) => c !== undefined);
     const call = r.callOf(chans[0]);
     if (!call || call.answered) continue;
     const agentLeg =
@@ -94,7 +94,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
   for (const ev of snapshot.queue) {
     const f = ev.fields;
     if (ev.event.toLowerCase() === 'queueentry' && f.uniqueid) {
-      const call = r.callOf(d.channels[f.uniqueid]);
+      const call = r.callOf(d.peekChannel(f.uniqueid));
       if (call && !call.answered) {
         call.queued = true;
         call.everQueued = true;
@@ -137,7 +137,7 @@ export function expirePendingCalls(
 ): ReduceResult {
   const r = new Reducer(state, config, nowMs);
   for (const key of Object.keys(r.d.calls)) {
-    const call = r.d.calls[key];
+    const call = r.d.peekCall(key);
     if (!call || call.pendingCloseSinceMs === undefined || nowMs - call.pendingCloseSinceMs < graceMs) continue;
     const c = r.d.call(key);
     if (!c) continue;

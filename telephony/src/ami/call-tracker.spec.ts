@@ -467,6 +467,18 @@ describe('call tracker: robustness', () => {
     expect(r3.events).toEqual([]);
   });
 
+  it('treats wire ids named like Object members as plain ids', () => {
+    const odd: Chan = { name: 'PJSIP/trunk-1', uniqueid: 'constructor', linkedid: 'constructor' };
+    const { events } = fold([
+      amiEvent('Hangup', T0, { ...snap('', { ...odd, uniqueid: 'toString', linkedid: '__proto__' }), cause: '16' }),
+      amiEvent('Newchannel', T0, snap('', odd)),
+      amiEvent('QueueMemberStatus', T0, { interface: 'PJSIP/1001', status: 'constructor' }),
+      amiEvent('Cdr', T0, { linkedid: 'hasOwnProperty', disposition: 'constructor' }),
+      amiEvent('Hangup', T0 + 1, { ...snap('', odd), cause: '16' }),
+    ]);
+    expect(types(events)).toEqual(['call.created', 'agent.state', 'call.ended']);
+  });
+
   it('never reopens an ended call on late events', () => {
     const { state } = fold(queueAnswered());
     const late = fold(

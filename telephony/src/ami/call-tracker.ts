@@ -118,6 +118,11 @@ export function initialTrackerState(): TrackerState {
   return { calls: {}, channels: {}, agents: {}, ended: [], endedSet: {}, lastTimestampMs: 0 };
 }
 
+/** Keys come from the wire: never let `constructor` or `__proto__` resolve to inherited members. */
+export function own<T>(record: Readonly<Record<string, T>>, key: string): T | undefined {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
 export const callIdFor = (linkedid: string): string => uuidV5(`ami:${linkedid}`);
 export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
 
@@ -148,7 +153,7 @@ export class Draft {
   }
 
   call(key: string): TrackedCall | undefined {
-    const c = this.calls[key];
+    const c = own(this.calls, key);
     if (!c) return undefined;
     if (!this.touchedCalls.has(key)) {
       const copy: TrackedCall = { ...c, live: [...c.live], ringing: { ...c.ringing }, losingLegs: [...c.losingLegs] };
@@ -159,13 +164,22 @@ export class Draft {
     return c;
   }
 
+  /** Read without copying (for lookups that do not modify). */
+  peekChannel(uniqueid: string): TrackedChannel | undefined {
+    return own(this.channels, uniqueid);
+  }
+
+  peekCall(key: string): TrackedCall | undefined {
+    return own(this.calls, key);
+  }
+
   addCall(call: TrackedCall): void {
     this.calls[call.key] = call;
     this.touchedCalls.add(call.key);
   }
 
   channel(uniqueid: string): TrackedChannel | undefined {
-    const ch = this.channels[uniqueid];
+    const ch = own(this.channels, uniqueid);
     if (!ch) return undefined;
     if (!this.touchedChannels.has(uniqueid)) {
       const copy = { ...ch };
@@ -186,14 +200,14 @@ export class Draft {
       this.agents = { ...this.agents };
       this.agentsCopied = true;
     }
-    const existing = this.agents[agentId];
+    const existing = own(this.agents, agentId);
     const copy: AgentInfo = existing ? { ...existing } : { deviceStatus: 'available', paused: false };
     this.agents[agentId] = copy;
     return copy;
   }
 
   isEnded(key: string): boolean {
-    return this.endedSet[key] === true;
+    return own(this.endedSet, key) === true;
   }
 
   markEnded(key: string): void {
@@ -657,7 +671,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
       const agentId =
         agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
       if (!agentId) return true;
-      const deviceStatus = DEVICE_STATUS[f.status ?? ''] ?? 'available';
+      const deviceStatus = own(DEVICE_STATUS, f.status ?? '') ?? 'available';
       const paused = truthy(f.paused);
       const reason = f.pausedreason || f.reason;
       agentEvent(r, agentId, { deviceStatus, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
@@ -676,7 +690,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
     case 'devicestatechange': {
       const agentId = agentFromInterface(f.device, r.config);
       if (!agentId || f.device?.startsWith('Queue:')) return true;
-      const deviceStatus = DEVICE_STATUS[f.state ?? ''];
+      const deviceStatus = own(DEVICE_STATUS, f.state ?? '');
       if (deviceStatus) agentEvent(r, agentId, { deviceStatus });
       return true;
     }
@@ -781,7 +795,7 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
           // Originate: the operator picked up their own leg; the call is answered when the far end does.
           if (dest.agentId) r.stopRinging(call, dest.agentId);
         } else {
-          const agentId = dest.agentId ?? main?.agentId ?? r.d.channels[call.originUniqueid]?.agentId;
+          const agentId = dest.agentId ?? main?.agentId ?? r.d.peekChannel(call.originUniqueid)?.agentId;
           r.answer(call, agentId, dest.uniqueid);
         }
       } else if (status && status !== 'PROGRESS' && status !== 'RINGING' && status !== 'PROCEEDING') {
@@ -866,7 +880,7 @@ function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefine
     const agentLeg = Object.values(r.d.channels).find(
       (c) => c.callKey === call.key && !c.hungUp && c.uniqueid !== call.originUniqueid && c.role === 'agent',
     );
-    const agentId = agentLeg?.agentId ?? r.d.channels[call.originUniqueid]?.agentId;
+    const agentId = agentLeg?.agentId ?? r.d.peekChannel(call.originUniqueid)?.agentId;
     r.answer(call, agentId, agentLeg?.uniqueid ?? main.uniqueid);
     return;
   }
@@ -927,7 +941,7 @@ const CDR_CAUSE: Record<string, HangupCause> = {
  */
 function closeFromCdr(r: Reducer, ev: AmiEvent): void {
   const f = ev.fields;
-  const key = f.linkedid ?? (f.uniqueid ? r.d.channels[f.uniqueid]?.callKey : undefined);
+  const key = f.linkedid ?? (f.uniqueid ? r.d.peekChannel(f.uniqueid)?.callKey : undefined);
   if (!key) return;
   const call = r.d.call(key);
   if (!call || call.pendingCloseSinceMs === undefined) return;
@@ -935,7 +949,7 @@ function closeFromCdr(r: Reducer, ev: AmiEvent): void {
   const duration = Number(f.duration ?? '0');
   const billable = Number(f.billableseconds ?? '0');
   r.endCall(call, '', {
-    cause: CDR_CAUSE[disposition] ?? 'failed',
+    cause: own(CDR_CAUSE, disposition) ?? 'failed',
     rawCause: disposition || 'UNKNOWN',
     answered: disposition === 'ANSWERED',
     durationSeconds: Number.isFinite(duration) ? duration : 0,

@@ -87,6 +87,8 @@ export interface TrackedCall {
   causeAfterAnswer?: number;
   /** Legs that rang and stopped without answering; their hang-up causes say nothing about the call. */
   losingLegs: string[];
+  /** Signatures of transfers already reported (a repeated AMI event must not report twice). */
+  transfers: string[];
   recordingFile?: string;
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
@@ -156,7 +158,13 @@ export class Draft {
     const c = own(this.calls, key);
     if (!c) return undefined;
     if (!this.touchedCalls.has(key)) {
-      const copy: TrackedCall = { ...c, live: [...c.live], ringing: { ...c.ringing }, losingLegs: [...c.losingLegs] };
+      const copy: TrackedCall = {
+        ...c,
+        live: [...c.live],
+        ringing: { ...c.ringing },
+        losingLegs: [...c.losingLegs],
+        transfers: [...c.transfers],
+      };
       this.calls[key] = copy;
       this.touchedCalls.add(key);
       return copy;
@@ -450,6 +458,7 @@ export class Reducer {
       queueAbandoned: false,
       ringing: {},
       losingLegs: [],
+      transfers: [],
     };
     this.d.addCall(call);
     this.emit(call, ch.uniqueid, { type: 'call.created' });
@@ -899,6 +908,9 @@ function onBlindTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
   const transferer = seen.transferer;
   const call = r.callOf(transferee ?? transferer);
   if (!call) return;
+  const signature = `blind|${transferer?.uniqueid ?? ''}|${transferee?.uniqueid ?? ''}|${ev.fields.extension ?? ''}`;
+  if (call.transfers.includes(signature)) return;
+  call.transfers.push(signature);
   const fromAgentId = transferer?.agentId ?? call.agentId;
   const target = agentFromInterface(ev.fields.extension, r.config);
   if (target) call.agentId = target;
@@ -915,6 +927,9 @@ function onAttendedTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
   const transferee = seen.transferee;
   const call = r.callOf(transferee ?? seen.origtransferer);
   if (!call) return;
+  const signature = `attended|${seen.origtransferer?.uniqueid ?? ''}|${seen.secondtransferer?.uniqueid ?? ''}`;
+  if (call.transfers.includes(signature)) return;
+  call.transfers.push(signature);
   const fromAgentId = seen.origtransferer?.agentId ?? call.agentId;
   const targetAgent = seen.transfertarget?.agentId;
   if (targetAgent) call.agentId = targetAgent;

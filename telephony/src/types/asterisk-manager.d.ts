@@ -17,6 +17,10 @@
  * - No limit on line or frame size: a peer that never sends a newline grows `leftOver` without bound.
  * - Responses are emitted under their ActionID; the action callback gets `(err, res)` where `err` is the
  *   response itself when `Response: Error`. EventList items are plain events: they only reach `managerevent`.
+ * - `login()` sends `Event: on|off` (not `Events:`), which Asterisk ignores: event delivery follows manager.conf.
+ *   The constructor's own auto-login (when given a port) passes the username as the callback, so it never reports.
+ * - `action()` lower-cases every key then capitalises its first letter (`CallerID` → `Callerid`); AMI keys are
+ *   case-insensitive so Asterisk accepts it. Values are sent as given (`Action: QueuePause`).
  * - `keepConnected()` reconnects with a linear 10 s..60 s backoff and logs with console.log; we do not use it.
  * - `action()` before login queues the action until login succeeds; with no port given to the constructor it
  *   does not connect by itself.

@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { AmiConnection } from '@telephony/ami/ami-connection';
+import { parseAmiText } from '@telephony/ami/ami-frame-parser';
+import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
+import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
+import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
+import type { TelephonyEvent } from '@telephony/model/call-event';
+
+/**
+ * The live path parses with asterisk-manager (through AmiConnection); fixtures and benches use our parser.
+ * Both must give the tracker the same input: replay every trace over a socket and compare the normalized output.
+ */
+const DIR = fileURLToPath(new URL('../../../test/fixtures/ami/22/', import.meta.url));
+const files = (() => {
+  try {
+    return readdirSync(DIR).filter((f) => f.endsWith('.txt'));
+  } catch {
+    return [];
+  }
+})();
+
+const strip = (events: TelephonyEvent[]) => events.map((e) => JSON.stringify(e));
+
+let server: AmiSurrogateServer;
+let conn: AmiConnection;
+const received: AmiEvent[] = [];
+
+beforeAll(async () => {
+  server = new AmiSurrogateServer();
+  await server.listen();
+  conn = new AmiConnection({
+    host: '127.0.0.1',
+    port: server.port,
+    user: 'zvonok',
+    secret: 'zvonok-secret',
+    pingIntervalMs: 0,
+  });
+  conn.on('event', (e) => received.push(e));
+  await conn.start();
+  // The surrogate greets each login with FullyBooted; let it pass before replaying.
+  await server.waitFor(() => received.some((e) => e.event === 'FullyBooted'));
+});
+afterAll(async () => {
+  await conn.stop();
+  await server.close();
+});
+
+describe('asterisk-manager wrapper vs our frame parser', () => {
+  it.each(files)('%s normalizes identically through both parsers', async (file) => {
+    const text = readFileSync(`${DIR}${file}`, 'utf8').replace(/^Asterisk Call Manager\/[^\n]*\n/, '');
+    const ours = parseAmiText(text)
+      .frames.map((f) => messageFromFrame(f))
+      .filter((m): m is AmiEvent => m.event !== undefined);
+    received.length = 0;
+    server.broadcast(text);
+    await server.waitFor(() => received.length >= ours.length, 5000);
+    expect(received.map((e) => e.event)).toEqual(ours.map((e) => e.event));
+    const viaWrapper = reduceAll(initialTrackerState(), received, DEFAULT_TRACKER_CONFIG).events;
+    const viaOurs = reduceAll(initialTrackerState(), ours, DEFAULT_TRACKER_CONFIG).events;
+    expect(viaWrapper.length).toBeGreaterThan(0);
+    expect(strip(viaWrapper)).toEqual(strip(viaOurs));
+  });
+});

@@ -10,6 +10,7 @@ const alias = [
   { find: '@server', replacement: here('./server/src') },
   { find: '@client', replacement: here('./client/src') },
   { find: '@test', replacement: here('./test') },
+  { find: /^@migrations$/, replacement: here('./migrations/index.ts') },
 ];
 
 export default defineConfig({

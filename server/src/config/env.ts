@@ -33,7 +33,11 @@ const envSchema = z.object({
   REDIS_URL: optionalUrl(['redis', 'rediss']),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 90).default(12),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 90)
+    .default(12),
   TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip']).default('none'),
   AMI_HOST: z.string().trim().min(1).default('127.0.0.1'),
   AMI_PORT: port(5038),
@@ -101,7 +105,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   if (e.TELEPHONY_PROVIDER === 'ami' && (!e.AMI_USER || !e.AMI_SECRET)) {
-    throw new ConfigError([{ variable: 'AMI_USER', message: 'and AMI_SECRET are required when TELEPHONY_PROVIDER=ami' }]);
+    throw new ConfigError([
+      { variable: 'AMI_USER', message: 'and AMI_SECRET are required when TELEPHONY_PROVIDER=ami' },
+    ]);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return {

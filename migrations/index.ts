@@ -1,0 +1,13 @@
+import { CreateUsersAndSessions1763900000000 } from './1763900000000-CreateUsersAndSessions';
+import { CreateCrm1763900001000 } from './1763900001000-CreateCrm';
+import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAndAudit';
+
+/**
+ * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
+ * vitest and a bundled build, and a forgotten file is a compile error rather than a silent skip.
+ */
+export const migrations = [
+  CreateUsersAndSessions1763900000000,
+  CreateCrm1763900001000,
+  CreateCallsAndAudit1763900002000,
+];

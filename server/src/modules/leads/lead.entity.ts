@@ -1,0 +1,34 @@
+import { EntitySchema } from 'typeorm';
+
+export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
+export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
+
+export interface LeadRow {
+  id: string;
+  source: (typeof LEAD_SOURCES)[number];
+  status: (typeof LEAD_STATUSES)[number];
+  name: string | null;
+  phoneRaw: string | null;
+  phoneE164: string | null;
+  ownerId: string | null;
+  contactId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const LeadEntity = new EntitySchema<LeadRow>({
+  name: 'Lead',
+  tableName: 'leads',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    source: { type: 'text' },
+    status: { type: 'text', default: 'new' },
+    name: { type: 'text', nullable: true },
+    phoneRaw: { type: 'text', name: 'phone_raw', nullable: true },
+    phoneE164: { type: 'text', name: 'phone_e164', nullable: true },
+    ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
+    contactId: { type: 'uuid', name: 'contact_id', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
+    updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
+  },
+});

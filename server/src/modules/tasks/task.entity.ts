@@ -1,0 +1,37 @@
+import { EntitySchema } from 'typeorm';
+
+export const LINKABLE_ENTITIES = ['contact', 'company', 'lead', 'deal', 'call'] as const;
+export type LinkableEntity = (typeof LINKABLE_ENTITIES)[number];
+export const TASK_KINDS = ['todo', 'callback', 'meeting', 'email'] as const;
+
+export interface TaskRow {
+  id: string;
+  title: string;
+  kind: (typeof TASK_KINDS)[number];
+  dueAt: Date | null;
+  doneAt: Date | null;
+  assigneeId: string | null;
+  createdById: string | null;
+  entityType: LinkableEntity | null;
+  entityId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const TaskEntity = new EntitySchema<TaskRow>({
+  name: 'Task',
+  tableName: 'tasks',
+  columns: {
+    id: { type: 'uuid', primary: true, generated: 'uuid' },
+    title: { type: 'text' },
+    kind: { type: 'text', default: 'todo' },
+    dueAt: { type: 'timestamptz', name: 'due_at', nullable: true },
+    doneAt: { type: 'timestamptz', name: 'done_at', nullable: true },
+    assigneeId: { type: 'uuid', name: 'assignee_id', nullable: true },
+    createdById: { type: 'uuid', name: 'created_by_id', nullable: true },
+    entityType: { type: 'text', name: 'entity_type', nullable: true },
+    entityId: { type: 'uuid', name: 'entity_id', nullable: true },
+    createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
+    updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
+  },
+});

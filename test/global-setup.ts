@@ -1,0 +1,99 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { AMI, startAsterisk } from '@test/support/services/asterisk';
+import { startPostgres } from '@test/support/services/postgres';
+import { startRedis } from '@test/support/services/redis';
+
+const execFileAsync = promisify(execFile);
+const repoRoot = process.cwd();
+const log = (message: string) => console.log(`[global-setup] ${message}`);
+
+type Teardown = () => Promise<void>;
+
+/**
+ * Vitest globalSetup (main process, before any worker): real Postgres 15 (migrated), Redis and Asterisk 22.
+ * Values go to process.env, which the forked/threaded workers inherit (checked on vitest 4.1).
+ *
+ * ZVONOK_TEST_DATABASE_URL / ZVONOK_TEST_REDIS_URL point the suites at servers you already run instead of
+ * throwaway ones; a plain DATABASE_URL is deliberately ignored so a dev database is never wiped by tests.
+ */
+export default async function setup(): Promise<Teardown> {
+  const teardowns: Teardown[] = [];
+  const teardown = async () => {
+    for (const stop of teardowns.reverse()) await stop().catch((error: unknown) => log(`teardown: ${String(error)}`));
+  };
+  const started = Date.now();
+  try {
+    const [database, redis, asterisk] = await Promise.allSettled([
+      provideDatabase(teardowns),
+      provideRedis(teardowns),
+      startAsterisk(repoRoot).then((pbx) => {
+        teardowns.push(pbx.stop);
+        return pbx;
+      }),
+    ]);
+    const failures = [database, redis, asterisk].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+    if (failures.length) throw new AggregateError(failures, failures.map(String).join('\n'));
+    if (database.status !== 'fulfilled' || redis.status !== 'fulfilled' || asterisk.status !== 'fulfilled')
+      return teardown;
+
+    const pbx = asterisk.value;
+    Object.assign(process.env, {
+      DATABASE_URL: database.value,
+      REDIS_URL: redis.value,
+      AMI_HOST: AMI.host,
+      AMI_PORT: String(AMI.port),
+      AMI_USER: AMI.user,
+      AMI_SECRET: AMI.secret,
+      ASTERISK_ROOT: pbx.root,
+      RECORDINGS_DIR: pbx.recordingsDir,
+    });
+    log(
+      `ready in ${Date.now() - started} ms: DATABASE_URL=${database.value} REDIS_URL=${redis.value} ` +
+        `AMI=${AMI.host}:${AMI.port} (${pbx.startedHere ? 'started' : 'reused'}) ASTERISK_ROOT=${pbx.root}`,
+    );
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}
+
+async function provideDatabase(teardowns: Teardown[]): Promise<string> {
+  let url = process.env.ZVONOK_TEST_DATABASE_URL;
+  if (!url) {
+    const pg = await startPostgres({ database: 'zvonok_test' });
+    teardowns.push(pg.stop);
+    url = pg.url;
+  }
+  await migrate(url);
+  return url;
+}
+
+async function provideRedis(teardowns: Teardown[]): Promise<string> {
+  if (process.env.ZVONOK_TEST_REDIS_URL) return process.env.ZVONOK_TEST_REDIS_URL;
+  const redis = await startRedis();
+  teardowns.push(redis.stop);
+  return redis.url;
+}
+
+/** The real migrations, through the same CLI operators use (`npm run migration:run`). */
+async function migrate(databaseUrl: string): Promise<void> {
+  const tsx = join(repoRoot, 'node_modules/.bin/tsx');
+  const cli = join(repoRoot, 'server/src/cli/migrate.ts');
+  if (!existsSync(cli)) throw new Error(`migrations CLI ${cli} is missing`);
+  try {
+    const { stdout } = await execFileAsync(tsx, [cli], {
+      cwd: repoRoot,
+      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+      timeout: 120_000,
+    });
+    log(`migrations: ${stdout.trim().split('\n').pop() ?? ''}`);
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`migrations failed:\n${stdout ?? ''}${stderr ?? String(error)}`, { cause: error });
+  }
+}

@@ -1,0 +1,31 @@
+import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+
+/** Debian's chromium: playwright's own browser builds are never downloaded (no `playwright install`). */
+export const CHROMIUM_PATH = process.env.ZVONOK_CHROMIUM ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  // The softphone asks for the microphone: grant it and feed a synthetic one.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+];
+
+/**
+ * Headless system Chromium. Each launch gets a fresh throwaway profile (user-data-dir): playwright creates
+ * one per `launch()` and deletes it on `close()`, so runs never share cookies or storage.
+ */
+export async function launchBrowser(options: LaunchOptions = {}): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    ...options,
+    args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
+}

@@ -252,7 +252,7 @@ describe('properties', () => {
           }
         }
         // every call still open has at least one live channel: nothing is stuck without a way to end
-        for (const call of Object.values(state.calls)) expect(call.live.length).toBeGreaterThan(0);
+        for (const call of state.calls.values()) expect(call.live.length).toBeGreaterThan(0);
       }),
       { numRuns: 500 },
     );

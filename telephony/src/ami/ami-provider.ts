@@ -169,9 +169,9 @@ export class AmiProvider implements TelephonyProvider {
     if (!EXTENSION.test(supervisorExtension)) {
       throw new TelephonyError('ACTION_FAILED', `invalid supervisor extension "${supervisorExtension}"`);
     }
-    const call = Object.values(this.state.calls).find((c) => c.callId === targetCallId);
+    const call = [...this.state.calls.values()].find((c) => c.callId === targetCallId);
     if (!call) throw new TelephonyError('UNKNOWN_CALL', `no live call ${targetCallId}`);
-    const channels = Object.values(this.state.channels).filter((c) => c.callKey === call.key && !c.hungUp);
+    const channels = [...this.state.channels.values()].filter((c) => c.callKey === call.key && !c.hungUp);
     const target =
       channels.find((c) => c.role === 'agent' && c.agentId === call.connectedAgentId) ??
       channels.find((c) => c.uniqueid === call.originUniqueid) ??
@@ -263,7 +263,7 @@ export class AmiProvider implements TelephonyProvider {
 
   private scheduleExpiry(): void {
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
-    const pending = Object.values(this.state.calls).some((c) => c.pendingCloseSinceMs !== undefined);
+    const pending = [...this.state.calls.values()].some((c) => c.pendingCloseSinceMs !== undefined);
     if (!pending) return;
     const grace = this.config.cdrGraceMs ?? 30_000;
     this.expiryTimer = setTimeout(() => {

@@ -95,7 +95,7 @@ describe('resync', () => {
       answered: true,
       rawCause: 'RESYNC_NO_CDR',
     });
-    expect(expired.state.calls).toEqual({});
+    expect(expired.state.calls.size).toBe(0);
     expect(expirePendingCalls(expired.state, (T0 + 999) * 1000, 30_000, cfg).events).toEqual([]);
   });
 
@@ -138,7 +138,7 @@ describe('resync', () => {
     });
     expect(r.events[1]).toMatchObject({ agentId: '1003' });
     expect(r.events[2]).toMatchObject({ agentId: '1003', status: 'busy' });
-    expect(r.state.calls['1700.1']!.live).toEqual(['1700.1', '1700.2']);
-    expect(r.state.calls['1700.1']!.pendingCloseSinceMs).toBeUndefined();
+    expect(r.state.calls.get('1700.1')!.live).toEqual(['1700.1', '1700.2']);
+    expect(r.state.calls.get('1700.1')!.pendingCloseSinceMs).toBeUndefined();
   });
 });

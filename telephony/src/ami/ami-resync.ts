@@ -38,7 +38,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
   for (const ch of snapshot.channels) if (ch.fields.uniqueid) liveByUniqueid.set(ch.fields.uniqueid, ch);
 
   // 1. Channels that vanished while we were away.
-  for (const [uid, ch] of Object.entries(d.channels)) {
+  for (const [uid, ch] of [...d.channels]) {
     if (ch.hungUp || liveByUniqueid.has(uid)) continue;
     const c = d.channel(uid);
     const call = r.callOf(c);
@@ -47,7 +47,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     call.live = call.live.filter((u) => u !== uid);
     if (c.agentId && call.ringing[c.agentId] === uid) r.stopRinging(call, c.agentId);
   }
-  for (const key of Object.keys(d.calls)) {
+  for (const key of [...d.calls.keys()]) {
     const call = d.call(key);
     if (call && call.live.length === 0 && call.pendingCloseSinceMs === undefined) call.pendingCloseSinceMs = r.now;
   }
@@ -136,7 +136,7 @@ export function expirePendingCalls(
   config: CallTrackerConfig,
 ): ReduceResult {
   const r = new Reducer(state, config, nowMs);
-  for (const key of Object.keys(r.d.calls)) {
+  for (const key of [...r.d.calls.keys()]) {
     const call = r.d.peekCall(key);
     if (!call || call.pendingCloseSinceMs === undefined || nowMs - call.pendingCloseSinceMs < graceMs) continue;
     const c = r.d.call(key);

@@ -5,7 +5,13 @@ import { describe, expect, it } from 'vitest';
 
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
-import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  initialTrackerState,
+  reduceAll,
+  reduceAmiEvent,
+  type TrackerState,
+} from '@telephony/ami/call-tracker';
 import type { CallEnded, CallEvent, TelephonyEvent } from '@telephony/model/call-event';
 
 /**
@@ -152,7 +158,25 @@ describe('AMI fixtures (Asterisk 22)', () => {
         expect(evs.at(-1)!.type, callId).toBe('call.ended');
         expect(evs[0]!.type, callId).toBe('call.created');
       }
-      expect(r.state.calls).toEqual({});
+      expect(r.state.calls.size).toBe(0);
+    });
+
+    it('never mutates a previous state (every intermediate state frozen)', () => {
+      const freeze = <T>(o: T): T => {
+        if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+          Object.freeze(o);
+          for (const v of o instanceof Map ? o.values() : Object.values(o)) freeze(v);
+        }
+        return o;
+      };
+      let s: TrackerState = freeze(initialTrackerState());
+      const out: TelephonyEvent[] = [];
+      for (const e of toEvents(r.text)) {
+        const step = reduceAmiEvent(s, e, DEFAULT_TRACKER_CONFIG);
+        s = freeze(step.state);
+        out.push(...step.events);
+      }
+      expect(summary(out)).toEqual(summary(r.events));
     });
 
     it('gives the same result when every frame is delivered twice, and in any chunking', () => {

@@ -34,7 +34,7 @@ const types = (events: TelephonyEvent[]) =>
 function deepFreeze<T>(o: T): T {
   if (o && typeof o === 'object' && !Object.isFrozen(o)) {
     Object.freeze(o);
-    for (const v of Object.values(o)) deepFreeze(v);
+    for (const v of o instanceof Map ? o.values() : Object.values(o)) deepFreeze(v);
   }
   return o;
 }
@@ -164,9 +164,9 @@ describe('call tracker: inbound queue call answered', () => {
   });
 
   it('forgets the call once ended but remembers it ended', () => {
-    expect(state.calls).toEqual({});
-    expect(state.channels).toEqual({});
-    expect(state.endedSet['1700.1']).toBe(true);
+    expect(state.calls.size).toBe(0);
+    expect(state.channels.size).toBe(0);
+    expect(state.ended.some((g) => g['1700.1'])).toBe(true);
   });
 });
 
@@ -440,7 +440,7 @@ describe('call tracker: transfers', () => {
       fromAgentId: '1001',
       agentId: '1002',
     });
-    expect(state.calls).toEqual({});
+    expect(state.calls.size).toBe(0);
   });
 });
 
@@ -501,8 +501,11 @@ describe('call tracker: robustness', () => {
         { ...cfg, endedMemory: 10 },
       ).state;
     }
-    expect(s.ended).toHaveLength(10);
-    expect(Object.keys(s.endedSet)).toHaveLength(10);
+    const remembered = s.ended.flatMap((g) => Object.keys(g));
+    expect(remembered.length).toBeGreaterThanOrEqual(10);
+    expect(remembered.length).toBeLessThanOrEqual(12);
+    expect(remembered).toContain('u29');
+    expect(remembered).not.toContain('u0');
   });
 
   it('uses the last PBX timestamp for events without one and never reads the clock', () => {

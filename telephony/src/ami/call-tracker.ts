@@ -102,12 +102,14 @@ export interface AgentInfo {
 }
 
 export interface TrackerState {
-  calls: Readonly<Record<string, TrackedCall>>;
-  channels: Readonly<Record<string, TrackedChannel>>;
+  calls: ReadonlyMap<string, TrackedCall>;
+  channels: ReadonlyMap<string, TrackedChannel>;
   agents: Readonly<Record<string, AgentInfo>>;
-  /** Recently ended linkedids, oldest first. */
-  ended: readonly string[];
-  endedSet: Readonly<Record<string, true>>;
+  /**
+   * Recently ended linkedids in generations (newest last). Only the newest generation is copied on write, so
+   * remembering thousands of ended calls costs O(generation size) per call end, not O(memory).
+   */
+  ended: readonly Readonly<Record<string, true>>[];
   lastTimestampMs: number;
 }
 
@@ -117,7 +119,7 @@ export interface ReduceResult {
 }
 
 export function initialTrackerState(): TrackerState {
-  return { calls: {}, channels: {}, agents: {}, ended: [], endedSet: {}, lastTimestampMs: 0 };
+  return { calls: new Map(), channels: new Map(), agents: {}, ended: [], lastTimestampMs: 0 };
 }
 
 /** Keys come from the wire: never let `constructor` or `__proto__` resolve to inherited members. */
@@ -130,32 +132,49 @@ export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
 
 /** Copy-on-write working copy: nothing reachable from the input state is ever mutated. */
 export class Draft {
-  calls: Record<string, TrackedCall>;
-  channels: Record<string, TrackedChannel>;
+  /** Current maps: the base state's until the first write, then private copies. */
+  calls: ReadonlyMap<string, TrackedCall>;
+  channels: ReadonlyMap<string, TrackedChannel>;
   agents: Record<string, AgentInfo>;
-  ended: string[];
-  endedSet: Record<string, true>;
+  ended: Readonly<Record<string, true>>[];
   lastTimestampMs: number;
   readonly events: TelephonyEvent[] = [];
   private readonly touchedCalls = new Set<string>();
   private readonly touchedChannels = new Set<string>();
   private endedCopied = false;
   private agentsCopied = false;
+  private callsCopied = false;
+  private channelsCopied = false;
 
   constructor(
     readonly base: TrackerState,
     readonly config: CallTrackerConfig,
   ) {
-    this.calls = { ...base.calls };
-    this.channels = { ...base.channels };
+    this.calls = base.calls;
+    this.channels = base.channels;
     this.agents = base.agents as Record<string, AgentInfo>;
-    this.ended = base.ended as string[];
-    this.endedSet = base.endedSet as Record<string, true>;
+    this.ended = base.ended as Readonly<Record<string, true>>[];
     this.lastTimestampMs = base.lastTimestampMs;
   }
 
+  private writableCalls(): Map<string, TrackedCall> {
+    if (!this.callsCopied) {
+      this.calls = new Map(this.calls);
+      this.callsCopied = true;
+    }
+    return this.calls as Map<string, TrackedCall>;
+  }
+
+  private writableChannels(): Map<string, TrackedChannel> {
+    if (!this.channelsCopied) {
+      this.channels = new Map(this.channels);
+      this.channelsCopied = true;
+    }
+    return this.channels as Map<string, TrackedChannel>;
+  }
+
   call(key: string): TrackedCall | undefined {
-    const c = own(this.calls, key);
+    const c = this.calls.get(key);
     if (!c) return undefined;
     if (!this.touchedCalls.has(key)) {
       const copy: TrackedCall = {
@@ -165,7 +184,7 @@ export class Draft {
         losingLegs: [...c.losingLegs],
         transfers: [...c.transfers],
       };
-      this.calls[key] = copy;
+      this.writableCalls().set(key, copy);
       this.touchedCalls.add(key);
       return copy;
     }
@@ -174,24 +193,24 @@ export class Draft {
 
   /** Read without copying (for lookups that do not modify). */
   peekChannel(uniqueid: string): TrackedChannel | undefined {
-    return own(this.channels, uniqueid);
+    return this.channels.get(uniqueid);
   }
 
   peekCall(key: string): TrackedCall | undefined {
-    return own(this.calls, key);
+    return this.calls.get(key);
   }
 
   addCall(call: TrackedCall): void {
-    this.calls[call.key] = call;
+    this.writableCalls().set(call.key, call);
     this.touchedCalls.add(call.key);
   }
 
   channel(uniqueid: string): TrackedChannel | undefined {
-    const ch = own(this.channels, uniqueid);
+    const ch = this.channels.get(uniqueid);
     if (!ch) return undefined;
     if (!this.touchedChannels.has(uniqueid)) {
       const copy = { ...ch };
-      this.channels[uniqueid] = copy;
+      this.writableChannels().set(uniqueid, copy);
       this.touchedChannels.add(uniqueid);
       return copy;
     }
@@ -199,7 +218,7 @@ export class Draft {
   }
 
   addChannel(ch: TrackedChannel): void {
-    this.channels[ch.uniqueid] = ch;
+    this.writableChannels().set(ch.uniqueid, ch);
     this.touchedChannels.add(ch.uniqueid);
   }
 
@@ -215,24 +234,29 @@ export class Draft {
   }
 
   isEnded(key: string): boolean {
-    return own(this.endedSet, key) === true;
+    return this.ended.some((generation) => own(generation, key) === true);
   }
 
   markEnded(key: string): void {
+    const limit = this.config.endedMemory ?? 10_000;
+    const generationSize = Math.max(1, Math.min(512, Math.ceil(limit / 8)));
     if (!this.endedCopied) {
       this.ended = [...this.ended];
-      this.endedSet = { ...this.endedSet };
       this.endedCopied = true;
     }
-    this.ended.push(key);
-    this.endedSet[key] = true;
-    const limit = this.config.endedMemory ?? 10_000;
-    while (this.ended.length > limit) {
-      const old = this.ended.shift();
-      if (old !== undefined) delete this.endedSet[old];
+    const last = this.ended.at(-1);
+    const lastSize = last ? Object.keys(last).length : generationSize;
+    if (last && lastSize < generationSize) {
+      this.ended[this.ended.length - 1] = { ...last, [key]: true };
+    } else {
+      this.ended.push({ [key]: true });
     }
-    delete this.calls[key];
-    for (const [uid, ch] of Object.entries(this.channels)) if (ch.callKey === key) delete this.channels[uid];
+    // Every generation but the newest is full: forget the oldest while the others still cover `limit`.
+    const newest = last && lastSize < generationSize ? lastSize + 1 : 1;
+    while (this.ended.length > 1 && (this.ended.length - 2) * generationSize + newest >= limit) this.ended.shift();
+    this.writableCalls().delete(key);
+    const channels = this.writableChannels();
+    for (const [uid, ch] of channels) if (ch.callKey === key) channels.delete(uid);
   }
 
   finish(): ReduceResult {
@@ -242,7 +266,6 @@ export class Draft {
         channels: this.channels,
         agents: this.agents,
         ended: this.ended,
-        endedSet: this.endedSet,
         lastTimestampMs: this.lastTimestampMs,
       },
       events: this.events,
@@ -309,20 +332,37 @@ const CHANNEL_EVENTS = new Set([
   'hangup',
 ]);
 
-function snapshot(ev: AmiEvent, prefix: string): Snapshot | undefined {
+const SNAPSHOT_KEYS = new Map(
+  SNAPSHOT_PREFIXES.map((p) => [
+    p,
+    {
+      uniqueid: `${p}uniqueid`,
+      linkedid: `${p}linkedid`,
+      channel: `${p}channel`,
+      calleridnum: `${p}calleridnum`,
+      calleridname: `${p}calleridname`,
+      connectedlinenum: `${p}connectedlinenum`,
+      exten: `${p}exten`,
+    },
+  ]),
+);
+
+function snapshot(ev: AmiEvent, prefix: (typeof SNAPSHOT_PREFIXES)[number]): Snapshot | undefined {
   const f = ev.fields;
-  const uniqueid = f[`${prefix}uniqueid`];
-  const linkedid = f[`${prefix}linkedid`];
-  const name = f[`${prefix}channel`];
+  const k = SNAPSHOT_KEYS.get(prefix);
+  if (!k) return undefined;
+  const uniqueid = f[k.uniqueid];
+  const linkedid = f[k.linkedid];
+  const name = f[k.channel];
   if (!uniqueid || !linkedid || name === undefined) return undefined;
   return {
     name,
     uniqueid,
     linkedid,
-    callerNum: f[`${prefix}calleridnum`] ?? '',
-    callerName: f[`${prefix}calleridname`] ?? '',
-    connectedNum: f[`${prefix}connectedlinenum`] ?? '',
-    exten: f[`${prefix}exten`] ?? '',
+    callerNum: f[k.calleridnum] ?? '',
+    callerName: f[k.calleridname] ?? '',
+    connectedNum: f[k.connectedlinenum] ?? '',
+    exten: f[k.exten] ?? '',
   };
 }
 
@@ -392,7 +432,16 @@ export class Reducer {
   /** Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked. */
   observe(snap: Snapshot, allowCreate: boolean): TrackedChannel | undefined {
     const d = this.d;
-    let ch = d.channel(snap.uniqueid);
+    const known = d.peekChannel(snap.uniqueid);
+    if (
+      known &&
+      (!snap.name || snap.name === known.name) &&
+      (!snap.exten || snap.exten === known.exten) &&
+      snap.linkedid === known.reportedLinkedid
+    ) {
+      return known;
+    }
+    let ch = known ? d.channel(snap.uniqueid) : undefined;
     if (ch) {
       if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
       if (snap.exten) ch.exten = snap.exten;
@@ -527,8 +576,10 @@ export class Reducer {
     for (const other of Object.keys(call.ringing)) this.stopRinging(call, other);
   }
 
-  hangup(ch: TrackedChannel, cause: number | undefined): void {
-    if (ch.hungUp) return;
+  hangup(seen: TrackedChannel, cause: number | undefined): void {
+    if (seen.hungUp) return;
+    const ch = this.d.channel(seen.uniqueid);
+    if (!ch) return;
     ch.hungUp = true;
     if (cause !== undefined) ch.cause = cause;
     const call = this.callOf(ch);
@@ -742,14 +793,16 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
   for (const [prefix, vars] of Object.entries(ev.variables)) {
     const file = vars[RECORDING_VARIABLE];
     const ch = prefix === '' ? main : prefix === 'dest' ? dest : undefined;
+    if (!file || !ch || r.d.peekCall(ch.callKey)?.recordingFile) continue;
     const call = r.callOf(ch);
-    if (file && call && !call.recordingFile) call.recordingFile = file;
+    if (call) call.recordingFile = file;
   }
 
   switch (name) {
     case 'varset': {
+      if (f.variable !== RECORDING_VARIABLE || !f.value) break;
       const call = r.callOf(main);
-      if (call && f.variable === RECORDING_VARIABLE && f.value) call.recordingFile = f.value;
+      if (call) call.recordingFile = f.value;
       break;
     }
     case 'hangup': {
@@ -886,7 +939,7 @@ function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefine
   if (count < 2 || bridgeType === 'holding' || bridgeType === 'parking') return;
   if (!call.answered) {
     // Two parties now talk: the operator is a live agent leg other than the caller's, else the caller itself.
-    const agentLeg = Object.values(r.d.channels).find(
+    const agentLeg = [...r.d.channels.values()].find(
       (c) => c.callKey === call.key && !c.hungUp && c.uniqueid !== call.originUniqueid && c.role === 'agent',
     );
     const agentId = agentLeg?.agentId ?? r.d.peekChannel(call.originUniqueid)?.agentId;

@@ -1,0 +1,43 @@
+import { type Page } from '@contracts/dto/common';
+import { type CompanyDto } from '@contracts/dto/company';
+import { type ContactDto, type CreateContactRequest, type UpdateContactRequest } from '@contracts/dto/contact';
+import { type DealDto } from '@contracts/dto/deal';
+import { type LeadDto } from '@contracts/dto/lead';
+import { type TaskDto } from '@contracts/dto/task';
+import { http, type QueryValue } from '@client/api/http';
+
+export interface ListParams {
+  limit: number;
+  offset: number;
+  [key: string]: QueryValue;
+}
+
+const list =
+  <T>(path: string) =>
+  (query: ListParams, signal?: AbortSignal) =>
+    http.get<Page<T>>(path, { query, signal });
+
+export const contactsApi = {
+  list: list<ContactDto>('/api/contacts'),
+  get: (id: string, signal?: AbortSignal) =>
+    http.get<ContactDto>(`/api/contacts/${encodeURIComponent(id)}`, { signal }),
+  create: (body: CreateContactRequest) => http.post<ContactDto>('/api/contacts', body),
+  update: (id: string, body: UpdateContactRequest) =>
+    http.patch<ContactDto>(`/api/contacts/${encodeURIComponent(id)}`, body),
+};
+
+export const companiesApi = {
+  list: list<CompanyDto>('/api/companies'),
+};
+
+export const leadsApi = {
+  list: list<LeadDto>('/api/leads'),
+};
+
+export const dealsApi = {
+  list: list<DealDto>('/api/deals'),
+};
+
+export const tasksApi = {
+  list: list<TaskDto>('/api/tasks'),
+};

@@ -1,0 +1,56 @@
+import { type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { href, type Section } from '@client/app/router';
+import { UserMenu } from '@client/modules/auth/components/UserMenu';
+import { Icon } from '@client/ui/Icon';
+
+const SECTIONS: Section[] = ['contacts', 'leads', 'deals', 'tasks', 'calls'];
+
+export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
+  const { t } = useTranslation();
+  return (
+    <div className="shell" data-testid="app-shell">
+      <a
+        className="skip-link"
+        href="#main"
+        onClick={(e) => {
+          // The hash is our router; move focus instead of navigating.
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        {t('app.skipToContent')}
+      </a>
+      <div className="shell__brand">
+        <span className="shell__brand-mark">
+          <Icon name="calls" size={16} />
+        </span>
+        {t('app.name')}
+      </div>
+      <header className="shell__top">
+        <UserMenu />
+      </header>
+      <nav className="shell__nav" aria-label={t('nav.label')}>
+        <ul className="nav-list">
+          {SECTIONS.map((name) => (
+            <li key={name}>
+              <a
+                className="nav-link"
+                href={href(`/${name}`)}
+                aria-current={section === name ? 'page' : undefined}
+                data-testid={`nav-${name}`}
+              >
+                <Icon name={name} />
+                {t(`nav.${name}`)}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main className="shell__main" id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </div>
+  );
+}

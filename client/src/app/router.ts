@@ -1,0 +1,69 @@
+import { useSyncExternalStore } from 'react';
+
+/**
+ * Hash routing: deep links survive a reload whatever the static server does with unknown paths,
+ * and the app needs no router dependency for a handful of screens.
+ */
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+function snapshot(): string {
+  const raw = window.location.hash.replace(/^#/, '');
+  return raw.startsWith('/') ? raw : '/';
+}
+
+export function useLocationPath(): string {
+  return useSyncExternalStore(subscribe, snapshot, () => '/');
+}
+
+export function navigate(path: string): void {
+  window.location.hash = path;
+}
+
+export function href(path: string): string {
+  return `#${path}`;
+}
+
+export type Route =
+  | { name: 'contacts'; query: URLSearchParams }
+  | { name: 'contact-new' }
+  | { name: 'contact-edit'; id: string }
+  | { name: 'leads'; query: URLSearchParams }
+  | { name: 'deals'; query: URLSearchParams }
+  | { name: 'tasks'; query: URLSearchParams }
+  | { name: 'calls'; query: URLSearchParams }
+  | { name: 'not-found' };
+
+export type Section = 'contacts' | 'leads' | 'deals' | 'tasks' | 'calls';
+
+export function parseRoute(fullPath: string): Route {
+  const [path = '/', search = ''] = fullPath.split('?');
+  const query = new URLSearchParams(search);
+  const parts = path.split('/').filter(Boolean);
+  const [first, second] = parts;
+  if (!first || (first === 'contacts' && !second)) return { name: 'contacts', query };
+  if (first === 'contacts' && second === 'new') return { name: 'contact-new' };
+  if (first === 'contacts' && second) return { name: 'contact-edit', id: decodeURIComponent(second) };
+  if (parts.length === 1 && (first === 'leads' || first === 'deals' || first === 'tasks' || first === 'calls')) {
+    return { name: first, query };
+  }
+  return { name: 'not-found' };
+}
+
+export function sectionOf(route: Route): Section | null {
+  switch (route.name) {
+    case 'contacts':
+    case 'contact-new':
+    case 'contact-edit':
+      return 'contacts';
+    case 'leads':
+    case 'deals':
+    case 'tasks':
+    case 'calls':
+      return route.name;
+    case 'not-found':
+      return null;
+  }
+}

@@ -1,0 +1,59 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+import { type Locale } from '@client/i18n/i18n';
+
+/**
+ * Formats a stored number (normally E.164) for display. Russian numbers are shown the way people
+ * dial them in the Russian UI (8 (912) 345-67-89) and internationally otherwise; anything that
+ * does not parse (extensions, garbage from the PBX) is shown as given.
+ */
+export function formatPhone(value: string | null | undefined, locale: Locale): string {
+  if (!value) return '';
+  const parsed = parsePhoneNumberFromString(value, 'RU');
+  if (!parsed || !parsed.isPossible()) return value;
+  if (parsed.country === 'RU' && locale === 'ru') return parsed.formatNational();
+  return parsed.formatInternational();
+}
+
+/** `tel:` URI for a stored number, so a click dials through the OS / softphone handler. */
+export function phoneHref(value: string): string {
+  const parsed = parsePhoneNumberFromString(value, 'RU');
+  return parsed ? parsed.getURI() : `tel:${value.replace(/[^\d+]/g, '')}`;
+}
+
+const tag = (locale: Locale) => (locale === 'ru' ? 'ru-RU' : 'en-GB');
+
+export function formatDateTime(iso: string | null | undefined, locale: Locale): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(tag(locale), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
+export function formatDate(iso: string | null | undefined, locale: Locale): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return new Intl.DateTimeFormat(tag(locale), { dateStyle: 'medium' }).format(date);
+}
+
+export function formatNumber(value: number, locale: Locale): string {
+  return new Intl.NumberFormat(tag(locale)).format(value);
+}
+
+export function formatMoney(amount: number | string | null | undefined, locale: Locale, currency = 'RUB'): string {
+  if (amount === null || amount === undefined || amount === '') return '';
+  const value = typeof amount === 'string' ? Number(amount) : amount;
+  if (!Number.isFinite(value)) return String(amount);
+  return new Intl.NumberFormat(tag(locale), { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
+}
+
+/** Call durations: m:ss below an hour, h:mm:ss above — what operators read on wallboards. */
+export function formatDuration(totalSeconds: number | null | undefined): string {
+  if (totalSeconds === null || totalSeconds === undefined || totalSeconds < 0) return '';
+  const s = Math.round(totalSeconds);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
+}

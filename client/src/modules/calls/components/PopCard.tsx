@@ -1,0 +1,228 @@
+import { useTranslation } from 'react-i18next';
+
+import {
+  type CallCard,
+  type CallCardPastCall,
+  type ContactCallCard,
+  type LeadCallCard,
+} from '@contracts/dto/call-card';
+import { href } from '@client/app/router';
+import { useLocale } from '@client/app/useLocale';
+import { formatDate, formatDateTime, formatDuration, formatMoney, formatPhone } from '@client/i18n/format';
+import { type Locale } from '@client/i18n/i18n';
+import { Icon } from '@client/ui/Icon';
+
+function numberText(card: ContactCallCard | LeadCallCard, locale: Locale): string {
+  return card.number.e164 ? formatPhone(card.number.e164, locale) : card.number.raw;
+}
+
+function LastCalls({ calls, locale }: { calls: CallCardPastCall[]; locale: Locale }) {
+  const { t } = useTranslation();
+  return (
+    <section className="pop-card__section" aria-labelledby="pop-last-calls" data-testid="pop-last-calls">
+      <h3 id="pop-last-calls">{t('popCard.lastCalls')}</h3>
+      {calls.length === 0 ? (
+        <p className="muted">{t('popCard.noCalls')}</p>
+      ) : (
+        <ul className="pop-card__list">
+          {calls.map((call) => (
+            <li key={call.id}>
+              <span>
+                <time dateTime={call.startedAt}>{formatDateTime(call.startedAt, locale)}</time>{' '}
+                <span className="muted">
+                  {t(`calls.directions.${call.direction}`)}
+                  {call.agent ? ` · ${call.agent.name}` : ''}
+                </span>
+              </span>
+              <span>
+                {call.answered ? (
+                  <span className="badge badge--success">{formatDuration(call.talkSeconds)}</span>
+                ) : (
+                  <span className="badge badge--danger">{t('calls.missed')}</span>
+                )}
+                {call.recordingUrl ? (
+                  <>
+                    {' '}
+                    <a href={call.recordingUrl} target="_blank" rel="noreferrer">
+                      {t('popCard.recording')}
+                    </a>
+                  </>
+                ) : null}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }) {
+  const { t } = useTranslation();
+  const { contact } = card;
+  return (
+    <div className="pop-card__body">
+      {contact.doNotCall ? (
+        <div className="alert alert--warning" role="alert" data-testid="pop-do-not-call">
+          <Icon name="warning" size={16} /> {t('popCard.doNotCall')}
+        </div>
+      ) : null}
+      <dl className="pop-card__facts">
+        <dt>{t('popCard.company')}</dt>
+        <dd data-testid="pop-company">{contact.company?.name ?? t('common.none')}</dd>
+        <dt>{t('popCard.owner')}</dt>
+        <dd data-testid="pop-owner">{contact.owner?.name ?? t('common.none')}</dd>
+        {card.queue ? (
+          <>
+            <dt>{t('popCard.queue')}</dt>
+            <dd>{card.queue}</dd>
+          </>
+        ) : null}
+      </dl>
+      {contact.tags.length > 0 ? (
+        <div className="tag-list" data-testid="pop-tags">
+          {contact.tags.map((tag) => (
+            <span key={tag} className="badge badge--primary">
+              {tag}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      <section className="pop-card__section" aria-labelledby="pop-deals" data-testid="pop-deals">
+        <h3 id="pop-deals">{t('popCard.openDeals')}</h3>
+        {card.openDeals.length === 0 ? (
+          <p className="muted">{t('popCard.noDeals')}</p>
+        ) : (
+          <ul className="pop-card__list">
+            {card.openDeals.map((deal) => (
+              <li key={deal.id}>
+                <span>
+                  {deal.title} <span className="badge">{deal.stage}</span>
+                </span>
+                <span className="phone">{formatMoney(deal.amount, locale, deal.currency)}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section className="pop-card__section" aria-labelledby="pop-tasks" data-testid="pop-tasks">
+        <h3 id="pop-tasks">{t('popCard.openTasks')}</h3>
+        {card.openTasks.length === 0 ? (
+          <p className="muted">{t('popCard.noTasks')}</p>
+        ) : (
+          <ul className="pop-card__list">
+            {card.openTasks.map((task) => (
+              <li key={task.id}>
+                <span>{task.title}</span>
+                {task.dueAt ? (
+                  <time className="muted" dateTime={task.dueAt}>
+                    {formatDate(task.dueAt, locale)}
+                  </time>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <LastCalls calls={card.lastCalls} locale={locale} />
+      {contact.notes ? (
+        <section className="pop-card__section" aria-labelledby="pop-notes">
+          <h3 id="pop-notes">{t('popCard.notes')}</h3>
+          <p className="pop-card__notes" data-testid="pop-notes">
+            {contact.notes}
+          </p>
+        </section>
+      ) : null}
+      <a className="btn btn--primary" href={href(`/contacts/${encodeURIComponent(contact.id)}`)}>
+        {t('popCard.openContact')}
+      </a>
+    </div>
+  );
+}
+
+function LeadBody({ card, locale }: { card: LeadCallCard; locale: Locale }) {
+  const { t } = useTranslation();
+  return (
+    <div className="pop-card__body">
+      <dl className="pop-card__facts">
+        <dt>{t('popCard.leadLabel')}</dt>
+        <dd data-testid="pop-lead-status">
+          {t(`leads.statuses.${card.lead.status}`, { defaultValue: card.lead.status })}
+        </dd>
+        <dt>{t('leads.createdAt')}</dt>
+        <dd>{formatDateTime(card.lead.createdAt, locale)}</dd>
+        {card.lead.owner ? (
+          <>
+            <dt>{t('popCard.owner')}</dt>
+            <dd>{card.lead.owner.name}</dd>
+          </>
+        ) : null}
+        {card.queue ? (
+          <>
+            <dt>{t('popCard.queue')}</dt>
+            <dd>{card.queue}</dd>
+          </>
+        ) : null}
+      </dl>
+      <LastCalls calls={card.lastCalls} locale={locale} />
+      {card.lead.notes ? (
+        <section className="pop-card__section" aria-labelledby="pop-notes">
+          <h3 id="pop-notes">{t('popCard.notes')}</h3>
+          <p className="pop-card__notes" data-testid="pop-notes">
+            {card.lead.notes}
+          </p>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+/**
+ * The card that pops when an operator's phone rings. Pure presentation of a `CallCard` DTO; fetching
+ * and realtime delivery live elsewhere so this renders the same on the server (tests) and in the app.
+ */
+export function PopCard({ card }: { card: CallCard }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+
+  if (card.kind === 'withheld') {
+    return (
+      <article className="card pop-card pop-card--withheld" data-testid="pop-card" data-kind="withheld">
+        <header className="pop-card__head">
+          <span className="pop-card__kicker">{t('popCard.incoming')}</span>
+          <span className="pop-card__number" data-testid="pop-number">
+            {t('popCard.withheld')}
+          </span>
+        </header>
+        <div className="pop-card__body">
+          <p className="muted">{t('popCard.withheldHint')}</p>
+        </div>
+      </article>
+    );
+  }
+
+  const isLead = card.kind === 'lead';
+  return (
+    <article
+      className={`card pop-card${isLead ? ' pop-card--unknown' : ''}`}
+      data-testid="pop-card"
+      data-kind={card.kind}
+      aria-label={`${t('popCard.incoming')}: ${numberText(card, locale)}`}
+    >
+      <header className="pop-card__head">
+        <span className="pop-card__kicker">{isLead ? t('popCard.newLead') : t('popCard.incoming')}</span>
+        <span className="pop-card__number" data-testid="pop-number">
+          {numberText(card, locale)}
+        </span>
+        {card.kind === 'contact' ? (
+          <span className="pop-card__name" data-testid="pop-name">
+            {card.contact.name}
+          </span>
+        ) : (
+          <span className="pop-card__name">{card.lead.createdByThisCall ? t('popCard.newLeadHint') : null}</span>
+        )}
+      </header>
+      {card.kind === 'contact' ? <ContactBody card={card} locale={locale} /> : <LeadBody card={card} locale={locale} />}
+    </article>
+  );
+}

@@ -1,0 +1,24 @@
+import { useTranslation } from 'react-i18next';
+
+import { contactsApi } from '@client/api/crmApi';
+import { useQuery } from '@client/app/useQuery';
+import { ContactForm } from '@client/modules/contacts/components/ContactForm';
+import { QueryView } from '@client/ui/QueryView';
+
+/** Create (no id) or edit screen; the form remounts per contact so its draft never leaks between them. */
+export function ContactEditor({ id }: { id?: string }) {
+  const { t } = useTranslation();
+  const query = useQuery(`contact:${id ?? 'new'}`, (signal) =>
+    id ? contactsApi.get(id, signal) : Promise.resolve(null),
+  );
+  return (
+    <section aria-labelledby="contact-title">
+      <div className="page-header">
+        <h1 id="contact-title">{id ? (query.data?.name ?? t('contacts.editTitle')) : t('contacts.new')}</h1>
+      </div>
+      <QueryView {...query} isEmpty={() => false}>
+        {(contact) => <ContactForm key={contact?.id ?? 'new'} contact={contact ?? undefined} />}
+      </QueryView>
+    </section>
+  );
+}

@@ -1,0 +1,65 @@
+import { useTranslation } from 'react-i18next';
+
+import { type ContactDto } from '@contracts/dto/contact';
+import { href } from '@client/app/router';
+import { useLocale } from '@client/app/useLocale';
+import { PhoneText } from '@client/ui/PhoneText';
+
+export function ContactsTable({ items, companyNames }: { items: ContactDto[]; companyNames: Map<string, string> }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  return (
+    <div className="table-wrap">
+      <table className="table" data-testid="contacts-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('contacts.name')}</th>
+            <th scope="col">{t('contacts.phones')}</th>
+            <th scope="col">{t('contacts.company')}</th>
+            <th scope="col">{t('contacts.tags')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((contact) => (
+            <tr key={contact.id} data-testid="contact-row">
+              <td>
+                <a
+                  className="row-link"
+                  href={href(`/contacts/${encodeURIComponent(contact.id)}`)}
+                  data-testid="contact-name"
+                >
+                  {contact.name}
+                </a>{' '}
+                {contact.doNotCall ? (
+                  <span className="badge badge--danger" data-testid="contact-dnc">
+                    {t('contacts.doNotCall')}
+                  </span>
+                ) : null}
+              </td>
+              <td>
+                <span className="stack">
+                  {contact.phones.map((phone) => (
+                    <span key={phone.raw} data-testid="contact-phone">
+                      <PhoneText value={phone.e164 ?? phone.raw} locale={locale} />
+                      {phone.label ? <span className="muted"> · {phone.label}</span> : null}
+                    </span>
+                  ))}
+                </span>
+              </td>
+              <td>{contact.companyId ? (companyNames.get(contact.companyId) ?? '') : ''}</td>
+              <td>
+                <span className="tag-list">
+                  {contact.tags.map((tag) => (
+                    <span key={tag} className="badge badge--primary">
+                      {tag}
+                    </span>
+                  ))}
+                </span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,121 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { type TaskDto } from '@contracts/dto/task';
+import { tasksApi } from '@client/api/crmApi';
+import { useLocale } from '@client/app/useLocale';
+import { useQuery } from '@client/app/useQuery';
+import { formatDateTime } from '@client/i18n/format';
+import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { Pagination } from '@client/ui/Pagination';
+import { QueryView } from '@client/ui/QueryView';
+
+const PAGE_SIZE = 20;
+
+function TaskState({ task, now }: { task: TaskDto; now: number }) {
+  const { t } = useTranslation();
+  if (task.doneAt) return <span className="badge badge--success">{t('tasks.done')}</span>;
+  if (task.dueAt && Date.parse(task.dueAt) < now) {
+    return (
+      <span className="badge badge--danger" data-testid="task-overdue">
+        {t('tasks.overdue')}
+      </span>
+    );
+  }
+  return <span className="badge">{t('tasks.open')}</span>;
+}
+
+export function TasksList() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const user = useCurrentUser();
+  const [mine, setMine] = useState(true);
+  const [onlyOpen, setOnlyOpen] = useState(true);
+  const [page, setPage] = useState(1);
+  const query = useQuery(`tasks:${mine}:${onlyOpen}:${page}`, (signal) =>
+    tasksApi.list(
+      {
+        assigneeId: mine ? user.id : undefined,
+        open: onlyOpen ? 'true' : undefined,
+        limit: PAGE_SIZE,
+        offset: (page - 1) * PAGE_SIZE,
+      },
+      signal,
+    ),
+  );
+  // Fixed per visit so every row agrees on what "overdue" means and renders stay pure.
+  const [now] = useState(() => Date.now());
+
+  return (
+    <section aria-labelledby="tasks-title">
+      <div className="page-header">
+        <h1 id="tasks-title">{t('tasks.title')}</h1>
+      </div>
+      <div className="toolbar">
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={mine}
+            onChange={(e) => {
+              setMine(e.target.checked);
+              setPage(1);
+            }}
+            data-testid="tasks-mine"
+          />
+          {t('tasks.mine')}
+        </label>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={onlyOpen}
+            onChange={(e) => {
+              setOnlyOpen(e.target.checked);
+              setPage(1);
+            }}
+            data-testid="tasks-open"
+          />
+          {t('tasks.onlyOpen')}
+        </label>
+      </div>
+      <div className="card">
+        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="tasks-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('tasks.subject')}</th>
+                      <th scope="col">{t('tasks.kind')}</th>
+                      <th scope="col">{t('tasks.dueAt')}</th>
+                      <th scope="col">{t('tasks.status')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((task) => (
+                      <tr key={task.id} data-testid="task-row">
+                        <td>{task.title}</td>
+                        <td>{t(`tasks.kinds.${task.kind}`)}</td>
+                        <td>
+                          {task.dueAt ? (
+                            <time dateTime={task.dueAt}>{formatDateTime(task.dueAt, locale)}</time>
+                          ) : (
+                            <span className="muted">{t('tasks.noDue')}</span>
+                          )}
+                        </td>
+                        <td>
+                          <TaskState task={task} now={now} />
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
+            </>
+          )}
+        </QueryView>
+      </div>
+    </section>
+  );
+}

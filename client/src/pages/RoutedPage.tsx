@@ -1,0 +1,34 @@
+import { useTranslation } from 'react-i18next';
+
+import { href, type Route } from '@client/app/router';
+import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
+import { ContactsList } from '@client/modules/contacts/components/ContactsList';
+import { DealsList } from '@client/modules/deals/components/DealsList';
+import { LeadsList } from '@client/modules/leads/components/LeadsList';
+import { TasksList } from '@client/modules/tasks/components/TasksList';
+
+export function RoutedPage({ route }: { route: Route }) {
+  const { t } = useTranslation();
+  switch (route.name) {
+    case 'contacts':
+      return <ContactsList />;
+    case 'contact-new':
+      return <ContactEditor />;
+    case 'contact-edit':
+      return <ContactEditor key={route.id} id={route.id} />;
+    case 'leads':
+      return <LeadsList />;
+    case 'deals':
+      return <DealsList />;
+    case 'tasks':
+      return <TasksList />;
+    case 'calls':
+    case 'not-found':
+      return (
+        <div className="empty">
+          <p>{t('errors.NOT_FOUND')}</p>
+          <a href={href('/contacts')}>{t('nav.contacts')}</a>
+        </div>
+      );
+  }
+}

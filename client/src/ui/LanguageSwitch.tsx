@@ -1,0 +1,26 @@
+import { useTranslation } from 'react-i18next';
+
+import { changeLocale, LOCALES, type Locale } from '@client/i18n/i18n';
+
+const NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English' };
+
+export function LanguageSwitch() {
+  const { t, i18n } = useTranslation();
+  return (
+    <div className="segmented" role="group" aria-label={t('userMenu.language')} data-testid="language-switch">
+      {LOCALES.map((locale) => (
+        <button
+          key={locale}
+          type="button"
+          lang={locale}
+          title={NAMES[locale]}
+          aria-pressed={i18n.language === locale}
+          onClick={() => void changeLocale(locale)}
+          data-testid={`language-${locale}`}
+        >
+          {locale.toUpperCase()}
+        </button>
+      ))}
+    </div>
+  );
+}

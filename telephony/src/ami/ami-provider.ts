@@ -232,6 +232,8 @@ export class AmiProvider implements TelephonyProvider {
   }
 
   private pbxNow(): number {
+    // Before any timestamped event the local clock is the best estimate of the PBX clock.
+    if (this.state.lastTimestampMs === 0) return Date.now();
     return this.state.lastTimestampMs + (Date.now() - this.localAtLastTimestamp);
   }
 

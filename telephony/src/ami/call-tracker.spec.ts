@@ -526,6 +526,36 @@ describe('call tracker: robustness', () => {
 });
 
 describe('agent state', () => {
+  it('aggregates an operator with a desk phone and a web softphone (both queue members)', () => {
+    const { events } = fold([
+      amiEvent('QueueMemberStatus', T0, {
+        queue: 'support',
+        interface: 'PJSIP/1001',
+        stateinterface: 'PJSIP/1001',
+        status: '1',
+        paused: '0',
+      }),
+      amiEvent('QueueMemberStatus', T0, {
+        queue: 'support',
+        interface: 'PJSIP/1001-web',
+        stateinterface: 'PJSIP/1001-web',
+        status: '5',
+        paused: '0',
+      }),
+      amiEvent('DeviceStateChange', T0 + 1, { device: 'PJSIP/1001-web', state: 'NOT_INUSE' }),
+      amiEvent('DeviceStateChange', T0 + 2, { device: 'PJSIP/1001-web', state: 'INUSE' }),
+      amiEvent('DeviceStateChange', T0 + 3, { device: 'PJSIP/1001', state: 'UNAVAILABLE' }),
+      amiEvent('DeviceStateChange', T0 + 4, { device: 'PJSIP/1001-web', state: 'NOT_INUSE' }),
+      amiEvent('DeviceStateChange', T0 + 5, { device: 'PJSIP/1001-web', state: 'UNAVAILABLE' }),
+    ]);
+    expect(events.map((e) => (e.type === 'agent.state' ? e.status : e.type))).toEqual([
+      'available',
+      'busy',
+      'available',
+      'offline',
+    ]);
+  });
+
   it('maps queue member status, pause and device state, deduplicated', () => {
     const { events } = fold([
       amiEvent('QueueMemberStatus', T0, {

@@ -95,7 +95,11 @@ export interface TrackedCall {
 }
 
 export interface AgentInfo {
-  deviceStatus: AgentStatus;
+  /**
+   * Status per device (an operator may have several, e.g. `PJSIP/1001` desk phone and `PJSIP/1001-web` softphone,
+   * both queue members); the agent's status is the most engaged of them: busy > ringing > available > offline.
+   */
+  devices: Readonly<Record<string, AgentStatus>>;
   paused: boolean;
   pauseReason?: string;
   lastEmitted?: string;
@@ -228,7 +232,7 @@ export class Draft {
       this.agentsCopied = true;
     }
     const existing = own(this.agents, agentId);
-    const copy: AgentInfo = existing ? { ...existing } : { deviceStatus: 'available', paused: false };
+    const copy: AgentInfo = existing ? { ...existing } : { devices: {}, paused: false };
     this.agents[agentId] = copy;
     return copy;
   }
@@ -701,11 +705,27 @@ const DEVICE_STATUS: Record<string, AgentStatus> = {
   ONHOLD: 'busy',
 };
 
-function agentEvent(r: Reducer, agentId: string, update: Partial<AgentInfo>, queue?: string): void {
+const STATUS_RANK: Record<AgentStatus, number> = { busy: 4, ringing: 3, available: 2, paused: 1, offline: 0 };
+
+function aggregate(devices: Readonly<Record<string, AgentStatus>>): AgentStatus {
+  let best: AgentStatus = 'offline';
+  for (const s of Object.values(devices)) if (STATUS_RANK[s] > STATUS_RANK[best]) best = s;
+  return best;
+}
+
+interface AgentUpdate {
+  device?: { id: string; status: AgentStatus };
+  paused?: boolean;
+  pauseReason?: string;
+}
+
+function agentEvent(r: Reducer, agentId: string, update: AgentUpdate, queue?: string): void {
   const a = r.d.agent(agentId);
-  Object.assign(a, update);
+  if (update.device) a.devices = { ...a.devices, [update.device.id]: update.device.status };
+  if (update.paused !== undefined) a.paused = update.paused;
+  if (update.pauseReason !== undefined) a.pauseReason = update.pauseReason;
   if (!a.paused) delete a.pauseReason;
-  const status: AgentStatus = a.paused ? 'paused' : a.deviceStatus;
+  const status: AgentStatus = a.paused ? 'paused' : aggregate(a.devices);
   const signature = `${status}|${a.pauseReason ?? ''}`;
   if (signature === a.lastEmitted) return;
   a.lastEmitted = signature;
@@ -734,7 +754,11 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
       const deviceStatus = own(DEVICE_STATUS, f.status ?? '') ?? 'available';
       const paused = truthy(f.paused);
       const reason = f.pausedreason || f.reason;
-      agentEvent(r, agentId, { deviceStatus, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
+      const device = {
+        id: (f.stateinterface ?? f.interface ?? f.location ?? agentId).toLowerCase(),
+        status: deviceStatus,
+      };
+      agentEvent(r, agentId, { device, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
       return true;
     }
     case 'queuememberpause':
@@ -751,7 +775,8 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
       const agentId = agentFromInterface(f.device, r.config);
       if (!agentId || f.device?.startsWith('Queue:')) return true;
       const deviceStatus = own(DEVICE_STATUS, f.state ?? '');
-      if (deviceStatus) agentEvent(r, agentId, { deviceStatus });
+      if (deviceStatus)
+        agentEvent(r, agentId, { device: { id: (f.device ?? '').toLowerCase(), status: deviceStatus } });
       return true;
     }
     default:

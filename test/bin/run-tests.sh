@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `npm test`: the whole check on a fresh Debian 12 clone (CI) or a dev machine. Installs what is missing,
+# then format, lint, types, unit, integration, e2e. Every step runs even after a failure, so one run shows
+# everything; the exit status is non-zero if any step failed. The last line is "N passed, N failed"
+# (vitest test counts; a failed step that reports no failing test — prettier, eslint, tsc, a crashed
+# vitest — counts as one failure, so "0 failed" always means success).
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ZV_ROOT"
+
+started="$(zv_now)"
+zv_run_dir_init
+zv_ensure_apt
+zv_ensure_node_modules || zv_die "npm ci failed"
+zv_ensure_asterisk
+zv_log "setup took $(($(zv_now) - started)) s"
+
+results="$ZVONOK_RUN_DIR/results"
+mkdir -p "$results"
+steps=()
+
+# step <name> <command...>
+step() {
+  local name="$1" t0 rc
+  shift
+  t0="$(zv_now)"
+  printf '\n===== %s: %s\n' "$name" "$*"
+  "$@"
+  rc=$?
+  steps+=("$name|$rc|$(($(zv_now) - t0))")
+  printf '===== %s: %s (%s s)\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED, exit $rc")" "$(($(zv_now) - t0))"
+}
+
+# vitest_step <name> <vitest args...>: default reporter on screen, json to a file for the summary.
+vitest_step() {
+  local name="$1"
+  shift
+  step "$name" npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json"
+}
+
+step format npx prettier --check .
+step lint npx eslint --max-warnings 0 .
+step types npx tsc --noEmit -p tsconfig.json
+vitest_step unit --project unit
+vitest_step integration --project integration
+# The only step allowed to find no files: e2e specs arrive with the client.
+vitest_step e2e --config test/e2e/vitest.e2e.config.ts --passWithNoTests
+
+printf '\n===== summary (total %s s)\n' "$(($(zv_now) - started))"
+node - "$results" "${steps[@]}" <<'JS'
+const fs = require('node:fs');
+const [resultsDir, ...steps] = process.argv.slice(2);
+let passed = 0;
+let failed = 0;
+for (const entry of steps) {
+  const [name, rc, secs] = entry.split('|');
+  let report;
+  try {
+    report = JSON.parse(fs.readFileSync(`${resultsDir}/${name}.json`, 'utf8'));
+  } catch {}
+  const p = report?.numPassedTests ?? 0;
+  let f = report?.numFailedTests ?? 0;
+  const skipped = (report?.numPendingTests ?? 0) + (report?.numTodoTests ?? 0);
+  if (rc !== '0' && f === 0) f = 1;
+  passed += p;
+  failed += f;
+  const counts = report ? ` ${p} passed, ${f} failed${skipped ? `, ${skipped} skipped` : ''}` : '';
+  console.log(`${rc === '0' ? 'ok  ' : 'FAIL'} ${name.padEnd(12)} ${String(secs).padStart(4)} s${counts}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
+JS

@@ -14,7 +14,7 @@ export const AuditLogEntity = new EntitySchema<AuditLogRow>({
   name: 'AuditLog',
   tableName: 'audit_log',
   columns: {
-    id: { type: 'bigint', primary: true, generated: 'identity', generatedIdentity: 'ALWAYS' },
+    id: { type: 'bigint', primary: true, generated: 'increment' },
     actorId: { type: 'uuid', name: 'actor_id', nullable: true },
     action: { type: 'text' },
     entity: { type: 'text' },

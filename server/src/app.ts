@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import express, { type Express } from 'express';
+import { type DataSource } from 'typeorm';
+
+import { type Config } from '@server/config/env';
+import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
+import { type Logger } from '@server/common/logger/logger';
+import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
+import { authRouter } from '@server/modules/auth/auth.router';
+import { AuthService } from '@server/modules/auth/auth.service';
+import { companiesRouter } from '@server/modules/companies/companies.router';
+import { CompaniesService } from '@server/modules/companies/companies.service';
+import { contactsRouter } from '@server/modules/contacts/contacts.router';
+import { ContactsService } from '@server/modules/contacts/contacts.service';
+import { dealsRouter } from '@server/modules/deals/deals.router';
+import { DealsService } from '@server/modules/deals/deals.service';
+import { leadsRouter } from '@server/modules/leads/leads.router';
+import { LeadsService } from '@server/modules/leads/leads.service';
+import { notesRouter } from '@server/modules/notes/notes.router';
+import { NotesService } from '@server/modules/notes/notes.service';
+import { tasksRouter } from '@server/modules/tasks/tasks.router';
+import { TasksService } from '@server/modules/tasks/tasks.service';
+import { UsersRepository } from '@server/modules/users/users.repository';
+import { usersRouter } from '@server/modules/users/users.router';
+import { UsersService } from '@server/modules/users/users.service';
+
+export type AppConfig = Pick<
+  Config,
+  'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins'
+>;
+
+export interface AppDeps {
+  config: AppConfig;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Built client (vite output); served with SPA fallback when the directory exists. */
+  clientDir?: string;
+}
+
+/** Services other parts of the server (realtime, telephony pipeline) reuse instead of building their own. */
+export interface AppServices {
+  auth: AuthService;
+  users: UsersService;
+  contacts: ContactsService;
+  companies: CompaniesService;
+  leads: LeadsService;
+  deals: DealsService;
+  tasks: TasksService;
+  notes: NotesService;
+}
+
+export interface App {
+  app: Express;
+  services: AppServices;
+}
+
+export const JSON_BODY_LIMIT = '100kb';
+
+/** Express app factory; it never listens — main.ts (or a test) owns the http.Server. */
+export function createApp(deps: AppDeps): App {
+  const { config, dataSource, logger } = deps;
+  const usersRepo = new UsersRepository(dataSource);
+  const services: AppServices = {
+    auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours),
+    users: new UsersService(usersRepo),
+    contacts: new ContactsService(dataSource, config.defaultCountry),
+    companies: new CompaniesService(dataSource, config.defaultCountry),
+    leads: new LeadsService(dataSource, config.defaultCountry),
+    deals: new DealsService(dataSource),
+    tasks: new TasksService(dataSource),
+    notes: new NotesService(dataSource),
+  };
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+  api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  api.use(csrfGuard);
+  api.use(sessionMiddleware(services.auth));
+  api.use('/auth', authRouter(services.auth, config));
+  api.use(requireAuth);
+  api.use('/users', usersRouter(services.users));
+  api.use('/contacts', contactsRouter(services.contacts));
+  api.use('/companies', companiesRouter(services.companies));
+  api.use('/leads', leadsRouter(services.leads));
+  api.use('/deals', dealsRouter(services.deals));
+  api.use('/tasks', tasksRouter(services.tasks));
+  api.use('/notes', notesRouter(services.notes));
+  api.use(notFoundRoute);
+  app.use('/api', api);
+
+  if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
+    const clientDir = deps.clientDir;
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    app.get(/^(?!\/(api|socket\.io)\/).*/, (_req, res) => {
+      res.sendFile(path.join(clientDir, 'index.html'));
+    });
+  }
+
+  app.use(errorMiddleware(logger));
+  return { app, services };
+}

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+export const uuidSchema = z.uuid();
+export const idParamsSchema = z.strictObject({ id: z.uuid() });
+
+/** limit/offset pagination for every list endpoint; `total` lets the UI render page counts. */
+export const paginationQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/** Free text in names; rejects control characters but keeps any Unicode (Cyrillic, emoji). */
+export const nameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((s) => !/\p{Cc}/u.test(s), 'must not contain control characters');
+
+export const LINKABLE_ENTITY_TYPES = ['contact', 'company', 'lead', 'deal', 'call'] as const;
+export const linkSchema = z.strictObject({ entityType: z.enum(LINKABLE_ENTITY_TYPES), entityId: z.uuid() });
+export type EntityLink = z.infer<typeof linkSchema>;

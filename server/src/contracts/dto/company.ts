@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+import { nameSchema } from './common';
+
+export const companySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  inn: z.string().nullable(),
+  website: z.string().nullable(),
+  phoneE164: z.string().nullable(),
+  ownerId: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CompanyDto = z.infer<typeof companySchema>;
+
+const fields = {
+  name: nameSchema,
+  inn: z
+    .string()
+    .regex(/^\d{10}(\d{2})?$/, '10 or 12 digits')
+    .nullable(),
+  website: z.url().max(200).nullable(),
+  phone: z.string().trim().max(40).nullable(),
+  ownerId: z.uuid().nullable(),
+};
+
+export const createCompanyRequestSchema = z.strictObject({
+  name: fields.name,
+  inn: fields.inn.default(null),
+  website: fields.website.default(null),
+  phone: fields.phone.default(null),
+  ownerId: fields.ownerId.optional(),
+});
+export const updateCompanyRequestSchema = z.strictObject({
+  name: fields.name.optional(),
+  inn: fields.inn.optional(),
+  website: fields.website.optional(),
+  phone: fields.phone.optional(),
+  ownerId: fields.ownerId.optional(),
+});
+export type CreateCompanyRequest = z.input<typeof createCompanyRequestSchema>;
+export type UpdateCompanyRequest = z.input<typeof updateCompanyRequestSchema>;
+
+export const companyListQuerySchema = z.strictObject({
+  q: z.string().trim().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});

@@ -1,0 +1,42 @@
+import { z } from 'zod';
+
+export const USER_ROLES = ['admin', 'manager', 'supervisor', 'operator'] as const;
+export const roleSchema = z.enum(USER_ROLES);
+export type Role = z.infer<typeof roleSchema>;
+export const localeSchema = z.enum(['ru', 'en']);
+
+export const userSchema = z.object({
+  id: z.string(),
+  login: z.string(),
+  name: z.string(),
+  role: roleSchema,
+  extension: z.string().nullable(),
+  locale: localeSchema,
+});
+export type UserDto = z.infer<typeof userSchema>;
+
+export const loginRequestSchema = z.strictObject({
+  login: z.string().trim().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof loginRequestSchema>;
+export const authResponseSchema = z.object({ user: userSchema });
+export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+export const createUserRequestSchema = z.strictObject({
+  login: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9._-]{1,64}$/, 'latin letters, digits, dot, dash, underscore'),
+  password: z.string().min(8).max(256),
+  name: z.string().trim().min(1).max(200),
+  role: roleSchema,
+  extension: z
+    .string()
+    .regex(/^\d{2,6}$/, '2–6 digits')
+    .nullable()
+    .default(null),
+  locale: localeSchema.default('ru'),
+});
+export type CreateUserRequest = z.input<typeof createUserRequestSchema>;

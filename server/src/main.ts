@@ -1,0 +1,90 @@
+import http from 'node:http';
+import path from 'node:path';
+
+import { createApp } from '@server/app';
+import { ConfigError, loadConfig } from '@server/config/env';
+import { createLogger } from '@server/common/logger/logger';
+import { createDatabase } from '@server/db/data-source';
+import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
+
+/**
+ * Composition root: config → database (migrated on start in embedded mode) → demo seed →
+ * express app → http.Server. Realtime (Socket.IO) and the telephony pipeline attach to the
+ * returned `server` and `services` — see the seam marked below.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config);
+  const database = await createDatabase(config);
+  await database.dataSource.initialize();
+  if (database.embedded) {
+    const applied = await database.dataSource.runMigrations({ transaction: 'each' });
+    if (applied.length) logger.info({ migrations: applied.map((m) => m.name) }, 'embedded database migrated');
+  } else if (await database.dataSource.showMigrations()) {
+    logger.warn('pending migrations: run `npm run migration:run`');
+  }
+  if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
+
+  const clientDir = path.resolve('dist/client');
+  const { app, services } = createApp({ config, dataSource: database.dataSource, logger, clientDir });
+  const server = http.createServer(app);
+
+  // Seam: realtime and telephony attach here, e.g.
+  //   const io = attachRealtime(server, { auth: services.auth, redisUrl: config.redisUrl, logger });
+  //   const telephony = await startTelephony(config, { io, services, dataSource: database.dataSource, logger });
+  void services;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
+  logger.info(
+    {
+      url: `http://${shownHost}:${config.port}`,
+      database: database.embedded ? `pglite:${config.dataDir}/pg` : 'postgres',
+    },
+    'Zvonok is listening',
+  );
+  console.log(`\n  Zvonok: http://${shownHost}:${config.port}`);
+  if (config.seedDemo) {
+    console.log(`  Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.login).join(', ')}\n`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    server.close(() => {
+      database
+        .close()
+        .then(() => {
+          clearTimeout(force);
+          process.exit(0);
+        })
+        .catch((err: unknown) => {
+          logger.error({ err }, 'error while closing the database');
+          process.exit(1);
+        });
+    });
+    server.closeAllConnections();
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

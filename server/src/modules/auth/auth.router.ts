@@ -1,0 +1,54 @@
+import { Router } from 'express';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+
+import { loginRequestSchema } from '@contracts/dto/user';
+import { type Config } from '@server/config/env';
+import { parseInput } from '@server/common/http/validate';
+import { authError } from '@server/modules/auth/auth.errors';
+import { currentUser } from '@server/modules/auth/auth.middleware';
+import { type AuthService, SESSION_COOKIE, readSessionToken } from '@server/modules/auth/auth.service';
+
+export function authRouter(auth: AuthService, config: Pick<Config, 'loginRateLimit' | 'nodeEnv'>): Router {
+  const router = Router();
+  const cookieOptions = {
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    // Secure only in production: the quick start is plain http on localhost.
+    secure: config.nodeEnv === 'production',
+    path: '/',
+  };
+
+  // Keyed by IP + login: one attacker cannot lock everybody out, and one login cannot be sprayed from one IP.
+  const loginLimiter = rateLimit({
+    windowMs: config.loginRateLimit.windowMs,
+    limit: config.loginRateLimit.max,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    keyGenerator: (req) => {
+      const login: unknown = (req.body as { login?: unknown } | undefined)?.login;
+      return `${ipKeyGenerator(req.ip ?? 'unknown')}|${typeof login === 'string' ? login.trim().toLowerCase() : ''}`;
+    },
+    handler: (_req, _res, next) => next(authError('RATE_LIMITED')),
+  });
+
+  router.post('/login', loginLimiter, async (req, res) => {
+    const body = parseInput(loginRequestSchema, req.body);
+    const previous = readSessionToken(req.headers.cookie);
+    const result = await auth.login(body.login, body.password, { ip: req.ip, userAgent: req.get('user-agent') });
+    await auth.logout(previous);
+    res.cookie(SESSION_COOKIE, result.token, { ...cookieOptions, expires: result.expiresAt });
+    res.json({ user: result.user });
+  });
+
+  router.post('/logout', async (req, res) => {
+    await auth.logout(readSessionToken(req.headers.cookie));
+    res.clearCookie(SESSION_COOKIE, cookieOptions);
+    res.status(204).end();
+  });
+
+  router.get('/me', (_req, res) => {
+    res.json({ user: currentUser(res) });
+  });
+
+  return router;
+}

@@ -1,0 +1,42 @@
+import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+
+import { type UserDto } from '@contracts/dto/user';
+import { companyVisible, seesAll } from '@server/common/access/visibility';
+import { likeContains } from '@server/common/http/like';
+import { CompanyEntity, type CompanyRow } from '@server/modules/companies/company.entity';
+
+export class CompaniesRepository {
+  private readonly repo: Repository<CompanyRow>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(CompanyEntity);
+  }
+
+  private scoped(viewer: UserDto): SelectQueryBuilder<CompanyRow> {
+    const qb = this.repo.createQueryBuilder('co');
+    if (!seesAll(viewer)) qb.where(companyVisible('co'), { viewerId: viewer.id });
+    return qb;
+  }
+
+  findVisible(viewer: UserDto, id: string): Promise<CompanyRow | null> {
+    return this.scoped(viewer).andWhere('co.id = :id', { id }).getOne();
+  }
+
+  search(viewer: UserDto, s: { text?: string; limit: number; offset: number }): Promise<[CompanyRow[], number]> {
+    const qb = this.scoped(viewer);
+    if (s.text) qb.andWhere('(co.name ILIKE :like OR co.inn = :text)', { like: likeContains(s.text), text: s.text });
+    return qb.orderBy('co.name', 'ASC').addOrderBy('co.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
+  }
+
+  insert(row: Omit<CompanyRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<CompanyRow> {
+    return this.repo.save(this.repo.create(row));
+  }
+
+  async update(id: string, patch: Partial<CompanyRow>): Promise<void> {
+    await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

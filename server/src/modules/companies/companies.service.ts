@@ -1,0 +1,79 @@
+import { type DataSource } from 'typeorm';
+
+import { type Page } from '@contracts/dto/common';
+import {
+  type CompanyDto,
+  type CreateCompanyRequest,
+  type UpdateCompanyRequest,
+  companyListQuerySchema,
+  createCompanyRequestSchema,
+  updateCompanyRequestSchema,
+} from '@contracts/dto/company';
+import { type UserDto } from '@contracts/dto/user';
+import { seesAll } from '@server/common/access/visibility';
+import { phoneKeys } from '@server/common/phone/phone-keys';
+import { companiesError } from '@server/modules/companies/companies.errors';
+import { CompaniesRepository } from '@server/modules/companies/companies.repository';
+import { type CompanyRow } from '@server/modules/companies/company.entity';
+
+export class CompaniesService {
+  private readonly repo: CompaniesRepository;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly defaultCountry: string,
+  ) {
+    this.repo = new CompaniesRepository(dataSource);
+  }
+
+  async list(viewer: UserDto, query: (typeof companyListQuerySchema)['_zod']['input']): Promise<Page<CompanyDto>> {
+    const q = companyListQuerySchema.parse(query);
+    const [rows, total] = await this.repo.search(viewer, { text: q.q || undefined, limit: q.limit, offset: q.offset });
+    return { items: rows.map(toCompanyDto), total, limit: q.limit, offset: q.offset };
+  }
+
+  async get(viewer: UserDto, id: string): Promise<CompanyDto> {
+    const row = await this.repo.findVisible(viewer, id);
+    if (!row) throw companiesError('COMPANY_NOT_FOUND');
+    return toCompanyDto(row);
+  }
+
+  async create(viewer: UserDto, input: CreateCompanyRequest): Promise<CompanyDto> {
+    const req = createCompanyRequestSchema.parse(input);
+    const row = await this.repo.insert({
+      name: req.name,
+      inn: req.inn,
+      website: req.website,
+      phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry).e164 : null,
+      ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+    });
+    return toCompanyDto(row);
+  }
+
+  async update(viewer: UserDto, id: string, input: UpdateCompanyRequest): Promise<CompanyDto> {
+    const req = updateCompanyRequestSchema.parse(input);
+    await this.get(viewer, id);
+    const { phone, ownerId, ...rest } = req;
+    const patch: Partial<CompanyRow> = { ...rest };
+    if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry).e164 : null;
+    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    await this.repo.update(id, patch);
+    return this.get(viewer, id);
+  }
+
+  async remove(viewer: UserDto, id: string): Promise<void> {
+    await this.get(viewer, id);
+    await this.repo.remove(id);
+  }
+}
+
+export const toCompanyDto = (r: CompanyRow): CompanyDto => ({
+  id: r.id,
+  name: r.name,
+  inn: r.inn,
+  website: r.website,
+  phoneE164: r.phoneE164,
+  ownerId: r.ownerId,
+  createdAt: r.createdAt.toISOString(),
+  updatedAt: r.updatedAt.toISOString(),
+});

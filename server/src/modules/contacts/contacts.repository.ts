@@ -1,0 +1,102 @@
+import { type DataSource, type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
+
+import { type UserDto } from '@contracts/dto/user';
+import { contactVisible, seesAll } from '@server/common/access/visibility';
+import { likeContains } from '@server/common/http/like';
+import {
+  ContactEntity,
+  ContactPhoneEntity,
+  type ContactPhoneRow,
+  type ContactRow,
+} from '@server/modules/contacts/contact.entity';
+
+export interface ContactSearch {
+  text?: string;
+  e164?: string | null;
+  last10?: string | null;
+  ownerId?: string;
+  companyId?: string;
+  limit: number;
+  offset: number;
+}
+
+export type PhoneInsert = Omit<ContactPhoneRow, 'id' | 'contactId'>;
+
+export class ContactsRepository {
+  private readonly contacts: Repository<ContactRow>;
+  private readonly phones: Repository<ContactPhoneRow>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.contacts = dataSource.getRepository(ContactEntity);
+    this.phones = dataSource.getRepository(ContactPhoneEntity);
+  }
+
+  private scoped(viewer: UserDto): SelectQueryBuilder<ContactRow> {
+    const qb = this.contacts.createQueryBuilder('c');
+    if (!seesAll(viewer)) qb.where(contactVisible('c'), { viewerId: viewer.id });
+    return qb;
+  }
+
+  findVisible(viewer: UserDto, id: string): Promise<ContactRow | null> {
+    return this.scoped(viewer).andWhere('c.id = :id', { id }).getOne();
+  }
+
+  async search(viewer: UserDto, s: ContactSearch): Promise<[ContactRow[], number]> {
+    const qb = this.scoped(viewer);
+    if (s.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: s.ownerId });
+    if (s.companyId) qb.andWhere('c.company_id = :companyId', { companyId: s.companyId });
+    if (s.text) {
+      const or = [`c.name ILIKE :like`, `c.email ILIKE :like`];
+      if (s.e164) or.push(`EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.e164 = :e164)`);
+      if (s.last10) or.push(`EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.last10 = :last10)`);
+      qb.andWhere(`(${or.join(' OR ')})`, { like: likeContains(s.text), e164: s.e164, last10: s.last10 });
+    }
+    return qb.orderBy('c.name', 'ASC').addOrderBy('c.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
+  }
+
+  /** Contacts having this number by E.164 or the last-10-digits fallback. Unscoped: for the call pipeline. */
+  async findByPhone(e164: string | null, last10: string | null): Promise<ContactRow[]> {
+    if (!e164 && !last10) return [];
+    const where = [e164 ? 'p.e164 = :e164' : null, last10 ? 'p.last10 = :last10' : null].filter(Boolean).join(' OR ');
+    const qb = this.contacts
+      .createQueryBuilder('c')
+      .innerJoin('contact_phones', 'p', 'p.contact_id = c.id')
+      .where(`(${where})`, { e164, last10 })
+      .orderBy('c.created_at', 'ASC');
+    return qb.getMany();
+  }
+
+  async phonesOf(contactIds: string[]): Promise<Map<string, ContactPhoneRow[]>> {
+    const map = new Map<string, ContactPhoneRow[]>();
+    if (contactIds.length === 0) return map;
+    const rows = await this.phones.find({ where: { contactId: In(contactIds) }, order: { position: 'ASC' } });
+    for (const row of rows) map.set(row.contactId, [...(map.get(row.contactId) ?? []), row]);
+    return map;
+  }
+
+  async insert(row: Omit<ContactRow, 'id' | 'createdAt' | 'updatedAt'>, phones: PhoneInsert[]): Promise<ContactRow> {
+    return this.dataSource.transaction(async (em) => {
+      const saved = await em.getRepository(ContactEntity).save(em.getRepository(ContactEntity).create(row));
+      await this.replacePhones(em, saved.id, phones);
+      return saved;
+    });
+  }
+
+  async update(id: string, patch: Partial<ContactRow>, phones: PhoneInsert[] | undefined): Promise<void> {
+    await this.dataSource.transaction(async (em) => {
+      if (Object.keys(patch).length > 0) await em.getRepository(ContactEntity).update({ id }, patch);
+      else await em.getRepository(ContactEntity).update({ id }, { updatedAt: new Date() });
+      if (phones) await this.replacePhones(em, id, phones);
+    });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.contacts.delete({ id });
+  }
+
+  private async replacePhones(em: EntityManager, contactId: string, phones: PhoneInsert[]): Promise<void> {
+    const repo = em.getRepository(ContactPhoneEntity);
+    await repo.delete({ contactId });
+    if (phones.length > 0) await repo.insert(phones.map((p) => ({ ...p, contactId })));
+  }
+}

@@ -1,0 +1,15 @@
+import { AppError } from '@server/common/errors/app-error';
+
+export type DealsErrorCode = 'DEAL_NOT_FOUND' | 'LINKED_ENTITY_NOT_FOUND';
+
+function message(code: DealsErrorCode): string {
+  switch (code) {
+    case 'DEAL_NOT_FOUND':
+      return 'Deal not found';
+    case 'LINKED_ENTITY_NOT_FOUND':
+      return 'The contact, company or owner does not exist';
+  }
+}
+
+export const dealsError = (code: DealsErrorCode) =>
+  new AppError(code, code === 'DEAL_NOT_FOUND' ? 404 : 400, message(code));

@@ -1,0 +1,51 @@
+import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+
+import { type UserDto } from '@contracts/dto/user';
+import { dealVisible, seesAll } from '@server/common/access/visibility';
+import { DealEntity, type DealRow } from '@server/modules/deals/deal.entity';
+
+export interface DealFilter {
+  stage?: string;
+  contactId?: string;
+  companyId?: string;
+  limit: number;
+  offset: number;
+}
+
+export class DealsRepository {
+  private readonly repo: Repository<DealRow>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(DealEntity);
+  }
+
+  private scoped(viewer: UserDto): SelectQueryBuilder<DealRow> {
+    const qb = this.repo.createQueryBuilder('d');
+    if (!seesAll(viewer)) qb.where(dealVisible('d'), { viewerId: viewer.id });
+    return qb;
+  }
+
+  findVisible(viewer: UserDto, id: string): Promise<DealRow | null> {
+    return this.scoped(viewer).andWhere('d.id = :id', { id }).getOne();
+  }
+
+  search(viewer: UserDto, f: DealFilter): Promise<[DealRow[], number]> {
+    const qb = this.scoped(viewer);
+    if (f.stage) qb.andWhere('d.stage = :stage', { stage: f.stage });
+    if (f.contactId) qb.andWhere('d.contact_id = :contactId', { contactId: f.contactId });
+    if (f.companyId) qb.andWhere('d.company_id = :companyId', { companyId: f.companyId });
+    return qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+  }
+
+  insert(row: Omit<DealRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<DealRow> {
+    return this.repo.save(this.repo.create(row));
+  }
+
+  async update(id: string, patch: Partial<DealRow>): Promise<void> {
+    await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.repo.delete({ id });
+  }
+}

@@ -1,0 +1,29 @@
+import { Router } from 'express';
+
+import { idParamsSchema } from '@contracts/dto/common';
+import { dealListQuerySchema, createDealRequestSchema, updateDealRequestSchema } from '@contracts/dto/deal';
+import { parseInput } from '@server/common/http/validate';
+import { currentUser } from '@server/modules/auth/auth.middleware';
+import { type DealsService } from '@server/modules/deals/deals.service';
+
+export function dealsRouter(deals: DealsService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await deals.list(currentUser(res), parseInput(dealListQuerySchema, req.query)));
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await deals.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
+  });
+  router.post('/', async (req, res) => {
+    res.status(201).json(await deals.create(currentUser(res), parseInput(createDealRequestSchema, req.body)));
+  });
+  router.patch('/:id', async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await deals.update(currentUser(res), id, parseInput(updateDealRequestSchema, req.body)));
+  });
+  router.delete('/:id', async (req, res) => {
+    await deals.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,19 @@
+import { AppError } from '@server/common/errors/app-error';
+
+export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'VALIDATION_FAILED';
+
+function message(code: LeadsErrorCode): string {
+  switch (code) {
+    case 'LEAD_NOT_FOUND':
+      return 'Lead not found';
+    case 'LEAD_ALREADY_OPEN':
+      return 'An open lead for this phone number already exists';
+    case 'VALIDATION_FAILED':
+      return 'Invalid phone';
+  }
+}
+
+const STATUS: Record<LeadsErrorCode, number> = { LEAD_NOT_FOUND: 404, LEAD_ALREADY_OPEN: 409, VALIDATION_FAILED: 400 };
+
+export const leadsError = (code: LeadsErrorCode, details?: unknown) =>
+  new AppError(code, STATUS[code], message(code), { details });

@@ -1,0 +1,74 @@
+import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+
+import { type UserDto } from '@contracts/dto/user';
+import { leadVisible, seesAll } from '@server/common/access/visibility';
+import { likeContains } from '@server/common/http/like';
+import { LeadEntity, type LeadRow } from '@server/modules/leads/lead.entity';
+
+export const OPEN_LEAD_INDEX = 'uq_leads_open_phone';
+const OPEN = `status NOT IN ('converted', 'junk')`;
+
+export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt'>;
+
+export class LeadsRepository {
+  private readonly repo: Repository<LeadRow>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(LeadEntity);
+  }
+
+  private scoped(viewer: UserDto): SelectQueryBuilder<LeadRow> {
+    const qb = this.repo.createQueryBuilder('l');
+    if (!seesAll(viewer)) qb.where(leadVisible('l'), { viewerId: viewer.id });
+    return qb;
+  }
+
+  findVisible(viewer: UserDto, id: string): Promise<LeadRow | null> {
+    return this.scoped(viewer).andWhere('l.id = :id', { id }).getOne();
+  }
+
+  search(
+    viewer: UserDto,
+    s: { text?: string; e164?: string | null; status?: string; limit: number; offset: number },
+  ): Promise<[LeadRow[], number]> {
+    const qb = this.scoped(viewer);
+    if (s.status) qb.andWhere('l.status = :status', { status: s.status });
+    if (s.text) {
+      qb.andWhere(s.e164 ? '(l.name ILIKE :like OR l.phone_e164 = :e164)' : 'l.name ILIKE :like', {
+        like: likeContains(s.text),
+        e164: s.e164,
+      });
+    }
+    return qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
+  }
+
+  findOpenByPhone(e164: string): Promise<LeadRow | null> {
+    return this.repo.createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
+  }
+
+  insert(row: LeadInsert): Promise<LeadRow> {
+    return this.repo.save(this.repo.create(row));
+  }
+
+  /** INSERT … ON CONFLICT DO NOTHING against the partial unique index; null when an open lead already exists. */
+  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }): Promise<LeadRow | null> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .into(LeadEntity)
+      .values(row)
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const id = (result.raw as { id: string }[])[0]?.id;
+    return id ? this.repo.findOneBy({ id }) : null;
+  }
+
+  async update(id: string, patch: Partial<LeadRow>): Promise<void> {
+    await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+  }
+
+  async remove(id: string): Promise<void> {
+    await this.dataSource.getRepository(LeadEntity).delete({ id });
+  }
+}

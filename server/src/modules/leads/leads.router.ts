@@ -1,0 +1,29 @@
+import { Router } from 'express';
+
+import { idParamsSchema } from '@contracts/dto/common';
+import { leadListQuerySchema, createLeadRequestSchema, updateLeadRequestSchema } from '@contracts/dto/lead';
+import { parseInput } from '@server/common/http/validate';
+import { currentUser } from '@server/modules/auth/auth.middleware';
+import { type LeadsService } from '@server/modules/leads/leads.service';
+
+export function leadsRouter(leads: LeadsService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await leads.list(currentUser(res), parseInput(leadListQuerySchema, req.query)));
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await leads.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
+  });
+  router.post('/', async (req, res) => {
+    res.status(201).json(await leads.create(currentUser(res), parseInput(createLeadRequestSchema, req.body)));
+  });
+  router.patch('/:id', async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await leads.update(currentUser(res), id, parseInput(updateLeadRequestSchema, req.body)));
+  });
+  router.delete('/:id', async (req, res) => {
+    await leads.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
+    res.status(204).end();
+  });
+  return router;
+}

@@ -1,0 +1,17 @@
+import { AppError } from '@server/common/errors/app-error';
+
+export type UsersErrorCode = 'USER_NOT_FOUND' | 'LOGIN_TAKEN' | 'EXTENSION_TAKEN';
+
+function message(code: UsersErrorCode): string {
+  switch (code) {
+    case 'USER_NOT_FOUND':
+      return 'User not found';
+    case 'LOGIN_TAKEN':
+      return 'This login is already taken';
+    case 'EXTENSION_TAKEN':
+      return 'This extension is already assigned to another user';
+  }
+}
+
+export const usersError = (code: UsersErrorCode) =>
+  new AppError(code, code === 'USER_NOT_FOUND' ? 404 : 409, message(code));

@@ -5,7 +5,8 @@ import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
 import { Icon } from '@client/ui/Icon';
 
-const SECTIONS: Section[] = ['contacts', 'leads', 'deals', 'tasks', 'calls'];
+// 'calls' joins once the server exposes call history; no placeholder screens meanwhile.
+const SECTIONS: Section[] = ['contacts', 'leads', 'deals', 'tasks'];
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();

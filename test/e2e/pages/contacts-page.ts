@@ -23,4 +23,15 @@ export class ContactsPage {
     }
     throw new Error(`contacts shown: ${JSON.stringify(seen)}, expected ${JSON.stringify(expected)}`);
   }
+
+  async waitForRowCount(accept: (count: number) => boolean, timeoutMs = 10_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let count = 0;
+    while (Date.now() < deadline) {
+      count = await this.rows().count();
+      if (accept(count)) return count;
+      await this.page.waitForTimeout(100);
+    }
+    throw new Error(`contacts table stayed at ${count} rows`);
+  }
 }

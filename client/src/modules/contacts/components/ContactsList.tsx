@@ -32,7 +32,7 @@ export function ContactsList() {
         </a>
       </div>
       <div className="toolbar" role="search">
-        <div className="field">
+        <div className="field field--grow">
           <label className="visually-hidden" htmlFor={searchId}>
             {t('common.search')}
           </label>

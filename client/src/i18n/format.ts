@@ -45,7 +45,12 @@ export function formatMoney(amount: number | string | null | undefined, locale: 
   if (amount === null || amount === undefined || amount === '') return '';
   const value = typeof amount === 'string' ? Number(amount) : amount;
   if (!Number.isFinite(value)) return String(amount);
-  return new Intl.NumberFormat(tag(locale), { style: 'currency', currency, maximumFractionDigits: 0 }).format(value);
+  return new Intl.NumberFormat(tag(locale), {
+    style: 'currency',
+    currency,
+    currencyDisplay: 'narrowSymbol',
+    maximumFractionDigits: 0,
+  }).format(value);
 }
 
 /** Call durations: m:ss below an hour, h:mm:ss above — what operators read on wallboards. */

@@ -24,6 +24,8 @@ export function authRouter(auth: AuthService, config: Pick<Config, 'loginRateLim
     limit: config.loginRateLimit.max,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Only failures count: a user who signs in on several devices is never locked out.
+    skipSuccessfulRequests: true,
     keyGenerator: (req) => {
       const login: unknown = (req.body as { login?: unknown } | undefined)?.login;
       return `${ipKeyGenerator(req.ip ?? 'unknown')}|${typeof login === 'string' ? login.trim().toLowerCase() : ''}`;

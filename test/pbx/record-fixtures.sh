@@ -18,6 +18,7 @@ OUT="$REPO/test/fixtures/ami/22"
 PIDS=()
 
 uas() { # uas <scenario> <port> [calls]: a phone in the background that exits after [calls] calls
+  if ss -Hlun "sport = :$2" | grep -q .; then echo "UDP port $2 is taken: a stray sipp?" >&2; return 1; fi
   sipp -sf "$SIPP/$1" -i 127.0.0.1 -p "$2" -m "${3:-1}" -nostdin 127.0.0.1:5060 >/dev/null 2>&1 &
   PIDS+=($!)
 }
@@ -70,6 +71,8 @@ record() {
 }
 
 if [ "${1:-}" = --play ]; then
+  # A failed call must not leave phones behind holding their ports.
+  trap 'for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done' EXIT
   play "$2"
   exit $?
 fi

@@ -404,7 +404,7 @@ describe('call tracker: transfers', () => {
     };
     const target: Chan = { name: 'PJSIP/1002-00000021', uniqueid: '1700.21', linkedid: '1700.20', num: '1002' };
     const evs = [
-      ...queueAnswered().slice(0, 12),
+      ...queueAnswered().slice(0, 15),
       amiEvent('Newchannel', T0 + 30, snap('', consult)),
       amiEvent('Newchannel', T0 + 30, snap('', target)),
       amiEvent('DialBegin', T0 + 30, { ...snap('', consult), ...snap('dest', target) }),
@@ -422,6 +422,7 @@ describe('call tracker: transfers', () => {
       // Asterisk propagates the oldest linkedid to the target once it shares the customer's bridge.
       amiEvent('BridgeEnter', T0 + 40.1, {
         ...snap('', { ...target, linkedid: '1700.1' }),
+        bridgeuniqueid: 'b1',
         bridgenumchannels: '2',
         bridgetype: 'basic',
       }),
@@ -435,12 +436,70 @@ describe('call tracker: transfers', () => {
     expect(customerEnd).toMatchObject({ agentId: '1002', answered: true });
     const consultEnd = ended.find((e) => e.callId === callIdFor('1700.20'));
     expect(consultEnd).toMatchObject({ direction: 'internal' });
+    const customerTypes = events.filter((e) => 'callId' in e && e.callId === callIdFor('1700.1')).map((e) => e.type);
+    expect(customerTypes.slice(customerTypes.indexOf('call.transferred'))).toEqual([
+      'call.transferred',
+      'call.bridged',
+      'recording.ready',
+      'call.ended',
+    ]);
     expect(events.find((e) => e.type === 'call.transferred')).toMatchObject({
       kind: 'attended',
       fromAgentId: '1001',
       agentId: '1002',
     });
     expect(state.calls.size).toBe(0);
+  });
+});
+
+describe('call tracker: attended transfer by feature code (consultation inside the same linkedid)', () => {
+  it('keeps the first operator until the transfer completes, then bridges the target', () => {
+    const agent3: Chan = { name: 'PJSIP/1003-00000030', uniqueid: '1700.30', linkedid: '1700.1', num: '1003' };
+    const { events } = fold([
+      ...queueAnswered().slice(0, 15),
+      amiEvent('Hold', T0 + 20, snap('', caller)),
+      amiEvent('Newchannel', T0 + 21, snap('', agent3)),
+      amiEvent('DialBegin', T0 + 21, { ...snap('', agent1), ...snap('dest', agent3) }),
+      amiEvent('DialEnd', T0 + 24, { ...snap('', agent1), ...snap('dest', agent3), dialstatus: 'ANSWER' }),
+      amiEvent('BridgeEnter', T0 + 24, {
+        ...snap('', agent3),
+        bridgeuniqueid: 'b2',
+        bridgetype: 'basic',
+        bridgenumchannels: '2',
+      }),
+      amiEvent('AttendedTransfer', T0 + 30, {
+        result: 'Success',
+        ...snap('origtransferer', agent1),
+        ...snap('secondtransferer', agent1),
+        ...snap('transferee', caller),
+        ...snap('transfertarget', agent3),
+        desttype: 'Bridge',
+      }),
+      amiEvent('BridgeLeave', T0 + 30, { ...snap('', agent3), bridgeuniqueid: 'b2' }),
+      amiEvent('BridgeEnter', T0 + 30, {
+        ...snap('', agent3),
+        bridgeuniqueid: 'b1',
+        bridgetype: 'basic',
+        bridgenumchannels: '2',
+      }),
+      amiEvent('Unhold', T0 + 30, snap('', caller)),
+      amiEvent('Hangup', T0 + 30, { ...snap('', agent1), cause: '16' }),
+      amiEvent('Hangup', T0 + 50, { ...snap('', agent3), cause: '16' }),
+      amiEvent('Hangup', T0 + 50, { ...snap('', caller), cause: '16' }),
+    ]);
+    const t = types(events);
+    expect(t.slice(t.indexOf('call.held'))).toEqual([
+      'call.held',
+      'call.ringing:1003',
+      'call.ring-stopped:1003',
+      'call.transferred',
+      'call.bridged',
+      'call.resumed',
+      'recording.ready',
+      'call.ended',
+    ]);
+    expect(events.find((e) => e.type === 'call.transferred')).toMatchObject({ fromAgentId: '1001', agentId: '1003' });
+    expect(events.at(-1)).toMatchObject({ agentId: '1003', talkSeconds: 42 });
   });
 });
 

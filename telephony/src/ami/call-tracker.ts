@@ -27,6 +27,12 @@ export interface CallTrackerConfig {
   agentChannel: RegExp;
   /** Passed to toParty (default country, extension pattern). */
   normalize?: NormalizeOptions;
+  /**
+   * Channel variable the dialplan sets to inbound|outbound|internal (exported with manager.conf `channelvars`);
+   * when the caller's leg carries it before the answer, it overrides the channel-name heuristics.
+   * Default `ZV_DIRECTION` (the reference profile); set '' to disable.
+   */
+  directionVariable?: string;
   /** How many ended linkedids to remember against late events. Default 10000. */
   endedMemory?: number;
 }
@@ -52,6 +58,8 @@ export interface TrackedChannel {
   exten: string;
   hungUp: boolean;
   cause?: number;
+  /** BridgeUniqueid the channel is in (BridgeEnter/BridgeLeave). */
+  bridge?: string;
 }
 
 export interface TrackedCall {
@@ -755,7 +763,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
       const paused = truthy(f.paused);
       const reason = f.pausedreason || f.reason;
       const device = {
-        id: (f.stateinterface ?? f.interface ?? f.location ?? agentId).toLowerCase(),
+        id: f.stateinterface ?? f.interface ?? f.location ?? agentId,
         status: deviceStatus,
       };
       agentEvent(r, agentId, { device, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
@@ -775,8 +783,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
       const agentId = agentFromInterface(f.device, r.config);
       if (!agentId || f.device?.startsWith('Queue:')) return true;
       const deviceStatus = own(DEVICE_STATUS, f.state ?? '');
-      if (deviceStatus)
-        agentEvent(r, agentId, { device: { id: (f.device ?? '').toLowerCase(), status: deviceStatus } });
+      if (deviceStatus && f.device) agentEvent(r, agentId, { device: { id: f.device, status: deviceStatus } });
       return true;
     }
     default:
@@ -815,6 +822,15 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
   const main = seen[''];
   const dest = seen.dest;
 
+  const directionVar = config.directionVariable ?? 'ZV_DIRECTION';
+  const hinted = directionVar ? ev.variables['']?.[directionVar] : undefined;
+  if (main && (hinted === 'inbound' || hinted === 'outbound' || hinted === 'internal')) {
+    const peek = r.d.peekCall(main.callKey);
+    if (peek && !peek.answered && peek.originUniqueid === main.uniqueid && peek.direction !== hinted) {
+      const call = r.callOf(main);
+      if (call) call.direction = hinted;
+    }
+  }
   for (const [prefix, vars] of Object.entries(ev.variables)) {
     const file = vars[RECORDING_VARIABLE];
     const ch = prefix === '' ? main : prefix === 'dest' ? dest : undefined;
@@ -881,9 +897,12 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
         if (dest.uniqueid === call.originUniqueid) {
           // Originate: the operator picked up their own leg; the call is answered when the far end does.
           if (dest.agentId) r.stopRinging(call, dest.agentId);
-        } else {
+        } else if (!call.answered || (main && customerLeg(r, call)?.uniqueid === main.uniqueid)) {
           const agentId = dest.agentId ?? main?.agentId ?? r.d.peekChannel(call.originUniqueid)?.agentId;
           r.answer(call, agentId, dest.uniqueid);
+        } else if (dest.agentId) {
+          // An operator's consultation call was answered: the customer is not talking to that operator (yet).
+          r.stopRinging(call, dest.agentId);
         }
       } else if (status && status !== 'PROGRESS' && status !== 'RINGING' && status !== 'PROCEEDING') {
         if (!call.answered && main) call.lastDialStatus = status;
@@ -956,9 +975,28 @@ function refineDirection(
  * BridgeEnter with BridgeNumChannels ≥ 2 means two parties are talking. Used as the answer signal when no
  * DialEnd/AgentConnect told us (e.g. pickup, Bridge() in dialplan); idempotent with them.
  */
+/** The leg of the outside party: the caller, or for an operator's own call the carrier leg. */
+function customerLeg(r: Reducer, call: TrackedCall): TrackedChannel | undefined {
+  const origin = r.d.peekChannel(call.originUniqueid);
+  if (origin && origin.role !== 'agent' && !origin.hungUp) return origin;
+  for (const c of r.d.channels.values()) if (c.callKey === call.key && !c.hungUp && c.role === 'trunk') return c;
+  return origin && !origin.hungUp ? origin : undefined;
+}
+
+/**
+ * BridgeEnter of a second party means two parties talk. Before the answer it is the answer signal when no
+ * DialEnd/AgentConnect told us (pickup, Bridge()); after it, an operator joining the customer's bridge (attended
+ * transfer completed, queue re-entry) becomes the call's operator — a consultation bridge without the customer
+ * changes nothing.
+ */
 function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefined): void {
   const call = r.callOf(main);
   if (!call || !main) return;
+  const bridgeId = ev.fields.bridgeuniqueid;
+  if (bridgeId) {
+    const ch = r.d.channel(main.uniqueid);
+    if (ch) ch.bridge = bridgeId;
+  }
   const count = Number(ev.fields.bridgenumchannels ?? '0');
   const bridgeType = (ev.fields.bridgetype ?? '').toLowerCase();
   if (count < 2 || bridgeType === 'holding' || bridgeType === 'parking') return;
@@ -971,11 +1009,23 @@ function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefine
     r.answer(call, agentId, agentLeg?.uniqueid ?? main.uniqueid);
     return;
   }
-  if (main.uniqueid !== call.originUniqueid && main.role === 'agent') r.answer(call, main.agentId, main.uniqueid);
+  if (!bridgeId) return;
+  const members = [...r.d.channels.values()].filter((c) => c.bridge === bridgeId && !c.hungUp);
+  const customer = customerLeg(r, call);
+  if (!customer || !members.some((c) => c.uniqueid === customer.uniqueid)) return;
+  // Prefer the operator who just entered; otherwise one who is not already the call's operator.
+  const agents = members.filter((c) => c.role === 'agent' && c.agentId && c.uniqueid !== customer.uniqueid);
+  const agentLeg =
+    agents.find((c) => c.uniqueid === main.uniqueid) ?? agents.find((c) => c.agentId !== call.connectedAgentId);
+  if (agentLeg?.agentId && agentLeg.agentId !== call.connectedAgentId) {
+    r.answer(call, agentLeg.agentId, agentLeg.uniqueid);
+  }
 }
 
-function onBridgeLeave(_r: Reducer, _ev: AmiEvent, _main: TrackedChannel | undefined): void {
-  // Leaving a bridge changes nothing we report: the hangup or transfer that follows does.
+function onBridgeLeave(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefined): void {
+  if (!main || main.bridge === undefined || main.bridge !== ev.fields.bridgeuniqueid) return;
+  const ch = r.d.channel(main.uniqueid);
+  if (ch) delete ch.bridge;
 }
 
 type Seen = Partial<Record<(typeof SNAPSHOT_PREFIXES)[number], TrackedChannel>>;

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+import { type DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type Database, createDatabase } from '@server/db/data-source';
+import { seedDemo } from '@server/db/seed-demo';
+import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/contact.entity';
+import { LeadEntity } from '@server/modules/leads/lead.entity';
+import { UserEntity } from '@server/modules/users/user.entity';
+import { requireDatabaseUrl } from '@test/support/api-server';
+
+import { migrations } from '@migrations';
+
+const TABLES = [
+  'audit_log',
+  'call_legs',
+  'calls',
+  'companies',
+  'contact_phones',
+  'contacts',
+  'deals',
+  'leads',
+  'notes',
+  'recordings',
+  'sessions',
+  'tasks',
+  'users',
+];
+
+async function tables(ds: DataSource): Promise<string[]> {
+  const rows: { table_name: string }[] = await ds.query(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'
+     ORDER BY table_name`,
+  );
+  return rows.map((r) => r.table_name);
+}
+
+/** The same checks on both engines: migrations up, CRUD round trip, constraints, then all the way down and up. */
+function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: () => Promise<void> }>) {
+  describe(name, () => {
+    let db: Database;
+    let cleanup: () => Promise<void>;
+    let ds: DataSource;
+
+    beforeAll(async () => {
+      ({ db, cleanup } = await open());
+      ds = db.dataSource;
+      await ds.initialize();
+    });
+    afterAll(async () => {
+      await db.close();
+      await cleanup();
+    });
+
+    it('applies every migration on an empty database', async () => {
+      const applied = await ds.runMigrations({ transaction: 'each' });
+      expect(applied.map((m) => m.name)).toEqual(migrations.map((m) => m.name));
+      expect(await tables(ds)).toEqual(TABLES);
+      expect(await ds.showMigrations()).toBe(false);
+    });
+
+    it('round-trips a user, a contact with phones, and a lead through the entities', async () => {
+      const users = ds.getRepository(UserEntity);
+      const user = await users.save(
+        users.create({ login: 'roundtrip', passwordHash: 'x', name: 'Юзер 😀', role: 'operator', extension: '1234' }),
+      );
+      expect(user.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(user.locale).toBe('ru');
+      const contacts = ds.getRepository(ContactEntity);
+      const contact = await contacts.save(
+        contacts.create({ name: 'Контакт', email: null, companyId: null, ownerId: user.id, tags: ['a', 'b c'] }),
+      );
+      await ds.getRepository(ContactPhoneEntity).insert({
+        contactId: contact.id,
+        raw: '8 916 000-00-01',
+        e164: '+79160000001',
+        last10: '9160000001',
+        label: null,
+        position: 0,
+      });
+      const loaded = await contacts.findOneByOrFail({ id: contact.id });
+      expect(loaded).toMatchObject({ name: 'Контакт', tags: ['a', 'b c'], doNotCall: false, ownerId: user.id });
+      expect(loaded.createdAt).toBeInstanceOf(Date);
+      await contacts.update({ id: contact.id }, { name: 'Изменён' });
+      expect((await contacts.findOneByOrFail({ id: contact.id })).name).toBe('Изменён');
+
+      const leads = ds.getRepository(LeadEntity);
+      await leads.insert({ source: 'call', phoneE164: '+79160000002', ownerId: user.id });
+      await expect(leads.insert({ source: 'call', phoneE164: '+79160000002' })).rejects.toMatchObject({
+        driverError: { code: '23505' },
+      });
+      await leads.update({ phoneE164: '+79160000002' }, { status: 'converted' });
+      await leads.insert({ source: 'call', phoneE164: '+79160000002' });
+      expect(await leads.countBy({ phoneE164: '+79160000002' })).toBe(2);
+
+      await expect(
+        users.insert({ login: 'ROUNDTRIP2', passwordHash: 'x', name: 'n', role: 'operator' }),
+      ).rejects.toThrow();
+      await expect(
+        users.insert({ login: 'other', passwordHash: 'x', name: 'n', role: 'operator', extension: '1234' }),
+      ).rejects.toMatchObject({
+        driverError: { code: '23505' },
+      });
+
+      await contacts.delete({ id: contact.id });
+      expect(await ds.getRepository(ContactPhoneEntity).countBy({ contactId: contact.id })).toBe(0);
+    });
+
+    it('keeps concurrent parameterized queries and transactions apart (extended protocol)', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          i % 5 === 0
+            ? ds.transaction(async (em) => {
+                const [row] = await em.query(`SELECT $1::int * 2 AS v`, [i]);
+                return Number(row.v) / 2;
+              })
+            : ds.query(`SELECT $1::int AS v, $2::text AS t`, [i, `t${i}`]).then(([row]) => Number(row.v)),
+        ),
+      );
+      expect(results).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    });
+
+    it('seeds the demo data idempotently', async () => {
+      const first = await seedDemo(ds);
+      expect(first).toContain('operator1');
+      expect(await seedDemo(ds)).toEqual([]);
+      const ext = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'supervisor' });
+      expect(ext.extension).toBe('1901');
+    });
+
+    it('reverts every migration (reviewed downs) and re-applies them', async () => {
+      for (let i = 0; i < migrations.length; i++) await ds.undoLastMigration({ transaction: 'each' });
+      expect(await tables(ds)).toEqual([]);
+      const again = await ds.runMigrations({ transaction: 'each' });
+      expect(again).toHaveLength(migrations.length);
+      expect(await tables(ds)).toEqual(TABLES);
+    });
+  });
+}
+
+engineSuite('migrations on embedded PGlite (via pglite-socket)', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'zvonok-pglite-'));
+  const db = await createDatabase({ databaseUrl: undefined, dataDir: dir });
+  expect(db.embedded).toBe(true);
+  return { db, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+});
+
+engineSuite('migrations on real Postgres (fresh database)', async () => {
+  // A throwaway database next to the shared one, so reverting migrations never touches other suites.
+  const adminUrl = requireDatabaseUrl();
+  const name = `zvonok_mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+  const admin = await createDatabase({ databaseUrl: adminUrl, dataDir: os.tmpdir() });
+  await admin.dataSource.initialize();
+  await admin.dataSource.query(`CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const db = await createDatabase({ databaseUrl: url.toString(), dataDir: os.tmpdir() });
+  expect(db.embedded).toBe(false);
+  return {
+    db,
+    cleanup: async () => {
+      await admin.dataSource.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.close();
+    },
+  };
+});

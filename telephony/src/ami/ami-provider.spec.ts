@@ -119,6 +119,23 @@ describe('AmiProvider', () => {
     expect(a.fields).toMatchObject({ interface: 'PJSIP/1002', paused: 'true', reason: 'lunch' });
   });
 
+  it('pauses every device of an operator (desk phone and web softphone)', async () => {
+    server.queueMembers.push(['Location: PJSIP/1001-web', 'StateInterface: PJSIP/1001-web', 'Status: 5', 'Paused: 0']);
+    const p = await startProvider();
+    server.onAction = (a) =>
+      a.fields.action === 'QueuePause' && a.fields.interface === 'PJSIP/1001-web'
+        ? `Response: Error\r\nActionID: ${a.fields.actionid}\r\nMessage: Interface not found`
+        : undefined;
+    await p.setAgentPaused('1001', false);
+    const sent = server.actions.filter((x) => x.fields.action === 'QueuePause').map((x) => x.fields.interface);
+    expect(sent.sort()).toEqual(['PJSIP/1001', 'PJSIP/1001-web']);
+    server.onAction = (a) =>
+      a.fields.action === 'QueuePause'
+        ? `Response: Error\r\nActionID: ${a.fields.actionid}\r\nMessage: nope`
+        : undefined;
+    await expect(p.setAgentPaused('1001', true)).rejects.toMatchObject({ code: 'ACTION_FAILED' });
+  });
+
   it('spies on the operator leg of a call with ChanSpy options per mode', async () => {
     const p = await startProvider();
     await p.spy('1901', callIdFor('1.1'), 'whisper');

@@ -147,17 +147,32 @@ export class AmiProvider implements TelephonyProvider {
     });
   }
 
-  /** QueuePause on every queue the member is in; the reason shows in QueueMemberPause and queue_log. */
+  /**
+   * QueuePause (all queues) for every queue-member interface of the operator: the configured dial interface plus
+   * the devices QueueStatus/QueueMemberStatus reported (e.g. `PJSIP/1001-web` beside `PJSIP/1001`), so a paused
+   * operator gets no queue calls on any device. Succeeds when at least one interface was paused.
+   */
   async setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
     if (!EXTENSION.test(agentExtension)) {
       throw new TelephonyError('ACTION_FAILED', `invalid operator extension "${agentExtension}"`);
     }
-    await this.connection.action({
-      action: 'QueuePause',
-      interface: this.agentDial(agentExtension),
-      paused: paused ? 'true' : 'false',
-      ...(reason ? { reason } : {}),
-    });
+    const known = Object.hasOwn(this.state.agents, agentExtension) ? this.state.agents[agentExtension] : undefined;
+    const interfaces = [
+      ...new Set([this.agentDial(agentExtension), ...Object.keys(known?.devices ?? {}).filter((d) => d.includes('/'))]),
+    ];
+    const results = await Promise.allSettled(
+      interfaces.map((iface) =>
+        this.connection.action({
+          action: 'QueuePause',
+          interface: iface,
+          paused: paused ? 'true' : 'false',
+          ...(reason ? { reason } : {}),
+        }),
+      ),
+    );
+    if (results.some((r) => r.status === 'fulfilled')) return;
+    const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    throw first?.reason instanceof Error ? first.reason : new TelephonyError('ACTION_FAILED', 'QueuePause failed');
   }
 
   /**

@@ -30,6 +30,8 @@ export class AmiSurrogateServer {
     ],
     ['Channel: PJSIP/1001-00000002', 'Uniqueid: 1.2', 'Linkedid: 1.1', 'Duration: 00:00:05'],
   ];
+  /** QueueMember items of QueueStatus (queue `support`), each the `Key: Value` lines after `Queue:`. */
+  queueMembers: string[][] = [['Location: PJSIP/1001', 'StateInterface: PJSIP/1001', 'Status: 1', 'Paused: 0']];
   /** When false, Ping actions get no answer (simulates a hung PBX). */
   answerPings = true;
   /** Scripted replies: return frames (without the trailing blank line) to send, or undefined for the default. */
@@ -134,16 +136,13 @@ export class AmiSurrogateServer {
       case 'queuestatus':
         reply(['Response: Success', `ActionID: ${id}`, 'EventList: start', 'Message: Queue status will follow']);
         reply(['Event: QueueParams', `ActionID: ${id}`, 'Queue: support']);
+        for (const m of this.queueMembers) reply(['Event: QueueMember', `ActionID: ${id}`, 'Queue: support', ...m]);
         reply([
-          'Event: QueueMember',
+          'Event: QueueStatusComplete',
           `ActionID: ${id}`,
-          'Queue: support',
-          'Location: PJSIP/1001',
-          'StateInterface: PJSIP/1001',
-          'Status: 1',
-          'Paused: 0',
+          'EventList: Complete',
+          `ListItems: ${this.queueMembers.length + 1}`,
         ]);
-        reply(['Event: QueueStatusComplete', `ActionID: ${id}`, 'EventList: Complete', 'ListItems: 2']);
         return;
       case 'originate':
         reply(['Response: Success', `ActionID: ${id}`, 'Message: Originate successfully queued']);

@@ -87,8 +87,24 @@ zv_run_dir_init() {
   trap 'exit 143' TERM
 }
 
+# Children first, then their children (pids only, so nothing outside this script's tree is touched).
+zv_descendants() {
+  local child
+  for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    echo "$child"
+    zv_descendants "$child"
+  done
+}
+
 zv_run_dir_cleanup() {
-  local dir="${ZVONOK_RUN_DIR:-}" f pgid name i d owner
+  local dir="${ZVONOK_RUN_DIR:-}" f pgid name i d owner pids
+  # Interrupted mid-step (Ctrl-C, CI cancel): end the step's processes (npx, vitest, workers) first.
+  pids="$(for p in $(zv_descendants $$); do kill -0 "$p" 2>/dev/null && echo "$p"; done)"
+  if [ -n "$pids" ]; then
+    kill -TERM $pids 2>/dev/null || true
+    sleep 1
+    kill -KILL $pids 2>/dev/null || true
+  fi
   [ -n "$dir" ] && [ -d "$dir" ] || return 0
   for f in "$dir"/pids/*; do
     [ -e "$f" ] || continue

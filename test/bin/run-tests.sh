@@ -25,7 +25,10 @@ step() {
   shift
   t0="$(zv_now)"
   printf '\n===== %s: %s\n' "$name" "$*"
-  "$@"
+  # In the background + wait, so a signal to this script is handled at once (bash defers traps while a
+  # foreground command runs); the exit trap then ends the step's processes.
+  "$@" &
+  wait $!
   rc=$?
   steps+=("$name|$rc|$(($(zv_now) - t0))")
   printf '===== %s: %s (%s s)\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED, exit $rc")" "$(($(zv_now) - t0))"

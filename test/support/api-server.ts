@@ -32,13 +32,14 @@ export function requireDatabaseUrl(): string {
 }
 
 /** The real app on the real Postgres (already migrated by global-setup), on a random loopback port. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Partial<AppConfig> = {}, clientDir?: string): Promise<TestApp> {
   const dataSource = new DataSource({ type: 'postgres', url: requireDatabaseUrl(), entities, synchronize: false });
   await dataSource.initialize();
   const { app, services } = createApp({
     config: { ...TEST_APP_CONFIG, ...overrides },
     dataSource,
     logger: pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }),
+    clientDir,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -104,16 +104,19 @@ export interface Phone {
   stop(): Promise<void>;
 }
 
+function udpPortFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
 /** Waits until something is bound to the UDP port (sipp binds before it reads the scenario's first message). */
 async function waitForUdpBound(port: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const free = await new Promise<boolean>((resolve) => {
-      const socket = createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-    });
-    if (!free) return;
+    if (!(await udpPortFree(port))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`sipp UAS did not bind 127.0.0.1:${port} within ${timeoutMs} ms`);
@@ -131,6 +134,9 @@ export async function startOperatorPhone(extension: string, scenario = 'uas-oper
 
 /** Starts any UAS scenario on a port (e.g. uas-outside-answer.xml on TRUNK_PORT for click-to-call). */
 export async function startUas(scenario: string, port: number, extension = String(port)): Promise<Phone> {
+  // Otherwise a stray phone on the port would answer in our place while our sipp dies on "address in use".
+  if (!(await udpPortFree(port)))
+    throw new Error(`UDP 127.0.0.1:${port} is already taken (another sipp still running?)`);
   const child: ChildProcess = spawn(
     'sipp',
     ['-sf', `${SIPP_DIR}${scenario}`, '-i', '127.0.0.1', '-p', String(port), '-nostdin', '127.0.0.1:5060'],

@@ -467,6 +467,14 @@ describe('call tracker: attended transfer by feature code (consultation inside t
         bridgetype: 'basic',
         bridgenumchannels: '2',
       }),
+      // Asterisk 22 moves the target into the customer's bridge, then publishes AttendedTransfer.
+      amiEvent('BridgeLeave', T0 + 30, { ...snap('', agent3), bridgeuniqueid: 'b2' }),
+      amiEvent('BridgeEnter', T0 + 30, {
+        ...snap('', agent3),
+        bridgeuniqueid: 'b1',
+        bridgetype: 'basic',
+        bridgenumchannels: '2',
+      }),
       amiEvent('AttendedTransfer', T0 + 30, {
         result: 'Success',
         ...snap('origtransferer', agent1),
@@ -474,13 +482,6 @@ describe('call tracker: attended transfer by feature code (consultation inside t
         ...snap('transferee', caller),
         ...snap('transfertarget', agent3),
         desttype: 'Bridge',
-      }),
-      amiEvent('BridgeLeave', T0 + 30, { ...snap('', agent3), bridgeuniqueid: 'b2' }),
-      amiEvent('BridgeEnter', T0 + 30, {
-        ...snap('', agent3),
-        bridgeuniqueid: 'b1',
-        bridgetype: 'basic',
-        bridgenumchannels: '2',
       }),
       amiEvent('Unhold', T0 + 30, snap('', caller)),
       amiEvent('Hangup', T0 + 30, { ...snap('', agent1), cause: '16' }),
@@ -492,8 +493,8 @@ describe('call tracker: attended transfer by feature code (consultation inside t
       'call.held',
       'call.ringing:1003',
       'call.ring-stopped:1003',
-      'call.transferred',
       'call.bridged',
+      'call.transferred',
       'call.resumed',
       'recording.ready',
       'call.ended',

@@ -1050,6 +1050,10 @@ function onBlindTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
   });
 }
 
+/**
+ * Asterisk 22 publishes AttendedTransfer after it has moved the target into the customer's bridge, so for an
+ * attended transfer `call.bridged` (target now talks to the customer) comes just before `call.transferred`.
+ */
 function onAttendedTransfer(r: Reducer, ev: AmiEvent, seen: Seen): void {
   if ((ev.fields.result ?? '').toLowerCase() !== 'success') return;
   const transferee = seen.transferee;

@@ -2,8 +2,9 @@ import { type Page } from '@contracts/dto/common';
 import { type CompanyDto } from '@contracts/dto/company';
 import { type ContactDto, type CreateContactRequest, type UpdateContactRequest } from '@contracts/dto/contact';
 import { type DealDto } from '@contracts/dto/deal';
-import { type LeadDto } from '@contracts/dto/lead';
-import { type TaskDto } from '@contracts/dto/task';
+import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
+import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
+import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
 import { http, type QueryValue } from '@client/api/http';
 
 export interface ListParams {
@@ -32,6 +33,7 @@ export const companiesApi = {
 
 export const leadsApi = {
   list: list<LeadDto>('/api/leads'),
+  update: (id: string, body: UpdateLeadRequest) => http.patch<LeadDto>(`/api/leads/${encodeURIComponent(id)}`, body),
 };
 
 export const dealsApi = {
@@ -40,4 +42,10 @@ export const dealsApi = {
 
 export const tasksApi = {
   list: list<TaskDto>('/api/tasks'),
+  update: (id: string, body: UpdateTaskRequest) => http.patch<TaskDto>(`/api/tasks/${encodeURIComponent(id)}`, body),
+};
+
+export const notesApi = {
+  list: list<NoteDto>('/api/notes'),
+  create: (body: CreateNoteRequest) => http.post<NoteDto>('/api/notes', body),
 };

@@ -94,6 +94,16 @@ describe('CRM screens against the real API', () => {
     await page.screenshot({ path: join(screenshots, 'contact-edit.png') });
   });
 
+  it('adds a note to the contact, shown as text', async () => {
+    const note = `<b>Перезвонить</b> после обеда ${suffix}`;
+    await page.getByTestId('note-input').fill(note);
+    await page.getByTestId('note-add').click();
+    const shown = page.getByTestId('contact-note').filter({ hasText: suffix });
+    await shown.waitFor();
+    expect(await shown.textContent()).toBe(note);
+    expect(await page.getByTestId('contact-notes').locator('b').count()).toBe(0);
+  });
+
   it('shows a validation error in Russian when the server rejects the phone', async () => {
     const form = new ContactFormPage(page);
     await form.fill({ phones: ['8 903 777 xx'] });
@@ -134,7 +144,14 @@ describe('CRM screens against the real API', () => {
     const row = page.getByTestId('task-row').filter({ hasText: `Перезвонить ${suffix}` });
     await row.waitFor();
     expect(await row.getByTestId('task-overdue').textContent()).toBe('Просрочена');
-    expect(await row.textContent()).toContain('Перезвонить');
+    // Completing it keeps the row until the list reloads, then the open-only filter hides it.
+    // The box reflects the server's answer, so it turns checked only after the PATCH returns.
+    await row.getByTestId('task-done').click();
+    await row.getByTestId('task-overdue').waitFor({ state: 'detached' });
+    expect(await row.getByTestId('task-done').isChecked()).toBe(true);
+    await page.getByTestId('tasks-open').uncheck();
+    await page.getByTestId('tasks-open').check();
+    await row.waitFor({ state: 'detached' });
   });
 
   it('shows the seeded deals with amounts formatted for the locale', async () => {
@@ -143,6 +160,18 @@ describe('CRM screens against the real API', () => {
     await row.waitFor();
     expect((await row.textContent())?.replace(/\s/g, ' ')).toContain('150 000 ₽');
     await page.screenshot({ path: join(screenshots, 'deals.png') });
+  });
+
+  it('shows the open deal beside the seeded contact', async () => {
+    await new ShellPage(page).nav('contacts').click();
+    const contacts = new ContactsPage(page);
+    await contacts.search('Иван Петров');
+    await contacts.waitForNames(['Иван Петров']);
+    await contacts.names().first().click();
+    const deals = page.getByTestId('contact-deals');
+    await deals.waitFor();
+    expect(await deals.textContent()).toContain('Поставка для Иван Петров');
+    await page.screenshot({ path: join(screenshots, 'contact-card.png') });
     expect(pageErrors).toEqual([]);
   });
 });

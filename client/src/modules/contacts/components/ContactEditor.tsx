@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { contactsApi } from '@client/api/crmApi';
 import { useQuery } from '@client/app/useQuery';
+import { ContactActivity } from '@client/modules/contacts/components/ContactActivity';
 import { ContactForm } from '@client/modules/contacts/components/ContactForm';
 import { QueryView } from '@client/ui/QueryView';
 
@@ -17,7 +18,16 @@ export function ContactEditor({ id }: { id?: string }) {
         <h1 id="contact-title">{id ? (query.data?.name ?? t('contacts.editTitle')) : t('contacts.new')}</h1>
       </div>
       <QueryView {...query} isEmpty={() => false}>
-        {(contact) => <ContactForm key={contact?.id ?? 'new'} contact={contact ?? undefined} />}
+        {(contact) =>
+          contact ? (
+            <div className="contact-layout">
+              <ContactForm key={contact.id} contact={contact} />
+              <ContactActivity contactId={contact.id} />
+            </div>
+          ) : (
+            <ContactForm key="new" />
+          )
+        }
       </QueryView>
     </section>
   );

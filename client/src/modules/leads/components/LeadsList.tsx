@@ -9,6 +9,7 @@ import { formatDateTime } from '@client/i18n/format';
 import { Pagination } from '@client/ui/Pagination';
 import { PhoneText } from '@client/ui/PhoneText';
 import { QueryView } from '@client/ui/QueryView';
+import { LeadStatusSelect } from '@client/modules/leads/components/LeadStatusSelect';
 
 const PAGE_SIZE = 20;
 type Status = (typeof LEAD_STATUSES)[number];
@@ -81,9 +82,7 @@ export function LeadsList() {
                         </td>
                         <td>{lead.name ?? t('common.none')}</td>
                         <td>
-                          <span className={`badge${lead.status === 'new' ? ' badge--primary' : ''}`}>
-                            {t(`leads.statuses.${lead.status}`)}
-                          </span>
+                          <LeadStatusSelect lead={lead} />
                         </td>
                         <td>{t(`leads.sources.${lead.source}`)}</td>
                         <td>

@@ -7,6 +7,7 @@ import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { TaskDoneToggle } from '@client/modules/tasks/components/TaskDoneToggle';
 import { Pagination } from '@client/ui/Pagination';
 import { QueryView } from '@client/ui/QueryView';
 
@@ -32,6 +33,8 @@ export function TasksList() {
   const [mine, setMine] = useState(true);
   const [onlyOpen, setOnlyOpen] = useState(true);
   const [page, setPage] = useState(1);
+  // Rows changed in place (completed/reopened) until the next reload, so a done task does not vanish mid-click.
+  const [changed, setChanged] = useState<Record<string, TaskDto>>({});
   const query = useQuery(`tasks:${mine}:${onlyOpen}:${page}`, (signal) =>
     tasksApi.list(
       {
@@ -85,6 +88,9 @@ export function TasksList() {
                 <table className="table" data-testid="tasks-table">
                   <thead>
                     <tr>
+                      <th scope="col">
+                        <span className="visually-hidden">{t('tasks.done')}</span>
+                      </th>
                       <th scope="col">{t('tasks.subject')}</th>
                       <th scope="col">{t('tasks.kind')}</th>
                       <th scope="col">{t('tasks.dueAt')}</th>
@@ -92,22 +98,30 @@ export function TasksList() {
                     </tr>
                   </thead>
                   <tbody>
-                    {data.items.map((task) => (
-                      <tr key={task.id} data-testid="task-row">
-                        <td>{task.title}</td>
-                        <td>{t(`tasks.kinds.${task.kind}`)}</td>
-                        <td>
-                          {task.dueAt ? (
-                            <time dateTime={task.dueAt}>{formatDateTime(task.dueAt, locale)}</time>
-                          ) : (
-                            <span className="muted">{t('tasks.noDue')}</span>
-                          )}
-                        </td>
-                        <td>
-                          <TaskState task={task} now={now} />
-                        </td>
-                      </tr>
-                    ))}
+                    {data.items
+                      .map((listed) => changed[listed.id] ?? listed)
+                      .map((task) => (
+                        <tr key={task.id} data-testid="task-row">
+                          <td>
+                            <TaskDoneToggle
+                              task={task}
+                              onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))}
+                            />
+                          </td>
+                          <td className={task.doneAt ? 'muted' : undefined}>{task.title}</td>
+                          <td>{t(`tasks.kinds.${task.kind}`)}</td>
+                          <td>
+                            {task.dueAt ? (
+                              <time dateTime={task.dueAt}>{formatDateTime(task.dueAt, locale)}</time>
+                            ) : (
+                              <span className="muted">{t('tasks.noDue')}</span>
+                            )}
+                          </td>
+                          <td>
+                            <TaskState task={task} now={now} />
+                          </td>
+                        </tr>
+                      ))}
                   </tbody>
                 </table>
               </div>

@@ -7,6 +7,7 @@ import { type DataSource } from 'typeorm';
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
+import { AuditService } from '@server/modules/audit/audit.service';
 import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
 import { authRouter } from '@server/modules/auth/auth.router';
 import { AuthService } from '@server/modules/auth/auth.service';
@@ -41,6 +42,7 @@ export interface AppDeps {
 
 /** Services other parts of the server (realtime, telephony pipeline) reuse instead of building their own. */
 export interface AppServices {
+  audit: AuditService;
   auth: AuthService;
   users: UsersService;
   contacts: ContactsService;
@@ -62,13 +64,15 @@ export const JSON_BODY_LIMIT = '100kb';
 export function createApp(deps: AppDeps): App {
   const { config, dataSource, logger } = deps;
   const usersRepo = new UsersRepository(dataSource);
+  const audit = new AuditService(dataSource);
   const services: AppServices = {
-    auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours),
-    users: new UsersService(usersRepo),
-    contacts: new ContactsService(dataSource, config.defaultCountry),
-    companies: new CompaniesService(dataSource, config.defaultCountry),
-    leads: new LeadsService(dataSource, config.defaultCountry),
-    deals: new DealsService(dataSource),
+    audit,
+    auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit),
+    users: new UsersService(usersRepo, audit),
+    contacts: new ContactsService(dataSource, config.defaultCountry, audit),
+    companies: new CompaniesService(dataSource, config.defaultCountry, audit),
+    leads: new LeadsService(dataSource, config.defaultCountry, audit),
+    deals: new DealsService(dataSource, audit),
     tasks: new TasksService(dataSource),
     notes: new NotesService(dataSource),
   };

@@ -171,6 +171,30 @@ describe('auth API (real Postgres)', () => {
     );
   });
 
+  it('writes logins, failed logins, user creation and deletions to the audit log', async () => {
+    const c = new ApiClient(t.baseUrl);
+    await c.post('/api/auth/login', { login: admin.login, password: 'wrong' });
+    await c.login(admin.login, TEST_PASSWORD);
+    const contact = await c.post('/api/contacts', { name: 'Удаляемый' });
+    expect((await c.delete(`/api/contacts/${contact.body.id}`)).status).toBe(204);
+    const audited = { login: `${prefix}-audited`, password: 'long enough', name: 'A', role: 'operator' };
+    expect((await c.post('/api/users', audited)).status).toBe(201);
+    const rows: { action: string; entity_id: string | null; details: Record<string, unknown> }[] =
+      await t.dataSource.query(`SELECT action, entity_id, details FROM audit_log WHERE actor_id = $1 ORDER BY id`, [
+        admin.id,
+      ]);
+    const actions = rows.map((r) => r.action);
+    expect(actions).toEqual(expect.arrayContaining(['auth.login-failed', 'auth.login', 'contact.delete']));
+    const deletion = rows.find((r) => r.action === 'contact.delete')!;
+    expect(deletion.entity_id).toBe(contact.body.id);
+    expect(deletion.details).toMatchObject({ before: { name: 'Удаляемый' } });
+    const created: unknown[] = await t.dataSource.query(
+      `SELECT 1 FROM audit_log WHERE action = 'user.create' AND details->>'login' = $1`,
+      [audited.login],
+    );
+    expect(created).toHaveLength(1);
+  });
+
   it('answers 401 to anonymous API calls', async () => {
     const res = await new ApiClient(t.baseUrl).get('/api/contacts');
     expect(res.status).toBe(401);

@@ -5,6 +5,7 @@ import { parse as parseCookie } from 'cookie';
 import { type DataSource, LessThan, type Repository } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { authError } from '@server/modules/auth/auth.errors';
 import { SessionEntity, type SessionRow } from '@server/modules/auth/session.entity';
 import { type UsersRepository } from '@server/modules/users/users.repository';
@@ -30,6 +31,7 @@ export class AuthService {
     dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly ttlHours: number,
+    private readonly audit?: AuditService,
   ) {
     this.sessions = dataSource.getRepository(SessionEntity);
     this.dummyHash = hash(randomBytes(16).toString('hex'));
@@ -39,7 +41,16 @@ export class AuthService {
   async login(login: string, password: string, meta: { ip?: string; userAgent?: string } = {}): Promise<LoginResult> {
     const user = await this.users.findByLogin(login);
     const ok = await verify(user?.passwordHash ?? (await this.dummyHash), password).catch(() => false);
-    if (!user || !ok || !user.active) throw authError('INVALID_CREDENTIALS');
+    if (!user || !ok || !user.active) {
+      await this.audit?.record({
+        actorId: user?.id ?? null,
+        action: 'auth.login-failed',
+        entity: 'user',
+        entityId: user?.id ?? null,
+        details: { login: login.slice(0, 64), ip: meta.ip },
+      });
+      throw authError('INVALID_CREDENTIALS');
+    }
     const token = randomBytes(32).toString('base64url');
     const expiresAt = new Date(Date.now() + this.ttlHours * 3_600_000);
     await this.sessions.insert({
@@ -48,6 +59,13 @@ export class AuthService {
       expiresAt,
       ip: meta.ip ?? null,
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    });
+    await this.audit?.record({
+      actorId: user.id,
+      action: 'auth.login',
+      entity: 'user',
+      entityId: user.id,
+      details: { ip: meta.ip },
     });
     return { user: toUserDto(user), token, expiresAt };
   }

@@ -10,6 +10,7 @@ import {
   updateCompanyRequestSchema,
 } from '@contracts/dto/company';
 import { type UserDto } from '@contracts/dto/user';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { seesAll } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { companiesError } from '@server/modules/companies/companies.errors';
@@ -22,6 +23,7 @@ export class CompaniesService {
   constructor(
     dataSource: DataSource,
     private readonly defaultCountry: string,
+    private readonly audit?: AuditService,
   ) {
     this.repo = new CompaniesRepository(dataSource);
   }
@@ -62,8 +64,15 @@ export class CompaniesService {
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
-    await this.get(viewer, id);
+    const before = await this.get(viewer, id);
     await this.repo.remove(id);
+    await this.audit?.record({
+      actorId: viewer.id,
+      action: 'company.delete',
+      entity: 'company',
+      entityId: id,
+      details: { before },
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import {
   updateContactRequestSchema,
 } from '@contracts/dto/contact';
 import { type UserDto } from '@contracts/dto/user';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -25,6 +26,7 @@ export class ContactsService {
   constructor(
     dataSource: DataSource,
     private readonly defaultCountry: string,
+    private readonly audit?: AuditService,
   ) {
     this.repo = new ContactsRepository(dataSource);
   }
@@ -87,8 +89,15 @@ export class ContactsService {
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
-    await this.get(viewer, id);
+    const before = await this.get(viewer, id);
     await this.repo.remove(id);
+    await this.audit?.record({
+      actorId: viewer.id,
+      action: 'contact.delete',
+      entity: 'contact',
+      entityId: id,
+      details: { before },
+    });
   }
 
   private phoneRows(phones: { raw: string; label: string | null }[]): PhoneInsert[] {

@@ -10,6 +10,7 @@ import {
   updateDealRequestSchema,
 } from '@contracts/dto/deal';
 import { type UserDto } from '@contracts/dto/user';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
@@ -21,7 +22,10 @@ const CLOSED = new Set(['won', 'lost']);
 export class DealsService {
   private readonly repo: DealsRepository;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly audit?: AuditService,
+  ) {
     this.repo = new DealsRepository(dataSource);
   }
 
@@ -66,8 +70,15 @@ export class DealsService {
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
-    await this.get(viewer, id);
+    const before = await this.get(viewer, id);
     await this.repo.remove(id);
+    await this.audit?.record({
+      actorId: viewer.id,
+      action: 'deal.delete',
+      entity: 'deal',
+      entityId: id,
+      details: { before },
+    });
   }
 }
 

@@ -10,6 +10,7 @@ import {
   updateLeadRequestSchema,
 } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -29,6 +30,7 @@ export class LeadsService {
   constructor(
     dataSource: DataSource,
     private readonly defaultCountry: string,
+    private readonly audit?: AuditService,
   ) {
     this.repo = new LeadsRepository(dataSource);
   }
@@ -114,8 +116,15 @@ export class LeadsService {
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
-    await this.get(viewer, id);
+    const before = await this.get(viewer, id);
     await this.repo.remove(id);
+    await this.audit?.record({
+      actorId: viewer.id,
+      action: 'lead.delete',
+      entity: 'lead',
+      entityId: id,
+      details: { before },
+    });
   }
 
   private translate(err: unknown, e164: string | null): unknown {

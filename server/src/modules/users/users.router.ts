@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { createUserRequestSchema } from '@contracts/dto/user';
 import { parseInput } from '@server/common/http/validate';
-import { requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type UsersService } from '@server/modules/users/users.service';
 
 export function usersRouter(users: UsersService): Router {
@@ -15,7 +15,7 @@ export function usersRouter(users: UsersService): Router {
     res.json(await users.get(parseInput(idParamsSchema, req.params).id));
   });
   router.post('/', requireRole('admin'), async (req, res) => {
-    res.status(201).json(await users.create(parseInput(createUserRequestSchema, req.body)));
+    res.status(201).json(await users.create(parseInput(createUserRequestSchema, req.body), currentUser(res).id));
   });
   return router;
 }

@@ -2,6 +2,7 @@ import { hash } from '@node-rs/argon2';
 
 import { type CreateUserRequest, type UserDto, createUserRequestSchema } from '@contracts/dto/user';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
+import { type AuditService } from '@server/modules/audit/audit.service';
 import { type UserRow } from '@server/modules/users/user.entity';
 import { usersError } from '@server/modules/users/users.errors';
 import { type UsersRepository } from '@server/modules/users/users.repository';
@@ -18,7 +19,10 @@ export const toUserDto = (u: UserRow): UserDto => ({
 export const hashPassword = (password: string) => hash(password);
 
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly audit?: AuditService,
+  ) {}
 
   async list(): Promise<UserDto[]> {
     return (await this.users.list()).map(toUserDto);
@@ -36,7 +40,7 @@ export class UsersService {
     return user ? toUserDto(user) : null;
   }
 
-  async create(input: CreateUserRequest): Promise<UserDto> {
+  async create(input: CreateUserRequest, actorId: string | null = null): Promise<UserDto> {
     const req = createUserRequestSchema.parse(input);
     try {
       const row = await this.users.insert({
@@ -47,6 +51,13 @@ export class UsersService {
         extension: req.extension,
         locale: req.locale,
         active: true,
+      });
+      await this.audit?.record({
+        actorId,
+        action: 'user.create',
+        entity: 'user',
+        entityId: row.id,
+        details: { login: row.login, role: row.role },
       });
       return toUserDto(row);
     } catch (err) {

@@ -126,8 +126,8 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
 }
 
 /**
- * Closes calls that resync found gone and no Cdr explained within `graceMs`: cause `failed`, so nothing stays
- * open forever. `nowMs` is PBX time (last timestamp + local elapsed time), passed in to keep this pure.
+ * Closes calls that resync found gone and no ANSWERED Cdr closed within `graceMs`: from their best unanswered Cdr
+ * if one came, else with cause `failed`, so nothing stays open forever. `nowMs` is PBX time (last timestamp + local elapsed time), passed in to keep this pure.
  */
 export function expirePendingCalls(
   state: TrackerState,
@@ -142,7 +142,9 @@ export function expirePendingCalls(
     const c = r.d.call(key);
     if (!c) continue;
     r.now = c.pendingCloseSinceMs ?? nowMs;
-    r.endCall(c, '', undefined, 'failed');
+    // Unanswered Cdrs (every leg rang out) explain the call; with none at all it is closed as failed.
+    if (c.pendingCdr) r.endCall(c, '', c.pendingCdr);
+    else r.endCall(c, '', undefined, 'failed');
   }
   return r.d.finish();
 }

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
+import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
 import {
   DEFAULT_TRACKER_CONFIG,
   initialTrackerState,
@@ -202,6 +203,32 @@ describe('AMI fixtures (Asterisk 22)', () => {
       expect(summary(reduceAll(initialTrackerState(), chunked, DEFAULT_TRACKER_CONFIG).events)).toEqual(
         summary(r.events),
       );
+    });
+
+    it('closes calls that ended during an outage from their Cdr records after resync, once', () => {
+      const all = toEvents(r.text);
+      const cut = all.findIndex((e) => e.event === 'Hangup');
+      if (cut < 0) return;
+      const before = reduceAll(initialTrackerState(), all.slice(0, cut), DEFAULT_TRACKER_CONFIG);
+      const open = [...before.state.calls.values()];
+      const atMs = before.state.lastTimestampMs;
+      let state = resyncTracker(before.state, { channels: [], queue: [], atMs }, DEFAULT_TRACKER_CONFIG).state;
+      const cdrs = all.slice(cut).filter((e) => e.event === 'Cdr');
+      const after = reduceAll(state, cdrs, DEFAULT_TRACKER_CONFIG);
+      const expired = expirePendingCalls(after.state, atMs + 60_000, 30_000, DEFAULT_TRACKER_CONFIG);
+      state = expired.state;
+      const ended = [...after.events, ...expired.events].filter((e): e is CallEnded => e.type === 'call.ended');
+      expect(ended.map((e) => e.callId).sort()).toEqual(open.map((c) => c.callId).sort());
+      for (const call of open) {
+        const answeredCdr = cdrs.find((c) => c.fields.linkedid === call.key && c.fields.disposition === 'ANSWERED');
+        const end = ended.find((e) => e.callId === call.callId)!;
+        const anyCdr = cdrs.some((c) => c.fields.linkedid === call.key);
+        expect(end.closedFromCdr ?? false).toBe(anyCdr);
+        if (answeredCdr) {
+          expect(end).toMatchObject({ answered: true, talkSeconds: Number(answeredCdr.fields.billableseconds) });
+        }
+      }
+      expect(state.calls.size).toBe(0);
     });
 
     const check = CASES[name] ?? (/concurrent|100/.test(name) ? concurrent : undefined);

@@ -127,7 +127,8 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
 
 /**
  * Closes calls that resync found gone and no ANSWERED Cdr closed within `graceMs`: from their best unanswered Cdr
- * if one came, else with cause `failed`, so nothing stays open forever. `nowMs` is PBX time (last timestamp + local elapsed time), passed in to keep this pure.
+ * if one came, else with cause `failed`, so nothing stays open forever. `nowMs` is PBX time (last timestamp +
+ * local elapsed time), passed in to keep this pure.
  */
 export function expirePendingCalls(
   state: TrackerState,

@@ -13,6 +13,8 @@ zv_now() { date +%s; }
 
 # System packages the suites need. Each line: "<check command>|<apt packages>".
 ZV_APT_NEEDS=(
+  # ps: the exit trap walks the process tree (minimal Debian images lack procps).
+  "command -v ps|procps"
   "test -x /usr/lib/postgresql/15/bin/postgres|postgresql-15"
   "command -v redis-server|redis-server"
   "command -v sipp|sip-tester"

@@ -2,10 +2,10 @@ import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 
 import { pino } from 'pino';
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 
 import { type AppConfig, type AppServices, createApp } from '@server/app';
-import { entities } from '@server/db/entities';
+import { createDatabase } from '@server/db/data-source';
 import { hashPassword } from '@server/modules/users/users.service';
 import { UserEntity, type UserRole } from '@server/modules/users/user.entity';
 
@@ -33,7 +33,8 @@ export function requireDatabaseUrl(): string {
 
 /** The real app on the real Postgres (already migrated by global-setup), on a random loopback port. */
 export async function startTestApp(overrides: Partial<AppConfig> = {}, clientDir?: string): Promise<TestApp> {
-  const dataSource = new DataSource({ type: 'postgres', url: requireDatabaseUrl(), entities, synchronize: false });
+  const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
+  const { dataSource } = database;
   await dataSource.initialize();
   const { app, services } = createApp({
     config: { ...TEST_APP_CONFIG, ...overrides },
@@ -51,7 +52,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}, clientDir
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await dataSource.destroy();
+      await database.close();
     },
   };
 }

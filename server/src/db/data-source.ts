@@ -38,6 +38,10 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
     synchronize: false,
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
+    // The schema is owned by migrations: never let the driver CREATE EXTENSION (needs superuser);
+    // ids come from gen_random_uuid(), built into Postgres 13+.
+    installExtensions: false,
+    uuidExtension: 'pgcrypto' as const,
   };
   if (config.databaseUrl) {
     const dataSource = new DataSource({ ...common, url: config.databaseUrl, extra: { max: 10 } });

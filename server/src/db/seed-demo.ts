@@ -101,17 +101,15 @@ async function seedCrm(dataSource: DataSource, defaultCountry: string): Promise<
           tags: c.tags,
         }),
       );
-      await em
-        .getRepository(ContactPhoneEntity)
-        .insert(
-          c.phones.map((raw, position) => ({
-            contactId: saved.id,
-            raw,
-            label: null,
-            position,
-            ...phoneKeys(raw, defaultCountry),
-          })),
-        );
+      await em.getRepository(ContactPhoneEntity).insert(
+        c.phones.map((raw, position) => ({
+          contactId: saved.id,
+          raw,
+          label: null,
+          position,
+          ...phoneKeys(raw, defaultCountry),
+        })),
+      );
       await em.getRepository(DealEntity).insert({
         title: `Поставка для ${c.name}`,
         stage: 'proposal',

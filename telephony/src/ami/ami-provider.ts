@@ -91,6 +91,7 @@ export class AmiProvider implements TelephonyProvider {
 
   /** Resolves once the first connection attempt is over; rejects (fatal) on refused credentials. */
   async start(): Promise<void> {
+    if (this.unsubscribe.length > 0) return;
     this.unsubscribe.push(
       this.connection.on('event', (ev) => this.onAmiEvent(ev)),
       this.connection.on('state', (s, reason) => this.onState(s, reason)),

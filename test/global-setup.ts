@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { AMI, startAsterisk } from '@test/support/services/asterisk';
@@ -8,7 +9,7 @@ import { startPostgres } from '@test/support/services/postgres';
 import { startRedis } from '@test/support/services/redis';
 
 const execFileAsync = promisify(execFile);
-const repoRoot = process.cwd();
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const log = (message: string) => console.log(`[global-setup] ${message}`);
 
 type Teardown = () => Promise<void>;

@@ -112,6 +112,28 @@ describe('CRM screens against the real API', () => {
     expect(await form.error().textContent()).toBe('Проверьте заполнение полей');
   });
 
+  it('pages through search results 20 at a time', async () => {
+    const prefix = `Пагинация ${suffix}`;
+    for (let i = 1; i <= 21; i += 1) {
+      await api('post', '/api/contacts', { name: `${prefix} ${String(i).padStart(2, '0')}` });
+    }
+    await new ShellPage(page).nav('contacts').click();
+    const contacts = new ContactsPage(page);
+    await contacts.search(prefix);
+    await contacts.waitForRowCount((n) => n === 20);
+    expect(await page.getByTestId('pagination-page').textContent()).toBe('Стр. 1 из 2');
+    await page.getByTestId('pagination-next').click();
+    await contacts.waitForRowCount((n) => n === 1);
+    expect(await page.getByTestId('pagination-page').textContent()).toBe('Стр. 2 из 2');
+    expect(await page.getByTestId('pagination-next').isDisabled()).toBe(true);
+    const lastPage = await contacts.names().allTextContents();
+    await page.getByTestId('pagination-prev').click();
+    await contacts.waitForRowCount((n) => n === 20);
+    const firstPage = await contacts.names().allTextContents();
+    // Together the pages hold all 21, each exactly once.
+    expect(new Set([...firstPage, ...lastPage]).size).toBe(21);
+  });
+
   it('lists leads and filters them by status', async () => {
     const lead = await api<LeadDto>('post', '/api/leads', {
       source: 'call',
@@ -172,6 +194,13 @@ describe('CRM screens against the real API', () => {
     await deals.waitFor();
     expect(await deals.textContent()).toContain('Поставка для Иван Петров');
     await page.screenshot({ path: join(screenshots, 'contact-card.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('drops to the login form when the session disappears mid-work', async () => {
+    await context.clearCookies();
+    await new ShellPage(page).nav('leads').click();
+    await new LoginPage(page).root().waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -38,10 +38,13 @@ async function main(): Promise<void> {
   const { app, services } = createApp({ config, dataSource: database.dataSource, logger, clientDir });
   const server = http.createServer(app);
 
+  const purge = setInterval(() => {
+    services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
+  }, 3_600_000).unref();
+
   // Seam: realtime and telephony attach here, e.g.
   //   const io = attachRealtime(server, { auth: services.auth, redisUrl: config.redisUrl, logger });
   //   const telephony = await startTelephony(config, { io, services, dataSource: database.dataSource, logger });
-  void services;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
+    clearInterval(purge);
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(() => {

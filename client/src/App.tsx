@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { parseRoute, sectionOf, useLocationPath } from '@client/app/router';
@@ -12,6 +13,18 @@ function Gate() {
   const { t } = useTranslation();
   const { user } = useSession();
   const path = useLocationPath();
+  const route = parseRoute(path);
+  const section = sectionOf(route);
+  const title = user ? `${section ? t(`nav.${section}`) : t('errors.NOT_FOUND')} · ${t('app.name')}` : t('login.title');
+  useEffect(() => {
+    document.title = title;
+  }, [title]);
+  // After in-app navigation, screen readers and keyboard users start at the new content, not the old link.
+  const firstPath = useRef(path);
+  useEffect(() => {
+    if (path !== firstPath.current) document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
+
   if (user === undefined) {
     return (
       <div className="login">
@@ -20,9 +33,8 @@ function Gate() {
     );
   }
   if (user === null) return <LoginPage />;
-  const route = parseRoute(path);
   return (
-    <Shell section={sectionOf(route)}>
+    <Shell section={section}>
       <RoutedPage route={route} />
     </Shell>
   );

@@ -142,6 +142,9 @@ describe('AmiProvider', () => {
     const a = server.actions.find((x) => x.fields.action === 'Originate')!;
     expect(a.fields).toMatchObject({ channel: 'PJSIP/1901', application: 'ChanSpy' });
     expect(a.fields.data).toMatch(/^PJSIP\/(trunk|1001)-0000000[12],qwE$/);
+    expect(a.lists.variable).toEqual(
+      expect.arrayContaining(['ZV_DIRECTION=internal', `ZVONOK_SPY_CALL=${callIdFor('1.1')}`]),
+    );
     await expect(p.spy('1901', 'no-such-call', 'listen')).rejects.toMatchObject({ code: 'UNKNOWN_CALL' });
   });
 

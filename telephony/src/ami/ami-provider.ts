@@ -199,6 +199,8 @@ export class AmiProvider implements TelephonyProvider {
       data: `${target.name},${SPY_OPTIONS[mode]}`,
       timeout: (this.config.ringSeconds ?? 30) * 1000,
       callerid: `"Spy ${mode}" <${supervisorExtension}>`,
+      // The spy leg is a call of its own; the hint keeps it from looking like an outbound call.
+      variable: { ZV_DIRECTION: 'internal', ZVONOK_SPY_CALL: targetCallId },
     });
   }
 

@@ -137,6 +137,18 @@ describe('PopCard', () => {
     expect(html).not.toContain('pop-last-calls');
   });
 
+  it('keeps heading ids unique when two cards are shown at once (call waiting)', () => {
+    const html = renderToStaticMarkup(
+      <>
+        <PopCard card={contactCard()} />
+        <PopCard card={contactCard()} />
+      </>,
+    );
+    const ids = [...html.matchAll(/<h3 id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(8); // deals, tasks, last calls, notes — twice
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('falls back to the raw number when it is not a public one', () => {
     const card = contactCard();
     if (card.kind !== 'contact') throw new Error('fixture');

@@ -1,3 +1,4 @@
+import { type ReactNode, useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import {
@@ -12,6 +13,17 @@ import { formatDate, formatDateTime, formatDuration, formatMoney, formatPhone } 
 import { type Locale } from '@client/i18n/i18n';
 import { Icon } from '@client/ui/Icon';
 
+/** A titled block; ids come from useId so several cards (call waiting) never share heading ids. */
+function CardSection({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
+  const id = useId();
+  return (
+    <section className="pop-card__section" aria-labelledby={id} data-testid={testId}>
+      <h3 id={id}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
 function numberText(card: ContactCallCard | LeadCallCard, locale: Locale): string {
   return card.number.e164 ? formatPhone(card.number.e164, locale) : card.number.raw;
 }
@@ -19,8 +31,7 @@ function numberText(card: ContactCallCard | LeadCallCard, locale: Locale): strin
 function LastCalls({ calls, locale }: { calls: CallCardPastCall[]; locale: Locale }) {
   const { t } = useTranslation();
   return (
-    <section className="pop-card__section" aria-labelledby="pop-last-calls" data-testid="pop-last-calls">
-      <h3 id="pop-last-calls">{t('popCard.lastCalls')}</h3>
+    <CardSection title={t('popCard.lastCalls')} testId="pop-last-calls">
       {calls.length === 0 ? (
         <p className="muted">{t('popCard.noCalls')}</p>
       ) : (
@@ -53,7 +64,7 @@ function LastCalls({ calls, locale }: { calls: CallCardPastCall[]; locale: Local
           ))}
         </ul>
       )}
-    </section>
+    </CardSection>
   );
 }
 
@@ -88,8 +99,7 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
           ))}
         </div>
       ) : null}
-      <section className="pop-card__section" aria-labelledby="pop-deals" data-testid="pop-deals">
-        <h3 id="pop-deals">{t('popCard.openDeals')}</h3>
+      <CardSection title={t('popCard.openDeals')} testId="pop-deals">
         {card.openDeals.length === 0 ? (
           <p className="muted">{t('popCard.noDeals')}</p>
         ) : (
@@ -104,9 +114,8 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
             ))}
           </ul>
         )}
-      </section>
-      <section className="pop-card__section" aria-labelledby="pop-tasks" data-testid="pop-tasks">
-        <h3 id="pop-tasks">{t('popCard.openTasks')}</h3>
+      </CardSection>
+      <CardSection title={t('popCard.openTasks')} testId="pop-tasks">
         {card.openTasks.length === 0 ? (
           <p className="muted">{t('popCard.noTasks')}</p>
         ) : (
@@ -123,15 +132,14 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
             ))}
           </ul>
         )}
-      </section>
+      </CardSection>
       <LastCalls calls={card.lastCalls} locale={locale} />
       {contact.notes ? (
-        <section className="pop-card__section" aria-labelledby="pop-notes">
-          <h3 id="pop-notes">{t('popCard.notes')}</h3>
+        <CardSection title={t('popCard.notes')}>
           <p className="pop-card__notes" data-testid="pop-notes">
             {contact.notes}
           </p>
-        </section>
+        </CardSection>
       ) : null}
       <a className="btn btn--primary" href={href(`/contacts/${encodeURIComponent(contact.id)}`)}>
         {t('popCard.openContact')}
@@ -166,12 +174,11 @@ function LeadBody({ card, locale }: { card: LeadCallCard; locale: Locale }) {
       </dl>
       <LastCalls calls={card.lastCalls} locale={locale} />
       {card.lead.notes ? (
-        <section className="pop-card__section" aria-labelledby="pop-notes">
-          <h3 id="pop-notes">{t('popCard.notes')}</h3>
+        <CardSection title={t('popCard.notes')}>
           <p className="pop-card__notes" data-testid="pop-notes">
             {card.lead.notes}
           </p>
-        </section>
+        </CardSection>
       ) : null}
     </div>
   );

@@ -38,8 +38,8 @@ export function ContactsTable({ items, companyNames }: { items: ContactDto[]; co
               </td>
               <td>
                 <span className="stack">
-                  {contact.phones.map((phone) => (
-                    <span key={phone.raw} data-testid="contact-phone">
+                  {contact.phones.map((phone, index) => (
+                    <span key={`${index}:${phone.raw}`} data-testid="contact-phone">
                       <PhoneText value={phone.e164 ?? phone.raw} locale={locale} />
                       {phone.label ? <span className="muted"> · {phone.label}</span> : null}
                     </span>

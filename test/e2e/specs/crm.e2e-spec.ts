@@ -181,6 +181,7 @@ describe('CRM screens against the real API', () => {
     const row = page.getByTestId('deal-row').filter({ hasText: 'Поставка для Иван Петров' });
     await row.waitFor();
     expect((await row.textContent())?.replace(/\s/g, ' ')).toContain('150 000 ₽');
+    expect(await row.textContent()).toContain('ООО «Ромашка»');
     await page.screenshot({ path: join(screenshots, 'deals.png') });
   });
 

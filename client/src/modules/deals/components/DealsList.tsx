@@ -6,6 +6,7 @@ import { dealsApi } from '@client/api/crmApi';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatMoney } from '@client/i18n/format';
+import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { Pagination } from '@client/ui/Pagination';
 import { QueryView } from '@client/ui/QueryView';
 
@@ -21,6 +22,7 @@ export function DealsList() {
   const [stage, setStage] = useState<Stage | ''>('');
   const [page, setPage] = useState(1);
   const stageId = useId();
+  const companies = useCompanies();
   const query = useQuery(`deals:${stage}:${page}`, (signal) =>
     dealsApi.list({ stage: stage || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
   );
@@ -63,6 +65,7 @@ export function DealsList() {
                   <thead>
                     <tr>
                       <th scope="col">{t('deals.name')}</th>
+                      <th scope="col">{t('contacts.company')}</th>
                       <th scope="col">{t('deals.stage')}</th>
                       <th scope="col" className="num">
                         {t('deals.amount')}
@@ -74,6 +77,7 @@ export function DealsList() {
                     {data.items.map((deal) => (
                       <tr key={deal.id} data-testid="deal-row">
                         <td>{deal.title}</td>
+                        <td>{deal.companyId ? (companies.names.get(deal.companyId) ?? '') : ''}</td>
                         <td>
                           <span className={`badge ${STAGE_TONE[deal.stage] ?? ''}`}>
                             {t(`deals.stages.${deal.stage}`)}

@@ -1,0 +1,124 @@
+import type { CallEvent, CallEventType } from '@telephony/model/call-event';
+import type { HangupCause } from '@telephony/model/hangup-cause';
+
+/** One event the scenario requires, with the fields that must match. */
+export interface ExpectedEvent {
+  type: CallEventType;
+  agentId?: string;
+  fromAgentId?: string;
+  kind?: 'blind' | 'attended';
+  cause?: HangupCause;
+  answered?: boolean;
+  abandoned?: boolean;
+}
+
+/**
+ * Provider contract scenario: what the caller does, and the normalized events any provider (AMI or SIP) must
+ * emit for that call. `expected` is an ordered subsequence: providers may emit more in between (AMI reports
+ * extra ring-stopped or recording events), but these must appear in this order with these fields, every call
+ * ends exactly once and last, and `seq` runs 1, 2, 3… .
+ */
+export interface ContractScenario {
+  name: string;
+  /** Caller as the trunk presents it, and its expected normalized form. */
+  caller: { number: string; name?: string; e164: string | null; anonymous: boolean };
+  /** Operator the route hook (SIP) or the dialplan/queue (AMI) rings first. */
+  agent: string;
+  expected: ExpectedEvent[];
+}
+
+const AGENT = '1001';
+
+export const CONTRACT_SCENARIOS = {
+  answered: {
+    name: 'answered',
+    caller: { number: '+79161234567', name: 'Ivan Petrov', e164: '+79161234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, abandoned: false, agentId: AGENT },
+    ],
+  },
+  missed: {
+    name: 'missed (operator busy, 486)',
+    caller: { number: '89161234567', e164: '+79161234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.ring-stopped', agentId: AGENT },
+      { type: 'call.ended', cause: 'busy', answered: false, abandoned: false },
+    ],
+  },
+  abandoned: {
+    name: 'abandoned (caller cancels while ringing)',
+    caller: { number: '+79161112233', name: 'Maria', e164: '+79161112233', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.ring-stopped', agentId: AGENT },
+      { type: 'call.ended', cause: 'cancel', answered: false, abandoned: true },
+    ],
+  },
+  transfer: {
+    name: 'blind transfer 1001 → 1002',
+    caller: { number: '+74951234567', name: 'Oleg', e164: '+74951234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.transferred', kind: 'blind', fromAgentId: AGENT, agentId: '1002' },
+      { type: 'call.bridged', agentId: '1002' },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, agentId: '1002' },
+    ],
+  },
+  withheld: {
+    name: 'withheld number',
+    caller: { number: 'anonymous', name: 'Anonymous', e164: null, anonymous: true },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true },
+    ],
+  },
+} satisfies Record<string, ContractScenario>;
+
+export type ContractScenarioName = keyof typeof CONTRACT_SCENARIOS;
+
+/** What is wrong with one call's events against a scenario; empty when it conforms. */
+export function mismatches(events: readonly CallEvent[], scenario: ContractScenario): string[] {
+  const problems: string[] = [];
+  if (events.length === 0) return ['no events'];
+  const callIds = new Set(events.map((e) => e.callId));
+  if (callIds.size !== 1) problems.push(`expected one call, got ${callIds.size}`);
+  events.forEach((e, i) => {
+    if (e.seq !== i + 1) problems.push(`seq ${e.seq} at position ${i + 1}`);
+  });
+  if (events.filter((e) => e.type === 'call.ended').length !== 1) problems.push('call.ended not exactly once');
+  if (events.at(-1)?.type !== 'call.ended') problems.push('last event is not call.ended');
+  const first = events[0];
+  if (first && (first.from.anonymous !== scenario.caller.anonymous || first.from.e164 !== scenario.caller.e164)) {
+    problems.push(`caller ${JSON.stringify(first.from)} is not ${JSON.stringify(scenario.caller)}`);
+  }
+  let at = 0;
+  for (const want of scenario.expected) {
+    const found = events.findIndex((e, i) => i >= at && matches(e, want));
+    if (found === -1) {
+      problems.push(
+        `missing ${JSON.stringify(want)} after position ${at} in [${events.map((e) => e.type).join(', ')}]`,
+      );
+      continue;
+    }
+    at = found + 1;
+  }
+  return problems;
+}
+
+function matches(event: CallEvent, want: ExpectedEvent): boolean {
+  const record = event as unknown as Record<string, unknown>;
+  return Object.entries(want).every(([k, v]) => record[k] === v);
+}

@@ -1,0 +1,569 @@
+import { TelephonyError } from '@telephony/errors';
+import type { ProviderStatusEvent, TelephonyEvent } from '@telephony/model/call-event';
+import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
+import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
+import {
+  createSrf,
+  drachtioWireErrors,
+  hardenDrachtioWire,
+  type Dialog,
+  type DrachtioSrf,
+  type SipErrorLike,
+  type SipMessageLike,
+  type SrfRequest,
+  type SrfResponse,
+} from '@telephony/sip/drachtio';
+import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
+import type { RegistrationStore } from '@telephony/sip/registration-store';
+import { SipCall, type EndOptions } from '@telephony/sip/sip-call';
+import {
+  callerParty,
+  calledParty,
+  causeFromBye,
+  causeFromSipFailure,
+  isHoldDirection,
+  referTarget,
+  sdpDirection,
+} from '@telephony/sip/sip-event-mapper';
+
+/** Who should get a call: the server answers from the CRM (the caller's owner, else a queue's free operator). */
+export type SipRouteHook = (fromE164: string | null) => Promise<{ agentExtension: string; contact?: string } | null>;
+
+export interface SipBackoffOptions {
+  /** First retry after a refused secret (ms). Default 500. */
+  initialDelayMs?: number;
+  /** Cap for both our auth retries and drachtio-srf's own transport reconnect (`retryMaxDelay`). Default 30 000. */
+  maxDelayMs?: number;
+}
+
+export interface SipProviderConfig {
+  kind: 'sip';
+  /** drachtio-server admin address (inbound connection, plain TCP: see the TLS note in `connectOnce`). */
+  host: string;
+  port: number;
+  secret: string;
+  route: SipRouteHook;
+  /** Operator phones' contacts as the registrar stored them; looked up when `route` gives no contact. */
+  registrations?: RegistrationStore;
+  /** Enables the REGISTER handler (digest auth against this lookup). Needs `registrations`. */
+  credentials?: CredentialsLookup;
+  /** Digest realm for REGISTER. Default `zvonok`. */
+  realm?: string;
+  /** Shared key for stateless digest nonces (all instances behind one drachtio must share it). */
+  nonceSecret?: string;
+  /** URI for an extension with no registration, `{ext}` replaced — e.g. `sip:{ext}@127.0.0.1:5060` (Asterisk). */
+  extensionUri?: string;
+  normalize?: NormalizeOptions;
+  backoff?: SipBackoffOptions;
+  /** drachtio `ping` keep-alive interval, 5000…300000 ms. Default 15 000. */
+  pingIntervalMs?: number;
+  /** After a reconnect, how long a call cut off by the drop waits for drachtio's cdr:stop before closing as failed. */
+  cdrGraceMs?: number;
+  clock?: () => number;
+  onDiagnostic?: (message: string, error?: unknown) => void;
+  /** Test seam: builds the drachtio-srf instance. */
+  createSrf?: () => DrachtioSrf;
+}
+
+interface ActiveCall {
+  call: SipCall;
+  sipCallId: string;
+  legCallIds: Set<string>;
+  cancelled: boolean;
+  uas?: Dialog;
+  uac?: Dialog;
+  /** Cut off by a lost drachtio connection; waits for cdr:stop or the grace timer. */
+  orphaned: boolean;
+  graceTimer?: NodeJS.Timeout;
+}
+
+/**
+ * The SIP front: a drachtio-srf B2BUA between the trunk and the operators' phones, reporting the same normalized
+ * events as the AMI provider. Trunk INVITE → route hook → operator (registered contact or Asterisk extension).
+ */
+export class SipProvider implements TelephonyProvider {
+  readonly source = 'sip' as const;
+  private readonly listeners = new Set<(event: TelephonyEvent) => void>();
+  private readonly calls = new Map<string, ActiveCall>();
+  /** Every leg's Call-ID → its call, so cdr:stop for either leg finds the call. */
+  private readonly byLeg = new Map<string, ActiveCall>();
+  private readonly registrar: Registrar | undefined;
+  private readonly clock: () => number;
+  private srf: DrachtioSrf | undefined;
+  private up = false;
+  private stopped = false;
+  private lastDown: string | undefined;
+  private authFailures = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private firstOutcome: (() => void) | undefined;
+  private readonly onWireError = (error: Error) => this.diag('drachtio wire error', error);
+
+  constructor(private readonly config: SipProviderConfig) {
+    this.clock = config.clock ?? Date.now;
+    if (config.credentials) {
+      if (!config.registrations) {
+        throw new TelephonyError('ACTION_FAILED', 'SIP registrar needs a registration store', true);
+      }
+      this.registrar = new Registrar({
+        credentials: config.credentials,
+        store: config.registrations,
+        ...(config.realm ? { realm: config.realm } : {}),
+        ...(config.nonceSecret ? { nonceSecret: config.nonceSecret } : {}),
+        clock: this.clock,
+      });
+    }
+  }
+
+  /** Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects. */
+  start(): Promise<void> {
+    this.stopped = false;
+    hardenDrachtioWire();
+    drachtioWireErrors.on('error', this.onWireError);
+    return new Promise((resolve) => {
+      this.firstOutcome = resolve;
+      this.connectOnce();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    drachtioWireErrors.off('error', this.onWireError);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const active of this.calls.values()) if (active.graceTimer) clearTimeout(active.graceTimer);
+    if (this.srf) retire(this.srf);
+    this.srf = undefined;
+    this.settleFirst();
+    if (this.up) this.markDown('stopped');
+    await Promise.resolve();
+  }
+
+  onEvent(listener: (event: TelephonyEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  originate(request: OriginateRequest): Promise<void> {
+    return Promise.reject(unsupported(`originate for ${request.agentExtension}`));
+  }
+  setAgentPaused(agentExtension: string): Promise<void> {
+    return Promise.reject(unsupported(`pause for ${agentExtension}`));
+  }
+  spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
+    return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
+  }
+
+  /** Number of calls the provider still tracks (diagnostics and tests). */
+  activeCallCount(): number {
+    return this.calls.size;
+  }
+
+  private connectOnce(): void {
+    const srf = (this.config.createSrf ?? createSrf)();
+    this.srf = srf;
+    const backoffMax = this.config.backoff?.maxDelayMs ?? 30_000;
+    srf.on('connect', (err) => {
+      if (this.srf !== srf) return;
+      if (err) this.onAuthFailed(srf, err);
+      else this.onUp();
+    });
+    // drachtio-srf re-emits socket errors as 'error'; without a listener Node would throw them.
+    srf.on('error', (err) => {
+      if (this.srf === srf) this.onTransportDown(`drachtio connection error: ${err.message}`);
+    });
+    srf.on('close', () => {
+      if (this.srf === srf) this.onTransportDown('drachtio connection closed');
+    });
+    srf.on('cdr:stop', (_source, _time, _reason, msg) => this.onCdrStop(msg));
+    srf.invite((req, res) => {
+      this.onInvite(srf, req, res).catch((error: unknown) => this.diag('INVITE handling failed', error));
+    });
+    if (this.registrar) {
+      const registrar = this.registrar;
+      srf.register((req, res) => {
+        registrar
+          .handle({ method: req.method, uri: req.uri, get: (name) => req.get(name) })
+          .then((reply) =>
+            reply.reason
+              ? res.send(reply.status, reply.reason, { headers: reply.headers })
+              : res.send(reply.status, { headers: reply.headers }),
+          )
+          .catch((error: unknown) => {
+            this.diag('REGISTER handling failed', error);
+            res.send(500);
+          });
+      });
+    }
+    // Plain TCP on purpose. drachtio-srf's reconnect (WireProtocol#_onConnectionGone) always reopens with
+    // net.connect(), dropping the `tls` options, so a TLS client silently comes back as plain TCP after any drop
+    // and then fails as a protocol error (drachtio/drachtio-srf#211, fix proposed in #212, unmerged in 5.0.29).
+    // Keep the admin port on localhost or a private network; if it must cross a network, tunnel it
+    // (stunnel/WireGuard) rather than use srf's `tls` option. `retryMaxDelay` caps the library's ×1.7 backoff,
+    // which otherwise grows without bound (its default cap is unset).
+    srf.connect({
+      host: this.config.host,
+      port: this.config.port,
+      secret: this.config.secret,
+      reconnect: { retryMaxDelay: backoffMax },
+      enablePing: true,
+      pingInterval: this.config.pingIntervalMs ?? 15_000,
+    });
+  }
+
+  private onUp(): void {
+    this.up = true;
+    this.lastDown = undefined;
+    this.authFailures = 0;
+    this.publishStatus({ type: 'provider.up', source: 'sip', occurredAt: this.nowIso() });
+    for (const active of this.calls.values()) if (active.orphaned) this.startGrace(active);
+    this.settleFirst();
+  }
+
+  /**
+   * A refused secret. drachtio-srf would retry by itself, but it resets its backoff on every TCP connect, so a
+   * wrong secret would be retried every ~255 ms forever. We retire that instance and retry with our own capped
+   * exponential backoff, reporting the reason on provider.down each time it changes.
+   */
+  private onAuthFailed(srf: DrachtioSrf, err: Error): void {
+    retire(srf);
+    if (this.srf === srf) this.srf = undefined;
+    this.authFailures += 1;
+    const b = this.config.backoff ?? {};
+    const delay = Math.min(b.maxDelayMs ?? 30_000, (b.initialDelayMs ?? 500) * 2 ** (this.authFailures - 1));
+    const error = new TelephonyError(
+      'PBX_AUTH_FAILED',
+      `drachtio-server at ${this.config.host}:${this.config.port} refused the secret (${err.message}); check DRACHTIO_SECRET`,
+      false,
+      { cause: err },
+    );
+    this.diag(error.message, error);
+    this.up = false;
+    this.markDown(`authentication failed: ${error.message}`);
+    this.settleFirst();
+    if (this.stopped) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (!this.stopped) this.connectOnce();
+    }, delay);
+  }
+
+  private onTransportDown(reason: string): void {
+    this.settleFirst();
+    if (!this.up) {
+      if (this.lastDown === undefined) this.markDown(reason);
+      return;
+    }
+    this.up = false;
+    this.markDown(reason);
+    for (const active of this.calls.values()) {
+      active.orphaned = true;
+      if (active.graceTimer) clearTimeout(active.graceTimer);
+      active.graceTimer = undefined;
+    }
+  }
+
+  private markDown(reason: string): void {
+    if (this.lastDown === reason) return;
+    this.lastDown = reason;
+    this.publishStatus({ type: 'provider.down', source: 'sip', occurredAt: this.nowIso(), reason });
+  }
+
+  private startGrace(active: ActiveCall): void {
+    if (active.graceTimer) return;
+    active.graceTimer = setTimeout(() => {
+      active.graceTimer = undefined;
+      this.finish(active, { cause: 'failed', rawCause: 'DRACHTIO_CONNECTION_LOST' });
+    }, this.config.cdrGraceMs ?? 30_000);
+  }
+
+  /** drachtio reports the end of a call it saw while we were cut off: close it from that, once. */
+  private onCdrStop(msg: SipMessageLike): void {
+    const active = this.byLeg.get(msg.get('Call-ID') ?? '');
+    if (!active || !active.orphaned) return;
+    const status = msg.type === 'response' ? statusOf(msg) : undefined;
+    const outcome =
+      status !== undefined ? causeFromSipFailure(status, msg.get('Reason')) : causeFromBye(msg.get('Reason'));
+    this.finish(active, { ...outcome, closedFromCdr: true });
+  }
+
+  private async onInvite(srf: DrachtioSrf, req: SrfRequest, res: SrfResponse): Promise<void> {
+    const sipCallId = req.get('Call-ID') ?? req.callId;
+    if (this.calls.has(sipCallId)) {
+      res.send(482, 'Loop Detected');
+      return;
+    }
+    const normalize = this.config.normalize ?? {};
+    const from = callerParty(
+      {
+        from: req.get('From') ?? '',
+        ...optional('pAssertedIdentity', req.get('P-Asserted-Identity')),
+        ...optional('privacy', req.get('Privacy')),
+      },
+      normalize,
+    );
+    const to = calledParty(req.uri, req.get('To'), normalize);
+    const active: ActiveCall = {
+      call: new SipCall({ sipCallId, direction: 'inbound', from, to, nowMs: this.clock() }, (e) => this.publish(e)),
+      sipCallId,
+      legCallIds: new Set([sipCallId]),
+      cancelled: false,
+      orphaned: false,
+    };
+    this.calls.set(sipCallId, active);
+    this.byLeg.set(sipCallId, active);
+    req.on('cancel', () => {
+      active.cancelled = true;
+    });
+    active.call.created();
+
+    let target: Awaited<ReturnType<SipRouteHook>> = null;
+    try {
+      target = await this.config.route(from.e164);
+    } catch (error) {
+      this.diag(`route hook failed for ${sipCallId}`, error);
+    }
+    if (active.cancelled) {
+      res.send(487);
+      this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      return;
+    }
+    if (!target) {
+      res.send(404);
+      this.finish(active, { cause: 'not-found', rawCause: 'NO_ROUTE' });
+      return;
+    }
+    const uri = await this.uriFor(target.agentExtension, target.contact);
+    if (!uri) {
+      res.send(480);
+      this.finish(active, { cause: 'no-answer', rawCause: 'SIP 480; not registered' });
+      return;
+    }
+    await this.bridge(srf, active, req, res, target.agentExtension, uri);
+  }
+
+  private async bridge(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    req: SrfRequest,
+    res: SrfResponse,
+    agent: string,
+    uri: string,
+  ): Promise<void> {
+    try {
+      const { uas, uac } = await srf.createB2BUA(
+        req,
+        res,
+        uri,
+        { localSdpB: req.body, passFailure: true, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
+      );
+      if (active.call.ended) {
+        void uas.destroy().catch(() => undefined);
+        void uac.destroy().catch(() => undefined);
+        return;
+      }
+      active.uas = uas;
+      this.addLeg(active, uac.sip.callId);
+      active.call.connected(agent, uac.sip.callId, this.clock());
+      uas.on('destroy', (bye) => this.onBye(active, uas, bye));
+      uas.on('modify', (r, s) => void this.onReinvite(active, uas, r, s));
+      this.attachOperatorLeg(srf, active, uac);
+    } catch (error) {
+      const e = error as SipErrorLike;
+      if (active.cancelled) this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      else if (typeof e.status === 'number') this.finish(active, causeFromSipFailure(e.status, e.res?.get('Reason')));
+      else {
+        this.diag(`bridging ${active.sipCallId} failed`, error);
+        if (!res.finalResponseSent) res.send(500);
+        this.finish(active, { cause: 'failed', rawCause: e.message });
+      }
+    }
+  }
+
+  private attachOperatorLeg(srf: DrachtioSrf, active: ActiveCall, uac: Dialog): void {
+    active.uac = uac;
+    uac.on('destroy', (bye) => this.onBye(active, uac, bye));
+    uac.on('modify', (r, s) => void this.onReinvite(active, uac, r, s));
+    uac.on('refer', (r, s) => void this.onRefer(srf, active, uac, r, s));
+  }
+
+  private onBye(active: ActiveCall, from: Dialog, bye: SrfRequest | undefined): void {
+    const other = from === active.uas ? active.uac : active.uas;
+    if (other) void other.destroy().catch((error: unknown) => this.diag('BYE to the other leg failed', error));
+    this.finish(active, causeFromBye(bye?.get('Reason')));
+  }
+
+  /** re-INVITE from either leg: pass the offer through, then report hold/resume from its media direction. */
+  private async onReinvite(active: ActiveCall, from: Dialog, req: SrfRequest, res: SrfResponse): Promise<void> {
+    const other = from === active.uas ? active.uac : active.uas;
+    try {
+      const answer = other ? await other.modify(req.body) : from.local.sdp;
+      res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
+    } catch (error) {
+      this.diag(`re-INVITE on ${active.sipCallId} not passed on`, error);
+      res.send(488);
+      return;
+    }
+    active.call.hold(isHoldDirection(sdpDirection(req.body)), from.sip.callId, this.clock());
+  }
+
+  /**
+   * Blind transfer (REFER from the operator's phone): accept, hang up the transferor, invite the target with the
+   * caller's media and re-INVITE the caller towards it. Loses: no NOTIFY progress to the transferor (we end its
+   * leg ourselves), and attended transfer (Refer-To with Replaces) is treated as blind.
+   */
+  private async onRefer(srf: DrachtioSrf, active: ActiveCall, uac: Dialog, req: SrfRequest, res: SrfResponse) {
+    const target = referTarget(req.get('Refer-To'));
+    const uas = active.uas;
+    if (!target.uri || !uas || active.uac !== uac) {
+      res.send(target.uri ? 491 : 400);
+      return;
+    }
+    res.send(202);
+    const agent = target.extension ?? target.uri;
+    active.call.transferred('blind', agent, uac.sip.callId, this.clock());
+    active.uac = undefined;
+    uac.removeAllListeners('destroy');
+    uac.removeAllListeners('modify');
+    uac.removeAllListeners('refer');
+    void uac.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
+    const uri = (target.extension ? await this.uriFor(target.extension) : null) ?? target.uri;
+    try {
+      const next = await srf.createUAC(
+        uri,
+        { localSdp: uas.remote.sdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
+      );
+      if (active.call.ended) {
+        void next.destroy().catch(() => undefined);
+        return;
+      }
+      this.addLeg(active, next.sip.callId);
+      await uas.modify(next.remote.sdp);
+      active.call.connected(agent, next.sip.callId, this.clock());
+      this.attachOperatorLeg(srf, active, next);
+    } catch (error) {
+      if (active.call.ended) return;
+      const e = error as SipErrorLike;
+      void uas.destroy().catch(() => undefined);
+      this.finish(
+        active,
+        typeof e.status === 'number'
+          ? causeFromSipFailure(e.status, e.res?.get('Reason'))
+          : { cause: 'failed', rawCause: e.message },
+      );
+    }
+  }
+
+  private ringing(active: ActiveCall, agent: string, legCallId: string | undefined): void {
+    const leg = legCallId ?? `${active.sipCallId};${agent}`;
+    this.addLeg(active, leg);
+    active.call.ringingAt(agent, leg, this.clock());
+  }
+
+  private addLeg(active: ActiveCall, legCallId: string): void {
+    active.legCallIds.add(legCallId);
+    this.byLeg.set(legCallId, active);
+  }
+
+  private async uriFor(extension: string, contact?: string): Promise<string | null> {
+    if (contact) return contact;
+    try {
+      const reg = await this.config.registrations?.get(extension);
+      if (reg) return reg.contact;
+    } catch (error) {
+      this.diag(`registration lookup for ${extension} failed`, error);
+    }
+    return this.config.extensionUri ? this.config.extensionUri.replace('{ext}', extension) : null;
+  }
+
+  private finish(active: ActiveCall, options: EndOptions): void {
+    if (active.graceTimer) clearTimeout(active.graceTimer);
+    active.graceTimer = undefined;
+    active.call.end(options, this.clock());
+    this.calls.delete(active.sipCallId);
+    for (const leg of active.legCallIds) this.byLeg.delete(leg);
+  }
+
+  private publish(event: TelephonyEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.diag('event listener threw', error);
+      }
+    }
+  }
+
+  private publishStatus(event: ProviderStatusEvent): void {
+    this.publish(event);
+  }
+
+  private settleFirst(): void {
+    const resolve = this.firstOutcome;
+    this.firstOutcome = undefined;
+    resolve?.();
+  }
+
+  private nowIso(): string {
+    return new Date(this.clock()).toISOString();
+  }
+
+  private diag(message: string, error?: unknown): void {
+    this.config.onDiagnostic?.(message, error);
+  }
+}
+
+function unsupported(what: string): TelephonyError {
+  return new TelephonyError('ACTION_FAILED', `${what}: not supported by the SIP front yet (use the AMI provider)`);
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value !== undefined ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+function statusOf(msg: SipMessageLike): number | undefined {
+  const status = (msg as SipMessageLike & { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** Stops a drachtio-srf instance for good: no reconnect, sockets closed, later events ignored. */
+function retire(srf: DrachtioSrf): void {
+  srf.removeAllListeners();
+  srf.on('error', () => undefined);
+  srf.on('connect', () => retireSockets(srf));
+  retireSockets(srf);
+}
+
+function retireSockets(srf: DrachtioSrf): void {
+  try {
+    srf.disconnect();
+  } catch {
+    // disconnect() asserts when no socket is connected; the internals below still stop the reconnect loop.
+  }
+  stopReconnect(srf);
+}
+
+/** drachtio-srf internals (5.0.x): `_app.client.wp` is the WireProtocol, whose `closing` flag stops reconnects. */
+function stopReconnect(srf: DrachtioSrf): void {
+  const client = (srf as unknown as { _app?: { client?: unknown } })._app?.client as
+    | {
+        mapServer?: Map<{ destroy(): void }, unknown>;
+        wp?: {
+          closing?: boolean;
+          socket?: { destroy(): void };
+          reconnectVars?: { retryTimer?: NodeJS.Timeout | null };
+        };
+      }
+    | undefined;
+  const wp = client?.wp;
+  if (!wp) return;
+  wp.closing = true;
+  if (wp.reconnectVars?.retryTimer) clearTimeout(wp.reconnectVars.retryTimer);
+  if (wp.reconnectVars) wp.reconnectVars.retryTimer = null;
+  wp.socket?.destroy();
+  for (const socket of client?.mapServer?.keys() ?? []) socket.destroy();
+}

@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { CallEvent, TelephonyEvent } from '@telephony/model/call-event';
 import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
+import { MemoryRegistrationStore } from '@telephony/sip/registration-store';
 import { SipProvider, type SipProviderConfig } from '@telephony/sip/sip-provider';
 import { DrachtioPeer } from '@test/support/drachtio-peer/drachtio-peer';
 import { loadSipFixture } from '@test/support/drachtio-peer/sip-fixture';
@@ -73,5 +74,217 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     expect(ended()[0]!.talkSeconds).toBeGreaterThanOrEqual(1);
     // the operator leg was hung up too
     await peer.waitFor(() => peer.appRequests('BYE').length > 0, 2000, 'BYE to operator');
+  });
+
+  /** Trunk INVITE + ACK once answered; returns the trunk dialog. */
+  async function answeredCall(fixture: string) {
+    const messages = loadSipFixture(fixture);
+    const callId = peer.trunkInvite(messages[0]!);
+    const trunk = await peer.waitFor(() => peer.dialogFor('trunk', (d) => d.callId === callId), 5000, 'trunk dialog');
+    peer.inDialog(trunk, messages[1]!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.answered'), 5000, 'call.answered');
+    return { trunk, messages, callId };
+  }
+
+  it('missed: operator busy (486) → ring-stopped, ended busy, 486 passed to the trunk', async () => {
+    peer.phone = () => ({ final: 486 });
+    await startProvider();
+    const callId = peer.trunkInvite(loadSipFixture('missed')[0]!);
+    await waitEnded();
+    expect(mismatches(callEvents(), CONTRACT_SCENARIOS.missed)).toEqual([]);
+    expect(ended()[0]).toMatchObject({ rawCause: 'SIP 486', talkSeconds: 0 });
+    expect(peer.trunkFinals.get(callId)).toBe(486);
+  });
+
+  it.each([
+    [480, 'no-answer'],
+    [408, 'no-answer'],
+    [404, 'not-found'],
+    [503, 'congestion'],
+    [302, 'forwarded'],
+    [603, 'no-answer'],
+  ] as const)('missed: operator answers %i → ended %s, status passed to the trunk', async (status, cause) => {
+    peer.phone = () => ({ final: status, ...(status === 302 ? { headers: { Contact: '<sip:1009@127.0.0.1>' } } : {}) });
+    await startProvider();
+    const callId = peer.trunkInvite(loadSipFixture('missed')[0]!);
+    await waitEnded();
+    expect(ended()[0]).toMatchObject({ cause, answered: false, abandoned: false, rawCause: `SIP ${status}` });
+    expect(peer.trunkFinals.get(callId)).toBe(status);
+  });
+
+  it('missed: a Q.850 Reason on the failure wins over the status', async () => {
+    peer.phone = () => ({ final: 480, headers: { Reason: 'Q.850;cause=17;text="User busy"' } });
+    await startProvider();
+    peer.trunkInvite(loadSipFixture('missed')[0]!);
+    await waitEnded();
+    expect(ended()[0]).toMatchObject({ cause: 'busy', rawCause: 'SIP 480; Q.850 17' });
+  });
+
+  it('abandoned: the caller CANCELs while the operator rings → ended cancel, abandoned; 487 both ways', async () => {
+    peer.phone = () => ({ final: 'ring' });
+    await startProvider();
+    const [invite, cancel] = loadSipFixture('abandoned');
+    const callId = peer.trunkInvite(invite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.ringing'), 5000, 'ringing');
+    peer.trunkCancel(cancel!);
+    await waitEnded();
+    expect(mismatches(callEvents(), CONTRACT_SCENARIOS.abandoned)).toEqual([]);
+    expect(peer.trunkFinals.get(callId)).toBe(487);
+    expect(peer.appRequests('CANCEL')).toHaveLength(1);
+  });
+
+  it('withheld: "Anonymous" <sip:anonymous@anonymous.invalid> → anonymous party, route asked with null', async () => {
+    const asked: Array<string | null> = [];
+    await startProvider({
+      route: (from) => {
+        asked.push(from);
+        return Promise.resolve({ agentExtension: '1001' });
+      },
+    });
+    const { trunk, messages } = await answeredCall('withheld');
+    peer.inDialog(trunk, messages[2]!);
+    await waitEnded();
+    expect(mismatches(callEvents(), CONTRACT_SCENARIOS.withheld)).toEqual([]);
+    expect(asked).toEqual([null]);
+    expect(callEvents()[0]!.from).toMatchObject({ anonymous: true, e164: null, name: null });
+  });
+
+  it('hold/resume: re-INVITE a=sendonly → call.held, a=sendrecv → call.resumed; offers reach the operator', async () => {
+    await startProvider();
+    const { trunk, messages } = await answeredCall('hold');
+    const [, , holdInvite, holdAck, resumeInvite, resumeAck, bye] = messages;
+    peer.inDialog(trunk, holdInvite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.held'), 5000, 'call.held');
+    peer.inDialog(trunk, holdAck!);
+    peer.inDialog(trunk, resumeInvite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.resumed'), 5000, 'call.resumed');
+    peer.inDialog(trunk, resumeAck!);
+    peer.inDialog(trunk, bye!);
+    await waitEnded();
+    expect(callEvents().map((e) => e.type)).toEqual([
+      'call.created',
+      'call.ringing',
+      'call.answered',
+      'call.held',
+      'call.resumed',
+      'call.ended',
+    ]);
+    const toOperator = peer.appRequests('INVITE').filter((r) => r.dialogId.endsWith(';uac'));
+    expect(toOperator.map((r) => /a=(sendonly|sendrecv)/.exec(r.sip.body)?.[1])).toEqual(['sendonly', 'sendrecv']);
+    // the answer to the trunk (initial 200 and both re-INVITEs) is the operator's SDP, passed through
+    expect(peer.appResponses(200).filter((r) => r.body.includes('o=operator')).length).toBe(3);
+  });
+
+  it('blind transfer: operator REFERs to 1002 → transferred, 1002 rings and is bridged, caller re-INVITEd', async () => {
+    await startProvider();
+    const { trunk, messages } = await answeredCall('transfer');
+    const operator = peer.dialogFor('operator')!;
+    peer.inDialog(operator, messages[2]!); // the recorded REFER, sent by the operator's phone
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.bridged'), 5000, 'call.bridged');
+    expect(peer.appResponses(202)).toHaveLength(1);
+    // the transferor's leg is hung up by us, the caller's media re-pointed at 1002
+    expect(peer.appRequests('BYE').map((r) => r.dialogId)).toContain(operator.id);
+    expect(peer.appRequests('INVITE').some((r) => r.dialogId === trunk.id)).toBe(true);
+    expect(peer.appRequests('INVITE').some((r) => r.sip.startLine.startsWith('INVITE sip:1002@'))).toBe(true);
+    peer.inDialog(trunk, messages[3]!); // caller hangs up
+    await waitEnded();
+    expect(mismatches(callEvents(), CONTRACT_SCENARIOS.transfer)).toEqual([]);
+    expect(
+      callEvents()
+        .filter((e) => e.type === 'call.ringing')
+        .map((e) => e.agentId),
+    ).toEqual(['1001', '1002']);
+  });
+
+  it('authentication failure: clear provider.down reason, retries with capped backoff, recovers when fixed', async () => {
+    peer.secret = 'something-else';
+    await startProvider();
+    expect(provider!.isUp()).toBe(false);
+    const down = events.find((e) => e.type === 'provider.down');
+    expect(down).toMatchObject({ source: 'sip' });
+    expect((down as { reason: string }).reason).toMatch(/authentication failed.*refused the secret.*DRACHTIO_SECRET/);
+    await peer.waitFor(() => peer.authAttempts.length >= 6, 5000, '6 auth attempts');
+    const gaps = peer.authAttempts.slice(1).map((a, i) => a.at - peer.authAttempts[i]!.at);
+    // 50, 100, 200, 400, 400 ms (+ connect time): growing, then capped
+    expect(gaps[1]!).toBeGreaterThan(gaps[0]! * 1.5);
+    expect(Math.max(...gaps)).toBeLessThan(400 + 250);
+    expect(gaps.at(-1)!).toBeGreaterThanOrEqual(400);
+    expect(diagnostics.some((d) => d.includes('refused the secret'))).toBe(true);
+    // one provider.down for the whole failing streak, not one per attempt
+    expect(events.filter((e) => e.type === 'provider.down')).toHaveLength(1);
+    peer.secret = SECRET;
+    await peer.waitFor(() => provider!.isUp(), 3000, 'provider up after the secret is fixed');
+    expect(events.at(-1)).toMatchObject({ type: 'provider.up' });
+  });
+
+  it("connection dropped mid-call: provider.down, reconnects, closes the call once from drachtio's cdr:stop", async () => {
+    await startProvider();
+    const { callId } = await answeredCall('answered');
+    peer.dropConnections();
+    await peer.waitFor(() => events.some((e) => e.type === 'provider.down'), 3000, 'provider.down');
+    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected');
+    await peer.waitFor(() => peer.cdrStop(callId), 2000, 'cdr:stop routed again after reconnect');
+    await waitEnded();
+    await new Promise((r) => setTimeout(r, 700)); // longer than cdrGraceMs: no second ended from the timer
+    expect(ended()).toHaveLength(1);
+    expect(ended()[0]).toMatchObject({ cause: 'normal-clearing', answered: true, closedFromCdr: true });
+    expect(provider!.activeCallCount()).toBe(0);
+    expect(events.map((e) => e.type).filter((t) => t.startsWith('provider.'))).toEqual([
+      'provider.up',
+      'provider.down',
+      'provider.up',
+    ]);
+  });
+
+  it('connection dropped mid-call and no cdr:stop: the call closes as failed after the grace period, once', async () => {
+    await startProvider();
+    await answeredCall('answered');
+    peer.dropConnections();
+    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected');
+    await waitEnded();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(ended()).toHaveLength(1);
+    expect(ended()[0]).toMatchObject({ cause: 'failed', rawCause: 'DRACHTIO_CONNECTION_LOST', answered: true });
+  });
+
+  it('malformed frames (unknown command, garbage, wrong length prefix) neither crash nor wedge the provider', async () => {
+    await startProvider();
+    peer.sendFrame('bogus-command|x|y');
+    await peer.waitFor(() => diagnostics.some((d) => d.includes('invalid msg type')), 2000, 'unknown command reported');
+    expect(provider!.isUp()).toBe(true); // framing intact: no reconnect needed
+    peer.sendRaw('this is not a drachtio frame\r\n');
+    await peer.waitFor(() => diagnostics.some((d) => d.includes('out of frame')), 2000, 'garbage reported');
+    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected after garbage');
+    const before = diagnostics.length;
+    peer.sendRaw('5#abcdefghij|more');
+    await peer.waitFor(() => diagnostics.length > before + 1, 2000, 'wrong length reported');
+    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected after bad length');
+    // still fully working afterwards
+    const { trunk, messages } = await answeredCall('answered');
+    peer.inDialog(trunk, messages[2]!);
+    await waitEnded();
+    expect(mismatches(callEvents(), CONTRACT_SCENARIOS.answered)).toEqual([]);
+  });
+
+  it('no route: 404 to the trunk and ended not-found', async () => {
+    await startProvider({ route: () => Promise.resolve(null) });
+    const callId = peer.trunkInvite(loadSipFixture('answered')[0]!);
+    await waitEnded();
+    expect(callEvents().map((e) => e.type)).toEqual(['call.created', 'call.ended']);
+    expect(ended()[0]).toMatchObject({ cause: 'not-found', rawCause: 'NO_ROUTE' });
+    expect(peer.trunkFinals.get(callId)).toBe(404);
+  });
+
+  it('bridges to the registered contact when the route hook gives none', async () => {
+    const uris: string[] = [];
+    peer.phone = (uri) => {
+      uris.push(uri);
+      return { final: 200 };
+    };
+    const registrations = new MemoryRegistrationStore();
+    await registrations.put('1001', 'sip:1001@10.0.0.7:5062;transport=udp', 600);
+    await startProvider({ registrations });
+    await answeredCall('answered');
+    expect(uris).toEqual(['sip:1001@10.0.0.7:5062;transport=udp']);
   });
 });

@@ -85,7 +85,8 @@ export class DrachtioPeer {
 
   private constructor(
     private readonly server: Server,
-    private readonly secret: string,
+    /** The secret drachtio-server accepts; tests change it to model a fixed configuration. */
+    public secret: string,
   ) {}
 
   static async start(secret: string): Promise<DrachtioPeer> {

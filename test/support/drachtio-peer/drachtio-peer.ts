@@ -153,6 +153,13 @@ export class DrachtioPeer {
     return callId;
   }
 
+  /** Any out-of-dialog request from the network (REGISTER, OPTIONS…); returns its transaction id. */
+  networkRequest(raw: string): string {
+    const txnId = randomUUID();
+    this.deliver(parseSip(raw), txnId, '');
+    return txnId;
+  }
+
   /** The trunk cancels its pending INVITE. */
   trunkCancel(raw: string): void {
     const m = parseSip(raw);

@@ -287,4 +287,33 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     await answeredCall('answered');
     expect(uris).toEqual(['sip:1001@10.0.0.7:5062;transport=udp']);
   });
+
+  it('abandoned before routing: CANCEL while the route hook is still deciding → 487, cancel, no operator rung', async () => {
+    let release: () => void = () => undefined;
+    await startProvider({
+      route: () => new Promise((resolve) => (release = () => resolve({ agentExtension: '1001' }))),
+    });
+    const [invite, cancel] = loadSipFixture('abandoned');
+    const callId = peer.trunkInvite(invite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.created'), 3000, 'call.created');
+    peer.trunkCancel(cancel!);
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await waitEnded();
+    expect(callEvents().map((e) => e.type)).toEqual(['call.created', 'call.ended']);
+    expect(ended()[0]).toMatchObject({ cause: 'cancel', abandoned: true, answered: false });
+    expect(peer.trunkFinals.get(callId)).toBe(487);
+    expect(peer.appRequests('INVITE')).toHaveLength(0);
+  });
+
+  it('drachtio unreachable at start: start() resolves, provider.down with the socket error, no crash', async () => {
+    const closed = await DrachtioPeer.start(SECRET);
+    const port = closed.port;
+    await closed.close();
+    await startProvider({ port });
+    expect(provider!.isUp()).toBe(false);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'provider.down', reason: expect.stringMatching(/ECONNREFUSED/) }),
+    ]);
+  });
 });

@@ -118,6 +118,8 @@ export interface DrachtioSrf {
   on(event: 'close' | 'reconnecting', listener: (...args: unknown[]) => void): this;
   on(event: 'cdr:stop', listener: (source: string, time: string, reason: string, msg: SipMessageLike) => void): this;
   removeAllListeners(event?: string): this;
+  /** Forgets a dialog (srf keeps every dialog in a Map until its BYE). */
+  removeDialog(dialog: Dialog): void;
 }
 
 /** A new drachtio-srf instance, typed by the interface above. */

@@ -369,7 +369,7 @@ export class SipProvider implements TelephonyProvider {
       this.addLeg(active, uac.sip.callId);
       active.call.connected(agent, uac.sip.callId, this.clock());
       uas.on('destroy', (bye) => this.onBye(active, uas, bye));
-      uas.on('modify', (r, s) => void this.onReinvite(active, uas, r, s));
+      uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
       this.attachOperatorLeg(srf, active, uac);
     } catch (error) {
       const e = error as SipErrorLike;
@@ -386,8 +386,8 @@ export class SipProvider implements TelephonyProvider {
   private attachOperatorLeg(srf: DrachtioSrf, active: ActiveCall, uac: Dialog): void {
     active.uac = uac;
     uac.on('destroy', (bye) => this.onBye(active, uac, bye));
-    uac.on('modify', (r, s) => void this.onReinvite(active, uac, r, s));
-    uac.on('refer', (r, s) => void this.onRefer(srf, active, uac, r, s));
+    uac.on('modify', (r, s) => this.handle(this.onReinvite(active, uac, r, s), 're-INVITE'));
+    uac.on('refer', (r, s) => this.handle(this.onRefer(srf, active, uac, r, s), 'REFER'));
   }
 
   private onBye(active: ActiveCall, from: Dialog, bye: SrfRequest | undefined): void {
@@ -415,7 +415,13 @@ export class SipProvider implements TelephonyProvider {
    * caller's media and re-INVITE the caller towards it. Loses: no NOTIFY progress to the transferor (we end its
    * leg ourselves), and attended transfer (Refer-To with Replaces) is treated as blind.
    */
-  private async onRefer(srf: DrachtioSrf, active: ActiveCall, uac: Dialog, req: SrfRequest, res: SrfResponse) {
+  private async onRefer(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    uac: Dialog,
+    req: SrfRequest,
+    res: SrfResponse,
+  ): Promise<void> {
     const target = referTarget(req.get('Refer-To'));
     const uas = active.uas;
     if (!target.uri || !uas || active.uac !== uac) {
@@ -458,6 +464,10 @@ export class SipProvider implements TelephonyProvider {
     }
   }
 
+  private handle(work: Promise<void>, what: string): void {
+    work.catch((error: unknown) => this.diag(`${what} handling failed`, error));
+  }
+
   private ringing(active: ActiveCall, agent: string, legCallId: string | undefined): void {
     const leg = legCallId ?? `${active.sipCallId};${agent}`;
     this.addLeg(active, leg);
@@ -484,6 +494,10 @@ export class SipProvider implements TelephonyProvider {
     if (active.graceTimer) clearTimeout(active.graceTimer);
     active.graceTimer = undefined;
     active.call.end(options, this.clock());
+    if (active.orphaned) {
+      // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
+      for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);
+    }
     this.calls.delete(active.sipCallId);
     for (const leg of active.legCallIds) this.byLeg.delete(leg);
   }
@@ -566,4 +580,9 @@ function stopReconnect(srf: DrachtioSrf): void {
   if (wp.reconnectVars) wp.reconnectVars.retryTimer = null;
   wp.socket?.destroy();
   for (const socket of client?.mapServer?.keys() ?? []) socket.destroy();
+}
+
+/** Factory for the composition root: `TELEPHONY_PROVIDER=sip` builds this. Call `start()`; it reconnects by itself. */
+export function createSipProvider(config: SipProviderConfig): TelephonyProvider {
+  return new SipProvider(config);
 }

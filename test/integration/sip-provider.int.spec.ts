@@ -77,6 +77,9 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     expect(ended()[0]!.talkSeconds).toBeGreaterThanOrEqual(1);
     // the operator leg was hung up too
     await peer.waitFor(() => peer.appRequests('BYE').length > 0, 2000, 'BYE to operator');
+    await provider!.stop();
+    expect(provider!.isUp()).toBe(false);
+    expect(events.at(-1)).toMatchObject({ type: 'provider.down', reason: 'stopped' });
   });
 
   /** Trunk INVITE + ACK once answered; returns the trunk dialog. */

@@ -133,7 +133,10 @@ export class SipProvider implements TelephonyProvider {
     if (this.srf) retire(this.srf);
     this.srf = undefined;
     this.settleFirst();
-    if (this.up) this.markDown('stopped');
+    if (this.up) {
+      this.up = false;
+      this.markDown('stopped');
+    }
     await Promise.resolve();
   }
 

@@ -212,12 +212,25 @@ export class DrachtioPeer {
     );
   }
 
-  /** drachtio-server's cdr:stop for a dialog, delivered only if the app routed `cdr:stop`. */
-  cdrStop(callId: string, reason = 'normal-release', byeFrom = 'network'): boolean {
-    if (!this.routes.has('cdr:stop')) return false;
-    const bye = `BYE sip:app@127.0.0.1 SIP/2.0${CRLF}Call-ID: ${callId}${CRLF}CSeq: 9 BYE${CRLF}From: <sip:trunk@127.0.0.1>;tag=t${CRLF}To: <sip:app@127.0.0.1>;tag=a${CRLF}Content-Length: 0${CRLF}${CRLF}`;
-    this.sendFrame(`cdr:stop|${byeFrom}|${new Date().toISOString()}|${reason}${CRLF}${bye}`);
+  /**
+   * A drachtio CDR event (`cdr:attempt|<source>|<time>` or `cdr:start|stop|<source>|<time>|<role or reason>`, then
+   * the SIP message), delivered only if the app routed it, as drachtio-server does. Returns whether it was sent.
+   */
+  cdr(kind: 'attempt' | 'start' | 'stop', callId: string, detail = 'normal-release', source = 'network'): boolean {
+    if (!this.routes.has(`cdr:${kind}`)) return false;
+    const sip =
+      kind === 'stop'
+        ? `BYE sip:app@127.0.0.1 SIP/2.0${CRLF}Call-ID: ${callId}${CRLF}CSeq: 9 BYE${CRLF}` +
+          `From: <sip:trunk@127.0.0.1>;tag=t${CRLF}To: <sip:app@127.0.0.1>;tag=a${CRLF}Content-Length: 0${CRLF}${CRLF}`
+        : `INVITE sip:app@127.0.0.1 SIP/2.0${CRLF}Call-ID: ${callId}${CRLF}CSeq: 1 INVITE${CRLF}` +
+          `From: <sip:trunk@127.0.0.1>;tag=t${CRLF}To: <sip:app@127.0.0.1>${CRLF}Content-Length: 0${CRLF}${CRLF}`;
+    const time = new Date().toISOString();
+    this.sendFrame(`cdr:${kind}|${source}|${time}${kind === 'attempt' ? '' : `|${detail}`}${CRLF}${sip}`);
     return true;
+  }
+
+  cdrStop(callId: string, reason = 'normal-release'): boolean {
+    return this.cdr('stop', callId, reason);
   }
 
   private accept(socket: Socket): void {

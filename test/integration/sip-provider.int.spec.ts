@@ -181,6 +181,26 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     expect(peer.appResponses(200).filter((r) => r.body.includes('o=operator')).length).toBe(3);
   });
 
+  it("hold from the operator's phone: its re-INVITEs reach the caller and report held/resumed", async () => {
+    await startProvider();
+    const { trunk, messages } = await answeredCall('hold');
+    const operator = peer.dialogFor('operator')!;
+    const [, , holdInvite, holdAck, resumeInvite, resumeAck, bye] = messages;
+    peer.inDialog(operator, holdInvite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.held'), 5000, 'call.held');
+    peer.inDialog(operator, holdAck!);
+    peer.inDialog(operator, resumeInvite!);
+    await peer.waitFor(() => callEvents().some((e) => e.type === 'call.resumed'), 5000, 'call.resumed');
+    peer.inDialog(operator, resumeAck!);
+    const toCaller = peer.appRequests('INVITE').filter((r) => r.dialogId === trunk.id);
+    expect(toCaller.map((r) => /a=(sendonly|sendrecv)/.exec(r.sip.body)?.[1])).toEqual(['sendonly', 'sendrecv']);
+    peer.inDialog(operator, bye!); // the operator hangs up
+    await waitEnded();
+    expect(ended()[0]).toMatchObject({ cause: 'normal-clearing', answered: true, agentId: '1001' });
+    expect(callEvents().find((e) => e.type === 'call.held')!.legId).not.toBe(callEvents()[0]!.legId);
+    await peer.waitFor(() => peer.appRequests('BYE').some((r) => r.dialogId === trunk.id), 2000, 'BYE to the caller');
+  });
+
   it('blind transfer: operator REFERs to 1002 → transferred, 1002 rings and is bridged, caller re-INVITEd', async () => {
     await startProvider();
     const { trunk, messages } = await answeredCall('transfer');

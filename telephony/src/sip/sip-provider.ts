@@ -57,7 +57,10 @@ export interface SipProviderConfig {
   backoff?: SipBackoffOptions;
   /** drachtio `ping` keep-alive interval, 5000…300000 ms. Default 15 000. */
   pingIntervalMs?: number;
-  /** After a reconnect, how long a call cut off by the drop waits for drachtio's cdr:stop before closing as failed. */
+  /**
+   * After a reconnect, how long a call cut off by the drop waits for drachtio's cdr:stop before closing as failed.
+   * drachtio-server sends CDRs only with `<cdrs>true</cdrs>` in drachtio.conf.xml. Default 30 000.
+   */
   cdrGraceMs?: number;
   clock?: () => number;
   onDiagnostic?: (message: string, error?: unknown) => void;

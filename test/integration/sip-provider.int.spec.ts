@@ -50,6 +50,7 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     return provider;
   }
 
+  const ups = () => events.filter((e) => e.type === 'provider.up').length;
   const callEvents = (): CallEvent[] => events.filter((e): e is CallEvent => e.type.startsWith('call.'));
   const ended = () => callEvents().filter((e) => e.type === 'call.ended');
   /** Final response the app sent to the trunk's INVITE (it may reach the peer just after call.ended). */
@@ -249,7 +250,7 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     const { callId } = await answeredCall('answered');
     peer.dropConnections();
     await peer.waitFor(() => events.some((e) => e.type === 'provider.down'), 3000, 'provider.down');
-    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected');
+    await peer.waitFor(() => ups() === 2 && peer.connected, 5000, 'reconnected');
     await peer.waitFor(() => peer.cdrStop(callId), 2000, 'cdr:stop routed again after reconnect');
     await waitEnded();
     await new Promise((r) => setTimeout(r, 700)); // longer than cdrGraceMs: no second ended from the timer
@@ -266,8 +267,9 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
   it('connection dropped mid-call and no cdr:stop: the call closes as failed after the grace period, once', async () => {
     await startProvider();
     await answeredCall('answered');
+    const n = ups();
     peer.dropConnections();
-    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected');
+    await peer.waitFor(() => ups() > n && peer.connected, 5000, 'reconnected');
     await waitEnded();
     await new Promise((r) => setTimeout(r, 300));
     expect(ended()).toHaveLength(1);
@@ -278,14 +280,17 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
     await startProvider();
     peer.sendFrame('bogus-command|x|y');
     await peer.waitFor(() => diagnostics.some((d) => d.includes('invalid msg type')), 2000, 'unknown command reported');
-    expect(provider!.isUp()).toBe(true); // framing intact: no reconnect needed
+    let n = ups();
     peer.sendRaw('this is not a drachtio frame\r\n');
     await peer.waitFor(() => diagnostics.some((d) => d.includes('out of frame')), 2000, 'garbage reported');
-    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected after garbage');
+    await peer.waitFor(() => ups() > n && peer.connected, 5000, 'reconnected after garbage');
+    // the unknown command before it did not need a reconnect: framing was intact
+    expect(ups()).toBe(n + 1);
+    n = ups();
     const before = diagnostics.length;
     peer.sendRaw('5#abcdefghij|more');
     await peer.waitFor(() => diagnostics.length > before + 1, 2000, 'wrong length reported');
-    await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'reconnected after bad length');
+    await peer.waitFor(() => ups() > n && peer.connected, 5000, 'reconnected after bad length');
     // still fully working afterwards
     const { trunk, messages } = await answeredCall('answered');
     peer.inDialog(trunk, messages[2]!);

@@ -1,10 +1,5 @@
 export type TelephonyErrorCode =
-  | 'PBX_UNREACHABLE'
-  | 'PBX_AUTH_FAILED'
-  | 'ACTION_TIMEOUT'
-  | 'ACTION_FAILED'
-  | 'MALFORMED_FRAME'
-  | 'UNKNOWN_CALL';
+  'PBX_UNREACHABLE' | 'PBX_AUTH_FAILED' | 'ACTION_TIMEOUT' | 'ACTION_FAILED' | 'MALFORMED_FRAME' | 'UNKNOWN_CALL';
 
 /** Fatal errors stop the provider (bad credentials); non-fatal ones are retried or logged. */
 export class TelephonyError extends Error {

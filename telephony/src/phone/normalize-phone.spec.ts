@@ -30,7 +30,13 @@ describe('toParty', () => {
     }
   });
   it('keeps extensions out of E.164', () => {
-    expect(toParty('1001', 'Olga')).toEqual({ raw: '1001', e164: null, extension: '1001', name: 'Olga', anonymous: false });
+    expect(toParty('1001', 'Olga')).toEqual({
+      raw: '1001',
+      e164: null,
+      extension: '1001',
+      name: 'Olga',
+      anonymous: false,
+    });
   });
   it('drops a name that only repeats the number', () => {
     expect(toParty('89161234567', '89161234567').name).toBeNull();

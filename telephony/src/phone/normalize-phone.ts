@@ -19,7 +19,10 @@ const DEFAULT_EXTENSION = /^\d{2,5}$/;
  */
 export function toE164(input: string, options: NormalizeOptions = {}): string | null {
   const country = options.defaultCountry ?? 'RU';
-  let s = input.trim().replace(/^(sip|tel):/i, '').replace(/@.*$/, '');
+  let s = input
+    .trim()
+    .replace(/^(sip|tel):/i, '')
+    .replace(/@.*$/, '');
   if (/[a-z]/i.test(s.replace(/^\+/, ''))) return null;
   s = s.replace(/[^\d+]/g, '');
   if (s.startsWith('00')) s = `+${s.slice(2)}`;

@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 import unicorn from 'eslint-plugin-unicorn';
 import reactHooks from 'eslint-plugin-react-hooks';
 
-const noParentImports = { group: ['../*', '../**'], message: 'Use a path alias (@contracts, @telephony, @server, @client) instead of ../' };
+const noParentImports = {
+  group: ['../*', '../**'],
+  message: 'Use a path alias (@contracts, @telephony, @server, @client) instead of ../',
+};
 const restrict = (...extra) => ['error', { patterns: [noParentImports, ...extra] }];
 
 export default tseslint.config(
@@ -19,7 +22,10 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'max-len': ['error', { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+      'max-len': [
+        'error',
+        { code: 120, ignoreUrls: true, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true },
+      ],
       'no-restricted-imports': restrict(),
     },
   },
@@ -33,16 +39,29 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       'unicorn/filename-case': ['error', { cases: { camelCase: true, pascalCase: true } }],
-      'no-restricted-imports': restrict({ group: ['@server/*', '@telephony', '@telephony/*', 'express', 'typeorm', 'pg'], message: 'The client imports only @contracts/*' }),
+      'no-restricted-imports': restrict({
+        group: ['@server/*', '@telephony', '@telephony/*', 'express', 'typeorm', 'pg'],
+        message: 'The client imports only @contracts/*',
+      }),
     },
   },
   {
     files: ['server/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict({ group: ['@client/*', '@telephony/*'], message: 'The server imports only @telephony (its public entry)' }) },
+    rules: {
+      'no-restricted-imports': restrict({
+        group: ['@client/*', '@telephony/*'],
+        message: 'The server imports only @telephony (its public entry)',
+      }),
+    },
   },
   {
     files: ['telephony/**/*.ts'],
-    rules: { 'no-restricted-imports': restrict({ group: ['@server/*', '@client/*', '@contracts/*'], message: 'Telephony imports nothing from server or client' }) },
+    rules: {
+      'no-restricted-imports': restrict({
+        group: ['@server/*', '@client/*', '@contracts/*'],
+        message: 'Telephony imports nothing from server or client',
+      }),
+    },
   },
   {
     files: ['**/*.spec.ts', '**/*.int.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

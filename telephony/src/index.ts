@@ -1,6 +1,7 @@
 /** The only public entry of the telephony package: the server imports from here and nowhere else. */
 import { AmiProvider, type AmiProviderConfig } from './ami/ami-provider';
 import { TelephonyError } from './errors';
+import { createSipProvider, type SipProviderConfig } from './sip/sip-provider';
 import type { TelephonyProvider } from './provider';
 
 export type * from './model/call-event';
@@ -14,11 +15,16 @@ export { callIdFor, legIdFor } from './ami/call-tracker';
 export { AmiProvider, SPY_OPTIONS, type AmiProviderConfig } from './ami/ami-provider';
 export type { AmiBackoffOptions } from './ami/ami-connection';
 
-/** Placeholder until the SIP front lands; `createTelephonyProvider` refuses it with a fatal error. */
-export interface SipProviderConfig {
-  kind: 'sip';
-  [option: string]: unknown;
-}
+export {
+  SipProvider,
+  createSipProvider,
+  type SipProviderConfig,
+  type SipRouteHook,
+  type SipBackoffOptions,
+} from './sip/sip-provider';
+export { RedisRegistrationStore } from './sip/redis-registration-store';
+export { MemoryRegistrationStore, type RegistrationStore, type Registration } from './sip/registration-store';
+export type { CredentialsLookup } from './sip/registrar';
 
 export type TelephonyConfig = AmiProviderConfig | SipProviderConfig;
 
@@ -28,7 +34,7 @@ export function createTelephonyProvider(config: TelephonyConfig): TelephonyProvi
     case 'ami':
       return new AmiProvider(config);
     case 'sip':
-      throw new TelephonyError('PBX_UNREACHABLE', 'telephony kind "sip" is not implemented yet; use kind "ami"', true);
+      return createSipProvider(config);
     default: {
       const kind: unknown = (config as { kind?: unknown }).kind;
       throw new TelephonyError('PBX_UNREACHABLE', `unknown telephony kind ${JSON.stringify(kind)}`, true);

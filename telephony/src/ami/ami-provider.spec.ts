@@ -148,8 +148,16 @@ describe('AmiProvider', () => {
     await expect(p.spy('1901', 'no-such-call', 'listen')).rejects.toMatchObject({ code: 'UNKNOWN_CALL' });
   });
 
-  it('refuses kind sip with a clear fatal error for now', () => {
-    expect(() => createTelephonyProvider({ kind: 'sip' })).toThrow(/not implemented/);
+  it('builds the SIP provider when the configuration says sip', () => {
+    const p = createTelephonyProvider({
+      kind: 'sip',
+      host: '127.0.0.1',
+      port: 9022,
+      secret: 's',
+      route: async () => null,
+    });
+    expect(p.source).toBe('sip');
+    expect(p.isUp()).toBe(false);
   });
 
   it('fails start with a fatal auth error on bad credentials', async () => {

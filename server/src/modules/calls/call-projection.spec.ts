@@ -13,7 +13,7 @@ let seq = 0;
 function ev<T extends CallEvent['type']>(
   type: T,
   atSeconds: number,
-  extra: Omit<Extract<CallEvent, { type: T }>, keyof BaseKeys | 'type'> = {} as never,
+  extra: Partial<Omit<Extract<CallEvent, { type: T }>, 'type'>> = {},
 ): CallEvent {
   return {
     type,
@@ -30,7 +30,6 @@ function ev<T extends CallEvent['type']>(
     ...extra,
   } as CallEvent;
 }
-type BaseKeys = Omit<Extract<CallEvent, { type: 'call.created' }>, 'type'>;
 
 function answeredWithHoldAndTransfer(): CallEvent[] {
   seq = 0;

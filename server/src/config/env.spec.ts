@@ -71,6 +71,12 @@ describe('loadConfig', () => {
     expect(errorOf({ TELEPHONY_PROVIDER: 'ami' }).message).toContain('AMI_USER');
   });
 
+  it('requires the drachtio secret for the sip provider and defaults its address', () => {
+    expect(errorOf({ TELEPHONY_PROVIDER: 'sip' }).message).toContain('DRACHTIO_SECRET');
+    const c = loadConfig({ TELEPHONY_PROVIDER: 'sip', DRACHTIO_SECRET: 'cymru' });
+    expect(c.telephony.drachtio).toEqual({ host: '127.0.0.1', port: 9022, secret: 'cymru' });
+  });
+
   it('reports every bad variable at once', () => {
     const err = errorOf({ PORT: 'x', LOG_LEVEL: 'y' });
     expect(err.issues.map((i) => i.variable).sort()).toEqual(['LOG_LEVEL', 'PORT']);

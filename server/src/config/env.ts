@@ -43,6 +43,9 @@ const envSchema = z.object({
   AMI_PORT: port(5038),
   AMI_USER: z.string().optional(),
   AMI_SECRET: z.string().optional(),
+  DRACHTIO_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DRACHTIO_PORT: port(9022),
+  DRACHTIO_SECRET: z.string().optional(),
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   DEFAULT_COUNTRY: z
     .string()
@@ -80,6 +83,7 @@ export interface Config {
   telephony: {
     provider: 'none' | 'ami' | 'sip';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
+    drachtio: { host: string; port: number; secret: string | undefined };
   };
   recordingsDir: string;
   defaultCountry: string;
@@ -109,6 +113,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       { variable: 'AMI_USER', message: 'and AMI_SECRET are required when TELEPHONY_PROVIDER=ami' },
     ]);
   }
+  if (e.TELEPHONY_PROVIDER === 'sip' && !e.DRACHTIO_SECRET) {
+    throw new ConfigError([{ variable: 'DRACHTIO_SECRET', message: 'is required when TELEPHONY_PROVIDER=sip' }]);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     nodeEnv: e.NODE_ENV,
@@ -122,6 +129,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     telephony: {
       provider: e.TELEPHONY_PROVIDER,
       ami: { host: e.AMI_HOST, port: e.AMI_PORT, user: e.AMI_USER, secret: e.AMI_SECRET },
+      drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
     },
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     defaultCountry: e.DEFAULT_COUNTRY,

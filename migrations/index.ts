@@ -1,6 +1,7 @@
 import { CreateUsersAndSessions1763900000000 } from './1763900000000-CreateUsersAndSessions';
 import { CreateCrm1763900001000 } from './1763900001000-CreateCrm';
 import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAndAudit';
+import { CreateCallEvents1763900003000 } from './1763900003000-CreateCallEvents';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -10,4 +11,5 @@ export const migrations = [
   CreateUsersAndSessions1763900000000,
   CreateCrm1763900001000,
   CreateCallsAndAudit1763900002000,
+  CreateCallEvents1763900003000,
 ];

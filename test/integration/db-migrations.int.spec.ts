@@ -17,6 +17,7 @@ import { migrations } from '@migrations';
 
 const TABLES = [
   'audit_log',
+  'call_events',
   'call_legs',
   'calls',
   'companies',

@@ -1,11 +1,14 @@
 import http from 'node:http';
 import path from 'node:path';
 
+import { Redis } from 'ioredis';
+
 import { createApp } from '@server/app';
 import { ConfigError, loadConfig } from '@server/config/env';
 import { createLogger } from '@server/common/logger/logger';
 import { createDatabase } from '@server/db/data-source';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
+import { startCallPipeline } from '@server/modules/calls/call-pipeline';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -42,9 +45,9 @@ async function main(): Promise<void> {
     services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
   }, 3_600_000).unref();
 
-  // Seam: realtime and telephony attach here, e.g.
-  //   const io = attachRealtime(server, { auth: services.auth, redisUrl: config.redisUrl, logger });
-  //   const telephony = await startTelephony(config, { io, services, dataSource: database.dataSource, logger });
+  // Realtime (Socket.IO) attaches to `server` and the pipeline's bus when the screen pop lands.
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const pipeline = await startCallPipeline({ config, dataSource: database.dataSource, logger, redis });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -71,8 +74,10 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     server.close(() => {
-      database
-        .close()
+      pipeline
+        .stop()
+        .then(() => redis?.quit())
+        .then(() => database.close())
         .then(() => {
           clearTimeout(force);
           process.exit(0);

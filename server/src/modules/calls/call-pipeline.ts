@@ -1,0 +1,101 @@
+import os from 'node:os';
+
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+import { type DataSource } from 'typeorm';
+
+import { createTelephonyProvider, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import { type EventBus } from '@server/common/bus/event-bus';
+import { MemoryBus } from '@server/common/bus/memory-bus';
+import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
+import { type Config } from '@server/config/env';
+
+import { CallRecorderService } from './call-recorder.service';
+
+export interface CallPipeline {
+  bus: EventBus;
+  provider: TelephonyProvider | null;
+  stop(): Promise<void>;
+}
+
+export interface CallPipelineDeps {
+  config: Pick<Config, 'telephony'>;
+  dataSource: DataSource;
+  logger: Logger;
+  /** With Redis the adapter's events go through a Redis Stream, so several web nodes share the work. */
+  redis?: Redis;
+}
+
+const isCallEvent = (e: TelephonyEvent) => e.type.startsWith('call.') || e.type === 'recording.ready';
+
+/**
+ * Telephony adapter → event bus → call records. Runs the adapter in-process (the quick start and a single node);
+ * the bus consumer is what every web node runs. Socket.IO delivery attaches to the same bus later.
+ */
+export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPipeline> {
+  const { dataSource, logger } = deps;
+  const bus: EventBus = deps.redis ? new RedisStreamBus({ redis: deps.redis, logger }) : new MemoryBus();
+  const recorder = new CallRecorderService(dataSource);
+  await bus.subscribe('pipeline', `${os.hostname()}-${process.pid}`, async ({ event }) => {
+    if (!isCallEvent(event)) return;
+    const result = await recorder.record(event as Extract<TelephonyEvent, { callId: string }>);
+    if (result.applied) logger.debug({ callId: result.call?.id, type: event.type }, 'call event recorded');
+  });
+
+  const provider = createProvider(deps);
+  if (provider) {
+    provider.onEvent((event) => {
+      if (event.type === 'provider.up' || event.type === 'provider.down') logger.info({ event }, 'telephony status');
+      bus.publish(event).catch((err: unknown) => logger.error({ err, event }, 'could not publish telephony event'));
+    });
+    // A refused login is fatal for telephony only: the CRM keeps serving and says why.
+    await provider.start().catch((err: unknown) => logger.error({ err }, 'telephony provider did not start'));
+  }
+  return {
+    bus,
+    provider,
+    async stop() {
+      await provider?.stop();
+      await bus.close();
+    },
+  };
+}
+
+function createProvider({ config, dataSource, logger }: CallPipelineDeps): TelephonyProvider | null {
+  const t = config.telephony;
+  const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
+  switch (t.provider) {
+    case 'none':
+      return null;
+    case 'ami':
+      return createTelephonyProvider({
+        kind: 'ami',
+        host: t.ami.host,
+        port: t.ami.port,
+        user: t.ami.user ?? '',
+        secret: t.ami.secret ?? '',
+        onDiagnostic,
+      });
+    case 'sip':
+      return createTelephonyProvider({
+        kind: 'sip',
+        host: t.drachtio.host,
+        port: t.drachtio.port,
+        secret: t.drachtio.secret ?? '',
+        onDiagnostic,
+        // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
+        // rings the first active operator until queues exist on the SIP front.
+        route: async (fromE164) => {
+          const rows: { extension: string }[] = await dataSource.query(
+            `SELECT u.extension FROM users u
+             LEFT JOIN contacts c ON c.owner_id = u.id
+             LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
+             WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
+             ORDER BY (p.id IS NULL), u.extension LIMIT 1`,
+            [fromE164],
+          );
+          return rows[0] ? { agentExtension: rows[0].extension } : null;
+        },
+      });
+  }
+}

@@ -10,6 +10,7 @@ import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { requireDatabaseUrl } from '@test/support/api-server';
+import { waitFor } from '@test/support/services/ports';
 
 // The PBX side is a trace recorded from the real Asterisk 22, replayed by the AMI surrogate so the pipeline's
 // database and bus behaviour is checked deterministically; the live PBX path is covered by the provider tests.
@@ -65,19 +66,20 @@ describe('call pipeline: AMI adapter → bus → calls table (recorded trace, re
       logger: pino({ level: 'silent' }),
       ...(redis ? { redis } : {}),
     });
-    const deadline = Date.now() + 5_000;
-    while (!pipeline.provider?.isUp() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-    expect(pipeline.provider?.isUp()).toBe(true);
+    const provider = pipeline.provider;
+    await waitFor(async () => provider?.isUp() === true, { what: 'AMI provider up', timeoutMs: 5_000, intervalMs: 20 });
   };
 
   const endedCall = async () => {
-    const deadline = Date.now() + 15_000;
-    while (Date.now() < deadline) {
-      const [row] = await ds.query(`SELECT * FROM calls WHERE id = $1 AND status = 'ended'`, [callId]);
-      if (row) return row;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('the call was not recorded as ended in time');
+    let row: Record<string, unknown> | undefined;
+    await waitFor(
+      async () => {
+        [row] = await ds.query(`SELECT * FROM calls WHERE id = $1 AND status = 'ended'`, [callId]);
+        return row !== undefined;
+      },
+      { what: 'the call recorded as ended', timeoutMs: 15_000, intervalMs: 50 },
+    );
+    return row!;
   };
 
   it.each([

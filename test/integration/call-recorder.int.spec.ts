@@ -10,6 +10,7 @@ import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
 import { requireDatabaseUrl } from '@test/support/api-server';
+import { waitFor } from '@test/support/services/ports';
 
 const caller: Party = { raw: '89161234567', e164: '+79161234567', extension: null, name: null, anonymous: false };
 const did: Party = { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false };
@@ -128,8 +129,7 @@ describe('CallRecorderService on real PostgreSQL', () => {
       const calls = Array.from({ length: 10 }, () => answeredCall(randomUUID()));
       // The worker restarted mid-way and published every event twice.
       for (const e of [...calls.flat(), ...calls.flat()]) await nodes[0]!.publish(e);
-      const deadline = Date.now() + 15_000;
-      while (applied.length < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      await waitFor(async () => applied.length >= 60, { what: '60 applied events', timeoutMs: 15_000, intervalMs: 50 });
       await new Promise((r) => setTimeout(r, 300));
       expect(applied).toHaveLength(60);
       expect(new Set(applied).size).toBe(60);

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type TelephonyEvent } from '@telephony';
 import { type BusMessage } from '@server/common/bus/event-bus';
 import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
+import { waitFor } from '@test/support/services/ports';
 
 const logger = pino({ level: 'silent' });
 const party = { raw: '+79161234567', e164: '+79161234567', extension: null, name: null, anonymous: false };
@@ -24,13 +25,8 @@ function callEvent(callId: string, seq: number): TelephonyEvent {
   };
 }
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const start = Date.now();
-  while (!check()) {
-    if (Date.now() - start > timeoutMs) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+const until = (check: () => boolean) =>
+  waitFor(async () => check(), { what: 'bus delivery', timeoutMs: 10_000, intervalMs: 20 });
 
 describe('RedisStreamBus against real Redis', () => {
   let redis: Redis;

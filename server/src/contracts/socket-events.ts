@@ -1,0 +1,107 @@
+import { type CallCard } from './dto/call-card';
+import { type LeadDto } from './dto/lead';
+import { type TaskDto } from './dto/task';
+
+/**
+ * Socket.IO contract shared by the server (realtime/) and the client (realtime/).
+ *
+ * Rooms the server joins a socket to on connect: `user:<userId>`, `role:<role>`; and `call:<callId>` once the
+ * user's phone rings for that call (so answer/transfer/end reach every screen that showed the card).
+ * After a reconnect the client refetches `GET /api/calls/active` (the REST resync); connection-state recovery
+ * replays what was missed during short drops.
+ */
+
+export type CallDirectionDto = 'inbound' | 'outbound' | 'internal';
+export type LiveCallStatus = 'ringing' | 'answered' | 'held' | 'ended';
+
+export interface LivePartyDto {
+  raw: string;
+  e164: string | null;
+  extension: string | null;
+  anonymous: boolean;
+}
+
+/** A call as the live screens see it: the REST resync returns the same shape. */
+export interface LiveCallDto {
+  id: string;
+  direction: CallDirectionDto;
+  from: LivePartyDto;
+  to: LivePartyDto;
+  queue: string | null;
+  status: LiveCallStatus;
+  /** Extensions whose phones ring right now. */
+  ringing: string[];
+  /** Extension of the operator on the call, once answered (follows transfers). */
+  agentExtension: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+}
+
+export interface CallRingingPayload {
+  call: LiveCallDto;
+  /** The operator whose phone rings (the recipient of this event). */
+  agentExtension: string;
+  card: CallCard;
+}
+
+export interface CallAnsweredPayload {
+  call: LiveCallDto;
+  /** Who answered; every other screen that showed the card hides it. */
+  agentExtension: string | null;
+}
+
+export interface CallTransferredPayload {
+  call: LiveCallDto;
+  kind: 'blind' | 'attended';
+  fromAgentExtension: string | null;
+  toAgentExtension: string | null;
+}
+
+export interface CallEndedPayload {
+  call: LiveCallDto;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed';
+  waitSeconds: number;
+  talkSeconds: number;
+}
+
+export type AgentStateName = 'available' | 'break' | 'wrap-up' | 'offline' | 'on-call' | 'ringing';
+
+export interface AgentStateDto {
+  userId: string;
+  extension: string;
+  state: AgentStateName;
+  /** Break reason ("lunch", "training"…) when state is `break`. */
+  reason: string | null;
+  /** ISO time the state began (for the wallboard's timers). */
+  since: string;
+}
+
+export interface ServerToClientEvents {
+  'call:ringing': (payload: CallRingingPayload) => void;
+  'call:answered': (payload: CallAnsweredPayload) => void;
+  'call:transferred': (payload: CallTransferredPayload) => void;
+  'call:ended': (payload: CallEndedPayload) => void;
+  'lead:created': (payload: { lead: LeadDto; callId: string }) => void;
+  /** A callback task was created for (or escalated to) the recipient. */
+  'task:assigned': (payload: { task: TaskDto; reason: 'missed-call' | 'abandoned-call' | 'escalation' }) => void;
+  'agent:state': (payload: AgentStateDto) => void;
+  /** Live wallboard snapshot for supervisors and managers (role rooms). */
+  'wallboard:update': (payload: unknown) => void;
+  'provider:status': (payload: { up: boolean; source: 'ami' | 'sip'; reason?: string }) => void;
+}
+
+/** Acks always carry `{ error: { code, message } }` on failure, like REST. */
+export type SocketAck<T> = (
+  response: { ok: true; data: T } | { ok: false; error: { code: string; message: string } },
+) => void;
+
+export interface ClientToServerEvents {
+  /** Ask for the live calls the user may see (same data as GET /api/calls/active). */
+  'calls:active': (ack: SocketAck<LiveCallDto[]>) => void;
+}
+
+export interface SocketData {
+  userId: string;
+  role: 'admin' | 'manager' | 'supervisor' | 'operator';
+  extension: string | null;
+}

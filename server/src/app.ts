@@ -4,6 +4,8 @@ import path from 'node:path';
 import express, { type Express } from 'express';
 import { type DataSource } from 'typeorm';
 
+import { type TelephonyProvider } from '@telephony';
+
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
@@ -38,6 +40,8 @@ export interface AppDeps {
   logger: Logger;
   /** Built client (vite output); served with SPA fallback when the directory exists. */
   clientDir?: string;
+  /** The telephony adapter for actions (click-to-call, pause, spy); null or absent when telephony is off. */
+  telephony?: TelephonyProvider | null;
 }
 
 /** Services other parts of the server (realtime, telephony pipeline) reuse instead of building their own. */

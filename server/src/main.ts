@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '@server/config/env';
 import { createLogger } from '@server/common/logger/logger';
 import { createDatabase } from '@server/db/data-source';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
-import { startCallPipeline } from '@server/modules/calls/call-pipeline';
+import { createProvider, startCallPipeline } from '@server/modules/calls/call-pipeline';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
 
   const clientDir = path.resolve('dist/client');
-  const { app, services } = createApp({ config, dataSource: database.dataSource, logger, clientDir });
+  const telephony = createProvider({ config, dataSource: database.dataSource, logger });
+  const { app, services } = createApp({ config, dataSource: database.dataSource, logger, clientDir, telephony });
   const server = http.createServer(app);
 
   const purge = setInterval(() => {
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
 
   // Realtime (Socket.IO) attaches to `server` and the pipeline's bus when the screen pop lands.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const pipeline = await startCallPipeline({ config, dataSource: database.dataSource, logger, redis });
+  const pipeline = await startCallPipeline({ dataSource: database.dataSource, logger, redis, provider: telephony });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { callIdFor } from '@telephony';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { createProvider, startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { requireDatabaseUrl } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 
@@ -54,16 +54,18 @@ describe('call pipeline: AMI adapter → bus → calls table (recorded trace, re
 
   const start = async (withRedis: boolean) => {
     if (withRedis) redis = new Redis(process.env.REDIS_URL!);
-    pipeline = await startCallPipeline({
-      config: {
-        telephony: {
-          provider: 'ami',
-          ami: { host: '127.0.0.1', port: ami.port, user: 'zvonok', secret: 'zvonok-secret' },
-          drachtio: { host: '127.0.0.1', port: 9022, secret: undefined },
-        },
+    const logger = pino({ level: 'silent' });
+    const config = {
+      telephony: {
+        provider: 'ami' as const,
+        ami: { host: '127.0.0.1', port: ami.port, user: 'zvonok', secret: 'zvonok-secret' },
+        drachtio: { host: '127.0.0.1', port: 9022, secret: undefined },
       },
+    };
+    pipeline = await startCallPipeline({
       dataSource: ds,
-      logger: pino({ level: 'silent' }),
+      logger,
+      provider: createProvider({ config, dataSource: ds, logger }),
       ...(redis ? { redis } : {}),
     });
     const provider = pipeline.provider;

@@ -4,12 +4,13 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { createTelephonyProvider, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import { createTelephonyProvider, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
 import { type EventBus } from '@server/common/bus/event-bus';
 import { MemoryBus } from '@server/common/bus/memory-bus';
 import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
 import { type Config } from '@server/config/env';
 
+import { type CallProjection } from './call-projection';
 import { CallRecorderService } from './call-recorder.service';
 
 export interface CallPipeline {
@@ -18,15 +19,24 @@ export interface CallPipeline {
   stop(): Promise<void>;
 }
 
+/**
+ * Work done once per newly stored call event (screen pop, auto-lead, callback tasks…). Runs on the one web node
+ * whose consumer took the event; `call` is the record after the event was applied. A throw is logged and the
+ * event is not redelivered (the record is already stored), so reactions must be idempotent by themselves.
+ */
+export type CallReaction = (event: CallEvent, call: CallProjection) => Promise<void>;
+
 export interface CallPipelineDeps {
-  config: Pick<Config, 'telephony'>;
   dataSource: DataSource;
   logger: Logger;
   /** With Redis the adapter's events go through a Redis Stream, so several web nodes share the work. */
   redis?: Redis;
+  /** The adapter to run in this process; null on a web node that only consumes (or with TELEPHONY_PROVIDER=none). */
+  provider: TelephonyProvider | null;
+  reactions?: CallReaction[];
 }
 
-const isCallEvent = (e: TelephonyEvent) => e.type.startsWith('call.') || e.type === 'recording.ready';
+const isCallEvent = (e: TelephonyEvent): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready';
 
 /**
  * Telephony adapter → event bus → call records. Runs the adapter in-process (the quick start and a single node);
@@ -38,11 +48,17 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
   const recorder = new CallRecorderService(dataSource);
   await bus.subscribe('pipeline', `${os.hostname()}-${process.pid}`, async ({ event }) => {
     if (!isCallEvent(event)) return;
-    const result = await recorder.record(event as Extract<TelephonyEvent, { callId: string }>);
-    if (result.applied) logger.debug({ callId: result.call?.id, type: event.type }, 'call event recorded');
+    const result = await recorder.record(event);
+    if (!result.applied || !result.call) return;
+    logger.debug({ callId: result.call.id, type: event.type }, 'call event recorded');
+    for (const react of deps.reactions ?? []) {
+      await react(event, result.call).catch((err: unknown) =>
+        logger.error({ err, callId: event.callId, type: event.type }, 'call reaction failed'),
+      );
+    }
   });
 
-  const provider = createProvider(deps);
+  const { provider } = deps;
   if (provider) {
     provider.onEvent((event) => {
       if (event.type === 'provider.up' || event.type === 'provider.down') logger.info({ event }, 'telephony status');
@@ -61,7 +77,14 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
   };
 }
 
-function createProvider({ config, dataSource, logger }: CallPipelineDeps): TelephonyProvider | null {
+export interface ProviderDeps {
+  config: Pick<Config, 'telephony'>;
+  dataSource: DataSource;
+  logger: Logger;
+}
+
+/** The configured telephony adapter (not started), or null when telephony is off. */
+export function createProvider({ config, dataSource, logger }: ProviderDeps): TelephonyProvider | null {
   const t = config.telephony;
   const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
   switch (t.provider) {

@@ -2,6 +2,7 @@ import { CreateUsersAndSessions1763900000000 } from './1763900000000-CreateUsers
 import { CreateCrm1763900001000 } from './1763900001000-CreateCrm';
 import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAndAudit';
 import { CreateCallEvents1763900003000 } from './1763900003000-CreateCallEvents';
+import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -12,4 +13,5 @@ export const migrations = [
   CreateCrm1763900001000,
   CreateCallsAndAudit1763900002000,
   CreateCallEvents1763900003000,
+  CreateCallPops1763900004000,
 ];

@@ -23,6 +23,8 @@ import { leadsRouter } from '@server/modules/leads/leads.router';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
+import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
@@ -32,7 +34,8 @@ import { UsersService } from '@server/modules/users/users.service';
 export type AppConfig = Pick<
   Config,
   'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins'
->;
+> &
+  Partial<Pick<Config, 'softphone'>>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): App {
   api.use('/deals', dealsRouter(services.deals));
   api.use('/tasks', tasksRouter(services.tasks));
   api.use('/notes', notesRouter(services.notes));
+  api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
   api.use(notFoundRoute);
   app.use('/api', api);
 

@@ -65,6 +65,13 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  SOFTPHONE_WS_URL: z
+    .string()
+    .trim()
+    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
+    .default('ws://127.0.0.1:8088/ws'),
+  SOFTPHONE_SIP_DOMAIN: z.string().trim().min(1).default('127.0.0.1'),
+  SOFTPHONE_SIP_PASSWORD: z.string().min(1).default('zvonok'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -90,6 +97,8 @@ export interface Config {
   seedDemo: boolean;
   trustedOrigins: string[];
   loginRateLimit: { max: number; windowMs: number };
+  /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
+  softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
 }
 
 export class ConfigError extends Error {
@@ -136,5 +145,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+    softphone: {
+      wsUrl: e.SOFTPHONE_WS_URL,
+      sipDomain: e.SOFTPHONE_SIP_DOMAIN,
+      sipPassword: e.SOFTPHONE_SIP_PASSWORD,
+    },
   };
 }

@@ -1,7 +1,7 @@
 import { type Page } from '@contracts/dto/common';
-import { type CompanyDto } from '@contracts/dto/company';
+import { type CompanyDto, type CreateCompanyRequest, type UpdateCompanyRequest } from '@contracts/dto/company';
 import { type ContactDto, type CreateContactRequest, type UpdateContactRequest } from '@contracts/dto/contact';
-import { type DealDto } from '@contracts/dto/deal';
+import { type DealDto, type DealStageTotalDto, type UpdateDealRequest } from '@contracts/dto/deal';
 import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
 import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
@@ -29,6 +29,11 @@ export const contactsApi = {
 
 export const companiesApi = {
   list: list<CompanyDto>('/api/companies'),
+  get: (id: string, signal?: AbortSignal) =>
+    http.get<CompanyDto>(`/api/companies/${encodeURIComponent(id)}`, { signal }),
+  create: (body: CreateCompanyRequest) => http.post<CompanyDto>('/api/companies', body),
+  update: (id: string, body: UpdateCompanyRequest) =>
+    http.patch<CompanyDto>(`/api/companies/${encodeURIComponent(id)}`, body),
 };
 
 export const leadsApi = {
@@ -38,6 +43,9 @@ export const leadsApi = {
 
 export const dealsApi = {
   list: list<DealDto>('/api/deals'),
+  update: (id: string, body: UpdateDealRequest) => http.patch<DealDto>(`/api/deals/${encodeURIComponent(id)}`, body),
+  stageTotals: (signal?: AbortSignal) =>
+    http.get<{ items: DealStageTotalDto[] }>('/api/deals/stage-totals', { signal }).then((r) => r.items),
 };
 
 export const tasksApi = {

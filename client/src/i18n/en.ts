@@ -111,6 +111,22 @@ export const en: Messages = {
       won: 'Won',
       lost: 'Lost',
     },
+    view: { label: 'View', board: 'Pipeline', table: 'Table' },
+    board: {
+      total: 'Stage total',
+      more: 'Showing {{shown}} of {{count}}',
+      draggable: 'draggable deal',
+      dragHint:
+        'Press Space or Enter to pick up the deal, arrow keys to move it to another stage, Space to drop, Esc to cancel. You can also pick the stage in the list under the card.',
+      moveTo: 'Stage of “{{title}}”',
+      moveFailed: 'Could not move “{{title}}” — it is back where it was.',
+      announce: {
+        start: 'Picked up deal “{{title}}”.',
+        over: 'Deal “{{title}}” is over stage “{{stage}}”.',
+        end: 'Deal “{{title}}” moved to stage “{{stage}}”.',
+        cancel: 'Moving deal “{{title}}” was cancelled.',
+      },
+    },
   },
   tasks: {
     title: 'Tasks',

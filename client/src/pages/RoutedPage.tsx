@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { href, type Route } from '@client/app/router';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
 import { ContactsList } from '@client/modules/contacts/components/ContactsList';
-import { DealsList } from '@client/modules/deals/components/DealsList';
+import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
 
@@ -19,7 +19,7 @@ export function RoutedPage({ route }: { route: Route }) {
     case 'leads':
       return <LeadsList />;
     case 'deals':
-      return <DealsList />;
+      return <DealsPage view={route.query.get('view') === 'table' ? 'table' : 'board'} />;
     case 'tasks':
       return <TasksList />;
     case 'calls':

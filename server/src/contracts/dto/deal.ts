@@ -46,6 +46,15 @@ export const updateDealRequestSchema = z.strictObject({
 export type CreateDealRequest = z.input<typeof createDealRequestSchema>;
 export type UpdateDealRequest = z.input<typeof updateDealRequestSchema>;
 
+/** Count and sum of deals per stage (and currency), over every deal the viewer may see — not just one page. */
+export interface DealStageTotalDto {
+  stage: (typeof DEAL_STAGES)[number];
+  currency: string;
+  count: number;
+  /** Decimal string, like `DealDto.amount`. */
+  amount: string;
+}
+
 export const dealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES).optional(),
   contactId: z.uuid().optional(),

@@ -37,6 +37,21 @@ export class DealsRepository {
     return qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
   }
 
+  /** Per stage and currency; numeric sums come back as strings, kept that way for precision. */
+  async stageTotals(viewer: UserDto): Promise<{ stage: string; currency: string; count: number; amount: string }[]> {
+    const rows = await this.scoped(viewer)
+      .select('d.stage', 'stage')
+      .addSelect('d.currency', 'currency')
+      .addSelect('COUNT(*)::int', 'count')
+      .addSelect('COALESCE(SUM(d.amount), 0)::text', 'amount')
+      .groupBy('d.stage')
+      .addGroupBy('d.currency')
+      .orderBy('d.stage', 'ASC')
+      .addOrderBy('d.currency', 'ASC')
+      .getRawMany<{ stage: string; currency: string; count: number; amount: string }>();
+    return rows;
+  }
+
   insert(row: Omit<DealRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<DealRow> {
     return this.repo.save(this.repo.create(row));
   }

@@ -11,6 +11,9 @@ export function dealsRouter(deals: DealsService): Router {
   router.get('/', async (req, res) => {
     res.json(await deals.list(currentUser(res), parseInput(dealListQuerySchema, req.query)));
   });
+  router.get('/stage-totals', async (_req, res) => {
+    res.json({ items: await deals.stageTotals(currentUser(res)) });
+  });
   router.get('/:id', async (req, res) => {
     res.json(await deals.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
   });

@@ -4,6 +4,8 @@ import { type Page } from '@contracts/dto/common';
 import {
   type CreateDealRequest,
   type DealDto,
+  type DealStageTotalDto,
+  DEAL_STAGES,
   type UpdateDealRequest,
   createDealRequestSchema,
   dealListQuerySchema,
@@ -18,6 +20,7 @@ import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository } from '@server/modules/deals/deals.repository';
 
 const CLOSED = new Set(['won', 'lost']);
+const isDealStage = (s: string): s is DealDto['stage'] => (DEAL_STAGES as readonly string[]).includes(s);
 
 export class DealsService {
   private readonly repo: DealsRepository;
@@ -33,6 +36,13 @@ export class DealsService {
     const q = dealListQuerySchema.parse(query);
     const [rows, total] = await this.repo.search(viewer, q);
     return { items: rows.map(toDealDto), total, limit: q.limit, offset: q.offset };
+  }
+
+  async stageTotals(viewer: UserDto): Promise<DealStageTotalDto[]> {
+    const rows = await this.repo.stageTotals(viewer);
+    return rows.flatMap((r) =>
+      isDealStage(r.stage) ? [{ stage: r.stage, currency: r.currency.trim(), count: r.count, amount: r.amount }] : [],
+    );
   }
 
   async get(viewer: UserDto, id: string): Promise<DealDto> {

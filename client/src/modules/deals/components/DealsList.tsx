@@ -16,6 +16,7 @@ const isStage = (value: string): value is Stage => (DEAL_STAGES as readonly stri
 
 const STAGE_TONE: Partial<Record<Stage, string>> = { won: 'badge--success', lost: 'badge--danger' };
 
+/** The table view of the pipeline: every deal, filterable by stage, paginated. */
 export function DealsList() {
   const { t } = useTranslation();
   const locale = useLocale();
@@ -28,10 +29,7 @@ export function DealsList() {
   );
 
   return (
-    <section aria-labelledby="deals-title">
-      <div className="page-header">
-        <h1 id="deals-title">{t('deals.title')}</h1>
-      </div>
+    <>
       <div className="toolbar">
         <div className="field">
           <label className="field__label" htmlFor={stageId}>
@@ -97,6 +95,6 @@ export function DealsList() {
           )}
         </QueryView>
       </div>
-    </section>
+    </>
   );
 }

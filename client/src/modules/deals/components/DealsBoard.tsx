@@ -1,0 +1,149 @@
+import {
+  type Announcements,
+  DndContext,
+  type DragEndEvent,
+  KeyboardSensor,
+  PointerSensor,
+  useDroppable,
+  useSensor,
+  useSensors,
+} from '@dnd-kit/core';
+import { useTranslation } from 'react-i18next';
+
+import { DEAL_STAGES } from '@contracts/dto/deal';
+import { errorText } from '@client/api/errorText';
+import { useLocale } from '@client/app/useLocale';
+import { formatMoney } from '@client/i18n/format';
+import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
+import { DealCard } from '@client/modules/deals/components/DealCard';
+import { COLUMN_LIMIT, useDealsBoard } from '@client/modules/deals/hooks/useDealsBoard';
+import { type Board, isStage, type Stage, type StageTotal, totalEntries } from '@client/modules/deals/utils/board';
+import { Alert } from '@client/ui/Alert';
+import { QueryView } from '@client/ui/QueryView';
+
+function Column({
+  stage,
+  board,
+  pending,
+  companyNames,
+  onMove,
+}: {
+  stage: Stage;
+  board: Board;
+  pending: ReadonlySet<string>;
+  companyNames: Map<string, string>;
+  onMove: (dealId: string, to: Stage) => void;
+}) {
+  const { t } = useTranslation();
+  const { setNodeRef, isOver } = useDroppable({ id: stage });
+  const deals = board.columns[stage];
+  const total: StageTotal = board.totals[stage];
+  const headingId = `deals-col-${stage}`;
+  return (
+    <section
+      ref={setNodeRef}
+      className={`kanban__column${isOver ? ' kanban__column--over' : ''}`}
+      aria-labelledby={headingId}
+      data-testid={`kanban-column-${stage}`}
+    >
+      <header className="kanban__head">
+        <h2 id={headingId} className="kanban__title">
+          {t(`deals.stages.${stage}`)} <span className="badge">{total.count}</span>
+        </h2>
+        <ColumnTotal total={total} />
+      </header>
+      <ul className="kanban__cards" aria-label={t(`deals.stages.${stage}`)}>
+        {deals.map((deal) => (
+          <DealCard
+            key={deal.id}
+            deal={deal}
+            companyName={deal.companyId ? (companyNames.get(deal.companyId) ?? '') : ''}
+            pending={pending.has(deal.id)}
+            onMove={(to) => onMove(deal.id, to)}
+          />
+        ))}
+      </ul>
+      {total.count > deals.length ? (
+        <p className="kanban__more muted">{t('deals.board.more', { shown: deals.length, count: total.count })}</p>
+      ) : null}
+    </section>
+  );
+}
+
+function ColumnTotal({ total }: { total: StageTotal }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const sums = totalEntries(total);
+  return (
+    <p className="kanban__total" data-testid="kanban-column-total">
+      <span className="visually-hidden">{t('deals.board.total')}: </span>
+      {sums.length === 0
+        ? formatMoney(0, locale)
+        : sums.map((s) => formatMoney(s.amount, locale, s.currency)).join(' + ')}
+    </p>
+  );
+}
+
+export function DealsBoard() {
+  const { t } = useTranslation();
+  const companies = useCompanies();
+  const { board, move, pending, failure, dismissFailure, ...query } = useDealsBoard();
+  // A small distance keeps clicks on the stage select and text selection from starting a drag.
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor),
+  );
+  const stageName = (id: unknown) => (isStage(id) ? t(`deals.stages.${id}`) : '');
+  const titleOf = (active: { data: { current?: Record<string, unknown> } }) => String(active.data.current?.title ?? '');
+  const announcements: Announcements = {
+    onDragStart: ({ active }) => t('deals.board.announce.start', { title: titleOf(active) }),
+    onDragOver: ({ active, over }) =>
+      over ? t('deals.board.announce.over', { title: titleOf(active), stage: stageName(over.id) }) : undefined,
+    onDragEnd: ({ active, over }) =>
+      over
+        ? t('deals.board.announce.end', { title: titleOf(active), stage: stageName(over.id) })
+        : t('deals.board.announce.cancel', { title: titleOf(active) }),
+    onDragCancel: ({ active }) => t('deals.board.announce.cancel', { title: titleOf(active) }),
+  };
+  const onDragEnd = ({ active, over }: DragEndEvent) => {
+    if (over && isStage(over.id)) void move(String(active.id), over.id);
+  };
+
+  return (
+    <>
+      {failure ? (
+        <Alert tone="error" testId="kanban-move-error">
+          {t('deals.board.moveFailed', { title: failure.deal.title })} {errorText(t, failure.error)}{' '}
+          <button type="button" className="btn btn--small" onClick={dismissFailure}>
+            {t('common.close')}
+          </button>
+        </Alert>
+      ) : null}
+      <QueryView {...query} data={board} isEmpty={() => false}>
+        {(b) => (
+          <DndContext
+            sensors={sensors}
+            onDragEnd={onDragEnd}
+            accessibility={{
+              announcements,
+              screenReaderInstructions: { draggable: t('deals.board.dragHint') },
+            }}
+          >
+            <div className="kanban" data-testid="kanban" data-column-limit={COLUMN_LIMIT}>
+              {DEAL_STAGES.map((stage) => (
+                <Column
+                  key={stage}
+                  stage={stage}
+                  board={b}
+                  pending={pending}
+                  companyNames={companies.names}
+                  onMove={(id, to) => void move(id, to)}
+                />
+              ))}
+            </div>
+          </DndContext>
+        )}
+      </QueryView>
+    </>
+  );
+}

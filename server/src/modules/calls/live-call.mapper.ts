@@ -1,0 +1,42 @@
+import { type LiveCallDto, type LiveCallStatus } from '@contracts/socket-events';
+import { type CallStatus } from '@telephony';
+
+import { type CallProjection } from './call-projection';
+
+/**
+ * The operator an agent id names. A WebRTC twin (`1001-web`) is the same person as the desk phone `1001`: the AMI
+ * tracker already folds twins, the SIP front may not, so every consumer of agent ids goes through this.
+ */
+export const extensionOf = (agentId: string): string => agentId.replace(/-web$/i, '');
+
+const LIVE_STATUS: Record<CallStatus, LiveCallStatus> = {
+  created: 'ringing',
+  ringing: 'ringing',
+  answered: 'answered',
+  held: 'held',
+  ended: 'ended',
+};
+
+/** An internal party has no E.164 form and a short numeric id: that is an extension. */
+const extensionParty = (raw: string, e164: string | null) => (e164 === null && /^\d{2,6}$/.test(raw) ? raw : null);
+
+/** The live view of a call; the same function serves socket events and the REST resync, so they never disagree. */
+export function toLiveCall(call: CallProjection): LiveCallDto {
+  return {
+    id: call.id,
+    direction: call.direction,
+    from: {
+      raw: call.fromRaw,
+      e164: call.fromE164,
+      extension: extensionParty(call.fromRaw, call.fromE164),
+      anonymous: call.anonymous,
+    },
+    to: { raw: call.toRaw, e164: call.toE164, extension: extensionParty(call.toRaw, call.toE164), anonymous: false },
+    queue: call.queue,
+    status: LIVE_STATUS[call.status],
+    ringing: [...new Set(call.ringingAgents.map(extensionOf))].sort(),
+    agentExtension: call.agentExtension ? extensionOf(call.agentExtension) : null,
+    startedAt: call.startedAt,
+    answeredAt: call.answeredAt,
+  };
+}

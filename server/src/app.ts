@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import express, { type Express } from 'express';
-import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
 import { type TelephonyProvider } from '@telephony';
@@ -11,8 +10,6 @@ import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
 import { AuditService } from '@server/modules/audit/audit.service';
-import { callsRouter } from '@server/modules/calls/calls.router';
-import { CallsService } from '@server/modules/calls/calls.service';
 import { liveCallsRouter } from '@server/modules/calls/live-calls.router';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
@@ -23,17 +20,11 @@ import { CompaniesService } from '@server/modules/companies/companies.service';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { dealsRouter } from '@server/modules/deals/deals.router';
-import { healthRouter } from '@server/modules/health/health.router';
-import { HealthService } from '@server/modules/health/health.service';
 import { DealsService } from '@server/modules/deals/deals.service';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { NotesService } from '@server/modules/notes/notes.service';
-import { routingRouter } from '@server/modules/routing/routing.router';
-import { RoutingService } from '@server/modules/routing/routing.service';
-import { recordingsRouter } from '@server/modules/recordings/recordings.router';
-import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
@@ -46,9 +37,7 @@ export type AppConfig = Pick<
   Config,
   'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins'
 > &
-  Partial<Pick<Config, 'softphone'>> &
-  /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
-  Partial<Pick<Config, 'recordingsStoreDir'>>;
+  Partial<Pick<Config, 'softphone'>>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -58,10 +47,6 @@ export interface AppDeps {
   clientDir?: string;
   /** The telephony adapter for actions (click-to-call, pause, spy); null or absent when telephony is off. */
   telephony?: TelephonyProvider | null;
-  /** Redis client, when REDIS_URL is set: `/readyz` reports it. */
-  redis?: Redis | null;
-  /** Shared secret of `GET /api/routing/owner` (ROUTING_TOKEN); absent → that lookup answers 401. */
-  routingToken?: string;
 }
 
 /** Services other parts of the server (realtime, telephony pipeline) reuse instead of building their own. */
@@ -75,10 +60,7 @@ export interface AppServices {
   deals: DealsService;
   tasks: TasksService;
   notes: NotesService;
-  routing: RoutingService;
   liveCalls: LiveCallsService;
-  calls: CallsService;
-  recordings: RecordingsService;
 }
 
 export interface App {
@@ -103,21 +85,13 @@ export function createApp(deps: AppDeps): App {
     deals: new DealsService(dataSource, audit),
     tasks: new TasksService(dataSource),
     notes: new NotesService(dataSource),
-    routing: new RoutingService(dataSource, config.defaultCountry),
     liveCalls: new LiveCallsService(dataSource),
-    calls: new CallsService(dataSource, config.defaultCountry, audit, deps.telephony ?? null),
-    recordings: new RecordingsService(
-      dataSource,
-      config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
-      audit,
-    ),
   };
 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
-  app.use(healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony })));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -125,8 +99,6 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
-  // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
-  api.use('/routing', routingRouter(services.routing, deps.routingToken));
   api.use(csrfGuard);
   api.use(sessionMiddleware(services.auth));
   api.use('/auth', authRouter(services.auth, config));
@@ -140,8 +112,6 @@ export function createApp(deps: AppDeps): App {
   api.use('/notes', notesRouter(services.notes));
   // Before any `/calls/:id` route, so `active` is never read as an id.
   api.use('/calls', liveCallsRouter(services.liveCalls));
-  api.use('/calls', callsRouter(services.calls));
-  api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
   api.use(notFoundRoute);
   app.use('/api', api);

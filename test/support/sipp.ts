@@ -133,13 +133,28 @@ export async function startOperatorPhone(extension: string, scenario = 'uas-oper
 }
 
 /** Starts any UAS scenario on a port (e.g. uas-outside-answer.xml on TRUNK_PORT for click-to-call). */
-export async function startUas(scenario: string, port: number, extension = String(port)): Promise<Phone> {
+export async function startUas(
+  scenario: string,
+  port: number,
+  extension = String(port),
+  extraArgs: readonly string[] = [],
+): Promise<Phone> {
   // Otherwise a stray phone on the port would answer in our place while our sipp dies on "address in use".
   if (!(await udpPortFree(port)))
     throw new Error(`UDP 127.0.0.1:${port} is already taken (another sipp still running?)`);
   const child: ChildProcess = spawn(
     'sipp',
-    ['-sf', `${SIPP_DIR}${scenario}`, '-i', '127.0.0.1', '-p', String(port), '-nostdin', '127.0.0.1:5060'],
+    [
+      '-sf',
+      `${SIPP_DIR}${scenario}`,
+      '-i',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-nostdin',
+      ...extraArgs,
+      '127.0.0.1:5060',
+    ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

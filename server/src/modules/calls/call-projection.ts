@@ -84,6 +84,11 @@ export function projectCall(events: readonly CallEvent[]): CallProjection | null
   for (const e of ordered) {
     call.lastSeq = e.seq;
     call.queue = e.queue ?? call.queue;
+    // Click-to-call learns the dialled number only once the outside leg exists (after the operator answered).
+    if (call.toE164 === null && e.to.e164 !== null) {
+      call.toRaw = e.to.raw;
+      call.toE164 = e.to.e164;
+    }
     if (e.type === 'call.created' && e.occurredAt < call.startedAt) call.startedAt = e.occurredAt;
     switch (e.type) {
       case 'call.ringing':

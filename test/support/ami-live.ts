@@ -1,0 +1,189 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+
+import { expect } from 'vitest';
+
+import {
+  createTelephonyProvider,
+  type AgentStatus,
+  type AmiProviderConfig,
+  type CallDirection,
+  type CallEnded,
+  type CallEvent,
+  type TelephonyEvent,
+  type TelephonyProvider,
+} from '@telephony';
+import { startOperatorPhone, type Phone } from '@test/support/sipp';
+
+/**
+ * Shared by the live AMI suites (test/integration/ami-provider-live*.int.spec.ts, provider-contract): the AMI provider
+ * on the real Asterisk 22 of the reference profile, every event it reports stamped with our receipt time.
+ */
+export const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/zvonok/asterisk-sid';
+export const RECORDINGS_DIR = process.env.RECORDINGS_DIR ?? join(ASTERISK_ROOT, 'var/spool/asterisk/monitor');
+/** Where MixMonitor writes inside the chroot (ZV_MONITOR_DIR in extensions.conf). */
+export const CHROOT_MONITOR_DIR = '/var/spool/asterisk/monitor';
+/** Queue `support` wrapuptime (1 s, queues.conf) plus margin. */
+const WRAP_UP_MS = 1500;
+
+export interface Received {
+  event: CallEvent;
+  /** Our wall clock at receipt: the independent reference for the provider's PBX-clock durations. */
+  at: number;
+}
+
+export interface CallOutcome {
+  callId: string;
+  events: CallEvent[];
+  received: Received[];
+  ended: CallEnded;
+}
+
+export const isCallEvent = (event: TelephonyEvent): event is CallEvent => 'callId' in event;
+
+export async function until<T>(probe: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`${what} not seen within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A sipp UAS very rarely dies while starting (seen once in a combined run); one retry keeps the suites stable. */
+export async function plugPhone(extension: string, scenario: string): Promise<Phone> {
+  try {
+    return await startOperatorPhone(extension, scenario);
+  } catch {
+    await new Promise((r) => setTimeout(r, 500));
+    return startOperatorPhone(extension, scenario);
+  }
+}
+
+export function amiConfigFromEnv(overrides: Partial<AmiProviderConfig> = {}): AmiProviderConfig {
+  return {
+    kind: 'ami',
+    host: process.env.AMI_HOST ?? '127.0.0.1',
+    port: Number(process.env.AMI_PORT ?? 5038),
+    user: process.env.AMI_USER ?? 'zvonok',
+    secret: process.env.AMI_SECRET ?? 'zvonok-secret',
+    ...overrides,
+  };
+}
+
+/** The AMI provider on the live PBX with everything it reports kept in arrival order. */
+export class LiveAmi {
+  readonly received: Received[] = [];
+  readonly status: TelephonyEvent[] = [];
+  private readonly agentStatus = new Map<string, { status: AgentStatus; at: number }>();
+
+  private constructor(readonly provider: TelephonyProvider) {
+    provider.onEvent((event) => {
+      if (isCallEvent(event)) this.received.push({ event, at: Date.now() });
+      else if (event.type === 'agent.state')
+        this.agentStatus.set(event.agentId, { status: event.status, at: Date.now() });
+      else this.status.push(event);
+    });
+  }
+
+  static async start(overrides: Partial<AmiProviderConfig> = {}): Promise<LiveAmi> {
+    const live = new LiveAmi(createTelephonyProvider(amiConfigFromEnv(overrides)));
+    await live.provider.start();
+    await until(() => (live.provider.isUp() ? true : undefined), 'provider up', 10_000);
+    return live;
+  }
+
+  stop(): Promise<void> {
+    return this.provider.stop();
+  }
+
+  /** Position to look for a new call from. */
+  mark(): number {
+    return this.received.length;
+  }
+
+  /**
+   * The queue has ringinuse=no and wrapuptime=1: a member still in use, or idle for less than its wrap-up, is
+   * skipped for a whole ring round, so wait until each phone has been idle a little longer than that.
+   */
+  async waitIdle(...extensions: string[]): Promise<void> {
+    for (const ext of extensions) {
+      await until(() => {
+        const state = this.agentStatus.get(ext);
+        if (!state) return true;
+        const idle = state.status !== 'busy' && state.status !== 'ringing';
+        return idle && Date.now() - state.at >= WRAP_UP_MS ? true : undefined;
+      }, `extension ${ext} idle`);
+    }
+  }
+
+  /** Events of one call so far. */
+  eventsOf(callId: string): Received[] {
+    return this.received.filter((r) => r.event.callId === callId);
+  }
+
+  /** Waits for the call created after `mark` that `pick` selects, and for its end; then a short quiet period. */
+  async call(
+    mark: number,
+    pick: (created: CallEvent) => boolean,
+    what: string,
+    timeoutMs = 15_000,
+  ): Promise<CallOutcome> {
+    const created = await until(
+      () => this.received.slice(mark).find((r) => r.event.type === 'call.created' && pick(r.event)),
+      `call.created of ${what}`,
+      timeoutMs,
+    );
+    const { callId } = created.event;
+    const endedAt = await until(
+      () => this.eventsOf(callId).find((r) => r.event.type === 'call.ended'),
+      `call.ended of ${what}`,
+      timeoutMs,
+    );
+    // Anything the provider still emitted after call.ended would break "ended is last"; give it a chance to show.
+    await new Promise((r) => setTimeout(r, 500));
+    const received = this.eventsOf(callId);
+    return { callId, events: received.map((r) => r.event), received, ended: endedAt.event as CallEnded };
+  }
+}
+
+/** Invariants of every call: created first, one ended last, seq 1..n, one callId, the given direction, ami source. */
+export function expectWellFormed(events: readonly CallEvent[], direction: CallDirection = 'inbound'): void {
+  const types = events.map((e) => e.type);
+  expect(types[0]).toBe('call.created');
+  expect(types.at(-1)).toBe('call.ended');
+  expect(types.filter((t) => t === 'call.ended')).toHaveLength(1);
+  expect(types.filter((t) => t === 'call.created')).toHaveLength(1);
+  expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+  expect(new Set(events.map((e) => e.callId)).size).toBe(1);
+  for (const event of events) {
+    expect(event).toMatchObject({ direction, source: 'ami' });
+    expect(Number.isNaN(Date.parse(event.occurredAt))).toBe(false);
+  }
+}
+
+/** Host path of a file MixMonitor wrote inside the chroot. */
+export function recordingOnHost(file: string): string {
+  return join(RECORDINGS_DIR, relative(CHROOT_MONITOR_DIR, file));
+}
+
+/** Peak absolute sample of a 16-bit PCM wav (after the 44-byte header): 0 means the file holds only silence. */
+export async function peakAmplitude(file: string): Promise<number> {
+  const data = await readFile(file);
+  let peak = 0;
+  for (let i = 44; i + 1 < data.length; i += 2) peak = Math.max(peak, Math.abs(data.readInt16LE(i)));
+  return peak;
+}
+
+/** The recording exists on the host, grows past the header (MixMonitor closes it just after hangup) and has audio. */
+export async function expectRecordingWithAudio(chrootFile: string): Promise<string> {
+  expect(chrootFile.startsWith(`${CHROOT_MONITOR_DIR}/`)).toBe(true);
+  expect(chrootFile).toMatch(/\.wav$/);
+  const onHost = recordingOnHost(chrootFile);
+  await expect
+    .poll(async () => (await stat(onHost).catch(() => null))?.size ?? 0, { timeout: 5000 })
+    .toBeGreaterThan(44);
+  expect(await peakAmplitude(onHost)).toBeGreaterThan(1000);
+  return onHost;
+}

@@ -3,6 +3,7 @@ import { CreateCrm1763900001000 } from './1763900001000-CreateCrm';
 import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAndAudit';
 import { CreateCallEvents1763900003000 } from './1763900003000-CreateCallEvents';
 import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
+import { AddCallWrapUp1763900005000 } from './1763900005000-AddCallWrapUp';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -14,4 +15,5 @@ export const migrations = [
   CreateCallsAndAudit1763900002000,
   CreateCallEvents1763900003000,
   CreateCallPops1763900004000,
+  AddCallWrapUp1763900005000,
 ];

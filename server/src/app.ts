@@ -10,6 +10,8 @@ import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
 import { AuditService } from '@server/modules/audit/audit.service';
+import { callsRouter } from '@server/modules/calls/calls.router';
+import { CallsService } from '@server/modules/calls/calls.service';
 import { liveCallsRouter } from '@server/modules/calls/live-calls.router';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
@@ -25,6 +27,8 @@ import { leadsRouter } from '@server/modules/leads/leads.router';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { recordingsRouter } from '@server/modules/recordings/recordings.router';
+import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
@@ -37,7 +41,9 @@ export type AppConfig = Pick<
   Config,
   'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins'
 > &
-  Partial<Pick<Config, 'softphone'>>;
+  Partial<Pick<Config, 'softphone'>> &
+  /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
+  Partial<Pick<Config, 'recordingsStoreDir'>>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -61,6 +67,8 @@ export interface AppServices {
   tasks: TasksService;
   notes: NotesService;
   liveCalls: LiveCallsService;
+  calls: CallsService;
+  recordings: RecordingsService;
 }
 
 export interface App {
@@ -86,6 +94,12 @@ export function createApp(deps: AppDeps): App {
     tasks: new TasksService(dataSource),
     notes: new NotesService(dataSource),
     liveCalls: new LiveCallsService(dataSource),
+    calls: new CallsService(dataSource, config.defaultCountry, audit, deps.telephony ?? null),
+    recordings: new RecordingsService(
+      dataSource,
+      config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
+      audit,
+    ),
   };
 
   const app = express();
@@ -112,6 +126,8 @@ export function createApp(deps: AppDeps): App {
   api.use('/notes', notesRouter(services.notes));
   // Before any `/calls/:id` route, so `active` is never read as an id.
   api.use('/calls', liveCallsRouter(services.liveCalls));
+  api.use('/calls', callsRouter(services.calls));
+  api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
   api.use(notFoundRoute);
   app.use('/api', api);

@@ -9,6 +9,7 @@ import { createLogger } from '@server/common/logger/logger';
 import { createDatabase } from '@server/db/data-source';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
 import { createProvider, startCallPipeline } from '@server/modules/calls/call-pipeline';
+import { startRecordings } from '@server/modules/recordings/recordings.runtime';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -48,7 +49,14 @@ async function main(): Promise<void> {
 
   // Realtime (Socket.IO) attaches to `server` and the pipeline's bus when the screen pop lands.
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const pipeline = await startCallPipeline({ dataSource: database.dataSource, logger, redis, provider: telephony });
+  const recordings = startRecordings({ config, dataSource: database.dataSource, logger });
+  const pipeline = await startCallPipeline({
+    dataSource: database.dataSource,
+    logger,
+    redis,
+    provider: telephony,
+    reactions: [recordings.reaction],
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -77,6 +85,7 @@ async function main(): Promise<void> {
     server.close(() => {
       pipeline
         .stop()
+        .then(() => recordings.stop())
         .then(() => redis?.quit())
         .then(() => database.close())
         .then(() => {

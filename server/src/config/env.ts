@@ -47,6 +47,8 @@ const envSchema = z.object({
   DRACHTIO_PORT: port(9022),
   DRACHTIO_SECRET: z.string().optional(),
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
+  RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   DEFAULT_COUNTRY: z
     .string()
     .trim()
@@ -93,6 +95,10 @@ export interface Config {
     drachtio: { host: string; port: number; secret: string | undefined };
   };
   recordingsDir: string;
+  /** Transcoded recordings (Opus/Ogg) served to the browser. */
+  recordingsStoreDir: string;
+  /** Recordings older than this many days are deleted; 0 keeps them forever. */
+  recordingRetentionDays: number;
   defaultCountry: string;
   seedDemo: boolean;
   trustedOrigins: string[];
@@ -141,6 +147,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
     },
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+    recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),
+    recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,

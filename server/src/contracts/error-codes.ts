@@ -23,6 +23,12 @@ export const ERROR_CODES = [
   'TASK_NOT_FOUND',
   'NOTE_NOT_FOUND',
   'LINKED_ENTITY_NOT_FOUND',
+  'CALL_NOT_FOUND',
+  'RECORDING_NOT_FOUND',
+  'NO_EXTENSION',
+  'TELEPHONY_DISABLED',
+  'TELEPHONY_UNAVAILABLE',
+  'ORIGINATE_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,104 @@
+import { type DataSource } from 'typeorm';
+
+import { type WrapUpOutcome } from '@contracts/dto/call';
+import { handledBySql } from '@server/modules/recordings/recordings.repository';
+
+export interface CallListRow {
+  id: string;
+  direction: 'inbound' | 'outbound' | 'internal';
+  status: string;
+  from_raw: string;
+  from_e164: string | null;
+  anonymous: boolean;
+  to_raw: string;
+  to_e164: string | null;
+  queue: string | null;
+  agent_extension: string | null;
+  operator_id: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+  ended_at: Date | null;
+  wait_seconds: number | null;
+  talk_seconds: number | null;
+  hold_seconds: number;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  hangup_cause: string | null;
+  contact_id: string | null;
+  lead_id: string | null;
+  wrap_up_outcome: WrapUpOutcome | null;
+  wrap_up_note: string | null;
+  wrap_up_by: string | null;
+  wrap_up_at: Date | null;
+  /** Newest recording of the call. */
+  recording_id: string | null;
+  /** Whether the viewer answered the call or received it by transfer. */
+  on_call: boolean;
+  total?: string;
+}
+
+export interface CallFilter {
+  /** E.164 keys matched against either party. */
+  phones?: string[];
+  from?: Date;
+  to?: Date;
+  /** Restrict to calls this operator handled. */
+  onlyHandledBy?: { id: string; extension: string | null };
+  limit: number;
+  offset: number;
+}
+
+const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymous, c.to_raw, c.to_e164, c.queue,
+  c.agent_extension, c.operator_id, c.started_at, c.answered_at, c.ended_at, c.wait_seconds, c.talk_seconds,
+  c.hold_seconds, c.disposition, c.hangup_cause, c.contact_id, c.lead_id, c.wrap_up_outcome, c.wrap_up_note,
+  c.wrap_up_by, c.wrap_up_at,
+  (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at DESC, r.id LIMIT 1) AS recording_id`;
+
+/** Raw SQL: the call list is a reporting query (filters, a correlated recording, a scope predicate). */
+export class CallsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async list(f: CallFilter, viewer: { id: string; extension: string | null }): Promise<[CallListRow[], number]> {
+    const params: unknown[] = [viewer.id, viewer.extension];
+    const where: string[] = [];
+    const add = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (f.phones?.length) {
+      const p = add(f.phones);
+      where.push(`(c.from_e164 = ANY(${p}) OR c.to_e164 = ANY(${p}))`);
+    }
+    if (f.from) where.push(`c.started_at >= ${add(f.from)}`);
+    if (f.to) where.push(`c.started_at < ${add(f.to)}`);
+    if (f.onlyHandledBy) where.push(handledBySql('c', '$1', '$2'));
+    const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1', '$2')} AS on_call, count(*) OVER () AS total
+      FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.started_at DESC, c.id LIMIT ${add(f.limit)} OFFSET ${add(f.offset)}`;
+    const rows: CallListRow[] = await this.dataSource.query(sql, params);
+    let total = Number(rows[0]?.total ?? 0);
+    if (rows.length === 0 && f.offset > 0) {
+      // Past the last page the window count is gone; count separately so the UI can still paginate back.
+      // $1/$2 are selected so Postgres can type them even when no filter mentions the viewer.
+      const countSql = `SELECT count(*) AS n, $1::uuid AS v, $2::text AS e FROM calls c
+        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+      const counted: { n: string }[] = await this.dataSource.query(countSql, params.slice(0, -2));
+      total = Number(counted[0]?.n ?? 0);
+    }
+    return [rows, total];
+  }
+
+  async findOne(id: string, viewer: { id: string; extension: string | null }): Promise<CallListRow | null> {
+    const rows: CallListRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS}, ${handledBySql('c', '$2', '$3')} AS on_call FROM calls c WHERE c.id = $1`,
+      [id, viewer.id, viewer.extension],
+    );
+    return rows[0] ?? null;
+  }
+
+  async setWrapUp(id: string, outcome: WrapUpOutcome, note: string | null, byUserId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE calls SET wrap_up_outcome = $2, wrap_up_note = $3, wrap_up_by = $4, wrap_up_at = now() WHERE id = $1`,
+      [id, outcome, note, byUserId],
+    );
+  }
+}

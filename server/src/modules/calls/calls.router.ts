@@ -1,0 +1,27 @@
+import { Router } from 'express';
+
+import { callListQuerySchema, originateRequestSchema, wrapUpRequestSchema } from '@contracts/dto/call';
+import { idParamsSchema } from '@contracts/dto/common';
+import { parseInput } from '@server/common/http/validate';
+import { currentUser } from '@server/modules/auth/auth.middleware';
+
+import { type CallsService } from './calls.service';
+
+export function callsRouter(calls: CallsService): Router {
+  const router = Router();
+  router.get('/', async (req, res) => {
+    res.json(await calls.list(currentUser(res), parseInput(callListQuerySchema, req.query)));
+  });
+  // Before '/:id' routes; a POST never matches GET /:id anyway, but keep the literal path visibly first.
+  router.post('/originate', async (req, res) => {
+    res.json(await calls.originate(currentUser(res), parseInput(originateRequestSchema, req.body)));
+  });
+  router.get('/:id', async (req, res) => {
+    res.json(await calls.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
+  });
+  router.patch('/:id/wrap-up', async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await calls.wrapUp(currentUser(res), id, parseInput(wrapUpRequestSchema, req.body)));
+  });
+  return router;
+}

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+
+import { type DataSource } from 'typeorm';
+
+import { TelephonyError, type TelephonyProvider } from '@telephony';
+import {
+  type CallDto,
+  type CallListQuery,
+  type OriginateRequest,
+  type OriginateResponse,
+  type WrapUpRequest,
+  callListQuerySchema,
+  originateRequestSchema,
+  rangeEnd,
+  rangeStart,
+  wrapUpRequestSchema,
+} from '@contracts/dto/call';
+import { type Page } from '@contracts/dto/common';
+import { type UserDto } from '@contracts/dto/user';
+import { seesAll } from '@server/common/access/visibility';
+import { phoneKeys } from '@server/common/phone/phone-keys';
+import { type AuditService } from '@server/modules/audit/audit.service';
+import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+
+import { callsError } from './calls.errors';
+import { CallsRepository, type CallListRow } from './calls.repository';
+
+const EXTENSION = /^\d{2,6}$/;
+
+export class CallsService {
+  private readonly repo: CallsRepository;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly defaultCountry: string,
+    private readonly audit: AuditService,
+    private readonly telephony: TelephonyProvider | null,
+  ) {
+    this.repo = new CallsRepository(dataSource);
+  }
+
+  /** Call history; operators get only the calls they answered or received by transfer. */
+  async list(viewer: UserDto, query: CallListQuery): Promise<Page<CallDto>> {
+    const q = callListQuerySchema.parse(query);
+    let phones: string[] | undefined;
+    if (q.phone) {
+      const keys = phoneKeys(q.phone, this.defaultCountry);
+      // +7 numbers: the last ten digits identify the number whatever prefix was typed (8…, 7…, bare 10 digits).
+      phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
+      if (phones.length === 0) {
+        throw callsError('VALIDATION_FAILED', [{ field: 'phone', message: 'not a phone number' }]);
+      }
+    }
+    const [rows, total] = await this.repo.list(
+      {
+        phones,
+        from: q.from ? rangeStart(q.from) : undefined,
+        to: q.to ? rangeEnd(q.to) : undefined,
+        onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id, extension: viewer.extension },
+        limit: q.limit,
+        offset: q.offset,
+      },
+      viewer,
+    );
+    return { items: rows.map((r) => toCallDto(r, viewer)), total, limit: q.limit, offset: q.offset };
+  }
+
+  /** 404 (not 403) for an operator who did not handle the call, so call ids cannot be probed. */
+  async get(viewer: UserDto, id: string): Promise<CallDto> {
+    const row = await this.repo.findOne(id, viewer);
+    if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
+    return toCallDto(row, viewer);
+  }
+
+  /** The operator's disposition; may be set during or after the call and corrected later (last write wins). */
+  async wrapUp(viewer: UserDto, id: string, input: WrapUpRequest): Promise<CallDto> {
+    const req = wrapUpRequestSchema.parse(input);
+    await this.get(viewer, id);
+    await this.repo.setWrapUp(id, req.outcome, req.note, viewer.id);
+    return this.get(viewer, id);
+  }
+
+  /**
+   * Click-to-call: the PBX rings the user's own phone and, once it is answered, dials the destination. Resolves when
+   * the user's phone has answered (the AMI OriginateResponse), so a phone left ringing becomes a clear 502.
+   */
+  async originate(viewer: UserDto, input: OriginateRequest): Promise<OriginateResponse> {
+    const req = originateRequestSchema.parse(input);
+    const compact = req.destination.replace(/[\s()-]/g, '');
+    const destination = EXTENSION.test(compact) ? compact : phoneKeys(req.destination, this.defaultCountry).e164;
+    if (!destination) {
+      throw callsError('VALIDATION_FAILED', [{ field: 'destination', message: 'not a phone number or an extension' }]);
+    }
+    if (!viewer.extension) throw callsError('NO_EXTENSION');
+    if (!this.telephony) throw callsError('TELEPHONY_DISABLED');
+    if (!this.telephony.isUp()) throw callsError('TELEPHONY_UNAVAILABLE');
+    const requestId = randomUUID();
+    await this.audit.record({
+      actorId: viewer.id,
+      action: 'call.originate',
+      entity: 'call',
+      entityId: null,
+      details: { requestId, destination, extension: viewer.extension },
+    });
+    try {
+      await this.telephony.originate({ agentExtension: viewer.extension, destination, requestId });
+    } catch (err) {
+      if (err instanceof TelephonyError && err.code === 'PBX_UNREACHABLE') {
+        throw callsError('TELEPHONY_UNAVAILABLE', undefined, err);
+      }
+      throw callsError('ORIGINATE_FAILED', { reason: err instanceof Error ? err.message : String(err) }, err);
+    }
+    return { requestId, destination };
+  }
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+function toCallDto(r: CallListRow, viewer: UserDto): CallDto {
+  const mayListen = mayListenByRole(viewer.role) || (viewer.role === 'operator' && r.on_call);
+  return {
+    id: r.id,
+    direction: r.direction,
+    status: r.status,
+    fromRaw: r.from_raw,
+    fromE164: r.from_e164,
+    anonymous: r.anonymous,
+    toRaw: r.to_raw,
+    toE164: r.to_e164,
+    queue: r.queue,
+    agentExtension: r.agent_extension,
+    operatorId: r.operator_id,
+    startedAt: r.started_at.toISOString(),
+    answeredAt: iso(r.answered_at),
+    endedAt: iso(r.ended_at),
+    waitSeconds: r.wait_seconds,
+    talkSeconds: r.talk_seconds,
+    holdSeconds: r.hold_seconds,
+    disposition: r.disposition,
+    hangupCause: r.hangup_cause,
+    contactId: r.contact_id,
+    leadId: r.lead_id,
+    wrapUp: r.wrap_up_outcome
+      ? { outcome: r.wrap_up_outcome, note: r.wrap_up_note, byUserId: r.wrap_up_by, at: iso(r.wrap_up_at)! }
+      : null,
+    recordingUrl: r.recording_id && mayListen ? `/api/recordings/${r.recording_id}` : null,
+  };
+}

@@ -1,0 +1,72 @@
+import { type DataSource } from 'typeorm';
+
+import { type Logger } from '@server/common/logger/logger';
+import { type CallReaction } from '@server/modules/calls/call-pipeline';
+
+import { type IngestOutcome, type RecordingIngestService } from './recording-ingest.service';
+
+export interface RecordingReaction {
+  reaction: CallReaction;
+  /** Resolves when every queued ingest has finished (tests, graceful shutdown). */
+  idle(): Promise<void>;
+  /** Outcomes in completion order, for diagnostics and tests. */
+  onOutcome(listener: (callId: string, pbxFile: string, outcome: IngestOutcome) => void): void;
+}
+
+/**
+ * Ingests a call's recordings once the call has ended. Work is queued and done one file at a time off the event
+ * consumer: waiting for MixMonitor to close the file and running ffmpeg take seconds, which must not delay the
+ * next call's screen pop, and one ffmpeg at a time leaves the other core to the web node.
+ *
+ * Triggers: `call.ended` (every `recording.ready` stored for the call so far) and a `recording.ready` that arrives
+ * after the end. Both may name the same file; the pending set and the storage key's unique constraint make that
+ * one row.
+ */
+export function createRecordingReaction(
+  ingest: RecordingIngestService,
+  dataSource: DataSource,
+  logger: Logger,
+): RecordingReaction {
+  const pending = new Set<string>();
+  const listeners: ((callId: string, pbxFile: string, outcome: IngestOutcome) => void)[] = [];
+  let tail: Promise<void> = Promise.resolve();
+
+  const enqueue = (callId: string, pbxFile: string) => {
+    const key = `${callId}\n${pbxFile}`;
+    if (pending.has(key)) return;
+    pending.add(key);
+    tail = tail
+      .then(async () => {
+        const outcome = await ingest.ingest(callId, pbxFile);
+        for (const listener of listeners) listener(callId, pbxFile, outcome);
+      })
+      .catch((err: unknown) => logger.error({ err, callId, pbxFile }, 'recording ingest failed'))
+      .finally(() => pending.delete(key));
+  };
+
+  const reaction: CallReaction = async (event, call) => {
+    if (event.type === 'recording.ready') {
+      if (call.status === 'ended') enqueue(call.id, event.file);
+      return;
+    }
+    if (event.type !== 'call.ended') return;
+    const rows: { file: string }[] = await dataSource.query(
+      `SELECT DISTINCT payload->>'file' AS file FROM call_events WHERE call_id = $1 AND type = 'recording.ready'`,
+      [call.id],
+    );
+    for (const { file } of rows) if (file) enqueue(call.id, file);
+  };
+
+  return {
+    reaction,
+    idle: async () => {
+      // A task may enqueue nothing further, but wait until the chain stops growing.
+      let seen: Promise<void> | undefined;
+      while (seen !== tail) {
+        seen = tail;
+        await seen;
+      }
+    },
+    onOutcome: (listener) => listeners.push(listener),
+  };
+}

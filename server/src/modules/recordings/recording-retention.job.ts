@@ -1,0 +1,62 @@
+import { rm } from 'node:fs/promises';
+
+import { type DataSource } from 'typeorm';
+
+import { type Logger } from '@server/common/logger/logger';
+
+import { storedFilePath } from './recording-paths';
+import { RecordingsRepository } from './recordings.repository';
+
+export interface RetentionDeps {
+  dataSource: DataSource;
+  logger: Logger;
+  storeDir: string;
+  /** 0 keeps recordings forever. */
+  retentionDays: number;
+  /** Injected so tests can move time instead of waiting days. */
+  now?: () => Date;
+}
+
+const BATCH = 500;
+
+/**
+ * Deletes recordings whose row is older than the retention period: the file first, then the row, so a failure
+ * leaves a row the next run retries rather than an unreachable file nobody will ever delete. Returns how many
+ * recordings were removed.
+ */
+export async function purgeExpiredRecordings(deps: RetentionDeps): Promise<number> {
+  if (deps.retentionDays <= 0) return 0;
+  const repo = new RecordingsRepository(deps.dataSource);
+  const cutoff = new Date((deps.now ?? (() => new Date()))().getTime() - deps.retentionDays * 86_400_000);
+  let removed = 0;
+  for (;;) {
+    const batch = await repo.olderThan(cutoff, BATCH);
+    if (batch.length === 0) break;
+    const done: string[] = [];
+    for (const r of batch) {
+      const file = storedFilePath(deps.storeDir, r.storageKey);
+      try {
+        if (file) await rm(file, { force: true });
+        done.push(r.id);
+      } catch (err) {
+        deps.logger.warn({ err, recordingId: r.id }, 'retention: could not delete recording file; will retry');
+      }
+    }
+    if (done.length) await repo.delete(done);
+    removed += done.length;
+    if (done.length < batch.length || batch.length < BATCH) break;
+  }
+  if (removed) deps.logger.info({ removed, cutoff: cutoff.toISOString() }, 'retention: expired recordings deleted');
+  return removed;
+}
+
+/** Runs the purge now and then every `intervalMs`; returns a stop function. */
+export function scheduleRecordingRetention(deps: RetentionDeps, intervalMs = 3_600_000): () => void {
+  const run = () => {
+    purgeExpiredRecordings(deps).catch((err: unknown) => deps.logger.error({ err }, 'retention job failed'));
+  };
+  if (deps.retentionDays <= 0) return () => undefined;
+  run();
+  const timer = setInterval(run, intervalMs).unref();
+  return () => clearInterval(timer);
+}

@@ -1,0 +1,43 @@
+import { type DataSource } from 'typeorm';
+
+import { type Config } from '@server/config/env';
+import { type Logger } from '@server/common/logger/logger';
+import { type CallReaction } from '@server/modules/calls/call-pipeline';
+
+import { createRecordingReaction } from './recording-ingest.reaction';
+import { RecordingIngestService } from './recording-ingest.service';
+import { scheduleRecordingRetention } from './recording-retention.job';
+
+export interface RecordingsRuntime {
+  /** Register with the call pipeline. */
+  reaction: CallReaction;
+  /** Stops the retention timer and lets the ingest in progress finish (bounded by ffmpeg's own timeout). */
+  stop(): Promise<void>;
+}
+
+/** Everything the composition root needs for recordings: the ingest reaction and the retention job. */
+export function startRecordings(deps: {
+  config: Pick<Config, 'recordingsDir' | 'recordingsStoreDir' | 'recordingRetentionDays'>;
+  dataSource: DataSource;
+  logger: Logger;
+}): RecordingsRuntime {
+  const { config, dataSource, logger } = deps;
+  const ingest = new RecordingIngestService(dataSource, logger, {
+    recordingsDir: config.recordingsDir,
+    storeDir: config.recordingsStoreDir,
+  });
+  const reaction = createRecordingReaction(ingest, dataSource, logger);
+  const stopRetention = scheduleRecordingRetention({
+    dataSource,
+    logger,
+    storeDir: config.recordingsStoreDir,
+    retentionDays: config.recordingRetentionDays,
+  });
+  return {
+    reaction: reaction.reaction,
+    stop: async () => {
+      stopRetention();
+      await reaction.idle();
+    },
+  };
+}

@@ -67,6 +67,12 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  // Login of the user who owns leads from calls nobody answered; unset → such leads stay unowned for a supervisor.
+  QUEUE_DEFAULT_OWNER: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   SOFTPHONE_WS_URL: z
     .string()
     .trim()
@@ -103,6 +109,8 @@ export interface Config {
   seedDemo: boolean;
   trustedOrigins: string[];
   loginRateLimit: { max: number; windowMs: number };
+  /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
+  queueDefaultOwner: string | undefined;
   /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
   softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
 }
@@ -153,6 +161,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+    queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
     softphone: {
       wsUrl: e.SOFTPHONE_WS_URL,
       sipDomain: e.SOFTPHONE_SIP_DOMAIN,

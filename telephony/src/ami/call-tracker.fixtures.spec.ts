@@ -239,4 +239,11 @@ describe('AMI fixtures (Asterisk 22)', () => {
 function concurrent(r: ReturnType<typeof replay>): void {
   expect(r.of('call.created').length).toBeGreaterThanOrEqual(100);
   expect(r.ended).toHaveLength(r.of('call.created').length);
+  // DID 7099: Asterisk answers and echoes, no operator: answered by the PBX, like the Cdr (ANSWERED) says.
+  expect(r.of('call.answered')).toHaveLength(0);
+  for (const e of r.ended) {
+    expect(e).toMatchObject({ answered: true, abandoned: false, cause: 'normal-clearing' });
+    expect(e.agentId).toBeUndefined();
+    expect(e.talkSeconds).toBeGreaterThanOrEqual(2);
+  }
 }

@@ -76,6 +76,11 @@ export interface TrackedCall {
   createdAtMs: number;
   answeredAtMs?: number;
   answered: boolean;
+  /**
+   * When the PBX itself answered the caller's leg (IVR, echo, voicemail: Newstate Up on the trunk leg) before any
+   * operator did. Not reported as call.answered (an operator may still take the call from the queue afterwards).
+   */
+  pbxAnsweredAtMs?: number;
   held: boolean;
   queue?: string;
   queued: boolean;
@@ -617,13 +622,16 @@ export class Reducer {
     for (const agentId of Object.keys(call.ringing)) this.stopRinging(call, agentId);
     if (call.recordingFile) this.emit(call, call.originUniqueid, { type: 'recording.ready', file: call.recordingFile });
     const endMs = cdr ? call.createdAtMs + cdr.durationSeconds * 1000 : this.now;
-    const answered = cdr ? cdr.answered : call.answered;
+    const byPbx = this.answeredByPbxOnly(call);
+    const answered = cdr ? cdr.answered : call.answered || byPbx;
     const { cause, abandoned, rawCause } = cdr
       ? { ...cdr, abandoned: false }
       : forced
         ? { cause: forced, abandoned: false, rawCause: 'RESYNC_NO_CDR' }
         : this.outcome(call);
-    const answeredAt = cdr ? endMs - cdr.billableSeconds * 1000 : (call.answeredAtMs ?? endMs);
+    const answeredAt = cdr
+      ? endMs - cdr.billableSeconds * 1000
+      : (call.answeredAtMs ?? (byPbx ? call.pbxAnsweredAtMs : undefined) ?? endMs);
     const saved = this.now;
     if (cdr) this.now = Math.max(endMs, call.createdAtMs);
     this.emit(call, legUniqueid === '' ? call.originUniqueid : legUniqueid, {
@@ -640,6 +648,23 @@ export class Reducer {
     this.d.markEnded(call.key);
   }
 
+  /**
+   * The PBX answered the caller (IVR/echo/voicemail) and no operator was ever queued or dialled for it: the call
+   * ends answered, without an operator, like its Cdr (disposition ANSWERED) says — so the live path and a call
+   * closed from Cdr after a reconnect agree. A caller who then waited in a queue or whose dial failed keeps the
+   * abandoned/missed outcome.
+   */
+  private answeredByPbxOnly(call: TrackedCall): boolean {
+    return (
+      !call.answered &&
+      call.pbxAnsweredAtMs !== undefined &&
+      !call.everQueued &&
+      call.lastDialStatus === undefined &&
+      Object.keys(call.ringing).length === 0 &&
+      call.losingLegs.length === 0
+    );
+  }
+
   private outcome(call: TrackedCall): { cause: HangupCause; abandoned: boolean; rawCause?: string } {
     const raw = call.answered ? call.causeAfterAnswer : call.firstCause;
     const rawCause = raw !== undefined ? String(raw) : undefined;
@@ -650,6 +675,10 @@ export class Reducer {
     });
     if (call.answered) {
       const c = call.causeAfterAnswer;
+      return withRaw(c === undefined || c === 0 ? 'normal-clearing' : causeFromQ850(c));
+    }
+    if (this.answeredByPbxOnly(call)) {
+      const c = call.firstCause;
       return withRaw(c === undefined || c === 0 ? 'normal-clearing' : causeFromQ850(c));
     }
     // Abandoned: the caller gave up while waiting (queue said so, or a direct Dial was cancelled by the caller).
@@ -846,6 +875,14 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
       if (f.variable !== RECORDING_VARIABLE || !f.value) break;
       const call = r.callOf(main);
       if (call) call.recordingFile = f.value;
+      break;
+    }
+    case 'newstate': {
+      // Only the carrier's leg: an originating operator's own leg goes Up before the far end is even dialled.
+      const call = r.callOf(main);
+      if (call && main && !call.answered && f.channelstate === '6' && main.uniqueid === call.originUniqueid) {
+        if (main.role === 'trunk') call.pbxAnsweredAtMs ??= r.now;
+      }
       break;
     }
     case 'hangup': {

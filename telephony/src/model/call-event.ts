@@ -77,6 +77,7 @@ export interface CallEnded extends CallEventBase {
   cause: HangupCause;
   /** Provider-specific cause text (Q.850 code or SIP status) kept for diagnostics. */
   rawCause?: string;
+  /** An operator answered, or the PBX itself did (IVR/echo, no operator ever rung or queued; `agentId` absent). */
   answered: boolean;
   /** Caller hung up while queued or ringing (abandoned) as opposed to nobody answering (missed). */
   abandoned: boolean;

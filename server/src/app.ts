@@ -21,6 +21,9 @@ import { companiesRouter } from '@server/modules/companies/companies.router';
 import { CompaniesService } from '@server/modules/companies/companies.service';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
+import { ContactsExporter } from '@server/modules/imports/contacts-export';
+import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
+import { ImportsService } from '@server/modules/imports/imports.service';
 import { dealsRouter } from '@server/modules/deals/deals.router';
 import { DealsService } from '@server/modules/deals/deals.service';
 import { leadsRouter } from '@server/modules/leads/leads.router';
@@ -118,6 +121,9 @@ export function createApp(deps: AppDeps): App {
   api.use('/auth', authRouter(services.auth, config));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users));
+  // Before '/contacts' so 'export' is never read as a contact id.
+  api.use('/contacts/export', contactsExportRouter(new ContactsExporter(dataSource, services.contacts)));
+  api.use('/imports', importsRouter(new ImportsService(dataSource, services.contacts, config.defaultCountry, logger)));
   api.use('/contacts', contactsRouter(services.contacts));
   api.use('/companies', companiesRouter(services.companies));
   api.use('/leads', leadsRouter(services.leads));

@@ -62,6 +62,8 @@ export const contactListQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
   ownerId: z.uuid().optional(),
   companyId: z.uuid().optional(),
+  /** Exact tag (case-sensitive, as stored). */
+  tag: z.string().trim().min(1).max(40).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -16,6 +16,7 @@ export interface ContactSearch {
   last10?: string | null;
   ownerId?: string;
   companyId?: string;
+  tag?: string;
   limit: number;
   offset: number;
 }
@@ -45,6 +46,7 @@ export class ContactsRepository {
     const qb = this.scoped(viewer);
     if (s.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: s.ownerId });
     if (s.companyId) qb.andWhere('c.company_id = :companyId', { companyId: s.companyId });
+    if (s.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: s.tag });
     if (s.text) {
       const or = [`c.name ILIKE :like`, `c.email ILIKE :like`];
       if (s.e164) or.push(`EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.e164 = :e164)`);

@@ -40,6 +40,7 @@ export class ContactsService {
       last10: keys.last10,
       ownerId: q.ownerId,
       companyId: q.companyId,
+      tag: q.tag,
       limit: q.limit,
       offset: q.offset,
     });

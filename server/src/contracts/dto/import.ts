@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Contact fields an uploaded column can be mapped to. */
+export const IMPORT_FIELDS = ['name', 'phone', 'email', 'tags'] as const;
+export type ImportField = (typeof IMPORT_FIELDS)[number];
+
+/** Limits checked by the server (and shown by the client before uploading). */
+export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
+export const IMPORT_MAX_ROWS = 10_000;
+
+export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Column index per field; name and phone are required, the rest may be left unmapped (null). */
+export const importMappingSchema = z.strictObject({
+  name: z.number().int().min(0).max(200),
+  phone: z.number().int().min(0).max(200),
+  email: z.number().int().min(0).max(200).nullable().default(null),
+  tags: z.number().int().min(0).max(200).nullable().default(null),
+});
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+export const startImportRequestSchema = z.strictObject({ mapping: importMappingSchema });
+export type StartImportRequest = z.input<typeof startImportRequestSchema>;
+
+export const uploadImportQuerySchema = z.strictObject({
+  fileName: z.string().trim().min(1).max(200),
+});
+
+/**
+ * Why a row was not imported. `duplicate-in-file` points at the earlier row (`duplicateOfLine`);
+ * `duplicate-existing` means a contact with that number is already in the CRM.
+ */
+export const IMPORT_ISSUES = [
+  'missing-name',
+  'name-too-long',
+  'missing-phone',
+  'bad-phone',
+  'too-many-phones',
+  'bad-email',
+  'too-many-tags',
+  'duplicate-in-file',
+  'duplicate-existing',
+] as const;
+export type ImportIssue = (typeof IMPORT_ISSUES)[number];
+
+export interface ImportRowReport {
+  /** Line in the uploaded sheet, counting the header as line 1 — what the user sees in Excel. */
+  line: number;
+  name: string;
+  phone: string;
+  status: 'imported' | 'invalid' | 'duplicate' | 'failed';
+  issues: ImportIssue[];
+  duplicateOfLine?: number;
+}
+
+export interface ImportPreviewDto {
+  id: string;
+  fileName: string;
+  format: ImportFormat;
+  columns: string[];
+  /** The first few data rows, to check the mapping against. */
+  sample: string[][];
+  rowCount: number;
+  /** Guessed from the header names (ru/en); the user may change it. */
+  suggestedMapping: Partial<Record<ImportField, number>>;
+}
+
+export interface ImportJobDto {
+  id: string;
+  fileName: string;
+  status: 'uploaded' | 'running' | 'done' | 'failed';
+  total: number;
+  processed: number;
+  imported: number;
+  invalid: number;
+  duplicates: number;
+  /** Every row that was not imported (plus failures), in file order. */
+  problems: ImportRowReport[];
+}
+
+export const exportContactsQuerySchema = z.strictObject({
+  format: z.enum(IMPORT_FORMATS).default('csv'),
+  q: z.string().trim().max(100).optional(),
+  ownerId: z.uuid().optional(),
+  tag: z.string().trim().min(1).max(40).optional(),
+});
+export type ExportContactsQuery = z.input<typeof exportContactsQuerySchema>;

@@ -1,0 +1,138 @@
+import { type Logger } from 'pino';
+import { type DataSource } from 'typeorm';
+
+import { type CallEvent, TELEPHONY_ID_NAMESPACE, uuidV5 } from '@telephony';
+import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/realtime/realtime.server';
+
+import { type LeadsService } from '@server/modules/leads/leads.service';
+
+import { createAutoLeadReaction } from './auto-lead.reaction';
+import { CallCardService } from './call-card.service';
+import { type CallReaction } from './call-pipeline';
+import { type CallProjection } from './call-projection';
+import { CallerLinkService } from './caller-link.service';
+import { extensionOf, toLiveCall } from './live-call.mapper';
+
+export interface PopReactionDeps {
+  dataSource: DataSource;
+  realtime: Pick<Realtime, 'emitTo' | 'joinUserToCall'>;
+  links: CallerLinkService;
+  cards: CallCardService;
+  logger: Logger;
+}
+
+/** Live screens (wallboard, supervision) follow every call. */
+const LIVE_ROOMS = [roleRoom('supervisor'), roleRoom('manager')];
+
+/**
+ * Screen pop: the card goes to the user whose phone rings (`call:ringing` to `user:<id>`, who then joins
+ * `call:<callId>`), and the call's later life goes to that room: `call:answered` (other screens hide the card),
+ * `call:transferred` (the target gets the card: the pop moves), `call:ended`. Supervisors and managers get all of it.
+ *
+ * Runs once per newly stored event, after the projection already holds it, which is how late and reordered events
+ * are recognised: a ringing phone the projection no longer lists, or anything for an ended call, pops nothing.
+ * One card per (call, user) is enforced by call_pops' primary key, across web nodes.
+ */
+export function createPopReaction(deps: PopReactionDeps): CallReaction {
+  const { dataSource, realtime, logger } = deps;
+
+  const userByExtension = async (extension: string): Promise<string | null> => {
+    const rows = (await dataSource.query(
+      'SELECT id FROM users WHERE extension = $1 AND active ORDER BY created_at LIMIT 1',
+      [extension],
+    )) as { id: string }[];
+    return rows[0]?.id ?? null;
+  };
+
+  const pop = async (event: CallEvent, call: CallProjection, agentId: string, reason: 'ringing' | 'transfer') => {
+    const extension = extensionOf(agentId);
+    const userId = await userByExtension(extension);
+    if (!userId) {
+      logger.info({ callId: call.id, extension }, 'no active user has this extension: no screen pop');
+      return;
+    }
+    const card = await deps.cards.build(call, await deps.links.resolve(call));
+    if (!card) return; // internal calls and outbound calls to unknown numbers have no card
+    const fresh = (await dataSource.query(
+      `INSERT INTO call_pops (call_id, user_id, extension, reason) VALUES ($1, $2, $3, $4)
+       ON CONFLICT DO NOTHING RETURNING user_id`,
+      [call.id, userId, extension, reason],
+    )) as unknown[];
+    if (fresh.length === 0) return; // this user already has the card (another node, or transfer + ringing)
+    // The leg makes the call's contact/lead visible to this operator in the CRM (common/access/visibility).
+    const legId =
+      reason === 'ringing' ? event.legId : uuidV5(`${call.id}:transfer:${extension}`, TELEPHONY_ID_NAMESPACE);
+    await dataSource.query(
+      `INSERT INTO call_legs (id, call_id, agent_extension, user_id, started_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO NOTHING`,
+      [legId, call.id, extension, userId, event.occurredAt],
+    );
+    realtime.joinUserToCall(userId, call.id);
+    realtime.emitTo([userRoom(userId), ...LIVE_ROOMS], 'call:ringing', {
+      call: toLiveCall(call),
+      agentExtension: extension,
+      card,
+    });
+  };
+
+  return async (event, call) => {
+    const rooms = [callRoom(call.id), ...LIVE_ROOMS];
+    // The final state has been announced already: an older event arriving late changes nothing on screen.
+    if (call.status === 'ended' && event.type !== 'call.ended') return;
+    switch (event.type) {
+      case 'call.ringing':
+        if (call.ringingAgents.includes(event.agentId)) await pop(event, call, event.agentId, 'ringing');
+        return;
+      case 'call.answered': {
+        const agentExtension = event.agentId ? extensionOf(event.agentId) : null;
+        const userId = agentExtension ? await userByExtension(agentExtension) : null;
+        if (userId) realtime.joinUserToCall(userId, call.id);
+        realtime.emitTo(rooms, 'call:answered', { call: toLiveCall(call), agentExtension });
+        return;
+      }
+      case 'call.transferred':
+        realtime.emitTo(rooms, 'call:transferred', {
+          call: toLiveCall(call),
+          kind: event.kind,
+          fromAgentExtension: event.fromAgentId ? extensionOf(event.fromAgentId) : null,
+          toAgentExtension: event.agentId ? extensionOf(event.agentId) : null,
+        });
+        if (event.agentId) await pop(event, call, event.agentId, 'transfer');
+        return;
+      case 'call.ended':
+        realtime.emitTo(rooms, 'call:ended', {
+          call: toLiveCall(call),
+          disposition: call.disposition ?? (event.answered ? 'answered' : 'missed'),
+          waitSeconds: call.waitSeconds ?? event.waitSeconds,
+          talkSeconds: call.talkSeconds ?? event.talkSeconds,
+        });
+        return;
+      default:
+        return;
+    }
+  };
+}
+
+export interface ScreenPopDeps {
+  dataSource: DataSource;
+  realtime: Pick<Realtime, 'emitTo' | 'joinUserToCall'>;
+  leads: LeadsService;
+  defaultCountry: string;
+  logger: Logger;
+  /** QUEUE_DEFAULT_OWNER: login that owns leads from calls nobody answered. */
+  queueDefaultOwner?: string;
+}
+
+/** The pipeline reactions of the screen pop, in order: link the caller (auto-lead) first, then pop. */
+export function createScreenPopReactions(deps: ScreenPopDeps): CallReaction[] {
+  const { dataSource, realtime, logger } = deps;
+  const links = new CallerLinkService(dataSource, deps.leads, deps.defaultCountry, (lead, callId) => {
+    logger.info({ callId, leadId: lead.id, phone: lead.phoneE164 }, 'lead created from an incoming call');
+    realtime.emitTo([callRoom(callId), ...LIVE_ROOMS], 'lead:created', { lead, callId });
+  });
+  const cards = new CallCardService(dataSource);
+  return [
+    createAutoLeadReaction({ dataSource, links, logger, queueDefaultOwner: deps.queueDefaultOwner }),
+    createPopReaction({ dataSource, realtime, links, cards, logger }),
+  ];
+}

@@ -4,6 +4,7 @@ import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAnd
 import { CreateCallEvents1763900003000 } from './1763900003000-CreateCallEvents';
 import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
 import { AddCallWrapUp1763900005000 } from './1763900005000-AddCallWrapUp';
+import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -16,4 +17,5 @@ export const migrations = [
   CreateCallEvents1763900003000,
   CreateCallPops1763900004000,
   AddCallWrapUp1763900005000,
+  CreateAnalytics1763900007000,
 ];

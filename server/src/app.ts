@@ -9,6 +9,8 @@ import { type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
+import { analyticsRouter } from '@server/modules/analytics/analytics.router';
+import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { callsRouter } from '@server/modules/calls/calls.router';
 import { CallsService } from '@server/modules/calls/calls.service';
@@ -72,6 +74,7 @@ export interface AppServices {
   liveCalls: LiveCallsService;
   calls: CallsService;
   recordings: RecordingsService;
+  analytics: AnalyticsService;
 }
 
 export interface App {
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): App {
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
+    analytics: new AnalyticsService(dataSource),
   };
 
   const app = express();
@@ -135,6 +139,7 @@ export function createApp(deps: AppDeps): App {
   api.use('/calls', callsRouter(services.calls));
   api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
+  api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);
   app.use('/api', api);
 

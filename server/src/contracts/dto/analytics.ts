@@ -1,0 +1,168 @@
+import { z } from 'zod';
+
+/** Default zone for date ranges and hour/weekday buckets (the call center's own clock). */
+export const DEFAULT_ANALYTICS_TZ = 'Europe/Moscow';
+
+const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?$/;
+
+/** `YYYY-MM-DD` or `YYYY-MM-DDTHH:mm[:ss]`, a wall-clock time in `tz`; normalised to `YYYY-MM-DDTHH:mm:ss`. */
+export const localDateTimeSchema = z
+  .string()
+  .regex(LOCAL_DATE_TIME, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:mm')
+  .transform((s) => (s.length === 10 ? `${s}T00:00:00` : s.length === 16 ? `${s}:00` : s))
+  .refine((s) => !Number.isNaN(Date.parse(`${s}Z`)), 'not a calendar date');
+
+export function isIanaTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    // Offsets like "+03:00" pass Intl but mean the opposite sign in POSIX zone names Postgres would accept.
+    return /^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/.test(tz);
+  } catch {
+    return false;
+  }
+}
+
+export const ANALYTICS_FORMATS = ['json', 'csv', 'xlsx'] as const;
+export type AnalyticsFormat = (typeof ANALYTICS_FORMATS)[number];
+
+const MAX_RANGE_DAYS = 400;
+
+/** Query of every /api/analytics/* endpoint. The range is [from, to) in the wall clock of `tz`. */
+export const analyticsQuerySchema = z
+  .strictObject({
+    from: localDateTimeSchema,
+    to: localDateTimeSchema,
+    tz: z.string().max(64).default(DEFAULT_ANALYTICS_TZ).refine(isIanaTimeZone, 'not an IANA time zone'),
+    /** Y of "X % answered within Y s". */
+    slSeconds: z.coerce.number().int().min(1).max(3600).default(20),
+    /** X of "X % answered within Y s", in percent. */
+    slTarget: z.coerce.number().min(1).max(100).default(80),
+    /** Abandons with a wait shorter than this are short abandons (misdials), left out of abandoned and SL. */
+    shortAbandonSeconds: z.coerce.number().int().min(0).max(120).default(5),
+    format: z.enum(ANALYTICS_FORMATS).default('json'),
+  })
+  .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['to'] })
+  .refine((q) => Date.parse(`${q.to}Z`) - Date.parse(`${q.from}Z`) <= MAX_RANGE_DAYS * 86_400_000, {
+    message: `the range may span at most ${MAX_RANGE_DAYS} days`,
+    path: ['to'],
+  });
+export type AnalyticsQuery = z.output<typeof analyticsQuerySchema>;
+export type AnalyticsQueryInput = z.input<typeof analyticsQuerySchema>;
+
+export interface AnalyticsRange {
+  from: string;
+  to: string;
+  tz: string;
+  /** The same bounds as instants (ISO-8601, UTC). */
+  fromUtc: string;
+  toUtc: string;
+}
+
+export interface CallKpis {
+  offered: number;
+  answered: number;
+  missed: number;
+  abandoned: number;
+  shortAbandoned: number;
+  failed: number;
+  /** Calls of the range that went through at least one transfer (each counted once). */
+  transferred: number;
+  answeredWithinSl: number;
+  /** offered − shortAbandoned. */
+  slDenominator: number;
+  /** answeredWithinSl / slDenominator, 0..1; null without calls. */
+  serviceLevel: number | null;
+  slMet: boolean | null;
+  /** abandoned / (offered − shortAbandoned), 0..1. */
+  abandonRate: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+  /** Talk without hold, summed over answered calls. */
+  talkSeconds: number;
+  holdSeconds: number;
+  wrapUpSeconds: number;
+}
+
+export interface OccupancyFigure {
+  /** Handling time (on a call, ringing, wrap-up) / staffed time (that + available), 0..1; null with no history. */
+  occupancy: number | null;
+  handlingSeconds: number;
+  staffedSeconds: number;
+}
+
+export interface CrmKpis {
+  callbacksDue: number;
+  callbacksDoneInTime: number;
+  callbacksDoneLate: number;
+  callbacksOpen: number;
+  /** callbacksDoneInTime / callbacksDue. */
+  callbacksInTimeRate: number | null;
+  leadsCreated: number;
+  leadsFromCalls: number;
+  leadsConverted: number;
+  /** leadsConverted / leadsCreated (cohort of leads created in the range). */
+  leadToDealConversion: number | null;
+  averageDealAmount: { currency: string; deals: number; average: number }[];
+}
+
+export interface AnalyticsSummaryDto {
+  range: AnalyticsRange;
+  params: { slSeconds: number; slTarget: number; shortAbandonSeconds: number };
+  calls: CallKpis;
+  occupancy: OccupancyFigure;
+  crm: CrmKpis;
+}
+
+export interface OperatorRowDto {
+  userId: string;
+  name: string;
+  extension: string | null;
+  /** Distinct calls the operator answered or received by transfer. */
+  handled: number;
+  /** Calls the operator answered first (from the queue or a direct ring). */
+  answered: number;
+  transfersIn: number;
+  /** Wall time from taking the call to handing it on or its end (hold included). */
+  handleSeconds: number;
+  holdSeconds: number;
+  wrapUpSeconds: number;
+  /** (handleSeconds + wrapUpSeconds) / handled. */
+  ahtSeconds: number | null;
+  /** Mean wait of the calls the operator answered first. */
+  asaSeconds: number | null;
+  occupancy: number | null;
+}
+
+export interface QueueRowDto {
+  /** null: calls that reached no queue (direct lines). */
+  queue: string | null;
+  offered: number;
+  answered: number;
+  missed: number;
+  abandoned: number;
+  shortAbandoned: number;
+  serviceLevel: number | null;
+  abandonRate: number | null;
+  asaSeconds: number | null;
+  ahtSeconds: number | null;
+}
+
+export interface HeatmapCellDto {
+  /** ISO weekday in `tz`: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** Hour of the day in `tz`, 0..23. */
+  hour: number;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  avgWaitSeconds: number | null;
+}
+
+export interface AnalyticsTableDto<Row> {
+  range: AnalyticsRange;
+  rows: Row[];
+}
+
+export type OperatorsReportDto = AnalyticsTableDto<OperatorRowDto>;
+export type QueuesReportDto = AnalyticsTableDto<QueueRowDto>;
+export type HeatmapReportDto = AnalyticsTableDto<HeatmapCellDto>;

@@ -1,0 +1,59 @@
+import { Router, type Response } from 'express';
+
+import { type AnalyticsQuery, analyticsQuerySchema } from '@contracts/dto/analytics';
+import { parseInput } from '@server/common/http/validate';
+import { requireRole } from '@server/modules/auth/auth.middleware';
+import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { heatmapTable, operatorsTable, queuesTable, summaryTable } from '@server/modules/analytics/analytics.tables';
+
+/**
+ * `GET /api/analytics/summary|operators|queues|heatmap?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
+ * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table.
+ */
+export function analyticsRouter(analytics: AnalyticsService): Router {
+  const router = Router();
+  router.use(requireRole('manager', 'supervisor', 'admin'));
+  router.get('/summary', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.summary(q);
+    await respond(res, q, data, () => summaryTable(data));
+  });
+  router.get('/operators', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.operators(q);
+    await respond(res, q, data, () => operatorsTable(data.rows));
+  });
+  router.get('/queues', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.queues(q);
+    await respond(res, q, data, () => queuesTable(data.rows));
+  });
+  router.get('/heatmap', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.heatmap(q);
+    await respond(res, q, data, () => heatmapTable(data.rows));
+  });
+  return router;
+}
+
+async function respond<Row>(
+  res: Response,
+  q: AnalyticsQuery,
+  data: unknown,
+  table: () => ExportTable<Row>,
+): Promise<void> {
+  if (q.format === 'json') {
+    res.json(data);
+    return;
+  }
+  const t = table();
+  const stem = `zvonok-${t.name}-${q.from.slice(0, 10)}_${q.to.slice(0, 10)}`;
+  if (q.format === 'csv') {
+    res.set('Content-Disposition', `attachment; filename="${stem}.csv"`);
+    res.type('text/csv; charset=utf-8').send(toCsv(t));
+    return;
+  }
+  res.set('Content-Disposition', `attachment; filename="${stem}.xlsx"`);
+  res.type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet').send(await toXlsx(t));
+}

@@ -1,0 +1,191 @@
+import { type DataSource } from 'typeorm';
+
+import {
+  type AnalyticsQuery,
+  type AnalyticsRange,
+  type AnalyticsSummaryDto,
+  type CallKpis,
+  type HeatmapReportDto,
+  type OperatorsReportDto,
+  type QueueRowDto,
+  type QueuesReportDto,
+} from '@contracts/dto/analytics';
+import { AnalyticsRepository, type Bounds, type CallKpiRow } from '@server/modules/analytics/analytics.repository';
+
+/**
+ * Contact-center metrics over stored calls (inbound, ended, started in [from, to) of the caller's time zone) and
+ * the CRM tables. The formulas (also in the README "Analytics" section and on the page):
+ *
+ * - offered = inbound calls that ended; answered / missed / failed by `calls.disposition`
+ *   (missed: nobody answered before the queue or ring timeout; abandoned: the caller hung up first).
+ * - shortAbandoned = abandoned with wait < shortAbandonSeconds (default 5 s): misdials, excluded from abandoned and
+ *   from the SL and abandon-rate denominators; abandoned = the other abandons.
+ * - SL = answered with wait ≤ slSeconds ÷ (offered − shortAbandoned); met when SL ≥ slTarget % (default 80/20).
+ *   Missed and (long) abandoned calls stay in the denominator: a caller nobody answered was not served in time.
+ * - abandonRate = abandoned ÷ (offered − shortAbandoned).
+ * - ASA = mean wait of answered calls (call.created → first answer, seconds).
+ * - AHT = (talk + hold + wrap-up) ÷ answered. The stored talk_seconds runs from answer to hang-up and so contains
+ *   hold; talk here is talk_seconds − hold_seconds, so AHT's numerator is talk_seconds + wrap-up. Wrap-up per
+ *   answered call: wrap_up_at − ended_at when the operator submitted the wrap-up form (capped at 600 s), else the
+ *   queue's configured wrap-up seconds (analytics_queue_settings), else 0.
+ * - occupancy = handling ÷ staffed time from the agent state history, clipped to the range: handling = on-call +
+ *   ringing + wrap-up, staffed = handling + available (breaks and offline excluded); null when there is no history.
+ * - A transferred call counts once in every call figure; per operator it counts for each operator who handled it.
+ * - callbacks done in time = callback tasks due in the range done at or before due_at ÷ callback tasks due.
+ * - leads from calls = leads with source 'call' created in the range; lead→deal conversion = leads created in the
+ *   range now 'converted' ÷ leads created in the range; average deal amount = mean amount of deals won (closed)
+ *   in the range, per currency.
+ */
+export class AnalyticsService {
+  private readonly repo: AnalyticsRepository;
+
+  constructor(dataSource: DataSource) {
+    this.repo = new AnalyticsRepository(dataSource);
+  }
+
+  async summary(q: AnalyticsQuery): Promise<AnalyticsSummaryDto> {
+    const { range, bounds } = await this.resolve(q);
+    const [kpis, transferred, occupancy, crm, deals] = await Promise.all([
+      this.repo.callKpis(bounds, q.slSeconds, q.shortAbandonSeconds),
+      this.repo.transferredCalls(bounds),
+      this.repo.occupancy(bounds),
+      this.repo.crm(bounds),
+      this.repo.dealAverages(bounds),
+    ]);
+    const handlingSeconds = sum(occupancy.map((o) => o.handling));
+    const staffedSeconds = sum(occupancy.map((o) => o.staffed));
+    return {
+      range,
+      params: { slSeconds: q.slSeconds, slTarget: q.slTarget, shortAbandonSeconds: q.shortAbandonSeconds },
+      calls: { ...callKpis(kpis, q.slTarget), transferred },
+      occupancy: {
+        occupancy: ratio(handlingSeconds, staffedSeconds),
+        handlingSeconds: Math.round(handlingSeconds),
+        staffedSeconds: Math.round(staffedSeconds),
+      },
+      crm: {
+        callbacksDue: crm.callbacks_due,
+        callbacksDoneInTime: crm.callbacks_in_time,
+        callbacksDoneLate: crm.callbacks_late,
+        callbacksOpen: crm.callbacks_open,
+        callbacksInTimeRate: ratio(crm.callbacks_in_time, crm.callbacks_due),
+        leadsCreated: crm.leads_created,
+        leadsFromCalls: crm.leads_from_calls,
+        leadsConverted: crm.leads_converted,
+        leadToDealConversion: ratio(crm.leads_converted, crm.leads_created),
+        averageDealAmount: deals,
+      },
+    };
+  }
+
+  /** Per operator: handled = distinct calls answered or received by transfer; AHT = (handle + wrap-up) ÷ handled. */
+  async operators(q: AnalyticsQuery): Promise<OperatorsReportDto> {
+    const { range, bounds } = await this.resolve(q);
+    const [rows, occupancy] = await Promise.all([this.repo.operatorKpis(bounds), this.repo.occupancy(bounds)]);
+    const occ = new Map(occupancy.map((o) => [o.user_id, o]));
+    return {
+      range,
+      rows: rows.map((r) => {
+        const o = occ.get(r.user_id);
+        return {
+          userId: r.user_id,
+          name: r.name,
+          extension: r.extension,
+          handled: r.handled,
+          answered: r.answered,
+          transfersIn: r.transfers_in,
+          handleSeconds: r.handle,
+          holdSeconds: r.hold,
+          wrapUpSeconds: round(r.wrap),
+          ahtSeconds: avg(r.handle + r.wrap, r.handled),
+          asaSeconds: r.asa === null ? null : round(r.asa),
+          occupancy: o ? ratio(o.handling, o.staffed) : null,
+        };
+      }),
+    };
+  }
+
+  async queues(q: AnalyticsQuery): Promise<QueuesReportDto> {
+    const { range, bounds } = await this.resolve(q);
+    const rows = await this.repo.queueKpis(bounds, q.slSeconds, q.shortAbandonSeconds);
+    return {
+      range,
+      rows: rows.map((r): QueueRowDto => {
+        const k = callKpis(r, q.slTarget);
+        return {
+          queue: r.queue,
+          offered: k.offered,
+          answered: k.answered,
+          missed: k.missed,
+          abandoned: k.abandoned,
+          shortAbandoned: k.shortAbandoned,
+          serviceLevel: k.serviceLevel,
+          abandonRate: k.abandonRate,
+          asaSeconds: k.asaSeconds,
+          ahtSeconds: k.ahtSeconds,
+        };
+      }),
+    };
+  }
+
+  /** Offered / answered / abandoned and mean answered wait per (ISO weekday, hour) of the start in `tz`. */
+  async heatmap(q: AnalyticsQuery): Promise<HeatmapReportDto> {
+    const { range, bounds } = await this.resolve(q);
+    const rows = await this.repo.heatmap(bounds, q.tz, q.shortAbandonSeconds);
+    return {
+      range,
+      rows: rows.map((r) => ({
+        weekday: r.weekday,
+        hour: r.hour,
+        offered: r.offered,
+        answered: r.answered,
+        abandoned: r.abandoned,
+        avgWaitSeconds: r.avg_wait === null ? null : round(r.avg_wait),
+      })),
+    };
+  }
+
+  private async resolve(q: AnalyticsQuery): Promise<{ range: AnalyticsRange; bounds: Bounds }> {
+    const bounds = await this.repo.bounds(q.from, q.to, q.tz);
+    return {
+      bounds,
+      range: {
+        from: q.from,
+        to: q.to,
+        tz: q.tz,
+        fromUtc: bounds.fromUtc.toISOString(),
+        toUtc: bounds.toUtc.toISOString(),
+      },
+    };
+  }
+}
+
+function callKpis(r: CallKpiRow, slTarget: number): Omit<CallKpis, 'transferred'> {
+  const slDenominator = r.offered - r.short_abandoned;
+  const serviceLevel = ratio(r.answered_within_sl, slDenominator);
+  return {
+    offered: r.offered,
+    answered: r.answered,
+    missed: r.missed,
+    abandoned: r.abandoned,
+    shortAbandoned: r.short_abandoned,
+    failed: r.failed,
+    answeredWithinSl: r.answered_within_sl,
+    slDenominator,
+    serviceLevel,
+    // Compared in whole per-mille so 0.8 vs 80 % is not decided by float noise.
+    slMet: serviceLevel === null ? null : Math.round(serviceLevel * 1000) >= Math.round(slTarget * 10),
+    abandonRate: ratio(r.abandoned, slDenominator),
+    asaSeconds: r.asa === null ? null : round(r.asa),
+    ahtSeconds: avg(r.talk + r.hold + r.wrap, r.answered),
+    talkSeconds: round(r.talk),
+    holdSeconds: round(r.hold),
+    wrapUpSeconds: round(r.wrap),
+  };
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** 0..1 with 4 decimals; null when the denominator is 0 (no data is not 0 %). */
+const ratio = (num: number, den: number) => (den > 0 ? round(num / den, 4) : null);
+const avg = (total: number, n: number) => (n > 0 ? round(total / n) : null);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import express, { type Express } from 'express';
+import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
 import { type TelephonyProvider } from '@telephony';
@@ -27,11 +28,15 @@ import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { dealsRouter } from '@server/modules/deals/deals.router';
+import { healthRouter } from '@server/modules/health/health.router';
+import { HealthService } from '@server/modules/health/health.service';
 import { DealsService } from '@server/modules/deals/deals.service';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { routingRouter } from '@server/modules/routing/routing.router';
+import { RoutingService } from '@server/modules/routing/routing.service';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
@@ -58,6 +63,10 @@ export interface AppDeps {
   clientDir?: string;
   /** The telephony adapter for actions (click-to-call, pause, spy); null or absent when telephony is off. */
   telephony?: TelephonyProvider | null;
+  /** Redis client, when REDIS_URL is set: `/readyz` reports it. */
+  redis?: Redis | null;
+  /** Shared secret of `GET /api/routing/owner` (ROUTING_TOKEN); absent → that lookup answers 401. */
+  routingToken?: string;
 }
 
 /** Services other parts of the server (realtime, telephony pipeline) reuse instead of building their own. */
@@ -71,6 +80,7 @@ export interface AppServices {
   deals: DealsService;
   tasks: TasksService;
   notes: NotesService;
+  routing: RoutingService;
   liveCalls: LiveCallsService;
   calls: CallsService;
   recordings: RecordingsService;
@@ -99,6 +109,7 @@ export function createApp(deps: AppDeps): App {
     deals: new DealsService(dataSource, audit),
     tasks: new TasksService(dataSource),
     notes: new NotesService(dataSource),
+    routing: new RoutingService(dataSource, config.defaultCountry),
     liveCalls: new LiveCallsService(dataSource),
     calls: new CallsService(dataSource, config.defaultCountry, audit, deps.telephony ?? null),
     recordings: new RecordingsService(
@@ -113,6 +124,7 @@ export function createApp(deps: AppDeps): App {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.set('query parser', 'simple');
+  app.use(healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony })));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -120,6 +132,8 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
+  api.use('/routing', routingRouter(services.routing, deps.routingToken));
   api.use(csrfGuard);
   api.use(sessionMiddleware(services.auth));
   api.use('/auth', authRouter(services.auth, config));

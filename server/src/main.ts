@@ -9,6 +9,8 @@ import { createLogger } from '@server/common/logger/logger';
 import { createDatabase } from '@server/db/data-source';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
 import { createProvider, startCallPipeline } from '@server/modules/calls/call-pipeline';
+import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
+import { createRealtime } from '@server/modules/realtime/realtime.server';
 import { startRecordings } from '@server/modules/recordings/recordings.runtime';
 
 /**
@@ -47,7 +49,23 @@ async function main(): Promise<void> {
     services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
   }, 3_600_000).unref();
 
-  // Realtime (Socket.IO) attaches to `server` and the pipeline's bus when the screen pop lands.
+  // Socket.IO on the same server; with Redis every web node reaches every operator's socket.
+  const realtime = createRealtime({
+    httpServer: server,
+    auth: services.auth,
+    liveCalls: services.liveCalls,
+    logger: logger.child({ module: 'realtime' }),
+    trustedOrigins: config.trustedOrigins,
+    redis,
+  });
+  const popReactions = createScreenPopReactions({
+    dataSource: database.dataSource,
+    realtime,
+    leads: services.leads,
+    defaultCountry: config.defaultCountry,
+    logger: logger.child({ module: 'screen-pop' }),
+    queueDefaultOwner: config.queueDefaultOwner,
+  });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   const recordings = startRecordings({ config, dataSource: database.dataSource, logger });
   const pipeline = await startCallPipeline({
@@ -55,7 +73,7 @@ async function main(): Promise<void> {
     logger,
     redis,
     provider: telephony,
-    reactions: [recordings.reaction],
+    reactions: [...popReactions, recordings.reaction],
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -82,6 +100,8 @@ async function main(): Promise<void> {
     clearInterval(purge);
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
+    // Sockets first: open websockets would keep server.close() from ever calling back.
+    realtime.close().catch((err: unknown) => logger.warn({ err }, 'error while closing sockets'));
     server.close(() => {
       pipeline
         .stop()

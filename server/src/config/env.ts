@@ -67,6 +67,16 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
+  CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
+  CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
+  ROUTING_TOKEN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
   // Login of the user who owns leads from calls nobody answered; unset → such leads stay unowned for a supervisor.
   QUEUE_DEFAULT_OWNER: z
     .string()
@@ -109,10 +119,21 @@ export interface Config {
   seedDemo: boolean;
   trustedOrigins: string[];
   loginRateLimit: { max: number; windowMs: number };
+  callbacks: CallbacksConfig;
+  routingToken: string | undefined;
   /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
   queueDefaultOwner: string | undefined;
   /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
   softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
+}
+
+export interface CallbacksConfig {
+  /** A callback task is due this long after the missed call ended. */
+  dueMinutes: number;
+  /** An open callback task this long past due is escalated to the supervisors (once). */
+  escalateMinutes: number;
+  /** How often the escalation job looks. */
+  escalateIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -161,6 +182,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+    callbacks: {
+      dueMinutes: e.CALLBACK_DUE_MINUTES,
+      escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,
+      escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
+    },
+    routingToken: e.ROUTING_TOKEN,
     queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
     softphone: {
       wsUrl: e.SOFTPHONE_WS_URL,

@@ -1,6 +1,7 @@
 import { type CallCard } from './dto/call-card';
 import { type LeadDto } from './dto/lead';
 import { type TaskDto } from './dto/task';
+import { type WallboardDto } from './dto/wallboard';
 
 /**
  * Socket.IO contract shared by the server (realtime/) and the client (realtime/).
@@ -86,7 +87,7 @@ export interface ServerToClientEvents {
   'task:assigned': (payload: { task: TaskDto; reason: 'missed-call' | 'abandoned-call' | 'escalation' }) => void;
   'agent:state': (payload: AgentStateDto) => void;
   /** Live wallboard snapshot for supervisors and managers (role rooms). */
-  'wallboard:update': (payload: unknown) => void;
+  'wallboard:update': (payload: WallboardDto) => void;
   'provider:status': (payload: { up: boolean; source: 'ami' | 'sip'; reason?: string }) => void;
 }
 

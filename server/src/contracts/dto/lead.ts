@@ -34,6 +34,8 @@ export type UpdateLeadRequest = z.input<typeof updateLeadRequestSchema>;
 
 export const leadListQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
+  /** Exact number in any format (+7…, 8…, bare ten digits), matched by E.164. */
+  phone: z.string().trim().min(1).max(40).optional(),
   status: z.enum(LEAD_STATUSES).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),

@@ -29,9 +29,10 @@ export class LeadsRepository {
 
   search(
     viewer: UserDto,
-    s: { text?: string; e164?: string | null; status?: string; limit: number; offset: number },
+    s: { text?: string; e164?: string | null; phones?: string[]; status?: string; limit: number; offset: number },
   ): Promise<[LeadRow[], number]> {
     const qb = this.scoped(viewer);
+    if (s.phones) qb.andWhere('l.phone_e164 IN (:...phones)', { phones: s.phones });
     if (s.status) qb.andWhere('l.status = :status', { status: s.status });
     if (s.text) {
       qb.andWhere(s.e164 ? '(l.name ILIKE :like OR l.phone_e164 = :e164)' : 'l.name ILIKE :like', {

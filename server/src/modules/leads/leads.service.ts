@@ -37,7 +37,17 @@ export class LeadsService {
 
   async list(viewer: UserDto, query: (typeof leadListQuerySchema)['_zod']['input']): Promise<Page<LeadDto>> {
     const q = leadListQuerySchema.parse(query);
+    let phones: string[] | undefined;
+    if (q.phone) {
+      const keys = phoneKeys(q.phone, this.defaultCountry);
+      // +7 numbers: the last ten digits identify the number whatever prefix was typed.
+      phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
+      if (phones.length === 0) {
+        throw leadsError('VALIDATION_FAILED', [{ field: 'phone', message: 'not a phone number' }]);
+      }
+    }
     const [rows, total] = await this.repo.search(viewer, {
+      phones,
       text: q.q || undefined,
       e164: q.q ? phoneKeys(q.q, this.defaultCountry).e164 : null,
       status: q.status,

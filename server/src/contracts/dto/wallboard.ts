@@ -1,0 +1,61 @@
+import { type AgentStateName } from '@contracts/socket-events';
+
+/** A caller waiting in a queue right now (ringing operators or not yet offered). */
+export interface WaitingCallerDto {
+  callId: string;
+  from: string;
+  anonymous: boolean;
+  since: string;
+  waitSeconds: number;
+}
+
+export interface WallboardQueueDto {
+  name: string;
+  waiting: WaitingCallerDto[];
+  /** Seconds the longest-waiting caller has waited (0 when nobody waits). */
+  longestWaitSeconds: number;
+  /** Callers talking to an operator of this queue now. */
+  talking: number;
+  /** Since local midnight (server time zone). */
+  answeredToday: number;
+  abandonedToday: number;
+  missedToday: number;
+  /** Answered within the threshold / offered (answered + abandoned + missed) today, 0..100; null before any call. */
+  serviceLevelToday: number | null;
+  serviceLevelThresholdSeconds: number;
+  /** Mean wait of today's answered calls, seconds. */
+  averageWaitSeconds: number | null;
+}
+
+export interface WallboardCurrentCallDto {
+  callId: string;
+  from: string;
+  queue: string | null;
+  startedAt: string;
+  answeredAt: string | null;
+}
+
+export interface WallboardOperatorDto {
+  userId: string;
+  name: string;
+  extension: string;
+  state: AgentStateName;
+  reason: string | null;
+  /** When the state began. */
+  since: string;
+  currentCall: WallboardCurrentCallDto | null;
+  /** Answered calls today (inbound and outbound). */
+  callsToday: number;
+  talkSecondsToday: number;
+}
+
+export interface WallboardDto {
+  /** Server time the snapshot was computed at; clients tick durations from here. */
+  at: string;
+  /** Midnight the "today" figures start from. */
+  dayStartedAt: string;
+  queues: WallboardQueueDto[];
+  operators: WallboardOperatorDto[];
+  totals: { waiting: number; talking: number; answeredToday: number; abandonedToday: number };
+  telephonyUp: boolean | null;
+}

@@ -1,0 +1,104 @@
+import { type CallCard } from '@contracts/dto/call-card';
+import {
+  type CallAnsweredPayload,
+  type CallEndedPayload,
+  type CallRingingPayload,
+  type CallTransferredPayload,
+  type LiveCallDto,
+} from '@contracts/socket-events';
+
+/**
+ * Which pop cards an operator sees, as a pure fold of the realtime events (and the REST resync).
+ * - `ringing`: my phone rings for the call → the card shows;
+ * - `talking`: I answered → the card stays for the whole call;
+ * - `wrap-up`: my call ended (or I transferred it away) → the card stays with the wrap-up form until saved.
+ * A card disappears when a colleague answers, or the caller hangs up before anyone did.
+ */
+export type PopPhase = 'ringing' | 'talking' | 'wrap-up';
+
+export interface LivePop {
+  callId: string;
+  card: CallCard;
+  call: LiveCallDto;
+  phase: PopPhase;
+  /** Set when the call ended: talk time for the wrap-up header. */
+  talkSeconds: number | null;
+}
+
+export interface LivePopState {
+  pops: LivePop[];
+}
+
+export type LivePopAction =
+  | { type: 'ringing'; payload: CallRingingPayload }
+  | { type: 'answered'; payload: CallAnsweredPayload }
+  | { type: 'transferred'; payload: CallTransferredPayload }
+  | { type: 'ended'; payload: CallEndedPayload }
+  | { type: 'resync'; calls: LiveCallDto[] }
+  | { type: 'dismiss'; callId: string };
+
+export const initialLivePopState: LivePopState = { pops: [] };
+
+const patch = (state: LivePopState, callId: string, change: (pop: LivePop) => LivePop | null): LivePopState => {
+  if (!state.pops.some((p) => p.callId === callId)) return state;
+  const pops = state.pops.flatMap((p) => {
+    if (p.callId !== callId) return [p];
+    const next = change(p);
+    return next ? [next] : [];
+  });
+  return { pops };
+};
+
+/** `myExtension` is the signed-in operator's extension (null for users without a phone). */
+export function livePopReducer(myExtension: string | null) {
+  return (state: LivePopState, action: LivePopAction): LivePopState => {
+    switch (action.type) {
+      case 'ringing': {
+        const { call, card, agentExtension } = action.payload;
+        // Supervisors' role rooms get every ring too; the card pops only on the ringing operator's screen.
+        if (agentExtension !== myExtension) return state;
+        const existing = state.pops.find((p) => p.callId === call.id);
+        if (existing) return patch(state, call.id, (p) => ({ ...p, card, call }));
+        return { pops: [...state.pops, { callId: call.id, card, call, phase: 'ringing', talkSeconds: null }] };
+      }
+      case 'answered': {
+        const { call, agentExtension } = action.payload;
+        return patch(state, call.id, (p) => {
+          if (agentExtension === myExtension) return { ...p, call, phase: 'talking' };
+          // A colleague took it: my ringing card goes; a call I had already handed over keeps its wrap-up.
+          return p.phase === 'ringing' ? null : { ...p, call };
+        });
+      }
+      case 'transferred': {
+        const { call, fromAgentExtension, toAgentExtension } = action.payload;
+        return patch(state, call.id, (p) => {
+          if (toAgentExtension === myExtension) return { ...p, call };
+          if (fromAgentExtension === myExtension && p.phase === 'talking') return { ...p, call, phase: 'wrap-up' };
+          return { ...p, call };
+        });
+      }
+      case 'ended': {
+        const { call, talkSeconds } = action.payload;
+        return patch(state, call.id, (p) => {
+          if (p.phase === 'ringing') return null;
+          return { ...p, call, phase: 'wrap-up', talkSeconds: p.phase === 'talking' ? talkSeconds : p.talkSeconds };
+        });
+      }
+      case 'resync': {
+        // Events missed while the socket was down: reconcile the cards with the calls that are still live.
+        const live = new Map(action.calls.map((c) => [c.id, c]));
+        const pops = state.pops.flatMap((p): LivePop[] => {
+          if (p.phase === 'wrap-up') return [p];
+          const call = live.get(p.callId);
+          if (!call || call.status === 'ended') return p.phase === 'talking' ? [{ ...p, phase: 'wrap-up' }] : [];
+          if (call.agentExtension === null) return [{ ...p, call }];
+          if (call.agentExtension === myExtension) return [{ ...p, call, phase: 'talking' }];
+          return p.phase === 'ringing' ? [] : [{ ...p, call, phase: 'wrap-up' }];
+        });
+        return { pops };
+      }
+      case 'dismiss':
+        return { pops: state.pops.filter((p) => p.callId !== action.callId) };
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import { type ReactNode, useEffect, useState } from 'react';
+
+import { type LiveCallDto } from '@contracts/socket-events';
+import { fetchActiveCalls } from '@client/realtime/activeCalls';
+import { RealtimeContext, type RealtimeStatus } from '@client/realtime/realtimeContext';
+import { createRealtimeSocket, type RealtimeSocket } from '@client/realtime/realtimeSocket';
+
+/** Opens the socket while signed in and resyncs live calls over REST after every fresh connect. */
+export function RealtimeProvider({ children }: { children: ReactNode }) {
+  const [socket] = useState<RealtimeSocket>(() => createRealtimeSocket());
+  const [status, setStatus] = useState<RealtimeStatus>('connecting');
+  const [activeCalls, setActiveCalls] = useState<LiveCallDto[] | null>(null);
+  const [resyncVersion, setResyncVersion] = useState(0);
+
+  useEffect(() => {
+    const s = socket;
+    const controller = new AbortController();
+    const resync = () => {
+      fetchActiveCalls(controller.signal)
+        .then((calls) => {
+          setActiveCalls(calls);
+          setResyncVersion((v) => v + 1);
+        })
+        .catch(() => {
+          // The next reconnect tries again; meanwhile live events keep the screen current.
+        });
+    };
+    s.on('connect', () => {
+      setStatus('connected');
+      // A recovered session got the missed events replayed; anything else may have missed some.
+      if (!s.recovered) resync();
+    });
+    s.on('disconnect', () => setStatus('disconnected'));
+    s.io.on('reconnect_attempt', () => setStatus('connecting'));
+    s.connect();
+    return () => {
+      controller.abort();
+      s.off('connect');
+      s.off('disconnect');
+      s.io.off('reconnect_attempt');
+      s.disconnect();
+    };
+  }, [socket]);
+
+  return (
+    <RealtimeContext.Provider value={{ socket, status, activeCalls, resyncVersion }}>
+      {children}
+    </RealtimeContext.Provider>
+  );
+}

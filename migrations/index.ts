@@ -6,6 +6,7 @@ import { CreateCallbackTasks1763900006000 } from './1763900006000-CreateCallback
 import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
 import { AddCallWrapUp1763900005000 } from './1763900005000-AddCallWrapUp';
 import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
+import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentStates';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -20,4 +21,5 @@ export const migrations = [
   CreateCallPops1763900004000,
   AddCallWrapUp1763900005000,
   CreateAnalytics1763900007000,
+  CreateAgentStates1763900008000,
 ];

@@ -10,6 +10,9 @@ import { type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { type Logger } from '@server/common/logger/logger';
+import { AgentsRepository } from '@server/modules/agents/agents.repository';
+import { agentsRouter } from '@server/modules/agents/agents.router';
+import { AgentsService } from '@server/modules/agents/agents.service';
 import { analyticsRouter } from '@server/modules/analytics/analytics.router';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { AuditService } from '@server/modules/audit/audit.service';
@@ -46,11 +49,17 @@ import { TasksService } from '@server/modules/tasks/tasks.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { usersRouter } from '@server/modules/users/users.router';
 import { UsersService } from '@server/modules/users/users.service';
+import { supervisionRouter } from '@server/modules/supervision/supervision.router';
+import { SupervisionService } from '@server/modules/supervision/supervision.service';
+import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
+import { wallboardRouter } from '@server/modules/wallboard/wallboard.router';
+import { WallboardService } from '@server/modules/wallboard/wallboard.service';
 
 export type AppConfig = Pick<
   Config,
   'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins'
 > &
+  Partial<Pick<Config, 'wrapUpSeconds'>> &
   Partial<Pick<Config, 'softphone'>> &
   /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
   Partial<Pick<Config, 'recordingsStoreDir'>>;
@@ -82,6 +91,9 @@ export interface AppServices {
   notes: NotesService;
   routing: RoutingService;
   liveCalls: LiveCallsService;
+  agents: AgentsService;
+  wallboard: WallboardService;
+  supervision: SupervisionService;
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
@@ -99,6 +111,12 @@ export function createApp(deps: AppDeps): App {
   const { config, dataSource, logger } = deps;
   const usersRepo = new UsersRepository(dataSource);
   const audit = new AuditService(dataSource);
+  const telephony = deps.telephony ?? null;
+  const agents = new AgentsService(new AgentsRepository(dataSource), audit, {
+    telephony,
+    wrapUpSeconds: config.wrapUpSeconds ?? 0,
+    logger,
+  });
   const services: AppServices = {
     audit,
     auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit),
@@ -111,6 +129,12 @@ export function createApp(deps: AppDeps): App {
     notes: new NotesService(dataSource),
     routing: new RoutingService(dataSource, config.defaultCountry),
     liveCalls: new LiveCallsService(dataSource),
+    agents,
+    wallboard: new WallboardService(new WallboardRepository(dataSource), agents, new LiveCallsService(dataSource), {
+      logger,
+      telephony,
+    }),
+    supervision: new SupervisionService(dataSource, audit, telephony, logger),
     calls: new CallsService(dataSource, config.defaultCountry, audit, deps.telephony ?? null),
     recordings: new RecordingsService(
       dataSource,
@@ -150,6 +174,9 @@ export function createApp(deps: AppDeps): App {
   api.use('/notes', notesRouter(services.notes));
   // Before any `/calls/:id` route, so `active` is never read as an id.
   api.use('/calls', liveCallsRouter(services.liveCalls));
+  api.use('/calls', supervisionRouter(services.supervision));
+  api.use('/agents', agentsRouter(services.agents));
+  api.use('/wallboard', wallboardRouter(services.wallboard));
   api.use('/calls', callsRouter(services.calls));
   api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));

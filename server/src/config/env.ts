@@ -67,6 +67,8 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  // Seconds an operator stays in wrap-up (queue-paused) after each answered call; 0 = no wrap-up.
+  WRAPUP_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
@@ -119,6 +121,8 @@ export interface Config {
   seedDemo: boolean;
   trustedOrigins: string[];
   loginRateLimit: { max: number; windowMs: number };
+  /** Wrap-up after each answered call, seconds; 0 turns it off. */
+  wrapUpSeconds: number;
   callbacks: CallbacksConfig;
   routingToken: string | undefined;
   /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
@@ -182,6 +186,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+    wrapUpSeconds: e.WRAPUP_SECONDS,
     callbacks: {
       dueMinutes: e.CALLBACK_DUE_MINUTES,
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,

@@ -34,6 +34,8 @@ export interface CallPipelineDeps {
   /** The adapter to run in this process; null on a web node that only consumes (or with TELEPHONY_PROVIDER=none). */
   provider: TelephonyProvider | null;
   reactions?: CallReaction[];
+  /** Bus consumer name; defaults to host-pid. Distinct names let several pipelines share one process (tests). */
+  consumerName?: string;
 }
 
 const isCallEvent = (e: TelephonyEvent): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready';
@@ -46,7 +48,7 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
   const { dataSource, logger } = deps;
   const bus: EventBus = deps.redis ? new RedisStreamBus({ redis: deps.redis, logger }) : new MemoryBus();
   const recorder = new CallRecorderService(dataSource);
-  await bus.subscribe('pipeline', `${os.hostname()}-${process.pid}`, async ({ event }) => {
+  await bus.subscribe('pipeline', deps.consumerName ?? `${os.hostname()}-${process.pid}`, async ({ event }) => {
     if (!isCallEvent(event)) return;
     const result = await recorder.record(event);
     if (!result.applied || !result.call) return;

@@ -3,6 +3,7 @@ import path from 'node:path';
 
 import { Redis } from 'ioredis';
 
+import { type CallEvent } from '@telephony';
 import { createApp } from '@server/app';
 import { ConfigError, loadConfig } from '@server/config/env';
 import { createLogger } from '@server/common/logger/logger';
@@ -68,12 +69,20 @@ async function main(): Promise<void> {
   });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   const recordings = startRecordings({ config, dataSource: database.dataSource, logger });
+  // Agent states and the wallboard push through the same sockets; every node sweeps wrap-ups (row locks decide).
+  services.agents.attachRealtime(realtime);
+  services.wallboard.attachRealtime(realtime);
+  services.agents.start();
+  const agentReactions = [
+    (event: CallEvent) => services.agents.onCallEvent(event),
+    async () => services.wallboard.refreshSoon(),
+  ];
   const pipeline = await startCallPipeline({
     dataSource: database.dataSource,
     logger,
     redis,
     provider: telephony,
-    reactions: [...popReactions, recordings.reaction],
+    reactions: [...popReactions, recordings.reaction, ...agentReactions],
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -98,6 +107,8 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     clearInterval(purge);
+    services.agents.stop();
+    services.wallboard.stop();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     // Sockets first: open websockets would keep server.close() from ever calling back.

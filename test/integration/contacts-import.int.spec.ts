@@ -23,7 +23,7 @@ describe('contacts import and export (real Postgres)', () => {
   const n = String(Math.floor(Math.random() * 90_000) + 10_000);
   const phone = (tail: string) => `8 (916) ${n.slice(0, 3)}-${n.slice(3)}-${tail}`;
 
-  const upload = async (client: ApiClient, fileName: string, body: Uint8Array | string) => {
+  const upload = async (client: ApiClient, fileName: string, body: Uint8Array<ArrayBuffer> | string) => {
     const res = await fetch(`${t.baseUrl}/api/imports?fileName=${encodeURIComponent(fileName)}`, {
       method: 'POST',
       headers: {

@@ -55,6 +55,10 @@ export const callListQuerySchema = z
     from: instant.optional(),
     /** Exclusive for a date-time; a bare date includes that whole day (UTC). */
     to: instant.optional(),
+    direction: z.enum(['inbound', 'outbound', 'internal']).optional(),
+    disposition: z.enum(CALL_DISPOSITIONS).optional(),
+    /** Calls handled by this operator; for supervisors and up (operators only ever see their own). */
+    operatorId: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })

@@ -41,6 +41,10 @@ export interface CallFilter {
   phones?: string[];
   from?: Date;
   to?: Date;
+  direction?: CallListRow['direction'];
+  disposition?: NonNullable<CallListRow['disposition']>;
+  /** Calls this user handled (answered or received by transfer), like `onlyHandledBy` but for any user id. */
+  operatorId?: string;
   /** Restrict to calls this operator handled. */
   onlyHandledBy?: { id: string; extension: string | null };
   limit: number;
@@ -70,6 +74,12 @@ export class CallsRepository {
     }
     if (f.from) where.push(`c.started_at >= ${add(f.from)}`);
     if (f.to) where.push(`c.started_at < ${add(f.to)}`);
+    if (f.direction) where.push(`c.direction = ${add(f.direction)}`);
+    if (f.disposition) where.push(`c.disposition = ${add(f.disposition)}`);
+    if (f.operatorId) {
+      const id = `${add(f.operatorId)}::uuid`;
+      where.push(handledBySql('c', id, `(SELECT ou.extension FROM users ou WHERE ou.id = ${id})`));
+    }
     if (f.onlyHandledBy) where.push(handledBySql('c', '$1', '$2'));
     const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1', '$2')} AS on_call, count(*) OVER () AS total
       FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}

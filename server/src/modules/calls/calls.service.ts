@@ -56,6 +56,10 @@ export class CallsService {
         phones,
         from: q.from ? rangeStart(q.from) : undefined,
         to: q.to ? rangeEnd(q.to) : undefined,
+        direction: q.direction,
+        disposition: q.disposition,
+        // Operators are already limited to their own calls; the filter is for supervisors and up.
+        operatorId: seesAll(viewer) ? q.operatorId : undefined,
         onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id, extension: viewer.extension },
         limit: q.limit,
         offset: q.offset,

@@ -1,0 +1,149 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { AmiProvider, type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
+import { createDatabase, type Database } from '@server/db/data-source';
+import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { requireDatabaseUrl } from '@test/support/api-server';
+import { amiConfigFromEnv, ASTERISK_ROOT, isCallEvent, plugPhone, until } from '@test/support/ami-live';
+import { isPortOpen, waitFor } from '@test/support/services/ports';
+import { runSipp } from '@test/support/sipp';
+
+// Asterisk 22 is SIGKILLed in the middle of an answered call and started again with test/pbx/pbx.sh. Works whether
+// the global setup started this Asterisk (CI) or reused one already running (development): it is killed through
+// the pid file pbx.sh writes and always left running afterwards. Run it under `flock /tmp/zv-live.lock`.
+const execFileAsync = promisify(execFile);
+const AMI_PORT = Number(process.env.AMI_PORT ?? 5038);
+const CALLER = '+79161234567';
+const CDR_GRACE_MS = 2000;
+
+function asteriskPid(): number {
+  const pid = Number(readFileSync(join(ASTERISK_ROOT, 'var/run/zvonok-asterisk.pid'), 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error('no Asterisk pid in var/run/zvonok-asterisk.pid');
+  return pid;
+}
+
+/** SIGKILL, as in a crash: pbx.sh starts Asterisk under setsid, so its pid is also its process group. */
+async function killAsterisk(): Promise<void> {
+  const pid = asteriskPid();
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
+  await waitFor(async () => !(await isPortOpen(AMI_PORT)), { what: 'Asterisk to die', timeoutMs: 10_000 });
+}
+
+async function startAsterisk(): Promise<void> {
+  await execFileAsync('bash', ['test/pbx/pbx.sh', 'start'], {
+    env: { ...process.env, ZVONOK_ASTERISK_ROOT: ASTERISK_ROOT },
+    timeout: 60_000,
+  });
+}
+
+describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and restarted (real Postgres, Redis)', () => {
+  let database: Database;
+  let redis: Redis;
+  let pipeline: CallPipeline | undefined;
+  const events: TelephonyEvent[] = [];
+
+  beforeAll(async () => {
+    database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
+    await database.dataSource.initialize();
+    redis = new Redis(process.env.REDIS_URL!);
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    await redis?.quit();
+    await database?.close();
+    // Whatever happened above, the shared PBX must be up again for everyone else.
+    if (!(await isPortOpen(AMI_PORT))) await startAsterisk();
+  });
+
+  it('reconnects by itself, closes the cut-off call exactly once, and stores exactly one call record', async () => {
+    const provider = new AmiProvider(
+      amiConfigFromEnv({ backoff: { initialMs: 200, maxMs: 1000 }, cdrGraceMs: CDR_GRACE_MS, pingIntervalMs: 1000 }),
+    );
+    provider.onEvent((e) => events.push(e));
+    const ds = database.dataSource;
+    pipeline = await startCallPipeline({ dataSource: ds, logger: pino({ level: 'silent' }), redis, provider });
+    await until(() => (provider.isUp() ? true : undefined), 'provider up');
+    const calls = () => events.filter(isCallEvent).filter((e) => e.from.e164 === CALLER);
+
+    const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+    // Direct DID 7001 → 1001; the caller would talk 4 s, but the PBX dies first.
+    const caller = runSipp('uac-queue-answered-expect-200.xml', { service: '7001', timeoutMs: 8000 });
+    let answered: CallEvent;
+    try {
+      answered = await until(() => calls().find((e) => e.type === 'call.answered'), 'call.answered');
+      await killAsterisk();
+    } finally {
+      await phone.stop();
+      await caller;
+    }
+    const { callId } = answered;
+    const killedAt = Date.now();
+    await until(() => events.find((e) => e.type === 'provider.down'), 'provider.down', 10_000);
+    expect(calls().some((e) => e.type === 'call.ended')).toBe(false);
+
+    await startAsterisk();
+    // Back up without anyone calling start() again.
+    const ups = () => events.filter((e) => e.type === 'provider.up').length;
+    await until(() => (ups() >= 2 ? true : undefined), 'provider.up after the restart', 20_000);
+    const ended = (await until(
+      () => calls().find((e) => e.type === 'call.ended'),
+      'call.ended after the restart',
+      CDR_GRACE_MS + 15_000,
+    )) as CallEnded;
+    await new Promise((r) => setTimeout(r, CDR_GRACE_MS + 500)); // a second close (timer, late event) would show now
+
+    const ofCall = calls().filter((e) => e.callId === callId);
+    expect(ofCall.filter((e) => e.type === 'call.ended')).toHaveLength(1);
+    expect(ofCall.at(-1)?.type).toBe('call.ended');
+    expect(ofCall.map((e) => e.seq)).toEqual(ofCall.map((_, i) => i + 1));
+    // A crashed PBX writes no CDR for the calls it took down: nothing can explain the end, so after the grace
+    // period the call is closed as failed — answered (it was), with the talk time up to the crash.
+    expect(ended).toMatchObject({ cause: 'failed', rawCause: 'RESYNC_NO_CDR', answered: true, agentId: '1001' });
+    expect(ended.closedFromCdr).toBeUndefined();
+    expect(events.filter((e) => e.type.startsWith('provider.')).map((e) => e.type)).toEqual([
+      'provider.up',
+      'provider.down',
+      'provider.up',
+    ]);
+
+    // Through the bus (Redis Stream) and the recorder into Postgres: one record, one end, no duplicates.
+    const linkedid = answered.externalIds.linkedid;
+    await waitFor(
+      async () => {
+        const rows: unknown[] = await ds.query(`SELECT 1 FROM calls WHERE id = $1 AND status = 'ended'`, [callId]);
+        return rows.length === 1;
+      },
+      { what: 'the call stored as ended', timeoutMs: 10_000, intervalMs: 100 },
+    );
+    const rows: Array<Record<string, unknown>> = await ds.query('SELECT * FROM calls WHERE linkedid = $1', [linkedid]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({
+      id: callId,
+      status: 'ended',
+      disposition: 'answered',
+      hangup_cause: 'failed',
+      agent_extension: '1001',
+      last_seq: ofCall.length,
+    });
+    const [counts] = await ds.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE type = 'call.ended')::int AS ended
+       FROM call_events WHERE call_id = $1`,
+      [callId],
+    );
+    expect(counts).toEqual({ n: ofCall.length, ended: 1 });
+    console.log(
+      `[ami-live] restart: closed ${Date.now() - killedAt} ms after the kill; ` + ofCall.map((e) => e.type).join(' → '),
+    );
+  });
+});

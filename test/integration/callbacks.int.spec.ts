@@ -1,0 +1,223 @@
+import { pino } from 'pino';
+import { type DataSource } from 'typeorm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+
+import { type Role } from '@contracts/dto/user';
+import { phoneKeys } from '@server/common/phone/phone-keys';
+import { createDatabase, type Database } from '@server/db/data-source';
+import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { projectCall } from '@server/modules/calls/call-projection';
+import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
+import { type TaskAssignedPayload, type TaskNotifier } from '@server/modules/callbacks/task-notifier';
+import { RoutingService } from '@server/modules/routing/routing.service';
+import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
+import { waitFor } from '@test/support/services/ports';
+import {
+  answeredInboundCall,
+  randomRuMobile,
+  unansweredInboundCall,
+  type ScriptedCall,
+} from '@test/security/support/call-events';
+
+interface Emitted {
+  to: string;
+  payload: TaskAssignedPayload;
+}
+
+/** Records what would go out over Socket.IO; the realtime delivery itself is covered by the realtime suites. */
+class RecordingNotifier implements TaskNotifier {
+  readonly sent: Emitted[] = [];
+  emitToUser(userId: string, _event: 'task:assigned', payload: TaskAssignedPayload): void {
+    this.sent.push({ to: `user:${userId}`, payload });
+  }
+  emitToRole(role: Role, _event: 'task:assigned', payload: TaskAssignedPayload): void {
+    this.sent.push({ to: `role:${role}`, payload });
+  }
+}
+
+interface TaskRowDb {
+  id: string;
+  kind: string;
+  assignee_id: string | null;
+  queue: string | null;
+  due_at: Date;
+  entity_type: string;
+  entity_id: string;
+  escalated_at: Date | null;
+}
+
+describe('callbacks: missed/abandoned inbound calls → one callback task; late ones escalate (real Postgres)', () => {
+  let database: Database;
+  let ds: DataSource;
+  let owner: SeededUser;
+  let users: SeededUser[] = [];
+  let ownedNumber: string;
+  let contactId: string;
+  let pipeline: CallPipeline | undefined;
+  let notifier: RecordingNotifier;
+  let callbacks: CallbacksService;
+  const callIds: string[] = [];
+  const reacted = new Set<string>();
+
+  beforeAll(async () => {
+    database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
+    ds = database.dataSource;
+    await ds.initialize();
+    const prefix = suitePrefix('callbacks');
+    owner = await createUser(ds, `${prefix}-owner`, 'operator');
+    users = [owner, await createUser(ds, `${prefix}-sup`, 'supervisor')];
+    ownedNumber = randomRuMobile();
+    [{ id: contactId }] = await ds.query(`INSERT INTO contacts (name, owner_id) VALUES ($1, $2) RETURNING id`, [
+      'Ирина Callback',
+      owner.id,
+    ]);
+    const keys = phoneKeys(ownedNumber, 'RU');
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $3, $4)`, [
+      contactId,
+      ownedNumber,
+      keys.e164,
+      keys.last10,
+    ]);
+  });
+  afterAll(async () => {
+    await ds.query(`DELETE FROM audit_log WHERE entity = 'task' AND details->>'callId' = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
+    await deleteUsers(
+      ds,
+      users.map((u) => u.id),
+    );
+    await database.close();
+  });
+  beforeEach(async () => {
+    notifier = new RecordingNotifier();
+    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
+    callbacks = new CallbacksService({
+      dataSource: ds,
+      routing: new RoutingService(ds, 'RU'),
+      config: { dueMinutes: 15, escalateMinutes: 30 },
+      logger,
+      notifier,
+    });
+    reacted.clear();
+    // The pipeline runs reactions after it committed the call row: wait for the reaction, not for the row.
+    const react = async (...args: Parameters<CallbacksService['react']>) => {
+      await callbacks.react(...args).finally(() => reacted.add(`${args[0].callId}:${args[0].seq}`));
+    };
+    pipeline = await startCallPipeline({ dataSource: ds, logger, provider: null, reactions: [react] });
+  });
+  afterEach(async () => {
+    await pipeline?.stop();
+    pipeline = undefined;
+  });
+
+  const replay = async (call: ScriptedCall) => {
+    callIds.push(call.callId);
+    for (const event of call.events) await pipeline!.bus.publish(event);
+    const last = call.events.at(-1)!;
+    await waitFor(async () => reacted.has(`${call.callId}:${last.seq}`), {
+      what: `reactions to the end of call ${call.callId}`,
+      timeoutMs: 5_000,
+      intervalMs: 10,
+    });
+  };
+  const tasksOf = (callId: string): Promise<TaskRowDb[]> =>
+    ds.query(`SELECT * FROM tasks WHERE call_id = $1`, [callId]);
+
+  it("a missed call from a known client becomes one task for the client's owner, due ended + 15 min", async () => {
+    const call = unansweredInboundCall({ from: ownedNumber, abandoned: false });
+    await replay(call);
+    const tasks = await tasksOf(call.callId);
+    expect(tasks).toHaveLength(1);
+    const [task] = tasks as [TaskRowDb];
+    expect(task).toMatchObject({ kind: 'callback', assignee_id: owner.id, queue: null, entity_type: 'contact' });
+    expect(task.entity_id).toBe(contactId);
+    expect(task.due_at.toISOString()).toBe(new Date(Date.parse(call.endedAt) + 15 * 60_000).toISOString());
+    expect(notifier.sent).toEqual([
+      { to: `user:${owner.id}`, payload: { task: expect.objectContaining({ id: task.id }), reason: 'missed-call' } },
+    ]);
+  });
+
+  it('redelivered events and concurrent reactions still give exactly one task (the unique index decides)', async () => {
+    const call = unansweredInboundCall({ from: ownedNumber, abandoned: false });
+    await replay(call);
+    for (const event of call.events) await pipeline!.bus.publish(event);
+    const projection = projectCall(call.events)!;
+    const results = await Promise.all(Array.from({ length: 20 }, () => callbacks.createForCall(projection)));
+    expect(results.filter((r) => r !== null)).toHaveLength(0);
+    expect(await tasksOf(call.callId)).toHaveLength(1);
+    expect(notifier.sent).toHaveLength(1);
+
+    // A call nobody reacted to yet: 20 racing nodes, one winner.
+    const fresh = unansweredInboundCall({ from: ownedNumber, abandoned: true });
+    callIds.push(fresh.callId);
+    const freshProjection = projectCall(fresh.events)!;
+    for (const event of fresh.events) await callbacksPipelineRecord(event);
+    const raced = await Promise.all(Array.from({ length: 20 }, () => callbacks.createForCall(freshProjection)));
+    expect(raced.filter((r) => r !== null)).toHaveLength(1);
+    expect(await tasksOf(fresh.callId)).toHaveLength(1);
+  });
+
+  // The calls row must exist for the FK; store the events the way the pipeline does, without its reactions.
+  const callbacksPipelineRecord = async (event: ScriptedCall['events'][number]) => {
+    await new CallRecorderService(ds).record(event);
+  };
+
+  it('an abandoned queue call from an unknown number goes to the queue (unassigned) and the supervisors are told', async () => {
+    const call = unansweredInboundCall({ from: randomRuMobile(), queue: 'support', abandoned: true });
+    await replay(call);
+    const [task] = (await tasksOf(call.callId)) as [TaskRowDb];
+    expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'call', entity_id: call.callId });
+    expect(notifier.sent).toEqual([
+      { to: 'role:supervisor', payload: { task: expect.objectContaining({ id: task.id }), reason: 'abandoned-call' } },
+    ]);
+  });
+
+  it('no task for withheld numbers, answered calls or outbound calls', async () => {
+    const anonymous = unansweredInboundCall({ from: null, queue: 'support', abandoned: true });
+    const answered = answeredInboundCall(ownedNumber);
+    const outbound = unansweredInboundCall({ from: ownedNumber, abandoned: false, direction: 'outbound' });
+    for (const call of [anonymous, answered, outbound]) await replay(call);
+    for (const call of [anonymous, answered, outbound]) expect(await tasksOf(call.callId)).toEqual([]);
+    expect(notifier.sent).toEqual([]);
+  });
+
+  it('escalates an open callback once, after due + CALLBACK_ESCALATE_MINUTES, with an audit row; done tasks never', async () => {
+    const late = unansweredInboundCall({ from: ownedNumber, abandoned: false });
+    const done = unansweredInboundCall({ from: ownedNumber, abandoned: false });
+    await replay(late);
+    await replay(done);
+    const [lateTask] = (await tasksOf(late.callId)) as [TaskRowDb];
+    const [doneTask] = (await tasksOf(done.callId)) as [TaskRowDb];
+    await ds.query(`UPDATE tasks SET done_at = now() WHERE id = $1`, [doneTask.id]);
+    notifier.sent.length = 0;
+
+    const due = lateTask.due_at.getTime();
+    const early = await callbacks.escalateDue(new Date(due + 29 * 60_000));
+    expect(early.map((t) => t.id)).not.toContain(lateTask.id);
+
+    const when = new Date(due + 31 * 60_000);
+    const [a, b] = await Promise.all([callbacks.escalateDue(when), callbacks.escalateDue(when)]);
+    const escalatedIds = [...a, ...b].map((t) => t.id);
+    expect(escalatedIds.filter((id) => id === lateTask.id)).toHaveLength(1);
+    expect(escalatedIds).not.toContain(doneTask.id);
+    expect((await callbacks.escalateDue(new Date(due + 120 * 60_000))).map((t) => t.id)).not.toContain(lateTask.id);
+
+    const [after] = (await tasksOf(late.callId)) as [TaskRowDb];
+    expect(after.assignee_id).toBe(owner.id);
+    expect(after.escalated_at).not.toBeNull();
+    const audit: { action: string; details: { callId: string; to: string } }[] = await ds.query(
+      `SELECT action, details FROM audit_log WHERE entity = 'task' AND entity_id = $1`,
+      [lateTask.id],
+    );
+    expect(audit).toEqual([
+      { action: 'callback.escalated', details: expect.objectContaining({ callId: late.callId }) },
+    ]);
+    expect(notifier.sent.filter((s) => s.payload.task.id === lateTask.id)).toEqual([
+      { to: 'role:supervisor', payload: { task: expect.objectContaining({ id: lateTask.id }), reason: 'escalation' } },
+    ]);
+  });
+});

@@ -13,6 +13,9 @@ import { createProvider, startCallPipeline } from '@server/modules/calls/call-pi
 import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
 import { createRealtime } from '@server/modules/realtime/realtime.server';
 import { startRecordings } from '@server/modules/recordings/recordings.runtime';
+import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
+import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
+import { bindMetricSources } from '@server/modules/health/metric-sources';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -43,7 +46,24 @@ async function main(): Promise<void> {
 
   const clientDir = path.resolve('dist/client');
   const telephony = createProvider({ config, dataSource: database.dataSource, logger });
-  const { app, services } = createApp({ config, dataSource: database.dataSource, logger, clientDir, telephony });
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const { app, services } = createApp({
+    config,
+    dataSource: database.dataSource,
+    logger,
+    clientDir,
+    telephony,
+    redis,
+    routingToken: config.routingToken,
+  });
+  bindMetricSources({ dataSource: database.dataSource, redis, provider: telephony });
+  const callbacks = new CallbacksService({
+    dataSource: database.dataSource,
+    routing: services.routing,
+    config: config.callbacks,
+    logger: logger.child({ module: 'callbacks' }),
+  });
+  const escalation = startEscalationJob(callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
   const server = http.createServer(app);
 
   const purge = setInterval(() => {
@@ -59,6 +79,7 @@ async function main(): Promise<void> {
     trustedOrigins: config.trustedOrigins,
     redis,
   });
+  callbacks.notifier = realtime;
   const popReactions = createScreenPopReactions({
     dataSource: database.dataSource,
     realtime,
@@ -67,7 +88,6 @@ async function main(): Promise<void> {
     logger: logger.child({ module: 'screen-pop' }),
     queueDefaultOwner: config.queueDefaultOwner,
   });
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
   const recordings = startRecordings({ config, dataSource: database.dataSource, logger });
   // Agent states and the wallboard push through the same sockets; every node sweeps wrap-ups (row locks decide).
   services.agents.attachRealtime(realtime);
@@ -82,7 +102,7 @@ async function main(): Promise<void> {
     logger,
     redis,
     provider: telephony,
-    reactions: [...popReactions, recordings.reaction, ...agentReactions],
+    reactions: [...popReactions, callbacks.react, recordings.reaction, ...agentReactions],
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -114,8 +134,9 @@ async function main(): Promise<void> {
     // Sockets first: open websockets would keep server.close() from ever calling back.
     realtime.close().catch((err: unknown) => logger.warn({ err }, 'error while closing sockets'));
     server.close(() => {
-      pipeline
+      escalation
         .stop()
+        .then(() => pipeline.stop())
         .then(() => recordings.stop())
         .then(() => redis?.quit())
         .then(() => database.close())

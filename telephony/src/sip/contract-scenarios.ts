@@ -16,7 +16,8 @@ export interface ExpectedEvent {
  * Provider contract scenario: what the caller does, and the normalized events any provider (AMI or SIP) must
  * emit for that call. `expected` is an ordered subsequence: providers may emit more in between (AMI reports
  * extra ring-stopped or recording events), but these must appear in this order with these fields, every call
- * ends exactly once and last, and `seq` runs 1, 2, 3… .
+ * ends exactly once and last, and `seq` runs 1, 2, 3… . Run against both providers by
+ * test/integration/provider-contract.int.spec.ts (AMI on the live Asterisk, SIP on the scripted drachtio peer).
  */
 export interface ContractScenario {
   name: string;

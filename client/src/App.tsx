@@ -5,6 +5,7 @@ import { parseRoute, sectionOf, useLocationPath } from '@client/app/router';
 import { Shell } from '@client/app/Shell';
 import { SessionProvider } from '@client/modules/auth/components/SessionProvider';
 import { useSession } from '@client/modules/auth/states/sessionContext';
+import { OperatorWorkspace } from '@client/modules/softphone/components/OperatorWorkspace';
 import { LoginPage } from '@client/pages/LoginPage';
 import { RoutedPage } from '@client/pages/RoutedPage';
 import { Spinner } from '@client/ui/Spinner';
@@ -34,9 +35,11 @@ function Gate() {
   }
   if (user === null) return <LoginPage />;
   return (
-    <Shell section={section}>
-      <RoutedPage route={route} />
-    </Shell>
+    <OperatorWorkspace>
+      <Shell section={section}>
+        <RoutedPage route={route} />
+      </Shell>
+    </OperatorWorkspace>
   );
 }
 

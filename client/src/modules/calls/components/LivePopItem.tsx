@@ -1,0 +1,28 @@
+import { useTranslation } from 'react-i18next';
+
+import { formatDuration } from '@client/i18n/format';
+import { CallerLocalTime } from '@client/modules/calls/components/CallerLocalTime';
+import { CardQuickActions } from '@client/modules/calls/components/CardQuickActions';
+import { PopCard } from '@client/modules/calls/components/PopCard';
+import { WrapUpForm } from '@client/modules/calls/components/WrapUpForm';
+import { type LivePop } from '@client/modules/calls/states/livePopState';
+
+/** One live card: the pop card, the caller's time, quick actions, and the wrap-up form once answered. */
+export function LivePopItem({ pop, onDone }: { pop: LivePop; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { card } = pop;
+  return (
+    <div className="live-pop" data-testid="live-pop" data-call-id={pop.callId} data-phase={pop.phase}>
+      <span className={`badge ${pop.phase === 'ringing' ? 'badge--warning' : 'badge--primary'}`}>
+        {t(`livePop.phases.${pop.phase}`)}
+        {pop.phase === 'wrap-up' && pop.talkSeconds !== null ? ` · ${formatDuration(pop.talkSeconds)}` : ''}
+      </span>
+      <PopCard card={card} />
+      {card.kind !== 'withheld' ? <CallerLocalTime e164={card.number.e164} /> : null}
+      {card.kind !== 'withheld' && pop.phase !== 'ringing' ? <CardQuickActions card={card} /> : null}
+      {pop.phase !== 'ringing' ? (
+        <WrapUpForm callId={pop.callId} ended={pop.phase === 'wrap-up'} onSaved={onDone} />
+      ) : null}
+    </div>
+  );
+}

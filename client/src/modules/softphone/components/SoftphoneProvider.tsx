@@ -1,0 +1,71 @@
+import { type ReactNode, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+
+import { ApiError } from '@client/api/http';
+import { softphoneApi } from '@client/modules/softphone/api/softphoneApi';
+import { type DialOutcome, SoftphoneContext } from '@client/modules/softphone/states/softphoneContext';
+import { initialSoftphoneState, softphoneReducer } from '@client/modules/softphone/states/softphoneState';
+import { JsSipPhone, type SoftphoneDriver } from '@client/modules/softphone/utils/jssipPhone';
+import { ClickToCallContext } from '@client/ui/clickToCall';
+
+/**
+ * Fetches the user's SIP credentials, runs the JsSIP phone for the lifetime of the session and shares its state.
+ * Also the click-to-call handler for every PhoneText in the app.
+ */
+export function SoftphoneProvider({ extension, children }: { extension: string | null; children: ReactNode }) {
+  const [state, dispatch] = useReducer(softphoneReducer, initialSoftphoneState);
+  const [driver, setDriver] = useState<SoftphoneDriver | null>(null);
+  const [lastDial, setLastDial] = useState<DialOutcome | null>(null);
+  const audioRef = useRef<HTMLAudioElement>(null);
+
+  useEffect(() => {
+    if (!extension) return;
+    const controller = new AbortController();
+    let phone: JsSipPhone | null = null;
+    softphoneApi
+      .config(controller.signal)
+      .then((config) => {
+        if (controller.signal.aborted || !audioRef.current) return;
+        phone = new JsSipPhone(config, dispatch, audioRef.current);
+        setDriver(phone);
+        phone.start();
+      })
+      .catch((error: unknown) => {
+        if (!controller.signal.aborted) dispatch({ type: 'config-unavailable' });
+        if (!(error instanceof ApiError) && !(error instanceof DOMException)) console.error(error);
+      });
+    return () => {
+      controller.abort();
+      phone?.stop();
+      setDriver(null);
+    };
+  }, [extension]);
+
+  const registered = state.registration === 'registered';
+  const dial = useCallback(
+    (number: string) => {
+      if (registered && driver?.call(number)) {
+        setLastDial({ via: 'webrtc', number });
+        return;
+      }
+      setLastDial({ via: 'pbx', number, status: 'sending' });
+      softphoneApi
+        .originate(number)
+        .then(() => setLastDial({ via: 'pbx', number, status: 'sent' }))
+        .catch((error: unknown) => setLastDial({ via: 'pbx', number, status: 'failed', error }));
+    },
+    [registered, driver],
+  );
+
+  const dismissProblem = useCallback(() => dispatch({ type: 'dismiss-problem' }), []);
+  const value = useMemo(
+    () => ({ state, driver, extension, lastDial, dial, dismissProblem }),
+    [state, driver, extension, lastDial, dial, dismissProblem],
+  );
+  return (
+    <SoftphoneContext.Provider value={value}>
+      <ClickToCallContext.Provider value={dial}>{children}</ClickToCallContext.Provider>
+      {/* The far end's voice; autoplay is allowed after the user's first click in the page. */}
+      <audio ref={audioRef} autoPlay hidden data-testid="softphone-remote-audio" />
+    </SoftphoneContext.Provider>
+  );
+}

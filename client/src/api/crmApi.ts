@@ -5,6 +5,7 @@ import { type DealDto, type DealStageTotalDto, type UpdateDealRequest } from '@c
 import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
 import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
+import { type UserDto } from '@contracts/dto/user';
 import { http, type QueryValue } from '@client/api/http';
 
 export interface ListParams {
@@ -56,4 +57,9 @@ export const tasksApi = {
 export const notesApi = {
   list: list<NoteDto>('/api/notes'),
   create: (body: CreateNoteRequest) => http.post<NoteDto>('/api/notes', body),
+};
+
+/** Supervisors, managers and admins only (the server answers 403 to operators). */
+export const usersApi = {
+  list: (signal?: AbortSignal) => http.get<{ items: UserDto[] }>('/api/users', { signal }).then((r) => r.items),
 };

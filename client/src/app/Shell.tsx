@@ -5,8 +5,7 @@ import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
 import { Icon } from '@client/ui/Icon';
 
-// 'calls' joins once the server exposes call history; no placeholder screens meanwhile.
-const SECTIONS: Section[] = ['contacts', 'leads', 'deals', 'tasks'];
+const SECTIONS: Section[] = ['contacts', 'companies', 'leads', 'deals', 'tasks', 'calls'];
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();

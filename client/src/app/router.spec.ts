@@ -18,6 +18,16 @@ describe('parseRoute', () => {
     expect(route.name === 'tasks' && route.query.get('mine')).toBe('1');
   });
 
+  it('maps the import and company screens', () => {
+    expect(parseRoute('/contacts/import')).toEqual({ name: 'contacts-import' });
+    expect(parseRoute('/companies').name).toBe('companies');
+    expect(parseRoute('/companies/new')).toEqual({ name: 'company-new' });
+    expect(parseRoute('/companies/abc')).toEqual({ name: 'company-edit', id: 'abc' });
+    expect(parseRoute('/companies/abc/x').name).toBe('not-found');
+    expect(sectionOf(parseRoute('/contacts/import'))).toBe('contacts');
+    expect(sectionOf(parseRoute('/companies/new'))).toBe('companies');
+  });
+
   it('highlights the contacts section for every contact screen', () => {
     expect(sectionOf(parseRoute('/contacts/new'))).toBe('contacts');
     expect(sectionOf(parseRoute('/nope'))).toBeNull();

@@ -29,6 +29,10 @@ export function href(path: string): string {
 export type Route =
   | { name: 'contacts'; query: URLSearchParams }
   | { name: 'contact-new' }
+  | { name: 'contacts-import' }
+  | { name: 'companies'; query: URLSearchParams }
+  | { name: 'company-new' }
+  | { name: 'company-edit'; id: string }
   | { name: 'contact-edit'; id: string }
   | { name: 'leads'; query: URLSearchParams }
   | { name: 'deals'; query: URLSearchParams }
@@ -36,7 +40,7 @@ export type Route =
   | { name: 'calls'; query: URLSearchParams }
   | { name: 'not-found' };
 
-export type Section = 'contacts' | 'leads' | 'deals' | 'tasks' | 'calls';
+export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -45,6 +49,11 @@ export function parseRoute(fullPath: string): Route {
   const [first, second] = parts;
   if (!first || (first === 'contacts' && !second)) return { name: 'contacts', query };
   if (first === 'contacts' && second === 'new') return { name: 'contact-new' };
+  if (first === 'contacts' && second === 'import' && parts.length === 2) return { name: 'contacts-import' };
+  if (first === 'companies' && !second) return { name: 'companies', query };
+  if (first === 'companies' && second === 'new' && parts.length === 2) return { name: 'company-new' };
+  if (first === 'companies' && second && parts.length === 2)
+    return { name: 'company-edit', id: decodeURIComponent(second) };
   if (first === 'contacts' && second) return { name: 'contact-edit', id: decodeURIComponent(second) };
   if (parts.length === 1 && (first === 'leads' || first === 'deals' || first === 'tasks' || first === 'calls')) {
     return { name: first, query };
@@ -57,7 +66,12 @@ export function sectionOf(route: Route): Section | null {
     case 'contacts':
     case 'contact-new':
     case 'contact-edit':
+    case 'contacts-import':
       return 'contacts';
+    case 'companies':
+    case 'company-new':
+    case 'company-edit':
+      return 'companies';
     case 'leads':
     case 'deals':
     case 'tasks':

@@ -1,9 +1,13 @@
 import { useTranslation } from 'react-i18next';
 
 import { href, type Route } from '@client/app/router';
+import { CallLog } from '@client/modules/calllog/components/CallLog';
+import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
+import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
 import { ContactsList } from '@client/modules/contacts/components/ContactsList';
 import { DealsPage } from '@client/modules/deals/components/DealsPage';
+import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
 
@@ -16,13 +20,22 @@ export function RoutedPage({ route }: { route: Route }) {
       return <ContactEditor />;
     case 'contact-edit':
       return <ContactEditor key={route.id} id={route.id} />;
+    case 'contacts-import':
+      return <ContactsImport />;
+    case 'companies':
+      return <CompaniesList />;
+    case 'company-new':
+      return <CompanyEditor />;
+    case 'company-edit':
+      return <CompanyEditor key={route.id} id={route.id} />;
+    case 'calls':
+      return <CallLog />;
     case 'leads':
       return <LeadsList />;
     case 'deals':
       return <DealsPage view={route.query.get('view') === 'table' ? 'table' : 'board'} />;
     case 'tasks':
       return <TasksList />;
-    case 'calls':
     case 'not-found':
       return (
         <div className="empty">

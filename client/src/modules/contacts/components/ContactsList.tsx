@@ -1,9 +1,11 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { contactsApi } from '@client/api/crmApi';
+import { contactsApi, usersApi } from '@client/api/crmApi';
+import { contactsExportUrl } from '@client/api/importsApi';
 import { href } from '@client/app/router';
 import { useDebounced, useQuery } from '@client/app/useQuery';
+import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { ContactsTable } from '@client/modules/contacts/components/ContactsTable';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { Icon } from '@client/ui/Icon';
@@ -14,22 +16,46 @@ const PAGE_SIZE = 20;
 
 export function ContactsList() {
   const { t } = useTranslation();
+  const me = useCurrentUser();
+  const seesOthers = me.role !== 'operator';
   const [search, setSearch] = useState('');
+  const [tagInput, setTagInput] = useState('');
+  const [ownerId, setOwnerId] = useState('');
   const [page, setPage] = useState(1);
   const q = useDebounced(search.trim(), 300);
+  const tag = useDebounced(tagInput.trim(), 300);
   const searchId = useId();
   const companies = useCompanies();
-  const query = useQuery(`contacts:${q}:${page}`, (signal) =>
-    contactsApi.list({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
+  // Operators see only their own contacts (and callers who rang them), so an owner picker means nothing to them.
+  const users = useQuery(`users:${seesOthers}`, (signal) => (seesOthers ? usersApi.list(signal) : Promise.resolve([])));
+  const filters = { q: q || undefined, tag: tag || undefined, ownerId: ownerId || undefined };
+  const query = useQuery(`contacts:${q}:${tag}:${ownerId}:${page}`, (signal) =>
+    contactsApi.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
   );
 
   return (
     <section aria-labelledby="contacts-title">
       <div className="page-header">
         <h1 id="contacts-title">{t('contacts.title')}</h1>
-        <a className="btn btn--primary" href={href('/contacts/new')} data-testid="contact-new">
-          <Icon name="plus" size={16} /> {t('contacts.new')}
-        </a>
+        <span className="page-header__actions">
+          <a className="btn" href={contactsExportUrl({ ...filters, format: 'csv' })} download data-testid="export-csv">
+            {t('contacts.exportCsv')}
+          </a>
+          <a
+            className="btn"
+            href={contactsExportUrl({ ...filters, format: 'xlsx' })}
+            download
+            data-testid="export-xlsx"
+          >
+            {t('contacts.exportXlsx')}
+          </a>
+          <a className="btn" href={href('/contacts/import')} data-testid="contacts-import">
+            {t('contacts.import')}
+          </a>
+          <a className="btn btn--primary" href={href('/contacts/new')} data-testid="contact-new">
+            <Icon name="plus" size={16} /> {t('contacts.new')}
+          </a>
+        </span>
       </div>
       <div className="toolbar" role="search">
         <div className="field field--grow">
@@ -48,6 +74,46 @@ export function ContactsList() {
             }}
             data-testid="contacts-search"
           />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${searchId}-tag`}>
+            {t('contacts.tag')}
+          </label>
+          <input
+            id={`${searchId}-tag`}
+            className="input"
+            value={tagInput}
+            onChange={(e) => {
+              setTagInput(e.target.value);
+              setPage(1);
+            }}
+            data-testid="contacts-tag-filter"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${searchId}-owner`}>
+            {t('contacts.owner')}
+          </label>
+          <select
+            id={`${searchId}-owner`}
+            className="select"
+            value={ownerId}
+            onChange={(e) => {
+              setOwnerId(e.target.value);
+              setPage(1);
+            }}
+            data-testid="contacts-owner-filter"
+          >
+            <option value="">{t('common.all')}</option>
+            <option value={me.id}>{t('contacts.mine')}</option>
+            {(users.data ?? [])
+              .filter((u) => u.id !== me.id)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name}
+                </option>
+              ))}
+          </select>
         </div>
       </div>
       <div className="card">

@@ -1,0 +1,280 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { CALL_DISPOSITIONS, type CallDto } from '@contracts/dto/call';
+import { callLogApi } from '@client/api/callLogApi';
+import { usersApi } from '@client/api/crmApi';
+import { useLocale } from '@client/app/useLocale';
+import { useDebounced, useQuery } from '@client/app/useQuery';
+import { formatDateTime, formatDuration } from '@client/i18n/format';
+import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
+import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
+import { Pagination } from '@client/ui/Pagination';
+import { PhoneText } from '@client/ui/PhoneText';
+import { QueryView } from '@client/ui/QueryView';
+import '@client/styles/crm.css';
+
+const PAGE_SIZE = 20;
+const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+type Direction = (typeof DIRECTIONS)[number];
+type Disposition = (typeof CALL_DISPOSITIONS)[number];
+
+const DISPOSITION_TONE: Record<Disposition, string> = {
+  answered: 'badge--success',
+  missed: 'badge--danger',
+  abandoned: 'badge--warning',
+  failed: 'badge--danger',
+};
+
+function Party({ raw, e164, anonymous }: { raw: string; e164: string | null; anonymous?: boolean }) {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  if (anonymous) return <span className="muted">{t('popCard.withheld')}</span>;
+  return <PhoneText value={e164 ?? raw} locale={locale} link={Boolean(e164)} />;
+}
+
+/** Call history with filters and a waveform player for the recordings the server lets this user hear. */
+export function CallLog() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const me = useCurrentUser();
+  const supervises = me.role !== 'operator';
+  const id = useId();
+  const [phoneInput, setPhoneInput] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [direction, setDirection] = useState<Direction | ''>('');
+  const [disposition, setDisposition] = useState<Disposition | ''>('');
+  const [operatorId, setOperatorId] = useState('');
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<CallDto | null>(null);
+  const phone = useDebounced(phoneInput.trim(), 400);
+  const users = useQuery(`users:${supervises}`, (signal) => (supervises ? usersApi.list(signal) : Promise.resolve([])));
+  const userNames = new Map((users.data ?? []).map((u) => [u.id, u.name]));
+  const filters = {
+    phone: phone || undefined,
+    from: localDayStart(from),
+    to: localDayEnd(to),
+    direction: direction || undefined,
+    disposition: disposition || undefined,
+    operatorId: operatorId || undefined,
+  };
+  const query = useQuery(`calls:${JSON.stringify(filters)}:${page}`, (signal) =>
+    callLogApi.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
+  );
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (value: T) => {
+      set(value);
+      setPage(1);
+    };
+
+  return (
+    <section aria-labelledby="calllog-title">
+      <div className="page-header">
+        <h1 id="calllog-title">{t('callLog.title')}</h1>
+      </div>
+      <form className="card card__body filters-grid" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-phone`}>
+            {t('callLog.phone')}
+          </label>
+          <input
+            id={`${id}-phone`}
+            type="search"
+            className="input"
+            inputMode="tel"
+            placeholder={t('callLog.phonePlaceholder')}
+            value={phoneInput}
+            onChange={(e) => filter(setPhoneInput)(e.target.value)}
+            data-testid="calllog-phone"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-from`}>
+            {t('callLog.from')}
+          </label>
+          <input
+            id={`${id}-from`}
+            type="date"
+            className="input"
+            value={from}
+            max={to || undefined}
+            onChange={(e) => filter(setFrom)(e.target.value)}
+            data-testid="calllog-from"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-to`}>
+            {t('callLog.to')}
+          </label>
+          <input
+            id={`${id}-to`}
+            type="date"
+            className="input"
+            value={to}
+            min={from || undefined}
+            onChange={(e) => filter(setTo)(e.target.value)}
+            data-testid="calllog-to"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-direction`}>
+            {t('calls.direction')}
+          </label>
+          <select
+            id={`${id}-direction`}
+            className="select"
+            value={direction}
+            onChange={(e) => filter(setDirection)(DIRECTIONS.find((d) => d === e.target.value) ?? '')}
+            data-testid="calllog-direction"
+          >
+            <option value="">{t('common.all')}</option>
+            {DIRECTIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`calls.directions.${d}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-disposition`}>
+            {t('calls.result')}
+          </label>
+          <select
+            id={`${id}-disposition`}
+            className="select"
+            value={disposition}
+            onChange={(e) => filter(setDisposition)(CALL_DISPOSITIONS.find((d) => d === e.target.value) ?? '')}
+            data-testid="calllog-disposition"
+          >
+            <option value="">{t('common.all')}</option>
+            {CALL_DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`callLog.dispositions.${d}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        {supervises ? (
+          <div className="field">
+            <label className="field__label" htmlFor={`${id}-operator`}>
+              {t('calls.operator')}
+            </label>
+            <select
+              id={`${id}-operator`}
+              className="select"
+              value={operatorId}
+              onChange={(e) => filter(setOperatorId)(e.target.value)}
+              data-testid="calllog-operator"
+            >
+              <option value="">{t('common.all')}</option>
+              {(users.data ?? [])
+                .filter((u) => u.extension)
+                .map((u) => (
+                  <option key={u.id} value={u.id}>
+                    {u.name} ({u.extension})
+                  </option>
+                ))}
+            </select>
+          </div>
+        ) : null}
+      </form>
+
+      {selected?.recordingUrl ? (
+        <div className="card card__body" aria-live="polite" data-testid="calllog-player">
+          <h2 className="visually-hidden">{t('callLog.player.title')}</h2>
+          <RecordingPlayer
+            key={selected.recordingUrl}
+            url={selected.recordingUrl}
+            label={t('callLog.player.label', {
+              number: selected.fromE164 ?? selected.fromRaw,
+              at: formatDateTime(selected.startedAt, locale),
+            })}
+          />
+        </div>
+      ) : null}
+
+      <div className="card">
+        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="calllog-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('calls.startedAt')}</th>
+                      <th scope="col">{t('calls.direction')}</th>
+                      <th scope="col">{t('callLog.caller')}</th>
+                      <th scope="col">{t('callLog.callee')}</th>
+                      <th scope="col">{t('calls.operator')}</th>
+                      <th scope="col" className="num">
+                        {t('calls.duration')}
+                      </th>
+                      <th scope="col">{t('calls.result')}</th>
+                      <th scope="col">{t('callLog.recording')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((call) => (
+                      <tr
+                        key={call.id}
+                        aria-selected={selected?.id === call.id}
+                        data-testid="calllog-row"
+                        data-call-id={call.id}
+                      >
+                        <td>
+                          <time dateTime={call.startedAt}>{formatDateTime(call.startedAt, locale)}</time>
+                        </td>
+                        <td>{t(`calls.directions.${call.direction}`)}</td>
+                        <td>
+                          <Party raw={call.fromRaw} e164={call.fromE164} anonymous={call.anonymous} />
+                        </td>
+                        <td>
+                          <Party raw={call.toRaw} e164={call.toE164} />
+                        </td>
+                        <td>
+                          {call.operatorId
+                            ? (userNames.get(call.operatorId) ??
+                              (call.operatorId === me.id ? me.name : (call.agentExtension ?? '')))
+                            : (call.agentExtension ?? '')}
+                        </td>
+                        <td className="num">{formatDuration(call.talkSeconds)}</td>
+                        <td>
+                          {call.disposition ? (
+                            <span className={`badge ${DISPOSITION_TONE[call.disposition]}`}>
+                              {t(`callLog.dispositions.${call.disposition}`)}
+                            </span>
+                          ) : (
+                            <span className="muted">{t('callLog.inProgress')}</span>
+                          )}
+                        </td>
+                        <td>
+                          {call.recordingUrl ? (
+                            <button
+                              type="button"
+                              className="btn btn--small"
+                              aria-pressed={selected?.id === call.id}
+                              onClick={() => setSelected(call)}
+                              data-testid="calllog-listen"
+                            >
+                              {t('callLog.listen')}
+                            </button>
+                          ) : (
+                            <span className="muted">{t('common.none')}</span>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
+            </>
+          )}
+        </QueryView>
+      </div>
+    </section>
+  );
+}

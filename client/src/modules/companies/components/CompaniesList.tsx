@@ -1,0 +1,95 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { companiesApi } from '@client/api/crmApi';
+import { href } from '@client/app/router';
+import { useLocale } from '@client/app/useLocale';
+import { useDebounced, useQuery } from '@client/app/useQuery';
+import { Icon } from '@client/ui/Icon';
+import { Pagination } from '@client/ui/Pagination';
+import { PhoneText } from '@client/ui/PhoneText';
+import { QueryView } from '@client/ui/QueryView';
+
+const PAGE_SIZE = 20;
+
+export function CompaniesList() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const [search, setSearch] = useState('');
+  const [page, setPage] = useState(1);
+  const q = useDebounced(search.trim(), 300);
+  const searchId = useId();
+  const query = useQuery(`companies:${q}:${page}`, (signal) =>
+    companiesApi.list({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
+  );
+  return (
+    <section aria-labelledby="companies-title">
+      <div className="page-header">
+        <h1 id="companies-title">{t('companies.title')}</h1>
+        <a className="btn btn--primary" href={href('/companies/new')} data-testid="company-new">
+          <Icon name="plus" size={16} /> {t('companies.new')}
+        </a>
+      </div>
+      <div className="toolbar" role="search">
+        <div className="field field--grow">
+          <label className="visually-hidden" htmlFor={searchId}>
+            {t('common.search')}
+          </label>
+          <input
+            id={searchId}
+            type="search"
+            className="input input--search"
+            placeholder={t('companies.searchPlaceholder')}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.target.value);
+              setPage(1);
+            }}
+            data-testid="companies-search"
+          />
+        </div>
+      </div>
+      <div className="card">
+        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table" data-testid="companies-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('companies.name')}</th>
+                      <th scope="col">{t('companies.inn')}</th>
+                      <th scope="col">{t('companies.phone')}</th>
+                      <th scope="col">{t('companies.website')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((c) => (
+                      <tr key={c.id} data-testid="company-row">
+                        <td>
+                          <a className="row-link" href={href(`/companies/${encodeURIComponent(c.id)}`)}>
+                            {c.name}
+                          </a>
+                        </td>
+                        <td>{c.inn ?? ''}</td>
+                        <td>{c.phoneE164 ? <PhoneText value={c.phoneE164} locale={locale} /> : null}</td>
+                        <td>
+                          {c.website ? (
+                            <a href={c.website} target="_blank" rel="noreferrer noopener">
+                              {c.website.replace(/^https?:\/\//, '')}
+                            </a>
+                          ) : null}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
+            </>
+          )}
+        </QueryView>
+      </div>
+    </section>
+  );
+}

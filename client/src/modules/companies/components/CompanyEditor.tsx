@@ -1,0 +1,126 @@
+import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { type CompanyDto } from '@contracts/dto/company';
+import { companiesApi } from '@client/api/crmApi';
+import { errorText } from '@client/api/errorText';
+import { href, navigate } from '@client/app/router';
+import { useQuery } from '@client/app/useQuery';
+import { Alert } from '@client/ui/Alert';
+import { QueryView } from '@client/ui/QueryView';
+
+interface Draft {
+  name: string;
+  inn: string;
+  website: string;
+  phone: string;
+}
+
+const toDraft = (c?: CompanyDto): Draft => ({
+  name: c?.name ?? '',
+  inn: c?.inn ?? '',
+  website: c?.website ?? '',
+  phone: c?.phoneE164 ?? '',
+});
+
+function CompanyForm({ company }: { company?: CompanyDto }) {
+  const { t } = useTranslation();
+  const id = useId();
+  const [draft, setDraft] = useState<Draft>(() => toDraft(company));
+  const [error, setError] = useState<unknown>(null);
+  const [saved, setSaved] = useState(false);
+  const [pending, setPending] = useState(false);
+  const set = (key: keyof Draft, value: string) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+    setSaved(false);
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setPending(true);
+    setError(null);
+    const body = {
+      name: draft.name.trim(),
+      inn: draft.inn.trim() || null,
+      website: draft.website.trim() || null,
+      phone: draft.phone.trim() || null,
+    };
+    try {
+      if (company) {
+        setDraft(toDraft(await companiesApi.update(company.id, body)));
+        setSaved(true);
+      } else {
+        const created = await companiesApi.create(body);
+        navigate(`/companies/${encodeURIComponent(created.id)}`);
+      }
+    } catch (err) {
+      setError(err);
+    } finally {
+      setPending(false);
+    }
+  };
+
+  const field = (key: keyof Draft, label: string, extra: Record<string, string | number> = {}) => (
+    <div className="field">
+      <label className="field__label" htmlFor={`${id}-${key}`}>
+        {label}
+      </label>
+      <input
+        id={`${id}-${key}`}
+        className="input"
+        value={draft[key]}
+        onChange={(e) => set(key, e.target.value)}
+        data-testid={`company-${key}-input`}
+        {...extra}
+      />
+    </div>
+  );
+
+  return (
+    <form className="card card__body" onSubmit={(e) => void submit(e)} noValidate data-testid="company-form">
+      {error ? (
+        <Alert tone="error" testId="company-form-error">
+          {errorText(t, error)}
+        </Alert>
+      ) : null}
+      {saved ? <Alert tone="success">{t('companies.updated')}</Alert> : null}
+      <div className="form-grid">
+        {field('name', t('companies.name'), { maxLength: 200 })}
+        {field('inn', t('companies.inn'), { inputMode: 'numeric', pattern: '\\d{10}(\\d{2})?' })}
+        {field('phone', t('companies.phone'), { type: 'tel' })}
+        {field('website', t('companies.website'), { type: 'url', placeholder: 'https://' })}
+      </div>
+      <div className="form-actions">
+        <a className="btn" href={href('/companies')}>
+          {t('common.cancel')}
+        </a>
+        <button
+          type="submit"
+          className="btn btn--primary"
+          disabled={pending || !draft.name.trim()}
+          data-testid="company-save"
+        >
+          {pending ? t('common.saving') : t('common.save')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** Create (no id) or edit a company; the form remounts per company. */
+export function CompanyEditor({ id }: { id?: string }) {
+  const { t } = useTranslation();
+  const query = useQuery(`company:${id ?? 'new'}`, (signal) =>
+    id ? companiesApi.get(id, signal) : Promise.resolve(null),
+  );
+  return (
+    <section aria-labelledby="company-title">
+      <div className="page-header">
+        <h1 id="company-title">{id ? (query.data?.name ?? t('companies.editTitle')) : t('companies.new')}</h1>
+      </div>
+      <QueryView {...query} isEmpty={() => false}>
+        {(company) => (company ? <CompanyForm key={company.id} company={company} /> : <CompanyForm key="new" />)}
+      </QueryView>
+    </section>
+  );
+}

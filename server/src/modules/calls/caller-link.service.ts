@@ -66,7 +66,7 @@ export class CallerLinkService {
         return { kind: 'contact', contactId };
       }
       if (call.direction !== 'inbound') return { kind: 'none' };
-      const ensured = await this.leads.ensureOpenLeadForCall(keys.e164 ?? raw);
+      const ensured = await this.leads.ensureOpenLeadForCall(keys.e164 ?? raw, null, em);
       if (!ensured) return { kind: 'withheld' };
       await em.query('UPDATE calls SET lead_id = $2, lead_created = $3 WHERE id = $1', [
         call.id,

@@ -1,4 +1,4 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
 import { leadVisible, seesAll } from '@server/common/access/visibility';
@@ -43,8 +43,13 @@ export class LeadsRepository {
     return qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
   }
 
-  findOpenByPhone(e164: string): Promise<LeadRow | null> {
-    return this.repo.createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
+  /** `em` runs the query inside the caller's transaction, so a lock-holding transaction never waits for the pool. */
+  findOpenByPhone(e164: string, em?: EntityManager): Promise<LeadRow | null> {
+    return this.on(em).createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
+  }
+
+  private on(em?: EntityManager): Repository<LeadRow> {
+    return em ? em.getRepository(LeadEntity) : this.repo;
   }
 
   insert(row: LeadInsert): Promise<LeadRow> {
@@ -52,8 +57,9 @@ export class LeadsRepository {
   }
 
   /** INSERT … ON CONFLICT DO NOTHING against the partial unique index; null when an open lead already exists. */
-  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }): Promise<LeadRow | null> {
-    const result = await this.repo
+  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }, em?: EntityManager): Promise<LeadRow | null> {
+    const repo = this.on(em);
+    const result = await repo
       .createQueryBuilder()
       .insert()
       .into(LeadEntity)
@@ -62,7 +68,7 @@ export class LeadsRepository {
       .returning('id')
       .execute();
     const id = (result.raw as { id: string }[])[0]?.id;
-    return id ? this.repo.findOneBy({ id }) : null;
+    return id ? repo.findOneBy({ id }) : null;
   }
 
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {

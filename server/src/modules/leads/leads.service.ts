@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -90,21 +90,21 @@ export class LeadsService {
    * For the call pipeline: the open lead for an unknown caller, created exactly once per number
    * even when several calls from it arrive at the same moment (the partial unique index decides).
    */
-  async ensureOpenLeadForCall(phoneRaw: string, ownerId: string | null = null): Promise<EnsuredLead | null> {
+  /** Pass `em` when calling from inside a transaction: the lead is then settled on that transaction's connection. */
+  async ensureOpenLeadForCall(
+    phoneRaw: string,
+    ownerId: string | null = null,
+    em?: EntityManager,
+  ): Promise<EnsuredLead | null> {
     const e164 = phoneKeys(phoneRaw, this.defaultCountry).e164;
     if (!e164) return null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.repo.insertIfNoOpen({
-        source: 'call',
-        status: 'new',
-        name: null,
-        phoneRaw,
-        phoneE164: e164,
-        ownerId,
-        contactId: null,
-      });
+      const inserted = await this.repo.insertIfNoOpen(
+        { source: 'call', status: 'new', name: null, phoneRaw, phoneE164: e164, ownerId, contactId: null },
+        em,
+      );
       if (inserted) return { lead: toLeadDto(inserted), created: true };
-      const existing = await this.repo.findOpenByPhone(e164);
+      const existing = await this.repo.findOpenByPhone(e164, em);
       // Null only if the open lead was closed between the two statements; then insert again.
       if (existing) return { lead: toLeadDto(existing), created: false };
     }

@@ -28,9 +28,9 @@ interface LinkRow {
  *
  * Two guarantees: one lead per number comes from the partial unique index behind `ensureOpenLeadForCall`; one
  * decision per call comes from a per-call advisory lock, so the created/ringing reactions of the same call running
- * on two web nodes cannot both believe they created the lead. The lock transaction holds one connection while
- * `ensureOpenLeadForCall` uses another; pipeline reactions run one at a time per bus consumer, so that is at most
- * two connections per consumer.
+ * on two web nodes cannot both believe they created the lead. The lead is settled on the lock transaction's own
+ * connection: asking the pool for a second one while holding the lock deadlocks once every connection waits
+ * (200 simultaneous calls did; so would the embedded database's single connection).
  */
 export class CallerLinkService {
   constructor(

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -38,6 +39,55 @@ async function killAsterisk(): Promise<void> {
     process.kill(pid, 'SIGKILL');
   }
   await waitFor(async () => !(await isPortOpen(AMI_PORT)), { what: 'Asterisk to die', timeoutMs: 10_000 });
+}
+
+/** Asterisk CLI inside the chroot. */
+async function asteriskCli(command: string): Promise<string> {
+  const { stdout } = await execFileAsync('chroot', [ASTERISK_ROOT, '/usr/sbin/asterisk', '-rx', command], {
+    timeout: 10_000,
+  });
+  return stdout;
+}
+
+/** A TCP relay to AMI that can be cut like a failed network path (both sides closed, new connections refused). */
+async function amiRelay() {
+  const sockets = new Set<Socket>();
+  let refusing = false;
+  const server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: process.env.AMI_HOST ?? '127.0.0.1', port: AMI_PORT });
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      sockets.add(a);
+      a.pipe(b);
+      a.on('error', () => b.destroy());
+      a.on('close', () => {
+        sockets.delete(a);
+        b.destroy();
+      });
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    cut() {
+      refusing = true;
+      for (const socket of sockets) socket.destroy();
+    },
+    restore() {
+      refusing = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 async function startAsterisk(): Promise<void> {
@@ -145,5 +195,97 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     console.log(
       `[ami-live] restart: closed ${Date.now() - killedAt} ms after the kill; ` + ofCall.map((e) => e.type).join(' → '),
     );
+  });
+  it('AMI link lost while the call ends: reconnects, and the real Cdr posted afterwards closes it (closedFromCdr)', async () => {
+    // AMI does not replay what it sent while we were away, so a Cdr only helps when Asterisk posts it after the
+    // reconnect — with batched CDRs (cdr.conf batch=yes), the usual production setting, for outages shorter than
+    // the batch interval. Here the batch is held for the duration of the test and submitted (`cdr submit`) once
+    // the adapter is back, which makes that ordering deterministic; the reference profile itself posts at once.
+    await pipeline?.stop();
+    pipeline = undefined;
+    const cdrConf = join(ASTERISK_ROOT, 'etc/asterisk/cdr.conf');
+    const relay = await amiRelay();
+    const seen: TelephonyEvent[] = [];
+    try {
+      writeFileSync(
+        cdrConf,
+        '[general]\nenable = yes\nunanswered = yes\ncongestion = yes\nendbeforehexten = yes\n' +
+          'initiatedseconds = no\nbatch = yes\nsize = 1000\ntime = 86400\nsafeshutdown = yes\n',
+      );
+      await asteriskCli('module reload cdr');
+      expect(await asteriskCli('cdr show status')).toMatch(/Mode:\s+Batch/);
+
+      const provider = new AmiProvider(
+        amiConfigFromEnv({ port: relay.port, backoff: { initialMs: 100, maxMs: 500 }, cdrGraceMs: 30_000 }),
+      );
+      provider.onEvent((e) => seen.push(e));
+      const ds = database.dataSource;
+      pipeline = await startCallPipeline({ dataSource: ds, logger: pino({ level: 'silent' }), redis, provider });
+      await until(() => (provider.isUp() ? true : undefined), 'provider up');
+      const calls = () => seen.filter(isCallEvent).filter((e) => e.from.e164 === CALLER);
+      const ups = () => seen.filter((e) => e.type === 'provider.up').length;
+
+      const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+      let answered: CallEvent;
+      try {
+        // Direct DID 7001 → 1001; the caller talks 4 s and hangs up — while the adapter is cut off.
+        const caller = runSipp('uac-queue-answered-expect-200.xml', { service: '7001', timeoutMs: 20_000 });
+        answered = await until(() => calls().find((e) => e.type === 'call.answered'), 'call.answered');
+        relay.cut();
+        await until(() => seen.find((e) => e.type === 'provider.down'), 'provider.down', 10_000);
+        const result = await caller;
+        expect(result, result.stderr).toMatchObject({ code: 0, timedOut: false });
+      } finally {
+        await phone.stop();
+      }
+      const { callId } = answered;
+      expect(calls().some((e) => e.type === 'call.ended')).toBe(false);
+
+      relay.restore();
+      await until(() => (ups() >= 2 ? true : undefined), 'provider.up after the outage', 10_000);
+      // Resync found no channel of the call left: it waits for its Cdr, it is not closed yet.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(calls().some((e) => e.type === 'call.ended')).toBe(false);
+      await asteriskCli('cdr submit');
+      const ended = (await until(
+        () => calls().find((e) => e.type === 'call.ended'),
+        'call.ended from the Cdr',
+        10_000,
+      )) as CallEnded;
+      await new Promise((r) => setTimeout(r, 1000));
+
+      const ofCall = calls().filter((e) => e.callId === callId);
+      expect(ofCall.filter((e) => e.type === 'call.ended')).toHaveLength(1);
+      expect(ofCall.map((e) => e.seq)).toEqual(ofCall.map((_, i) => i + 1));
+      expect(ended).toMatchObject({ closedFromCdr: true, answered: true, cause: 'normal-clearing' });
+      expect(Math.abs(ended.talkSeconds - 4)).toBeLessThanOrEqual(1);
+
+      const linkedid = answered.externalIds.linkedid;
+      await waitFor(
+        async () => {
+          const rows: unknown[] = await ds.query(`SELECT 1 FROM calls WHERE id = $1 AND status = 'ended'`, [callId]);
+          return rows.length === 1;
+        },
+        { what: 'the call stored as ended', timeoutMs: 10_000, intervalMs: 100 },
+      );
+      const rows: Array<Record<string, unknown>> = await ds.query('SELECT * FROM calls WHERE linkedid = $1', [
+        linkedid,
+      ]);
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        status: 'ended',
+        disposition: 'answered',
+        hangup_cause: 'normal-clearing',
+        closed_from_cdr: true,
+        last_seq: ofCall.length,
+      });
+      console.log(
+        `[ami-live] AMI outage: talk ${ended.talkSeconds}s from Cdr; ${ofCall.map((e) => e.type).join(' → ')}`,
+      );
+    } finally {
+      copyFileSync(join(process.cwd(), 'test/pbx/asterisk/cdr.conf'), cdrConf);
+      await asteriskCli('module reload cdr').catch(() => '');
+      await relay.close();
+    }
   });
 });

@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { USER_ROLES, type Role } from '@contracts/dto/user';
+import { ApiClient, type ApiResponse } from '@test/support/api-client';
+import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
+import { startSecurityApp, type SecurityApp } from '@test/security/support/security-app';
+import { listRoutes, routeKey, type ApiRoute } from '@test/security/route-table';
+import { ROUTE_RULES, type RouteAccess } from '@test/security/route-rules';
+
+const RULES_FILE = 'test/security/route-rules.ts';
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+
+/** A concrete URL for a route pattern: every `:param` becomes a fresh UUID (absent rows → 404, never 403). */
+const concrete = (path: string) => path.replace(/:[A-Za-z_]+/g, () => randomUUID());
+
+const send = (client: ApiClient, route: ApiRoute): Promise<ApiResponse> =>
+  client.request(route.method, concrete(route.path), BODY_METHODS.has(route.method) ? {} : undefined);
+
+const allowedRoles = (access: Exclude<RouteAccess, 'public' | 'token'>): readonly Role[] =>
+  access === 'any' ? USER_ROLES : access;
+
+describe('security: authorization matrix (every /api route from the express route table × 4 roles + anonymous)', () => {
+  let t: SecurityApp;
+  let routes: ApiRoute[];
+  const users: SeededUser[] = [];
+  const clients = new Map<Role, ApiClient>();
+
+  beforeAll(async () => {
+    t = await startSecurityApp();
+    routes = listRoutes(t.app);
+    const prefix = suitePrefix('matrix');
+    for (const role of USER_ROLES) {
+      const user = await createUser(t.dataSource, `${prefix}-${role}`, role);
+      users.push(user);
+      const client = new ApiClient(t.baseUrl);
+      await client.login(user.login, TEST_PASSWORD);
+      clients.set(role, client);
+    }
+  });
+  afterAll(async () => {
+    await deleteUsers(
+      t.dataSource,
+      users.map((u) => u.id),
+    );
+    await t.close();
+  });
+
+  it('the route table is read from express (sanity: known routes are listed)', () => {
+    const keys = routes.map(routeKey);
+    expect(keys).toEqual(expect.arrayContaining(['POST /api/auth/login', 'GET /api/contacts/:id', 'GET /api/users']));
+    expect(keys.length).toBeGreaterThan(20);
+  });
+
+  it('every /api route has an authorization rule', () => {
+    const missing = routes.map(routeKey).filter((key) => !(key in ROUTE_RULES));
+    expect(
+      missing,
+      `These routes have no authorization rule. Add each as \`'<METHOD> <path>': 'any' | 'public' | 'token' | ` +
+        `[roles]\` to ROUTE_RULES in ${RULES_FILE}:\n${missing.map((k) => `  '${k}'`).join('\n')}`,
+    ).toEqual([]);
+  });
+
+  it('no rule describes a route that no longer exists', () => {
+    const present = new Set(routes.map(routeKey));
+    const stale = Object.keys(ROUTE_RULES).filter((key) => !present.has(key));
+    expect(stale, `Remove (or rename) these entries of ROUTE_RULES in ${RULES_FILE}: ${stale.join(', ')}`).toEqual([]);
+  });
+
+  it('each role gets exactly what its rule grants: 401 anonymous, 403 for other roles, never 5xx', async () => {
+    const failures: string[] = [];
+    const check = (route: ApiRoute, who: string, res: ApiResponse, ok: boolean, expected: string) => {
+      if (res.status >= 500 && res.status !== 503) {
+        failures.push(`${routeKey(route)} as ${who}: ${res.status} ${JSON.stringify(res.body)}`);
+      } else if (!ok) {
+        failures.push(
+          `${routeKey(route)} as ${who}: expected ${expected}, got ${res.status} ${JSON.stringify(res.body)}`,
+        );
+      }
+    };
+    const anonymous = new ApiClient(t.baseUrl);
+    for (const route of routes) {
+      const access = ROUTE_RULES[routeKey(route)];
+      if (access === undefined) continue; // reported by the rule-coverage test above
+      const anon = await send(anonymous, route);
+      if (access === 'public') {
+        check(route, 'anonymous', anon, anon.status !== 401 && anon.status !== 403, 'not 401/403');
+        continue;
+      }
+      check(route, 'anonymous', anon, anon.status === 401, '401');
+      if (anon.status === 401) expect(anon.body).toMatchObject({ error: { code: expect.any(String) } });
+      for (const role of USER_ROLES) {
+        const res = await send(clients.get(role)!, route);
+        if (access === 'token') {
+          check(route, role, res, res.status === 401, '401 (a session does not replace the token)');
+        } else if (allowedRoles(access).includes(role)) {
+          check(route, role, res, res.status !== 401 && res.status !== 403, 'allowed (not 401/403)');
+        } else {
+          check(route, role, res, res.status === 403, '403');
+          if (res.status === 403)
+            expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) } });
+        }
+      }
+    }
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+});

@@ -1,0 +1,83 @@
+import { type Role } from '@contracts/dto/user';
+
+/**
+ * Who may call each REST route. The authorization matrix (test/integration/security-matrix.int.spec.ts) walks the
+ * express route table and fails for any route without an entry here, so a new route must state its policy.
+ *
+ * - `public`: no session needed (must not answer 401).
+ * - `token`: machine endpoint with its own shared token; a session alone must not open it (401).
+ * - `any`: every signed-in role; row-level visibility (404 for what an operator may not see) is tested per module.
+ * - a role list: exactly these roles; every other role gets 403.
+ */
+export type RouteAccess = 'public' | 'token' | 'any' | readonly Role[];
+
+const STAFF = ['admin', 'manager', 'supervisor'] as const;
+
+export const ROUTE_RULES: Record<string, RouteAccess> = {
+  // auth
+  'POST /api/auth/login': 'public',
+  'POST /api/auth/logout': 'public',
+  'GET /api/auth/me': 'any',
+  // dialplan owner lookup (ROUTING_TOKEN)
+  'GET /api/routing/owner': 'token',
+  // users: directory for staff, creation for admins
+  'GET /api/users': STAFF,
+  'GET /api/users/:id': STAFF,
+  'POST /api/users': ['admin'],
+  // CRM records: everyone, scoped by ownership in the services
+  'GET /api/contacts': 'any',
+  'GET /api/contacts/:id': 'any',
+  'POST /api/contacts': 'any',
+  'PATCH /api/contacts/:id': 'any',
+  'DELETE /api/contacts/:id': 'any',
+  'GET /api/contacts/export': 'any',
+  'POST /api/imports': 'any',
+  'GET /api/imports/:id': 'any',
+  'POST /api/imports/:id/start': 'any',
+  'GET /api/companies': 'any',
+  'GET /api/companies/:id': 'any',
+  'POST /api/companies': 'any',
+  'PATCH /api/companies/:id': 'any',
+  'DELETE /api/companies/:id': 'any',
+  'GET /api/leads': 'any',
+  'GET /api/leads/:id': 'any',
+  'POST /api/leads': 'any',
+  'PATCH /api/leads/:id': 'any',
+  'DELETE /api/leads/:id': 'any',
+  'GET /api/deals': 'any',
+  'GET /api/deals/stage-totals': 'any',
+  'GET /api/deals/:id': 'any',
+  'POST /api/deals': 'any',
+  'PATCH /api/deals/:id': 'any',
+  'DELETE /api/deals/:id': 'any',
+  'GET /api/tasks': 'any',
+  'GET /api/tasks/:id': 'any',
+  'POST /api/tasks': 'any',
+  'PATCH /api/tasks/:id': 'any',
+  'DELETE /api/tasks/:id': 'any',
+  'GET /api/notes': 'any',
+  'POST /api/notes': 'any',
+  'DELETE /api/notes/:id': 'any',
+  // calls: operators see the calls they handled (row level); click-to-call and wrap-up are an operator's job
+  'GET /api/calls': 'any',
+  'GET /api/calls/active': 'any',
+  'GET /api/calls/:id': 'any',
+  'POST /api/calls/originate': 'any',
+  'PATCH /api/calls/:id/wrap-up': 'any',
+  // recordings: ACL per call in the service (operator of the call, supervisors, managers), audited
+  'GET /api/recordings/:id': 'any',
+  // supervision and wallboard: operators 403
+  'POST /api/calls/:id/spy': STAFF,
+  'GET /api/agents': STAFF,
+  'GET /api/agents/me': 'any',
+  'PUT /api/agents/me/state': 'any',
+  'PUT /api/agents/:userId/state': STAFF,
+  'GET /api/wallboard': STAFF,
+  // softphone settings for the signed-in user
+  'GET /api/softphone/config': 'any',
+  // analytics: managers (and supervisors, admins)
+  'GET /api/analytics/summary': STAFF,
+  'GET /api/analytics/operators': STAFF,
+  'GET /api/analytics/queues': STAFF,
+  'GET /api/analytics/heatmap': STAFF,
+};

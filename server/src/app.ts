@@ -9,6 +9,7 @@ import { type TelephonyProvider } from '@telephony';
 
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
+import { rejectNulCharacters } from '@server/common/http/reject-nul';
 import { type Logger } from '@server/common/logger/logger';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { agentsRouter } from '@server/modules/agents/agents.router';
@@ -156,6 +157,7 @@ export function createApp(deps: AppDeps): App {
     next();
   });
   api.use(express.json({ limit: JSON_BODY_LIMIT, strict: true }));
+  api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
   api.use(csrfGuard);

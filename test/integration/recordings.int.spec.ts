@@ -206,6 +206,17 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       }
     });
 
+    it('answers HEAD with the size and no audit entry (nothing was played)', async () => {
+      const before = await auditCount('recording.listen', users.sup.id);
+      const res = await fetch(`${t.baseUrl}/api/recordings/${recordingId}`, {
+        method: 'HEAD',
+        headers: { cookie: clients.sup!.cookie! },
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-length')).toBe(String(storedBytes.length));
+      expect(await auditCount('recording.listen', users.sup.id)).toBe(before);
+    });
+
     it('refuses another operator and an admin with 403, audited as denied, no listen entry', async () => {
       for (const who of ['op3', 'admin'] as const) {
         const res = await fetchAs(who, { range: 'bytes=0-99' });
@@ -296,6 +307,20 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     expect(statSync(growing).size).toBe(bytes.length);
     expect(outcome.status).toBe('stored');
     expect((await rowsOf(callId))[0]).toMatchObject({ duration_seconds: 2 });
+  });
+
+  it('re-queues at start what a crashed node never ingested', async () => {
+    makeWav(join(recordingsDir, 'orphan.wav'), 1);
+    // Stored and ended, but no reaction ran (the node died between the event and the ingest).
+    const { callId } = await recordedCall('orphan.wav', users.op1.ext!);
+    expect(await rowsOf(callId)).toHaveLength(0);
+    const reaction = createRecordingReaction(ingest, t.dataSource, logger);
+    const done: string[] = [];
+    reaction.onOutcome((c, _f, o) => c === callId && done.push(o.status));
+    expect(await reaction.recoverUnfinished()).toBeGreaterThanOrEqual(1);
+    await reaction.idle();
+    expect(done).toEqual(['stored']);
+    expect(await rowsOf(callId)).toHaveLength(1);
   });
 
   describe('retention', () => {

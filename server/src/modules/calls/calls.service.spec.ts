@@ -27,7 +27,7 @@ const code = async (p: Promise<unknown>) =>
 describe('CallsService.originate', () => {
   it('passes the operator extension and the destination in E.164 (or an extension as is) to the provider', async () => {
     const calls: OriginateRequest[] = [];
-    const { service, audits } = setup({ isUp: () => true, originate: async (r) => void calls.push(r) });
+    const { service, audits } = setup({ isUp: (): boolean => true, originate: async (r) => void calls.push(r) });
     const res = await service.originate(operator, { destination: '8 (916) 123-45-67' });
     await service.originate(operator, { destination: '1002' });
     expect(calls.map((c) => [c.agentExtension, c.destination])).toEqual([
@@ -40,17 +40,17 @@ describe('CallsService.originate', () => {
 
   it.each([
     ['no PBX configured', null, operator, '503 TELEPHONY_DISABLED'],
-    ['no extension', { isUp: () => true }, { ...operator, extension: null }, '409 NO_EXTENSION'],
-    ['PBX down', { isUp: () => false }, operator, '503 TELEPHONY_UNAVAILABLE'],
+    ['no extension', { isUp: (): boolean => true }, { ...operator, extension: null }, '409 NO_EXTENSION'],
+    ['PBX down', { isUp: (): boolean => false }, operator, '503 TELEPHONY_UNAVAILABLE'],
     [
       'connection lost during the action',
-      { isUp: () => true, originate: () => Promise.reject(new TelephonyError('PBX_UNREACHABLE', 'gone')) },
+      { isUp: (): boolean => true, originate: () => Promise.reject(new TelephonyError('PBX_UNREACHABLE', 'gone')) },
       operator,
       '503 TELEPHONY_UNAVAILABLE',
     ],
     [
       'phone not answered',
-      { isUp: () => true, originate: () => Promise.reject(new TelephonyError('ACTION_FAILED', 'Originate failed')) },
+      { isUp: (): boolean => true, originate: () => Promise.reject(new TelephonyError('ACTION_FAILED', 'Originate failed')) },
       operator,
       '502 ORIGINATE_FAILED',
     ],
@@ -60,7 +60,7 @@ describe('CallsService.originate', () => {
   });
 
   it('refuses a destination that is neither a number nor an extension before touching the PBX', async () => {
-    const { service } = setup({ isUp: () => true, originate: () => Promise.reject(new Error('must not be called')) });
+    const { service } = setup({ isUp: (): boolean => true, originate: () => Promise.reject(new Error('must not be called')) });
     expect(await code(service.originate(operator, { destination: 'hello' }))).toBe('400 VALIDATION_FAILED');
   });
 });

@@ -9,6 +9,11 @@ export interface RecordingReaction {
   reaction: CallReaction;
   /** Resolves when every queued ingest has finished (tests, graceful shutdown). */
   idle(): Promise<void>;
+  /**
+   * Queues recordings of calls that ended in the last `hours` but have no recording row: an ingest a crashed or
+   * restarted node never finished. Returns how many files were queued.
+   */
+  recoverUnfinished(hours?: number): Promise<number>;
   /** Outcomes in completion order, for diagnostics and tests. */
   onOutcome(listener: (callId: string, pbxFile: string, outcome: IngestOutcome) => void): void;
 }
@@ -57,8 +62,21 @@ export function createRecordingReaction(
     for (const { file } of rows) if (file) enqueue(call.id, file);
   };
 
+  const recoverUnfinished = async (hours = 24): Promise<number> => {
+    const rows: { call_id: string; file: string }[] = await dataSource.query(
+      `SELECT DISTINCT e.call_id, e.payload->>'file' AS file
+       FROM call_events e JOIN calls c ON c.id = e.call_id
+       WHERE e.type = 'recording.ready' AND c.status = 'ended' AND c.ended_at > now() - make_interval(hours => $1)
+         AND NOT EXISTS (SELECT 1 FROM recordings r WHERE r.call_id = e.call_id)`,
+      [hours],
+    );
+    for (const r of rows) if (r.file) enqueue(r.call_id, r.file);
+    return rows.length;
+  };
+
   return {
     reaction,
+    recoverUnfinished,
     idle: async () => {
       // A task may enqueue nothing further, but wait until the chain stops growing.
       let seen: Promise<void> | undefined;

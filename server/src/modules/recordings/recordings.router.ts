@@ -12,7 +12,9 @@ export function recordingsRouter(recordings: RecordingsService): Router {
   const router = Router();
   router.get('/:id', async (req, res, next) => {
     const { id } = parseInput(idParamsSchema, req.params);
-    const rec = await recordings.openForListen(currentUser(res), id, rangeIncludesStart(req.headers.range));
+    // A HEAD (the player checking size/type) plays nothing, so it is not a listen.
+    const startsPlayback = req.method === 'GET' && rangeIncludesStart(req.headers.range);
+    const rec = await recordings.openForListen(currentUser(res), id, startsPlayback);
     // `send` handles Range/If-Range/HEAD; the API's `no-store` stays (cacheControl off): no cache keeps a copy.
     res.sendFile(
       rec.file,

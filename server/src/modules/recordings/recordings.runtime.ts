@@ -27,6 +27,11 @@ export function startRecordings(deps: {
     storeDir: config.recordingsStoreDir,
   });
   const reaction = createRecordingReaction(ingest, dataSource, logger);
+  // Whatever a previous run of this node (or a crashed one) left half done; files already stored are skipped.
+  reaction
+    .recoverUnfinished()
+    .then((n) => n && logger.info({ queued: n }, 'recordings: re-queued unfinished ingests'))
+    .catch((err: unknown) => logger.warn({ err }, 'recordings: could not look for unfinished ingests'));
   const stopRetention = scheduleRecordingRetention({
     dataSource,
     logger,

@@ -131,8 +131,12 @@ async function main(): Promise<void> {
     services.wallboard.stop();
     logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000).unref();
-    // Sockets first: open websockets would keep server.close() from ever calling back.
-    realtime.close().catch((err: unknown) => logger.warn({ err }, 'error while closing sockets'));
+    // The event in hand finishes while sockets are open (no lost pop); then the sockets close, because open
+    // websockets would keep server.close() from ever calling back.
+    pipeline
+      .stop()
+      .then(() => realtime.close())
+      .catch((err: unknown) => logger.warn({ err }, 'error while closing sockets'));
     server.close(() => {
       escalation
         .stop()

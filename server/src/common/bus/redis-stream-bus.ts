@@ -30,6 +30,7 @@ export class RedisStreamBus implements EventBus {
   private readonly claimIdleMs: number;
   private readonly blockMs: number;
   private readonly readers: Redis[] = [];
+  private readonly loops: Promise<void>[] = [];
   private closed = false;
 
   constructor(private readonly options: RedisStreamBusOptions) {
@@ -62,11 +63,17 @@ export class RedisStreamBus implements EventBus {
     }
     const reader = this.options.redis.duplicate();
     this.readers.push(reader);
-    void this.loop(reader, group, consumer, handler);
+    this.loops.push(this.loop(reader, group, consumer, handler));
   }
 
+  /**
+   * Stops taking messages and waits for the one in hand to finish (at most one blocking read, `blockMs`), so its
+   * reactions still run while the node's sockets are open; whatever was read but not handled stays pending for
+   * another node to claim.
+   */
   async close(): Promise<void> {
     this.closed = true;
+    await Promise.all(this.loops);
     await Promise.all(this.readers.map((r) => r.quit().catch(() => r.disconnect())));
   }
 
@@ -123,6 +130,7 @@ export class RedisStreamBus implements EventBus {
   private async handleAll(reader: Redis, group: string, entries: StreamEntry[], handler: BusHandler): Promise<boolean> {
     let failed = false;
     for (const [streamId, fields] of entries) {
+      if (this.closed) break; // the rest of the batch stays pending: another node claims it
       const message = decode(fields);
       if (!message) {
         this.options.logger.error({ streamId }, 'dropping malformed bus entry');

@@ -69,12 +69,18 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
     // A refused login is fatal for telephony only: the CRM keeps serving and says why.
     await provider.start().catch((err: unknown) => logger.error({ err }, 'telephony provider did not start'));
   }
+  let stopping: Promise<void> | undefined;
   return {
     bus,
     provider,
-    async stop() {
-      await provider?.stop();
-      await bus.close();
+    // Idempotent: shutdown stops the pipeline before closing sockets (so the event in hand still reaches them)
+    // and again in its general teardown.
+    stop() {
+      stopping ??= (async () => {
+        await provider?.stop();
+        await bus.close();
+      })();
+      return stopping;
     },
   };
 }

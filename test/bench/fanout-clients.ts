@@ -43,8 +43,16 @@ process.on('message', (message: { start?: Start; stop?: true }) => {
       const receipts = clients.map(() => [] as number[]);
       clients.forEach((s, i) => s.on('wallboard:update', () => receipts[i]!.push(now())));
       send({ ready: clients.length });
-      process.on('message', (m: { collect?: true }) => {
-        if (m.collect) send({ receipts });
+      // Collect once every socket has all updates, or after 30 s (then the parent reports the loss).
+      process.on('message', (m: { collect?: number }) => {
+        if (!m.collect) return;
+        const expected = m.collect;
+        const deadline = Date.now() + 30_000;
+        const poll = () => {
+          if (receipts.every((r) => r.length >= expected) || Date.now() > deadline) send({ receipts });
+          else setTimeout(poll, 50);
+        };
+        poll();
       });
     })
     .catch((err: unknown) => send({ error: String(err) }));

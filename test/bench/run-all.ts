@@ -1,51 +1,105 @@
 /**
- * `npm run bench` entry (started by test/bin/run-bench.sh): runs every benchmark in this process, prints a table
- * and writes all figures as JSON to `--out <file>` (or $ZVONOK_BENCH_OUT).
+ * `npm run bench` entry (started by test/bin/run-bench.sh): runs every benchmark in this process, prints one table
+ * of figures, each beside the baseline measured in the same run, and writes them all as JSON to `--out <file>`
+ * (or $ZVONOK_BENCH_OUT) so runs can be compared across commits.
  *
- * Benchmarks:
- * - ami-ingest (ami-ingest.bench.ts): AMI events/s over the recorded 100-call Asterisk 22 trace, our wrapper and
- *   our own parser (each followed by the call tracker) against asterisk-manager's bare parser measured in the
- *   same run. Needs no services.
+ * Benchmarks that need a database share one throwaway PostgreSQL 15, started and migrated here.
+ * `--only <name>[,<name>]` runs a subset.
  */
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
-import { runAmiIngestBench, type BenchFigure } from '@test/bench/ami-ingest.bench';
+import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
+import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
+import { runFanoutBench } from '@test/bench/fanout.bench';
+import { type Figure } from '@test/bench/figure';
+import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
-function outPath(argv: readonly string[]): string | undefined {
-  const i = argv.indexOf('--out');
-  if (i !== -1) return argv[i + 1];
-  return process.env.ZVONOK_BENCH_OUT;
+interface Bench {
+  name: string;
+  run(env: { databaseUrl: () => Promise<string> }): Promise<Figure[]>;
 }
 
-const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-const rate = (n: number) => Math.round(n).toLocaleString('en-US');
+const BENCHES: Bench[] = [
+  {
+    name: 'ami-ingest',
+    run: async () =>
+      (await runAmiIngestBench()).map(({ figure, value, baseline, ratio, unit, ...details }) => ({
+        figure,
+        value,
+        baseline,
+        ratio,
+        unit,
+        details,
+      })),
+  },
+  { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
+  { name: 'fan-out', run: async ({ databaseUrl }) => runFanoutBench(await databaseUrl()) },
+];
 
-function printTable(figures: readonly BenchFigure[]): void {
+const execFileAsync = promisify(execFile);
+
+function argValue(argv: readonly string[], flag: string): string | undefined {
+  const i = argv.indexOf(flag);
+  return i === -1 ? undefined : argv[i + 1];
+}
+
+const number = (n: number) =>
+  Math.abs(n) >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(Math.abs(n) >= 10 ? 1 : 2);
+
+function printTable(results: readonly { bench: string; figures: Figure[] }[]): void {
   const rows = [
-    ['figure', 'value (events/s)', 'baseline (events/s)', 'ratio', 'heap used', 'RSS'],
-    ...figures.map((f) => [
-      f.figure,
-      rate(f.value),
-      rate(f.baseline),
-      f.ratio.toFixed(2),
-      mib(f.heapUsedBytes),
-      mib(f.rssBytes),
-    ]),
+    ['bench', 'figure', 'value', 'baseline', 'ratio'],
+    ...results.flatMap(({ bench, figures }) =>
+      figures.map((f) => [
+        bench,
+        f.figure,
+        `${number(f.value)} ${f.unit}`,
+        `${number(f.baseline)} ${f.unit}`,
+        `${f.ratio.toFixed(2)}×`,
+      ]),
+    ),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   for (const r of rows)
-    console.log(r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
+    console.log(r.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  '));
 }
 
 async function main(): Promise<void> {
-  const out = outPath(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  const out = argValue(argv, '--out') ?? process.env.ZVONOK_BENCH_OUT;
+  const only = argValue(argv, '--only')?.split(',');
   const started = new Date();
-  const figures = await runAmiIngestBench();
-  printTable(figures);
+
+  let postgres: PostgresService | undefined;
+  const databaseUrl = async () => {
+    if (!postgres) {
+      postgres = await startPostgres({ database: 'zvonok_bench', settings: { max_connections: '200' } });
+      await execFileAsync('npx', ['tsx', 'server/src/cli/migrate.ts'], {
+        env: { ...process.env, DATABASE_URL: postgres.url, LOG_LEVEL: 'warn' },
+      });
+    }
+    return postgres.url;
+  };
+
+  const results: { bench: string; figures: Figure[] }[] = [];
+  try {
+    for (const bench of BENCHES.filter((b) => !only || only.includes(b.name))) {
+      console.log(`[bench] ${bench.name}…`);
+      results.push({ bench: bench.name, figures: await bench.run({ databaseUrl }) });
+    }
+  } finally {
+    await postgres?.stop();
+  }
+  console.log('');
+  printTable(results);
   const mem = process.memoryUsage();
-  console.log(`after all: heap used ${mib(mem.heapUsed)}, RSS ${mib(mem.rss)}`);
+  console.log(
+    `\nmachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
+  );
   if (out) {
     mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
     const report = {
@@ -54,7 +108,7 @@ async function main(): Promise<void> {
       node: process.version,
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
-      benchmarks: { 'ami-ingest': figures },
+      benchmarks: Object.fromEntries(results.map((r) => [r.bench, r.figures])),
       memoryAfter: { heapUsedBytes: mem.heapUsed, rssBytes: mem.rss },
     };
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

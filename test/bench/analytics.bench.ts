@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+import { type DataSource } from 'typeorm';
+
+import { type AnalyticsQuery, analyticsQuerySchema } from '@contracts/dto/analytics';
+import { createDatabase } from '@server/db/data-source';
+import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { startPostgres } from '@test/support/services/postgres';
+import { seedHistory } from '@test/support/seed-history';
+
+/**
+ * Dashboard queries at 1M calls (100 operators, a year; test/support/seed-history.ts), each timed through
+ * AnalyticsService (the code the REST endpoints run) and printed beside a baseline measured in the same run: a
+ * forced sequential scan of the whole calls table (`SELECT count(*), sum(talk_seconds) FROM calls`), i.e. the
+ * cheapest possible full pass over the same data. ratio = query / baseline: < 1 means the query reads less than
+ * one pass over the table.
+ *
+ * Postgres: options.databaseUrl or $ZVONOK_BENCH_DATABASE_URL (its seed is reused when already there), otherwise a
+ * throwaway Postgres 15 started here, migrated with the real CLI, seeded and removed afterwards.
+ * $ZVONOK_BENCH_CALLS changes the size (default 1,000,000).
+ */
+
+/** Same shape as the other benches' figures (test/bench/figure.ts). */
+export interface AnalyticsBenchFigure {
+  figure: string;
+  /** Median milliseconds over RUNS timed runs (after one warm-up run). */
+  value: number;
+  unit: 'ms';
+  /** Median ms of the forced full-table scan, same run. */
+  baseline: number;
+  ratio: number;
+  details: { p95Ms: number; runs: number; callsInRange: number; calls: number };
+}
+
+export interface AnalyticsBenchResult {
+  calls: number;
+  seedSeconds: number;
+  seededNow: boolean;
+  figures: AnalyticsBenchFigure[];
+}
+
+const RUNS = 5;
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+const execFileAsync = promisify(execFile);
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1]!;
+
+async function time(fn: () => Promise<unknown>): Promise<number[]> {
+  await fn();
+  const out: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function fullScan(ds: DataSource): Promise<void> {
+  const runner = ds.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    for (const s of ['enable_indexscan', 'enable_indexonlyscan', 'enable_bitmapscan'])
+      await runner.query(`SET LOCAL ${s} = off`);
+    await runner.query('SELECT count(*), sum(talk_seconds) FROM calls');
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+}
+
+/** Moscow-local dates: the last `days` whole days up to today. */
+function range(days: number): AnalyticsQuery {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Moscow' }).format(new Date());
+  const from = new Date(Date.parse(`${today}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+  return analyticsQuerySchema.parse({ from, to: today, tz: 'Europe/Moscow' });
+}
+
+async function migrate(databaseUrl: string): Promise<void> {
+  await execFileAsync(join(repoRoot, 'node_modules/.bin/tsx'), [join(repoRoot, 'server/src/cli/migrate.ts')], {
+    cwd: repoRoot,
+    env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' },
+    timeout: 120_000,
+  });
+}
+
+export interface AnalyticsBenchOptions {
+  /** A migrated (or empty) database to use instead of starting a throwaway Postgres. */
+  databaseUrl?: string;
+  log?: (message: string) => void;
+}
+
+export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Promise<AnalyticsBenchResult> {
+  const log = options.log ?? console.log;
+  const calls = Number(process.env.ZVONOK_BENCH_CALLS ?? 1_000_000);
+  let url = options.databaseUrl ?? process.env.ZVONOK_BENCH_DATABASE_URL;
+  let stopPostgres: (() => Promise<void>) | undefined;
+  if (!url) {
+    const pg = await startPostgres({
+      database: 'zvonok_bench',
+      settings: { shared_buffers: '256MB', work_mem: '64MB', maintenance_work_mem: '256MB', max_wal_size: '4GB' },
+    });
+    url = pg.url;
+    stopPostgres = pg.stop;
+  }
+  try {
+    await migrate(url);
+    const seed = await seedHistory(url, { calls, log: (m) => log(`[analytics bench] ${m}`) });
+    const database = await createDatabase({ databaseUrl: url, dataDir: 'unused-with-database-url' });
+    await database.dataSource.initialize();
+    try {
+      const ds = database.dataSource;
+      const service = new AnalyticsService(ds);
+      const baselineRuns = await time(() => fullScan(ds));
+      const baseline = median(baselineRuns);
+      log(
+        `[analytics bench] baseline full scan of ${seed.calls.toLocaleString('en-US')} calls: ${baseline.toFixed(1)} ms`,
+      );
+      const figures: AnalyticsBenchFigure[] = [];
+      for (const [label, days] of [
+        ['30 days', 30],
+        ['365 days', 365],
+      ] as const) {
+        const q = range(days);
+        const callsInRange = (await service.summary(q)).calls.offered;
+        const queries: [string, () => Promise<unknown>][] = [
+          ['summary', () => service.summary(q)],
+          ['operators', () => service.operators(q)],
+          ['queues', () => service.queues(q)],
+          ['heatmap', () => service.heatmap(q)],
+        ];
+        for (const [name, fn] of queries) {
+          const runs = await time(fn);
+          const value = median(runs);
+          figures.push({
+            figure: `analytics ${name}, ${label}`,
+            value,
+            unit: 'ms',
+            baseline,
+            ratio: value / baseline,
+            details: { p95Ms: p95(runs), runs: RUNS, callsInRange, calls: seed.calls },
+          });
+        }
+      }
+      return { calls: seed.calls, seedSeconds: seed.seconds, seededNow: seed.seededNow, figures };
+    } finally {
+      await database.close();
+    }
+  } finally {
+    await stopPostgres?.();
+  }
+}

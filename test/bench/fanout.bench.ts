@@ -18,8 +18,7 @@ import { type Figure } from '@test/bench/figure';
  * - figure: delivery time p99 over 2,000 sockets; baseline: the same emit to a single socket, same run;
  * - figure: server RSS with 2,000 sockets connected; baseline: the same server with none.
  * One update a second (the wallboard pushes at most twice a second). The clients live in a child process so the
- * server's RSS is its own; both share the 2 cores, so delivery
- * includes the clients' own parsing time.
+ * server's RSS is its own; both share the 2 cores, so delivery includes the clients' own parsing time.
  */
 const SOCKETS = 2_000;
 const UPDATES = 20;

@@ -22,4 +22,6 @@ export interface TelephonyProvider {
   originate(request: OriginateRequest): Promise<void>;
   setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void>;
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void>;
+  /** Changes the mode of the supervisor's running spy leg in place; absent when the provider cannot. */
+  setSpyMode?(supervisorExtension: string, mode: SpyMode): Promise<void>;
 }

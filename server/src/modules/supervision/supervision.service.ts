@@ -8,13 +8,6 @@ import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { supervisionError } from './supervision.errors';
 
-/** A provider that can change a running ChanSpy's mode in place (the AMI provider does, via DTMF 4/5/6). */
-interface ModeSwitching {
-  setSpyMode(supervisorExtension: string, mode: SpyMode): Promise<void>;
-}
-const canSwitch = (p: TelephonyProvider): p is TelephonyProvider & ModeSwitching =>
-  typeof (p as Partial<ModeSwitching>).setSpyMode === 'function';
-
 interface Session {
   callId: string;
   mode: SpyMode;
@@ -51,7 +44,7 @@ export class SupervisionService {
     const previous = this.sessions.get(actor.id);
     let action: SpyResponse['action'] = 'originated';
     try {
-      if (previous?.callId === callId && canSwitch(telephony)) {
+      if (previous?.callId === callId && telephony.setSpyMode) {
         action = await telephony.setSpyMode(extension, mode).then(
           () => 'switched' as const,
           (err: unknown) => {

@@ -44,9 +44,12 @@ export interface AmiProviderConfig {
 
 /**
  * ChanSpy options per mode: `q` no beep/announcement, `E` stop when the spied channel hangs up,
- * `w` whisper to the spied channel, `B` barge (talk to both sides).
+ * `w` whisper to the spied channel, `B` barge (talk to both sides), `u` the target is a Uniqueid (exact, survives
+ * renames), `d` DTMF 4/5/6 switch listen/whisper/barge in place (the supervisor's keypad, or setSpyMode).
  */
-export const SPY_OPTIONS: Record<SpyMode, string> = { listen: 'qE', whisper: 'qwE', barge: 'qBE' };
+export const SPY_OPTIONS: Record<SpyMode, string> = { listen: 'qEdu', whisper: 'qwEdu', barge: 'qBEdu' };
+/** The ChanSpy `d` digits that switch a running spy leg to each mode. */
+export const SPY_MODE_DIGITS: Record<SpyMode, string> = { listen: '4', whisper: '5', barge: '6' };
 
 const EXTENSION = /^\d{2,6}$/;
 const DESTINATION = /^\+?[\d*#]{2,20}$/;
@@ -177,9 +180,8 @@ export class AmiProvider implements TelephonyProvider {
   }
 
   /**
-   * Rings the supervisor and runs ChanSpy on the call's operator leg (or the caller's leg before an answer).
-   * ChanSpy cannot target a Uniqueid, so the leg is resolved from the tracker (Uniqueid → current channel name,
-   * renames included) and passed as the full channel name, which ChanSpy matches as a prefix.
+   * Rings the supervisor and runs ChanSpy on the call's operator leg (or the caller's leg before an answer),
+   * targeted by the leg's Uniqueid (`u` option, Asterisk ≥ 20).
    */
   async spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
     if (!EXTENSION.test(supervisorExtension)) {
@@ -196,11 +198,34 @@ export class AmiProvider implements TelephonyProvider {
     await this.connection.originate({
       channel: this.agentDial(supervisorExtension),
       application: 'ChanSpy',
-      data: `${target.name},${SPY_OPTIONS[mode]}`,
+      data: `${target.uniqueid},${SPY_OPTIONS[mode]}`,
       timeout: (this.config.ringSeconds ?? 30) * 1000,
       callerid: `"Spy ${mode}" <${supervisorExtension}>`,
       // The spy leg is a call of its own; the hint keeps it from looking like an outbound call.
       variable: { ZV_DIRECTION: 'internal', ZVONOK_SPY_CALL: targetCallId },
+    });
+  }
+
+  /**
+   * Switches the supervisor's running ChanSpy leg to another mode without dropping it: emulates the supervisor
+   * pressing 4/5/6 (PlayDTMF with Receive), which ChanSpy's `d` option maps to listen/whisper/barge.
+   * UNKNOWN_CALL when the supervisor has no ChanSpy leg (not answered yet, or hung up).
+   */
+  async setSpyMode(supervisorExtension: string, mode: SpyMode): Promise<void> {
+    if (!EXTENSION.test(supervisorExtension)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid supervisor extension "${supervisorExtension}"`);
+    }
+    const prefix = `${this.agentDial(supervisorExtension)}-`;
+    const { events } = await this.connection.actionList({ action: 'CoreShowChannels' });
+    const leg = events.find(
+      (e) => (e.fields.channel ?? '').startsWith(prefix) && (e.fields.application ?? '').toLowerCase() === 'chanspy',
+    );
+    if (!leg?.fields.channel) throw new TelephonyError('UNKNOWN_CALL', `${supervisorExtension} has no ChanSpy leg`);
+    await this.connection.action({
+      action: 'PlayDTMF',
+      channel: leg.fields.channel,
+      digit: SPY_MODE_DIGITS[mode],
+      receive: 'yes',
     });
   }
 

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 
 import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
+import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
@@ -38,6 +39,8 @@ const BENCHES: Bench[] = [
   },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'fan-out', run: async ({ databaseUrl }) => runFanoutBench(await databaseUrl()) },
+  // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.
+  { name: 'analytics', run: async () => (await runAnalyticsBench()).figures },
 ];
 
 const execFileAsync = promisify(execFile);

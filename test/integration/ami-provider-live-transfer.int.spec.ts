@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CallEvent, type CallTransferred } from '@telephony';
 import { projectCall } from '@server/modules/calls/call-projection';
-import { expectRecordingWithAudio, expectWellFormed, LiveAmi, plugPhone } from '@test/support/ami-live';
+import { expectRecordingWithAudio, expectWellFormed, LiveAmi, plugPhone, type Received } from '@test/support/ami-live';
 import { PHONE_PORTS, runSipp, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 
 // Transfers and click-to-call on the real Asterisk 22 (reference profile), driven by sipp phones: the scenarios
@@ -14,6 +14,14 @@ import { PHONE_PORTS, runSipp, startUas, TRUNK_PORT, type Phone } from '@test/su
 const types = (events: readonly CallEvent[]) => events.map((e) => e.type);
 const ofType = <T extends CallEvent['type']>(events: readonly CallEvent[], type: T) =>
   events.filter((e): e is Extract<CallEvent, { type: T }> => e.type === type);
+
+/** Our wall-clock wait (created → answered) against the provider's PBX-clock waitSeconds: within 1 s. */
+function expectWaitMatchesWallClock(received: readonly Received[], waitSeconds: number): void {
+  const created = received.find((r) => r.event.type === 'call.created');
+  const answered = received.find((r) => r.event.type === 'call.answered');
+  expect(created && answered).toBeTruthy();
+  expect(Math.abs(waitSeconds - ((answered?.at ?? 0) - (created?.at ?? 0)) / 1000)).toBeLessThanOrEqual(1);
+}
 
 async function withPhones<T>(phones: Array<[string, string]>, run: () => Promise<T>): Promise<T> {
   const plugged: Phone[] = [];
@@ -90,6 +98,7 @@ describe('AMI provider against live Asterisk 22: transfers and click-to-call (si
     });
     // The caller stays 10 s after its ACK; the talk time counts from the first answer, transfer included.
     expect(Math.abs(ended.talkSeconds - 10)).toBeLessThanOrEqual(1);
+    expectWaitMatchesWallClock(outcome.received, ended.waitSeconds);
 
     const record = projectCall(events);
     expect(record).toMatchObject({
@@ -146,6 +155,7 @@ describe('AMI provider against live Asterisk 22: transfers and click-to-call (si
     expect(ended).toMatchObject({ cause: 'normal-clearing', answered: true, agentId: '1003' });
     // The caller hangs up 16 s after its ACK.
     expect(Math.abs(ended.talkSeconds - 16)).toBeLessThanOrEqual(1);
+    expectWaitMatchesWallClock(outcome.received, ended.waitSeconds);
     // No other call appeared meanwhile (the consult leg must not become a call of its own).
     const others = ami.received.slice(mark).filter((r) => r.event.callId !== outcome.callId);
     expect(others.map((r) => `${r.event.type} ${r.event.from.raw}`)).toEqual([]);
@@ -196,6 +206,7 @@ describe('AMI provider against live Asterisk 22: transfers and click-to-call (si
       expect(ended.to.e164).toBe('+79161234567');
       // The outside party talks 4 s and hangs up.
       expect(Math.abs(ended.talkSeconds - 4)).toBeLessThanOrEqual(1);
+      expectWaitMatchesWallClock(outcome.received, ended.waitSeconds);
       const record = projectCall(events);
       expect(record).toMatchObject({
         direction: 'outbound',

@@ -1,5 +1,3 @@
-import { stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -11,14 +9,11 @@ import {
   type TelephonyEvent,
   type TelephonyProvider,
 } from '@telephony';
+import { CHROOT_MONITOR_DIR, expectRecordingWithAudio } from '@test/support/ami-live';
 import { runSipp, startOperatorPhone, type Phone } from '@test/support/sipp';
 
 // The AMI provider against the real Asterisk 22 of the reference profile, driven by sipp: proves the normalized
 // call model (order, causes, durations, recording) that the unit specs only prove against captured fixtures.
-const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/zvonok/asterisk-sid';
-const RECORDINGS_DIR = process.env.RECORDINGS_DIR ?? join(ASTERISK_ROOT, 'var/spool/asterisk/monitor');
-/** Where MixMonitor writes inside the chroot (ZV_MONITOR_DIR in extensions.conf). */
-const CHROOT_MONITOR_DIR = '/var/spool/asterisk/monitor';
 /** Queue `support` wrapuptime (1 s, queues.conf) plus margin. */
 const WRAP_UP_MS = 1500;
 
@@ -188,10 +183,7 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
     const file = recording?.type === 'recording.ready' ? recording.file : '';
     expect(file.startsWith(`${CHROOT_MONITOR_DIR}/`)).toBe(true);
     expect(file).toMatch(/\.wav$/);
-    const onHost = join(RECORDINGS_DIR, relative(CHROOT_MONITOR_DIR, file));
-    await expect
-      .poll(async () => (await stat(onHost).catch(() => null))?.size ?? 0, { timeout: 5000 })
-      .toBeGreaterThan(44);
+    const onHost = await expectRecordingWithAudio(file);
     console.log(
       `[ami-live] answered: wait ${outcome.ended.waitSeconds}s (wall ${seconds(outcome.waitMs)}s), ` +
         `talk ${outcome.ended.talkSeconds}s (wall ${seconds(outcome.talkMs ?? 0)}s, sipp pause 4s), file ${onHost}; ${types.join(' → ')}`,

@@ -50,7 +50,10 @@ describe('CallsService.originate', () => {
     ],
     [
       'phone not answered',
-      { isUp: (): boolean => true, originate: () => Promise.reject(new TelephonyError('ACTION_FAILED', 'Originate failed')) },
+      {
+        isUp: (): boolean => true,
+        originate: () => Promise.reject(new TelephonyError('ACTION_FAILED', 'Originate failed')),
+      },
       operator,
       '502 ORIGINATE_FAILED',
     ],
@@ -60,7 +63,10 @@ describe('CallsService.originate', () => {
   });
 
   it('refuses a destination that is neither a number nor an extension before touching the PBX', async () => {
-    const { service } = setup({ isUp: (): boolean => true, originate: () => Promise.reject(new Error('must not be called')) });
+    const { service } = setup({
+      isUp: (): boolean => true,
+      originate: () => Promise.reject(new Error('must not be called')),
+    });
     expect(await code(service.originate(operator, { destination: 'hello' }))).toBe('400 VALIDATION_FAILED');
   });
 });

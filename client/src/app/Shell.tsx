@@ -3,12 +3,17 @@ import { useTranslation } from 'react-i18next';
 
 import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
+import { useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 
 const SECTIONS: Section[] = ['contacts', 'companies', 'leads', 'deals', 'tasks', 'calls'];
+// Sections only some roles may open (the server refuses the others anyway).
+const MANAGER_SECTIONS: Section[] = ['analytics'];
+const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();
+  const { user } = useSession();
   return (
     <div className="shell" data-testid="app-shell">
       <a
@@ -33,7 +38,7 @@ export function Shell({ section, children }: { section: Section | null; children
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>
         <ul className="nav-list">
-          {SECTIONS.map((name) => (
+          {[...SECTIONS, ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : [])].map((name) => (
             <li key={name}>
               <a
                 className="nav-link"

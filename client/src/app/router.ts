@@ -38,9 +38,10 @@ export type Route =
   | { name: 'deals'; query: URLSearchParams }
   | { name: 'tasks'; query: URLSearchParams }
   | { name: 'calls'; query: URLSearchParams }
+  | { name: 'analytics' }
   | { name: 'not-found' };
 
-export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls';
+export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -58,6 +59,7 @@ export function parseRoute(fullPath: string): Route {
   if (parts.length === 1 && (first === 'leads' || first === 'deals' || first === 'tasks' || first === 'calls')) {
     return { name: first, query };
   }
+  if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
   return { name: 'not-found' };
 }
 
@@ -76,6 +78,7 @@ export function sectionOf(route: Route): Section | null {
     case 'deals':
     case 'tasks':
     case 'calls':
+    case 'analytics':
       return route.name;
     case 'not-found':
       return null;

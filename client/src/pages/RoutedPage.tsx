@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
 import { href, type Route } from '@client/app/router';
+import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
@@ -36,6 +37,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <DealsPage view={route.query.get('view') === 'table' ? 'table' : 'board'} />;
     case 'tasks':
       return <TasksList />;
+    case 'analytics':
+      return <AnalyticsPage />;
     case 'not-found':
       return (
         <div className="empty">

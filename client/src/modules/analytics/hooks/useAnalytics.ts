@@ -1,0 +1,32 @@
+import {
+  type AnalyticsSummaryDto,
+  type HeatmapReportDto,
+  type OperatorsReportDto,
+  type QueuesReportDto,
+} from '@contracts/dto/analytics';
+import { http } from '@client/api/http';
+import { type QueryState, useQuery } from '@client/app/useQuery';
+import { apiParams, type RangeInput } from '@client/modules/analytics/utils/analyticsRange';
+
+export interface AnalyticsData {
+  summary: QueryState<AnalyticsSummaryDto>;
+  operators: QueryState<OperatorsReportDto>;
+  queues: QueryState<QueuesReportDto>;
+  heatmap: QueryState<HeatmapReportDto>;
+}
+
+/** The four dashboard reports for one range; a new range aborts the requests still in flight. */
+export function useAnalytics(range: RangeInput): AnalyticsData {
+  const query = apiParams(range);
+  const key = JSON.stringify(query);
+  const get =
+    <T>(report: string) =>
+    (signal: AbortSignal) =>
+      http.get<T>(`/api/analytics/${report}`, { query, signal });
+  return {
+    summary: useQuery(`analytics:summary:${key}`, get<AnalyticsSummaryDto>('summary')),
+    operators: useQuery(`analytics:operators:${key}`, get<OperatorsReportDto>('operators')),
+    queues: useQuery(`analytics:queues:${key}`, get<QueuesReportDto>('queues')),
+    heatmap: useQuery(`analytics:heatmap:${key}`, get<HeatmapReportDto>('heatmap')),
+  };
+}

@@ -22,7 +22,7 @@ export function HourlyChart({ byHour }: { byHour: HeatmapMatrix['byHour'] }) {
         scales: { x: { time: false } },
         axes: [{ label: t('analytics.chart.hour') }, { label: t('analytics.chart.calls') }],
         series: [
-          {},
+          { label: t('analytics.chart.hour') },
           { label: t('analytics.kpi.offered'), stroke: '#1d4ed8', fill: 'rgba(29, 78, 216, 0.15)', paths: bars },
           { label: t('analytics.kpi.answered'), stroke: '#11703f', width: 2 },
           { label: t('analytics.kpi.abandoned'), stroke: '#b42318', width: 2 },

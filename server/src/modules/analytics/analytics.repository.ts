@@ -164,18 +164,17 @@ export class AnalyticsRepository {
    */
   async operatorKpis(b: Bounds): Promise<OperatorKpiRow[]> {
     return this.dataSource.query(
-      `WITH p AS MATERIALIZED (
-         SELECT c.id, c.ended_at, c.wait_seconds, c.hold_seconds, c.talk_seconds, c.operator_id, ${WRAP_UP} AS wrap
-         FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-         WHERE ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
-       ), t AS MATERIALIZED (
+      `WITH t AS MATERIALIZED (
          SELECT DISTINCT h.call_id FROM call_handlers h
          WHERE h.kind = 'transferred' AND h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
        ), h AS (
-         SELECT h.call_id, h.user_id, h.kind, h.at, p.ended_at, p.wait_seconds, p.hold_seconds, p.wrap,
+         SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
            lead(h.at) OVER w AS next_at, row_number() OVER w AS n
-         FROM call_handlers h JOIN p ON p.id = h.call_id
+         FROM call_handlers h
+           JOIN calls c ON c.id = h.call_id
+           LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
          WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day' AND h.call_id IN (SELECT call_id FROM t)
+           AND ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
          WINDOW w AS (PARTITION BY h.call_id ORDER BY h.seq)
        ), moved AS (
          SELECT user_id,
@@ -189,11 +188,14 @@ export class AnalyticsRepository {
            count(wait_seconds) FILTER (WHERE n = 1 AND kind = 'answered') AS wait_n
          FROM h GROUP BY user_id
        ), alone AS (
-         SELECT p.operator_id AS user_id, count(*) AS handled, count(*) AS answered, 0 AS transfers_in,
-           sum(coalesce(p.talk_seconds, 0)) AS handle, sum(p.hold_seconds) AS hold, sum(p.wrap) AS wrap,
-           sum(p.wait_seconds) AS wait_sum, count(p.wait_seconds) AS wait_n
-         FROM p WHERE p.operator_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM t WHERE t.call_id = p.id)
-         GROUP BY p.operator_id
+         -- Not a shared CTE with the part above: a plain scan here can run in parallel.
+         SELECT c.operator_id AS user_id, count(*) AS handled, count(*) AS answered, 0 AS transfers_in,
+           sum(coalesce(c.talk_seconds, 0)) AS handle, sum(c.hold_seconds) AS hold, sum(${WRAP_UP}) AS wrap,
+           sum(c.wait_seconds) AS wait_sum, count(c.wait_seconds) AS wait_n
+         FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
+         WHERE ${INBOUND_IN_RANGE} AND c.disposition = 'answered' AND c.operator_id IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM t WHERE t.call_id = c.id)
+         GROUP BY c.operator_id
        )
        SELECT u.id AS user_id, u.name, u.extension,
          sum(x.handled)::int AS handled, sum(x.answered)::int AS answered, sum(x.transfers_in)::int AS transfers_in,

@@ -4,6 +4,9 @@
  * drachtio-srf 5.0.x reads it, and replays the trunk's SIP messages recorded from SIPp (test/fixtures/sip/sipp-*.txt).
  * The scenarios' expected normalized sequences come from telephony/src/sip/contract-scenarios.ts.
  */
+import { randomUUID } from 'node:crypto';
+
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { CallEvent, TelephonyEvent } from '@telephony/model/call-event';
@@ -348,4 +351,65 @@ describe('SIP provider against a scripted drachtio peer (no drachtio-server can 
       expect.objectContaining({ type: 'provider.down', reason: expect.stringMatching(/ECONNREFUSED/) }),
     ]);
   });
+  it('random malformed frames (fast-check): never crash, always reconnect, and the next call still conforms', async () => {
+    const uncaught: unknown[] = [];
+    const onUncaught = (error: unknown) => uncaught.push(error);
+    process.on('uncaughtException', onUncaught);
+    try {
+      await startProvider();
+      const [invite, ack, bye] = loadSipFixture('answered');
+      const fixtureCallId = /^Call-ID:\s*(\S+)/im.exec(invite!)![1]!;
+      const junk = fc.string({ maxLength: 80 });
+      const word = fc.stringMatching(/^[a-z:]{1,12}$/);
+      const sipHead = (len: number) =>
+        `sip|network|${len}|udp|127.0.0.1|5098|${new Date().toISOString()}|${randomUUID()}|`;
+      const piece = fc.oneof(
+        // well-framed, unknown or misused commands
+        fc.tuple(word, junk, junk).map(([c, a, b]) => ({ frame: `${c}|${a}|${b}` })),
+        fc.tuple(junk).map(([a]) => ({ frame: `response|${randomUUID()}|OK|${a}` })),
+        fc.tuple(junk).map(([a]) => ({ frame: `cdr:stop|network|${new Date().toISOString()}|${a}\r\n${a}` })),
+        // a sip frame carrying garbage or a truncated INVITE
+        junk.map((body) => ({ frame: `${sipHead(Buffer.byteLength(body))}\r\n${body}` })),
+        fc.nat(invite!.length).map((cut) => {
+          const body = invite!.slice(0, cut).replaceAll(fixtureCallId, randomUUID());
+          return { frame: `${sipHead(Buffer.byteLength(body))}\r\n${body}` };
+        }),
+        // broken framing: garbage, binary, a length prefix that lies
+        fc.uint8Array({ minLength: 1, maxLength: 200 }).map((b) => ({ raw: Buffer.from(b).toString('latin1') })),
+        // (A prefix longer than what follows would swallow the next real frame until the stream breaks: no
+        // length-prefixed stream can undo that, so it is left out; a shorter one must break the stream at once.)
+        fc.tuple(junk, fc.nat(1000)).map(([body, n]) => ({ raw: `${n % (Buffer.byteLength(body) + 1)}#${body}!|` })),
+      );
+      await fc.assert(
+        fc.asyncProperty(fc.array(piece, { minLength: 1, maxLength: 6 }), async (pieces) => {
+          for (const p of pieces) {
+            if ('frame' in p) peer.sendFrame(p.frame);
+            else peer.sendRaw(p.raw);
+          }
+          // A broken frame makes the app drop the socket as soon as it reads it; give that time to show before
+          // waiting for "up" again, or the next INVITE would go down the dying connection.
+          await new Promise((r) => setTimeout(r, 250));
+          await peer.waitFor(() => provider!.isUp() && peer.connected, 5000, 'provider up again');
+          // A fresh call (own Call-ID) after the junk is handled exactly as in the answered scenario.
+          const callId = randomUUID();
+          const [inv, ac, by] = [invite!, ack!, bye!].map((m) => m.replaceAll(fixtureCallId, callId));
+          peer.trunkInvite(inv!);
+          const trunk = await peer.waitFor(() => peer.dialogFor('trunk', (d) => d.callId === callId), 5000, 'trunk');
+          peer.inDialog(trunk, ac!);
+          const ofCall = () => {
+            const first = callEvents().find((e) => e.type === 'call.created' && e.externalIds.sipCallId === callId);
+            return first ? callEvents().filter((e) => e.callId === first.callId) : [];
+          };
+          await peer.waitFor(() => ofCall().some((e) => e.type === 'call.answered'), 5000, 'call.answered');
+          peer.inDialog(trunk, by!);
+          await peer.waitFor(() => ofCall().some((e) => e.type === 'call.ended'), 5000, 'call.ended');
+          expect(mismatches(ofCall(), CONTRACT_SCENARIOS.answered)).toEqual([]);
+        }),
+        { numRuns: 15 },
+      );
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  }, 60_000);
 });

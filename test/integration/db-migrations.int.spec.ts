@@ -16,8 +16,10 @@ import { requireDatabaseUrl } from '@test/support/api-server';
 import { migrations } from '@migrations';
 
 const TABLES = [
+  'analytics_queue_settings',
   'audit_log',
   'call_events',
+  'call_handlers',
   'call_legs',
   'calls',
   'companies',

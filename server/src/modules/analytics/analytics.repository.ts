@@ -20,6 +20,10 @@ const WRAP_UP = `CASE WHEN c.wrap_up_at IS NOT NULL AND c.ended_at IS NOT NULL
     THEN least(greatest(extract(epoch FROM c.wrap_up_at - c.ended_at), 0), ${WRAP_UP_CAP_SECONDS})
     ELSE coalesce(s.wrap_up_seconds, 0) END`;
 
+/** The call went through a transfer; transfer rows are read by time (see operatorKpis). */
+const TRANSFERRED = (callId: string) => `EXISTS (SELECT 1 FROM call_handlers t WHERE t.call_id = ${callId}
+    AND t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day')`;
+
 /** `$3` = SL threshold seconds, `$4` = short-abandon threshold seconds. */
 const CALL_KPI_COLUMNS = `
   count(*)::int AS offered,
@@ -164,16 +168,13 @@ export class AnalyticsRepository {
    */
   async operatorKpis(b: Bounds): Promise<OperatorKpiRow[]> {
     return this.dataSource.query(
-      `WITH t AS MATERIALIZED (
-         SELECT DISTINCT h.call_id FROM call_handlers h
-         WHERE h.kind = 'transferred' AND h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
-       ), h AS (
+      `WITH h AS (
          SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
            lead(h.at) OVER w AS next_at, row_number() OVER w AS n
          FROM call_handlers h
            JOIN calls c ON c.id = h.call_id
            LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day' AND h.call_id IN (SELECT call_id FROM t)
+         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day' AND ${TRANSFERRED('h.call_id')}
            AND ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
          WINDOW w AS (PARTITION BY h.call_id ORDER BY h.seq)
        ), moved AS (
@@ -194,7 +195,7 @@ export class AnalyticsRepository {
            sum(c.wait_seconds) AS wait_sum, count(c.wait_seconds) AS wait_n
          FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
          WHERE ${INBOUND_IN_RANGE} AND c.disposition = 'answered' AND c.operator_id IS NOT NULL
-           AND NOT EXISTS (SELECT 1 FROM t WHERE t.call_id = c.id)
+           AND NOT ${TRANSFERRED('c.id')}
          GROUP BY c.operator_id
        )
        SELECT u.id AS user_id, u.name, u.extension,

@@ -42,7 +42,7 @@ describe('analytics export', () => {
   it('XLSX: one sheet named after the table, header row, typed cells', async () => {
     const buffer = await toXlsx(table([{ name: '=1+1', n: 42, ok: true }]));
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(buffer);
+    await wb.xlsx.load(Uint8Array.from(buffer).buffer);
     const sheet = wb.getWorksheet('operators')!;
     expect(sheet.getRow(1).values).toEqual([undefined, 'name', 'n', 'ok']);
     expect(sheet.getRow(2).getCell(1).value).toBe('=1+1'); // a string cell, not a formula

@@ -8,7 +8,7 @@ import { Icon } from '@client/ui/Icon';
 
 const SECTIONS: Section[] = ['contacts', 'companies', 'leads', 'deals', 'tasks', 'calls'];
 // Sections only some roles may open (the server refuses the others anyway).
-const MANAGER_SECTIONS: Section[] = ['analytics'];
+const MANAGER_SECTIONS: Section[] = ['analytics', 'wallboard'];
 const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {

@@ -39,9 +39,10 @@ export type Route =
   | { name: 'tasks'; query: URLSearchParams }
   | { name: 'calls'; query: URLSearchParams }
   | { name: 'analytics' }
+  | { name: 'wallboard' }
   | { name: 'not-found' };
 
-export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics';
+export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics' | 'wallboard';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -60,6 +61,7 @@ export function parseRoute(fullPath: string): Route {
     return { name: first, query };
   }
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
+  if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
   return { name: 'not-found' };
 }
 
@@ -79,6 +81,7 @@ export function sectionOf(route: Route): Section | null {
     case 'tasks':
     case 'calls':
     case 'analytics':
+    case 'wallboard':
       return route.name;
     case 'not-found':
       return null;

@@ -11,6 +11,7 @@ import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
+import { WallboardPage } from '@client/modules/wallboard/components/WallboardPage';
 
 export function RoutedPage({ route }: { route: Route }) {
   const { t } = useTranslation();
@@ -39,6 +40,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <TasksList />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'wallboard':
+      return <WallboardPage />;
     case 'not-found':
       return (
         <div className="empty">

@@ -432,6 +432,23 @@ describe('analytics over a hand-built day (real Postgres)', () => {
     expect(await cells('Europe/Moscow')).toEqual(['1@1:1', '1@12:2', '1@13:3', '1@14:1', '1@23:1', '2@1:1']);
   });
 
+  it('daily series: each call on the local day it started', async () => {
+    const days = async (tz: string) =>
+      (await as(manager).get(`/api/analytics/daily?from=2003-01-12&to=2003-01-15&tz=${tz}`)).body.rows;
+    expect(await days('Europe/Moscow')).toEqual([
+      // C1–C7 and C9 (01:00 MSK); C7 ends on Tuesday but started on Monday. SL: C1, C7, C9 of 8 − 1 short.
+      { date: '2003-01-13', offered: 8, answered: 4, abandoned: 2, shortAbandoned: 1, serviceLevel: 0.4286 },
+      { date: '2003-01-14', offered: 1, answered: 1, abandoned: 0, shortAbandoned: 0, serviceLevel: 1 }, // C8
+    ]);
+    expect(await days('UTC')).toEqual([
+      { date: '2003-01-12', offered: 1, answered: 1, abandoned: 0, shortAbandoned: 0, serviceLevel: 1 }, // C9
+      // C1–C8; SL: C1 (10 s), C7 (5 s), C8 (2 s) of 8 − 1 short.
+      { date: '2003-01-13', offered: 8, answered: 4, abandoned: 2, shortAbandoned: 1, serviceLevel: 0.4286 },
+    ]);
+    const csv = await as(manager).get(`/api/analytics/daily?from=2003-01-12&to=2003-01-15&tz=UTC&format=csv`);
+    expect((csv.body as string).split('\r\n')[2]).toBe('2003-01-13,8,4,2,1,0.4286');
+  });
+
   it('a call crossing midnight belongs to the day it started', async () => {
     const tuesday = await as(manager).get(`/api/analytics/summary?from=2003-01-14&to=2003-01-15&tz=Europe/Moscow`);
     // Only C8 (01:30 MSK Tuesday); C7 ended on Tuesday but started on Monday.
@@ -441,7 +458,7 @@ describe('analytics over a hand-built day (real Postgres)', () => {
   });
 
   it('role access: operators 403, anonymous 401, bad input 400', async () => {
-    for (const path of ['summary', 'operators', 'queues', 'heatmap']) {
+    for (const path of ['summary', 'operators', 'queues', 'heatmap', 'daily']) {
       const denied = await as(operator).get(`/api/analytics/${path}?${msk}`);
       expect(denied.status).toBe(403);
       expect(denied.body.error.code).toBe('FORBIDDEN');

@@ -80,4 +80,5 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/operators': STAFF,
   'GET /api/analytics/queues': STAFF,
   'GET /api/analytics/heatmap': STAFF,
+  'GET /api/analytics/daily': STAFF,
 };

@@ -158,6 +158,16 @@ export interface HeatmapCellDto {
   avgWaitSeconds: number | null;
 }
 
+export interface DailyRowDto {
+  /** Calendar date in `tz` on which the calls started. */
+  date: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  shortAbandoned: number;
+  serviceLevel: number | null;
+}
+
 export interface AnalyticsTableDto<Row> {
   range: AnalyticsRange;
   rows: Row[];
@@ -166,3 +176,4 @@ export interface AnalyticsTableDto<Row> {
 export type OperatorsReportDto = AnalyticsTableDto<OperatorRowDto>;
 export type QueuesReportDto = AnalyticsTableDto<QueueRowDto>;
 export type HeatmapReportDto = AnalyticsTableDto<HeatmapCellDto>;
+export type DailyReportDto = AnalyticsTableDto<DailyRowDto>;

@@ -79,6 +79,15 @@ export interface HeatmapRow {
   avg_wait: number | null;
 }
 
+export interface DailyRow {
+  date: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  short_abandoned: number;
+  answered_within_sl: number;
+}
+
 export interface OccupancyRow {
   user_id: string;
   handling: number;
@@ -233,6 +242,29 @@ export class AnalyticsRepository {
        FROM bins
        GROUP BY 1, 2 ORDER BY 1, 2`,
       [b.fromUtc, b.toUtc, tz, shortAbandon],
+    );
+  }
+
+  /** Per local day of the start (`$3` = tz, `$4` = SL seconds, `$5` = short abandon), through 15-minute bins. */
+  async daily(b: Bounds, tz: string, slSeconds: number, shortAbandon: number): Promise<DailyRow[]> {
+    return this.dataSource.query(
+      `WITH bins AS (
+         SELECT date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bin,
+           count(*) AS offered,
+           count(*) FILTER (WHERE c.disposition = 'answered') AS answered,
+           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $5) AS abandoned,
+           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $5) AS short_abandoned,
+           count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $4) AS answered_within_sl
+         FROM calls c
+         WHERE ${INBOUND_IN_RANGE}
+         GROUP BY 1
+       )
+       SELECT to_char((bin AT TIME ZONE $3::text)::date, 'YYYY-MM-DD') AS date,
+         sum(offered)::int AS offered, sum(answered)::int AS answered, sum(abandoned)::int AS abandoned,
+         sum(short_abandoned)::int AS short_abandoned, sum(answered_within_sl)::int AS answered_within_sl
+       FROM bins
+       GROUP BY 1 ORDER BY 1`,
+      [b.fromUtc, b.toUtc, tz, slSeconds, shortAbandon],
     );
   }
 

@@ -5,10 +5,16 @@ import { parseInput } from '@server/common/http/validate';
 import { requireRole } from '@server/modules/auth/auth.middleware';
 import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
-import { heatmapTable, operatorsTable, queuesTable, summaryTable } from '@server/modules/analytics/analytics.tables';
+import {
+  dailyTable,
+  heatmapTable,
+  operatorsTable,
+  queuesTable,
+  summaryTable,
+} from '@server/modules/analytics/analytics.tables';
 
 /**
- * `GET /api/analytics/summary|operators|queues|heatmap?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
+ * `GET /api/analytics/summary|operators|queues|heatmap|daily?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
  * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table.
  */
 export function analyticsRouter(analytics: AnalyticsService): Router {
@@ -33,6 +39,11 @@ export function analyticsRouter(analytics: AnalyticsService): Router {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.heatmap(q);
     await respond(res, q, data, () => heatmapTable(data.rows));
+  });
+  router.get('/daily', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.daily(q);
+    await respond(res, q, data, () => dailyTable(data.rows));
   });
   return router;
 }

@@ -5,6 +5,7 @@ import {
   type AnalyticsRange,
   type AnalyticsSummaryDto,
   type CallKpis,
+  type DailyReportDto,
   type HeatmapReportDto,
   type OperatorsReportDto,
   type QueueRowDto,
@@ -141,6 +142,23 @@ export class AnalyticsService {
         answered: r.answered,
         abandoned: r.abandoned,
         avgWaitSeconds: r.avg_wait === null ? null : round(r.avg_wait),
+      })),
+    };
+  }
+
+  /** Per local day of the start: offered, answered, abandoned, short abandons and SL (same rules as the summary). */
+  async daily(q: AnalyticsQuery): Promise<DailyReportDto> {
+    const { range, bounds } = await this.resolve(q);
+    const rows = await this.repo.daily(bounds, q.tz, q.slSeconds, q.shortAbandonSeconds);
+    return {
+      range,
+      rows: rows.map((r) => ({
+        date: r.date,
+        offered: r.offered,
+        answered: r.answered,
+        abandoned: r.abandoned,
+        shortAbandoned: r.short_abandoned,
+        serviceLevel: ratio(r.answered_within_sl, r.offered - r.short_abandoned),
       })),
     };
   }

@@ -1,5 +1,6 @@
 import {
   type AnalyticsSummaryDto,
+  type DailyRowDto,
   type HeatmapCellDto,
   type OperatorRowDto,
   type QueueRowDto,
@@ -133,6 +134,21 @@ export function heatmapTable(rows: HeatmapCellDto[]): ExportTable<HeatmapCellDto
       { header: 'answered', value: (r) => r.answered },
       { header: 'abandoned', value: (r) => r.abandoned },
       { header: 'avg wait s', value: (r) => r.avgWaitSeconds },
+    ],
+  };
+}
+
+export function dailyTable(rows: DailyRowDto[]): ExportTable<DailyRowDto> {
+  return {
+    name: 'daily',
+    rows,
+    columns: [
+      { header: 'date', value: (r) => r.date },
+      { header: 'offered', value: (r) => r.offered },
+      { header: 'answered', value: (r) => r.answered },
+      { header: 'abandoned', value: (r) => r.abandoned },
+      { header: 'short abandoned', value: (r) => r.shortAbandoned },
+      { header: 'service level', value: (r) => r.serviceLevel },
     ],
   };
 }

@@ -132,6 +132,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Pr
           ['operators', () => service.operators(q)],
           ['queues', () => service.queues(q)],
           ['heatmap', () => service.heatmap(q)],
+          ['daily', () => service.daily(q)],
         ];
         for (const [name, fn] of queries) {
           const runs = await time(fn);

@@ -379,6 +379,7 @@ export const en: Messages = {
     },
     sections: {
       kpis: 'Key figures',
+      daily: 'By day',
       heatmap: 'Load by hour and weekday',
       operators: 'Operators',
       queues: 'Queues',
@@ -441,6 +442,9 @@ export const en: Messages = {
     },
     chart: {
       title: 'Calls by hour of day',
+      daily: 'Calls and service level by day',
+      day: 'Day',
+      sl: 'SL, %',
       hour: 'Hour',
       calls: 'Calls',
     },

@@ -380,6 +380,7 @@ export const ru = {
     },
     sections: {
       kpis: 'Показатели',
+      daily: 'По дням',
       heatmap: 'Нагрузка по часам и дням недели',
       operators: 'Операторы',
       queues: 'Очереди',
@@ -442,6 +443,9 @@ export const ru = {
     },
     chart: {
       title: 'Звонки по часам суток',
+      daily: 'Звонки и уровень сервиса по дням',
+      day: 'День',
+      sl: 'SL, %',
       hour: 'Час',
       calls: 'Звонки',
     },

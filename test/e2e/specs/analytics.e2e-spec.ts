@@ -86,6 +86,7 @@ describe('analytics page', () => {
     expect(download.status()).toBe(200);
     expect(await download.text()).toMatch(/\r\n[^\r\n]*,1001,2,2,0,160,/);
     expect(await page.getByTestId('analytics-chart').locator('canvas').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('analytics-daily-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
   });
 

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { DEFAULT_ANALYTICS_TZ } from '@contracts/dto/analytics';
 import { useAnalytics } from '@client/modules/analytics/hooks/useAnalytics';
+import { DailyChart } from '@client/modules/analytics/components/DailyChart';
 import { ExportButtons } from '@client/modules/analytics/components/ExportButtons';
 import { Heatmap } from '@client/modules/analytics/components/Heatmap';
 import { HourlyChart } from '@client/modules/analytics/components/HourlyChart';
@@ -43,6 +44,11 @@ export function AnalyticsPage() {
       <Section title={t('analytics.sections.kpis')} actions={<ExportButtons report="summary" range={range} />}>
         <QueryView {...data.summary} isEmpty={() => false}>
           {(s) => <KpiTiles summary={s} />}
+        </QueryView>
+      </Section>
+      <Section title={t('analytics.sections.daily')} actions={<ExportButtons report="daily" range={range} />}>
+        <QueryView {...data.daily} isEmpty={(d) => d.rows.length === 0}>
+          {(d) => <DailyChart rows={d.rows} />}
         </QueryView>
       </Section>
       <Section title={t('analytics.sections.heatmap')} actions={<ExportButtons report="heatmap" range={range} />}>

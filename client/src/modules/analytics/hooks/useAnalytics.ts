@@ -1,5 +1,6 @@
 import {
   type AnalyticsSummaryDto,
+  type DailyReportDto,
   type HeatmapReportDto,
   type OperatorsReportDto,
   type QueuesReportDto,
@@ -13,9 +14,10 @@ export interface AnalyticsData {
   operators: QueryState<OperatorsReportDto>;
   queues: QueryState<QueuesReportDto>;
   heatmap: QueryState<HeatmapReportDto>;
+  daily: QueryState<DailyReportDto>;
 }
 
-/** The four dashboard reports for one range; a new range aborts the requests still in flight. */
+/** The five dashboard reports for one range; a new range aborts the requests still in flight. */
 export function useAnalytics(range: RangeInput): AnalyticsData {
   const query = apiParams(range);
   const key = JSON.stringify(query);
@@ -28,5 +30,6 @@ export function useAnalytics(range: RangeInput): AnalyticsData {
     operators: useQuery(`analytics:operators:${key}`, get<OperatorsReportDto>('operators')),
     queues: useQuery(`analytics:queues:${key}`, get<QueuesReportDto>('queues')),
     heatmap: useQuery(`analytics:heatmap:${key}`, get<HeatmapReportDto>('heatmap')),
+    daily: useQuery(`analytics:daily:${key}`, get<DailyReportDto>('daily')),
   };
 }

@@ -468,6 +468,8 @@ describe('analytics over a hand-built day (real Postgres)', () => {
     expect(badTz.status).toBe(400);
     expect(badTz.body.error.code).toBe('VALIDATION_FAILED');
     expect((await as(manager).get(`/api/analytics/summary?from=2003-01-14&to=${DAY}`)).status).toBe(400);
+    expect((await as(manager).get(`/api/analytics/summary?from=2003-02-30&to=2003-03-02`)).status).toBe(400);
+    expect((await as(manager).get(`/api/analytics/summary?from=2003-01-01T24:00&to=2003-03-02`)).status).toBe(400);
     expect((await as(manager).get(`/api/analytics/summary?from=${DAY}&to=2003-01-14&evil=1`)).status).toBe(400);
   });
 

@@ -10,7 +10,11 @@ export const localDateTimeSchema = z
   .string()
   .regex(LOCAL_DATE_TIME, 'expected YYYY-MM-DD or YYYY-MM-DDTHH:mm')
   .transform((s) => (s.length === 10 ? `${s}T00:00:00` : s.length === 16 ? `${s}:00` : s))
-  .refine((s) => !Number.isNaN(Date.parse(`${s}Z`)), 'not a calendar date');
+  // Round trip, because Date.parse accepts 30 February (and would hand Postgres a date it rejects with a 500).
+  .refine((s) => {
+    const t = Date.parse(`${s}Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 19) === s;
+  }, 'not a calendar date');
 
 export function isIanaTimeZone(tz: string): boolean {
   try {

@@ -74,8 +74,15 @@ start() {
     return 0
   else
     rm -f "$R/var/run/asterisk/asterisk.ctl" "$R/var/run/asterisk/asterisk.pid"
-    # setsid: the PBX outlives the shell that started it (vitest global-setup, CI step).
-    setsid chroot "$R" /usr/sbin/asterisk -f -n >"$R/var/log/asterisk/console.log" 2>&1 </dev/null &
+    # setsid: the PBX outlives the shell that started it (vitest global-setup, CI step). Descriptors above 2 are
+    # closed so it cannot inherit a caller's lock (a `flock` around a test run would otherwise be held forever).
+    (
+      for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] 2>/dev/null && eval "exec $fd>&-"
+      done
+      exec setsid chroot "$R" /usr/sbin/asterisk -f -n >"$R/var/log/asterisk/console.log" 2>&1 </dev/null
+    ) &
     pid=$!
     echo "$pid" >"$R/var/run/zvonok-asterisk.pid"
   fi

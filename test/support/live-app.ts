@@ -4,8 +4,10 @@ import { type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
 import { pino } from 'pino';
+import { io as connectSocket, type Socket } from 'socket.io-client';
 import { type DataSource } from 'typeorm';
 
+import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts/socket-events';
 import { createTelephonyProvider, type CallEvent, type TelephonyProvider } from '@telephony';
 import { AmiConnection } from '@telephony/ami/ami-connection';
 import { type AmiEvent } from '@telephony/ami/ami-message';
@@ -122,4 +124,20 @@ export class AmiProbe {
 export async function asteriskCli(command: string): Promise<string> {
   const { stdout } = await execFileAsync('chroot', [ASTERISK_ROOT, '/usr/sbin/asterisk', '-rx', command]);
   return stdout;
+}
+
+export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** A socket.io-client logged in with the session cookie of an ApiClient. */
+export function openSocket(baseUrl: string, cookie: string | undefined): Promise<TestSocket> {
+  const socket: TestSocket = connectSocket(baseUrl, {
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
 }

@@ -251,6 +251,22 @@ describe('calls API (real Postgres)', () => {
     );
   });
 
+  it('keeps calls with the operator who took them when their extension goes to someone else', async () => {
+    const range = 'from=2031-01-01&to=2031-01-03';
+    await t.dataSource.query('UPDATE users SET extension = NULL WHERE id = $1', [users.op1.id]);
+    const heir = await createUser(t.dataSource, `${suitePrefix('calls')}-heir`, 'operator', users.op1.ext);
+    try {
+      const client = new ApiClient(t.baseUrl);
+      await client.login(heir.login, TEST_PASSWORD);
+      expect(ids((await client.get(`/api/calls?${range}`)).body)).toEqual([]);
+      expect((await client.get(`/api/calls/${a}`)).status).toBe(404);
+      expect(ids((await clients.op1!.get(`/api/calls?${range}`)).body)).toEqual([c, a]);
+    } finally {
+      await deleteUsers(t.dataSource, [heir.id]);
+      await t.dataSource.query('UPDATE users SET extension = $2 WHERE id = $1', [users.op1.id, users.op1.ext]);
+    }
+  });
+
   describe('GET /api/leads?phone=', () => {
     it('finds the open lead of a number typed in any format', async () => {
       const created = await clients.op1!.post('/api/leads', { name: 'Новый клиент', phone: `8 (903) ${digits}` });

@@ -46,7 +46,7 @@ export interface CallFilter {
   /** Calls this user handled (answered or received by transfer), like `onlyHandledBy` but for any user id. */
   operatorId?: string;
   /** Restrict to calls this operator handled. */
-  onlyHandledBy?: { id: string; extension: string | null };
+  onlyHandledBy?: { id: string };
   limit: number;
   offset: number;
 }
@@ -61,8 +61,8 @@ const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymo
 export class CallsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(f: CallFilter, viewer: { id: string; extension: string | null }): Promise<[CallListRow[], number]> {
-    const params: unknown[] = [viewer.id, viewer.extension];
+  async list(f: CallFilter, viewer: { id: string }): Promise<[CallListRow[], number]> {
+    const params: unknown[] = [viewer.id];
     const where: string[] = [];
     const add = (value: unknown) => {
       params.push(value);
@@ -78,18 +78,18 @@ export class CallsRepository {
     if (f.disposition) where.push(`c.disposition = ${add(f.disposition)}`);
     if (f.operatorId) {
       const id = `${add(f.operatorId)}::uuid`;
-      where.push(handledBySql('c', id, `(SELECT ou.extension FROM users ou WHERE ou.id = ${id})`));
+      where.push(handledBySql('c', id));
     }
-    if (f.onlyHandledBy) where.push(handledBySql('c', '$1', '$2'));
-    const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1', '$2')} AS on_call, count(*) OVER () AS total
+    if (f.onlyHandledBy) where.push(handledBySql('c', '$1'));
+    const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1')} AS on_call, count(*) OVER () AS total
       FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.started_at DESC, c.id LIMIT ${add(f.limit)} OFFSET ${add(f.offset)}`;
     const rows: CallListRow[] = await this.dataSource.query(sql, params);
     let total = Number(rows[0]?.total ?? 0);
     if (rows.length === 0 && f.offset > 0) {
       // Past the last page the window count is gone; count separately so the UI can still paginate back.
-      // $1/$2 are selected so Postgres can type them even when no filter mentions the viewer.
-      const countSql = `SELECT count(*) AS n, $1::uuid AS v, $2::text AS e FROM calls c
+      // $1 is selected so Postgres can type it even when no filter mentions the viewer.
+      const countSql = `SELECT count(*) AS n, $1::uuid AS v FROM calls c
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const counted: { n: string }[] = await this.dataSource.query(countSql, params.slice(0, -2));
       total = Number(counted[0]?.n ?? 0);
@@ -97,10 +97,10 @@ export class CallsRepository {
     return [rows, total];
   }
 
-  async findOne(id: string, viewer: { id: string; extension: string | null }): Promise<CallListRow | null> {
+  async findOne(id: string, viewer: { id: string }): Promise<CallListRow | null> {
     const rows: CallListRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${handledBySql('c', '$2', '$3')} AS on_call FROM calls c WHERE c.id = $1`,
-      [id, viewer.id, viewer.extension],
+      `SELECT ${COLUMNS}, ${handledBySql('c', '$2')} AS on_call FROM calls c WHERE c.id = $1`,
+      [id, viewer.id],
     );
     return rows[0] ?? null;
   }

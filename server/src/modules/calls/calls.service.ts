@@ -60,7 +60,7 @@ export class CallsService {
         disposition: q.disposition,
         // Operators are already limited to their own calls; the filter is for supervisors and up.
         operatorId: seesAll(viewer) ? q.operatorId : undefined,
-        onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id, extension: viewer.extension },
+        onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id },
         limit: q.limit,
         offset: q.offset,
       },

@@ -10,24 +10,23 @@ export interface RecordingAccessRow {
 }
 
 /**
- * SQL predicate "the viewer handled call `alias`": the call's current operator, or an extension that answered it or
- * received it by transfer (from the stored events, since `operator_id` only keeps the last one). Parameters: the
- * viewer's id and extension at the given positions.
+ * SQL predicate "user `idParam` handled call `alias`": its current operator, or anyone who answered it or received it
+ * by transfer. `call_handlers` is filled from the event log by a trigger (analytics migration) with the user who had
+ * the extension at that moment, so reassigning an extension later does not hand the old calls to its new owner.
  */
-export const handledBySql = (alias: string, idParam: string, extParam: string) =>
-  `(${alias}.operator_id = ${idParam} OR (${extParam}::text IS NOT NULL AND EXISTS (SELECT 1 FROM call_events he ` +
-  `WHERE he.call_id = ${alias}.id AND he.type IN ('call.answered', 'call.transferred') ` +
-  `AND he.payload->>'agentId' = ${extParam})))`;
+export const handledBySql = (alias: string, idParam: string) =>
+  `(${alias}.operator_id = ${idParam} OR EXISTS (SELECT 1 FROM call_handlers hh ` +
+  `WHERE hh.call_id = ${alias}.id AND hh.user_id = ${idParam}))`;
 
 export class RecordingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async findForViewer(id: string, viewerId: string, extension: string | null): Promise<RecordingAccessRow | null> {
+  async findForViewer(id: string, viewerId: string): Promise<RecordingAccessRow | null> {
     const rows: RecordingAccessRow[] = await this.dataSource.query(
       `SELECT r.id, r.call_id AS "callId", r.storage_key AS "storageKey", r.mime,
-              ${handledBySql('c', '$2', '$3')} AS "onCall"
+              ${handledBySql('c', '$2')} AS "onCall"
        FROM recordings r JOIN calls c ON c.id = r.call_id WHERE r.id = $1`,
-      [id, viewerId, extension],
+      [id, viewerId],
     );
     return rows[0] ?? null;
   }

@@ -11,6 +11,7 @@ import {
   type QueueRowDto,
   type QueuesReportDto,
 } from '@contracts/dto/analytics';
+import { AppError, pgErrorCode } from '@server/common/errors/app-error';
 import { AnalyticsRepository, type Bounds, type CallKpiRow } from '@server/modules/analytics/analytics.repository';
 
 /**
@@ -164,7 +165,14 @@ export class AnalyticsService {
   }
 
   private async resolve(q: AnalyticsQuery): Promise<{ range: AnalyticsRange; bounds: Bounds }> {
-    const bounds = await this.repo.bounds(q.from, q.to, q.tz);
+    const bounds = await this.repo.bounds(q.from, q.to, q.tz).catch((err: unknown) => {
+      // A zone the browser's ICU knows but this server's tzdata does not (22023 invalid_parameter_value).
+      if (pgErrorCode(err) === PG_INVALID_PARAMETER_VALUE)
+        throw new AppError('VALIDATION_FAILED', 400, `Unknown time zone ${q.tz}`, {
+          details: [{ field: 'tz', message: 'not a time zone this server knows' }],
+        });
+      throw err;
+    });
     return {
       bounds,
       range: {
@@ -202,6 +210,7 @@ function callKpis(r: CallKpiRow, slTarget: number): Omit<CallKpis, 'transferred'
   };
 }
 
+const PG_INVALID_PARAMETER_VALUE = '22023';
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 /** 0..1 with 4 decimals; null when the denominator is 0 (no data is not 0 %). */

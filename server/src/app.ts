@@ -142,7 +142,7 @@ export function createApp(deps: AppDeps): App {
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
-    analytics: new AnalyticsService(dataSource),
+    analytics: new AnalyticsService(dataSource, audit),
   };
 
   const app = express();

@@ -473,6 +473,33 @@ describe('analytics over a hand-built day (real Postgres)', () => {
     expect((await as(manager).get(`/api/analytics/summary?from=${DAY}&to=2003-01-14&evil=1`)).status).toBe(400);
   });
 
+  it('queue wrap-up settings: admins set them (audited), AHT follows, others may only read', async () => {
+    const other = `${Q}-other`;
+    try {
+      expect(
+        (await as(manager).request('PUT', `/api/analytics/queue-settings/${other}`, { wrapUpSeconds: 5 })).status,
+      ).toBe(403);
+      expect(
+        (await as(admin).request('PUT', `/api/analytics/queue-settings/${other}`, { wrapUpSeconds: -1 })).status,
+      ).toBe(400);
+      const set = await as(admin).request('PUT', `/api/analytics/queue-settings/${Q}`, { wrapUpSeconds: 40 });
+      expect(set.status).toBe(200);
+      expect(set.body).toMatchObject({ queue: Q, wrapUpSeconds: 40 });
+      const list = await as(supervisor).get('/api/analytics/queue-settings');
+      expect(list.body).toContainEqual(expect.objectContaining({ queue: Q, wrapUpSeconds: 40 }));
+      // Q's answered calls without a wrap-up form (C1, C2) now carry 40 s each instead of 10 s: 80 + 0 + 45.
+      const summary = await as(manager).get(`/api/analytics/summary?${msk}`);
+      expect(summary.body.calls).toMatchObject({ wrapUpSeconds: 125, ahtSeconds: 308.75 }); // (1080 + 30 + 125) / 4
+      const audit: { action: string; details: unknown }[] = await t.dataSource.query(
+        `SELECT action, details FROM audit_log WHERE actor_id = $1 AND entity = 'queue' AND entity_id = $2`,
+        [admin.id, Q],
+      );
+      expect(audit).toEqual([{ action: 'analytics.queue-wrap-up.set', details: { wrapUpSeconds: 40 } }]);
+    } finally {
+      await t.dataSource.query(`UPDATE analytics_queue_settings SET wrap_up_seconds = 10 WHERE queue = $1`, [Q]);
+    }
+  });
+
   it('exports every table as CSV and XLSX', async () => {
     const csv = await as(manager).get(`/api/analytics/operators?${msk}&format=csv`);
     expect(csv.status).toBe(200);

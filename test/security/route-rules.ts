@@ -81,4 +81,6 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/queues': STAFF,
   'GET /api/analytics/heatmap': STAFF,
   'GET /api/analytics/daily': STAFF,
+  'GET /api/analytics/queue-settings': STAFF,
+  'PUT /api/analytics/queue-settings/:queue': ['admin'],
 };

@@ -181,3 +181,16 @@ export type OperatorsReportDto = AnalyticsTableDto<OperatorRowDto>;
 export type QueuesReportDto = AnalyticsTableDto<QueueRowDto>;
 export type HeatmapReportDto = AnalyticsTableDto<HeatmapCellDto>;
 export type DailyReportDto = AnalyticsTableDto<DailyRowDto>;
+
+/** After-call work configured per queue; AHT adds it to answered calls without a submitted wrap-up form. */
+export interface QueueSettingDto {
+  queue: string;
+  wrapUpSeconds: number;
+  updatedAt: string;
+}
+
+export const queueSettingParamsSchema = z.strictObject({ queue: z.string().trim().min(1).max(64) });
+export const updateQueueSettingRequestSchema = z.strictObject({
+  wrapUpSeconds: z.number().int().min(0).max(3600),
+});
+export type UpdateQueueSettingRequest = z.infer<typeof updateQueueSettingRequestSchema>;

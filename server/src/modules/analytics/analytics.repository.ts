@@ -110,6 +110,12 @@ export interface DealAverageRow {
   average: number;
 }
 
+export interface QueueSettingRow {
+  queue: string;
+  wrap_up_seconds: number;
+  updated_at: Date;
+}
+
 export interface Bounds {
   fromUtc: Date;
   toUtc: Date;
@@ -317,6 +323,22 @@ export class AnalyticsRepository {
             count(*) FILTER (WHERE status = 'converted')::int AS leads_converted
           FROM leads WHERE created_at >= $1 AND created_at < $2) l`,
       [b.fromUtc, b.toUtc],
+    );
+    return rows[0]!;
+  }
+
+  async queueSettings(): Promise<QueueSettingRow[]> {
+    return this.dataSource.query(
+      `SELECT queue, wrap_up_seconds, updated_at FROM analytics_queue_settings ORDER BY queue`,
+    );
+  }
+
+  async upsertQueueSetting(queue: string, wrapUpSeconds: number): Promise<QueueSettingRow> {
+    const rows: QueueSettingRow[] = await this.dataSource.query(
+      `INSERT INTO analytics_queue_settings (queue, wrap_up_seconds) VALUES ($1, $2)
+       ON CONFLICT (queue) DO UPDATE SET wrap_up_seconds = EXCLUDED.wrap_up_seconds, updated_at = now()
+       RETURNING queue, wrap_up_seconds, updated_at`,
+      [queue, wrapUpSeconds],
     );
     return rows[0]!;
   }

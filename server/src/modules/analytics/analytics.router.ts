@@ -1,8 +1,13 @@
 import { Router, type Response } from 'express';
 
-import { type AnalyticsQuery, analyticsQuerySchema } from '@contracts/dto/analytics';
+import {
+  type AnalyticsQuery,
+  analyticsQuerySchema,
+  queueSettingParamsSchema,
+  updateQueueSettingRequestSchema,
+} from '@contracts/dto/analytics';
 import { parseInput } from '@server/common/http/validate';
-import { requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
 import {
@@ -16,6 +21,8 @@ import {
 /**
  * `GET /api/analytics/summary|operators|queues|heatmap|daily?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
  * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table.
+ * `GET /api/analytics/queue-settings` (same roles) and `PUT /api/analytics/queue-settings/:queue {wrapUpSeconds}`
+ * (admins): the per-queue wrap-up seconds AHT uses when no wrap-up form was sent.
  */
 export function analyticsRouter(analytics: AnalyticsService): Router {
   const router = Router();
@@ -44,6 +51,14 @@ export function analyticsRouter(analytics: AnalyticsService): Router {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.daily(q);
     await respond(res, q, data, () => dailyTable(data.rows));
+  });
+  router.get('/queue-settings', async (_req, res) => {
+    res.json(await analytics.queueSettings());
+  });
+  router.put('/queue-settings/:queue', requireRole('admin'), async (req, res) => {
+    const { queue } = parseInput(queueSettingParamsSchema, req.params);
+    const { wrapUpSeconds } = parseInput(updateQueueSettingRequestSchema, req.body);
+    res.json(await analytics.setQueueWrapUp(currentUser(res), queue, wrapUpSeconds));
   });
   return router;
 }

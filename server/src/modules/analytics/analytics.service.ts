@@ -10,9 +10,17 @@ import {
   type OperatorsReportDto,
   type QueueRowDto,
   type QueuesReportDto,
+  type QueueSettingDto,
 } from '@contracts/dto/analytics';
+import { type UserDto } from '@contracts/dto/user';
 import { AppError, pgErrorCode } from '@server/common/errors/app-error';
-import { AnalyticsRepository, type Bounds, type CallKpiRow } from '@server/modules/analytics/analytics.repository';
+import { type AuditService } from '@server/modules/audit/audit.service';
+import {
+  AnalyticsRepository,
+  type Bounds,
+  type CallKpiRow,
+  type QueueSettingRow,
+} from '@server/modules/analytics/analytics.repository';
 
 /**
  * Contact-center metrics over stored calls (inbound, ended, started in [from, to) of the caller's time zone) and
@@ -41,8 +49,28 @@ import { AnalyticsRepository, type Bounds, type CallKpiRow } from '@server/modul
 export class AnalyticsService {
   private readonly repo: AnalyticsRepository;
 
-  constructor(dataSource: DataSource) {
+  constructor(
+    dataSource: DataSource,
+    private readonly audit?: AuditService,
+  ) {
     this.repo = new AnalyticsRepository(dataSource);
+  }
+
+  async queueSettings(): Promise<QueueSettingDto[]> {
+    return (await this.repo.queueSettings()).map(toQueueSetting);
+  }
+
+  /** Sets a queue's wrap-up seconds (audited); it applies to every past and future call of the queue. */
+  async setQueueWrapUp(actor: UserDto, queue: string, wrapUpSeconds: number): Promise<QueueSettingDto> {
+    const row = await this.repo.upsertQueueSetting(queue, wrapUpSeconds);
+    await this.audit?.record({
+      actorId: actor.id,
+      action: 'analytics.queue-wrap-up.set',
+      entity: 'queue',
+      entityId: queue,
+      details: { wrapUpSeconds },
+    });
+    return toQueueSetting(row);
   }
 
   async summary(q: AnalyticsQuery): Promise<AnalyticsSummaryDto> {
@@ -209,6 +237,12 @@ function callKpis(r: CallKpiRow, slTarget: number): Omit<CallKpis, 'transferred'
     wrapUpSeconds: round(r.wrap),
   };
 }
+
+const toQueueSetting = (r: QueueSettingRow): QueueSettingDto => ({
+  queue: r.queue,
+  wrapUpSeconds: r.wrap_up_seconds,
+  updatedAt: r.updated_at.toISOString(),
+});
 
 const PG_INVALID_PARAMETER_VALUE = '22023';
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

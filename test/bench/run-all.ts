@@ -17,6 +17,7 @@ import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
+import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
 interface Bench {
@@ -39,6 +40,8 @@ const BENCHES: Bench[] = [
   },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'fan-out', run: async ({ databaseUrl }) => runFanoutBench(await databaseUrl()) },
+  // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
+  { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.
   { name: 'analytics', run: async () => (await runAnalyticsBench()).figures },
 ];

@@ -130,7 +130,13 @@ describe('two web nodes + one worker on one Redis', () => {
     }
     await new Promise((r) => setTimeout(r, 300));
     const seen = onB.filter((r) => (r.payload.call?.id ?? r.payload.callId) === call.callId).map((r) => r.event);
-    expect(seen).toEqual(['call:ringing', 'call:answered', 'call:ended']);
+    // Answer and end may be handled by two nodes at once; an answer handled after the end is dropped (the end
+    // already carries it), so the screen sees ringing → (answered) → ended, each at most once.
+    expect(seen.filter((e) => e !== 'call:answered')).toEqual(['call:ringing', 'call:ended']);
+    expect(seen.filter((e) => e === 'call:answered').length).toBeLessThanOrEqual(1);
+    expect(seen.indexOf('call:answered')).not.toBe(2);
+    const ended = onB.find((r) => r.event === 'call:ended' && r.payload.call.id === call.callId)!;
+    expect(ended.payload).toMatchObject({ disposition: 'answered', call: { agentExtension: extension } });
     const [{ n }] = await b.dataSource.query('SELECT count(*)::int AS n FROM call_events WHERE call_id = $1', [
       call.callId,
     ]);

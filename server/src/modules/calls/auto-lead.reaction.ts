@@ -1,6 +1,8 @@
 import { type DataSource } from 'typeorm';
 import { type Logger } from 'pino';
 
+import { type CallEvent } from '@telephony';
+
 import { type CallReaction } from './call-pipeline';
 import { type CallerLinkService } from './caller-link.service';
 import { extensionOf } from './live-call.mapper';
@@ -34,8 +36,10 @@ export function createAutoLeadReaction(deps: AutoLeadDeps): CallReaction {
     if (updated.length) logger.info({ callId, lead: updated[0] }, 'auto-lead owner set');
   };
 
+  const relevant = new Set<CallEvent['type']>(['call.created', 'call.ringing', 'call.answered', 'call.ended']);
+
   return async (event, call) => {
-    if (call.direction !== 'inbound') return;
+    if (call.direction !== 'inbound' || !relevant.has(event.type)) return;
     if (call.anonymous) {
       if (event.type === 'call.created') logger.info({ callId: call.id }, 'withheld caller: no lead');
       return;

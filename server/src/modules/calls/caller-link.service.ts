@@ -49,6 +49,14 @@ export class CallerLinkService {
     const keys = phoneKeys(e164 ?? raw, this.defaultCountry);
     if (!keys.e164 && !keys.last10) return call.direction === 'inbound' ? { kind: 'withheld' } : { kind: 'none' };
 
+    // Once linked, a call stays linked: most events of a call take this one read and no lock.
+    const [known] = (await this.dataSource.query('SELECT contact_id, lead_id, lead_created FROM calls WHERE id = $1', [
+      call.id,
+    ])) as LinkRow[];
+    if (known) {
+      const linked = linkOf(known);
+      if (linked) return linked;
+    }
     const link = await this.dataSource.transaction(async (em): Promise<CallerLink> => {
       // Seed 1: the recorder locks the same call id with seed 0, and must not wait for a pop.
       await em.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 1))', [call.id]);
@@ -56,10 +64,8 @@ export class CallerLinkService {
         call.id,
       ])) as LinkRow[];
       if (!row) throw new Error(`call ${call.id} has no record yet`);
-      if (row.contact_id) return { kind: 'contact', contactId: row.contact_id };
-      if (row.lead_id) {
-        return { kind: 'lead', leadId: row.lead_id, createdByThisCall: row.lead_created, createdNow: null };
-      }
+      const linked = linkOf(row);
+      if (linked) return linked;
       const contactId = await findContactId(em, keys.e164, keys.last10);
       if (contactId) {
         await em.query('UPDATE calls SET contact_id = $2 WHERE id = $1', [call.id, contactId]);
@@ -83,6 +89,12 @@ export class CallerLinkService {
     if (link.kind === 'lead' && link.createdNow) this.onLeadCreated?.(link.createdNow, call.id);
     return link;
   }
+}
+
+function linkOf(row: LinkRow): CallerLink | null {
+  if (row.contact_id) return { kind: 'contact', contactId: row.contact_id };
+  if (row.lead_id) return { kind: 'lead', leadId: row.lead_id, createdByThisCall: row.lead_created, createdNow: null };
+  return null;
 }
 
 /** Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. */

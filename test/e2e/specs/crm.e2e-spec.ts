@@ -178,6 +178,8 @@ describe('CRM screens against the real API', () => {
 
   it('shows the seeded deals with amounts formatted for the locale', async () => {
     await new ShellPage(page).nav('deals').click();
+    // The pipeline is the default view; the table stays one click away.
+    await page.getByTestId('deals-view-table').click();
     const row = page.getByTestId('deal-row').filter({ hasText: 'Поставка для Иван Петров' });
     await row.waitFor();
     expect((await row.textContent())?.replace(/\s/g, ' ')).toContain('150 000 ₽');

@@ -16,6 +16,12 @@ import { QueryView } from '@client/ui/QueryView';
 import '@client/styles/crm.css';
 
 const PAGE_SIZE = 20;
+
+/** "23.11.26, 12:41": the log is scanned row by row, the full date is in the tooltip. */
+const shortDateTime = (iso: string, locale: string) =>
+  new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(
+    new Date(iso),
+  );
 const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
 type Direction = (typeof DIRECTIONS)[number];
 type Disposition = (typeof CALL_DISPOSITIONS)[number];
@@ -201,16 +207,14 @@ export function CallLog() {
           {(data) => (
             <>
               <div className="table-wrap">
-                <table className="table" data-testid="calllog-table">
+                <table className="table table--compact" data-testid="calllog-table">
                   <thead>
                     <tr>
                       <th scope="col">{t('calls.startedAt')}</th>
-                      <th scope="col">{t('calls.direction')}</th>
-                      <th scope="col">{t('callLog.caller')}</th>
-                      <th scope="col">{t('callLog.callee')}</th>
+                      <th scope="col">{t('callLog.parties')}</th>
                       <th scope="col">{t('calls.operator')}</th>
                       <th scope="col" className="num">
-                        {t('calls.duration')}
+                        <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>
                       </th>
                       <th scope="col">{t('calls.result')}</th>
                       <th scope="col">{t('callLog.recording')}</th>
@@ -224,15 +228,20 @@ export function CallLog() {
                         data-testid="calllog-row"
                         data-call-id={call.id}
                       >
-                        <td>
-                          <time dateTime={call.startedAt}>{formatDateTime(call.startedAt, locale)}</time>
-                        </td>
-                        <td>{t(`calls.directions.${call.direction}`)}</td>
-                        <td>
-                          <Party raw={call.fromRaw} e164={call.fromE164} anonymous={call.anonymous} />
+                        <td className="nowrap">
+                          <time dateTime={call.startedAt} title={formatDateTime(call.startedAt, locale)}>
+                            {shortDateTime(call.startedAt, locale)}
+                          </time>
                         </td>
                         <td>
-                          <Party raw={call.toRaw} e164={call.toE164} />
+                          <span className="call-parties">
+                            <span>
+                              <Party raw={call.fromRaw} e164={call.fromE164} anonymous={call.anonymous} />
+                              {' → '}
+                              <Party raw={call.toRaw} e164={call.toE164} />
+                            </span>
+                            <span className="muted">{t(`calls.directions.${call.direction}`)}</span>
+                          </span>
                         </td>
                         <td>
                           {call.operatorId

@@ -121,6 +121,7 @@ export function DealsBoard() {
       ) : null}
       <QueryView {...query} data={board} isEmpty={() => false}>
         {(b) => (
+          // The board scrolls sideways on narrow screens; it is focusable so keyboard users can scroll it too.
           <DndContext
             sensors={sensors}
             onDragEnd={onDragEnd}
@@ -129,7 +130,14 @@ export function DealsBoard() {
               screenReaderInstructions: { draggable: t('deals.board.dragHint') },
             }}
           >
-            <div className="kanban" data-testid="kanban" data-column-limit={COLUMN_LIMIT}>
+            <div
+              className="kanban"
+              tabIndex={0}
+              role="region"
+              aria-label={t('deals.view.board')}
+              data-testid="kanban"
+              data-column-limit={COLUMN_LIMIT}
+            >
               {DEAL_STAGES.map((stage) => (
                 <Column
                   key={stage}

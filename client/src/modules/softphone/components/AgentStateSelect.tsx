@@ -62,7 +62,7 @@ export function AgentStateSelect({ userId }: { userId: string }) {
       .finally(() => setSaving(false));
   };
 
-  const timer = shown ? formatDuration((now - Date.parse(shown.since)) / 1000) : '';
+  const timer = shown ? formatDuration(Math.max(0, now - Date.parse(shown.since)) / 1000) : '';
   return (
     <div className="agent-state" data-testid="agent-state" data-state={shown?.state ?? 'unknown'}>
       <label className="field__label" htmlFor={id}>

@@ -20,8 +20,17 @@ export const dealSchema = z.object({
 });
 export type DealDto = z.infer<typeof dealSchema>;
 
+const DECIMAL = /^\d{1,12}(\.\d{1,2})?$/;
+// A JSON number must also print as such a decimal: 0.125 or 5e-324 would become a string this schema rejects.
 const amount = z
-  .union([z.number().nonnegative().max(999_999_999_999), z.string().regex(/^\d{1,12}(\.\d{1,2})?$/)])
+  .union([
+    z
+      .number()
+      .nonnegative()
+      .max(999_999_999_999)
+      .refine((n) => DECIMAL.test(String(n)), 'at most 2 decimal places'),
+    z.string().regex(DECIMAL),
+  ])
   .transform(String);
 const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as RUB');
 

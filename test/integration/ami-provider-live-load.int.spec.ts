@@ -1,9 +1,9 @@
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CallEnded, type CallEvent } from '@telephony';
-import { expectWellFormed, LiveAmi, recordingOnHost, until } from '@test/support/ami-live';
+import { expectRecordingWithAudio, expectWellFormed, LiveAmi, recordingOnHost, until } from '@test/support/ami-live';
 import { runSipp } from '@test/support/sipp';
 
 // 100 concurrent calls through the real Asterisk 22 (DID 7099: Asterisk answers, records and echoes, 3 s each),
@@ -72,9 +72,7 @@ describe('AMI provider against live Asterisk 22: 100 concurrent calls (sipp load
     let open = 0;
     for (const [, d] of edges.sort((a, b) => a[0] - b[0] || a[1] - b[1])) peak = Math.max(peak, (open += d));
     expect(peak).toBeGreaterThanOrEqual(80);
-    // The files exist; their audio is not checked here: the echo calls' recordings hold only the WAV header
-    // (audio is checked on operator calls in ami-provider-live*.int.spec.ts and pbx-profile.int.spec.ts).
-    for (const f of files) expect((await stat(recordingOnHost(f))).isFile()).toBe(true);
+    for (const f of files) await expectRecordingWithAudio(f);
     expect(elapsedMs).toBeLessThan(60_000);
     console.log(`[ami-live] load: ${CALLS} calls, peak ${peak} open at once, ${elapsedMs} ms until all ended`);
   });

@@ -7,6 +7,7 @@ import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
 import { AddCallWrapUp1763900005000 } from './1763900005000-AddCallWrapUp';
 import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
 import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentStates';
+import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -22,4 +23,5 @@ export const migrations = [
   AddCallWrapUp1763900005000,
   CreateAnalytics1763900007000,
   CreateAgentStates1763900008000,
+  CreateCallReviews1763900010000,
 ];

@@ -43,6 +43,8 @@ import { routingRouter } from '@server/modules/routing/routing.router';
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
+import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
+import { QualityService } from '@server/modules/quality/quality.service';
 import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
@@ -181,6 +183,9 @@ export function createApp(deps: AppDeps): App {
   api.use('/wallboard', wallboardRouter(services.wallboard));
   api.use('/calls', callsRouter(services.calls));
   api.use('/recordings', recordingsRouter(services.recordings));
+  const quality = new QualityService(dataSource, audit);
+  api.use('/reviews', reviewsRouter(quality));
+  api.use('/calls', callReviewRouter(quality));
   api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);

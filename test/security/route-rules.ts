@@ -66,6 +66,10 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'PATCH /api/calls/:id/wrap-up': 'any',
   // recordings: ACL per call in the service (operator of the call, supervisors, managers), audited
   'GET /api/recordings/:id': 'any',
+  // recordings review: the roles that may hear any recording (supervisors, managers); admins refused like the audio
+  'GET /api/reviews': ['supervisor', 'manager'],
+  'GET /api/reviews/export': ['supervisor', 'manager'],
+  'PUT /api/calls/:id/review': ['supervisor', 'manager'],
   // supervision and wallboard: operators 403
   'POST /api/calls/:id/spy': STAFF,
   'GET /api/agents': STAFF,

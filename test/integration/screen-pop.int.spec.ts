@@ -15,7 +15,8 @@ import { connectOperator, startWebNode, type Received, type WebNode } from '@tes
 const KNOWN = '+79161234567'; // caller of uac-queue-answered-expect-200.xml
 const UNKNOWN = '+79161112233'; // caller of uac-queue-abandoned-expect-487.xml
 const TRANSFERRED = '+79161234599'; // caller of uac-transfer-blind-expect-200.xml
-const EXTENSIONS = ['1001', '1002'];
+const CONSULTED = '+79161234598'; // caller of uac-transfer-attended-expect-200.xml
+const EXTENSIONS = ['1001', '1002', '1003'];
 
 interface Screen {
   user: SeededUser;
@@ -52,13 +53,13 @@ describe('screen pop from real calls (Asterisk 22 + sipp)', () => {
     const sup = await connectOperator(node.baseUrl, supervisor.login);
     closers.push(() => sup.socket.close());
     supervisorScreen = sup.received;
-    await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED]]);
+    await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED, CONSULTED]]);
   });
   afterAll(async () => {
     for (const close of closers) close();
     if (node) {
       const ids = [...screens.values()].map((s) => s.user.id).concat(supervisor ? [supervisor.id] : []);
-      await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED]]);
+      await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED, CONSULTED]]);
       await deleteUsers(node.dataSource, ids);
       await node.dataSource.query(`UPDATE users SET active = true WHERE id = ANY($1)`, [parked]);
       await node.close();
@@ -171,5 +172,23 @@ describe('screen pop from real calls (Asterisk 22 + sipp)', () => {
       expect.objectContaining({ kind: 'blind', fromAgentExtension: '1001', toAgentExtension: '1002' }),
     ]);
     expect(events(screen('1002'), 'call:ended', callId)[0]!.payload.call.agentExtension).toBe('1002');
+  });
+
+  it('attended transfer: the consulted operator gets the card once, and the call ends on their screen', async () => {
+    await call('uac-transfer-attended-expect-200.xml', '7001', [
+      ['1001', 'uas-operator-atxfer.xml'],
+      ['1003', 'uas-operator-answer.xml'],
+    ]);
+    const first = popFrom('1001', CONSULTED);
+    expect(first, 'pop on 1001').toBeDefined();
+    const callId: string = first!.payload.call.id;
+    await endedOn(screen('1003'), callId);
+    const moved = events(screen('1003'), 'call:ringing', callId);
+    expect(moved).toHaveLength(1);
+    expect(moved[0]!.payload).toMatchObject({ agentExtension: '1003', card: { kind: 'lead', callId } });
+    expect(events(screen('1001'), 'call:transferred', callId).map((r) => r.payload)).toEqual([
+      expect.objectContaining({ kind: 'attended', fromAgentExtension: '1001', toAgentExtension: '1003' }),
+    ]);
+    expect(events(screen('1003'), 'call:ended', callId)[0]!.payload.call.agentExtension).toBe('1003');
   });
 });

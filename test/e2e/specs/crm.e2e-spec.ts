@@ -181,7 +181,8 @@ describe('CRM screens against the real API', () => {
     // The pipeline is the default view; the table stays one click away.
     await page.getByTestId('deals-view-table').click();
     const row = page.getByTestId('deal-row').filter({ hasText: 'Поставка для Иван Петров' });
-    await row.waitFor();
+    // Company names arrive with their own request; wait for them rather than for the first paint.
+    await row.filter({ hasText: 'ООО «Ромашка»' }).waitFor();
     expect((await row.textContent())?.replace(/\s/g, ' ')).toContain('150 000 ₽');
     expect(await row.textContent()).toContain('ООО «Ромашка»');
     await page.screenshot({ path: join(screenshots, 'deals.png') });

@@ -1,0 +1,105 @@
+import { pino } from 'pino';
+import { type DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { phoneKeys } from '@server/common/phone/phone-keys';
+import { createDatabase, type Database } from '@server/db/data-source';
+import { createProvider, startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
+import { RoutingService } from '@server/modules/routing/routing.service';
+import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
+import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
+import { waitFor } from '@test/support/services/ports';
+import { runSipp, type Phone } from '@test/support/sipp';
+
+/** The caller of uac-direct-noanswer-expect-480.xml. */
+const CALLER = '+74951234567';
+
+// The whole path on the real PBX: sipp (carrier) → Asterisk 22 DID 7002 → phone 1002 rings 10 s unanswered → AMI
+// provider → bus → recorder on real Postgres → callbacks reaction. Run under /tmp/zv-live.lock.
+describe('callbacks live: a missed call through Asterisk becomes a callback task for the client owner', () => {
+  let database: Database;
+  let ds: DataSource;
+  let pipeline: CallPipeline;
+  let owner: SeededUser;
+  let contactId: string;
+  let phone: Phone | undefined;
+
+  beforeAll(async () => {
+    database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
+    ds = database.dataSource;
+    await ds.initialize();
+    owner = await createUser(ds, `${suitePrefix('cb-live')}-owner`, 'operator');
+    [{ id: contactId }] = await ds.query(
+      `INSERT INTO contacts (name, owner_id) VALUES ('Пётр Перезвон', $1) RETURNING id`,
+      [owner.id],
+    );
+    const keys = phoneKeys(CALLER, 'RU');
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $3, $4)`, [
+      contactId,
+      CALLER,
+      keys.e164,
+      keys.last10,
+    ]);
+    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
+    const callbacks = new CallbacksService({
+      dataSource: ds,
+      routing: new RoutingService(ds, 'RU'),
+      config: { dueMinutes: 15, escalateMinutes: 30 },
+      logger,
+    });
+    const a = amiConfigFromEnv();
+    const config = {
+      telephony: {
+        provider: 'ami' as const,
+        ami: { host: a.host, port: a.port, user: a.user, secret: a.secret },
+        drachtio: { host: '127.0.0.1', port: 9022, secret: undefined },
+      },
+    };
+    pipeline = await startCallPipeline({
+      dataSource: ds,
+      logger,
+      provider: createProvider({ config, dataSource: ds, logger }),
+      reactions: [callbacks.react],
+    });
+    await waitFor(async () => pipeline.provider?.isUp() === true, { what: 'AMI provider up', timeoutMs: 10_000 });
+  });
+  afterAll(async () => {
+    await phone?.stop();
+    await pipeline?.stop();
+    const calls: { id: string }[] = await ds.query(`SELECT id FROM calls WHERE from_e164 = $1`, [CALLER]);
+    await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
+    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
+    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
+    await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
+    await deleteUsers(ds, [owner.id]);
+    await database.close();
+  });
+
+  it('DID 7002, phone 1002 rings out → one callback task for the owner, due 15 min after the call ended', async () => {
+    phone = await plugPhone('1002', 'uas-operator-ring.xml');
+    const started = new Date(Date.now() - 1000);
+    const result = await runSipp('uac-direct-noanswer-expect-480.xml', { service: '7002', timeoutMs: 40_000 });
+    expect(result.code, result.stderr).toBe(0);
+
+    let task: { assignee_id: string; due_at: Date; ended_at: Date; disposition: string } | undefined;
+    await waitFor(
+      async () => {
+        [task] = await ds.query(
+          `SELECT t.assignee_id, t.due_at, c.ended_at, c.disposition FROM tasks t JOIN calls c ON c.id = t.call_id
+           WHERE t.kind = 'callback' AND c.from_e164 = $1 AND c.started_at >= $2`,
+          [CALLER, started],
+        );
+        return task !== undefined;
+      },
+      { what: 'callback task for the missed call', timeoutMs: 15_000 },
+    );
+    expect(task).toMatchObject({ assignee_id: owner.id, disposition: 'missed' });
+    expect(task!.due_at.getTime() - task!.ended_at.getTime()).toBe(15 * 60_000);
+    const [{ n }]: { n: string }[] = await ds.query(
+      `SELECT count(*) AS n FROM tasks t JOIN calls c ON c.id = t.call_id WHERE c.from_e164 = $1 AND c.started_at >= $2`,
+      [CALLER, started],
+    );
+    expect(Number(n)).toBe(1);
+  });
+});

@@ -13,6 +13,7 @@ import { type TaskAssignedPayload, type TaskNotifier } from '@server/modules/cal
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
+import { connectOperator, startWebNode, type WebNode } from '@test/support/web-node';
 import {
   answeredInboundCall,
   randomRuMobile,
@@ -219,5 +220,94 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     expect(notifier.sent.filter((s) => s.payload.task.id === lateTask.id)).toEqual([
       { to: 'role:supervisor', payload: { task: expect.objectContaining({ id: lateTask.id }), reason: 'escalation' } },
     ]);
+  });
+});
+
+describe('callbacks over Socket.IO: task:assigned reaches the owner, escalations reach the supervisors', () => {
+  let node: WebNode;
+  let pipeline: CallPipeline;
+  let callbacks: CallbacksService;
+  const users: SeededUser[] = [];
+  const callIds: string[] = [];
+  let contactId: string;
+
+  beforeAll(async () => {
+    node = await startWebNode({ name: 'callbacks-rt', redis: false });
+    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
+    callbacks = new CallbacksService({
+      dataSource: node.dataSource,
+      routing: node.services.routing,
+      config: { dueMinutes: 15, escalateMinutes: 30 },
+      logger,
+      notifier: node.realtime,
+    });
+    pipeline = await startCallPipeline({
+      dataSource: node.dataSource,
+      logger,
+      provider: null,
+      reactions: [callbacks.react],
+      consumerName: 'callbacks-rt',
+    });
+  });
+  afterAll(async () => {
+    await pipeline?.stop();
+    const ds = node.dataSource;
+    await ds.query(`DELETE FROM audit_log WHERE entity = 'task' AND details->>'callId' = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [callIds]);
+    if (contactId) await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
+    await deleteUsers(
+      ds,
+      users.map((u) => u.id),
+    );
+    await node.close();
+  });
+
+  it('owner gets the new task live; other operators do not; the supervisor gets the escalation', async () => {
+    const ds = node.dataSource;
+    const prefix = suitePrefix('cb-rt');
+    const owner = await createUser(ds, `${prefix}-owner`, 'operator');
+    const bystander = await createUser(ds, `${prefix}-other`, 'operator');
+    const supervisor = await createUser(ds, `${prefix}-sup`, 'supervisor');
+    users.push(owner, bystander, supervisor);
+    const number = randomRuMobile();
+    [{ id: contactId }] = await ds.query(
+      `INSERT INTO contacts (name, owner_id) VALUES ('Олег Сокет', $1) RETURNING id`,
+      [owner.id],
+    );
+    const keys = phoneKeys(number, 'RU');
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $3, $4)`, [
+      contactId,
+      number,
+      keys.e164,
+      keys.last10,
+    ]);
+    const [o, b, s] = await Promise.all(
+      [owner, bystander, supervisor].map((u) => connectOperator(node.baseUrl, u.login)),
+    );
+    try {
+      const call = unansweredInboundCall({ from: number, abandoned: true });
+      callIds.push(call.callId);
+      for (const event of call.events) await pipeline.bus.publish(event);
+      await waitFor(async () => o!.received.some((r) => r.event === 'task:assigned'), {
+        what: 'task:assigned at the owner',
+        timeoutMs: 5_000,
+      });
+      const created = o!.received.find((r) => r.event === 'task:assigned')!.payload as TaskAssignedPayload;
+      expect(created).toMatchObject({ reason: 'abandoned-call', task: { kind: 'callback', assigneeId: owner.id } });
+
+      const escalated = await callbacks.escalateDue(new Date(Date.parse(created.task.dueAt!) + 31 * 60_000));
+      expect(escalated.map((t) => t.id)).toContain(created.task.id);
+      await waitFor(
+        async () => s!.received.some((r) => r.event === 'task:assigned' && r.payload.task.id === created.task.id),
+        { what: 'escalation at the supervisor', timeoutMs: 5_000 },
+      );
+      expect(s!.received.find((r) => r.payload?.task?.id === created.task.id)!.payload.reason).toBe('escalation');
+      await new Promise((r) => setTimeout(r, 300));
+      expect(b!.received.filter((r) => r.event === 'task:assigned')).toEqual([]);
+    } finally {
+      for (const c of [o, b, s]) c?.socket.close();
+    }
   });
 });

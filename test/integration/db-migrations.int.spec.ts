@@ -16,11 +16,15 @@ import { requireDatabaseUrl } from '@test/support/api-server';
 import { migrations } from '@migrations';
 
 const TABLES = [
+  'agent_state_history',
+  'agent_states',
   'analytics_queue_settings',
   'audit_log',
   'call_events',
   'call_handlers',
   'call_legs',
+  'call_pops',
+  'call_reviews',
   'calls',
   'companies',
   'contact_phones',

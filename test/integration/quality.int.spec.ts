@@ -151,7 +151,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       ['operatorId=nope', 'operatorId'],
       ['sort=score', 'sort'],
     ] as const) {
-      const res = await list('sup', query);
+      const res = await clients.sup.get(`/api/reviews?${query}`);
       expect(res.status, query).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
       expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);

@@ -10,6 +10,8 @@ const SECTIONS: Section[] = ['contacts', 'companies', 'leads', 'deals', 'tasks',
 // Sections only some roles may open (the server refuses the others anyway).
 const MANAGER_SECTIONS: Section[] = ['analytics', 'wallboard'];
 const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);
+// Recordings review: the roles that may hear any recording (admins may not, see recordings.service).
+const REVIEWER_ROLES = new Set(['manager', 'supervisor']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();
@@ -38,7 +40,11 @@ export function Shell({ section, children }: { section: Section | null; children
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>
         <ul className="nav-list">
-          {[...SECTIONS, ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : [])].map((name) => (
+          {[
+            ...SECTIONS,
+            ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : []),
+            ...(user && REVIEWER_ROLES.has(user.role) ? (['review'] as const) : []),
+          ].map((name) => (
             <li key={name}>
               <a
                 className="nav-link"

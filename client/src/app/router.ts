@@ -40,9 +40,11 @@ export type Route =
   | { name: 'calls'; query: URLSearchParams }
   | { name: 'analytics' }
   | { name: 'wallboard' }
+  | { name: 'review' }
   | { name: 'not-found' };
 
-export type Section = 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics' | 'wallboard';
+export type Section =
+  'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics' | 'wallboard' | 'review';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -62,6 +64,7 @@ export function parseRoute(fullPath: string): Route {
   }
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
   if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
+  if (first === 'review' && parts.length === 1) return { name: 'review' };
   return { name: 'not-found' };
 }
 
@@ -82,6 +85,7 @@ export function sectionOf(route: Route): Section | null {
     case 'calls':
     case 'analytics':
     case 'wallboard':
+    case 'review':
       return route.name;
     case 'not-found':
       return null;

@@ -10,6 +10,7 @@ import { ContactsList } from '@client/modules/contacts/components/ContactsList';
 import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
+import { ReviewPage } from '@client/modules/quality/components/ReviewPage';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
 import { WallboardPage } from '@client/modules/wallboard/components/WallboardPage';
 
@@ -42,6 +43,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <AnalyticsPage />;
     case 'wallboard':
       return <WallboardPage />;
+    case 'review':
+      return <ReviewPage />;
     case 'not-found':
       return (
         <div className="empty">

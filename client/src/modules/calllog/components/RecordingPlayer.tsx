@@ -11,10 +11,20 @@ import { Spinner } from '@client/ui/Spinner';
  * Waveform player (wavesurfer.js) for one recording. The file is fetched first so a 403 from the
  * server's ACL becomes a clear message instead of a silent, broken waveform.
  */
-export function RecordingPlayer({ url, label }: { url: string; label: string }) {
+export function RecordingPlayer({
+  url,
+  label,
+  playbackRate = 1,
+}: {
+  url: string;
+  label: string;
+  playbackRate?: number;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const container = useRef<HTMLDivElement>(null);
+  // Our own <audio> (not wavesurfer's detached one), so the page and its tests can see the real media element.
+  const media = useRef<HTMLAudioElement>(null);
   const wave = useRef<WaveSurfer | null>(null);
   const [load, setLoad] = useState<RecordingLoad>({ state: 'loading' });
   const [ready, setReady] = useState(false);
@@ -33,6 +43,7 @@ export function RecordingPlayer({ url, label }: { url: string; label: string }) 
     if (load.state !== 'ready' || !container.current) return;
     const ws = WaveSurfer.create({
       container: container.current,
+      media: media.current ?? undefined,
       height: 64,
       waveColor: '#94a3b8',
       progressColor: '#1d4ed8',
@@ -57,6 +68,11 @@ export function RecordingPlayer({ url, label }: { url: string; label: string }) 
       ws.destroy();
     };
   }, [load]);
+
+  // Loading a source resets the element's rate, so it is applied once ready and whenever the choice changes.
+  useEffect(() => {
+    if (ready) wave.current?.setPlaybackRate(playbackRate, true);
+  }, [ready, playbackRate]);
 
   if (load.state === 'forbidden') {
     return (
@@ -83,6 +99,7 @@ export function RecordingPlayer({ url, label }: { url: string; label: string }) 
       >
         {playing ? t('callLog.player.pause') : t('callLog.player.play')}
       </button>
+      <audio ref={media} hidden data-testid="player-audio" />
       <div className="player__wave" ref={container} data-testid="player-wave">
         {load.state === 'loading' ? <Spinner label={t('app.loading')} /> : null}
       </div>

@@ -1,0 +1,365 @@
+import { useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+
+import { CALL_DISPOSITIONS } from '@contracts/dto/call';
+import { type ReviewItemDto } from '@contracts/dto/quality';
+import { usersApi } from '@client/api/crmApi';
+import { useLocale } from '@client/app/useLocale';
+import { useDebounced, useQuery } from '@client/app/useQuery';
+import { formatDateTime, formatDuration } from '@client/i18n/format';
+import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
+import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
+import { qualityApi, type ReviewFilters } from '@client/modules/quality/api/qualityApi';
+import { ReviewForm } from '@client/modules/quality/components/ReviewForm';
+import { Pagination } from '@client/ui/Pagination';
+import { QueryView } from '@client/ui/QueryView';
+import '@client/styles/crm.css';
+import '@client/modules/quality/quality.css';
+
+const PAGE_SIZE = 20;
+const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
+const SPEEDS = [1, 1.25, 1.5, 2] as const;
+type Direction = (typeof DIRECTIONS)[number];
+type Disposition = (typeof CALL_DISPOSITIONS)[number];
+
+const seconds = (v: string) => (/^\d{1,5}$/.test(v.trim()) ? Number(v.trim()) : undefined);
+
+/**
+ * Recordings review (quality control): recorded calls with filters, a waveform player with 1–2× speed, and the
+ * viewer's own score/comment per call. Supervisors and managers only (the server refuses everyone else).
+ */
+export function ReviewPage() {
+  const { t } = useTranslation();
+  const locale = useLocale();
+  const me = useCurrentUser();
+  const id = useId();
+  const [operatorId, setOperatorId] = useState('');
+  const [queueInput, setQueueInput] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [minInput, setMinInput] = useState('');
+  const [maxInput, setMaxInput] = useState('');
+  const [direction, setDirection] = useState<Direction | ''>('');
+  const [disposition, setDisposition] = useState<Disposition | ''>('');
+  const [reviewed, setReviewed] = useState<'true' | 'false' | ''>('');
+  const [page, setPage] = useState(1);
+  const [speed, setSpeed] = useState<number>(1);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const queue = useDebounced(queueInput.trim(), 400);
+  const minDuration = useDebounced(seconds(minInput), 400);
+  const maxDuration = useDebounced(seconds(maxInput), 400);
+  const users = useQuery('users:review', (signal) => usersApi.list(signal));
+  const filters: ReviewFilters = {
+    operatorId: operatorId || undefined,
+    queue: queue || undefined,
+    from: localDayStart(from),
+    to: localDayEnd(to),
+    minDuration,
+    maxDuration,
+    direction: direction || undefined,
+    disposition: disposition || undefined,
+    reviewed: reviewed || undefined,
+  };
+  const query = useQuery(`reviews:${JSON.stringify(filters)}:${page}`, (signal) =>
+    qualityApi.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
+  );
+  const selected: ReviewItemDto | undefined = query.data?.items.find((i) => i.callId === selectedId);
+  const filter =
+    <T,>(set: (v: T) => void) =>
+    (value: T) => {
+      set(value);
+      setPage(1);
+    };
+  const myReview = (item: ReviewItemDto) => item.reviews.find((r) => r.reviewerId === me.id) ?? null;
+
+  return (
+    <section aria-labelledby="review-title">
+      <div className="page-header">
+        <h1 id="review-title">{t('review.title')}</h1>
+        <span className="review-export">
+          {(['csv', 'xlsx'] as const).map((format) => (
+            <a
+              key={format}
+              className="btn btn--small btn--ghost"
+              href={qualityApi.exportHref(filters, format)}
+              download
+              data-testid={`review-export-${format}`}
+            >
+              {t(`review.export.${format}`)}
+            </a>
+          ))}
+        </span>
+      </div>
+      <form className="card card__body filters-grid" role="search" onSubmit={(e) => e.preventDefault()}>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-operator`}>
+            {t('calls.operator')}
+          </label>
+          <select
+            id={`${id}-operator`}
+            className="select"
+            value={operatorId}
+            onChange={(e) => filter(setOperatorId)(e.target.value)}
+            data-testid="review-operator"
+          >
+            <option value="">{t('common.all')}</option>
+            {(users.data ?? [])
+              .filter((u) => u.extension)
+              .map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.name} ({u.extension})
+                </option>
+              ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-queue`}>
+            {t('review.queue')}
+          </label>
+          <input
+            id={`${id}-queue`}
+            className="input"
+            value={queueInput}
+            onChange={(e) => filter(setQueueInput)(e.target.value)}
+            data-testid="review-queue"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-from`}>
+            {t('callLog.from')}
+          </label>
+          <input
+            id={`${id}-from`}
+            type="date"
+            className="input"
+            value={from}
+            max={to || undefined}
+            onChange={(e) => filter(setFrom)(e.target.value)}
+            data-testid="review-from"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-to`}>
+            {t('callLog.to')}
+          </label>
+          <input
+            id={`${id}-to`}
+            type="date"
+            className="input"
+            value={to}
+            min={from || undefined}
+            onChange={(e) => filter(setTo)(e.target.value)}
+            data-testid="review-to"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-min`}>
+            {t('review.minDuration')}
+          </label>
+          <input
+            id={`${id}-min`}
+            type="number"
+            min={0}
+            className="input"
+            value={minInput}
+            onChange={(e) => filter(setMinInput)(e.target.value)}
+            data-testid="review-min-duration"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-max`}>
+            {t('review.maxDuration')}
+          </label>
+          <input
+            id={`${id}-max`}
+            type="number"
+            min={0}
+            className="input"
+            value={maxInput}
+            onChange={(e) => filter(setMaxInput)(e.target.value)}
+            data-testid="review-max-duration"
+          />
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-direction`}>
+            {t('calls.direction')}
+          </label>
+          <select
+            id={`${id}-direction`}
+            className="select"
+            value={direction}
+            onChange={(e) => filter(setDirection)(DIRECTIONS.find((d) => d === e.target.value) ?? '')}
+            data-testid="review-direction"
+          >
+            <option value="">{t('common.all')}</option>
+            {DIRECTIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`calls.directions.${d}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-disposition`}>
+            {t('calls.result')}
+          </label>
+          <select
+            id={`${id}-disposition`}
+            className="select"
+            value={disposition}
+            onChange={(e) => filter(setDisposition)(CALL_DISPOSITIONS.find((d) => d === e.target.value) ?? '')}
+            data-testid="review-disposition"
+          >
+            <option value="">{t('common.all')}</option>
+            {CALL_DISPOSITIONS.map((d) => (
+              <option key={d} value={d}>
+                {t(`callLog.dispositions.${d}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label className="field__label" htmlFor={`${id}-reviewed`}>
+            {t('review.reviewedFilter')}
+          </label>
+          <select
+            id={`${id}-reviewed`}
+            className="select"
+            value={reviewed}
+            onChange={(e) =>
+              filter(setReviewed)(e.target.value === 'true' || e.target.value === 'false' ? e.target.value : '')
+            }
+            data-testid="review-reviewed"
+          >
+            <option value="">{t('common.all')}</option>
+            <option value="false">{t('review.notReviewed')}</option>
+            <option value="true">{t('review.reviewed')}</option>
+          </select>
+        </div>
+      </form>
+
+      {selected ? (
+        <div className="card card__body review-panel" aria-live="polite" data-testid="review-panel">
+          <h2 className="review-panel__title">
+            {t('callLog.player.label', {
+              number: selected.fromE164 ?? selected.fromRaw,
+              at: formatDateTime(selected.startedAt, locale),
+            })}
+          </h2>
+          <div className="review-speed" role="group" aria-label={t('review.speed')}>
+            <span className="muted">{t('review.speed')}</span>
+            {SPEEDS.map((s) => (
+              <button
+                key={s}
+                type="button"
+                className="btn btn--small"
+                aria-pressed={speed === s}
+                onClick={() => setSpeed(s)}
+                data-testid={`review-speed-${s}`}
+              >
+                {`${s}×`}
+              </button>
+            ))}
+          </div>
+          <RecordingPlayer
+            key={selected.recordingUrl}
+            url={selected.recordingUrl}
+            playbackRate={speed}
+            label={t('callLog.player.label', {
+              number: selected.fromE164 ?? selected.fromRaw,
+              at: formatDateTime(selected.startedAt, locale),
+            })}
+          />
+          <ReviewForm key={selected.callId} callId={selected.callId} mine={myReview(selected)} onSaved={query.reload} />
+          {selected.reviews.some((r) => r.reviewerId !== me.id) ? (
+            <ul className="review-others" data-testid="review-others">
+              {selected.reviews
+                .filter((r) => r.reviewerId !== me.id)
+                .map((r) => (
+                  <li key={r.reviewerId}>
+                    <strong>{r.reviewerName}</strong>: {r.score}/5,{' '}
+                    {r.scriptFollowed ? t('review.scriptYes') : t('review.scriptNo')}
+                    {r.comment ? ` — ${r.comment}` : ''}
+                  </li>
+                ))}
+            </ul>
+          ) : null}
+        </div>
+      ) : null}
+
+      <div className="card">
+        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
+          {(data) => (
+            <>
+              <div className="table-wrap">
+                <table className="table table--compact" data-testid="review-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('calls.startedAt')}</th>
+                      <th scope="col">{t('calls.number')}</th>
+                      <th scope="col">{t('calls.operator')}</th>
+                      <th scope="col">{t('review.queue')}</th>
+                      <th scope="col" className="num">
+                        <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>
+                      </th>
+                      <th scope="col">{t('calls.result')}</th>
+                      <th scope="col">{t('review.myScore')}</th>
+                      <th scope="col">
+                        <span className="visually-hidden">{t('review.open')}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((item) => {
+                      const mine = myReview(item);
+                      return (
+                        <tr
+                          key={item.callId}
+                          aria-selected={selectedId === item.callId}
+                          data-testid="review-row"
+                          data-call-id={item.callId}
+                        >
+                          <td className="nowrap">{formatDateTime(item.startedAt, locale)}</td>
+                          <td>
+                            {item.fromE164 ?? item.fromRaw}
+                            <span className="muted"> · {t(`calls.directions.${item.direction}`)}</span>
+                          </td>
+                          <td>{item.operatorName ?? item.agentExtension ?? ''}</td>
+                          <td>{item.queue ?? ''}</td>
+                          <td className="num">{formatDuration(item.talkSeconds)}</td>
+                          <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
+                          <td data-testid="review-row-score">
+                            {mine ? `${mine.score}/5` : <span className="muted">{t('common.none')}</span>}
+                            {item.reviews.length > (mine ? 1 : 0) ? (
+                              <span className="muted">
+                                {' '}
+                                {t('review.othersCount', { count: item.reviews.length - (mine ? 1 : 0) })}
+                              </span>
+                            ) : null}
+                          </td>
+                          <td>
+                            <button
+                              type="button"
+                              className="btn btn--small"
+                              aria-pressed={selectedId === item.callId}
+                              onClick={() => setSelectedId(item.callId)}
+                              data-testid="review-open"
+                            >
+                              {t('review.open')}
+                            </button>
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
+            </>
+          )}
+        </QueryView>
+      </div>
+    </section>
+  );
+}

@@ -1,9 +1,11 @@
+import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { callCardSchema } from '@contracts/dto/call-card';
 import { type CallEvent } from '@telephony';
-import { type ApiClient } from '@test/support/api-client';
-import { createUser, deleteUsers, suitePrefix, type SeededUser } from '@test/support/api-server';
+
+import { ApiClient } from '@test/support/api-client';
+import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 import { inboundCall, party, randomRuNumber, withheld } from '@test/support/synthetic-calls';
 import {
@@ -277,6 +279,41 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     });
     await node.dataSource.query('DELETE FROM calls WHERE id = $1', [call.callId]);
     await node.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
+  });
+
+  it('a short network drop: connection-state recovery replays what the socket missed', async () => {
+    const api = new ApiClient(node.baseUrl);
+    await api.login(opA.user.login, TEST_PASSWORD);
+    const socket: ClientSocket = connectSocket(node.baseUrl, {
+      transports: ['websocket'],
+      extraHeaders: { cookie: api.cookie! },
+      forceNew: true,
+      reconnectionDelay: 200,
+      reconnectionDelayMax: 200,
+    });
+    const got: Received[] = [];
+    socket.onAny((event: string, payload: unknown) => got.push({ event, payload, at: Date.now() }));
+    try {
+      await until('connected', () => socket.connected);
+      const number = randomRuNumber();
+      const call = inboundCall(party(number, number));
+      await publish(call.created(), call.ringing(opA.extension));
+      await until('pop before the drop', () => got.some((r) => r.event === 'call:ringing'));
+      socket.io.engine.close(); // the transport dies (network drop); the client reconnects by itself
+      await until('dropped', () => !socket.connected);
+      await publish(call.answered(opA.extension));
+      await until('answer emitted meanwhile', () => of(opA, 'call:answered', call.callId).length > 0);
+      await until('reconnected', () => socket.connected);
+      expect(socket.recovered).toBe(true);
+      await until('missed answer replayed', () => got.some((r) => r.event === 'call:answered'));
+      await publish(call.ended(true));
+      await until('ended after recovery', () => got.some((r) => r.event === 'call:ended'));
+      expect(got.map((r) => r.event)).toEqual(['call:ringing', 'call:answered', 'call:ended']);
+      await node.dataSource.query('DELETE FROM calls WHERE id = $1', [call.callId]);
+      await node.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
+    } finally {
+      socket.close();
+    }
   });
 
   it('a late socket (fresh connection) rejoins its live call rooms and gets the rest of the call', async () => {

@@ -129,6 +129,49 @@ describe('CRM screens: kanban, import, call log', () => {
     });
   });
 
+  describe('deals pipeline from the keyboard', () => {
+    it('picks a card up with Space, moves it with the arrow keys and drops it with Space', async () => {
+      const title = `Клавиатура e2e ${suffix}`;
+      const deal = await api<DealDto>('post', '/api/deals', { title, stage: 'proposal', amount: '1000' });
+      await page.goto(`${server.baseUrl}/#/deals`);
+      await page.reload();
+      const board = new DealsBoardPage(page);
+      const handle = board.cardIn('proposal', title).getByTestId('deal-card-handle');
+      await handle.focus();
+      await page.keyboard.press('Space');
+      // dnd-kit's keyboard sensor moves the card 25 px per press; one column is about 170 px to the right.
+      for (let i = 0; i < 7; i += 1) await page.keyboard.press('ArrowRight');
+      const patched = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/deals/${deal.id}`) && r.request().method() === 'PATCH',
+      );
+      await page.keyboard.press('Space');
+      expect((await patched).status()).toBe(200);
+      await board.cardIn('negotiation', title).waitFor();
+      expect((await api<DealDto>('get', `/api/deals/${deal.id}`)).stage).toBe('negotiation');
+    });
+  });
+
+  describe('companies', () => {
+    it('creates a company and edits it', async () => {
+      const name = `ООО «Тест ${suffix}»`;
+      await new ShellPage(page).nav('companies').click();
+      await page.getByTestId('company-new').click();
+      await page.getByTestId('company-name-input').fill(name);
+      await page.getByTestId('company-inn-input').fill('7707083893');
+      await page.getByTestId('company-phone-input').fill('8 (495) 500-55-50');
+      await page.getByTestId('company-save').click();
+      await page.waitForURL(/#\/companies\/[0-9a-f-]{36}$/);
+      await page.getByTestId('company-website-input').fill('https://example.ru');
+      await page.getByTestId('company-save').click();
+      await page.getByText('Компания сохранена').waitFor();
+      await new ShellPage(page).nav('companies').click();
+      await page.getByTestId('companies-search').fill(suffix);
+      const row = page.getByTestId('company-row').filter({ hasText: name });
+      await row.filter({ hasText: 'example.ru' }).waitFor();
+      expect(await row.textContent()).toContain('7707083893');
+    });
+  });
+
   describe('contacts import', () => {
     it('imports a CSV with a bad row and a duplicate: report shown, good rows imported', async () => {
       await logInAs('operator1');

@@ -14,6 +14,7 @@ import { promisify } from 'node:util';
 
 import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
 import { runAnalyticsBench } from '@test/bench/analytics.bench';
+import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
@@ -38,6 +39,7 @@ const BENCHES: Bench[] = [
         details,
       })),
   },
+  { name: 'api-fuzz', run: () => runApiFuzzBench() },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'fan-out', run: async ({ databaseUrl }) => runFanoutBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.

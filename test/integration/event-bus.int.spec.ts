@@ -65,6 +65,27 @@ describe('RedisStreamBus against real Redis', () => {
     expect(all).toContain('c1:200');
   });
 
+  it('handles different calls side by side, each call in order: a slow call holds up no other', async () => {
+    stream = nextStream();
+    const publisher = bus();
+    // Published before the consumer starts, so one read returns both calls in one batch.
+    for (let seq = 1; seq <= 5; seq++) {
+      await publisher.publish(callEvent('slow', seq));
+      await publisher.publish(callEvent('fast', seq));
+    }
+    const order: string[] = [];
+    await bus().subscribe('web', 'a', async (m) => {
+      if (m.id.startsWith('slow:')) await new Promise((r) => setTimeout(r, 100));
+      order.push(m.id);
+    });
+    await until(() => order.length === 10);
+    const of = (call: string) => order.filter((id) => id.startsWith(`${call}:`));
+    expect(of('slow')).toEqual([1, 2, 3, 4, 5].map((i) => `slow:${i}`));
+    expect(of('fast')).toEqual([1, 2, 3, 4, 5].map((i) => `fast:${i}`));
+    // One at a time, 'fast' would wait behind each slow event; side by side it is done before the first one.
+    expect(order.indexOf('fast:5')).toBeLessThan(order.indexOf('slow:1'));
+  });
+
   it('retries a failing handler until it succeeds (database down), losing nothing', async () => {
     stream = nextStream();
     let failuresLeft = 3;

@@ -10,7 +10,7 @@ import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts
 import { type TelephonyProvider } from '@telephony';
 import { type AppServices, createApp } from '@server/app';
 import { createDatabase } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { startCallPipeline, type CallPipeline, type CallReaction } from '@server/modules/calls/call-pipeline';
 import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
 import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
 import { ApiClient } from '@test/support/api-client';
@@ -36,6 +36,8 @@ export interface WebNodeOptions {
   redis: boolean;
   provider?: TelephonyProvider | null;
   queueDefaultOwner?: string;
+  /** Reactions main.ts adds besides the screen pop (recordings, callbacks…), run after it. */
+  extraReactions?: CallReaction[];
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
@@ -68,7 +70,7 @@ export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
     logger,
     redis,
     provider: options.provider ?? null,
-    reactions,
+    reactions: [...reactions, ...(options.extraReactions ?? [])],
     consumerName: `${options.name}-${Math.random().toString(36).slice(2, 8)}`,
   });
   const { port } = server.address() as AddressInfo;

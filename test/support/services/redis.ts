@@ -9,6 +9,8 @@ export interface RedisOptions {
   port?: number;
   /** Binary (default redis-server from PATH, or $ZVONOK_REDIS_SERVER). */
   binary?: string;
+  /** Append-only file with fsync on every write, as production runs it: a kill then loses nothing. */
+  appendOnly?: boolean;
 }
 
 export interface RedisService {
@@ -16,15 +18,15 @@ export interface RedisService {
   readonly url: string;
   readonly port: number;
   logTail(lines?: number): string;
-  /** SIGKILL: a crash. Data is lost (no persistence); `restart()` brings an empty server back. */
+  /** SIGKILL: a crash. Without `appendOnly` data is lost and `restart()` brings an empty server back. */
   kill(): Promise<void>;
-  /** Stops if running, then starts again on the same port (empty: nothing is persisted). */
+  /** Stops if running, then starts again on the same port (empty unless `appendOnly`). */
   restart(): Promise<void>;
   /** Final teardown: stops the server and deletes its dir. */
   stop(): Promise<void>;
 }
 
-/** A throwaway redis-server on a loopback port, no persistence. */
+/** A throwaway redis-server on a loopback port, no persistence unless `appendOnly`. */
 export async function startRedis(options: RedisOptions = {}): Promise<RedisService> {
   const binary = options.binary ?? process.env.ZVONOK_REDIS_SERVER ?? 'redis-server';
   const dir = makeServiceDir('redis');
@@ -47,7 +49,9 @@ export async function startRedis(options: RedisOptions = {}): Promise<RedisServi
       '--save',
       '',
       '--appendonly',
-      'no',
+      options.appendOnly ? 'yes' : 'no',
+      '--appendfsync',
+      'always',
       '--daemonize',
       'no',
       '--dir',

@@ -15,6 +15,8 @@ export interface RedisStreamBusOptions {
   /** A pending message idle this long is taken over from a consumer presumed dead. */
   claimIdleMs?: number;
   blockMs?: number;
+  /** Calls handled at once by this consumer (events of one call always one after another). Default 8. */
+  parallelCalls?: number;
 }
 
 type StreamEntry = [id: string, fields: string[]];
@@ -29,6 +31,7 @@ export class RedisStreamBus implements EventBus {
   private readonly maxLen: number;
   private readonly claimIdleMs: number;
   private readonly blockMs: number;
+  private readonly parallelCalls: number;
   private readonly readers: Redis[] = [];
   private readonly loops: Promise<void>[] = [];
   private closed = false;
@@ -38,6 +41,7 @@ export class RedisStreamBus implements EventBus {
     this.maxLen = options.maxLen ?? 100_000;
     this.claimIdleMs = options.claimIdleMs ?? 15_000;
     this.blockMs = options.blockMs ?? 1_000;
+    this.parallelCalls = Math.max(1, options.parallelCalls ?? 8);
   }
 
   async publish(event: TelephonyEvent): Promise<void> {
@@ -55,13 +59,10 @@ export class RedisStreamBus implements EventBus {
   }
 
   async subscribe(group: string, consumer: string, handler: BusHandler): Promise<void> {
-    try {
-      // From '0': a group created late still sees what the stream retains; handlers are idempotent.
-      await this.options.redis.xgroup('CREATE', this.stream, group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!String(error).includes('BUSYGROUP')) throw error;
-    }
+    await this.ensureGroup(this.options.redis, group);
     const reader = this.options.redis.duplicate();
+    // The read loop reports and retries failures itself; without a listener ioredis prints every reconnect attempt.
+    reader.on('error', () => undefined);
     this.readers.push(reader);
     this.loops.push(this.loop(reader, group, consumer, handler));
   }
@@ -75,6 +76,15 @@ export class RedisStreamBus implements EventBus {
     this.closed = true;
     await Promise.all(this.loops);
     await Promise.all(this.readers.map((r) => r.quit().catch(() => r.disconnect())));
+  }
+
+  private async ensureGroup(redis: Redis, group: string): Promise<void> {
+    try {
+      // From '0': a group created late still sees what the stream retains; handlers are idempotent.
+      await redis.xgroup('CREATE', this.stream, group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!String(error).includes('BUSYGROUP')) throw error;
+    }
   }
 
   private async loop(reader: Redis, group: string, consumer: string, handler: BusHandler): Promise<void> {
@@ -106,6 +116,8 @@ export class RedisStreamBus implements EventBus {
         if (this.closed) return;
         this.options.logger.warn({ err: error, group }, 'event bus read failed; retrying');
         await sleep(500);
+        // A Redis that came back without its data (no AOF) has lost the group too: make it again and carry on.
+        if (String(error).includes('NOGROUP')) await this.ensureGroup(reader, group).catch(() => undefined);
       }
     }
   }
@@ -126,25 +138,42 @@ export class RedisStreamBus implements EventBus {
     }
   }
 
-  /** Returns true when some handler failed and its entry was left pending. */
+  /**
+   * Returns true when some handler failed and its entry was left pending. Entries of one call are handled in
+   * stream order; different calls run side by side (up to `parallelCalls`), so one slow call does not hold up
+   * every other call's screen pop.
+   */
   private async handleAll(reader: Redis, group: string, entries: StreamEntry[], handler: BusHandler): Promise<boolean> {
-    let failed = false;
+    const lanes = new Map<string, [string, BusMessage][]>();
     for (const [streamId, fields] of entries) {
-      if (this.closed) break; // the rest of the batch stays pending: another node claims it
       const message = decode(fields);
       if (!message) {
         this.options.logger.error({ streamId }, 'dropping malformed bus entry');
         await reader.xack(this.stream, group, streamId);
         continue;
       }
-      try {
-        await handler(message);
-        await reader.xack(this.stream, group, streamId);
-      } catch (error) {
-        failed = true;
-        this.options.logger.warn({ err: error, eventId: message.id }, 'event handler failed; will retry');
-      }
+      const lane = 'callId' in message.event ? message.event.callId : message.event.type;
+      const list = lanes.get(lane) ?? [];
+      list.push([streamId, message]);
+      lanes.set(lane, list);
     }
+    let failed = false;
+    const queue = [...lanes.values()];
+    const worker = async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) {
+        for (const [streamId, message] of lane) {
+          if (this.closed) return; // the rest stays pending: another node claims it
+          try {
+            await handler(message);
+            await reader.xack(this.stream, group, streamId);
+          } catch (error) {
+            failed = true;
+            this.options.logger.warn({ err: error, eventId: message.id }, 'event handler failed; will retry');
+          }
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.parallelCalls, queue.length) }, worker));
     return failed;
   }
 }

@@ -18,6 +18,9 @@ export interface RecordingReaction {
   onOutcome(listener: (callId: string, pbxFile: string, outcome: IngestOutcome) => void): void;
 }
 
+/** Waits before each retry of an ingest that threw (database or disk trouble), about two minutes in all. */
+const RETRY_DELAYS_MS = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000];
+
 /**
  * Ingests a call's recordings once the call has ended. Work is queued and done one file at a time off the event
  * consumer: waiting for MixMonitor to close the file and running ffmpeg take seconds, which must not delay the
@@ -36,17 +39,29 @@ export function createRecordingReaction(
   const listeners: ((callId: string, pbxFile: string, outcome: IngestOutcome) => void)[] = [];
   let tail: Promise<void> = Promise.resolve();
 
-  const enqueue = (callId: string, pbxFile: string) => {
+  const enqueue = (callId: string, pbxFile: string, attempt = 0) => {
     const key = `${callId}\n${pbxFile}`;
     if (pending.has(key)) return;
     pending.add(key);
+    let failed = false;
     tail = tail
       .then(async () => {
         const outcome = await ingest.ingest(callId, pbxFile);
         for (const listener of listeners) listener(callId, pbxFile, outcome);
       })
-      .catch((err: unknown) => logger.error({ err, callId, pbxFile }, 'recording ingest failed'))
-      .finally(() => pending.delete(key));
+      .catch((err: unknown) => {
+        // A throw is the database or the disk failing, not a bad file (that is an outcome): try again later,
+        // so an outage during the ingest does not leave the call without its recording.
+        failed = attempt < RETRY_DELAYS_MS.length;
+        if (failed) logger.warn({ err, callId, pbxFile, attempt }, 'recording ingest failed; will retry');
+        else logger.error({ err, callId, pbxFile }, 'recording ingest failed; giving up until the next start');
+      })
+      .finally(() => {
+        pending.delete(key);
+        if (!failed) return;
+        // unref: a pending retry never holds a stopping node up (the next start recovers the file).
+        setTimeout(() => enqueue(callId, pbxFile, attempt + 1), RETRY_DELAYS_MS[attempt]).unref();
+      });
   };
 
   const reaction: CallReaction = async (event, call) => {

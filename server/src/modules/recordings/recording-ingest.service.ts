@@ -110,29 +110,32 @@ export class RecordingIngestService {
     await mkdir(path.dirname(target), { recursive: true });
     // Written beside the target and renamed, so a crash never leaves a half file under a key the database knows.
     const partial = `${target}.${randomBytes(4).toString('hex')}.part`;
+    let sha256: string;
+    let sizeBytes: number;
     try {
       await this.media.toOpus(source, partial);
       const encoded = await this.media.probeAudio(partial);
       if (encoded?.codec !== 'opus') throw new Error(`encoder produced ${encoded?.codec ?? 'nothing readable'}`);
-      const [sha256, { size: sizeBytes }] = await Promise.all([sha256Of(partial), stat(partial)]);
+      [sha256, { size: sizeBytes }] = await Promise.all([sha256Of(partial), stat(partial)]);
       await rename(partial, target);
-      const inserted: { id: string }[] = await this.dataSource.query(
-        `INSERT INTO recordings (call_id, storage_key, duration_seconds, size_bytes, sha256, mime)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (storage_key) DO NOTHING RETURNING id`,
-        [callId, storageKey, Math.round(probe.durationSeconds), sizeBytes, sha256, RECORDING_MIME],
-      );
-      // Another node ingested the same file meanwhile: same source, same bytes, one row.
-      if (!inserted[0]) return { status: 'duplicate', storageKey };
-      log.info(
-        { recordingId: inserted[0].id, storageKey, durationSeconds: probe.durationSeconds, sizeBytes },
-        'recording stored',
-      );
-      return { status: 'stored', recordingId: inserted[0].id, storageKey };
     } catch (err) {
       await rm(partial, { force: true });
       log.error({ err }, 'recording not ingested: transcode-failed');
       return { status: 'rejected', reason: 'transcode-failed' };
     }
+    // Outside the try: a database failure throws, so the caller retries instead of calling the file bad.
+    const inserted: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO recordings (call_id, storage_key, duration_seconds, size_bytes, sha256, mime)
+       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (storage_key) DO NOTHING RETURNING id`,
+      [callId, storageKey, Math.round(probe.durationSeconds), sizeBytes, sha256, RECORDING_MIME],
+    );
+    // Another node ingested the same file meanwhile: same source, same bytes, one row.
+    if (!inserted[0]) return { status: 'duplicate', storageKey };
+    log.info(
+      { recordingId: inserted[0].id, storageKey, durationSeconds: probe.durationSeconds, sizeBytes },
+      'recording stored',
+    );
+    return { status: 'stored', recordingId: inserted[0].id, storageKey };
   }
 
   private async exists(storageKey: string): Promise<boolean> {

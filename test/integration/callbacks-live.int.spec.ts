@@ -96,7 +96,7 @@ describe('callbacks live: a missed call through Asterisk becomes a callback task
     );
     expect(task).toMatchObject({ assignee_id: owner.id, disposition: 'missed' });
     expect(task!.due_at.getTime() - task!.ended_at.getTime()).toBe(15 * 60_000);
-    const [{ n }]: { n: string }[] = await ds.query(
+    const [{ n }]: [{ n: string }] = await ds.query(
       `SELECT count(*) AS n FROM tasks t JOIN calls c ON c.id = t.call_id WHERE c.from_e164 = $1 AND c.started_at >= $2`,
       [CALLER, started],
     );

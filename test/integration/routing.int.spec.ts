@@ -59,7 +59,7 @@ describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and D
 
   const addContact = async (name: string, number: string, ownerId: string) => {
     const ds = database.dataSource;
-    const [{ id }]: { id: string }[] = await ds.query(
+    const [{ id }]: [{ id: string }] = await ds.query(
       `INSERT INTO contacts (name, owner_id) VALUES ($1, $2) RETURNING id`,
       [name, ownerId],
     );

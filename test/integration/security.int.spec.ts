@@ -93,7 +93,7 @@ describe('security: sessions, CSRF, brute force, bodies, SQL injection (real app
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
     expect(form.status).toBe(403);
-    const [{ n }]: { n: string }[] = await t.dataSource.query(`SELECT count(*) AS n FROM contacts WHERE name = 'CSRF'`);
+    const [{ n }]: [{ n: string }] = await t.dataSource.query(`SELECT count(*) AS n FROM contacts WHERE name = 'CSRF'`);
     expect(Number(n)).toBe(0);
     expect((await client.get('/api/auth/me')).status).toBe(200);
   });
@@ -125,7 +125,7 @@ describe('security: sessions, CSRF, brute force, bodies, SQL injection (real app
       expect(res.status, raw).toBe(400);
       expect(res.body).toEqual(errorShape('MALFORMED_JSON'));
     }
-    const [{ n }]: { n: string }[] = await t.dataSource.query(
+    const [{ n }]: [{ n: string }] = await t.dataSource.query(
       `SELECT count(*) AS n FROM contacts WHERE name IN ('Big', 'Broken')`,
     );
     expect(Number(n)).toBe(0);
@@ -152,7 +152,7 @@ describe('security: sessions, CSRF, brute force, bodies, SQL injection (real app
         expect(Date.now() - started, 'pg_sleep must not run').toBeLessThan(4_000);
       }
     }
-    const [{ n }]: { n: string }[] = await t.dataSource.query(`SELECT count(*) AS n FROM contacts WHERE id = $1`, [
+    const [{ n }]: [{ n: string }] = await t.dataSource.query(`SELECT count(*) AS n FROM contacts WHERE id = $1`, [
       secretContactId,
     ]);
     expect(Number(n)).toBe(1);

@@ -11,6 +11,7 @@ import * as deal from '@contracts/dto/deal';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
+import * as quality from '@contracts/dto/quality';
 import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
@@ -28,6 +29,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   imports,
   lead,
   note,
+  quality,
   softphone,
   supervision,
   task,

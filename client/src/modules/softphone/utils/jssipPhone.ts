@@ -168,6 +168,13 @@ export class JsSipPhone implements SoftphoneDriver {
   private referHandlers(id: string) {
     return {
       requestSucceeded: () => this.dispatch({ type: 'transfer-pending', id }),
+      // NOTIFY 200 (sipfrag): the PBX has connected the customer elsewhere. Hanging up our leg(s) is the
+      // transferor's job (RFC 5589); Asterisk does not do it for us.
+      accepted: () => {
+        const consult = this.consults.get(id);
+        this.consults.delete(id);
+        for (const session of [this.sessions.get(id), consult]) if (session && !session.isEnded()) session.terminate();
+      },
       requestFailed: (e: { cause?: string }) => this.dispatch({ type: 'transfer-failed', id, cause: e.cause }),
       failed: (e: { cause?: string }) => this.dispatch({ type: 'transfer-failed', id, cause: e.cause }),
     };

@@ -31,6 +31,9 @@ export type AnalyticsFormat = (typeof ANALYTICS_FORMATS)[number];
 
 const MAX_RANGE_DAYS = 400;
 
+/** Abandons with a shorter wait are misdials: left out of abandoned and of service level (analytics, wallboard). */
+export const DEFAULT_SHORT_ABANDON_SECONDS = 5;
+
 /** Query of every /api/analytics/* endpoint. The range is [from, to) in the wall clock of `tz`. */
 export const analyticsQuerySchema = z
   .strictObject({
@@ -42,7 +45,7 @@ export const analyticsQuerySchema = z
     /** X of "X % answered within Y s", in percent. */
     slTarget: z.coerce.number().min(1).max(100).default(80),
     /** Abandons with a wait shorter than this are short abandons (misdials), left out of abandoned and SL. */
-    shortAbandonSeconds: z.coerce.number().int().min(0).max(120).default(5),
+    shortAbandonSeconds: z.coerce.number().int().min(0).max(120).default(DEFAULT_SHORT_ABANDON_SECONDS),
     format: z.enum(ANALYTICS_FORMATS).default('json'),
   })
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['to'] })

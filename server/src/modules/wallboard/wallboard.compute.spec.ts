@@ -75,7 +75,7 @@ describe('computeWallboard', () => {
     expect(board.totals).toMatchObject({ waiting: 2, talking: 1 });
   });
 
-  it('computes service level as answered within the threshold over all offered (abandoned count against it)', () => {
+  it('computes service level as answered within the threshold over answered + abandoned + missed', () => {
     const board = computeWallboard(
       input({
         queueStats: [

@@ -44,7 +44,7 @@ const callerOf = (c: LiveCallDto) => (c.from.anonymous ? '' : (c.from.e164 ?? c.
 /**
  * The wallboard snapshot as a pure function of the live calls, today's stored figures and the operators' states.
  * Service level today = answered within the threshold / (answered + abandoned + missed) of today's ended queue
- * calls: every abandoned call counts against it, however short (the strict variant; analytics has the others).
+ * calls, where `abandoned` leaves out short abandons (the repository does): the same definition as analytics.
  */
 export function computeWallboard(input: WallboardInputs): WallboardDto {
   const { now, live } = input;

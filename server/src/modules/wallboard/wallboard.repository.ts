@@ -1,5 +1,7 @@
 import { type DataSource } from 'typeorm';
 
+import { DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/dto/analytics';
+
 import { type OperatorDayStats, type QueueDayStats } from './wallboard.compute';
 
 /** Today's figures straight from `calls` (indexed by started_at); one query per table side. */
@@ -17,14 +19,14 @@ export class WallboardRepository {
     }[] = await this.dataSource.query(
       `SELECT queue,
               count(*) FILTER (WHERE disposition = 'answered') AS answered,
-              count(*) FILTER (WHERE disposition = 'abandoned') AS abandoned,
+              count(*) FILTER (WHERE disposition = 'abandoned' AND coalesce(wait_seconds, 0) >= $3) AS abandoned,
               count(*) FILTER (WHERE disposition = 'missed') AS missed,
               count(*) FILTER (WHERE disposition = 'answered' AND wait_seconds <= $2) AS within,
               avg(wait_seconds) FILTER (WHERE disposition = 'answered') AS avg_wait
        FROM calls
        WHERE started_at >= $1 AND queue IS NOT NULL AND status = 'ended'
        GROUP BY queue`,
-      [dayStart, thresholdSeconds],
+      [dayStart, thresholdSeconds, DEFAULT_SHORT_ABANDON_SECONDS],
     );
     return rows.map((r) => ({
       queue: r.queue,

@@ -17,11 +17,12 @@ import '@client/styles/crm.css';
 
 const PAGE_SIZE = 20;
 
-/** "23.11.26, 12:41": the log is scanned row by row, the full date is in the tooltip. */
-const shortDateTime = (iso: string, locale: string) =>
-  new Intl.DateTimeFormat(locale === 'ru' ? 'ru-RU' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' }).format(
-    new Date(iso),
-  );
+/** Date over time ("23.11.2026" / "12:41"): a narrow column that is scanned row by row. */
+const shortDate = (iso: string, locale: string, part: 'date' | 'time') =>
+  new Intl.DateTimeFormat(
+    locale === 'ru' ? 'ru-RU' : 'en-GB',
+    part === 'date' ? { dateStyle: 'short' } : { timeStyle: 'short' },
+  ).format(new Date(iso));
 const DIRECTIONS = ['inbound', 'outbound', 'internal'] as const;
 type Direction = (typeof DIRECTIONS)[number];
 type Disposition = (typeof CALL_DISPOSITIONS)[number];
@@ -230,7 +231,9 @@ export function CallLog() {
                       >
                         <td className="nowrap">
                           <time dateTime={call.startedAt} title={formatDateTime(call.startedAt, locale)}>
-                            {shortDateTime(call.startedAt, locale)}
+                            {shortDate(call.startedAt, locale, 'date')}
+                            <br />
+                            {shortDate(call.startedAt, locale, 'time')}
                           </time>
                         </td>
                         <td>

@@ -92,7 +92,7 @@ export function RecordingPlayer({
     <div className="player" role="group" aria-label={label} data-testid="player" data-ready={ready}>
       <button
         type="button"
-        className="btn btn--primary"
+        className="btn btn--primary player__toggle"
         disabled={!ready}
         onClick={() => void wave.current?.playPause()}
         data-testid="player-toggle"

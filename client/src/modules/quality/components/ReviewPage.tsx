@@ -301,23 +301,20 @@ export function ReviewPage() {
                 <table className="table table--compact" data-testid="review-table">
                   <thead>
                     <tr>
+                      <th scope="col">{t('review.myScore')}</th>
                       <th scope="col">{t('calls.startedAt')}</th>
                       <th scope="col">{t('calls.number')}</th>
                       <th scope="col">{t('calls.operator')}</th>
-                      <th scope="col">{t('review.queue')}</th>
                       <th scope="col" className="num">
                         <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>
                       </th>
                       <th scope="col">{t('calls.result')}</th>
-                      <th scope="col">{t('review.myScore')}</th>
-                      <th scope="col">
-                        <span className="visually-hidden">{t('review.open')}</span>
-                      </th>
                     </tr>
                   </thead>
                   <tbody>
                     {data.items.map((item) => {
                       const mine = myReview(item);
+                      const others = item.reviews.length - (mine ? 1 : 0);
                       return (
                         <tr
                           key={item.callId}
@@ -325,26 +322,8 @@ export function ReviewPage() {
                           data-testid="review-row"
                           data-call-id={item.callId}
                         >
+                          {/* Score and the open button come first: they are what this page is for. */}
                           <td className="nowrap">
-                            <time dateTime={item.startedAt} title={formatDateTime(item.startedAt, locale)}>
-                              {shortDateTime(item.startedAt, locale)}
-                            </time>
-                          </td>
-                          <td title={t(`calls.directions.${item.direction}`)}>{item.fromE164 ?? item.fromRaw}</td>
-                          <td>{item.operatorName ?? item.agentExtension ?? ''}</td>
-                          <td>{item.queue ?? ''}</td>
-                          <td className="num">{formatDuration(item.talkSeconds)}</td>
-                          <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
-                          <td data-testid="review-row-score">
-                            {mine ? `${mine.score}/5` : <span className="muted">{t('common.none')}</span>}
-                            {item.reviews.length > (mine ? 1 : 0) ? (
-                              <span className="muted">
-                                {' '}
-                                {t('review.othersCount', { count: item.reviews.length - (mine ? 1 : 0) })}
-                              </span>
-                            ) : null}
-                          </td>
-                          <td>
                             <button
                               type="button"
                               className="btn btn--small"
@@ -353,8 +332,28 @@ export function ReviewPage() {
                               data-testid="review-open"
                             >
                               {t('review.open')}
-                            </button>
+                            </button>{' '}
+                            <span data-testid="review-row-score">
+                              {mine ? `${mine.score}/5` : <span className="muted">{t('common.none')}</span>}
+                            </span>
+                            {others > 0 ? (
+                              <span className="muted"> {t('review.othersCount', { count: others })}</span>
+                            ) : null}
                           </td>
+                          <td className="nowrap">
+                            <time dateTime={item.startedAt} title={formatDateTime(item.startedAt, locale)}>
+                              {shortDateTime(item.startedAt, locale)}
+                            </time>
+                          </td>
+                          <td title={t(`calls.directions.${item.direction}`)}>{item.fromE164 ?? item.fromRaw}</td>
+                          <td>
+                            <span className="call-parties">
+                              <span>{item.operatorName ?? item.agentExtension ?? ''}</span>
+                              {item.queue ? <span className="muted">{item.queue}</span> : null}
+                            </span>
+                          </td>
+                          <td className="num">{formatDuration(item.talkSeconds)}</td>
+                          <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
                         </tr>
                       );
                     })}

@@ -14,7 +14,7 @@ import { ShellPage } from '@test/e2e/pages/shell-page';
 import { SoftphonePage } from '@test/e2e/pages/softphone-page';
 import { launchBrowser } from '@test/support/browser';
 import { AmiProbe } from '@test/support/live-app';
-import { PHONE_PORTS, runSipp, type SippResult } from '@test/support/sipp';
+import { type Phone, PHONE_PORTS, runSipp, type SippResult, startOperatorPhone } from '@test/support/sipp';
 
 /**
  * The operator's browser against the real PBX: Chromium (fake microphone) registers JsSIP as 1001-web on the live
@@ -172,6 +172,71 @@ describe('softphone and live pop card against Asterisk', () => {
     expect(leads.items.find((l) => l.phoneE164 === unknownNumber)).toMatchObject({ status: 'converted' });
     await phone.wrapUp('sale', '');
     await phone.pop().waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  /** Answers a customer's call in the browser; returns the sipp run and the call id of the pop card. */
+  const answeredCall = async (caller: string) => {
+    const sipp = customerCalls(caller);
+    await untilOrCallEnds(phone.incoming().waitFor({ timeout: 10_000 }), sipp);
+    await phone.answer();
+    await phone.popPhase('talking');
+    // Wrapped: an async function returning the promise itself would wait for the whole call to end.
+    return { sipp };
+  };
+  const bridgedChannel = async (prefix: string) =>
+    expect
+      .poll(async () => (await ami.channels()).find((c) => c.channel?.startsWith(prefix))?.bridgeid ?? '', {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .not.toBe('');
+  /** The customer hangs up (through AMI: the sipp caller scenario waits for a BYE). */
+  const customerHangsUp = async () => {
+    const trunk = (await ami.channels()).find((c) => c.channel?.startsWith('PJSIP/trunk-'));
+    if (trunk?.channel) await ami.hangup(trunk.channel);
+  };
+
+  describe('transfers to operator 2 (desk phone 1002 played by sipp)', () => {
+    let desk: Phone | undefined;
+    beforeAll(async () => {
+      desk = await startOperatorPhone('1002');
+    });
+    afterAll(async () => {
+      await desk?.stop();
+    });
+
+    it('blind: REFER moves the customer to 1002, our leg ends and the card goes to wrap-up', async () => {
+      const { sipp } = await answeredCall(knownNumber);
+      await page.getByTestId('softphone-transfer-toggle').click();
+      await page.getByTestId('softphone-transfer-target').fill('1002');
+      await page.getByTestId('softphone-transfer-blind').click();
+      await phone.call().waitFor({ state: 'detached', timeout: 15_000 });
+      await bridgedChannel('PJSIP/1002-');
+      await phone.popPhase('wrap-up');
+      await customerHangsUp();
+      expect((await sipp).successful).toBe(1);
+      await phone.wrapUp('other', 'переведён на 1002');
+      await phone.pop().waitFor({ state: 'detached', timeout: 10_000 });
+    });
+
+    it('attended: consult 1002 while the customer holds, then connect them', async () => {
+      const { sipp } = await answeredCall(knownNumber);
+      await page.getByTestId('softphone-transfer-toggle').click();
+      await page.getByTestId('softphone-transfer-target').fill('1002');
+      await page.getByTestId('softphone-transfer-attended').click();
+      await page.getByTestId('softphone-consulting').waitFor({ timeout: 10_000 });
+      await page.locator('[data-testid="softphone-call"][data-phase="answered"]').waitFor({ timeout: 15_000 });
+      await page.screenshot({ path: join(screenshots, 'softphone-attended-transfer.png') });
+      await page.getByTestId('softphone-transfer-complete').click();
+      await phone.call().waitFor({ state: 'detached', timeout: 15_000 });
+      await bridgedChannel('PJSIP/1002-');
+      expect((await ami.channels()).some((c) => c.channel?.startsWith('PJSIP/1001-web-'))).toBe(false);
+      await customerHangsUp();
+      expect((await sipp).successful).toBe(1);
+      await phone.popPhase('wrap-up');
+      await phone.wrapUp('other', 'соединён с 1002');
+      await phone.pop().waitFor({ state: 'detached', timeout: 10_000 });
+    });
   });
 
   it('had no page errors', () => {

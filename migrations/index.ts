@@ -2,9 +2,9 @@ import { CreateUsersAndSessions1763900000000 } from './1763900000000-CreateUsers
 import { CreateCrm1763900001000 } from './1763900001000-CreateCrm';
 import { CreateCallsAndAudit1763900002000 } from './1763900002000-CreateCallsAndAudit';
 import { CreateCallEvents1763900003000 } from './1763900003000-CreateCallEvents';
-import { CreateCallbackTasks1763900006000 } from './1763900006000-CreateCallbackTasks';
 import { CreateCallPops1763900004000 } from './1763900004000-CreateCallPops';
 import { AddCallWrapUp1763900005000 } from './1763900005000-AddCallWrapUp';
+import { CreateCallbackTasks1763900006000 } from './1763900006000-CreateCallbackTasks';
 import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
 import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentStates';
 import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
@@ -18,9 +18,9 @@ export const migrations = [
   CreateCrm1763900001000,
   CreateCallsAndAudit1763900002000,
   CreateCallEvents1763900003000,
-  CreateCallbackTasks1763900006000,
   CreateCallPops1763900004000,
   AddCallWrapUp1763900005000,
+  CreateCallbackTasks1763900006000,
   CreateAnalytics1763900007000,
   CreateAgentStates1763900008000,
   CreateCallReviews1763900010000,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 import pg from 'pg';
 import { type Browser, type Page } from 'playwright-core';
@@ -14,6 +16,8 @@ import { launchBrowser } from '@test/support/browser';
  * Moscow). The page's figures themselves are checked in test/integration/analytics.int.spec.ts; here: the nav
  * entry by role, the pickers driving the reports, the time zone moving calls between days and hours, exports.
  */
+const SCREENSHOTS = join(process.cwd(), 'test-results/screenshots');
+
 describe('analytics page', () => {
   let server: AppServer;
   let browser: Browser;
@@ -88,6 +92,8 @@ describe('analytics page', () => {
     expect(await page.getByTestId('analytics-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('analytics-daily-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'analytics.png'), fullPage: true });
   });
 
   it('an operator has no analytics entry and the reports refuse them', async () => {

@@ -18,7 +18,8 @@ fi
 mkdir -p bench-results
 ZVONOK_BENCH_OUT="$ZV_ROOT/bench-results/$(date -u +%Y%m%dT%H%M%SZ).json"
 export ZVONOK_BENCH_OUT
-npx tsx test/bench/run-all.ts --out "$ZVONOK_BENCH_OUT" "$@"
+# --expose-gc: memory figures are taken after a collection, not with whatever garbage happens to be around.
+node --expose-gc --import tsx test/bench/run-all.ts --out "$ZVONOK_BENCH_OUT" "$@"
 rc=$?
 [ -f "$ZVONOK_BENCH_OUT" ] && zv_log "results: $ZVONOK_BENCH_OUT"
 exit "$rc"

@@ -125,7 +125,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+// Exit explicitly: a bench that leaves a handle open (a socket client, a pool) must not keep `npm run bench` waiting.
+main()
+  .catch((err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  })
+  .finally(() => process.exit());

@@ -67,8 +67,21 @@ const envSchema = z.object({
     .pipe(z.array(z.url({ message: 'must be a comma-separated list of origins like http://localhost:5173' }))),
   LOGIN_RATE_LIMIT: z.coerce.number().int().positive().default(10),
   LOGIN_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  // Login of the user who owns leads from calls nobody answered; unset → such leads stay unowned for a supervisor.
+  QUEUE_DEFAULT_OWNER: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
   // Seconds an operator stays in wrap-up (queue-paused) after each answered call; 0 = no wrap-up.
   WRAPUP_SECONDS: z.coerce.number().int().min(0).max(3600).default(0),
+  SOFTPHONE_WS_URL: z
+    .string()
+    .trim()
+    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
+    .default('ws://127.0.0.1:8088/ws'),
+  SOFTPHONE_SIP_DOMAIN: z.string().trim().min(1).default('127.0.0.1'),
+  SOFTPHONE_SIP_PASSWORD: z.string().min(1).default('zvonok'),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
@@ -79,19 +92,6 @@ const envSchema = z.object({
     .optional()
     .transform((v) => (v === '' ? undefined : v))
     .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
-  // Login of the user who owns leads from calls nobody answered; unset → such leads stay unowned for a supervisor.
-  QUEUE_DEFAULT_OWNER: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v)),
-  SOFTPHONE_WS_URL: z
-    .string()
-    .trim()
-    .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
-    .default('ws://127.0.0.1:8088/ws'),
-  SOFTPHONE_SIP_DOMAIN: z.string().trim().min(1).default('127.0.0.1'),
-  SOFTPHONE_SIP_PASSWORD: z.string().min(1).default('zvonok'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -121,14 +121,14 @@ export interface Config {
   seedDemo: boolean;
   trustedOrigins: string[];
   loginRateLimit: { max: number; windowMs: number };
-  /** Wrap-up after each answered call, seconds; 0 turns it off. */
-  wrapUpSeconds: number;
-  callbacks: CallbacksConfig;
-  routingToken: string | undefined;
   /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
   queueDefaultOwner: string | undefined;
+  /** Wrap-up after each answered call, seconds; 0 turns it off. */
+  wrapUpSeconds: number;
   /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
   softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
+  callbacks: CallbacksConfig;
+  routingToken: string | undefined;
 }
 
 export interface CallbacksConfig {
@@ -186,18 +186,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
+    queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
     wrapUpSeconds: e.WRAPUP_SECONDS,
+    softphone: {
+      wsUrl: e.SOFTPHONE_WS_URL,
+      sipDomain: e.SOFTPHONE_SIP_DOMAIN,
+      sipPassword: e.SOFTPHONE_SIP_PASSWORD,
+    },
     callbacks: {
       dueMinutes: e.CALLBACK_DUE_MINUTES,
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,
       escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
     },
     routingToken: e.ROUTING_TOKEN,
-    queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
-    softphone: {
-      wsUrl: e.SOFTPHONE_WS_URL,
-      sipDomain: e.SOFTPHONE_SIP_DOMAIN,
-      sipPassword: e.SOFTPHONE_SIP_PASSWORD,
-    },
   };
 }

@@ -173,7 +173,14 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const [task] = (await tasksOf(call.callId)) as [TaskRowDb];
     expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'call', entity_id: call.callId });
     expect(notifier.sent).toEqual([
-      { to: 'role:supervisor', payload: { task: expect.objectContaining({ id: task.id }), reason: 'abandoned-call' } },
+      {
+        to: 'role:supervisor',
+        payload: {
+          // The DTO says which queue owns it and which call it is for, so the task list can show both.
+          task: expect.objectContaining({ id: task.id, queue: 'support', callId: call.callId, escalatedAt: null }),
+          reason: 'abandoned-call',
+        },
+      },
     ]);
   });
 
@@ -204,6 +211,10 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const [a, b] = await Promise.all([callbacks.escalateDue(when), callbacks.escalateDue(when)]);
     const escalatedIds = [...a, ...b].map((t) => t.id);
     expect(escalatedIds.filter((id) => id === lateTask.id)).toHaveLength(1);
+    expect([...a, ...b].find((t) => t.id === lateTask.id)).toMatchObject({
+      callId: late.callId,
+      escalatedAt: expect.any(String),
+    });
     expect(escalatedIds).not.toContain(doneTask.id);
     expect((await callbacks.escalateDue(new Date(due + 120 * 60_000))).map((t) => t.id)).not.toContain(lateTask.id);
 

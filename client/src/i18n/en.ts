@@ -151,6 +151,8 @@ export const en: Messages = {
     kinds: { todo: 'To-do', callback: 'Call back', meeting: 'Meeting', email: 'Email' },
     onlyOpen: 'Open only',
     noDue: 'No due date',
+    queueOwned: 'Queue {{queue}}',
+    escalated: 'Escalated',
   },
   calls: {
     title: 'Calls',

@@ -152,6 +152,8 @@ export const ru = {
     kinds: { todo: 'Дело', callback: 'Перезвонить', meeting: 'Встреча', email: 'Письмо' },
     onlyOpen: 'Только открытые',
     noDue: 'Без срока',
+    queueOwned: 'Очередь {{queue}}',
+    escalated: 'Эскалирована',
   },
   calls: {
     title: 'Звонки',

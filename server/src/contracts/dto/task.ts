@@ -14,6 +14,12 @@ export const taskSchema = z.object({
   createdById: z.string().nullable(),
   entityType: z.enum(LINKABLE_ENTITY_TYPES).nullable(),
   entityId: z.string().nullable(),
+  /** The missed call a callback task is for. */
+  callId: z.string().nullable(),
+  /** Queue owning an unassigned callback task (nobody owns the client yet). */
+  queue: z.string().nullable(),
+  /** When an overdue callback was escalated to the supervisors. */
+  escalatedAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

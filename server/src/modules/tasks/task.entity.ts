@@ -14,6 +14,11 @@ export interface TaskRow {
   createdById: string | null;
   entityType: LinkableEntity | null;
   entityId: string | null;
+  /** Set by the callbacks module only (a callback task of a missed call), so optional for every other insert. */
+  callId?: string | null;
+  /** Queue that owns an unassigned callback task. */
+  queue?: string | null;
+  escalatedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +36,9 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     createdById: { type: 'uuid', name: 'created_by_id', nullable: true },
     entityType: { type: 'text', name: 'entity_type', nullable: true },
     entityId: { type: 'uuid', name: 'entity_id', nullable: true },
+    callId: { type: 'uuid', name: 'call_id', nullable: true },
+    queue: { type: 'text', nullable: true },
+    escalatedAt: { type: 'timestamptz', name: 'escalated_at', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

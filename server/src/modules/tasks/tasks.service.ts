@@ -96,6 +96,9 @@ export const toTaskDto = (r: TaskRow): TaskDto => ({
   createdById: r.createdById,
   entityType: r.entityType,
   entityId: r.entityId,
+  callId: r.callId ?? null,
+  queue: r.queue ?? null,
+  escalatedAt: r.escalatedAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

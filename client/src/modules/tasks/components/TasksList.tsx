@@ -108,7 +108,25 @@ export function TasksList() {
                               onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))}
                             />
                           </td>
-                          <td className={task.doneAt ? 'muted' : undefined}>{task.title}</td>
+                          <td className={task.doneAt ? 'muted' : undefined}>
+                            {task.title}
+                            {task.queue && !task.assigneeId ? (
+                              <>
+                                {' '}
+                                <span className="badge" data-testid="task-queue">
+                                  {t('tasks.queueOwned', { queue: task.queue })}
+                                </span>
+                              </>
+                            ) : null}
+                            {task.escalatedAt && !task.doneAt ? (
+                              <>
+                                {' '}
+                                <span className="badge badge--danger" data-testid="task-escalated">
+                                  {t('tasks.escalated')}
+                                </span>
+                              </>
+                            ) : null}
+                          </td>
                           <td>{t(`tasks.kinds.${task.kind}`)}</td>
                           <td>
                             {task.dueAt ? (

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +12,15 @@ import { AmiProvider, type CallEnded, type CallEvent, type TelephonyEvent } from
 import { createDatabase, type Database } from '@server/db/data-source';
 import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { requireDatabaseUrl } from '@test/support/api-server';
-import { amiConfigFromEnv, ASTERISK_ROOT, isCallEvent, plugPhone, until } from '@test/support/ami-live';
+import {
+  amiConfigFromEnv,
+  ASTERISK_ROOT,
+  isCallEvent,
+  killAsterisk,
+  plugPhone,
+  startAsteriskAgain,
+  until,
+} from '@test/support/ami-live';
 import { isPortOpen, waitFor } from '@test/support/services/ports';
 import { runSipp } from '@test/support/sipp';
 
@@ -23,23 +31,6 @@ const execFileAsync = promisify(execFile);
 const AMI_PORT = Number(process.env.AMI_PORT ?? 5038);
 const CALLER = '+79161234567';
 const CDR_GRACE_MS = 2000;
-
-function asteriskPid(): number {
-  const pid = Number(readFileSync(join(ASTERISK_ROOT, 'var/run/zvonok-asterisk.pid'), 'utf8').trim());
-  if (!Number.isInteger(pid) || pid <= 0) throw new Error('no Asterisk pid in var/run/zvonok-asterisk.pid');
-  return pid;
-}
-
-/** SIGKILL, as in a crash: pbx.sh starts Asterisk under setsid, so its pid is also its process group. */
-async function killAsterisk(): Promise<void> {
-  const pid = asteriskPid();
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
-  await waitFor(async () => !(await isPortOpen(AMI_PORT)), { what: 'Asterisk to die', timeoutMs: 10_000 });
-}
 
 /** Asterisk CLI inside the chroot. */
 async function asteriskCli(command: string): Promise<string> {
@@ -90,13 +81,6 @@ async function amiRelay() {
   };
 }
 
-async function startAsterisk(): Promise<void> {
-  await execFileAsync('bash', ['test/pbx/pbx.sh', 'start'], {
-    env: { ...process.env, ZVONOK_ASTERISK_ROOT: ASTERISK_ROOT },
-    timeout: 60_000,
-  });
-}
-
 describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and restarted (real Postgres, Redis)', () => {
   let database: Database;
   let redis: Redis;
@@ -113,7 +97,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     await redis?.quit();
     await database?.close();
     // Whatever happened above, the shared PBX must be up again for everyone else.
-    if (!(await isPortOpen(AMI_PORT))) await startAsterisk();
+    if (!(await isPortOpen(AMI_PORT))) await startAsteriskAgain();
   });
 
   it('reconnects by itself, closes the cut-off call exactly once, and stores exactly one call record', async () => {
@@ -142,7 +126,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     await until(() => events.find((e) => e.type === 'provider.down'), 'provider.down', 10_000);
     expect(calls().some((e) => e.type === 'call.ended')).toBe(false);
 
-    await startAsterisk();
+    await startAsteriskAgain();
     // Back up without anyone calling start() again.
     const ups = () => events.filter((e) => e.type === 'provider.up').length;
     await until(() => (ups() >= 2 ? true : undefined), 'provider.up after the restart', 20_000);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTelephonyProvider } from '@telephony';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { startRecordings, type RecordingsRuntime } from '@server/modules/recordings/recordings.runtime';
-import { amiConfigFromEnv, ASTERISK_ROOT, RECORDINGS_DIR } from '@test/support/ami-live';
+import { amiConfigFromEnv, killAsterisk, RECORDINGS_DIR, startAsteriskAgain } from '@test/support/ami-live';
 import { isPortOpen, waitFor } from '@test/support/services/ports';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 import { startRedis, type RedisService } from '@test/support/services/redis';
@@ -41,20 +41,6 @@ interface CallRow {
   closed_from_cdr: boolean;
   hangup_cause: string | null;
   recordings: number;
-}
-
-async function killAsterisk(): Promise<void> {
-  const pid = Number(readFileSync(join(ASTERISK_ROOT, 'var/run/zvonok-asterisk.pid'), 'utf8').trim());
-  try {
-    process.kill(-pid, 'SIGKILL'); // pbx.sh starts it under setsid: the pid is its process group
-  } catch {
-    process.kill(pid, 'SIGKILL');
-  }
-  await waitFor(async () => !(await isPortOpen(AMI_PORT)), { what: 'Asterisk to die', timeoutMs: 10_000 });
-}
-
-async function startAsteriskAgain(): Promise<void> {
-  await execFileAsync('bash', ['test/pbx/pbx.sh', 'start'], { timeout: 120_000 });
 }
 
 describe('fault suite: Asterisk, Redis, Postgres and a web node fail during a sipp load (real peers)', () => {

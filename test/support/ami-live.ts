@@ -1,5 +1,8 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { promisify } from 'node:util';
 
 import { expect } from 'vitest';
 
@@ -13,6 +16,7 @@ import {
   type TelephonyEvent,
   type TelephonyProvider,
 } from '@telephony';
+import { isPortOpen, waitFor } from '@test/support/services/ports';
 import { startOperatorPhone, type Phone } from '@test/support/sipp';
 
 /**
@@ -23,6 +27,36 @@ export const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/zvonok/ast
 export const RECORDINGS_DIR = process.env.RECORDINGS_DIR ?? join(ASTERISK_ROOT, 'var/spool/asterisk/monitor');
 /** Where MixMonitor writes inside the chroot (ZV_MONITOR_DIR in extensions.conf). */
 export const CHROOT_MONITOR_DIR = '/var/spool/asterisk/monitor';
+const AMI_PORT = Number(process.env.AMI_PORT ?? 5038);
+
+function asteriskPid(): number {
+  const pid = Number(readFileSync(join(ASTERISK_ROOT, 'var/run/zvonok-asterisk.pid'), 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0) throw new Error('no Asterisk pid in var/run/zvonok-asterisk.pid');
+  return pid;
+}
+
+/**
+ * SIGKILL, as in a crash: pbx.sh starts Asterisk under setsid, so its pid is also its process group. Works whether
+ * the global setup started this Asterisk (CI) or reused one already running (development).
+ */
+export async function killAsterisk(): Promise<void> {
+  const pid = asteriskPid();
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
+  await waitFor(async () => !(await isPortOpen(AMI_PORT)), { what: 'Asterisk to die', timeoutMs: 10_000 });
+}
+
+/** `pbx.sh start` on the same chroot; returns once AMI accepts a login. */
+export async function startAsteriskAgain(): Promise<void> {
+  await promisify(execFile)('bash', ['test/pbx/pbx.sh', 'start'], {
+    env: { ...process.env, ZVONOK_ASTERISK_ROOT: ASTERISK_ROOT },
+    timeout: 120_000,
+  });
+}
+
 /** Queue `support` wrapuptime (1 s, queues.conf) plus margin. */
 const WRAP_UP_MS = 1500;
 

@@ -11,7 +11,7 @@ import { createDatabase } from '@server/db/data-source';
 import { createRealtime } from '@server/modules/realtime/realtime.server';
 import { TEST_APP_CONFIG, TEST_PASSWORD, createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
 import { type WallboardDto } from '@contracts/dto/wallboard';
-import { type Figure } from '@test/bench/figure';
+import { percentile, type Figure } from '@test/bench/figure';
 
 /**
  * Fan-out: one `wallboard:update` emitted to the supervisors' role room reaches every connected socket.
@@ -67,10 +67,6 @@ function snapshot(): WallboardDto {
     totals: { waiting: 6, talking: 60, answeredToday: 240, abandonedToday: 8 },
     telephonyUp: true,
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 export async function runFanoutBench(databaseUrl: string): Promise<Figure[]> {

@@ -8,3 +8,9 @@ export interface Figure {
   ratio: number;
   details?: Record<string, unknown>;
 }
+
+/** Nearest-rank percentile of an ascending array; NaN when it is empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}

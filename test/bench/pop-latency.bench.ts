@@ -5,7 +5,7 @@ import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 
 import { createTelephonyProvider } from '@telephony';
-import { type Figure } from '@test/bench/figure';
+import { percentile, type Figure } from '@test/bench/figure';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
 import { startAsterisk } from '@test/support/services/asterisk';
@@ -28,11 +28,6 @@ const ECHO_PINGS = 500;
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function echoRoundTrips(): Promise<number[]> {
   const server = http.createServer();

@@ -10,6 +10,8 @@ import { formatDateTime, formatDuration } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
+import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
+import { FilterSelect } from '@client/ui/FilterSelect';
 import { Pagination } from '@client/ui/Pagination';
 import { PhoneText } from '@client/ui/PhoneText';
 import { QueryView } from '@client/ui/QueryView';
@@ -126,66 +128,34 @@ export function CallLog() {
             data-testid="calllog-to"
           />
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-direction`}>
-            {t('calls.direction')}
-          </label>
-          <select
-            id={`${id}-direction`}
-            className="select"
-            value={direction}
-            onChange={(e) => filter(setDirection)(DIRECTIONS.find((d) => d === e.target.value) ?? '')}
-            data-testid="calllog-direction"
-          >
-            <option value="">{t('common.all')}</option>
-            {DIRECTIONS.map((d) => (
-              <option key={d} value={d}>
-                {t(`calls.directions.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-disposition`}>
-            {t('calls.result')}
-          </label>
-          <select
-            id={`${id}-disposition`}
-            className="select"
-            value={disposition}
-            onChange={(e) => filter(setDisposition)(CALL_DISPOSITIONS.find((d) => d === e.target.value) ?? '')}
-            data-testid="calllog-disposition"
-          >
-            <option value="">{t('common.all')}</option>
-            {CALL_DISPOSITIONS.map((d) => (
-              <option key={d} value={d}>
-                {t(`callLog.dispositions.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id={`${id}-direction`}
+          label={t('calls.direction')}
+          value={direction}
+          options={DIRECTIONS.map((d) => ({ value: d, label: t(`calls.directions.${d}`) }))}
+          allLabel={t('common.all')}
+          onChange={filter(setDirection)}
+          testId="calllog-direction"
+        />
+        <FilterSelect
+          id={`${id}-disposition`}
+          label={t('calls.result')}
+          value={disposition}
+          options={CALL_DISPOSITIONS.map((d) => ({ value: d, label: t(`callLog.dispositions.${d}`) }))}
+          allLabel={t('common.all')}
+          onChange={filter(setDisposition)}
+          testId="calllog-disposition"
+        />
         {supervises ? (
-          <div className="field">
-            <label className="field__label" htmlFor={`${id}-operator`}>
-              {t('calls.operator')}
-            </label>
-            <select
-              id={`${id}-operator`}
-              className="select"
-              value={operatorId}
-              onChange={(e) => filter(setOperatorId)(e.target.value)}
-              data-testid="calllog-operator"
-            >
-              <option value="">{t('common.all')}</option>
-              {(users.data ?? [])
-                .filter((u) => u.extension)
-                .map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name} ({u.extension})
-                  </option>
-                ))}
-            </select>
-          </div>
+          <FilterSelect
+            id={`${id}-operator`}
+            label={t('calls.operator')}
+            value={operatorId}
+            options={operatorOptions(users.data)}
+            allLabel={t('common.all')}
+            onChange={filter(setOperatorId)}
+            testId="calllog-operator"
+          />
         ) : null}
       </form>
 

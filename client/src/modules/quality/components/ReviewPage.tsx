@@ -10,8 +10,10 @@ import { formatDateTime, formatDuration } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
+import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
 import { qualityApi, type ReviewFilters } from '@client/modules/quality/api/qualityApi';
 import { ReviewForm } from '@client/modules/quality/components/ReviewForm';
+import { FilterSelect } from '@client/ui/FilterSelect';
 import { Pagination } from '@client/ui/Pagination';
 import { QueryView } from '@client/ui/QueryView';
 import '@client/styles/crm.css';
@@ -97,27 +99,15 @@ export function ReviewPage() {
         </span>
       </div>
       <form className="card card__body filters-grid" role="search" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-operator`}>
-            {t('calls.operator')}
-          </label>
-          <select
-            id={`${id}-operator`}
-            className="select"
-            value={operatorId}
-            onChange={(e) => filter(setOperatorId)(e.target.value)}
-            data-testid="review-operator"
-          >
-            <option value="">{t('common.all')}</option>
-            {(users.data ?? [])
-              .filter((u) => u.extension)
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name} ({u.extension})
-                </option>
-              ))}
-          </select>
-        </div>
+        <FilterSelect
+          id={`${id}-operator`}
+          label={t('calls.operator')}
+          value={operatorId}
+          options={operatorOptions(users.data)}
+          allLabel={t('common.all')}
+          onChange={filter(setOperatorId)}
+          testId="review-operator"
+        />
         <div className="field">
           <label className="field__label" htmlFor={`${id}-queue`}>
             {t('review.queue')}
@@ -186,62 +176,36 @@ export function ReviewPage() {
             data-testid="review-max-duration"
           />
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-direction`}>
-            {t('calls.direction')}
-          </label>
-          <select
-            id={`${id}-direction`}
-            className="select"
-            value={direction}
-            onChange={(e) => filter(setDirection)(DIRECTIONS.find((d) => d === e.target.value) ?? '')}
-            data-testid="review-direction"
-          >
-            <option value="">{t('common.all')}</option>
-            {DIRECTIONS.map((d) => (
-              <option key={d} value={d}>
-                {t(`calls.directions.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-disposition`}>
-            {t('calls.result')}
-          </label>
-          <select
-            id={`${id}-disposition`}
-            className="select"
-            value={disposition}
-            onChange={(e) => filter(setDisposition)(CALL_DISPOSITIONS.find((d) => d === e.target.value) ?? '')}
-            data-testid="review-disposition"
-          >
-            <option value="">{t('common.all')}</option>
-            {CALL_DISPOSITIONS.map((d) => (
-              <option key={d} value={d}>
-                {t(`callLog.dispositions.${d}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-reviewed`}>
-            {t('review.reviewedFilter')}
-          </label>
-          <select
-            id={`${id}-reviewed`}
-            className="select"
-            value={reviewed}
-            onChange={(e) =>
-              filter(setReviewed)(e.target.value === 'true' || e.target.value === 'false' ? e.target.value : '')
-            }
-            data-testid="review-reviewed"
-          >
-            <option value="">{t('common.all')}</option>
-            <option value="false">{t('review.notReviewed')}</option>
-            <option value="true">{t('review.reviewed')}</option>
-          </select>
-        </div>
+        <FilterSelect
+          id={`${id}-direction`}
+          label={t('calls.direction')}
+          value={direction}
+          options={DIRECTIONS.map((d) => ({ value: d, label: t(`calls.directions.${d}`) }))}
+          allLabel={t('common.all')}
+          onChange={filter(setDirection)}
+          testId="review-direction"
+        />
+        <FilterSelect
+          id={`${id}-disposition`}
+          label={t('calls.result')}
+          value={disposition}
+          options={CALL_DISPOSITIONS.map((d) => ({ value: d, label: t(`callLog.dispositions.${d}`) }))}
+          allLabel={t('common.all')}
+          onChange={filter(setDisposition)}
+          testId="review-disposition"
+        />
+        <FilterSelect
+          id={`${id}-reviewed`}
+          label={t('review.reviewedFilter')}
+          value={reviewed}
+          options={[
+            { value: 'false', label: t('review.notReviewed') },
+            { value: 'true', label: t('review.reviewed') },
+          ]}
+          allLabel={t('common.all')}
+          onChange={filter(setReviewed)}
+          testId="review-reviewed"
+        />
       </form>
 
       {selected ? (

@@ -55,6 +55,18 @@ const fs = require('node:fs');
 const [resultsDir, ...steps] = process.argv.slice(2);
 let passed = 0;
 let failed = 0;
+const failures = [];
+const firstLine = (text) => String(text ?? '').split('\n').find((l) => l.trim())?.trim().slice(0, 300) ?? '';
+function failuresOf(step, report) {
+  const out = [];
+  for (const file of report?.testResults ?? []) {
+    const rel = String(file.name).replace(`${process.cwd()}/`, '');
+    const failedTests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+    for (const t of failedTests) out.push(`  ✗ ${step}: ${rel} > ${t.fullName}: ${firstLine(t.failureMessages?.[0])}`);
+    if (failedTests.length === 0 && file.status === 'failed') out.push(`  ✗ ${step}: ${rel}: ${firstLine(file.message)}`);
+  }
+  return out;
+}
 for (const entry of steps) {
   const [name, rc, secs] = entry.split('|');
   let report;
@@ -69,7 +81,10 @@ for (const entry of steps) {
   failed += f;
   const counts = report ? ` ${p} passed, ${f} failed${skipped ? `, ${skipped} skipped` : ''}` : '';
   console.log(`${rc === '0' ? 'ok  ' : 'FAIL'} ${name.padEnd(12)} ${String(secs).padStart(4)} s${counts}`);
+  failures.push(...failuresOf(name, report));
 }
+// CI shows only the tail of the log, so the failures are named again here, after the long reporter output.
+for (const line of failures) console.log(line);
 console.log(`${passed} passed, ${failed} failed`);
 process.exitCode = failed > 0 ? 1 : 0;
 JS

@@ -25,6 +25,7 @@ export function inboundCall(from: Party, queue: string | undefined = 'support') 
   const callId = randomUUID();
   const start = Date.now();
   let seq = 0;
+  let agent: string | undefined; // who has the call: the providers put it on call.ended too
   const next = (extra: Extra): CallEvent => {
     seq += 1;
     return {
@@ -45,12 +46,18 @@ export function inboundCall(from: Party, queue: string | undefined = 'support') 
     callId,
     created: () => next({ type: 'call.created' }),
     ringing: (agentId: string) => next({ type: 'call.ringing', agentId }),
-    answered: (agentId: string) => next({ type: 'call.answered', agentId, waitSeconds: 2 }),
-    transferred: (fromAgentId: string, agentId: string) =>
-      next({ type: 'call.transferred', kind: 'blind', fromAgentId, agentId }),
+    answered: (agentId: string) => {
+      agent = agentId;
+      return next({ type: 'call.answered', agentId, waitSeconds: 2 });
+    },
+    transferred: (fromAgentId: string, agentId: string) => {
+      agent = agentId;
+      return next({ type: 'call.transferred', kind: 'blind', fromAgentId, agentId });
+    },
     ended: (answered: boolean) =>
       next({
         type: 'call.ended',
+        ...(agent ? { agentId: agent } : {}),
         cause: answered ? 'normal-clearing' : 'cancel',
         answered,
         abandoned: !answered,

@@ -34,7 +34,7 @@ interface CallEventBase {
   from: Party;
   to: Party;
   queue?: string;
-  /** Operator's extension the event concerns (ringing / answering / transfer target). */
+  /** Operator's extension the event concerns (ringing / answering / transfer target; on call.ended, who had it). */
   agentId?: string;
   source: ProviderSource;
 }

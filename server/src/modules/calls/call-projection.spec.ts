@@ -43,6 +43,7 @@ function answeredWithHoldAndTransfer(): CallEvent[] {
     ev('call.transferred', 60, { kind: 'blind', fromAgentId: '1002', agentId: '1003' }),
     ev('recording.ready', 96, { file: '/var/spool/asterisk/monitor/x.wav' }),
     ev('call.ended', 96, {
+      agentId: '1003',
       cause: 'normal-clearing',
       answered: true,
       abandoned: false,
@@ -94,6 +95,34 @@ describe('projectCall', () => {
     expect(projectCall([...base, end(false)])!.disposition).toBe('missed');
     const outbound = [...base, end(false)].map((e) => ({ ...e, direction: 'outbound' as const }));
     expect(projectCall(outbound)!.disposition).toBe('failed');
+  });
+
+  it('names the operator from the end when the answer has not been stored yet (another node still has it)', () => {
+    const events = answeredWithHoldAndTransfer();
+    const withoutAnswerAndTransfer = events.filter((e) => e.type !== 'call.answered' && e.type !== 'call.transferred');
+    expect(projectCall(withoutAnswerAndTransfer)).toMatchObject({
+      status: 'ended',
+      disposition: 'answered',
+      agentExtension: '1003',
+    });
+    // Once the answer and transfer are stored, the record is the whole story again.
+    expect(projectCall(events)!.handledBy).toEqual(['1002', '1003']);
+  });
+
+  it('takes no operator from an unanswered end', () => {
+    seq = 0;
+    const events = [
+      ev('call.created', 0),
+      ev('call.ended', 5, {
+        agentId: '1001',
+        cause: 'cancel',
+        answered: false,
+        abandoned: true,
+        waitSeconds: 5,
+        talkSeconds: 0,
+      }),
+    ];
+    expect(projectCall(events)).toMatchObject({ agentExtension: null, handledBy: [], disposition: 'abandoned' });
   });
 
   it('returns null for no events', () => {

@@ -130,6 +130,9 @@ export function projectCall(events: readonly CallEvent[]): CallProjection | null
         call.waitSeconds = e.answered ? (call.waitSeconds ?? e.waitSeconds) : e.waitSeconds;
         call.talkSeconds = e.talkSeconds;
         call.closedFromCdr = e.closedFromCdr ?? false;
+        // The end names the operator who had the call: the answer (or transfer) saying so may still be in flight on
+        // another node, and the end's announcement must not lose who talked.
+        if (e.answered) handle(e.agentId);
         call.disposition = disposition(e.answered || call.answeredAt !== null, e.abandoned, call.direction);
         break;
       case 'call.created':

@@ -8,6 +8,7 @@ import { CreateCallbackTasks1763900006000 } from './1763900006000-CreateCallback
 import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
 import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentStates';
 import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
+import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -24,4 +25,5 @@ export const migrations = [
   CreateAnalytics1763900007000,
   CreateAgentStates1763900008000,
   CreateCallReviews1763900010000,
+  WidenCallSeq1763900011000,
 ];

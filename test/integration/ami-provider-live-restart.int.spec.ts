@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmiProvider, type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { openCallsOf } from '@server/modules/calls/open-calls';
 import { requireDatabaseUrl } from '@test/support/api-server';
 import {
   amiConfigFromEnv,
@@ -168,8 +169,8 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
       disposition: 'answered',
       hangup_cause: 'failed',
       agent_extension: '1001',
-      last_seq: ofCall.length,
     });
+    expect(Number(rows[0]!.last_seq)).toBe(ofCall.length); // bigint comes back as text
     const [counts] = await ds.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE type = 'call.ended')::int AS ended
        FROM call_events WHERE call_id = $1`,
@@ -261,8 +262,8 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
         disposition: 'answered',
         hangup_cause: 'normal-clearing',
         closed_from_cdr: true,
-        last_seq: ofCall.length,
       });
+      expect(Number(rows[0]!.last_seq)).toBe(ofCall.length);
       console.log(
         `[ami-live] AMI outage: talk ${ended.talkSeconds}s from Cdr; ${ofCall.map((e) => e.type).join(' → ')}`,
       );
@@ -270,6 +271,104 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
       copyFileSync(join(process.cwd(), 'test/pbx/asterisk/cdr.conf'), cdrConf);
       await asteriskCli('module reload cdr').catch(() => '');
       await relay.close();
+    }
+  });
+
+  it('the adapter process restarts: a call still going carries on, one that ended meanwhile is closed, each once', async () => {
+    await pipeline?.stop();
+    pipeline = undefined;
+    const ds = database.dataSource;
+    const logger = pino({ level: 'silent' });
+    /** One adapter process: fresh tracker state, told by the records which calls an earlier one left open. */
+    const startAdapter = async (seen: TelephonyEvent[]) => {
+      const provider = new AmiProvider(
+        amiConfigFromEnv({ cdrGraceMs: CDR_GRACE_MS, openCalls: () => openCallsOf(ds, 'ami') }),
+      );
+      provider.onEvent((e) => seen.push(e));
+      const started = await startCallPipeline({ dataSource: ds, logger, redis, provider });
+      await until(() => (provider.isUp() ? true : undefined), 'provider up');
+      return started;
+    };
+    const stored = async (callId: string, status: string) => {
+      await waitFor(
+        async () =>
+          ((await ds.query('SELECT 1 FROM calls WHERE id = $1 AND status = $2', [callId, status])) as unknown[])
+            .length === 1,
+        { what: `the call stored as ${status}`, timeoutMs: 15_000, intervalMs: 100 },
+      );
+      const [row] = (await ds.query('SELECT * FROM calls WHERE id = $1', [callId])) as Record<string, unknown>[];
+      const types = (await ds.query('SELECT type FROM call_events WHERE call_id = $1 ORDER BY seq', [callId])) as {
+        type: string;
+      }[];
+      return { row: row!, types: types.map((t) => t.type) };
+    };
+    const answeredUnder = async (seen: TelephonyEvent[]) => {
+      const answered = await until(
+        () => seen.filter(isCallEvent).find((e) => e.type === 'call.answered' && e.from.e164 === CALLER),
+        'call.answered',
+      );
+      await stored(answered.callId, 'answered'); // what the records say when the process stops
+      return answered.callId;
+    };
+
+    const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+    try {
+      // 1. Answered under the first process, still talking when the second one starts (DID 7001 → 1001).
+      const first: TelephonyEvent[] = [];
+      pipeline = await startAdapter(first);
+      const talking = runSipp('uac-queue-talk-expect-200.xml', {
+        service: '7001',
+        extraArgs: ['-d', '8000'],
+        timeoutMs: 30_000,
+      });
+      const goingOn = await answeredUnder(first);
+      await pipeline.stop();
+      const second: TelephonyEvent[] = [];
+      pipeline = await startAdapter(second);
+      expect(second.filter(isCallEvent)).toEqual([]); // taken over, not announced again
+      expect(await talking).toMatchObject({ code: 0, timedOut: false });
+      const carriedOn = await stored(goingOn, 'ended');
+      expect(carriedOn.row).toMatchObject({
+        disposition: 'answered',
+        agent_extension: '1001',
+        hangup_cause: 'normal-clearing',
+      });
+      expect(Math.abs(Number(carriedOn.row.talk_seconds) - 8)).toBeLessThanOrEqual(1);
+      expect(carriedOn.types.filter((t) => t === 'call.created' || t === 'call.answered')).toEqual([
+        'call.created',
+        'call.answered',
+      ]);
+      expect(carriedOn.types.at(-1)).toBe('call.ended');
+      expect(carriedOn.types.filter((t) => t === 'call.ended')).toHaveLength(1);
+
+      // 2. Answered under the second process, ended while no adapter listened (4 s talk), before the third starts.
+      const ended = runSipp('uac-queue-answered-expect-200.xml', { service: '7001', timeoutMs: 20_000 });
+      const gone = await answeredUnder(second);
+      await pipeline.stop();
+      expect(await ended).toMatchObject({ code: 0, timedOut: false });
+      const third: TelephonyEvent[] = [];
+      pipeline = await startAdapter(third);
+      const closed = (await until(
+        () => third.filter(isCallEvent).find((e) => e.type === 'call.ended'),
+        'call.ended after the grace period',
+        CDR_GRACE_MS + 10_000,
+      )) as CallEnded;
+      // Nobody heard its Hangup or its Cdr: it is closed like a call cut by a crash, answered, by its operator.
+      expect(closed).toMatchObject({
+        callId: gone,
+        answered: true,
+        agentId: '1001',
+        cause: 'failed',
+        rawCause: 'RESYNC_NO_CDR',
+      });
+      const closedRow = await stored(gone, 'ended');
+      expect(closedRow.row).toMatchObject({ disposition: 'answered', agent_extension: '1001', hangup_cause: 'failed' });
+      expect(closedRow.types.filter((t) => t === 'call.ended')).toHaveLength(1);
+      console.log(
+        `[ami-live] adapter restart: carried on ${carriedOn.types.join(' → ')}; closed ${closedRow.types.join(' → ')}`,
+      );
+    } finally {
+      await phone.stop();
     }
   });
 });

@@ -102,7 +102,7 @@ describe('call pipeline: AMI adapter → bus → calls table (recorded trace, re
     });
     expect(row.talk_seconds).toBeGreaterThan(0);
     const [{ n }] = await ds.query('SELECT count(*)::int AS n FROM call_events WHERE call_id = $1', [callId]);
-    expect(n).toBe(row.last_seq);
+    expect(n).toBe(Number(row.last_seq)); // bigint comes back as text
   });
 
   it('replaying the same trace again (a restarted adapter) duplicates nothing', async () => {

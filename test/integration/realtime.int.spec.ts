@@ -267,7 +267,7 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     expect(of(opA, 'call:ended', call.callId)).toHaveLength(1);
     expect(of(sup, 'lead:created', call.callId)).toHaveLength(1);
     const [row] = await node.dataSource.query(
-      'SELECT status, disposition, agent_extension, last_seq, operator_id FROM calls WHERE id = $1',
+      'SELECT status, disposition, agent_extension, last_seq::int, operator_id FROM calls WHERE id = $1',
       [call.callId],
     );
     expect(row).toEqual({

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AmiProvider } from '@telephony/ami/ami-provider';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
-import { callIdFor, createTelephonyProvider, TelephonyError, type TelephonyEvent } from '@telephony';
+import { callIdFor, createTelephonyProvider, TelephonyError, type OpenCall, type TelephonyEvent } from '@telephony';
 
 let server: AmiSurrogateServer;
 let provider: AmiProvider | undefined;
@@ -57,7 +57,39 @@ describe('AmiProvider', () => {
     await server.waitFor(() => events.some((e) => e.type === 'call.ended'));
     const callEvents = events.filter((e) => 'callId' in e);
     expect(callEvents.map((e) => e.type)).toEqual(['call.created', 'call.held', 'call.ended']);
-    expect(callEvents.map((e) => ('seq' in e ? e.seq : 0))).toEqual([1, 2, 3]);
+    // Learnt on resync: numbered on from the snapshot's PBX clock in ms, one by one (CallEventBase.seq).
+    const seqs = callEvents.map((e) => ('seq' in e ? e.seq : 0));
+    expect(seqs[0]).toBeGreaterThan(1_763_900_000_000);
+    expect(seqs).toEqual([seqs[0], seqs[0]! + 1, seqs[0]! + 2]);
+  });
+
+  it('after a restart, closes a call the records still show open but the PBX no longer has', async () => {
+    server.channels = [];
+    const leftOpen: OpenCall = {
+      callId: callIdFor('0.7'),
+      externalIds: { linkedid: '0.7' },
+      direction: 'inbound',
+      from: { raw: '+79161234567', e164: '+79161234567', extension: null, name: null, anonymous: false },
+      to: { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false },
+      startedAt: new Date(1_763_900_000_000).toISOString(),
+      answeredAt: new Date(1_763_900_004_000).toISOString(),
+      agentId: '1002',
+    };
+    await startProvider({ openCalls: async () => [leftOpen] });
+    await server.waitFor(() => events.some((e) => e.type === 'call.ended'), 2000);
+    expect(events.filter((e) => 'callId' in e)).toEqual([
+      expect.objectContaining({ type: 'call.ended', callId: leftOpen.callId, answered: true, agentId: '1002' }),
+    ]);
+  });
+
+  it('resyncs without the records when they cannot be read, and says so', async () => {
+    const diagnostics: string[] = [];
+    await startProvider({
+      openCalls: () => Promise.reject(new Error('database down')),
+      onDiagnostic: (message: string) => diagnostics.push(message),
+    });
+    expect(events.map((e) => e.type)).toEqual(['call.created', 'agent.state', 'provider.up']);
+    expect(diagnostics).toEqual(['open calls unavailable for resync']);
   });
 
   it('goes down on a drop, comes back up, and closes calls that ended meanwhile from their Cdr', async () => {

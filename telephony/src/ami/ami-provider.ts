@@ -10,7 +10,7 @@ import {
   type TrackerState,
 } from '@telephony/ami/call-tracker';
 import { TelephonyError } from '@telephony/errors';
-import type { TelephonyEvent } from '@telephony/model/call-event';
+import type { OpenCall, TelephonyEvent } from '@telephony/model/call-event';
 import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
 import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
 
@@ -40,6 +40,8 @@ export interface AmiProviderConfig {
   backoff?: AmiBackoffOptions;
   /** Optional sink for adapter diagnostics (listener errors, resync failures). */
   onDiagnostic?: (message: string, error?: unknown) => void;
+  /** Calls an earlier adapter process left open (the server's records), taken over on resync. */
+  openCalls?: () => Promise<readonly OpenCall[]>;
 }
 
 /**
@@ -285,10 +287,15 @@ export class AmiProvider implements TelephonyProvider {
     try {
       const channels = await this.connection.actionList({ action: 'CoreShowChannels' });
       const queue = await this.connection.actionList({ action: 'QueueStatus' }).catch(() => undefined);
+      const openCalls = await this.openCalls();
       const ts = Number(channels.complete.fields.timestamp);
       const atMs = Number.isFinite(ts) && ts > 0 ? Math.round(ts * 1000) : this.pbxNow();
       this.apply(
-        resyncTracker(this.state, { channels: channels.events, queue: queue?.events ?? [], atMs }, this.tracker),
+        resyncTracker(
+          this.state,
+          { channels: channels.events, queue: queue?.events ?? [], atMs, openCalls },
+          this.tracker,
+        ),
       );
     } catch (e) {
       // Keep going with what we have: live events still flow; a later reconnect resyncs again.
@@ -304,6 +311,16 @@ export class AmiProvider implements TelephonyProvider {
       this.publish([{ type: 'provider.up', source: 'ami', occurredAt: new Date().toISOString() }]);
     }
     this.scheduleExpiry();
+  }
+
+  /** Without the server's records a restarted adapter still resyncs; it just cannot close what it never saw. */
+  private async openCalls(): Promise<readonly OpenCall[]> {
+    try {
+      return (await this.config.openCalls?.()) ?? [];
+    } catch (e) {
+      this.config.onDiagnostic?.('open calls unavailable for resync', e);
+      return [];
+    }
   }
 
   private scheduleExpiry(): void {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
 import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import type { OpenCall } from '@telephony/model/call-event';
 import {
   DEFAULT_TRACKER_CONFIG,
   callIdFor,
@@ -136,9 +137,113 @@ describe('resync', () => {
       occurredAt: new Date((T0 + 70) * 1000).toISOString(),
       direction: 'inbound',
     });
+    // First learnt here: numbered from the snapshot's clock, after anything an earlier process said about it.
+    expect(r.events.slice(0, 2).map((e) => ('seq' in e ? e.seq : 0))).toEqual([
+      (T0 + 100) * 1000 + 1,
+      (T0 + 100) * 1000 + 2,
+    ]);
     expect(r.events[1]).toMatchObject({ agentId: '1003' });
     expect(r.events[2]).toMatchObject({ agentId: '1003', status: 'busy' });
     expect(r.state.calls.get('1700.1')!.live).toEqual(['1700.1', '1700.2']);
     expect(r.state.calls.get('1700.1')!.pendingCloseSinceMs).toBeUndefined();
+  });
+
+  describe('a restarted adapter (fresh state) takes over the calls an earlier process left open', () => {
+    const atMs = (T0 + 100) * 1000;
+    const leftOpen: OpenCall = {
+      callId: callIdFor('1700.1'),
+      externalIds: { linkedid: '1700.1' },
+      direction: 'inbound',
+      from: { raw: '89161234567', e164: '+79161234567', extension: null, name: null, anonymous: false },
+      to: { raw: '4951112233', e164: '+74951112233', extension: null, name: null, anonymous: false },
+      queue: 'support',
+      startedAt: new Date(T0 * 1000).toISOString(),
+      answeredAt: new Date((T0 + 5) * 1000).toISOString(),
+      agentId: '1001',
+    };
+
+    it('a call the PBX still has carries on: no second created or answered, and its end comes after', () => {
+      const resynced = resyncTracker(
+        initialTrackerState(),
+        {
+          channels: [coreShowChannel(caller, '00:01:40', 'b1'), coreShowChannel(agent1, '00:01:35', 'b1')],
+          queue: [],
+          atMs,
+          openCalls: [leftOpen],
+        },
+        cfg,
+      );
+      expect(resynced.events.filter((e) => e.type.startsWith('call.'))).toEqual([]);
+      const ended = reduceAll(
+        resynced.state,
+        [
+          amiEvent('Hangup', T0 + 160, { ...snap('', agent1), cause: '16' }),
+          amiEvent('Hangup', T0 + 160, { ...snap('', caller), cause: '16' }),
+        ],
+        cfg,
+      ).events.filter((e) => e.type === 'call.ended');
+      expect(ended).toHaveLength(1);
+      expect(ended[0]).toMatchObject({
+        callId: leftOpen.callId,
+        answered: true,
+        agentId: '1001',
+        cause: 'normal-clearing',
+        waitSeconds: 5,
+        talkSeconds: 155,
+        seq: atMs + 1,
+      });
+    });
+
+    it('a call that ended while no adapter listened waits for its Cdr, then closes as failed, answered', () => {
+      const resynced = resyncTracker(
+        initialTrackerState(),
+        { channels: [], queue: [], atMs, openCalls: [leftOpen] },
+        cfg,
+      );
+      expect(resynced.events).toEqual([]);
+      expect(expirePendingCalls(resynced.state, atMs + 10_000, 30_000, cfg).events).toEqual([]);
+      const expired = expirePendingCalls(resynced.state, atMs + 31_000, 30_000, cfg).events;
+      expect(expired).toEqual([
+        expect.objectContaining({
+          type: 'call.ended',
+          callId: leftOpen.callId,
+          answered: true,
+          agentId: '1001',
+          cause: 'failed',
+          rawCause: 'RESYNC_NO_CDR',
+          seq: atMs + 1,
+        }),
+      ]);
+    });
+
+    it('a call this process already tracks, or already ended, is not taken over again', () => {
+      const tracked = answeredCall();
+      const again = resyncTracker(
+        tracked,
+        {
+          channels: [coreShowChannel(caller, '00:01:40', 'b1'), coreShowChannel(agent1, '00:01:35', 'b1')],
+          queue: [],
+          atMs,
+          openCalls: [{ ...leftOpen, agentId: '1009' }],
+        },
+        cfg,
+      );
+      expect(again.state.calls.get('1700.1')).toMatchObject({ agentId: '1001', seq: tracked.calls.get('1700.1')!.seq });
+      const ended = reduceAll(
+        again.state,
+        [
+          amiEvent('Hangup', T0 + 160, { ...snap('', agent1), cause: '16' }),
+          amiEvent('Hangup', T0 + 160, { ...snap('', caller), cause: '16' }),
+        ],
+        cfg,
+      ).state;
+      const afterEnd = resyncTracker(
+        ended,
+        { channels: [], queue: [], atMs: atMs + 100_000, openCalls: [leftOpen] },
+        cfg,
+      );
+      expect(afterEnd.state.calls.size).toBe(0);
+      expect(afterEnd.events).toEqual([]);
+    });
   });
 });

@@ -1,4 +1,5 @@
 import type { AmiEvent } from '@telephony/ami/ami-message';
+import type { OpenCall } from '@telephony/model/call-event';
 import {
   Reducer,
   agentFromInterface,
@@ -14,6 +15,9 @@ import {
  *
  * - Channels Asterisk still has are (re)learnt; new calls get `call.created` (and `call.answered` when a bridged
  *   channel shows they are talking). Lost details (ringing history, exact answer time) are not reconstructed.
+ * - Calls an earlier adapter process left open (`openCalls`, from the server's records) are adopted first, so a
+ *   restarted adapter carries them on or closes them like a reconnecting one would.
+ * - Calls first learnt here number their events from `atMs` (see CallEventBase.seq).
  * - Tracked calls with no live channel left are marked pending: a later `Event: Cdr` (cdr_manager with a `LinkedID`
  *   mapping) closes them with `closedFromCdr: true`; `expirePendingCalls` closes the rest with cause `failed`.
  */
@@ -24,6 +28,8 @@ export interface ResyncSnapshot {
   queue: readonly AmiEvent[];
   /** PBX time of the snapshot (ms), e.g. the Timestamp of CoreShowChannelsComplete. */
   atMs: number;
+  /** Calls an earlier adapter process left open (the server's records); adopted unless already tracked. */
+  openCalls?: readonly OpenCall[];
 }
 
 const parseDuration = (hms: string | undefined): number => {
@@ -33,7 +39,9 @@ const parseDuration = (hms: string | undefined): number => {
 
 export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, config: CallTrackerConfig): ReduceResult {
   const r = new Reducer(state, config, snapshot.atMs);
+  r.seqBase = snapshot.atMs;
   const d = r.d;
+  for (const open of snapshot.openCalls ?? []) adopt(r, open);
   const liveByUniqueid = new Map<string, AmiEvent>();
   for (const ch of snapshot.channels) if (ch.fields.uniqueid) liveByUniqueid.set(ch.fields.uniqueid, ch);
 
@@ -47,11 +55,6 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     call.live = call.live.filter((u) => u !== uid);
     if (c.agentId && call.ringing[c.agentId] === uid) r.stopRinging(call, c.agentId);
   }
-  for (const key of [...d.calls.keys()]) {
-    const call = d.call(key);
-    if (call && call.live.length === 0 && call.pendingCloseSinceMs === undefined) call.pendingCloseSinceMs = r.now;
-  }
-
   // 2. Live channels, oldest first so the caller side of each linkedid creates the call.
   const ordered = [...snapshot.channels].sort(
     (a, b) => parseDuration(b.fields.duration) - parseDuration(a.fields.duration),
@@ -78,6 +81,11 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     r.now = snapshot.atMs;
     const bridge = f.bridgeid;
     if (ch && bridge) bridges.set(bridge, [...(bridges.get(bridge) ?? []), ch.uniqueid]);
+  }
+  // Calls left with no live channel wait for their Cdr (after the snapshot, which may have given them new ones).
+  for (const key of [...d.calls.keys()]) {
+    const call = d.call(key);
+    if (call && call.live.length === 0 && call.pendingCloseSinceMs === undefined) call.pendingCloseSinceMs = r.now;
   }
   // Two channels in one bridge are talking: answer calls we did not see answered.
   for (const members of bridges.values()) {
@@ -123,6 +131,35 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     result = { state: next.state, events: [...result.events, ...next.events] };
   }
   return result;
+}
+
+/** Tracks a call an earlier process left open as if this process had seen it up to the moment it stopped. */
+function adopt(r: Reducer, open: OpenCall): void {
+  const key = open.externalIds.linkedid;
+  if (!key || r.d.peekCall(key) || r.d.isEnded(key)) return;
+  const answeredAtMs = open.answeredAt === undefined ? undefined : Date.parse(open.answeredAt);
+  r.d.addCall({
+    key,
+    callId: open.callId,
+    seq: r.seqBase,
+    direction: open.direction,
+    from: open.from,
+    to: open.to,
+    originUniqueid: key, // Asterisk's linkedid is the uniqueid of the call's first channel
+    live: [],
+    createdAtMs: Date.parse(open.startedAt),
+    ...(answeredAtMs === undefined ? {} : { answeredAtMs }),
+    answered: answeredAtMs !== undefined,
+    held: false,
+    ...(open.queue === undefined ? {} : { queue: open.queue }),
+    queued: false,
+    everQueued: open.queue !== undefined,
+    queueAbandoned: false,
+    ringing: {},
+    ...(open.agentId === undefined ? {} : { agentId: open.agentId, connectedAgentId: open.agentId }),
+    losingLegs: [],
+    transfers: [],
+  });
 }
 
 /**

@@ -415,6 +415,8 @@ const EMPTY_PARTY: Party = { raw: '', e164: null, extension: null, name: null, a
 export class Reducer {
   readonly d: Draft;
   now: number;
+  /** Seq before the first event of a call created here (CallEventBase.seq: resync sets the PBX clock). */
+  seqBase = 0;
 
   constructor(state: TrackerState, config: CallTrackerConfig, ts?: number) {
     this.d = new Draft(state, config);
@@ -512,7 +514,7 @@ export class Reducer {
     const call: TrackedCall = {
       key: ch.callKey,
       callId: callIdFor(ch.callKey),
-      seq: 0,
+      seq: this.seqBase,
       direction,
       from,
       to,

@@ -26,7 +26,11 @@ interface CallEventBase {
   /** Id of the leg the event concerns (UUID v5 of the channel/dialog). */
   legId: string;
   externalIds: ExternalIds;
-  /** Increases by one per call; consumers dedupe on (callId, seq) and reorder by it. */
+  /**
+   * Increases by one per call; consumers dedupe on (callId, seq) and reorder by it. A call the adapter learns
+   * midway (on resync, e.g. after the adapter process restarted) numbers on from the PBX clock in ms, so what it
+   * says sorts after, and never collides with, what an earlier process said about the call.
+   */
   seq: number;
   /** ISO-8601 from the PBX clock (AMI Timestamp), not from our receipt time. */
   occurredAt: string;
@@ -105,6 +109,24 @@ export type CallEvent =
   | RecordingReady;
 
 export type CallEventType = CallEvent['type'];
+
+/**
+ * A call an earlier adapter process left open, as the server recorded it. A restarted adapter takes these over
+ * on its first resync: the ones the PBX still has carry on (no second call.created/answered), the others are
+ * closed as if the adapter had only lost its link (from their Cdr, else as failed after a grace period).
+ */
+export interface OpenCall {
+  callId: string;
+  externalIds: ExternalIds;
+  direction: CallDirection;
+  from: Party;
+  to: Party;
+  queue?: string;
+  startedAt: string;
+  answeredAt?: string;
+  /** The operator who has the call, when it was answered. */
+  agentId?: string;
+}
 
 export type AgentStatus = 'available' | 'busy' | 'ringing' | 'paused' | 'offline';
 export interface AgentStateEvent {

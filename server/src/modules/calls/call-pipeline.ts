@@ -12,6 +12,7 @@ import { type Config } from '@server/config/env';
 
 import { type CallProjection } from './call-projection';
 import { CallRecorderService } from './call-recorder.service';
+import { openCallsOf } from './open-calls';
 
 export interface CallPipeline {
   bus: EventBus;
@@ -106,6 +107,7 @@ export function createProvider({ config, dataSource, logger }: ProviderDeps): Te
         user: t.ami.user ?? '',
         secret: t.ami.secret ?? '',
         onDiagnostic,
+        openCalls: () => openCallsOf(dataSource, 'ami'),
       });
     case 'sip':
       return createTelephonyProvider({

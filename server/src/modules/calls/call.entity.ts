@@ -89,7 +89,8 @@ export const CallEntity = new EntitySchema<CallRow>({
     disposition: { type: 'text', nullable: true },
     hangupCause: { type: 'text', name: 'hangup_cause', nullable: true },
     rawCause: { type: 'text', name: 'raw_cause', nullable: true },
-    lastSeq: { type: 'integer', name: 'last_seq', default: 0 },
+    // bigint comes back from pg as text; seqs stay far below 2^53 (PBX clock in ms at most).
+    lastSeq: { type: 'bigint', name: 'last_seq', default: 0, transformer: { to: (v: number) => v, from: Number } },
     closedFromCdr: { type: 'boolean', name: 'closed_from_cdr', default: false },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
     leadId: { type: 'uuid', name: 'lead_id', nullable: true },

@@ -1,0 +1,56 @@
+import { type DataSource } from 'typeorm';
+
+import { type OpenCall, type Party } from '@telephony';
+
+interface OpenCallRow {
+  id: string;
+  linkedid: string | null;
+  sip_call_id: string | null;
+  direction: OpenCall['direction'];
+  from_raw: string;
+  from_e164: string | null;
+  anonymous: boolean;
+  to_raw: string;
+  to_e164: string | null;
+  queue: string | null;
+  agent_extension: string | null;
+  started_at: Date;
+  answered_at: Date | null;
+}
+
+const EXTENSION = /^\d{2,6}$/;
+
+const party = (raw: string, e164: string | null, anonymous = false): Party => ({
+  raw,
+  e164,
+  extension: e164 === null && !anonymous && EXTENSION.test(raw) ? raw : null,
+  name: null,
+  anonymous,
+});
+
+/**
+ * The calls of one provider the records still show open: what a restarted adapter takes over on its first
+ * resync, so a call that ended while no adapter was listening is closed and one still going carries on.
+ */
+export async function openCallsOf(dataSource: DataSource, source: 'ami' | 'sip'): Promise<OpenCall[]> {
+  const rows = (await dataSource.query(
+    `SELECT id, linkedid, sip_call_id, direction, from_raw, from_e164, anonymous, to_raw, to_e164, queue,
+       agent_extension, started_at, answered_at
+     FROM calls WHERE source = $1 AND status <> 'ended'`,
+    [source],
+  )) as OpenCallRow[];
+  return rows.map((r) => ({
+    callId: r.id,
+    externalIds: {
+      ...(r.linkedid ? { linkedid: r.linkedid } : {}),
+      ...(r.sip_call_id ? { sipCallId: r.sip_call_id } : {}),
+    },
+    direction: r.direction,
+    from: party(r.from_raw, r.from_e164, r.anonymous),
+    to: party(r.to_raw, r.to_e164),
+    ...(r.queue ? { queue: r.queue } : {}),
+    startedAt: r.started_at.toISOString(),
+    ...(r.answered_at ? { answeredAt: r.answered_at.toISOString() } : {}),
+    ...(r.answered_at && r.agent_extension ? { agentId: r.agent_extension } : {}),
+  }));
+}

@@ -107,7 +107,7 @@ describe('two web nodes + one worker on one Redis', () => {
     );
   });
 
-  it('restarting the worker mid-call (it re-publishes what it had sent) duplicates nothing', async () => {
+  it('a worker that publishes the same events twice (a retry after a lost reply) duplicates nothing', async () => {
     const number = randomRuNumber();
     const call = inboundCall(party(number, number));
     const created = call.created();
@@ -117,7 +117,8 @@ describe('two web nodes + one worker on one Redis', () => {
     const restartedRedis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
     const restarted = new RedisStreamBus({ redis: restartedRedis, logger });
     try {
-      // A restarted adapter derives the same callId and seq for what it sees again (resync), then carries on.
+      // The same callId and seq again, then the rest of the call; a restarted adapter process is proven on the
+      // real Asterisk in ami-provider-live-restart.int.spec.ts.
       await publish(restarted, created, ringing, call.answered(extension), call.ended(true));
       await waitFor(async () => onB.some((r) => r.event === 'call:ended' && r.payload.call.id === call.callId), {
         what: 'ended',

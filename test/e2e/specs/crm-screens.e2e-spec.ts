@@ -15,6 +15,7 @@ import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app
 import { DealsBoardPage } from '@test/e2e/pages/deals-board-page';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
+import { createUser, deleteUsers, TEST_PASSWORD } from '@test/support/api-server';
 import { launchBrowser } from '@test/support/browser';
 import { seedCall } from '@test/support/call-events';
 
@@ -42,11 +43,11 @@ describe('CRM screens: kanban, import, call log', () => {
     return (await res.json()) as T;
   };
 
-  const logInAs = async (login: string) => {
+  const logInAs = async (login: string, password = 'zvonok') => {
     await context.clearCookies();
     const loginPage = new LoginPage(page);
     await loginPage.open(server.baseUrl);
-    await loginPage.logIn(login, 'zvonok');
+    await loginPage.logIn(login, password);
     await new ShellPage(page).root().waitFor();
   };
 
@@ -109,23 +110,19 @@ describe('CRM screens: kanban, import, call log', () => {
 
     it('moves the card back and says so when the server refuses the move', async () => {
       const board = new DealsBoardPage(page);
-      await page.route(`**/api/deals/${deal.id}`, (route) =>
-        route.request().method() === 'PATCH'
-          ? route.fulfill({
-              status: 500,
-              contentType: 'application/json',
-              body: '{"error":{"code":"INTERNAL","message":"x"}}',
-            })
-          : route.continue(),
+      // A real refusal: someone else deletes the deal while this board still shows it.
+      const deleted = await context.request.delete(`${server.baseUrl}/api/deals/${deal.id}`, { headers: API_HEADERS });
+      expect(deleted.status()).toBe(204);
+      const refused = page.waitForResponse(
+        (r) => r.url().endsWith(`/api/deals/${deal.id}`) && r.request().method() === 'PATCH',
       );
       // The keyboard-accessible path: the stage select under the card.
       await board.card(title).getByTestId('deal-card-stage').selectOption('won');
+      expect((await refused).status()).toBe(404);
       await page.getByTestId('kanban-move-error').waitFor();
       expect(await page.getByTestId('kanban-move-error').textContent()).toContain(title);
       await board.cardIn('proposal', title).waitFor();
       expect(await board.cardIn('won', title).count()).toBe(0);
-      await page.unroute(`**/api/deals/${deal.id}`);
-      expect((await api<DealDto>('get', `/api/deals/${deal.id}`)).stage).toBe('proposal');
     });
   });
 
@@ -298,21 +295,27 @@ describe('CRM screens: kanban, import, call log', () => {
     });
 
     it('explains a refused recording (403) instead of showing a broken player', async () => {
-      // The server ACL is tested by the recordings suite; here the browser gets a 403 to show the message.
-      await page.route('**/api/recordings/**', (route) =>
-        route.fulfill({
-          status: 403,
-          contentType: 'application/json',
-          body: '{"error":{"code":"FORBIDDEN","message":"x"}}',
-        }),
-      );
-      await page.reload();
-      await page.getByTestId('calllog-phone').fill(caller);
-      await page.locator(`[data-testid="calllog-row"][data-call-id="${callId}"]`).getByTestId('calllog-listen').click();
-      await page.getByTestId('player-forbidden').waitFor();
-      expect(await page.getByTestId('player-forbidden').textContent()).toContain('нет прав');
-      await page.unroute('**/api/recordings/**');
-      expect(pageErrors).toEqual([]);
+      // A real refusal: a supervisor has the log open with its listen buttons, then loses the role (made an admin,
+      // who may see every call but not listen: recordings.service mayListenByRole). The server checks per request.
+      const supervisor = await createUser(db.dataSource, `e2e-sup-${suffix}`, 'supervisor');
+      try {
+        await logInAs(supervisor.login, TEST_PASSWORD);
+        await new ShellPage(page).nav('calls').click();
+        await page.getByTestId('calllog-phone').fill(caller);
+        const listen = page
+          .locator(`[data-testid="calllog-row"][data-call-id="${callId}"]`)
+          .getByTestId('calllog-listen');
+        await listen.waitFor();
+        await db.dataSource.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [supervisor.id]);
+        const refused = page.waitForResponse((r) => r.url().includes('/api/recordings/'));
+        await listen.click();
+        expect((await refused).status()).toBe(403);
+        await page.getByTestId('player-forbidden').waitFor();
+        expect(await page.getByTestId('player-forbidden').textContent()).toContain('нет прав');
+        expect(pageErrors).toEqual([]);
+      } finally {
+        await deleteUsers(db.dataSource, [supervisor.id]);
+      }
     });
   });
 });

@@ -1,4 +1,8 @@
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type UserDto } from '@contracts/dto/user';
+import { SupervisionService } from '@server/modules/supervision/supervision.service';
 
 import { ApiClient } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD } from '@test/support/api-server';
@@ -90,12 +94,24 @@ describe('live monitoring (listen / whisper / barge) on the real PBX', () => {
 
   it('whisper then barge: switches the running leg in place (DTMF 5, 6 received by ChanSpy), nothing dropped', async () => {
     const [before] = await spyLegs();
+    // The barge goes through another node's service: nothing in memory tells it about the running session, the
+    // audit log does.
+    const me = (await supervisor.get('/api/auth/me')).body as { user: UserDto };
+    const otherNode = new SupervisionService(
+      live.dataSource,
+      live.services.audit,
+      live.provider,
+      pino({ level: 'silent' }),
+    );
     for (const [mode, digit] of [
       ['whisper', '5'],
       ['barge', '6'],
     ] as const) {
       const mark = probe.events.length;
-      const res = await supervisor.post(`/api/calls/${callId}/spy`, { mode });
+      const res =
+        mode === 'whisper'
+          ? await supervisor.post(`/api/calls/${callId}/spy`, { mode })
+          : { status: 200, body: await otherNode.spy(me.user, callId, mode) };
       expect(res.status, JSON.stringify(res.body)).toBe(200);
       expect(res.body).toMatchObject({ mode, action: 'switched' });
       await waitFor(

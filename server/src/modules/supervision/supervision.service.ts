@@ -8,22 +8,15 @@ import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { supervisionError } from './supervision.errors';
 
-interface Session {
-  callId: string;
-  mode: SpyMode;
-}
-
 /**
  * Live monitoring: rings the supervisor's own phone with a ChanSpy leg on the call (listen / whisper / barge).
  * Asking for another mode on the call already monitored switches the running leg in place when the provider can
  * (ChanSpy `d` option: DTMF 4 listen, 5 whisper, 6 barge — the supervisor can also press them on the phone), so
  * nothing is dropped; otherwise (leg gone, provider without switching) a new leg is originated.
- * Every session and every switch goes to the audit log.
+ * Every session and every switch goes to the audit log, which is also where any web node finds the supervisor's
+ * last session (only a hint: the PBX has the truth, and a failed switch falls back to a new leg).
  */
 export class SupervisionService {
-  /** Last monitoring session per supervisor on this node; only a hint, the PBX has the truth. */
-  private readonly sessions = new Map<string, Session>();
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
@@ -41,7 +34,7 @@ export class SupervisionService {
     if (!telephony?.isUp()) throw supervisionError('MONITOR_UNAVAILABLE');
     const extension = actor.extension;
 
-    const previous = this.sessions.get(actor.id);
+    const previous = await this.lastSession(actor.id);
     let action: SpyResponse['action'] = 'originated';
     try {
       if (previous?.callId === callId && telephony.setSpyMode) {
@@ -60,7 +53,6 @@ export class SupervisionService {
       if (err instanceof TelephonyError && err.code === 'UNKNOWN_CALL') throw supervisionError('CALL_NOT_LIVE', err);
       throw supervisionError('MONITOR_FAILED', err);
     }
-    this.sessions.set(actor.id, { callId, mode });
     await this.record(actor, callId, {
       mode,
       extension,
@@ -68,6 +60,16 @@ export class SupervisionService {
       ...(action === 'switched' && previous ? { from: previous.mode } : {}),
     });
     return { callId, mode, extension, action };
+  }
+
+  private async lastSession(actorId: string): Promise<{ callId: string; mode: SpyMode } | undefined> {
+    const rows = (await this.dataSource.query(
+      `SELECT entity_id AS "callId", details->>'mode' AS mode FROM audit_log
+       WHERE actor_id = $1 AND action = 'call.spy' AND details->>'outcome' IN ('originated', 'switched')
+       ORDER BY at DESC, id DESC LIMIT 1`,
+      [actorId],
+    )) as { callId: string; mode: SpyMode }[];
+    return rows[0];
   }
 
   private record(actor: UserDto, callId: string, details: Record<string, unknown>): Promise<void> {

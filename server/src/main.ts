@@ -45,8 +45,8 @@ async function main(): Promise<void> {
   if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
 
   const clientDir = path.resolve('dist/client');
-  const telephony = createProvider({ config, dataSource: database.dataSource, logger });
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
+  const telephony = createProvider({ config, dataSource: database.dataSource, logger, redis });
   const { app, services } = createApp({
     config,
     dataSource: database.dataSource,

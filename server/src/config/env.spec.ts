@@ -77,6 +77,13 @@ describe('loadConfig', () => {
     expect(c.telephony.drachtio).toEqual({ host: '127.0.0.1', port: 9022, secret: 'cymru' });
   });
 
+  it('requires Redis for a node that relays telephony commands to the adapter node', () => {
+    expect(errorOf({ TELEPHONY_PROVIDER: 'remote' }).message).toContain('REDIS_URL');
+    expect(loadConfig({ TELEPHONY_PROVIDER: 'remote', REDIS_URL: 'redis://127.0.0.1:6379' }).telephony.provider).toBe(
+      'remote',
+    );
+  });
+
   it('reports every bad variable at once', () => {
     const err = errorOf({ PORT: 'x', LOG_LEVEL: 'y' });
     expect(err.issues.map((i) => i.variable).sort()).toEqual(['LOG_LEVEL', 'PORT']);

@@ -38,7 +38,7 @@ const envSchema = z.object({
     .positive()
     .max(24 * 90)
     .default(12),
-  TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip']).default('none'),
+  TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip', 'remote']).default('none'),
   AMI_HOST: z.string().trim().min(1).default('127.0.0.1'),
   AMI_PORT: port(5038),
   AMI_USER: z.string().optional(),
@@ -108,7 +108,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
   telephony: {
-    provider: 'none' | 'ami' | 'sip';
+    /** `remote`: this node has no adapter and asks the node that runs one, over Redis. */
+    provider: 'none' | 'ami' | 'sip' | 'remote';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
     drachtio: { host: string; port: number; secret: string | undefined };
   };
@@ -163,6 +164,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.TELEPHONY_PROVIDER === 'sip' && !e.DRACHTIO_SECRET) {
     throw new ConfigError([{ variable: 'DRACHTIO_SECRET', message: 'is required when TELEPHONY_PROVIDER=sip' }]);
+  }
+  if (e.TELEPHONY_PROVIDER === 'remote' && !e.REDIS_URL) {
+    throw new ConfigError([{ variable: 'REDIS_URL', message: 'is required when TELEPHONY_PROVIDER=remote' }]);
   }
   const dataDir = path.resolve(e.DATA_DIR);
   return {

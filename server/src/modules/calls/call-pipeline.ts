@@ -13,6 +13,8 @@ import { type Config } from '@server/config/env';
 import { type CallProjection } from './call-projection';
 import { CallRecorderService } from './call-recorder.service';
 import { openCallsOf } from './open-calls';
+import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
+import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 
 export interface CallPipeline {
   bus: EventBus;
@@ -70,6 +72,11 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
     // A refused login is fatal for telephony only: the CRM keeps serving and says why.
     await provider.start().catch((err: unknown) => logger.error({ err }, 'telephony provider did not start'));
   }
+  // The node that runs the adapter also carries out the telephony commands of nodes without one.
+  const relay =
+    provider && deps.redis && !(provider instanceof RemoteTelephony)
+      ? serveTelephonyCommands({ provider, redis: deps.redis, logger: logger.child({ module: 'telephony-relay' }) })
+      : undefined;
   let stopping: Promise<void> | undefined;
   return {
     bus,
@@ -78,6 +85,7 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
     // and again in its general teardown.
     stop() {
       stopping ??= (async () => {
+        await relay?.stop();
         await provider?.stop();
         await bus.close();
       })();
@@ -90,15 +98,20 @@ export interface ProviderDeps {
   config: Pick<Config, 'telephony'>;
   dataSource: DataSource;
   logger: Logger;
+  /** Required by `remote` (config validation says so). */
+  redis?: Redis;
 }
 
 /** The configured telephony adapter (not started), or null when telephony is off. */
-export function createProvider({ config, dataSource, logger }: ProviderDeps): TelephonyProvider | null {
+export function createProvider({ config, dataSource, logger, redis }: ProviderDeps): TelephonyProvider | null {
   const t = config.telephony;
   const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
   switch (t.provider) {
     case 'none':
       return null;
+    case 'remote':
+      if (!redis) throw new Error('TELEPHONY_PROVIDER=remote needs Redis');
+      return new RemoteTelephony({ redis });
     case 'ami':
       return createTelephonyProvider({
         kind: 'ami',

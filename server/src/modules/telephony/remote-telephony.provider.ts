@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+
+import { type Redis } from 'ioredis';
+
+import {
+  TelephonyError,
+  type OriginateRequest,
+  type SpyMode,
+  type TelephonyEvent,
+  type TelephonyProvider,
+} from '@telephony';
+
+import {
+  COMMANDS_KEY,
+  replyKey,
+  replySchema,
+  STATUS_KEY,
+  statusSchema,
+  type Command,
+  type RelayStatus,
+} from './telephony-relay.protocol';
+
+export interface RemoteTelephonyOptions {
+  redis: Redis;
+  /** How often the adapter node's advertised status is read. Default 2 s. */
+  statusPollMs?: number;
+  /** How long an originate may take: the operator's phone rings until they answer. Default 45 s. */
+  originateTimeoutMs?: number;
+  /** Every other command. Default 15 s. */
+  commandTimeoutMs?: number;
+}
+
+/**
+ * TELEPHONY_PROVIDER=remote: a web node without the adapter asks the node that runs it (telephony-relay.server.ts)
+ * to carry out click-to-call, pauses and monitoring, so an operator's request works whichever node serves them.
+ * Call events reach this node through the event bus, not through here, so `onEvent` reports nothing.
+ */
+export class RemoteTelephony implements TelephonyProvider {
+  private status: RelayStatus | null = null;
+  private poll: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: RemoteTelephonyOptions) {}
+
+  get source(): 'ami' | 'sip' {
+    return this.status?.source ?? 'ami';
+  }
+
+  async start(): Promise<void> {
+    await this.refresh();
+    this.poll = setInterval(() => void this.refresh(), this.options.statusPollMs ?? 2000);
+    this.poll.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.poll);
+  }
+
+  onEvent(_listener: (event: TelephonyEvent) => void): () => void {
+    return () => undefined;
+  }
+
+  isUp(): boolean {
+    return this.status?.up ?? false;
+  }
+
+  originate(request: OriginateRequest): Promise<void> {
+    return this.send({ method: 'originate', args: [request] }, this.options.originateTimeoutMs ?? 45_000);
+  }
+
+  setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
+    const args: [string, boolean] | [string, boolean, string] =
+      reason === undefined ? [agentExtension, paused] : [agentExtension, paused, reason];
+    return this.send({ method: 'setAgentPaused', args });
+  }
+
+  spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
+    return this.send({ method: 'spy', args: [supervisorExtension, targetCallId, mode] });
+  }
+
+  setSpyMode(supervisorExtension: string, mode: SpyMode): Promise<void> {
+    return this.send({ method: 'setSpyMode', args: [supervisorExtension, mode] });
+  }
+
+  /** The adapter node's status expires unless refreshed: no status means nobody can carry out a command. */
+  private async refresh(): Promise<void> {
+    try {
+      const raw = await this.options.redis.get(STATUS_KEY);
+      const parsed = raw === null ? null : statusSchema.safeParse(JSON.parse(raw));
+      this.status = parsed?.success ? parsed.data : null;
+    } catch {
+      this.status = null;
+    }
+  }
+
+  private async send(command: Command, timeoutMs = this.options.commandTimeoutMs ?? 15_000): Promise<void> {
+    const id = randomUUID();
+    const deadline = Date.now() + timeoutMs;
+    // BRPOP blocks its connection: one of its own per command (commands are human actions, not a hot path).
+    const waiter = this.options.redis.duplicate();
+    try {
+      await this.options.redis.lpush(COMMANDS_KEY, JSON.stringify({ id, deadline, ...command }));
+      const popped = await waiter.brpop(replyKey(id), Math.max(1, Math.ceil(timeoutMs / 1000)));
+      if (!popped) {
+        throw new TelephonyError('ACTION_TIMEOUT', `no telephony node answered ${command.method} in ${timeoutMs} ms`);
+      }
+      const reply = replySchema.parse(JSON.parse(popped[1]));
+      if (!reply.ok) throw new TelephonyError(reply.error.code, reply.error.message, reply.error.fatal);
+    } finally {
+      waiter.disconnect();
+    }
+  }
+}

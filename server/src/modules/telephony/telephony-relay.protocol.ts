@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Telephony commands over Redis, from web nodes without the adapter (TELEPHONY_PROVIDER=remote) to the one node
+ * that runs it. Commands queue on a list the adapter node pops; each reply goes to a list of its own, which the
+ * asking node pops with a timeout. A command carries a deadline so one nobody took in time is never carried out
+ * later (a click-to-call ringing a phone minutes after the operator gave up).
+ */
+export const COMMANDS_KEY = 'zv:telephony:commands';
+export const STATUS_KEY = 'zv:telephony:status';
+export const replyKey = (id: string) => `zv:telephony:reply:${id}`;
+
+const spyMode = z.enum(['listen', 'whisper', 'barge']);
+
+export const commandSchema = z.discriminatedUnion('method', [
+  z.object({
+    method: z.literal('originate'),
+    args: z.tuple([z.object({ agentExtension: z.string(), destination: z.string(), requestId: z.string() })]),
+  }),
+  z.object({
+    method: z.literal('setAgentPaused'),
+    args: z.union([z.tuple([z.string(), z.boolean()]), z.tuple([z.string(), z.boolean(), z.string()])]),
+  }),
+  z.object({ method: z.literal('spy'), args: z.tuple([z.string(), z.string(), spyMode]) }),
+  z.object({ method: z.literal('setSpyMode'), args: z.tuple([z.string(), spyMode]) }),
+]);
+export type Command = z.infer<typeof commandSchema>;
+
+export const envelopeSchema = z.intersection(
+  z.object({ id: z.string().uuid(), deadline: z.number().int() }),
+  commandSchema,
+);
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+const errorCode = z.enum([
+  'PBX_UNREACHABLE',
+  'PBX_AUTH_FAILED',
+  'ACTION_TIMEOUT',
+  'ACTION_FAILED',
+  'MALFORMED_FRAME',
+  'UNKNOWN_CALL',
+]);
+export const replySchema = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.object({ code: errorCode, message: z.string(), fatal: z.boolean() }) }),
+]);
+export type Reply = z.infer<typeof replySchema>;
+
+export const statusSchema = z.object({
+  source: z.enum(['ami', 'sip']),
+  up: z.boolean(),
+  canSwitchSpyMode: z.boolean(),
+});
+export type RelayStatus = z.infer<typeof statusSchema>;

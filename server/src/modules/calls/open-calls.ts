@@ -2,21 +2,22 @@ import { type DataSource } from 'typeorm';
 
 import { type OpenCall, type Party } from '@telephony';
 
-interface OpenCallRow {
-  id: string;
-  linkedid: string | null;
-  sip_call_id: string | null;
-  direction: OpenCall['direction'];
-  from_raw: string;
-  from_e164: string | null;
-  anonymous: boolean;
-  to_raw: string;
-  to_e164: string | null;
-  queue: string | null;
-  agent_extension: string | null;
-  started_at: Date;
-  answered_at: Date | null;
-}
+import { type CallListRow } from './calls.repository';
+
+type OpenCallRow = Pick<
+  CallListRow,
+  | 'id'
+  | 'direction'
+  | 'from_raw'
+  | 'from_e164'
+  | 'anonymous'
+  | 'to_raw'
+  | 'to_e164'
+  | 'queue'
+  | 'agent_extension'
+  | 'started_at'
+  | 'answered_at'
+> & { linkedid: string | null; sip_call_id: string | null };
 
 const EXTENSION = /^\d{2,6}$/;
 

@@ -9,6 +9,7 @@ import { CreateAnalytics1763900007000 } from './1763900007000-CreateAnalytics';
 import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentStates';
 import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
 import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
+import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -26,4 +27,5 @@ export const migrations = [
   CreateAgentStates1763900008000,
   CreateCallReviews1763900010000,
   WidenCallSeq1763900011000,
+  CreateImportJobs1763900012000,
 ];

@@ -213,4 +213,45 @@ describe('contacts import and export (real Postgres)', () => {
     expect(res.body.items.map((i: { name: string }) => i.name)).toEqual(['Анна Первая']);
     expect((await c.get('/api/contacts?tag=nope')).body.total).toBe(0);
   });
+
+  // These add contacts to the importer, after the export checks that count them.
+  it('any web node answers the poll, and a job starts once though two nodes are asked at once', async () => {
+    const nodeB = await startTestApp();
+    try {
+      const onB = new ApiClient(nodeB.baseUrl);
+      onB.cookie = c.cookie; // the same session: sessions live in the database
+      const preview = await upload(c, 'nodes.csv', `name,phone\nУзел Один,${phone('41')}\nУзел Два,${phone('42')}\n`);
+      const mapping = { mapping: { name: 0, phone: 1 } };
+      const starts = await Promise.all([
+        c.post(`/api/imports/${preview.body.id}/start`, mapping),
+        onB.post(`/api/imports/${preview.body.id}/start`, mapping),
+      ]);
+      expect(starts.map((r) => r.status).sort()).toEqual([202, 409]);
+      const deadline = Date.now() + 20_000;
+      let job: ImportJobDto;
+      do {
+        job = (await onB.get<ImportJobDto>(`/api/imports/${preview.body.id}`)).body;
+        if (Date.now() > deadline) throw new Error(`import stuck: ${JSON.stringify(job)}`);
+      } while (job.status === 'running');
+      expect(job).toMatchObject({ status: 'done', imported: 2, duplicates: 0 });
+    } finally {
+      await nodeB.close();
+    }
+  });
+
+  it('two imports of the same new numbers started together insert each number once', async () => {
+    const csv = ['name,phone', ...['51', '52', '53'].map((tail) => `Параллельный ${tail},${phone(tail)}`)].join('\n');
+    const [first, second] = await Promise.all([upload(c, 'a.csv', csv), upload(c, 'b.csv', csv)]);
+    await Promise.all(
+      [first, second].map((p) => c.post(`/api/imports/${p.body.id}/start`, { mapping: { name: 0, phone: 1 } })),
+    );
+    const jobs = await Promise.all([waitDone(first.body.id), waitDone(second.body.id)]);
+    expect(jobs.map((j) => j.imported).sort()).toEqual([0, 3]);
+    expect(jobs.map((j) => j.duplicates).sort()).toEqual([0, 3]);
+    const [{ n: stored }] = await t.dataSource.query(
+      'SELECT count(*)::int AS n FROM contact_phones WHERE e164 = ANY($1)',
+      [['51', '52', '53'].map((tail) => `+7916${n}${tail}`)],
+    );
+    expect(stored).toBe(3);
+  });
 });

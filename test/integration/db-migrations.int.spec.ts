@@ -30,6 +30,7 @@ const TABLES = [
   'contact_phones',
   'contacts',
   'deals',
+  'import_jobs',
   'leads',
   'notes',
   'recordings',

@@ -25,8 +25,8 @@ export function importsRouter(imports: ImportsService): Router {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     res.status(201).json(await imports.upload(currentUser(res), fileName, body));
   });
-  router.get('/:id', (req, res) => {
-    res.json(imports.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
+  router.get('/:id', async (req, res) => {
+    res.json(await imports.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
   });
   router.post('/:id/start', async (req, res) => {
     const { id } = parseInput(idParamsSchema, req.params);

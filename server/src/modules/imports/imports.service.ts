@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 import { type DataSource } from 'typeorm';
 
 import {
@@ -24,30 +22,45 @@ import {
 } from '@server/modules/imports/import-rows';
 import { importsError } from '@server/modules/imports/imports.errors';
 
-interface Job {
+type JobState = Omit<ImportJobDto, 'id' | 'fileName'>;
+
+interface JobRow {
   id: string;
-  ownerId: string;
-  fileName: string;
-  table: SheetTable;
-  createdAt: number;
-  state: Omit<ImportJobDto, 'id' | 'fileName'>;
+  owner_id: string;
+  file_name: string;
+  status: ImportJobDto['status'];
+  total: number;
+  processed: number;
+  imported: number;
+  invalid: number;
+  duplicates: number;
+  problems: ImportRowReport[];
+  /** Seconds since the last progress write. */
+  idle_seconds: number;
+  /** Columns of the uploaded sheet (0 once the job has ended). */
+  width: number;
 }
 
 /** Uploaded files are held this long between upload, mapping and the finished report. */
-const JOB_TTL_MS = 30 * 60_000;
+const JOB_TTL_MINUTES = 30;
+/** A running job writes progress every CHUNK rows; one silent this long lost its node. */
+const STALE_SECONDS = 120;
 const SAMPLE_ROWS = 5;
-/** Rows inserted between progress updates; also how often the loop yields to other requests. */
+/** Rows inserted between progress writes (and between re-checks for numbers another import added). */
 const CHUNK = 25;
+/** Imports run one at a time across all nodes, so two files with the same number cannot both insert it. */
+const IMPORT_LOCK = 'zv:contacts-import';
+
+const JOB_COLUMNS = `id, owner_id, file_name, status, total, processed, imported, invalid, duplicates, problems,
+  extract(epoch FROM now() - updated_at)::float8 AS idle_seconds,
+  coalesce(jsonb_array_length(sheet->'columns'), 0) AS width`;
 
 /**
- * Contacts import as a small in-memory job: upload → preview with a guessed mapping → start → the
- * client polls progress → per-row report. Jobs live in this process only (the file is not stored):
- * behind several web nodes, route /api/imports with sticky sessions, or the poll may hit a node that
- * does not know the job (it answers 404 and the user uploads again).
+ * Contacts import as a job in the database: upload → preview with a guessed mapping → start → the client
+ * polls progress (any web node answers) → per-row report. The rows are inserted in the background by the
+ * node that was asked to start, one import at a time, re-checking for numbers added meanwhile.
  */
 export class ImportsService {
-  private readonly jobs = new Map<string, Job>();
-
   constructor(
     private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
@@ -56,27 +69,14 @@ export class ImportsService {
   ) {}
 
   async upload(viewer: UserDto, fileName: string, data: Buffer): Promise<ImportPreviewDto> {
-    this.purge();
+    await this.purge();
     const table = await readSheet(fileName, data);
-    const job: Job = {
-      id: randomUUID(),
-      ownerId: viewer.id,
-      fileName,
-      table,
-      createdAt: Date.now(),
-      state: {
-        status: 'uploaded',
-        total: table.rows.length,
-        processed: 0,
-        imported: 0,
-        invalid: 0,
-        duplicates: 0,
-        problems: [],
-      },
-    };
-    this.jobs.set(job.id, job);
+    const [row] = (await this.dataSource.query(
+      `INSERT INTO import_jobs (owner_id, file_name, sheet, total) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [viewer.id, fileName, JSON.stringify(table), table.rows.length],
+    )) as { id: string }[];
     return {
-      id: job.id,
+      id: row!.id,
       fileName,
       format: table.format,
       columns: table.columns,
@@ -86,72 +86,116 @@ export class ImportsService {
     };
   }
 
-  get(viewer: UserDto, id: string): ImportJobDto {
-    const job = this.find(viewer, id);
-    return { id: job.id, fileName: job.fileName, ...job.state, problems: [...job.state.problems] };
+  async get(viewer: UserDto, id: string): Promise<ImportJobDto> {
+    const job = await this.find(viewer, id);
+    if (job.status === 'running' && job.idle_seconds > STALE_SECONDS) {
+      this.logger?.warn({ importId: id }, 'import stopped with its node; marked failed');
+      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', sheet = NULL WHERE id = $1`, [id]);
+      job.status = 'failed';
+    }
+    return toDto(job);
   }
 
   /** Validates every row now (so the counts are known at once), then inserts the good rows in the background. */
   async start(viewer: UserDto, id: string, input: ImportMapping): Promise<ImportJobDto> {
-    const job = this.find(viewer, id);
-    if (job.state.status !== 'uploaded') throw importsError('IMPORT_ALREADY_STARTED');
     const mapping = importMappingSchema.parse(input);
-    const width = job.table.columns.length;
+    const job = await this.find(viewer, id);
+    if (job.status !== 'uploaded') throw importsError('IMPORT_ALREADY_STARTED');
     for (const index of Object.values(mapping)) {
-      if (index !== null && index >= width) throw importsError('IMPORT_BAD_MAPPING');
+      if (index !== null && index >= job.width) throw importsError('IMPORT_BAD_MAPPING');
     }
-    job.state.status = 'running';
-    let rows: CheckedRow[];
+    // The transition is the guard: of two nodes asked at once, one gets the sheet.
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [[claimed]] = (await this.dataSource.query(
+      `UPDATE import_jobs SET status = 'running', updated_at = now()
+       WHERE id = $1 AND owner_id = $2 AND status = 'uploaded' RETURNING sheet`,
+      [id, viewer.id],
+    )) as [{ sheet: SheetTable }[], number];
+    if (!claimed) throw importsError('IMPORT_ALREADY_STARTED');
+    const table = claimed.sheet;
+    const state: JobState = { ...toDto(job), status: 'running' };
     try {
       // Line 1 is the header, so the first data row is line 2 — as the user sees it in Excel.
-      const checked = job.table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry));
-      rows = markDuplicates(checked, await this.existingPhones(checked));
+      const checked = table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry));
+      const rows = markDuplicates(checked, await this.existingPhones(checked));
+      for (const row of rows) if (row.issues.length > 0) reject(state, row);
+      await this.save(id, state);
+      void this.insertAll(
+        viewer,
+        id,
+        state,
+        rows.filter((r) => r.issues.length === 0),
+      );
     } catch (err) {
-      job.state.status = 'failed';
+      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', sheet = NULL WHERE id = $1`, [id]);
       throw err;
     }
-    for (const row of rows) {
-      if (row.issues.length === 0) continue;
-      const duplicate = row.issues.some(isDuplicateIssue);
-      if (duplicate) job.state.duplicates += 1;
-      else job.state.invalid += 1;
-      job.state.processed += 1;
-      job.state.problems.push(report(row, duplicate ? 'duplicate' : 'invalid'));
-    }
-    void this.insertAll(
-      viewer,
-      job,
-      rows.filter((r) => r.issues.length === 0),
-    );
-    return this.get(viewer, id);
+    return { id, fileName: job.file_name, ...state, problems: [...state.problems] };
   }
 
-  private async insertAll(viewer: UserDto, job: Job, good: CheckedRow[]): Promise<void> {
+  private async insertAll(viewer: UserDto, id: string, state: JobState, good: CheckedRow[]): Promise<void> {
+    const runner = this.dataSource.createQueryRunner();
+    let locked = false;
     try {
-      for (let i = 0; i < good.length; i += 1) {
-        const row = good[i]!;
-        try {
-          await this.contacts.create(viewer, {
-            name: row.name,
-            email: row.email,
-            tags: row.tags,
-            phones: row.phones.map((p) => ({ raw: p.raw, label: null })),
-          });
-          job.state.imported += 1;
-        } catch (err) {
-          // A row the service still rejects (e.g. an email zod finds invalid) is reported, not fatal.
-          this.logger?.warn({ err, line: row.line }, 'import row rejected');
-          job.state.problems.push(report(row, 'failed'));
-          job.state.problems.sort((a, b) => a.line - b.line);
+      await runner.connect();
+      await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [IMPORT_LOCK]);
+      locked = true;
+      for (let i = 0; i < good.length; i += CHUNK) {
+        const chunk = good.slice(i, i + CHUNK);
+        // Another import (or a person) may have added some of these numbers since the start.
+        const taken = markDuplicates(chunk, await this.existingPhones(chunk));
+        for (const row of taken) {
+          if (row.issues.length > 0) {
+            reject(state, row);
+            continue;
+          }
+          try {
+            await this.contacts.create(viewer, {
+              name: row.name,
+              email: row.email,
+              tags: row.tags,
+              phones: row.phones.map((p) => ({ raw: p.raw, label: null })),
+            });
+            state.imported += 1;
+          } catch (err) {
+            // A row the service still rejects (e.g. an email zod finds invalid) is reported, not fatal.
+            this.logger?.warn({ err, line: row.line }, 'import row rejected');
+            state.problems.push(report(row, 'failed'));
+          }
+          state.processed += 1;
         }
-        job.state.processed += 1;
-        if (i % CHUNK === CHUNK - 1) await new Promise((resolve) => setImmediate(resolve));
+        state.problems.sort((a, b) => a.line - b.line);
+        await this.save(id, state);
       }
-      job.state.status = 'done';
+      state.status = 'done';
     } catch (err) {
-      this.logger?.error({ err, importId: job.id }, 'import failed');
-      job.state.status = 'failed';
+      this.logger?.error({ err, importId: id }, 'import failed');
+      state.status = 'failed';
+    } finally {
+      if (locked)
+        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [IMPORT_LOCK]).catch(() => 0);
+      await runner.release();
     }
+    await this.save(id, state, true).catch((err: unknown) =>
+      this.logger?.error({ err, importId: id }, 'import result not saved'),
+    );
+  }
+
+  private save(id: string, state: JobState, final = false): Promise<unknown> {
+    return this.dataSource.query(
+      `UPDATE import_jobs SET status = $2, processed = $3, imported = $4, invalid = $5, duplicates = $6,
+         problems = $7, updated_at = now()${final ? ', sheet = NULL' : ''}
+       WHERE id = $1`,
+      [
+        id,
+        state.status,
+        state.processed,
+        state.imported,
+        state.invalid,
+        state.duplicates,
+        JSON.stringify(state.problems),
+      ],
+    );
   }
 
   /** Numbers already on any contact — across all owners, since a duplicate is a duplicate whoever owns it. */
@@ -167,20 +211,46 @@ export class ImportsService {
     };
   }
 
-  private find(viewer: UserDto, id: string): Job {
-    this.purge();
-    const job = this.jobs.get(id);
+  private async find(viewer: UserDto, id: string): Promise<JobRow> {
+    const [job] = (await this.dataSource.query(
+      `SELECT ${JOB_COLUMNS} FROM import_jobs
+       WHERE id = $1 AND created_at > now() - make_interval(mins => $2)`,
+      [id, JOB_TTL_MINUTES],
+    )) as JobRow[];
     // Someone else's import answers 404 like a missing one, so ids cannot be probed.
-    if (!job || job.ownerId !== viewer.id) throw importsError('IMPORT_NOT_FOUND');
+    if (!job || job.owner_id !== viewer.id) throw importsError('IMPORT_NOT_FOUND');
     return job;
   }
 
-  private purge(): void {
-    const cutoff = Date.now() - JOB_TTL_MS;
-    for (const [id, job] of this.jobs) {
-      if (job.createdAt < cutoff && job.state.status !== 'running') this.jobs.delete(id);
-    }
+  private async purge(): Promise<void> {
+    await this.dataSource.query(
+      `DELETE FROM import_jobs WHERE created_at < now() - make_interval(mins => $1) AND status <> 'running'`,
+      [JOB_TTL_MINUTES],
+    );
   }
+}
+
+function toDto(job: JobRow): ImportJobDto {
+  return {
+    id: job.id,
+    fileName: job.file_name,
+    status: job.status,
+    total: job.total,
+    processed: job.processed,
+    imported: job.imported,
+    invalid: job.invalid,
+    duplicates: job.duplicates,
+    problems: job.problems,
+  };
+}
+
+/** Counts a row that will not be inserted, as invalid or as a duplicate, and reports it. */
+function reject(state: JobState, row: CheckedRow): void {
+  const duplicate = row.issues.some(isDuplicateIssue);
+  if (duplicate) state.duplicates += 1;
+  else state.invalid += 1;
+  state.processed += 1;
+  state.problems.push(report(row, duplicate ? 'duplicate' : 'invalid'));
 }
 
 function report(row: CheckedRow, status: ImportRowReport['status']): ImportRowReport {

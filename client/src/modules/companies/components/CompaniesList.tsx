@@ -5,10 +5,10 @@ import { companiesApi } from '@client/api/crmApi';
 import { href } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { useDebounced, useQuery } from '@client/app/useQuery';
+import { DataTable } from '@client/ui/DataTable';
 import { Icon } from '@client/ui/Icon';
-import { Pagination } from '@client/ui/Pagination';
+import { PagedList } from '@client/ui/PagedList';
 import { PhoneText } from '@client/ui/PhoneText';
-import { QueryView } from '@client/ui/QueryView';
 
 const PAGE_SIZE = 20;
 
@@ -49,47 +49,38 @@ export function CompaniesList() {
           />
         </div>
       </div>
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <div className="table-wrap">
-                <table className="table" data-testid="companies-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('companies.name')}</th>
-                      <th scope="col">{t('companies.inn')}</th>
-                      <th scope="col">{t('companies.phone')}</th>
-                      <th scope="col">{t('companies.website')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((c) => (
-                      <tr key={c.id} data-testid="company-row">
-                        <td>
-                          <a className="row-link" href={href(`/companies/${encodeURIComponent(c.id)}`)}>
-                            {c.name}
-                          </a>
-                        </td>
-                        <td>{c.inn ?? ''}</td>
-                        <td>{c.phoneE164 ? <PhoneText value={c.phoneE164} locale={locale} /> : null}</td>
-                        <td>
-                          {c.website ? (
-                            <a href={c.website} target="_blank" rel="noreferrer noopener">
-                              {c.website.replace(/^https?:\/\//, '')}
-                            </a>
-                          ) : null}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => (
+          <DataTable
+            testId="companies-table"
+            columns={[
+              { label: t('companies.name') },
+              { label: t('companies.inn') },
+              { label: t('companies.phone') },
+              { label: t('companies.website') },
+            ]}
+          >
+            {items.map((c) => (
+              <tr key={c.id} data-testid="company-row">
+                <td>
+                  <a className="row-link" href={href(`/companies/${encodeURIComponent(c.id)}`)}>
+                    {c.name}
+                  </a>
+                </td>
+                <td>{c.inn ?? ''}</td>
+                <td>{c.phoneE164 ? <PhoneText value={c.phoneE164} locale={locale} /> : null}</td>
+                <td>
+                  {c.website ? (
+                    <a href={c.website} target="_blank" rel="noreferrer noopener">
+                      {c.website.replace(/^https?:\/\//, '')}
+                    </a>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
     </section>
   );
 }

@@ -8,9 +8,9 @@ import { useDebounced, useQuery } from '@client/app/useQuery';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { ContactsTable } from '@client/modules/contacts/components/ContactsTable';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
+import { FilterSelect } from '@client/ui/FilterSelect';
 import { Icon } from '@client/ui/Icon';
-import { Pagination } from '@client/ui/Pagination';
-import { QueryView } from '@client/ui/QueryView';
+import { PagedList } from '@client/ui/PagedList';
 
 const PAGE_SIZE = 20;
 
@@ -90,42 +90,25 @@ export function ContactsList() {
             data-testid="contacts-tag-filter"
           />
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${searchId}-owner`}>
-            {t('contacts.owner')}
-          </label>
-          <select
-            id={`${searchId}-owner`}
-            className="select"
-            value={ownerId}
-            onChange={(e) => {
-              setOwnerId(e.target.value);
-              setPage(1);
-            }}
-            data-testid="contacts-owner-filter"
-          >
-            <option value="">{t('common.all')}</option>
-            <option value={me.id}>{t('contacts.mine')}</option>
-            {(users.data ?? [])
-              .filter((u) => u.id !== me.id)
-              .map((u) => (
-                <option key={u.id} value={u.id}>
-                  {u.name}
-                </option>
-              ))}
-          </select>
-        </div>
+        <FilterSelect
+          id={`${searchId}-owner`}
+          label={t('contacts.owner')}
+          value={ownerId}
+          options={[
+            { value: me.id, label: t('contacts.mine') },
+            ...(users.data ?? []).filter((u) => u.id !== me.id).map((u) => ({ value: u.id, label: u.name })),
+          ]}
+          allLabel={t('common.all')}
+          onChange={(value) => {
+            setOwnerId(value);
+            setPage(1);
+          }}
+          testId="contacts-owner-filter"
+        />
       </div>
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <ContactsTable items={data.items} companyNames={companies.names} />
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => <ContactsTable items={items} companyNames={companies.names} />}
+      </PagedList>
     </section>
   );
 }

@@ -7,12 +7,12 @@ import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatMoney } from '@client/i18n/format';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
-import { Pagination } from '@client/ui/Pagination';
-import { QueryView } from '@client/ui/QueryView';
+import { DataTable } from '@client/ui/DataTable';
+import { FilterSelect } from '@client/ui/FilterSelect';
+import { PagedList } from '@client/ui/PagedList';
 
 const PAGE_SIZE = 20;
 type Stage = (typeof DEAL_STAGES)[number];
-const isStage = (value: string): value is Stage => (DEAL_STAGES as readonly string[]).includes(value);
 
 const STAGE_TONE: Partial<Record<Stage, string>> = { won: 'badge--success', lost: 'badge--danger' };
 
@@ -31,70 +31,47 @@ export function DealsList() {
   return (
     <>
       <div className="toolbar">
-        <div className="field">
-          <label className="field__label" htmlFor={stageId}>
-            {t('deals.stage')}
-          </label>
-          <select
-            id={stageId}
-            className="select"
-            value={stage}
-            onChange={(e) => {
-              setStage(isStage(e.target.value) ? e.target.value : '');
-              setPage(1);
-            }}
-            data-testid="deals-stage-filter"
+        <FilterSelect
+          id={stageId}
+          label={t('deals.stage')}
+          value={stage}
+          options={DEAL_STAGES.map((s) => ({ value: s, label: t(`deals.stages.${s}`) }))}
+          allLabel={t('common.all')}
+          onChange={(value) => {
+            setStage(value);
+            setPage(1);
+          }}
+          testId="deals-stage-filter"
+        />
+      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => (
+          <DataTable
+            testId="deals-table"
+            columns={[
+              { label: t('deals.name') },
+              { label: t('contacts.company') },
+              { label: t('deals.stage') },
+              { label: t('deals.amount'), numeric: true },
+              { label: t('deals.updatedAt') },
+            ]}
           >
-            <option value="">{t('common.all')}</option>
-            {DEAL_STAGES.map((s) => (
-              <option key={s} value={s}>
-                {t(`deals.stages.${s}`)}
-              </option>
+            {items.map((deal) => (
+              <tr key={deal.id} data-testid="deal-row">
+                <td>{deal.title}</td>
+                <td>{deal.companyId ? (companies.names.get(deal.companyId) ?? '') : ''}</td>
+                <td>
+                  <span className={`badge ${STAGE_TONE[deal.stage] ?? ''}`}>{t(`deals.stages.${deal.stage}`)}</span>
+                </td>
+                <td className="num">{formatMoney(deal.amount, locale, deal.currency)}</td>
+                <td>
+                  <time dateTime={deal.updatedAt}>{formatDateTime(deal.updatedAt, locale)}</time>
+                </td>
+              </tr>
             ))}
-          </select>
-        </div>
-      </div>
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <div className="table-wrap">
-                <table className="table" data-testid="deals-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('deals.name')}</th>
-                      <th scope="col">{t('contacts.company')}</th>
-                      <th scope="col">{t('deals.stage')}</th>
-                      <th scope="col" className="num">
-                        {t('deals.amount')}
-                      </th>
-                      <th scope="col">{t('deals.updatedAt')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((deal) => (
-                      <tr key={deal.id} data-testid="deal-row">
-                        <td>{deal.title}</td>
-                        <td>{deal.companyId ? (companies.names.get(deal.companyId) ?? '') : ''}</td>
-                        <td>
-                          <span className={`badge ${STAGE_TONE[deal.stage] ?? ''}`}>
-                            {t(`deals.stages.${deal.stage}`)}
-                          </span>
-                        </td>
-                        <td className="num">{formatMoney(deal.amount, locale, deal.currency)}</td>
-                        <td>
-                          <time dateTime={deal.updatedAt}>{formatDateTime(deal.updatedAt, locale)}</time>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+          </DataTable>
+        )}
+      </PagedList>
     </>
   );
 }

@@ -8,8 +8,8 @@ import { useQuery } from '@client/app/useQuery';
 import { formatDateTime } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { TaskDoneToggle } from '@client/modules/tasks/components/TaskDoneToggle';
-import { Pagination } from '@client/ui/Pagination';
-import { QueryView } from '@client/ui/QueryView';
+import { DataTable } from '@client/ui/DataTable';
+import { PagedList } from '@client/ui/PagedList';
 
 const PAGE_SIZE = 20;
 
@@ -80,74 +80,60 @@ export function TasksList() {
           {t('tasks.onlyOpen')}
         </label>
       </div>
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <div className="table-wrap">
-                <table className="table" data-testid="tasks-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">
-                        <span className="visually-hidden">{t('tasks.done')}</span>
-                      </th>
-                      <th scope="col">{t('tasks.subject')}</th>
-                      <th scope="col">{t('tasks.kind')}</th>
-                      <th scope="col">{t('tasks.dueAt')}</th>
-                      <th scope="col">{t('tasks.status')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items
-                      .map((listed) => changed[listed.id] ?? listed)
-                      .map((task) => (
-                        <tr key={task.id} data-testid="task-row">
-                          <td>
-                            <TaskDoneToggle
-                              task={task}
-                              onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))}
-                            />
-                          </td>
-                          <td className={task.doneAt ? 'muted' : undefined}>
-                            {task.title}
-                            {task.queue && !task.assigneeId ? (
-                              <>
-                                {' '}
-                                <span className="badge" data-testid="task-queue">
-                                  {t('tasks.queueOwned', { queue: task.queue })}
-                                </span>
-                              </>
-                            ) : null}
-                            {task.escalatedAt && !task.doneAt ? (
-                              <>
-                                {' '}
-                                <span className="badge badge--danger" data-testid="task-escalated">
-                                  {t('tasks.escalated')}
-                                </span>
-                              </>
-                            ) : null}
-                          </td>
-                          <td>{t(`tasks.kinds.${task.kind}`)}</td>
-                          <td>
-                            {task.dueAt ? (
-                              <time dateTime={task.dueAt}>{formatDateTime(task.dueAt, locale)}</time>
-                            ) : (
-                              <span className="muted">{t('tasks.noDue')}</span>
-                            )}
-                          </td>
-                          <td>
-                            <TaskState task={task} now={now} />
-                          </td>
-                        </tr>
-                      ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => (
+          <DataTable
+            testId="tasks-table"
+            columns={[
+              { label: <span className="visually-hidden">{t('tasks.done')}</span> },
+              { label: t('tasks.subject') },
+              { label: t('tasks.kind') },
+              { label: t('tasks.dueAt') },
+              { label: t('tasks.status') },
+            ]}
+          >
+            {items
+              .map((listed) => changed[listed.id] ?? listed)
+              .map((task) => (
+                <tr key={task.id} data-testid="task-row">
+                  <td>
+                    <TaskDoneToggle task={task} onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))} />
+                  </td>
+                  <td className={task.doneAt ? 'muted' : undefined}>
+                    {task.title}
+                    {task.queue && !task.assigneeId ? (
+                      <>
+                        {' '}
+                        <span className="badge" data-testid="task-queue">
+                          {t('tasks.queueOwned', { queue: task.queue })}
+                        </span>
+                      </>
+                    ) : null}
+                    {task.escalatedAt && !task.doneAt ? (
+                      <>
+                        {' '}
+                        <span className="badge badge--danger" data-testid="task-escalated">
+                          {t('tasks.escalated')}
+                        </span>
+                      </>
+                    ) : null}
+                  </td>
+                  <td>{t(`tasks.kinds.${task.kind}`)}</td>
+                  <td>
+                    {task.dueAt ? (
+                      <time dateTime={task.dueAt}>{formatDateTime(task.dueAt, locale)}</time>
+                    ) : (
+                      <span className="muted">{t('tasks.noDue')}</span>
+                    )}
+                  </td>
+                  <td>
+                    <TaskState task={task} now={now} />
+                  </td>
+                </tr>
+              ))}
+          </DataTable>
+        )}
+      </PagedList>
     </section>
   );
 }

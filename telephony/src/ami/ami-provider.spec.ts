@@ -46,6 +46,18 @@ const chan = (prefix: string, name: string, uid: string, lid: string) => [
   `${prefix}Linkedid: ${lid}`,
 ];
 
+/** A call an earlier adapter process left open (the server's records). */
+const LEFT_OPEN: OpenCall = {
+  callId: callIdFor('0.7'),
+  externalIds: { linkedid: '0.7' },
+  direction: 'inbound',
+  from: { raw: '+79161234567', e164: '+79161234567', extension: null, name: null, anonymous: false },
+  to: { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false },
+  startedAt: new Date(1_763_900_000_000).toISOString(),
+  answeredAt: new Date(1_763_900_004_000).toISOString(),
+  agentId: '1002',
+};
+
 describe('AmiProvider', () => {
   it('resyncs live calls on start, then reports provider.up and live events in order', async () => {
     await startProvider();
@@ -65,21 +77,27 @@ describe('AmiProvider', () => {
 
   it('after a restart, closes a call the records still show open but the PBX no longer has', async () => {
     server.channels = [];
-    const leftOpen: OpenCall = {
-      callId: callIdFor('0.7'),
-      externalIds: { linkedid: '0.7' },
-      direction: 'inbound',
-      from: { raw: '+79161234567', e164: '+79161234567', extension: null, name: null, anonymous: false },
-      to: { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false },
-      startedAt: new Date(1_763_900_000_000).toISOString(),
-      answeredAt: new Date(1_763_900_004_000).toISOString(),
-      agentId: '1002',
-    };
-    await startProvider({ openCalls: async () => [leftOpen] });
+    await startProvider({ openCalls: async () => [LEFT_OPEN] });
     await server.waitFor(() => events.some((e) => e.type === 'call.ended'), 2000);
     expect(events.filter((e) => 'callId' in e)).toEqual([
-      expect.objectContaining({ type: 'call.ended', callId: leftOpen.callId, answered: true, agentId: '1002' }),
+      expect.objectContaining({ type: 'call.ended', callId: LEFT_OPEN.callId, answered: true, agentId: '1002' }),
     ]);
+  });
+
+  it('after a restart, does not close again a call whose end reached the records meanwhile', async () => {
+    server.channels = [];
+    const asked: string[][] = [];
+    await startProvider({
+      openCalls: async () => [{ ...LEFT_OPEN }],
+      closedCalls: async (ids: readonly string[]) => {
+        asked.push([...ids]);
+        return ids;
+      },
+    });
+    await server.waitFor(() => asked.length > 0, 2000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(asked).toEqual([[LEFT_OPEN.callId]]);
+    expect(events.filter((e) => 'callId' in e)).toEqual([]);
   });
 
   it('resyncs without the records when they cannot be read, and says so', async () => {

@@ -42,6 +42,8 @@ export interface AmiProviderConfig {
   onDiagnostic?: (message: string, error?: unknown) => void;
   /** Calls an earlier adapter process left open (the server's records), taken over on resync. */
   openCalls?: () => Promise<readonly OpenCall[]>;
+  /** Which of these calls the server's records show ended: asked before closing a vanished call as failed. */
+  closedCalls?: (callIds: readonly string[]) => Promise<readonly string[]>;
 }
 
 /**
@@ -313,6 +315,18 @@ export class AmiProvider implements TelephonyProvider {
     this.scheduleExpiry();
   }
 
+  private async expire(graceMs: number): Promise<void> {
+    const pending = [...this.state.calls.values()].filter((c) => c.pendingCloseSinceMs !== undefined);
+    let closed: readonly string[] = [];
+    try {
+      closed = (await this.config.closedCalls?.(pending.map((c) => c.callId))) ?? [];
+    } catch (e) {
+      this.config.onDiagnostic?.('closed calls unavailable; closing vanished calls anyway', e);
+    }
+    this.apply(expirePendingCalls(this.state, this.pbxNow(), graceMs, this.tracker, new Set(closed)));
+    this.scheduleExpiry();
+  }
+
   /** Without the server's records a restarted adapter still resyncs; it just cannot close what it never saw. */
   private async openCalls(): Promise<readonly OpenCall[]> {
     try {
@@ -330,8 +344,7 @@ export class AmiProvider implements TelephonyProvider {
     const grace = this.config.cdrGraceMs ?? 30_000;
     this.expiryTimer = setTimeout(() => {
       this.expiryTimer = undefined;
-      this.apply(expirePendingCalls(this.state, this.pbxNow(), grace, this.tracker));
-      this.scheduleExpiry();
+      void this.expire(grace);
     }, grace + 50);
     this.expiryTimer.unref();
   }

@@ -216,6 +216,19 @@ describe('resync', () => {
       ]);
     });
 
+    it('a call whose end reached the records after it was adopted is forgotten, not closed a second time', () => {
+      const resynced = resyncTracker(
+        initialTrackerState(),
+        { channels: [], queue: [], atMs, openCalls: [leftOpen] },
+        cfg,
+      );
+      const expired = expirePendingCalls(resynced.state, atMs + 31_000, 30_000, cfg, new Set([leftOpen.callId]));
+      expect(expired.events).toEqual([]);
+      expect(expired.state.calls.size).toBe(0);
+      const lateCdr = amiEvent('Cdr', T0 + 140, { linkedid: '1700.1', disposition: 'ANSWERED', duration: '65' });
+      expect(reduceAmiEvent(expired.state, lateCdr, cfg).events).toEqual([]);
+    });
+
     it('a call this process already tracks, or already ended, is not taken over again', () => {
       const tracked = answeredCall();
       const again = resyncTracker(

@@ -172,11 +172,18 @@ export function expirePendingCalls(
   nowMs: number,
   graceMs: number,
   config: CallTrackerConfig,
+  /** Ids of calls the server's records show ended already (an earlier adapter process saw the end). */
+  closedInRecords: ReadonlySet<string> = new Set(),
 ): ReduceResult {
   const r = new Reducer(state, config, nowMs);
   for (const key of [...r.d.calls.keys()]) {
     const call = r.d.peekCall(key);
     if (!call || call.pendingCloseSinceMs === undefined || nowMs - call.pendingCloseSinceMs < graceMs) continue;
+    if (closedInRecords.has(call.callId)) {
+      // Its end was still on its way to the records when it was adopted: nothing to add.
+      r.d.markEnded(key);
+      continue;
+    }
     const c = r.d.call(key);
     if (!c) continue;
     r.now = c.pendingCloseSinceMs ?? nowMs;

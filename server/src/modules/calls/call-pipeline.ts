@@ -12,7 +12,7 @@ import { type Config } from '@server/config/env';
 
 import { type CallProjection } from './call-projection';
 import { CallRecorderService } from './call-recorder.service';
-import { openCallsOf } from './open-calls';
+import { closedCallsAmong, openCallsOf } from './open-calls';
 import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 
@@ -121,6 +121,7 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         secret: t.ami.secret ?? '',
         onDiagnostic,
         openCalls: () => openCallsOf(dataSource, 'ami'),
+        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
       });
     case 'sip':
       return createTelephonyProvider({

@@ -109,6 +109,20 @@ describe('projectCall', () => {
     expect(projectCall(events)!.handledBy).toEqual(['1002', '1003']);
   });
 
+  it('keeps the first end: a restarted adapter closing the call again does not rewrite it', () => {
+    const events = answeredWithHoldAndTransfer();
+    const again = ev('call.ended', 400, {
+      cause: 'failed',
+      rawCause: 'RESYNC_NO_CDR',
+      answered: true,
+      abandoned: false,
+      waitSeconds: 6,
+      talkSeconds: 394,
+    });
+    const once = projectCall(events)!;
+    expect(projectCall([...events, again])).toEqual({ ...once, lastSeq: again.seq });
+  });
+
   it('takes no operator from an unanswered end', () => {
     seq = 0;
     const events = [

@@ -121,6 +121,8 @@ export function projectCall(events: readonly CallEvent[]): CallProjection | null
         call.recordingFile = e.file;
         break;
       case 'call.ended':
+        // A call ends once: a later end (an adapter that restarted and closed it again) does not rewrite it.
+        if (call.status === 'ended') break;
         if (heldSince) call.holdSeconds += seconds(heldSince, e.occurredAt);
         heldSince = null;
         ringing.clear();

@@ -55,3 +55,12 @@ export async function openCallsOf(dataSource: DataSource, source: 'ami' | 'sip')
     ...(r.answered_at && r.agent_extension ? { agentId: r.agent_extension } : {}),
   }));
 }
+
+/** Which of these calls the records show ended (a restarted adapter must not close them a second time). */
+export async function closedCallsAmong(dataSource: DataSource, callIds: readonly string[]): Promise<string[]> {
+  if (callIds.length === 0) return [];
+  const rows = (await dataSource.query(`SELECT id FROM calls WHERE id = ANY($1::uuid[]) AND status = 'ended'`, [
+    callIds,
+  ])) as { id: string }[];
+  return rows.map((r) => r.id);
+}

@@ -11,10 +11,10 @@ import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
 import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
+import { DataTable } from '@client/ui/DataTable';
 import { FilterSelect } from '@client/ui/FilterSelect';
-import { Pagination } from '@client/ui/Pagination';
+import { PagedList } from '@client/ui/PagedList';
 import { PhoneText } from '@client/ui/PhoneText';
-import { QueryView } from '@client/ui/QueryView';
 import '@client/styles/crm.css';
 
 const PAGE_SIZE = 20;
@@ -173,90 +173,80 @@ export function CallLog() {
         </div>
       ) : null}
 
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <div className="table-wrap">
-                <table className="table table--compact" data-testid="calllog-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('calls.startedAt')}</th>
-                      <th scope="col">{t('callLog.parties')}</th>
-                      <th scope="col">{t('calls.operator')}</th>
-                      <th scope="col" className="num">
-                        <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>
-                      </th>
-                      <th scope="col">{t('calls.result')}</th>
-                      <th scope="col">{t('callLog.recording')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((call) => (
-                      <tr
-                        key={call.id}
-                        aria-selected={selected?.id === call.id}
-                        data-testid="calllog-row"
-                        data-call-id={call.id}
-                      >
-                        <td className="nowrap">
-                          <time dateTime={call.startedAt} title={formatDateTime(call.startedAt, locale)}>
-                            {shortDate(call.startedAt, locale, 'date')}
-                            <br />
-                            {shortDate(call.startedAt, locale, 'time')}
-                          </time>
-                        </td>
-                        <td>
-                          <span className="call-parties">
-                            <span>
-                              <Party raw={call.fromRaw} e164={call.fromE164} anonymous={call.anonymous} />
-                              {' → '}
-                              <Party raw={call.toRaw} e164={call.toE164} />
-                            </span>
-                            <span className="muted">{t(`calls.directions.${call.direction}`)}</span>
-                          </span>
-                        </td>
-                        <td>
-                          {call.operatorId
-                            ? (userNames.get(call.operatorId) ??
-                              (call.operatorId === me.id ? me.name : (call.agentExtension ?? '')))
-                            : (call.agentExtension ?? '')}
-                        </td>
-                        <td className="num">{formatDuration(call.talkSeconds)}</td>
-                        <td>
-                          {call.disposition ? (
-                            <span className={`badge ${DISPOSITION_TONE[call.disposition]}`}>
-                              {t(`callLog.dispositions.${call.disposition}`)}
-                            </span>
-                          ) : (
-                            <span className="muted">{t('callLog.inProgress')}</span>
-                          )}
-                        </td>
-                        <td>
-                          {call.recordingUrl ? (
-                            <button
-                              type="button"
-                              className="btn btn--small"
-                              aria-pressed={selected?.id === call.id}
-                              onClick={() => setSelected(call)}
-                              data-testid="calllog-listen"
-                            >
-                              {t('callLog.listen')}
-                            </button>
-                          ) : (
-                            <span className="muted">{t('common.none')}</span>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => (
+          <DataTable
+            compact
+            testId="calllog-table"
+            columns={[
+              { label: t('calls.startedAt') },
+              { label: t('callLog.parties') },
+              { label: t('calls.operator') },
+              { label: <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>, numeric: true },
+              { label: t('calls.result') },
+              { label: t('callLog.recording') },
+            ]}
+          >
+            {items.map((call) => (
+              <tr
+                key={call.id}
+                aria-selected={selected?.id === call.id}
+                data-testid="calllog-row"
+                data-call-id={call.id}
+              >
+                <td className="nowrap">
+                  <time dateTime={call.startedAt} title={formatDateTime(call.startedAt, locale)}>
+                    {shortDate(call.startedAt, locale, 'date')}
+                    <br />
+                    {shortDate(call.startedAt, locale, 'time')}
+                  </time>
+                </td>
+                <td>
+                  <span className="call-parties">
+                    <span>
+                      <Party raw={call.fromRaw} e164={call.fromE164} anonymous={call.anonymous} />
+                      {' → '}
+                      <Party raw={call.toRaw} e164={call.toE164} />
+                    </span>
+                    <span className="muted">{t(`calls.directions.${call.direction}`)}</span>
+                  </span>
+                </td>
+                <td>
+                  {call.operatorId
+                    ? (userNames.get(call.operatorId) ??
+                      (call.operatorId === me.id ? me.name : (call.agentExtension ?? '')))
+                    : (call.agentExtension ?? '')}
+                </td>
+                <td className="num">{formatDuration(call.talkSeconds)}</td>
+                <td>
+                  {call.disposition ? (
+                    <span className={`badge ${DISPOSITION_TONE[call.disposition]}`}>
+                      {t(`callLog.dispositions.${call.disposition}`)}
+                    </span>
+                  ) : (
+                    <span className="muted">{t('callLog.inProgress')}</span>
+                  )}
+                </td>
+                <td>
+                  {call.recordingUrl ? (
+                    <button
+                      type="button"
+                      className="btn btn--small"
+                      aria-pressed={selected?.id === call.id}
+                      onClick={() => setSelected(call)}
+                      data-testid="calllog-listen"
+                    >
+                      {t('callLog.listen')}
+                    </button>
+                  ) : (
+                    <span className="muted">{t('common.none')}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
+      </PagedList>
     </section>
   );
 }

@@ -13,9 +13,9 @@ import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRa
 import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
 import { qualityApi, type ReviewFilters } from '@client/modules/quality/api/qualityApi';
 import { ReviewForm } from '@client/modules/quality/components/ReviewForm';
+import { DataTable } from '@client/ui/DataTable';
 import { FilterSelect } from '@client/ui/FilterSelect';
-import { Pagination } from '@client/ui/Pagination';
-import { QueryView } from '@client/ui/QueryView';
+import { PagedList } from '@client/ui/PagedList';
 import '@client/styles/crm.css';
 import '@client/modules/quality/quality.css';
 
@@ -257,78 +257,66 @@ export function ReviewPage() {
         </div>
       ) : null}
 
-      <div className="card">
-        <QueryView {...query} isEmpty={(data) => data.items.length === 0}>
-          {(data) => (
-            <>
-              <div className="table-wrap">
-                <table className="table table--compact" data-testid="review-table">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('review.myScore')}</th>
-                      <th scope="col">{t('calls.startedAt')}</th>
-                      <th scope="col">{t('calls.number')}</th>
-                      <th scope="col">{t('calls.operator')}</th>
-                      <th scope="col" className="num">
-                        <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>
-                      </th>
-                      <th scope="col">{t('calls.result')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((item) => {
-                      const mine = myReview(item);
-                      const others = item.reviews.length - (mine ? 1 : 0);
-                      return (
-                        <tr
-                          key={item.callId}
-                          aria-selected={selectedId === item.callId}
-                          data-testid="review-row"
-                          data-call-id={item.callId}
-                        >
-                          {/* Score and the open button come first: they are what this page is for. */}
-                          <td className="nowrap">
-                            <button
-                              type="button"
-                              className="btn btn--small"
-                              aria-pressed={selectedId === item.callId}
-                              onClick={() => setSelectedId(item.callId)}
-                              data-testid="review-open"
-                            >
-                              {t('review.open')}
-                            </button>{' '}
-                            <span data-testid="review-row-score">
-                              {mine ? `${mine.score}/5` : <span className="muted">{t('common.none')}</span>}
-                            </span>
-                            {others > 0 ? (
-                              <span className="muted"> {t('review.othersCount', { count: others })}</span>
-                            ) : null}
-                          </td>
-                          <td className="nowrap">
-                            <time dateTime={item.startedAt} title={formatDateTime(item.startedAt, locale)}>
-                              {shortDateTime(item.startedAt, locale)}
-                            </time>
-                          </td>
-                          <td title={t(`calls.directions.${item.direction}`)}>{item.fromE164 ?? item.fromRaw}</td>
-                          <td>
-                            <span className="call-parties">
-                              <span>{item.operatorName ?? item.agentExtension ?? ''}</span>
-                              {item.queue ? <span className="muted">{item.queue}</span> : null}
-                            </span>
-                          </td>
-                          <td className="num">{formatDuration(item.talkSeconds)}</td>
-                          <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
-                        </tr>
-                      );
-                    })}
-                  </tbody>
-                </table>
-              </div>
-              <Pagination page={page} pageSize={PAGE_SIZE} total={data.total} onPage={setPage} />
-            </>
-          )}
-        </QueryView>
-      </div>
+      <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
+        {(items) => (
+          <DataTable
+            compact
+            testId="review-table"
+            columns={[
+              { label: t('review.myScore') },
+              { label: t('calls.startedAt') },
+              { label: t('calls.number') },
+              { label: t('calls.operator') },
+              { label: <abbr title={t('calls.duration')}>{t('callLog.durationShort')}</abbr>, numeric: true },
+              { label: t('calls.result') },
+            ]}
+          >
+            {items.map((item) => {
+              const mine = myReview(item);
+              const others = item.reviews.length - (mine ? 1 : 0);
+              return (
+                <tr
+                  key={item.callId}
+                  aria-selected={selectedId === item.callId}
+                  data-testid="review-row"
+                  data-call-id={item.callId}
+                >
+                  {/* Score and the open button come first: they are what this page is for. */}
+                  <td className="nowrap">
+                    <button
+                      type="button"
+                      className="btn btn--small"
+                      aria-pressed={selectedId === item.callId}
+                      onClick={() => setSelectedId(item.callId)}
+                      data-testid="review-open"
+                    >
+                      {t('review.open')}
+                    </button>{' '}
+                    <span data-testid="review-row-score">
+                      {mine ? `${mine.score}/5` : <span className="muted">{t('common.none')}</span>}
+                    </span>
+                    {others > 0 ? <span className="muted"> {t('review.othersCount', { count: others })}</span> : null}
+                  </td>
+                  <td className="nowrap">
+                    <time dateTime={item.startedAt} title={formatDateTime(item.startedAt, locale)}>
+                      {shortDateTime(item.startedAt, locale)}
+                    </time>
+                  </td>
+                  <td title={t(`calls.directions.${item.direction}`)}>{item.fromE164 ?? item.fromRaw}</td>
+                  <td>
+                    <span className="call-parties">
+                      <span>{item.operatorName ?? item.agentExtension ?? ''}</span>
+                      {item.queue ? <span className="muted">{item.queue}</span> : null}
+                    </span>
+                  </td>
+                  <td className="num">{formatDuration(item.talkSeconds)}</td>
+                  <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
+                </tr>
+              );
+            })}
+          </DataTable>
+        )}
+      </PagedList>
     </section>
   );
 }

@@ -46,6 +46,19 @@ export default tseslint.config(
     },
   },
   {
+    // Overrides the client rule above for ui/ (a later config wins), so it repeats the client's group.
+    files: ['client/src/ui/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': restrict(
+        {
+          group: ['@server/*', '@telephony', '@telephony/*', 'express', 'typeorm', 'pg'],
+          message: 'The client imports only @contracts/*',
+        },
+        { group: ['@client/modules/*'], message: 'ui/ is dumb: it may not import modules/' },
+      ),
+    },
+  },
+  {
     files: ['server/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict({

@@ -9,6 +9,7 @@ import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.prov
 import { COMMANDS_KEY, STATUS_KEY } from '@server/modules/telephony/telephony-relay.protocol';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 import { LiveAmi, until } from '@test/support/ami-live';
+import { freePort } from '@test/support/services/ports';
 import { PHONE_PORTS, startUas, TRUNK_PORT } from '@test/support/sipp';
 
 // A web node without the adapter (RemoteTelephony) asks the node that runs it (serveTelephonyCommands around the
@@ -105,6 +106,21 @@ describe('telephony commands from a node without the adapter, over Redis, carrie
     expect(await redis.llen(COMMANDS_KEY)).toBe(0);
     expect(pausedState('relay-stale')()).toBeUndefined();
     expect(logLines.some((l) => l.includes('telephony command expired before it was taken'))).toBe(true);
+  });
+
+  it('answers ACTION_TIMEOUT on time when Redis itself is unreachable', async () => {
+    const port = await freePort(); // nothing listens there
+    const deadRedis = new Redis(`redis://127.0.0.1:${port}`, { maxRetriesPerRequest: null, retryStrategy: () => 200 });
+    deadRedis.on('error', () => undefined);
+    try {
+      const cut = new RemoteTelephony({ redis: deadRedis, commandTimeoutMs: 500 });
+      const started = Date.now();
+      const refused = await cut.setAgentPaused('1001', true, 'relay-no-redis').catch((e: unknown) => e);
+      expect(refused).toMatchObject({ code: 'ACTION_TIMEOUT' });
+      expect(Date.now() - started).toBeLessThan(5000);
+    } finally {
+      deadRedis.disconnect();
+    }
   });
 
   it('drops a malformed command with a log line and carries out the next one', async () => {

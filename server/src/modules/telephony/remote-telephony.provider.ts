@@ -97,15 +97,26 @@ export class RemoteTelephony implements TelephonyProvider {
     const deadline = Date.now() + timeoutMs;
     // BRPOP blocks its connection: one of its own per command (commands are human actions, not a hot path).
     const waiter = this.options.redis.duplicate();
+    waiter.on('error', () => undefined); // what fails shows as this command's error (or its timeout)
+    const timedOut = () =>
+      new TelephonyError('ACTION_TIMEOUT', `no telephony node answered ${command.method} in ${timeoutMs} ms`);
+    let timer: NodeJS.Timeout | undefined;
+    // With Redis unreachable its commands would queue forever: the deadline holds whatever Redis does.
+    const expiry = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(timedOut()), timeoutMs + 1000);
+    });
     try {
-      await this.options.redis.lpush(COMMANDS_KEY, JSON.stringify({ id, deadline, ...command }));
-      const popped = await waiter.brpop(replyKey(id), Math.max(1, Math.ceil(timeoutMs / 1000)));
-      if (!popped) {
-        throw new TelephonyError('ACTION_TIMEOUT', `no telephony node answered ${command.method} in ${timeoutMs} ms`);
-      }
+      const popped = await Promise.race([
+        this.options.redis
+          .lpush(COMMANDS_KEY, JSON.stringify({ id, deadline, ...command }))
+          .then(() => waiter.brpop(replyKey(id), Math.max(1, Math.ceil(timeoutMs / 1000)))),
+        expiry,
+      ]);
+      if (!popped) throw timedOut();
       const reply = replySchema.parse(JSON.parse(popped[1]));
       if (!reply.ok) throw new TelephonyError(reply.error.code, reply.error.message, reply.error.fatal);
     } finally {
+      clearTimeout(timer);
       waiter.disconnect();
     }
   }

@@ -41,6 +41,7 @@ export function serveTelephonyCommands(options: TelephonyRelayOptions): { stop()
   const ttl = options.statusTtlMs ?? 10_000;
   // BRPOP blocks its connection, so it gets one of its own.
   const listener = redis.duplicate();
+  listener.on('error', () => undefined); // the loop below logs what BRPOP fails with
   let stopped = false;
   const inFlight = new Set<Promise<void>>();
 
@@ -126,9 +127,10 @@ export function serveTelephonyCommands(options: TelephonyRelayOptions): { stop()
     async stop() {
       stopped = true;
       clearInterval(heartbeat);
+      // Ends a BRPOP in progress at once (and one waiting for an unreachable Redis, which would wait forever).
+      listener.disconnect();
       await loop;
       await Promise.allSettled([...inFlight]);
-      listener.disconnect();
       // Other nodes see telephony down at once, not when the status expires. Not awaited: with Redis down it would
       // wait for Redis, and the status expires by itself anyway.
       redis.del(STATUS_KEY).catch((err: unknown) => logger.warn({ err }, 'telephony status not withdrawn'));

@@ -1,25 +1,19 @@
-import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type DealDto } from '@contracts/dto/deal';
 import { type UserDto } from '@contracts/dto/user';
-import { createDatabase } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer } from '@test/e2e/pages/app-server';
 import { DealsBoardPage } from '@test/e2e/pages/deals-board-page';
 import { LoginPage } from '@test/e2e/pages/login-page';
+import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { createUser, deleteUsers, TEST_PASSWORD } from '@test/support/api-server';
-import { launchBrowser } from '@test/support/browser';
 import { seedCall } from '@test/support/call-events';
 
-const screenshots = join(process.cwd(), 'test-results/screenshots');
 const API_HEADERS = { 'X-Requested-With': 'zvonok' };
 
 /**
@@ -27,13 +21,12 @@ const API_HEADERS = { 'X-Requested-With': 'zvonok' };
  * call and its recording are seeded (call events through the real recorder, a real Opus file made by ffmpeg).
  */
 describe('CRM screens: kanban, import, call log', () => {
+  let session: RecordingsSession;
   let server: AppServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let db: { dataSource: DataSource; close: () => Promise<void> };
-  const storeDir = mkdtempSync(join(tmpdir(), 'zvonok-e2e-rec-'));
-  const pageErrors: string[] = [];
+  let db: { dataSource: DataSource };
+  let pageErrors: string[] = [];
   const suffix = String(Math.floor(Math.random() * 90_000) + 10_000);
   const cleanup: string[] = [];
 
@@ -52,16 +45,9 @@ describe('CRM screens: kanban, import, call log', () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await buildClient();
-    server = await startAppServer({ RECORDINGS_STORE_DIR: storeDir });
-    const database = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
-    await database.dataSource.initialize();
-    db = { dataSource: database.dataSource, close: () => database.close() };
-    browser = await launchBrowser({ args: ['--autoplay-policy=no-user-gesture-required'] });
-    context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'ru-RU' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await startRecordingsSession({ width: 1280, height: 720 });
+    ({ server, context, page, pageErrors } = session);
+    db = { dataSource: session.dataSource };
   });
 
   afterAll(async () => {
@@ -69,11 +55,7 @@ describe('CRM screens: kanban, import, call log', () => {
       await db.dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [cleanup]);
       await db.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [cleanup]);
     }
-    await db?.close();
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    rmSync(storeDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   describe('deals pipeline', () => {
@@ -100,7 +82,7 @@ describe('CRM screens: kanban, import, call log', () => {
       await board.cardIn('proposal', title).waitFor();
       expect((await patched).status()).toBe(200);
       expect(await board.total('proposal').textContent()).not.toBe(proposalTotalBefore);
-      await page.screenshot({ path: join(screenshots, 'kanban.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'kanban.png') });
 
       await page.reload();
       await board.cardIn('proposal', title).waitFor();
@@ -201,7 +183,7 @@ describe('CRM screens: kanban, import, call log', () => {
       expect(await problems.nth(0).textContent()).toContain('неверный номер телефона');
       expect(await problems.nth(1).getAttribute('data-line')).toBe('4');
       expect(await problems.nth(1).textContent()).toContain('дубликат строки 2');
-      await page.screenshot({ path: join(screenshots, 'contacts-import.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'contacts-import.png') });
 
       await page.goto(`${server.baseUrl}/#/contacts`);
       await page.getByTestId('contacts-search').fill(`Импорт`);
@@ -232,30 +214,7 @@ describe('CRM screens: kanban, import, call log', () => {
         talkSeconds: 4,
       });
       cleanup.push(callId);
-      const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-      const storageKey = `${day}/${callId}-${randomBytes(4).toString('hex')}.ogg`;
-      const file = join(storeDir, storageKey);
-      mkdirSync(dirname(file), { recursive: true });
-      execFileSync('ffmpeg', [
-        '-loglevel',
-        'error',
-        '-f',
-        'lavfi',
-        '-i',
-        'sine=frequency=440:duration=4',
-        '-ac',
-        '1',
-        '-c:a',
-        'libopus',
-        '-b:a',
-        '24k',
-        file,
-      ]);
-      await db.dataSource.query(
-        `INSERT INTO recordings (call_id, storage_key, duration_seconds, size_bytes, sha256, mime)
-         VALUES ($1, $2, 4, $3, $4, 'audio/ogg')`,
-        [callId, storageKey, statSync(file).size, 'a'.repeat(64)],
-      );
+      await session.storeRecording(callId, 4);
       await logInAs('supervisor');
     });
 
@@ -290,7 +249,7 @@ describe('CRM screens: kanban, import, call log', () => {
         undefined,
         { timeout: 10_000 },
       );
-      await page.screenshot({ path: join(screenshots, 'call-log.png') });
+      await page.screenshot({ path: join(SCREENSHOTS, 'call-log.png') });
       await page.getByTestId('player-toggle').click();
     });
 

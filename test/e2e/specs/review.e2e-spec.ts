@@ -1,34 +1,27 @@
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, type Page } from 'playwright-core';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createDatabase } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
+import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
 import { ShellPage } from '@test/e2e/pages/shell-page';
-import { launchBrowser } from '@test/support/browser';
 import { seedCall } from '@test/support/call-events';
-
-const screenshots = join(process.cwd(), 'test-results/screenshots');
 
 /**
  * Recordings review in Debian chromium against the real server and Postgres. No PBX: the call is stored through the
  * real recorder and its recording is a real Opus/Ogg file made by ffmpeg, in the store the server plays from.
  */
 describe('recordings review page', () => {
+  let session: RecordingsSession;
   let server: AppServer;
-  let browser: Browser;
   let context: BrowserContext;
   let page: Page;
-  let db: { dataSource: DataSource; close: () => Promise<void> };
-  const storeDir = mkdtempSync(join(tmpdir(), 'zvonok-e2e-review-'));
-  const pageErrors: string[] = [];
+  let db: { dataSource: DataSource };
+  let pageErrors: string[] = [];
   const queue = `qc-e2e-${randomBytes(3).toString('hex')}`;
   const callIds: string[] = [];
 
@@ -42,45 +35,14 @@ describe('recordings review page', () => {
     });
     callIds.push(callId);
     await db.dataSource.query('UPDATE calls SET queue = $1 WHERE id = $2', [queue, callId]);
-    // The storage-key layout the server accepts (recording-paths.ts): <yyyy>/<mm>/<dd>/<callId>-<8 hex>.ogg.
-    const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-    const storageKey = `${day}/${callId}-${randomBytes(4).toString('hex')}.ogg`;
-    const file = join(storeDir, storageKey);
-    mkdirSync(dirname(file), { recursive: true });
-    execFileSync('ffmpeg', [
-      '-loglevel',
-      'error',
-      '-f',
-      'lavfi',
-      '-i',
-      `sine=frequency=440:duration=${talkSeconds}`,
-      '-ac',
-      '1',
-      '-c:a',
-      'libopus',
-      '-b:a',
-      '24k',
-      file,
-    ]);
-    await db.dataSource.query(
-      `INSERT INTO recordings (call_id, storage_key, duration_seconds, size_bytes, sha256, mime)
-       VALUES ($1, $2, $3, $4, $5, 'audio/ogg')`,
-      [callId, storageKey, talkSeconds, statSync(file).size, 'c'.repeat(64)],
-    );
+    await session.storeRecording(callId, talkSeconds);
     return callId;
   }
 
   beforeAll(async () => {
-    mkdirSync(screenshots, { recursive: true });
-    await buildClient();
-    server = await startAppServer({ RECORDINGS_STORE_DIR: storeDir });
-    const database = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
-    await database.dataSource.initialize();
-    db = { dataSource: database.dataSource, close: () => database.close() };
-    browser = await launchBrowser({ args: ['--autoplay-policy=no-user-gesture-required'] });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'ru-RU' });
-    page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    session = await startRecordingsSession({ width: 1280, height: 900 });
+    ({ server, context, page, pageErrors } = session);
+    db = { dataSource: session.dataSource };
   });
 
   afterAll(async () => {
@@ -88,11 +50,7 @@ describe('recordings review page', () => {
       await db.dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [callIds]);
       await db.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [callIds]);
     }
-    await db?.close();
-    await context?.close();
-    await browser?.close();
-    await server?.stop();
-    rmSync(storeDir, { recursive: true, force: true });
+    await session?.close();
   });
 
   it('supervisor filters, plays at 2×, saves a score and still sees it after a reload', async () => {
@@ -144,7 +102,7 @@ describe('recordings review page', () => {
     await page.waitForFunction(
       () => document.querySelector('[data-testid="review-row-score"]')?.textContent?.startsWith('4/5') ?? false,
     );
-    await page.screenshot({ path: join(screenshots, 'review.png'), fullPage: true });
+    await page.screenshot({ path: join(SCREENSHOTS, 'review.png'), fullPage: true });
 
     await page.reload();
     await page.getByTestId('review-queue').fill(queue);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallEvent, type Party } from '@telephony';
 import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
+import { startCallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
 import { requireDatabaseUrl } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
@@ -139,6 +140,40 @@ describe('CallRecorderService on real PostgreSQL', () => {
     } finally {
       await Promise.all(nodes.map((n) => n.close()));
       await redis.quit();
+    }
+  });
+
+  it('a second end (an adapter that closed the call again) is stored, changes nothing and reaches no reaction', async () => {
+    const events = answeredCall(randomUUID());
+    const ended = events.at(-1) as Extract<CallEvent, { type: 'call.ended' }>;
+    const again: CallEvent = {
+      ...ended,
+      seq: 1_795_000_000_001,
+      occurredAt: new Date(Date.parse(ended.occurredAt) + 40_000).toISOString(),
+      cause: 'failed',
+      rawCause: 'RESYNC_NO_CDR',
+      talkSeconds: 100,
+    };
+    const reacted: string[] = [];
+    const pipeline = await startCallPipeline({
+      dataSource: ds,
+      logger: pino({ level: 'silent' }),
+      provider: null,
+      reactions: [async (event) => void reacted.push(`${event.type}:${event.seq}`)],
+    });
+    try {
+      for (const e of [...events, again]) await pipeline.bus.publish(e);
+      await waitFor(async () => (await stored(ended.callId)).events === 7, {
+        what: 'all 7 events stored',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(reacted.filter((r) => r.startsWith('call.ended'))).toEqual([`call.ended:${ended.seq}`]);
+      const { row } = await stored(ended.callId);
+      expect(row).toMatchObject({ hangup_cause: 'normal-clearing', talk_seconds: 60, disposition: 'answered' });
+    } finally {
+      await pipeline.stop();
     }
   });
 });

@@ -56,6 +56,11 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
     const result = await recorder.record(event);
     if (!result.applied || !result.call) return;
     logger.debug({ callId: result.call.id, type: event.type }, 'call event recorded');
+    if (event.type === 'call.ended' && result.call.endedSeq !== event.seq) {
+      // A second end (an adapter that restarted and closed the call again): stored, but nobody is told twice.
+      logger.warn({ callId: event.callId, seq: event.seq }, 'call had ended already; second end ignored');
+      return;
+    }
     for (const react of deps.reactions ?? []) {
       await react(event, result.call).catch((err: unknown) =>
         logger.error({ err, callId: event.callId, type: event.type }, 'call reaction failed'),

@@ -34,6 +34,8 @@ export interface CallProjection {
   hangupCause: HangupCause | null;
   recordingFile: string | null;
   lastSeq: number;
+  /** Seq of the call.ended that ended it (a call ends once; a later one is kept in the log but changes nothing). */
+  endedSeq: number | null;
   closedFromCdr: boolean;
 }
 
@@ -71,6 +73,7 @@ export function projectCall(events: readonly CallEvent[]): CallProjection | null
     hangupCause: null,
     recordingFile: null,
     lastSeq: first.seq,
+    endedSeq: null,
     closedFromCdr: false,
   };
   const ringing = new Set<string>();
@@ -127,6 +130,7 @@ export function projectCall(events: readonly CallEvent[]): CallProjection | null
         heldSince = null;
         ringing.clear();
         call.status = 'ended';
+        call.endedSeq = e.seq;
         call.endedAt = e.occurredAt;
         call.hangupCause = e.cause;
         call.waitSeconds = e.answered ? (call.waitSeconds ?? e.waitSeconds) : e.waitSeconds;

@@ -3,15 +3,19 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { type UserDto } from '@contracts/dto/user';
+import { createApp } from '@server/app';
 import { type Database, createDatabase } from '@server/db/data-source';
 import { seedDemo } from '@server/db/seed-demo';
 import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/contact.entity';
+import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadEntity } from '@server/modules/leads/lead.entity';
 import { UserEntity } from '@server/modules/users/user.entity';
-import { requireDatabaseUrl } from '@test/support/api-server';
+import { requireDatabaseUrl, TEST_APP_CONFIG } from '@test/support/api-server';
 
 import { migrations } from '@migrations';
 
@@ -138,6 +142,36 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
       expect(await seedDemo(ds)).toEqual([]);
       const ext = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'supervisor' });
       expect(ext.extension).toBe('1901');
+    });
+
+    it('imports contacts end to end, one import after the other (the embedded engine has one connection)', async () => {
+      const { services } = createApp({ config: TEST_APP_CONFIG, dataSource: ds, logger: pino({ level: 'silent' }) });
+      const imports = new ImportsService(ds, services.contacts, 'RU');
+      const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
+      const viewer: UserDto = {
+        id: row.id,
+        login: row.login,
+        name: row.name,
+        role: row.role,
+        extension: null,
+        locale: 'ru',
+      };
+      const file = Buffer.from('name,phone\nИмпорт Один,8 916 700-00-01\nИмпорт Два,8 916 700-00-02\n');
+      const run = async () => {
+        const preview = await imports.upload(viewer, 'a.csv', file);
+        await imports.start(viewer, preview.id, { name: 0, phone: 1, email: null, tags: null });
+        const deadline = Date.now() + 10_000;
+        for (;;) {
+          const job = await imports.get(viewer, preview.id);
+          if (job.status !== 'running') return job;
+          if (Date.now() > deadline) throw new Error(`import stuck: ${JSON.stringify(job)}`);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const [first, second] = await Promise.all([run(), run()]);
+      expect([first.imported, second.imported].sort()).toEqual([0, 2]);
+      expect([first.duplicates, second.duplicates].sort()).toEqual([0, 2]);
+      expect(await ds.getRepository(ContactPhoneEntity).countBy({ e164: '+79167000001' })).toBe(1);
     });
 
     it('reverts every migration (reviewed downs) and re-applies them', async () => {

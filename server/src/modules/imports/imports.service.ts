@@ -8,6 +8,7 @@ import {
   importMappingSchema,
 } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
+import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
 import { readSheet, type SheetTable } from '@server/modules/imports/import-file';
@@ -48,8 +49,8 @@ const STALE_SECONDS = 120;
 const SAMPLE_ROWS = 5;
 /** Rows inserted between progress writes (and between re-checks for numbers another import added). */
 const CHUNK = 25;
-/** Imports run one at a time across all nodes, so two files with the same number cannot both insert it. */
-const IMPORT_LOCK = 'zv:contacts-import';
+/** How often a job waiting for the insert slot tries again. */
+const SLOT_RETRY_MS = 200;
 
 const JOB_COLUMNS = `id, owner_id, file_name, status, total, processed, imported, invalid, duplicates, problems,
   extract(epoch FROM now() - updated_at)::float8 AS idle_seconds,
@@ -58,7 +59,7 @@ const JOB_COLUMNS = `id, owner_id, file_name, status, total, processed, imported
 /**
  * Contacts import as a job in the database: upload → preview with a guessed mapping → start → the client
  * polls progress (any web node answers) → per-row report. The rows are inserted in the background by the
- * node that was asked to start, one import at a time, re-checking for numbers added meanwhile.
+ * node that was asked to start, one import at a time across all nodes, re-checking for numbers added meanwhile.
  */
 export class ImportsService {
   constructor(
@@ -90,7 +91,10 @@ export class ImportsService {
     const job = await this.find(viewer, id);
     if (job.status === 'running' && job.idle_seconds > STALE_SECONDS) {
       this.logger?.warn({ importId: id }, 'import stopped with its node; marked failed');
-      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', sheet = NULL WHERE id = $1`, [id]);
+      await this.dataSource.query(
+        `UPDATE import_jobs SET status = 'failed', sheet = NULL, inserting = false WHERE id = $1`,
+        [id],
+      );
       job.status = 'failed';
     }
     return toDto(job);
@@ -134,12 +138,8 @@ export class ImportsService {
   }
 
   private async insertAll(viewer: UserDto, id: string, state: JobState, good: CheckedRow[]): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    let locked = false;
     try {
-      await runner.connect();
-      await runner.query('SELECT pg_advisory_lock(hashtextextended($1, 0))', [IMPORT_LOCK]);
-      locked = true;
+      await this.takeInsertSlot(id);
       for (let i = 0; i < good.length; i += CHUNK) {
         const chunk = good.slice(i, i + CHUNK);
         // Another import (or a person) may have added some of these numbers since the start.
@@ -171,20 +171,38 @@ export class ImportsService {
     } catch (err) {
       this.logger?.error({ err, importId: id }, 'import failed');
       state.status = 'failed';
-    } finally {
-      if (locked)
-        await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [IMPORT_LOCK]).catch(() => 0);
-      await runner.release();
     }
     await this.save(id, state, true).catch((err: unknown) =>
       this.logger?.error({ err, importId: id }, 'import result not saved'),
     );
   }
 
+  /**
+   * One job inserts at a time, across all nodes (uq_import_jobs_one_inserting). A waiting job keeps its row fresh so
+   * it is not taken for dead; a job whose node died while inserting gives the slot up once it goes stale.
+   */
+  private async takeInsertSlot(id: string): Promise<void> {
+    for (;;) {
+      await this.dataSource.query(
+        `UPDATE import_jobs SET inserting = false, status = 'failed', sheet = NULL
+         WHERE inserting AND updated_at < now() - make_interval(secs => $1)`,
+        [STALE_SECONDS],
+      );
+      try {
+        await this.dataSource.query(`UPDATE import_jobs SET inserting = true, updated_at = now() WHERE id = $1`, [id]);
+        return;
+      } catch (err) {
+        if (pgErrorCode(err) !== PG_UNIQUE_VIOLATION) throw err;
+      }
+      await this.dataSource.query(`UPDATE import_jobs SET updated_at = now() WHERE id = $1`, [id]);
+      await new Promise((resolve) => setTimeout(resolve, SLOT_RETRY_MS));
+    }
+  }
+
   private save(id: string, state: JobState, final = false): Promise<unknown> {
     return this.dataSource.query(
       `UPDATE import_jobs SET status = $2, processed = $3, imported = $4, invalid = $5, duplicates = $6,
-         problems = $7, updated_at = now()${final ? ', sheet = NULL' : ''}
+         problems = $7, updated_at = now()${final ? ', sheet = NULL, inserting = false' : ''}
        WHERE id = $1`,
       [
         id,

@@ -12,6 +12,7 @@ import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPla
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
 import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
 import { DataTable } from '@client/ui/DataTable';
+import { DateRangeFields } from '@client/ui/DateRangeFields';
 import { FilterSelect } from '@client/ui/FilterSelect';
 import { PagedList } from '@client/ui/PagedList';
 import { PhoneText } from '@client/ui/PhoneText';
@@ -100,34 +101,16 @@ export function CallLog() {
             data-testid="calllog-phone"
           />
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-from`}>
-            {t('callLog.from')}
-          </label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            className="input"
-            value={from}
-            max={to || undefined}
-            onChange={(e) => filter(setFrom)(e.target.value)}
-            data-testid="calllog-from"
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-to`}>
-            {t('callLog.to')}
-          </label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            className="input"
-            value={to}
-            min={from || undefined}
-            onChange={(e) => filter(setTo)(e.target.value)}
-            data-testid="calllog-to"
-          />
-        </div>
+        <DateRangeFields
+          id={id}
+          testId="calllog"
+          fromLabel={t('callLog.from')}
+          toLabel={t('callLog.to')}
+          from={from}
+          to={to}
+          onFrom={filter(setFrom)}
+          onTo={filter(setTo)}
+        />
         <FilterSelect
           id={`${id}-direction`}
           label={t('calls.direction')}

@@ -14,6 +14,7 @@ import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
 import { qualityApi, type ReviewFilters } from '@client/modules/quality/api/qualityApi';
 import { ReviewForm } from '@client/modules/quality/components/ReviewForm';
 import { DataTable } from '@client/ui/DataTable';
+import { DateRangeFields } from '@client/ui/DateRangeFields';
 import { FilterSelect } from '@client/ui/FilterSelect';
 import { PagedList } from '@client/ui/PagedList';
 import '@client/styles/crm.css';
@@ -120,34 +121,16 @@ export function ReviewPage() {
             data-testid="review-queue"
           />
         </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-from`}>
-            {t('callLog.from')}
-          </label>
-          <input
-            id={`${id}-from`}
-            type="date"
-            className="input"
-            value={from}
-            max={to || undefined}
-            onChange={(e) => filter(setFrom)(e.target.value)}
-            data-testid="review-from"
-          />
-        </div>
-        <div className="field">
-          <label className="field__label" htmlFor={`${id}-to`}>
-            {t('callLog.to')}
-          </label>
-          <input
-            id={`${id}-to`}
-            type="date"
-            className="input"
-            value={to}
-            min={from || undefined}
-            onChange={(e) => filter(setTo)(e.target.value)}
-            data-testid="review-to"
-          />
-        </div>
+        <DateRangeFields
+          id={id}
+          testId="review"
+          fromLabel={t('callLog.from')}
+          toLabel={t('callLog.to')}
+          from={from}
+          to={to}
+          onFrom={filter(setFrom)}
+          onTo={filter(setTo)}
+        />
         <div className="field">
           <label className="field__label" htmlFor={`${id}-min`}>
             {t('review.minDuration')}

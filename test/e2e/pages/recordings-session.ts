@@ -10,6 +10,7 @@ import { type DataSource } from 'typeorm';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
 import { launchBrowser } from '@test/support/browser';
+import { seedCall, type SeedCall } from '@test/support/call-events';
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results/screenshots');
 
@@ -25,8 +26,11 @@ export interface RecordingsSession {
   page: Page;
   pageErrors: string[];
   storeDir: string;
-  /** A real Opus/Ogg recording of `seconds` of tone for the call, in the store the server plays from. */
-  storeRecording(callId: string, seconds: number): Promise<void>;
+  /**
+   * An answered call stored through the real recorder, with a real Opus/Ogg recording of its talk time (a tone) in
+   * the store the server plays from. Deleted again on close.
+   */
+  seedRecordedCall(call: SeedCall & { talkSeconds: number }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -43,6 +47,7 @@ export async function startRecordingsSession(viewport: { width: number; height: 
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   const { dataSource } = database;
+  const seeded: string[] = [];
   return {
     server,
     dataSource,
@@ -51,7 +56,10 @@ export async function startRecordingsSession(viewport: { width: number; height: 
     page,
     pageErrors,
     storeDir,
-    async storeRecording(callId, seconds) {
+    async seedRecordedCall(call) {
+      const callId = await seedCall(dataSource, call);
+      seeded.push(callId);
+      const seconds = call.talkSeconds;
       // The storage-key layout the server accepts (recording-paths.ts): <yyyy>/<mm>/<dd>/<callId>-<8 hex>.ogg.
       const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
       const storageKey = `${day}/${callId}-${randomBytes(4).toString('hex')}.ogg`;
@@ -64,8 +72,13 @@ export async function startRecordingsSession(viewport: { width: number; height: 
          VALUES ($1, $2, $3, $4, $5, 'audio/ogg')`,
         [callId, storageKey, seconds, statSync(file).size, randomBytes(32).toString('hex')],
       );
+      return callId;
     },
     async close() {
+      if (seeded.length) {
+        await dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [seeded]);
+        await dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [seeded]);
+      }
       await context.close();
       await browser.close();
       await server.stop();

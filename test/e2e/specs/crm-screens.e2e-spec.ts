@@ -12,7 +12,6 @@ import { LoginPage } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { createUser, deleteUsers, TEST_PASSWORD } from '@test/support/api-server';
-import { seedCall } from '@test/support/call-events';
 
 const API_HEADERS = { 'X-Requested-With': 'zvonok' };
 
@@ -28,7 +27,6 @@ describe('CRM screens: kanban, import, call log', () => {
   let db: { dataSource: DataSource };
   let pageErrors: string[] = [];
   const suffix = String(Math.floor(Math.random() * 90_000) + 10_000);
-  const cleanup: string[] = [];
 
   const api = async <T>(method: 'get' | 'post' | 'patch', path: string, data?: unknown): Promise<T> => {
     const res = await context.request[method](`${server.baseUrl}${path}`, { data, headers: API_HEADERS });
@@ -51,10 +49,6 @@ describe('CRM screens: kanban, import, call log', () => {
   });
 
   afterAll(async () => {
-    if (db && cleanup.length) {
-      await db.dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [cleanup]);
-      await db.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [cleanup]);
-    }
     await session?.close();
   });
 
@@ -206,15 +200,13 @@ describe('CRM screens: kanban, import, call log', () => {
 
     beforeAll(async () => {
       // A real Opus/Ogg file, as the recordings ingest stores it, and its row under the storage-key layout.
-      callId = await seedCall(db.dataSource, {
+      callId = await session.seedRecordedCall({
         fromRaw: `8916${digits}`,
         fromE164: caller,
         startedAt: new Date(Date.now() - 3_600_000).toISOString(),
         answeredBy: '1001',
         talkSeconds: 4,
       });
-      cleanup.push(callId);
-      await session.storeRecording(callId, 4);
       await logInAs('supervisor');
     });
 

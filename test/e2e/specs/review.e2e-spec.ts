@@ -9,7 +9,6 @@ import { type AppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
 import { ShellPage } from '@test/e2e/pages/shell-page';
-import { seedCall } from '@test/support/call-events';
 
 /**
  * Recordings review in Debian chromium against the real server and Postgres. No PBX: the call is stored through the
@@ -23,19 +22,16 @@ describe('recordings review page', () => {
   let db: { dataSource: DataSource };
   let pageErrors: string[] = [];
   const queue = `qc-e2e-${randomBytes(3).toString('hex')}`;
-  const callIds: string[] = [];
 
   async function recordedCall(hour: number, talkSeconds: number): Promise<string> {
-    const callId = await seedCall(db.dataSource, {
+    const callId = await session.seedRecordedCall({
       fromRaw: `8916${String(Math.floor(Math.random() * 9_000_000) + 1_000_000)}`,
       fromE164: null,
       startedAt: new Date(Date.now() - hour * 3_600_000).toISOString(),
       answeredBy: '1001',
       talkSeconds,
     });
-    callIds.push(callId);
     await db.dataSource.query('UPDATE calls SET queue = $1 WHERE id = $2', [queue, callId]);
-    await session.storeRecording(callId, talkSeconds);
     return callId;
   }
 
@@ -46,10 +42,6 @@ describe('recordings review page', () => {
   });
 
   afterAll(async () => {
-    if (db && callIds.length) {
-      await db.dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [callIds]);
-      await db.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [callIds]);
-    }
     await session?.close();
   });
 

@@ -29,7 +29,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.int.spec.ts', 'server/**/*.int.spec.ts', 'telephony/**/*.int.spec.ts'],
+          include: [
+            'test/integration/**/*.int.spec.ts',
+            'test/security/**/*.int.spec.ts',
+            'server/**/*.int.spec.ts',
+            'telephony/**/*.int.spec.ts',
+          ],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,

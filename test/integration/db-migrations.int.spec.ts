@@ -3,19 +3,18 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type UserDto } from '@contracts/dto/user';
-import { createApp } from '@server/app';
+import { createServices } from '@server/services';
 import { type Database, createDatabase } from '@server/db/data-source';
 import { seedDemo } from '@server/db/seed-demo';
 import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/contact.entity';
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadEntity } from '@server/modules/leads/lead.entity';
 import { UserEntity } from '@server/modules/users/user.entity';
-import { requireDatabaseUrl, TEST_APP_CONFIG } from '@test/support/api-server';
+import { requireDatabaseUrl, testConfig, testLogger } from '@test/support/api-server';
 
 import { migrations } from '@migrations';
 
@@ -145,7 +144,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
     });
 
     it('imports contacts end to end, one import after the other (the embedded engine has one connection)', async () => {
-      const { services } = createApp({ config: TEST_APP_CONFIG, dataSource: ds, logger: pino({ level: 'silent' }) });
+      const { services } = createServices({ config: testConfig(), dataSource: ds, logger: testLogger() });
       const imports = new ImportsService(ds, services.contacts, 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {

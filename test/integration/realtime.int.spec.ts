@@ -63,7 +63,7 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
   });
 
   const publish = async (...events: CallEvent[]) => {
-    for (const e of events) await node.pipeline.bus.publish(e);
+    for (const e of events) await node.node.bus.publish(e);
   };
   const of = (o: Operator, event: string, callId: string) =>
     o.received.filter((r) => r.event === event && (r.payload.call?.id ?? r.payload.callId) === callId);

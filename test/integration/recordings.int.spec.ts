@@ -17,8 +17,9 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { projectCall } from '@server/modules/calls/call-projection';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { type CallEvent } from '@telephony';
+import { type CallChange } from '@server/common/calls/call-change';
+import { type CallProjection, projectCall } from '@server/common/calls/call-projection';
 import { MediaTools } from '@server/modules/recordings/media-tools';
 import { createRecordingReaction } from '@server/modules/recordings/recording-ingest.reaction';
 import { RecordingIngestService, type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';
@@ -33,7 +34,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
-import { inboundCallEvents } from '@test/support/call-events';
+import { inboundCallEvents, recordCallEvents } from '@test/support/call-events';
 
 // Recording ingest, playback and retention on the real app and Postgres, with real ffmpeg/ffprobe/sox and WAV files
 // shaped like MixMonitor's. The PBX is not needed here: recordings-live.int.spec.ts drives the same path from a real
@@ -112,6 +113,14 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     rmSync(storeDir, { recursive: true, force: true });
   });
 
+  /** What the pipeline hands a reaction for `event` of a call whose record is now `call`. */
+  const changeOf = (event: CallEvent, call: CallProjection): CallChange => ({
+    event,
+    before: call,
+    after: call,
+    link: { kind: 'none' },
+  });
+
   /** Stores a call's events like the pipeline and returns them with the final projection. */
   async function recordedCall(name: string, answeredBy: string, transferTo?: string) {
     const events = inboundCallEvents({
@@ -122,8 +131,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       transferTo,
       recordingFile: `${SPOOL}/${name}`,
     });
-    const recorder = new CallRecorderService(t.dataSource);
-    for (const event of events) await recorder.record(event);
+    await recordCallEvents(t.dataSource, events);
     const callId = events[0]!.callId;
     callIds.push(callId);
     return { callId, events, call: projectCall(events)! };
@@ -142,10 +150,10 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     const ended = events.find((e) => e.type === 'call.ended')!;
     const ready = events.find((e) => e.type === 'recording.ready')!;
     // call.ended and a redelivered recording.ready both name the file; a second consumer run repeats it again.
-    await reaction.reaction(ended, call);
-    await reaction.reaction(ready, call);
+    await reaction.reaction(changeOf(ended, call));
+    await reaction.reaction(changeOf(ready, call));
     await reaction.idle();
-    await reaction.reaction(ended, call);
+    await reaction.reaction(changeOf(ended, call));
     await reaction.idle();
     expect(outcomes.map((o) => o.status)).toEqual(['stored', 'duplicate']);
 

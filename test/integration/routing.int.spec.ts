@@ -1,20 +1,17 @@
 import { copyFileSync } from 'node:fs';
-import http from 'node:http';
 import { connect } from 'node:net';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { phoneKeys } from '@server/common/phone/phone-keys';
-import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
 import {
   createUser,
   deleteUsers,
   requireDatabaseUrl,
-  TEST_APP_CONFIG,
+  startTestNode,
+  type TestApp,
   type SeededUser,
 } from '@test/support/api-server';
 import { ASTERISK_ROOT, LiveAmi, plugPhone } from '@test/support/ami-live';
@@ -50,7 +47,7 @@ async function amiAction(lines: string[]): Promise<string> {
 
 describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and DID 7010 on the live Asterisk', () => {
   let database: Database;
-  let server: http.Server;
+  let node: TestApp;
   let baseUrl: string;
   let users: SeededUser[] = [];
   let owner: SeededUser;
@@ -90,20 +87,12 @@ describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and D
       '+79035550103',
       leadOwner.id,
     ]);
-    const { app } = createApp({
-      config: TEST_APP_CONFIG,
-      dataSource: ds,
-      logger: pino({ level: 'silent' }),
-      routingToken: TOKEN,
-    });
-    server = http.createServer(app);
-    // All interfaces' loopback: Asterisk (sharing the host network) fetches from it.
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Loopback: Asterisk (sharing the host network) fetches from it.
+    node = await startTestNode({ routingToken: TOKEN }, { database });
+    baseUrl = node.baseUrl;
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await node?.close();
     const ds = database.dataSource;
     await ds.query(`DELETE FROM leads WHERE phone_e164 = '+79035550103'`);
     await ds.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);

@@ -85,6 +85,11 @@ const envSchema = z.object({
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  // Partitions of the call event stream (Redis): the most web nodes that can share the call pipeline. Every node of
+  // a cluster must use the same number.
+  PIPELINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
+  // How long a call event's write waits for others to share its database round trip.
+  PIPELINE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
   ROUTING_TOKEN: z
     .string()
@@ -130,6 +135,7 @@ export interface Config {
   softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
   callbacks: CallbacksConfig;
   routingToken: string | undefined;
+  pipeline: { partitions: number; flushDelayMs: number };
 }
 
 export interface CallbacksConfig {
@@ -203,5 +209,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
     },
     routingToken: e.ROUTING_TOKEN,
+    pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS },
   };
 }

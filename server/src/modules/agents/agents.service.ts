@@ -24,6 +24,8 @@ export interface AgentsServiceOptions {
   logger: Logger;
   /** How often expired wrap-ups return to available. Default 1 s. */
   sweepIntervalMs?: number;
+  /** Where `agent:state` goes; absent → nowhere (the REST API still answers). */
+  realtime?: RealtimeSink;
 }
 
 export type AgentChangeListener = (agent: AgentDto) => void;
@@ -73,7 +75,6 @@ const base =
  * pause with a reason. The database is the truth; the PBX follows it when it can and the caller is told when not.
  */
 export class AgentsService {
-  private sink: RealtimeSink = NO_REALTIME;
   private readonly listeners = new Set<AgentChangeListener>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
@@ -83,11 +84,6 @@ export class AgentsService {
     private readonly audit: AuditService,
     private readonly options: AgentsServiceOptions,
   ) {}
-
-  /** Plugs Socket.IO in once realtime exists (main.ts). */
-  attachRealtime(sink: RealtimeSink): void {
-    this.sink = sink;
-  }
 
   /** Called after every effective change (the wallboard refreshes on it). */
   onChange(listener: AgentChangeListener): () => void {
@@ -267,9 +263,10 @@ export class AgentsService {
 
   private publish(agent: AgentDto): void {
     const payload = toStateDto(agent);
-    this.sink.emitToUser(agent.userId, 'agent:state', payload);
-    this.sink.emitToRole('supervisor', 'agent:state', payload);
-    this.sink.emitToRole('manager', 'agent:state', payload);
+    const realtime = this.options.realtime ?? NO_REALTIME;
+    realtime.emitToUser(agent.userId, 'agent:state', payload);
+    realtime.emitToRole('supervisor', 'agent:state', payload);
+    realtime.emitToRole('manager', 'agent:state', payload);
     for (const l of this.listeners) {
       try {
         l(agent);

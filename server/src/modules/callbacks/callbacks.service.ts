@@ -1,10 +1,10 @@
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { type CallEvent } from '@telephony';
 import { type TaskDto } from '@contracts/dto/task';
 import { type CallbacksConfig } from '@server/config/env';
-import { type CallProjection } from '@server/modules/calls/call-projection';
+import { type CallReaction } from '@server/common/calls/call-change';
+import { type CallProjection } from '@server/common/calls/call-projection';
 import { type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { type RoutingService } from '@server/modules/routing/routing.service';
 import { TaskEntity } from '@server/modules/tasks/task.entity';
@@ -15,7 +15,7 @@ export interface CallbacksServiceDeps {
   routing: RoutingService;
   config: Pick<CallbacksConfig, 'dueMinutes' | 'escalateMinutes'>;
   logger: Logger;
-  /** Socket.IO delivery; null until realtime is wired (tasks are still created and escalated). */
+  /** Socket.IO delivery; absent → tasks are still created and escalated, nobody is pushed. */
   notifier?: TaskNotifier | null;
 }
 
@@ -38,7 +38,7 @@ const ESCALATION_BATCH = 100;
  */
 export class CallbacksService {
   private readonly dataSource: DataSource;
-  notifier: TaskNotifier | null;
+  private readonly notifier: TaskNotifier | null;
 
   constructor(private readonly deps: CallbacksServiceDeps) {
     this.dataSource = deps.dataSource;
@@ -46,7 +46,7 @@ export class CallbacksService {
   }
 
   /** The CallReaction: exactly one task per qualifying call, however often and on however many nodes it runs. */
-  readonly react = async (event: CallEvent, call: CallProjection): Promise<void> => {
+  readonly react: CallReaction = async ({ event, after: call }) => {
     if (event.type !== 'call.ended') return;
     const created = await this.createForCall(call);
     if (created) this.notifyCreated(created);

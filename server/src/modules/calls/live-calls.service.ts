@@ -5,7 +5,7 @@ import { type LiveCallDto } from '@contracts/socket-events';
 import { type CallEvent } from '@telephony';
 import { seesAll } from '@server/common/access/visibility';
 
-import { projectCall } from './call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import { toLiveCall } from './live-call.mapper';
 
 /**

@@ -12,6 +12,8 @@ export interface LeadRow {
   phoneE164: string | null;
   ownerId: string | null;
   contactId: string | null;
+  /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
+  sourceCallId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +30,7 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     phoneE164: { type: 'text', name: 'phone_e164', nullable: true },
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
+    sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

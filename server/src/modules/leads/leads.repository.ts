@@ -1,4 +1,4 @@
-import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
 import { leadVisible, seesAll } from '@server/common/access/visibility';
@@ -44,12 +44,8 @@ export class LeadsRepository {
   }
 
   /** `em` runs the query inside the caller's transaction, so a lock-holding transaction never waits for the pool. */
-  findOpenByPhone(e164: string, em?: EntityManager): Promise<LeadRow | null> {
-    return this.on(em).createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
-  }
-
-  private on(em?: EntityManager): Repository<LeadRow> {
-    return em ? em.getRepository(LeadEntity) : this.repo;
+  findOpenByPhone(e164: string): Promise<LeadRow | null> {
+    return this.repo.createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
   }
 
   insert(row: LeadInsert): Promise<LeadRow> {
@@ -57,8 +53,8 @@ export class LeadsRepository {
   }
 
   /** INSERT … ON CONFLICT DO NOTHING against the partial unique index; null when an open lead already exists. */
-  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }, em?: EntityManager): Promise<LeadRow | null> {
-    const repo = this.on(em);
+  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }): Promise<LeadRow | null> {
+    const repo = this.repo;
     const result = await repo
       .createQueryBuilder()
       .insert()
@@ -69,6 +65,16 @@ export class LeadsRepository {
       .execute();
     const id = (result.raw as { id: string }[])[0]?.id;
     return id ? repo.findOneBy({ id }) : null;
+  }
+
+  async setOwnerIfNone(id: string, ownerId: string): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update(LeadEntity)
+      .set({ ownerId, updatedAt: () => 'now()' })
+      .where('id = :id AND owner_id IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {

@@ -1,4 +1,4 @@
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type DataSource } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -20,8 +20,10 @@ import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.re
 
 export interface EnsuredLead {
   lead: LeadDto;
-  /** True when this call created it; false when an open lead for the number already existed. */
+  /** True when this very request inserted it; false when an open lead for the number already existed. */
   created: boolean;
+  /** The call that created the lead, whenever it was (a node taking a call over learns it created the lead). */
+  sourceCallId: string | null;
 }
 
 export class LeadsService {
@@ -79,6 +81,7 @@ export class LeadsService {
         phoneE164: e164,
         ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: null,
+        sourceCallId: null,
       });
       return toLeadDto(row);
     } catch (err) {
@@ -87,28 +90,34 @@ export class LeadsService {
   }
 
   /**
-   * For the call pipeline: the open lead for an unknown caller, created exactly once per number
-   * even when several calls from it arrive at the same moment (the partial unique index decides).
+   * For the call pipeline: the open lead for an unknown caller, created exactly once per number even when several
+   * calls from it arrive at the same moment (the partial unique index decides), remembering which call created it.
    */
-  /** Pass `em` when calling from inside a transaction: the lead is then settled on that transaction's connection. */
-  async ensureOpenLeadForCall(
-    phoneRaw: string,
-    ownerId: string | null = null,
-    em?: EntityManager,
-  ): Promise<EnsuredLead | null> {
+  async ensureOpenLeadForCall(phoneRaw: string, callId: string | null = null): Promise<EnsuredLead | null> {
     const e164 = phoneKeys(phoneRaw, this.defaultCountry).e164;
     if (!e164) return null;
     for (let attempt = 0; attempt < 3; attempt++) {
-      const inserted = await this.repo.insertIfNoOpen(
-        { source: 'call', status: 'new', name: null, phoneRaw, phoneE164: e164, ownerId, contactId: null },
-        em,
-      );
-      if (inserted) return { lead: toLeadDto(inserted), created: true };
-      const existing = await this.repo.findOpenByPhone(e164, em);
+      const inserted = await this.repo.insertIfNoOpen({
+        source: 'call',
+        status: 'new',
+        name: null,
+        phoneRaw,
+        phoneE164: e164,
+        ownerId: null,
+        contactId: null,
+        sourceCallId: callId,
+      });
+      if (inserted) return { lead: toLeadDto(inserted), created: true, sourceCallId: inserted.sourceCallId };
+      const existing = await this.repo.findOpenByPhone(e164);
       // Null only if the open lead was closed between the two statements; then insert again.
-      if (existing) return { lead: toLeadDto(existing), created: false };
+      if (existing) return { lead: toLeadDto(existing), created: false, sourceCallId: existing.sourceCallId };
     }
     throw new Error(`could not settle the open lead for ${e164}`);
+  }
+
+  /** Gives an unowned lead its owner; never replaces an owner someone set. True when it did. */
+  async giveOwnerIfNone(leadId: string, ownerId: string): Promise<boolean> {
+    return this.repo.setOwnerIfNone(leadId, ownerId);
   }
 
   async update(viewer: UserDto, id: string, input: UpdateLeadRequest): Promise<LeadDto> {

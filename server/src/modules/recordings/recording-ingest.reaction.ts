@@ -1,14 +1,19 @@
 import { type DataSource } from 'typeorm';
 
 import { type Logger } from '@server/common/logger/logger';
-import { type CallReaction } from '@server/modules/calls/call-pipeline';
+import { type CallReaction } from '@server/common/calls/call-change';
 
 import { type IngestOutcome, type RecordingIngestService } from './recording-ingest.service';
 
 export interface RecordingReaction {
   reaction: CallReaction;
-  /** Resolves when every queued ingest has finished (tests, graceful shutdown). */
+  /** Resolves when every queued ingest has finished (tests). */
   idle(): Promise<void>;
+  /**
+   * Graceful shutdown: finishes the ingest in hand and starts no other; what was queued is left to the next
+   * start's `recoverUnfinished` (a file that never appears would otherwise hold the node up for its timeout).
+   */
+  stop(): Promise<void>;
   /**
    * Queues recordings of calls that ended in the last `hours` but have no recording row: an ingest a crashed or
    * restarted node never finished. Returns how many files were queued.
@@ -38,6 +43,7 @@ export function createRecordingReaction(
   const pending = new Set<string>();
   const listeners: ((callId: string, pbxFile: string, outcome: IngestOutcome) => void)[] = [];
   let tail: Promise<void> = Promise.resolve();
+  let stopping = false;
 
   const enqueue = (callId: string, pbxFile: string, attempt = 0) => {
     const key = `${callId}\n${pbxFile}`;
@@ -46,6 +52,7 @@ export function createRecordingReaction(
     let failed = false;
     tail = tail
       .then(async () => {
+        if (stopping) return;
         const outcome = await ingest.ingest(callId, pbxFile);
         for (const listener of listeners) listener(callId, pbxFile, outcome);
       })
@@ -58,13 +65,13 @@ export function createRecordingReaction(
       })
       .finally(() => {
         pending.delete(key);
-        if (!failed) return;
+        if (!failed || stopping) return;
         // unref: a pending retry never holds a stopping node up (the next start recovers the file).
         setTimeout(() => enqueue(callId, pbxFile, attempt + 1), RETRY_DELAYS_MS[attempt]).unref();
       });
   };
 
-  const reaction: CallReaction = async (event, call) => {
+  const reaction: CallReaction = async ({ event, after: call }) => {
     if (event.type === 'recording.ready') {
       if (call.status === 'ended') enqueue(call.id, event.file);
       return;
@@ -99,6 +106,10 @@ export function createRecordingReaction(
         seen = tail;
         await seen;
       }
+    },
+    stop: async () => {
+      stopping = true;
+      await tail;
     },
     onOutcome: (listener) => listeners.push(listener),
   };

@@ -2,16 +2,18 @@ import { type DataSource } from 'typeorm';
 
 import { type Config } from '@server/config/env';
 import { type Logger } from '@server/common/logger/logger';
-import { type CallReaction } from '@server/modules/calls/call-pipeline';
+import { type CallReaction } from '@server/common/calls/call-change';
 
-import { createRecordingReaction } from './recording-ingest.reaction';
+import { createRecordingReaction, type RecordingReaction } from './recording-ingest.reaction';
 import { RecordingIngestService } from './recording-ingest.service';
 import { scheduleRecordingRetention } from './recording-retention.job';
 
 export interface RecordingsRuntime {
   /** Register with the call pipeline. */
   reaction: CallReaction;
-  /** Stops the retention timer and lets the ingest in progress finish (bounded by ffmpeg's own timeout). */
+  /** Hears how each ingest ended (stored, duplicate, rejected…), for logs and tests. */
+  onOutcome: RecordingReaction['onOutcome'];
+  /** Stops the retention timer and lets the ingest in hand finish; queued ones wait for the next start. */
   stop(): Promise<void>;
 }
 
@@ -40,9 +42,10 @@ export function startRecordings(deps: {
   });
   return {
     reaction: reaction.reaction,
+    onOutcome: (listener) => reaction.onOutcome(listener),
     stop: async () => {
       stopRetention();
-      await reaction.idle();
+      await reaction.stop();
     },
   };
 }

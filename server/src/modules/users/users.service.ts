@@ -40,6 +40,12 @@ export class UsersService {
     return user ? toUserDto(user) : null;
   }
 
+  /** An active user by login (QUEUE_DEFAULT_OWNER names one by login). */
+  async findActiveByLogin(login: string): Promise<UserDto | null> {
+    const user = await this.users.findByLogin(login);
+    return user?.active ? toUserDto(user) : null;
+  }
+
   async create(input: CreateUserRequest, actorId: string | null = null): Promise<UserDto> {
     const req = createUserRequestSchema.parse(input);
     try {

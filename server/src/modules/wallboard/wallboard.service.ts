@@ -19,6 +19,8 @@ export interface WallboardServiceOptions {
   serviceLevelSeconds?: number;
   /** Minimum gap between two pushes; events in between collapse into one trailing push. Default 500 ms (≤ 2/s). */
   throttleMs?: number;
+  /** Where `wallboard:update` goes; absent → nowhere (GET /api/wallboard still answers). */
+  realtime?: RealtimeSink;
 }
 
 /** Local midnight of the server: "today" on the wall means the call center's day. */
@@ -34,7 +36,6 @@ export function startOfDay(now: Date): Date {
  * call or agent event arrives, throttled so a burst of events costs one query round per `throttleMs`.
  */
 export class WallboardService {
-  private sink: RealtimeSink = NO_REALTIME;
   private lastPushAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -48,10 +49,6 @@ export class WallboardService {
     private readonly options: WallboardServiceOptions,
   ) {
     agents.onChange(() => this.refreshSoon());
-  }
-
-  attachRealtime(sink: RealtimeSink): void {
-    this.sink = sink;
   }
 
   async snapshot(now = new Date()): Promise<WallboardDto> {
@@ -102,9 +99,10 @@ export class WallboardService {
     this.lastPushAt = Date.now();
     try {
       const board = await this.snapshot();
-      this.sink.emitToRole('supervisor', 'wallboard:update', board);
-      this.sink.emitToRole('manager', 'wallboard:update', board);
-      this.sink.emitToRole('admin', 'wallboard:update', board);
+      const realtime = this.options.realtime ?? NO_REALTIME;
+      realtime.emitToRole('supervisor', 'wallboard:update', board);
+      realtime.emitToRole('manager', 'wallboard:update', board);
+      realtime.emitToRole('admin', 'wallboard:update', board);
     } catch (err) {
       this.options.logger.warn({ err }, 'wallboard refresh failed');
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { type CallEvent } from '@telephony';
 
-import { projectCall } from './call-projection';
+import { applyCallEvent, type CallFold, projectCall } from '@server/common/calls/call-projection';
 
 const caller = { raw: '89161234567', e164: '+79161234567', extension: null, name: null, anonymous: false };
 const did = { raw: '7000', e164: null, extension: '7000', name: null, anonymous: false };
@@ -157,5 +157,40 @@ describe('projectCall', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('applied one event at a time, in any arrival order with duplicates, gives the same record as the whole fold', () => {
+    const events = answeredWithHoldAndTransfer();
+    const expected = projectCall(events);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(events, { minLength: events.length }),
+        fc.array(fc.nat(events.length - 1)),
+        (shuffled, dupes) => {
+          let fold: CallFold | null = null;
+          const seen = new Set<number>();
+          for (const e of [...shuffled, ...dupes.map((i) => events[i]!)]) {
+            const before: CallFold | null = fold;
+            const snapshot = before ? structuredClone(before.call) : null;
+            const result = applyCallEvent(fold, e);
+            expect(result.applied).toBe(!seen.has(e.seq));
+            seen.add(e.seq);
+            // The record a reaction got as `before` is never changed by a later step.
+            if (before) expect(before.call).toEqual(snapshot);
+            fold = result.fold;
+          }
+          expect(fold!.call).toEqual(expected);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('costs one step for an event newer than all before it (the record is not rebuilt)', () => {
+    const [created, ringing] = answeredWithHoldAndTransfer();
+    const first = applyCallEvent(null, created!).fold;
+    const second = applyCallEvent(first, ringing!).fold;
+    expect(second.events).toBe(first.events);
+    expect(second.call).not.toBe(first.call);
   });
 });

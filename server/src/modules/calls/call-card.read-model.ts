@@ -1,0 +1,261 @@
+import { type DataSource } from 'typeorm';
+
+import {
+  type CallCard,
+  type CallCardPastCall,
+  type CallCardRef,
+  type CallCardTask,
+  callCardSchema,
+} from '@contracts/dto/call-card';
+import { type ChangeCache } from '@server/common/cache/change-cache';
+import { type CallerLink } from '@server/common/calls/call-change';
+import { type CallProjection } from '@server/common/calls/call-projection';
+import { type UsersService } from '@server/modules/users/users.service';
+
+/*
+ * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
+ * companies, users, deals, tasks, notes, leads, calls and recordings; writes nothing. Every read goes through the
+ * change cache, so a card for a known caller costs no query: the database's `zvonok_cards` notifications (migration
+ * CardChangeFeed) evict exactly what a write changed, on every node.
+ */
+
+const LAST_CALLS = 5;
+const OPEN_ITEMS = 10;
+const NOTES = 3;
+
+type Stamp = Date | string;
+const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
+const ref = (id: string | null, name: string | null): CallCardRef | null => (id ? { id, name: name ?? '' } : null);
+
+/** Whose number it is: a contact's, an open lead's (and which call created that lead), or nobody's yet. */
+export type CallerMatch = { contactId: string } | { leadId: string; sourceCallId: string | null } | null;
+
+interface ContactPart {
+  contact: Extract<CallCard, { kind: 'contact' }>['contact'];
+  openDeals: Extract<CallCard, { kind: 'contact' }>['openDeals'];
+  openTasks: CallCardTask[];
+  /** One more than shown: the call being carried may be among them. */
+  recentCalls: CallCardPastCall[];
+}
+
+interface LeadPart {
+  lead: Omit<Extract<CallCard, { kind: 'lead' }>['lead'], 'createdByThisCall'>;
+  recentCalls: CallCardPastCall[];
+}
+
+export class CallCardReadModel {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly cache: ChangeCache,
+    private readonly users: Pick<UsersService, 'findByExtension'>,
+  ) {}
+
+  /** Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. */
+  callerOf(e164: string | null, last10: string | null): Promise<CallerMatch> {
+    return this.cache.get('phones', `${e164}|${last10}`, async () => {
+      const [contact] = (await this.dataSource.query(
+        `SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+         WHERE p.e164 = $1 OR ($2::text IS NOT NULL AND p.last10 = $2)
+         ORDER BY (p.e164 IS NOT DISTINCT FROM $1) DESC, c.updated_at DESC LIMIT 1`,
+        [e164, last10],
+      )) as { contact_id: string }[];
+      if (contact) return { contactId: contact.contact_id };
+      if (!e164) return null;
+      const [lead] = (await this.dataSource.query(
+        `SELECT id, source_call_id FROM leads
+         WHERE phone_e164 = $1 AND status NOT IN ('converted', 'junk') LIMIT 1`,
+        [e164],
+      )) as { id: string; source_call_id: string | null }[];
+      return lead ? { leadId: lead.id, sourceCallId: lead.source_call_id } : null;
+    });
+  }
+
+  /** The active user an extension rings. */
+  userByExtension(extension: string): Promise<string | null> {
+    return this.cache.get('users', extension, async () => (await this.users.findByExtension(extension))?.id ?? null);
+  }
+
+  /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
+  async card(call: CallProjection, link: CallerLink): Promise<CallCard | null> {
+    const base = { callId: call.id, direction: call.direction, queue: call.queue, occurredAt: call.startedAt };
+    const number = {
+      raw: call.direction === 'inbound' ? call.fromRaw : call.toRaw,
+      e164: call.direction === 'inbound' ? call.fromE164 : call.toE164,
+    };
+    const lastCalls = (recent: CallCardPastCall[]) => recent.filter((c) => c.id !== call.id).slice(0, LAST_CALLS);
+    switch (link.kind) {
+      case 'none':
+        return null;
+      case 'withheld':
+        return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });
+      case 'contact': {
+        const part = await this.contactPart(link.contactId);
+        if (!part) return null;
+        const { recentCalls, ...rest } = part;
+        return callCardSchema.parse({ ...base, kind: 'contact', number, ...rest, lastCalls: lastCalls(recentCalls) });
+      }
+      case 'lead': {
+        const part = await this.leadPart(link.leadId);
+        if (!part) return null;
+        return callCardSchema.parse({
+          ...base,
+          kind: 'lead',
+          number,
+          lead: { ...part.lead, createdByThisCall: link.createdByThisCall },
+          lastCalls: lastCalls(part.recentCalls),
+        });
+      }
+    }
+  }
+
+  private contactPart(contactId: string): Promise<ContactPart | null> {
+    return this.cache.get(`contact:${contactId}`, '', async () => {
+      const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
+      const [contacts, notes, deals, tasks, phones] = await Promise.all([
+        q<{
+          id: string;
+          name: string;
+          do_not_call: boolean;
+          tags: string[];
+          company_id: string | null;
+          company_name: string | null;
+          owner_id: string | null;
+          owner_name: string | null;
+        }>(
+          `SELECT c.id, c.name, c.do_not_call, c.tags, co.id AS company_id, co.name AS company_name,
+                  u.id AS owner_id, u.name AS owner_name
+           FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id
+           WHERE c.id = $1`,
+          [contactId],
+        ),
+        this.notes('contact', contactId),
+        q<{ id: string; title: string; stage: string; amount: string | null; currency: string }>(
+          `SELECT id, title, stage, amount::text AS amount, currency FROM deals
+           WHERE contact_id = $1 AND stage NOT IN ('won', 'lost') AND closed_at IS NULL
+           ORDER BY updated_at DESC LIMIT ${OPEN_ITEMS}`,
+          [contactId],
+        ),
+        this.openTasks(
+          `(t.entity_type = 'contact' AND t.entity_id = $1)
+           OR (t.entity_type = 'deal' AND t.entity_id IN (SELECT id FROM deals WHERE contact_id = $1))`,
+          contactId,
+        ),
+        q<{ e164: string }>('SELECT e164 FROM contact_phones WHERE contact_id = $1 AND e164 IS NOT NULL', [contactId]),
+      ]);
+      const c = contacts[0];
+      if (!c) return null; // deleted since the caller was matched: no card rather than a wrong one
+      return {
+        contact: {
+          id: c.id,
+          name: c.name,
+          company: ref(c.company_id, c.company_name),
+          owner: ref(c.owner_id, c.owner_name),
+          doNotCall: c.do_not_call,
+          tags: c.tags,
+          notes,
+        },
+        openDeals: deals.map((d) => ({ ...d, currency: d.currency.trim() })),
+        openTasks: tasks,
+        recentCalls: await this.recentCalls(
+          'contact_id',
+          contactId,
+          phones.map((p) => p.e164),
+        ),
+      };
+    });
+  }
+
+  private leadPart(leadId: string): Promise<LeadPart | null> {
+    return this.cache.get(`lead:${leadId}`, '', async () => {
+      const [leads, notes] = await Promise.all([
+        this.dataSource.query(
+          `SELECT l.id, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
+           FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
+          [leadId],
+        ) as Promise<
+          {
+            id: string;
+            status: string;
+            created_at: Stamp;
+            phone_e164: string | null;
+            owner_id: string | null;
+            owner_name: string | null;
+          }[]
+        >,
+        this.notes('lead', leadId),
+      ]);
+      const l = leads[0];
+      if (!l) return null;
+      return {
+        lead: {
+          id: l.id,
+          status: l.status,
+          createdAt: iso(l.created_at),
+          owner: ref(l.owner_id, l.owner_name),
+          notes,
+        },
+        recentCalls: await this.recentCalls('lead_id', leadId, l.phone_e164 ? [l.phone_e164] : []),
+      };
+    });
+  }
+
+  /** The newest few notes, newest first, as one text (the card shows a preview, the CRM page the rest). */
+  private async notes(entityType: 'contact' | 'lead', entityId: string): Promise<string | null> {
+    const rows = (await this.dataSource.query(
+      `SELECT body FROM notes WHERE entity_type = $1 AND entity_id = $2 ORDER BY created_at DESC LIMIT ${NOTES}`,
+      [entityType, entityId],
+    )) as { body: string }[];
+    return rows.length ? rows.map((r) => r.body).join('\n\n') : null;
+  }
+
+  private async openTasks(where: string, id: string): Promise<CallCardTask[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT t.id, t.title, t.due_at, u.id AS assignee_id, u.name AS assignee_name
+       FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
+       WHERE t.done_at IS NULL AND (${where})
+       ORDER BY t.due_at ASC NULLS LAST, t.created_at DESC LIMIT ${OPEN_ITEMS}`,
+      [id],
+    )) as { id: string; title: string; due_at: Stamp | null; assignee_id: string | null; assignee_name: string }[];
+    return rows.map((t) => ({
+      id: t.id,
+      title: t.title,
+      dueAt: t.due_at ? iso(t.due_at) : null,
+      assignee: ref(t.assignee_id, t.assignee_name),
+    }));
+  }
+
+  /** Calls linked to the record or from/to any of its numbers (calls before the link existed count too). */
+  private async recentCalls(
+    column: 'contact_id' | 'lead_id',
+    id: string,
+    e164s: string[],
+  ): Promise<CallCardPastCall[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
+              COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
+              (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
+       FROM calls k LEFT JOIN users u ON u.id = k.operator_id
+       WHERE k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[])
+       ORDER BY k.started_at DESC LIMIT ${LAST_CALLS + 1}`,
+      [id, e164s],
+    )) as {
+      id: string;
+      started_at: Stamp;
+      direction: 'inbound' | 'outbound' | 'internal';
+      answered: boolean;
+      talk_seconds: number;
+      agent_id: string | null;
+      agent_name: string | null;
+      recording_id: string | null;
+    }[];
+    return rows.map((k) => ({
+      id: k.id,
+      startedAt: iso(k.started_at),
+      direction: k.direction,
+      answered: k.answered,
+      talkSeconds: k.talk_seconds,
+      agent: ref(k.agent_id, k.agent_name),
+      recordingUrl: k.recording_id ? `/api/recordings/${k.recording_id}` : null,
+    }));
+  }
+}

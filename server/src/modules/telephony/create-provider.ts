@@ -1,0 +1,62 @@
+import { type Redis } from 'ioredis';
+import { type Logger } from 'pino';
+import { type DataSource } from 'typeorm';
+
+import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
+import { type Config } from '@server/config/env';
+import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
+
+import { RemoteTelephony } from './remote-telephony.provider';
+
+export interface ProviderDeps {
+  config: Pick<Config, 'telephony'>;
+  dataSource: DataSource;
+  logger: Logger;
+  /** Required by `remote` (config validation says so). */
+  redis?: Redis | null;
+}
+
+/** The configured telephony adapter (not started), or null when telephony is off. */
+export function createProvider({ config, dataSource, logger, redis }: ProviderDeps): TelephonyProvider | null {
+  const t = config.telephony;
+  const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
+  switch (t.provider) {
+    case 'none':
+      return null;
+    case 'remote':
+      if (!redis) throw new Error('TELEPHONY_PROVIDER=remote needs Redis');
+      return new RemoteTelephony({ redis });
+    case 'ami':
+      return createTelephonyProvider({
+        kind: 'ami',
+        host: t.ami.host,
+        port: t.ami.port,
+        user: t.ami.user ?? '',
+        secret: t.ami.secret ?? '',
+        onDiagnostic,
+        openCalls: () => openCallsOf(dataSource, 'ami'),
+        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
+      });
+    case 'sip':
+      return createTelephonyProvider({
+        kind: 'sip',
+        host: t.drachtio.host,
+        port: t.drachtio.port,
+        secret: t.drachtio.secret ?? '',
+        onDiagnostic,
+        // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
+        // rings the first active operator until queues exist on the SIP front.
+        route: async (fromE164) => {
+          const rows: { extension: string }[] = await dataSource.query(
+            `SELECT u.extension FROM users u
+             LEFT JOIN contacts c ON c.owner_id = u.id
+             LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
+             WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
+             ORDER BY (p.id IS NULL), u.extension LIMIT 1`,
+            [fromE164],
+          );
+          return rows[0] ? { agentExtension: rows[0].extension } : null;
+        },
+      });
+  }
+}

@@ -1,10 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { freePort, waitFor } from '@test/support/services/ports';
+import { spawnServer, waitUntilServing } from '@test/support/server-process';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = process.cwd();
@@ -28,59 +28,25 @@ export interface AppServer {
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set: run through test/e2e/vitest.e2e.config.ts');
-  const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'zvonok-e2e-'));
-  const output: string[] = [];
-  const child: ChildProcess = spawn(bin('tsx'), ['server/src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      NODE_ENV: 'test',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      SEED_DEMO: 'true',
-      TELEPHONY_PROVIDER: 'none',
-      LOG_LEVEL: 'warn',
-      ...extraEnv,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+  const server = await spawnServer({
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'true',
+    TELEPHONY_PROVIDER: 'none',
+    LOG_LEVEL: 'warn',
+    ...extraEnv,
   });
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  let exited: string | undefined;
-  child.once('exit', (code, signal) => {
-    exited = `server exited (${code ?? signal}):\n${output.join('')}`;
-  });
-
-  const baseUrl = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      const gone = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      const timer = setTimeout(() => child.pid && process.kill(-child.pid, 'SIGKILL'), 10_000);
-      await gone;
-      clearTimeout(timer);
-    }
+    await server.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      async () => {
-        const res = await fetch(`${baseUrl}/api/auth/me`);
-        return res.status === 401 || res.status === 200;
-      },
-      { what: 'zvonok server', timeoutMs: 90_000, intervalMs: 250, abort: () => exited },
-    );
+    await waitUntilServing(server, { probePath: '/api/auth/me' });
   } catch (error) {
-    await stop();
-    throw new Error(`${(error as Error).message}\n${output.join('')}`, { cause: error });
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
   }
-  return { baseUrl, stop };
+  return { baseUrl: server.baseUrl, stop };
 }

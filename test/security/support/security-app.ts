@@ -19,15 +19,15 @@ export interface SecurityApp {
 /** The real app on the real Postgres, like startTestApp, but exposing the express app (for its route table). */
 export async function startSecurityApp(
   config: Partial<AppConfig> = {},
-  deps: Pick<AppDeps, 'routingToken' | 'clientDir'> = {},
+  deps: Pick<AppDeps, 'routingToken' | 'clientDir' | 'redis'> & Partial<Pick<AppDeps, 'logger'>> = {},
 ): Promise<SecurityApp> {
   const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
   await database.dataSource.initialize();
   const { app } = createApp({
     config: { ...TEST_APP_CONFIG, ...config },
     dataSource: database.dataSource,
-    logger: pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }),
     ...deps,
+    logger: deps.logger ?? pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }),
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

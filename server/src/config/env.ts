@@ -1,10 +1,12 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
 
 /**
  * The only place that reads `process.env`. Everything else receives a typed `Config`.
- * Defaults describe the quick start: embedded PGlite, in-process bus, no PBX, demo data.
+ * Defaults describe the quick start (embedded PGlite, in-process bus, no PBX), except demo data: `npm start` asks
+ * for that itself (SEED_DEMO=true), so no other start ever creates the demo accounts.
  */
 const bool = (fallback: boolean) =>
   z
@@ -21,6 +23,49 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+const isAddressOrSubnet = (entry: string): boolean => {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+};
+
+/**
+ * express `trust proxy`: unset → no proxy is trusted (X-Forwarded-For ignored); a number → that many proxies in
+ * front; otherwise the proxies' addresses or subnets (and express's names loopback, linklocal, uniquelocal).
+ * `true` is refused: trusting every hop lets any client choose its own address.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx): TrustProxy => {
+    if (v === undefined || v === '' || v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !PROXY_NAMES.includes(e) && !isAddressOrSubnet(e));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be the number of proxies in front (e.g. 1) or their addresses/subnets (e.g. 10.0.0.0/8); not ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -54,7 +99,21 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RU')
     .default('RU'),
-  SEED_DEMO: bool(true),
+  SEED_DEMO: bool(false),
+  // The origin users open (https://crm.example.ru): requests for any other Host are refused (DNS rebinding).
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || (/^https?:\/\//.test(v) && URL.canParse(v)), {
+      message: 'must be the URL users open, like https://crm.example.ru',
+    }),
+  TRUST_PROXY: trustProxy,
+  // Prometheus: a loopback listener of its own, and/or the app port's /metrics behind a bearer token.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: optionalSecret,
   TRUSTED_ORIGINS: z
     .string()
     .optional()
@@ -86,13 +145,10 @@ const envSchema = z.object({
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
-  ROUTING_TOKEN: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  ROUTING_TOKEN: optionalSecret,
 });
+
+export type TrustProxy = false | number | string[];
 
 export type Env = z.input<typeof envSchema>;
 
@@ -121,6 +177,14 @@ export interface Config {
   defaultCountry: string;
   seedDemo: boolean;
   trustedOrigins: string[];
+  /** PUBLIC_URL; with TRUSTED_ORIGINS it names the only Hosts served (loopback too, outside production). */
+  publicUrl: string | undefined;
+  /** express `trust proxy` (TRUST_PROXY): false, the number of proxies in front, or their addresses. */
+  trustProxy: TrustProxy;
+  /** METRICS_TOKEN: `/metrics` on the app port answers only `Authorization: Bearer <token>`; unset → no route. */
+  metricsToken: string | undefined;
+  /** METRICS_PORT (and METRICS_HOST): a separate listener serving only `/metrics`, without a token. */
+  metricsListen: { host: string; port: number } | undefined;
   loginRateLimit: { max: number; windowMs: number };
   /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
   queueDefaultOwner: string | undefined;
@@ -165,6 +229,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.TELEPHONY_PROVIDER === 'sip' && !e.DRACHTIO_SECRET) {
     throw new ConfigError([{ variable: 'DRACHTIO_SECRET', message: 'is required when TELEPHONY_PROVIDER=sip' }]);
   }
+  if (e.NODE_ENV === 'production' && e.SEED_DEMO) {
+    throw new ConfigError([
+      { variable: 'SEED_DEMO', message: 'must not be true when NODE_ENV=production (demo accounts share a password)' },
+    ]);
+  }
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new ConfigError([
+      {
+        variable: 'PUBLIC_URL',
+        message: 'is required when NODE_ENV=production (requests for other hosts are refused)',
+      },
+    ]);
+  }
   if (e.TELEPHONY_PROVIDER === 'remote' && !e.REDIS_URL) {
     throw new ConfigError([{ variable: 'REDIS_URL', message: 'is required when TELEPHONY_PROVIDER=remote' }]);
   }
@@ -189,6 +266,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    metricsListen: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
     queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
     wrapUpSeconds: e.WRAPUP_SECONDS,

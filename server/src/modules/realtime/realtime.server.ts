@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '@contracts/socket-events';
+import { isTrustedHost, LOOPBACK_ONLY, type TrustedHosts } from '@server/common/http/trusted-hosts';
 import { type AuthService } from '@server/modules/auth/auth.service';
 import { authenticateSocketHandshake } from '@server/modules/auth/socket-auth';
 
@@ -34,6 +35,8 @@ export interface RealtimeDeps {
   logger: Logger;
   /** Origins besides the server's own that may open a socket (TRUSTED_ORIGINS, as for REST CORS). */
   trustedOrigins: string[];
+  /** The Host headers served (PUBLIC_URL, TRUSTED_ORIGINS, loopback outside production); absent → loopback only. */
+  trustedHosts?: TrustedHosts;
   /** With Redis every web node sees every room (redis-streams adapter), so any node can serve any operator. */
   redis?: Redis;
   /** How long a dropped socket's rooms and missed events are kept for it (connection-state recovery). */
@@ -74,7 +77,10 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     serveClient: false,
     connectionStateRecovery: { maxDisconnectionDuration: deps.recoveryMs ?? 2 * 60_000, skipMiddlewares: false },
     // The cookie is the credential, so a browser on a foreign origin must not even start the handshake.
+    // A foreign Host is a DNS-rebound page, whose Origin matches its own Host: refuse that first.
     allowRequest: (req, callback) => {
+      if (!isTrustedHost(req.headers.host, deps.trustedHosts ?? LOOPBACK_ONLY))
+        return callback('host not allowed', false);
       const ok = isAllowedOrigin(req.headers.origin, req.headers.host, deps.trustedOrigins);
       callback(ok ? null : 'origin not allowed', ok);
     },

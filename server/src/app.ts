@@ -10,6 +10,8 @@ import { type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { rejectNulCharacters } from '@server/common/http/reject-nul';
+import { securityHeaders } from '@server/common/http/security-headers';
+import { hostGuard, trustedHosts } from '@server/common/http/trusted-hosts';
 import { type Logger } from '@server/common/logger/logger';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { agentsRouter } from '@server/modules/agents/agents.router';
@@ -64,6 +66,8 @@ export type AppConfig = Pick<
 > &
   Partial<Pick<Config, 'wrapUpSeconds'>> &
   Partial<Pick<Config, 'softphone'>> &
+  /** Absent in most tests: no public host besides loopback, no proxy trusted, no /metrics on the app port. */
+  Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>> &
   /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
   Partial<Pick<Config, 'recordingsStoreDir'>>;
 
@@ -149,9 +153,15 @@ export function createApp(deps: AppDeps): App {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides req.ip (login throttle, audit) only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy ?? false);
   app.set('query parser', 'simple');
-  app.use(healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony })));
+  const softphoneWsUrl = (config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS).wsUrl;
+  app.use(securityHeaders({ nodeEnv: config.nodeEnv, publicUrl: config.publicUrl, softphoneWsUrl }));
+  app.use(
+    healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony }), config.metricsToken),
+  );
+  const hosts = hostGuard(trustedHosts(config));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -162,9 +172,11 @@ export function createApp(deps: AppDeps): App {
   api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
+  // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
+  api.use(hosts);
   api.use(csrfGuard);
   api.use(sessionMiddleware(services.auth));
-  api.use('/auth', authRouter(services.auth, config));
+  api.use('/auth', authRouter(services.auth, config, deps.redis));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users));
   // Before '/contacts' so 'export' is never read as a contact id.
@@ -190,6 +202,7 @@ export function createApp(deps: AppDeps): App {
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);
   app.use('/api', api);
+  app.use(hosts);
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;

@@ -12,7 +12,7 @@ import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { SoftphonePage } from '@test/e2e/pages/softphone-page';
-import { launchBrowser } from '@test/support/browser';
+import { launchBrowser, reportCspViolations } from '@test/support/browser';
 import { AmiProbe } from '@test/support/live-app';
 import { type Phone, PHONE_PORTS, runSipp, type SippResult, startOperatorPhone } from '@test/support/sipp';
 
@@ -81,6 +81,7 @@ describe('softphone and live pop card against Asterisk', () => {
     context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    reportCspViolations(page, pageErrors);
     const login = new LoginPage(page);
     await login.open(server.baseUrl);
     await login.logIn('operator1', 'zvonok');

@@ -7,9 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, DEMO_USERS } from '@server/db/seed-demo';
 import { hashPassword } from '@server/modules/users/users.service';
 import { ApiClient } from '@test/support/api-client';
-import { freePort } from '@test/support/services/ports';
-import { servesOrExits, spawnServer, type ServerProcess } from '@test/support/server-process';
-import { freshDatabase, type FreshDatabase } from '@test/security/support/fresh-database';
+import { servesOrExits, type ServerProcess } from '@test/support/server-process';
+import { freshDatabase, spawnProductionServer, type FreshDatabase } from '@test/security/support/fresh-database';
 
 // Issue #21, finding 2: with NODE_ENV=production and no SEED_DEMO, `admin` / `zvonok` logged in. The real server
 // process (tsx server/src/main.ts) on a database of its own in the test Postgres.
@@ -20,20 +19,7 @@ describe('#21.2 demo accounts: not seeded in production, and a production start 
   const demoLogins = DEMO_USERS.map((u) => u.login);
 
   const startProduction = async () => {
-    const port = await freePort();
-    const server = await spawnServer(
-      {
-        NODE_ENV: 'production',
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        DATABASE_URL: db.url,
-        DATA_DIR: dataDir,
-        REDIS_URL: undefined,
-        SEED_DEMO: undefined,
-        TELEPHONY_PROVIDER: 'none',
-        LOG_LEVEL: 'warn',
-      },
-      { port },
-    );
+    const server = await spawnProductionServer(db.url, dataDir);
     running.push(server);
     return server;
   };

@@ -6,10 +6,9 @@ import { io as connectSocket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
-import { freePort } from '@test/support/services/ports';
-import { servesOrExits, spawnServer, type ServerProcess } from '@test/support/server-process';
+import { servesOrExits, type ServerProcess } from '@test/support/server-process';
 import { startWebNode, type WebNode } from '@test/support/web-node';
-import { freshDatabase, type FreshDatabase } from '@test/security/support/fresh-database';
+import { freshDatabase, spawnProductionServer, type FreshDatabase } from '@test/security/support/fresh-database';
 import { rawRequest } from '@test/security/support/raw-http';
 
 // Issue #21, finding 6: with no Host check, a page on rebind.attacker.example (DNS-rebound to the server's address)
@@ -63,21 +62,8 @@ describe('#21.6 Host check: a production server answers only for PUBLIC_URL (rea
     db = await freshDatabase('hosts');
     dataDir = mkdtempSync(join(tmpdir(), 'zvonok-hosts-'));
     user = await createUser(db.dataSource, suitePrefix('hosts'), 'supervisor');
-    const port = await freePort();
-    publicHost = `crm.zvonok.test:${port}`;
-    server = await spawnServer(
-      {
-        NODE_ENV: 'production',
-        PUBLIC_URL: `http://${publicHost}`,
-        DATABASE_URL: db.url,
-        DATA_DIR: dataDir,
-        REDIS_URL: undefined,
-        SEED_DEMO: undefined,
-        TELEPHONY_PROVIDER: 'none',
-        LOG_LEVEL: 'warn',
-      },
-      { port },
-    );
+    server = await spawnProductionServer(db.url, dataDir, (port) => `crm.zvonok.test:${port}`);
+    publicHost = `crm.zvonok.test:${server.port}`;
     expect(await servesOrExits(server)).toEqual({ serving: true });
   });
   afterAll(async () => {

@@ -4,6 +4,8 @@ import { type DataSource } from 'typeorm';
 
 import { createDatabase, openMigratedDatabase } from '@server/db/data-source';
 import { requireDatabaseUrl } from '@test/support/api-server';
+import { spawnServer, type ServerProcess } from '@test/support/server-process';
+import { freePort } from '@test/support/services/ports';
 
 export interface FreshDatabase {
   url: string;
@@ -33,4 +35,29 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
       await admin.close();
     },
   };
+}
+
+/**
+ * The real server process with NODE_ENV=production on `databaseUrl`, no Redis, no PBX, no demo seed asked for;
+ * PUBLIC_URL is `http://<publicHost(port)>` (the loopback address by default, so fetch() reaches it as itself).
+ */
+export async function spawnProductionServer(
+  databaseUrl: string,
+  dataDir: string,
+  publicHost: (port: number) => string = (port) => `127.0.0.1:${port}`,
+): Promise<ServerProcess> {
+  const port = await freePort();
+  return spawnServer(
+    {
+      NODE_ENV: 'production',
+      PUBLIC_URL: `http://${publicHost(port)}`,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      REDIS_URL: undefined,
+      SEED_DEMO: undefined,
+      TELEPHONY_PROVIDER: 'none',
+      LOG_LEVEL: 'warn',
+    },
+    { port },
+  );
 }

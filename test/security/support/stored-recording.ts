@@ -1,11 +1,16 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
+import { ApiClient } from '@test/support/api-client';
+import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { seedCall } from '@test/support/call-events';
 import { randomRuMobile } from '@test/security/support/call-events';
+import { startSecurityApp, type SecurityApp } from '@test/security/support/security-app';
 
 export interface StoredRecording {
   id: string;
@@ -41,6 +46,48 @@ export async function storedRecording(
     remove: async () => {
       await dataSource.query('DELETE FROM call_events WHERE call_id = $1', [callId]);
       await dataSource.query('DELETE FROM calls WHERE id = $1', [callId]);
+    },
+  };
+}
+
+export interface RecordingApp {
+  t: SecurityApp;
+  rec: StoredRecording;
+  /** May listen to any recording (supervisor or manager), signed in as `api`. */
+  listener: SeededUser;
+  api: ApiClient;
+  /** The listener's `recording.listen` rows for `rec`. */
+  listens(): Promise<{ details: Record<string, unknown> }[]>;
+  close(): Promise<void>;
+}
+
+/** The real app with a recordings store holding one `size`-byte recording, and a signed-in user who may play it. */
+export async function startRecordingApp(
+  name: string,
+  options: { size?: number; logger?: Logger } = {},
+): Promise<RecordingApp> {
+  const storeDir = mkdtempSync(join(tmpdir(), `zvonok-${name}-`));
+  const t = await startSecurityApp({ recordingsStoreDir: storeDir }, { logger: options.logger });
+  const rec = await storedRecording(t.dataSource, storeDir, options.size);
+  const listener = await createUser(t.dataSource, suitePrefix(name), 'supervisor');
+  const api = new ApiClient(t.baseUrl);
+  await api.login(listener.login, TEST_PASSWORD);
+  return {
+    t,
+    rec,
+    listener,
+    api,
+    listens: () =>
+      t.dataSource.query(
+        `SELECT details FROM audit_log WHERE action = 'recording.listen' AND actor_id = $1 AND entity_id = $2`,
+        [listener.id, rec.id],
+      ),
+    close: async () => {
+      await t.dataSource.query(`DELETE FROM audit_log WHERE actor_id = $1`, [listener.id]);
+      await rec.remove();
+      await deleteUsers(t.dataSource, [listener.id]);
+      await t.close();
+      rmSync(storeDir, { recursive: true, force: true });
     },
   };
 }

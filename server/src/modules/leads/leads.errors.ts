@@ -1,6 +1,6 @@
 import { AppError } from '@server/common/errors/app-error';
 
-export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'VALIDATION_FAILED';
+export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'LINKED_ENTITY_NOT_FOUND' | 'VALIDATION_FAILED';
 
 function message(code: LeadsErrorCode): string {
   switch (code) {
@@ -8,12 +8,19 @@ function message(code: LeadsErrorCode): string {
       return 'Lead not found';
     case 'LEAD_ALREADY_OPEN':
       return 'An open lead for this phone number already exists';
+    case 'LINKED_ENTITY_NOT_FOUND':
+      return 'The linked contact does not exist';
     case 'VALIDATION_FAILED':
       return 'Invalid phone';
   }
 }
 
-const STATUS: Record<LeadsErrorCode, number> = { LEAD_NOT_FOUND: 404, LEAD_ALREADY_OPEN: 409, VALIDATION_FAILED: 400 };
+const STATUS: Record<LeadsErrorCode, number> = {
+  LEAD_NOT_FOUND: 404,
+  LEAD_ALREADY_OPEN: 409,
+  LINKED_ENTITY_NOT_FOUND: 400,
+  VALIDATION_FAILED: 400,
+};
 
 export const leadsError = (code: LeadsErrorCode, details?: unknown) =>
   new AppError(code, STATUS[code], message(code), { details });

@@ -11,6 +11,7 @@ import {
 } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -28,7 +29,7 @@ export class LeadsService {
   private readonly repo: LeadsRepository;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly defaultCountry: string,
     private readonly audit?: AuditService,
   ) {
@@ -114,6 +115,10 @@ export class LeadsService {
   async update(viewer: UserDto, id: string, input: UpdateLeadRequest): Promise<LeadDto> {
     const req = updateLeadRequestSchema.parse(input);
     const current = await this.get(viewer, id);
+    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+      contactId: reference('contact', req.contactId, current.contactId),
+    });
+    if (hidden) throw leadsError('LINKED_ENTITY_NOT_FOUND', { field: hidden });
     const { ownerId, ...rest } = req;
     const patch: Partial<LeadRow> = { ...rest };
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;

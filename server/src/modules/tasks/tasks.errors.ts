@@ -11,5 +11,11 @@ function message(code: TasksErrorCode): string {
   }
 }
 
-export const tasksError = (code: TasksErrorCode) =>
-  new AppError(code, code === 'TASK_NOT_FOUND' ? 404 : 400, message(code));
+const STATUS: Record<TasksErrorCode, number> = {
+  TASK_NOT_FOUND: 404,
+  LINKED_ENTITY_NOT_FOUND: 400,
+};
+
+/** `field` names the body field at fault. */
+export const tasksError = (code: TasksErrorCode, field?: string) =>
+  new AppError(code, STATUS[code], message(code), { details: field ? { field } : undefined });

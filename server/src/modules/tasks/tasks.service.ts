@@ -10,7 +10,7 @@ import {
   updateTaskRequestSchema,
 } from '@contracts/dto/task';
 import { type UserDto } from '@contracts/dto/user';
-import { canSeeLinked } from '@server/common/access/linked-entity';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
@@ -41,10 +41,14 @@ export class TasksService {
 
   async create(viewer: UserDto, input: CreateTaskRequest): Promise<TaskDto> {
     const req = createTaskRequestSchema.parse(input);
-    if ((req.entityType === null) !== (req.entityId === null)) throw tasksError('LINKED_ENTITY_NOT_FOUND');
-    if (req.entityType && req.entityId) {
-      const link = { entityType: req.entityType, entityId: req.entityId };
-      if (!(await canSeeLinked(this.dataSource, viewer, link))) throw tasksError('LINKED_ENTITY_NOT_FOUND');
+    if ((req.entityType === null) !== (req.entityId === null)) {
+      throw tasksError('LINKED_ENTITY_NOT_FOUND', 'entityId');
+    }
+    if (req.entityType) {
+      const hidden = await firstHiddenReference(this.dataSource, viewer, {
+        entityId: reference(req.entityType, req.entityId),
+      });
+      if (hidden) throw tasksError('LINKED_ENTITY_NOT_FOUND', hidden);
     }
     try {
       const row = await this.repo.insert({

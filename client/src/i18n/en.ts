@@ -333,6 +333,7 @@ export const en: Messages = {
       'too-many-tags': 'more than 20 tags',
       'duplicate-in-file': 'same phone as row {{line}}',
       'duplicate-existing': 'a contact with this phone is already in the CRM',
+      'duplicate-not-visible': 'this phone is already in the CRM, on a contact not visible to you',
       failed: 'rejected by the server',
     },
     errors: {

@@ -334,6 +334,7 @@ export const ru = {
       'too-many-tags': 'больше 20 тегов',
       'duplicate-in-file': 'дубликат строки {{line}} по телефону',
       'duplicate-existing': 'контакт с этим телефоном уже есть в CRM',
+      'duplicate-not-visible': 'этот телефон уже есть в CRM, у контакта, который вам не виден',
       failed: 'сервер отклонил строку',
     },
     errors: {

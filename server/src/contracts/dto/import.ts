@@ -29,7 +29,8 @@ export const uploadImportQuerySchema = z.strictObject({
 
 /**
  * Why a row was not imported. `duplicate-in-file` points at the earlier row (`duplicateOfLine`);
- * `duplicate-existing` means a contact with that number is already in the CRM.
+ * `duplicate-existing` means a contact the importer may see already has that number; `duplicate-not-visible` that
+ * a contact the importer may not see has it (which one, and whose, is not said).
  */
 export const IMPORT_ISSUES = [
   'missing-name',
@@ -41,6 +42,7 @@ export const IMPORT_ISSUES = [
   'too-many-tags',
   'duplicate-in-file',
   'duplicate-existing',
+  'duplicate-not-visible',
 ] as const;
 export type ImportIssue = (typeof IMPORT_ISSUES)[number];
 

@@ -83,7 +83,7 @@ export class LeadsService {
       });
       return toLeadDto(row);
     } catch (err) {
-      throw this.translate(err, e164);
+      throw await this.translate(viewer, err, e164);
     }
   }
 
@@ -125,7 +125,7 @@ export class LeadsService {
     try {
       await this.repo.update(id, patch);
     } catch (err) {
-      throw this.translate(err, current.phoneE164);
+      throw await this.translate(viewer, err, current.phoneE164);
     }
     return this.get(viewer, id);
   }
@@ -142,11 +142,18 @@ export class LeadsService {
     });
   }
 
-  private translate(err: unknown, e164: string | null): unknown {
-    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION && pgConstraint(err) === OPEN_LEAD_INDEX) {
-      return leadsError('LEAD_ALREADY_OPEN', { phoneE164: e164 });
-    }
-    return err;
+  /**
+   * The open lead that holds the number is named only when the viewer may see it; otherwise the answer says that
+   * one exists and no more (no id, name or owner).
+   */
+  private async translate(viewer: UserDto, err: unknown, e164: string | null): Promise<unknown> {
+    if (pgErrorCode(err) !== PG_UNIQUE_VIOLATION || pgConstraint(err) !== OPEN_LEAD_INDEX) return err;
+    const open = e164 ? await this.repo.findOpenByPhone(e164) : null;
+    const visible = open ? await this.repo.findVisible(viewer, open.id) : null;
+    return leadsError(
+      'LEAD_ALREADY_OPEN',
+      visible ? { phoneE164: e164, visible: true, leadId: visible.id } : { phoneE164: e164, visible: false },
+    );
   }
 }
 

@@ -7,16 +7,24 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Limits checked by the server (and shown by the client before uploading). */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 10_000;
+/** A non-empty cell further right than this refuses the file (empty trailing cells are ignored). */
+export const IMPORT_MAX_COLUMNS = 200;
 
 export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
+const columnIndex = z
+  .number()
+  .int()
+  .min(0)
+  .max(IMPORT_MAX_COLUMNS - 1);
+
 /** Column index per field; name and phone are required, the rest may be left unmapped (null). */
 export const importMappingSchema = z.strictObject({
-  name: z.number().int().min(0).max(200),
-  phone: z.number().int().min(0).max(200),
-  email: z.number().int().min(0).max(200).nullable().default(null),
-  tags: z.number().int().min(0).max(200).nullable().default(null),
+  name: columnIndex,
+  phone: columnIndex,
+  email: columnIndex.nullable().default(null),
+  tags: columnIndex.nullable().default(null),
 });
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 

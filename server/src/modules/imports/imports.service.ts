@@ -12,7 +12,7 @@ import { contactVisible, seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
-import { readSheet, type SheetTable } from '@server/modules/imports/import-file';
+import { type SheetTable } from '@server/modules/imports/import-file';
 import {
   type CheckedRow,
   type ExistingPhones,
@@ -23,6 +23,7 @@ import {
   suggestMapping,
 } from '@server/modules/imports/import-rows';
 import { importsError } from '@server/modules/imports/imports.errors';
+import { readSheet } from '@server/modules/imports/read-sheet';
 
 type JobState = Omit<ImportJobDto, 'id' | 'fileName'>;
 
@@ -48,6 +49,8 @@ const JOB_TTL_MINUTES = 30;
 /** A running job writes progress every CHUNK rows; one silent this long lost its node. */
 const STALE_SECONDS = 120;
 const SAMPLE_ROWS = 5;
+/** Preview cells are cut to this: the preview answers with a glance at the file, never with the file. */
+const PREVIEW_CELL_CHARS = 200;
 /** Rows inserted between progress writes (and between re-checks for numbers another import added). */
 const CHUNK = 25;
 /** How often a job waiting for the insert slot tries again. */
@@ -81,8 +84,8 @@ export class ImportsService {
       id: row!.id,
       fileName,
       format: table.format,
-      columns: table.columns,
-      sample: table.rows.slice(0, SAMPLE_ROWS),
+      columns: table.columns.map(clip),
+      sample: table.rows.slice(0, SAMPLE_ROWS).map((row) => row.map(clip)),
       rowCount: table.rows.length,
       suggestedMapping: suggestMapping(table.columns),
     };
@@ -259,6 +262,8 @@ export class ImportsService {
     );
   }
 }
+
+const clip = (cell: string) => (cell.length > PREVIEW_CELL_CHARS ? `${cell.slice(0, PREVIEW_CELL_CHARS)}…` : cell);
 
 function toDto(job: JobRow): ImportJobDto {
   return {

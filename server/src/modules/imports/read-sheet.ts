@@ -1,5 +1,5 @@
-import { rmSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -49,7 +49,8 @@ function tsxEsmApi(): string {
 function startWorker(tmpDir: string): Worker {
   const options = {
     resourceLimits: RESOURCE_LIMITS,
-    // exceljs spools worksheets that precede the shared strings to temp files: to a directory emptied after each job.
+    // exceljs spools worksheets that precede the shared strings to temp files: to a directory that exists only while
+    // a job runs (so a process killed between jobs leaves nothing behind).
     env: { ...process.env, TMPDIR: tmpDir },
   };
   if (!ENTRY.pathname.endsWith('.ts')) return new Worker(ENTRY, options);
@@ -67,15 +68,18 @@ const TIMED_OUT = new Error(`import parse took longer than ${TIMEOUT_MS} ms`);
  */
 class ParserThread {
   private worker: Worker | null = null;
-  private tmpDir: string | null = null;
+  private readonly tmpDir = path.join(os.tmpdir(), `zvonok-import-${randomUUID()}`);
   private idle: NodeJS.Timeout | undefined;
 
   async parse(job: SheetJob): Promise<SheetTable> {
     clearTimeout(this.idle);
-    const worker = this.worker ?? (await this.start());
+    const worker = this.worker ?? this.start();
+    await mkdir(this.tmpDir, { recursive: true });
     const outcome = await exchange(worker, job);
+    // A failed thread is stopped before its spool goes, so it cannot write there meanwhile.
+    if ('failure' in outcome) await this.stop();
+    await rm(this.tmpDir, { recursive: true, force: true });
     if ('failure' in outcome) {
-      await this.stop();
       const { failure } = outcome;
       if (failure === TIMED_OUT) {
         throw importsError('IMPORT_TOO_COMPLEX', { limits: { limit: 'time', maxSeconds: TIMEOUT_MS / 1000 } });
@@ -86,16 +90,13 @@ class ParserThread {
       }
       throw failure;
     }
-    await rm(this.tmpDir!, { recursive: true, force: true });
-    await mkdir(this.tmpDir!);
     this.idle = setTimeout(() => void this.stop(), IDLE_MS).unref();
     const { table, refusal, message } = outcome.reply;
     if (table) return table;
     throw importsError(refusal?.reason ?? 'IMPORT_UNREADABLE', { limits: refusal?.limits, cause: message });
   }
 
-  private async start(): Promise<Worker> {
-    this.tmpDir = await mkdtemp(path.join(os.tmpdir(), 'zvonok-import-'));
+  private start(): Worker {
     const worker = startWorker(this.tmpDir);
     // Idle threads must not keep the process alive; an error while idle must not become an uncaught one, and a
     // thread that ends by itself is cleaned up and replaced.
@@ -109,16 +110,9 @@ class ParserThread {
   }
 
   private async stop(): Promise<void> {
-    const { worker, tmpDir } = this;
+    const { worker } = this;
     this.worker = null;
-    this.tmpDir = null;
     await worker?.terminate();
-    if (tmpDir) await rm(tmpDir, { recursive: true, force: true });
-  }
-
-  /** For process exit, when idle threads are simply dropped. */
-  removeTmpDir(): void {
-    if (this.tmpDir) rmSync(this.tmpDir, { recursive: true, force: true });
   }
 }
 
@@ -141,7 +135,6 @@ function exchange(worker: Worker, job: SheetJob): Promise<Outcome> {
 }
 
 const threads = Array.from({ length: THREADS }, () => new ParserThread());
-process.once('exit', () => threads.forEach((t) => t.removeTmpDir()));
 const free = [...threads];
 const waiting: ((thread: ParserThread) => void)[] = [];
 

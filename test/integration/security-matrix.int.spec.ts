@@ -7,7 +7,8 @@ import { ApiClient, type ApiResponse } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { startSecurityApp, type SecurityApp } from '@test/security/support/security-app';
 import { listRoutes, routeKey, type ApiRoute } from '@test/security/route-table';
-import { ROUTE_RULES, type RouteAccess } from '@test/security/route-rules';
+import { BODY_REFERENCES, ROUTE_RULES, type RouteAccess } from '@test/security/route-rules';
+import { probeBodyReferences, seedRecords, uncoveredReferenceFields } from '@test/security/support/body-references';
 
 const RULES_FILE = 'test/security/route-rules.ts';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -103,6 +104,28 @@ describe('security: authorization matrix (every /api route from the express rout
         }
       }
     }
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  it('every …Id field of a request body has a foreign-key rule, on a route that exists', () => {
+    const uncovered = uncoveredReferenceFields();
+    expect(uncovered, `Describe these fields in BODY_REFERENCES of ${RULES_FILE}: ${uncovered.join(', ')}`).toEqual([]);
+    const present = new Set(routes.map(routeKey));
+    expect(Object.keys(BODY_REFERENCES).filter((key) => !present.has(key))).toEqual([]);
+  });
+
+  it('an operator cannot name another operator’s records in a body (hidden = missing), but can name its own', async () => {
+    const operator = users.find((u) => u.role === 'operator')!;
+    const stranger = await createUser(t.dataSource, `${suitePrefix('matrix')}-stranger`, 'operator');
+    users.push(stranger);
+    const strangerClient = new ApiClient(t.baseUrl);
+    await strangerClient.login(stranger.login, TEST_PASSWORD);
+    const me = { id: operator.id, client: clients.get('operator')! };
+    const them = { id: stranger.id, client: strangerClient };
+    const failures = await probeBodyReferences(
+      { ...me, records: await seedRecords(t.dataSource, me) },
+      { ...them, records: await seedRecords(t.dataSource, them) },
+    );
     expect(failures, failures.join('\n')).toEqual([]);
   });
 });

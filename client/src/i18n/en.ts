@@ -333,6 +333,7 @@ export const en: Messages = {
       'too-many-tags': 'more than 20 tags',
       'duplicate-in-file': 'same phone as row {{line}}',
       'duplicate-existing': 'a contact with this phone is already in the CRM',
+      'duplicate-not-visible': 'this phone is already in the CRM, on a contact not visible to you',
       failed: 'rejected by the server',
     },
     errors: {
@@ -342,6 +343,8 @@ export const en: Messages = {
       IMPORT_UNREADABLE: 'The file could not be read',
       IMPORT_EMPTY: 'The file has no data rows under a header',
       IMPORT_TOO_MANY_ROWS: 'The file has more than {{rows}} rows — split it into parts',
+      IMPORT_TOO_MANY_COLUMNS: 'Row {{line}} has a value beyond column {{columns}} — remove the extra columns',
+      IMPORT_TOO_COMPLEX: 'The file takes too much memory or time to read — save it as CSV or split it into parts',
       IMPORT_ALREADY_STARTED: 'This import has already been started',
       IMPORT_BAD_MAPPING: 'A selected column does not exist',
     },

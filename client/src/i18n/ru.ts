@@ -334,6 +334,7 @@ export const ru = {
       'too-many-tags': 'больше 20 тегов',
       'duplicate-in-file': 'дубликат строки {{line}} по телефону',
       'duplicate-existing': 'контакт с этим телефоном уже есть в CRM',
+      'duplicate-not-visible': 'этот телефон уже есть в CRM, у контакта, который вам не виден',
       failed: 'сервер отклонил строку',
     },
     errors: {
@@ -343,6 +344,9 @@ export const ru = {
       IMPORT_UNREADABLE: 'Не удалось прочитать файл',
       IMPORT_EMPTY: 'В файле нет строк с данными под заголовком',
       IMPORT_TOO_MANY_ROWS: 'В файле больше {{rows}} строк — разделите его на части',
+      IMPORT_TOO_MANY_COLUMNS: 'В строке {{line}} есть значение дальше столбца {{columns}} — удалите лишние столбцы',
+      IMPORT_TOO_COMPLEX:
+        'Файл требует слишком много памяти или времени для чтения — сохраните его как CSV или разделите на части',
       IMPORT_ALREADY_STARTED: 'Этот импорт уже запущен',
       IMPORT_BAD_MAPPING: 'Выбран несуществующий столбец',
     },

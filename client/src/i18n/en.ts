@@ -563,6 +563,7 @@ export const en: Messages = {
     TELEPHONY_DISABLED: 'Telephony is not connected',
     TELEPHONY_UNAVAILABLE: 'The PBX is unavailable right now, try again later',
     ORIGINATE_FAILED: 'Could not place the call: your phone did not answer or the number was refused',
+    LAST_ACTIVE_ADMIN: 'This is the last active administrator: appoint another one first',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'TELEPHONY_DISABLED',
   'TELEPHONY_UNAVAILABLE',
   'ORIGINATE_FAILED',
+  'LAST_ACTIVE_ADMIN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
 import { freePort, waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
@@ -43,6 +44,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
       SEED_DEMO: 'true',
       TELEPHONY_PROVIDER: 'none',
       LOG_LEVEL: 'warn',
+      SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

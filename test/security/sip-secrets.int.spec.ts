@@ -4,7 +4,8 @@ import { type SoftphoneConfigDto } from '@contracts/dto/softphone';
 import { type SipSecretRotationDto } from '@contracts/dto/user';
 import { ApiClient } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD } from '@test/support/api-server';
-import { PJSIP_AUTH_FILE, startLiveApp, type LiveApp } from '@test/support/live-app';
+import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
+import { startLiveApp, type LiveApp } from '@test/support/live-app';
 import { runSipp } from '@test/support/sipp';
 
 // Finding #3 of issue 21: every softphone got the password "zvonok", which also opened the supervisor's 1901-web

@@ -1,7 +1,6 @@
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { pino } from 'pino';
@@ -42,9 +41,6 @@ export interface LiveAppOptions {
   /** Provision per-user SIP secrets into this pjsip include of the live Asterisk (PJSIP_AUTH_FILE in main.ts). */
   pjsipAuthFile?: string;
 }
-
-/** The live PBX's pjsip include for per-user SIP secrets (the reference pjsip.conf `#tryinclude`s it). */
-export const PJSIP_AUTH_FILE = join(ASTERISK_ROOT, 'etc/asterisk/pjsip_zvonok_auth.conf');
 
 export async function startLiveApp(options: LiveAppOptions = {}): Promise<LiveApp> {
   const database: Database = await createDatabase({

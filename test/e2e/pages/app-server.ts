@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
+import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
 import { freePort, waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
@@ -24,7 +25,9 @@ export interface AppServer {
 
 /**
  * The real server (`tsx server/src/main.ts`) as a child process on a free port, against the harness's
- * throwaway Postgres/Redis, with demo data seeded and no PBX (the UI does not need one for these specs).
+ * throwaway Postgres/Redis, with demo data seeded and no PBX (the UI does not need one for these specs). With
+ * `TELEPHONY_PROVIDER: 'ami'` it provisions the users' SIP secrets into the live Asterisk, as an installation
+ * would, and resolves once `/readyz` says the PBX is connected (the secrets are in place before that).
  */
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -45,6 +48,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
       TELEPHONY_PROVIDER: 'none',
       LOG_LEVEL: 'warn',
       SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
+      ...(extraEnv.TELEPHONY_PROVIDER === 'ami' ? { PJSIP_AUTH_FILE } : {}),
       ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -80,6 +84,14 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
       },
       { what: 'zvonok server', timeoutMs: 90_000, intervalMs: 250, abort: () => exited },
     );
+    if (extraEnv.TELEPHONY_PROVIDER === 'ami') {
+      await waitFor(async () => (await fetch(`${baseUrl}/readyz`)).status === 200, {
+        what: 'zvonok server connected to the PBX',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        abort: () => exited,
+      });
+    }
   } catch (error) {
     await stop();
     throw new Error(`${(error as Error).message}\n${output.join('')}`, { cause: error });

@@ -1,9 +1,17 @@
+import http from 'node:http';
+import { type AddressInfo } from 'node:net';
+
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type SoftphoneConfigDto } from '@contracts/dto/softphone';
 import { type SipSecretRotationDto } from '@contracts/dto/user';
+import { createApp } from '@server/app';
+import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
+import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 import { ApiClient } from '@test/support/api-client';
-import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD } from '@test/support/api-server';
+import { createUser, deleteUsers, suitePrefix, TEST_APP_CONFIG, TEST_PASSWORD } from '@test/support/api-server';
 import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
 import { startLiveApp, type LiveApp } from '@test/support/live-app';
 import { runSipp } from '@test/support/sipp';
@@ -165,5 +173,33 @@ describe('security: per-user SIP secrets on the real Asterisk (issue 21 #3)', ()
     const fresh = (await softphone(client)).password;
     expect(fresh).not.toBe(before);
     await expectRegister('1001-web', fresh, 'accepted');
+  });
+
+  it('an admin on a web node without the adapter (TELEPHONY_PROVIDER=remote) rotates through the relay', async () => {
+    const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+    const logger = pino({ level: 'silent' });
+    const relay = serveTelephonyCommands({ provider: live.provider, redis, logger });
+    const remote = new RemoteTelephony({ redis, statusPollMs: 100 });
+    await remote.start();
+    const { app } = createApp({ config: TEST_APP_CONFIG, dataSource: live.dataSource, logger, telephony: remote });
+    const server = http.createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const adminThere = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const [{ login }] = await live.dataSource.query(`SELECT login FROM users WHERE id = $1`, [userIds[0]]);
+      await adminThere.login(login as string, TEST_PASSWORD);
+      const old = users.sup.secret;
+      const res = await adminThere.post<SipSecretRotationDto>(`/api/users/${users.sup.id}/sip-secret/rotate`);
+      expect(res.body.pbx).toEqual({ applied: true, note: null });
+      await expectRegister('1901-web', old, 'wrong-secret');
+      users.sup.secret = (await softphone(users.sup.client)).password;
+      await expectRegister('1901-web', users.sup.secret, 'accepted');
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await remote.stop();
+      await relay.stop();
+      await redis.quit();
+    }
   });
 });

@@ -47,7 +47,10 @@ import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
 import { QualityService } from '@server/modules/quality/quality.service';
-import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
+import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
+import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { TasksService } from '@server/modules/tasks/tasks.service';
@@ -68,6 +71,8 @@ export type AppConfig = Pick<
   Partial<Pick<Config, 'softphone'>> &
   /** Absent in most tests: no public host besides loopback, no proxy trusted, no /metrics on the app port. */
   Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>> &
+  /** The key SIP secrets are sealed with: SIP_SECRETS_KEY, or main.ts's key file. */
+  { sipSecretsKey: Buffer } &
   /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
   Partial<Pick<Config, 'recordingsStoreDir'>>;
 
@@ -104,6 +109,7 @@ export interface AppServices {
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  sipSecrets: SipSecretsService;
 }
 
 export interface App {
@@ -124,10 +130,16 @@ export function createApp(deps: AppDeps): App {
     wrapUpSeconds: config.wrapUpSeconds ?? 0,
     logger,
   });
+  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
+  const sipSecrets = new SipSecretsService(dataSource, new SipSecretCipher(config.sipSecretsKey), logger);
   const services: AppServices = {
     audit,
-    auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit),
-    users: new UsersService(usersRepo, audit),
+    auth,
+    users: new UsersService(usersRepo, audit, {
+      sessions: auth,
+      sipSecrets,
+      sip: new SipProvisioner(telephony, logger),
+    }),
     contacts: new ContactsService(dataSource, config.defaultCountry, audit),
     companies: new CompaniesService(dataSource, config.defaultCountry, audit),
     leads: new LeadsService(dataSource, config.defaultCountry, audit),
@@ -149,6 +161,7 @@ export function createApp(deps: AppDeps): App {
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit),
+    sipSecrets,
   };
 
   const app = express();
@@ -198,7 +211,10 @@ export function createApp(deps: AppDeps): App {
   const quality = new QualityService(dataSource, audit);
   api.use('/reviews', reviewsRouter(quality));
   api.use('/calls', callReviewRouter(quality));
-  api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
+  api.use(
+    '/softphone',
+    softphoneRouter(new SoftphoneService(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS, sipSecrets)),
+  );
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);
   app.use('/api', api);

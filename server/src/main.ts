@@ -18,6 +18,8 @@ import { startEscalationJob } from '@server/modules/callbacks/callback-escalatio
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { bindMetricSources } from '@server/modules/health/metric-sources';
 import { startMetricsServer } from '@server/modules/health/metrics-server';
+import { loadOrCreateKeyFile, SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -60,9 +62,17 @@ async function main(): Promise<void> {
 
   const clientDir = path.resolve('dist/client');
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const telephony = createProvider({ config, dataSource: database.dataSource, logger, redis });
-  const { app, services } = createApp({
+  const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
+  const sipCredentials = new SipSecretsService(database.dataSource, new SipSecretCipher(sipSecretsKey), logger);
+  const telephony = createProvider({
     config,
+    dataSource: database.dataSource,
+    logger,
+    redis,
+    sipCredentials: () => sipCredentials.credentials(),
+  });
+  const { app, services } = createApp({
+    config: { ...config, sipSecretsKey },
     dataSource: database.dataSource,
     logger,
     clientDir,
@@ -93,6 +103,8 @@ async function main(): Promise<void> {
     trustedOrigins: config.trustedOrigins,
     trustedHosts: trustedHosts(config),
     redis,
+    sessionRecheckMs: config.sockets.sessionRecheckMs,
+    maxSocketsPerSession: config.sockets.perSession,
   });
   callbacks.notifier = realtime;
   const popReactions = createScreenPopReactions({

@@ -39,6 +39,7 @@ const TABLES = [
   'notes',
   'recordings',
   'sessions',
+  'sip_secrets',
   'tasks',
   'users',
 ];

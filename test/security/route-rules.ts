@@ -20,10 +20,12 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/auth/me': 'any',
   // dialplan owner lookup (ROUTING_TOKEN)
   'GET /api/routing/owner': 'token',
-  // users: directory for staff, creation for admins
+  // users: directory for staff, creation, role changes, (de)activation and SIP secret rotation for admins
   'GET /api/users': STAFF,
   'GET /api/users/:id': STAFF,
   'POST /api/users': ['admin'],
+  'PATCH /api/users/:id': ['admin'],
+  'POST /api/users/:id/sip-secret/rotate': ['admin'],
   // CRM records: everyone, scoped by ownership in the services
   'GET /api/contacts': 'any',
   'GET /api/contacts/:id': 'any',
@@ -179,3 +181,14 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     fields: { entityId: 'link' },
   },
 };
+/**
+ * What closes a user's open sockets, on every node (issue 21 #5). The matrix performs each and checks which of the
+ * user's sockets close: `session` only those opened with the session the request ended, `user` all of them. A new
+ * way to end a session or change what a socket may receive belongs here.
+ */
+export const SOCKET_REVOCATIONS = {
+  'POST /api/auth/logout': 'session',
+  'POST /api/auth/login over an old session cookie': 'session',
+  'PATCH /api/users/:id {role}': 'user',
+  'PATCH /api/users/:id {active: false}': 'user',
+} as const satisfies Record<string, 'session' | 'user'>;

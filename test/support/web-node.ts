@@ -38,6 +38,9 @@ export interface WebNodeOptions {
   queueDefaultOwner?: string;
   /** Reactions main.ts adds besides the screen pop (recordings, callbacks…), run after it. */
   extraReactions?: CallReaction[];
+  /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in the units createRealtime takes. */
+  sessionRecheckMs?: number;
+  maxSocketsPerSession?: number;
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
@@ -56,6 +59,8 @@ export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
     logger,
     trustedOrigins: [],
     redis,
+    ...(options.sessionRecheckMs ? { sessionRecheckMs: options.sessionRecheckMs } : {}),
+    ...(options.maxSocketsPerSession ? { maxSocketsPerSession: options.maxSocketsPerSession } : {}),
   });
   const reactions = createScreenPopReactions({
     dataSource,

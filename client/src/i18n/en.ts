@@ -570,6 +570,7 @@ export const en: Messages = {
     MALFORMED_URL: 'The address is malformed',
     RANGE_NOT_SATISFIABLE: 'The recording could not be loaded — please try again',
     BAD_REQUEST: 'Malformed request',
+    LAST_ACTIVE_ADMIN: 'This is the last active administrator: appoint another one first',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

@@ -51,6 +51,30 @@ describe('loadConfig', () => {
     expect(c.sessionTtlHours).toBe(2);
   });
 
+  it('SIP secrets: a key as hex or base64, else the key file; the shared softphone password is refused', () => {
+    expect(loadConfig({}).sipSecrets).toEqual({ pjsipAuthFile: undefined, key: undefined });
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ SIP_SECRETS_KEY: hex }).sipSecrets.key).toEqual(Buffer.from(hex, 'hex'));
+    const b64 = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SIP_SECRETS_KEY: b64 }).sipSecrets.key).toEqual(Buffer.alloc(32, 9));
+    expect(errorOf({ SIP_SECRETS_KEY: 'c2hvcnQ=' }).message).toMatch(/SIP_SECRETS_KEY must be 32 bytes/);
+    expect(errorOf({ SOFTPHONE_SIP_PASSWORD: 'zvonok' }).message).toMatch(
+      /SOFTPHONE_SIP_PASSWORD was removed: SIP secrets are per user/,
+    );
+    expect(loadConfig({ PJSIP_AUTH_FILE: '/etc/asterisk/pjsip_zvonok_auth.conf' }).sipSecrets.pjsipAuthFile).toBe(
+      '/etc/asterisk/pjsip_zvonok_auth.conf',
+    );
+  });
+
+  it('sockets: a session re-check every 60 s and 10 sockets per session unless configured', () => {
+    expect(loadConfig({}).sockets).toEqual({ sessionRecheckMs: 60_000, perSession: 10 });
+    expect(loadConfig({ SOCKET_SESSION_RECHECK_SECONDS: '5', SOCKETS_PER_SESSION: '3' }).sockets).toEqual({
+      sessionRecheckMs: 5_000,
+      perSession: 3,
+    });
+    expect(errorOf({ SOCKETS_PER_SESSION: '0' }).message).toMatch(/SOCKETS_PER_SESSION/);
+  });
+
   it('treats an empty DATABASE_URL as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });

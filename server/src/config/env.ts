@@ -140,7 +140,37 @@ const envSchema = z.object({
     .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
     .default('ws://127.0.0.1:8088/ws'),
   SOFTPHONE_SIP_DOMAIN: z.string().trim().min(1).default('127.0.0.1'),
-  SOFTPHONE_SIP_PASSWORD: z.string().min(1).default('zvonok'),
+  // Removed: one password for every softphone let any operator register as the supervisor. Refused, not ignored,
+  // so a site that set it learns that the secrets are per user now.
+  SOFTPHONE_SIP_PASSWORD: z
+    .undefined({ message: 'was removed: SIP secrets are per user now (see PJSIP_AUTH_FILE and SIP_SECRETS_KEY)' })
+    .optional(),
+  // Asterisk's pjsip auth include as seen from this host (e.g. /etc/asterisk/pjsip_zvonok_auth.conf); the AMI node
+  // writes the per-user SIP secrets there and reloads res_pjsip. Unset → the PBX is not provisioned.
+  PJSIP_AUTH_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  // AES-256-GCM key of the stored SIP secrets: 32 bytes as base64 or 64 hex digits, the same on every node.
+  // Unset → a key file DATA_DIR/sip-secrets.key created on first start (right for a single node).
+  SIP_SECRETS_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 or 64 hex digits' });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  // How often each node re-checks that the session behind every open socket still exists (and the role is the same).
+  SOCKET_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Open sockets one session may hold on one node; one more handshake is refused (TOO_MANY_SOCKETS).
+  SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(10),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
@@ -190,8 +220,12 @@ export interface Config {
   queueDefaultOwner: string | undefined;
   /** Wrap-up after each answered call, seconds; 0 turns it off. */
   wrapUpSeconds: number;
-  /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
-  softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
+  /** Browser softphone (SIP over WebSocket). */
+  softphone: { wsUrl: string; sipDomain: string };
+  /** Per-user SIP secrets: the AMI node's pjsip auth include, and the key they are stored under (else a key file). */
+  sipSecrets: { pjsipAuthFile: string | undefined; key: Buffer | undefined };
+  /** Socket revocation: how often sockets re-check their session, and how many one session may open per node. */
+  sockets: { sessionRecheckMs: number; perSession: number };
   callbacks: CallbacksConfig;
   routingToken: string | undefined;
 }
@@ -276,8 +310,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     softphone: {
       wsUrl: e.SOFTPHONE_WS_URL,
       sipDomain: e.SOFTPHONE_SIP_DOMAIN,
-      sipPassword: e.SOFTPHONE_SIP_PASSWORD,
     },
+    sipSecrets: { pjsipAuthFile: e.PJSIP_AUTH_FILE, key: e.SIP_SECRETS_KEY },
+    sockets: { sessionRecheckMs: e.SOCKET_SESSION_RECHECK_SECONDS * 1000, perSession: e.SOCKETS_PER_SESSION },
     callbacks: {
       dueMinutes: e.CALLBACK_DUE_MINUTES,
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,

@@ -38,6 +38,7 @@ export const ERROR_CODES = [
   'MALFORMED_URL',
   'RANGE_NOT_SATISFIABLE',
   'BAD_REQUEST',
+  'LAST_ACTIVE_ADMIN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

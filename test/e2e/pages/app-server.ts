@@ -4,7 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
+import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
+import { TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
 import { spawnServer, waitUntilServing } from '@test/support/server-process';
+import { waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = process.cwd();
@@ -23,7 +26,9 @@ export interface AppServer {
 
 /**
  * The real server (`tsx server/src/main.ts`) as a child process on a free port, against the harness's
- * throwaway Postgres/Redis, with demo data seeded and no PBX (the UI does not need one for these specs).
+ * throwaway Postgres/Redis, with demo data seeded and no PBX (the UI does not need one for these specs). With
+ * `TELEPHONY_PROVIDER: 'ami'` it provisions the users' SIP secrets into the live Asterisk, as an installation
+ * would, and resolves once `/readyz` says the PBX is connected (the secrets are in place before that).
  */
 export async function startAppServer(extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -36,6 +41,8 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
     SEED_DEMO: 'true',
     TELEPHONY_PROVIDER: 'none',
     LOG_LEVEL: 'warn',
+    SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
+    ...(extraEnv.TELEPHONY_PROVIDER === 'ami' ? { PJSIP_AUTH_FILE } : {}),
     ...extraEnv,
   });
   const stop = async () => {
@@ -44,6 +51,16 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
   };
   try {
     await waitUntilServing(server, { probePath: '/api/auth/me' });
+    if (extraEnv.TELEPHONY_PROVIDER === 'ami') {
+      let exit: string | undefined;
+      void server.exited.then(({ code, signal }) => (exit = `server exited (${code ?? signal})`));
+      await waitFor(async () => (await fetch(`${server.baseUrl}/readyz`)).status === 200, {
+        what: 'zvonok server connected to the PBX',
+        timeoutMs: 30_000,
+        intervalMs: 250,
+        abort: () => exit,
+      });
+    }
   } catch (error) {
     rmSync(dataDir, { recursive: true, force: true });
     throw error;

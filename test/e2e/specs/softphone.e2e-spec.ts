@@ -101,9 +101,14 @@ describe('softphone and live pop card against Asterisk', () => {
     await ami?.stop();
   });
 
-  it('logs in as operator1 and the softphone registers as 1001-web', async () => {
+  it("logs in as operator1 and the softphone registers as 1001-web with operator1's own SIP secret", async () => {
     await phone.waitRegistered();
     expect(await phone.registration().getAttribute('data-state')).toBe('registered');
+    const config = await api<{ authUser: string; password: string }>('get', '/api/softphone/config');
+    expect(config.authUser).toBe('1001-web');
+    // Not the password every softphone used to share (issue 21 #3): the server generated this one for operator1.
+    expect(config.password).not.toBe('zvonok');
+    expect(config.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     await page.getByTestId('agent-state-select').selectOption('available');
     await page.screenshot({ path: join(screenshots, 'softphone-registered.png') });
   });

@@ -4,7 +4,15 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { createTelephonyProvider, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import {
+  createTelephonyProvider,
+  RedisCredentialStore,
+  RedisRegistrationStore,
+  type CallEvent,
+  type SipCredentialsSource,
+  type TelephonyEvent,
+  type TelephonyProvider,
+} from '@telephony';
 import { type EventBus } from '@server/common/bus/event-bus';
 import { MemoryBus } from '@server/common/bus/memory-bus';
 import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
@@ -100,16 +108,20 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
 }
 
 export interface ProviderDeps {
-  config: Pick<Config, 'telephony'>;
+  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets'>>;
   dataSource: DataSource;
   logger: Logger;
   /** Required by `remote` (config validation says so). */
   redis?: Redis;
+  /** Every phone's current SIP secret (SipSecretsService.credentials), for the adapter to provision the PBX with. */
+  sipCredentials?: SipCredentialsSource;
 }
 
 /** The configured telephony adapter (not started), or null when telephony is off. */
-export function createProvider({ config, dataSource, logger, redis }: ProviderDeps): TelephonyProvider | null {
+export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
+  const { config, dataSource, logger, redis, sipCredentials } = deps;
   const t = config.telephony;
+  const pjsipAuthFile = config.sipSecrets?.pjsipAuthFile;
   const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
   switch (t.provider) {
     case 'none':
@@ -127,6 +139,7 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         onDiagnostic,
         openCalls: () => openCallsOf(dataSource, 'ami'),
         closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
+        ...(pjsipAuthFile && sipCredentials ? { pjsipAuth: { file: pjsipAuthFile, credentials: sipCredentials } } : {}),
       });
     case 'sip':
       return createTelephonyProvider({
@@ -135,6 +148,13 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         port: t.drachtio.port,
         secret: t.drachtio.secret ?? '',
         onDiagnostic,
+        // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
+        ...(redis && sipCredentials
+          ? {
+              registrations: new RedisRegistrationStore(redis),
+              provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) },
+            }
+          : {}),
         // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
         // rings the first active operator until queues exist on the SIP front.
         route: async (fromE164) => {

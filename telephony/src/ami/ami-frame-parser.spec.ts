@@ -85,6 +85,22 @@ describe('AMI frame parser', () => {
     expect(r.errors.map((e) => e.code)).toEqual(['TRUNCATED']);
   });
 
+  it('parses the same after more distinct keys than its key cache holds (a peer inventing keys)', () => {
+    const n = 5000;
+    const text = Array.from({ length: n }, (_, i) => `Event: E\r\nX-Key-${i}: ${i}\r\n X-Key-${i} : v\r\n\r\n`);
+    for (let round = 0; round < 2; round++) {
+      const r = parseAmiText(text.join(''));
+      expect(r.errors).toEqual([]);
+      expect(r.frames.map((f) => f.headers)).toEqual(
+        Array.from({ length: n }, (_, i) => [
+          ['Event', 'E'],
+          [`X-Key-${i}`, String(i)],
+          [`X-Key-${i}`, 'v'],
+        ]),
+      );
+    }
+  });
+
   it('keeps a legacy Response: Follows body', () => {
     const r = parseAmiText(
       'Response: Follows\r\nActionID: 7\r\nline one\r\n\r\nline: two\r\n--END COMMAND--\r\n\r\nEvent: A\r\n\r\n',
@@ -108,6 +124,20 @@ describe('AMI message normalization', () => {
     expect(m.variables).toEqual({
       '': { MIXMONITOR_FILENAME: '/rec/1.wav', QUEUE: 'support', AGENT: '1001' },
       dest: { X: 'y=z' },
+    });
+  });
+
+  it('normalizes the same after more distinct keys than it remembers', () => {
+    const n = 5000;
+    const text = Array.from(
+      { length: n },
+      (_, i) => `Event: E\r\nK${i}: a\r\nk${i}: b\r\nChanVariable(V${i}): c\r\n\r\n`,
+    );
+    const messages = parseAmiText(text.join('')).frames.map((f) => messageFromFrame(f));
+    messages.forEach((m, i) => {
+      expect(m.fields[`k${i}`]).toBe('a');
+      expect(m.lists[`k${i}`]).toEqual(['a', 'b']);
+      expect(m.variables['']).toEqual({ [`V${i}`]: 'c' });
     });
   });
 

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, messageFromManager, type AmiEvent } from '@telephony/ami/ami-message';
 import { amiEvent, snap, toWire, type Chan } from '@telephony/ami/ami-test-events';
-import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAmiEvent } from '@telephony/ami/call-tracker';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  initialTrackerState,
+  reduceAmiEvent,
+  reduceAmiEventInPlace,
+} from '@telephony/ami/call-tracker';
 
 describe('AMI frame parser', () => {
   it('parses frames, the greeting, and values containing colons', () => {
@@ -283,6 +288,24 @@ describe('properties', () => {
         }
         // every call still open has at least one live channel: nothing is stuck without a way to end
         for (const call of state.calls.values()) expect(call.live.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reducing in place gives, event after event, the events and state of the pure reducer', () => {
+    fc.assert(
+      fc.property(fc.array(anyEvent, { maxLength: 60 }), (events: AmiEvent[]) => {
+        let pure = initialTrackerState();
+        let inPlace = initialTrackerState();
+        for (const e of events) {
+          const a = reduceAmiEvent(pure, e, DEFAULT_TRACKER_CONFIG);
+          const b = reduceAmiEventInPlace(inPlace, e, DEFAULT_TRACKER_CONFIG);
+          expect(b.events).toEqual(a.events);
+          expect(b.state).toEqual(a.state);
+          pure = a.state;
+          inPlace = b.state;
+        }
       }),
       { numRuns: 500 },
     );

@@ -5,7 +5,7 @@ import { renderPjsipAuth, writeFileIfChanged } from '@telephony/ami/pjsip-auth-f
 import {
   DEFAULT_TRACKER_CONFIG,
   initialTrackerState,
-  reduceAmiEvent,
+  reduceAmiEventInPlace,
   type CallTrackerConfig,
   type ReduceResult,
   type TrackerState,
@@ -66,7 +66,8 @@ const EXTENSION = /^\d{2,6}$/;
 const DESTINATION = /^\+?[\d*#]{2,20}$/;
 
 /**
- * The AMI provider: connection → asterisk-manager parser → call tracker → listeners.
+ * The AMI provider: connection (asterisk-manager's socket, our frame parser) → call tracker → listeners.
+ * The provider is the tracker state's sole owner, so live events are reduced in place.
  * On every (re)connect it resyncs from CoreShowChannels + QueueStatus before reporting `provider.up`;
  * events that arrive meanwhile are buffered and applied after the snapshot, in order.
  */
@@ -146,7 +147,10 @@ export class AmiProvider implements TelephonyProvider {
     return this.up;
   }
 
-  /** Current tracker state (read-only snapshot) for diagnostics and the server's initial sync. */
+  /**
+   * Current tracker state for diagnostics and the server's initial sync: the live state, updated in place as
+   * events arrive, so read it at once and never write to it.
+   */
   snapshot(): TrackerState {
     return this.state;
   }
@@ -305,7 +309,7 @@ export class AmiProvider implements TelephonyProvider {
       this.buffered.push(ev);
       return;
     }
-    this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+    this.apply(reduceAmiEventInPlace(this.state, ev, this.tracker));
   }
 
   private onState(s: AmiConnectionState, reason?: string): void {
@@ -350,7 +354,7 @@ export class AmiProvider implements TelephonyProvider {
       const buffered = this.buffered;
       this.buffered = [];
       this.resyncing = false;
-      for (const ev of buffered) this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+      for (const ev of buffered) this.apply(reduceAmiEventInPlace(this.state, ev, this.tracker));
     }
     // Before `provider.up`, so whoever waits for telephony to be ready also finds the phones' secrets in place.
     if (this.config.pjsipAuth) {

@@ -2,10 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import express, { type Express } from 'express';
+import { type Redis } from 'ioredis';
 
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { rejectNulCharacters } from '@server/common/http/reject-nul';
+import { securityHeaders } from '@server/common/http/security-headers';
+import { hostGuard, trustedHosts } from '@server/common/http/trusted-hosts';
 import { type Logger } from '@server/common/logger/logger';
 import { agentsRouter } from '@server/modules/agents/agents.router';
 import { analyticsRouter } from '@server/modules/analytics/analytics.router';
@@ -23,7 +26,7 @@ import { notesRouter } from '@server/modules/notes/notes.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
-import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
+import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { usersRouter } from '@server/modules/users/users.router';
@@ -33,7 +36,10 @@ import { type AppServices, type ServicesConfig } from '@server/services';
 
 export type { AppServices } from '@server/services';
 
-export type AppConfig = ServicesConfig & Pick<Config, 'loginRateLimit'>;
+export type AppConfig = ServicesConfig &
+  Pick<Config, 'loginRateLimit'> &
+  /** Absent in most tests: no public host besides loopback, no proxy trusted, no /metrics on the app port. */
+  Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -43,6 +49,8 @@ export interface AppDeps {
   clientDir?: string;
   /** Shared secret of `GET /api/routing/owner` (ROUTING_TOKEN); absent → that lookup answers 401. */
   routingToken?: string;
+  /** With Redis the login throttle counts across web nodes. */
+  redis?: Redis | null;
 }
 
 export const JSON_BODY_LIMIT = '100kb';
@@ -53,9 +61,13 @@ export function createApp(deps: AppDeps): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides req.ip (login throttle, audit) only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy ?? false);
   app.set('query parser', 'simple');
-  app.use(healthRouter(services.health));
+  const softphone = config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS;
+  app.use(securityHeaders({ nodeEnv: config.nodeEnv, publicUrl: config.publicUrl, softphoneWsUrl: softphone.wsUrl }));
+  app.use(healthRouter(services.health, config.metricsToken));
+  const hosts = hostGuard(trustedHosts(config));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -66,9 +78,11 @@ export function createApp(deps: AppDeps): Express {
   api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
+  // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
+  api.use(hosts);
   api.use(csrfGuard);
   api.use(sessionMiddleware(services.auth));
-  api.use('/auth', authRouter(services.auth, config));
+  api.use('/auth', authRouter(services.auth, config, deps.redis));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users));
   // Before '/contacts' so 'export' is never read as a contact id.
@@ -89,10 +103,11 @@ export function createApp(deps: AppDeps): Express {
   api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/reviews', reviewsRouter(services.quality));
   api.use('/calls', callReviewRouter(services.quality));
-  api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
+  api.use('/softphone', softphoneRouter(new SoftphoneService(softphone, services.sipSecrets)));
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);
   app.use('/api', api);
+  app.use(hosts);
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;

@@ -14,7 +14,8 @@ import { type CallReaction } from '@server/common/calls/call-change';
 import { createLogger, type Logger } from '@server/common/logger/logger';
 import { type Config } from '@server/config/env';
 import { createDatabase, type Database, type Unlisten } from '@server/db/data-source';
-import { seedDemo } from '@server/db/seed-demo';
+import { DEMO_PASSWORD, demoLoginsStillOpen, seedDemo } from '@server/db/seed-demo';
+import { trustedHosts } from '@server/common/http/trusted-hosts';
 import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
 import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
@@ -22,6 +23,9 @@ import { CallStore } from '@server/modules/calls/call-store';
 import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reaction';
 import { bindMetricSources } from '@server/modules/health/metric-sources';
 import { pipelineBatchRows, pipelineFlushSeconds, popLatencySeconds } from '@server/modules/health/metrics';
+import { startMetricsServer } from '@server/modules/health/metrics-server';
+import { loadOrCreateKeyFile, SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
 import { type RecordingsRuntime, startRecordings } from '@server/modules/recordings/recordings.runtime';
 import { createProvider } from '@server/modules/telephony/create-provider';
@@ -80,8 +84,12 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       : config.redisUrl
         ? new Redis(config.redisUrl, { maxRetriesPerRequest: null })
         : null;
+  const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
+  const sipSecrets = new SipSecretsService(dataSource, new SipSecretCipher(sipSecretsKey), logger);
   const provider =
-    overrides.provider !== undefined ? overrides.provider : createProvider({ config, dataSource, logger, redis });
+    overrides.provider !== undefined
+      ? overrides.provider
+      : createProvider({ config, dataSource, logger, redis, sipCredentials: () => sipSecrets.credentials() });
 
   const server = http.createServer();
   let realtime: Realtime | undefined;
@@ -91,6 +99,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     logger,
     telephony: provider,
     redis,
+    sipSecrets,
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,
@@ -98,7 +107,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         liveCalls,
         logger: logger.child({ module: 'realtime' }),
         trustedOrigins: config.trustedOrigins,
+        trustedHosts: trustedHosts(config),
         redis: redis ?? undefined,
+        sessionRecheckMs: config.sockets.sessionRecheckMs,
+        maxSocketsPerSession: config.sockets.perSession,
       })),
   });
   const io = realtime!;
@@ -110,6 +122,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       logger,
       clientDir: overrides.clientDir ?? path.resolve('dist/client'),
       routingToken: config.routingToken,
+      redis,
     }),
   );
 
@@ -186,6 +199,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
   }, 3_600_000).unref();
 
+  const metricsServer = config.metricsListen ? await startMetricsServer(config.metricsListen, logger) : undefined;
+
   let closing: Promise<void> | undefined;
   return {
     config,
@@ -218,6 +233,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await pipeline.stop();
         await io.close();
         await recordings.stop();
+        await metricsServer?.close();
         await unlisten();
         if (overrides.redis === undefined) await redis?.quit();
         if (!overrides.database) await database.close();
@@ -236,8 +252,21 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     logger.warn('pending migrations: run `npm run migration:run`');
   }
   if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
+  if (config.nodeEnv === 'production') {
+    const demo = await demoLoginsStillOpen(database.dataSource);
+    if (demo.length) {
+      await database.close();
+      throw new RefusedStart(
+        `Refusing to start in production: the demo accounts ${demo.join(', ')} still open with the demo password ` +
+          `"${DEMO_PASSWORD}". Delete them or give them passwords of their own.`,
+      );
+    }
+  }
   return database;
 }
+
+/** A start the configuration or the data forbids; main.ts exits with code 2 and the message, like a bad config. */
+export class RefusedStart extends Error {}
 
 const isCallEvent = (e: TelephonyEvent): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready';
 

@@ -1,4 +1,4 @@
-import { composeNode } from '@server/compose-node';
+import { composeNode, RefusedStart } from '@server/compose-node';
 import { ConfigError, loadConfig } from '@server/config/env';
 import { DEMO_PASSWORD, DEMO_USERS } from '@server/db/seed-demo';
 
@@ -14,7 +14,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const node = await composeNode(config);
+  const node = await composeNode(config).catch((err: unknown) => {
+    if (!(err instanceof RefusedStart)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  });
   const { logger } = node;
   const url = await node.listen();
   logger.info(

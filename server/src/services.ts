@@ -26,6 +26,8 @@ import { NotesService } from '@server/modules/notes/notes.service';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
+import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
@@ -64,6 +66,7 @@ export interface AppServices {
   contactsExport: ContactsExporter;
   quality: QualityService;
   health: HealthService;
+  sipSecrets: SipSecretsService;
 }
 
 export interface ServicesDeps {
@@ -73,6 +76,8 @@ export interface ServicesDeps {
   /** The telephony adapter for actions (click-to-call, pause, spy); null when telephony is off. */
   telephony?: TelephonyProvider | null;
   redis?: Redis | null;
+  /** The users' SIP secrets; built before the services because the telephony adapter provisions them too. */
+  sipSecrets: SipSecretsService;
   /**
    * Socket.IO, built from the two services it needs itself (sessions for the handshake, live calls for a resync);
    * absent → pushes go nowhere and REST stays the source of truth.
@@ -89,6 +94,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
   const liveCalls = new LiveCallsService(dataSource);
   const realtime = deps.realtime?.({ auth, liveCalls }) ?? NO_REALTIME;
+  const { sipSecrets } = deps;
   const agents = new AgentsService(new AgentsRepository(dataSource), audit, {
     telephony,
     wrapUpSeconds: config.wrapUpSeconds ?? 0,
@@ -100,7 +106,11 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   const services: AppServices = {
     audit,
     auth,
-    users: new UsersService(usersRepo, audit),
+    users: new UsersService(usersRepo, audit, {
+      sessions: auth,
+      sipSecrets,
+      sip: new SipProvisioner(telephony, logger),
+    }),
     contacts,
     companies: new CompaniesService(dataSource, config.defaultCountry, audit),
     leads: new LeadsService(dataSource, config.defaultCountry, audit),
@@ -134,6 +144,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     contactsExport: new ContactsExporter(dataSource, contacts),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
+    sipSecrets,
   };
   return { services, realtime };
 }

@@ -14,7 +14,9 @@ import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/cont
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadEntity } from '@server/modules/leads/lead.entity';
 import { UserEntity } from '@server/modules/users/user.entity';
-import { requireDatabaseUrl, testConfig, testLogger } from '@test/support/api-server';
+import { requireDatabaseUrl, testConfig, testLogger, TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
+import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 
 import { migrations } from '@migrations';
 
@@ -38,6 +40,7 @@ const TABLES = [
   'notes',
   'recordings',
   'sessions',
+  'sip_secrets',
   'tasks',
   'users',
 ];
@@ -144,7 +147,9 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
     });
 
     it('imports contacts end to end, one import after the other (the embedded engine has one connection)', async () => {
-      const { services } = createServices({ config: testConfig(), dataSource: ds, logger: testLogger() });
+      const logger = testLogger();
+      const sipSecrets = new SipSecretsService(ds, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
+      const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets });
       const imports = new ImportsService(ds, services.contacts, 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {

@@ -11,6 +11,8 @@ import { waitFor } from '@test/support/services/ports';
 import { startRedis, type RedisService } from '@test/support/services/redis';
 import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
 
+const METRICS_TOKEN = 'health-test-metrics-token';
+
 interface Ready {
   status: 'ok' | 'fail';
   checks: Record<string, string>;
@@ -53,7 +55,7 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
     });
     // Publishing only: the events it publishes stay unconsumed, which is what the lag gauge must show.
     node = await startTestNode(
-      {},
+      { metricsToken: METRICS_TOKEN },
       { database, redis, provider, consume: false, bus: { prefix: `health-${randomUUID()}` } },
     );
     baseUrl = node.baseUrl;
@@ -70,7 +72,8 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
     const res = await fetch(`${baseUrl}/readyz`);
     return { status: res.status, body: (await res.json()) as Ready };
   };
-  const metrics = async () => (await fetch(`${baseUrl}/metrics`)).text();
+  const metrics = async () =>
+    (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
   it('/healthz answers while the process serves HTTP; /readyz is 200 when every part answers', async () => {
     const health = await fetch(`${baseUrl}/healthz`);

@@ -20,6 +20,9 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Fixed, so every suite, node and e2e server opens the SIP secrets the others sealed in the shared database. */
+export const TEST_SIP_SECRETS_KEY = Buffer.alloc(32, 7);
+
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url)
@@ -40,6 +43,7 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     SESSION_TTL_HOURS: '1',
     SEED_DEMO: 'false',
     TELEPHONY_PROVIDER: 'none',
+    SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
     ...env,
   });
 }

@@ -11,7 +11,7 @@ import { type AmiEvent } from '@telephony/ami/ami-message';
 import { type Realtime } from '@server/modules/realtime/realtime.server';
 import { type AppServices } from '@server/services';
 import { amiConfigFromEnv, ASTERISK_ROOT } from '@test/support/ami-live';
-import { startTestNode } from '@test/support/api-server';
+import { startTestNode, testConfig } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
@@ -29,9 +29,29 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-export async function startLiveApp(options: { wrapUpSeconds?: number } = {}): Promise<LiveApp> {
-  const provider = createTelephonyProvider(amiConfigFromEnv());
-  const app = await startTestNode({ wrapUpSeconds: options.wrapUpSeconds ?? 0 }, { provider });
+export interface LiveAppOptions {
+  wrapUpSeconds?: number;
+  /** Provision per-user SIP secrets into this pjsip include of the live Asterisk (PJSIP_AUTH_FILE in main.ts). */
+  pjsipAuthFile?: string;
+}
+
+export async function startLiveApp(options: LiveAppOptions = {}): Promise<LiveApp> {
+  const ami = amiConfigFromEnv();
+  const base = testConfig();
+  // With an auth file, the adapter is the one the configuration builds (it provisions the secrets, as in production).
+  const app = await startTestNode(
+    {
+      wrapUpSeconds: options.wrapUpSeconds ?? 0,
+      telephony: {
+        ...base.telephony,
+        provider: 'ami',
+        ami: { host: ami.host, port: ami.port, user: ami.user, secret: ami.secret },
+      },
+      sipSecrets: { ...base.sipSecrets, pjsipAuthFile: options.pjsipAuthFile },
+    },
+    options.pjsipAuthFile ? { provider: undefined } : { provider: createTelephonyProvider(ami) },
+  );
+  const provider = app.node.provider!;
   await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000, intervalMs: 50 });
   return {
     baseUrl: app.baseUrl,

@@ -9,7 +9,7 @@ import { type NodeOverrides, type ZvonokNode } from '@server/compose-node';
 import { type Config } from '@server/config/env';
 import { type AppServices } from '@server/services';
 import { ApiClient } from '@test/support/api-client';
-import { startTestNode, TEST_PASSWORD } from '@test/support/api-server';
+import { startTestNode, testConfig, TEST_PASSWORD } from '@test/support/api-server';
 
 /**
  * One web node as main.ts composes it (composeNode): express app, Socket.IO (redis-streams adapter when `redis`),
@@ -36,12 +36,23 @@ export interface WebNodeOptions {
   /** Bus timing and naming (a short lease lets a dead node's calls move within a test). */
   bus?: NodeOverrides['bus'];
   consume?: boolean;
+  /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in milliseconds and sockets. */
+  sessionRecheckMs?: number;
+  maxSocketsPerSession?: number;
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
   const redis = options.redis ? new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) : null;
+  const base = testConfig();
   const app = await startTestNode(
-    { queueDefaultOwner: options.queueDefaultOwner, ...options.config },
+    {
+      queueDefaultOwner: options.queueDefaultOwner,
+      sockets: {
+        sessionRecheckMs: options.sessionRecheckMs ?? base.sockets.sessionRecheckMs,
+        perSession: options.maxSocketsPerSession ?? base.sockets.perSession,
+      },
+      ...options.config,
+    },
     {
       name: options.name,
       redis,

@@ -34,6 +34,11 @@ export const ERROR_CODES = [
   'TELEPHONY_DISABLED',
   'TELEPHONY_UNAVAILABLE',
   'ORIGINATE_FAILED',
+  'HOST_NOT_ALLOWED',
+  'MALFORMED_URL',
+  'RANGE_NOT_SATISFIABLE',
+  'BAD_REQUEST',
+  'LAST_ACTIVE_ADMIN',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -11,6 +11,7 @@ import {
   initialTrackerState,
   reduceAll,
   reduceAmiEvent,
+  reduceAmiEventInPlace,
   type TrackerState,
 } from '@telephony/ami/call-tracker';
 import type { CallEnded, CallEvent, TelephonyEvent } from '@telephony/model/call-event';
@@ -185,6 +186,18 @@ describe('AMI fixtures (Asterisk 22)', () => {
         out.push(...step.events);
       }
       expect(summary(out)).toEqual(summary(r.events));
+    });
+
+    it('reduces in place, as the provider does, to the same events and state as the pure reducer', () => {
+      let s = initialTrackerState();
+      const out: TelephonyEvent[] = [];
+      for (const e of toEvents(r.text)) {
+        const step = reduceAmiEventInPlace(s, e, DEFAULT_TRACKER_CONFIG);
+        s = step.state;
+        out.push(...step.events);
+      }
+      expect(out).toEqual(r.events);
+      expect(s).toEqual(r.state);
     });
 
     it('gives the same result when every frame is delivered twice, and in any chunking', () => {

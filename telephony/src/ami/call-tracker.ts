@@ -149,31 +149,45 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
 export const callIdFor = (linkedid: string): string => uuidV5(`ami:${linkedid}`);
 export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
 
-/** Copy-on-write working copy: nothing reachable from the input state is ever mutated. */
+/** A fresh generation of remembered ended linkedids: prototype-less, so `__proto__` is stored like any id. */
+const generation = (): Record<string, true> => Object.create(null) as Record<string, true>;
+
+/**
+ * The working state of one reduction. Copy-on-write by default: nothing reachable from the input state is ever
+ * mutated, at the price of copying the calls and channels maps on the first write. `inPlace` writes straight into
+ * the input state instead (O(1) per event whatever the number of live calls), for the state's sole owner.
+ */
 export class Draft {
-  /** Current maps: the base state's until the first write, then private copies. */
+  /** Current maps: the base state's until the first write, then private copies (or the base's, in place). */
   calls: ReadonlyMap<string, TrackedCall>;
   channels: ReadonlyMap<string, TrackedChannel>;
   agents: Record<string, AgentInfo>;
   ended: Readonly<Record<string, true>>[];
   lastTimestampMs: number;
   readonly events: TelephonyEvent[] = [];
-  private readonly touchedCalls = new Set<string>();
-  private readonly touchedChannels = new Set<string>();
-  private endedCopied = false;
-  private agentsCopied = false;
-  private callsCopied = false;
-  private channelsCopied = false;
+  /** Copy-on-write only: what this reduction already copied. */
+  private readonly touchedCalls: Set<string> | undefined;
+  private readonly touchedChannels: Set<string> | undefined;
+  private endedCopied: boolean;
+  private agentsCopied: boolean;
+  private callsCopied: boolean;
+  private channelsCopied: boolean;
 
   constructor(
     readonly base: TrackerState,
     readonly config: CallTrackerConfig,
+    readonly inPlace = false,
   ) {
     this.calls = base.calls;
     this.channels = base.channels;
     this.agents = base.agents as Record<string, AgentInfo>;
     this.ended = base.ended as Readonly<Record<string, true>>[];
     this.lastTimestampMs = base.lastTimestampMs;
+    this.endedCopied = this.agentsCopied = this.callsCopied = this.channelsCopied = inPlace;
+    if (!inPlace) {
+      this.touchedCalls = new Set();
+      this.touchedChannels = new Set();
+    }
   }
 
   private writableCalls(): Map<string, TrackedCall> {
@@ -194,20 +208,17 @@ export class Draft {
 
   call(key: string): TrackedCall | undefined {
     const c = this.calls.get(key);
-    if (!c) return undefined;
-    if (!this.touchedCalls.has(key)) {
-      const copy: TrackedCall = {
-        ...c,
-        live: [...c.live],
-        ringing: { ...c.ringing },
-        losingLegs: [...c.losingLegs],
-        transfers: [...c.transfers],
-      };
-      this.writableCalls().set(key, copy);
-      this.touchedCalls.add(key);
-      return copy;
-    }
-    return c;
+    if (!c || !this.touchedCalls || this.touchedCalls.has(key)) return c;
+    const copy: TrackedCall = {
+      ...c,
+      live: [...c.live],
+      ringing: { ...c.ringing },
+      losingLegs: [...c.losingLegs],
+      transfers: [...c.transfers],
+    };
+    this.writableCalls().set(key, copy);
+    this.touchedCalls.add(key);
+    return copy;
   }
 
   /** Read without copying (for lookups that do not modify). */
@@ -221,24 +232,21 @@ export class Draft {
 
   addCall(call: TrackedCall): void {
     this.writableCalls().set(call.key, call);
-    this.touchedCalls.add(call.key);
+    this.touchedCalls?.add(call.key);
   }
 
   channel(uniqueid: string): TrackedChannel | undefined {
     const ch = this.channels.get(uniqueid);
-    if (!ch) return undefined;
-    if (!this.touchedChannels.has(uniqueid)) {
-      const copy = { ...ch };
-      this.writableChannels().set(uniqueid, copy);
-      this.touchedChannels.add(uniqueid);
-      return copy;
-    }
-    return ch;
+    if (!ch || !this.touchedChannels || this.touchedChannels.has(uniqueid)) return ch;
+    const copy = { ...ch };
+    this.writableChannels().set(uniqueid, copy);
+    this.touchedChannels.add(uniqueid);
+    return copy;
   }
 
   addChannel(ch: TrackedChannel): void {
     this.writableChannels().set(ch.uniqueid, ch);
-    this.touchedChannels.add(ch.uniqueid);
+    this.touchedChannels?.add(ch.uniqueid);
   }
 
   agent(agentId: string): AgentInfo {
@@ -247,6 +255,7 @@ export class Draft {
       this.agentsCopied = true;
     }
     const existing = own(this.agents, agentId);
+    if (existing && this.inPlace) return existing;
     const copy: AgentInfo = existing ? { ...existing } : { devices: {}, paused: false };
     this.agents[agentId] = copy;
     return copy;
@@ -266,9 +275,13 @@ export class Draft {
     const last = this.ended.at(-1);
     const lastSize = last ? Object.keys(last).length : generationSize;
     if (last && lastSize < generationSize) {
-      this.ended[this.ended.length - 1] = { ...last, [key]: true };
+      const next = this.inPlace ? (last as Record<string, true>) : Object.assign(generation(), last);
+      next[key] = true;
+      this.ended[this.ended.length - 1] = next;
     } else {
-      this.ended.push({ [key]: true });
+      const next = generation();
+      next[key] = true;
+      this.ended.push(next);
     }
     // Every generation but the newest is full: forget the oldest while the others still cover `limit`.
     const newest = last && lastSize < generationSize ? lastSize + 1 : 1;
@@ -418,8 +431,8 @@ export class Reducer {
   /** Seq before the first event of a call created here (CallEventBase.seq: resync sets the PBX clock). */
   seqBase = 0;
 
-  constructor(state: TrackerState, config: CallTrackerConfig, ts?: number) {
-    this.d = new Draft(state, config);
+  constructor(state: TrackerState, config: CallTrackerConfig, ts?: number, inPlace = false) {
+    this.d = new Draft(state, config, inPlace);
     if (ts !== undefined && ts > this.d.lastTimestampMs) this.d.lastTimestampMs = ts;
     this.now = ts ?? this.d.lastTimestampMs;
   }
@@ -828,7 +841,20 @@ const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
 
 /** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
 export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
-  const r = new Reducer(state, config, parseTimestamp(ev));
+  return reduce(new Reducer(state, config, parseTimestamp(ev)), ev);
+}
+
+/**
+ * The same reduction written straight into `state` (its maps and records), for the state's sole owner (the
+ * provider): no copy of the calls and channels maps per event. `state` must not be used afterwards; use the
+ * returned one (it shares the mutated maps).
+ */
+export function reduceAmiEventInPlace(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
+  return reduce(new Reducer(state, config, parseTimestamp(ev), true), ev);
+}
+
+function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
+  const { config } = r;
   const name = ev.event.toLowerCase();
   const f = ev.fields;
   if (handleAgentEvents(r, name, ev)) return r.d.finish();

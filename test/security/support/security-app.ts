@@ -1,6 +1,8 @@
 import { type Express } from 'express';
+import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
+import { type Logger } from '@server/common/logger/logger';
 import { type Config } from '@server/config/env';
 import { startTestNode } from '@test/support/api-server';
 
@@ -11,12 +13,16 @@ export interface SecurityApp {
   close(): Promise<void>;
 }
 
-/** The real node on the real Postgres, like startTestApp, exposing its express app (for the route table). */
+/**
+ * The real node on the real Postgres (Socket.IO included, as composeNode always attaches it), like startTestApp,
+ * exposing its express app (for the route table).
+ */
 export async function startSecurityApp(
   config: Partial<Config> = {},
-  deps: { clientDir?: string } = {},
+  deps: { clientDir?: string; redis?: Redis; logger?: Logger; routingToken?: string } = {},
 ): Promise<SecurityApp> {
-  const t = await startTestNode(config, deps);
+  const { routingToken, ...overrides } = deps;
+  const t = await startTestNode(routingToken ? { ...config, routingToken } : config, overrides);
   const app = t.node.server.listeners('request')[0] as Express;
   return { app, baseUrl: t.baseUrl, dataSource: t.dataSource, close: () => t.close() };
 }

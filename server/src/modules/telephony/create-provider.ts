@@ -2,23 +2,33 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
+import {
+  createTelephonyProvider,
+  RedisCredentialStore,
+  RedisRegistrationStore,
+  type SipCredentialsSource,
+  type TelephonyProvider,
+} from '@telephony';
 import { type Config } from '@server/config/env';
 import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
 
 import { RemoteTelephony } from './remote-telephony.provider';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'telephony'>;
+  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets'>>;
   dataSource: DataSource;
   logger: Logger;
   /** Required by `remote` (config validation says so). */
   redis?: Redis | null;
+  /** Every phone's current SIP secret (SipSecretsService.credentials), for the adapter to provision the PBX with. */
+  sipCredentials?: SipCredentialsSource;
 }
 
 /** The configured telephony adapter (not started), or null when telephony is off. */
-export function createProvider({ config, dataSource, logger, redis }: ProviderDeps): TelephonyProvider | null {
+export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
+  const { config, dataSource, logger, redis, sipCredentials } = deps;
   const t = config.telephony;
+  const pjsipAuthFile = config.sipSecrets?.pjsipAuthFile;
   const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
   switch (t.provider) {
     case 'none':
@@ -36,6 +46,7 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         onDiagnostic,
         openCalls: () => openCallsOf(dataSource, 'ami'),
         closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
+        ...(pjsipAuthFile && sipCredentials ? { pjsipAuth: { file: pjsipAuthFile, credentials: sipCredentials } } : {}),
       });
     case 'sip':
       return createTelephonyProvider({
@@ -44,6 +55,13 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         port: t.drachtio.port,
         secret: t.drachtio.secret ?? '',
         onDiagnostic,
+        // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
+        ...(redis && sipCredentials
+          ? {
+              registrations: new RedisRegistrationStore(redis),
+              provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) },
+            }
+          : {}),
         // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
         // rings the first active operator until queues exist on the SIP front.
         route: async (fromE164) => {

@@ -62,6 +62,8 @@ export interface ZvonokNode {
   pipeline: CallPipeline;
   bus: CallEventBus;
   recordings: RecordingsRuntime;
+  /** The call pipeline's card read model and its cache. */
+  cards: CallCardReadModel;
   provider: TelephonyProvider | null;
   /** Starts listening (port 0 → any free port); resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -131,6 +133,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         redis,
         logger: logger.child({ module: 'pipeline' }),
         partitions: config.pipeline.partitions,
+        ...(config.pipeline.nodeId ? { nodeId: config.pipeline.nodeId } : {}),
         ...overrides.bus,
       })
     : new MemoryCallBus();
@@ -212,6 +215,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     pipeline,
     bus,
     recordings,
+    cards,
     provider,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {

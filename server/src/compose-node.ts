@@ -43,8 +43,8 @@ export interface NodeOverrides {
   redis?: Redis | null;
   /** The telephony adapter (not started); default: TELEPHONY_PROVIDER's. */
   provider?: TelephonyProvider | null;
-  /** Built client to serve; default `dist/client`. */
-  clientDir?: string;
+  /** Built client to serve; default `dist/client`; null serves none (the API alone). */
+  clientDir?: string | null;
   /** False: this node publishes its adapter's events but decides none (an adapter-only process). Default true. */
   consume?: boolean;
   /** Timing and naming of the Redis bus (tests shorten the lease to see a dead node's calls move sooner). */
@@ -125,7 +125,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     config,
     services,
     logger,
-    clientDir: overrides.clientDir ?? path.resolve('dist/client'),
+    clientDir: overrides.clientDir === null ? undefined : (overrides.clientDir ?? path.resolve('dist/client')),
     routingToken: config.routingToken,
     redis,
   });

@@ -70,7 +70,8 @@ export async function startTestNode(
   if (!database.dataSource.isInitialized) await database.dataSource.initialize();
   const node = await composeNode(
     { ...base, ...config },
-    { logger: testLogger(overrides.name), redis: null, provider: null, ...overrides, database },
+    // No built client unless a suite serves one: the API alone, as the suites expect it.
+    { logger: testLogger(overrides.name), redis: null, provider: null, clientDir: null, ...overrides, database },
   );
   const baseUrl = await node.listen(0, '127.0.0.1');
   return {

@@ -38,10 +38,17 @@ export interface WebNodeOptions {
   queueDefaultOwner?: string;
   /** Reactions main.ts adds besides the screen pop (recordings, callbacks…), run after it. */
   extraReactions?: CallReaction[];
+  /** Collect every log line (level debug) here instead of the usual silent logger. */
+  logLines?: string[];
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
-  const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }).child({ node: options.name });
+  const lines = options.logLines;
+  const logger = (
+    lines
+      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+      : pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' })
+  ).child({ node: options.name });
   const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
   const { dataSource } = database;
   await dataSource.initialize();

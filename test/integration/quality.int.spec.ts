@@ -255,6 +255,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       { score: 6, scriptFollowed: true },
       { score: 3.5, scriptFollowed: true },
       { score: 3 },
+      { score: 3, scriptFollowed: null },
       { score: 3, scriptFollowed: 'yes' },
       { score: 3, scriptFollowed: true, comment: 'x'.repeat(2001) },
       { score: 3, scriptFollowed: true, reviewerId: users.mgr.id },

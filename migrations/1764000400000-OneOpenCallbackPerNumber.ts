@@ -48,6 +48,9 @@ export class OneOpenCallbackPerNumber1764000400000 implements MigrationInterface
       FROM (SELECT task_id, count(*)::int AS n, (array_agg(call_id ORDER BY ended_at DESC, call_id))[1] AS last_call
             FROM callback_calls GROUP BY task_id) s
       WHERE t.id = s.task_id`);
+    // Titles were English text with the raw number; screens now render them from callback_phone in the reader's
+    // language, and the stored title is just the number.
+    await q.query(`UPDATE tasks SET title = callback_phone WHERE title = 'Callback ' || callback_phone`);
     await q.query(`
       CREATE UNIQUE INDEX uq_tasks_callback_open ON tasks (callback_phone, COALESCE(callback_queue, ''))
         WHERE kind = 'callback' AND done_at IS NULL`);
@@ -56,6 +59,7 @@ export class OneOpenCallbackPerNumber1764000400000 implements MigrationInterface
   async down(q: QueryRunner): Promise<void> {
     // Tasks merged by `up` stay merged (one task, its latest call in call_id); the other calls lose their link.
     await q.query(`DROP INDEX uq_tasks_callback_open`);
+    await q.query(`UPDATE tasks SET title = 'Callback ' || callback_phone WHERE title = callback_phone`);
     await q.query(`DROP TABLE callback_calls`);
     await q.query(`ALTER TABLE tasks DROP COLUMN callback_attempts`);
     await q.query(`ALTER TABLE tasks DROP COLUMN callback_queue`);

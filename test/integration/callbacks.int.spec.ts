@@ -195,6 +195,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     expect(open).toHaveLength(1);
     expect(open[0]).toMatchObject({
       kind: 'callback',
+      title: number, // no English text: screens render "call back …" from callback_phone in their language
       callback_phone: number,
       callback_queue: 'support',
       callback_attempts: 2,

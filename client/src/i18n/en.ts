@@ -153,6 +153,12 @@ export const en: Messages = {
     noDue: 'No due date',
     queueOwned: 'Queue {{queue}}',
     escalated: 'Escalated',
+    callbackTitle: 'Call back {{phone}}',
+    callbackTitleRepeated: 'Call back {{phone}} ({{missed}})',
+    missedCalls_one: '{{count}} missed call',
+    missedCalls_few: '{{count}} missed calls',
+    missedCalls_many: '{{count}} missed calls',
+    missedCalls_other: '{{count}} missed calls',
   },
   calls: {
     title: 'Calls',

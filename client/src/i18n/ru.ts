@@ -154,6 +154,12 @@ export const ru = {
     noDue: 'Без срока',
     queueOwned: 'Очередь {{queue}}',
     escalated: 'Эскалирована',
+    callbackTitle: 'Перезвонить {{phone}}',
+    callbackTitleRepeated: 'Перезвонить {{phone}} ({{missed}})',
+    missedCalls_one: '{{count}} пропущенный звонок',
+    missedCalls_few: '{{count}} пропущенных звонка',
+    missedCalls_many: '{{count}} пропущенных звонков',
+    missedCalls_other: '{{count}} пропущенного звонка',
   },
   calls: {
     title: 'Звонки',

@@ -166,15 +166,26 @@ export class CallCardService {
 
   private async openTasks(where: string, id: string): Promise<CallCardTask[]> {
     const rows = (await this.dataSource.query(
-      `SELECT t.id, t.title, t.due_at, u.id AS assignee_id, u.name AS assignee_name
+      `SELECT t.id, t.title, t.due_at, t.callback_phone, t.callback_attempts, u.id AS assignee_id,
+              u.name AS assignee_name
        FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
        WHERE t.done_at IS NULL AND (${where})
        ORDER BY t.due_at ASC NULLS LAST, t.created_at DESC LIMIT ${OPEN_ITEMS}`,
       [id],
-    )) as { id: string; title: string; due_at: Stamp | null; assignee_id: string | null; assignee_name: string }[];
+    )) as {
+      id: string;
+      title: string;
+      due_at: Stamp | null;
+      callback_phone: string | null;
+      callback_attempts: number | null;
+      assignee_id: string | null;
+      assignee_name: string;
+    }[];
     return rows.map((t) => ({
       id: t.id,
       title: t.title,
+      callbackPhone: t.callback_phone,
+      callbackAttempts: t.callback_attempts,
       dueAt: t.due_at ? iso(t.due_at) : null,
       assignee: ref(t.assignee_id, t.assignee_name),
     }));

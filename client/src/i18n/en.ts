@@ -378,6 +378,8 @@ export const en: Messages = {
   analytics: {
     title: 'Analytics',
     note: 'Inbound calls that started on the chosen days, on the clock of the chosen zone; a call across midnight belongs to the day it started. A transferred call counts once, and in the operators table for everyone who handled it.',
+    wallboardNote:
+      'The wallboard shows the queues’ service level for today only (since 00:00, {{tz}}, SL within 20 s, short abandons < 5 s). For another range or other thresholds the figure here differs.',
     range: {
       from: 'From',
       to: 'To (inclusive)',
@@ -479,6 +481,8 @@ export const en: Messages = {
     noQueues: 'No queue calls yet today',
     noOperators: 'No operators',
     pbxDown: 'PBX unreachable',
+    window:
+      'Today is since 00:00 on the {{tz}} clock. Service level is computed as in analytics: answered within ≤ {{seconds}} s ÷ (offered − short abandons < {{short}} s); analytics for today with the same thresholds shows the same figure.',
   },
   agents: {
     state: {

@@ -41,6 +41,9 @@ export function AnalyticsPage() {
       </div>
       <RangePicker value={range} onChange={setRange} />
       <p className="muted analytics-note">{t('analytics.note')}</p>
+      <p className="muted analytics-note" data-testid="analytics-wallboard-note">
+        {t('analytics.wallboardNote', { tz: DEFAULT_ANALYTICS_TZ })}
+      </p>
       <Section title={t('analytics.sections.kpis')} actions={<ExportButtons report="summary" range={range} />}>
         <QueryView {...data.summary} isEmpty={() => false}>
           {(s) => <KpiTiles summary={s} />}

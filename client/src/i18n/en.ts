@@ -69,6 +69,7 @@ export const en: Messages = {
     phones: 'Phones',
     phone: 'Phone',
     phoneLabel: 'Label',
+    phonePlaceholder: '+7 (9xx) xxx-xx-xx',
     addPhone: 'Add phone',
     email: 'Email',
     tags: 'Tags',

@@ -70,6 +70,7 @@ export const ru = {
     phones: 'Телефоны',
     phone: 'Телефон',
     phoneLabel: 'Метка',
+    phonePlaceholder: '+7 (9__) ___-__-__',
     addPhone: 'Добавить телефон',
     email: 'Эл. почта',
     tags: 'Теги',

@@ -6,6 +6,7 @@ import { useLocale } from '@client/app/useLocale';
 import { PauseControl } from '@client/modules/agents/components/PauseControl';
 import { SpyButtons } from '@client/modules/supervision/components/SpyButtons';
 import { useNow, useWallboard } from '@client/modules/wallboard/hooks/useWallboard';
+import { formatTimeZone } from '@client/i18n/format';
 import { formatShare } from '@client/modules/analytics/utils/formatKpi';
 import { formatDuration, secondsSince } from '@client/modules/wallboard/utils/duration';
 import { Alert } from '@client/ui/Alert';
@@ -161,6 +162,7 @@ function Operators({ board, now }: { board: WallboardDto; now: number }) {
 /** `#/wallboard`: live queues and operators for supervisors, managers and admins. */
 export function WallboardPage() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const { board, error, skewMs, reload } = useWallboard();
   const now = useNow() + skewMs;
   return (
@@ -195,7 +197,7 @@ export function WallboardPage() {
             <Queues board={board} now={now} />
             <p className="muted card__body" data-testid="wb-window">
               {t('wallboard.window', {
-                tz: board.timeZone,
+                tz: formatTimeZone(board.timeZone, locale),
                 seconds: board.queues[0]?.serviceLevelThresholdSeconds ?? 20,
                 short: board.shortAbandonSeconds,
               })}

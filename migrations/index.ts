@@ -11,6 +11,7 @@ import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReview
 import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
+import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -30,4 +31,5 @@ export const migrations = [
   WidenCallSeq1763900011000,
   CreateImportJobs1763900012000,
   CreateSipSecrets1764000300000,
+  OneOpenCallbackPerNumber1764000400000,
 ];

@@ -12,6 +12,7 @@ import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
+import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -32,4 +33,5 @@ export const migrations = [
   CreateImportJobs1763900012000,
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
+  OneOpenCallbackPerNumber1764000400000,
 ];

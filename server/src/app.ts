@@ -27,6 +27,7 @@ import { routingRouter } from '@server/modules/routing/routing.router';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
 import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
+import { settingsRouter } from '@server/modules/settings/settings.router';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { usersRouter } from '@server/modules/users/users.router';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/calls', callReviewRouter(services.quality));
   api.use('/softphone', softphoneRouter(new SoftphoneService(softphone, services.sipSecrets)));
   api.use('/analytics', analyticsRouter(services.analytics));
+  api.use('/settings', settingsRouter(services.settings));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -4,6 +4,7 @@ import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
 import { type TelephonyProvider } from '@telephony';
+import { type CompanySettings, DEFAULT_TIME_ZONE } from '@contracts/dto/settings';
 import { type Config } from '@server/config/env';
 import { type Logger } from '@server/common/logger/logger';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
@@ -28,6 +29,7 @@ import { RecordingsService } from '@server/modules/recordings/recordings.service
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
+import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
@@ -40,7 +42,16 @@ export type ServicesConfig = Pick<
   Config,
   'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins' | 'callbacks'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir'>>;
+  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays'>>;
+
+/** The settings before an admin saved any: what the environment says. */
+export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
+  timeZone: DEFAULT_TIME_ZONE,
+  defaultCountry: config.defaultCountry,
+  recordingRetentionDays: config.recordingRetentionDays ?? 0,
+  wrapUpSeconds: config.wrapUpSeconds ?? 0,
+  callbackEscalateMinutes: config.callbacks.escalateMinutes,
+});
 
 /** The services of one node, built once by composeNode and shared by the routes, realtime and the call pipeline. */
 export interface AppServices {
@@ -67,6 +78,7 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  settings: SettingsService;
 }
 
 export interface ServicesDeps {
@@ -90,6 +102,9 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   const { config, dataSource, logger } = deps;
   const telephony = deps.telephony ?? null;
   const audit = new AuditService(dataSource);
+  const settings = new SettingsService(dataSource, settingsDefaults(config), { audit, logger });
+  // Read when used, so a setting saved on any node applies without a restart.
+  const country = () => settings.current().defaultCountry;
   const usersRepo = new UsersRepository(dataSource);
   const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
   const liveCalls = new LiveCallsService(dataSource);
@@ -97,12 +112,12 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   const { sipSecrets } = deps;
   const agents = new AgentsService(new AgentsRepository(dataSource), audit, {
     telephony,
-    wrapUpSeconds: config.wrapUpSeconds ?? 0,
+    wrapUpSeconds: () => settings.current().wrapUpSeconds,
     logger,
     realtime,
   });
-  const contacts = new ContactsService(dataSource, config.defaultCountry, audit);
-  const routing = new RoutingService(dataSource, config.defaultCountry);
+  const contacts = new ContactsService(dataSource, country, audit);
+  const routing = new RoutingService(dataSource, country);
   const services: AppServices = {
     audit,
     auth,
@@ -112,8 +127,8 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       sip: new SipProvisioner(telephony, logger),
     }),
     contacts,
-    companies: new CompaniesService(dataSource, config.defaultCountry, audit),
-    leads: new LeadsService(dataSource, config.defaultCountry, audit),
+    companies: new CompaniesService(dataSource, country, audit),
+    leads: new LeadsService(dataSource, country, audit),
     deals: new DealsService(dataSource, audit),
     tasks: new TasksService(dataSource),
     notes: new NotesService(dataSource),
@@ -126,7 +141,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       realtime,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, config.defaultCountry, audit, telephony),
+    calls: new CallsService(dataSource, country, audit, telephony),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -136,15 +151,21 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     callbacks: new CallbacksService({
       dataSource,
       routing,
-      config: config.callbacks,
+      config: {
+        dueMinutes: config.callbacks.dueMinutes,
+        get escalateMinutes() {
+          return settings.current().callbackEscalateMinutes;
+        },
+      },
       logger: logger.child({ module: 'callbacks' }),
       notifier: realtime,
     }),
-    imports: new ImportsService(dataSource, contacts, config.defaultCountry, logger),
+    imports: new ImportsService(dataSource, contacts, country, logger),
     contactsExport: new ContactsExporter(dataSource, contacts),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    settings,
   };
   return { services, realtime };
 }

@@ -155,7 +155,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
       const logger = testLogger();
       const sipSecrets = new SipSecretsService(ds, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
       const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets });
-      const imports = new ImportsService(ds, services.contacts, 'RU');
+      const imports = new ImportsService(ds, services.contacts, () => 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {
         id: row.id,

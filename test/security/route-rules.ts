@@ -89,6 +89,9 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/daily': STAFF,
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
+  // company settings: everyone reads (zone, country), admins change
+  'GET /api/settings': 'any',
+  'PUT /api/settings': ['admin'],
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

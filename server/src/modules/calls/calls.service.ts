@@ -32,7 +32,7 @@ export class CallsService {
 
   constructor(
     dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit: AuditService,
     private readonly telephony: TelephonyProvider | null,
   ) {
@@ -44,7 +44,7 @@ export class CallsService {
     const q = callListQuerySchema.parse(query);
     let phones: string[] | undefined;
     if (q.phone) {
-      const keys = phoneKeys(q.phone, this.defaultCountry);
+      const keys = phoneKeys(q.phone, this.defaultCountry());
       // +7 numbers: the last ten digits identify the number whatever prefix was typed (8…, 7…, bare 10 digits).
       phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
       if (phones.length === 0) {
@@ -91,7 +91,7 @@ export class CallsService {
   async originate(viewer: UserDto, input: OriginateRequest): Promise<OriginateResponse> {
     const req = originateRequestSchema.parse(input);
     const compact = req.destination.replace(/[\s()-]/g, '');
-    const destination = EXTENSION.test(compact) ? compact : phoneKeys(req.destination, this.defaultCountry).e164;
+    const destination = EXTENSION.test(compact) ? compact : phoneKeys(req.destination, this.defaultCountry()).e164;
     if (!destination) {
       throw callsError('VALIDATION_FAILED', [{ field: 'destination', message: 'not a phone number or an extension' }]);
     }

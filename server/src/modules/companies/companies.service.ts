@@ -22,7 +22,7 @@ export class CompaniesService {
 
   constructor(
     dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
   ) {
     this.repo = new CompaniesRepository(dataSource);
@@ -46,7 +46,7 @@ export class CompaniesService {
       name: req.name,
       inn: req.inn,
       website: req.website,
-      phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry).e164 : null,
+      phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry()).e164 : null,
       ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
     });
     return toCompanyDto(row);
@@ -57,7 +57,7 @@ export class CompaniesService {
     await this.get(viewer, id);
     const { phone, ownerId, ...rest } = req;
     const patch: Partial<CompanyRow> = { ...rest };
-    if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry).e164 : null;
+    if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry()).e164 : null;
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
     await this.repo.update(id, patch);
     return this.get(viewer, id);

@@ -26,7 +26,7 @@ export class ContactsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
   ) {
     this.repo = new ContactsRepository(dataSource);
@@ -34,7 +34,7 @@ export class ContactsService {
 
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
     const q = contactListQuerySchema.parse(query);
-    const keys = q.q ? phoneKeys(q.q, this.defaultCountry) : { e164: null, last10: null };
+    const keys = q.q ? phoneKeys(q.q, this.defaultCountry()) : { e164: null, last10: null };
     const [rows, total] = await this.repo.search(viewer, {
       text: q.q || undefined,
       e164: keys.e164,
@@ -56,7 +56,7 @@ export class ContactsService {
 
   /** Contacts owning a caller's number (any format); not scoped — the call pipeline decides who sees the card. */
   async findByPhone(raw: string): Promise<ContactDto[]> {
-    const keys = phoneKeys(raw, this.defaultCountry);
+    const keys = phoneKeys(raw, this.defaultCountry());
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
   }
 
@@ -116,7 +116,7 @@ export class ContactsService {
       raw: p.raw,
       label: p.label,
       position,
-      ...phoneKeys(p.raw, this.defaultCountry),
+      ...phoneKeys(p.raw, this.defaultCountry()),
     }));
   }
 

@@ -69,7 +69,7 @@ export class ImportsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly logger?: Logger,
   ) {}
 
@@ -124,7 +124,7 @@ export class ImportsService {
     const state: JobState = { ...toDto(job), status: 'running' };
     try {
       // Line 1 is the header, so the first data row is line 2 — as the user sees it in Excel.
-      const checked = table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry));
+      const checked = table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry()));
       const rows = markDuplicates(checked, await this.existingPhones(viewer, checked));
       for (const row of rows) if (row.issues.length > 0) reject(state, row);
       await this.save(id, state);

@@ -32,7 +32,7 @@ export class LeadsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
   ) {
     this.repo = new LeadsRepository(dataSource);
@@ -42,7 +42,7 @@ export class LeadsService {
     const q = leadListQuerySchema.parse(query);
     let phones: string[] | undefined;
     if (q.phone) {
-      const keys = phoneKeys(q.phone, this.defaultCountry);
+      const keys = phoneKeys(q.phone, this.defaultCountry());
       // +7 numbers: the last ten digits identify the number whatever prefix was typed.
       phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
       if (phones.length === 0) {
@@ -52,7 +52,7 @@ export class LeadsService {
     const [rows, total] = await this.repo.search(viewer, {
       phones,
       text: q.q || undefined,
-      e164: q.q ? phoneKeys(q.q, this.defaultCountry).e164 : null,
+      e164: q.q ? phoneKeys(q.q, this.defaultCountry()).e164 : null,
       status: q.status,
       limit: q.limit,
       offset: q.offset,
@@ -69,7 +69,7 @@ export class LeadsService {
   /** Manual creation; a second open lead for the same number is refused by the database (409). */
   async create(viewer: UserDto, input: CreateLeadRequest): Promise<LeadDto> {
     const req = createLeadRequestSchema.parse(input);
-    const e164 = req.phone ? phoneKeys(req.phone, this.defaultCountry).e164 : null;
+    const e164 = req.phone ? phoneKeys(req.phone, this.defaultCountry()).e164 : null;
     if (req.phone && !e164) {
       throw leadsError('VALIDATION_FAILED', [{ field: 'phone', message: 'not a valid phone number' }]);
     }
@@ -95,7 +95,7 @@ export class LeadsService {
    * calls from it arrive at the same moment (the partial unique index decides), remembering which call created it.
    */
   async ensureOpenLeadForCall(phoneRaw: string, callId: string | null = null): Promise<EnsuredLead | null> {
-    const e164 = phoneKeys(phoneRaw, this.defaultCountry).e164;
+    const e164 = phoneKeys(phoneRaw, this.defaultCountry()).e164;
     if (!e164) return null;
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.repo.insertIfNoOpen({

@@ -44,9 +44,10 @@ export class CreatePipelines1764000730000 implements MigrationInterface {
         probability smallint NOT NULL DEFAULT 0 CHECK (probability BETWEEN 0 AND 100),
         PRIMARY KEY (pipeline_id, key)
       )`);
-    const [{ id }]: { id: string }[] = await q.query(
+    const [created]: { id: string }[] = await q.query(
       `INSERT INTO pipelines (name_ru, name_en, position, is_default) VALUES ('Продажи', 'Sales', 0, true) RETURNING id`,
     );
+    const id = created!.id;
     for (const [position, s] of DEFAULT_STAGES.entries()) {
       await q.query(
         `INSERT INTO pipeline_stages (pipeline_id, key, name_ru, name_en, position, kind, probability)

@@ -16,6 +16,7 @@ import { callsRouter } from '@server/modules/calls/calls.router';
 import { liveCallsRouter } from '@server/modules/calls/live-calls.router';
 import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
 import { authRouter } from '@server/modules/auth/auth.router';
+import { auditRouter } from '@server/modules/audit/audit.router';
 import { companiesRouter } from '@server/modules/companies/companies.router';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
 import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
@@ -30,6 +31,7 @@ import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/so
 import { settingsRouter } from '@server/modules/settings/settings.router';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
+import { teamsRouter } from '@server/modules/teams/teams.router';
 import { usersRouter } from '@server/modules/users/users.router';
 import { supervisionRouter } from '@server/modules/supervision/supervision.router';
 import { wallboardRouter } from '@server/modules/wallboard/wallboard.router';
@@ -85,7 +87,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(sessionMiddleware(services.auth));
   api.use('/auth', authRouter(services.auth, config, deps.redis));
   api.use(requireAuth);
-  api.use('/users', usersRouter(services.users));
+  api.use('/users', usersRouter(services.users, services.auth));
+  api.use('/teams', teamsRouter(services.teams));
   // Before '/contacts' so 'export' is never read as a contact id.
   api.use('/contacts/export', contactsExportRouter(services.contactsExport));
   api.use('/imports', importsRouter(services.imports));
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/softphone', softphoneRouter(new SoftphoneService(softphone, services.sipSecrets)));
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use('/settings', settingsRouter(services.settings));
+  api.use('/audit', auditRouter(services.auditViewer));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -12,6 +12,7 @@ import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { AuditService } from '@server/modules/audit/audit.service';
+import { AuditViewerService } from '@server/modules/audit/audit-viewer.service';
 import { AuthService } from '@server/modules/auth/auth.service';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
@@ -32,6 +33,9 @@ import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.
 import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
+import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
+import { TeamsService } from '@server/modules/teams/teams.service';
+import { HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
@@ -79,6 +83,9 @@ export interface AppServices {
   health: HealthService;
   sipSecrets: SipSecretsService;
   settings: SettingsService;
+  teams: TeamsService;
+  teamScope: TeamScopeReadModel;
+  auditViewer: AuditViewerService;
 }
 
 export interface ServicesDeps {
@@ -106,7 +113,9 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   // Read when used, so a setting saved on any node applies without a restart.
   const country = () => settings.current().defaultCountry;
   const usersRepo = new UsersRepository(dataSource);
-  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
+  const teamScope = new TeamScopeReadModel(dataSource);
+  const teams = new TeamsService(dataSource, audit);
+  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit, (id) => teamScope.scopeOf(id));
   const liveCalls = new LiveCallsService(dataSource);
   const realtime = deps.realtime?.({ auth, liveCalls }) ?? NO_REALTIME;
   const { sipSecrets } = deps;
@@ -117,20 +126,41 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     realtime,
   });
   const contacts = new ContactsService(dataSource, country, audit);
+  const companies = new CompaniesService(dataSource, country, audit);
+  const leads = new LeadsService(dataSource, country, audit);
+  const deals = new DealsService(dataSource, audit);
+  const tasks = new TasksService(dataSource);
   const routing = new RoutingService(dataSource, country);
   const services: AppServices = {
     audit,
     auth,
-    users: new UsersService(usersRepo, audit, {
-      sessions: auth,
-      sipSecrets,
-      sip: new SipProvisioner(telephony, logger),
-    }),
+    users: new UsersService(
+      usersRepo,
+      audit,
+      { sessions: auth, sipSecrets, sip: new SipProvisioner(telephony, logger) },
+      {
+        agents,
+        teams,
+        holdings: new HoldingsReadModel(dataSource),
+        reassign: {
+          leads: (from, to) => leads.reassignOpen(from, to),
+          tasks: (from, to) => tasks.reassignOpen(from, to),
+          deals: (from, to) => deals.reassignOpen(from, to),
+          contacts: (from, to) => contacts.reassignOpen(from, to),
+          companies: (from, to) => companies.reassignOpen(from, to),
+        },
+        endpointExists: telephony?.endpointExists ? (ext) => telephony.endpointExists!(ext) : undefined,
+        logger,
+      },
+    ),
+    teams,
+    teamScope,
+    auditViewer: new AuditViewerService(dataSource),
     contacts,
-    companies: new CompaniesService(dataSource, country, audit),
-    leads: new LeadsService(dataSource, country, audit),
-    deals: new DealsService(dataSource, audit),
-    tasks: new TasksService(dataSource),
+    companies,
+    leads,
+    deals,
+    tasks,
     notes: new NotesService(dataSource),
     routing,
     liveCalls,
@@ -141,7 +171,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       realtime,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, country, audit, telephony),
+    calls: new CallsService(dataSource, country, audit, telephony, teamScope),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),

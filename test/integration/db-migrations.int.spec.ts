@@ -164,6 +164,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
         role: row.role,
         extension: null,
         locale: 'ru',
+        teamId: null,
       };
       const file = Buffer.from('name,phone\nИмпорт Один,8 916 700-00-01\nИмпорт Два,8 916 700-00-02\n');
       const run = async () => {

@@ -26,6 +26,20 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/users': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'POST /api/users/:id/sip-secret/rotate': ['admin'],
+  'POST /api/users/me/password': 'any',
+  'GET /api/users/extension-check': ['admin'],
+  'POST /api/users/:id/password': ['admin'],
+  'GET /api/users/:id/holdings': ['admin'],
+  'POST /api/users/:id/reassign': ['admin'],
+  // teams: staff list them (a team supervisor their own), admins manage them
+  'GET /api/teams': STAFF,
+  'POST /api/teams': ['admin'],
+  'PATCH /api/teams/:id': ['admin'],
+  'DELETE /api/teams/:id': ['admin'],
+  // audit log: admins and managers read it; nothing edits or deletes it
+  'GET /api/audit': ['admin', 'manager'],
+  'GET /api/audit/actions': ['admin', 'manager'],
+  'GET /api/audit/export': ['admin', 'manager'],
   // CRM records: everyone, scoped by ownership in the services
   'GET /api/contacts': 'any',
   'GET /api/contacts/:id': 'any',
@@ -104,8 +118,10 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
  * - `'self'`: a user id operators may set only to their own (403 otherwise).
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
+ * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration);
+ *   an operator is refused with 403 whatever the body names.
  */
-export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored';
+export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators';
 
 export interface BodyReferences {
   /** The contracts schema of the body, `<module>.<export>` as in api-schema-properties.ts. */
@@ -182,6 +198,31 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'note.createNoteRequestSchema',
     body: { body: 'FK probe' },
     fields: { entityId: 'link' },
+  },
+  'POST /api/users': {
+    schema: 'user.createUserRequestSchema',
+    body: { login: 'fk-probe', password: 'Fk-probe-password-1', name: 'FK probe', role: 'operator' },
+    fields: { teamId: 'not-for-operators' },
+  },
+  'PATCH /api/users/:id': {
+    schema: 'user.updateUserRequestSchema',
+    body: {},
+    fields: { teamId: 'not-for-operators' },
+  },
+  'POST /api/users/:id/reassign': {
+    schema: 'user.reassignRequestSchema',
+    body: {},
+    fields: { toUserId: 'not-for-operators' },
+  },
+  'POST /api/teams': {
+    schema: 'team.createTeamRequestSchema',
+    body: { name: 'FK probe team' },
+    fields: { supervisorId: 'not-for-operators' },
+  },
+  'PATCH /api/teams/:id': {
+    schema: 'team.updateTeamRequestSchema',
+    body: {},
+    fields: { supervisorId: 'not-for-operators' },
   },
 };
 /**

@@ -135,6 +135,14 @@ export class AgentsService {
     return { agent: toDto(t.row, new Date()), telephony };
   }
 
+  /**
+   * A departing user (just deactivated): their extension is paused in every queue as `offline`, so no queue call
+   * rings a phone nobody answers any more. The account is inactive, so no agent state is kept for it.
+   */
+  pauseDeparted(extension: string | null): Promise<AgentTelephonyOutcome> {
+    return this.applyPause({ extension }, 'offline', null);
+  }
+
   /** CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. */
   async onCallEvent(event: CallEvent): Promise<void> {
     switch (event.type) {
@@ -278,7 +286,7 @@ export class AgentsService {
   }
 
   private async applyPause(
-    row: AgentRow,
+    row: Pick<AgentRow, 'extension'>,
     state: BaseAgentState,
     reason: string | null,
   ): Promise<AgentTelephonyOutcome> {

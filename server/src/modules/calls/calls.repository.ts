@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 import { type WrapUpOutcome } from '@contracts/dto/call';
-import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { handledByAnySql } from '@server/common/access/visibility';
 
 export interface CallListRow {
   id: string;
@@ -31,7 +31,7 @@ export interface CallListRow {
   wrap_up_at: Date | null;
   /** Newest recording of the call. */
   recording_id: string | null;
-  /** Whether the viewer answered the call or received it by transfer. */
+  /** Whether the viewer (or, for a team supervisor, one of their teams) answered it or received it by transfer. */
   on_call: boolean;
   total?: string;
 }
@@ -43,10 +43,12 @@ export interface CallFilter {
   to?: Date;
   direction?: CallListRow['direction'];
   disposition?: NonNullable<CallListRow['disposition']>;
-  /** Calls this user handled (answered or received by transfer), like `onlyHandledBy` but for any user id. */
+  /** Calls this user handled (answered or received by transfer). */
   operatorId?: string;
-  /** Restrict to calls this operator handled. */
-  onlyHandledBy?: { id: string };
+  /** Calls one of these users handled (a team's members). */
+  handledByAnyOf?: string[];
+  /** Restrict to calls the viewer's scope handled (operators: themselves; team supervisors: their teams). */
+  onlyInScope?: boolean;
   limit: number;
   offset: number;
 }
@@ -61,8 +63,9 @@ const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymo
 export class CallsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(f: CallFilter, viewer: { id: string }): Promise<[CallListRow[], number]> {
-    const params: unknown[] = [viewer.id];
+  /** `scope`: the users whose calls count as the viewer's own (`on_call`, `onlyInScope`). */
+  async list(f: CallFilter, scope: string[]): Promise<[CallListRow[], number]> {
+    const params: unknown[] = [scope];
     const where: string[] = [];
     const add = (value: unknown) => {
       params.push(value);
@@ -76,12 +79,10 @@ export class CallsRepository {
     if (f.to) where.push(`c.started_at < ${add(f.to)}`);
     if (f.direction) where.push(`c.direction = ${add(f.direction)}`);
     if (f.disposition) where.push(`c.disposition = ${add(f.disposition)}`);
-    if (f.operatorId) {
-      const id = `${add(f.operatorId)}::uuid`;
-      where.push(handledBySql('c', id));
-    }
-    if (f.onlyHandledBy) where.push(handledBySql('c', '$1'));
-    const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1')} AS on_call, count(*) OVER () AS total
+    if (f.operatorId) where.push(handledByAnySql('c', `ARRAY[${add(f.operatorId)}::uuid]`));
+    if (f.handledByAnyOf) where.push(handledByAnySql('c', `${add(f.handledByAnyOf)}::uuid[]`));
+    if (f.onlyInScope) where.push(handledByAnySql('c', '$1::uuid[]'));
+    const sql = `SELECT ${COLUMNS}, ${handledByAnySql('c', '$1::uuid[]')} AS on_call, count(*) OVER () AS total
       FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.started_at DESC, c.id LIMIT ${add(f.limit)} OFFSET ${add(f.offset)}`;
     const rows: CallListRow[] = await this.dataSource.query(sql, params);
@@ -89,7 +90,7 @@ export class CallsRepository {
     if (rows.length === 0 && f.offset > 0) {
       // Past the last page the window count is gone; count separately so the UI can still paginate back.
       // $1 is selected so Postgres can type it even when no filter mentions the viewer.
-      const countSql = `SELECT count(*) AS n, $1::uuid AS v FROM calls c
+      const countSql = `SELECT count(*) AS n, $1::uuid[] AS v FROM calls c
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const counted: { n: string }[] = await this.dataSource.query(countSql, params.slice(0, -2));
       total = Number(counted[0]?.n ?? 0);
@@ -97,10 +98,10 @@ export class CallsRepository {
     return [rows, total];
   }
 
-  async findOne(id: string, viewer: { id: string }): Promise<CallListRow | null> {
+  async findOne(id: string, scope: string[]): Promise<CallListRow | null> {
     const rows: CallListRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${handledBySql('c', '$2')} AS on_call FROM calls c WHERE c.id = $1`,
-      [id, viewer.id],
+      `SELECT ${COLUMNS}, ${handledByAnySql('c', '$2::uuid[]')} AS on_call FROM calls c WHERE c.id = $1`,
+      [id, scope],
     );
     return rows[0] ?? null;
   }

@@ -17,7 +17,15 @@ function setup(provider: Partial<TelephonyProvider> | null) {
   const service = new CallsService({} as DataSource, () => 'RU', audit, provider as TelephonyProvider | null);
   return { service, audits };
 }
-const operator: UserDto = { id: 'u1', login: 'op', name: 'Op', role: 'operator', extension: '1001', locale: 'ru' };
+const operator: UserDto = {
+  id: 'u1',
+  login: 'op',
+  name: 'Op',
+  role: 'operator',
+  extension: '1001',
+  locale: 'ru',
+  teamId: null,
+};
 const code = async (p: Promise<unknown>) =>
   p.then(
     () => 'ok',

@@ -17,10 +17,12 @@ import {
 } from '@contracts/dto/call';
 import { type Page } from '@contracts/dto/common';
 import { type UserDto } from '@contracts/dto/user';
-import { seesAll } from '@server/common/access/visibility';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+import { mayListen } from '@server/modules/recordings/recordings.service';
+
+import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 
 import { callsError } from './calls.errors';
 import { CallsRepository, type CallListRow } from './calls.repository';
@@ -35,6 +37,7 @@ export class CallsService {
     private readonly defaultCountry: () => string,
     private readonly audit: AuditService,
     private readonly telephony: TelephonyProvider | null,
+    private readonly teams?: TeamScopeReadModel,
   ) {
     this.repo = new CallsRepository(dataSource);
   }
@@ -59,19 +62,20 @@ export class CallsService {
         direction: q.direction,
         disposition: q.disposition,
         // Operators are already limited to their own calls; the filter is for supervisors and up.
-        operatorId: seesAll(viewer) ? q.operatorId : undefined,
-        onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id },
+        operatorId: viewer.role !== 'operator' ? q.operatorId : undefined,
+        handledByAnyOf: q.teamId && this.teams ? await this.teams.filterFor(viewer, q.teamId) : undefined,
+        onlyInScope: !seesAll(viewer),
         limit: q.limit,
         offset: q.offset,
       },
-      viewer,
+      scopeIds(viewer),
     );
     return { items: rows.map((r) => toCallDto(r, viewer)), total, limit: q.limit, offset: q.offset };
   }
 
   /** 404 (not 403) for an operator who did not handle the call, so call ids cannot be probed. */
   async get(viewer: UserDto, id: string): Promise<CallDto> {
-    const row = await this.repo.findOne(id, viewer);
+    const row = await this.repo.findOne(id, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
     return toCallDto(row, viewer);
   }
@@ -120,8 +124,8 @@ export class CallsService {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function toCallDto(r: CallListRow, viewer: UserDto): CallDto {
-  const mayListen = mayListenByRole(viewer.role) || (viewer.role === 'operator' && r.on_call);
+function toCallDto(r: CallListRow, viewer: Viewer): CallDto {
+  const listens = mayListen(viewer, r.on_call);
   return {
     id: r.id,
     direction: r.direction,
@@ -147,6 +151,6 @@ function toCallDto(r: CallListRow, viewer: UserDto): CallDto {
     wrapUp: r.wrap_up_outcome
       ? { outcome: r.wrap_up_outcome, note: r.wrap_up_note, byUserId: r.wrap_up_by, at: iso(r.wrap_up_at)! }
       : null,
-    recordingUrl: r.recording_id && mayListen ? `/api/recordings/${r.recording_id}` : null,
+    recordingUrl: r.recording_id && listens ? `/api/recordings/${r.recording_id}` : null,
   };
 }

@@ -1,7 +1,7 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { companyVisible, seesAll } from '@server/common/access/visibility';
+import { companyVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { likeContains } from '@server/common/http/like';
 import { CompanyEntity, type CompanyRow } from '@server/modules/companies/company.entity';
 
@@ -14,7 +14,7 @@ export class CompaniesRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<CompanyRow> {
     const qb = this.repo.createQueryBuilder('co');
-    if (!seesAll(viewer)) qb.where(companyVisible('co'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(companyVisible('co'), scopeParams(viewer));
     return qb;
   }
 
@@ -38,5 +38,14 @@ export class CompaniesRepository {
 
   async remove(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE companies SET owner_id = $2, updated_at = now() WHERE owner_id = $1`,
+      [fromUserId, toUserId],
+    );
+    return affected;
   }
 }

@@ -11,7 +11,7 @@ import {
 } from '@contracts/dto/company';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { companiesError } from '@server/modules/companies/companies.errors';
 import { CompaniesRepository } from '@server/modules/companies/companies.repository';
@@ -26,6 +26,11 @@ export class CompaniesService {
     private readonly audit?: AuditService,
   ) {
     this.repo = new CompaniesRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open companies go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: (typeof companyListQuerySchema)['_zod']['input']): Promise<Page<CompanyDto>> {
@@ -47,7 +52,7 @@ export class CompaniesService {
       inn: req.inn,
       website: req.website,
       phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry()).e164 : null,
-      ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+      ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
     });
     return toCompanyDto(row);
   }
@@ -58,7 +63,7 @@ export class CompaniesService {
     const { phone, ownerId, ...rest } = req;
     const patch: Partial<CompanyRow> = { ...rest };
     if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry()).e164 : null;
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     await this.repo.update(id, patch);
     return this.get(viewer, id);
   }

@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { contactVisible, seesAll } from '@server/common/access/visibility';
+import { contactVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { likeContains } from '@server/common/http/like';
 import {
   ContactEntity,
@@ -34,7 +34,7 @@ export class ContactsRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<ContactRow> {
     const qb = this.contacts.createQueryBuilder('c');
-    if (!seesAll(viewer)) qb.where(contactVisible('c'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(contactVisible('c'), scopeParams(viewer));
     return qb;
   }
 
@@ -100,5 +100,14 @@ export class ContactsRepository {
     const repo = em.getRepository(ContactPhoneEntity);
     await repo.delete({ contactId });
     if (phones.length > 0) await repo.insert(phones.map((p) => ({ ...p, contactId })));
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.contacts.manager.query(
+      `UPDATE contacts SET owner_id = $2, updated_at = now() WHERE owner_id = $1`,
+      [fromUserId, toUserId],
+    );
+    return affected;
   }
 }

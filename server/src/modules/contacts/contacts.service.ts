@@ -12,7 +12,7 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
@@ -30,6 +30,11 @@ export class ContactsService {
     private readonly audit?: AuditService,
   ) {
     this.repo = new ContactsRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open contacts go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
@@ -63,7 +68,7 @@ export class ContactsService {
   async create(viewer: UserDto, input: CreateContactRequest): Promise<ContactDto> {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
-    const ownerId = seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
+    const ownerId = assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
     await this.assertCompanyVisible(viewer, req.companyId);
     const row = await this.withFkErrors(() =>
       this.repo.insert(
@@ -87,7 +92,7 @@ export class ContactsService {
     await this.assertCompanyVisible(viewer, req.companyId, current.companyId);
     const { phones, ownerId, ...rest } = req;
     const patch: Partial<ContactRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     await this.withFkErrors(() => this.repo.update(id, patch, phones ? this.phoneRows(phones) : undefined));
     return this.get(viewer, id);
   }

@@ -1,7 +1,7 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { dealVisible, seesAll } from '@server/common/access/visibility';
+import { dealVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { DealEntity, type DealRow } from '@server/modules/deals/deal.entity';
 
 export interface DealFilter {
@@ -21,7 +21,7 @@ export class DealsRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<DealRow> {
     const qb = this.repo.createQueryBuilder('d');
-    if (!seesAll(viewer)) qb.where(dealVisible('d'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(dealVisible('d'), scopeParams(viewer));
     return qb;
   }
 
@@ -62,5 +62,14 @@ export class DealsRepository {
 
   async remove(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE deals SET owner_id = $2, updated_at = now() WHERE owner_id = $1 AND closed_at IS NULL`,
+      [fromUserId, toUserId],
+    );
+    return affected;
   }
 }

@@ -14,7 +14,7 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
@@ -31,6 +31,11 @@ export class DealsService {
     private readonly audit?: AuditService,
   ) {
     this.repo = new DealsRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open deals go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: (typeof dealListQuerySchema)['_zod']['input']): Promise<Page<DealDto>> {
@@ -61,7 +66,7 @@ export class DealsService {
         stage: req.stage,
         amount: req.amount,
         currency: req.currency,
-        ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+        ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: req.contactId,
         companyId: req.companyId,
         closedAt: CLOSED.has(req.stage) ? new Date() : null,
@@ -76,7 +81,7 @@ export class DealsService {
     await this.assertLinksVisible(viewer, req, current);
     const { ownerId, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     if (req.stage && req.stage !== current.stage) patch.closedAt = CLOSED.has(req.stage) ? new Date() : null;
     await fkSafe(() => this.repo.update(id, patch));
     return this.get(viewer, id);

@@ -8,7 +8,7 @@ import {
   importMappingSchema,
 } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
-import { contactVisible, seesAll } from '@server/common/access/visibility';
+import { contactVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
@@ -233,7 +233,7 @@ export class ImportsService {
       .addSelect(seesAll(viewer) ? 'true' : contactVisible('c'), 'visible')
       .from('contact_phones', 'cp')
       .innerJoin('contacts', 'c', 'c.id = cp.contact_id')
-      .where('(cp.e164 = ANY(:e164) OR cp.last10 = ANY(:last10))', { ...keys, viewerId: viewer.id })
+      .where('(cp.e164 = ANY(:e164) OR cp.last10 = ANY(:last10))', { ...keys, ...scopeParams(viewer) })
       .getRawMany<{ e164: string | null; last10: string | null; visible: boolean }>();
     const e164 = new Map<string, boolean>();
     const last10 = new Map<string, boolean>();

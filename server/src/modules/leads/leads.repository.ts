@@ -1,7 +1,7 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { leadVisible, seesAll } from '@server/common/access/visibility';
+import { leadVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { likeContains } from '@server/common/http/like';
 import { LeadEntity, type LeadRow } from '@server/modules/leads/lead.entity';
 
@@ -19,7 +19,7 @@ export class LeadsRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<LeadRow> {
     const qb = this.repo.createQueryBuilder('l');
-    if (!seesAll(viewer)) qb.where(leadVisible('l'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(leadVisible('l'), scopeParams(viewer));
     return qb;
   }
 
@@ -83,5 +83,14 @@ export class LeadsRepository {
 
   async remove(id: string): Promise<void> {
     await this.dataSource.getRepository(LeadEntity).delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE leads SET owner_id = $2, updated_at = now() WHERE owner_id = $1 AND status NOT IN ('converted', 'junk')`,
+      [fromUserId, toUserId],
+    );
+    return affected;
   }
 }

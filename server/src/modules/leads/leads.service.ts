@@ -12,7 +12,7 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
@@ -36,6 +36,11 @@ export class LeadsService {
     private readonly audit?: AuditService,
   ) {
     this.repo = new LeadsRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open leads go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: (typeof leadListQuerySchema)['_zod']['input']): Promise<Page<LeadDto>> {
@@ -80,7 +85,7 @@ export class LeadsService {
         name: req.name,
         phoneRaw: req.phone,
         phoneE164: e164,
-        ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+        ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: null,
         sourceCallId: null,
       });
@@ -130,7 +135,7 @@ export class LeadsService {
     if (hidden) throw leadsError('LINKED_ENTITY_NOT_FOUND', { field: hidden });
     const { ownerId, ...rest } = req;
     const patch: Partial<LeadRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     try {
       await this.repo.update(id, patch);
     } catch (err) {

@@ -14,6 +14,7 @@ import {
   reviewRequestSchema,
 } from '@contracts/dto/quality';
 import { type UserDto } from '@contracts/dto/user';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { type ExportTable } from '@server/modules/analytics/analytics.export';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
@@ -83,6 +84,10 @@ function toItem(r: ReviewCallRow, reviews: ReviewDto[]): ReviewItemDto {
  * Recordings review (quality control) for supervisors and managers — the roles that may listen to any recording;
  * the routes refuse everyone else. Playback itself stays on `GET /api/recordings/:id`, which audits every listen.
  */
+/** A team supervisor reviews their teams' calls only. */
+const inScope = (viewer: Viewer, filter: ReviewFilter): ReviewFilter =>
+  seesAll(viewer) ? filter : { ...filter, scope: scopeIds(viewer) };
+
 export class QualityService {
   private readonly repo: QualityRepository;
 
@@ -93,16 +98,16 @@ export class QualityService {
     this.repo = new QualityRepository(dataSource);
   }
 
-  async list(query: ReviewListQuery): Promise<Page<ReviewItemDto>> {
+  async list(viewer: Viewer, query: ReviewListQuery): Promise<Page<ReviewItemDto>> {
     const q = reviewListQuerySchema.parse(query);
-    const [rows, total] = await this.repo.list(toFilter(q), q.limit, q.offset);
+    const [rows, total] = await this.repo.list(inScope(viewer, toFilter(q)), q.limit, q.offset);
     return { items: await this.withReviews(rows), total, limit: q.limit, offset: q.offset };
   }
 
   /** The newest REVIEW_EXPORT_LIMIT calls matching the filters, one row per call with its reviews summarised. */
-  async exportTable(query: FilterInput | ReviewExportQuery): Promise<ExportTable<ReviewItemDto>> {
+  async exportTable(viewer: Viewer, query: FilterInput | ReviewExportQuery): Promise<ExportTable<ReviewItemDto>> {
     const q = reviewExportQuerySchema.parse(query);
-    const [rows] = await this.repo.list(toFilter(q), REVIEW_EXPORT_LIMIT, 0);
+    const [rows] = await this.repo.list(inScope(viewer, toFilter(q)), REVIEW_EXPORT_LIMIT, 0);
     const items = await this.withReviews(rows);
     const avg = (i: ReviewItemDto) =>
       i.reviews.length ? Math.round((i.reviews.reduce((s, r) => s + r.score, 0) / i.reviews.length) * 10) / 10 : null;
@@ -148,7 +153,9 @@ export class QualityService {
   async review(viewer: UserDto, callId: string, input: ReviewRequest): Promise<ReviewDto> {
     const req = reviewRequestSchema.parse(input);
     const state = await this.repo.callState(callId);
-    if (!state) throw qualityError('CALL_NOT_FOUND');
+    if (!state || !(seesAll(viewer) || (await this.repo.handledByAny(callId, scopeIds(viewer))))) {
+      throw qualityError('CALL_NOT_FOUND');
+    }
     if (!state.hasRecording) throw qualityError('RECORDING_NOT_FOUND');
     const { created, changed } = await this.repo.upsert(callId, viewer.id, req);
     if (changed) {

@@ -66,9 +66,14 @@ export class CreatePipelines1764000730000 implements MigrationInterface {
         REFERENCES pipeline_stages (pipeline_id, key)`);
     await q.query(`DROP INDEX ix_deals_stage`);
     await q.query(`CREATE INDEX ix_deals_pipeline_stage ON deals (pipeline_id, stage)`);
+    // Cards show open deals with their stage's name: a renamed stage tells the card caches (payload 'all').
+    await q.query(`
+      CREATE TRIGGER tr_pipeline_stages_card AFTER INSERT OR UPDATE OR DELETE ON pipeline_stages
+        FOR EACH ROW EXECUTE FUNCTION zv_card_changed()`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TRIGGER tr_pipeline_stages_card ON pipeline_stages`);
     await q.query(`ALTER TABLE deals DROP CONSTRAINT fk_deals_stage`);
     // Deals of other pipelines (or of stages added later) fall back to the old stage their outcome matches.
     await q.query(

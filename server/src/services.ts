@@ -19,7 +19,9 @@ import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
+import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
+import { PipelinesService } from '@server/modules/pipelines/pipelines.service';
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
@@ -86,6 +88,8 @@ export interface AppServices {
   teams: TeamsService;
   teamScope: TeamScopeReadModel;
   auditViewer: AuditViewerService;
+  customFields: CustomFieldsService;
+  pipelines: PipelinesService;
 }
 
 export interface ServicesDeps {
@@ -125,10 +129,21 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     logger,
     realtime,
   });
-  const contacts = new ContactsService(dataSource, country, audit);
-  const companies = new CompaniesService(dataSource, country, audit);
-  const leads = new LeadsService(dataSource, country, audit);
-  const deals = new DealsService(dataSource, audit);
+  // The record modules purge a removed field's values; they are built just below (called only later).
+  const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
+    audit,
+    owners: {
+      contact: (key) => contacts.dropCustomKey(key),
+      company: (key) => companies.dropCustomKey(key),
+      lead: (key) => leads.dropCustomKey(key),
+      deal: (key) => deals.dropCustomKey(key),
+    },
+  });
+  const pipelines = new PipelinesService(dataSource, audit);
+  const contacts = new ContactsService(dataSource, country, audit, fields);
+  const companies = new CompaniesService(dataSource, country, audit, fields);
+  const leads = new LeadsService(dataSource, country, audit, fields);
+  const deals = new DealsService(dataSource, audit, { pipelines, fields });
   const tasks = new TasksService(dataSource);
   const routing = new RoutingService(dataSource, country);
   const services: AppServices = {
@@ -156,6 +171,8 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     teams,
     teamScope,
     auditViewer: new AuditViewerService(dataSource),
+    customFields: fields,
+    pipelines,
     contacts,
     companies,
     leads,
@@ -169,6 +186,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       logger,
       telephony,
       realtime,
+      timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
     calls: new CallsService(dataSource, country, audit, telephony, teamScope),
@@ -177,7 +195,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
-    analytics: new AnalyticsService(dataSource, audit),
+    analytics: new AnalyticsService(dataSource, audit, teamScope),
     callbacks: new CallbacksService({
       dataSource,
       routing,
@@ -190,8 +208,8 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       logger: logger.child({ module: 'callbacks' }),
       notifier: realtime,
     }),
-    imports: new ImportsService(dataSource, contacts, country, logger),
-    contactsExport: new ContactsExporter(dataSource, contacts),
+    imports: new ImportsService(dataSource, contacts, country, logger, fields),
+    contactsExport: new ContactsExporter(dataSource, contacts, fields),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,

@@ -8,10 +8,12 @@ import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
+import * as customField from '@contracts/dto/custom-field';
 import * as deal from '@contracts/dto/deal';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
+import * as pipeline from '@contracts/dto/pipeline';
 import * as quality from '@contracts/dto/quality';
 import * as settings from '@contracts/dto/settings';
 import * as softphone from '@contracts/dto/softphone';
@@ -29,10 +31,12 @@ const MODULES: Record<string, Record<string, unknown>> = {
   common,
   company,
   contact,
+  customField,
   deal,
   imports,
   lead,
   note,
+  pipeline,
   quality,
   settings,
   softphone,

@@ -101,8 +101,21 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/queues': STAFF,
   'GET /api/analytics/heatmap': STAFF,
   'GET /api/analytics/daily': STAFF,
+  'GET /api/analytics/funnel': STAFF,
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
+  // custom fields: everyone reads the definitions (forms, lists); admins define, remove, restore and purge
+  'GET /api/custom-fields': 'any',
+  'POST /api/custom-fields': ['admin'],
+  'PATCH /api/custom-fields/:id': ['admin'],
+  'DELETE /api/custom-fields/:id': ['admin'],
+  'POST /api/custom-fields/:id/restore': ['admin'],
+  'DELETE /api/custom-fields/:id/values': ['admin'],
+  // deal pipelines: everyone reads them (the kanban), admins edit them
+  'GET /api/pipelines': 'any',
+  'POST /api/pipelines': ['admin'],
+  'PATCH /api/pipelines/:id': ['admin'],
+  'DELETE /api/pipelines/:id': ['admin'],
   // company settings: everyone reads (zone, country), admins change
   'GET /api/settings': 'any',
   'PUT /api/settings': ['admin'],
@@ -120,8 +133,9 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
  * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration);
  *   an operator is refused with 403 whatever the body names.
+ * - `'shared'`: a record everyone may name (a deal pipeline); an id that does not exist is refused (400/404).
  */
-export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators';
+export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators' | 'shared';
 
 export interface BodyReferences {
   /** The contracts schema of the body, `<module>.<export>` as in api-schema-properties.ts. */
@@ -175,13 +189,23 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
   'POST /api/deals': {
     schema: 'deal.createDealRequestSchema',
     body: { title: 'FK probe' },
-    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+    fields: {
+      contactId: { visible: 'contact' },
+      companyId: { visible: 'company' },
+      ownerId: 'ignored',
+      pipelineId: 'shared',
+    },
   },
   'PATCH /api/deals/:id': {
     schema: 'deal.updateDealRequestSchema',
     record: 'deal',
     body: {},
-    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+    fields: {
+      contactId: { visible: 'contact' },
+      companyId: { visible: 'company' },
+      ownerId: 'ignored',
+      pipelineId: 'shared',
+    },
   },
   'POST /api/tasks': {
     schema: 'task.createTaskRequestSchema',

@@ -71,6 +71,9 @@ export async function probeBodyReferences(
         check(`${field} → another user`, other, other.status === 403, '403');
         const self = await send({ [field]: operator.id });
         check(`${field} → self`, self, ok(self) && self.body[field] === operator.id, `2xx with ${field} = self`);
+      } else if (rule === 'shared') {
+        const missing = await send({ [field]: randomUUID() });
+        check(`${field} → a missing id`, missing, refused(missing), '400/404 with an error code');
       } else if (rule === 'not-for-operators') {
         const other = await send({ [field]: stranger.id });
         check(`${field} → any id`, other, other.status === 403, '403');

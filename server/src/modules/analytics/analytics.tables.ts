@@ -1,6 +1,7 @@
 import {
   type AnalyticsSummaryDto,
   type DailyRowDto,
+  type FunnelStageDto,
   type HeatmapCellDto,
   type OperatorRowDto,
   type QueueRowDto,
@@ -149,6 +150,22 @@ export function dailyTable(rows: DailyRowDto[]): ExportTable<DailyRowDto> {
       { header: 'abandoned', value: (r) => r.abandoned },
       { header: 'short abandoned', value: (r) => r.shortAbandoned },
       { header: 'service level', value: (r) => r.serviceLevel },
+    ],
+  };
+}
+
+export function funnelTable(stages: FunnelStageDto[]): ExportTable<FunnelStageDto> {
+  return {
+    name: 'funnel',
+    rows: stages,
+    columns: [
+      { header: 'stage', value: (s) => s.nameEn },
+      { header: 'kind', value: (s) => s.kind },
+      { header: 'probability %', value: (s) => s.probability },
+      { header: 'deals', value: (s) => s.deals },
+      { header: 'reached', value: (s) => s.reached },
+      { header: 'conversion', value: (s) => s.conversion },
+      { header: 'amounts', value: (s) => s.amounts.map((a) => `${a.amount} ${a.currency}`).join('; ') },
     ],
   };
 }

@@ -2,6 +2,7 @@ import { type DataSource } from 'typeorm';
 
 import {
   type CallCard,
+  type CallCardCustomField,
   type CallCardPastCall,
   type CallCardRef,
   type CallCardTask,
@@ -14,9 +15,9 @@ import { type UsersService } from '@server/modules/users/users.service';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, tasks, notes, leads, calls and recordings; writes nothing. Every read goes through the
- * change cache, so a card for a known caller costs no query: the database's `zvonok_cards` notifications (migration
- * CardChangeFeed) evict exactly what a write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings; writes
+ * nothing. Every read goes through the change cache, so a card for a known caller costs no query: the database's
+ * `zvonok_cards` notifications (migration CardChangeFeed) evict exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
@@ -111,7 +112,7 @@ export class CallCardReadModel {
   private contactPart(contactId: string): Promise<ContactPart | null> {
     return this.cache.get(`contact:${contactId}`, '', async () => {
       const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
-      const [contacts, notes, deals, tasks, phones] = await Promise.all([
+      const [contacts, notes, deals, tasks, phones, cardFields] = await Promise.all([
         q<{
           id: string;
           name: string;
@@ -121,18 +122,28 @@ export class CallCardReadModel {
           company_name: string | null;
           owner_id: string | null;
           owner_name: string | null;
+          custom: Record<string, unknown>;
         }>(
-          `SELECT c.id, c.name, c.do_not_call, c.tags, co.id AS company_id, co.name AS company_name,
+          `SELECT c.id, c.name, c.do_not_call, c.tags, c.custom, co.id AS company_id, co.name AS company_name,
                   u.id AS owner_id, u.name AS owner_name
            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id
            WHERE c.id = $1`,
           [contactId],
         ),
         this.notes('contact', contactId),
-        q<{ id: string; title: string; stage: string; amount: string | null; currency: string }>(
-          `SELECT id, title, stage, amount::text AS amount, currency FROM deals
-           WHERE contact_id = $1 AND stage NOT IN ('won', 'lost') AND closed_at IS NULL
-           ORDER BY updated_at DESC LIMIT ${OPEN_ITEMS}`,
+        q<{
+          id: string;
+          title: string;
+          stage: string;
+          amount: string | null;
+          currency: string;
+          ru: string;
+          en: string;
+        }>(
+          `SELECT d.id, d.title, d.stage, d.amount::text AS amount, d.currency, s.name_ru AS ru, s.name_en AS en
+           FROM deals d JOIN pipeline_stages s ON s.pipeline_id = d.pipeline_id AND s.key = d.stage
+           WHERE d.contact_id = $1 AND s.kind = 'open' AND d.closed_at IS NULL
+           ORDER BY d.updated_at DESC LIMIT ${OPEN_ITEMS}`,
           [contactId],
         ),
         this.openTasks(
@@ -141,6 +152,12 @@ export class CallCardReadModel {
           contactId,
         ),
         q<{ e164: string }>('SELECT e164 FROM contact_phones WHERE contact_id = $1 AND e164 IS NOT NULL', [contactId]),
+        // Definitions change rarely and say so on the card channel ('all'), so the cached card follows them.
+        q<Omit<CallCardCustomField, 'value'>>(
+          `SELECT key, label_ru AS "labelRu", label_en AS "labelEn", type, options FROM custom_fields
+           WHERE entity = 'contact' AND on_card AND removed_at IS NULL ORDER BY position, created_at`,
+          [],
+        ),
       ]);
       const c = contacts[0];
       if (!c) return null; // deleted since the caller was matched: no card rather than a wrong one
@@ -153,8 +170,9 @@ export class CallCardReadModel {
           doNotCall: c.do_not_call,
           tags: c.tags,
           notes,
+          custom: cardFields.flatMap((f) => (c.custom[f.key] === undefined ? [] : [{ ...f, value: c.custom[f.key] }])),
         },
-        openDeals: deals.map((d) => ({ ...d, currency: d.currency.trim() })),
+        openDeals: deals.map(({ ru, en, ...d }) => ({ ...d, currency: d.currency.trim(), stageName: { ru, en } })),
         openTasks: tasks,
         recentCalls: await this.recentCalls(
           'contact_id',

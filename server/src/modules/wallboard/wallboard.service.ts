@@ -21,13 +21,44 @@ export interface WallboardServiceOptions {
   throttleMs?: number;
   /** Where `wallboard:update` goes; absent → nowhere (GET /api/wallboard still answers). */
   realtime?: RealtimeSink;
+  /** The company's time zone (a setting, read at each snapshot); absent → the server's own zone. */
+  timeZone?: () => string;
 }
 
-/** Local midnight of the server: "today" on the wall means the call center's day. */
-export function startOfDay(now: Date): Date {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d;
+/** Milliseconds `timeZone`'s wall clock is ahead of UTC at `at`. */
+function zoneOffsetMs(at: Date, timeZone: string): number {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, Number(p.value)]),
+  ) as Record<string, number>;
+  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** Midnight of the call center's day: "today" on the wall. In `timeZone` when given, else the server's zone. */
+export function startOfDay(now: Date, timeZone?: string): Date {
+  if (!timeZone) {
+    const d = new Date(now);
+    d.setHours(0, 0, 0, 0);
+    return d;
+  }
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    now,
+  );
+  const utcMidnight = Date.parse(`${date}T00:00:00Z`);
+  // The offset at midnight itself can differ from now's on a DST day: take it at the first guess, then once more.
+  const first = utcMidnight - zoneOffsetMs(new Date(utcMidnight), timeZone);
+  return new Date(utcMidnight - zoneOffsetMs(new Date(first), timeZone));
 }
 
 /**
@@ -51,8 +82,12 @@ export class WallboardService {
     agents.onChange(() => this.refreshSoon());
   }
 
-  async snapshot(now = new Date()): Promise<WallboardDto> {
-    const dayStart = startOfDay(now);
+  /**
+   * The board now. `operators`: only these users' rows (a team filter, or a team supervisor's scope); queues and
+   * waiting callers are shared by every team.
+   */
+  async snapshot(now = new Date(), operators?: readonly string[]): Promise<WallboardDto> {
+    const dayStart = startOfDay(now, this.options.timeZone?.());
     const threshold = this.options.serviceLevelSeconds ?? 20;
     const [live, queueStats, operatorStats, agents] = await Promise.all([
       this.liveCalls.listActive({ id: '00000000-0000-0000-0000-000000000000', role: 'supervisor' }),
@@ -66,7 +101,7 @@ export class WallboardService {
       live,
       queueStats,
       operatorStats,
-      agents,
+      agents: operators ? agents.filter((a) => operators.includes(a.userId)) : agents,
       serviceLevelThresholdSeconds: threshold,
       telephonyUp: this.options.telephony ? this.options.telephony.isUp() : null,
     });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { CUSTOM_FIELD_TYPES } from './custom-field';
+
 /**
  * The screen-pop card the server pushes to the operator whose phone rings (and returns from the
  * card endpoint on reload). Three shapes, discriminated on `kind`:
@@ -34,7 +36,7 @@ export const callCardCustomFieldSchema = z.object({
   key: z.string(),
   labelRu: z.string(),
   labelEn: z.string(),
-  type: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
   /** As stored: a string, a number, a boolean or (multi-select) an array of option values. */
   value: z.unknown(),
   /** Select and multi-select: the chosen options' labels. */

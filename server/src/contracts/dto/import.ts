@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { CUSTOM_FIELD_KEY } from './custom-field';
+import { CUSTOM_FIELD_KEY, customFilterQuery } from './custom-field';
 
 /** Contact fields an uploaded column can be mapped to. */
 export const IMPORT_FIELDS = ['name', 'phone', 'email', 'tags'] as const;
@@ -104,5 +104,6 @@ export const exportContactsQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
   ownerId: z.uuid().optional(),
   tag: z.string().trim().min(1).max(40).optional(),
+  ...customFilterQuery,
 });
 export type ExportContactsQuery = z.input<typeof exportContactsQuerySchema>;

@@ -43,7 +43,15 @@ export class ContactsExporter {
     const q = exportContactsQuerySchema.parse(input);
     const items: ContactDto[] = [];
     for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += PAGE) {
-      const page = await this.contacts.list(viewer, { q: q.q, ownerId: q.ownerId, tag: q.tag, limit: PAGE, offset });
+      const page = await this.contacts.list(viewer, {
+        q: q.q,
+        ownerId: q.ownerId,
+        tag: q.tag,
+        cfKey: q.cfKey,
+        cfValue: q.cfValue,
+        limit: PAGE,
+        offset,
+      });
       items.push(...page.items);
       if (page.items.length < PAGE || offset + PAGE >= page.total) break;
     }

@@ -2,6 +2,7 @@ import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 
+import { type Express } from 'express';
 import { Redis } from 'ioredis';
 
 import { type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
@@ -57,11 +58,14 @@ export interface ZvonokNode {
   logger: Logger;
   database: Database;
   server: http.Server;
+  app: Express;
   services: AppServices;
   realtime: Realtime;
   pipeline: CallPipeline;
   bus: CallEventBus;
   recordings: RecordingsRuntime;
+  /** The call pipeline's card read model and its cache. */
+  cards: CallCardReadModel;
   provider: TelephonyProvider | null;
   /** Starts listening (port 0 → any free port); resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -91,7 +95,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? overrides.provider
       : createProvider({ config, dataSource, logger, redis, sipCredentials: () => sipSecrets.credentials() });
 
-  const server = http.createServer();
+  // The app is made after Socket.IO (its services push through it), so the server's handler is bound late; engine.io
+  // wraps this handler when it attaches, and so keeps its own /socket.io/ requests from ever reaching express.
+  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handle(req, res));
   let realtime: Realtime | undefined;
   const { services } = createServices({
     config,
@@ -114,23 +121,22 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       })),
   });
   const io = realtime!;
-  server.on(
-    'request',
-    createApp({
-      config,
-      services,
-      logger,
-      clientDir: overrides.clientDir ?? path.resolve('dist/client'),
-      routingToken: config.routingToken,
-      redis,
-    }),
-  );
+  const app = createApp({
+    config,
+    services,
+    logger,
+    clientDir: overrides.clientDir ?? path.resolve('dist/client'),
+    routingToken: config.routingToken,
+    redis,
+  });
+  handle = app;
 
   const bus: CallEventBus = redis
     ? new RedisCallBus({
         redis,
         logger: logger.child({ module: 'pipeline' }),
         partitions: config.pipeline.partitions,
+        ...(config.pipeline.nodeId ? { nodeId: config.pipeline.nodeId } : {}),
         ...overrides.bus,
       })
     : new MemoryCallBus();
@@ -148,10 +154,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     logger,
     retentionDays: () => services.settings.current().recordingRetentionDays,
   });
-  const agentReactions: CallReaction[] = [
-    ({ event }) => services.agents.onCallEvent(event),
-    async () => services.wallboard.refreshSoon(),
-  ];
   const pipeline = new CallPipeline({
     bus,
     store: new CallStore(dataSource, logger.child({ module: 'call-store' }), {
@@ -164,7 +166,9 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     cards,
     leads: services.leads,
     realtime: io,
+    // Agent states first and the wallboard last, so a wallboard push after a call shows its operator free again.
     reactions: [
+      ({ event }) => services.agents.onCallEvent(event),
       createLeadOwnerReaction({
         leads: services.leads,
         users: services.users,
@@ -174,7 +178,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       }),
       services.callbacks.react,
       recordings.reaction,
-      ...agentReactions,
+      async () => services.wallboard.refreshSoon(),
       ...(overrides.extraReactions ?? []),
     ],
     // A getter: the company setting as it is when a call comes, not as it was at start.
@@ -216,11 +220,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     logger,
     database,
     server,
+    app,
     services,
     realtime: io,
     pipeline,
     bus,
     recordings,
+    cards,
     provider,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {

@@ -87,6 +87,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM leads WHERE source_call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
     await deleteUsers(
       ds,
@@ -167,7 +168,9 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const call = unansweredInboundCall({ from: randomRuMobile(), queue: 'support', abandoned: true });
     await replay(call);
     const [task] = (await tasksOf(call.callId)) as [TaskRowDb];
-    expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'call', entity_id: call.callId });
+    // The pipeline gave the unknown number its lead when the call began: the task is about that lead.
+    const [lead] = await ds.query(`SELECT id FROM leads WHERE source_call_id = $1`, [call.callId]);
+    expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'lead', entity_id: lead.id });
     expect(notifier.sent).toEqual([
       {
         to: 'role:supervisor',

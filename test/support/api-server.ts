@@ -44,6 +44,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     SEED_DEMO: 'false',
     TELEPHONY_PROVIDER: 'none',
     SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
+    // Where the harness's Asterisk writes its recordings (global-setup), so live suites ingest the real files.
+    RECORDINGS_DIR: process.env.RECORDINGS_DIR,
     ...env,
   });
 }

@@ -23,6 +23,5 @@ export async function startSecurityApp(
 ): Promise<SecurityApp> {
   const { routingToken, ...overrides } = deps;
   const t = await startTestNode(routingToken ? { ...config, routingToken } : config, overrides);
-  const app = t.node.server.listeners('request')[0] as Express;
-  return { app, baseUrl: t.baseUrl, dataSource: t.dataSource, close: () => t.close() };
+  return { app: t.node.app, baseUrl: t.baseUrl, dataSource: t.dataSource, close: () => t.close() };
 }

@@ -47,7 +47,8 @@ interface LeadPart {
 export class CallCardReadModel {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly cache: ChangeCache,
+    /** Public for its hit and miss counts (metrics, tests). */
+    readonly cache: ChangeCache,
     private readonly users: Pick<UsersService, 'findByExtension'>,
   ) {}
 

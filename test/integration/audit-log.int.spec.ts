@@ -107,9 +107,7 @@ describe('audit log viewer', () => {
   });
 
   it('is append-only: no route changes or deletes it, and the database refuses an UPDATE', async () => {
-    const writes = listRoutes(t.node.server.listeners('request')[0] as never).filter(
-      (r) => r.path.startsWith('/api/audit') && r.method !== 'GET',
-    );
+    const writes = listRoutes(t.node.app).filter((r) => r.path.startsWith('/api/audit') && r.method !== 'GET');
     expect(writes).toEqual([]);
     await expect(
       t.dataSource.query(`UPDATE audit_log SET action = 'x' WHERE action = $1`, [action()]),

@@ -244,7 +244,7 @@ describe('custom fields', () => {
     const started = await operator.post(`/api/imports/${upload.body.id}/start`, {
       mapping: { name: 0, phone: 1, custom: upload.body.suggestedCustom },
     });
-    expect(started.status).toBe(200);
+    expect(started.status).toBe(202);
     let job = started.body;
     for (let i = 0; i < 100 && job.status === 'running'; i++) {
       await new Promise((r) => setTimeout(r, 100));

@@ -258,7 +258,9 @@ describe('administration in the browser', () => {
     await manager.page.getByTestId('audit-table').waitFor();
     await manager.page.getByTestId('audit-action').selectOption('recording.listen');
     await manager.page.getByTestId('audit-entity-id').fill(recording.id);
-    const row = manager.page.locator('[data-testid="audit-row"][data-action="recording.listen"]');
+    const row = manager.page
+      .locator('[data-testid="audit-row"][data-action="recording.listen"]')
+      .filter({ hasText: recording.id });
     await row.first().waitFor();
     expect(await row.count()).toBe(1);
     expect(await row.getByTestId('audit-row-actor').textContent()).toContain('Сергей Старший');

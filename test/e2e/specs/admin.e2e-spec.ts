@@ -181,6 +181,11 @@ describe('administration in the browser', () => {
 
     // The pop card: a call from the contact's number rings operator1's extension 1001.
     const operator1 = await signedIn('operator1');
+    // A pop that arrives before the tab's first resync of live calls would be dropped by it (the call's row is
+    // written after the pop is sent): publish once the resync has answered.
+    const resynced = operator1.page.waitForResponse((r) => r.url().includes('/api/calls/active'));
+    await operator1.page.reload();
+    await resynced;
     const call = inboundCall(party(number, number));
     const bus = new RedisCallBus({ redis, logger: pino({ level: 'silent' }) });
     await bus.publish(call.created());

@@ -113,7 +113,7 @@ export const ru = {
   },
   deals: {
     title: 'Сделки',
-    pipeline: 'Воронка',
+    pipeline: 'Воронка продаж',
     name: 'Название',
     contact: 'Контакт',
     stage: 'Этап',

@@ -13,6 +13,11 @@ import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs'
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
 import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
+import { CreateTeams1764000700000 } from './1764000700000-CreateTeams';
+import { AuditLogViewer1764000710000 } from './1764000710000-AuditLogViewer';
+import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFields';
+import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
+import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -34,4 +39,9 @@ export const migrations = [
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
   OneOpenCallbackPerNumber1764000400000,
+  CreateTeams1764000700000,
+  AuditLogViewer1764000710000,
+  CreateCustomFields1764000720000,
+  CreatePipelines1764000730000,
+  CreateSettings1764000740000,
 ];

@@ -140,6 +140,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         ...overrides.bus,
       })
     : new MemoryCallBus();
+  const unfollowSettings = await services.settings.follow(database.listen);
   const cache = new ChangeCache();
   const unlisten: Unlisten = await database.listen(
     'zvonok_cards',
@@ -147,7 +148,12 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     (up) => cache.setLive(up),
   );
   const cards = new CallCardReadModel(dataSource, cache, services.users);
-  const recordings = startRecordings({ config, dataSource, logger });
+  const recordings = startRecordings({
+    config,
+    dataSource,
+    logger,
+    retentionDays: () => services.settings.current().recordingRetentionDays,
+  });
   const pipeline = new CallPipeline({
     bus,
     store: new CallStore(dataSource, logger.child({ module: 'call-store' }), {
@@ -175,7 +181,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       async () => services.wallboard.refreshSoon(),
       ...(overrides.extraReactions ?? []),
     ],
-    defaultCountry: config.defaultCountry,
+    // A getter: the company setting as it is when a call comes, not as it was at start.
+    get defaultCountry() {
+      return services.settings.current().defaultCountry;
+    },
     logger: logger.child({ module: 'pipeline' }),
     metrics: { observePop: (seconds) => popLatencySeconds.observe(seconds) },
   });
@@ -241,6 +250,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await recordings.stop();
         await metricsServer?.close();
         await unlisten();
+        await unfollowSettings();
         if (overrides.redis === undefined) await redis?.quit();
         if (!overrides.database) await database.close();
       })()),

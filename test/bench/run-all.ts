@@ -15,6 +15,7 @@ import { promisify } from 'node:util';
 import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
 import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
+import { runAuditBench } from '@test/bench/audit.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
@@ -46,6 +47,7 @@ const BENCHES: Bench[] = [
   { name: 'api-fuzz', run: () => runApiFuzzBench() },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'import-hostile', run: async ({ databaseUrl }) => runImportHostileBench(await databaseUrl()) },
+  { name: 'audit', run: async ({ databaseUrl }) => runAuditBench(await databaseUrl()) },
   { name: 'pipeline', run: async ({ databaseUrl }) => runPipelineBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },

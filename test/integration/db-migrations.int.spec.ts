@@ -35,14 +35,19 @@ const TABLES = [
   'companies',
   'contact_phones',
   'contacts',
+  'custom_fields',
   'deals',
   'import_jobs',
   'leads',
   'notes',
+  'pipeline_stages',
+  'pipelines',
   'recordings',
   'sessions',
+  'settings',
   'sip_secrets',
   'tasks',
+  'teams',
   'users',
 ];
 
@@ -151,7 +156,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
       const logger = testLogger();
       const sipSecrets = new SipSecretsService(ds, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
       const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets });
-      const imports = new ImportsService(ds, services.contacts, 'RU');
+      const imports = new ImportsService(ds, services.contacts, () => 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {
         id: row.id,
@@ -160,6 +165,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
         role: row.role,
         extension: null,
         locale: 'ru',
+        teamId: null,
       };
       const file = Buffer.from('name,phone\nИмпорт Один,8 916 700-00-01\nИмпорт Два,8 916 700-00-02\n');
       const run = async () => {

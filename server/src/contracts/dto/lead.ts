@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { customFilterQuery, customValuesInputSchema } from './custom-field';
+
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
 export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
 
@@ -12,6 +14,7 @@ export const leadSchema = z.object({
   phoneE164: z.string().nullable(),
   ownerId: z.string().nullable(),
   contactId: z.string().nullable(),
+  custom: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -22,12 +25,14 @@ export const createLeadRequestSchema = z.strictObject({
   name: z.string().trim().min(1).max(200).nullable().default(null),
   phone: z.string().trim().min(2).max(40).nullable().default(null),
   ownerId: z.uuid().nullable().optional(),
+  custom: customValuesInputSchema.optional(),
 });
 export const updateLeadRequestSchema = z.strictObject({
   status: z.enum(LEAD_STATUSES).optional(),
   name: z.string().trim().min(1).max(200).nullable().optional(),
   ownerId: z.uuid().nullable().optional(),
   contactId: z.uuid().nullable().optional(),
+  custom: customValuesInputSchema.optional(),
 });
 export type CreateLeadRequest = z.input<typeof createLeadRequestSchema>;
 export type UpdateLeadRequest = z.input<typeof updateLeadRequestSchema>;
@@ -37,6 +42,7 @@ export const leadListQuerySchema = z.strictObject({
   /** Exact number in any format (+7…, 8…, bare ten digits), matched by E.164. */
   phone: z.string().trim().min(1).max(40).optional(),
   status: z.enum(LEAD_STATUSES).optional(),
+  ...customFilterQuery,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -96,6 +96,7 @@ export interface AnalyticsExportTexts {
     avgWaitSeconds: string;
     date: string;
   };
+  funnel: { stageName: 'nameRu' | 'nameEn'; stage: string; kind: string; probability: string; deals: string; reached: string; conversion: string; amounts: string };
 }
 
 export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> = {
@@ -179,6 +180,16 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       avgWaitSeconds: 'Среднее ожидание, с',
       date: 'Дата',
     },
+    funnel: {
+      stageName: 'nameRu',
+      stage: 'Стадия',
+      kind: 'Тип',
+      probability: 'Вероятность, %',
+      deals: 'Сделок',
+      reached: 'Дошло до стадии',
+      conversion: 'Конверсия',
+      amounts: 'Суммы',
+    },
   },
   en: {
     yes: 'yes',
@@ -259,6 +270,16 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       hour: 'hour',
       avgWaitSeconds: 'avg wait s',
       date: 'date',
+    },
+    funnel: {
+      stageName: 'nameEn',
+      stage: 'Stage',
+      kind: 'Kind',
+      probability: 'Probability, %',
+      deals: 'Deals',
+      reached: 'Reached',
+      conversion: 'Conversion',
+      amounts: 'Amounts',
     },
   },
 };

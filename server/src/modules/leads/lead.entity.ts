@@ -14,6 +14,8 @@ export interface LeadRow {
   contactId: string | null;
   /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
   sourceCallId: string | null;
+  /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
+  custom: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +33,7 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
     sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
+    custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

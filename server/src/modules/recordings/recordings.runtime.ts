@@ -19,9 +19,11 @@ export interface RecordingsRuntime {
 
 /** Everything the composition root needs for recordings: the ingest reaction and the retention job. */
 export function startRecordings(deps: {
-  config: Pick<Config, 'recordingsDir' | 'recordingsStoreDir' | 'recordingRetentionDays'>;
+  config: Pick<Config, 'recordingsDir' | 'recordingsStoreDir'>;
   dataSource: DataSource;
   logger: Logger;
+  /** Days recordings are kept (0: forever), read at each run of the retention job. */
+  retentionDays: () => number;
 }): RecordingsRuntime {
   const { config, dataSource, logger } = deps;
   const ingest = new RecordingIngestService(dataSource, logger, {
@@ -38,7 +40,7 @@ export function startRecordings(deps: {
     dataSource,
     logger,
     storeDir: config.recordingsStoreDir,
-    retentionDays: config.recordingRetentionDays,
+    retentionDays: deps.retentionDays,
   });
   return {
     reaction: reaction.reaction,

@@ -9,7 +9,9 @@ const BADGE: Record<SoftphoneState['registration'], string> = {
   failed: 'badge--danger',
 };
 
-/** Registration badge plus the current problem in words; the raw SIP cause stays in `data-detail` for support, unread. */
+/**
+ * Registration badge plus the current problem in words; the raw SIP cause stays in `data-detail` for support, unread.
+ */
 export function RegistrationStatus({ state, onDismiss }: { state: SoftphoneState; onDismiss: () => void }) {
   const { t } = useTranslation();
   const midCall = state.problem === 'ws-dropped' && state.calls.some((c) => c.signallingLost);

@@ -147,7 +147,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     (up) => cache.setLive(up),
   );
   const cards = new CallCardReadModel(dataSource, cache, services.users);
-  const recordings = startRecordings({ config, dataSource, logger });
+  const recordings = startRecordings({ config, dataSource, logger, nodeId: config.pipeline.nodeId });
   const pipeline = new CallPipeline({
     bus,
     store: new CallStore(dataSource, logger.child({ module: 'call-store' }), {

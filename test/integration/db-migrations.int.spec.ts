@@ -39,6 +39,7 @@ const TABLES = [
   'import_jobs',
   'leads',
   'notes',
+  'recording_ingests',
   'recordings',
   'sessions',
   'sip_secrets',

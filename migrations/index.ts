@@ -18,6 +18,7 @@ import { AuditLogViewer1764000710000 } from './1764000710000-AuditLogViewer';
 import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFields';
 import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
 import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
+import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -44,4 +45,5 @@ export const migrations = [
   CreateCustomFields1764000720000,
   CreatePipelines1764000730000,
   CreateSettings1764000740000,
+  CreateRecordingIngests1764000800000,
 ];

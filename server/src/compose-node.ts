@@ -152,6 +152,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     config,
     dataSource,
     logger,
+    nodeId: config.pipeline.nodeId,
     retentionDays: () => services.settings.current().recordingRetentionDays,
   });
   const pipeline = new CallPipeline({

@@ -200,7 +200,11 @@ describe('custom fields', () => {
       toRaw: '7000',
       toE164: null,
     } as unknown as CallProjection;
-    const card = await cards.card(call, { kind: 'contact', contactId: created.body.id });
+    const card = await cards.card(
+      call,
+      { kind: 'contact', contactId: created.body.id },
+      { id: randomUUID(), role: 'manager' },
+    );
     expect(card?.kind === 'contact' && card.contact.custom).toEqual([
       expect.objectContaining({ key: contract, labelEn: 'Contract number', type: 'text', value: `Д-${tag}` }),
     ]);

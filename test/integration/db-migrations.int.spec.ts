@@ -42,6 +42,7 @@ const TABLES = [
   'notes',
   'pipeline_stages',
   'pipelines',
+  'recording_ingests',
   'recordings',
   'sessions',
   'settings',

@@ -96,7 +96,16 @@ export interface AnalyticsExportTexts {
     avgWaitSeconds: string;
     date: string;
   };
-  funnel: { stageName: 'nameRu' | 'nameEn'; stage: string; kind: string; probability: string; deals: string; reached: string; conversion: string; amounts: string };
+  funnel: {
+    stageName: 'nameRu' | 'nameEn';
+    stage: string;
+    kind: string;
+    probability: string;
+    deals: string;
+    reached: string;
+    conversion: string;
+    amounts: string;
+  };
 }
 
 export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> = {

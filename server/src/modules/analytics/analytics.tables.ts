@@ -136,7 +136,10 @@ export function dailyTable(rows: DailyRowDto[], { columns: h }: AnalyticsExportT
   };
 }
 
-export function funnelTable(stages: FunnelStageDto[], { funnel: h }: AnalyticsExportTexts): ExportTable<FunnelStageDto> {
+export function funnelTable(
+  stages: FunnelStageDto[],
+  { funnel: h }: AnalyticsExportTexts,
+): ExportTable<FunnelStageDto> {
   return {
     name: 'funnel',
     rows: stages,

@@ -89,7 +89,7 @@ export class CallsService {
    */
   async wrapUp(viewer: UserDto, id: string, input: WrapUpRequest): Promise<CallDto> {
     const req = wrapUpRequestSchema.parse(input);
-    const row = await this.repo.findOne(id, viewer);
+    const row = await this.repo.findOne(id, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
     await this.repo.setWrapUp(id, req.outcome, req.note, viewer.id);
     return this.get(viewer, id);

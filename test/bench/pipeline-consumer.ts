@@ -1,6 +1,7 @@
 /**
  * Child process of pipeline.bench.ts: one web node (composeNode, as main.ts builds it) that only consumes its share
- * of the call stream. Reports `{ready}` once it owns partitions, and `{pops}` (screen pops it emitted) when asked.
+ * of the call stream. Reports `{ready}` once it owns partitions, `{owned}` (how many now) and `{pops}` (screen pops
+ * it emitted) when asked.
  * argv: <prefix> <node id>
  */
 import { composeNode } from '@server/compose-node';
@@ -19,7 +20,8 @@ const ready = setInterval(() => {
     process.send?.({ ready: node.bus.owned().length });
   }
 }, 50);
-process.on('message', (m: { pops?: true; stop?: true }) => {
+process.on('message', (m: { pops?: true; owned?: true; stop?: true }) => {
+  if (m.owned) process.send?.({ owned: node.bus.owned().length });
   if (m.pops) {
     void popLatencySeconds.get().then((metric) => {
       const count = metric.values.find((v) => v.metricName === 'zvonok_pop_latency_seconds_count')?.value ?? 0;

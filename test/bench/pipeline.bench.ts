@@ -17,16 +17,21 @@ import { suitePrefix, testLogger } from '@test/support/api-server';
 import { startRedis } from '@test/support/services/redis';
 import { waitFor } from '@test/support/services/ports';
 
+/** The partitions composeNode's bus uses by default (PIPELINE_PARTITIONS). */
+const PARTITIONS = 16;
+
 /**
- * The call pipeline alone: the events of a recorded Asterisk 22 trace (100 concurrent queue calls, copied with fresh
- * call ids and callers) are published into the partitioned Redis stream, then consumed by 1, 2 and 3 web-node
- * processes (composeNode: decide, pop, write in batches, react, ack). Figure: call events stored per second, from
- * the first consumer starting to the last event acked; pops emitted are counted against the ringing events.
+ * The call pipeline alone: the events of a recorded Asterisk 22 queue call (four phones ring, one answers; copied
+ * with fresh call ids and new callers, so every copy makes a lead) are consumed by 1, 2 and 3 web-node processes
+ * (composeNode: decide, pop, write in batches, react, ack). The consumers first share out every partition; then the
+ * clock starts, the events are published into the partitioned Redis stream and the clock stops when the last one is
+ * acked. Figure: call events stored per second; pops emitted are counted against the ringing events.
  * Baseline, same run: the same call_events rows written by bare multi-row INSERTs of 500 (the database's own pace).
  */
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const TRACE = path.join(HERE, '..', 'fixtures', 'ami', '22', 'load-100.txt');
-const COPIES = 8;
+const TRACE = path.join(HERE, '..', 'fixtures', 'ami', '22', 'queue-answered.txt');
+const COPIES = 1000;
+const PUBLISH_CHUNK = 500;
 const CONSUMERS = [1, 2, 3];
 
 export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
@@ -53,7 +58,6 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
       const events = copies(template);
       const prefix = `bench-pipeline-${randomUUID()}`;
       const publisher = new RedisCallBus({ redis: client, logger: testLogger(), prefix });
-      for (const e of events) await publisher.publish(e);
       const ringing = events.filter((e) => e.type === 'call.ringing').length;
       const children = CONSUMERS.slice(0, consumers).map((_, i) =>
         fork(path.join(HERE, 'pipeline-consumer.ts'), [prefix, `${prefix}-${i}`], {
@@ -73,7 +77,18 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
           child.send(request);
         });
       await Promise.all(children.map((c) => ask(c, {}, 'ready')));
+      // Timed from a settled share-out, not from the processes' boot.
+      await waitFor(
+        async () =>
+          (await Promise.all(children.map((c) => ask<number>(c, { owned: true }, 'owned')))).reduce((a, b) => a + b) ===
+          PARTITIONS,
+        { what: `${PARTITIONS} partitions shared by ${consumers} consumers`, timeoutMs: 60_000, intervalMs: 100 },
+      );
       const started = performance.now();
+      // One connection keeps the order of each call's events; chunks keep the publisher off the critical path.
+      for (let i = 0; i < events.length; i += PUBLISH_CHUNK) {
+        await Promise.all(events.slice(i, i + PUBLISH_CHUNK).map((e) => publisher.publish(e)));
+      }
       await waitFor(async () => (await publisher.lag()) === 0, {
         what: `${events.length} events acked by ${consumers} consumers`,
         timeoutMs: 600_000,

@@ -29,6 +29,7 @@ import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality
 import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
+import { timelineRouter } from '@server/modules/timeline/timeline.router';
 import { usersRouter } from '@server/modules/users/users.router';
 import { supervisionRouter } from '@server/modules/supervision/supervision.router';
 import { wallboardRouter } from '@server/modules/wallboard/wallboard.router';
@@ -105,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/calls', callReviewRouter(services.quality));
   api.use('/softphone', softphoneRouter(new SoftphoneService(softphone, services.sipSecrets)));
   api.use('/analytics', analyticsRouter(services.analytics));
+  api.use('/timeline', timelineRouter(services.timeline));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -23,6 +23,7 @@ import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
@@ -30,6 +31,8 @@ import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
+import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
+import { TimelineService } from '@server/modules/timeline/timeline.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
@@ -67,6 +70,7 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  timeline: TimelineService;
 }
 
 export interface ServicesDeps {
@@ -83,6 +87,8 @@ export interface ServicesDeps {
    * absent → pushes go nowhere and REST stays the source of truth.
    */
   realtime?: (core: Pick<AppServices, 'auth' | 'liveCalls'>) => RealtimeSink;
+  /** Told of every reassignment besides the new owner's `record:reassigned` push (notifications). */
+  reassignmentListeners?: ReassignmentListener[];
 }
 
 /** Builds every service in dependency order; realtime reaches the services that push through their constructors. */
@@ -101,7 +107,20 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     logger,
     realtime,
   });
-  const contacts = new ContactsService(dataSource, config.defaultCountry, audit);
+  // The new owner hears of it at once; further listeners (notifications) come through the deps.
+  const reassigner = new Reassigner(
+    dataSource,
+    audit,
+    [
+      (change) => {
+        if (change.toUserId && change.toUserId !== change.byUserId)
+          realtime.emitToUser(change.toUserId, 'record:reassigned', change);
+      },
+      ...(deps.reassignmentListeners ?? []),
+    ],
+    logger.child({ module: 'ownership' }),
+  );
+  const contacts = new ContactsService(dataSource, config.defaultCountry, audit, reassigner);
   const routing = new RoutingService(dataSource, config.defaultCountry);
   const services: AppServices = {
     audit,
@@ -113,9 +132,9 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     }),
     contacts,
     companies: new CompaniesService(dataSource, config.defaultCountry, audit),
-    leads: new LeadsService(dataSource, config.defaultCountry, audit),
-    deals: new DealsService(dataSource, audit),
-    tasks: new TasksService(dataSource),
+    leads: new LeadsService(dataSource, config.defaultCountry, audit, reassigner),
+    deals: new DealsService(dataSource, audit, reassigner),
+    tasks: new TasksService(dataSource, reassigner),
     notes: new NotesService(dataSource),
     routing,
     liveCalls,
@@ -145,6 +164,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    timeline: new TimelineService(new TimelineReadModel(dataSource)),
   };
   return { services, realtime };
 }

@@ -585,6 +585,8 @@ export const en: Messages = {
     RANGE_NOT_SATISFIABLE: 'The recording could not be loaded — please try again',
     BAD_REQUEST: 'Malformed request',
     LAST_ACTIVE_ADMIN: 'This is the last active administrator: appoint another one first',
+    TIMELINE_CURSOR_INVALID: 'The history changed — reload the page',
+    USER_INACTIVE: 'This user is deactivated — choose someone else',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

@@ -39,6 +39,8 @@ export const ERROR_CODES = [
   'RANGE_NOT_SATISFIABLE',
   'BAD_REQUEST',
   'LAST_ACTIVE_ADMIN',
+  'TIMELINE_CURSOR_INVALID',
+  'USER_INACTIVE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -64,6 +64,17 @@ export interface DealStageTotalDto {
   amount: string;
 }
 
+/** `GET /api/deals/:id/history`: every stage the deal entered, who moved it and when, newest first. */
+export const dealStageChangeSchema = z.object({
+  id: z.string(),
+  /** Null for the deal's creation (it entered `toStage` then). */
+  fromStage: z.string().nullable(),
+  toStage: z.string(),
+  by: z.object({ id: z.string(), name: z.string() }).nullable(),
+  at: z.string(),
+});
+export type DealStageChangeDto = z.infer<typeof dealStageChangeSchema>;
+
 export const dealListQuerySchema = z.strictObject({
   stage: z.enum(DEAL_STAGES).optional(),
   contactId: z.uuid().optional(),

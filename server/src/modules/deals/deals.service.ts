@@ -4,6 +4,7 @@ import { type Page } from '@contracts/dto/common';
 import {
   type CreateDealRequest,
   type DealDto,
+  type DealStageChangeDto,
   type DealStageTotalDto,
   DEAL_STAGES,
   type UpdateDealRequest,
@@ -19,6 +20,8 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository } from '@server/modules/deals/deals.repository';
+import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
 
 const CLOSED = new Set(['won', 'lost']);
 const isDealStage = (s: string): s is DealDto['stage'] => (DEAL_STAGES as readonly string[]).includes(s);
@@ -28,7 +31,8 @@ export class DealsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
   ) {
     this.repo = new DealsRepository(dataSource);
   }
@@ -56,16 +60,19 @@ export class DealsService {
     const req = createDealRequestSchema.parse(input);
     await this.assertLinksVisible(viewer, req);
     const row = await fkSafe(() =>
-      this.repo.insert({
-        title: req.title,
-        stage: req.stage,
-        amount: req.amount,
-        currency: req.currency,
-        ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
-        contactId: req.contactId,
-        companyId: req.companyId,
-        closedAt: CLOSED.has(req.stage) ? new Date() : null,
-      }),
+      this.repo.insert(
+        {
+          title: req.title,
+          stage: req.stage,
+          amount: req.amount,
+          currency: req.currency,
+          ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+          contactId: req.contactId,
+          companyId: req.companyId,
+          closedAt: CLOSED.has(req.stage) ? new Date() : null,
+        },
+        viewer.id,
+      ),
     );
     return toDealDto(row);
   }
@@ -76,10 +83,43 @@ export class DealsService {
     await this.assertLinksVisible(viewer, req, current);
     const { ownerId, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
-    if (req.stage && req.stage !== current.stage) patch.closedAt = CLOSED.has(req.stage) ? new Date() : null;
-    await fkSafe(() => this.repo.update(id, patch));
+    const moved = req.stage && req.stage !== current.stage;
+    if (moved) patch.closedAt = CLOSED.has(req.stage!) ? new Date() : null;
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && seesAll(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
+    if (Object.keys(patch).length) {
+      await fkSafe(() =>
+        this.repo.update(id, patch, moved ? { from: current.stage, to: req.stage!, byUserId: viewer.id } : undefined),
+      );
+    }
     return this.get(viewer, id);
+  }
+
+  /** Every stage the deal entered, who moved it and when, newest first (the first row: its creation). */
+  async history(viewer: UserDto, id: string): Promise<DealStageChangeDto[]> {
+    await this.get(viewer, id);
+    return (await this.repo.history(id)).map((h) => ({
+      id: h.id,
+      fromStage: h.from_stage,
+      toStage: h.to_stage,
+      by: h.by_id ? { id: h.by_id, name: h.by_name ?? '' } : null,
+      at: h.changed_at.toISOString(),
+    }));
+  }
+
+  /** `POST /api/deals/:id/reassign`: supervisors, managers and admins give the deal to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<DealDto> {
+    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, deal: DealDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      { entityType: 'deal', entityId: deal.id, name: deal.title, fromUserId: deal.ownerId, toUserId: ownerId, field },
+      (m) => this.repo.setOwner(m, deal.id, ownerId),
+    );
   }
 
   /** The contact and company a deal names must be visible to the viewer (unchanged ones are not re-checked). */
@@ -98,7 +138,7 @@ export class DealsService {
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'deal.delete',
       entity: 'deal',

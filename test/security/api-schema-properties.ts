@@ -15,6 +15,7 @@ import * as quality from '@contracts/dto/quality';
 import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
+import * as timeline from '@contracts/dto/timeline';
 import * as user from '@contracts/dto/user';
 import * as wallboard from '@contracts/dto/wallboard';
 
@@ -33,6 +34,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   softphone,
   supervision,
   task,
+  timeline,
   user,
   wallboard,
 };

@@ -89,6 +89,13 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/daily': STAFF,
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
+  // client timeline (issue #12): row level, like the records it spans; reassignment is for staff only
+  'GET /api/timeline': 'any',
+  'GET /api/deals/:id/history': 'any',
+  'POST /api/contacts/:id/reassign': STAFF,
+  'POST /api/leads/:id/reassign': STAFF,
+  'POST /api/deals/:id/reassign': STAFF,
+  'POST /api/tasks/:id/reassign': STAFF,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -101,8 +108,10 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
  * - `'self'`: a user id operators may set only to their own (403 otherwise).
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
+ * - `'staff'`: a user id only supervisors, managers and admins may send; an operator is refused (403) whoever it
+ *   names, themselves included.
  */
-export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored';
+export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'staff';
 
 export interface BodyReferences {
   /** The contracts schema of the body, `<module>.<export>` as in api-schema-properties.ts. */
@@ -179,6 +188,30 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'note.createNoteRequestSchema',
     body: { body: 'FK probe' },
     fields: { entityId: 'link' },
+  },
+  'POST /api/contacts/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { userId: 'staff' },
+  },
+  'POST /api/leads/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { userId: 'staff' },
+  },
+  'POST /api/deals/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'deal',
+    body: {},
+    fields: { userId: 'staff' },
+  },
+  'POST /api/tasks/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'task',
+    body: {},
+    fields: { userId: 'staff' },
   },
 };
 /**

@@ -71,6 +71,14 @@ export async function probeBodyReferences(
         check(`${field} → another user`, other, other.status === 403, '403');
         const self = await send({ [field]: operator.id });
         check(`${field} → self`, self, ok(self) && self.body[field] === operator.id, `2xx with ${field} = self`);
+      } else if (rule === 'staff') {
+        for (const [whom, id] of [
+          ['another user', stranger.id],
+          ['self', operator.id],
+        ] as const) {
+          const res = await send({ [field]: id });
+          check(`${field} → ${whom}`, res, res.status === 403, '403 (staff only)');
+        }
       } else if (rule === 'ignored') {
         const other = await send({ [field]: stranger.id });
         check(`${field} → another user`, other, ok(other) && other.body[field] === operator.id, `2xx, ${field} kept`);

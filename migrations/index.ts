@@ -19,6 +19,7 @@ import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFie
 import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
 import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
 import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
+import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -46,4 +47,5 @@ export const migrations = [
   CreatePipelines1764000730000,
   CreateSettings1764000740000,
   CreateRecordingIngests1764000800000,
+  CreateTimeline1764000900000,
 ];

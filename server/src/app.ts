@@ -34,6 +34,7 @@ import { settingsRouter } from '@server/modules/settings/settings.router';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { teamsRouter } from '@server/modules/teams/teams.router';
+import { timelineRouter } from '@server/modules/timeline/timeline.router';
 import { usersRouter } from '@server/modules/users/users.router';
 import { supervisionRouter } from '@server/modules/supervision/supervision.router';
 import { wallboardRouter } from '@server/modules/wallboard/wallboard.router';
@@ -115,6 +116,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/audit', auditRouter(services.auditViewer));
   api.use('/custom-fields', customFieldsRouter(services.customFields));
   api.use('/pipelines', pipelinesRouter(services.pipelines));
+  api.use('/timeline', timelineRouter(services.timeline));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

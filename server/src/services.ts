@@ -27,6 +27,7 @@ import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
@@ -37,6 +38,8 @@ import { SupervisionService } from '@server/modules/supervision/supervision.serv
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 import { TeamsService } from '@server/modules/teams/teams.service';
+import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
+import { TimelineService } from '@server/modules/timeline/timeline.service';
 import { HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
@@ -90,6 +93,7 @@ export interface AppServices {
   auditViewer: AuditViewerService;
   customFields: CustomFieldsService;
   pipelines: PipelinesService;
+  timeline: TimelineService;
 }
 
 export interface ServicesDeps {
@@ -106,6 +110,8 @@ export interface ServicesDeps {
    * absent → pushes go nowhere and REST stays the source of truth.
    */
   realtime?: (core: Pick<AppServices, 'auth' | 'liveCalls'>) => RealtimeSink;
+  /** Told of every reassignment besides the new owner's `record:reassigned` push (notifications). */
+  reassignmentListeners?: ReassignmentListener[];
 }
 
 /** Builds every service in dependency order; realtime reaches the services that push through their constructors. */
@@ -129,6 +135,19 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     logger,
     realtime,
   });
+  // The new owner hears of it at once; further listeners (notifications) come through the deps.
+  const reassigner = new Reassigner(
+    dataSource,
+    audit,
+    [
+      (change) => {
+        if (change.toUserId && change.toUserId !== change.byUserId)
+          realtime.emitToUser(change.toUserId, 'record:reassigned', change);
+      },
+      ...(deps.reassignmentListeners ?? []),
+    ],
+    logger.child({ module: 'ownership' }),
+  );
   // The record modules purge a removed field's values; they are built just below (called only later).
   const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
     audit,
@@ -140,11 +159,11 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     },
   });
   const pipelines = new PipelinesService(dataSource, audit);
-  const contacts = new ContactsService(dataSource, country, audit, fields);
+  const contacts = new ContactsService(dataSource, country, audit, reassigner, fields);
   const companies = new CompaniesService(dataSource, country, audit, fields);
-  const leads = new LeadsService(dataSource, country, audit, fields);
-  const deals = new DealsService(dataSource, audit, { pipelines, fields });
-  const tasks = new TasksService(dataSource);
+  const leads = new LeadsService(dataSource, country, audit, reassigner, fields);
+  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields });
+  const tasks = new TasksService(dataSource, reassigner);
   const routing = new RoutingService(dataSource, country);
   const services: AppServices = {
     audit,
@@ -214,6 +233,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
     settings,
+    timeline: new TimelineService(new TimelineReadModel(dataSource)),
   };
   return { services, realtime };
 }

@@ -20,6 +20,7 @@ import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
 import * as team from '@contracts/dto/team';
+import * as timeline from '@contracts/dto/timeline';
 import * as user from '@contracts/dto/user';
 import * as wallboard from '@contracts/dto/wallboard';
 
@@ -43,6 +44,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   supervision,
   task,
   team,
+  timeline,
   user,
   wallboard,
 };

@@ -119,6 +119,13 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   // company settings: everyone reads (zone, country), admins change
   'GET /api/settings': 'any',
   'PUT /api/settings': ['admin'],
+  // client timeline (issue #12): row level, like the records it spans; reassignment is for staff only
+  'GET /api/timeline': 'any',
+  'GET /api/deals/:id/history': 'any',
+  'POST /api/contacts/:id/reassign': STAFF,
+  'POST /api/leads/:id/reassign': STAFF,
+  'POST /api/deals/:id/reassign': STAFF,
+  'POST /api/tasks/:id/reassign': STAFF,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -131,8 +138,8 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
  * - `'self'`: a user id operators may set only to their own (403 otherwise).
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
- * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration);
- *   an operator is refused with 403 whatever the body names.
+ * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration,
+ *   reassignment); an operator is refused with 403 whatever the body names, themselves included.
  * - `'shared'`: a record everyone may name (a deal pipeline); an id that does not exist is refused (400/404).
  */
 export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators' | 'shared';
@@ -247,6 +254,30 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'team.updateTeamRequestSchema',
     body: {},
     fields: { supervisorId: 'not-for-operators' },
+  },
+  'POST /api/contacts/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/leads/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/deals/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'deal',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/tasks/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'task',
+    body: {},
+    fields: { userId: 'not-for-operators' },
   },
 };
 /**

@@ -781,6 +781,8 @@ export const en: Messages = {
     STAGE_HAS_DEALS: 'The stage has deals: move them first',
     PIPELINE_HAS_DEALS: 'The pipeline has deals: move them first',
     PIPELINE_IS_DEFAULT: 'The default pipeline cannot be deleted',
+    TIMELINE_CURSOR_INVALID: 'The history changed — reload the page',
+    USER_INACTIVE: 'This user is deactivated — choose someone else',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

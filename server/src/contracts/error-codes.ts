@@ -53,6 +53,8 @@ export const ERROR_CODES = [
   'STAGE_HAS_DEALS',
   'PIPELINE_HAS_DEALS',
   'PIPELINE_IS_DEFAULT',
+  'TIMELINE_CURSOR_INVALID',
+  'USER_INACTIVE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -27,3 +27,7 @@ export const nameSchema = z
 export const LINKABLE_ENTITY_TYPES = ['contact', 'company', 'lead', 'deal', 'call'] as const;
 export const linkSchema = z.strictObject({ entityType: z.enum(LINKABLE_ENTITY_TYPES), entityId: z.uuid() });
 export type EntityLink = z.infer<typeof linkSchema>;
+
+/** `POST /api/{contacts,leads,deals,tasks}/:id/reassign`: give the record to another (active) user. */
+export const reassignRequestSchema = z.strictObject({ userId: z.uuid() });
+export type ReassignRequest = z.infer<typeof reassignRequestSchema>;

@@ -80,6 +80,19 @@ export interface DealStageTotalDto {
   amount: string;
 }
 
+/** `GET /api/deals/:id/history`: every stage the deal entered, who moved it and when, newest first. */
+export const dealStageChangeSchema = z.object({
+  id: z.string(),
+  /** Both null for the deal's creation (it entered `toStage` then). A stage is a key of its pipeline. */
+  fromPipelineId: z.string().nullable(),
+  fromStage: z.string().nullable(),
+  toPipelineId: z.string(),
+  toStage: z.string(),
+  by: z.object({ id: z.string(), name: z.string() }).nullable(),
+  at: z.string(),
+});
+export type DealStageChangeDto = z.infer<typeof dealStageChangeSchema>;
+
 export const dealListQuerySchema = z.strictObject({
   pipelineId: z.uuid().optional(),
   stage: stageKey.optional(),

@@ -24,6 +24,8 @@ export const taskSchema = z.object({
   callbackPhone: z.string().nullable(),
   /** How many missed calls from that number (and queue) this one open callback answers for. */
   callbackAttempts: z.number().int().nullable(),
+  /** Who ticked it off (null while open, and for tasks done before this was kept). */
+  doneById: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

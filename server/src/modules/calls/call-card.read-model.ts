@@ -11,23 +11,30 @@ import {
 import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type CallerLink } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
+import { type WrapUpOutcome } from '@contracts/dto/call';
+import { type TimelineItem } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
 import { handledByAnySql } from '@server/common/access/visibility';
 import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
 import { type UsersService } from '@server/modules/users/users.service';
 
 import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings; writes
- * nothing. Every read goes through the change cache, so a card for a known caller costs no query: the database's
- * `zvonok_cards` notifications (migration CardChangeFeed) evict exactly what a write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings, and the
+ * client's newest timeline items through the timeline read model (which also reads deal_stage_history, call_reviews
+ * and audit_log); writes nothing. Every read goes through the change cache, so a card for a known caller costs no
+ * query: the database's `zvonok_cards` notifications (migrations CardChangeFeed, CreateTimeline) evict exactly what a
+ * write changed, on every node.
  */
 
 const LAST_CALLS = 5;
 const OPEN_ITEMS = 10;
 const NOTES = 3;
+/** Timeline items on the card; the client's page has the rest. */
+const HISTORY = 5;
 
 type Stamp = Date | string;
 const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -52,12 +59,16 @@ interface LeadPart {
 }
 
 export class CallCardReadModel {
+  private readonly timeline: TimelineReadModel;
+
   constructor(
     private readonly dataSource: DataSource,
     /** Public for its hit and miss counts (metrics, tests). */
     readonly cache: ChangeCache,
     private readonly users: Pick<UsersService, 'findByExtension'>,
-  ) {}
+  ) {
+    this.timeline = new TimelineReadModel(dataSource);
+  }
 
   /** Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. */
   callerOf(e164: string | null, last10: string | null): Promise<CallerMatch> {
@@ -95,11 +106,15 @@ export class CallCardReadModel {
       e164: call.direction === 'inbound' ? call.fromE164 : call.toE164,
     };
     const lastCalls = (recent: CallCardPastCall[]) => recent.filter((c) => c.id !== call.id).slice(0, LAST_CALLS);
+    // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls), and the timeline
+    // items they may see.
+    const viewerKey = viewer.role === 'operator' ? viewer.id : viewer.role;
     const recent = (scope: string, column: 'contact_id' | 'lead_id', id: string, e164s: string[]) =>
-      // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls).
-      this.cache.get(scope, `recent:${viewer.role === 'operator' ? viewer.id : viewer.role}`, () =>
-        this.recentCalls(column, id, e164s, viewer),
-      );
+      this.cache.get(scope, `recent:${viewerKey}`, () => this.recentCalls(column, id, e164s, viewer));
+    const history = async (entityType: 'contact' | 'lead', id: string) =>
+      (await this.cache.get(`${entityType}:${id}`, `history:${viewerKey}`, () => this.history(entityType, id, viewer)))
+        .filter((item) => !(item.kind === 'call' && item.call.id === call.id))
+        .slice(0, HISTORY);
     switch (link.kind) {
       case 'none':
         return null;
@@ -109,19 +124,33 @@ export class CallCardReadModel {
         const part = await this.contactPart(link.contactId);
         if (!part) return null;
         const { phones, ...rest } = part;
-        const calls = await recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones);
-        return callCardSchema.parse({ ...base, kind: 'contact', number, ...rest, lastCalls: lastCalls(calls) });
+        const [calls, items] = await Promise.all([
+          recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones),
+          history('contact', link.contactId),
+        ]);
+        return callCardSchema.parse({
+          ...base,
+          kind: 'contact',
+          number,
+          ...rest,
+          lastCalls: lastCalls(calls),
+          history: items,
+        });
       }
       case 'lead': {
         const part = await this.leadPart(link.leadId);
         if (!part) return null;
-        const calls = await recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []);
+        const [calls, items] = await Promise.all([
+          recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []),
+          history('lead', link.leadId),
+        ]);
         return callCardSchema.parse({
           ...base,
           kind: 'lead',
           number,
           lead: { ...part.lead, createdByThisCall: link.createdByThisCall },
           lastCalls: lastCalls(calls),
+          history: items,
         });
       }
     }
@@ -201,12 +230,13 @@ export class CallCardReadModel {
     return this.cache.get(`lead:${leadId}`, '', async () => {
       const [leads, notes] = await Promise.all([
         this.dataSource.query(
-          `SELECT l.id, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
+          `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
            FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
           [leadId],
         ) as Promise<
           {
             id: string;
+            name: string | null;
             status: string;
             created_at: Stamp;
             phone_e164: string | null;
@@ -221,6 +251,7 @@ export class CallCardReadModel {
       return {
         lead: {
           id: l.id,
+          name: l.name,
           status: l.status,
           createdAt: iso(l.created_at),
           owner: ref(l.owner_id, l.owner_name),
@@ -229,6 +260,17 @@ export class CallCardReadModel {
         phone: l.phone_e164,
       };
     });
+  }
+
+  /**
+   * The newest timeline items, one more than shown (the call being carried may be among them). The card is the
+   * ringing user's: the record is shown whoever owns it (the call reached them), each item by the timeline's rules.
+   */
+  private async history(entityType: 'contact' | 'lead', id: string, viewer: CardViewer): Promise<TimelineItem[]> {
+    const subject = await this.timeline.subject(entityType, id, viewer, { trusted: true });
+    if (!subject) return [];
+    const { entries } = await this.timeline.slice(subject, viewer, { limit: HISTORY + 1 });
+    return entries.map((e) => e.item);
   }
 
   /** The newest few notes, newest first, as one text (the card shows a preview, the CRM page the rest). */
@@ -283,7 +325,7 @@ export class CallCardReadModel {
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
-              ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled,
+              ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled, k.wrap_up_outcome, k.wrap_up_note,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
        WHERE (k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
@@ -299,6 +341,8 @@ export class CallCardReadModel {
       agent_id: string | null;
       agent_name: string | null;
       handled: boolean;
+      wrap_up_outcome: WrapUpOutcome | null;
+      wrap_up_note: string | null;
       recording_id: string | null;
     }[];
     const mayListen = (handled: boolean) => mayListenByRole(viewer.role) || (operator && handled);
@@ -310,6 +354,7 @@ export class CallCardReadModel {
       talkSeconds: k.talk_seconds,
       agent: ref(k.agent_id, k.agent_name),
       recordingUrl: k.recording_id && mayListen(k.handled) ? `/api/recordings/${k.recording_id}` : null,
+      wrapUp: k.wrap_up_outcome ? { outcome: k.wrap_up_outcome, note: k.wrap_up_note } : null,
     }));
   }
 }

@@ -96,6 +96,11 @@ export class ContactsRepository {
     });
   }
 
+  /** The owner alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(ContactEntity).update({ id }, { ownerId, updatedAt: new Date() });
+  }
+
   async remove(id: string): Promise<void> {
     await this.contacts.delete({ id });
   }

@@ -20,6 +20,8 @@ import { contactsError } from '@server/modules/contacts/contacts.errors';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -29,7 +31,8 @@ export class ContactsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly defaultCountry: () => string,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new ContactsRepository(dataSource);
@@ -107,15 +110,38 @@ export class ContactsService {
       const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
       patch.custom = await this.fields.apply('contact', custom, stored, false);
     }
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     await this.withFkErrors(() => this.repo.update(id, patch, phones ? this.phoneRows(phones) : undefined));
     return this.get(viewer, id);
+  }
+
+  /** `POST /api/contacts/:id/reassign`: supervisors, managers and admins give the client to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<ContactDto> {
+    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, contact: ContactDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'contact',
+        entityId: contact.id,
+        name: contact.name,
+        fromUserId: contact.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, contact.id, ownerId),
+    );
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'contact.delete',
       entity: 'contact',

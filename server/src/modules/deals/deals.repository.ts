@@ -1,4 +1,4 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
 import { asUpdate } from '@server/db/as-update';
@@ -16,10 +16,34 @@ export interface DealFilter {
   offset: number;
 }
 
+/** A stage is its key within a pipeline. */
+export interface StagePlace {
+  pipelineId: string;
+  stage: string;
+}
+
+export interface StageChange {
+  from: StagePlace;
+  to: StagePlace;
+  byUserId: string | null;
+}
+
+/** One row of `deal_stage_history`: a stage the deal entered (`from_stage` null: it was created). */
+export interface DealStageRow {
+  id: string;
+  from_pipeline_id: string | null;
+  from_stage: string | null;
+  to_pipeline_id: string;
+  to_stage: string;
+  changed_at: Date;
+  by_id: string | null;
+  by_name: string | null;
+}
+
 export class DealsRepository {
   private readonly repo: Repository<DealRow>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(DealEntity);
   }
 
@@ -65,12 +89,52 @@ export class DealsRepository {
     return rows;
   }
 
-  insert(row: Omit<DealRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<DealRow> {
-    return this.repo.save(this.repo.create(row));
+  /** The deal and its first history row (its creation, in its first stage), in one transaction. */
+  insert(row: Omit<DealRow, 'id' | 'createdAt' | 'updatedAt'>, byUserId: string | null): Promise<DealRow> {
+    return this.dataSource.transaction(async (m) => {
+      const repo = m.getRepository(DealEntity);
+      const saved = await repo.save(repo.create(row));
+      await this.recordStage(m, saved.id, null, { pipelineId: saved.pipelineId, stage: saved.stage }, byUserId);
+      return saved;
+    });
   }
 
-  async update(id: string, patch: Partial<DealRow>): Promise<void> {
-    await this.repo.update({ id }, asUpdate({ ...patch, updatedAt: new Date() }));
+  /** A stage change is stored with the change itself: the history never misses a move or shows one that failed. */
+  async update(id: string, patch: Partial<DealRow>, stageChange?: StageChange): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(DealEntity).update({ id }, asUpdate({ ...patch, updatedAt: new Date() }));
+      if (stageChange) await this.recordStage(m, id, stageChange.from, stageChange.to, stageChange.byUserId);
+    });
+  }
+
+  /** The owner alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(DealEntity).update({ id }, { ownerId, updatedAt: new Date() });
+  }
+
+  /** Every stage the deal entered, newest first. */
+  history(dealId: string): Promise<DealStageRow[]> {
+    return this.dataSource.query(
+      `SELECT h.id, h.from_pipeline_id, h.from_stage, h.to_pipeline_id, h.to_stage, h.changed_at,
+         u.id AS by_id, u.name AS by_name
+       FROM deal_stage_history h LEFT JOIN users u ON u.id = h.changed_by
+       WHERE h.deal_id = $1 ORDER BY h.changed_at DESC, h.id DESC`,
+      [dealId],
+    );
+  }
+
+  private async recordStage(
+    m: EntityManager,
+    dealId: string,
+    from: StagePlace | null,
+    to: StagePlace,
+    byUserId: string | null,
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO deal_stage_history (deal_id, from_pipeline_id, from_stage, to_pipeline_id, to_stage, changed_by)
+       VALUES ($1, $2, $3, $4, $5, $6)`,
+      [dealId, from?.pipelineId ?? null, from?.stage ?? null, to.pipelineId, to.stage, byUserId],
+    );
   }
 
   async remove(id: string): Promise<void> {

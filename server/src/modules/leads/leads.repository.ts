@@ -1,4 +1,4 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
 import { asUpdate } from '@server/db/as-update';
@@ -86,6 +86,11 @@ export class LeadsRepository {
       .where('id = :id AND owner_id IS NULL', { id })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The owner alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(LeadEntity).update({ id }, { ownerId, updatedAt: new Date() });
   }
 
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {

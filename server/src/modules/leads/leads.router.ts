@@ -1,9 +1,9 @@
 import { Router } from 'express';
 
-import { idParamsSchema } from '@contracts/dto/common';
+import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { leadListQuerySchema, createLeadRequestSchema, updateLeadRequestSchema } from '@contracts/dto/lead';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type LeadsService } from '@server/modules/leads/leads.service';
 
 export function leadsRouter(leads: LeadsService): Router {
@@ -24,6 +24,11 @@ export function leadsRouter(leads: LeadsService): Router {
   router.delete('/:id', async (req, res) => {
     await leads.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
     res.status(204).end();
+  });
+  // Supervisors, managers and admins; audited, and the new owner is told.
+  router.post('/:id/reassign', requireRole('admin', 'manager', 'supervisor'), async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await leads.reassign(currentUser(res), id, parseInput(reassignRequestSchema, req.body).userId));
   });
   return router;
 }

@@ -21,6 +21,8 @@ import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
 
 export interface EnsuredLead {
   lead: LeadDto;
@@ -36,7 +38,8 @@ export class LeadsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly defaultCountry: () => string,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new LeadsRepository(dataSource);
@@ -156,19 +159,42 @@ export class LeadsService {
       const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
       patch.custom = await this.fields.apply('lead', custom, stored, false);
     }
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     try {
-      await this.repo.update(id, patch);
+      if (Object.keys(patch).length) await this.repo.update(id, patch);
     } catch (err) {
       throw await this.translate(viewer, err, current.phoneE164);
     }
     return this.get(viewer, id);
   }
 
+  /** `POST /api/leads/:id/reassign`: supervisors, managers and admins give the lead to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<LeadDto> {
+    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, lead: LeadDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'lead',
+        entityId: lead.id,
+        name: lead.name ?? lead.phoneE164 ?? lead.phoneRaw ?? '',
+        fromUserId: lead.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, lead.id, ownerId),
+    );
+  }
+
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'lead.delete',
       entity: 'lead',

@@ -1,4 +1,4 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
 import { scopeParams, seesAll, taskVisible } from '@server/common/access/visibility';
@@ -16,8 +16,28 @@ export interface TaskFilter {
 export class TasksRepository {
   private readonly repo: Repository<TaskRow>;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.repo = dataSource.getRepository(TaskEntity);
+  }
+
+  /**
+   * Claims the open, assigned tasks due within `leadMinutes` that were not reminded of yet, oldest due first: one
+   * conditional UPDATE, so of several nodes running the job exactly one claims each task.
+   */
+  async claimDueReminders(leadMinutes: number, limit = 200): Promise<TaskRow[]> {
+    const claimed = (await this.dataSource.query(
+      `UPDATE tasks t SET reminded_at = now()
+       WHERE t.id IN (
+         SELECT id FROM tasks
+         WHERE done_at IS NULL AND reminded_at IS NULL AND due_at IS NOT NULL AND assignee_id IS NOT NULL
+           AND due_at <= now() + make_interval(mins => $1)
+         ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+         AND t.reminded_at IS NULL
+       RETURNING t.id`,
+      [leadMinutes, limit],
+    )) as [{ id: string }[], number];
+    const ids = claimed[0].map((r) => r.id);
+    return ids.length ? this.repo.find({ where: { id: In(ids) }, order: { dueAt: 'ASC' } }) : [];
   }
 
   private scoped(viewer: UserDto): SelectQueryBuilder<TaskRow> {
@@ -50,6 +70,11 @@ export class TasksRepository {
 
   async update(id: string, patch: Partial<TaskRow>): Promise<void> {
     await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+  }
+
+  /** The assignee alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setAssignee(m: EntityManager, id: string, assigneeId: string | null): Promise<void> {
+    await m.getRepository(TaskEntity).update({ id }, { assigneeId, updatedAt: new Date() });
   }
 
   async remove(id: string): Promise<void> {

@@ -13,6 +13,7 @@ import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs'
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
 import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
+import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -34,4 +35,5 @@ export const migrations = [
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
   OneOpenCallbackPerNumber1764000400000,
+  CreateSearchColumns1764001000000,
 ];

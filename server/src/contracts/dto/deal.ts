@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
 
 export const DEAL_STAGES = ['new', 'qualification', 'proposal', 'negotiation', 'won', 'lost'] as const;
 
@@ -64,7 +64,14 @@ export interface DealStageTotalDto {
   amount: string;
 }
 
+export const DEAL_SORTS = ['createdAt', 'updatedAt', 'title', 'company', 'stage', 'amount'] as const;
+
 export const dealListQuerySchema = z.strictObject({
+  /** The title: any part, any case, е = ё. */
+  q: z.string().trim().max(100).optional(),
+  /** Default: newest first; `stage` sorts in pipeline order. */
+  sort: z.enum(DEAL_SORTS).default('createdAt'),
+  dir: sortDirSchema,
   stage: z.enum(DEAL_STAGES).optional(),
   contactId: z.uuid().optional(),
   companyId: z.uuid().optional(),

@@ -13,6 +13,7 @@ import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { seesAll } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { companiesError } from '@server/modules/companies/companies.errors';
 import { CompaniesRepository } from '@server/modules/companies/companies.repository';
 import { type CompanyRow } from '@server/modules/companies/company.entity';
@@ -30,7 +31,13 @@ export class CompaniesService {
 
   async list(viewer: UserDto, query: (typeof companyListQuerySchema)['_zod']['input']): Promise<Page<CompanyDto>> {
     const q = companyListQuerySchema.parse(query);
-    const [rows, total] = await this.repo.search(viewer, { text: q.q || undefined, limit: q.limit, offset: q.offset });
+    const [rows, total] = await this.repo.search(viewer, {
+      terms: q.q ? searchTerms(q.q, this.defaultCountry) : undefined,
+      sort: q.sort,
+      dir: q.dir,
+      limit: q.limit,
+      offset: q.offset,
+    });
     return { items: rows.map(toCompanyDto), total, limit: q.limit, offset: q.offset };
   }
 

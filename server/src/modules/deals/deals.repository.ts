@@ -1,10 +1,31 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { type SortDirection } from '@contracts/dto/common';
+import { DEAL_STAGES, type DEAL_SORTS } from '@contracts/dto/deal';
 import { type UserDto } from '@contracts/dto/user';
 import { dealVisible, seesAll } from '@server/common/access/visibility';
+import { sortList, type SortColumn } from '@server/common/search/list-sort';
+import { type Match, matchIn, type SearchTerms } from '@server/common/search/search-terms';
 import { DealEntity, type DealRow } from '@server/modules/deals/deal.entity';
 
+const SORTS: Record<(typeof DEAL_SORTS)[number], SortColumn> = {
+  createdAt: { sql: 'd.created_at', dir: 'DESC' },
+  updatedAt: { sql: 'd.updated_at', dir: 'DESC' },
+  title: { sql: 'd.title' },
+  company: { sql: '(SELECT sco.name FROM companies sco WHERE sco.id = d.company_id)' },
+  // Pipeline order, not the alphabet.
+  stage: { sql: `array_position(ARRAY[${DEAL_STAGES.map((s) => `'${s}'`).join(', ')}], d.stage)` },
+  amount: { sql: 'd.amount', dir: 'DESC' },
+};
+
+/** Deals (alias `d`) whose title holds the text. */
+export const dealMatch = (terms: SearchTerms, p = 'dm'): Match | null =>
+  matchIn('d', 'deals', terms, { text: 'search_text' }, p);
+
 export interface DealFilter {
+  terms?: SearchTerms;
+  sort?: (typeof DEAL_SORTS)[number];
+  dir?: SortDirection;
   stage?: string;
   contactId?: string;
   companyId?: string;
@@ -34,7 +55,14 @@ export class DealsRepository {
     if (f.stage) qb.andWhere('d.stage = :stage', { stage: f.stage });
     if (f.contactId) qb.andWhere('d.contact_id = :contactId', { contactId: f.contactId });
     if (f.companyId) qb.andWhere('d.company_id = :companyId', { companyId: f.companyId });
-    return qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+    if (f.terms) {
+      const match = dealMatch(f.terms);
+      qb.andWhere(match?.sql ?? 'false', match?.params ?? {});
+    }
+    return sortList(qb, SORTS[f.sort ?? 'createdAt'], f.dir, 'd.id')
+      .skip(f.offset)
+      .take(f.limit)
+      .getManyAndCount();
   }
 
   /** Per stage and currency; numeric sums come back as strings, kept that way for precision. */

@@ -15,6 +15,7 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
@@ -51,9 +52,10 @@ export class LeadsService {
     }
     const [rows, total] = await this.repo.search(viewer, {
       phones,
-      text: q.q || undefined,
-      e164: q.q ? phoneKeys(q.q, this.defaultCountry).e164 : null,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry) : undefined,
       status: q.status,
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });

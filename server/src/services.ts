@@ -26,6 +26,7 @@ import { NotesService } from '@server/modules/notes/notes.service';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
+import { SearchService } from '@server/modules/search/search.service';
 import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
@@ -67,6 +68,7 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  search: SearchService;
 }
 
 export interface ServicesDeps {
@@ -145,6 +147,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    search: new SearchService(dataSource, config.defaultCountry),
   };
   return { services, realtime };
 }

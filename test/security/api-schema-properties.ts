@@ -12,6 +12,7 @@ import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
 import * as quality from '@contracts/dto/quality';
+import * as search from '@contracts/dto/search';
 import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
@@ -30,6 +31,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   lead,
   note,
   quality,
+  search,
   softphone,
   supervision,
   task,

@@ -89,6 +89,8 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/daily': STAFF,
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
+  // global search: everyone, each group scoped like its list
+  'GET /api/search': 'any',
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

@@ -20,6 +20,7 @@ import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
 import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
 import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
 import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
+import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -48,4 +49,5 @@ export const migrations = [
   CreateSettings1764000740000,
   CreateRecordingIngests1764000800000,
   CreateTimeline1764000900000,
+  CreateSearchColumns1764001000000,
 ];

@@ -27,6 +27,7 @@ import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
+import { searchRouter } from '@server/modules/search/search.router';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
 import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/custom-fields', customFieldsRouter(services.customFields));
   api.use('/pipelines', pipelinesRouter(services.pipelines));
   api.use('/timeline', timelineRouter(services.timeline));
+  api.use('/search', searchRouter(services.search));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -31,6 +31,7 @@ import { Reassigner, type ReassignmentListener } from '@server/modules/ownership
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
+import { SearchService } from '@server/modules/search/search.service';
 import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SettingsService } from '@server/modules/settings/settings.service';
@@ -94,6 +95,7 @@ export interface AppServices {
   customFields: CustomFieldsService;
   pipelines: PipelinesService;
   timeline: TimelineService;
+  search: SearchService;
 }
 
 export interface ServicesDeps {
@@ -234,6 +236,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     sipSecrets,
     settings,
     timeline: new TimelineService(new TimelineReadModel(dataSource)),
+    search: new SearchService(dataSource, country),
   };
   return { services, realtime };
 }

@@ -16,6 +16,7 @@ import * as note from '@contracts/dto/note';
 import * as pipeline from '@contracts/dto/pipeline';
 import * as quality from '@contracts/dto/quality';
 import * as settings from '@contracts/dto/settings';
+import * as search from '@contracts/dto/search';
 import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
@@ -40,6 +41,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   pipeline,
   quality,
   settings,
+  search,
   softphone,
   supervision,
   task,

@@ -126,6 +126,8 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/leads/:id/reassign': STAFF,
   'POST /api/deals/:id/reassign': STAFF,
   'POST /api/tasks/:id/reassign': STAFF,
+  // global search: everyone, each group scoped like its list
+  'GET /api/search': 'any',
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

@@ -16,6 +16,11 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Sort order of a list; each list names the columns it sorts by (`sort`), defaulting to its natural order. */
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+export const sortDirSchema = z.enum(SORT_DIRECTIONS).optional();
+
 /** Free text in names; rejects control characters but keeps any Unicode (Cyrillic, emoji). */
 export const nameSchema = z
   .string()

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 import { STAGE_KEY } from './pipeline';
 
@@ -93,7 +93,14 @@ export const dealStageChangeSchema = z.object({
 });
 export type DealStageChangeDto = z.infer<typeof dealStageChangeSchema>;
 
+export const DEAL_SORTS = ['createdAt', 'updatedAt', 'title', 'company', 'stage', 'amount'] as const;
+
 export const dealListQuerySchema = z.strictObject({
+  /** The title: any part, any case, е = ё. */
+  q: z.string().trim().max(100).optional(),
+  /** Default: newest first; `stage` sorts in pipeline order (its stages' order). */
+  sort: z.enum(DEAL_SORTS).default('createdAt'),
+  dir: sortDirSchema,
   pipelineId: z.uuid().optional(),
   stage: stageKey.optional(),
   ...customFilterQuery,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { sortDirSchema } from './common';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
@@ -37,12 +38,18 @@ export const updateLeadRequestSchema = z.strictObject({
 export type CreateLeadRequest = z.input<typeof createLeadRequestSchema>;
 export type UpdateLeadRequest = z.input<typeof updateLeadRequestSchema>;
 
+export const LEAD_SORTS = ['createdAt', 'name', 'phone', 'status', 'source'] as const;
+
 export const leadListQuerySchema = z.strictObject({
+  /** Name (any part, any case, е = ё) or the number (whole in any format, or any part of its digits). */
   q: z.string().trim().max(100).optional(),
   /** Exact number in any format (+7…, 8…, bare ten digits), matched by E.164. */
   phone: z.string().trim().min(1).max(40).optional(),
   status: z.enum(LEAD_STATUSES).optional(),
   ...customFilterQuery,
+  /** Default: newest first. */
+  sort: z.enum(LEAD_SORTS).default('createdAt'),
+  dir: sortDirSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -15,6 +15,7 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
 import { contactsError } from '@server/modules/contacts/contacts.errors';
 import { type CustomValues } from '@contracts/dto/custom-field';
@@ -50,15 +51,14 @@ export class ContactsService {
 
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
     const q = contactListQuerySchema.parse(query);
-    const keys = q.q ? phoneKeys(q.q, this.defaultCountry()) : { e164: null, last10: null };
     const [rows, total] = await this.repo.search(viewer, {
-      text: q.q || undefined,
-      e164: keys.e164,
-      last10: keys.last10,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       ownerId: q.ownerId,
       companyId: q.companyId,
       tag: q.tag,
       custom: await customFilter(this.fields, 'contact', 'c', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });

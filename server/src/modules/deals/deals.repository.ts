@@ -1,13 +1,36 @@
 import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { type SortDirection } from '@contracts/dto/common';
+import { type DEAL_SORTS } from '@contracts/dto/deal';
 import { type UserDto } from '@contracts/dto/user';
 import { asUpdate } from '@server/db/as-update';
 import { type CustomFilter } from '@server/modules/custom-fields/custom-fields.service';
 import { dealVisible, scopeParams, seesAll } from '@server/common/access/visibility';
+import { sortList, type SortColumn } from '@server/common/search/list-sort';
+import { type Match, matchIn, type SearchTerms } from '@server/common/search/search-terms';
 import { DealEntity, type DealRow } from '@server/modules/deals/deal.entity';
+
+const SORTS: Record<(typeof DEAL_SORTS)[number], SortColumn> = {
+  createdAt: { sql: 'd.created_at', dir: 'DESC' },
+  updatedAt: { sql: 'd.updated_at', dir: 'DESC' },
+  title: { sql: 'd.title' },
+  company: { sql: '(SELECT sco.name FROM companies sco WHERE sco.id = d.company_id)' },
+  // The order of the pipeline's stages (its kanban's columns), not the alphabet.
+  stage: {
+    sql: '(SELECT ps.position FROM pipeline_stages ps WHERE ps.pipeline_id = d.pipeline_id AND ps.key = d.stage)',
+  },
+  amount: { sql: 'd.amount', dir: 'DESC' },
+};
+
+/** Deals (alias `d`) whose title holds the text. */
+export const dealMatch = (terms: SearchTerms, p = 'dm'): Match | null =>
+  matchIn('d', 'deals', terms, { text: 'search_text' }, p);
 
 export interface DealFilter {
   pipelineId?: string;
+  terms?: SearchTerms;
+  sort?: (typeof DEAL_SORTS)[number];
+  dir?: SortDirection;
   stage?: string;
   custom?: CustomFilter;
   contactId?: string;
@@ -64,7 +87,14 @@ export class DealsRepository {
     if (f.custom) qb.andWhere(f.custom.sql, f.custom.params);
     if (f.contactId) qb.andWhere('d.contact_id = :contactId', { contactId: f.contactId });
     if (f.companyId) qb.andWhere('d.company_id = :companyId', { companyId: f.companyId });
-    return qb.orderBy('d.created_at', 'DESC').addOrderBy('d.id', 'ASC').skip(f.offset).take(f.limit).getManyAndCount();
+    if (f.terms) {
+      const match = dealMatch(f.terms);
+      qb.andWhere(match?.sql ?? 'false', match?.params ?? {});
+    }
+    return sortList(qb, SORTS[f.sort ?? 'createdAt'], f.dir, 'd.id')
+      .skip(f.offset)
+      .take(f.limit)
+      .getManyAndCount();
   }
 
   /** Per stage and currency; numeric sums come back as strings, kept that way for precision. */

@@ -15,6 +15,7 @@ import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { assignsOthers } from '@server/common/access/visibility';
+import { textTerms } from '@server/common/search/search-terms';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
@@ -52,8 +53,10 @@ export class DealsService {
 
   async list(viewer: UserDto, query: (typeof dealListQuerySchema)['_zod']['input']): Promise<Page<DealDto>> {
     const q = dealListQuerySchema.parse(query);
+    const { q: text, ...filter } = q;
     const [rows, total] = await this.repo.search(viewer, {
-      ...q,
+      ...filter,
+      terms: text ? textTerms(text) : undefined,
       custom: await customFilter(this.deps.fields, 'deal', 'd', q),
     });
     const show = await this.show();

@@ -18,6 +18,7 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
@@ -72,10 +73,11 @@ export class LeadsService {
     }
     const [rows, total] = await this.repo.search(viewer, {
       phones,
-      text: q.q || undefined,
-      e164: q.q ? phoneKeys(q.q, this.defaultCountry()).e164 : null,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       status: q.status,
       custom: await customFilter(this.fields, 'lead', 'l', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });

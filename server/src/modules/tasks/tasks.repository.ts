@@ -1,10 +1,24 @@
 import { type DataSource, type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { type SortDirection } from '@contracts/dto/common';
+import { type TASK_SORTS } from '@contracts/dto/task';
 import { type UserDto } from '@contracts/dto/user';
 import { scopeParams, seesAll, taskVisible } from '@server/common/access/visibility';
+import { sortList, type SortColumn } from '@server/common/search/list-sort';
 import { TaskEntity, type TaskRow } from '@server/modules/tasks/task.entity';
 
+const SORTS: Record<(typeof TASK_SORTS)[number], SortColumn> = {
+  dueAt: { sql: 't.due_at' },
+  title: { sql: 't.title' },
+  kind: { sql: 't.kind' },
+  // Open first, then done.
+  status: { sql: `(t.done_at IS NOT NULL)` },
+  createdAt: { sql: 't.created_at', dir: 'DESC' },
+};
+
 export interface TaskFilter {
+  sort?: (typeof TASK_SORTS)[number];
+  dir?: SortDirection;
   entityType?: string;
   entityId?: string;
   assigneeId?: string;
@@ -56,9 +70,7 @@ export class TasksRepository {
     if (f.entityId) qb.andWhere('t.entity_id = :entityId', { entityId: f.entityId });
     if (f.assigneeId) qb.andWhere('t.assignee_id = :assigneeId', { assigneeId: f.assigneeId });
     if (f.open !== undefined) qb.andWhere(f.open ? 't.done_at IS NULL' : 't.done_at IS NOT NULL');
-    return qb
-      .orderBy('t.due_at', 'ASC', 'NULLS LAST')
-      .addOrderBy('t.id', 'ASC')
+    return sortList(qb, SORTS[f.sort ?? 'dueAt'], f.dir, 't.id')
       .skip(f.offset)
       .take(f.limit)
       .getManyAndCount();

@@ -13,6 +13,8 @@ import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs'
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
 import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
+import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlockedNumbers';
+import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -34,4 +36,6 @@ export const migrations = [
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
   OneOpenCallbackPerNumber1764000400000,
+  CreateBlockedNumbers1764001100000,
+  LeadDeals1764001110000,
 ];

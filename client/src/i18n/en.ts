@@ -367,7 +367,13 @@ export const en: Messages = {
     recording: 'Recording',
     listen: 'Listen',
     inProgress: 'in progress',
-    dispositions: { answered: 'Answered', missed: 'Missed', abandoned: 'Abandoned', failed: 'Failed' },
+    dispositions: {
+      answered: 'Answered',
+      missed: 'Missed',
+      abandoned: 'Abandoned',
+      failed: 'Failed',
+      blocked: 'Blocked',
+    },
     player: {
       title: 'Recording playback',
       label: 'Recording of the call with {{number}}, {{at}}',

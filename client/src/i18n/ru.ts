@@ -369,7 +369,13 @@ export const ru = {
     recording: 'Запись',
     listen: 'Слушать',
     inProgress: 'идёт',
-    dispositions: { answered: 'Отвечен', missed: 'Пропущен', abandoned: 'Брошен', failed: 'Ошибка' },
+    dispositions: {
+      answered: 'Отвечен',
+      missed: 'Пропущен',
+      abandoned: 'Брошен',
+      failed: 'Ошибка',
+      blocked: 'Заблокирован',
+    },
     player: {
       title: 'Прослушивание записи',
       label: 'Запись звонка {{number}}, {{at}}',

@@ -46,6 +46,12 @@ export interface CallTrackerConfig {
    * P-Asserted-Identity + `Privacy: id` cannot be told from a shown one.
    */
   presentationVariable?: string;
+  /**
+   * Channel variable the dialplan sets to `1` on the caller's leg when it refuses the call by policy (a blocked
+   * caller, an outbound call to a blocked or do-not-call number), exported with manager.conf `channelvars`. Default
+   * `ZV_BLOCKED` (the reference profile); set '' to disable. Such a call ends with `blocked: true` unless answered.
+   */
+  blockedVariable?: string;
   /** How many ended linkedids to remember against late events. Default 10000. */
   endedMemory?: number;
 }
@@ -120,6 +126,8 @@ export interface TrackedCall {
   /** Signatures of transfers already reported (a repeated AMI event must not report twice). */
   transfers: string[];
   recordingFile?: string;
+  /** The dialplan refused the call by policy on its caller's leg (`blockedVariable`). */
+  blocked?: true;
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
   /** Best unanswered Cdr seen while pending (a call has one Cdr per dialled leg; an ANSWERED one closes at once). */
@@ -717,6 +725,7 @@ export class Reducer {
       waitSeconds: seconds((answered ? answeredAt : endMs) - call.createdAtMs),
       talkSeconds: answered ? seconds(endMs - answeredAt) : 0,
       ...(cdr ? { closedFromCdr: true } : {}),
+      ...(call.blocked && !answered ? { blocked: true } : {}),
     });
     this.now = saved;
     this.d.markEnded(call.key);
@@ -897,6 +906,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
 }
 
 const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
+const BLOCKED_VARIABLE = 'ZV_BLOCKED';
 
 /** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
 export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
@@ -952,6 +962,21 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
     if (peek && !peek.answered && peek.originUniqueid === main.uniqueid && peek.direction !== hinted) {
       const call = r.callOf(main);
       if (call) call.direction = hinted;
+    }
+  }
+  const blockedVar = config.blockedVariable ?? BLOCKED_VARIABLE;
+  const refused =
+    blockedVar !== '' &&
+    (ev.variables['']?.[blockedVar] === '1' || (name === 'varset' && f.variable === blockedVar && f.value === '1'));
+  if (main && refused) {
+    const peek = r.d.peekCall(main.callKey);
+    if (peek && !peek.blocked && peek.originUniqueid === main.uniqueid) {
+      const call = r.callOf(main);
+      if (call) {
+        call.blocked = true;
+        // An outbound call refused before it dialled: the number it was for is only in the dialplan's exten.
+        if (!call.to.raw && main.role !== 'trunk' && isDialTarget(main.exten)) call.to = r.party(main.exten);
+      }
     }
   }
   for (const [prefix, vars] of Object.entries(ev.variables)) {

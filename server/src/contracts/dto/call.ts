@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const WRAP_UP_OUTCOMES = ['resolved', 'callback', 'sale', 'no-interest', 'wrong-number', 'other'] as const;
 export type WrapUpOutcome = (typeof WRAP_UP_OUTCOMES)[number];
 
-export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed'] as const;
+export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed', 'blocked'] as const;
 
 export const wrapUpSchema = z.object({
   outcome: z.enum(WRAP_UP_OUTCOMES),

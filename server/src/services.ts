@@ -18,6 +18,7 @@ import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { DealsService } from '@server/modules/deals/deals.service';
+import { DialPolicyService } from '@server/modules/dial-policy/dial-policy.service';
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
@@ -67,6 +68,7 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  dialPolicy: DialPolicyService;
 }
 
 export interface ServicesDeps {
@@ -103,6 +105,13 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   });
   const contacts = new ContactsService(dataSource, config.defaultCountry, audit);
   const routing = new RoutingService(dataSource, config.defaultCountry);
+  const dialPolicy = new DialPolicyService({
+    dataSource,
+    defaultCountry: config.defaultCountry,
+    audit,
+    contacts,
+    logger: logger.child({ module: 'dial-policy' }),
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -126,7 +135,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       realtime,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, config.defaultCountry, audit, telephony),
+    calls: new CallsService(dataSource, config.defaultCountry, audit, telephony, dialPolicy),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -145,6 +154,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    dialPolicy,
   };
   return { services, realtime };
 }

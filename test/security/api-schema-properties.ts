@@ -8,6 +8,7 @@ import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
 import * as deal from '@contracts/dto/deal';
+import * as dialPolicy from '@contracts/dto/dial-policy';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
@@ -26,6 +27,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   company,
   contact,
   deal,
+  dialPolicy,
   imports,
   lead,
   note,

@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'RANGE_NOT_SATISFIABLE',
   'BAD_REQUEST',
   'LAST_ACTIVE_ADMIN',
+  'DO_NOT_CALL',
+  'DO_NOT_CALL_OVERRIDE_FORBIDDEN',
+  'BLOCKED_NUMBER_NOT_FOUND',
+  'BLOCKED_NUMBER_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -77,6 +77,8 @@ export interface TrackedChannel {
   /** Caller-ID presentation as last reported (see `presentationVariable`). */
   presentation?: string;
   exten: string;
+  /** The last extension it was at that is a number (a Gosub moves it to `s`; an outbound refusal needs the number). */
+  dialled?: string;
   hungUp: boolean;
   cause?: number;
   /** BridgeUniqueid the channel is in (BridgeEnter/BridgeLeave). */
@@ -531,6 +533,7 @@ export class Reducer {
     if (ch) {
       if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
       if (snap.exten) ch.exten = snap.exten;
+      if (isDialTarget(snap.exten)) ch.dialled = snap.exten;
       if (snap.presentation !== undefined) ch.presentation = snap.presentation;
       if (snap.linkedid !== ch.reportedLinkedid) {
         ch.reportedLinkedid = snap.linkedid;
@@ -551,6 +554,7 @@ export class Reducer {
       callerName: snap.callerName,
       ...(snap.presentation !== undefined ? { presentation: snap.presentation } : {}),
       exten: snap.exten,
+      ...(isDialTarget(snap.exten) ? { dialled: snap.exten } : {}),
       hungUp: false,
     };
     d.addChannel(ch);
@@ -975,7 +979,7 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
       if (call) {
         call.blocked = true;
         // An outbound call refused before it dialled: the number it was for is only in the dialplan's exten.
-        if (!call.to.raw && main.role !== 'trunk' && isDialTarget(main.exten)) call.to = r.party(main.exten);
+        if (!call.to.raw && main.role !== 'trunk' && main.dialled) call.to = r.party(main.dialled);
       }
     }
   }

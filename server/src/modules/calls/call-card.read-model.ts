@@ -19,9 +19,9 @@ import { reachedBySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, tasks, notes, leads, calls and recordings; writes nothing. Every read goes through the
- * change cache, so a card for a known caller costs no query: the database's `zvonok_cards` notifications (migration
- * CardChangeFeed) evict exactly what a write changed, on every node.
+ * companies, users, deals, tasks, notes, leads, calls, recordings and blocked_numbers; writes nothing. Every read
+ * goes through the change cache, so a card for a known caller costs no query: the database's `zvonok_cards`
+ * notifications (migration CardChangeFeed) evict exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
@@ -35,8 +35,12 @@ const ref = (id: string | null, name: string | null): CallCardRef | null => (id 
 /** Whose screen the card is for: operators see the past calls their call log shows, and hear what they handled. */
 export type CardViewer = Pick<UserDto, 'id' | 'role'>;
 
-/** Whose number it is: a contact's, an open lead's (and which call created that lead), or nobody's yet. */
-export type CallerMatch = { contactId: string } | { leadId: string; sourceCallId: string | null } | null;
+/**
+ * Whose number it is: a contact's, a blocked number (no lead may be made for it), an open lead's (and which call
+ * created that lead), or nobody's yet.
+ */
+export type CallerMatch =
+  { contactId: string } | { blocked: true } | { leadId: string; sourceCallId: string | null } | null;
 
 interface ContactPart {
   contact: Extract<CallCard, { kind: 'contact' }>['contact'];
@@ -68,6 +72,11 @@ export class CallCardReadModel {
         [e164, last10],
       )) as { contact_id: string }[];
       if (contact) return { contactId: contact.contact_id };
+      const [blocked] = (await this.dataSource.query(
+        `SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2) LIMIT 1`,
+        [e164, last10],
+      )) as unknown[];
+      if (blocked) return { blocked: true };
       if (!e164) return null;
       const [lead] = (await this.dataSource.query(
         `SELECT id, source_call_id FROM leads
@@ -101,6 +110,7 @@ export class CallCardReadModel {
       );
     switch (link.kind) {
       case 'none':
+      case 'blocked':
         return null;
       case 'withheld':
         return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });

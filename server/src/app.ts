@@ -23,6 +23,11 @@ import { contactsExportRouter, importsRouter } from '@server/modules/imports/imp
 import { customFieldsRouter } from '@server/modules/custom-fields/custom-fields.router';
 import { dealsRouter } from '@server/modules/deals/deals.router';
 import { pipelinesRouter } from '@server/modules/pipelines/pipelines.router';
+import {
+  blockedNumbersRouter,
+  dialCheckRouter,
+  dialPolicyPbxRouter,
+} from '@server/modules/dial-policy/dial-policy.router';
 import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
@@ -85,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
+  api.use('/routing', dialPolicyPbxRouter(services.dialPolicy, deps.routingToken));
   // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
   api.use(hosts);
   api.use(csrfGuard);
@@ -102,8 +108,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/deals', dealsRouter(services.deals));
   api.use('/tasks', tasksRouter(services.tasks));
   api.use('/notes', notesRouter(services.notes));
-  // Before any `/calls/:id` route, so `active` is never read as an id.
+  // Before any `/calls/:id` route, so `active` and `dial-check` are never read as an id.
   api.use('/calls', liveCallsRouter(services.liveCalls));
+  api.use('/calls', dialCheckRouter(services.dialPolicy));
+  api.use('/blocked-numbers', blockedNumbersRouter(services.dialPolicy));
   api.use('/calls', supervisionRouter(services.supervision));
   api.use('/agents', agentsRouter(services.agents));
   api.use('/wallboard', wallboardRouter(services.wallboard, services.teamScope));

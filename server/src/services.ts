@@ -22,6 +22,7 @@ import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
 import { PipelinesService } from '@server/modules/pipelines/pipelines.service';
+import { DialPolicyService } from '@server/modules/dial-policy/dial-policy.service';
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
@@ -96,6 +97,7 @@ export interface AppServices {
   pipelines: PipelinesService;
   timeline: TimelineService;
   search: SearchService;
+  dialPolicy: DialPolicyService;
 }
 
 export interface ServicesDeps {
@@ -167,6 +169,13 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
   const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields });
   const tasks = new TasksService(dataSource, reassigner);
   const routing = new RoutingService(dataSource, country);
+  const dialPolicy = new DialPolicyService({
+    dataSource,
+    defaultCountry: country,
+    audit,
+    contacts,
+    logger: logger.child({ module: 'dial-policy' }),
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -210,7 +219,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, country, audit, telephony, teamScope),
+    calls: new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -237,6 +246,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     settings,
     timeline: new TimelineService(new TimelineReadModel(dataSource)),
     search: new SearchService(dataSource, country),
+    dialPolicy,
   };
   return { services, realtime };
 }

@@ -10,6 +10,7 @@ import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
 import * as customField from '@contracts/dto/custom-field';
 import * as deal from '@contracts/dto/deal';
+import * as dialPolicy from '@contracts/dto/dial-policy';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
@@ -35,6 +36,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   contact,
   customField,
   deal,
+  dialPolicy,
   imports,
   lead,
   note,

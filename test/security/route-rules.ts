@@ -20,6 +20,8 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/auth/me': 'any',
   // dialplan owner lookup (ROUTING_TOKEN)
   'GET /api/routing/owner': 'token',
+  // dialplan do-not-call / blocked-number lookup (ROUTING_TOKEN)
+  'GET /api/routing/dial-policy': 'token',
   // users: directory for staff, creation, role changes, (de)activation and SIP secret rotation for admins
   'GET /api/users': STAFF,
   'GET /api/users/:id': STAFF,
@@ -79,6 +81,13 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/calls/active': 'any',
   'GET /api/calls/:id': 'any',
   'POST /api/calls/originate': 'any',
+  // do-not-call: every dialler asks first; overriding is role-checked in the service (403 for operators)
+  'POST /api/calls/dial-check': 'any',
+  // blocked numbers: staff read the list, admins edit it
+  'GET /api/blocked-numbers': STAFF,
+  'POST /api/blocked-numbers': ['admin'],
+  'PATCH /api/blocked-numbers/:id': ['admin'],
+  'DELETE /api/blocked-numbers/:id': ['admin'],
   'PATCH /api/calls/:id/wrap-up': 'any',
   // recordings: ACL per call in the service (operator of the call, supervisors, managers), audited
   'GET /api/recordings/:id': 'any',

@@ -55,6 +55,10 @@ export const ERROR_CODES = [
   'PIPELINE_IS_DEFAULT',
   'TIMELINE_CURSOR_INVALID',
   'USER_INACTIVE',
+  'DO_NOT_CALL',
+  'DO_NOT_CALL_OVERRIDE_FORBIDDEN',
+  'BLOCKED_NUMBER_NOT_FOUND',
+  'BLOCKED_NUMBER_EXISTS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -60,7 +60,8 @@ export interface CallTransferredPayload {
 
 export interface CallEndedPayload {
   call: LiveCallDto;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed';
+  /** `blocked`: the PBX refused the call by policy (a blocked caller, a do-not-call number). */
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked';
   waitSeconds: number;
   talkSeconds: number;
 }

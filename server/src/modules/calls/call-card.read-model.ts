@@ -23,11 +23,11 @@ import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings, and the
- * client's newest timeline items through the timeline read model (which also reads deal_stage_history, call_reviews
- * and audit_log); writes nothing. Every read goes through the change cache, so a card for a known caller costs no
- * query: the database's `zvonok_cards` notifications (migrations CardChangeFeed, CreateTimeline) evict exactly what a
- * write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls, recordings and
+ * blocked_numbers, and the client's newest timeline items through the timeline read model (which also reads
+ * deal_stage_history, call_reviews and audit_log); writes nothing. Every read goes through the change cache, so a
+ * card for a known caller costs no query: the database's `zvonok_cards` notifications (migrations CardChangeFeed,
+ * CreateTimeline) evict exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
@@ -43,8 +43,12 @@ const ref = (id: string | null, name: string | null): CallCardRef | null => (id 
 /** Whose screen the card is for: operators see the past calls their call log shows, and hear what they handled. */
 export type CardViewer = Pick<UserDto, 'id' | 'role'>;
 
-/** Whose number it is: a contact's, an open lead's (and which call created that lead), or nobody's yet. */
-export type CallerMatch = { contactId: string } | { leadId: string; sourceCallId: string | null } | null;
+/**
+ * Whose number it is: a contact's, a blocked number (no lead may be made for it), an open lead's (and which call
+ * created that lead), or nobody's yet.
+ */
+export type CallerMatch =
+  { contactId: string } | { blocked: true } | { leadId: string; sourceCallId: string | null } | null;
 
 interface ContactPart {
   contact: Extract<CallCard, { kind: 'contact' }>['contact'];
@@ -80,6 +84,11 @@ export class CallCardReadModel {
         [e164, last10],
       )) as { contact_id: string }[];
       if (contact) return { contactId: contact.contact_id };
+      const [blocked] = (await this.dataSource.query(
+        `SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2) LIMIT 1`,
+        [e164, last10],
+      )) as unknown[];
+      if (blocked) return { blocked: true };
       if (!e164) return null;
       const [lead] = (await this.dataSource.query(
         `SELECT id, source_call_id FROM leads
@@ -117,6 +126,7 @@ export class CallCardReadModel {
         .slice(0, HISTORY);
     switch (link.kind) {
       case 'none':
+      case 'blocked':
         return null;
       case 'withheld':
         return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });

@@ -37,6 +37,7 @@ const TABLES = [
   'contact_phones',
   'contacts',
   'custom_fields',
+  'deal_stage_history',
   'deals',
   'dial_overrides',
   'import_jobs',

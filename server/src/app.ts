@@ -104,7 +104,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/imports', importsRouter(services.imports));
   api.use('/contacts', contactsRouter(services.contacts));
   api.use('/companies', companiesRouter(services.companies));
-  api.use('/leads', leadsRouter(services.leads));
+  api.use('/leads', leadsRouter(services.leads, services.leadConversion));
   api.use('/deals', dealsRouter(services.deals));
   api.use('/tasks', tasksRouter(services.tasks));
   api.use('/notes', notesRouter(services.notes));

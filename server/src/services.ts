@@ -26,6 +26,7 @@ import { DialPolicyService } from '@server/modules/dial-policy/dial-policy.servi
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
+import { LeadConversion } from '@server/modules/leads/lead-conversion.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
 import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
@@ -98,6 +99,7 @@ export interface AppServices {
   timeline: TimelineService;
   search: SearchService;
   dialPolicy: DialPolicyService;
+  leadConversion: LeadConversion;
 }
 
 export interface ServicesDeps {
@@ -247,6 +249,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     timeline: new TimelineService(new TimelineReadModel(dataSource)),
     search: new SearchService(dataSource, country),
     dialPolicy,
+    leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
   };
   return { services, realtime };
 }

@@ -61,6 +61,7 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/leads/:id': 'any',
   'POST /api/leads': 'any',
   'PATCH /api/leads/:id': 'any',
+  'POST /api/leads/:id/convert': 'any',
   'DELETE /api/leads/:id': 'any',
   'GET /api/deals': 'any',
   'GET /api/deals/stage-totals': 'any',
@@ -203,6 +204,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     record: 'lead',
     body: {},
     fields: { contactId: { visible: 'contact' }, ownerId: 'ignored' },
+  },
+  'POST /api/leads/:id/convert': {
+    schema: 'lead.convertLeadRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { contactId: { visible: 'contact' } },
   },
   'POST /api/deals': {
     schema: 'deal.createDealRequestSchema',

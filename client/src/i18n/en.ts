@@ -793,6 +793,7 @@ export const en: Messages = {
     DO_NOT_CALL_OVERRIDE_FORBIDDEN: 'Only a supervisor or a manager may call despite do-not-call',
     BLOCKED_NUMBER_NOT_FOUND: 'This number is not on the blocked list',
     BLOCKED_NUMBER_EXISTS: 'This number is already blocked',
+    LEAD_ALREADY_CONVERTED: 'This lead has already been converted',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

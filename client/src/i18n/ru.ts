@@ -795,6 +795,7 @@ export const ru = {
     DO_NOT_CALL_OVERRIDE_FORBIDDEN: 'Позвонить вопреки запрету может только супервизор или менеджер',
     BLOCKED_NUMBER_NOT_FOUND: 'Номера нет в списке заблокированных',
     BLOCKED_NUMBER_EXISTS: 'Этот номер уже заблокирован',
+    LEAD_ALREADY_CONVERTED: 'Этот лид уже конвертирован',
     NETWORK: 'Нет связи с сервером',
     UNKNOWN: 'Что-то пошло не так',
   },

@@ -59,6 +59,7 @@ export const ERROR_CODES = [
   'DO_NOT_CALL_OVERRIDE_FORBIDDEN',
   'BLOCKED_NUMBER_NOT_FOUND',
   'BLOCKED_NUMBER_EXISTS',
+  'LEAD_ALREADY_CONVERTED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -60,7 +60,15 @@ interface ContactPart {
 interface LeadPart {
   lead: Omit<Extract<CallCard, { kind: 'lead' }>['lead'], 'createdByThisCall'>;
   phone: string | null;
+  /** The contact the lead was converted into, if it was. */
+  convertedTo: string | null;
 }
+
+/** What of a call its card shows. */
+export type CardCall = Pick<
+  CallProjection,
+  'id' | 'direction' | 'queue' | 'startedAt' | 'fromRaw' | 'fromE164' | 'toRaw' | 'toE164'
+>;
 
 export class CallCardReadModel {
   private readonly timeline: TimelineReadModel;
@@ -108,7 +116,7 @@ export class CallCardReadModel {
   }
 
   /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
-  async card(call: CallProjection, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
+  async card(call: CardCall, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
     const base = { callId: call.id, direction: call.direction, queue: call.queue, occurredAt: call.startedAt };
     const number = {
       raw: call.direction === 'inbound' ? call.fromRaw : call.toRaw,
@@ -150,6 +158,8 @@ export class CallCardReadModel {
       case 'lead': {
         const part = await this.leadPart(link.leadId);
         if (!part) return null;
+        // Converted (during this call, maybe): the caller is that contact now, on every card shown from here on.
+        if (part.convertedTo) return this.card(call, { kind: 'contact', contactId: part.convertedTo }, viewer);
         const [calls, items] = await Promise.all([
           recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []),
           history('lead', link.leadId),
@@ -240,7 +250,8 @@ export class CallCardReadModel {
     return this.cache.get(`lead:${leadId}`, '', async () => {
       const [leads, notes] = await Promise.all([
         this.dataSource.query(
-          `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
+          `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, l.contact_id, u.id AS owner_id,
+                  u.name AS owner_name
            FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
           [leadId],
         ) as Promise<
@@ -250,6 +261,7 @@ export class CallCardReadModel {
             status: string;
             created_at: Stamp;
             phone_e164: string | null;
+            contact_id: string | null;
             owner_id: string | null;
             owner_name: string | null;
           }[]
@@ -268,6 +280,7 @@ export class CallCardReadModel {
           notes,
         },
         phone: l.phone_e164,
+        convertedTo: l.status === 'converted' ? l.contact_id : null,
       };
     });
   }

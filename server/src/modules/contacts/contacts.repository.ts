@@ -69,7 +69,8 @@ export class ContactsRepository {
   private readonly contacts: Repository<ContactRow>;
   private readonly phones: Repository<ContactPhoneRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** An EntityManager works inside its transaction (a write then nests in it as a savepoint). */
+  constructor(private readonly dataSource: DataSource | EntityManager) {
     this.contacts = dataSource.getRepository(ContactEntity);
     this.phones = dataSource.getRepository(ContactPhoneEntity);
   }

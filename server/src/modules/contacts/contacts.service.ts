@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -65,10 +65,12 @@ export class ContactsService {
     return { items: await this.toDtos(rows), total, limit: q.limit, offset: q.offset };
   }
 
-  async get(viewer: UserDto, id: string): Promise<ContactDto> {
-    const row = await this.repo.findVisible(viewer, id);
+  /** `em`: read inside the caller's transaction (sees what it wrote). */
+  async get(viewer: UserDto, id: string, em?: EntityManager): Promise<ContactDto> {
+    const repo = em ? new ContactsRepository(em) : this.repo;
+    const row = await repo.findVisible(viewer, id);
     if (!row) throw contactsError('CONTACT_NOT_FOUND');
-    return (await this.toDtos([row]))[0]!;
+    return (await this.toDtos([row], repo))[0]!;
   }
 
   /** Contacts owning a caller's number (any format); not scoped — the call pipeline decides who sees the card. */
@@ -77,14 +79,16 @@ export class ContactsService {
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
   }
 
-  async create(viewer: UserDto, input: CreateContactRequest): Promise<ContactDto> {
+  /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */
+  async create(viewer: UserDto, input: CreateContactRequest, em?: EntityManager): Promise<ContactDto> {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
     const ownerId = assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
-    await this.assertCompanyVisible(viewer, req.companyId);
+    await this.assertCompanyVisible(viewer, req.companyId, undefined, em);
     const custom = (await this.fields?.apply('contact', req.custom, {}, true)) ?? {};
+    const repo = em ? new ContactsRepository(em) : this.repo;
     const row = await this.withFkErrors(() =>
-      this.repo.insert(
+      repo.insert(
         {
           name: req.name,
           email: req.email,
@@ -97,7 +101,7 @@ export class ContactsService {
         this.phoneRows(req.phones),
       ),
     );
-    return this.get(viewer, row.id);
+    return this.get(viewer, row.id, em);
   }
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {
@@ -150,8 +154,13 @@ export class ContactsService {
     });
   }
 
-  private async assertCompanyVisible(viewer: UserDto, companyId?: string | null, current?: string | null) {
-    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+  private async assertCompanyVisible(
+    viewer: UserDto,
+    companyId?: string | null,
+    current?: string | null,
+    em?: EntityManager,
+  ) {
+    const hidden = await firstHiddenReference(em ?? this.dataSource, viewer, {
       companyId: reference('company', companyId, current),
     });
     if (hidden) throw contactsError('COMPANY_NOT_FOUND', hidden);
@@ -166,8 +175,8 @@ export class ContactsService {
     }));
   }
 
-  private async toDtos(rows: ContactRow[]): Promise<ContactDto[]> {
-    const phones = await this.repo.phonesOf(rows.map((r) => r.id));
+  private async toDtos(rows: ContactRow[], repo = this.repo): Promise<ContactDto[]> {
+    const phones = await repo.phonesOf(rows.map((r) => r.id));
     const show = (await this.fields?.visibility('contact')) ?? NO_CUSTOM;
     return rows.map((r) => toContactDto(r, phones.get(r.id) ?? [], show));
   }

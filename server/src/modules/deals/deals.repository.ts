@@ -66,7 +66,8 @@ export interface DealStageRow {
 export class DealsRepository {
   private readonly repo: Repository<DealRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** An EntityManager works inside its transaction (the stage history's own then nests as a savepoint). */
+  constructor(private readonly dataSource: DataSource | EntityManager) {
     this.repo = dataSource.getRepository(DealEntity);
   }
 

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -72,13 +72,15 @@ export class DealsService {
     return toDealDto(await this.row(viewer, id), await this.show());
   }
 
-  async create(viewer: UserDto, input: CreateDealRequest): Promise<DealDto> {
+  /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */
+  async create(viewer: UserDto, input: CreateDealRequest, em?: EntityManager): Promise<DealDto> {
     const req = createDealRequestSchema.parse(input);
     const place = await this.place(req.pipelineId, req.stage);
-    await this.assertLinksVisible(viewer, req);
+    await this.assertLinksVisible(viewer, req, undefined, em);
     const custom = (await this.deps.fields?.apply('deal', req.custom, {}, true)) ?? {};
+    const repo = em ? new DealsRepository(em) : this.repo;
     const row = await fkSafe(() =>
-      this.repo.insert(
+      repo.insert(
         {
           title: req.title,
           pipelineId: place.pipelineId,
@@ -180,8 +182,9 @@ export class DealsService {
     viewer: UserDto,
     req: { contactId?: string | null; companyId?: string | null },
     current?: DealRow,
+    em?: EntityManager,
   ): Promise<void> {
-    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+    const hidden = await firstHiddenReference(em ?? this.dataSource, viewer, {
       contactId: reference('contact', req.contactId, current?.contactId),
       companyId: reference('company', req.companyId, current?.companyId),
     });

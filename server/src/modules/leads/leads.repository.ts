@@ -41,7 +41,8 @@ export interface LeadSearch {
 export class LeadsRepository {
   private readonly repo: Repository<LeadRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** An EntityManager works inside its transaction. */
+  constructor(private readonly dataSource: DataSource | EntityManager) {
     this.repo = dataSource.getRepository(LeadEntity);
   }
 

@@ -108,6 +108,8 @@ export class LeadsService {
         phoneE164: e164,
         ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: null,
+        dealId: null,
+        convertedAt: null,
         sourceCallId: null,
         custom,
       });
@@ -133,6 +135,8 @@ export class LeadsService {
         phoneE164: e164,
         ownerId: null,
         contactId: null,
+        dealId: null,
+        convertedAt: null,
         sourceCallId: callId,
       });
       if (inserted) return { lead: toLeadDto(inserted), created: true, sourceCallId: inserted.sourceCallId };
@@ -230,6 +234,8 @@ export const toLeadDto = (r: LeadRow, show: (stored: CustomValues) => CustomValu
   ownerId: r.ownerId,
   contactId: r.contactId,
   custom: show(r.custom ?? {}),
+  dealId: r.dealId,
+  convertedAt: r.convertedAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

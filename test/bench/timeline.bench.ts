@@ -114,8 +114,10 @@ async function seed(db: DataSource): Promise<Seeded> {
     [contactId, op],
   )) as { id: string }[];
   await db.query(
-    `INSERT INTO deal_stage_history (deal_id, from_stage, to_stage, changed_by, changed_at)
-     SELECT d.id, s.from_stage, s.to_stage, $2, d.created_at + s.n * interval '3 days'
+    `INSERT INTO deal_stage_history (deal_id, from_pipeline_id, from_stage, to_pipeline_id, to_stage, changed_by,
+       changed_at)
+     SELECT d.id, CASE WHEN s.from_stage IS NOT NULL THEN d.pipeline_id END, s.from_stage, d.pipeline_id, s.to_stage,
+       $2, d.created_at + s.n * interval '3 days'
      FROM deals d, (VALUES (0, NULL, 'new'), (1, 'new', 'proposal'), (2, 'proposal', 'negotiation'),
        (3, 'negotiation', 'won')) s(n, from_stage, to_stage)
      WHERE d.id = ANY($1)`,

@@ -1,11 +1,7 @@
 import { AppError } from '@server/common/errors/app-error';
 
 export type LeadsErrorCode =
-  | 'LEAD_NOT_FOUND'
-  | 'LEAD_ALREADY_OPEN'
-  | 'LEAD_ALREADY_CONVERTED'
-  | 'LINKED_ENTITY_NOT_FOUND'
-  | 'VALIDATION_FAILED';
+  'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'LEAD_ALREADY_CONVERTED' | 'LINKED_ENTITY_NOT_FOUND' | 'VALIDATION_FAILED';
 
 function message(code: LeadsErrorCode, details: unknown): string {
   switch (code) {

@@ -22,7 +22,7 @@ import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -122,7 +122,7 @@ export class ContactsService {
 
   /** `POST /api/contacts/:id/reassign`: supervisors, managers and admins give the client to another active user. */
   async reassign(viewer: UserDto, id: string, userId: string): Promise<ContactDto> {
-    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
     await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
     return this.get(viewer, id);
   }

@@ -23,7 +23,7 @@ import { DealsRepository, type StageChange } from '@server/modules/deals/deals.r
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { type DealPlace, type PipelinesService } from '@server/modules/pipelines/pipelines.service';
-import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
 
 /** A deal is closed (closedAt set) while it is on a won or lost stage. */
@@ -149,7 +149,7 @@ export class DealsService {
 
   /** `POST /api/deals/:id/reassign`: supervisors, managers and admins give the deal to another active user. */
   async reassign(viewer: UserDto, id: string, userId: string): Promise<DealDto> {
-    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
     await this.changeOwner(viewer, await this.row(viewer, id), userId, 'userId');
     return this.get(viewer, id);
   }

@@ -23,7 +23,7 @@ import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 
 export interface EnsuredLead {
   lead: LeadDto;
@@ -177,7 +177,7 @@ export class LeadsService {
 
   /** `POST /api/leads/:id/reassign`: supervisors, managers and admins give the lead to another active user. */
   async reassign(viewer: UserDto, id: string, userId: string): Promise<LeadDto> {
-    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
     await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
     return this.get(viewer, id);
   }

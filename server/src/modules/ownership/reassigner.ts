@@ -16,9 +16,6 @@ export type Reassignment = RecordReassignedPayload;
  */
 export type ReassignmentListener = (change: Reassignment) => void | Promise<void>;
 
-/** Who may give a record to someone else: supervisors, managers and admins; an operator keeps what is theirs. */
-export const mayReassign = (viewer: Pick<UserDto, 'role'>) => viewer.role !== 'operator';
-
 export interface OwnerChange {
   entityType: Reassignment['entityType'];
   entityId: string;

@@ -14,7 +14,7 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { mayReassign, type Reassigner } from '@server/modules/ownership/reassigner';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
 import { tasksError } from '@server/modules/tasks/tasks.errors';
@@ -107,7 +107,7 @@ export class TasksService {
 
   /** `POST /api/tasks/:id/reassign`: supervisors, managers and admins hand the task to another active user. */
   async reassign(viewer: UserDto, id: string, userId: string): Promise<TaskDto> {
-    if (!mayReassign(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
     await this.changeAssignee(viewer, await this.get(viewer, id), userId, 'userId');
     return this.get(viewer, id);
   }

@@ -13,6 +13,7 @@ import { type CompanySettings } from '@contracts/dto/settings';
 import { type TeamDto } from '@contracts/dto/team';
 import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
+import { type SearchResultDto } from '@contracts/dto/search';
 import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
 import { type TimelineEntityType, type TimelineKind, type TimelinePage } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
@@ -103,4 +104,9 @@ export const timelineApi = {
     query: { entityType: TimelineEntityType; entityId: string; kinds?: TimelineKind; before?: string },
     signal?: AbortSignal,
   ) => http.get<TimelinePage>('/api/timeline', { query, signal }),
+};
+
+/** The top bar's search: every kind of record the viewer may see, grouped. */
+export const searchApi = {
+  search: (q: string, signal?: AbortSignal) => http.get<SearchResultDto>('/api/search', { query: { q }, signal }),
 };

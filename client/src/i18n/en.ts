@@ -762,6 +762,12 @@ export const en: Messages = {
     leadConverted: 'Lead converted: {{name}}',
     owner: '{{record}}: owner {{from}} → {{to}}',
   },
+  search: {
+    label: 'Search clients',
+    placeholder: 'Search: number, name, company… ( / )',
+    nothing: 'Nothing found',
+    groups: { contacts: 'Contacts', companies: 'Companies', leads: 'Leads', deals: 'Deals' },
+  },
   errors: {
     VALIDATION_FAILED: 'Please check the highlighted fields',
     MALFORMED_JSON: 'Malformed request',

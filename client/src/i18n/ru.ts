@@ -764,6 +764,12 @@ export const ru = {
     leadConverted: 'Лид конвертирован: {{name}}',
     owner: '{{record}}: ответственный {{from}} → {{to}}',
   },
+  search: {
+    label: 'Поиск по клиентам',
+    placeholder: 'Поиск: номер, имя, компания… ( / )',
+    nothing: 'Ничего не найдено',
+    groups: { contacts: 'Контакты', companies: 'Компании', leads: 'Лиды', deals: 'Сделки' },
+  },
   errors: {
     VALIDATION_FAILED: 'Проверьте заполнение полей',
     MALFORMED_JSON: 'Некорректный запрос',

@@ -15,10 +15,10 @@ import { ShellPage } from '@test/e2e/pages/shell-page';
 const API_HEADERS = { 'X-Requested-With': 'zvonok' };
 
 /**
- * The client timeline (issue #12) on the contact and company pages, in Debian chromium against the real server and
- * Postgres: a past call with its operator's outcome and a playable recording, a note, a task done and a deal's stage
- * change, newest first, filtered by kind. No PBX: the call and its recording are seeded through the real recorder
- * (a real Opus file made by ffmpeg).
+ * The top bar's search and the client timeline (issue #12) on the contact and company pages, in Debian chromium
+ * against the real server and Postgres: a past call with its operator's outcome and a playable recording, a note, a
+ * task done and a deal's stage change, newest first, filtered by kind. No PBX: the call and its recording are seeded
+ * through the real recorder (a real Opus file made by ffmpeg).
  */
 describe('timeline: the client’s history on the contact and company pages', () => {
   let session: RecordingsSession;
@@ -89,6 +89,19 @@ describe('timeline: the client’s history on the contact and company pages', ()
       await db.query(`DELETE FROM companies WHERE id = $1`, [company.id]);
     }
     await session?.close();
+  });
+
+  it('opens the client from the top bar’s search: `/`, then the number typed as 8 916 …', async () => {
+    await page.goto(`${server.baseUrl}/#/deals`);
+    await page.locator('body').press('/');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('global-search');
+    await page.keyboard.type(`8 916 ${digits.slice(0, 3)}-${digits.slice(3, 5)}-${digits.slice(5)}`);
+    const hit = page.getByTestId('global-search-hit').filter({ hasText: contact.name });
+    await hit.waitFor();
+    await page.screenshot({ path: join(SCREENSHOTS, 'global-search.png') });
+    await hit.click();
+    await page.waitForURL(`**/#/contacts/${contact.id}`);
+    await page.getByTestId('timeline').waitFor();
   });
 
   it('shows the past call with its outcome and recording, the note, the task and the deal’s stages', async () => {

@@ -94,11 +94,18 @@ describe('two web nodes + one worker on one Redis', () => {
     expect(cards.filter((card) => card.lead.createdByThisCall)).toHaveLength(1);
     const [{ n }] = await b.dataSource.query('SELECT count(*)::int AS n FROM leads WHERE phone_e164 = $1', [number]);
     expect(n).toBe(1);
-    const links = await b.dataSource.query(
-      'SELECT count(*)::int AS linked, count(*) FILTER (WHERE lead_created)::int AS creators FROM calls WHERE id = ANY($1)',
-      [calls.map((call) => call.callId)],
+    const links = async () =>
+      (
+        await b.dataSource.query(
+          'SELECT count(*)::int AS linked, count(*) FILTER (WHERE lead_created)::int AS creators FROM calls WHERE id = ANY($1)',
+          [calls.map((call) => call.callId)],
+        )
+      )[0];
+    // Pops go out as soon as an event is decided; the call rows follow in the owners' next batched write.
+    await waitFor(async () => (await links()).linked === 20, { what: '20 call rows', timeoutMs: 10_000 }).catch(
+      () => undefined,
     );
-    expect(links[0]).toEqual({ linked: 20, creators: 1 });
+    expect(await links()).toEqual({ linked: 20, creators: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(supOnC.filter((r) => r.event === 'lead:created' && r.payload.lead.phoneE164 === number)).toHaveLength(1);
     await cleanup(

@@ -15,10 +15,9 @@ import { FilterSelect } from '@client/ui/FilterSelect';
 
 const PAGE = 50;
 
-/** The details worth a glance, as short text (the CSV export has them whole). */
+/** The details worth a glance, as short machine text (the CSV export has them whole). */
 function detailsText(entry: AuditEntryDto): string {
   const d = entry.details;
-  if (typeof d.callId === 'string') return `call ${d.callId}`;
   if (d.changes && typeof d.changes === 'object') {
     return Object.entries(d.changes as Record<string, { from: unknown; to: unknown }>)
       .map(([k, c]) => `${k}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
@@ -164,10 +163,18 @@ export function AuditLogPage() {
             </td>
             <td>{t(`audit.actions.${r.action}`, { defaultValue: r.action })}</td>
             <td>
-              {r.entity}
-              {r.entityId ? <span className="muted"> {r.entityId}</span> : null}
+              {t(`audit.entities.${r.entity}`, { defaultValue: r.entity })}
+              {/* Ids and raw details are machine text in no language (zxx), the same on every screen. */}
+              {r.entityId ? (
+                <span className="muted" lang="zxx">
+                  {' '}
+                  {r.entityId}
+                </span>
+              ) : null}
             </td>
-            <td className="muted">{detailsText(r)}</td>
+            <td className="muted" lang="zxx">
+              {detailsText(r)}
+            </td>
           </tr>
         ))}
       </DataTable>

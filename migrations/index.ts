@@ -19,6 +19,10 @@ import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFie
 import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
 import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
 import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
+import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
+import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
+import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlockedNumbers';
+import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -46,4 +50,8 @@ export const migrations = [
   CreatePipelines1764000730000,
   CreateSettings1764000740000,
   CreateRecordingIngests1764000800000,
+  CreateTimeline1764000900000,
+  CreateSearchColumns1764001000000,
+  CreateBlockedNumbers1764001100000,
+  LeadDeals1764001110000,
 ];

@@ -23,10 +23,16 @@ import { contactsExportRouter, importsRouter } from '@server/modules/imports/imp
 import { customFieldsRouter } from '@server/modules/custom-fields/custom-fields.router';
 import { dealsRouter } from '@server/modules/deals/deals.router';
 import { pipelinesRouter } from '@server/modules/pipelines/pipelines.router';
+import {
+  blockedNumbersRouter,
+  dialCheckRouter,
+  dialPolicyPbxRouter,
+} from '@server/modules/dial-policy/dial-policy.router';
 import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
+import { searchRouter } from '@server/modules/search/search.router';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
 import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
@@ -34,6 +40,7 @@ import { settingsRouter } from '@server/modules/settings/settings.router';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { teamsRouter } from '@server/modules/teams/teams.router';
+import { timelineRouter } from '@server/modules/timeline/timeline.router';
 import { usersRouter } from '@server/modules/users/users.router';
 import { supervisionRouter } from '@server/modules/supervision/supervision.router';
 import { wallboardRouter } from '@server/modules/wallboard/wallboard.router';
@@ -83,6 +90,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
+  api.use('/routing', dialPolicyPbxRouter(services.dialPolicy, deps.routingToken));
   // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
   api.use(hosts);
   api.use(csrfGuard);
@@ -96,12 +104,14 @@ export function createApp(deps: AppDeps): Express {
   api.use('/imports', importsRouter(services.imports));
   api.use('/contacts', contactsRouter(services.contacts));
   api.use('/companies', companiesRouter(services.companies));
-  api.use('/leads', leadsRouter(services.leads));
+  api.use('/leads', leadsRouter(services.leads, services.leadConversion));
   api.use('/deals', dealsRouter(services.deals));
   api.use('/tasks', tasksRouter(services.tasks));
   api.use('/notes', notesRouter(services.notes));
-  // Before any `/calls/:id` route, so `active` is never read as an id.
+  // Before any `/calls/:id` route, so `active` and `dial-check` are never read as an id.
   api.use('/calls', liveCallsRouter(services.liveCalls));
+  api.use('/calls', dialCheckRouter(services.dialPolicy));
+  api.use('/blocked-numbers', blockedNumbersRouter(services.dialPolicy));
   api.use('/calls', supervisionRouter(services.supervision));
   api.use('/agents', agentsRouter(services.agents));
   api.use('/wallboard', wallboardRouter(services.wallboard, services.teamScope));
@@ -115,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/audit', auditRouter(services.auditViewer));
   api.use('/custom-fields', customFieldsRouter(services.customFields));
   api.use('/pipelines', pipelinesRouter(services.pipelines));
+  api.use('/timeline', timelineRouter(services.timeline));
+  api.use('/search', searchRouter(services.search));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -25,6 +25,7 @@ import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reacti
 import { bindMetricSources } from '@server/modules/health/metric-sources';
 import { pipelineBatchRows, pipelineFlushSeconds, popLatencySeconds } from '@server/modules/health/metrics';
 import { startMetricsServer } from '@server/modules/health/metrics-server';
+import { startTaskReminderJob, type TaskReminderJob } from '@server/modules/tasks/task-reminder.job';
 import { loadOrCreateKeyFile, SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
 import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
@@ -64,6 +65,8 @@ export interface ZvonokNode {
   pipeline: CallPipeline;
   bus: CallEventBus;
   recordings: RecordingsRuntime;
+  /** Due reminders of tasks (`task:due` to the assignee). */
+  taskReminders: TaskReminderJob;
   /** The call pipeline's card read model and its cache. */
   cards: CallCardReadModel;
   provider: TelephonyProvider | null;
@@ -209,6 +212,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       : undefined;
   services.agents.start();
   const escalation = startEscalationJob(services.callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
+  const taskReminders = startTaskReminderJob({
+    tasks: services.tasks,
+    leadMinutes: config.taskReminders.leadMinutes,
+    intervalMs: config.taskReminders.intervalSeconds * 1000,
+    listeners: [(task) => io.emitToUser(task.assigneeId, 'task:due', { task })],
+    logger: logger.child({ module: 'task-reminders' }),
+  });
   const purge = setInterval(() => {
     services.auth.purgeExpired().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
   }, 3_600_000).unref();
@@ -227,6 +237,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     pipeline,
     bus,
     recordings,
+    taskReminders,
     cards,
     provider,
     listen: (port = config.port, host = config.host) =>
@@ -243,6 +254,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         services.agents.stop();
         services.wallboard.stop();
         await escalation.stop();
+        await taskReminders.stop();
         await relay?.stop();
         await provider?.stop();
         // The events in hand still reach open sockets; then the sockets (and the http server) close.

@@ -22,14 +22,18 @@ import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
 import { PipelinesService } from '@server/modules/pipelines/pipelines.service';
+import { DialPolicyService } from '@server/modules/dial-policy/dial-policy.service';
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
+import { LeadConversion } from '@server/modules/leads/lead-conversion.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
+import { SearchService } from '@server/modules/search/search.service';
 import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SettingsService } from '@server/modules/settings/settings.service';
@@ -37,6 +41,8 @@ import { SupervisionService } from '@server/modules/supervision/supervision.serv
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 import { TeamsService } from '@server/modules/teams/teams.service';
+import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
+import { TimelineService } from '@server/modules/timeline/timeline.service';
 import { HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
@@ -90,6 +96,10 @@ export interface AppServices {
   auditViewer: AuditViewerService;
   customFields: CustomFieldsService;
   pipelines: PipelinesService;
+  timeline: TimelineService;
+  search: SearchService;
+  dialPolicy: DialPolicyService;
+  leadConversion: LeadConversion;
 }
 
 export interface ServicesDeps {
@@ -106,6 +116,8 @@ export interface ServicesDeps {
    * absent → pushes go nowhere and REST stays the source of truth.
    */
   realtime?: (core: Pick<AppServices, 'auth' | 'liveCalls'>) => RealtimeSink;
+  /** Told of every reassignment besides the new owner's `record:reassigned` push (notifications). */
+  reassignmentListeners?: ReassignmentListener[];
 }
 
 /** Builds every service in dependency order; realtime reaches the services that push through their constructors. */
@@ -129,6 +141,19 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     logger,
     realtime,
   });
+  // The new owner hears of it at once; further listeners (notifications) come through the deps.
+  const reassigner = new Reassigner(
+    dataSource,
+    audit,
+    [
+      (change) => {
+        if (change.toUserId && change.toUserId !== change.byUserId)
+          realtime.emitToUser(change.toUserId, 'record:reassigned', change);
+      },
+      ...(deps.reassignmentListeners ?? []),
+    ],
+    logger.child({ module: 'ownership' }),
+  );
   // The record modules purge a removed field's values; they are built just below (called only later).
   const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
     audit,
@@ -140,12 +165,19 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     },
   });
   const pipelines = new PipelinesService(dataSource, audit);
-  const contacts = new ContactsService(dataSource, country, audit, fields);
+  const contacts = new ContactsService(dataSource, country, audit, reassigner, fields);
   const companies = new CompaniesService(dataSource, country, audit, fields);
-  const leads = new LeadsService(dataSource, country, audit, fields);
-  const deals = new DealsService(dataSource, audit, { pipelines, fields });
-  const tasks = new TasksService(dataSource);
+  const leads = new LeadsService(dataSource, country, audit, reassigner, fields);
+  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields });
+  const tasks = new TasksService(dataSource, reassigner);
   const routing = new RoutingService(dataSource, country);
+  const dialPolicy = new DialPolicyService({
+    dataSource,
+    defaultCountry: country,
+    audit,
+    contacts,
+    logger: logger.child({ module: 'dial-policy' }),
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -189,7 +221,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, country, audit, telephony, teamScope),
+    calls: new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -214,6 +246,10 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
     settings,
+    timeline: new TimelineService(new TimelineReadModel(dataSource)),
+    search: new SearchService(dataSource, country),
+    dialPolicy,
+    leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
   };
   return { services, realtime };
 }

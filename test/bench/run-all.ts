@@ -23,6 +23,8 @@ import { runImportHostileBench } from '@test/bench/import-hostile.bench';
 import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
+import { runSearchBench } from '@test/bench/search.bench';
+import { runTimelineBench } from '@test/bench/timeline.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
 interface Bench {
@@ -51,8 +53,10 @@ const BENCHES: Bench[] = [
   { name: 'audit', run: async ({ databaseUrl }) => runAuditBench(await databaseUrl()) },
   { name: 'pipeline', run: async ({ databaseUrl }) => runPipelineBench(await databaseUrl()) },
   { name: 'recording-ingest', run: async ({ databaseUrl }) => runRecordingIngestBench(await databaseUrl()) },
+  { name: 'timeline', run: async ({ databaseUrl }) => runTimelineBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
+  { name: 'search', run: async ({ databaseUrl }) => runSearchBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.
   { name: 'analytics', run: async () => (await runAnalyticsBench()).figures },
 ];

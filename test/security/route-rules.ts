@@ -20,6 +20,8 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/auth/me': 'any',
   // dialplan owner lookup (ROUTING_TOKEN)
   'GET /api/routing/owner': 'token',
+  // dialplan do-not-call / blocked-number lookup (ROUTING_TOKEN)
+  'GET /api/routing/dial-policy': 'token',
   // users: directory for staff, creation, role changes, (de)activation and SIP secret rotation for admins
   'GET /api/users': STAFF,
   'GET /api/users/:id': STAFF,
@@ -59,6 +61,7 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/leads/:id': 'any',
   'POST /api/leads': 'any',
   'PATCH /api/leads/:id': 'any',
+  'POST /api/leads/:id/convert': 'any',
   'DELETE /api/leads/:id': 'any',
   'GET /api/deals': 'any',
   'GET /api/deals/stage-totals': 'any',
@@ -79,6 +82,13 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/calls/active': 'any',
   'GET /api/calls/:id': 'any',
   'POST /api/calls/originate': 'any',
+  // do-not-call: every dialler asks first; overriding is role-checked in the service (403 for operators)
+  'POST /api/calls/dial-check': 'any',
+  // blocked numbers: staff read the list, admins edit it
+  'GET /api/blocked-numbers': STAFF,
+  'POST /api/blocked-numbers': ['admin'],
+  'PATCH /api/blocked-numbers/:id': ['admin'],
+  'DELETE /api/blocked-numbers/:id': ['admin'],
   'PATCH /api/calls/:id/wrap-up': 'any',
   // recordings: ACL per call in the service (operator of the call, supervisors, managers), audited
   'GET /api/recordings/:id': 'any',
@@ -119,6 +129,15 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   // company settings: everyone reads (zone, country), admins change
   'GET /api/settings': 'any',
   'PUT /api/settings': ['admin'],
+  // client timeline (issue #12): row level, like the records it spans; reassignment is for staff only
+  'GET /api/timeline': 'any',
+  'GET /api/deals/:id/history': 'any',
+  'POST /api/contacts/:id/reassign': STAFF,
+  'POST /api/leads/:id/reassign': STAFF,
+  'POST /api/deals/:id/reassign': STAFF,
+  'POST /api/tasks/:id/reassign': STAFF,
+  // global search: everyone, each group scoped like its list
+  'GET /api/search': 'any',
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -131,8 +150,8 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
  * - `'self'`: a user id operators may set only to their own (403 otherwise).
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
- * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration);
- *   an operator is refused with 403 whatever the body names.
+ * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration,
+ *   reassignment); an operator is refused with 403 whatever the body names, themselves included.
  * - `'shared'`: a record everyone may name (a deal pipeline); an id that does not exist is refused (400/404).
  */
 export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators' | 'shared';
@@ -185,6 +204,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     record: 'lead',
     body: {},
     fields: { contactId: { visible: 'contact' }, ownerId: 'ignored' },
+  },
+  'POST /api/leads/:id/convert': {
+    schema: 'lead.convertLeadRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { contactId: { visible: 'contact' } },
   },
   'POST /api/deals': {
     schema: 'deal.createDealRequestSchema',
@@ -247,6 +272,30 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'team.updateTeamRequestSchema',
     body: {},
     fields: { supervisorId: 'not-for-operators' },
+  },
+  'POST /api/contacts/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/leads/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/deals/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'deal',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/tasks/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'task',
+    body: {},
+    fields: { userId: 'not-for-operators' },
   },
 };
 /**

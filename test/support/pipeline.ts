@@ -7,7 +7,9 @@ import { type CallReaction } from '@server/common/calls/call-change';
 import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
+import { AuditService } from '@server/modules/audit/audit.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
+import { Reassigner } from '@server/modules/ownership/reassigner';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { testLogger } from '@test/support/api-server';
@@ -30,7 +32,12 @@ export async function startBarePipeline(dataSource: DataSource, reactions: CallR
     store: new CallStore(dataSource, logger),
     // Not listening to change notifications: the cache keeps nothing, every read goes to the database.
     cards: new CallCardReadModel(dataSource, new ChangeCache(), new UsersService(new UsersRepository(dataSource))),
-    leads: new LeadsService(dataSource, () => 'RU'),
+    leads: new LeadsService(
+      dataSource,
+      () => 'RU',
+      new AuditService(dataSource),
+      new Reassigner(dataSource, new AuditService(dataSource), [], logger),
+    ),
     realtime: { emitTo: () => undefined, joinUserToCall: () => undefined },
     reactions,
     defaultCountry: 'RU',

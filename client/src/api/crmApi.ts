@@ -13,7 +13,9 @@ import { type CompanySettings } from '@contracts/dto/settings';
 import { type TeamDto } from '@contracts/dto/team';
 import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
+import { type SearchResultDto } from '@contracts/dto/search';
 import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
+import { type TimelineEntityType, type TimelineKind, type TimelinePage } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
 import { http, type QueryValue } from '@client/api/http';
 
@@ -94,4 +96,17 @@ export const teamsApi = {
 
 export const settingsApi = {
   get: (signal?: AbortSignal) => http.get<CompanySettings>('/api/settings', { signal }),
+};
+
+/** A client's history, newest first; `before` is the previous page's `nextCursor`. */
+export const timelineApi = {
+  page: (
+    query: { entityType: TimelineEntityType; entityId: string; kinds?: TimelineKind; before?: string },
+    signal?: AbortSignal,
+  ) => http.get<TimelinePage>('/api/timeline', { query, signal }),
+};
+
+/** The top bar's search: every kind of record the viewer may see, grouped. */
+export const searchApi = {
+  search: (q: string, signal?: AbortSignal) => http.get<SearchResultDto>('/api/search', { query: { q }, signal }),
 };

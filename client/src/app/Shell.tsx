@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
+import { GlobalSearch } from '@client/modules/search/components/GlobalSearch';
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 
@@ -38,6 +39,7 @@ export function Shell({ section, children }: { section: Section | null; children
         {t('app.name')}
       </div>
       <header className="shell__top">
+        <GlobalSearch />
         <UserMenu />
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>

@@ -176,6 +176,9 @@ const envSchema = z.object({
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  // A task's assignee is reminded this many minutes before it is due (0: when it is due), once per due time.
+  TASK_REMINDER_LEAD_MINUTES: z.coerce.number().int().min(0).max(10_080).default(10),
+  TASK_REMINDER_INTERVAL_SECONDS: z.coerce.number().int().positive().default(30),
   // Partitions of the call event stream (Redis): the most web nodes that can share the call pipeline. Every node of
   // a cluster must use the same number.
   PIPELINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
@@ -242,6 +245,8 @@ export interface Config {
   /** Socket revocation: how often sockets re-check their session, and how many one session may open per node. */
   sockets: { sessionRecheckMs: number; perSession: number };
   callbacks: CallbacksConfig;
+  /** Due reminders: how long before the due time, and how often the job looks. */
+  taskReminders: { leadMinutes: number; intervalSeconds: number };
   routingToken: string | undefined;
   pipeline: { partitions: number; flushDelayMs: number; nodeId: string | undefined };
 }
@@ -335,6 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,
       escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
     },
+    taskReminders: { leadMinutes: e.TASK_REMINDER_LEAD_MINUTES, intervalSeconds: e.TASK_REMINDER_INTERVAL_SECONDS },
     routingToken: e.ROUTING_TOKEN,
     pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS, nodeId: e.NODE_ID },
   };

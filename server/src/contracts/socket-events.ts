@@ -60,7 +60,8 @@ export interface CallTransferredPayload {
 
 export interface CallEndedPayload {
   call: LiveCallDto;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed';
+  /** `blocked`: the PBX refused the call by policy (a blocked caller, a do-not-call number). */
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked';
   waitSeconds: number;
   talkSeconds: number;
 }
@@ -77,6 +78,18 @@ export interface AgentStateDto {
   since: string;
 }
 
+/** A record someone else gave to the recipient (a supervisor's or manager's reassignment; audited). */
+export interface RecordReassignedPayload {
+  entityType: 'contact' | 'lead' | 'deal' | 'task';
+  entityId: string;
+  /** Its title or name, as the new owner will find it. */
+  name: string;
+  fromUserId: string | null;
+  toUserId: string | null;
+  byUserId: string;
+  at: string;
+}
+
 export interface ServerToClientEvents {
   'call:ringing': (payload: CallRingingPayload) => void;
   'call:answered': (payload: CallAnsweredPayload) => void;
@@ -85,6 +98,10 @@ export interface ServerToClientEvents {
   'lead:created': (payload: { lead: LeadDto; callId: string }) => void;
   /** A callback task was created for (or escalated to) the recipient. */
   'task:assigned': (payload: { task: TaskDto; reason: 'missed-call' | 'abandoned-call' | 'escalation' }) => void;
+  /** A record was reassigned to the recipient (`user:<id>` of the new owner). */
+  'record:reassigned': (payload: RecordReassignedPayload) => void;
+  /** One of the recipient's open tasks is (about to be) due: sent once per due time (`TASK_REMINDER_*`). */
+  'task:due': (payload: { task: TaskDto }) => void;
   'agent:state': (payload: AgentStateDto) => void;
   /** Live wallboard snapshot for supervisors and managers (role rooms). */
   'wallboard:update': (payload: WallboardDto) => void;

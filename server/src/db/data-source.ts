@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
@@ -69,7 +70,8 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
 
   const dir = path.join(config.dataDir, 'pg');
   await fs.mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // Contrib extensions ship as separate bundles in PGlite: the search migration needs pg_trgm.
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   // In the temp dir, not DATA_DIR: a socket path must stay under ~100 bytes.
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zvonok-pg-'));
   const server = new PGLiteSocketServer({

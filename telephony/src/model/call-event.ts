@@ -89,6 +89,11 @@ export interface CallEnded extends CallEventBase {
   talkSeconds: number;
   /** Set when the call ended while the adapter was disconnected and was closed from CDR on resync. */
   closedFromCdr?: boolean;
+  /**
+   * The PBX refused the call by policy before anyone answered: the caller (inbound) or the dialled number (outbound)
+   * is blocked or do-not-call. Absent otherwise. A call closed from CDR after a reconnect cannot tell and lacks it.
+   */
+  blocked?: boolean;
 }
 export interface RecordingReady extends CallEventBase {
   type: 'recording.ready';

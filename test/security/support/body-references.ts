@@ -75,8 +75,13 @@ export async function probeBodyReferences(
         const missing = await send({ [field]: randomUUID() });
         check(`${field} → a missing id`, missing, refused(missing), '400/404 with an error code');
       } else if (rule === 'not-for-operators') {
-        const other = await send({ [field]: stranger.id });
-        check(`${field} → any id`, other, other.status === 403, '403');
+        for (const [whom, id] of [
+          ['another user', stranger.id],
+          ['self', operator.id],
+        ] as const) {
+          const res = await send({ [field]: id });
+          check(`${field} → ${whom}`, res, res.status === 403, '403');
+        }
       } else if (rule === 'ignored') {
         const other = await send({ [field]: stranger.id });
         check(`${field} → another user`, other, ok(other) && other.body[field] === operator.id, `2xx, ${field} kept`);

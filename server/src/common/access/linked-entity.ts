@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type EntityLink } from '@contracts/dto/common';
 import { type UserDto } from '@contracts/dto/user';
@@ -25,7 +25,11 @@ const TABLES: Record<EntityLink['entityType'], { table: string; visible: ((a: st
 };
 
 /** True when the linked record exists and the viewer may see it (polymorphic links have no FK). */
-export async function canSeeLinked(dataSource: DataSource, viewer: UserDto, link: EntityLink): Promise<boolean> {
+export async function canSeeLinked(
+  dataSource: DataSource | EntityManager,
+  viewer: UserDto,
+  link: EntityLink,
+): Promise<boolean> {
   const { table, visible } = TABLES[link.entityType];
   const qb = dataSource.createQueryBuilder().select('1').from(table, 't').where('t.id = :id', { id: link.entityId });
   if (!seesAll(viewer) && visible) qb.andWhere(visible('t'), scopeParams(viewer));
@@ -46,7 +50,7 @@ export const reference = (
  * Hidden and missing answer alike, so ids cannot be probed.
  */
 export async function firstHiddenReference(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   viewer: UserDto,
   refs: Record<string, EntityLink | null>,
 ): Promise<string | null> {

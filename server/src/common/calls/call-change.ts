@@ -9,6 +9,8 @@ export type CallerLink =
   | { kind: 'lead'; leadId: string; createdByThisCall: boolean }
   /** Withheld caller id, or a number too broken to look up: nothing can be found or created. */
   | { kind: 'withheld' }
+  /** An inbound number on the blocked list that is no contact's: no lead is made for it (and no card shown). */
+  | { kind: 'blocked' }
   /** An internal call, or an outbound call to a number that is no contact: no card, no lead. */
   | { kind: 'none' };
 

@@ -139,6 +139,22 @@ describe('projectCall', () => {
     expect(projectCall(events)).toMatchObject({ agentExtension: null, handledBy: [], disposition: 'abandoned' });
   });
 
+  it('a call the PBX refused by policy is blocked, whatever its direction, and converges in any order', () => {
+    seq = 0;
+    const inbound = [
+      ev('call.created', 0),
+      ev('call.ended', 0.2, { cause: 'no-answer', rawCause: '21', answered: false, abandoned: false, blocked: true }),
+    ].map((e) => ({ ...e, waitSeconds: 0, talkSeconds: 0 }) as CallEvent);
+    expect(projectCall(inbound)).toMatchObject({ status: 'ended', disposition: 'blocked', answeredAt: null });
+    expect(projectCall([...inbound].reverse())).toEqual(projectCall(inbound));
+    const outbound = inbound.map((e) => ({ ...e, direction: 'outbound' }) as CallEvent);
+    expect(projectCall(outbound)).toMatchObject({ disposition: 'blocked' });
+    // An answered call is answered, even if something later said blocked.
+    const answered = [...inbound.slice(0, 1), ev('call.answered', 0.1, { agentId: '1001', waitSeconds: 0 })];
+    answered.push({ ...inbound[1]!, seq: answered.at(-1)!.seq + 1 } as CallEvent);
+    expect(projectCall(answered)).toMatchObject({ disposition: 'answered' });
+  });
+
   it('returns null for no events', () => {
     expect(projectCall([])).toBeNull();
   });

@@ -177,7 +177,7 @@ function step(fold: CallFold, e: CallEvent): CallFold {
       // The end names the operator who had the call: the answer (or transfer) saying so may not have been stored
       // yet when the end is (a takeover mid-call), and the end's announcement must not lose who talked.
       if (e.answered) handle(e.agentId);
-      call.disposition = disposition(e.answered || call.answeredAt !== null, e.abandoned, call.direction);
+      call.disposition = disposition(e.answered || call.answeredAt !== null, e.abandoned, call.direction, e.blocked);
       break;
     case 'call.created':
     case 'call.bridged':
@@ -187,8 +187,15 @@ function step(fold: CallFold, e: CallEvent): CallFold {
   return { call, events: fold.events, heldSince };
 }
 
-function disposition(answered: boolean, abandoned: boolean, direction: CallDirection): CallDisposition {
+function disposition(
+  answered: boolean,
+  abandoned: boolean,
+  direction: CallDirection,
+  blocked = false,
+): CallDisposition {
   if (answered) return 'answered';
+  // The PBX refused it by policy (blocked caller, do-not-call number): not a call anybody missed or failed to place.
+  if (blocked) return 'blocked';
   if (direction === 'outbound') return 'failed';
   return abandoned ? 'abandoned' : 'missed';
 }

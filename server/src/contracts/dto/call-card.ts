@@ -1,6 +1,8 @@
 import { z } from 'zod';
 
+import { WRAP_UP_OUTCOMES } from './call';
 import { CUSTOM_FIELD_TYPES } from './custom-field';
+import { timelineItemSchema } from './timeline';
 
 /**
  * The screen-pop card the server pushes to the operator whose phone rings (and returns from the
@@ -62,7 +64,18 @@ export const callCardPastCallSchema = z.object({
   agent: callCardRefSchema.nullable(),
   /** Same-origin URL of the recording, or null when there is none (yet). */
   recordingUrl: z.string().nullable(),
+  /** What the operator who took it chose and wrote after it (the wrap-up form). */
+  wrapUp: z
+    .object({ outcome: z.enum(WRAP_UP_OUTCOMES), note: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
+
+/**
+ * The newest items of the client's timeline (`GET /api/timeline`, the same stream and rules), this call left out;
+ * the full history is the client's page.
+ */
+const history = z.array(timelineItemSchema).default([]);
 
 const base = {
   callId: z.string(),
@@ -89,6 +102,7 @@ export const contactCallCardSchema = z.object({
   openDeals: z.array(callCardDealSchema),
   openTasks: z.array(callCardTaskSchema),
   lastCalls: z.array(callCardPastCallSchema),
+  history,
 });
 
 export const leadCallCardSchema = z.object({
@@ -97,6 +111,8 @@ export const leadCallCardSchema = z.object({
   number: callCardNumberSchema,
   lead: z.object({
     id: z.string(),
+    /** The lead's own name, once someone gave it one. */
+    name: z.string().nullable().default(null),
     status: z.string(),
     /** True when this very call created the lead (first call from the number). */
     createdByThisCall: z.boolean(),
@@ -105,6 +121,7 @@ export const leadCallCardSchema = z.object({
     notes: z.string().nullable(),
   }),
   lastCalls: z.array(callCardPastCallSchema),
+  history,
 });
 
 export const withheldCallCardSchema = z.object({

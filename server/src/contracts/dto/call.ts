@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
+import { dialOverrideSchema } from './dial-policy';
+
 /** Operator's disposition after a call (wrap-up). */
 export const WRAP_UP_OUTCOMES = ['resolved', 'callback', 'sale', 'no-interest', 'wrong-number', 'other'] as const;
 export type WrapUpOutcome = (typeof WRAP_UP_OUTCOMES)[number];
 
-export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed'] as const;
+export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed', 'blocked'] as const;
 
 export const wrapUpSchema = z.object({
   outcome: z.enum(WRAP_UP_OUTCOMES),
@@ -93,6 +95,8 @@ export type WrapUpRequest = z.input<typeof wrapUpRequestSchema>;
 export const originateRequestSchema = z.strictObject({
   /** An E.164/national number (+7 916…, 8 916…) or an internal extension (2–6 digits). */
   destination: z.string().trim().min(2).max(40),
+  /** Supervisors and managers: call a do-not-call or blocked number anyway, for this reason (audited). */
+  override: dialOverrideSchema.optional(),
 });
 export type OriginateRequest = z.input<typeof originateRequestSchema>;
 export const originateResponseSchema = z.object({ requestId: z.string(), destination: z.string() });

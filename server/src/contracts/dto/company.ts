@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 
 export const companySchema = z.object({
@@ -50,9 +50,14 @@ export const updateCompanyRequestSchema = z.strictObject({
 export type CreateCompanyRequest = z.input<typeof createCompanyRequestSchema>;
 export type UpdateCompanyRequest = z.input<typeof updateCompanyRequestSchema>;
 
+export const COMPANY_SORTS = ['name', 'inn', 'createdAt'] as const;
+
 export const companyListQuerySchema = z.strictObject({
+  /** Name or INN (any part, any case, е = ё), or the company's number (whole or any part of its digits). */
   q: z.string().trim().max(100).optional(),
   ...customFilterQuery,
+  sort: z.enum(COMPANY_SORTS).default('name'),
+  dir: sortDirSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 
 export const phoneInputSchema = z.strictObject({
@@ -64,13 +64,18 @@ export const updateContactRequestSchema = z.strictObject({
 });
 export type UpdateContactRequest = z.input<typeof updateContactRequestSchema>;
 
+export const CONTACT_SORTS = ['name', 'company', 'createdAt'] as const;
+
 export const contactListQuerySchema = z.strictObject({
+  /** Name, e-mail (any case, е = ё) or a number: whole in any format, or any part of its digits (3 or more). */
   q: z.string().trim().max(100).optional(),
   ownerId: z.uuid().optional(),
   companyId: z.uuid().optional(),
   /** Exact tag (case-sensitive, as stored). */
   tag: z.string().trim().min(1).max(40).optional(),
   ...customFilterQuery,
+  sort: z.enum(CONTACT_SORTS).default('name'),
+  dir: sortDirSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

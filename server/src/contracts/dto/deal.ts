@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 import { STAGE_KEY } from './pipeline';
 
@@ -80,7 +80,27 @@ export interface DealStageTotalDto {
   amount: string;
 }
 
+/** `GET /api/deals/:id/history`: every stage the deal entered, who moved it and when, newest first. */
+export const dealStageChangeSchema = z.object({
+  id: z.string(),
+  /** Both null for the deal's creation (it entered `toStage` then). A stage is a key of its pipeline. */
+  fromPipelineId: z.string().nullable(),
+  fromStage: z.string().nullable(),
+  toPipelineId: z.string(),
+  toStage: z.string(),
+  by: z.object({ id: z.string(), name: z.string() }).nullable(),
+  at: z.string(),
+});
+export type DealStageChangeDto = z.infer<typeof dealStageChangeSchema>;
+
+export const DEAL_SORTS = ['createdAt', 'updatedAt', 'title', 'company', 'stage', 'amount'] as const;
+
 export const dealListQuerySchema = z.strictObject({
+  /** The title: any part, any case, е = ё. */
+  q: z.string().trim().max(100).optional(),
+  /** Default: newest first; `stage` sorts in pipeline order (its stages' order). */
+  sort: z.enum(DEAL_SORTS).default('createdAt'),
+  dir: sortDirSchema,
   pipelineId: z.uuid().optional(),
   stage: stageKey.optional(),
   ...customFilterQuery,

@@ -7,8 +7,12 @@ import { type DataSource } from 'typeorm';
  * AnalyticsService and in the README "Analytics" section.
  */
 
-/** A call belongs to the range in which it started, so a call crossing midnight counts on its first day. */
-const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.disposition IS NOT NULL AND c.started_at >= $1 AND c.started_at < $2`;
+/**
+ * A call belongs to the range in which it started, so a call crossing midnight counts on its first day. A call the PBX
+ * refused by policy (`blocked`: the caller is on the blocked list) was never offered to anyone and is left out.
+ */
+const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.disposition IS NOT NULL AND c.disposition <> 'blocked'
+  AND c.started_at >= $1 AND c.started_at < $2`;
 
 /**
  * After-call work of one answered call: measured when the operator submitted the wrap-up form (wrap_up_at − end,

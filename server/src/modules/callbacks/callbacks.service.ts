@@ -49,8 +49,9 @@ export class CallbacksService {
    * The CallReaction: each qualifying call counts once towards the one open callback of its number and queue,
    * however often and on however many nodes it runs.
    */
-  readonly react: CallReaction = async ({ event, after: call }) => {
-    if (event.type !== 'call.ended') return;
+  readonly react: CallReaction = async ({ event, after: call, link }) => {
+    // Nobody calls a blocked number back (a blocked caller that got through because the PBX's lookup failed open).
+    if (event.type !== 'call.ended' || link.kind === 'blocked') return;
     const created = await this.createForCall(call);
     if (created) this.notifyCreated(created);
   };

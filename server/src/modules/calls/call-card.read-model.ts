@@ -11,23 +11,30 @@ import {
 import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type CallerLink } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
+import { type WrapUpOutcome } from '@contracts/dto/call';
+import { type TimelineItem } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
 import { handledByAnySql } from '@server/common/access/visibility';
 import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
 import { type UsersService } from '@server/modules/users/users.service';
 
 import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings; writes
- * nothing. Every read goes through the change cache, so a card for a known caller costs no query: the database's
- * `zvonok_cards` notifications (migration CardChangeFeed) evict exactly what a write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls, recordings and
+ * blocked_numbers, and the client's newest timeline items through the timeline read model (which also reads
+ * deal_stage_history, call_reviews and audit_log); writes nothing. Every read goes through the change cache, so a
+ * card for a known caller costs no query: the database's `zvonok_cards` notifications (migrations CardChangeFeed,
+ * CreateTimeline) evict exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
 const OPEN_ITEMS = 10;
 const NOTES = 3;
+/** Timeline items on the card; the client's page has the rest. */
+const HISTORY = 5;
 
 type Stamp = Date | string;
 const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -36,8 +43,12 @@ const ref = (id: string | null, name: string | null): CallCardRef | null => (id 
 /** Whose screen the card is for: operators see the past calls their call log shows, and hear what they handled. */
 export type CardViewer = Pick<UserDto, 'id' | 'role'>;
 
-/** Whose number it is: a contact's, an open lead's (and which call created that lead), or nobody's yet. */
-export type CallerMatch = { contactId: string } | { leadId: string; sourceCallId: string | null } | null;
+/**
+ * Whose number it is: a contact's, a blocked number (no lead may be made for it), an open lead's (and which call
+ * created that lead), or nobody's yet.
+ */
+export type CallerMatch =
+  { contactId: string } | { blocked: true } | { leadId: string; sourceCallId: string | null } | null;
 
 interface ContactPart {
   contact: Extract<CallCard, { kind: 'contact' }>['contact'];
@@ -49,15 +60,27 @@ interface ContactPart {
 interface LeadPart {
   lead: Omit<Extract<CallCard, { kind: 'lead' }>['lead'], 'createdByThisCall'>;
   phone: string | null;
+  /** The contact the lead was converted into, if it was. */
+  convertedTo: string | null;
 }
 
+/** What of a call its card shows. */
+export type CardCall = Pick<
+  CallProjection,
+  'id' | 'direction' | 'queue' | 'startedAt' | 'fromRaw' | 'fromE164' | 'toRaw' | 'toE164'
+>;
+
 export class CallCardReadModel {
+  private readonly timeline: TimelineReadModel;
+
   constructor(
     private readonly dataSource: DataSource,
     /** Public for its hit and miss counts (metrics, tests). */
     readonly cache: ChangeCache,
     private readonly users: Pick<UsersService, 'findByExtension'>,
-  ) {}
+  ) {
+    this.timeline = new TimelineReadModel(dataSource);
+  }
 
   /** Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. */
   callerOf(e164: string | null, last10: string | null): Promise<CallerMatch> {
@@ -69,6 +92,11 @@ export class CallCardReadModel {
         [e164, last10],
       )) as { contact_id: string }[];
       if (contact) return { contactId: contact.contact_id };
+      const [blocked] = (await this.dataSource.query(
+        `SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2) LIMIT 1`,
+        [e164, last10],
+      )) as unknown[];
+      if (blocked) return { blocked: true };
       if (!e164) return null;
       const [lead] = (await this.dataSource.query(
         `SELECT id, source_call_id FROM leads
@@ -88,20 +116,25 @@ export class CallCardReadModel {
   }
 
   /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
-  async card(call: CallProjection, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
+  async card(call: CardCall, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
     const base = { callId: call.id, direction: call.direction, queue: call.queue, occurredAt: call.startedAt };
     const number = {
       raw: call.direction === 'inbound' ? call.fromRaw : call.toRaw,
       e164: call.direction === 'inbound' ? call.fromE164 : call.toE164,
     };
     const lastCalls = (recent: CallCardPastCall[]) => recent.filter((c) => c.id !== call.id).slice(0, LAST_CALLS);
+    // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls), and the timeline
+    // items they may see.
+    const viewerKey = viewer.role === 'operator' ? viewer.id : viewer.role;
     const recent = (scope: string, column: 'contact_id' | 'lead_id', id: string, e164s: string[]) =>
-      // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls).
-      this.cache.get(scope, `recent:${viewer.role === 'operator' ? viewer.id : viewer.role}`, () =>
-        this.recentCalls(column, id, e164s, viewer),
-      );
+      this.cache.get(scope, `recent:${viewerKey}`, () => this.recentCalls(column, id, e164s, viewer));
+    const history = async (entityType: 'contact' | 'lead', id: string) =>
+      (await this.cache.get(`${entityType}:${id}`, `history:${viewerKey}`, () => this.history(entityType, id, viewer)))
+        .filter((item) => !(item.kind === 'call' && item.call.id === call.id))
+        .slice(0, HISTORY);
     switch (link.kind) {
       case 'none':
+      case 'blocked':
         return null;
       case 'withheld':
         return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });
@@ -109,19 +142,35 @@ export class CallCardReadModel {
         const part = await this.contactPart(link.contactId);
         if (!part) return null;
         const { phones, ...rest } = part;
-        const calls = await recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones);
-        return callCardSchema.parse({ ...base, kind: 'contact', number, ...rest, lastCalls: lastCalls(calls) });
+        const [calls, items] = await Promise.all([
+          recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones),
+          history('contact', link.contactId),
+        ]);
+        return callCardSchema.parse({
+          ...base,
+          kind: 'contact',
+          number,
+          ...rest,
+          lastCalls: lastCalls(calls),
+          history: items,
+        });
       }
       case 'lead': {
         const part = await this.leadPart(link.leadId);
         if (!part) return null;
-        const calls = await recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []);
+        // Converted (during this call, maybe): the caller is that contact now, on every card shown from here on.
+        if (part.convertedTo) return this.card(call, { kind: 'contact', contactId: part.convertedTo }, viewer);
+        const [calls, items] = await Promise.all([
+          recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []),
+          history('lead', link.leadId),
+        ]);
         return callCardSchema.parse({
           ...base,
           kind: 'lead',
           number,
           lead: { ...part.lead, createdByThisCall: link.createdByThisCall },
           lastCalls: lastCalls(calls),
+          history: items,
         });
       }
     }
@@ -201,15 +250,18 @@ export class CallCardReadModel {
     return this.cache.get(`lead:${leadId}`, '', async () => {
       const [leads, notes] = await Promise.all([
         this.dataSource.query(
-          `SELECT l.id, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
+          `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, l.contact_id, u.id AS owner_id,
+                  u.name AS owner_name
            FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
           [leadId],
         ) as Promise<
           {
             id: string;
+            name: string | null;
             status: string;
             created_at: Stamp;
             phone_e164: string | null;
+            contact_id: string | null;
             owner_id: string | null;
             owner_name: string | null;
           }[]
@@ -221,14 +273,27 @@ export class CallCardReadModel {
       return {
         lead: {
           id: l.id,
+          name: l.name,
           status: l.status,
           createdAt: iso(l.created_at),
           owner: ref(l.owner_id, l.owner_name),
           notes,
         },
         phone: l.phone_e164,
+        convertedTo: l.status === 'converted' ? l.contact_id : null,
       };
     });
+  }
+
+  /**
+   * The newest timeline items, one more than shown (the call being carried may be among them). The card is the
+   * ringing user's: the record is shown whoever owns it (the call reached them), each item by the timeline's rules.
+   */
+  private async history(entityType: 'contact' | 'lead', id: string, viewer: CardViewer): Promise<TimelineItem[]> {
+    const subject = await this.timeline.subject(entityType, id, viewer, { trusted: true });
+    if (!subject) return [];
+    const { entries } = await this.timeline.slice(subject, viewer, { limit: HISTORY + 1 });
+    return entries.map((e) => e.item);
   }
 
   /** The newest few notes, newest first, as one text (the card shows a preview, the CRM page the rest). */
@@ -283,7 +348,7 @@ export class CallCardReadModel {
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
-              ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled,
+              ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled, k.wrap_up_outcome, k.wrap_up_note,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
        WHERE (k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
@@ -299,6 +364,8 @@ export class CallCardReadModel {
       agent_id: string | null;
       agent_name: string | null;
       handled: boolean;
+      wrap_up_outcome: WrapUpOutcome | null;
+      wrap_up_note: string | null;
       recording_id: string | null;
     }[];
     const mayListen = (handled: boolean) => mayListenByRole(viewer.role) || (operator && handled);
@@ -310,6 +377,7 @@ export class CallCardReadModel {
       talkSeconds: k.talk_seconds,
       agent: ref(k.agent_id, k.agent_name),
       recordingUrl: k.recording_id && mayListen(k.handled) ? `/api/recordings/${k.recording_id}` : null,
+      wrapUp: k.wrap_up_outcome ? { outcome: k.wrap_up_outcome, note: k.wrap_up_note } : null,
     }));
   }
 }

@@ -205,6 +205,8 @@ export class CallPipeline implements PartitionOwner {
     const match = await this.deps.cards.callerOf(keys.e164, keys.last10);
     if (match && 'contactId' in match) return { link: { kind: 'contact', contactId: match.contactId }, created: null };
     if (!inbound) return { link: { kind: 'none' }, created: null };
+    // The PBX refuses a blocked caller; should it have let one through (its lookup failed open), still no lead.
+    if (match && 'blocked' in match) return { link: { kind: 'blocked' }, created: null };
     if (match) {
       return {
         link: { kind: 'lead', leadId: match.leadId, createdByThisCall: match.sourceCallId === call.id },

@@ -21,7 +21,7 @@ export interface CallListRow {
   wait_seconds: number | null;
   talk_seconds: number | null;
   hold_seconds: number;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   hangup_cause: string | null;
   contact_id: string | null;
   lead_id: string | null;

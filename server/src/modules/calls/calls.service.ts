@@ -20,14 +20,12 @@ import { type UserDto } from '@contracts/dto/user';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { type DialPolicyService } from '@server/modules/dial-policy/dial-policy.service';
 import { mayListen } from '@server/modules/recordings/recordings.service';
-
 import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 
 import { callsError } from './calls.errors';
 import { CallsRepository, type CallListRow } from './calls.repository';
-
-const EXTENSION = /^\d{2,6}$/;
 
 export class CallsService {
   private readonly repo: CallsRepository;
@@ -37,6 +35,7 @@ export class CallsService {
     private readonly defaultCountry: () => string,
     private readonly audit: AuditService,
     private readonly telephony: TelephonyProvider | null,
+    private readonly dialPolicy: Pick<DialPolicyService, 'check'>,
     private readonly teams?: TeamScopeReadModel,
   ) {
     this.repo = new CallsRepository(dataSource);
@@ -97,15 +96,12 @@ export class CallsService {
 
   /**
    * Click-to-call: the PBX rings the user's own phone and, once it is answered, dials the destination. Resolves when
-   * the user's phone has answered (the AMI OriginateResponse), so a phone left ringing becomes a clear 502.
+   * the user's phone has answered (the AMI OriginateResponse), so a phone left ringing becomes a clear 502. A
+   * do-not-call or blocked number is refused first (409 DO_NOT_CALL) unless a supervisor or manager overrides it.
    */
   async originate(viewer: UserDto, input: OriginateRequest): Promise<OriginateResponse> {
     const req = originateRequestSchema.parse(input);
-    const compact = req.destination.replace(/[\s()-]/g, '');
-    const destination = EXTENSION.test(compact) ? compact : phoneKeys(req.destination, this.defaultCountry()).e164;
-    if (!destination) {
-      throw callsError('VALIDATION_FAILED', [{ field: 'destination', message: 'not a phone number or an extension' }]);
-    }
+    const { destination, overridden } = await this.dialPolicy.check(viewer, req.destination, req.override, 'originate');
     if (!viewer.extension) throw callsError('NO_EXTENSION');
     if (!this.telephony) throw callsError('TELEPHONY_DISABLED');
     if (!this.telephony.isUp()) throw callsError('TELEPHONY_UNAVAILABLE');
@@ -115,7 +111,7 @@ export class CallsService {
       action: 'call.originate',
       entity: 'call',
       entityId: null,
-      details: { requestId, destination, extension: viewer.extension },
+      details: { requestId, destination, extension: viewer.extension, ...(overridden ? { overridden } : {}) },
     });
     try {
       await this.telephony.originate({ agentExtension: viewer.extension, destination, requestId });

@@ -13,6 +13,7 @@ import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { assignsOthers } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { companiesError } from '@server/modules/companies/companies.errors';
 import { CompaniesRepository } from '@server/modules/companies/companies.repository';
 import { type CustomValues } from '@contracts/dto/custom-field';
@@ -45,8 +46,10 @@ export class CompaniesService {
   async list(viewer: UserDto, query: (typeof companyListQuerySchema)['_zod']['input']): Promise<Page<CompanyDto>> {
     const q = companyListQuerySchema.parse(query);
     const [rows, total] = await this.repo.search(viewer, {
-      text: q.q || undefined,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       custom: await customFilter(this.fields, 'company', 'co', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -15,11 +15,14 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
 import { contactsError } from '@server/modules/contacts/contacts.errors';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -29,7 +32,8 @@ export class ContactsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly defaultCountry: () => string,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new ContactsRepository(dataSource);
@@ -47,25 +51,26 @@ export class ContactsService {
 
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
     const q = contactListQuerySchema.parse(query);
-    const keys = q.q ? phoneKeys(q.q, this.defaultCountry()) : { e164: null, last10: null };
     const [rows, total] = await this.repo.search(viewer, {
-      text: q.q || undefined,
-      e164: keys.e164,
-      last10: keys.last10,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       ownerId: q.ownerId,
       companyId: q.companyId,
       tag: q.tag,
       custom: await customFilter(this.fields, 'contact', 'c', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });
     return { items: await this.toDtos(rows), total, limit: q.limit, offset: q.offset };
   }
 
-  async get(viewer: UserDto, id: string): Promise<ContactDto> {
-    const row = await this.repo.findVisible(viewer, id);
+  /** `em`: read inside the caller's transaction (sees what it wrote). */
+  async get(viewer: UserDto, id: string, em?: EntityManager): Promise<ContactDto> {
+    const repo = em ? new ContactsRepository(em) : this.repo;
+    const row = await repo.findVisible(viewer, id);
     if (!row) throw contactsError('CONTACT_NOT_FOUND');
-    return (await this.toDtos([row]))[0]!;
+    return (await this.toDtos([row], repo))[0]!;
   }
 
   /** Contacts owning a caller's number (any format); not scoped — the call pipeline decides who sees the card. */
@@ -74,14 +79,16 @@ export class ContactsService {
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
   }
 
-  async create(viewer: UserDto, input: CreateContactRequest): Promise<ContactDto> {
+  /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */
+  async create(viewer: UserDto, input: CreateContactRequest, em?: EntityManager): Promise<ContactDto> {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
     const ownerId = assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
-    await this.assertCompanyVisible(viewer, req.companyId);
+    await this.assertCompanyVisible(viewer, req.companyId, undefined, em);
     const custom = (await this.fields?.apply('contact', req.custom, {}, true)) ?? {};
+    const repo = em ? new ContactsRepository(em) : this.repo;
     const row = await this.withFkErrors(() =>
-      this.repo.insert(
+      repo.insert(
         {
           name: req.name,
           email: req.email,
@@ -94,7 +101,7 @@ export class ContactsService {
         this.phoneRows(req.phones),
       ),
     );
-    return this.get(viewer, row.id);
+    return this.get(viewer, row.id, em);
   }
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {
@@ -107,15 +114,38 @@ export class ContactsService {
       const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
       patch.custom = await this.fields.apply('contact', custom, stored, false);
     }
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     await this.withFkErrors(() => this.repo.update(id, patch, phones ? this.phoneRows(phones) : undefined));
     return this.get(viewer, id);
+  }
+
+  /** `POST /api/contacts/:id/reassign`: supervisors, managers and admins give the client to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<ContactDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, contact: ContactDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'contact',
+        entityId: contact.id,
+        name: contact.name,
+        fromUserId: contact.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, contact.id, ownerId),
+    );
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'contact.delete',
       entity: 'contact',
@@ -124,8 +154,13 @@ export class ContactsService {
     });
   }
 
-  private async assertCompanyVisible(viewer: UserDto, companyId?: string | null, current?: string | null) {
-    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+  private async assertCompanyVisible(
+    viewer: UserDto,
+    companyId?: string | null,
+    current?: string | null,
+    em?: EntityManager,
+  ) {
+    const hidden = await firstHiddenReference(em ?? this.dataSource, viewer, {
       companyId: reference('company', companyId, current),
     });
     if (hidden) throw contactsError('COMPANY_NOT_FOUND', hidden);
@@ -140,8 +175,8 @@ export class ContactsService {
     }));
   }
 
-  private async toDtos(rows: ContactRow[]): Promise<ContactDto[]> {
-    const phones = await this.repo.phonesOf(rows.map((r) => r.id));
+  private async toDtos(rows: ContactRow[], repo = this.repo): Promise<ContactDto[]> {
+    const phones = await repo.phonesOf(rows.map((r) => r.id));
     const show = (await this.fields?.visibility('contact')) ?? NO_CUSTOM;
     return rows.map((r) => toContactDto(r, phones.get(r.id) ?? [], show));
   }

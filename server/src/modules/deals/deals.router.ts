@@ -1,6 +1,6 @@
 import { Router } from 'express';
 
-import { idParamsSchema } from '@contracts/dto/common';
+import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import {
   createDealRequestSchema,
   dealListQuerySchema,
@@ -8,7 +8,7 @@ import {
   updateDealRequestSchema,
 } from '@contracts/dto/deal';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type DealsService } from '@server/modules/deals/deals.service';
 
 export function dealsRouter(deals: DealsService): Router {
@@ -33,6 +33,14 @@ export function dealsRouter(deals: DealsService): Router {
   router.delete('/:id', async (req, res) => {
     await deals.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
     res.status(204).end();
+  });
+  // Supervisors, managers and admins; audited, and the new owner is told.
+  router.post('/:id/reassign', requireRole('admin', 'manager', 'supervisor'), async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await deals.reassign(currentUser(res), id, parseInput(reassignRequestSchema, req.body).userId));
+  });
+  router.get('/:id/history', async (req, res) => {
+    res.json({ items: await deals.history(currentUser(res), parseInput(idParamsSchema, req.params).id) });
   });
   return router;
 }

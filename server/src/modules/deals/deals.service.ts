@@ -1,9 +1,10 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
   type CreateDealRequest,
   type DealDto,
+  type DealStageChangeDto,
   type DealStageTotalDto,
   type UpdateDealRequest,
   createDealRequestSchema,
@@ -14,13 +15,16 @@ import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { assignsOthers } from '@server/common/access/visibility';
+import { textTerms } from '@server/common/search/search-terms';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
-import { DealsRepository } from '@server/modules/deals/deals.repository';
+import { DealsRepository, type StageChange } from '@server/modules/deals/deals.repository';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { type DealPlace, type PipelinesService } from '@server/modules/pipelines/pipelines.service';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
 
 /** A deal is closed (closedAt set) while it is on a won or lost stage. */
 const closes = (place: DealPlace) => place.stage.kind !== 'open';
@@ -30,7 +34,8 @@ export class DealsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly deps: { pipelines?: PipelinesService; fields?: CustomFieldsService } = {},
   ) {
     this.repo = new DealsRepository(dataSource);
@@ -48,8 +53,10 @@ export class DealsService {
 
   async list(viewer: UserDto, query: (typeof dealListQuerySchema)['_zod']['input']): Promise<Page<DealDto>> {
     const q = dealListQuerySchema.parse(query);
+    const { q: text, ...filter } = q;
     const [rows, total] = await this.repo.search(viewer, {
-      ...q,
+      ...filter,
+      terms: text ? textTerms(text) : undefined,
       custom: await customFilter(this.deps.fields, 'deal', 'd', q),
     });
     const show = await this.show();
@@ -65,24 +72,29 @@ export class DealsService {
     return toDealDto(await this.row(viewer, id), await this.show());
   }
 
-  async create(viewer: UserDto, input: CreateDealRequest): Promise<DealDto> {
+  /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */
+  async create(viewer: UserDto, input: CreateDealRequest, em?: EntityManager): Promise<DealDto> {
     const req = createDealRequestSchema.parse(input);
     const place = await this.place(req.pipelineId, req.stage);
-    await this.assertLinksVisible(viewer, req);
+    await this.assertLinksVisible(viewer, req, undefined, em);
     const custom = (await this.deps.fields?.apply('deal', req.custom, {}, true)) ?? {};
+    const repo = em ? new DealsRepository(em) : this.repo;
     const row = await fkSafe(() =>
-      this.repo.insert({
-        title: req.title,
-        pipelineId: place.pipelineId,
-        stage: place.stage.key,
-        amount: req.amount,
-        currency: req.currency,
-        ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
-        contactId: req.contactId,
-        companyId: req.companyId,
-        closedAt: closes(place) ? new Date() : null,
-        custom,
-      }),
+      repo.insert(
+        {
+          title: req.title,
+          pipelineId: place.pipelineId,
+          stage: place.stage.key,
+          amount: req.amount,
+          currency: req.currency,
+          ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+          contactId: req.contactId,
+          companyId: req.companyId,
+          closedAt: closes(place) ? new Date() : null,
+          custom,
+        },
+        viewer.id,
+      ),
     );
     return toDealDto(row, await this.show());
   }
@@ -93,9 +105,9 @@ export class DealsService {
     await this.assertLinksVisible(viewer, req, current);
     const { ownerId, custom, pipelineId, stage, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     const moved =
       (pipelineId !== undefined && pipelineId !== current.pipelineId) || (stage ?? current.stage) !== current.stage;
+    let stageChange: StageChange | undefined;
     if (moved) {
       // Another pipeline without a stage: its first open stage.
       const samePipeline = pipelineId === undefined || pipelineId === current.pipelineId;
@@ -106,12 +118,48 @@ export class DealsService {
       patch.pipelineId = place.pipelineId;
       patch.stage = place.stage.key;
       patch.closedAt = closes(place) ? new Date() : null;
+      stageChange = {
+        from: { pipelineId: current.pipelineId, stage: current.stage },
+        to: { pipelineId: place.pipelineId, stage: place.stage.key },
+        byUserId: viewer.id,
+      };
     }
     if (custom !== undefined && this.deps.fields) {
       patch.custom = await this.deps.fields.apply('deal', custom, current.custom ?? {}, false);
     }
-    await fkSafe(() => this.repo.update(id, patch));
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
+    if (Object.keys(patch).length) await fkSafe(() => this.repo.update(id, patch, stageChange));
     return this.get(viewer, id);
+  }
+
+  /** Every stage the deal entered, who moved it and when, newest first (the first row: its creation). */
+  async history(viewer: UserDto, id: string): Promise<DealStageChangeDto[]> {
+    await this.row(viewer, id);
+    return (await this.repo.history(id)).map((h) => ({
+      id: h.id,
+      fromPipelineId: h.from_pipeline_id,
+      fromStage: h.from_stage,
+      toPipelineId: h.to_pipeline_id,
+      toStage: h.to_stage,
+      by: h.by_id ? { id: h.by_id, name: h.by_name ?? '' } : null,
+      at: h.changed_at.toISOString(),
+    }));
+  }
+
+  /** `POST /api/deals/:id/reassign`: supervisors, managers and admins give the deal to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<DealDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.row(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, deal: DealRow, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      { entityType: 'deal', entityId: deal.id, name: deal.title, fromUserId: deal.ownerId, toUserId: ownerId, field },
+      (m) => this.repo.setOwner(m, deal.id, ownerId),
+    );
   }
 
   private async row(viewer: UserDto, id: string): Promise<DealRow> {
@@ -134,8 +182,9 @@ export class DealsService {
     viewer: UserDto,
     req: { contactId?: string | null; companyId?: string | null },
     current?: DealRow,
+    em?: EntityManager,
   ): Promise<void> {
-    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+    const hidden = await firstHiddenReference(em ?? this.dataSource, viewer, {
       contactId: reference('contact', req.contactId, current?.contactId),
       companyId: reference('company', req.companyId, current?.companyId),
     });
@@ -145,7 +194,7 @@ export class DealsService {
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'deal.delete',
       entity: 'deal',

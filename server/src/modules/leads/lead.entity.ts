@@ -12,6 +12,9 @@ export interface LeadRow {
   phoneE164: string | null;
   ownerId: string | null;
   contactId: string | null;
+  /** The first deal made when the lead was converted. */
+  dealId: string | null;
+  convertedAt: Date | null;
   /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
   sourceCallId: string | null;
   /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
@@ -32,6 +35,8 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     phoneE164: { type: 'text', name: 'phone_e164', nullable: true },
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
+    dealId: { type: 'uuid', name: 'deal_id', nullable: true },
+    convertedAt: { type: 'timestamptz', name: 'converted_at', nullable: true },
     sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
     custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },

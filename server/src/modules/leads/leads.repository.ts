@@ -1,10 +1,13 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { type SortDirection } from '@contracts/dto/common';
+import { type LEAD_SORTS } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
 import { asUpdate } from '@server/db/as-update';
 import { type CustomFilter } from '@server/modules/custom-fields/custom-fields.service';
 import { leadVisible, scopeParams, seesAll } from '@server/common/access/visibility';
-import { likeContains } from '@server/common/http/like';
+import { sortList, type SortColumn } from '@server/common/search/list-sort';
+import { type Match, matchIn, type SearchTerms } from '@server/common/search/search-terms';
 import { LeadEntity, type LeadRow } from '@server/modules/leads/lead.entity';
 
 export const OPEN_LEAD_INDEX = 'uq_leads_open_phone';
@@ -12,10 +15,34 @@ const OPEN = `status NOT IN ('converted', 'junk')`;
 
 export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt' | 'custom'> & Partial<Pick<LeadRow, 'custom'>>;
 
+const SORTS: Record<(typeof LEAD_SORTS)[number], SortColumn> = {
+  createdAt: { sql: 'l.created_at', dir: 'DESC' },
+  name: { sql: 'l.name' },
+  phone: { sql: 'l.phone_e164' },
+  status: { sql: `array_position(ARRAY['new', 'in_progress', 'qualified', 'converted', 'junk'], l.status)` },
+  source: { sql: 'l.source' },
+};
+
+/** Leads (alias `l`) whose name holds the text, or whose number is or contains the digits. */
+export const leadMatch = (terms: SearchTerms, p = 'lm'): Match | null =>
+  matchIn('l', 'leads', terms, { text: 'search_text', digits: 'phone_digits', exact: 'phone_e164' }, p);
+
+export interface LeadSearch {
+  terms?: SearchTerms;
+  phones?: string[];
+  status?: string;
+  custom?: CustomFilter;
+  sort?: (typeof LEAD_SORTS)[number];
+  dir?: SortDirection;
+  limit: number;
+  offset: number;
+}
+
 export class LeadsRepository {
   private readonly repo: Repository<LeadRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** An EntityManager works inside its transaction. */
+  constructor(private readonly dataSource: DataSource | EntityManager) {
     this.repo = dataSource.getRepository(LeadEntity);
   }
 
@@ -29,29 +56,19 @@ export class LeadsRepository {
     return this.scoped(viewer).andWhere('l.id = :id', { id }).getOne();
   }
 
-  search(
-    viewer: UserDto,
-    s: {
-      text?: string;
-      e164?: string | null;
-      phones?: string[];
-      status?: string;
-      custom?: CustomFilter;
-      limit: number;
-      offset: number;
-    },
-  ): Promise<[LeadRow[], number]> {
+  search(viewer: UserDto, s: LeadSearch): Promise<[LeadRow[], number]> {
     const qb = this.scoped(viewer);
     if (s.custom) qb.andWhere(s.custom.sql, s.custom.params);
     if (s.phones) qb.andWhere('l.phone_e164 IN (:...phones)', { phones: s.phones });
     if (s.status) qb.andWhere('l.status = :status', { status: s.status });
-    if (s.text) {
-      qb.andWhere(s.e164 ? '(l.name ILIKE :like OR l.phone_e164 = :e164)' : 'l.name ILIKE :like', {
-        like: likeContains(s.text),
-        e164: s.e164,
-      });
+    if (s.terms) {
+      const match = leadMatch(s.terms);
+      qb.andWhere(match?.sql ?? 'false', match?.params ?? {});
     }
-    return qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
+    return sortList(qb, SORTS[s.sort ?? 'createdAt'], s.dir, 'l.id')
+      .skip(s.offset)
+      .take(s.limit)
+      .getManyAndCount();
   }
 
   /** `em` runs the query inside the caller's transaction, so a lock-holding transaction never waits for the pool. */
@@ -86,6 +103,11 @@ export class LeadsRepository {
       .where('id = :id AND owner_id IS NULL', { id })
       .execute();
     return (result.affected ?? 0) > 0;
+  }
+
+  /** The owner alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(LeadEntity).update({ id }, { ownerId, updatedAt: new Date() });
   }
 
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {

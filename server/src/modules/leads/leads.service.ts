@@ -18,9 +18,12 @@ import { firstHiddenReference, reference } from '@server/common/access/linked-en
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 
 export interface EnsuredLead {
   lead: LeadDto;
@@ -36,7 +39,8 @@ export class LeadsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly defaultCountry: () => string,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new LeadsRepository(dataSource);
@@ -69,10 +73,11 @@ export class LeadsService {
     }
     const [rows, total] = await this.repo.search(viewer, {
       phones,
-      text: q.q || undefined,
-      e164: q.q ? phoneKeys(q.q, this.defaultCountry()).e164 : null,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       status: q.status,
       custom: await customFilter(this.fields, 'lead', 'l', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });
@@ -103,6 +108,8 @@ export class LeadsService {
         phoneE164: e164,
         ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: null,
+        dealId: null,
+        convertedAt: null,
         sourceCallId: null,
         custom,
       });
@@ -128,6 +135,8 @@ export class LeadsService {
         phoneE164: e164,
         ownerId: null,
         contactId: null,
+        dealId: null,
+        convertedAt: null,
         sourceCallId: callId,
       });
       if (inserted) return { lead: toLeadDto(inserted), created: true, sourceCallId: inserted.sourceCallId };
@@ -156,19 +165,42 @@ export class LeadsService {
       const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
       patch.custom = await this.fields.apply('lead', custom, stored, false);
     }
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     try {
-      await this.repo.update(id, patch);
+      if (Object.keys(patch).length) await this.repo.update(id, patch);
     } catch (err) {
       throw await this.translate(viewer, err, current.phoneE164);
     }
     return this.get(viewer, id);
   }
 
+  /** `POST /api/leads/:id/reassign`: supervisors, managers and admins give the lead to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<LeadDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, lead: LeadDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'lead',
+        entityId: lead.id,
+        name: lead.name ?? lead.phoneE164 ?? lead.phoneRaw ?? '',
+        fromUserId: lead.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, lead.id, ownerId),
+    );
+  }
+
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'lead.delete',
       entity: 'lead',
@@ -202,6 +234,8 @@ export const toLeadDto = (r: LeadRow, show: (stored: CustomValues) => CustomValu
   ownerId: r.ownerId,
   contactId: r.contactId,
   custom: show(r.custom ?? {}),
+  dealId: r.dealId,
+  convertedAt: r.convertedAt?.toISOString() ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

@@ -31,7 +31,7 @@ export interface ReviewCallRow {
   agent_extension: string | null;
   started_at: Date;
   talk_seconds: number | null;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   wrap_up_outcome: string | null;
   recording_id: string;
   recording_seconds: number | null;

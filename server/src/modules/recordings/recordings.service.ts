@@ -43,7 +43,7 @@ export const mayListenByRole = (role: UserDto['role']) => role === 'supervisor' 
  * Whether the viewer may hear a call's recording, `inScope` being whether someone of the viewer's scope handled the
  * call (the operator themselves; a team supervisor's teams): a supervisor who leads teams hears their teams' calls.
  */
-export const mayListen = (viewer: Viewer, inScope: boolean) =>
+export const mayListen = (viewer: Pick<Viewer, 'role' | 'teamScope'>, inScope: boolean) =>
   mayListenByRole(viewer.role) ? seesAll(viewer) || inScope : viewer.role === 'operator' && inScope;
 
 export class RecordingsService {

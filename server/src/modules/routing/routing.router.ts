@@ -18,6 +18,14 @@ function presentedToken(req: Request, queryToken: string | undefined): string | 
   return req.get(ROUTING_TOKEN_HEADER) ?? bearer ?? queryToken;
 }
 
+/** 401 unless the request carries ROUTING_TOKEN (header, bearer or `?token=`); every dialplan lookup checks it. */
+export function assertRoutingToken(req: Request, token: string | undefined, queryToken: string | undefined): void {
+  const given = presentedToken(req, queryToken);
+  if (!token || !given || !sameSecret(given, token)) {
+    throw new AppError('UNAUTHENTICATED', 401, 'Routing token missing or wrong (X-Routing-Token or ?token=)');
+  }
+}
+
 /**
  * `GET /api/routing/owner?phone=<callerid>` for the dialplan (func_curl): the owner's extension as plain text,
  * an empty body when there is none. func_curl cannot keep a session cookie, so a shared token (header
@@ -28,10 +36,7 @@ export function routingRouter(routing: RoutingService, token: string | undefined
   const router = Router();
   router.get('/owner', async (req, res) => {
     const query = parseInput(ownerQuerySchema, req.query);
-    const given = presentedToken(req, query.token);
-    if (!token || !given || !sameSecret(given, token)) {
-      throw new AppError('UNAUTHENTICATED', 401, 'Routing token missing or wrong (X-Routing-Token or ?token=)');
-    }
+    assertRoutingToken(req, token, query.token);
     const extension = await routing.ownerExtension(query.phone);
     res.type('text/plain').send(extension ?? '');
   });

@@ -37,6 +37,7 @@ const DISPOSITION_TONE: Record<Disposition, string> = {
   missed: 'badge--danger',
   abandoned: 'badge--warning',
   failed: 'badge--danger',
+  blocked: '',
 };
 
 function Party({ raw, e164, anonymous }: { raw: string; e164: string | null; anonymous?: boolean }) {

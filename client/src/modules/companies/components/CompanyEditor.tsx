@@ -8,6 +8,7 @@ import { href, navigate } from '@client/app/router';
 import { useQuery } from '@client/app/useQuery';
 import { Alert } from '@client/ui/Alert';
 import { QueryView } from '@client/ui/QueryView';
+import { Timeline } from '@client/modules/timeline/components/Timeline';
 import { CustomFieldInputs, refusedCustomFields } from '@client/modules/customfields/components/CustomFieldInputs';
 import { useCustomFields } from '@client/modules/customfields/hooks/useCustomFields';
 import { type CustomDraft, toCustomDraft, toCustomValues } from '@client/modules/customfields/utils/customValue';
@@ -137,7 +138,17 @@ export function CompanyEditor({ id }: { id?: string }) {
         <h1 id="company-title">{id ? (query.data?.name ?? t('companies.editTitle')) : t('companies.new')}</h1>
       </div>
       <QueryView {...query} isEmpty={() => false}>
-        {(company) => (company ? <CompanyForm key={company.id} company={company} /> : <CompanyForm key="new" />)}
+        {(company) =>
+          company ? (
+            <>
+              <CompanyForm key={company.id} company={company} />
+              {/* A company's history includes its contacts' (those the viewer may see). */}
+              <Timeline entityType="company" entityId={company.id} />
+            </>
+          ) : (
+            <CompanyForm key="new" />
+          )
+        }
       </QueryView>
     </section>
   );

@@ -76,6 +76,7 @@ const base =
  */
 export class AgentsService {
   private readonly listeners = new Set<AgentChangeListener>();
+  private readonly inTransition = new Map<string, Promise<Transition>>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -246,8 +247,28 @@ export class AgentsService {
     if (userId) await this.transition(userId, null, mutate);
   }
 
+  /**
+   * One transition per operator at a time on this node. A ringall queue rings every member for every call, so at
+   * 100 calls/s the same rows are wanted 100 times a second: queued here they wait in memory, instead of in
+   * PostgreSQL on the row lock while holding a pooled connection the call pipeline needs for its decisions. The row
+   * lock still orders transitions across nodes.
+   */
+  private transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
+    const previous = this.inTransition.get(userId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.transitionNow(userId, changedBy, mutate),
+      () => this.transitionNow(userId, changedBy, mutate),
+    );
+    this.inTransition.set(userId, next);
+    const forget = () => {
+      if (this.inTransition.get(userId) === next) this.inTransition.delete(userId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
   /** Locks the operator's row, applies `mutate` (null = no change), stores the state and its history interval. */
-  private async transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
+  private async transitionNow(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
     const result = await this.repo.transaction(async (em) => {
       const now = new Date();
       const row = await this.repo.lock(em, userId, now);

@@ -162,7 +162,9 @@ export class CallCardReadModel {
         if (part.convertedTo) return this.card(call, { kind: 'contact', contactId: part.convertedTo }, viewer);
         const [calls, items] = await Promise.all([
           recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []),
-          history('lead', link.leadId),
+          // A lead this very call created has no notes, tasks or deals yet, and its one call is this one: every
+          // new caller would otherwise cost the timeline's queries on the pop's path.
+          link.createdByThisCall ? [] : history('lead', link.leadId),
         ]);
         return callCardSchema.parse({
           ...base,

@@ -90,6 +90,12 @@ export class AgentsRepository {
 
   /** Locks the operator's row (creating the default one) so concurrent transitions serialize. */
   async lock(em: EntityManager, userId: string, now: Date): Promise<AgentRow | null> {
+    // Every call event of a ringall queue moves every member: once the row exists, lock and read it in one trip.
+    const [locked]: RawRow[] = await em.query(
+      `${SELECT.replace('LEFT JOIN', 'JOIN')} WHERE u.id = $1 AND u.active FOR UPDATE OF s`,
+      [userId],
+    );
+    if (locked) return toRow(locked);
     await em.query(
       `INSERT INTO agent_states (user_id, state, since)
        SELECT id, 'available', $2 FROM users WHERE id = $1 ON CONFLICT (user_id) DO NOTHING`,

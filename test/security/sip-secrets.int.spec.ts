@@ -88,6 +88,9 @@ describe('security: per-user SIP secrets on the real Asterisk (issue 21 #3)', ()
     await deleteUsers(live.dataSource, userIds);
     // The PBX forgets this suite's secrets (their users are gone).
     await live.provider.syncCredentials?.();
+    // Deactivating 1001's user paused 1001 in every queue (reactivation leaves the choice to the operator): the
+    // suites after this one need the queues to ring it.
+    for (const ext of ['1001', '1001-web']) await live.provider.setAgentPaused(ext, false).catch(() => undefined);
     await live.close();
   });
 

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { type DataSource } from 'typeorm';
 
@@ -71,11 +72,12 @@ export interface CheckedRecording {
   durationSeconds: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/**
+ * Resolves after `ms`, or at once when `signal` aborts. The signal is the queue's one signal, shared by every wait
+ * of every file: its abort listener must go with the timer, or each poll leaves one behind and adding the next costs
+ * more (EventTarget checks the list for a duplicate), which took a node's event loop from the calls.
+ */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');

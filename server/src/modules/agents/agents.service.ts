@@ -76,6 +76,8 @@ const base =
  */
 export class AgentsService {
   private readonly listeners = new Set<AgentChangeListener>();
+  /** Per operator: the end of the last transition queued on this node (see inLane). */
+  private readonly lanes = new Map<string, Promise<void>>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -248,26 +250,46 @@ export class AgentsService {
 
   /** Locks the operator's row, applies `mutate` (null = no change), stores the state and its history interval. */
   private async transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
-    const result = await this.repo.transaction(async (em) => {
-      const now = new Date();
-      const row = await this.repo.lock(em, userId, now);
-      if (!row?.record) throw agentsError('AGENT_NOT_FOUND');
-      const current = row.record;
-      const next = mutate(current, now);
-      if (!next) return { row, baseChanged: false, effectiveChanged: false };
-      await this.repo.save(em, userId, next);
-      const before = effectiveState(current);
-      const after = effectiveState(next);
-      const effectiveChanged = !sameEffective(before, after);
-      if (effectiveChanged) await this.repo.rotateHistory(em, userId, after, now, changedBy);
-      return {
-        row: { ...row, record: next },
-        baseChanged: current.state !== next.state || current.reason !== next.reason,
-        effectiveChanged,
-      };
-    });
+    const result = await this.inLane(userId, () =>
+      this.repo.transaction(async (em) => {
+        const now = new Date();
+        const row = await this.repo.lock(em, userId, now);
+        if (!row?.record) throw agentsError('AGENT_NOT_FOUND');
+        const current = row.record;
+        const next = mutate(current, now);
+        if (!next) return { row, baseChanged: false, effectiveChanged: false };
+        await this.repo.save(em, userId, next);
+        const before = effectiveState(current);
+        const after = effectiveState(next);
+        const effectiveChanged = !sameEffective(before, after);
+        if (effectiveChanged) await this.repo.rotateHistory(em, userId, after, now, changedBy);
+        return {
+          row: { ...row, record: next },
+          baseChanged: current.state !== next.state || current.reason !== next.reason,
+          effectiveChanged,
+        };
+      }),
+    );
     if (result.effectiveChanged || result.baseChanged) this.publish(toDto(result.row, new Date()));
     return result;
+  }
+
+  /**
+   * One operator's transitions on this node run one after another. The row lock alone would order them too, but
+   * every waiter would hold a pooled connection while it waits: a queue burst ringing the same operators would
+   * take the whole pool and stall the call pipeline's reads behind it. The lock still orders them across nodes.
+   */
+  private inLane<T>(userId: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.lanes.get(userId) ?? Promise.resolve()).then(work);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.lanes.set(userId, tail);
+    void tail.then(() => {
+      if (this.lanes.get(userId) === tail) this.lanes.delete(userId);
+    });
+    return run;
   }
 
   private publish(agent: AgentDto): void {

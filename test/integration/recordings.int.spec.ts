@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import {
   appendFileSync,
   mkdtempSync,
@@ -308,6 +309,15 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       });
       expect(await rowsOf(callId)).toHaveLength(0);
     });
+  });
+
+  it('leaves no abort listener on the shared stop signal after polling for a file', async () => {
+    const { callId } = await recordedCall('late.wav', users.op1.ext!);
+    const stop = new AbortController();
+    // appearTimeoutMs 600 / pollMs 100: several polls, each of which used to leave a listener behind.
+    const outcome = await ingest.ingest({ callId, pbxFile: `${SPOOL}/late.wav`, signal: stop.signal });
+    expect(outcome).toEqual({ status: 'rejected', reason: 'missing' });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 
   it('waits while MixMonitor is still writing, then ingests the whole file', async () => {

@@ -101,8 +101,16 @@ export class AgentsRepository {
        SELECT id, 'available', $2 FROM users WHERE id = $1 ON CONFLICT (user_id) DO NOTHING`,
       [userId, now],
     );
-    await em.query(`SELECT 1 FROM agent_states WHERE user_id = $1 FOR UPDATE`, [userId]);
-    return this.find(userId, em);
+    // Locked and read in one statement (FOR UPDATE returns the newest version once the lock is ours); an inner
+    // join, as a row on the nullable side of an outer join cannot be locked.
+    const rows: RawRow[] = await em.query(
+      `SELECT u.id AS user_id, u.login, u.name, u.role, u.extension,
+              s.state, s.reason, s.since, s.wrap_up_until, s.activity, s.activity_call_id, s.activity_since
+       FROM agent_states s JOIN users u ON u.id = s.user_id
+       WHERE s.user_id = $1 AND u.active FOR UPDATE OF s`,
+      [userId],
+    );
+    return rows[0] ? toRow(rows[0]) : null;
   }
 
   async save(em: EntityManager, userId: string, r: AgentStateRecord): Promise<void> {

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 
 import { type DataSource } from 'typeorm';
 
@@ -31,6 +32,7 @@ export interface RecordingIngestOptions {
    * stopped is taken as it is (a writer that never patches its header).
    */
   maxWaitMs?: number;
+  /** How often a file is looked at while it is written; one that has not appeared yet, up to 8 × less often. */
   pollMs?: number;
 }
 
@@ -71,11 +73,12 @@ export interface CheckedRecording {
   durationSeconds: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/**
+ * Resolves after `ms`, or at once when `signal` aborts. The signal is the queue's one signal, shared by every wait
+ * of every file: its abort listener must go with the timer, or each poll leaves one behind and adding the next costs
+ * more (EventTarget checks the list for a duplicate), which took a node's event loop from the calls.
+ */
+const sleep = (ms: number, signal?: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
 
 async function sha256Of(file: string): Promise<string> {
   const hash = createHash('sha256');
@@ -224,9 +227,13 @@ export class RecordingIngestService {
     const started = Date.now();
     let lastSize = -1;
     let since = started;
+    let wait = poll;
     for (;;) {
       const now = Date.now();
       const st = await lstat(file).catch(() => null);
+      // A file not there yet is looked for less and less often (up to 8 × pollMs): a queue waits for many at once,
+      // and their failing lstats (each an error with its stack) took 6 % of a node's CPU in a call burst.
+      wait = st ? poll : Math.min(wait * 2, poll * 8);
       if (!st) {
         if (now - started >= (this.options.appearTimeoutMs ?? 10_000)) return { ok: false, reason: 'missing' };
       } else if (!st.isFile()) {
@@ -247,7 +254,7 @@ export class RecordingIngestService {
         return now - since < settle ? { ok: false, reason: 'still-growing' } : { ok: true, size: st.size };
       }
       if (signal?.aborted) return { ok: false, reason: 'missing' };
-      await sleep(poll, signal);
+      await sleep(wait, signal);
     }
   }
 }

@@ -12,6 +12,10 @@ import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
+import { CreateApiTokens1764000600000 } from './1764000600000-CreateApiTokens';
+import { CreateWebhooks1764000610000 } from './1764000610000-CreateWebhooks';
+import { CreateWebForms1764000620000 } from './1764000620000-CreateWebForms';
+import { CreateCallMeBack1764000630000 } from './1764000630000-CreateCallMeBack';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -32,4 +36,8 @@ export const migrations = [
   CreateImportJobs1763900012000,
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
+  CreateApiTokens1764000600000,
+  CreateWebhooks1764000610000,
+  CreateWebForms1764000620000,
+  CreateCallMeBack1764000630000,
 ];

@@ -32,6 +32,7 @@ import { createProvider } from '@server/modules/telephony/create-provider';
 import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 import { type AppServices, createServices } from '@server/services';
+import { sealedSecretBox } from '@server/modules/webhooks/webhooks.service';
 
 /** What a test (or a second process role) may put in place of what the configuration would build. */
 export interface NodeOverrides {
@@ -85,7 +86,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         ? new Redis(config.redisUrl, { maxRetriesPerRequest: null })
         : null;
   const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
-  const sipSecrets = new SipSecretsService(dataSource, new SipSecretCipher(sipSecretsKey), logger);
+  const cipher = new SipSecretCipher(sipSecretsKey);
+  const sipSecrets = new SipSecretsService(dataSource, cipher, logger);
   const provider =
     overrides.provider !== undefined
       ? overrides.provider
@@ -93,13 +95,14 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
 
   const server = http.createServer();
   let realtime: Realtime | undefined;
-  const { services } = createServices({
+  const { services, background } = createServices({
     config,
     dataSource,
     logger,
     telephony: provider,
     redis,
     sipSecrets,
+    secretBox: sealedSecretBox(cipher),
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,
@@ -142,6 +145,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   );
   const cards = new CallCardReadModel(dataSource, cache, services.users);
   const recordings = startRecordings({ config, dataSource, logger });
+  recordings.onOutcome((callId, _file, outcome) => {
+    if (outcome.status === 'stored') void services.webhookEvents.recordingStored(callId, outcome.recordingId);
+  });
+  // Before the pipeline and the HTTP server: anything that enqueues finds the queue started.
+  await background.jobs.start();
+  await background.webhooks.start();
+  services.callMeBack.start();
   const agentReactions: CallReaction[] = [
     ({ event }) => services.agents.onCallEvent(event),
     async () => services.wallboard.refreshSoon(),
@@ -169,6 +179,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       services.callbacks.react,
       recordings.reaction,
       ...agentReactions,
+      // Last: only enqueues (webhooks are sent by the job queue's workers), so nothing above ever waits for it.
+      services.webhookEvents.callReaction,
       ...(overrides.extraReactions ?? []),
     ],
     defaultCountry: config.defaultCountry,
@@ -224,6 +236,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     close: () =>
       (closing ??= (async () => {
         clearInterval(purge);
+        background.webhooks.stop();
+        services.callMeBack.stop();
         services.agents.stop();
         services.wallboard.stop();
         await escalation.stop();
@@ -233,6 +247,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await pipeline.stop();
         await io.close();
         await recordings.stop();
+        await background.jobs.stop();
         await metricsServer?.close();
         await unlisten();
         if (overrides.redis === undefined) await redis?.quit();

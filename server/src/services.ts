@@ -6,12 +6,16 @@ import { type DataSource } from 'typeorm';
 import { type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { type Logger } from '@server/common/logger/logger';
+import { JobQueue } from '@server/common/jobs/job-queue';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { ApiTokensService } from '@server/modules/api-tokens/api-tokens.service';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AuthService } from '@server/modules/auth/auth.service';
+import { BusinessHoursService } from '@server/modules/call-me-back/business-hours.service';
+import { CallMeBackService } from '@server/modules/call-me-back/call-me-back.service';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
@@ -34,13 +38,25 @@ import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
 import { WallboardService } from '@server/modules/wallboard/wallboard.service';
+import { WebFormsRepository } from '@server/modules/web-forms/web-forms.repository';
+import { WebFormsService } from '@server/modules/web-forms/web-forms.service';
+import { createWebhooks, type Webhooks } from '@server/modules/webhooks/webhooks.runtime';
+import { type SecretBox, type WebhooksService } from '@server/modules/webhooks/webhooks.service';
+import { type WebhookDispatcher } from '@server/modules/webhooks/webhook-dispatcher';
 
 /** What the services read of the configuration. */
 export type ServicesConfig = Pick<
   Config,
-  'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins' | 'callbacks'
+  | 'nodeEnv'
+  | 'sessionTtlHours'
+  | 'defaultCountry'
+  | 'loginRateLimit'
+  | 'trustedOrigins'
+  | 'callbacks'
+  | 'webhooks'
+  | 'webForms'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir'>>;
+  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'publicUrl'>>;
 
 /** The services of one node, built once by composeNode and shared by the routes, realtime and the call pipeline. */
 export interface AppServices {
@@ -67,6 +83,13 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  apiTokens: ApiTokensService;
+  webhooks: WebhooksService;
+  /** Where call events, recordings and CRM changes are handed to webhooks (enqueued, nothing more). */
+  webhookEvents: WebhookDispatcher;
+  businessHours: BusinessHoursService;
+  callMeBack: CallMeBackService;
+  webForms: WebFormsService;
 }
 
 export interface ServicesDeps {
@@ -83,10 +106,22 @@ export interface ServicesDeps {
    * absent → pushes go nowhere and REST stays the source of truth.
    */
   realtime?: (core: Pick<AppServices, 'auth' | 'liveCalls'>) => RealtimeSink;
+  /** Seals webhook signing secrets (with the key of the SIP secrets). */
+  secretBox: SecretBox;
+}
+
+/** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
+export interface Background {
+  jobs: JobQueue;
+  webhooks: Webhooks;
 }
 
 /** Builds every service in dependency order; realtime reaches the services that push through their constructors. */
-export function createServices(deps: ServicesDeps): { services: AppServices; realtime: RealtimeSink } {
+export function createServices(deps: ServicesDeps): {
+  services: AppServices;
+  realtime: RealtimeSink;
+  background: Background;
+} {
   const { config, dataSource, logger } = deps;
   const telephony = deps.telephony ?? null;
   const audit = new AuditService(dataSource);
@@ -101,8 +136,39 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     logger,
     realtime,
   });
-  const contacts = new ContactsService(dataSource, config.defaultCountry, audit);
+  const jobs = new JobQueue(dataSource, logger.child({ module: 'jobs' }));
+  const webhooks = createWebhooks({
+    dataSource,
+    jobs,
+    audit,
+    secrets: deps.secretBox,
+    config: config.webhooks,
+    publicUrl: config.publicUrl,
+    // Called at run time only, once `leads` below exists (the leads service itself tells webhooks of its events).
+    findLead: (id) => leads.findById(id),
+    logger: logger.child({ module: 'webhooks' }),
+  });
+  const events = webhooks.dispatcher;
+  const leads = new LeadsService(dataSource, config.defaultCountry, audit, events);
+  const contacts = new ContactsService(dataSource, config.defaultCountry, audit, events);
   const routing = new RoutingService(dataSource, config.defaultCountry);
+  const notes = new NotesService(dataSource);
+  const callbacks = new CallbacksService({
+    dataSource,
+    routing,
+    config: config.callbacks,
+    logger: logger.child({ module: 'callbacks' }),
+    notifier: realtime,
+    events,
+  });
+  const businessHours = new BusinessHoursService(dataSource, audit);
+  const callMeBack = new CallMeBackService({
+    dataSource,
+    hours: businessHours,
+    callbacks,
+    telephony,
+    logger: logger.child({ module: 'call-me-back' }),
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -113,10 +179,10 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     }),
     contacts,
     companies: new CompaniesService(dataSource, config.defaultCountry, audit),
-    leads: new LeadsService(dataSource, config.defaultCountry, audit),
-    deals: new DealsService(dataSource, audit),
-    tasks: new TasksService(dataSource),
-    notes: new NotesService(dataSource),
+    leads,
+    deals: new DealsService(dataSource, audit, events),
+    tasks: new TasksService(dataSource, events),
+    notes,
     routing,
     liveCalls,
     agents,
@@ -133,18 +199,28 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit),
-    callbacks: new CallbacksService({
-      dataSource,
-      routing,
-      config: config.callbacks,
-      logger: logger.child({ module: 'callbacks' }),
-      notifier: realtime,
-    }),
+    callbacks,
     imports: new ImportsService(dataSource, contacts, config.defaultCountry, logger),
     contactsExport: new ContactsExporter(dataSource, contacts),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    apiTokens: new ApiTokensService(dataSource, usersRepo, audit),
+    webhooks: webhooks.service,
+    webhookEvents: webhooks.dispatcher,
+    businessHours,
+    callMeBack,
+    webForms: new WebFormsService({
+      repo: new WebFormsRepository(dataSource),
+      contacts,
+      leads,
+      notes,
+      callMeBack,
+      realtime,
+      audit,
+      defaultCountry: config.defaultCountry,
+      logger: logger.child({ module: 'web-forms' }),
+    }),
   };
-  return { services, realtime };
+  return { services, realtime, background: { jobs, webhooks } };
 }

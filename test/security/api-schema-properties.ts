@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import * as agent from '@contracts/dto/agent';
 import * as analytics from '@contracts/dto/analytics';
+import * as apiToken from '@contracts/dto/api-token';
+import * as businessHours from '@contracts/dto/business-hours';
 import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
@@ -17,10 +19,14 @@ import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
 import * as user from '@contracts/dto/user';
 import * as wallboard from '@contracts/dto/wallboard';
+import * as webForm from '@contracts/dto/web-form';
+import * as webhook from '@contracts/dto/webhook';
 
 const MODULES: Record<string, Record<string, unknown>> = {
   agent,
   analytics,
+  apiToken,
+  businessHours,
   call,
   common,
   company,
@@ -35,6 +41,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   task,
   user,
   wallboard,
+  webhook,
+  webForm,
 };
 
 export interface NamedSchema {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { leadUtmSchema } from './web-form';
+
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
 export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
 
@@ -12,6 +14,9 @@ export const leadSchema = z.object({
   phoneE164: z.string().nullable(),
   ownerId: z.string().nullable(),
   contactId: z.string().nullable(),
+  /** Website form leads: the form and the visit's UTM tags (null for other sources). */
+  formId: z.string().nullable(),
+  utm: leadUtmSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

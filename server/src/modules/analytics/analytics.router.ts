@@ -13,6 +13,7 @@ import { type AnalyticsService } from '@server/modules/analytics/analytics.servi
 import {
   dailyTable,
   heatmapTable,
+  leadSourcesTable,
   operatorsTable,
   queuesTable,
   summaryTable,
@@ -51,6 +52,11 @@ export function analyticsRouter(analytics: AnalyticsService): Router {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.daily(q);
     await respond(res, q, data, () => dailyTable(data.rows));
+  });
+  router.get('/lead-sources', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.leadSources(q);
+    await respond(res, q, data, () => leadSourcesTable(data.rows));
   });
   router.get('/queue-settings', async (_req, res) => {
     res.json(await analytics.queueSettings());

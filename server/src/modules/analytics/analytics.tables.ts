@@ -1,6 +1,7 @@
 import {
   type AnalyticsSummaryDto,
   type DailyRowDto,
+  type LeadSourceRowDto,
   type HeatmapCellDto,
   type OperatorRowDto,
   type QueueRowDto,
@@ -134,6 +135,21 @@ export function heatmapTable(rows: HeatmapCellDto[]): ExportTable<HeatmapCellDto
       { header: 'answered', value: (r) => r.answered },
       { header: 'abandoned', value: (r) => r.abandoned },
       { header: 'avg wait s', value: (r) => r.avgWaitSeconds },
+    ],
+  };
+}
+
+export function leadSourcesTable(rows: LeadSourceRowDto[]): ExportTable<LeadSourceRowDto> {
+  return {
+    name: 'lead-sources',
+    rows,
+    columns: [
+      { header: 'source', value: (r) => r.source },
+      { header: 'utm_source', value: (r) => r.utmSource },
+      { header: 'utm_medium', value: (r) => r.utmMedium },
+      { header: 'utm_campaign', value: (r) => r.utmCampaign },
+      { header: 'leads', value: (r) => r.leads },
+      { header: 'converted', value: (r) => r.converted },
     ],
   };
 }

@@ -9,6 +9,7 @@ import { type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { type RoutingService } from '@server/modules/routing/routing.service';
 import { TaskEntity } from '@server/modules/tasks/task.entity';
 import { toTaskDto } from '@server/modules/tasks/tasks.service';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export interface CallbacksServiceDeps {
   dataSource: DataSource;
@@ -17,11 +18,13 @@ export interface CallbacksServiceDeps {
   logger: Logger;
   /** Socket.IO delivery; absent → tasks are still created and escalated, nobody is pushed. */
   notifier?: TaskNotifier | null;
+  /** `task.created` and `task.escalated` for webhooks. */
+  events?: DomainEventSink;
 }
 
 export interface CreatedCallback {
   task: TaskDto;
-  reason: 'missed-call' | 'abandoned-call';
+  reason: 'missed-call' | 'abandoned-call' | 'callback-request';
 }
 
 const ESCALATION_BATCH = 100;
@@ -39,17 +42,26 @@ const ESCALATION_BATCH = 100;
 export class CallbacksService {
   private readonly dataSource: DataSource;
   private readonly notifier: TaskNotifier | null;
+  private readonly events: DomainEventSink;
 
   constructor(private readonly deps: CallbacksServiceDeps) {
     this.dataSource = deps.dataSource;
     this.notifier = deps.notifier ?? null;
+    this.events = deps.events ?? NO_DOMAIN_EVENTS;
   }
 
   /** The CallReaction: exactly one task per qualifying call, however often and on however many nodes it runs. */
   readonly react: CallReaction = async ({ event, after: call }) => {
     if (event.type !== 'call.ended') return;
     const created = await this.createForCall(call);
-    if (created) this.notifyCreated(created);
+    if (!created) return;
+    this.notifyCreated(created);
+    await this.events.publish({
+      type: 'task.created',
+      key: created.task.id,
+      occurredAt: new Date(created.task.createdAt),
+      data: { task: created.task, reason: created.reason },
+    });
   };
 
   async createForCall(call: CallProjection): Promise<CreatedCallback | null> {
@@ -118,8 +130,37 @@ export class CallbacksService {
       tasks.push(task);
       this.deps.logger.warn({ taskId: row.id, callId: row.call_id, assigneeId: row.assignee_id }, 'callback escalated');
       this.notifier?.emitToRole('supervisor', 'task:assigned', { task, reason: 'escalation' });
+      await this.events.publish({ type: 'task.escalated', key: task.id, occurredAt: now, data: { task } });
     }
     return tasks;
+  }
+
+  /**
+   * A website visitor's "call me back" that could not ring now (the queue is closed, or nobody answered in time): a
+   * callback task due when the queue opens, for the client's owner, else for the queue (supervisors dispatch).
+   */
+  async scheduleRequest(r: {
+    title: string;
+    dueAt: Date;
+    queue: string;
+    assigneeId: string | null;
+    entityType: 'lead' | 'contact';
+    entityId: string;
+  }): Promise<TaskDto> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue)
+       VALUES ($1, 'callback', $2, $3, NULL, $4, $5, NULL, $6) RETURNING id`,
+      [r.title, r.dueAt, r.assigneeId, r.entityType, r.entityId, r.assigneeId ? null : r.queue],
+    );
+    const task = await this.taskDto(rows[0]!.id);
+    this.notifyCreated({ task, reason: 'callback-request' });
+    await this.events.publish({
+      type: 'task.created',
+      key: task.id,
+      occurredAt: new Date(task.createdAt),
+      data: { task, reason: 'callback-request' },
+    });
+    return task;
   }
 
   private notifyCreated({ task, reason }: CreatedCallback): void {

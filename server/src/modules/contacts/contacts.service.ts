@@ -18,6 +18,7 @@ import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
 import { contactsError } from '@server/modules/contacts/contacts.errors';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -28,6 +29,8 @@ export class ContactsService {
     private readonly dataSource: DataSource,
     private readonly defaultCountry: string,
     private readonly audit?: AuditService,
+    /** `contact.created` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new ContactsRepository(dataSource);
   }
@@ -78,7 +81,14 @@ export class ContactsService {
         this.phoneRows(req.phones),
       ),
     );
-    return this.get(viewer, row.id);
+    const contact = await this.get(viewer, row.id);
+    await this.events.publish({
+      type: 'contact.created',
+      key: contact.id,
+      occurredAt: row.createdAt,
+      data: { contact },
+    });
+    return contact;
   }
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {

@@ -19,6 +19,7 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository } from '@server/modules/deals/deals.repository';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 const CLOSED = new Set(['won', 'lost']);
 const isDealStage = (s: string): s is DealDto['stage'] => (DEAL_STAGES as readonly string[]).includes(s);
@@ -29,6 +30,8 @@ export class DealsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit?: AuditService,
+    /** `deal.stage_changed` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new DealsRepository(dataSource);
   }
@@ -79,7 +82,17 @@ export class DealsService {
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
     if (req.stage && req.stage !== current.stage) patch.closedAt = CLOSED.has(req.stage) ? new Date() : null;
     await fkSafe(() => this.repo.update(id, patch));
-    return this.get(viewer, id);
+    const deal = await this.get(viewer, id);
+    if (deal.stage !== current.stage) {
+      await this.events.publish({
+        type: 'deal.stage_changed',
+        // One event per change: the same stage reached again later is another change.
+        key: `${id}:${current.stage}:${deal.stage}:${deal.updatedAt}`,
+        occurredAt: new Date(deal.updatedAt),
+        data: { deal, from: current.stage, to: deal.stage },
+      });
+    }
+    return deal;
   }
 
   /** The contact and company a deal names must be visible to the viewer (unchanged ones are not re-checked). */

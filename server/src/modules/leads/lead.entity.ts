@@ -1,5 +1,7 @@
 import { EntitySchema } from 'typeorm';
 
+import { type LeadUtm } from '@contracts/dto/web-form';
+
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
 export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
 
@@ -14,6 +16,9 @@ export interface LeadRow {
   contactId: string | null;
   /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
   sourceCallId: string | null;
+  /** The website form that created the lead (source 'web'), and the UTM tags of that visit. */
+  formId: string | null;
+  utm: LeadUtm | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -31,6 +36,8 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
     sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
+    formId: { type: 'uuid', name: 'form_id', nullable: true },
+    utm: { type: 'jsonb', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

@@ -12,6 +12,7 @@ import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
+import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
 import { CreateApiTokens1764000600000 } from './1764000600000-CreateApiTokens';
 import { CreateWebhooks1764000610000 } from './1764000610000-CreateWebhooks';
 import { CreateWebForms1764000620000 } from './1764000620000-CreateWebForms';
@@ -36,6 +37,7 @@ export const migrations = [
   CreateImportJobs1763900012000,
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
+  OneOpenCallbackPerNumber1764000400000,
   CreateApiTokens1764000600000,
   CreateWebhooks1764000610000,
   CreateWebForms1764000620000,

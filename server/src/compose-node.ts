@@ -2,6 +2,7 @@ import http from 'node:http';
 import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 
+import { type Express } from 'express';
 import { Redis } from 'ioredis';
 
 import { type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
@@ -43,8 +44,8 @@ export interface NodeOverrides {
   redis?: Redis | null;
   /** The telephony adapter (not started); default: TELEPHONY_PROVIDER's. */
   provider?: TelephonyProvider | null;
-  /** Built client to serve; default `dist/client`. */
-  clientDir?: string;
+  /** Built client to serve; default `dist/client`; null serves none (the API alone). */
+  clientDir?: string | null;
   /** False: this node publishes its adapter's events but decides none (an adapter-only process). Default true. */
   consume?: boolean;
   /** Timing and naming of the Redis bus (tests shorten the lease to see a dead node's calls move sooner). */
@@ -58,11 +59,14 @@ export interface ZvonokNode {
   logger: Logger;
   database: Database;
   server: http.Server;
+  app: Express;
   services: AppServices;
   realtime: Realtime;
   pipeline: CallPipeline;
   bus: CallEventBus;
   recordings: RecordingsRuntime;
+  /** The call pipeline's card read model and its cache. */
+  cards: CallCardReadModel;
   provider: TelephonyProvider | null;
   /** Starts listening (port 0 → any free port); resolves with the base URL. */
   listen(port?: number, host?: string): Promise<string>;
@@ -93,7 +97,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? overrides.provider
       : createProvider({ config, dataSource, logger, redis, sipCredentials: () => sipSecrets.credentials() });
 
-  const server = http.createServer();
+  // The app is made after Socket.IO (its services push through it), so the server's handler is bound late; engine.io
+  // wraps this handler when it attaches, and so keeps its own /socket.io/ requests from ever reaching express.
+  let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
+  const server = http.createServer((req, res) => handle(req, res));
   let realtime: Realtime | undefined;
   const { services, background } = createServices({
     config,
@@ -117,23 +124,22 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       })),
   });
   const io = realtime!;
-  server.on(
-    'request',
-    createApp({
-      config,
-      services,
-      logger,
-      clientDir: overrides.clientDir ?? path.resolve('dist/client'),
-      routingToken: config.routingToken,
-      redis,
-    }),
-  );
+  const app = createApp({
+    config,
+    services,
+    logger,
+    clientDir: overrides.clientDir === null ? undefined : (overrides.clientDir ?? path.resolve('dist/client')),
+    routingToken: config.routingToken,
+    redis,
+  });
+  handle = app;
 
   const bus: CallEventBus = redis
     ? new RedisCallBus({
         redis,
         logger: logger.child({ module: 'pipeline' }),
         partitions: config.pipeline.partitions,
+        ...(config.pipeline.nodeId ? { nodeId: config.pipeline.nodeId } : {}),
         ...overrides.bus,
       })
     : new MemoryCallBus();
@@ -152,10 +158,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   await background.jobs.start();
   await background.webhooks.start();
   services.callMeBack.start();
-  const agentReactions: CallReaction[] = [
-    ({ event }) => services.agents.onCallEvent(event),
-    async () => services.wallboard.refreshSoon(),
-  ];
   const pipeline = new CallPipeline({
     bus,
     store: new CallStore(dataSource, logger.child({ module: 'call-store' }), {
@@ -168,7 +170,9 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     cards,
     leads: services.leads,
     realtime: io,
+    // Agent states first and the wallboard last, so a wallboard push after a call shows its operator free again.
     reactions: [
+      ({ event }) => services.agents.onCallEvent(event),
       createLeadOwnerReaction({
         leads: services.leads,
         users: services.users,
@@ -178,8 +182,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       }),
       services.callbacks.react,
       recordings.reaction,
-      ...agentReactions,
-      // Last: only enqueues (webhooks are sent by the job queue's workers), so nothing above ever waits for it.
+      async () => services.wallboard.refreshSoon(),
+      // Only enqueues (webhooks are sent by the job queue's workers): nothing before it ever waits for an endpoint.
       services.webhookEvents.callReaction,
       ...(overrides.extraReactions ?? []),
     ],
@@ -219,11 +223,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     logger,
     database,
     server,
+    app,
     services,
     realtime: io,
     pipeline,
     bus,
     recordings,
+    cards,
     provider,
     listen: (port = config.port, host = config.host) =>
       new Promise((resolve, reject) => {

@@ -61,7 +61,12 @@ describe('CallStore: batched writes of calls, call_events, call_pops and call_le
     database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
     ds = database.dataSource;
     await ds.initialize();
-    operator = await createUser(ds, `store-${randomUUID().slice(0, 8)}`, 'operator', `7${randomUUID().slice(0, 3)}`);
+    operator = await createUser(
+      ds,
+      `store-${randomUUID().slice(0, 8)}`,
+      'operator',
+      `7${Math.floor(100 + Math.random() * 900)}`,
+    );
   });
   afterAll(async () => {
     await ds.query('DELETE FROM call_events WHERE call_id = ANY($1)', [callIds]);

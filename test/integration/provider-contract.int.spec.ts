@@ -1,6 +1,6 @@
 /**
- * The provider contract (issue #7): the same five scenarios — answered, missed, abandoned, blind transfer, withheld
- * number — run against
+ * The provider contract (issue #7): the same scenarios — answered, missed, abandoned, blind transfer, withheld
+ * number (From anonymous, and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14) — run against
  * - the AMI provider on the REAL Asterisk 22 of the reference profile, the caller played by sipp with the very
  *   scenarios whose messages the SIP fixtures were recorded from (test/fixtures/sip/scenarios/), and
  * - the SIP provider (drachtio-srf) over real TCP against a SCRIPTED DRACHTIO WIRE-PROTOCOL PEER
@@ -87,6 +87,10 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     timeoutMs: 30_000,
   },
   withheld: { sipp: `${SIP_SCENARIOS}uac-withheld-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
+  'withheld-pai': {
+    sipp: `${SIP_SCENARIOS}uac-withheld-pai-expect-200.xml`,
+    phones: [['1001', 'uas-operator-answer.xml']],
+  },
 };
 
 async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEvent[]> {
@@ -138,7 +142,8 @@ async function runSip(name: ContractScenarioName): Promise<CallEvent[]> {
     };
     switch (name) {
       case 'answered':
-      case 'withheld': {
+      case 'withheld':
+      case 'withheld-pai': {
         const { trunk, messages } = await answeredCall(name);
         peer.inDialog(trunk, messages[2]!); // the caller's BYE
         break;

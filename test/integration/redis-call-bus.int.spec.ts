@@ -48,11 +48,11 @@ describe('RedisCallBus: partitions of call events, one owner each (real Redis)',
   const buses: RedisCallBus[] = [];
   let prefix: string;
   const bus = (nodeId: string) => {
-    const b = new RedisCallBus({ redis, logger: testLogger(), prefix, nodeId, heartbeatMs: 100, leaseMs: 600 });
+    const b = new RedisCallBus({ redis, logger: testLogger(), prefix, nodeId, heartbeatMs: 100, leaseMs: 2000 });
     buses.push(b);
     return b;
   };
-  const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 10_000) =>
+  const until = (what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000) =>
     waitFor(async () => check(), { what, timeoutMs, intervalMs: 20 });
 
   beforeAll(() => {

@@ -44,6 +44,8 @@ export function testConfig(env: Record<string, string | undefined> = {}): Config
     SEED_DEMO: 'false',
     TELEPHONY_PROVIDER: 'none',
     SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
+    // Where the harness's Asterisk writes its recordings (global-setup), so live suites ingest the real files.
+    RECORDINGS_DIR: process.env.RECORDINGS_DIR,
     ...env,
   });
 }
@@ -68,7 +70,8 @@ export async function startTestNode(
   if (!database.dataSource.isInitialized) await database.dataSource.initialize();
   const node = await composeNode(
     { ...base, ...config },
-    { logger: testLogger(overrides.name), redis: null, provider: null, ...overrides, database },
+    // No built client unless a suite serves one: the API alone, as the suites expect it.
+    { logger: testLogger(overrides.name), redis: null, provider: null, clientDir: null, ...overrides, database },
   );
   const baseUrl = await node.listen(0, '127.0.0.1');
   return {

@@ -1,5 +1,6 @@
 import { type Socket, io as connectSocket } from 'socket.io-client';
 import { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 
 import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts/socket-events';
@@ -39,10 +40,13 @@ export interface WebNodeOptions {
   /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in milliseconds and sockets. */
   sessionRecheckMs?: number;
   maxSocketsPerSession?: number;
+  /** Collect every log line (level debug) here instead of the usual silent logger. */
+  logLines?: string[];
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
   const redis = options.redis ? new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) : null;
+  const lines = options.logLines;
   const base = testConfig();
   const app = await startTestNode(
     {
@@ -55,6 +59,7 @@ export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
     },
     {
       name: options.name,
+      ...(lines ? { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) } : {}),
       redis,
       provider: options.provider ?? null,
       extraReactions: options.extraReactions,

@@ -70,6 +70,7 @@ export const en: Messages = {
     phones: 'Phones',
     phone: 'Phone',
     phoneLabel: 'Label',
+    phonePlaceholder: '+7 (9xx) xxx-xx-xx',
     addPhone: 'Add phone',
     email: 'Email',
     tags: 'Tags',
@@ -154,6 +155,12 @@ export const en: Messages = {
     noDue: 'No due date',
     queueOwned: 'Queue {{queue}}',
     escalated: 'Escalated',
+    callbackTitle: 'Call back {{phone}}',
+    callbackTitleRepeated: 'Call back {{phone}} ({{missed}})',
+    missedCalls_one: '{{count}} missed call',
+    missedCalls_few: '{{count}} missed calls',
+    missedCalls_many: '{{count}} missed calls',
+    missedCalls_other: '{{count}} missed calls',
   },
   calls: {
     title: 'Calls',
@@ -376,6 +383,8 @@ export const en: Messages = {
   analytics: {
     title: 'Analytics',
     note: 'Inbound calls that started on the chosen days, on the clock of the chosen zone; a call across midnight belongs to the day it started. A transferred call counts once, and in the operators table for everyone who handled it.',
+    wallboardNote:
+      'The wallboard shows the queues’ service level for today only (since 00:00, {{tz}}, SL within 20 s, short abandons < 5 s). For another range or other thresholds the figure here differs.',
     range: {
       from: 'From',
       to: 'To (inclusive)',
@@ -477,6 +486,8 @@ export const en: Messages = {
     noQueues: 'No queue calls yet today',
     noOperators: 'No operators',
     pbxDown: 'PBX unreachable',
+    window:
+      'Today is since 00:00 on the {{tz}} clock. Service level is computed as in analytics: answered within ≤ {{seconds}} s ÷ (offered − short abandons < {{short}} s); analytics for today with the same thresholds shows the same figure.',
   },
   agents: {
     state: {
@@ -521,12 +532,15 @@ export const en: Messages = {
     notReviewed: 'Not reviewed',
     speed: 'Speed',
     score: 'Score (1–5)',
-    scriptFollowed: 'Script followed',
     scriptYes: 'script followed',
     scriptNo: 'script not followed',
     comment: 'Comment',
     saved: 'Review saved',
     pickScore: 'Pick a score',
+    scriptQuestion: 'Script followed?',
+    yes: 'Yes',
+    no: 'No',
+    pickScript: 'Say whether the script was followed',
     myScore: 'My score',
     othersCount: '+{{count}} more',
     open: 'Review',

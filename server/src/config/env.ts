@@ -179,6 +179,12 @@ const envSchema = z.object({
   PIPELINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
   // How long a call event's write waits for others to share its database round trip.
   PIPELINE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  // This node's name in the call pipeline's cluster (logs, leases); unset → host-pid-random, unique per start.
+  NODE_ID: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .optional(),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
   ROUTING_TOKEN: optionalSecret,
   // Addresses or subnets webhook URLs may reach although private, loopback or link-local (an internal receiver).
@@ -259,7 +265,7 @@ export interface Config {
   sockets: { sessionRecheckMs: number; perSession: number };
   callbacks: CallbacksConfig;
   routingToken: string | undefined;
-  pipeline: { partitions: number; flushDelayMs: number };
+  pipeline: { partitions: number; flushDelayMs: number; nodeId: string | undefined };
   webhooks: {
     /** WEBHOOK_ALLOWED_NETWORKS: private addresses or subnets webhook URLs may reach nevertheless. */
     allowedNetworks: string[];
@@ -361,7 +367,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
     },
     routingToken: e.ROUTING_TOKEN,
-    pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS },
+    pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS, nodeId: e.NODE_ID },
     webhooks: {
       allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
       timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,

@@ -93,6 +93,21 @@ const CASES: Record<string, (r: ReturnType<typeof replay>) => void> = {
     expect(r.ended).toHaveLength(1);
     expect(r.ended[0]!.from).toMatchObject({ anonymous: true, e164: null });
   },
+  // P-Asserted-Identity +79160003399 with `Privacy: id`: Asterisk has the number in CallerIDNum on every event,
+  // and the exported presentation (`prohib_not_screened`, but `allowed_…` on the Newchannel) withholds it.
+  'withheld-pai': (r) => {
+    expect(r.ended).toHaveLength(1);
+    expect(r.ended[0]).toMatchObject({ direction: 'inbound', answered: true, agentId: '1001' });
+    expect(r.text).toContain('CallerIDNum: +79160003399');
+    for (const e of r.events.filter(isCall)) {
+      expect(e.from).toEqual({ raw: 'anonymous', e164: null, extension: null, name: null, anonymous: true });
+    }
+    expect(JSON.stringify(r.events)).not.toMatch(/9160003399/);
+    const newchannel = toEvents(r.text).find((e) => e.event === 'Newchannel')!;
+    expect(Date.parse(r.of('call.created')[0]!.occurredAt)).toBe(
+      Math.round(Number(newchannel.fields.timestamp) * 1000),
+    );
+  },
   'ru8-caller': (r) => {
     expect(r.ended).toHaveLength(1);
     expect(r.ended[0]!.from.raw).toMatch(/^8\d{10}$/);

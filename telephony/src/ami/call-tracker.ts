@@ -3,7 +3,9 @@ import type { CallDirection } from '@telephony/model/call-status';
 import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
 import { uuidV5 } from '@telephony/model/stable-id';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
+import { withheldParty } from '@telephony/phone/withheld';
 import type { AmiEvent } from '@telephony/ami/ami-message';
+import { isWithheldPresentation, PRESENTATION_VARIABLE } from '@telephony/ami/caller-presentation';
 
 /**
  * The call tracker: a pure reducer from AMI events (Asterisk ≥12 channel snapshots) to normalized call events.
@@ -14,6 +16,11 @@ import type { AmiEvent } from '@telephony/ami/ami-message';
  *   reuses the last timestamp seen.
  * - The call ends when its last live channel hangs up; exactly one `call.ended` per call, and ended linkedids are
  *   remembered (bounded) so late or repeated events never reopen or re-end a call.
+ * - A caller whose presentation is restricted (`presentationVariable`) is withheld: the number and name are
+ *   dropped here, before any event carries them. Asterisk 22 computes a `Newchannel`'s channel variables before
+ *   chan_pjsip applies the trunk's P-Asserted-Identity/Privacy (trace withheld-pai.txt: `allowed_not_screened`
+ *   on Newchannel, `prohib_not_screened` from the next event on), so when the presentation is exported a call
+ *   first seen on a Newchannel is announced (`call.created`, with the Newchannel's time) on its next event.
  *
  * Information deliberately dropped: per-channel states (Newstate) other than hang-up, DialState progress,
  * bridge technology, MOH class, AgentComplete talk/hold times (recomputed from timestamps), CDR fields other than
@@ -33,6 +40,12 @@ export interface CallTrackerConfig {
    * Default `ZV_DIRECTION` (the reference profile); set '' to disable.
    */
   directionVariable?: string;
+  /**
+   * Channel function/variable with the caller-ID presentation (manager.conf `channelvars`). Default
+   * `CALLERID(num-pres)` (the reference profile); set '' to disable. Without it a number withheld by
+   * P-Asserted-Identity + `Privacy: id` cannot be told from a shown one.
+   */
+  presentationVariable?: string;
   /** How many ended linkedids to remember against late events. Default 10000. */
   endedMemory?: number;
 }
@@ -55,6 +68,8 @@ export interface TrackedChannel {
   agentId?: string;
   callerNum: string;
   callerName: string;
+  /** Caller-ID presentation as last reported (see `presentationVariable`). */
+  presentation?: string;
   exten: string;
   hungUp: boolean;
   cause?: number;
@@ -71,6 +86,8 @@ export interface TrackedCall {
   to: Party;
   /** Uniqueid of the first channel (the caller side). */
   originUniqueid: string;
+  /** Seen on a Newchannel only, whose presentation is not final yet: `call.created` waits for the next event. */
+  unannounced?: true;
   /** Uniqueids of channels currently in the call and not hung up. */
   live: string[];
   createdAtMs: number;
@@ -315,6 +332,7 @@ interface Snapshot {
   callerName: string;
   connectedNum: string;
   exten: string;
+  presentation?: string;
 }
 
 const SNAPSHOT_PREFIXES = [
@@ -379,7 +397,11 @@ const SNAPSHOT_KEYS = new Map(
   ]),
 );
 
-function snapshot(ev: AmiEvent, prefix: (typeof SNAPSHOT_PREFIXES)[number]): Snapshot | undefined {
+function snapshot(
+  ev: AmiEvent,
+  prefix: (typeof SNAPSHOT_PREFIXES)[number],
+  presentationVariable: string,
+): Snapshot | undefined {
   const f = ev.fields;
   const k = SNAPSHOT_KEYS.get(prefix);
   if (!k) return undefined;
@@ -395,7 +417,16 @@ function snapshot(ev: AmiEvent, prefix: (typeof SNAPSHOT_PREFIXES)[number]): Sna
     callerName: f[k.calleridname] ?? '',
     connectedNum: f[k.connectedlinenum] ?? '',
     exten: f[k.exten] ?? '',
+    ...presentationOf(ev.variables[prefix], presentationVariable),
   };
+}
+
+export function presentationOf(
+  variables: Readonly<Record<string, string>> | undefined,
+  name: string,
+): { presentation?: string } {
+  const value = name && variables ? own(variables, name) : undefined;
+  return value ? { presentation: value } : {};
 }
 
 function parseTimestamp(ev: AmiEvent): number | undefined {
@@ -445,7 +476,16 @@ export class Reducer {
     return toParty(num, name, this.config.normalize);
   }
 
+  /** The caller as the PBX identifies it, withheld when its presentation says so. */
+  callerParty(ch: Pick<TrackedChannel, 'callerNum' | 'callerName' | 'presentation'>): Party {
+    return isWithheldPresentation(ch.presentation) ? withheldParty() : this.party(ch.callerNum, ch.callerName);
+  }
+
+  /** Calls created from a Newchannel in this reduction (not announced before the caller's next event). */
+  readonly provisional = new Set<string>();
+
   emit(call: TrackedCall, legUniqueid: string, payload: DistributiveOmit<CallEvent, BaseKeys>): void {
+    if (call.unannounced && payload.type !== 'call.created') this.announce(call);
     call.seq += 1;
     const base = {
       callId: call.callId,
@@ -463,14 +503,18 @@ export class Reducer {
     this.d.events.push({ ...base, ...payload } as CallEvent);
   }
 
-  /** Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked. */
-  observe(snap: Snapshot, allowCreate: boolean): TrackedChannel | undefined {
+  /**
+   * Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked.
+   * `provisional`: the snapshot is a Newchannel's, whose presentation may not be final (see the module TSDoc).
+   */
+  observe(snap: Snapshot, allowCreate: boolean, provisional = false): TrackedChannel | undefined {
     const d = this.d;
     const known = d.peekChannel(snap.uniqueid);
     if (
       known &&
       (!snap.name || snap.name === known.name) &&
       (!snap.exten || snap.exten === known.exten) &&
+      (snap.presentation === undefined || snap.presentation === known.presentation) &&
       snap.linkedid === known.reportedLinkedid
     ) {
       return known;
@@ -479,6 +523,7 @@ export class Reducer {
     if (ch) {
       if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
       if (snap.exten) ch.exten = snap.exten;
+      if (snap.presentation !== undefined) ch.presentation = snap.presentation;
       if (snap.linkedid !== ch.reportedLinkedid) {
         ch.reportedLinkedid = snap.linkedid;
         if (snap.linkedid !== ch.callKey && !d.isEnded(snap.linkedid)) this.moveChannel(ch, snap);
@@ -496,6 +541,7 @@ export class Reducer {
       ...(agentId ? { agentId } : {}),
       callerNum: snap.callerNum,
       callerName: snap.callerName,
+      ...(snap.presentation !== undefined ? { presentation: snap.presentation } : {}),
       exten: snap.exten,
       hungUp: false,
     };
@@ -504,26 +550,37 @@ export class Reducer {
     if (call) {
       call.live.push(ch.uniqueid);
     } else {
-      this.createCall(ch, snap);
+      this.createCall(ch, snap, provisional && snap.presentation !== undefined);
     }
     return ch;
   }
 
-  private createCall(ch: TrackedChannel, snap: Snapshot): void {
-    let direction: CallDirection;
-    let from: Party;
-    let to: Party;
-    if (ch.role === 'trunk') {
-      direction = 'inbound';
-      from = this.party(snap.callerNum, snap.callerName);
-      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
-    } else {
-      // An operator's phone (or an originate towards it): the operator is the caller whatever CallerID says.
-      from = ch.agentId ? this.party(ch.agentId) : this.party(snap.callerNum, snap.callerName);
-      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
-      // Unknown destination (an originate before it dials) counts as outbound until DialBegin says otherwise.
-      direction = to.extension !== null ? 'internal' : 'outbound';
-    }
+  /**
+   * The caller of a call whose origin is this channel: for an operator's phone (or an originate towards it) the
+   * operator, whatever CallerID says; else the caller ID.
+   */
+  private originParty(ch: TrackedChannel): Party {
+    return ch.role !== 'trunk' && ch.agentId ? this.party(ch.agentId) : this.callerParty(ch);
+  }
+
+  /** Emits the `call.created` held back for a provisional call, with the caller as its channel now reports it. */
+  announce(call: TrackedCall): void {
+    if (!call.unannounced) return;
+    delete call.unannounced;
+    const origin = this.d.peekChannel(call.originUniqueid);
+    if (origin) call.from = this.originParty(origin);
+    const saved = this.now;
+    this.now = call.createdAtMs;
+    this.emit(call, call.originUniqueid, { type: 'call.created' });
+    this.now = saved;
+  }
+
+  private createCall(ch: TrackedChannel, snap: Snapshot, provisional: boolean): void {
+    const from = this.originParty(ch);
+    const to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
+    // Not from the trunk: an operator's phone (or an originate towards it). Unknown destination (an originate
+    // before it dials) counts as outbound until DialBegin says otherwise.
+    const direction: CallDirection = ch.role === 'trunk' ? 'inbound' : to.extension !== null ? 'internal' : 'outbound';
     const call: TrackedCall = {
       key: ch.callKey,
       callId: callIdFor(ch.callKey),
@@ -542,9 +599,11 @@ export class Reducer {
       ringing: {},
       losingLegs: [],
       transfers: [],
+      ...(provisional ? { unannounced: true as const } : {}),
     };
     this.d.addCall(call);
-    this.emit(call, ch.uniqueid, { type: 'call.created' });
+    if (provisional) this.provisional.add(call.key);
+    else this.emit(call, ch.uniqueid, { type: 'call.created' });
   }
 
   private moveChannel(ch: TrackedChannel, snap: Snapshot): void {
@@ -871,12 +930,17 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
   if (!CHANNEL_EVENTS.has(name)) return r.d.finish();
 
   const isHangup = name === 'hangup' || name === 'hanguprequest' || name === 'softhanguprequest';
+  const presentationVariable = config.presentationVariable ?? PRESENTATION_VARIABLE;
   const seen: Partial<Record<(typeof SNAPSHOT_PREFIXES)[number], TrackedChannel>> = {};
   for (const prefix of SNAPSHOT_PREFIXES) {
-    const snap = snapshot(ev, prefix);
+    const snap = snapshot(ev, prefix, presentationVariable);
     if (!snap) continue;
-    const ch = r.observe(snap, !isHangup);
+    const ch = r.observe(snap, !isHangup, name === 'newchannel');
     if (ch) seen[prefix] = ch;
+  }
+  for (const ch of Object.values(seen)) {
+    const call = r.d.peekCall(ch.callKey);
+    if (call?.unannounced && !r.provisional.has(call.key)) r.announce(r.d.call(call.key)!);
   }
   const main = seen[''];
   const dest = seen.dest;

@@ -23,7 +23,5 @@ export async function startSecurityApp(
 ): Promise<SecurityApp> {
   const { routingToken, ...overrides } = deps;
   const t = await startTestNode(routingToken ? { ...config, routingToken } : config, overrides);
-  // Socket.IO (engine.io) attaches its own 'request' listener first; the express app is the one with a router.
-  const app = t.node.server.listeners('request').find((l) => 'router' in l) as Express;
-  return { app, baseUrl: t.baseUrl, dataSource: t.dataSource, close: () => t.close() };
+  return { app: t.node.app, baseUrl: t.baseUrl, dataSource: t.dataSource, close: () => t.close() };
 }

@@ -61,7 +61,10 @@ export class RedisCallBus implements CallEventBus {
   private ackScheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> | undefined;
+  private reads = 0;
   private loop: Promise<void> | undefined;
+  /** The read in flight and the partitions it asked for: a partition is given up only once its read returned. */
+  private reading: { done: Promise<unknown>; partitions: number[] } | undefined;
   private closing: Promise<void> | undefined;
   private closed = false;
 
@@ -214,6 +217,10 @@ export class RedisCallBus implements CallEventBus {
     this.releasing.add(p);
     this.readable.delete(p);
     try {
+      // What that read brings for `p` is already this node's (pending under its name): it is delivered like the
+      // rest, so the owner's release covers it, and the next owner finds nothing stranded.
+      const reading = this.reading;
+      if (reading?.partitions.includes(p)) await reading.done.catch(() => undefined);
       await this.owner?.release(p);
       this.flushAcks();
       if (drain) await this.options.redis.eval(RELEASE, 1, this.lease(p), this.nodeId);
@@ -234,7 +241,7 @@ export class RedisCallBus implements CallEventBus {
         continue;
       }
       try {
-        const reply = (await reader.xreadgroup(
+        const read = reader.xreadgroup(
           'GROUP',
           GROUP,
           this.nodeId,
@@ -245,20 +252,47 @@ export class RedisCallBus implements CallEventBus {
           'STREAMS',
           ...partitions.map((p) => this.stream(p)),
           ...partitions.map(() => '>'),
-        )) as [string, StreamEntry[]][] | null;
-        for (const [stream, entries] of reply ?? []) {
-          const p = Number(stream.slice(stream.lastIndexOf(':') + 1));
-          // Given up while the read was blocked: the entries stay pending for the next owner to claim.
-          if (!this.readable.has(p)) continue;
-          for (const entry of entries) this.deliver(p, entry);
-        }
+        ) as Promise<[string, StreamEntry[]][] | null>;
+        const done = read.then((reply) => {
+          for (const [stream, entries] of reply ?? []) {
+            const p = Number(stream.slice(stream.lastIndexOf(':') + 1));
+            for (const entry of entries) this.deliver(p, entry);
+          }
+        });
+        this.reading = { done, partitions };
+        await done;
+        this.reading = undefined;
+        if (++this.reads % 600 === 0) await this.reclaimStranded();
       } catch (error) {
+        this.reading = undefined;
         if (this.closed) return;
         this.options.logger.warn({ err: error }, 'pipeline read failed; retrying');
         await sleep(500);
         // A Redis that came back without its data (no AOF) has lost the groups too: make them again.
         if (String(error).includes('NOGROUP')) for (const p of partitions) await this.ensureGroup(p).catch(() => {});
       }
+    }
+  }
+
+  /**
+   * A safety net, about once a minute: entries of this node's partitions delivered long ago and never acked (a read
+   * whose owner lost its lease mid-way) are delivered again; the pipeline drops what it already decided.
+   */
+  private async reclaimStranded(): Promise<void> {
+    const minIdle = Math.max(60_000, this.leaseMs * 6);
+    for (const p of this.owned()) {
+      const [, entries] = (await this.options.redis.xautoclaim(
+        this.stream(p),
+        GROUP,
+        this.nodeId,
+        minIdle,
+        '0-0',
+        'COUNT',
+        500,
+      )) as [string, StreamEntry[]];
+      if (entries.length)
+        this.options.logger.warn({ partition: p, count: entries.length }, 'reclaimed stranded events');
+      for (const entry of entries) if (this.readable.has(p)) this.deliver(p, entry);
     }
   }
 

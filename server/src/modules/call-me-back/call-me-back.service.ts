@@ -166,7 +166,7 @@ export class CallMeBackService {
       if (claimed.length === 0) return;
     }
     const task = await this.deps.callbacks.scheduleRequest({
-      title: `Call back ${row.phone_e164}${row.name ? ` (${row.name})` : ''}`,
+      phone: row.phone_e164,
       dueAt,
       queue: row.queue,
       assigneeId: row.owner_id,

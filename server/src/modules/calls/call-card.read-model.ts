@@ -10,7 +10,12 @@ import {
 import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type CallerLink } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
+import { type UserDto } from '@contracts/dto/user';
+import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { mayListenByRole } from '@server/modules/recordings/recordings.service';
 import { type UsersService } from '@server/modules/users/users.service';
+
+import { reachedBySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
@@ -27,6 +32,9 @@ type Stamp = Date | string;
 const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
 const ref = (id: string | null, name: string | null): CallCardRef | null => (id ? { id, name: name ?? '' } : null);
 
+/** Whose screen the card is for: operators see the past calls their call log shows, and hear what they handled. */
+export type CardViewer = Pick<UserDto, 'id' | 'role'>;
+
 /** Whose number it is: a contact's, an open lead's (and which call created that lead), or nobody's yet. */
 export type CallerMatch = { contactId: string } | { leadId: string; sourceCallId: string | null } | null;
 
@@ -34,19 +42,19 @@ interface ContactPart {
   contact: Extract<CallCard, { kind: 'contact' }>['contact'];
   openDeals: Extract<CallCard, { kind: 'contact' }>['openDeals'];
   openTasks: CallCardTask[];
-  /** One more than shown: the call being carried may be among them. */
-  recentCalls: CallCardPastCall[];
+  phones: string[];
 }
 
 interface LeadPart {
   lead: Omit<Extract<CallCard, { kind: 'lead' }>['lead'], 'createdByThisCall'>;
-  recentCalls: CallCardPastCall[];
+  phone: string | null;
 }
 
 export class CallCardReadModel {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly cache: ChangeCache,
+    /** Public for its hit and miss counts (metrics, tests). */
+    readonly cache: ChangeCache,
     private readonly users: Pick<UsersService, 'findByExtension'>,
   ) {}
 
@@ -70,19 +78,27 @@ export class CallCardReadModel {
     });
   }
 
-  /** The active user an extension rings. */
-  userByExtension(extension: string): Promise<string | null> {
-    return this.cache.get('users', extension, async () => (await this.users.findByExtension(extension))?.id ?? null);
+  /** The active user an extension rings, with the role their card is built for. */
+  async userByExtension(extension: string): Promise<CardViewer | null> {
+    return this.cache.get('users', extension, async () => {
+      const user = await this.users.findByExtension(extension);
+      return user ? { id: user.id, role: user.role } : null;
+    });
   }
 
   /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
-  async card(call: CallProjection, link: CallerLink): Promise<CallCard | null> {
+  async card(call: CallProjection, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
     const base = { callId: call.id, direction: call.direction, queue: call.queue, occurredAt: call.startedAt };
     const number = {
       raw: call.direction === 'inbound' ? call.fromRaw : call.toRaw,
       e164: call.direction === 'inbound' ? call.fromE164 : call.toE164,
     };
     const lastCalls = (recent: CallCardPastCall[]) => recent.filter((c) => c.id !== call.id).slice(0, LAST_CALLS);
+    const recent = (scope: string, column: 'contact_id' | 'lead_id', id: string, e164s: string[]) =>
+      // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls).
+      this.cache.get(scope, `recent:${viewer.role === 'operator' ? viewer.id : viewer.role}`, () =>
+        this.recentCalls(column, id, e164s, viewer),
+      );
     switch (link.kind) {
       case 'none':
         return null;
@@ -91,18 +107,20 @@ export class CallCardReadModel {
       case 'contact': {
         const part = await this.contactPart(link.contactId);
         if (!part) return null;
-        const { recentCalls, ...rest } = part;
-        return callCardSchema.parse({ ...base, kind: 'contact', number, ...rest, lastCalls: lastCalls(recentCalls) });
+        const { phones, ...rest } = part;
+        const calls = await recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones);
+        return callCardSchema.parse({ ...base, kind: 'contact', number, ...rest, lastCalls: lastCalls(calls) });
       }
       case 'lead': {
         const part = await this.leadPart(link.leadId);
         if (!part) return null;
+        const calls = await recent(`lead:${link.leadId}`, 'lead_id', link.leadId, part.phone ? [part.phone] : []);
         return callCardSchema.parse({
           ...base,
           kind: 'lead',
           number,
           lead: { ...part.lead, createdByThisCall: link.createdByThisCall },
-          lastCalls: lastCalls(part.recentCalls),
+          lastCalls: lastCalls(calls),
         });
       }
     }
@@ -156,11 +174,7 @@ export class CallCardReadModel {
         },
         openDeals: deals.map((d) => ({ ...d, currency: d.currency.trim() })),
         openTasks: tasks,
-        recentCalls: await this.recentCalls(
-          'contact_id',
-          contactId,
-          phones.map((p) => p.e164),
-        ),
+        phones: phones.map((p) => p.e164),
       };
     });
   }
@@ -194,7 +208,7 @@ export class CallCardReadModel {
           owner: ref(l.owner_id, l.owner_name),
           notes,
         },
-        recentCalls: await this.recentCalls('lead_id', leadId, l.phone_e164 ? [l.phone_e164] : []),
+        phone: l.phone_e164,
       };
     });
   }
@@ -210,34 +224,54 @@ export class CallCardReadModel {
 
   private async openTasks(where: string, id: string): Promise<CallCardTask[]> {
     const rows = (await this.dataSource.query(
-      `SELECT t.id, t.title, t.due_at, u.id AS assignee_id, u.name AS assignee_name
+      `SELECT t.id, t.title, t.due_at, t.callback_phone, t.callback_attempts, u.id AS assignee_id,
+              u.name AS assignee_name
        FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
        WHERE t.done_at IS NULL AND (${where})
        ORDER BY t.due_at ASC NULLS LAST, t.created_at DESC LIMIT ${OPEN_ITEMS}`,
       [id],
-    )) as { id: string; title: string; due_at: Stamp | null; assignee_id: string | null; assignee_name: string }[];
+    )) as {
+      id: string;
+      title: string;
+      due_at: Stamp | null;
+      callback_phone: string | null;
+      callback_attempts: number | null;
+      assignee_id: string | null;
+      assignee_name: string;
+    }[];
     return rows.map((t) => ({
       id: t.id,
       title: t.title,
+      callbackPhone: t.callback_phone,
+      callbackAttempts: t.callback_attempts,
       dueAt: t.due_at ? iso(t.due_at) : null,
       assignee: ref(t.assignee_id, t.assignee_name),
     }));
   }
 
-  /** Calls linked to the record or from/to any of its numbers (calls before the link existed count too). */
+  /**
+   * Calls linked to the record or from/to any of its numbers (calls before the link existed count too), one more than
+   * shown (the call being carried may be among them). For an operator, only the calls their call log shows
+   * (`reachedBySql`), with a recording link only where they may listen — the same rules as `GET /api/calls`, so the
+   * card never lists a call the log leaves out.
+   */
   private async recentCalls(
     column: 'contact_id' | 'lead_id',
     id: string,
     e164s: string[],
+    viewer: CardViewer,
   ): Promise<CallCardPastCall[]> {
+    const operator = viewer.role === 'operator';
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
+              ${handledBySql('k', '$3::uuid')} AS handled,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
-       WHERE k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[])
+       WHERE (k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
+         ${operator ? `AND ${reachedBySql('k', '$3::uuid')}` : ''}
        ORDER BY k.started_at DESC LIMIT ${LAST_CALLS + 1}`,
-      [id, e164s],
+      [id, e164s, viewer.id],
     )) as {
       id: string;
       started_at: Stamp;
@@ -246,8 +280,10 @@ export class CallCardReadModel {
       talk_seconds: number;
       agent_id: string | null;
       agent_name: string | null;
+      handled: boolean;
       recording_id: string | null;
     }[];
+    const mayListen = (handled: boolean) => mayListenByRole(viewer.role) || (operator && handled);
     return rows.map((k) => ({
       id: k.id,
       startedAt: iso(k.started_at),
@@ -255,7 +291,7 @@ export class CallCardReadModel {
       answered: k.answered,
       talkSeconds: k.talk_seconds,
       agent: ref(k.agent_id, k.agent_name),
-      recordingUrl: k.recording_id ? `/api/recordings/${k.recording_id}` : null,
+      recordingUrl: k.recording_id && mayListen(k.handled) ? `/api/recordings/${k.recording_id}` : null,
     }));
   }
 }

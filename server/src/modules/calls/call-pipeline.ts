@@ -148,7 +148,11 @@ export class CallPipeline implements PartitionOwner {
     const link = call.link ? { link: call.link, created: null } : await this.linkCaller(after);
     const agent = after.agentExtension ? extensionOf(after.agentExtension) : null;
     const sameAgent = before !== null && agent === (before.agentExtension ? extensionOf(before.agentExtension) : null);
-    const operatorId = sameAgent ? call.operatorId : agent ? await this.deps.cards.userByExtension(agent) : null;
+    const operatorId = sameAgent
+      ? call.operatorId
+      : agent
+        ? ((await this.deps.cards.userByExtension(agent))?.id ?? null)
+        : null;
     const screens = before?.status === 'ended' ? [] : await this.screens(call, event, after, link.link);
 
     // Decided: from here on nothing can fail.
@@ -236,7 +240,7 @@ export class CallPipeline implements PartitionOwner {
       }
       case 'call.answered': {
         const agentExtension = event.agentId ? extensionOf(event.agentId) : null;
-        const userId = agentExtension ? await this.deps.cards.userByExtension(agentExtension) : null;
+        const userId = agentExtension ? ((await this.deps.cards.userByExtension(agentExtension))?.id ?? null) : null;
         return [
           () => {
             if (userId) realtime.joinUserToCall(userId, after.id);
@@ -282,13 +286,14 @@ export class CallPipeline implements PartitionOwner {
     reason: 'ringing' | 'transfer',
   ): Promise<((pops: PopRow[]) => void) | undefined> {
     const extension = extensionOf(agentId);
-    const userId = await this.deps.cards.userByExtension(extension);
-    if (!userId) {
+    const viewer = await this.deps.cards.userByExtension(extension);
+    if (!viewer) {
       this.deps.logger.info({ callId: after.id, extension }, 'no active user has this extension: no screen pop');
       return undefined;
     }
+    const userId = viewer.id;
     if (call.popped.has(userId)) return undefined; // a transfer to someone whose phone rang already
-    const card = await this.deps.cards.card(after, link);
+    const card = await this.deps.cards.card(after, link, viewer);
     if (!card) return undefined; // internal calls and outbound calls to unknown numbers have no card
     return (pops) => {
       if (call.popped.has(userId)) return;

@@ -26,7 +26,7 @@ export function createLeadOwnerReaction(deps: LeadOwnerDeps): CallReaction {
     if (link.kind !== 'lead' || !link.createdByThisCall) return;
     let ownerId: string | null = null;
     if (event.type === 'call.answered' && event.agentId) {
-      ownerId = await deps.cards.userByExtension(extensionOf(event.agentId));
+      ownerId = (await deps.cards.userByExtension(extensionOf(event.agentId)))?.id ?? null;
     } else if (event.type === 'call.ended' && !event.answered && after.answeredAt === null && deps.queueDefaultOwner) {
       ownerId = (await deps.users.findActiveByLogin(deps.queueDefaultOwner))?.id ?? null;
     }

@@ -136,6 +136,8 @@ export const spyResponseSchema = z.object({
 export const wallboardSchema = z.object({
   at: z.string(),
   dayStartedAt: z.string(),
+  timeZone: z.string(),
+  shortAbandonSeconds: z.number(),
   queues: z.array(
     z.object({
       name: z.string(),

@@ -128,6 +128,8 @@ export const toTaskDto = (r: TaskRow): TaskDto => ({
   callId: r.callId ?? null,
   queue: r.queue ?? null,
   escalatedAt: r.escalatedAt?.toISOString() ?? null,
+  callbackPhone: r.callbackPhone ?? null,
+  callbackAttempts: r.callbackAttempts ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

@@ -96,7 +96,7 @@ describe('website forms → leads: dedupe like calls, UTM, honeypot, limits, COR
       [lead!.id],
     );
     expect(note!.body).toContain('Нужна консультация');
-    expect(note!.body).toContain('source=yandex');
+    expect(note!.body).toContain('utm_source=yandex');
     // The API shows the tags on the lead.
     const viaApi = await admin.get(`/api/leads/${lead!.id}`);
     expect(viaApi.body).toMatchObject({ source: 'web', formId: form.id, utm: { source: 'yandex' } });

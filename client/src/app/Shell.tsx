@@ -44,6 +44,7 @@ export function Shell({ section, children }: { section: Section | null; children
             ...SECTIONS,
             ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : []),
             ...(user && REVIEWER_ROLES.has(user.role) ? (['review'] as const) : []),
+            'integrations' as const,
           ].map((name) => (
             <li key={name}>
               <a

@@ -41,10 +41,20 @@ export type Route =
   | { name: 'analytics' }
   | { name: 'wallboard' }
   | { name: 'review' }
+  | { name: 'integrations' }
   | { name: 'not-found' };
 
 export type Section =
-  'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics' | 'wallboard' | 'review';
+  | 'contacts'
+  | 'companies'
+  | 'leads'
+  | 'deals'
+  | 'tasks'
+  | 'calls'
+  | 'analytics'
+  | 'wallboard'
+  | 'review'
+  | 'integrations';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -65,6 +75,7 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
   if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
   if (first === 'review' && parts.length === 1) return { name: 'review' };
+  if (first === 'integrations' && parts.length === 1) return { name: 'integrations' };
   return { name: 'not-found' };
 }
 
@@ -86,6 +97,7 @@ export function sectionOf(route: Route): Section | null {
     case 'analytics':
     case 'wallboard':
     case 'review':
+    case 'integrations':
       return route.name;
     case 'not-found':
       return null;

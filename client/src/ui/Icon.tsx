@@ -12,6 +12,7 @@ const PATHS = {
   analytics: 'M3 3v18h18M7 16v-5m5 5V7m5 9v-3',
   wallboard: 'M3 4h18v12H3zM8 20h8M12 16v4M7 12l3-3 3 2 4-4',
   review: 'M9 18V5l12-2v13M9 9l12-2M6 21a3 3 0 1 0 0-6 3 3 0 0 0 0 6zm12-2a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
+  integrations: 'M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7M14 11a5 5 0 0 0-7.5-.5l-3 3a5 5 0 0 0 7 7l1.7-1.7',
   plus: 'M12 5v14M5 12h14',
   logout: 'M9 21H5a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h4m7 14 5-5-5-5m5 5H9',
 } as const;

@@ -39,6 +39,7 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   analytics: true,
   wallboard: true,
   review: true,
+  integrations: true,
   'not-found': true,
 };
 

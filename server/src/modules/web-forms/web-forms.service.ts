@@ -196,20 +196,25 @@ function utmOf(req: {
   return Object.values(utm).some((v) => v !== null) ? utm : null;
 }
 
+/**
+ * The note a submission leaves on its lead or contact. No words of any language (a note is stored once and read in
+ * Russian and English alike): the form's name, what the visitor typed, the UTM tags by their own names, the page,
+ * and ☎ when they asked to be called back.
+ */
 function noteText(
   form: FormRow,
   req: { name?: string; email?: string; message?: string; page?: string; callback: boolean },
   e164: string,
   utm: LeadUtm | null,
 ): string {
-  const lines = [`Website form "${form.name}": ${[req.name, e164, req.email].filter(Boolean).join(', ')}`];
+  const lines = [[`«${form.name}»`, req.name, e164, req.email].filter(Boolean).join(' · ')];
   if (req.message) lines.push(req.message);
   if (utm) {
     const tags = Object.entries(utm).filter(([, v]) => v !== null);
-    lines.push(`UTM: ${tags.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    lines.push(tags.map(([k, v]) => `utm_${k}=${v}`).join(' · '));
   }
-  if (req.page) lines.push(`Page: ${req.page}`);
-  if (req.callback) lines.push('Asked to be called back.');
+  if (req.page) lines.push(req.page);
+  if (req.callback) lines.push('☎');
   return lines.join('\n');
 }
 

@@ -17,6 +17,12 @@ import { CreateApiTokens1764000600000 } from './1764000600000-CreateApiTokens';
 import { CreateWebhooks1764000610000 } from './1764000610000-CreateWebhooks';
 import { CreateWebForms1764000620000 } from './1764000620000-CreateWebForms';
 import { CreateCallMeBack1764000630000 } from './1764000630000-CreateCallMeBack';
+import { CreateTeams1764000700000 } from './1764000700000-CreateTeams';
+import { AuditLogViewer1764000710000 } from './1764000710000-AuditLogViewer';
+import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFields';
+import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
+import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
+import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -42,4 +48,10 @@ export const migrations = [
   CreateWebhooks1764000610000,
   CreateWebForms1764000620000,
   CreateCallMeBack1764000630000,
+  CreateTeams1764000700000,
+  AuditLogViewer1764000710000,
+  CreateCustomFields1764000720000,
+  CreatePipelines1764000730000,
+  CreateSettings1764000740000,
+  CreateRecordingIngests1764000800000,
 ];

@@ -143,6 +143,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         ...overrides.bus,
       })
     : new MemoryCallBus();
+  const unfollowSettings = await services.settings.follow(database.listen);
   const cache = new ChangeCache();
   const unlisten: Unlisten = await database.listen(
     'zvonok_cards',
@@ -150,7 +151,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     (up) => cache.setLive(up),
   );
   const cards = new CallCardReadModel(dataSource, cache, services.users);
-  const recordings = startRecordings({ config, dataSource, logger });
+  const recordings = startRecordings({
+    config,
+    dataSource,
+    logger,
+    nodeId: config.pipeline.nodeId,
+    retentionDays: () => services.settings.current().recordingRetentionDays,
+  });
   recordings.onOutcome((callId, _file, outcome) => {
     if (outcome.status === 'stored') void services.webhookEvents.recordingStored(callId, outcome.recordingId);
   });
@@ -187,7 +194,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       services.webhookEvents.callReaction,
       ...(overrides.extraReactions ?? []),
     ],
-    defaultCountry: config.defaultCountry,
+    // A getter: the company setting as it is when a call comes, not as it was at start.
+    get defaultCountry() {
+      return services.settings.current().defaultCountry;
+    },
     logger: logger.child({ module: 'pipeline' }),
     metrics: { observePop: (seconds) => popLatencySeconds.observe(seconds) },
   });
@@ -256,6 +266,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await background.jobs.stop();
         await metricsServer?.close();
         await unlisten();
+        await unfollowSettings();
         if (overrides.redis === undefined) await redis?.quit();
         if (!overrides.database) await database.close();
       })()),

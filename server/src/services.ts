@@ -4,6 +4,7 @@ import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
 import { type TelephonyProvider } from '@telephony';
+import { type CompanySettings, DEFAULT_TIME_ZONE } from '@contracts/dto/settings';
 import { type Config } from '@server/config/env';
 import { type Logger } from '@server/common/logger/logger';
 import { JobQueue } from '@server/common/jobs/job-queue';
@@ -13,6 +14,7 @@ import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { ApiTokensService } from '@server/modules/api-tokens/api-tokens.service';
 import { AuditService } from '@server/modules/audit/audit.service';
+import { AuditViewerService } from '@server/modules/audit/audit-viewer.service';
 import { AuthService } from '@server/modules/auth/auth.service';
 import { BusinessHoursService } from '@server/modules/call-me-back/business-hours.service';
 import { CallMeBackService } from '@server/modules/call-me-back/call-me-back.service';
@@ -21,7 +23,9 @@ import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
+import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
+import { PipelinesService } from '@server/modules/pipelines/pipelines.service';
 import { HealthService } from '@server/modules/health/health.service';
 import { ContactsExporter } from '@server/modules/imports/contacts-export';
 import { ImportsService } from '@server/modules/imports/imports.service';
@@ -32,8 +36,12 @@ import { RecordingsService } from '@server/modules/recordings/recordings.service
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
+import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
+import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
+import { TeamsService } from '@server/modules/teams/teams.service';
+import { HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
@@ -56,7 +64,16 @@ export type ServicesConfig = Pick<
   | 'webhooks'
   | 'webForms'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'publicUrl'>>;
+  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl'>>;
+
+/** The settings before an admin saved any: what the environment says. */
+export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
+  timeZone: DEFAULT_TIME_ZONE,
+  defaultCountry: config.defaultCountry,
+  recordingRetentionDays: config.recordingRetentionDays ?? 0,
+  wrapUpSeconds: config.wrapUpSeconds ?? 0,
+  callbackEscalateMinutes: config.callbacks.escalateMinutes,
+});
 
 /** The services of one node, built once by composeNode and shared by the routes, realtime and the call pipeline. */
 export interface AppServices {
@@ -90,6 +107,12 @@ export interface AppServices {
   businessHours: BusinessHoursService;
   callMeBack: CallMeBackService;
   webForms: WebFormsService;
+  settings: SettingsService;
+  teams: TeamsService;
+  teamScope: TeamScopeReadModel;
+  auditViewer: AuditViewerService;
+  customFields: CustomFieldsService;
+  pipelines: PipelinesService;
 }
 
 export interface ServicesDeps {
@@ -125,14 +148,19 @@ export function createServices(deps: ServicesDeps): {
   const { config, dataSource, logger } = deps;
   const telephony = deps.telephony ?? null;
   const audit = new AuditService(dataSource);
+  const settings = new SettingsService(dataSource, settingsDefaults(config), { audit, logger });
+  // Read when used, so a setting saved on any node applies without a restart.
+  const country = () => settings.current().defaultCountry;
   const usersRepo = new UsersRepository(dataSource);
-  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
+  const teamScope = new TeamScopeReadModel(dataSource);
+  const teams = new TeamsService(dataSource, audit);
+  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit, (id) => teamScope.scopeOf(id));
   const liveCalls = new LiveCallsService(dataSource);
   const realtime = deps.realtime?.({ auth, liveCalls }) ?? NO_REALTIME;
   const { sipSecrets } = deps;
   const agents = new AgentsService(new AgentsRepository(dataSource), audit, {
     telephony,
-    wrapUpSeconds: config.wrapUpSeconds ?? 0,
+    wrapUpSeconds: () => settings.current().wrapUpSeconds,
     logger,
     realtime,
   });
@@ -149,14 +177,33 @@ export function createServices(deps: ServicesDeps): {
     logger: logger.child({ module: 'webhooks' }),
   });
   const events = webhooks.dispatcher;
-  const leads = new LeadsService(dataSource, config.defaultCountry, audit, events);
-  const contacts = new ContactsService(dataSource, config.defaultCountry, audit, events);
-  const routing = new RoutingService(dataSource, config.defaultCountry);
+  // The record modules purge a removed field's values; they are built just below (called only later).
+  const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
+    audit,
+    owners: {
+      contact: (key) => contacts.dropCustomKey(key),
+      company: (key) => companies.dropCustomKey(key),
+      lead: (key) => leads.dropCustomKey(key),
+      deal: (key) => deals.dropCustomKey(key),
+    },
+  });
+  const pipelines = new PipelinesService(dataSource, audit);
+  const contacts = new ContactsService(dataSource, country, audit, fields, events);
+  const companies = new CompaniesService(dataSource, country, audit, fields);
+  const leads = new LeadsService(dataSource, country, audit, fields, events);
+  const deals = new DealsService(dataSource, audit, { pipelines, fields }, events);
+  const tasks = new TasksService(dataSource, events);
+  const routing = new RoutingService(dataSource, country);
   const notes = new NotesService(dataSource);
   const callbacks = new CallbacksService({
     dataSource,
     routing,
-    config: config.callbacks,
+    config: {
+      dueMinutes: config.callbacks.dueMinutes,
+      get escalateMinutes() {
+        return settings.current().callbackEscalateMinutes;
+      },
+    },
     logger: logger.child({ module: 'callbacks' }),
     notifier: realtime,
     events,
@@ -172,16 +219,35 @@ export function createServices(deps: ServicesDeps): {
   const services: AppServices = {
     audit,
     auth,
-    users: new UsersService(usersRepo, audit, {
-      sessions: auth,
-      sipSecrets,
-      sip: new SipProvisioner(telephony, logger),
-    }),
+    users: new UsersService(
+      usersRepo,
+      audit,
+      { sessions: auth, sipSecrets, sip: new SipProvisioner(telephony, logger) },
+      {
+        agents,
+        teams,
+        holdings: new HoldingsReadModel(dataSource),
+        reassign: {
+          leads: (from, to) => leads.reassignOpen(from, to),
+          tasks: (from, to) => tasks.reassignOpen(from, to),
+          deals: (from, to) => deals.reassignOpen(from, to),
+          contacts: (from, to) => contacts.reassignOpen(from, to),
+          companies: (from, to) => companies.reassignOpen(from, to),
+        },
+        endpointExists: telephony?.endpointExists ? (ext) => telephony.endpointExists!(ext) : undefined,
+        logger,
+      },
+    ),
+    teams,
+    teamScope,
+    auditViewer: new AuditViewerService(dataSource),
+    customFields: fields,
+    pipelines,
     contacts,
-    companies: new CompaniesService(dataSource, config.defaultCountry, audit),
+    companies,
     leads,
-    deals: new DealsService(dataSource, audit, events),
-    tasks: new TasksService(dataSource, events),
+    deals,
+    tasks,
     notes,
     routing,
     liveCalls,
@@ -190,21 +256,23 @@ export function createServices(deps: ServicesDeps): {
       logger,
       telephony,
       realtime,
+      timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, config.defaultCountry, audit, telephony),
+    calls: new CallsService(dataSource, country, audit, telephony, teamScope),
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
-    analytics: new AnalyticsService(dataSource, audit),
+    analytics: new AnalyticsService(dataSource, audit, teamScope),
     callbacks,
-    imports: new ImportsService(dataSource, contacts, config.defaultCountry, logger),
-    contactsExport: new ContactsExporter(dataSource, contacts),
+    imports: new ImportsService(dataSource, contacts, country, logger, fields),
+    contactsExport: new ContactsExporter(dataSource, contacts, fields),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
+    settings,
     apiTokens: new ApiTokensService(dataSource, usersRepo, audit),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,
@@ -218,7 +286,7 @@ export function createServices(deps: ServicesDeps): {
       callMeBack,
       realtime,
       audit,
-      defaultCountry: config.defaultCountry,
+      defaultCountry: country,
       logger: logger.child({ module: 'web-forms' }),
     }),
   };

@@ -58,4 +58,9 @@ export interface TelephonyProvider {
    * secret of a deactivated user) stops working. Rejects when the provider has nowhere to put them.
    */
   syncCredentials?(): Promise<void>;
+  /**
+   * Whether the PBX has an endpoint of this name (a phone the extension can ring); absent when the provider cannot
+   * tell. Rejects when the PBX cannot be asked (down, timeout).
+   */
+  endpointExists?(endpoint: string): Promise<boolean>;
 }

@@ -15,12 +15,14 @@ import { promisify } from 'node:util';
 import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
 import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
+import { runAuditBench } from '@test/bench/audit.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
 import { runImportHostileBench } from '@test/bench/import-hostile.bench';
 import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
+import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
 interface Bench {
@@ -46,7 +48,9 @@ const BENCHES: Bench[] = [
   { name: 'api-fuzz', run: () => runApiFuzzBench() },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'import-hostile', run: async ({ databaseUrl }) => runImportHostileBench(await databaseUrl()) },
+  { name: 'audit', run: async ({ databaseUrl }) => runAuditBench(await databaseUrl()) },
   { name: 'pipeline', run: async ({ databaseUrl }) => runPipelineBench(await databaseUrl()) },
+  { name: 'recording-ingest', run: async ({ databaseUrl }) => runRecordingIngestBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.

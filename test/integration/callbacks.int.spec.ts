@@ -105,7 +105,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
     callbacks = new CallbacksService({
       dataSource: ds,
-      routing: new RoutingService(ds, 'RU'),
+      routing: new RoutingService(ds, () => 'RU'),
       config: { dueMinutes: 15, escalateMinutes: 30 },
       logger,
       notifier,

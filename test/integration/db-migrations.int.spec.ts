@@ -38,16 +38,22 @@ const TABLES = [
   'companies',
   'contact_phones',
   'contacts',
+  'custom_fields',
   'deals',
   'form_submissions',
   'import_jobs',
   'leads',
   'notes',
+  'pipeline_stages',
+  'pipelines',
   'queue_business_hours',
+  'recording_ingests',
   'recordings',
   'sessions',
+  'settings',
   'sip_secrets',
   'tasks',
+  'teams',
   'users',
   'web_forms',
   'webhook_attempts',
@@ -163,7 +169,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
       const sipSecrets = new SipSecretsService(ds, cipher, logger);
       const secretBox = sealedSecretBox(cipher);
       const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets, secretBox });
-      const imports = new ImportsService(ds, services.contacts, 'RU');
+      const imports = new ImportsService(ds, services.contacts, () => 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {
         id: row.id,
@@ -172,6 +178,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
         role: row.role,
         extension: null,
         locale: 'ru',
+        teamId: null,
       };
       const file = Buffer.from('name,phone\nИмпорт Один,8 916 700-00-01\nИмпорт Два,8 916 700-00-02\n');
       const run = async () => {

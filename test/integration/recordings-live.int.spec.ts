@@ -128,6 +128,11 @@ describe('recordings and click-to-call on the live Asterisk 22 (sipp)', () => {
     const rec = await recordingOf(call.id);
     // Only this call's: at start the node also re-queues what other suites' calls left unrecorded.
     expect(outcomes.filter((o) => o.callId === call.id && o.outcome.status === 'rejected')).toEqual([]);
+    // The profile's hangup handler runs StopMixMonitor: Asterisk said the file was closed before the call ended.
+    const [ready] = await ds.query(`SELECT payload FROM call_events WHERE call_id = $1 AND type = 'recording.ready'`, [
+      call.id,
+    ]);
+    expect(ready.payload).toMatchObject({ closed: true });
 
     // The public contract shows the link to the operator who answered.
     const detail = await clients.op1.get(`/api/calls/${call.id}`);

@@ -31,11 +31,14 @@ const send = (client: ApiClient, route: ApiRoute): Promise<ApiResponse> =>
 const allowedRoles = (access: Exclude<RouteAccess, 'public' | 'token'>): readonly Role[] =>
   access === 'any' ? USER_ROLES : access;
 
-describe('security: authorization matrix (every /api route from the express route table × 4 roles + anonymous)', () => {
+describe('security: authorization matrix (every /api route × 4 roles, a team supervisor and anonymous)', () => {
   let t: SecurityApp;
   let routes: ApiRoute[];
   const users: SeededUser[] = [];
   const clients = new Map<Role, ApiClient>();
+  /** A supervisor who leads a team: row scope changes (teams.int.spec.ts), route access must not. */
+  let teamSupervisor: ApiClient;
+  let teamId: string;
 
   beforeAll(async () => {
     t = await startSecurityApp();
@@ -48,8 +51,17 @@ describe('security: authorization matrix (every /api route from the express rout
       await client.login(user.login, TEST_PASSWORD);
       clients.set(role, client);
     }
+    const lead = await createUser(t.dataSource, `${prefix}-team-lead`, 'supervisor');
+    users.push(lead);
+    [{ id: teamId }] = await t.dataSource.query(
+      `INSERT INTO teams (name, supervisor_id) VALUES ($1, $2) RETURNING id`,
+      [`${prefix} team`, lead.id],
+    );
+    teamSupervisor = new ApiClient(t.baseUrl);
+    await teamSupervisor.login(lead.login, TEST_PASSWORD);
   });
   afterAll(async () => {
+    await t.dataSource.query(`DELETE FROM teams WHERE id = $1`, [teamId]);
     await deleteUsers(
       t.dataSource,
       users.map((u) => u.id),
@@ -100,14 +112,18 @@ describe('security: authorization matrix (every /api route from the express rout
       }
       check(route, 'anonymous', anon, anon.status === 401, '401');
       if (anon.status === 401) expect(anon.body).toMatchObject({ error: { code: expect.any(String) } });
-      for (const role of USER_ROLES) {
-        const res = await send(clients.get(role)!, route);
+      const callers: [string, Role, ApiClient][] = [
+        ...USER_ROLES.map((role): [string, Role, ApiClient] => [role, role, clients.get(role)!]),
+        ['team supervisor', 'supervisor', teamSupervisor],
+      ];
+      for (const [who, role, client] of callers) {
+        const res = await send(client, route);
         if (access === 'token') {
-          check(route, role, res, res.status === 401, '401 (a session does not replace the token)');
+          check(route, who, res, res.status === 401, '401 (a session does not replace the token)');
         } else if (allowedRoles(access).includes(role)) {
-          check(route, role, res, res.status !== 401 && res.status !== 403, 'allowed (not 401/403)');
+          check(route, who, res, res.status !== 401 && res.status !== 403, 'allowed (not 401/403)');
         } else {
-          check(route, role, res, res.status === 403, '403');
+          check(route, who, res, res.status === 403, '403');
           if (res.status === 403)
             expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) } });
         }

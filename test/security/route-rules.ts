@@ -27,6 +27,20 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/users': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'POST /api/users/:id/sip-secret/rotate': ['admin'],
+  'POST /api/users/me/password': 'any',
+  'GET /api/users/extension-check': ['admin'],
+  'POST /api/users/:id/password': ['admin'],
+  'GET /api/users/:id/holdings': ['admin'],
+  'POST /api/users/:id/reassign': ['admin'],
+  // teams: staff list them (a team supervisor their own), admins manage them
+  'GET /api/teams': STAFF,
+  'POST /api/teams': ['admin'],
+  'PATCH /api/teams/:id': ['admin'],
+  'DELETE /api/teams/:id': ['admin'],
+  // audit log: admins and managers read it; nothing edits or deletes it
+  'GET /api/audit': ['admin', 'manager'],
+  'GET /api/audit/actions': ['admin', 'manager'],
+  'GET /api/audit/export': ['admin', 'manager'],
   // CRM records: everyone, scoped by ownership in the services
   'GET /api/contacts': 'any',
   'GET /api/contacts/:id': 'any',
@@ -89,6 +103,22 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/heatmap': STAFF,
   'GET /api/analytics/daily': STAFF,
   'GET /api/analytics/lead-sources': STAFF,
+  'GET /api/analytics/funnel': STAFF,
+  // custom fields: everyone reads the definitions (forms, lists); admins define, remove, restore and purge
+  'GET /api/custom-fields': 'any',
+  'POST /api/custom-fields': ['admin'],
+  'PATCH /api/custom-fields/:id': ['admin'],
+  'DELETE /api/custom-fields/:id': ['admin'],
+  'POST /api/custom-fields/:id/restore': ['admin'],
+  'DELETE /api/custom-fields/:id/values': ['admin'],
+  // deal pipelines: everyone reads them (the kanban), admins edit them
+  'GET /api/pipelines': 'any',
+  'POST /api/pipelines': ['admin'],
+  'PATCH /api/pipelines/:id': ['admin'],
+  'DELETE /api/pipelines/:id': ['admin'],
+  // company settings: everyone reads (zone, country), admins change
+  'GET /api/settings': 'any',
+  'PUT /api/settings': ['admin'],
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
   // the API's own description and reference page (issue 18)
@@ -137,6 +167,18 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'POST /api/users': null,
   'PATCH /api/users/:id': null,
   'POST /api/users/:id/sip-secret/rotate': null,
+  'POST /api/users/me/password': null,
+  'GET /api/users/extension-check': null,
+  'POST /api/users/:id/password': null,
+  'GET /api/users/:id/holdings': null,
+  'POST /api/users/:id/reassign': null,
+  'GET /api/teams': null,
+  'POST /api/teams': null,
+  'PATCH /api/teams/:id': null,
+  'DELETE /api/teams/:id': null,
+  'GET /api/audit': null,
+  'GET /api/audit/actions': null,
+  'GET /api/audit/export': null,
   'GET /api/contacts': 'contacts:read',
   'GET /api/contacts/:id': 'contacts:read',
   'POST /api/contacts': 'contacts:write',
@@ -192,6 +234,7 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/analytics/heatmap': 'analytics:read',
   'GET /api/analytics/daily': 'analytics:read',
   'GET /api/analytics/lead-sources': 'analytics:read',
+  'GET /api/analytics/funnel': 'analytics:read',
   'GET /api/analytics/queue-settings': 'analytics:read',
   'PUT /api/analytics/queue-settings/:queue': null,
   'GET /api/openapi.json': 'any',
@@ -218,6 +261,19 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/public/forms/:formKey/embed.js': 'any',
   'GET /api/business-hours': null,
   'PUT /api/business-hours/:queue': null,
+  // custom field definitions and pipelines explain what the record scopes return; settings are for people
+  'GET /api/custom-fields': 'any',
+  'POST /api/custom-fields': null,
+  'PATCH /api/custom-fields/:id': null,
+  'DELETE /api/custom-fields/:id': null,
+  'POST /api/custom-fields/:id/restore': null,
+  'DELETE /api/custom-fields/:id/values': null,
+  'GET /api/pipelines': 'deals:read',
+  'POST /api/pipelines': null,
+  'PATCH /api/pipelines/:id': null,
+  'DELETE /api/pipelines/:id': null,
+  'GET /api/settings': null,
+  'PUT /api/settings': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -230,8 +286,11 @@ export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'tas
  * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
  * - `'self'`: a user id operators may set only to their own (403 otherwise).
  * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
+ * - `'not-for-operators'`: a route only roles that may name any user or team reach (user and team administration);
+ *   an operator is refused with 403 whatever the body names.
+ * - `'shared'`: a record everyone may name (a deal pipeline); an id that does not exist is refused (400/404).
  */
-export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored';
+export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored' | 'not-for-operators' | 'shared';
 
 export interface BodyReferences {
   /** The contracts schema of the body, `<module>.<export>` as in api-schema-properties.ts. */
@@ -285,13 +344,23 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
   'POST /api/deals': {
     schema: 'deal.createDealRequestSchema',
     body: { title: 'FK probe' },
-    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+    fields: {
+      contactId: { visible: 'contact' },
+      companyId: { visible: 'company' },
+      ownerId: 'ignored',
+      pipelineId: 'shared',
+    },
   },
   'PATCH /api/deals/:id': {
     schema: 'deal.updateDealRequestSchema',
     record: 'deal',
     body: {},
-    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+    fields: {
+      contactId: { visible: 'contact' },
+      companyId: { visible: 'company' },
+      ownerId: 'ignored',
+      pipelineId: 'shared',
+    },
   },
   'POST /api/tasks': {
     schema: 'task.createTaskRequestSchema',
@@ -313,6 +382,31 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'apiToken.createApiTokenRequestSchema',
     body: { name: 'FK probe', scopes: ['leads:read'] },
     fields: { ownerId: 'self' },
+  },
+  'POST /api/users': {
+    schema: 'user.createUserRequestSchema',
+    body: { login: 'fk-probe', password: 'Fk-probe-password-1', name: 'FK probe', role: 'operator' },
+    fields: { teamId: 'not-for-operators' },
+  },
+  'PATCH /api/users/:id': {
+    schema: 'user.updateUserRequestSchema',
+    body: {},
+    fields: { teamId: 'not-for-operators' },
+  },
+  'POST /api/users/:id/reassign': {
+    schema: 'user.reassignRequestSchema',
+    body: {},
+    fields: { toUserId: 'not-for-operators' },
+  },
+  'POST /api/teams': {
+    schema: 'team.createTeamRequestSchema',
+    body: { name: 'FK probe team' },
+    fields: { supervisorId: 'not-for-operators' },
+  },
+  'PATCH /api/teams/:id': {
+    schema: 'team.updateTeamRequestSchema',
+    body: {},
+    fields: { supervisorId: 'not-for-operators' },
   },
 };
 /**

@@ -147,7 +147,7 @@ describe('security: open sockets end with their session, on every node (issue 21
   describe('PATCH /api/users/:id (admins)', () => {
     it('refuses bad input with a clear error and changes nothing', async () => {
       const operator = await seed('input', 'operator');
-      for (const body of [{}, { role: 'root' }, { active: 'no' }, { role: 'manager', extension: '1001' }]) {
+      for (const body of [{}, { role: 'root' }, { active: 'no' }, { role: 'manager', login: 'renamed' }]) {
         const res = await admin.patch(`/api/users/${operator.id}`, body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');

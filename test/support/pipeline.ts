@@ -30,7 +30,7 @@ export async function startBarePipeline(dataSource: DataSource, reactions: CallR
     store: new CallStore(dataSource, logger),
     // Not listening to change notifications: the cache keeps nothing, every read goes to the database.
     cards: new CallCardReadModel(dataSource, new ChangeCache(), new UsersService(new UsersRepository(dataSource))),
-    leads: new LeadsService(dataSource, 'RU'),
+    leads: new LeadsService(dataSource, () => 'RU'),
     realtime: { emitTo: () => undefined, joinUserToCall: () => undefined },
     reactions,
     defaultCountry: 'RU',

@@ -12,6 +12,8 @@ const MANAGER_SECTIONS: Section[] = ['analytics', 'wallboard'];
 const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);
 // Recordings review: the roles that may hear any recording (admins may not, see recordings.service).
 const REVIEWER_ROLES = new Set(['manager', 'supervisor']);
+// The audit log: admins, and managers read-only.
+const AUDIT_ROLES = new Set(['manager', 'admin']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();
@@ -45,6 +47,8 @@ export function Shell({ section, children }: { section: Section | null; children
             ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : []),
             ...(user && REVIEWER_ROLES.has(user.role) ? (['review'] as const) : []),
             'integrations' as const,
+            ...(user && AUDIT_ROLES.has(user.role) ? (['audit'] as const) : []),
+            ...(user?.role === 'admin' ? (['admin'] as const) : []),
           ].map((name) => (
             <li key={name}>
               <a

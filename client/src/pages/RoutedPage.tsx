@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 
 import { href, type Route } from '@client/app/router';
+import { AdminPage } from '@client/modules/admin/components/AdminPage';
+import { AuditLogPage } from '@client/modules/admin/components/AuditLogPage';
 import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
@@ -37,7 +39,12 @@ export function RoutedPage({ route }: { route: Route }) {
     case 'leads':
       return <LeadsList />;
     case 'deals':
-      return <DealsPage view={route.query.get('view') === 'table' ? 'table' : 'board'} />;
+      return (
+        <DealsPage
+          view={route.query.get('view') === 'table' ? 'table' : 'board'}
+          pipelineId={route.query.get('pipeline')}
+        />
+      );
     case 'tasks':
       return <TasksList />;
     case 'analytics':
@@ -48,6 +55,10 @@ export function RoutedPage({ route }: { route: Route }) {
       return <ReviewPage />;
     case 'integrations':
       return <IntegrationsPage />;
+    case 'admin':
+      return <AdminPage tab={route.tab} />;
+    case 'audit':
+      return <AuditLogPage />;
     case 'not-found':
       return (
         <div className="empty">

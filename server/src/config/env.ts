@@ -94,6 +94,8 @@ const envSchema = z.object({
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  // Recordings transcoded at once on this node (ffmpeg is CPU-bound); unset → one per core.
+  RECORDINGS_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   DEFAULT_COUNTRY: z
     .string()
     .trim()
@@ -241,6 +243,8 @@ export interface Config {
   recordingsStoreDir: string;
   /** Recordings older than this many days are deleted; 0 keeps them forever. */
   recordingRetentionDays: number;
+  /** Transcodes at once (RECORDINGS_INGEST_CONCURRENCY); undefined → one per core. */
+  recordingIngestConcurrency: number | undefined;
   defaultCountry: string;
   seedDemo: boolean;
   trustedOrigins: string[];
@@ -345,6 +349,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),
     recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
+    recordingIngestConcurrency: e.RECORDINGS_INGEST_CONCURRENCY,
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,

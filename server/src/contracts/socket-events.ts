@@ -123,4 +123,6 @@ export interface SocketData {
   sessionId: string;
   role: 'admin' | 'manager' | 'supervisor' | 'operator';
   extension: string | null;
+  /** A supervisor who leads teams: themselves and their teams' members (whose live calls the socket may list). */
+  teamScope?: string[];
 }

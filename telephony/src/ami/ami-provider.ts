@@ -302,6 +302,18 @@ export class AmiProvider implements TelephonyProvider {
     });
   }
 
+  /** AMI `PJSIPShowEndpoint`: Success (with its detail events) when the endpoint exists, Error when it does not. */
+  async endpointExists(endpoint: string): Promise<boolean> {
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(endpoint)) return false;
+    try {
+      await this.connection.actionList({ action: 'PJSIPShowEndpoint', endpoint });
+      return true;
+    } catch (err) {
+      if (err instanceof TelephonyError && err.code === 'ACTION_FAILED') return false;
+      throw err;
+    }
+  }
+
   /**
    * Rewrites the pjsip auth file from the credentials source and, when it changed since Asterisk last loaded it,
    * reloads res_pjsip. With AMI down the file is still written (an Asterisk restart reads it) and the call rejects;

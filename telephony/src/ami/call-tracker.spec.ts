@@ -637,6 +637,21 @@ describe('call tracker: robustness', () => {
     ]);
     expect(events.find((e) => e.type === 'recording.ready')).toMatchObject({ file: '/rec/a.wav' });
   });
+
+  it('says the recording is closed when the PBX reported MixMonitorStop before the hang-up, and only then', () => {
+    const recorded = (stop: AmiEvent[]) =>
+      fold([
+        amiEvent('Newchannel', T0, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/b.wav' } }),
+        ...stop,
+        amiEvent('Hangup', T0 + 2, { ...snap('', caller), cause: '16' }),
+      ]).events.find((e) => e.type === 'recording.ready');
+    const stop = amiEvent('MixMonitorStop', T0 + 1, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/b.wav' } });
+    expect(recorded([stop])).toMatchObject({ file: '/rec/b.wav', closed: true });
+    expect(recorded([])).not.toHaveProperty('closed');
+    // A stop of another file (the first operator's, before a transfer) says nothing about the one reported.
+    const other = amiEvent('MixMonitorStop', T0 + 1, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/a.wav' } });
+    expect(recorded([other])).not.toHaveProperty('closed');
+  });
 });
 
 describe('agent state', () => {

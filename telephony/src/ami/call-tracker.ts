@@ -120,6 +120,8 @@ export interface TrackedCall {
   /** Signatures of transfers already reported (a repeated AMI event must not report twice). */
   transfers: string[];
   recordingFile?: string;
+  /** Recordings the PBX said it closed (MixMonitorStop): the file is complete before the call ends. */
+  closedRecordings?: readonly string[];
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
   /** Best unanswered Cdr seen while pending (a call has one Cdr per dialled leg; an ANSWERED one closes at once). */
@@ -694,7 +696,11 @@ export class Reducer {
   endCall(call: TrackedCall, legUniqueid: string, cdr?: CdrOutcome, forced?: HangupCause): void {
     if (this.d.isEnded(call.key)) return;
     for (const agentId of Object.keys(call.ringing)) this.stopRinging(call, agentId);
-    if (call.recordingFile) this.emit(call, call.originUniqueid, { type: 'recording.ready', file: call.recordingFile });
+    const file = call.recordingFile;
+    if (file) {
+      const closed = call.closedRecordings?.includes(file) ? { closed: true } : {};
+      this.emit(call, call.originUniqueid, { type: 'recording.ready', file, ...closed });
+    }
     const endMs = cdr ? call.createdAtMs + cdr.durationSeconds * 1000 : this.now;
     const byPbx = this.answeredByPbxOnly(call);
     const answered = cdr ? cdr.answered : call.answered || byPbx;
@@ -967,6 +973,16 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
       if (f.variable !== RECORDING_VARIABLE || !f.value) break;
       const call = r.callOf(main);
       if (call) call.recordingFile = f.value;
+      break;
+    }
+    case 'mixmonitorstop': {
+      // Published by StopMixMonitor once the file is closed (the reference dialplan runs it as the recorded
+      // channel's hangup handler); a MixMonitor that simply ends with its channel says nothing over AMI.
+      const call = r.callOf(main);
+      const file = own(ev.variables[''] ?? {}, RECORDING_VARIABLE) ?? call?.recordingFile;
+      if (call && file && !call.closedRecordings?.includes(file)) {
+        call.closedRecordings = [...(call.closedRecordings ?? []), file];
+      }
       break;
     }
     case 'newstate': {

@@ -94,6 +94,12 @@ export interface RecordingReady extends CallEventBase {
   type: 'recording.ready';
   /** Path as the PBX wrote it (MIXMONITOR_FILENAME); the server maps it into its storage. */
   file: string;
+  /**
+   * True when the PBX has said the file is complete (Asterisk: `MixMonitorStop`, which StopMixMonitor publishes
+   * after closing the file), so it can be read at once. Absent: the recorded channels hung up and the PBX may
+   * still be closing the file; the reader checks that its header accounts for its size.
+   */
+  closed?: boolean;
 }
 
 export type CallEvent =

@@ -6,7 +6,7 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseRoute, type Route } from '@client/app/router';
+import { ADMIN_TAB_NAMES, parseRoute, type Route } from '@client/app/router';
 import { ru } from '@client/i18n/ru';
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { LoginPage } from '@test/e2e/pages/login-page';
@@ -40,6 +40,8 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   wallboard: true,
   review: true,
   integrations: true,
+  admin: true,
+  audit: true,
   'not-found': true,
 };
 
@@ -187,6 +189,8 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/analytics',
       '/wallboard',
       '/review',
+      ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
+      '/audit',
       '/no-such-page',
     );
   });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { CUSTOM_FIELD_TYPES } from './custom-field';
+
 /**
  * The screen-pop card the server pushes to the operator whose phone rings (and returns from the
  * card endpoint on reload). Three shapes, discriminated on `kind`:
@@ -22,10 +24,23 @@ export const callCardRefSchema = z.object({ id: z.string(), name: z.string() });
 export const callCardDealSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The stage's key in the deal's pipeline, and its names. */
   stage: z.string(),
+  stageName: z.object({ ru: z.string(), en: z.string() }).nullable().default(null),
   /** Decimal as a string (numeric column) so no precision is lost on the way. */
   amount: z.string().nullable(),
   currency: z.string().length(3).default('RUB'),
+});
+
+export const callCardCustomFieldSchema = z.object({
+  key: z.string(),
+  labelRu: z.string(),
+  labelEn: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  /** As stored: a string, a number, a boolean or (multi-select) an array of option values. */
+  value: z.unknown(),
+  /** Select and multi-select: the chosen options' labels. */
+  options: z.array(z.object({ value: z.string(), labelRu: z.string(), labelEn: z.string() })).default([]),
 });
 
 export const callCardTaskSchema = z.object({
@@ -68,6 +83,8 @@ export const contactCallCardSchema = z.object({
     doNotCall: z.boolean(),
     tags: z.array(z.string()).default([]),
     notes: z.string().nullable(),
+    /** Custom fields an admin flagged for the card, in their order, with the contact's values (set ones only). */
+    custom: z.array(callCardCustomFieldSchema).default([]),
   }),
   openDeals: z.array(callCardDealSchema),
   openTasks: z.array(callCardTaskSchema),
@@ -106,6 +123,7 @@ export const callCardSchema = z.discriminatedUnion('kind', [
 export type CallCardNumber = z.infer<typeof callCardNumberSchema>;
 export type CallCardRef = z.infer<typeof callCardRefSchema>;
 export type CallCardDeal = z.infer<typeof callCardDealSchema>;
+export type CallCardCustomField = z.infer<typeof callCardCustomFieldSchema>;
 export type CallCardTask = z.infer<typeof callCardTaskSchema>;
 export type CallCardPastCall = z.infer<typeof callCardPastCallSchema>;
 export type ContactCallCard = z.infer<typeof contactCallCardSchema>;

@@ -59,6 +59,8 @@ export const callListQuerySchema = z
     disposition: z.enum(CALL_DISPOSITIONS).optional(),
     /** Calls handled by this operator; for supervisors and up (operators only ever see their own). */
     operatorId: z.uuid().optional(),
+    /** Calls handled by the team's members; for supervisors and up. */
+    teamId: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })

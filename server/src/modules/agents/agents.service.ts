@@ -19,8 +19,8 @@ import { NO_REALTIME, type RealtimeSink } from './realtime-sink';
 
 export interface AgentsServiceOptions {
   telephony: TelephonyProvider | null;
-  /** Seconds of wrap-up after each answered call; 0 turns wrap-up off. */
-  wrapUpSeconds: number;
+  /** Seconds of wrap-up after each answered call, read at each call's end; 0 turns wrap-up off. */
+  wrapUpSeconds: () => number;
   logger: Logger;
   /** How often expired wrap-ups return to available. Default 1 s. */
   sweepIntervalMs?: number;
@@ -135,6 +135,14 @@ export class AgentsService {
     return { agent: toDto(t.row, new Date()), telephony };
   }
 
+  /**
+   * A departing user (just deactivated): their extension is paused in every queue as `offline`, so no queue call
+   * rings a phone nobody answers any more. The account is inactive, so no agent state is kept for it.
+   */
+  pauseDeparted(extension: string | null): Promise<AgentTelephonyOutcome> {
+    return this.applyPause({ extension }, 'offline', null);
+  }
+
   /** CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. */
   async onCallEvent(event: CallEvent): Promise<void> {
     switch (event.type) {
@@ -166,8 +174,9 @@ export class AgentsService {
             if (r.activityCallId !== event.callId) return null;
             const wasOnCall = r.activity === 'on-call';
             const cleared = clearActivity(r);
-            if (!wasOnCall || this.options.wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
-            return base('wrap-up', null, now, new Date(now.getTime() + this.options.wrapUpSeconds * 1000))(cleared);
+            const wrapUpSeconds = this.options.wrapUpSeconds();
+            if (!wasOnCall || wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
+            return base('wrap-up', null, now, new Date(now.getTime() + wrapUpSeconds * 1000))(cleared);
           });
           if (t.baseChanged) await this.applyPause(t.row, 'wrap-up', null);
         }
@@ -277,7 +286,7 @@ export class AgentsService {
   }
 
   private async applyPause(
-    row: AgentRow,
+    row: Pick<AgentRow, 'extension'>,
     state: BaseAgentState,
     reason: string | null,
   ): Promise<AgentTelephonyOutcome> {

@@ -102,6 +102,16 @@ export interface AnalyticsExportTexts {
     leads: string;
     converted: string;
   };
+  funnel: {
+    stageName: 'nameRu' | 'nameEn';
+    stage: string;
+    kind: string;
+    probability: string;
+    deals: string;
+    reached: string;
+    conversion: string;
+    amounts: string;
+  };
 }
 
 export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> = {
@@ -191,6 +201,16 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       leads: 'Лидов',
       converted: 'Из них конвертировано',
     },
+    funnel: {
+      stageName: 'nameRu',
+      stage: 'Стадия',
+      kind: 'Тип',
+      probability: 'Вероятность, %',
+      deals: 'Сделок',
+      reached: 'Дошло до стадии',
+      conversion: 'Конверсия',
+      amounts: 'Суммы',
+    },
   },
   en: {
     yes: 'yes',
@@ -277,6 +297,16 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       utmCampaign: 'utm_campaign',
       leads: 'leads',
       converted: 'converted',
+    },
+    funnel: {
+      stageName: 'nameEn',
+      stage: 'Stage',
+      kind: 'Kind',
+      probability: 'Probability, %',
+      deals: 'Deals',
+      reached: 'Reached',
+      conversion: 'Conversion',
+      amounts: 'Amounts',
     },
   },
 };

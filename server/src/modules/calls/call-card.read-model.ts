@@ -2,6 +2,7 @@ import { type DataSource } from 'typeorm';
 
 import {
   type CallCard,
+  type CallCardCustomField,
   type CallCardPastCall,
   type CallCardRef,
   type CallCardTask,
@@ -11,17 +12,17 @@ import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type CallerLink } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
 import { type UserDto } from '@contracts/dto/user';
-import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { handledByAnySql } from '@server/common/access/visibility';
 import { mayListenByRole } from '@server/modules/recordings/recordings.service';
 import { type UsersService } from '@server/modules/users/users.service';
 
-import { reachedBySql } from './calls.repository';
+import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, tasks, notes, leads, calls and recordings; writes nothing. Every read goes through the
- * change cache, so a card for a known caller costs no query: the database's `zvonok_cards` notifications (migration
- * CardChangeFeed) evict exactly what a write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls and recordings; writes
+ * nothing. Every read goes through the change cache, so a card for a known caller costs no query: the database's
+ * `zvonok_cards` notifications (migration CardChangeFeed) evict exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
@@ -129,7 +130,7 @@ export class CallCardReadModel {
   private contactPart(contactId: string): Promise<ContactPart | null> {
     return this.cache.get(`contact:${contactId}`, '', async () => {
       const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
-      const [contacts, notes, deals, tasks, phones] = await Promise.all([
+      const [contacts, notes, deals, tasks, phones, cardFields] = await Promise.all([
         q<{
           id: string;
           name: string;
@@ -139,18 +140,28 @@ export class CallCardReadModel {
           company_name: string | null;
           owner_id: string | null;
           owner_name: string | null;
+          custom: Record<string, unknown>;
         }>(
-          `SELECT c.id, c.name, c.do_not_call, c.tags, co.id AS company_id, co.name AS company_name,
+          `SELECT c.id, c.name, c.do_not_call, c.tags, c.custom, co.id AS company_id, co.name AS company_name,
                   u.id AS owner_id, u.name AS owner_name
            FROM contacts c LEFT JOIN companies co ON co.id = c.company_id LEFT JOIN users u ON u.id = c.owner_id
            WHERE c.id = $1`,
           [contactId],
         ),
         this.notes('contact', contactId),
-        q<{ id: string; title: string; stage: string; amount: string | null; currency: string }>(
-          `SELECT id, title, stage, amount::text AS amount, currency FROM deals
-           WHERE contact_id = $1 AND stage NOT IN ('won', 'lost') AND closed_at IS NULL
-           ORDER BY updated_at DESC LIMIT ${OPEN_ITEMS}`,
+        q<{
+          id: string;
+          title: string;
+          stage: string;
+          amount: string | null;
+          currency: string;
+          ru: string;
+          en: string;
+        }>(
+          `SELECT d.id, d.title, d.stage, d.amount::text AS amount, d.currency, s.name_ru AS ru, s.name_en AS en
+           FROM deals d JOIN pipeline_stages s ON s.pipeline_id = d.pipeline_id AND s.key = d.stage
+           WHERE d.contact_id = $1 AND s.kind = 'open' AND d.closed_at IS NULL
+           ORDER BY d.updated_at DESC LIMIT ${OPEN_ITEMS}`,
           [contactId],
         ),
         this.openTasks(
@@ -159,6 +170,12 @@ export class CallCardReadModel {
           contactId,
         ),
         q<{ e164: string }>('SELECT e164 FROM contact_phones WHERE contact_id = $1 AND e164 IS NOT NULL', [contactId]),
+        // Definitions change rarely and say so on the card channel ('all'), so the cached card follows them.
+        q<Omit<CallCardCustomField, 'value'>>(
+          `SELECT key, label_ru AS "labelRu", label_en AS "labelEn", type, options FROM custom_fields
+           WHERE entity = 'contact' AND on_card AND removed_at IS NULL ORDER BY position, created_at`,
+          [],
+        ),
       ]);
       const c = contacts[0];
       if (!c) return null; // deleted since the caller was matched: no card rather than a wrong one
@@ -171,8 +188,9 @@ export class CallCardReadModel {
           doNotCall: c.do_not_call,
           tags: c.tags,
           notes,
+          custom: cardFields.flatMap((f) => (c.custom[f.key] === undefined ? [] : [{ ...f, value: c.custom[f.key] }])),
         },
-        openDeals: deals.map((d) => ({ ...d, currency: d.currency.trim() })),
+        openDeals: deals.map(({ ru, en, ...d }) => ({ ...d, currency: d.currency.trim(), stageName: { ru, en } })),
         openTasks: tasks,
         phones: phones.map((p) => p.e164),
       };
@@ -252,7 +270,7 @@ export class CallCardReadModel {
   /**
    * Calls linked to the record or from/to any of its numbers (calls before the link existed count too), one more than
    * shown (the call being carried may be among them). For an operator, only the calls their call log shows
-   * (`reachedBySql`), with a recording link only where they may listen — the same rules as `GET /api/calls`, so the
+   * (`reachedByAnySql`), with a recording link only where they may listen — the same rules as `GET /api/calls`, so the
    * card never lists a call the log leaves out.
    */
   private async recentCalls(
@@ -265,11 +283,11 @@ export class CallCardReadModel {
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
-              ${handledBySql('k', '$3::uuid')} AS handled,
+              ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
        WHERE (k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
-         ${operator ? `AND ${reachedBySql('k', '$3::uuid')}` : ''}
+         ${operator ? `AND ${reachedByAnySql('k', 'ARRAY[$3::uuid]')}` : ''}
        ORDER BY k.started_at DESC LIMIT ${LAST_CALLS + 1}`,
       [id, e164s, viewer.id],
     )) as {

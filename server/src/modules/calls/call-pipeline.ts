@@ -156,6 +156,7 @@ export class CallPipeline implements PartitionOwner {
     const screens = before?.status === 'ended' ? [] : await this.screens(call, event, after, link.link);
 
     // Decided: from here on nothing can fail.
+    this.deps.logger.debug({ callId: after.id, seq: event.seq, type: event.type }, 'call event decided');
     call.fold = fold;
     call.link = link.link;
     call.operatorId = operatorId;

@@ -14,10 +14,18 @@ import { CallsService } from './calls.service';
 function setup(provider: Partial<TelephonyProvider> | null) {
   const audits: AuditEntry[] = [];
   const audit = { record: async (e: AuditEntry) => void audits.push(e) } as unknown as AuditService;
-  const service = new CallsService({} as DataSource, 'RU', audit, provider as TelephonyProvider | null);
+  const service = new CallsService({} as DataSource, () => 'RU', audit, provider as TelephonyProvider | null);
   return { service, audits };
 }
-const operator: UserDto = { id: 'u1', login: 'op', name: 'Op', role: 'operator', extension: '1001', locale: 'ru' };
+const operator: UserDto = {
+  id: 'u1',
+  login: 'op',
+  name: 'Op',
+  role: 'operator',
+  extension: '1001',
+  locale: 'ru',
+  teamId: null,
+};
 const code = async (p: Promise<unknown>) =>
   p.then(
     () => 'ok',

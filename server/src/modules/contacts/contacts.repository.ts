@@ -1,8 +1,10 @@
 import { type DataSource, type EntityManager, In, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { contactVisible, seesAll } from '@server/common/access/visibility';
+import { asUpdate } from '@server/db/as-update';
+import { contactVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { likeContains } from '@server/common/http/like';
+import { type CustomFilter } from '@server/modules/custom-fields/custom-fields.service';
 import {
   ContactEntity,
   ContactPhoneEntity,
@@ -17,6 +19,7 @@ export interface ContactSearch {
   ownerId?: string;
   companyId?: string;
   tag?: string;
+  custom?: CustomFilter;
   limit: number;
   offset: number;
 }
@@ -34,7 +37,7 @@ export class ContactsRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<ContactRow> {
     const qb = this.contacts.createQueryBuilder('c');
-    if (!seesAll(viewer)) qb.where(contactVisible('c'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(contactVisible('c'), scopeParams(viewer));
     return qb;
   }
 
@@ -47,6 +50,7 @@ export class ContactsRepository {
     if (s.ownerId) qb.andWhere('c.owner_id = :ownerId', { ownerId: s.ownerId });
     if (s.companyId) qb.andWhere('c.company_id = :companyId', { companyId: s.companyId });
     if (s.tag) qb.andWhere(':tag = ANY(c.tags)', { tag: s.tag });
+    if (s.custom) qb.andWhere(s.custom.sql, s.custom.params);
     if (s.text) {
       const or = [`c.name ILIKE :like`, `c.email ILIKE :like`];
       if (s.e164) or.push(`EXISTS (SELECT 1 FROM contact_phones p WHERE p.contact_id = c.id AND p.e164 = :e164)`);
@@ -86,7 +90,7 @@ export class ContactsRepository {
 
   async update(id: string, patch: Partial<ContactRow>, phones: PhoneInsert[] | undefined): Promise<void> {
     await this.dataSource.transaction(async (em) => {
-      if (Object.keys(patch).length > 0) await em.getRepository(ContactEntity).update({ id }, patch);
+      if (Object.keys(patch).length > 0) await em.getRepository(ContactEntity).update({ id }, asUpdate(patch));
       else await em.getRepository(ContactEntity).update({ id }, { updatedAt: new Date() });
       if (phones) await this.replacePhones(em, id, phones);
     });
@@ -100,5 +104,23 @@ export class ContactsRepository {
     const repo = em.getRepository(ContactPhoneEntity);
     await repo.delete({ contactId });
     if (phones.length > 0) await repo.insert(phones.map((p) => ({ ...p, contactId })));
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.contacts.manager.query(
+      `UPDATE contacts SET owner_id = $2, updated_at = now() WHERE owner_id = $1`,
+      [fromUserId, toUserId],
+    );
+    return affected;
+  }
+
+  /** Purge of a removed custom field (custom-fields module): its values leave every record; returns how many. */
+  async dropCustomKey(key: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.contacts.manager.query(
+      `UPDATE contacts SET custom = custom - $1 WHERE custom ? $1`,
+      [key],
+    );
+    return affected;
   }
 }

@@ -12,11 +12,13 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
 import { contactsError } from '@server/modules/contacts/contacts.errors';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
@@ -27,17 +29,28 @@ export class ContactsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
+    private readonly fields?: CustomFieldsService,
     /** `contact.created` for webhooks. */
     private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new ContactsRepository(dataSource);
   }
 
+  /** Purge of a removed custom field: its values leave every contact. */
+  dropCustomKey(key: string): Promise<number> {
+    return this.repo.dropCustomKey(key);
+  }
+
+  /** Part of a departing user's handover (users module): their open contacts go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
+  }
+
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
     const q = contactListQuerySchema.parse(query);
-    const keys = q.q ? phoneKeys(q.q, this.defaultCountry) : { e164: null, last10: null };
+    const keys = q.q ? phoneKeys(q.q, this.defaultCountry()) : { e164: null, last10: null };
     const [rows, total] = await this.repo.search(viewer, {
       text: q.q || undefined,
       e164: keys.e164,
@@ -45,6 +58,7 @@ export class ContactsService {
       ownerId: q.ownerId,
       companyId: q.companyId,
       tag: q.tag,
+      custom: await customFilter(this.fields, 'contact', 'c', q),
       limit: q.limit,
       offset: q.offset,
     });
@@ -59,15 +73,16 @@ export class ContactsService {
 
   /** Contacts owning a caller's number (any format); not scoped — the call pipeline decides who sees the card. */
   async findByPhone(raw: string): Promise<ContactDto[]> {
-    const keys = phoneKeys(raw, this.defaultCountry);
+    const keys = phoneKeys(raw, this.defaultCountry());
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
   }
 
   async create(viewer: UserDto, input: CreateContactRequest): Promise<ContactDto> {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
-    const ownerId = seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
+    const ownerId = assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
     await this.assertCompanyVisible(viewer, req.companyId);
+    const custom = (await this.fields?.apply('contact', req.custom, {}, true)) ?? {};
     const row = await this.withFkErrors(() =>
       this.repo.insert(
         {
@@ -77,6 +92,7 @@ export class ContactsService {
           ownerId,
           doNotCall: req.doNotCall,
           tags: req.tags,
+          custom,
         },
         this.phoneRows(req.phones),
       ),
@@ -95,9 +111,13 @@ export class ContactsService {
     const req = updateContactRequestSchema.parse(input);
     const current = await this.get(viewer, id);
     await this.assertCompanyVisible(viewer, req.companyId, current.companyId);
-    const { phones, ownerId, ...rest } = req;
+    const { phones, ownerId, custom, ...rest } = req;
     const patch: Partial<ContactRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (custom !== undefined && this.fields) {
+      const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
+      patch.custom = await this.fields.apply('contact', custom, stored, false);
+    }
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     await this.withFkErrors(() => this.repo.update(id, patch, phones ? this.phoneRows(phones) : undefined));
     return this.get(viewer, id);
   }
@@ -126,13 +146,14 @@ export class ContactsService {
       raw: p.raw,
       label: p.label,
       position,
-      ...phoneKeys(p.raw, this.defaultCountry),
+      ...phoneKeys(p.raw, this.defaultCountry()),
     }));
   }
 
   private async toDtos(rows: ContactRow[]): Promise<ContactDto[]> {
     const phones = await this.repo.phonesOf(rows.map((r) => r.id));
-    return rows.map((r) => toContactDto(r, phones.get(r.id) ?? []));
+    const show = (await this.fields?.visibility('contact')) ?? NO_CUSTOM;
+    return rows.map((r) => toContactDto(r, phones.get(r.id) ?? [], show));
   }
 
   private async withFkErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -148,7 +169,11 @@ export class ContactsService {
   }
 }
 
-export function toContactDto(r: ContactRow, phones: ContactPhoneRow[]): ContactDto {
+export function toContactDto(
+  r: ContactRow,
+  phones: ContactPhoneRow[],
+  show: (stored: CustomValues) => CustomValues = NO_CUSTOM,
+): ContactDto {
   return {
     id: r.id,
     name: r.name,
@@ -158,6 +183,7 @@ export function toContactDto(r: ContactRow, phones: ContactPhoneRow[]): ContactD
     doNotCall: r.doNotCall,
     tags: r.tags,
     phones: phones.map((p) => ({ raw: p.raw, e164: p.e164, label: p.label })),
+    custom: show(r.custom ?? {}),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

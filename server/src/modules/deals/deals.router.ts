@@ -1,7 +1,12 @@
 import { Router } from 'express';
 
 import { idParamsSchema } from '@contracts/dto/common';
-import { dealListQuerySchema, createDealRequestSchema, updateDealRequestSchema } from '@contracts/dto/deal';
+import {
+  createDealRequestSchema,
+  dealListQuerySchema,
+  dealStageTotalsQuerySchema,
+  updateDealRequestSchema,
+} from '@contracts/dto/deal';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser } from '@server/modules/auth/auth.middleware';
 import { type DealsService } from '@server/modules/deals/deals.service';
@@ -11,8 +16,9 @@ export function dealsRouter(deals: DealsService): Router {
   router.get('/', async (req, res) => {
     res.json(await deals.list(currentUser(res), parseInput(dealListQuerySchema, req.query)));
   });
-  router.get('/stage-totals', async (_req, res) => {
-    res.json({ items: await deals.stageTotals(currentUser(res)) });
+  router.get('/stage-totals', async (req, res) => {
+    const { pipelineId } = parseInput(dealStageTotalsQuerySchema, req.query);
+    res.json({ items: await deals.stageTotals(currentUser(res), pipelineId) });
   });
   router.get('/:id', async (req, res) => {
     res.json(await deals.get(currentUser(res), parseInput(idParamsSchema, req.params).id));

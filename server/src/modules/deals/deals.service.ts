@@ -5,7 +5,6 @@ import {
   type CreateDealRequest,
   type DealDto,
   type DealStageTotalDto,
-  DEAL_STAGES,
   type UpdateDealRequest,
   createDealRequestSchema,
   dealListQuerySchema,
@@ -14,15 +13,18 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository } from '@server/modules/deals/deals.repository';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
+import { type DealPlace, type PipelinesService } from '@server/modules/pipelines/pipelines.service';
 
-const CLOSED = new Set(['won', 'lost']);
-const isDealStage = (s: string): s is DealDto['stage'] => (DEAL_STAGES as readonly string[]).includes(s);
+/** A deal is closed (closedAt set) while it is on a won or lost stage. */
+const closes = (place: DealPlace) => place.stage.kind !== 'open';
 
 export class DealsService {
   private readonly repo: DealsRepository;
@@ -30,57 +32,87 @@ export class DealsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit?: AuditService,
+    private readonly deps: { pipelines?: PipelinesService; fields?: CustomFieldsService } = {},
     /** `deal.stage_changed` for webhooks. */
     private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new DealsRepository(dataSource);
   }
 
-  async list(viewer: UserDto, query: (typeof dealListQuerySchema)['_zod']['input']): Promise<Page<DealDto>> {
-    const q = dealListQuerySchema.parse(query);
-    const [rows, total] = await this.repo.search(viewer, q);
-    return { items: rows.map(toDealDto), total, limit: q.limit, offset: q.offset };
+  /** Part of a departing user's handover (users module): their open deals go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
-  async stageTotals(viewer: UserDto): Promise<DealStageTotalDto[]> {
-    const rows = await this.repo.stageTotals(viewer);
-    return rows.flatMap((r) =>
-      isDealStage(r.stage) ? [{ stage: r.stage, currency: r.currency.trim(), count: r.count, amount: r.amount }] : [],
-    );
+  /** Purge of a removed custom field: its values leave every deal. */
+  dropCustomKey(key: string): Promise<number> {
+    return this.repo.dropCustomKey(key);
+  }
+
+  async list(viewer: UserDto, query: (typeof dealListQuerySchema)['_zod']['input']): Promise<Page<DealDto>> {
+    const q = dealListQuerySchema.parse(query);
+    const [rows, total] = await this.repo.search(viewer, {
+      ...q,
+      custom: await customFilter(this.deps.fields, 'deal', 'd', q),
+    });
+    const show = await this.show();
+    return { items: rows.map((r) => toDealDto(r, show)), total, limit: q.limit, offset: q.offset };
+  }
+
+  async stageTotals(viewer: UserDto, pipelineId?: string): Promise<DealStageTotalDto[]> {
+    const rows = await this.repo.stageTotals(viewer, pipelineId);
+    return rows.map((r) => ({ ...r, currency: r.currency.trim() }));
   }
 
   async get(viewer: UserDto, id: string): Promise<DealDto> {
-    const row = await this.repo.findVisible(viewer, id);
-    if (!row) throw dealsError('DEAL_NOT_FOUND');
-    return toDealDto(row);
+    return toDealDto(await this.row(viewer, id), await this.show());
   }
 
   async create(viewer: UserDto, input: CreateDealRequest): Promise<DealDto> {
     const req = createDealRequestSchema.parse(input);
+    const place = await this.place(req.pipelineId, req.stage);
     await this.assertLinksVisible(viewer, req);
+    const custom = (await this.deps.fields?.apply('deal', req.custom, {}, true)) ?? {};
     const row = await fkSafe(() =>
       this.repo.insert({
         title: req.title,
-        stage: req.stage,
+        pipelineId: place.pipelineId,
+        stage: place.stage.key,
         amount: req.amount,
         currency: req.currency,
-        ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+        ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: req.contactId,
         companyId: req.companyId,
-        closedAt: CLOSED.has(req.stage) ? new Date() : null,
+        closedAt: closes(place) ? new Date() : null,
+        custom,
       }),
     );
-    return toDealDto(row);
+    return toDealDto(row, await this.show());
   }
 
   async update(viewer: UserDto, id: string, input: UpdateDealRequest): Promise<DealDto> {
     const req = updateDealRequestSchema.parse(input);
-    const current = await this.get(viewer, id);
+    const current = await this.row(viewer, id);
     await this.assertLinksVisible(viewer, req, current);
-    const { ownerId, ...rest } = req;
+    const { ownerId, custom, pipelineId, stage, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
-    if (req.stage && req.stage !== current.stage) patch.closedAt = CLOSED.has(req.stage) ? new Date() : null;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    const moved =
+      (pipelineId !== undefined && pipelineId !== current.pipelineId) || (stage ?? current.stage) !== current.stage;
+    if (moved) {
+      // Another pipeline without a stage: its first open stage.
+      const samePipeline = pipelineId === undefined || pipelineId === current.pipelineId;
+      const place = await this.place(
+        pipelineId ?? current.pipelineId,
+        stage ?? (samePipeline ? current.stage : undefined),
+      );
+      patch.pipelineId = place.pipelineId;
+      patch.stage = place.stage.key;
+      patch.closedAt = closes(place) ? new Date() : null;
+    }
+    if (custom !== undefined && this.deps.fields) {
+      patch.custom = await this.deps.fields.apply('deal', custom, current.custom ?? {}, false);
+    }
     await fkSafe(() => this.repo.update(id, patch));
     const deal = await this.get(viewer, id);
     if (deal.stage !== current.stage) {
@@ -95,11 +127,26 @@ export class DealsService {
     return deal;
   }
 
+  private async row(viewer: UserDto, id: string): Promise<DealRow> {
+    const row = await this.repo.findVisible(viewer, id);
+    if (!row) throw dealsError('DEAL_NOT_FOUND');
+    return row;
+  }
+
+  private async place(pipelineId: string | undefined, stage: string | undefined): Promise<DealPlace> {
+    if (!this.deps.pipelines) throw new Error('DealsService was built without pipelines');
+    return this.deps.pipelines.place(pipelineId, stage);
+  }
+
+  private async show(): Promise<(stored: CustomValues) => CustomValues> {
+    return (await this.deps.fields?.visibility('deal')) ?? NO_CUSTOM;
+  }
+
   /** The contact and company a deal names must be visible to the viewer (unchanged ones are not re-checked). */
   private async assertLinksVisible(
     viewer: UserDto,
     req: { contactId?: string | null; companyId?: string | null },
-    current?: DealDto,
+    current?: DealRow,
   ): Promise<void> {
     const hidden = await firstHiddenReference(this.dataSource, viewer, {
       contactId: reference('contact', req.contactId, current?.contactId),
@@ -130,9 +177,10 @@ async function fkSafe<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export const toDealDto = (r: DealRow): DealDto => ({
+export const toDealDto = (r: DealRow, show: (stored: CustomValues) => CustomValues = NO_CUSTOM): DealDto => ({
   id: r.id,
   title: r.title,
+  pipelineId: r.pipelineId,
   stage: r.stage,
   amount: r.amount,
   currency: r.currency,
@@ -140,6 +188,7 @@ export const toDealDto = (r: DealRow): DealDto => ({
   contactId: r.contactId,
   companyId: r.companyId,
   closedAt: r.closedAt?.toISOString() ?? null,
+  custom: show(r.custom ?? {}),
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

@@ -19,6 +19,8 @@ export interface LeadRow {
   /** The website form that created the lead (source 'web'), and the UTM tags of that visit. */
   formId: string | null;
   utm: LeadUtm | null;
+  /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
+  custom: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -38,6 +40,7 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
     formId: { type: 'uuid', name: 'form_id', nullable: true },
     utm: { type: 'jsonb', nullable: true },
+    custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

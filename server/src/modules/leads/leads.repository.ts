@@ -1,14 +1,16 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { leadVisible, seesAll } from '@server/common/access/visibility';
+import { asUpdate } from '@server/db/as-update';
+import { type CustomFilter } from '@server/modules/custom-fields/custom-fields.service';
+import { leadVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { likeContains } from '@server/common/http/like';
 import { LeadEntity, type LeadRow } from '@server/modules/leads/lead.entity';
 
 export const OPEN_LEAD_INDEX = 'uq_leads_open_phone';
 const OPEN = `status NOT IN ('converted', 'junk')`;
 
-export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt'>;
+export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt' | 'custom'> & Partial<Pick<LeadRow, 'custom'>>;
 
 export class LeadsRepository {
   private readonly repo: Repository<LeadRow>;
@@ -19,7 +21,7 @@ export class LeadsRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<LeadRow> {
     const qb = this.repo.createQueryBuilder('l');
-    if (!seesAll(viewer)) qb.where(leadVisible('l'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(leadVisible('l'), scopeParams(viewer));
     return qb;
   }
 
@@ -33,9 +35,18 @@ export class LeadsRepository {
 
   search(
     viewer: UserDto,
-    s: { text?: string; e164?: string | null; phones?: string[]; status?: string; limit: number; offset: number },
+    s: {
+      text?: string;
+      e164?: string | null;
+      phones?: string[];
+      status?: string;
+      custom?: CustomFilter;
+      limit: number;
+      offset: number;
+    },
   ): Promise<[LeadRow[], number]> {
     const qb = this.scoped(viewer);
+    if (s.custom) qb.andWhere(s.custom.sql, s.custom.params);
     if (s.phones) qb.andWhere('l.phone_e164 IN (:...phones)', { phones: s.phones });
     if (s.status) qb.andWhere('l.status = :status', { status: s.status });
     if (s.text) {
@@ -63,7 +74,7 @@ export class LeadsRepository {
       .createQueryBuilder()
       .insert()
       .into(LeadEntity)
-      .values(row)
+      .values(asUpdate<LeadRow>(row))
       .orIgnore()
       .returning('id')
       .execute();
@@ -82,10 +93,28 @@ export class LeadsRepository {
   }
 
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {
-    await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+    await this.repo.update({ id }, asUpdate({ ...patch, updatedAt: new Date() }));
   }
 
   async remove(id: string): Promise<void> {
     await this.dataSource.getRepository(LeadEntity).delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE leads SET owner_id = $2, updated_at = now() WHERE owner_id = $1 AND status NOT IN ('converted', 'junk')`,
+      [fromUserId, toUserId],
+    );
+    return affected;
+  }
+
+  /** Purge of a removed custom field (custom-fields module): its values leave every record; returns how many. */
+  async dropCustomKey(key: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE leads SET custom = custom - $1 WHERE custom ? $1`,
+      [key],
+    );
+    return affected;
   }
 }

@@ -12,8 +12,11 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type LeadUtm } from '@contracts/dto/web-form';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
+
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
@@ -34,19 +37,34 @@ export class LeadsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
+    private readonly fields?: CustomFieldsService,
     /** `lead.created` and `lead.converted` for webhooks (leads born of calls: the webhooks call reaction). */
     private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new LeadsRepository(dataSource);
   }
 
+  /** Purge of a removed custom field: its values leave every lead. */
+  dropCustomKey(key: string): Promise<number> {
+    return this.repo.dropCustomKey(key);
+  }
+
+  private async show(): Promise<(stored: CustomValues) => CustomValues> {
+    return (await this.fields?.visibility('lead')) ?? NO_CUSTOM;
+  }
+
+  /** Part of a departing user's handover (users module): their open leads go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
+  }
+
   async list(viewer: UserDto, query: (typeof leadListQuerySchema)['_zod']['input']): Promise<Page<LeadDto>> {
     const q = leadListQuerySchema.parse(query);
     let phones: string[] | undefined;
     if (q.phone) {
-      const keys = phoneKeys(q.phone, this.defaultCountry);
+      const keys = phoneKeys(q.phone, this.defaultCountry());
       // +7 numbers: the last ten digits identify the number whatever prefix was typed.
       phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
       if (phones.length === 0) {
@@ -56,27 +74,30 @@ export class LeadsService {
     const [rows, total] = await this.repo.search(viewer, {
       phones,
       text: q.q || undefined,
-      e164: q.q ? phoneKeys(q.q, this.defaultCountry).e164 : null,
+      e164: q.q ? phoneKeys(q.q, this.defaultCountry()).e164 : null,
       status: q.status,
+      custom: await customFilter(this.fields, 'lead', 'l', q),
       limit: q.limit,
       offset: q.offset,
     });
-    return { items: rows.map(toLeadDto), total, limit: q.limit, offset: q.offset };
+    const show = await this.show();
+    return { items: rows.map((r) => toLeadDto(r, show)), total, limit: q.limit, offset: q.offset };
   }
 
   async get(viewer: UserDto, id: string): Promise<LeadDto> {
     const row = await this.repo.findVisible(viewer, id);
     if (!row) throw leadsError('LEAD_NOT_FOUND');
-    return toLeadDto(row);
+    return toLeadDto(row, await this.show());
   }
 
   /** Manual creation; a second open lead for the same number is refused by the database (409). */
   async create(viewer: UserDto, input: CreateLeadRequest): Promise<LeadDto> {
     const req = createLeadRequestSchema.parse(input);
-    const e164 = req.phone ? phoneKeys(req.phone, this.defaultCountry).e164 : null;
+    const e164 = req.phone ? phoneKeys(req.phone, this.defaultCountry()).e164 : null;
     if (req.phone && !e164) {
       throw leadsError('VALIDATION_FAILED', [{ field: 'phone', message: 'not a valid phone number' }]);
     }
+    const custom = (await this.fields?.apply('lead', req.custom, {}, true)) ?? {};
     try {
       const row = await this.repo.insert({
         source: req.source,
@@ -84,13 +105,14 @@ export class LeadsService {
         name: req.name,
         phoneRaw: req.phone,
         phoneE164: e164,
-        ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+        ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
         contactId: null,
         sourceCallId: null,
         formId: null,
         utm: null,
+        custom,
       });
-      const lead = toLeadDto(row);
+      const lead = toLeadDto(row, await this.show());
       await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: row.createdAt, data: { lead } });
       return lead;
     } catch (err) {
@@ -101,7 +123,7 @@ export class LeadsService {
   /** Any lead by id, whoever may see it: for webhooks and other system work, never for a user's request. */
   async findById(id: string): Promise<LeadDto | null> {
     const row = await this.repo.findById(id);
-    return row ? toLeadDto(row) : null;
+    return row ? toLeadDto(row, await this.show()) : null;
   }
 
   /**
@@ -109,7 +131,7 @@ export class LeadsService {
    * calls from it arrive at the same moment (the partial unique index decides), remembering which call created it.
    */
   async ensureOpenLeadForCall(phoneRaw: string, callId: string | null = null): Promise<EnsuredLead | null> {
-    const e164 = phoneKeys(phoneRaw, this.defaultCountry).e164;
+    const e164 = phoneKeys(phoneRaw, this.defaultCountry()).e164;
     if (!e164) return null;
     for (let attempt = 0; attempt < 3; attempt++) {
       const inserted = await this.repo.insertIfNoOpen({
@@ -155,15 +177,16 @@ export class LeadsService {
         sourceCallId: null,
         formId: f.formId,
         utm: f.utm,
+        custom: {},
       });
       if (inserted) {
-        const lead = toLeadDto(inserted);
+        const lead = toLeadDto(inserted, await this.show());
         const data = { lead, formId: f.formId };
         await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: inserted.createdAt, data });
         return { lead, created: true };
       }
       const existing = await this.repo.findOpenByPhone(f.e164);
-      if (existing) return { lead: toLeadDto(existing), created: false };
+      if (existing) return { lead: toLeadDto(existing, await this.show()), created: false };
     }
     throw new Error(`could not settle the open lead for ${f.e164}`);
   }
@@ -180,9 +203,13 @@ export class LeadsService {
       contactId: reference('contact', req.contactId, current.contactId),
     });
     if (hidden) throw leadsError('LINKED_ENTITY_NOT_FOUND', { field: hidden });
-    const { ownerId, ...rest } = req;
+    const { ownerId, custom, ...rest } = req;
     const patch: Partial<LeadRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (custom !== undefined && this.fields) {
+      const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
+      patch.custom = await this.fields.apply('lead', custom, stored, false);
+    }
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     try {
       await this.repo.update(id, patch);
     } catch (err) {
@@ -227,7 +254,7 @@ export class LeadsService {
   }
 }
 
-export const toLeadDto = (r: LeadRow): LeadDto => ({
+export const toLeadDto = (r: LeadRow, show: (stored: CustomValues) => CustomValues = NO_CUSTOM): LeadDto => ({
   id: r.id,
   source: r.source,
   status: r.status,
@@ -238,6 +265,7 @@ export const toLeadDto = (r: LeadRow): LeadDto => ({
   contactId: r.contactId,
   formId: r.formId,
   utm: r.utm,
+  custom: show(r.custom ?? {}),
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

@@ -9,7 +9,7 @@ import {
 } from '@contracts/dto/note';
 import { type UserDto } from '@contracts/dto/user';
 import { canSeeLinked } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { NoteEntity, type NoteRow } from '@server/modules/notes/note.entity';
 import { notesError } from '@server/modules/notes/notes.errors';
 
@@ -59,7 +59,7 @@ export class NotesService {
   async remove(viewer: UserDto, id: string): Promise<void> {
     const row = await this.repo.findOneBy({ id });
     if (!row || !(await canSeeLinked(this.dataSource, viewer, row))) throw notesError('NOTE_NOT_FOUND');
-    if (!seesAll(viewer) && row.authorId !== viewer.id) throw notesError('NOTE_NOT_FOUND');
+    if (!assignsOthers(viewer) && row.authorId !== viewer.id) throw notesError('NOTE_NOT_FOUND');
     await this.repo.delete({ id });
   }
 

@@ -48,7 +48,6 @@ import {
   type Role,
   updateUserRequestSchema,
   userAdminSchema,
-  userSchema,
 } from '@contracts/dto/user';
 import { ownerQuerySchema } from '@server/modules/routing/routing.router';
 
@@ -70,6 +69,7 @@ import {
   setAgentStateResponseSchema,
   sipSecretRotationSchema,
   spyResponseSchema,
+  userChangeSchema,
   wallboardSchema,
 } from './response-schemas';
 
@@ -193,7 +193,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     summary: 'The user directory',
     access: STAFF,
     scope: null,
-    responses: { 200: json(itemsOf(userSchema)) },
+    responses: { 200: json(itemsOf(userAdminSchema)) },
   },
   {
     method: 'GET',
@@ -203,7 +203,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     access: STAFF,
     scope: null,
     params: idParamsSchema,
-    responses: { 200: json(userSchema) },
+    responses: { 200: json(userAdminSchema) },
   },
   {
     method: 'POST',
@@ -213,7 +213,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     access: ADMIN,
     scope: null,
     body: createUserRequestSchema,
-    responses: { 201: json(userSchema, 'Created') },
+    responses: { 201: json(userChangeSchema, 'Created') },
   },
   {
     method: 'PATCH',
@@ -224,7 +224,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     scope: null,
     params: idParamsSchema,
     body: updateUserRequestSchema,
-    responses: { 200: json(userAdminSchema) },
+    responses: { 200: json(userChangeSchema) },
   },
   {
     method: 'POST',

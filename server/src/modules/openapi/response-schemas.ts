@@ -5,13 +5,22 @@ import {
   type AnalyticsRange,
   type AnalyticsSummaryDto,
   type DailyReportDto,
+  type FunnelReportDto,
   type HeatmapReportDto,
   type LeadSourcesReportDto,
   type OperatorsReportDto,
   type QueueSettingDto,
   type QueuesReportDto,
 } from '@contracts/dto/analytics';
-import { DEAL_STAGES, type DealStageTotalDto } from '@contracts/dto/deal';
+import { type AuditPageDto } from '@contracts/dto/audit';
+import {
+  CUSTOM_FIELD_ENTITIES,
+  CUSTOM_FIELD_TYPES,
+  type CustomFieldDto,
+  customFieldOptionSchema,
+} from '@contracts/dto/custom-field';
+import { type DealStageTotalDto } from '@contracts/dto/deal';
+import { type PipelineDto, STAGE_KINDS } from '@contracts/dto/pipeline';
 import { LEAD_SOURCES } from '@contracts/dto/lead';
 import {
   IMPORT_FIELDS,
@@ -21,7 +30,14 @@ import {
   type ImportPreviewDto,
 } from '@contracts/dto/import';
 import { SPY_MODES, type SpyResponse } from '@contracts/dto/supervision';
-import { type SipSecretRotationDto } from '@contracts/dto/user';
+import {
+  type ExtensionCheckDto,
+  HOLDING_KINDS,
+  type SipSecretRotationDto,
+  type UserChangeDto,
+  type UserHoldingsDto,
+  userAdminSchema,
+} from '@contracts/dto/user';
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { ERROR_CODES } from '@contracts/error-codes';
 import { type LiveCallDto } from '@contracts/socket-events';
@@ -89,7 +105,8 @@ export const sipSecretRotationSchema = z.object({
 }) satisfies z.ZodType<SipSecretRotationDto>;
 
 export const dealStageTotalSchema = z.object({
-  stage: z.enum(DEAL_STAGES),
+  pipelineId: z.string(),
+  stage: z.string(),
   currency: z.string(),
   count: z.number().int(),
   amount: z.string(),
@@ -103,6 +120,7 @@ export const importPreviewSchema = z.object({
   sample: z.array(z.array(z.string())),
   rowCount: z.number().int(),
   suggestedMapping: z.partialRecord(z.enum(IMPORT_FIELDS), z.number().int()),
+  suggestedCustom: z.record(z.string(), z.number().int()),
 }) satisfies z.ZodType<ImportPreviewDto>;
 
 export const importJobSchema = z.object({
@@ -307,6 +325,92 @@ export const queueSettingSchema = z.object({
   wrapUpSeconds: z.number().int(),
   updatedAt: z.string(),
 }) satisfies z.ZodType<QueueSettingDto>;
+
+export const funnelReportSchema = z.object({
+  range: rangeSchema,
+  pipelineId: z.string(),
+  stages: z.array(
+    z.object({
+      key: z.string(),
+      nameRu: z.string(),
+      nameEn: z.string(),
+      kind: z.enum(STAGE_KINDS),
+      probability: z.number(),
+      deals: z.number().int(),
+      reached: z.number().int(),
+      conversion: nullableNumber,
+      amounts: z.array(z.object({ currency: z.string(), amount: z.number(), weighted: z.number() })),
+    }),
+  ),
+}) satisfies z.ZodType<FunnelReportDto>;
+
+const PBX_ENDPOINT_STATES = ['exists', 'missing', 'unknown'] as const;
+
+export const userChangeSchema = userAdminSchema.extend({
+  pbxEndpoint: z.enum(PBX_ENDPOINT_STATES).nullable(),
+}) satisfies z.ZodType<UserChangeDto>;
+
+export const extensionCheckSchema = z.object({
+  extension: z.string(),
+  takenBy: z.object({ id: z.string(), name: z.string() }).nullable(),
+  pbx: z.enum(PBX_ENDPOINT_STATES),
+}) satisfies z.ZodType<ExtensionCheckDto>;
+
+export const userHoldingsSchema = z.object(
+  Object.fromEntries(HOLDING_KINDS.map((k) => [k, z.number().int()])) as Record<
+    (typeof HOLDING_KINDS)[number],
+    z.ZodNumber
+  >,
+) satisfies z.ZodType<UserHoldingsDto>;
+
+export const auditPageSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      actorId: z.string().nullable(),
+      actorName: z.string().nullable(),
+      actorLogin: z.string().nullable(),
+      action: z.string(),
+      entity: z.string(),
+      entityId: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+}) satisfies z.ZodType<AuditPageDto>;
+
+export const customFieldSchema = z.object({
+  id: z.string(),
+  entity: z.enum(CUSTOM_FIELD_ENTITIES),
+  key: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  labelRu: z.string(),
+  labelEn: z.string(),
+  required: z.boolean(),
+  position: z.number().int(),
+  options: z.array(customFieldOptionSchema),
+  onCard: z.boolean(),
+  removedAt: z.string().nullable(),
+}) satisfies z.ZodType<CustomFieldDto>;
+
+export const pipelineSchema = z.object({
+  id: z.string(),
+  nameRu: z.string(),
+  nameEn: z.string(),
+  position: z.number().int(),
+  isDefault: z.boolean(),
+  stages: z.array(
+    z.object({
+      key: z.string(),
+      nameRu: z.string(),
+      nameEn: z.string(),
+      position: z.number().int(),
+      kind: z.enum(STAGE_KINDS),
+      probability: z.number(),
+    }),
+  ),
+}) satisfies z.ZodType<PipelineDto>;
 
 /** `{items, total, limit, offset}` of every paged list. */
 export const pageOf = <Item extends z.ZodType>(item: Item) =>

@@ -1,7 +1,7 @@
 import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
-import { seesAll, taskVisible } from '@server/common/access/visibility';
+import { scopeParams, seesAll, taskVisible } from '@server/common/access/visibility';
 import { TaskEntity, type TaskRow } from '@server/modules/tasks/task.entity';
 
 export interface TaskFilter {
@@ -22,7 +22,7 @@ export class TasksRepository {
 
   private scoped(viewer: UserDto): SelectQueryBuilder<TaskRow> {
     const qb = this.repo.createQueryBuilder('t');
-    if (!seesAll(viewer)) qb.where(taskVisible('t'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(taskVisible('t'), scopeParams(viewer));
     return qb;
   }
 
@@ -54,5 +54,14 @@ export class TasksRepository {
 
   async remove(id: string): Promise<void> {
     await this.repo.delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE tasks SET assignee_id = $2, updated_at = now() WHERE assignee_id = $1 AND done_at IS NULL`,
+      [fromUserId, toUserId],
+    );
+    return affected;
   }
 }

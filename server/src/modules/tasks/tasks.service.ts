@@ -11,7 +11,7 @@ import {
 } from '@contracts/dto/task';
 import { type UserDto } from '@contracts/dto/user';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
@@ -28,6 +28,11 @@ export class TasksService {
     private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new TasksRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open tasks go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: (typeof taskListQuerySchema)['_zod']['input']): Promise<Page<TaskDto>> {
@@ -100,7 +105,7 @@ export class TasksService {
    * assign any active user, or nobody (a queue task).
    */
   private async assertAssignable(viewer: UserDto, assigneeId: string | null): Promise<void> {
-    if (!seesAll(viewer)) {
+    if (!assignsOthers(viewer)) {
       if (assigneeId !== viewer.id) throw tasksError('FORBIDDEN', 'assigneeId');
       return;
     }

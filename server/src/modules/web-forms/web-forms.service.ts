@@ -39,7 +39,8 @@ export interface WebFormsDeps {
   callMeBack: Pick<CallMeBackService, 'request'>;
   realtime: RealtimeSink;
   audit: AuditService;
-  defaultCountry: string;
+  /** The company setting when the form is posted. */
+  defaultCountry: () => string;
   logger: Logger;
 }
 
@@ -103,7 +104,7 @@ export class WebFormsService {
       log.info({ ip: meta.ip }, 'web form: honeypot filled, submission dropped');
       return { accepted: true, callback: null };
     }
-    const keys = phoneKeys(req.phone, this.deps.defaultCountry);
+    const keys = phoneKeys(req.phone, this.deps.defaultCountry());
     if (!keys.e164) throw webFormsError('VALIDATION_FAILED', [{ field: 'phone', message: 'not a phone number' }]);
     const utm = utmOf(req);
     const name = req.name || null;

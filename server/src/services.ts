@@ -273,7 +273,7 @@ export function createServices(deps: ServicesDeps): {
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),
     sipSecrets,
     settings,
-    apiTokens: new ApiTokensService(dataSource, usersRepo, audit),
+    apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,
     businessHours,

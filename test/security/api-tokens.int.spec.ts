@@ -89,6 +89,24 @@ describe('API tokens: Bearer beside the cookie, scopes narrowing the owner, revo
     expect((await all.get('/api/auth/me')).body.user.id).toBe(operatorUser.id);
   });
 
+  it('a team supervisor’s token sees their team’s records and not the others’, as their session does', async () => {
+    const { user: lead, client: leadSession } = await signedIn('supervisor', 'team-lead');
+    const team = await admin.post('/api/teams', { name: `${prefix} team`, supervisorId: lead.id });
+    expect(team.status).toBe(201);
+    try {
+      expect((await admin.patch(`/api/users/${operatorUser.id}`, { teamId: team.body.id })).status).toBe(200);
+      const inTeam = (await operator.post('/api/leads', { name: `${prefix} team lead` })).body.id as string;
+      const outside = (await stranger.post('/api/leads', { name: `${prefix} outside lead` })).body.id as string;
+      const token = new ApiClient(t.baseUrl, (await makeToken(leadSession, ['leads:read'])).token);
+      expect((await token.get(`/api/leads/${inTeam}`)).status).toBe(200);
+      expect((await token.get(`/api/leads/${outside}`)).status).toBe(404);
+      expect((await leadSession.get(`/api/leads/${outside}`)).status).toBe(404);
+    } finally {
+      await admin.patch(`/api/users/${operatorUser.id}`, { teamId: null });
+      await admin.request('DELETE', `/api/teams/${team.body.id as string}`);
+    }
+  });
+
   it('a revoked token gets 401 at once; revoking is audited, and so are creation and use', async () => {
     const made = await makeToken(operator, ['leads:write']);
     const client = new ApiClient(t.baseUrl, made.token);

@@ -11,6 +11,7 @@ import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { type UserRow } from '@server/modules/users/user.entity';
 import { type UsersRepository } from '@server/modules/users/users.repository';
+import { type Viewer } from '@server/common/access/visibility';
 import { toUserDto } from '@server/modules/users/users.service';
 
 import { type ApiTokenRow } from './api-token.entity';
@@ -23,7 +24,7 @@ export interface TokenPrincipal {
   tokenId: string;
   prefix: string;
   scopes: readonly ApiTokenScope[];
-  user: UserDto;
+  user: Viewer;
 }
 
 export interface RequestMeta {
@@ -42,6 +43,8 @@ export class ApiTokensService {
     dataSource: DataSource,
     private readonly users: UsersRepository,
     private readonly audit: AuditService,
+    /** A team supervisor's scope, as the session gives it: a token sees what its owner's session would. */
+    private readonly teamScope?: (supervisorId: string) => Promise<string[] | null>,
   ) {
     this.repo = new ApiTokensRepository(dataSource);
   }
@@ -103,7 +106,14 @@ export class ApiTokensService {
     if (!row || row.revokedAt || (row.expiresAt && row.expiresAt.getTime() <= Date.now())) return null;
     const owner = await this.users.findById(row.ownerId);
     if (!owner?.active) return null;
-    return { tokenId: row.id, prefix: row.prefix, scopes: row.scopes, user: toUserDto(owner) };
+    const user = toUserDto(owner);
+    const scope = user.role === 'supervisor' && this.teamScope ? await this.teamScope(user.id) : null;
+    return {
+      tokenId: row.id,
+      prefix: row.prefix,
+      scopes: row.scopes,
+      user: scope ? { ...user, teamScope: scope } : user,
+    };
   }
 
   /**

@@ -23,6 +23,7 @@ import { runImportHostileBench } from '@test/bench/import-hostile.bench';
 import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
+import { runWebhookPopsBench } from '@test/bench/webhook-pops.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
 interface Bench {
@@ -53,6 +54,8 @@ const BENCHES: Bench[] = [
   { name: 'recording-ingest', run: async ({ databaseUrl }) => runRecordingIngestBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
+  // The same path under failing webhook endpoints (issue 18): places calls too, same lock.
+  { name: 'webhook-pops', run: async ({ databaseUrl }) => runWebhookPopsBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.
   { name: 'analytics', run: async () => (await runAnalyticsBench()).figures },
 ];

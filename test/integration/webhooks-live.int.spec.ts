@@ -42,6 +42,8 @@ describe('webhooks live: call.ended of a real sipp call, signed; a failing recei
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     endpoint = res.body;
     await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000 });
+    // An earlier suite may have left 1001 paused (wrap-up); the queue must be able to ring it.
+    await provider.setAgentPaused('1001', false).catch(() => undefined);
     started = new Date(Date.now() - 1000);
   });
   afterAll(async () => {

@@ -141,6 +141,17 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
     });
     await call('operator', 'POST', '/api/calls/originate', '/api/calls/originate', { destination: '+79165550014' });
     await call(sup, 'DELETE', '/api/notes/:id', `/api/notes/${ids.note}`);
+    // Administration (issue 15): each made and removed again, so nothing outlives the spec.
+    const unique = randomUUID().slice(0, 8);
+    const team = await call('admin', 'POST', '/api/teams', '/api/teams', { name: `OA team ${unique}` });
+    await call('admin', 'PATCH', '/api/teams/:id', `/api/teams/${team.body.id}`, { name: `OA team ${unique} b` });
+    await call('admin', 'DELETE', '/api/teams/:id', `/api/teams/${team.body.id}`);
+    const pipeline = await call('admin', 'POST', '/api/pipelines', '/api/pipelines', {
+      nameRu: `ОА ${unique}`,
+      nameEn: `OA ${unique}`,
+      stages: [{ nameRu: 'Новая', nameEn: 'New' }],
+    });
+    await call('admin', 'DELETE', '/api/pipelines/:id', `/api/pipelines/${pipeline.body.id}`);
     expect(problems, problems.join('\n')).toEqual([]);
   });
 
@@ -149,6 +160,7 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
       '/api/notes': `?entityType=contact&entityId=${ids.contact}`,
       '/api/routing/owner': '?phone=89160000000',
       '/api/contacts/export': '?format=csv',
+      '/api/users/extension-check': '?extension=1001',
     };
     const analytics = '?from=2026-01-01&to=2026-02-01&tz=Europe/Moscow';
     for (const route of API_ROUTES.filter((r) => r.method === 'GET')) {

@@ -189,6 +189,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/analytics',
       '/wallboard',
       '/review',
+      '/integrations',
       ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
       '/audit',
       '/no-such-page',

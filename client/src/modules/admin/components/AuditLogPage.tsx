@@ -15,10 +15,13 @@ import { FilterSelect } from '@client/ui/FilterSelect';
 
 const PAGE = 50;
 
-/** The details worth a glance, as short text (the CSV export has them whole). */
+/**
+ * The details worth a glance, as short text (the CSV export has them whole): stored keys and values, shown as
+ * they are (machine data, marked lang="zxx"), except a call's id, which gets a label in the page's language.
+ */
 function detailsText(entry: AuditEntryDto): string {
   const d = entry.details;
-  if (typeof d.callId === 'string') return `call ${d.callId}`;
+  if (typeof d.callId === 'string') return d.callId;
   if (d.changes && typeof d.changes === 'object') {
     return Object.entries(d.changes as Record<string, { from: unknown; to: unknown }>)
       .map(([k, c]) => `${k}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
@@ -164,10 +167,18 @@ export function AuditLogPage() {
             </td>
             <td>{t(`audit.actions.${r.action}`, { defaultValue: r.action })}</td>
             <td>
-              {r.entity}
-              {r.entityId ? <span className="muted"> {r.entityId}</span> : null}
+              {t(`audit.entities.${r.entity}`, { defaultValue: r.entity })}
+              {r.entityId ? (
+                <span className="muted" lang="zxx">
+                  {' '}
+                  {r.entityId}
+                </span>
+              ) : null}
             </td>
-            <td className="muted">{detailsText(r)}</td>
+            <td className="muted">
+              {typeof r.details.callId === 'string' ? `${t('audit.entities.call')} ` : null}
+              <span lang="zxx">{detailsText(r)}</span>
+            </td>
           </tr>
         ))}
       </DataTable>

@@ -51,7 +51,7 @@ export function DeliveryLog({ endpointId }: { endpointId: string }) {
                   <ol className="attempts" data-testid="delivery-attempts">
                     {d.log.map((a) => (
                       <li key={`${a.attempt}-${a.at}`}>
-                        {a.statusCode ?? a.error ?? '—'} · {a.durationMs} ms
+                        {a.statusCode ?? a.error ?? '—'} · {t('integrations.webhooks.took', { ms: a.durationMs })}
                         {a.manual ? ` · ${t('integrations.webhooks.manual')}` : ''}
                       </li>
                     ))}

@@ -183,6 +183,8 @@ export class LeadsService {
         phoneE164: f.e164,
         ownerId: null,
         contactId: null,
+        dealId: null,
+        convertedAt: null,
         sourceCallId: null,
         formId: f.formId,
         utm: f.utm,

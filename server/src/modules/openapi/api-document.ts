@@ -11,11 +11,17 @@ import { userSchema } from '@contracts/dto/user';
 
 import { ADMIN_ROUTES } from './admin-routes';
 import { type ApiRouteSpec, CORE_ROUTES } from './api-routes';
+import { CRM_ROUTES } from './crm-routes';
 import { INTEGRATION_ROUTES, integrationSchemas, OUTGOING_WEBHOOKS } from './integration-routes';
 import { buildOpenApiDocument } from './openapi.document';
 
 /** Every /api route the app mounts (a test walks express's router and compares). */
-export const API_ROUTES: readonly ApiRouteSpec[] = [...CORE_ROUTES, ...ADMIN_ROUTES, ...INTEGRATION_ROUTES];
+export const API_ROUTES: readonly ApiRouteSpec[] = [
+  ...CORE_ROUTES,
+  ...ADMIN_ROUTES,
+  ...INTEGRATION_ROUTES,
+  ...CRM_ROUTES,
+];
 
 /** The contract's version: bumped on a breaking change of any route or webhook payload. */
 export const API_VERSION = '1.0.0';

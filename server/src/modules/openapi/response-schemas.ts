@@ -19,9 +19,11 @@ import {
   type CustomFieldDto,
   customFieldOptionSchema,
 } from '@contracts/dto/custom-field';
-import { type DealStageTotalDto } from '@contracts/dto/deal';
+import { contactSchema } from '@contracts/dto/contact';
+import { dealSchema, type DealStageTotalDto } from '@contracts/dto/deal';
+import { type DialCheckResponse } from '@contracts/dto/dial-policy';
 import { type PipelineDto, STAGE_KINDS } from '@contracts/dto/pipeline';
-import { LEAD_SOURCES } from '@contracts/dto/lead';
+import { type ConvertLeadResponse, LEAD_SOURCES, LEAD_STATUSES, leadSchema } from '@contracts/dto/lead';
 import {
   IMPORT_FIELDS,
   IMPORT_FORMATS,
@@ -29,6 +31,7 @@ import {
   type ImportJobDto,
   type ImportPreviewDto,
 } from '@contracts/dto/import';
+import { type SearchResultDto } from '@contracts/dto/search';
 import { SPY_MODES, type SpyResponse } from '@contracts/dto/supervision';
 import {
   type ExtensionCheckDto,
@@ -418,3 +421,54 @@ export const pageOf = <Item extends z.ZodType>(item: Item) =>
 
 /** `{items}` of the short unpaged lists. */
 export const itemsOf = <Item extends z.ZodType>(item: Item) => z.object({ items: z.array(item) });
+
+/** A group of the top bar's search: its first hits and how many there are (capped). */
+const searchGroupOf = <Item extends z.ZodType>(item: Item) =>
+  z.object({ items: z.array(item), total: z.number().int(), capped: z.boolean() });
+
+export const searchResultSchema = z.object({
+  q: z.string(),
+  contacts: searchGroupOf(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      email: z.string().nullable(),
+      companyName: z.string().nullable(),
+      phones: z.array(z.string()),
+      exact: z.boolean(),
+    }),
+  ),
+  companies: searchGroupOf(
+    z.object({ id: z.string(), name: z.string(), inn: z.string().nullable(), phoneE164: z.string().nullable() }),
+  ),
+  leads: searchGroupOf(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      phoneE164: z.string().nullable(),
+      status: z.enum(LEAD_STATUSES),
+    }),
+  ),
+  deals: searchGroupOf(
+    z.object({
+      id: z.string(),
+      title: z.string(),
+      pipelineId: z.string(),
+      stage: z.string(),
+      amount: z.string(),
+      currency: z.string(),
+      contactName: z.string().nullable(),
+    }),
+  ),
+}) satisfies z.ZodType<SearchResultDto>;
+
+export const convertLeadResponseSchema = z.object({
+  lead: leadSchema,
+  contact: contactSchema,
+  deal: dealSchema.nullable(),
+}) satisfies z.ZodType<ConvertLeadResponse>;
+
+export const dialCheckResponseSchema = z.object({
+  destination: z.string(),
+  overridden: z.boolean(),
+}) satisfies z.ZodType<DialCheckResponse>;

@@ -293,6 +293,23 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'DELETE /api/pipelines/:id': null,
   'GET /api/settings': null,
   'PUT /api/settings': null,
+  // client timeline and search (issue #12) mix records of several scopes, so one scope would widen a token
+  'GET /api/timeline': null,
+  'GET /api/search': null,
+  'GET /api/deals/:id/history': 'deals:read',
+  // reassignment and conversion change the record: its write scope (staff only for reassignment, as above)
+  'POST /api/contacts/:id/reassign': 'contacts:write',
+  'POST /api/leads/:id/reassign': 'leads:write',
+  'POST /api/deals/:id/reassign': 'deals:write',
+  'POST /api/tasks/:id/reassign': 'tasks:write',
+  'POST /api/leads/:id/convert': 'leads:write',
+  // do-not-call: the check before a call is part of calling; the dialplan's lookup and the blocked list are not
+  'POST /api/calls/dial-check': 'calls:write',
+  'GET /api/routing/dial-policy': null,
+  'GET /api/blocked-numbers': null,
+  'POST /api/blocked-numbers': null,
+  'PATCH /api/blocked-numbers/:id': null,
+  'DELETE /api/blocked-numbers/:id': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

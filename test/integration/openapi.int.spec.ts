@@ -141,6 +141,23 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
     });
     await call('operator', 'POST', '/api/calls/originate', '/api/calls/originate', { destination: '+79165550014' });
     await call(sup, 'DELETE', '/api/notes/:id', `/api/notes/${ids.note}`);
+    // Client timeline and do-not-call (issue 12): reassignment to the operator, the lead converted into the contact.
+    for (const kind of ['contact', 'lead', 'deal', 'task']) {
+      const path = `/api/${kind}s/:id/reassign`;
+      await call(sup, 'POST', path, path.replace(':id', ids[kind]!), { userId: ids.user });
+    }
+    const converted = await call(sup, 'POST', '/api/leads/:id/convert', `/api/leads/${ids.lead}/convert`, {
+      contactId: ids.contact,
+    });
+    expect(converted.status).toBe(200);
+    await call('operator', 'POST', '/api/calls/dial-check', '/api/calls/dial-check', { destination: '+79165550014' });
+    const blocked = await call('admin', 'POST', '/api/blocked-numbers', '/api/blocked-numbers', {
+      phone: `+7916${String(Date.now()).slice(-7)}`,
+      reason: 'OA spam',
+    });
+    const blockedPath = `/api/blocked-numbers/${blocked.body.id}`;
+    await call('admin', 'PATCH', '/api/blocked-numbers/:id', blockedPath, { reason: 'OA spam, twice' });
+    await call('admin', 'DELETE', '/api/blocked-numbers/:id', blockedPath);
     // Administration (issue 15): each made and removed again, so nothing outlives the spec.
     const unique = randomUUID().slice(0, 8);
     const team = await call('admin', 'POST', '/api/teams', '/api/teams', { name: `OA team ${unique}` });
@@ -161,6 +178,8 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
       '/api/routing/owner': '?phone=89160000000',
       '/api/contacts/export': '?format=csv',
       '/api/users/extension-check': '?extension=1001',
+      '/api/timeline': `?entityType=contact&entityId=${ids.contact}`,
+      '/api/search': '?q=OA',
     };
     const analytics = '?from=2026-01-01&to=2026-02-01&tz=Europe/Moscow';
     for (const route of API_ROUTES.filter((r) => r.method === 'GET')) {
@@ -185,7 +204,12 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
           : (query[route.path] ?? ''));
       const res = await call(role, 'GET', route.path, url);
       // No recording, no routing token, no extension (softphone): documented errors, validated like the rest.
-      const expectedError = ['/api/recordings/:id', '/api/routing/owner', '/api/softphone/config'];
+      const expectedError = [
+        '/api/recordings/:id',
+        '/api/routing/owner',
+        '/api/routing/dial-policy',
+        '/api/softphone/config',
+      ];
       if (res.status >= 400 && !expectedError.includes(route.path)) {
         problems.push(`GET ${url} as ${role}: ${res.status} ${JSON.stringify(res.body)}`);
       }

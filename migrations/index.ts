@@ -13,6 +13,10 @@ import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs'
 import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
 import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
+import { CreateApiTokens1764000600000 } from './1764000600000-CreateApiTokens';
+import { CreateWebhooks1764000610000 } from './1764000610000-CreateWebhooks';
+import { CreateWebForms1764000620000 } from './1764000620000-CreateWebForms';
+import { CreateCallMeBack1764000630000 } from './1764000630000-CreateCallMeBack';
 import { CreateTeams1764000700000 } from './1764000700000-CreateTeams';
 import { AuditLogViewer1764000710000 } from './1764000710000-AuditLogViewer';
 import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFields';
@@ -44,6 +48,10 @@ export const migrations = [
   CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
   OneOpenCallbackPerNumber1764000400000,
+  CreateApiTokens1764000600000,
+  CreateWebhooks1764000610000,
+  CreateWebForms1764000620000,
+  CreateCallMeBack1764000630000,
   CreateTeams1764000700000,
   AuditLogViewer1764000710000,
   CreateCustomFields1764000720000,

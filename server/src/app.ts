@@ -12,6 +12,11 @@ import { hostGuard, trustedHosts } from '@server/common/http/trusted-hosts';
 import { type Logger } from '@server/common/logger/logger';
 import { agentsRouter } from '@server/modules/agents/agents.router';
 import { analyticsRouter } from '@server/modules/analytics/analytics.router';
+import { bearerTokenAuth, tokenScopeGuard, unlessTokenRequest } from '@server/modules/api-tokens/api-token.middleware';
+import { apiTokensRouter } from '@server/modules/api-tokens/api-tokens.router';
+import { webhooksRouter } from '@server/modules/webhooks/webhooks.router';
+import { businessHoursRouter } from '@server/modules/call-me-back/business-hours.router';
+import { publicFormsRouter, webFormsRouter } from '@server/modules/web-forms/web-forms.router';
 import { callsRouter } from '@server/modules/calls/calls.router';
 import { liveCallsRouter } from '@server/modules/calls/live-calls.router';
 import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
@@ -31,6 +36,8 @@ import {
 import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
+import { API_ROUTES, openApiDocument } from '@server/modules/openapi/api-document';
+import { openApiRouter } from '@server/modules/openapi/openapi.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
 import { searchRouter } from '@server/modules/search/search.router';
 import { recordingsRouter } from '@server/modules/recordings/recordings.router';
@@ -93,8 +100,14 @@ export function createApp(deps: AppDeps): Express {
   api.use('/routing', dialPolicyPbxRouter(services.dialPolicy, deps.routingToken));
   // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
   api.use(hosts);
-  api.use(csrfGuard);
-  api.use(sessionMiddleware(services.auth));
+  api.use(openApiRouter(openApiDocument()));
+  // Websites post here cross-origin and without a session: before the token, CSRF and session guards.
+  api.use('/public/forms', publicFormsRouter(services.webForms, config, deps.redis));
+  // A request with `Authorization: Bearer zv_…` acts as the token's owner; the cookie and CSRF rules are for the rest.
+  api.use(bearerTokenAuth(services.apiTokens));
+  api.use(unlessTokenRequest(csrfGuard));
+  api.use(unlessTokenRequest(sessionMiddleware(services.auth)));
+  api.use(tokenScopeGuard(API_ROUTES));
   api.use('/auth', authRouter(services.auth, config, deps.redis));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users, services.auth));
@@ -120,6 +133,10 @@ export function createApp(deps: AppDeps): Express {
   api.use('/reviews', reviewsRouter(services.quality));
   api.use('/calls', callReviewRouter(services.quality));
   api.use('/softphone', softphoneRouter(new SoftphoneService(softphone, services.sipSecrets)));
+  api.use('/tokens', apiTokensRouter(services.apiTokens));
+  api.use('/webhooks', webhooksRouter(services.webhooks));
+  api.use('/forms', webFormsRouter(services.webForms));
+  api.use('/business-hours', businessHoursRouter(services.businessHours));
   api.use('/analytics', analyticsRouter(services.analytics, services.pipelines));
   api.use('/settings', settingsRouter(services.settings));
   api.use('/audit', auditRouter(services.auditViewer));

@@ -34,6 +34,7 @@ import { createProvider } from '@server/modules/telephony/create-provider';
 import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 import { type AppServices, createServices } from '@server/services';
+import { sealedSecretBox } from '@server/modules/webhooks/webhooks.service';
 
 /** What a test (or a second process role) may put in place of what the configuration would build. */
 export interface NodeOverrides {
@@ -92,7 +93,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         ? new Redis(config.redisUrl, { maxRetriesPerRequest: null })
         : null;
   const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
-  const sipSecrets = new SipSecretsService(dataSource, new SipSecretCipher(sipSecretsKey), logger);
+  const cipher = new SipSecretCipher(sipSecretsKey);
+  const sipSecrets = new SipSecretsService(dataSource, cipher, logger);
   const provider =
     overrides.provider !== undefined
       ? overrides.provider
@@ -103,13 +105,14 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
   const server = http.createServer((req, res) => handle(req, res));
   let realtime: Realtime | undefined;
-  const { services } = createServices({
+  const { services, background } = createServices({
     config,
     dataSource,
     logger,
     telephony: provider,
     redis,
     sipSecrets,
+    secretBox: sealedSecretBox(cipher),
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,
@@ -158,6 +161,13 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     nodeId: config.pipeline.nodeId,
     retentionDays: () => services.settings.current().recordingRetentionDays,
   });
+  recordings.onOutcome((callId, _file, outcome) => {
+    if (outcome.status === 'stored') void services.webhookEvents.recordingStored(callId, outcome.recordingId);
+  });
+  // Before the pipeline and the HTTP server: anything that enqueues finds the queue started.
+  await background.jobs.start();
+  await background.webhooks.start();
+  services.callMeBack.start();
   const pipeline = new CallPipeline({
     bus,
     store: new CallStore(dataSource, logger.child({ module: 'call-store' }), {
@@ -183,6 +193,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       services.callbacks.react,
       recordings.reaction,
       async () => services.wallboard.refreshSoon(),
+      // Only enqueues (webhooks are sent by the job queue's workers): nothing before it ever waits for an endpoint.
+      services.webhookEvents.callReaction,
       ...(overrides.extraReactions ?? []),
     ],
     // A getter: the company setting as it is when a call comes, not as it was at start.
@@ -251,6 +263,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     close: () =>
       (closing ??= (async () => {
         clearInterval(purge);
+        background.webhooks.stop();
+        services.callMeBack.stop();
         services.agents.stop();
         services.wallboard.stop();
         await escalation.stop();
@@ -261,6 +275,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await pipeline.stop();
         await io.close();
         await recordings.stop();
+        await background.jobs.stop();
         await metricsServer?.close();
         await unlisten();
         await unfollowSettings();

@@ -7,13 +7,17 @@ import { type TelephonyProvider } from '@telephony';
 import { type CompanySettings, DEFAULT_TIME_ZONE } from '@contracts/dto/settings';
 import { type Config } from '@server/config/env';
 import { type Logger } from '@server/common/logger/logger';
+import { JobQueue } from '@server/common/jobs/job-queue';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { ApiTokensService } from '@server/modules/api-tokens/api-tokens.service';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AuditViewerService } from '@server/modules/audit/audit-viewer.service';
 import { AuthService } from '@server/modules/auth/auth.service';
+import { BusinessHoursService } from '@server/modules/call-me-back/business-hours.service';
+import { CallMeBackService } from '@server/modules/call-me-back/call-me-back.service';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
@@ -48,13 +52,25 @@ import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { WallboardRepository } from '@server/modules/wallboard/wallboard.repository';
 import { WallboardService } from '@server/modules/wallboard/wallboard.service';
+import { WebFormsRepository } from '@server/modules/web-forms/web-forms.repository';
+import { WebFormsService } from '@server/modules/web-forms/web-forms.service';
+import { createWebhooks, type Webhooks } from '@server/modules/webhooks/webhooks.runtime';
+import { type SecretBox, type WebhooksService } from '@server/modules/webhooks/webhooks.service';
+import { type WebhookDispatcher } from '@server/modules/webhooks/webhook-dispatcher';
 
 /** What the services read of the configuration. */
 export type ServicesConfig = Pick<
   Config,
-  'nodeEnv' | 'sessionTtlHours' | 'defaultCountry' | 'loginRateLimit' | 'trustedOrigins' | 'callbacks'
+  | 'nodeEnv'
+  | 'sessionTtlHours'
+  | 'defaultCountry'
+  | 'loginRateLimit'
+  | 'trustedOrigins'
+  | 'callbacks'
+  | 'webhooks'
+  | 'webForms'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays'>>;
+  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl'>>;
 
 /** The settings before an admin saved any: what the environment says. */
 export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
@@ -90,6 +106,13 @@ export interface AppServices {
   quality: QualityService;
   health: HealthService;
   sipSecrets: SipSecretsService;
+  apiTokens: ApiTokensService;
+  webhooks: WebhooksService;
+  /** Where call events, recordings and CRM changes are handed to webhooks (enqueued, nothing more). */
+  webhookEvents: WebhookDispatcher;
+  businessHours: BusinessHoursService;
+  callMeBack: CallMeBackService;
+  webForms: WebFormsService;
   settings: SettingsService;
   teams: TeamsService;
   teamScope: TeamScopeReadModel;
@@ -118,10 +141,22 @@ export interface ServicesDeps {
   realtime?: (core: Pick<AppServices, 'auth' | 'liveCalls'>) => RealtimeSink;
   /** Told of every reassignment besides the new owner's `record:reassigned` push (notifications). */
   reassignmentListeners?: ReassignmentListener[];
+  /** Seals webhook signing secrets (with the key of the SIP secrets). */
+  secretBox: SecretBox;
+}
+
+/** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
+export interface Background {
+  jobs: JobQueue;
+  webhooks: Webhooks;
 }
 
 /** Builds every service in dependency order; realtime reaches the services that push through their constructors. */
-export function createServices(deps: ServicesDeps): { services: AppServices; realtime: RealtimeSink } {
+export function createServices(deps: ServicesDeps): {
+  services: AppServices;
+  realtime: RealtimeSink;
+  background: Background;
+} {
   const { config, dataSource, logger } = deps;
   const telephony = deps.telephony ?? null;
   const audit = new AuditService(dataSource);
@@ -154,6 +189,19 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     ],
     logger.child({ module: 'ownership' }),
   );
+  const jobs = new JobQueue(dataSource, logger.child({ module: 'jobs' }));
+  const webhooks = createWebhooks({
+    dataSource,
+    jobs,
+    audit,
+    secrets: deps.secretBox,
+    config: config.webhooks,
+    publicUrl: config.publicUrl,
+    // Called at run time only, once `leads` below exists (the leads service itself tells webhooks of its events).
+    findLead: (id) => leads.findById(id),
+    logger: logger.child({ module: 'webhooks' }),
+  });
+  const events = webhooks.dispatcher;
   // The record modules purge a removed field's values; they are built just below (called only later).
   const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
     audit,
@@ -165,11 +213,11 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     },
   });
   const pipelines = new PipelinesService(dataSource, audit);
-  const contacts = new ContactsService(dataSource, country, audit, reassigner, fields);
+  const contacts = new ContactsService(dataSource, country, audit, reassigner, fields, events);
   const companies = new CompaniesService(dataSource, country, audit, fields);
-  const leads = new LeadsService(dataSource, country, audit, reassigner, fields);
-  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields });
-  const tasks = new TasksService(dataSource, reassigner);
+  const leads = new LeadsService(dataSource, country, audit, reassigner, fields, events);
+  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields }, events);
+  const tasks = new TasksService(dataSource, reassigner, events);
   const routing = new RoutingService(dataSource, country);
   const dialPolicy = new DialPolicyService({
     dataSource,
@@ -177,6 +225,28 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     audit,
     contacts,
     logger: logger.child({ module: 'dial-policy' }),
+  });
+  const notes = new NotesService(dataSource);
+  const callbacks = new CallbacksService({
+    dataSource,
+    routing,
+    config: {
+      dueMinutes: config.callbacks.dueMinutes,
+      get escalateMinutes() {
+        return settings.current().callbackEscalateMinutes;
+      },
+    },
+    logger: logger.child({ module: 'callbacks' }),
+    notifier: realtime,
+    events,
+  });
+  const businessHours = new BusinessHoursService(dataSource, audit);
+  const callMeBack = new CallMeBackService({
+    dataSource,
+    hours: businessHours,
+    callbacks,
+    telephony,
+    logger: logger.child({ module: 'call-me-back' }),
   });
   const services: AppServices = {
     audit,
@@ -210,7 +280,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     leads,
     deals,
     tasks,
-    notes: new NotesService(dataSource),
+    notes,
     routing,
     liveCalls,
     agents,
@@ -228,18 +298,7 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit, teamScope),
-    callbacks: new CallbacksService({
-      dataSource,
-      routing,
-      config: {
-        dueMinutes: config.callbacks.dueMinutes,
-        get escalateMinutes() {
-          return settings.current().callbackEscalateMinutes;
-        },
-      },
-      logger: logger.child({ module: 'callbacks' }),
-      notifier: realtime,
-    }),
+    callbacks,
     imports: new ImportsService(dataSource, contacts, country, logger, fields),
     contactsExport: new ContactsExporter(dataSource, contacts, fields),
     quality: new QualityService(dataSource, audit),
@@ -250,6 +309,22 @@ export function createServices(deps: ServicesDeps): { services: AppServices; rea
     search: new SearchService(dataSource, country),
     dialPolicy,
     leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
+    apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
+    webhooks: webhooks.service,
+    webhookEvents: webhooks.dispatcher,
+    businessHours,
+    callMeBack,
+    webForms: new WebFormsService({
+      repo: new WebFormsRepository(dataSource),
+      contacts,
+      leads,
+      notes,
+      callMeBack,
+      realtime,
+      audit,
+      defaultCountry: country,
+      logger: logger.child({ module: 'web-forms' }),
+    }),
   };
-  return { services, realtime };
+  return { services, realtime, background: { jobs, webhooks } };
 }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type UserDto } from '@contracts/dto/user';
 import { createServices } from '@server/services';
+import { sealedSecretBox } from '@server/modules/webhooks/webhooks.service';
 import { type Database, createDatabase } from '@server/db/data-source';
 import { seedDemo } from '@server/db/seed-demo';
 import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/contact.entity';
@@ -24,8 +25,10 @@ const TABLES = [
   'agent_state_history',
   'agent_states',
   'analytics_queue_settings',
+  'api_tokens',
   'audit_log',
   'blocked_numbers',
+  'callback_requests',
   'call_events',
   'call_handlers',
   'call_legs',
@@ -40,11 +43,13 @@ const TABLES = [
   'deal_stage_history',
   'deals',
   'dial_overrides',
+  'form_submissions',
   'import_jobs',
   'leads',
   'notes',
   'pipeline_stages',
   'pipelines',
+  'queue_business_hours',
   'recording_ingests',
   'recordings',
   'sessions',
@@ -53,14 +58,19 @@ const TABLES = [
   'tasks',
   'teams',
   'users',
-];
+  'web_forms',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+].sort();
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'
      ORDER BY table_name`,
   );
-  return rows.map((r) => r.table_name);
+  // Sorted here: the database's collation may order `callback_requests` and `call_events` either way.
+  return rows.map((r) => r.table_name).sort();
 }
 
 /** The same checks on both engines: migrations up, CRUD round trip, constraints, then all the way down and up. */
@@ -158,8 +168,10 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
 
     it('imports contacts end to end, one import after the other (the embedded engine has one connection)', async () => {
       const logger = testLogger();
-      const sipSecrets = new SipSecretsService(ds, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
-      const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets });
+      const cipher = new SipSecretCipher(TEST_SIP_SECRETS_KEY);
+      const sipSecrets = new SipSecretsService(ds, cipher, logger);
+      const secretBox = sealedSecretBox(cipher);
+      const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets, secretBox });
       const imports = new ImportsService(ds, services.contacts, () => 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 
 import * as agent from '@contracts/dto/agent';
 import * as analytics from '@contracts/dto/analytics';
+import * as apiToken from '@contracts/dto/api-token';
+import * as businessHours from '@contracts/dto/business-hours';
 import * as audit from '@contracts/dto/audit';
 import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
@@ -25,10 +27,14 @@ import * as team from '@contracts/dto/team';
 import * as timeline from '@contracts/dto/timeline';
 import * as user from '@contracts/dto/user';
 import * as wallboard from '@contracts/dto/wallboard';
+import * as webForm from '@contracts/dto/web-form';
+import * as webhook from '@contracts/dto/webhook';
 
 const MODULES: Record<string, Record<string, unknown>> = {
   agent,
   analytics,
+  apiToken,
+  businessHours,
   audit,
   call,
   common,
@@ -51,6 +57,8 @@ const MODULES: Record<string, Record<string, unknown>> = {
   timeline,
   user,
   wallboard,
+  webhook,
+  webForm,
 };
 
 export interface NamedSchema {

@@ -48,6 +48,7 @@ export function Shell({ section, children }: { section: Section | null; children
             ...SECTIONS,
             ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : []),
             ...(user && REVIEWER_ROLES.has(user.role) ? (['review'] as const) : []),
+            'integrations' as const,
             ...(user && AUDIT_ROLES.has(user.role) ? (['audit'] as const) : []),
             ...(user?.role === 'admin' ? (['admin'] as const) : []),
           ].map((name) => (

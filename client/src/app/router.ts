@@ -41,6 +41,7 @@ export type Route =
   | { name: 'analytics' }
   | { name: 'wallboard' }
   | { name: 'review' }
+  | { name: 'integrations' }
   | { name: 'admin'; tab: AdminTabName }
   | { name: 'audit' }
   | { name: 'not-found' };
@@ -60,6 +61,7 @@ export type Section =
   | 'analytics'
   | 'wallboard'
   | 'review'
+  | 'integrations'
   | 'admin'
   | 'audit';
 
@@ -82,6 +84,7 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
   if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
   if (first === 'review' && parts.length === 1) return { name: 'review' };
+  if (first === 'integrations' && parts.length === 1) return { name: 'integrations' };
   if (first === 'admin' && parts.length === 1) return { name: 'admin', tab: 'users' };
   if (first === 'admin' && parts.length === 2 && isAdminTab(second)) return { name: 'admin', tab: second };
   if (first === 'audit' && parts.length === 1) return { name: 'audit' };
@@ -106,6 +109,7 @@ export function sectionOf(route: Route): Section | null {
     case 'analytics':
     case 'wallboard':
     case 'review':
+    case 'integrations':
     case 'admin':
     case 'audit':
       return route.name;

@@ -11,6 +11,7 @@ import { ContactEditor } from '@client/modules/contacts/components/ContactEditor
 import { ContactsList } from '@client/modules/contacts/components/ContactsList';
 import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
+import { IntegrationsPage } from '@client/modules/integrations/components/IntegrationsPage';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { ReviewPage } from '@client/modules/quality/components/ReviewPage';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
@@ -52,6 +53,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <WallboardPage />;
     case 'review':
       return <ReviewPage />;
+    case 'integrations':
+      return <IntegrationsPage />;
     case 'admin':
       return <AdminPage tab={route.tab} />;
     case 'audit':

@@ -192,6 +192,32 @@ const envSchema = z.object({
     .optional(),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
   ROUTING_TOKEN: optionalSecret,
+  // Addresses or subnets webhook URLs may reach although private, loopback or link-local (an internal receiver).
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrSubnet), {
+      message: 'must be a comma-separated list of addresses or subnets, e.g. 127.0.0.1,10.0.0.0/8',
+    }),
+  // One delivery attempt may take this long (connect to response headers).
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  // Retries: the first after about this long, each next one about twice as late (with jitter), never later than
+  // WEBHOOK_RETRY_MAX_DELAY_SECONDS; after WEBHOOK_RETRY_LIMIT retries the delivery is marked failed.
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  WEBHOOK_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(7200),
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(17),
+  // How often each node's webhook workers look for due deliveries.
+  WEBHOOK_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  // Website form submissions per address and form, and per form, in a window (then 429).
+  FORM_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(5),
+  FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().positive().default(200),
+  FORM_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(10),
 });
 
 export type TrustProxy = false | number | string[];
@@ -249,6 +275,16 @@ export interface Config {
   taskReminders: { leadMinutes: number; intervalSeconds: number };
   routingToken: string | undefined;
   pipeline: { partitions: number; flushDelayMs: number; nodeId: string | undefined };
+  webhooks: {
+    /** WEBHOOK_ALLOWED_NETWORKS: private addresses or subnets webhook URLs may reach nevertheless. */
+    allowedNetworks: string[];
+    timeoutMs: number;
+    retryDelaySeconds: number;
+    retryMaxDelaySeconds: number;
+    retryLimit: number;
+    pollSeconds: number;
+  };
+  webForms: { ratePerAddress: number; ratePerForm: number; rateWindowMs: number };
 }
 
 export interface CallbacksConfig {
@@ -343,5 +379,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     taskReminders: { leadMinutes: e.TASK_REMINDER_LEAD_MINUTES, intervalSeconds: e.TASK_REMINDER_INTERVAL_SECONDS },
     routingToken: e.ROUTING_TOKEN,
     pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS, nodeId: e.NODE_ID },
+    webhooks: {
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+      retryMaxDelaySeconds: e.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
+      retryLimit: e.WEBHOOK_RETRY_LIMIT,
+      pollSeconds: e.WEBHOOK_POLL_SECONDS,
+    },
+    webForms: {
+      ratePerAddress: e.FORM_RATE_LIMIT_PER_ADDRESS,
+      ratePerForm: e.FORM_RATE_LIMIT_PER_FORM,
+      rateWindowMs: e.FORM_RATE_WINDOW_MINUTES * 60_000,
+    },
   };
 }

@@ -90,14 +90,30 @@ export interface RecordReassignedPayload {
   at: string;
 }
 
+/** A website form was submitted: the lead it made or found, or the contact that has the number. */
+export interface LeadSubmittedPayload {
+  lead: LeadDto | null;
+  contactId: string | null;
+  /** True when this submission made the lead (no open lead or contact had the number). */
+  created: boolean;
+  form: { id: string; name: string };
+  /** The visitor asked to be called back: being rung now, or a task for later. */
+  callback: 'calling' | 'scheduled' | null;
+}
+
 export interface ServerToClientEvents {
   'call:ringing': (payload: CallRingingPayload) => void;
   'call:answered': (payload: CallAnsweredPayload) => void;
   'call:transferred': (payload: CallTransferredPayload) => void;
   'call:ended': (payload: CallEndedPayload) => void;
   'lead:created': (payload: { lead: LeadDto; callId: string }) => void;
+  /** To supervisors, managers, admins and the client's owner. */
+  'lead:submitted': (payload: LeadSubmittedPayload) => void;
   /** A callback task was created for (or escalated to) the recipient. */
-  'task:assigned': (payload: { task: TaskDto; reason: 'missed-call' | 'abandoned-call' | 'escalation' }) => void;
+  'task:assigned': (payload: {
+    task: TaskDto;
+    reason: 'missed-call' | 'abandoned-call' | 'escalation' | 'callback-request';
+  }) => void;
   /** A record was reassigned to the recipient (`user:<id>` of the new owner). */
   'record:reassigned': (payload: RecordReassignedPayload) => void;
   /** One of the recipient's open tasks is (about to be) due: sent once per due time (`TASK_REMINDER_*`). */

@@ -188,6 +188,18 @@ export interface AnalyticsTableDto<Row> {
   rows: Row[];
 }
 
+/** Leads created in the range by where they came from: the source, and for website leads the UTM tags. */
+export interface LeadSourceRowDto {
+  source: 'call' | 'web' | 'manual' | 'import';
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  leads: number;
+  /** Of those leads, how many are `converted` now (a cohort figure, like the summary's). */
+  converted: number;
+}
+
+export type LeadSourcesReportDto = AnalyticsTableDto<LeadSourceRowDto>;
 export type OperatorsReportDto = AnalyticsTableDto<OperatorRowDto>;
 export type QueuesReportDto = AnalyticsTableDto<QueueRowDto>;
 export type HeatmapReportDto = AnalyticsTableDto<HeatmapCellDto>;

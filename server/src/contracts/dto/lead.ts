@@ -2,6 +2,7 @@ import { z } from 'zod';
 
 import { sortDirSchema } from './common';
 import { type ContactDto, createContactRequestSchema } from './contact';
+import { leadUtmSchema } from './web-form';
 import { customFilterQuery, customValuesInputSchema } from './custom-field';
 import { createDealRequestSchema, type DealDto } from './deal';
 
@@ -17,6 +18,9 @@ export const leadSchema = z.object({
   phoneE164: z.string().nullable(),
   ownerId: z.string().nullable(),
   contactId: z.string().nullable(),
+  /** Website form leads: the form and the visit's UTM tags (null for other sources). */
+  formId: z.string().nullable(),
+  utm: leadUtmSchema.nullable(),
   custom: z.record(z.string(), z.unknown()),
   /** The first deal made when the lead was converted (POST /api/leads/:id/convert). */
   dealId: z.string().nullable(),

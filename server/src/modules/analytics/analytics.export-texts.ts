@@ -95,6 +95,12 @@ export interface AnalyticsExportTexts {
     hour: string;
     avgWaitSeconds: string;
     date: string;
+    source: string;
+    utmSource: string;
+    utmMedium: string;
+    utmCampaign: string;
+    leads: string;
+    converted: string;
   };
   funnel: {
     stageName: 'nameRu' | 'nameEn';
@@ -188,6 +194,12 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       hour: 'Час',
       avgWaitSeconds: 'Среднее ожидание, с',
       date: 'Дата',
+      source: 'Источник',
+      utmSource: 'utm_source',
+      utmMedium: 'utm_medium',
+      utmCampaign: 'utm_campaign',
+      leads: 'Лидов',
+      converted: 'Из них конвертировано',
     },
     funnel: {
       stageName: 'nameRu',
@@ -279,6 +291,12 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       hour: 'hour',
       avgWaitSeconds: 'avg wait s',
       date: 'date',
+      source: 'source',
+      utmSource: 'utm_source',
+      utmMedium: 'utm_medium',
+      utmCampaign: 'utm_campaign',
+      leads: 'leads',
+      converted: 'converted',
     },
     funnel: {
       stageName: 'nameEn',

@@ -120,6 +120,15 @@ export interface QueueSettingRow {
   updated_at: Date;
 }
 
+export interface LeadSourceRow {
+  source: 'call' | 'web' | 'manual' | 'import';
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  leads: number;
+  converted: number;
+}
+
 export interface Bounds {
   fromUtc: Date;
   toUtc: Date;
@@ -363,6 +372,19 @@ export class AnalyticsRepository {
       params,
     );
     return rows[0]!;
+  }
+
+  /** Leads created in the range per source and UTM source / medium / campaign (null tags group together). */
+  async leadSources(b: Bounds): Promise<LeadSourceRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `owner_id = ANY(${p})`);
+    return this.dataSource.query(
+      `SELECT source, utm->>'source' AS utm_source, utm->>'medium' AS utm_medium, utm->>'campaign' AS utm_campaign,
+         count(*)::int AS leads, count(*) FILTER (WHERE status = 'converted')::int AS converted
+       FROM leads WHERE created_at >= $1 AND created_at < $2${cond}
+       GROUP BY 1, 2, 3, 4 ORDER BY leads DESC, source, utm_source NULLS LAST, utm_medium NULLS LAST,
+         utm_campaign NULLS LAST`,
+      params,
+    );
   }
 
   async queueSettings(): Promise<QueueSettingRow[]> {

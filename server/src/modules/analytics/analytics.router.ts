@@ -16,6 +16,7 @@ import {
   dailyTable,
   funnelTable,
   heatmapTable,
+  leadSourcesTable,
   operatorsTable,
   queuesTable,
   summaryTable,
@@ -55,6 +56,11 @@ export function analyticsRouter(analytics: AnalyticsService, pipelines: Pipeline
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.daily(q, currentUser(res));
     await respond(res, q, data, (x) => dailyTable(data.rows, x));
+  });
+  router.get('/lead-sources', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.leadSources(q, currentUser(res));
+    await respond(res, q, data, (x) => leadSourcesTable(data.rows, x));
   });
   router.get('/funnel', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);

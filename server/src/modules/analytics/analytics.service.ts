@@ -7,6 +7,7 @@ import {
   type CallKpis,
   type DailyReportDto,
   type HeatmapReportDto,
+  type LeadSourcesReportDto,
   type OperatorsReportDto,
   type QueueRowDto,
   type QueuesReportDto,
@@ -110,6 +111,23 @@ export class AnalyticsService {
         leadToDealConversion: ratio(crm.leads_converted, crm.leads_created),
         averageDealAmount: deals,
       },
+    };
+  }
+
+  /** Lead sources: leads created in the range per source and UTM tags, with how many are converted now. */
+  async leadSources(q: AnalyticsQuery, viewer?: Viewer): Promise<LeadSourcesReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
+    const rows = await this.repo.leadSources(bounds);
+    return {
+      range,
+      rows: rows.map((r) => ({
+        source: r.source,
+        utmSource: r.utm_source,
+        utmMedium: r.utm_medium,
+        utmCampaign: r.utm_campaign,
+        leads: r.leads,
+        converted: r.converted,
+      })),
     };
   }
 

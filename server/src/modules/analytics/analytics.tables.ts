@@ -1,6 +1,7 @@
 import {
   type AnalyticsSummaryDto,
   type DailyRowDto,
+  type LeadSourceRowDto,
   type FunnelStageDto,
   type HeatmapCellDto,
   type OperatorRowDto,
@@ -117,6 +118,24 @@ export function heatmapTable(
       { header: h.answered, value: (r) => r.answered },
       { header: h.abandoned, value: (r) => r.abandoned },
       { header: h.avgWaitSeconds, value: (r) => r.avgWaitSeconds },
+    ],
+  };
+}
+
+export function leadSourcesTable(
+  rows: LeadSourceRowDto[],
+  { columns: h }: AnalyticsExportTexts,
+): ExportTable<LeadSourceRowDto> {
+  return {
+    name: 'lead-sources',
+    rows,
+    columns: [
+      { header: h.source, value: (r) => r.source },
+      { header: h.utmSource, value: (r) => r.utmSource },
+      { header: h.utmMedium, value: (r) => r.utmMedium },
+      { header: h.utmCampaign, value: (r) => r.utmCampaign },
+      { header: h.leads, value: (r) => r.leads },
+      { header: h.converted, value: (r) => r.converted },
     ],
   };
 }

@@ -204,9 +204,11 @@ export class CallPipeline implements PartitionOwner {
     if (!keys.e164 && !keys.last10) return { link: { kind: inbound ? 'withheld' : 'none' }, created: null };
     const match = await this.deps.cards.callerOf(keys.e164, keys.last10);
     if (match && 'contactId' in match) return { link: { kind: 'contact', contactId: match.contactId }, created: null };
-    if (!inbound) return { link: { kind: 'none' }, created: null };
     // The PBX refuses a blocked caller; should it have let one through (its lookup failed open), still no lead.
-    if (match && 'blocked' in match) return { link: { kind: 'blocked' }, created: null };
+    if (match && 'blocked' in match) return { link: { kind: inbound ? 'blocked' : 'none' }, created: null };
+    // An outbound call to a number with an open lead is that lead's call (a website's "call me back" pops its card);
+    // only an inbound call ever makes a lead.
+    if (!inbound && !match) return { link: { kind: 'none' }, created: null };
     if (match) {
       return {
         link: { kind: 'lead', leadId: match.leadId, createdByThisCall: match.sourceCallId === call.id },

@@ -23,6 +23,7 @@ import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modul
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
 import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -35,6 +36,8 @@ export class ContactsService {
     private readonly audit: AuditService,
     private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
+    /** `contact.created` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new ContactsRepository(dataSource);
   }
@@ -101,7 +104,14 @@ export class ContactsService {
         this.phoneRows(req.phones),
       ),
     );
-    return this.get(viewer, row.id, em);
+    const contact = await this.get(viewer, row.id, em);
+    await this.events.publish({
+      type: 'contact.created',
+      key: contact.id,
+      occurredAt: row.createdAt,
+      data: { contact },
+    });
+    return contact;
   }
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {

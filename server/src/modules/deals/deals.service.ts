@@ -20,6 +20,7 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository, type StageChange } from '@server/modules/deals/deals.repository';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { type DealPlace, type PipelinesService } from '@server/modules/pipelines/pipelines.service';
@@ -37,6 +38,8 @@ export class DealsService {
     private readonly audit: AuditService,
     private readonly reassigner: Reassigner,
     private readonly deps: { pipelines?: PipelinesService; fields?: CustomFieldsService } = {},
+    /** `deal.stage_changed` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new DealsRepository(dataSource);
   }
@@ -130,7 +133,17 @@ export class DealsService {
     // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
     if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     if (Object.keys(patch).length) await fkSafe(() => this.repo.update(id, patch, stageChange));
-    return this.get(viewer, id);
+    const deal = await this.get(viewer, id);
+    if (deal.stage !== current.stage) {
+      await this.events.publish({
+        type: 'deal.stage_changed',
+        // One event per change: the same stage reached again later is another change.
+        key: `${id}:${current.stage}:${deal.stage}:${deal.updatedAt}`,
+        occurredAt: new Date(deal.updatedAt),
+        data: { deal, from: current.stage, to: deal.stage },
+      });
+    }
+    return deal;
   }
 
   /** Every stage the deal entered, who moved it and when, newest first (the first row: its creation). */

@@ -1,5 +1,7 @@
 import { EntitySchema } from 'typeorm';
 
+import { type LeadUtm } from '@contracts/dto/web-form';
+
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
 export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
 
@@ -17,6 +19,9 @@ export interface LeadRow {
   convertedAt: Date | null;
   /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
   sourceCallId: string | null;
+  /** The website form that created the lead (source 'web'), and the UTM tags of that visit. */
+  formId: string | null;
+  utm: LeadUtm | null;
   /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
   custom: Record<string, unknown>;
   createdAt: Date;
@@ -38,6 +43,8 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     dealId: { type: 'uuid', name: 'deal_id', nullable: true },
     convertedAt: { type: 'timestamptz', name: 'converted_at', nullable: true },
     sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
+    formId: { type: 'uuid', name: 'form_id', nullable: true },
+    utm: { type: 'jsonb', nullable: true },
     custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },

@@ -52,6 +52,10 @@ export class LeadsRepository {
     return qb;
   }
 
+  findById(id: string): Promise<LeadRow | null> {
+    return this.repo.findOneBy({ id });
+  }
+
   findVisible(viewer: UserDto, id: string): Promise<LeadRow | null> {
     return this.scoped(viewer).andWhere('l.id = :id', { id }).getOne();
   }

@@ -10,6 +10,7 @@ import {
   updateLeadRequestSchema,
 } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
+import { type LeadUtm } from '@contracts/dto/web-form';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
@@ -24,6 +25,7 @@ import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
 import { ownershipError } from '@server/modules/ownership/ownership.errors';
 import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export interface EnsuredLead {
   lead: LeadDto;
@@ -42,6 +44,8 @@ export class LeadsService {
     private readonly audit: AuditService,
     private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
+    /** `lead.created` and `lead.converted` for webhooks (leads born of calls: the webhooks call reaction). */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new LeadsRepository(dataSource);
   }
@@ -111,12 +115,22 @@ export class LeadsService {
         dealId: null,
         convertedAt: null,
         sourceCallId: null,
+        formId: null,
+        utm: null,
         custom,
       });
-      return toLeadDto(row, await this.show());
+      const lead = toLeadDto(row, await this.show());
+      await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: row.createdAt, data: { lead } });
+      return lead;
     } catch (err) {
       throw await this.translate(viewer, err, e164);
     }
+  }
+
+  /** Any lead by id, whoever may see it: for webhooks and other system work, never for a user's request. */
+  async findById(id: string): Promise<LeadDto | null> {
+    const row = await this.repo.findById(id);
+    return row ? toLeadDto(row, await this.show()) : null;
   }
 
   /**
@@ -138,6 +152,8 @@ export class LeadsService {
         dealId: null,
         convertedAt: null,
         sourceCallId: callId,
+        formId: null,
+        utm: null,
       });
       if (inserted) return { lead: toLeadDto(inserted), created: true, sourceCallId: inserted.sourceCallId };
       const existing = await this.repo.findOpenByPhone(e164);
@@ -145,6 +161,45 @@ export class LeadsService {
       if (existing) return { lead: toLeadDto(existing), created: false, sourceCallId: existing.sourceCallId };
     }
     throw new Error(`could not settle the open lead for ${e164}`);
+  }
+
+  /**
+   * For website forms: the number's one open lead, made now (source `web`, with the form and the UTM tags) unless
+   * one is open already — the same exactly-once rule as calls, decided by the same partial unique index.
+   */
+  async ensureOpenLeadForForm(f: {
+    phoneRaw: string;
+    e164: string;
+    name: string | null;
+    formId: string;
+    utm: LeadUtm | null;
+  }): Promise<{ lead: LeadDto; created: boolean }> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.repo.insertIfNoOpen({
+        source: 'web',
+        status: 'new',
+        name: f.name,
+        phoneRaw: f.phoneRaw,
+        phoneE164: f.e164,
+        ownerId: null,
+        contactId: null,
+        dealId: null,
+        convertedAt: null,
+        sourceCallId: null,
+        formId: f.formId,
+        utm: f.utm,
+        custom: {},
+      });
+      if (inserted) {
+        const lead = toLeadDto(inserted, await this.show());
+        const data = { lead, formId: f.formId };
+        await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: inserted.createdAt, data });
+        return { lead, created: true };
+      }
+      const existing = await this.repo.findOpenByPhone(f.e164);
+      if (existing) return { lead: toLeadDto(existing, await this.show()), created: false };
+    }
+    throw new Error(`could not settle the open lead for ${f.e164}`);
   }
 
   /** Gives an unowned lead its owner; never replaces an owner someone set. True when it did. */
@@ -172,7 +227,16 @@ export class LeadsService {
     } catch (err) {
       throw await this.translate(viewer, err, current.phoneE164);
     }
-    return this.get(viewer, id);
+    const lead = await this.get(viewer, id);
+    if (lead.status === 'converted' && current.status !== 'converted') {
+      await this.events.publish({
+        type: 'lead.converted',
+        key: `${id}:${lead.updatedAt}`,
+        occurredAt: new Date(lead.updatedAt),
+        data: { lead },
+      });
+    }
+    return lead;
   }
 
   /** `POST /api/leads/:id/reassign`: supervisors, managers and admins give the lead to another active user. */
@@ -233,6 +297,8 @@ export const toLeadDto = (r: LeadRow, show: (stored: CustomValues) => CustomValu
   phoneE164: r.phoneE164,
   ownerId: r.ownerId,
   contactId: r.contactId,
+  formId: r.formId,
+  utm: r.utm,
   custom: show(r.custom ?? {}),
   dealId: r.dealId,
   convertedAt: r.convertedAt?.toISOString() ?? null,

@@ -42,6 +42,19 @@ export class NotesService {
     return toNoteDto(row);
   }
 
+  /** A note written by Zvonok itself (no author), e.g. what a website form said; for system work only. */
+  async addSystemNote(link: EntityLink, body: string): Promise<NoteDto> {
+    const row = await this.repo.save(
+      this.repo.create({
+        body: body.slice(0, 10_000),
+        authorId: null,
+        entityType: link.entityType,
+        entityId: link.entityId,
+      }),
+    );
+    return toNoteDto(row);
+  }
+
   /** Authors delete their own notes; supervisors and above any note they can see. */
   async remove(viewer: UserDto, id: string): Promise<void> {
     const row = await this.repo.findOneBy({ id });

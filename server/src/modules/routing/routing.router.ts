@@ -8,7 +8,7 @@ import { type RoutingService } from '@server/modules/routing/routing.service';
 
 export const ROUTING_TOKEN_HEADER = 'x-routing-token';
 
-const ownerQuerySchema = z.object({
+export const ownerQuerySchema = z.object({
   phone: z.string().max(64).default(''),
   token: z.string().max(256).optional(),
 });

@@ -19,6 +19,7 @@ import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
 import { tasksError } from '@server/modules/tasks/tasks.errors';
 import { TasksRepository } from '@server/modules/tasks/tasks.repository';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export class TasksService {
   private readonly repo: TasksRepository;
@@ -26,6 +27,8 @@ export class TasksService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly reassigner: Reassigner,
+    /** `task.created` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new TasksRepository(dataSource);
   }
@@ -74,7 +77,9 @@ export class TasksService {
         entityType: req.entityType,
         entityId: req.entityId,
       });
-      return toTaskDto(row);
+      const task = toTaskDto(row);
+      await this.events.publish({ type: 'task.created', key: task.id, occurredAt: row.createdAt, data: { task } });
+      return task;
     } catch (err) {
       if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw tasksError('LINKED_ENTITY_NOT_FOUND');
       throw err;

@@ -15,9 +15,13 @@ import { FilterSelect } from '@client/ui/FilterSelect';
 
 const PAGE = 50;
 
-/** The details worth a glance, as short machine text (the CSV export has them whole). */
+/**
+ * The details worth a glance, as short text (the CSV export has them whole): stored keys and values, shown as
+ * they are (machine data, marked lang="zxx"), except a call's id, which gets a label in the page's language.
+ */
 function detailsText(entry: AuditEntryDto): string {
   const d = entry.details;
+  if (typeof d.callId === 'string') return d.callId;
   if (d.changes && typeof d.changes === 'object') {
     return Object.entries(d.changes as Record<string, { from: unknown; to: unknown }>)
       .map(([k, c]) => `${k}: ${JSON.stringify(c.from)} → ${JSON.stringify(c.to)}`)
@@ -164,7 +168,6 @@ export function AuditLogPage() {
             <td>{t(`audit.actions.${r.action}`, { defaultValue: r.action })}</td>
             <td>
               {t(`audit.entities.${r.entity}`, { defaultValue: r.entity })}
-              {/* Ids and raw details are machine text in no language (zxx), the same on every screen. */}
               {r.entityId ? (
                 <span className="muted" lang="zxx">
                   {' '}
@@ -172,8 +175,9 @@ export function AuditLogPage() {
                 </span>
               ) : null}
             </td>
-            <td className="muted" lang="zxx">
-              {detailsText(r)}
+            <td className="muted">
+              {typeof r.details.callId === 'string' ? `${t('audit.entities.call')} ` : null}
+              <span lang="zxx">{detailsText(r)}</span>
             </td>
           </tr>
         ))}

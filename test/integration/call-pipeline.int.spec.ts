@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 import { callIdFor, type CallEvent, type Party } from '@telephony';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
+import { partitionOf } from '@server/common/bus/call-event-bus';
 import { type CallReaction } from '@server/common/calls/call-change';
 import { projectCall } from '@server/common/calls/call-projection';
 import { createDatabase, type Database } from '@server/db/data-source';
@@ -301,14 +302,34 @@ describe('call pipeline: decisions, order and exactly-once (real Postgres)', () 
           await startTestNode({}, { database, redis, bus: { prefix, heartbeatMs: 200 }, extraReactions: [reaction] }),
         );
       }
-      // Each node takes its share of the partitions by the second heartbeat.
-      await waitFor(async () => nodes.every((n) => n.node.bus.owned().length > 0), {
-        what: 'partitions spread over three nodes',
-        timeoutMs: 5_000,
+      // The share-out settles once every partition has one owner and nothing moves for a few heartbeats.
+      let last = '';
+      let stableFor = 0;
+      await waitFor(
+        async () => {
+          const owned = nodes.map((n) => n.node.bus.owned());
+          const now = JSON.stringify(owned);
+          const settled =
+            owned.every((o) => o.length > 0) && new Set(owned.flat()).size === 16 && owned.flat().length === 16;
+          stableFor = settled && now === last ? stableFor + 1 : 0;
+          last = now;
+          return stableFor >= 3;
+        },
+        { what: 'partitions spread over three nodes', timeoutMs: 15_000, intervalMs: 300 },
+      );
+      // Ten calls on each node's partitions, so that sharing is the pipeline's doing and not the dice's.
+      const owned = nodes.map((n) => n.node.bus.owned());
+      const ids = owned.flatMap((mine) => {
+        const out: string[] = [];
+        while (out.length < 10) {
+          const id = randomUUID();
+          if (mine.includes(partitionOf(id, 16))) out.push(id);
+        }
+        return out;
       });
       // Without the recording: this is about the pipeline, not about waiting for files that never appear.
-      const calls = Array.from({ length: 30 }, () =>
-        answeredCall(randomUUID(), { ...caller, raw: `+7916${rand7()}` }).filter((e) => e.type !== 'recording.ready'),
+      const calls = ids.map((id) =>
+        answeredCall(id, { ...caller, raw: `+7916${rand7()}` }).filter((e) => e.type !== 'recording.ready'),
       );
       callIds.push(...calls.map((c) => c[0]!.callId));
       // The adapter restarted mid-way and published every event twice.

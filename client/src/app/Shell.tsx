@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
 import { GlobalSearch } from '@client/modules/search/components/GlobalSearch';
+import { Notifications } from '@client/modules/notifications/components/Notifications';
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 
@@ -69,6 +70,7 @@ export function Shell({ section, children }: { section: Section | null; children
       <main className="shell__main" id="main" tabIndex={-1}>
         {children}
       </main>
+      <Notifications />
     </div>
   );
 }

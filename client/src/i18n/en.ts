@@ -146,6 +146,23 @@ export const en: Messages = {
       },
     },
   },
+  notifications: {
+    label: 'Notifications',
+    dismiss: 'Dismiss notification',
+    taskAssigned: {
+      'missed-call': 'Call back: {{title}}',
+      'abandoned-call': 'Call back: {{title}}',
+      escalation: 'An overdue callback is now yours: {{title}}',
+      'callback-request': 'A website visitor asked to be called back: {{title}}',
+    },
+    taskDue: 'Task coming due: {{title}}',
+    reassigned: {
+      contact: 'A contact was handed to you: {{name}}',
+      lead: 'A lead was handed to you: {{name}}',
+      deal: 'A deal was handed to you: {{name}}',
+      task: 'A task was handed to you: {{name}}',
+    },
+  },
   tasks: {
     title: 'Tasks',
     mine: 'Mine only',

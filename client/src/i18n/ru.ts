@@ -147,6 +147,23 @@ export const ru = {
       },
     },
   },
+  notifications: {
+    label: 'Уведомления',
+    dismiss: 'Закрыть уведомление',
+    taskAssigned: {
+      'missed-call': 'Вам поручено перезвонить: {{title}}',
+      'abandoned-call': 'Вам поручено перезвонить: {{title}}',
+      escalation: 'Просроченный перезвон передан вам: {{title}}',
+      'callback-request': 'Просьба перезвонить с сайта: {{title}}',
+    },
+    taskDue: 'Подходит срок задачи: {{title}}',
+    reassigned: {
+      contact: 'Вам передан контакт: {{name}}',
+      lead: 'Вам передан лид: {{name}}',
+      deal: 'Вам передана сделка: {{name}}',
+      task: 'Вам передана задача: {{name}}',
+    },
+  },
   tasks: {
     title: 'Задачи',
     mine: 'Только мои',

@@ -69,7 +69,7 @@ const optionalSecret = z
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
-const envSchema = z.object({
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: port(3000),
   // Loopback by default: a CRM with demo passwords must not appear on the LAN by accident.

@@ -1,4 +1,3 @@
-import { type AgentDto, type SetAgentStateRequest, type SetAgentStateResponse } from '@contracts/dto/agent';
 import { type OriginateResponse } from '@contracts/dto/call';
 import { type SoftphoneConfigDto } from '@contracts/dto/softphone';
 import { http } from '@client/api/http';
@@ -7,9 +6,4 @@ export const softphoneApi = {
   config: (signal?: AbortSignal) => http.get<SoftphoneConfigDto>('/api/softphone/config', { signal }),
   /** Click-to-call through the PBX: the operator's desk phone rings first, then the number is dialled. */
   originate: (destination: string) => http.post<OriginateResponse>('/api/calls/originate', { destination }),
-};
-
-export const agentStateApi = {
-  me: (signal?: AbortSignal) => http.get<{ agent: AgentDto }>('/api/agents/me', { signal }),
-  set: (body: SetAgentStateRequest) => http.put<SetAgentStateResponse>('/api/agents/me/state', body),
 };

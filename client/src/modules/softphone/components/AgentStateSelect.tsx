@@ -1,11 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type AgentDto, BREAK_REASONS, type SetAgentStateRequest } from '@contracts/dto/agent';
+import { BREAK_REASONS, type SetAgentStateRequest } from '@contracts/dto/agent';
 import { type AgentStateDto } from '@contracts/socket-events';
 import { errorText } from '@client/api/errorText';
 import { formatDuration } from '@client/i18n/format';
-import { agentStateApi } from '@client/modules/softphone/api/softphoneApi';
+import { fetchMyAgentState, setMyAgentState } from '@client/modules/agents/api/agentsApi';
 import { useNow } from '@client/modules/softphone/hooks/useNow';
 import { useSocketEvent } from '@client/realtime/realtimeContext';
 
@@ -39,9 +39,8 @@ export function AgentStateSelect({ userId }: { userId: string }) {
 
   useEffect(() => {
     const controller = new AbortController();
-    agentStateApi
-      .me(controller.signal)
-      .then(({ agent }: { agent: AgentDto }) => setShown(agent))
+    fetchMyAgentState(controller.signal)
+      .then(setShown)
       .catch((e: unknown) => {
         if (!controller.signal.aborted) setError(e);
       });
@@ -55,8 +54,7 @@ export function AgentStateSelect({ userId }: { userId: string }) {
   const change = (value: string) => {
     setSaving(true);
     setError(null);
-    agentStateApi
-      .set(toRequest(value))
+    setMyAgentState(toRequest(value))
       .then(({ agent }) => setShown(agent))
       .catch(setError)
       .finally(() => setSaving(false));

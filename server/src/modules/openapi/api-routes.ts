@@ -27,7 +27,13 @@ import {
   createContactRequestSchema,
   updateContactRequestSchema,
 } from '@contracts/dto/contact';
-import { createDealRequestSchema, dealListQuerySchema, dealSchema, updateDealRequestSchema } from '@contracts/dto/deal';
+import {
+  createDealRequestSchema,
+  dealListQuerySchema,
+  dealSchema,
+  dealStageTotalsQuerySchema,
+  updateDealRequestSchema,
+} from '@contracts/dto/deal';
 import { exportContactsQuerySchema, startImportRequestSchema, uploadImportQuerySchema } from '@contracts/dto/import';
 import { createLeadRequestSchema, leadListQuerySchema, leadSchema, updateLeadRequestSchema } from '@contracts/dto/lead';
 import { createNoteRequestSchema, noteListQuerySchema, noteSchema } from '@contracts/dto/note';
@@ -311,6 +317,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     summary: 'Count and amount of the visible deals per stage and currency',
     access: 'signed-in',
     scope: 'deals:read',
+    query: dealStageTotalsQuerySchema,
     responses: { 200: json(itemsOf(dealStageTotalSchema)) },
   },
   ...crud('Tasks', '/api/tasks', 'tasks', {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 
 import { type DataSource } from 'typeorm';
 
@@ -82,6 +83,8 @@ export class RecordingIngestQueue {
     this.nodeId = options.nodeId ?? randomUUID();
     this.slots = new Slots(Math.max(1, options.concurrency));
     this.maxInHand = Math.max(1, options.concurrency) * 8;
+    // Every file in hand waits on this one signal; more than Node's default 10 is expected, not a leak.
+    setMaxListeners(this.maxInHand + 1, this.abort.signal);
   }
 
   /** Polls for jobs nobody holds and renews this node's claims, until `stop`. */

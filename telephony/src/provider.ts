@@ -1,4 +1,5 @@
 import type { TelephonyEvent } from './model/call-event';
+import type { ProviderSource } from './model/call-status';
 
 export interface OriginateRequest {
   /** Operator extension whose phone rings first. */
@@ -37,7 +38,7 @@ export type SipCredentialsSource = () => Promise<readonly SipCredential[]>;
 
 /** What the server may ask of any telephony provider. Providers reconnect by themselves. */
 export interface TelephonyProvider {
-  readonly source: 'ami' | 'sip';
+  readonly source: ProviderSource;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Subscribe to normalized events; returns an unsubscribe function. Events are in order per callId. */

@@ -3,6 +3,8 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
+import { type ProviderSource } from '@telephony';
+
 /**
  * The only place that reads `process.env`. Everything else receives a typed `Config`.
  * Defaults describe the quick start (embedded PGlite, in-process bus, no PBX), except demo data: `npm start` asks
@@ -237,7 +239,7 @@ export interface Config {
   sessionTtlHours: number;
   telephony: {
     /** `remote`: this node has no adapter and asks the node that runs one, over Redis. */
-    provider: 'none' | 'ami' | 'sip' | 'remote';
+    provider: 'none' | ProviderSource | 'remote';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
     drachtio: { host: string; port: number; secret: string | undefined };
   };

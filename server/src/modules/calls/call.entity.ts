@@ -1,13 +1,15 @@
 import { EntitySchema } from 'typeorm';
 
+import { type CallDirection, type ProviderSource } from '@telephony';
+
 export interface CallRow {
   /** The telephony callId. */
   id: string;
   linkedid: string | null;
   uniqueid: string | null;
   sipCallId: string | null;
-  source: 'ami' | 'sip';
-  direction: 'inbound' | 'outbound' | 'internal';
+  source: ProviderSource;
+  direction: CallDirection;
   fromRaw: string;
   fromE164: string | null;
   anonymous: boolean;

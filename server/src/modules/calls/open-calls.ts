@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 
-import { type OpenCall, type Party } from '@telephony';
+import { type OpenCall, type Party, type ProviderSource } from '@telephony';
 
 import { type CallListRow } from './calls.repository';
 
@@ -33,7 +33,7 @@ const party = (raw: string, e164: string | null, anonymous = false): Party => ({
  * The calls of one provider the records still show open: what a restarted adapter takes over on its first
  * resync, so a call that ended while no adapter was listening is closed and one still going carries on.
  */
-export async function openCallsOf(dataSource: DataSource, source: 'ami' | 'sip'): Promise<OpenCall[]> {
+export async function openCallsOf(dataSource: DataSource, source: ProviderSource): Promise<OpenCall[]> {
   const rows = (await dataSource.query(
     `SELECT id, linkedid, sip_call_id, direction, from_raw, from_e164, anonymous, to_raw, to_e164, queue,
        agent_extension, started_at, answered_at

@@ -6,6 +6,7 @@ import {
   TelephonyError,
   type CallbackRequest,
   type OriginateRequest,
+  type ProviderSource,
   type SpyMode,
   type TelephonyEvent,
   type TelephonyProvider,
@@ -42,7 +43,7 @@ export class RemoteTelephony implements TelephonyProvider {
 
   constructor(private readonly options: RemoteTelephonyOptions) {}
 
-  get source(): 'ami' | 'sip' {
+  get source(): ProviderSource {
     return this.status?.source ?? 'ami';
   }
 

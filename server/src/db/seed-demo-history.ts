@@ -172,7 +172,14 @@ async function addCalls(em: EntityManager, plan: CallPlan): Promise<number> {
       const roll = random();
       const answered = outbound ? roll < 0.7 : roll < 0.8;
       const abandoned = !outbound && !answered && roll < 0.9;
-      const wait = outbound ? between(random, 3, 20) : between(random, 2, answered ? 45 : 90);
+      // Most answered callers wait a few seconds, some long enough to miss the 20 s service level.
+      const wait = outbound
+        ? between(random, 3, 20)
+        : answered
+          ? random() < 0.8
+            ? between(random, 2, 15)
+            : between(random, 16, 60)
+          : between(random, 5, 90);
       const talk = answered ? between(random, 35, 420) : 0;
       const callId = randomUUID();
       const answeredAt = answered ? new Date(startedAt.getTime() + wait * 1000) : null;

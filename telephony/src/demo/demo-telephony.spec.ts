@@ -78,4 +78,24 @@ describe('DemoTelephony: recorded calls through the real AMI adapter and tracker
     expect(['+79035551234', expect.stringMatching(/^\+79\d{9}$/)]).toContainEqual(ended()!.from.e164);
     expect(readdirSync(dir)).toEqual([expect.stringMatching(/\.wav$/)]);
   });
+
+  it('click-to-call plays the recorded outbound call with this operator and this number', async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'zv-demo-'));
+    demo = new DemoTelephony({
+      kind: 'demo',
+      extensions: async () => ['2001'],
+      knownNumbers: async () => [],
+      recordingsDir: dir,
+      firstCallSeconds: 600,
+      stretch: 0.2,
+    });
+    const events: TelephonyEvent[] = [];
+    demo.onEvent((e) => events.push(e));
+    await demo.start();
+    await demo.originate({ agentExtension: '2002', destination: '8 (903) 555-00-11', requestId: 'r1' });
+    const ended = () => events.find((e): e is Extract<CallEvent, { type: 'call.ended' }> => e.type === 'call.ended');
+    await expect.poll(ended, { timeout: 10_000 }).toBeTruthy();
+    expect(ended()).toMatchObject({ direction: 'outbound', answered: true, agentId: '2002' });
+    expect(ended()!.to.e164).toBe('+79035550011');
+  });
 });

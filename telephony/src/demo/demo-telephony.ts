@@ -116,8 +116,17 @@ export class DemoTelephony implements TelephonyProvider {
     return this.adapter?.isUp() ?? false;
   }
 
-  originate(request: OriginateRequest): Promise<void> {
-    return this.running().originate(request);
+  /**
+   * Click-to-call: the surrogate accepts the Originate, then the recorded click-to-call plays with this operator
+   * and this number, so the call shows up like one the PBX placed.
+   */
+  async originate(request: OriginateRequest): Promise<void> {
+    await this.running().originate(request);
+    const digits = /^(?:\+7|8)(\d{10})$/.exec(request.destination.replace(/[\s()-]/g, ''))?.[1];
+    this.play('click-to-call', {
+      extensions: new Map([[RECORDED_EXTENSIONS[0]!, request.agentExtension]]),
+      ...(digits ? { caller: digits } : {}),
+    }).catch((err: unknown) => this.config.onDiagnostic?.('demo click-to-call could not be played', err));
   }
 
   originateCallback(request: CallbackRequest): Promise<void> {
@@ -154,25 +163,28 @@ export class DemoTelephony implements TelephonyProvider {
   private nextCall(): void {
     const [min, max] = this.config.intervalSeconds ?? [10, 20];
     this.later((min + Math.random() * (max - min)) * 1000, () => this.nextCall());
-    this.playOne().catch((err: unknown) => this.config.onDiagnostic?.('demo call could not be played', err));
+    // The first call is always an answered queue call, so every operator's phone rings at once.
+    const first = this.calls++ === 0;
+    this.extensions()
+      .then((extensions) => {
+        const shuffled = first ? extensions : shuffle(extensions);
+        return this.play(first ? 'queue-answered' : pick(PLAYLIST), {
+          extensions: new Map(RECORDED_EXTENSIONS.flatMap((ext, i) => (shuffled[i] ? [[ext, shuffled[i]]] : []))),
+        });
+      })
+      .catch((err: unknown) => this.config.onDiagnostic?.('demo call could not be played', err));
   }
 
-  /** Plays one trace; the first call is always an answered queue call, so every operator's phone rings at once. */
-  private async playOne(): Promise<void> {
-    const name = this.calls++ === 0 ? 'queue-answered' : pick(PLAYLIST);
+  /** Plays one trace with these extensions, and this caller (10 digits) or else a demo client's or unknown one. */
+  private async play(name: string, cast: { extensions: ReadonlyMap<string, string>; caller?: string }): Promise<void> {
     const text = this.traces.get(name)!;
-    const extensions = await this.extensions();
-    const shuffled = this.calls === 1 ? extensions : shuffle(extensions);
     const known = (await this.config.knownNumbers()).filter((n) => /^\+7\d{10}$/.test(n)).map((n) => n.slice(2));
-    const callers = new Map(
-      traceCallers(text).map((digits) => [
-        digits,
-        known.length && Math.random() < 0.67 ? known[Math.floor(Math.random() * known.length)]! : unknownNumber(),
-      ]),
-    );
+    const someone = () =>
+      known.length && Math.random() < 0.67 ? known[Math.floor(Math.random() * known.length)]! : unknownNumber();
+    const callers = new Map(traceCallers(text).map((digits) => [digits, cast.caller ?? someone()]));
     const frames = rewriteTrace(text, {
       callers,
-      extensions: new Map(RECORDED_EXTENSIONS.flatMap((ext, i) => (shuffled[i] ? [[ext, shuffled[i]]] : []))),
+      extensions: cast.extensions,
       startMs: Date.now(),
       stretch: this.config.stretch ?? 4,
       nextUniqueid: () => `demo-${Math.floor(Date.now() / 1000)}.${this.uniqueSeq++}`,

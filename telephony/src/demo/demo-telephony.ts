@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { AmiProvider } from '@telephony/ami/ami-provider';
+import { AmiProvider, type AmiProviderConfig } from '@telephony/ami/ami-provider';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
 import { demoConversationWav } from '@telephony/demo/demo-audio';
 import { recordingsOf, rewriteTrace, traceCallers, type DemoFrame } from '@telephony/demo/demo-trace';
@@ -28,6 +28,9 @@ export interface DemoTelephonyConfig {
   /** Recorded traces (Asterisk 22 AMI text). Default: test/fixtures/ami/22. */
   tracesDir?: string;
   onDiagnostic?: (message: string, error?: unknown) => void;
+  /** As the AMI adapter's: calls a previous run left open are taken over, then closed as the "PBX" has none. */
+  openCalls?: AmiProviderConfig['openCalls'];
+  closedCalls?: AmiProviderConfig['closedCalls'];
 }
 
 /**
@@ -91,6 +94,8 @@ export class DemoTelephony implements TelephonyProvider {
       user: 'demo',
       secret: this.secret,
       ...(this.config.onDiagnostic ? { onDiagnostic: this.config.onDiagnostic } : {}),
+      ...(this.config.openCalls ? { openCalls: this.config.openCalls } : {}),
+      ...(this.config.closedCalls ? { closedCalls: this.config.closedCalls } : {}),
     });
     this.adapter.onEvent((event) => {
       for (const listener of this.listeners) listener(event);

@@ -40,6 +40,8 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
         kind: 'demo',
         recordingsDir: config.recordingsDir ?? 'data/recordings',
         onDiagnostic,
+        openCalls: () => openCallsOf(dataSource, 'ami'),
+        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
         extensions: () => demo.operatorExtensions(),
         knownNumbers: () => demo.clientNumbers(),
       });

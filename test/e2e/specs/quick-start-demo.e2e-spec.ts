@@ -114,6 +114,35 @@ describe('quick start (npm start): demo calls and demo history, in Russian', () 
     }
   });
 
+  it("every role's first screens have the demo month: calls with recordings, leads, tasks, reviews", async () => {
+    const operator = await signIn('operator1');
+    try {
+      const { page } = operator;
+      for (const [route, row] of [
+        ['/calls', 'calllog-row'],
+        ['/tasks', 'task-row'],
+        ['/leads', 'lead-row'],
+      ] as const) {
+        await page.evaluate((hash) => (window.location.hash = hash), route);
+        await page.getByTestId(row).first().waitFor({ timeout: 15_000 });
+        expect(await page.getByTestId(row).count()).toBeGreaterThan(1);
+      }
+      await page.evaluate(() => (window.location.hash = '/calls'));
+      await page.getByTestId('calllog-row').first().waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, 'quick-start-call-log.png') });
+    } finally {
+      await operator.context.close();
+    }
+    const supervisor = await signIn('supervisor');
+    try {
+      await supervisor.page.evaluate(() => (window.location.hash = '/review'));
+      await supervisor.page.getByTestId('review-row').first().waitFor({ timeout: 15_000 });
+      expect(await supervisor.page.getByTestId('review-row').count()).toBeGreaterThan(1);
+    } finally {
+      await supervisor.context.close();
+    }
+  });
+
   it('no screen of any role shows a text of the English dictionary that the Russian one does not have', async () => {
     const englishOnly = englishOnlyTexts();
     const routes = [

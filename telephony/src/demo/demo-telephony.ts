@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +51,8 @@ const PLAYLIST: readonly (readonly [trace: string, weight: number])[] = [
 ];
 /** Extensions the traces were recorded with (the reference PBX profile's four operators). */
 const RECORDED_EXTENSIONS = ['1001', '1002', '1003', '1004'];
+/** How long a demo recording stays in RECORDINGS_DIR after its call ended. */
+const SPOOL_KEEP_MS = 10 * 60_000;
 const DEFAULT_TRACES_DIR = fileURLToPath(new URL('../../../test/fixtures/ami/22/', import.meta.url));
 
 /**
@@ -208,7 +210,15 @@ export class DemoTelephony implements TelephonyProvider {
     for (const { file, frame } of recordings) {
       const seconds = Math.max(2, (endMs - frames[frame]!.atMs) / 1000);
       const name = path.basename(file);
-      await writeFile(path.join(this.config.recordingsDir, name), demoConversationWav(seconds, this.uniqueSeq));
+      const local = path.join(this.config.recordingsDir, name);
+      await writeFile(local, demoConversationWav(seconds, this.uniqueSeq));
+      // Like a PBX's spool cleanup: the ingest has its own copy long before then, and a demo left running all
+      // day would otherwise fill the disk with source WAVs.
+      this.later(endMs + SPOOL_KEEP_MS, () => {
+        rm(local, { force: true }).catch((err: unknown) =>
+          this.config.onDiagnostic?.('demo recording not removed', err),
+        );
+      });
     }
   }
 }

@@ -35,7 +35,9 @@ export async function seedDemoHistory(
     const deals = await addDeals(em, { users, contacts, now, random });
     return { calls, deals };
   });
-  const stored = await addRecordings(dataSource, options.recordingsStoreDir, recordings).catch((err: unknown) => {
+  // The latest 40 answered calls: today's call log and the review list open with recordings.
+  const latest = recordings.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).slice(-40);
+  const stored = await addRecordings(dataSource, options.recordingsStoreDir, latest).catch((err: unknown) => {
     // ffmpeg missing or failing: the history stays, only without audio.
     options.logger?.warn({ err }, 'demo recordings not synthesized');
     return 0;
@@ -252,7 +254,7 @@ async function addCalls(em: EntityManager, plan: CallPlan): Promise<number> {
           `INSERT INTO call_handlers (call_id, seq, kind, extension, user_id, at) VALUES ($1, 3, 'answered', $2, $3, $4)`,
           [callId, operator.extension, operator.id, answeredAt],
         );
-        if (daysAgo <= 7 && plan.recordings.length < 40) plan.recordings.push({ callId, startedAt, seconds: talk });
+        if (daysAgo <= 7) plan.recordings.push({ callId, startedAt, seconds: talk });
       }
       const link = contact ? ({ type: 'contact', id: contact.id } as const) : ({ type: 'lead', id: leadId! } as const);
       if (!answered && !outbound) await addCallback(em, { callId, number, operator, link, endedAt, daysAgo, random });

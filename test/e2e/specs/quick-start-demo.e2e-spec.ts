@@ -129,6 +129,8 @@ describe('quick start (npm start): demo calls and demo history, in Russian', () 
       }
       await page.evaluate(() => (window.location.hash = '/calls'));
       await page.getByTestId('calllog-row').first().waitFor();
+      // The latest answered calls have their (synthesized) recordings.
+      await page.getByTestId('calllog-listen').first().waitFor({ timeout: 15_000 });
       await page.screenshot({ path: join(SCREENSHOTS, 'quick-start-call-log.png') });
     } finally {
       await operator.context.close();

@@ -58,7 +58,9 @@ export type { AppServices } from '@server/services';
 export type AppConfig = ServicesConfig &
   Pick<Config, 'loginRateLimit'> &
   /** Absent in most tests: no public host besides loopback, no proxy trusted, no /metrics on the app port. */
-  Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>>;
+  Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>> &
+  /** `demo` telephony: the session and the softphone say the calls are demo calls. */
+  Partial<Pick<Config, 'telephony'>>;
 
 export interface AppDeps {
   config: AppConfig;
@@ -83,7 +85,8 @@ export function createApp(deps: AppDeps): Express {
   // X-Forwarded-For decides req.ip (login throttle, audit) only from the proxies TRUST_PROXY names.
   app.set('trust proxy', config.trustProxy ?? false);
   app.set('query parser', 'simple');
-  const softphone = config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS;
+  const demoCalls = config.telephony?.provider === 'demo';
+  const softphone = { ...(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS), demo: demoCalls };
   app.use(securityHeaders({ nodeEnv: config.nodeEnv, publicUrl: config.publicUrl, softphoneWsUrl: softphone.wsUrl }));
   app.use(healthRouter(services.health, config.metricsToken));
   const hosts = hostGuard(trustedHosts(config));
@@ -108,7 +111,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(unlessTokenRequest(csrfGuard));
   api.use(unlessTokenRequest(sessionMiddleware(services.auth)));
   api.use(tokenScopeGuard(API_ROUTES));
-  api.use('/auth', authRouter(services.auth, config, deps.redis));
+  api.use('/auth', authRouter(services.auth, { ...config, demoCalls }, deps.redis));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users, services.auth));
   api.use('/teams', teamsRouter(services.teams));

@@ -16,6 +16,7 @@ import { createLogger, type Logger } from '@server/common/logger/logger';
 import { type Config } from '@server/config/env';
 import { createDatabase, type Database, type Unlisten } from '@server/db/data-source';
 import { DEMO_PASSWORD, demoLoginsStillOpen, seedDemo } from '@server/db/seed-demo';
+import { seedDemoHistory } from '@server/db/seed-demo-history';
 import { trustedHosts } from '@server/common/http/trusted-hosts';
 import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
 import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
@@ -296,6 +297,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Data
     logger.warn('pending migrations: run `npm run migration:run`');
   }
   if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
+  // A month of calls only beside the demo calls (the quick start): other starts with demo users stay empty.
+  if (config.seedDemo && config.telephony.provider === 'demo') {
+    await seedDemoHistory(database.dataSource, { ...config, logger });
+  }
   if (config.nodeEnv === 'production') {
     const demo = await demoLoginsStillOpen(database.dataSource);
     if (demo.length) {

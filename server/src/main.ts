@@ -1,6 +1,6 @@
 import { composeNode, RefusedStart } from '@server/compose-node';
 import { ConfigError, loadConfig } from '@server/config/env';
-import { DEMO_PASSWORD, DEMO_USERS } from '@server/db/seed-demo';
+import { startupBanner } from '@server/common/startup/startup-banner';
 
 /** The process: configuration → composeNode → listen; SIGINT/SIGTERM close the node in order. */
 async function main(): Promise<void> {
@@ -25,10 +25,9 @@ async function main(): Promise<void> {
     { url, database: node.database.embedded ? `pglite:${config.dataDir}/pg` : 'postgres' },
     'Zvonok is listening',
   );
-  console.log(`\n  Zvonok: ${url}`);
-  if (config.seedDemo) {
-    console.log(`  Demo logins (password "${DEMO_PASSWORD}"): ${DEMO_USERS.map((u) => u.login).join(', ')}\n`);
-  }
+  // After the log lines, in order with them: the logger writes synchronously; flushed in case it buffered.
+  logger.flush();
+  process.stdout.write(startupBanner(url, config));
 
   let closing = false;
   const shutdown = (signal: string) => {

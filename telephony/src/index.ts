@@ -1,5 +1,6 @@
 /** The only public entry of the telephony package: the server imports from here and nowhere else. */
 import { AmiProvider, type AmiProviderConfig } from './ami/ami-provider';
+import { DemoTelephony, type DemoTelephonyConfig } from './demo/demo-telephony';
 import { TelephonyError } from './errors';
 import { createSipProvider, type SipProviderConfig } from './sip/sip-provider';
 import type { TelephonyProvider } from './provider';
@@ -34,7 +35,10 @@ export { RedisCredentialStore, type CredentialStore } from './sip/redis-credenti
 export { MemoryRegistrationStore, type RegistrationStore, type Registration } from './sip/registration-store';
 export type { CredentialsLookup } from './sip/registrar';
 
-export type TelephonyConfig = AmiProviderConfig | SipProviderConfig;
+export { DemoTelephony, type DemoTelephonyConfig } from './demo/demo-telephony';
+export { demoConversationWav } from './demo/demo-audio';
+
+export type TelephonyConfig = AmiProviderConfig | SipProviderConfig | DemoTelephonyConfig;
 
 /** Builds the provider for the configured PBX. Call `start()` on the result; it reconnects by itself. */
 export function createTelephonyProvider(config: TelephonyConfig): TelephonyProvider {
@@ -43,6 +47,8 @@ export function createTelephonyProvider(config: TelephonyConfig): TelephonyProvi
       return new AmiProvider(config);
     case 'sip':
       return createSipProvider(config);
+    case 'demo':
+      return new DemoTelephony(config);
     default: {
       const kind: unknown = (config as { kind?: unknown }).kind;
       throw new TelephonyError('PBX_UNREACHABLE', `unknown telephony kind ${JSON.stringify(kind)}`, true);

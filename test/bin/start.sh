@@ -22,5 +22,10 @@ else
 fi
 
 export SEED_DEMO="${SEED_DEMO:-true}"
+# No PBX on the embedded quick start: recorded calls are replayed to the demo operators. Any TELEPHONY_PROVIDER
+# (or a DATABASE_URL, i.e. a real installation) turns this off.
+if [ -z "${TELEPHONY_PROVIDER:-}" ] && [ -z "${DATABASE_URL:-}" ]; then
+  export TELEPHONY_PROVIDER=demo
+fi
 # tsx directly rather than through npx, so Ctrl-C and SIGTERM reach the server itself.
 exec "$ZV_ROOT/node_modules/.bin/tsx" server/src/main.ts

@@ -18,16 +18,18 @@ export interface ServerProcess {
 }
 
 /**
- * The real server (`tsx server/src/main.ts`) as a child process on a free loopback port, with exactly `env` on top
- * of this process's environment (PORT and HOST set here). It is not waited for: see `waitUntilServing`.
+ * The real server (`tsx server/src/main.ts`, or `command`, e.g. the quick start's script) as a child process on a
+ * free loopback port, with exactly `env` on top of this process's environment (PORT and HOST set here; a variable
+ * set to undefined is left out). It is not waited for: see `waitUntilServing`.
  */
 export async function spawnServer(
   env: Record<string, string | undefined>,
-  options: { port?: number } = {},
+  options: { port?: number; command?: readonly [string, ...string[]] } = {},
 ): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
   const chunks: string[] = [];
-  const child: ChildProcess = spawn(join(repoRoot, 'node_modules/.bin/tsx'), ['server/src/main.ts'], {
+  const [file, ...args] = options.command ?? [join(repoRoot, 'node_modules/.bin/tsx'), 'server/src/main.ts'];
+  const child: ChildProcess = spawn(file, args, {
     cwd: repoRoot,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

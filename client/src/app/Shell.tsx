@@ -19,7 +19,7 @@ const AUDIT_ROLES = new Set(['manager', 'admin']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();
-  const { user } = useSession();
+  const { user, demoCalls } = useSession();
   return (
     <div className="shell" data-testid="app-shell">
       <a
@@ -41,6 +41,11 @@ export function Shell({ section, children }: { section: Section | null; children
       </div>
       <header className="shell__top">
         <GlobalSearch />
+        {demoCalls ? (
+          <span className="badge badge--warning" data-testid="demo-calls" title={t('demo.callsHint')}>
+            {t('demo.calls')}
+          </span>
+        ) : null}
         <UserMenu />
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>

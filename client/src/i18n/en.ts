@@ -911,6 +911,12 @@ export const en: Messages = {
     nothing: 'Nothing found',
     groups: { contacts: 'Contacts', companies: 'Companies', leads: 'Leads', deals: 'Deals' },
   },
+  demo: {
+    calls: 'Demo calls',
+    callsHint: 'No PBX connected: recorded calls are replayed to show the CRM at work',
+    softphone: 'Telephony is in demo mode: calls come from recordings, so the softphone neither registers nor dials.',
+    registration: 'Demo mode',
+  },
   errors: {
     VALIDATION_FAILED: 'Please check the highlighted fields',
     MALFORMED_JSON: 'Malformed request',

@@ -25,7 +25,7 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
   SESSION_TTL_HOURS: { notes: 'Login session lifetime (at most 90 days).' },
   TELEPHONY_PROVIDER: {
     notes:
-      '`none`, `ami` (Asterisk; requires `AMI_USER` and `AMI_SECRET`), `sip` (the SIP front on drachtio; requires `DRACHTIO_SECRET`) or `remote` (no adapter on this node: it asks the node that runs one, over Redis; requires `REDIS_URL`).',
+      '`none`, `ami` (Asterisk; requires `AMI_USER` and `AMI_SECRET`), `sip` (the SIP front on drachtio; requires `DRACHTIO_SECRET`), `remote` (no adapter on this node: it asks the node that runs one, over Redis; requires `REDIS_URL`) or `demo` (no PBX: recorded Asterisk calls replayed through the AMI adapter to the demo operators; the default of the quick start, refused in production).',
   },
   AMI_HOST: { notes: 'Asterisk Manager Interface address.' },
   AMI_PORT: { notes: '' },

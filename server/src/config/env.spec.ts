@@ -124,6 +124,9 @@ describe('loadConfig', () => {
     const demo = errorOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://crm.example.ru', SEED_DEMO: 'true' });
     expect(demo.issues.map((i) => i.variable)).toEqual(['SEED_DEMO']);
     expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://crm.example.ru' }).seedDemo).toBe(false);
+    const calls = errorOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://crm.example.ru', TELEPHONY_PROVIDER: 'demo' });
+    expect(calls.issues.map((i) => i.variable)).toEqual(['TELEPHONY_PROVIDER']);
+    expect(loadConfig({ TELEPHONY_PROVIDER: 'demo' }).telephony.provider).toBe('demo');
   });
 
   it('TRUST_PROXY: a hop count, or the proxies by address, subnet or express name', () => {

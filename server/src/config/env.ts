@@ -85,7 +85,8 @@ export const envSchema = z.object({
     .positive()
     .max(24 * 90)
     .default(12),
-  TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip', 'remote']).default('none'),
+  // `demo`: recorded Asterisk calls replayed through the AMI adapter (what `npm start` picks when nothing is set).
+  TELEPHONY_PROVIDER: z.enum(['none', 'ami', 'sip', 'remote', 'demo']).default('none'),
   AMI_HOST: z.string().trim().min(1).default('127.0.0.1'),
   AMI_PORT: port(5038),
   AMI_USER: z.string().optional(),
@@ -238,8 +239,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   sessionTtlHours: number;
   telephony: {
-    /** `remote`: this node has no adapter and asks the node that runs one, over Redis. */
-    provider: 'none' | ProviderSource | 'remote';
+    /**
+     * `remote`: this node has no adapter and asks the node that runs one, over Redis. `demo`: no PBX; recorded
+     * calls are replayed to the demo operators (the quick start's default).
+     */
+    provider: 'none' | ProviderSource | 'remote' | 'demo';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
     drachtio: { host: string; port: number; secret: string | undefined };
   };
@@ -325,6 +329,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.NODE_ENV === 'production' && e.SEED_DEMO) {
     throw new ConfigError([
       { variable: 'SEED_DEMO', message: 'must not be true when NODE_ENV=production (demo accounts share a password)' },
+    ]);
+  }
+  if (e.NODE_ENV === 'production' && e.TELEPHONY_PROVIDER === 'demo') {
+    throw new ConfigError([
+      { variable: 'TELEPHONY_PROVIDER', message: 'must not be demo when NODE_ENV=production (its calls are made up)' },
     ]);
   }
   if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {

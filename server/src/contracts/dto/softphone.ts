@@ -14,5 +14,7 @@ export const softphoneConfigSchema = z.object({
   displayName: z.string(),
   /** The operator's extension (the desk phone's number; transfers and the card use it). */
   extension: z.string(),
+  /** True with demo telephony (the quick start): there is no PBX, so the softphone does not register. */
+  demo: z.boolean().optional(),
 });
 export type SoftphoneConfigDto = z.infer<typeof softphoneConfigSchema>;

@@ -12,10 +12,12 @@ import { type AuthService, SESSION_COOKIE, readSessionToken } from '@server/modu
 
 export function authRouter(
   auth: AuthService,
-  config: Pick<Config, 'loginRateLimit' | 'nodeEnv'>,
+  config: Pick<Config, 'loginRateLimit' | 'nodeEnv'> & { demoCalls?: boolean },
   redis?: Redis | null,
 ): Router {
   const router = Router();
+  // Beside the user, so every screen can label the demo telephony's calls as such (absent with a real PBX).
+  const session = config.demoCalls ? { demoCalls: true } : {};
   const cookieOptions = {
     httpOnly: true,
     sameSite: 'lax' as const,
@@ -56,7 +58,7 @@ export function authRouter(
     const result = await auth.login(body.login, body.password, { ip: req.ip, userAgent: req.get('user-agent') });
     await auth.logout(previous);
     res.cookie(SESSION_COOKIE, result.token, { ...cookieOptions, expires: result.expiresAt });
-    res.json({ user: result.user });
+    res.json({ user: result.user, ...session });
   });
 
   router.post('/logout', async (req, res) => {
@@ -67,7 +69,7 @@ export function authRouter(
 
   router.get('/me', (_req, res) => {
     // The schema drops what the server keeps for itself (a supervisor's team scope).
-    res.json({ user: userSchema.parse(currentUser(res)) });
+    res.json({ user: userSchema.parse(currentUser(res)), ...session });
   });
 
   return router;

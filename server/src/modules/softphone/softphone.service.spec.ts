@@ -40,6 +40,11 @@ describe('softphoneConfigFor', () => {
     const config = softphoneConfigFor(user('1004'), DEFAULT_SOFTPHONE_SETTINGS, 'x');
     expect(config.wsUrl).toBe('ws://127.0.0.1:8088/ws');
     expect(config.sipUri).toBe('sip:1004-web@127.0.0.1');
+    expect(config.demo).toBeUndefined();
+  });
+
+  it('tells the softphone when the telephony is the demo one (nothing to register with)', () => {
+    expect(softphoneConfigFor(user('1004'), { ...DEFAULT_SOFTPHONE_SETTINGS, demo: true }, 'x').demo).toBe(true);
   });
 });
 

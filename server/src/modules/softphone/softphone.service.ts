@@ -8,6 +8,8 @@ export interface SoftphoneSettings {
   wsUrl: string;
   /** Domain of the softphone's SIP URI (the PBX's SIP domain). */
   sipDomain: string;
+  /** Demo telephony: there is no PBX to register with. */
+  demo?: boolean;
 }
 
 export const DEFAULT_SOFTPHONE_SETTINGS: SoftphoneSettings = {
@@ -28,6 +30,7 @@ export function softphoneConfigFor(user: UserDto, settings: SoftphoneSettings, p
     password,
     displayName: user.name,
     extension: user.extension,
+    ...(settings.demo ? { demo: true } : {}),
   };
 }
 

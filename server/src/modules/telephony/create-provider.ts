@@ -12,10 +12,11 @@ import {
 import { type Config } from '@server/config/env';
 import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
 
+import { DemoTelephonyReadModel } from './demo-telephony.read-model';
 import { RemoteTelephony } from './remote-telephony.provider';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets'>>;
+  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets' | 'recordingsDir'>>;
   dataSource: DataSource;
   logger: Logger;
   /** Required by `remote` (config validation says so). */
@@ -33,6 +34,18 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
   switch (t.provider) {
     case 'none':
       return null;
+    case 'demo': {
+      const demo = new DemoTelephonyReadModel(dataSource);
+      return createTelephonyProvider({
+        kind: 'demo',
+        recordingsDir: config.recordingsDir ?? 'data/recordings',
+        onDiagnostic,
+        openCalls: () => openCallsOf(dataSource, 'ami'),
+        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
+        extensions: () => demo.operatorExtensions(),
+        knownNumbers: () => demo.clientNumbers(),
+      });
+    }
     case 'remote':
       if (!redis) throw new Error('TELEPHONY_PROVIDER=remote needs Redis');
       return new RemoteTelephony({ redis });

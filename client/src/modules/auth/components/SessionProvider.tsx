@@ -13,13 +13,15 @@ function adoptUserLocale(user: SessionUser): void {
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [demoCalls, setDemoCalls] = useState(false);
 
   useEffect(() => {
     const controller = new AbortController();
     authApi.me(controller.signal).then(
-      (me) => {
+      ({ user: me, demoCalls: demo }) => {
         adoptUserLocale(me);
         setUser(me);
+        setDemoCalls(demo === true);
       },
       (error: unknown) => {
         if (controller.signal.aborted) return;
@@ -34,9 +36,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   useEffect(() => onUnauthorized(() => setUser(null)), []);
 
   const login = useCallback(async (name: string, password: string) => {
-    const me = await authApi.login(name, password);
+    const { user: me, demoCalls: demo } = await authApi.login(name, password);
     adoptUserLocale(me);
     setUser(me);
+    setDemoCalls(demo === true);
   }, []);
 
   const logout = useCallback(async () => {
@@ -48,6 +51,6 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   }, []);
 
-  const value = useMemo<Session>(() => ({ user, login, logout }), [user, login, logout]);
+  const value = useMemo<Session>(() => ({ user, demoCalls, login, logout }), [user, demoCalls, login, logout]);
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -5,6 +5,8 @@ import { type UserDto as SessionUser } from '@contracts/dto/user';
 export interface Session {
   /** undefined while the first /me is in flight; null when signed out. */
   user: SessionUser | null | undefined;
+  /** The calls are the demo telephony's, replayed from recordings (the quick start): screens say so. */
+  demoCalls: boolean;
   login: (login: string, password: string) => Promise<void>;
   logout: () => Promise<void>;
 }

@@ -15,6 +15,23 @@ const BADGE: Record<SoftphoneState['registration'], string> = {
 export function RegistrationStatus({ state, onDismiss }: { state: SoftphoneState; onDismiss: () => void }) {
   const { t } = useTranslation();
   const midCall = state.problem === 'ws-dropped' && state.calls.some((c) => c.signallingLost);
+  if (state.demo) {
+    return (
+      <div className="softphone__status">
+        <span className="badge badge--warning" data-testid="softphone-registration" data-state="demo" role="status">
+          {t('demo.registration')}
+        </span>
+        {state.demo === 'note' ? (
+          <div className="alert alert--info softphone__problem" data-testid="softphone-demo">
+            <span>{t('demo.softphone')}</span>
+            <button type="button" className="btn btn--small" onClick={onDismiss}>
+              {t('common.close')}
+            </button>
+          </div>
+        ) : null}
+      </div>
+    );
+  }
   return (
     <div className="softphone__status">
       <span

@@ -25,6 +25,8 @@ export function SoftphoneProvider({ extension, children }: { extension: string |
       .config(controller.signal)
       .then((config) => {
         if (controller.signal.aborted || !audioRef.current) return;
+        // No PBX to register with: say so once instead of retrying a WebSocket that can never open.
+        if (config.demo) return dispatch({ type: 'demo-mode' });
         phone = new JsSipPhone(config, dispatch, audioRef.current);
         setDriver(phone);
         phone.start();

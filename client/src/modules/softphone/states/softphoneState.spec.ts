@@ -56,6 +56,14 @@ describe('softphone registration', () => {
     expect(softphoneReducer(registered(), { type: 'unregistered' }).registration).toBe('unregistered');
   });
 
+  it('demo telephony: one calm note instead of "PBX unreachable", gone for good once closed', () => {
+    const demo = run([{ type: 'demo-mode' }]);
+    expect(demo).toMatchObject({ demo: 'note', problem: null, reconnectAttempt: 0 });
+    const seen = softphoneReducer(demo, { type: 'dismiss-problem' });
+    expect(seen.demo).toBe('seen');
+    expect(softphoneReducer(seen, { type: 'demo-mode' }).demo).toBe('seen');
+  });
+
   it('says "PBX unreachable" when the WebSocket never opened', () => {
     const state = run([{ type: 'ws-connecting' }, { type: 'ws-disconnected', at: 1 }]);
     expect(state).toMatchObject({ connection: 'disconnected', problem: 'pbx-unreachable', reconnectAttempt: 1 });

@@ -71,6 +71,8 @@ export interface SoftphoneState {
   problem: SoftphoneProblem | null;
   /** Extra detail for the problem (SIP cause), for the title attribute / logs only. */
   problemDetail: string | null;
+  /** Demo telephony (no PBX): 'note' until the user closes the one calm note that says so, then 'seen'. */
+  demo: 'note' | 'seen' | null;
 }
 
 export type SoftphoneAction =
@@ -95,7 +97,8 @@ export type SoftphoneAction =
   | { type: 'transfer-pending'; id: string }
   | { type: 'transfer-failed'; id: string; cause?: string }
   | { type: 'transfer-cancelled'; id: string }
-  | { type: 'dismiss-problem' };
+  | { type: 'dismiss-problem' }
+  | { type: 'demo-mode' };
 
 export const initialSoftphoneState: SoftphoneState = {
   connection: 'disconnected',
@@ -106,6 +109,7 @@ export const initialSoftphoneState: SoftphoneState = {
   lastEnded: null,
   problem: null,
   problemDetail: null,
+  demo: null,
 };
 
 const CONNECTION_PROBLEMS: ReadonlySet<SoftphoneProblem> = new Set(['ws-dropped', 'pbx-unreachable']);
@@ -260,7 +264,9 @@ export function softphoneReducer(state: SoftphoneState, action: SoftphoneAction)
     case 'transfer-cancelled':
       return updateCall(state, action.id, (c) => ({ ...c, transfer: null }));
     case 'dismiss-problem':
-      return { ...state, problem: null, problemDetail: null };
+      return { ...state, problem: null, problemDetail: null, demo: state.demo && 'seen' };
+    case 'demo-mode':
+      return { ...state, demo: state.demo ?? 'note', problem: null, problemDetail: null };
   }
 }
 

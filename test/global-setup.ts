@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import { AMI, startAsterisk } from '@test/support/services/asterisk';
+import { drachtioBinary, startDrachtio } from '@test/support/services/drachtio';
 import { startPostgres } from '@test/support/services/postgres';
 import { startRedis } from '@test/support/services/redis';
+import { startRtpengine } from '@test/support/services/rtpengine';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -15,7 +17,8 @@ const log = (message: string) => console.log(`[global-setup] ${message}`);
 type Teardown = () => Promise<void>;
 
 /**
- * Vitest globalSetup (main process, before any worker): real Postgres 15 (migrated), Redis and Asterisk 22.
+ * Vitest globalSetup (main process, before any worker): real Postgres 15 (migrated), Redis, Asterisk 22, and the
+ * SIP front's drachtio-server + rtpengine.
  * Values go to process.env, which the forked/threaded workers inherit (checked on vitest 4.1).
  *
  * ZVONOK_TEST_DATABASE_URL / ZVONOK_TEST_REDIS_URL point the suites at servers you already run instead of
@@ -28,14 +31,24 @@ export default async function setup(): Promise<Teardown> {
   };
   const started = Date.now();
   try {
-    const [database, redis, asterisk] = await Promise.allSettled([
+    const [database, redis, asterisk, sip] = await Promise.allSettled([
       provideDatabase(teardowns),
       provideRedis(teardowns),
       startAsterisk(repoRoot).then((pbx) => {
         teardowns.push(pbx.stop);
         return pbx;
       }),
+      provideSipFront(teardowns),
     ]);
+    // Without the SIP front only the SIP suites fail (test/support/sip-live.ts throws this message in them).
+    if (sip.status === 'rejected') {
+      const reason = sip.reason instanceof Error ? sip.reason.message : String(sip.reason);
+      process.env.ZVONOK_SIP_FRONT_ERROR = reason;
+      log(`SIP front (drachtio-server + rtpengine) not available: ${reason}`);
+    } else {
+      process.env.ZVONOK_RTPENGINE_RECORDING_DIR = sip.value;
+      delete process.env.ZVONOK_SIP_FRONT_ERROR;
+    }
     const failures = [database, redis, asterisk].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (failures.length) throw new AggregateError(failures, failures.map(String).join('\n'));
     if (database.status !== 'fulfilled' || redis.status !== 'fulfilled' || asterisk.status !== 'fulfilled')
@@ -79,6 +92,17 @@ async function provideRedis(teardowns: Teardown[]): Promise<string> {
   const redis = await startRedis();
   teardowns.push(redis.stop);
   return redis.url;
+}
+
+/** drachtio-server (built once per machine) and rtpengine; resolves with rtpengine's recording dir. */
+async function provideSipFront(teardowns: Teardown[]): Promise<string> {
+  const [binary, rtpengine] = await Promise.allSettled([drachtioBinary(repoRoot), startRtpengine()]);
+  if (rtpengine.status === 'fulfilled') teardowns.push(rtpengine.value.stop);
+  if (binary.status === 'rejected') throw binary.reason;
+  if (rtpengine.status === 'rejected') throw rtpengine.reason;
+  const drachtio = await startDrachtio(binary.value);
+  teardowns.push(drachtio.stop);
+  return rtpengine.value.recordingDir;
 }
 
 /** The real migrations, through the same CLI operators use (`npm run migration:run`). */

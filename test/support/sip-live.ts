@@ -49,6 +49,15 @@ export async function plugSipPhone(extension: string, scenario: string): Promise
   }
 }
 
+/** rtpengine of the global setup as the provider's media anchor, recording into `outputDir`. */
+export function liveMedia(outputDir: string): Pick<SipProviderConfig, 'rtpengine' | 'recording'> {
+  const { recordingDir } = requireSipFront();
+  return {
+    rtpengine: { host: RTPENGINE.host, port: RTPENGINE.ngPort },
+    recording: { spoolDir: recordingDir, outputDir },
+  };
+}
+
 /** The SIP provider on the live drachtio-server with everything it reports kept in arrival order. */
 export class LiveSip {
   readonly events: TelephonyEvent[] = [];

@@ -99,6 +99,8 @@ export interface DrachtioSrf {
     uri: string,
     opts: {
       localSdpB?: string;
+      /** The SDP for the A leg's 18x/200, from B's (e.g. rtpengine's answer); called with B's response. */
+      localSdpA?: (sdpB: string, resB: SipMessageLike) => Promise<string>;
       headers?: Record<string, string>;
       passFailure?: boolean;
       proxyRequestHeaders?: string[];

@@ -110,6 +110,12 @@ export class SipCall {
     });
   }
 
+  /** The call's recording is written (like MixMonitor's file, reported just before the end). */
+  recordingReady(file: string, nowMs: number): void {
+    if (this.endedFlag) return;
+    this.push('recording.ready', this.init.sipCallId, nowMs, { file });
+  }
+
   end(options: EndOptions, nowMs: number): CallEnded | undefined {
     if (this.endedFlag) return undefined;
     for (const agentId of [...this.ringing.keys()]) this.ringStopped(agentId, nowMs);

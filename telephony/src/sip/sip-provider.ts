@@ -13,6 +13,8 @@ import {
   type SrfRequest,
   type SrfResponse,
 } from '@telephony/sip/drachtio';
+import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
+import { recordCall } from '@telephony/sip/recording/call-recording';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
 import type { RegistrationStore } from '@telephony/sip/registration-store';
 import { SipCall, type EndOptions } from '@telephony/sip/sip-call';
@@ -64,6 +66,17 @@ export interface SipProviderConfig {
   cdrGraceMs?: number;
   clock?: () => number;
   onDiagnostic?: (message: string, error?: unknown) => void;
+  /**
+   * rtpengine's ng address: every bridged call's media is anchored there. Without it media flows end to end
+   * between the trunk and the phone and nothing is recorded.
+   */
+  rtpengine?: MediaAnchorConfig;
+  /**
+   * Records answered calls (needs `rtpengine`): rtpengine writes a pcap per call into `spoolDir` (its
+   * `--recording-dir`, `pcap` method); at the end the SIP front turns it into a WAV in `outputDir` (the server's
+   * RECORDINGS_DIR) and reports `recording.ready` with it, as the AMI adapter does for MixMonitor's file.
+   */
+  recording?: { spoolDir: string; outputDir: string };
   /** Test seam: builds the drachtio-srf instance. */
   createSrf?: () => DrachtioSrf;
 }
@@ -78,6 +91,10 @@ interface ActiveCall {
   /** Cut off by a lost drachtio connection; waits for cdr:stop or the grace timer. */
   orphaned: boolean;
   graceTimer?: NodeJS.Timeout;
+  /** rtpengine's keys for the call: the caller's From tag and the tag of the operator leg's side. */
+  media?: { callerTag: string; calleeTag?: string; recorded: boolean };
+  /** Set once the end is decided; the end itself may wait for rtpengine to close the recording. */
+  finishing: boolean;
 }
 
 /**
@@ -91,6 +108,7 @@ export class SipProvider implements TelephonyProvider {
   /** Every leg's Call-ID → its call, so cdr:stop for either leg finds the call. */
   private readonly byLeg = new Map<string, ActiveCall>();
   private readonly registrar: Registrar | undefined;
+  private readonly media: MediaAnchor | undefined;
   private readonly clock: () => number;
   private srf: DrachtioSrf | undefined;
   private up = false;
@@ -103,6 +121,7 @@ export class SipProvider implements TelephonyProvider {
 
   constructor(private readonly config: SipProviderConfig) {
     this.clock = config.clock ?? Date.now;
+    this.media = config.rtpengine ? new MediaAnchor(config.rtpengine) : undefined;
     if (config.credentials) {
       if (!config.registrations) {
         throw new TelephonyError('ACTION_FAILED', 'SIP registrar needs a registration store', true);
@@ -135,6 +154,7 @@ export class SipProvider implements TelephonyProvider {
     for (const active of this.calls.values()) if (active.graceTimer) clearTimeout(active.graceTimer);
     if (this.srf) retire(this.srf);
     this.srf = undefined;
+    this.media?.close();
     this.settleFirst();
     if (this.up) {
       this.up = false;
@@ -317,6 +337,7 @@ export class SipProvider implements TelephonyProvider {
       legCallIds: new Set([sipCallId]),
       cancelled: false,
       orphaned: false,
+      finishing: false,
     };
     this.calls.set(sipCallId, active);
     this.byLeg.set(sipCallId, active);
@@ -358,15 +379,49 @@ export class SipProvider implements TelephonyProvider {
     agent: string,
     uri: string,
   ): Promise<void> {
+    let localSdpB = req.body;
+    let localSdpA: ((sdp: string, resB: SipMessageLike) => Promise<string>) | undefined;
+    if (this.media) {
+      const media = this.media;
+      const callerTag = tagOf(req.get('From')) ?? active.sipCallId;
+      const record = this.config.recording !== undefined;
+      active.media = { callerTag, recorded: false };
+      try {
+        localSdpB = await media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
+      } catch (error) {
+        // rtpengine down: the call cannot get media, so it is refused at once with the reason logged.
+        this.diag(`no media for ${active.sipCallId}: the call is refused`, error);
+        res.send(503, { headers: { Reason: 'Q.850;cause=41;text="media server unavailable"' } });
+        this.finish(active, { cause: 'failed', rawCause: `RTPENGINE: ${messageOf(error)}` });
+        return;
+      }
+      localSdpA = async (sdp, resB) => {
+        const calleeTag = tagOf(resB.get('To')) ?? `${callerTag}-b`;
+        const final = statusOf(resB) === 200;
+        const answer = await media.answer({ callId: active.sipCallId, fromTag: callerTag, toTag: calleeTag }, sdp, {
+          record: record && final,
+        });
+        if (active.media) {
+          active.media.calleeTag = calleeTag;
+          if (record && final) active.media.recorded = true;
+        }
+        return answer;
+      };
+    }
     try {
       const { uas, uac } = await srf.createB2BUA(
         req,
         res,
         uri,
-        { localSdpB: req.body, passFailure: true, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        {
+          localSdpB,
+          ...(localSdpA ? { localSdpA } : {}),
+          passFailure: true,
+          headers: { 'X-Zvonok-Call-Id': active.call.callId },
+        },
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
-      if (active.call.ended) {
+      if (active.call.ended || active.finishing) {
         void uas.destroy().catch(() => undefined);
         void uac.destroy().catch(() => undefined);
         return;
@@ -402,11 +457,23 @@ export class SipProvider implements TelephonyProvider {
     this.finish(active, causeFromBye(bye?.get('Reason')));
   }
 
-  /** re-INVITE from either leg: pass the offer through, then report hold/resume from its media direction. */
+  /**
+   * re-INVITE from either leg: pass the offer on (through rtpengine when media is anchored, keyed by the tag of the
+   * side that offers), answer with the other side's answer, then report hold/resume from the offer's direction.
+   */
   private async onReinvite(active: ActiveCall, from: Dialog, req: SrfRequest, res: SrfResponse): Promise<void> {
     const other = from === active.uas ? active.uac : active.uas;
     try {
-      const answer = other ? await other.modify(req.body) : from.local.sdp;
+      let answer: string;
+      const keys = this.mediaKeys(active, from === active.uas ? 'caller' : 'callee');
+      if (this.media && keys && other) {
+        const offer = await this.media.offer(
+          { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
+          req.body,
+        );
+        const otherAnswer = await other.modify(offer);
+        answer = await this.media.answer({ callId: active.sipCallId, fromTag: keys.from, toTag: keys.to }, otherAnswer);
+      } else answer = other ? await other.modify(req.body) : from.local.sdp;
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (error) {
       this.diag(`re-INVITE on ${active.sipCallId} not passed on`, error);
@@ -414,6 +481,13 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     active.call.hold(isHoldDirection(sdpDirection(req.body)), from.sip.callId, this.clock());
+  }
+
+  /** rtpengine's from/to tags for an offer made by `side`. */
+  private mediaKeys(active: ActiveCall, side: 'caller' | 'callee'): { from: string; to: string } | undefined {
+    const m = active.media;
+    if (!m?.calleeTag) return undefined;
+    return side === 'caller' ? { from: m.callerTag, to: m.calleeTag } : { from: m.calleeTag, to: m.callerTag };
   }
 
   /**
@@ -444,21 +518,29 @@ export class SipProvider implements TelephonyProvider {
     void uac.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     const uri = (target.extension ? await this.uriFor(target.extension) : null) ?? target.uri;
     try {
+      // With anchored media the new phone takes over the transferor's side in rtpengine (same tags: a re-offer
+      // in the same dialogue), so the caller's side keeps its port and the caller is never re-INVITEd.
+      const media = this.media && active.media?.calleeTag ? { anchor: this.media, keys: active.media } : undefined;
+      const tags = media && { callId: active.sipCallId, fromTag: media.keys.callerTag, toTag: media.keys.calleeTag };
+      const localSdp = tags ? await media.anchor.offer(tags, uas.remote.sdp) : uas.remote.sdp;
       const next = await srf.createUAC(
         uri,
-        { localSdp: uas.remote.sdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        { localSdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
-      if (active.call.ended) {
+      if (active.call.ended || active.finishing) {
         void next.destroy().catch(() => undefined);
         return;
       }
       this.addLeg(active, next.sip.callId);
-      await uas.modify(next.remote.sdp);
+      if (media && tags) {
+        const toCaller = await media.anchor.answer(tags, next.remote.sdp, { record: media.keys.recorded });
+        if (mediaAddress(toCaller) !== mediaAddress(uas.local.sdp)) await uas.modify(toCaller);
+      } else await uas.modify(next.remote.sdp);
       active.call.connected(agent, next.sip.callId, this.clock());
       this.attachOperatorLeg(srf, active, next);
     } catch (error) {
-      if (active.call.ended) return;
+      if (active.call.ended || active.finishing) return;
       const e = error as SipErrorLike;
       void uas.destroy().catch(() => undefined);
       this.finish(
@@ -496,16 +578,48 @@ export class SipProvider implements TelephonyProvider {
     return this.config.extensionUri ? this.config.extensionUri.replace('{ext}', extension) : null;
   }
 
+  /**
+   * Ends the call once. With anchored media the end waits for rtpengine to let go of the call (which closes the
+   * recording), so that `recording.ready` comes just before `call.ended`, as from the AMI adapter; the end keeps
+   * the time it was decided at.
+   */
   private finish(active: ActiveCall, options: EndOptions): void {
+    if (active.finishing) return;
+    active.finishing = true;
     if (active.graceTimer) clearTimeout(active.graceTimer);
     active.graceTimer = undefined;
-    active.call.end(options, this.clock());
+    const endedAt = this.clock();
     if (active.orphaned) {
       // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
       for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);
     }
     this.calls.delete(active.sipCallId);
     for (const leg of active.legCallIds) this.byLeg.delete(leg);
+    if (!this.media || !active.media) {
+      active.call.end(options, endedAt);
+      return;
+    }
+    void this.releaseMedia(active).then((file) => {
+      if (file) active.call.recordingReady(file, endedAt);
+      active.call.end(options, endedAt);
+    });
+  }
+
+  /** Deletes the call in rtpengine and, when it was recorded, writes its WAV; resolves with the WAV's path. */
+  private async releaseMedia(active: ActiveCall): Promise<string | undefined> {
+    try {
+      await this.media?.delete(active.sipCallId);
+    } catch (error) {
+      this.diag(`rtpengine delete of ${active.sipCallId} failed`, error);
+    }
+    const recording = this.config.recording;
+    if (!recording || !active.media?.recorded || !active.call.answered) return undefined;
+    try {
+      return await recordCall({ ...recording, sipCallId: active.sipCallId, callId: active.call.callId });
+    } catch (error) {
+      this.diag(`recording of ${active.sipCallId} not written`, error);
+      return undefined;
+    }
   }
 
   private publish(event: TelephonyEvent): void {
@@ -539,6 +653,17 @@ export class SipProvider implements TelephonyProvider {
 
 function unsupported(what: string): TelephonyError {
   return new TelephonyError('ACTION_FAILED', `${what}: not supported by the SIP front yet (use the AMI provider)`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `c=` address and first `m=` port of an SDP: where that side sends its media. */
+function mediaAddress(sdp: string | undefined): string {
+  const c = /^c=IN IP[46] (\S+)/m.exec(sdp ?? '')?.[1] ?? '';
+  const m = /^m=audio (\d+)/m.exec(sdp ?? '')?.[1] ?? '';
+  return `${c}:${m}`;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -17,7 +17,8 @@ export interface ExpectedEvent {
  * emit for that call. `expected` is an ordered subsequence: providers may emit more in between (AMI reports
  * extra ring-stopped or recording events), but these must appear in this order with these fields, every call
  * ends exactly once and last, and `seq` runs 1, 2, 3… . Run against both providers by
- * test/integration/provider-contract.int.spec.ts (AMI on the live Asterisk, SIP on the scripted drachtio peer).
+ * test/integration/provider-contract.int.spec.ts (AMI on the live Asterisk, SIP on the live drachtio-server and
+ * rtpengine), which also requires both to give the same whole sequence.
  */
 export interface ContractScenario {
   name: string;

@@ -121,7 +121,6 @@ export class SipProvider implements TelephonyProvider {
 
   constructor(private readonly config: SipProviderConfig) {
     this.clock = config.clock ?? Date.now;
-    this.media = config.rtpengine ? new MediaAnchor(config.rtpengine) : undefined;
     if (config.credentials) {
       if (!config.registrations) {
         throw new TelephonyError('ACTION_FAILED', 'SIP registrar needs a registration store', true);
@@ -134,6 +133,7 @@ export class SipProvider implements TelephonyProvider {
         clock: this.clock,
       });
     }
+    this.media = config.rtpengine ? new MediaAnchor(config.rtpengine) : undefined;
   }
 
   /** Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects. */

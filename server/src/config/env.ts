@@ -46,6 +46,11 @@ const envSchema = z.object({
   DRACHTIO_HOST: z.string().trim().min(1).default('127.0.0.1'),
   DRACHTIO_PORT: port(9022),
   DRACHTIO_SECRET: z.string().optional(),
+  // The SIP front's media: rtpengine's ng address (unset: media is not anchored, nothing is recorded) and its
+  // --recording-dir (pcap method; unset: calls are anchored but not recorded).
+  RTPENGINE_HOST: z.string().trim().min(1).optional(),
+  RTPENGINE_PORT: port(22222),
+  RTPENGINE_RECORDING_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
@@ -112,6 +117,8 @@ export interface Config {
     provider: 'none' | 'ami' | 'sip' | 'remote';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
     drachtio: { host: string; port: number; secret: string | undefined };
+    /** SIP front only: where calls' media is anchored, and where rtpengine spools recordings for `recordingsDir`. */
+    rtpengine?: { host: string; port: number; recording?: { spoolDir: string; outputDir: string } };
   };
   recordingsDir: string;
   /** Transcoded recordings (Opus/Ogg) served to the browser. */
@@ -182,6 +189,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       provider: e.TELEPHONY_PROVIDER,
       ami: { host: e.AMI_HOST, port: e.AMI_PORT, user: e.AMI_USER, secret: e.AMI_SECRET },
       drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+      ...(e.RTPENGINE_HOST
+        ? {
+            rtpengine: {
+              host: e.RTPENGINE_HOST,
+              port: e.RTPENGINE_PORT,
+              ...(e.RTPENGINE_RECORDING_DIR
+                ? {
+                    recording: {
+                      spoolDir: path.resolve(e.RTPENGINE_RECORDING_DIR),
+                      outputDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+                    },
+                  }
+                : {}),
+            },
+          }
+        : {}),
     },
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),

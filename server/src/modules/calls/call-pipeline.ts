@@ -4,7 +4,13 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { createTelephonyProvider, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import {
+  createTelephonyProvider,
+  RedisRegistrationStore,
+  type CallEvent,
+  type TelephonyEvent,
+  type TelephonyProvider,
+} from '@telephony';
 import { type EventBus } from '@server/common/bus/event-bus';
 import { MemoryBus } from '@server/common/bus/memory-bus';
 import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
@@ -134,6 +140,11 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         host: t.drachtio.host,
         port: t.drachtio.port,
         secret: t.drachtio.secret ?? '',
+        ...(t.rtpengine
+          ? { rtpengine: t.rtpengine, ...(t.rtpengine.recording ? { recording: t.rtpengine.recording } : {}) }
+          : {}),
+        // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
+        ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
         onDiagnostic,
         // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
         // rings the first active operator until queues exist on the SIP front.

@@ -9,10 +9,12 @@ import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
+import { Redis } from 'ioredis';
+
+import { RedisRegistrationStore, type TelephonyProvider } from '@telephony';
 import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
+import { createProvider, startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { MediaTools } from '@server/modules/recordings/media-tools';
 import { createRecordingReaction, type RecordingReaction } from '@server/modules/recordings/recording-ingest.reaction';
 import { RecordingIngestService, type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';
@@ -27,15 +29,17 @@ import {
 } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 import { makeServiceDir, removeServiceDir } from '@test/support/services/service-process';
-import { DRACHTIO, callSipFront, liveMedia, phoneRegistrations, plugSipPhone } from '@test/support/sip-live';
-import type { Phone } from '@test/support/sipp';
+import { DRACHTIO, callSipFront, liveMedia, plugSipPhone } from '@test/support/sip-live';
+import { PHONE_PORTS, type Phone } from '@test/support/sipp';
 
 const execFileAsync = promisify(execFile);
 
-// The recording path of the SIP front, end to end on real parts: a sipp customer calls the real drachtio-server,
-// operator 1001's sipp phone answers and both sides send audio through the real rtpengine, which records the call
-// (pcap); the SIP provider turns it into a WAV and reports recording.ready; the server's own pipeline and ingest
-// (the same as for MixMonitor's files) store it as Opus, and the API serves it under the same rules.
+// The recording path of the SIP front, end to end on real parts, composed as the server composes it
+// (TELEPHONY_PROVIDER=sip: queue `support` of the active operators, registrations in Redis): a sipp customer calls
+// the real drachtio-server, the queue rings operators 1001 and 1002, 1001's sipp phone answers and both sides send
+// audio through the real rtpengine, which records the call (pcap); the SIP provider turns it into a WAV and reports
+// recording.ready; the server's own pipeline and ingest (the same as for MixMonitor's files) store it as Opus, and
+// the API serves it under the same rules.
 describe('SIP front recordings through the server ingest (drachtio-server + rtpengine + sipp)', () => {
   let database: Database;
   let ds: DataSource;
@@ -50,6 +54,7 @@ describe('SIP front recordings through the server ingest (drachtio-server + rtpe
   const userIds: string[] = [];
   const clients: Record<'op1' | 'op2' | 'sup', ApiClient> = {} as never;
   let op1Id: string;
+  let redis: Redis;
   const startedAt = new Date();
 
   beforeAll(async () => {
@@ -59,15 +64,26 @@ describe('SIP front recordings through the server ingest (drachtio-server + rtpe
     wavDir = makeServiceDir('sip-recordings');
     storeDir = makeServiceDir('sip-store');
     const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
-    provider = createTelephonyProvider({
-      kind: 'sip',
-      host: DRACHTIO.host,
-      port: DRACHTIO.adminPort,
-      secret: DRACHTIO.secret,
-      route: () => Promise.resolve({ agentExtension: '1001' }),
-      registrations: await phoneRegistrations(),
-      ...liveMedia(wavDir),
+    // The server's own composition of the SIP front (route and queue from its users, registrations in Redis).
+    redis = new Redis(process.env.REDIS_URL!);
+    const registrations = new RedisRegistrationStore(redis);
+    for (const ext of ['1001', '1002']) await registrations.put(ext, `sip:${ext}@127.0.0.1:${PHONE_PORTS[ext]}`, 600);
+    const media = liveMedia(wavDir);
+    const created = createProvider({
+      config: {
+        telephony: {
+          provider: 'sip',
+          ami: { host: '127.0.0.1', port: 5038, user: undefined, secret: undefined },
+          drachtio: { host: DRACHTIO.host, port: DRACHTIO.adminPort, secret: DRACHTIO.secret },
+          rtpengine: { ...media.rtpengine!, recording: media.recording! },
+        },
+      },
+      dataSource: ds,
+      logger,
+      redis,
     });
+    if (!created) throw new Error('no SIP provider');
+    provider = created;
     const { app } = createApp({
       config: { ...TEST_APP_CONFIG, recordingsStoreDir: storeDir },
       dataSource: ds,
@@ -110,6 +126,8 @@ describe('SIP front recordings through the server ingest (drachtio-server + rtpe
       await deleteUsers(ds, userIds);
     }
     await database?.close();
+    await redis?.del('zvonok:sip:reg:1001', 'zvonok:sip:reg:1002');
+    await redis?.quit();
     if (wavDir) removeServiceDir(wavDir);
     if (storeDir) removeServiceDir(storeDir);
   });
@@ -151,7 +169,11 @@ describe('SIP front recordings through the server ingest (drachtio-server + rtpe
     expect(rec!.mime).toBe('audio/ogg');
 
     const detail = await clients.op1.get(`/api/calls/${call!.id}`);
-    expect(detail.body).toMatchObject({ disposition: 'answered', recordingUrl: `/api/recordings/${rec!.id}` });
+    expect(detail.body).toMatchObject({
+      disposition: 'answered',
+      queue: 'support',
+      recordingUrl: `/api/recordings/${rec!.id}`,
+    });
     const fetchAs = (who: keyof typeof clients, headers: Record<string, string> = {}) =>
       fetch(`${baseUrl}/api/recordings/${rec!.id}`, { headers: { cookie: clients[who].cookie!, ...headers } });
     const ranged = await fetchAs('op1', { range: 'bytes=0-99' });

@@ -47,6 +47,8 @@ export interface SrfResponse {
 export interface SentRequest {
   readonly callId?: string;
   get(name: string): string | undefined;
+  /** CANCELs an INVITE still ringing (drachtio holds the CANCEL until a provisional response came back). */
+  cancel(opts?: { headers?: Record<string, string> }): void;
 }
 
 export interface SipErrorLike extends Error {
@@ -110,6 +112,12 @@ export interface DrachtioSrf {
       cbProvisional?: (res: { status: number }) => void;
     },
   ): Promise<{ uas: Dialog; uac: Dialog }>;
+  /** Answers an INVITE ourselves (200 with `localSdp`); resolves with the UAS dialog once the ACK came. */
+  createUAS(
+    req: SrfRequest,
+    res: SrfResponse,
+    opts: { localSdp: string; headers?: Record<string, string> },
+  ): Promise<Dialog>;
   createUAC(
     uri: string,
     opts: { localSdp?: string; headers?: Record<string, string> },

@@ -44,6 +44,7 @@ export class SipCall {
   private readonly ringing = new Map<string, string>();
   private endedFlag = false;
   private onHold = false;
+  private queue: string | undefined;
 
   constructor(
     private readonly init: SipCallInit,
@@ -61,6 +62,15 @@ export class SipCall {
   }
   get currentAgent(): string | undefined {
     return this.agentId;
+  }
+  /** Operators whose phones ring for this call right now. */
+  get ringingAgents(): string[] {
+    return [...this.ringing.keys()];
+  }
+
+  /** The call entered a queue: its later events carry the queue's name, as AMI's do once QueueCallerJoin came. */
+  joinQueue(name: string): void {
+    this.queue = name;
   }
 
   created(): void {
@@ -148,6 +158,7 @@ export class SipCall {
       from: this.init.from,
       to: this.init.to,
       source: 'sip',
+      ...(this.queue !== undefined ? { queue: this.queue } : {}),
       ...extra,
       ...(agentId !== undefined ? { agentId } : {}),
     } as CallEvent;

@@ -10,12 +10,14 @@ import {
   type DrachtioSrf,
   type SipErrorLike,
   type SipMessageLike,
+  type SentRequest,
   type SrfRequest,
   type SrfResponse,
 } from '@telephony/sip/drachtio';
 import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
 import { recordCall } from '@telephony/sip/recording/call-recording';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
+import { AgentRoster, availableMembers, type SipQueueConfig } from '@telephony/sip/sip-queue';
 import type { RegistrationStore } from '@telephony/sip/registration-store';
 import { SipCall, type EndOptions } from '@telephony/sip/sip-call';
 import {
@@ -77,6 +79,13 @@ export interface SipProviderConfig {
    * RECORDINGS_DIR) and reports `recording.ready` with it, as the AMI adapter does for MixMonitor's file.
    */
   recording?: { spoolDir: string; outputDir: string };
+  /**
+   * A queue on the SIP front: the route hook's operator (the caller's owner) rings first for `ownerRingTimeoutMs`,
+   * then the queue offers the call to its free members (not paused through `setAgentPaused`, not on or ringing for
+   * another call) until `queueTimeoutMs`, after which the caller gets 480 and the call ends missed. Without it, the
+   * route hook's operator is the only one rung and their phone's answer is the call's.
+   */
+  queue?: SipQueueConfig;
   /** Test seam: builds the drachtio-srf instance. */
   createSrf?: () => DrachtioSrf;
 }
@@ -95,6 +104,8 @@ interface ActiveCall {
   media?: { callerTag: string; calleeTag?: string; recorded: boolean };
   /** Set once the end is decided; the end itself may wait for rtpengine to close the recording. */
   finishing: boolean;
+  /** Stops the ringing in progress (the caller CANCELled). */
+  stopRinging?: () => void;
 }
 
 /**
@@ -109,6 +120,7 @@ export class SipProvider implements TelephonyProvider {
   private readonly byLeg = new Map<string, ActiveCall>();
   private readonly registrar: Registrar | undefined;
   private readonly media: MediaAnchor | undefined;
+  private readonly roster = new AgentRoster();
   private readonly clock: () => number;
   private srf: DrachtioSrf | undefined;
   private up = false;
@@ -175,8 +187,11 @@ export class SipProvider implements TelephonyProvider {
   originate(request: OriginateRequest): Promise<void> {
     return Promise.reject(unsupported(`originate for ${request.agentExtension}`));
   }
-  setAgentPaused(agentExtension: string): Promise<void> {
-    return Promise.reject(unsupported(`pause for ${agentExtension}`));
+  /** Queue pause, as the server sets it for break, wrap-up and offline; the queue then skips that operator. */
+  setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
+    if (!this.config.queue) return Promise.reject(unsupported(`pause for ${agentExtension} (no queue configured)`));
+    this.roster.setPaused(agentExtension, paused, reason);
+    return Promise.resolve();
   }
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
     return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
@@ -343,6 +358,7 @@ export class SipProvider implements TelephonyProvider {
     this.byLeg.set(sipCallId, active);
     req.on('cancel', () => {
       active.cancelled = true;
+      active.stopRinging?.();
     });
     active.call.created();
 
@@ -357,6 +373,10 @@ export class SipProvider implements TelephonyProvider {
       this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
       return;
     }
+    if (this.config.queue) {
+      await this.dialQueue(srf, active, req, res, this.config.queue, target?.agentExtension);
+      return;
+    }
     if (!target) {
       res.send(404);
       this.finish(active, { cause: 'not-found', rawCause: 'NO_ROUTE' });
@@ -369,6 +389,212 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     await this.bridge(srf, active, req, res, target.agentExtension, uri);
+  }
+
+  /**
+   * Owner first, then the queue: rings members with drachtio UACs (in parallel for ringall, one after another for
+   * longest-idle), each offered rtpengine's side of the caller's SDP; the first to answer gets the call and the
+   * others are CANCELled; then the caller is answered with rtpengine's answer (recording from there).
+   */
+  private async dialQueue(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    req: SrfRequest,
+    res: SrfResponse,
+    queue: SipQueueConfig,
+    owner: string | undefined,
+  ): Promise<void> {
+    const offer = await this.offerCaller(active, req, res);
+    if (offer === undefined) return;
+    // The caller hears ringing from here, whoever's phone rings (and while nobody's does).
+    res.send(180);
+    const deadline = this.clock() + (queue.queueTimeoutMs ?? 30_000);
+    const remaining = () => deadline - this.clock();
+    let won: { agent: string; dialog: Dialog } | null = null;
+    if (owner && availableMembers('ringall', [owner], this.roster.view(this.busyAgents())).length > 0) {
+      won = await this.ringGroup(
+        srf,
+        active,
+        [owner],
+        offer,
+        Math.min(queue.ownerRingTimeoutMs ?? 10_000, remaining()),
+      );
+    }
+    if (!won && !active.cancelled) {
+      active.call.joinQueue(queue.name);
+      while (!won && !active.cancelled && remaining() > 0) {
+        let members: string[] = [];
+        try {
+          members = availableMembers(queue.strategy, await queue.members(), this.roster.view(this.busyAgents()));
+        } catch (error) {
+          this.diag(`queue ${queue.name}: members lookup failed`, error);
+        }
+        if (members.length === 0) {
+          // Nobody free: the caller waits (hearing ringing) until someone is, as in an Asterisk queue.
+          await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, remaining()))));
+          continue;
+        }
+        won =
+          queue.strategy === 'ringall'
+            ? await this.ringGroup(srf, active, members, offer, remaining())
+            : await this.ringGroup(
+                srf,
+                active,
+                members.slice(0, 1),
+                offer,
+                Math.min(queue.memberRingTimeoutMs ?? 15_000, remaining()),
+              );
+      }
+    }
+    if (active.cancelled || active.call.ended || active.finishing) {
+      if (won) void won.dialog.destroy().catch(() => undefined);
+      if (!res.finalResponseSent) res.send(487);
+      this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      return;
+    }
+    if (!won) {
+      res.send(480);
+      this.finish(active, { cause: 'no-answer', rawCause: 'QUEUE_TIMEOUT' });
+      return;
+    }
+    await this.answerCaller(srf, active, req, res, won.agent, won.dialog);
+  }
+
+  /** rtpengine's offer for the phones (the caller's SDP as is without media anchoring); undefined once refused. */
+  private async offerCaller(active: ActiveCall, req: SrfRequest, res: SrfResponse): Promise<string | undefined> {
+    if (!this.media) return req.body;
+    const callerTag = tagOf(req.get('From')) ?? active.sipCallId;
+    active.media = { callerTag, recorded: false };
+    try {
+      return await this.media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
+    } catch (error) {
+      this.refuseWithoutMedia(active, res, error);
+      return undefined;
+    }
+  }
+
+  /** rtpengine down: the call cannot get media, so it is refused at once with the reason logged. */
+  private refuseWithoutMedia(active: ActiveCall, res: SrfResponse, error: unknown): void {
+    this.diag(`no media for ${active.sipCallId}: the call is refused`, error);
+    res.send(503, { headers: { Reason: 'Q.850;cause=41;text="media server unavailable"' } });
+    this.finish(active, { cause: 'failed', rawCause: `RTPENGINE: ${messageOf(error)}` });
+  }
+
+  /**
+   * Rings `agents` at once with `offer` until one answers (resolves with its dialog; the others are CANCELled),
+   * all refuse, `timeoutMs` passes, or the caller gives up (null).
+   */
+  private async ringGroup(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    agents: readonly string[],
+    offer: string,
+    timeoutMs: number,
+  ): Promise<{ agent: string; dialog: Dialog } | null> {
+    const uris = await Promise.all(agents.map(async (agent) => ({ agent, uri: await this.uriFor(agent) })));
+    return new Promise((resolve) => {
+      const pending = new Map<string, SentRequest>();
+      let outstanding = uris.length;
+      let settled = false;
+      const done = (result: { agent: string; dialog: Dialog } | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        active.stopRinging = undefined;
+        for (const [agent, sent] of pending) {
+          if (agent === result?.agent) continue;
+          sent.cancel();
+          // Stopped by us now, not when the CANCEL's 487 comes back (the next member may already ring by then).
+          if (!result) active.call.ringStopped(agent, this.clock());
+        }
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(null), Math.max(0, timeoutMs));
+      active.stopRinging = () => done(null);
+      const refused = (agent: string) => {
+        pending.delete(agent);
+        active.call.ringStopped(agent, this.clock());
+        outstanding -= 1;
+        if (outstanding === 0) done(null);
+      };
+      for (const { agent, uri } of uris) {
+        if (!uri) {
+          refused(agent);
+          continue;
+        }
+        srf
+          .createUAC(
+            uri,
+            { localSdp: offer, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+            {
+              cbRequest: (err, sent) => {
+                if (err) return;
+                pending.set(agent, sent);
+                if (settled) sent.cancel();
+                else this.ringing(active, agent, sent.get('Call-ID'));
+              },
+            },
+          )
+          .then((dialog) => {
+            pending.delete(agent);
+            if (settled) void dialog.destroy().catch(() => undefined);
+            else done({ agent, dialog });
+          })
+          .catch(() => refused(agent));
+      }
+    });
+  }
+
+  /** The caller gets the answering phone's media (through rtpengine, recording from here) and the call is up. */
+  private async answerCaller(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    req: SrfRequest,
+    res: SrfResponse,
+    agent: string,
+    uac: Dialog,
+  ): Promise<void> {
+    try {
+      let sdp = uac.remote.sdp;
+      if (this.media && active.media) {
+        const calleeTag = uac.sip.remoteTag;
+        const record = this.config.recording !== undefined;
+        sdp = await this.media.answer(
+          { callId: active.sipCallId, fromTag: active.media.callerTag, toTag: calleeTag },
+          sdp,
+          { record },
+        );
+        active.media.calleeTag = calleeTag;
+        active.media.recorded = record;
+      }
+      this.addLeg(active, uac.sip.callId);
+      const uas = await srf.createUAS(req, res, { localSdp: sdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } });
+      active.uas = uas;
+      active.call.connected(agent, uac.sip.callId, this.clock());
+      uas.on('destroy', (bye) => this.onBye(active, uas, bye));
+      uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
+      this.attachOperatorLeg(srf, active, uac);
+    } catch (error) {
+      void uac.destroy().catch(() => undefined);
+      this.diag(`answering ${active.sipCallId} failed`, error);
+      if (!res.finalResponseSent) res.send(500);
+      this.finish(
+        active,
+        active.cancelled
+          ? { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true }
+          : { cause: 'failed', rawCause: messageOf(error) },
+      );
+    }
+  }
+
+  /** Operators on a call or ringing for one (the queue never offers them another: ringinuse=no). */
+  private busyAgents(): Set<string> {
+    const busy = new Set<string>();
+    for (const active of this.calls.values()) {
+      if (active.call.currentAgent) busy.add(active.call.currentAgent);
+      for (const agent of active.call.ringingAgents) busy.add(agent);
+    }
+    return busy;
   }
 
   private async bridge(
@@ -389,10 +615,7 @@ export class SipProvider implements TelephonyProvider {
       try {
         localSdpB = await media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
       } catch (error) {
-        // rtpengine down: the call cannot get media, so it is refused at once with the reason logged.
-        this.diag(`no media for ${active.sipCallId}: the call is refused`, error);
-        res.send(503, { headers: { Reason: 'Q.850;cause=41;text="media server unavailable"' } });
-        this.finish(active, { cause: 'failed', rawCause: `RTPENGINE: ${messageOf(error)}` });
+        this.refuseWithoutMedia(active, res, error);
         return;
       }
       localSdpA = async (sdp, resB) => {
@@ -589,6 +812,7 @@ export class SipProvider implements TelephonyProvider {
     if (active.graceTimer) clearTimeout(active.graceTimer);
     active.graceTimer = undefined;
     const endedAt = this.clock();
+    if (active.call.currentAgent) this.roster.callEnded(active.call.currentAgent, endedAt);
     if (active.orphaned) {
       // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
       for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);

@@ -146,18 +146,30 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
         ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
         onDiagnostic,
-        // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
-        // rings the first active operator until queues exist on the SIP front.
+        // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
+        // `support` rings every active operator the agent states leave free (setAgentPaused), like Asterisk's.
         route: async (fromE164) => {
+          if (!fromE164) return null;
           const rows: { extension: string }[] = await dataSource.query(
             `SELECT u.extension FROM users u
-             LEFT JOIN contacts c ON c.owner_id = u.id
-             LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
+             JOIN contacts c ON c.owner_id = u.id
+             JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
              WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
-             ORDER BY (p.id IS NULL), u.extension LIMIT 1`,
+             ORDER BY u.extension LIMIT 1`,
             [fromE164],
           );
           return rows[0] ? { agentExtension: rows[0].extension } : null;
+        },
+        queue: {
+          name: 'support',
+          strategy: 'ringall',
+          members: async () => {
+            const rows: { extension: string }[] = await dataSource.query(
+              `SELECT extension FROM users WHERE active AND role = 'operator' AND extension IS NOT NULL
+               ORDER BY extension`,
+            );
+            return rows.map((r) => r.extension);
+          },
         },
       });
   }

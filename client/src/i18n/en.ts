@@ -563,6 +563,7 @@ export const en: Messages = {
     TELEPHONY_DISABLED: 'Telephony is not connected',
     TELEPHONY_UNAVAILABLE: 'The PBX is unavailable right now, try again later',
     ORIGINATE_FAILED: 'Could not place the call: your phone did not answer or the number was refused',
+    NOT_SUPPORTED_ON_SIP: 'Whisper and barge need Asterisk: the SIP front can only listen',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

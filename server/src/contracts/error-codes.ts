@@ -34,6 +34,7 @@ export const ERROR_CODES = [
   'TELEPHONY_DISABLED',
   'TELEPHONY_UNAVAILABLE',
   'ORIGINATE_FAILED',
+  'NOT_SUPPORTED_ON_SIP',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -194,6 +194,12 @@ export class SipProvider implements TelephonyProvider {
     return Promise.resolve();
   }
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
+    if (mode !== 'listen') {
+      // Whisper and barge need a conference mixer; rtpengine forwards and forks media but mixes nothing.
+      return Promise.reject(
+        new TelephonyError('NOT_SUPPORTED', `${mode} is not supported on the SIP front (no mixer): use listen`),
+      );
+    }
     return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
   }
 

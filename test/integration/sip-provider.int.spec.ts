@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
+import { projectCall } from '@server/modules/calls/call-projection';
 import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
 import type { SipProviderConfig } from '@telephony/sip/sip-provider';
 import { makeServiceDir } from '@test/support/services/service-process';
@@ -23,7 +24,7 @@ import {
   plugSipPhone,
   requireSipFront,
 } from '@test/support/sip-live';
-import { PHONE_PORTS, startUas, type Phone } from '@test/support/sipp';
+import { PHONE_PORTS, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 
 /** The caller scenarios the SIP fixtures were recorded from, relative to test/sipp/. */
 const CALLER = '../fixtures/sip/scenarios/';
@@ -158,6 +159,53 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     const events = await live.endedCall();
     expect(mismatches(events, CONTRACT_SCENARIOS.transfer)).toEqual([]);
     expect(events.filter((e) => e.type === 'call.ringing').map((e) => e.agentId)).toEqual(['1001', '1002']);
+  });
+
+  it('click-to-call: the operator answers an INVITE without SDP, then the customer is dialled; recorded', async () => {
+    const live = await start({ trunkUri: 'sip:{number}@127.0.0.1:5090' });
+    const trace = join(makeServiceDir('sipp-trace'), 'outside.log');
+    await phone('1001', 'uas-operator-answer.xml');
+    phones.push(
+      await startUas('uas-outside-answer.xml', TRUNK_PORT, 'outside', ['-trace_msg', '-message_file', trace]),
+    );
+    await live.provider.originate({ agentExtension: '1001', destination: '8 916 123-45-67', requestId: 'c2c-sip' });
+    // resolved once the operator answered: the customer is dialled only now
+    const events = await live.endedCall();
+    expect(events.map((e) => `${e.type}${e.agentId && e.type !== 'call.ended' ? `@${e.agentId}` : ''}`)).toEqual([
+      'call.created',
+      'call.ringing@1001',
+      'call.answered@1001',
+      'recording.ready@1001',
+      'call.ended',
+    ]);
+    expect(events.at(-1)).toMatchObject({ direction: 'outbound', cause: 'normal-clearing', answered: true });
+    expect(events[0]).toMatchObject({ from: { extension: '1001' }, to: { e164: '+79161234567' } });
+    expect(projectCall(events)).toMatchObject({
+      direction: 'outbound',
+      disposition: 'answered',
+      agentExtension: '1001',
+    });
+    // the customer was offered rtpengine's address, not the operator phone's
+    const invite = readFileSync(trace, 'utf8');
+    expect(invite).toMatch(/^INVITE sip:89161234567@127\.0\.0\.1:5090/m);
+    expect(invite).toMatch(/m=audio 30\d{3} /);
+  });
+
+  it('click-to-call refused: no trunk configured, or the operator does not answer', async () => {
+    const live = await start();
+    await expect(
+      live.provider.originate({ agentExtension: '1001', destination: '89161234567', requestId: 'c2c-none' }),
+    ).rejects.toMatchObject({ code: 'ACTION_FAILED', message: expect.stringMatching(/no trunkUri/) });
+    await live.stop();
+    const busy = await start({ trunkUri: 'sip:{number}@127.0.0.1:5090' });
+    await phone('1001', 'uas-operator-busy.xml');
+    await expect(
+      busy.provider.originate({ agentExtension: '1001', destination: '89161234567', requestId: 'c2c-busy' }),
+    ).rejects.toMatchObject({
+      code: 'ACTION_FAILED',
+      message: expect.stringMatching(/1001 did not answer \(SIP 486\)/),
+    });
+    expect((await busy.endedCall()).at(-1)).toMatchObject({ direction: 'outbound', cause: 'busy', answered: false });
   });
 
   it('no route: the caller gets 404 and the call ends not-found', async () => {

@@ -123,6 +123,17 @@ describe('SIP front queue on the real drachtio-server (sipp customers and phones
     expect(projectCall(events)).toMatchObject({ disposition: 'missed', queue: 'support', ringingAgents: [] });
   });
 
+  it('a member refusing at once (486) is offered the call again only after the retry pause, until the timeout', async () => {
+    const live = await start({ members: () => Promise.resolve(['1001']), queueTimeoutMs: 2500, retryMs: 1000 });
+    await phone('1001', 'uas-operator-busy.xml');
+    await call('uac-direct-noanswer-expect-480.xml');
+    const events = await live.endedCall();
+    // rounds at about 0, 1 and 2 s: three offers, not one every few milliseconds
+    expect(ringsOf(events).length).toBeGreaterThanOrEqual(2);
+    expect(ringsOf(events).length).toBeLessThanOrEqual(3);
+    expect(events.at(-1)).toMatchObject({ cause: 'no-answer', rawCause: 'QUEUE_TIMEOUT' });
+  });
+
   it('abandoned in the queue: the caller CANCELs while members ring → both stop, 487, ended abandoned', async () => {
     const live = await start({});
     await phone('1001', 'uas-operator-ring.xml');

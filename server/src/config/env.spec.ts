@@ -97,6 +97,10 @@ describe('loadConfig', () => {
       recording: { spoolDir: '/var/spool/rtpengine', outputDir: '/srv/recordings' },
     });
     expect(errorOf({ ...base, RTPENGINE_PORT: '70000' }).issues[0]?.variable).toBe('RTPENGINE_PORT');
+    expect(loadConfig({ ...base, SIP_TRUNK_URI: 'sip:{number}@10.0.0.9:5060' }).telephony.drachtio.trunkUri).toBe(
+      'sip:{number}@10.0.0.9:5060',
+    );
+    expect(errorOf({ ...base, SIP_TRUNK_URI: 'http://x/{number}' }).issues[0]?.variable).toBe('SIP_TRUNK_URI');
   });
 
   it('requires Redis for a node that relays telephony commands to the adapter node', () => {

@@ -51,6 +51,12 @@ const envSchema = z.object({
   RTPENGINE_HOST: z.string().trim().min(1).optional(),
   RTPENGINE_PORT: port(22222),
   RTPENGINE_RECORDING_DIR: z.string().trim().min(1).optional(),
+  // SIP front click-to-call: the carrier trunk the customer is dialled through, `{number}` = the destination.
+  SIP_TRUNK_URI: z
+    .string()
+    .trim()
+    .regex(/^sips?:[^\s]*\{number\}[^\s]*$/, 'must be a sip: URI containing {number}, e.g. sip:{number}@trunk:5060')
+    .optional(),
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
@@ -116,7 +122,7 @@ export interface Config {
     /** `remote`: this node has no adapter and asks the node that runs one, over Redis. */
     provider: 'none' | 'ami' | 'sip' | 'remote';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
-    drachtio: { host: string; port: number; secret: string | undefined };
+    drachtio: { host: string; port: number; secret: string | undefined; trunkUri?: string };
     /** SIP front only: where calls' media is anchored, and where rtpengine spools recordings for `recordingsDir`. */
     rtpengine?: { host: string; port: number; recording?: { spoolDir: string; outputDir: string } };
   };
@@ -188,7 +194,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     telephony: {
       provider: e.TELEPHONY_PROVIDER,
       ami: { host: e.AMI_HOST, port: e.AMI_PORT, user: e.AMI_USER, secret: e.AMI_SECRET },
-      drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+      drachtio: {
+        host: e.DRACHTIO_HOST,
+        port: e.DRACHTIO_PORT,
+        secret: e.DRACHTIO_SECRET,
+        ...(e.SIP_TRUNK_URI ? { trunkUri: e.SIP_TRUNK_URI } : {}),
+      },
       ...(e.RTPENGINE_HOST
         ? {
             rtpengine: {

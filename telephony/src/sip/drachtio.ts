@@ -51,6 +51,15 @@ export interface SentRequest {
   cancel(opts?: { headers?: Record<string, string> }): void;
 }
 
+/** createUAC with `noAck` (third-party call control): the far end's 200 and its SDP, ACKed by us later. */
+export interface ThirdPartyAnswer {
+  sdp: string;
+  /** ACKs the 200 with our SDP; resolves with the dialog. */
+  ack(localSdp: string): Promise<Dialog>;
+  /** ACKs and hangs up an answer we no longer want. */
+  destroy(): Promise<void>;
+}
+
 export interface SipErrorLike extends Error {
   status?: number;
   reason?: string;
@@ -123,6 +132,12 @@ export interface DrachtioSrf {
     opts: { localSdp?: string; headers?: Record<string, string> },
     progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
   ): Promise<Dialog>;
+  /** No SDP and `noAck`: a late-offer INVITE whose answer we ACK later (see ThirdPartyAnswer). */
+  createUAC(
+    uri: string,
+    opts: { noAck: true; headers?: Record<string, string> },
+    progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
+  ): Promise<ThirdPartyAnswer>;
   on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   on(event: 'close' | 'reconnecting', listener: (...args: unknown[]) => void): this;

@@ -1,6 +1,6 @@
 import { TelephonyError } from '@telephony/errors';
 import type { ProviderStatusEvent, TelephonyEvent } from '@telephony/model/call-event';
-import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
+import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
 import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
 import {
   createSrf,
@@ -12,6 +12,7 @@ import {
   type SipMessageLike,
   type SentRequest,
   type SrfRequest,
+  type ThirdPartyAnswer,
   type SrfResponse,
 } from '@telephony/sip/drachtio';
 import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
@@ -86,6 +87,13 @@ export interface SipProviderConfig {
    * route hook's operator is the only one rung and their phone's answer is the call's.
    */
   queue?: SipQueueConfig;
+  /**
+   * Where click-to-call dials the customer: the carrier trunk, `{number}` replaced by the destination as typed
+   * (digits and a leading +), e.g. `sip:{number}@trunk.example:5060`. Without it `originate` is refused.
+   */
+  trunkUri?: string;
+  /** How long the operator's phone rings on click-to-call. Default 30 000. */
+  originateRingMs?: number;
   /** Test seam: builds the drachtio-srf instance. */
   createSrf?: () => DrachtioSrf;
 }
@@ -184,8 +192,85 @@ export class SipProvider implements TelephonyProvider {
     return this.up;
   }
 
-  originate(request: OriginateRequest): Promise<void> {
-    return Promise.reject(unsupported(`originate for ${request.agentExtension}`));
+  /**
+   * Click-to-call (third-party call control): an INVITE without SDP rings the operator's phone; its answer carries
+   * the phone's offer, which rtpengine turns into the offer for the customer, dialled through the trunk only now;
+   * the customer's answer goes back through rtpengine in the operator's ACK. Resolves once the operator answered (as
+   * the AMI adapter does on OriginateResponse); the call's events arrive like any other call's: an outbound call
+   * from the operator's extension, `call.answered` when the customer answers.
+   */
+  async originate(request: OriginateRequest): Promise<void> {
+    const srf = this.srf;
+    if (!srf || !this.up) throw new TelephonyError('PBX_UNREACHABLE', 'drachtio-server is not connected');
+    if (!this.config.trunkUri) throw unsupported(`originate for ${request.agentExtension} (no trunkUri configured)`);
+    const destination = request.destination.replace(/[\s()-]/g, '');
+    if (!/^\+?\d{2,20}$/.test(destination))
+      throw new TelephonyError('ACTION_FAILED', `invalid destination "${request.destination}"`);
+    const operatorUri = await this.uriFor(request.agentExtension);
+    if (!operatorUri) throw new TelephonyError('ACTION_FAILED', `no contact for ${request.agentExtension}`);
+    const normalize = this.config.normalize ?? {};
+    const sipCallId = `zvonok-originate-${request.requestId}`;
+    const active: ActiveCall = {
+      call: new SipCall(
+        {
+          sipCallId,
+          direction: 'outbound',
+          from: toParty(request.agentExtension, undefined, normalize),
+          to: toParty(destination, undefined, normalize),
+          nowMs: this.clock(),
+        },
+        (e) => this.publish(e),
+      ),
+      sipCallId,
+      legCallIds: new Set([sipCallId]),
+      cancelled: false,
+      orphaned: false,
+      finishing: false,
+    };
+    this.calls.set(sipCallId, active);
+    this.byLeg.set(sipCallId, active);
+    active.call.created();
+    const agent = request.agentExtension;
+    let operator: ThirdPartyAnswer;
+    try {
+      operator = await new Promise<ThirdPartyAnswer>((resolve, reject) => {
+        let sent: SentRequest | undefined;
+        const timer = setTimeout(() => sent?.cancel(), this.config.originateRingMs ?? 30_000);
+        srf
+          .createUAC(
+            operatorUri,
+            {
+              noAck: true,
+              headers: { 'X-Zvonok-Call-Id': active.call.callId, 'X-Zvonok-Request-Id': request.requestId },
+            },
+            {
+              cbRequest: (err, req) => {
+                if (err) return;
+                sent = req;
+                this.ringing(active, agent, req.get('Call-ID'));
+              },
+            },
+          )
+          .then(resolve, reject)
+          .finally(() => clearTimeout(timer));
+      });
+    } catch (error) {
+      const e = error as SipErrorLike;
+      const outcome =
+        typeof e.status === 'number'
+          ? causeFromSipFailure(e.status, e.res?.get('Reason'))
+          : { cause: 'failed' as const, rawCause: e.message };
+      this.finish(active, outcome);
+      throw new TelephonyError(
+        'ACTION_FAILED',
+        `${agent} did not answer (${outcome.rawCause ?? outcome.cause})`,
+        false,
+        {
+          cause: error,
+        },
+      );
+    }
+    this.handle(this.dialCustomer(srf, active, agent, destination, operator), 'click-to-call');
   }
   /** Queue pause, as the server sets it for break, wrap-up and offline; the queue then skips that operator. */
   setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
@@ -397,6 +482,59 @@ export class SipProvider implements TelephonyProvider {
     await this.bridge(srf, active, req, res, target.agentExtension, uri);
   }
 
+  /** Second half of click-to-call: the customer through the trunk, then the operator's ACK with the answer. */
+  private async dialCustomer(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    agent: string,
+    destination: string,
+    operator: ThirdPartyAnswer,
+  ): Promise<void> {
+    const operatorTag = `${active.sipCallId}-op`;
+    try {
+      let offer = operator.sdp;
+      if (this.media) {
+        active.media = { callerTag: operatorTag, recorded: false };
+        offer = await this.media.offer({ callId: active.sipCallId, fromTag: operatorTag }, operator.sdp);
+      }
+      const customer = await srf.createUAC((this.config.trunkUri ?? '').replace('{number}', destination), {
+        localSdp: offer,
+        headers: { 'X-Zvonok-Call-Id': active.call.callId },
+      });
+      this.addLeg(active, customer.sip.callId);
+      let answer = customer.remote.sdp;
+      if (this.media && active.media) {
+        const record = this.config.recording !== undefined;
+        answer = await this.media.answer(
+          { callId: active.sipCallId, fromTag: operatorTag, toTag: customer.sip.remoteTag },
+          answer,
+          { record },
+        );
+        active.media.calleeTag = customer.sip.remoteTag;
+        active.media.recorded = record;
+      }
+      const uac = await operator.ack(answer);
+      this.addLeg(active, uac.sip.callId);
+      active.call.connected(agent, customer.sip.callId, this.clock());
+      // The operator's phone plays the caller's part in our bookkeeping, the customer the answering leg.
+      active.uas = uac;
+      uac.on('destroy', (bye) => this.onBye(active, uac, bye));
+      uac.on('modify', (r, res) => this.handle(this.onReinvite(active, uac, r, res), 're-INVITE'));
+      active.uac = customer;
+      customer.on('destroy', (bye) => this.onBye(active, customer, bye));
+      customer.on('modify', (r, res) => this.handle(this.onReinvite(active, customer, r, res), 're-INVITE'));
+    } catch (error) {
+      const e = error as SipErrorLike;
+      void operator.destroy().catch(() => undefined);
+      this.finish(
+        active,
+        typeof e.status === 'number'
+          ? causeFromSipFailure(e.status, e.res?.get('Reason'))
+          : { cause: 'failed', rawCause: e.message },
+      );
+    }
+  }
+
   /**
    * Owner first, then the queue: rings members with drachtio UACs (in parallel for ringall, one after another for
    * longest-idle), each offered rtpengine's side of the caller's SDP; the first to answer gets the call and the
@@ -428,28 +566,28 @@ export class SipProvider implements TelephonyProvider {
     }
     if (!won && !active.cancelled) {
       active.call.joinQueue(queue.name);
+      // Members offered the call in this round; once every free member had it, wait `retryMs` before the next
+      // round (Asterisk's `retry`), so phones that refuse at once are not hammered.
+      const offered = new Set<string>();
       while (!won && !active.cancelled && remaining() > 0) {
-        let members: string[] = [];
+        let free: string[] = [];
         try {
-          members = availableMembers(queue.strategy, await queue.members(), this.roster.view(this.busyAgents()));
+          free = availableMembers(queue.strategy, await queue.members(), this.roster.view(this.busyAgents()));
         } catch (error) {
           this.diag(`queue ${queue.name}: members lookup failed`, error);
         }
+        const members = free.filter((m) => !offered.has(m));
         if (members.length === 0) {
-          // Nobody free: the caller waits (hearing ringing) until someone is, as in an Asterisk queue.
-          await new Promise((r) => setTimeout(r, Math.min(500, Math.max(0, remaining()))));
+          // Nobody free (the caller waits, hearing ringing, as in an Asterisk queue), or the round is over.
+          const pause = offered.size > 0 ? (queue.retryMs ?? 5000) : 500;
+          offered.clear();
+          await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, remaining()))));
           continue;
         }
-        won =
-          queue.strategy === 'ringall'
-            ? await this.ringGroup(srf, active, members, offer, remaining())
-            : await this.ringGroup(
-                srf,
-                active,
-                members.slice(0, 1),
-                offer,
-                Math.min(queue.memberRingTimeoutMs ?? 15_000, remaining()),
-              );
+        const ring = queue.strategy === 'ringall' ? members : members.slice(0, 1);
+        for (const m of ring) offered.add(m);
+        const timeout = queue.strategy === 'ringall' ? remaining() : (queue.memberRingTimeoutMs ?? 15_000);
+        won = await this.ringGroup(srf, active, ring, offer, Math.min(timeout, remaining()));
       }
     }
     if (active.cancelled || active.call.ended || active.finishing) {
@@ -482,6 +620,8 @@ export class SipProvider implements TelephonyProvider {
   /** rtpengine down: the call cannot get media, so it is refused at once with the reason logged. */
   private refuseWithoutMedia(active: ActiveCall, res: SrfResponse, error: unknown): void {
     this.diag(`no media for ${active.sipCallId}: the call is refused`, error);
+    // Nothing to release in an rtpengine that did not answer: the end is reported at once.
+    active.media = undefined;
     res.send(503, { headers: { Reason: 'Q.850;cause=41;text="media server unavailable"' } });
     this.finish(active, { cause: 'failed', rawCause: `RTPENGINE: ${messageOf(error)}` });
   }

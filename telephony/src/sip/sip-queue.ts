@@ -11,6 +11,8 @@ export interface SipQueueConfig {
   ownerRingTimeoutMs?: number;
   /** longest-idle: how long one member rings before the next. Default 15 000 (queues.conf `timeout`). */
   memberRingTimeoutMs?: number;
+  /** Pause after every free member was offered the call and refused, before the next round. Default 5000. */
+  retryMs?: number;
   /** Then the caller gets 480 and the call is missed. Default 30 000 (ZV_QUEUE_TIMEOUT). */
   queueTimeoutMs?: number;
 }

@@ -140,6 +140,7 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         host: t.drachtio.host,
         port: t.drachtio.port,
         secret: t.drachtio.secret ?? '',
+        ...(t.drachtio.trunkUri ? { trunkUri: t.drachtio.trunkUri } : {}),
         ...(t.rtpengine
           ? { rtpengine: t.rtpengine, ...(t.rtpengine.recording ? { recording: t.rtpengine.recording } : {}) }
           : {}),

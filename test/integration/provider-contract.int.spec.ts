@@ -29,7 +29,7 @@ import {
   plugSipPhone,
   requireSipFront,
 } from '@test/support/sip-live';
-import { runSipp, type Phone } from '@test/support/sipp';
+import { runSipp, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 /** The caller scenarios the SIP fixtures were recorded from, relative to test/sipp/. */
 const SIP_SCENARIOS = '../fixtures/sip/scenarios/';
 
@@ -70,10 +70,16 @@ function normalize(events: readonly CallEvent[]): Normalized {
 // ------------------------------------------------------------------------------------------------ AMI side
 
 interface AmiCase {
-  sipp: string;
+  /** The caller's scenario (test/sipp/), or none for click-to-call. */
+  sipp?: string;
   phones: Array<[string, string]>;
+  /** Click-to-call to this number instead of a caller; the customer answers as uas-outside-answer.xml. */
+  originate?: string;
   timeoutMs?: number;
 }
+
+/** The customer behind the trunk for click-to-call, on the carrier port both sides dial out to. */
+const startOutside = () => startUas('uas-outside-answer.xml', TRUNK_PORT, 'outside');
 
 const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
   answered: { sipp: `${SIP_SCENARIOS}uac-answered-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
@@ -89,6 +95,7 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     timeoutMs: 30_000,
   },
   withheld: { sipp: `${SIP_SCENARIOS}uac-withheld-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
+  clickToCall: { originate: '8 916 123-45-67', phones: [['1001', 'uas-operator-answer.xml']] },
 };
 
 async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEvent[]> {
@@ -96,14 +103,26 @@ async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEve
   const scenario = CONTRACT_SCENARIOS[name];
   const mark = ami.mark();
   const phones: Phone[] = [];
+  const pick = (e: CallEvent) => e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
+  if (c.originate) {
+    try {
+      for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
+      phones.push(await startOutside());
+      await ami.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
+      const { events } = await ami.call(mark, (e) => e.direction === 'outbound', `AMI ${name}`, 20_000);
+      expectWellFormed(events, 'outbound');
+      return events;
+    } finally {
+      await Promise.all(phones.map((p) => p.stop()));
+    }
+  }
   try {
     for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
-    const sipp = await runSipp(c.sipp, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
+    const sipp = await runSipp(c.sipp!, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
     expect(sipp, sipp.stderr).toMatchObject({ code: 0, timedOut: false });
   } finally {
     await Promise.all(phones.map((p) => p.stop()));
   }
-  const pick = (e: CallEvent) => e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
   const { events } = await ami.call(mark, pick, `AMI ${name}`);
   expectWellFormed(events);
   return events;
@@ -119,12 +138,18 @@ async function runSip(name: ContractScenarioName, wavDir: string): Promise<CallE
     // The same operator the AMI side's DID 7001 rings; each phone reached at its own port as if registered.
     route: () => Promise.resolve({ agentExtension: '1001' }),
     registrations: await phoneRegistrations(),
+    trunkUri: `sip:{number}@127.0.0.1:${TRUNK_PORT}`,
     ...liveMedia(wavDir),
   }).start();
   const phones: Phone[] = [];
   try {
     for (const [ext, file] of c.phones) phones.push(await plugSipPhone(ext, file));
-    const sipp = await callSipFront(c.sipp, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
+    if (c.originate) {
+      phones.push(await startOutside());
+      await live.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
+      return await live.endedCall((e) => e.direction === 'outbound', 20_000);
+    }
+    const sipp = await callSipFront(c.sipp!, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
     expect(sipp, sipp.stderr).toMatchObject({ code: 0, timedOut: false });
     const pick = (e: CallEvent) =>
       e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;

@@ -174,6 +174,7 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     expect(events.map((e) => `${e.type}${e.agentId && e.type !== 'call.ended' ? `@${e.agentId}` : ''}`)).toEqual([
       'call.created',
       'call.ringing@1001',
+      'call.ring-stopped@1001',
       'call.answered@1001',
       'recording.ready@1001',
       'call.ended',

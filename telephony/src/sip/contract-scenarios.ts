@@ -87,6 +87,19 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.ended', cause: 'normal-clearing', answered: true },
     ],
   },
+  clickToCall: {
+    name: 'click-to-call: 1001 answers first, then the customer',
+    // The call is the operator's: from their extension (no E.164), to the customer.
+    caller: { number: '1001', e164: null, anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.ring-stopped', agentId: AGENT },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, abandoned: false, agentId: AGENT },
+    ],
+  },
 } satisfies Record<string, ContractScenario>;
 
 export type ContractScenarioName = keyof typeof CONTRACT_SCENARIOS;

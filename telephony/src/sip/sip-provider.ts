@@ -270,6 +270,8 @@ export class SipProvider implements TelephonyProvider {
         },
       );
     }
+    // The operator's phone stopped ringing; the call is answered when the customer answers (as AMI reports it).
+    active.call.ringStopped(agent, this.clock());
     this.handle(this.dialCustomer(srf, active, agent, destination, operator), 'click-to-call');
   }
   /** Queue pause, as the server sets it for break, wrap-up and offline; the queue then skips that operator. */

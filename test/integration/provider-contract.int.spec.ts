@@ -95,6 +95,7 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     timeoutMs: 30_000,
   },
   withheld: { sipp: `${SIP_SCENARIOS}uac-withheld-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
+  ru8: { sipp: 'uac-ru8-queue-answered-expect-200.xml', phones: [['1001', 'uas-operator-answer.xml']] },
   clickToCall: { originate: '8 916 123-45-67', phones: [['1001', 'uas-operator-answer.xml']] },
 };
 

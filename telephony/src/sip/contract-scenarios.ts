@@ -87,6 +87,17 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.ended', cause: 'normal-clearing', answered: true },
     ],
   },
+  ru8: {
+    name: '8-prefixed caller (89161234567 = +79161234567), answered',
+    caller: { number: '89161234567', e164: '+79161234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, abandoned: false, agentId: AGENT },
+    ],
+  },
   clickToCall: {
     name: 'click-to-call: 1001 answers first, then the customer',
     // The call is the operator's: from their extension (no E.164), to the customer.

@@ -10,6 +10,8 @@ import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentState
 import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
 import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
+import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
+import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -28,4 +30,6 @@ export const migrations = [
   CreateCallReviews1763900010000,
   WidenCallSeq1763900011000,
   CreateImportJobs1763900012000,
+  CreateSipSecrets1764000300000,
+  OneOpenCallbackPerNumber1764000400000,
 ];

@@ -10,6 +10,8 @@ import { type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { errorMiddleware, notFoundRoute } from '@server/common/errors/error-middleware';
 import { rejectNulCharacters } from '@server/common/http/reject-nul';
+import { securityHeaders } from '@server/common/http/security-headers';
+import { hostGuard, trustedHosts } from '@server/common/http/trusted-hosts';
 import { type Logger } from '@server/common/logger/logger';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { agentsRouter } from '@server/modules/agents/agents.router';
@@ -45,7 +47,10 @@ import { recordingsRouter } from '@server/modules/recordings/recordings.router';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { callReviewRouter, reviewsRouter } from '@server/modules/quality/quality.router';
 import { QualityService } from '@server/modules/quality/quality.service';
-import { DEFAULT_SOFTPHONE_SETTINGS } from '@server/modules/softphone/softphone.service';
+import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
+import { DEFAULT_SOFTPHONE_SETTINGS, SoftphoneService } from '@server/modules/softphone/softphone.service';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { TasksService } from '@server/modules/tasks/tasks.service';
@@ -64,6 +69,10 @@ export type AppConfig = Pick<
 > &
   Partial<Pick<Config, 'wrapUpSeconds'>> &
   Partial<Pick<Config, 'softphone'>> &
+  /** Absent in most tests: no public host besides loopback, no proxy trusted, no /metrics on the app port. */
+  Partial<Pick<Config, 'publicUrl' | 'trustProxy' | 'metricsToken'>> &
+  /** The key SIP secrets are sealed with: SIP_SECRETS_KEY, or main.ts's key file. */
+  { sipSecretsKey: Buffer } &
   /** Absent in tests that never play audio: the quick start's `./data/recordings-store`. */
   Partial<Pick<Config, 'recordingsStoreDir'>>;
 
@@ -100,6 +109,7 @@ export interface AppServices {
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  sipSecrets: SipSecretsService;
 }
 
 export interface App {
@@ -120,10 +130,16 @@ export function createApp(deps: AppDeps): App {
     wrapUpSeconds: config.wrapUpSeconds ?? 0,
     logger,
   });
+  const auth = new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit);
+  const sipSecrets = new SipSecretsService(dataSource, new SipSecretCipher(config.sipSecretsKey), logger);
   const services: AppServices = {
     audit,
-    auth: new AuthService(dataSource, usersRepo, config.sessionTtlHours, audit),
-    users: new UsersService(usersRepo, audit),
+    auth,
+    users: new UsersService(usersRepo, audit, {
+      sessions: auth,
+      sipSecrets,
+      sip: new SipProvisioner(telephony, logger),
+    }),
     contacts: new ContactsService(dataSource, config.defaultCountry, audit),
     companies: new CompaniesService(dataSource, config.defaultCountry, audit),
     leads: new LeadsService(dataSource, config.defaultCountry, audit),
@@ -145,13 +161,20 @@ export function createApp(deps: AppDeps): App {
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit),
+    sipSecrets,
   };
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // X-Forwarded-For decides req.ip (login throttle, audit) only from the proxies TRUST_PROXY names.
+  app.set('trust proxy', config.trustProxy ?? false);
   app.set('query parser', 'simple');
-  app.use(healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony })));
+  const softphoneWsUrl = (config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS).wsUrl;
+  app.use(securityHeaders({ nodeEnv: config.nodeEnv, publicUrl: config.publicUrl, softphoneWsUrl }));
+  app.use(
+    healthRouter(new HealthService({ dataSource, redis: deps.redis, telephony: deps.telephony }), config.metricsToken),
+  );
+  const hosts = hostGuard(trustedHosts(config));
 
   const api = express.Router();
   api.use((_req, res, next) => {
@@ -162,9 +185,11 @@ export function createApp(deps: AppDeps): App {
   api.use(rejectNulCharacters);
   // Before the session and CSRF guards: the dialplan authenticates with a token, and the lookup is a GET.
   api.use('/routing', routingRouter(services.routing, deps.routingToken));
+  // After the routing lookup: the PBX calls it by an internal address, with a token instead of a cookie.
+  api.use(hosts);
   api.use(csrfGuard);
   api.use(sessionMiddleware(services.auth));
-  api.use('/auth', authRouter(services.auth, config));
+  api.use('/auth', authRouter(services.auth, config, deps.redis));
   api.use(requireAuth);
   api.use('/users', usersRouter(services.users));
   // Before '/contacts' so 'export' is never read as a contact id.
@@ -186,10 +211,14 @@ export function createApp(deps: AppDeps): App {
   const quality = new QualityService(dataSource, audit);
   api.use('/reviews', reviewsRouter(quality));
   api.use('/calls', callReviewRouter(quality));
-  api.use('/softphone', softphoneRouter(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS));
+  api.use(
+    '/softphone',
+    softphoneRouter(new SoftphoneService(config.softphone ?? DEFAULT_SOFTPHONE_SETTINGS, sipSecrets)),
+  );
   api.use('/analytics', analyticsRouter(services.analytics));
   api.use(notFoundRoute);
   app.use('/api', api);
+  app.use(hosts);
 
   if (deps.clientDir && fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     const clientDir = deps.clientDir;

@@ -8,7 +8,8 @@ import { createApp } from '@server/app';
 import { ConfigError, loadConfig } from '@server/config/env';
 import { createLogger } from '@server/common/logger/logger';
 import { createDatabase } from '@server/db/data-source';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemo } from '@server/db/seed-demo';
+import { DEMO_PASSWORD, DEMO_USERS, demoLoginsStillOpen, seedDemo } from '@server/db/seed-demo';
+import { trustedHosts } from '@server/common/http/trusted-hosts';
 import { createProvider, startCallPipeline } from '@server/modules/calls/call-pipeline';
 import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
 import { createRealtime } from '@server/modules/realtime/realtime.server';
@@ -16,6 +17,9 @@ import { startRecordings } from '@server/modules/recordings/recordings.runtime';
 import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { bindMetricSources } from '@server/modules/health/metric-sources';
+import { startMetricsServer } from '@server/modules/health/metrics-server';
+import { loadOrCreateKeyFile, SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 
 /**
  * Composition root: config → database (migrated on start in embedded mode) → demo seed →
@@ -43,12 +47,32 @@ async function main(): Promise<void> {
     logger.warn('pending migrations: run `npm run migration:run`');
   }
   if (config.seedDemo) await seedDemo(database.dataSource, logger, config.defaultCountry);
+  if (config.nodeEnv === 'production') {
+    const demo = await demoLoginsStillOpen(database.dataSource);
+    if (demo.length) {
+      const message =
+        `Refusing to start in production: the demo accounts ${demo.join(', ')} still open with the demo password ` +
+        `"${DEMO_PASSWORD}". Delete them or give them passwords of their own.`;
+      logger.fatal({ logins: demo }, message);
+      console.error(message);
+      await database.close();
+      process.exit(2);
+    }
+  }
 
   const clientDir = path.resolve('dist/client');
   const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: null }) : undefined;
-  const telephony = createProvider({ config, dataSource: database.dataSource, logger, redis });
-  const { app, services } = createApp({
+  const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
+  const sipCredentials = new SipSecretsService(database.dataSource, new SipSecretCipher(sipSecretsKey), logger);
+  const telephony = createProvider({
     config,
+    dataSource: database.dataSource,
+    logger,
+    redis,
+    sipCredentials: () => sipCredentials.credentials(),
+  });
+  const { app, services } = createApp({
+    config: { ...config, sipSecretsKey },
     dataSource: database.dataSource,
     logger,
     clientDir,
@@ -77,7 +101,10 @@ async function main(): Promise<void> {
     liveCalls: services.liveCalls,
     logger: logger.child({ module: 'realtime' }),
     trustedOrigins: config.trustedOrigins,
+    trustedHosts: trustedHosts(config),
     redis,
+    sessionRecheckMs: config.sockets.sessionRecheckMs,
+    maxSocketsPerSession: config.sockets.perSession,
   });
   callbacks.notifier = realtime;
   const popReactions = createScreenPopReactions({
@@ -109,6 +136,7 @@ async function main(): Promise<void> {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
+  const metricsServer = config.metricsListen ? await startMetricsServer(config.metricsListen, logger) : undefined;
   const shownHost = config.host === '0.0.0.0' ? 'localhost' : config.host;
   logger.info(
     {
@@ -142,6 +170,7 @@ async function main(): Promise<void> {
         .stop()
         .then(() => pipeline.stop())
         .then(() => recordings.stop())
+        .then(() => metricsServer?.close())
         .then(() => redis?.quit())
         .then(() => database.close())
         .then(() => {

@@ -7,7 +7,7 @@ import type { TelephonyProvider } from './provider';
 export type * from './model/call-event';
 export type * from './model/call-status';
 export { HANGUP_CAUSES, causeFromQ850, type HangupCause } from './model/hangup-cause';
-export type { TelephonyProvider, OriginateRequest, SpyMode } from './provider';
+export type { TelephonyProvider, OriginateRequest, SpyMode, SipCredential, SipCredentialsSource } from './provider';
 export { TelephonyError, type TelephonyErrorCode } from './errors';
 export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
 export { uuidV5, TELEPHONY_ID_NAMESPACE } from './model/stable-id';
@@ -23,6 +23,7 @@ export {
   type SipBackoffOptions,
 } from './sip/sip-provider';
 export { RedisRegistrationStore } from './sip/redis-registration-store';
+export { RedisCredentialStore, type CredentialStore } from './sip/redis-credential-store';
 export { MemoryRegistrationStore, type RegistrationStore, type Registration } from './sip/registration-store';
 export type { CredentialsLookup } from './sip/registrar';
 

@@ -11,6 +11,15 @@ export interface OriginateRequest {
 
 export type SpyMode = 'listen' | 'whisper' | 'barge';
 
+/** Digest credentials of one SIP endpoint; the auth user is the endpoint's name (`1001`, `1001-web`). */
+export interface SipCredential {
+  username: string;
+  password: string;
+}
+
+/** The complete set of credentials the PBX should accept, read from the server's records at every sync. */
+export type SipCredentialsSource = () => Promise<readonly SipCredential[]>;
+
 /** What the server may ask of any telephony provider. Providers reconnect by themselves. */
 export interface TelephonyProvider {
   readonly source: 'ami' | 'sip';
@@ -24,4 +33,9 @@ export interface TelephonyProvider {
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void>;
   /** Changes the mode of the supervisor's running spy leg in place; absent when the provider cannot. */
   setSpyMode?(supervisorExtension: string, mode: SpyMode): Promise<void>;
+  /**
+   * Makes the PBX accept exactly the credentials its configured source lists now, so a rotated secret (or the
+   * secret of a deactivated user) stops working. Rejects when the provider has nowhere to put them.
+   */
+  syncCredentials?(): Promise<void>;
 }

@@ -41,6 +41,8 @@ function snapshot(): WallboardDto {
   return {
     at,
     dayStartedAt: at,
+    timeZone: 'Europe/Moscow',
+    shortAbandonSeconds: 5,
     queues: ['support', 'sales'].map((name) => ({
       name,
       waiting,

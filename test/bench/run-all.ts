@@ -18,6 +18,7 @@ import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
+import { runImportHostileBench } from '@test/bench/import-hostile.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
@@ -43,6 +44,7 @@ const BENCHES: Bench[] = [
   },
   { name: 'api-fuzz', run: () => runApiFuzzBench() },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
+  { name: 'import-hostile', run: async ({ databaseUrl }) => runImportHostileBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.

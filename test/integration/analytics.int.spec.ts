@@ -445,7 +445,7 @@ describe('analytics over a hand-built day (real Postgres)', () => {
       // C1–C8; SL: C1 (10 s), C7 (5 s), C8 (2 s) of 8 − 1 short.
       { date: '2003-01-13', offered: 8, answered: 4, abandoned: 2, shortAbandoned: 1, serviceLevel: 0.4286 },
     ]);
-    const csv = await as(manager).get(`/api/analytics/daily?from=2003-01-12&to=2003-01-15&tz=UTC&format=csv`);
+    const csv = await as(manager).get(`/api/analytics/daily?from=2003-01-12&to=2003-01-15&tz=UTC&format=csv&lang=en`);
     expect((csv.body as string).split('\r\n')[2]).toBe('2003-01-13,8,4,2,1,0.4286');
   });
 
@@ -501,7 +501,7 @@ describe('analytics over a hand-built day (real Postgres)', () => {
   });
 
   it('exports every table as CSV and XLSX', async () => {
-    const csv = await as(manager).get(`/api/analytics/operators?${msk}&format=csv`);
+    const csv = await as(manager).get(`/api/analytics/operators?${msk}&format=csv&lang=en`);
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(csv.headers.get('content-disposition')).toBe(
@@ -521,10 +521,10 @@ describe('analytics over a hand-built day (real Postgres)', () => {
       expect(res.status).toBe(200);
       expect((res.body as string).split('\r\n').length).toBeGreaterThan(2);
     }
-    const summaryCsv = (await as(manager).get(`/api/analytics/summary?${msk}&format=csv`)).body as string;
+    const summaryCsv = (await as(manager).get(`/api/analytics/summary?${msk}&format=csv&lang=en`)).body as string;
     expect(summaryCsv).toContain('\r\nserviceLevel,0.4286,answered with wait <= 20 s / (offered - shortAbandoned)');
 
-    const res = await fetch(`${t.baseUrl}/api/analytics/queues?${msk}&format=xlsx`, {
+    const res = await fetch(`${t.baseUrl}/api/analytics/queues?${msk}&format=xlsx&lang=en`, {
       headers: { cookie: as(manager).cookie! },
     });
     expect(res.status).toBe(200);
@@ -538,5 +538,39 @@ describe('analytics over a hand-built day (real Postgres)', () => {
       .find((r) => r.getCell(1).value === Q)!;
     expect(row.getCell(2).value).toBe(7); // offered, a number cell
     expect(row.getCell(7).value).toBe(0.3333); // service level
+  });
+
+  it('writes exports in the language asked for, else the profile language: Russian words, no English ones', async () => {
+    // Latin a Russian export may carry: abbreviations and codes (ASA, AHT, SL, UTC, RUB — as on the Russian
+    // screens), the zone's IANA name and ISO timestamps. Anything else is an English word left in.
+    const latin = (text: string) =>
+      [
+        ...new Set(
+          text
+            .replaceAll('Europe/Moscow', '')
+            .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z?/g, '')
+            .match(/[A-Za-z][A-Za-z_-]*/g) ?? [],
+        ),
+      ].filter((w) => !/^[A-Z]{2,4}$/.test(w));
+    for (const path of ['summary', 'operators', 'queues', 'heatmap', 'daily']) {
+      for (const lang of ['&lang=ru', '']) {
+        // The test users' profile language is Russian, so no `lang` means Russian too.
+        const res = await as(manager).get(`/api/analytics/${path}?${msk}&format=csv${lang}`);
+        expect(res.status).toBe(200);
+        // Data is not UI text: our queue and the seeded operators' names ("operator <login>") go first.
+        const names = [a, b, c].map((u) => `${u.role} ${u.login}`);
+        const text = names
+          .reduce((t, name) => t.replaceAll(name, ''), res.body as string)
+          .replace(new RegExp(`${Q}[\\w-]*`, 'g'), '');
+        expect(latin(text), `${path}${lang}`).toEqual([]);
+      }
+    }
+    const summary = (await as(manager).get(`/api/analytics/summary?${msk}&format=csv&lang=ru`)).body as string;
+    expect(summary.split('\r\n')[0]).toBe('Показатель,Значение,Как считается');
+    expect(summary).toContain(
+      '\r\nУровень сервиса,0.4286,отвечено за ≤ 20 с ÷ (поступило − короткие сбросы); цель 80 %',
+    );
+    const operators = (await as(manager).get(`/api/analytics/operators?${msk}&format=csv&lang=ru`)).body as string;
+    expect(operators.split('\r\n')[0]).toMatch(/^Оператор,Внутр\. номер,Обслужено,/);
   });
 });

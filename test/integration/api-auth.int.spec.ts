@@ -127,7 +127,10 @@ describe('auth API (real Postgres)', () => {
   it('authenticates a Socket.IO handshake by the same cookie', async () => {
     const c = new ApiClient(t.baseUrl);
     await c.login(operator.login, TEST_PASSWORD);
-    expect(await t.services.auth.authenticateSocketHandshake(`a=b; ${c.cookie!}`)).toMatchObject({ id: operator.id });
+    expect(await t.services.auth.authenticateSocketHandshake(`a=b; ${c.cookie!}`)).toMatchObject({
+      sessionId: expect.any(String),
+      user: { id: operator.id },
+    });
     expect(await t.services.auth.authenticateSocketHandshake('zv_session=forged')).toBeNull();
     expect(await t.services.auth.authenticateSocketHandshake(undefined)).toBeNull();
   });

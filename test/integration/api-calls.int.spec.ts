@@ -117,7 +117,7 @@ describe('calls API (real Postgres)', () => {
       expect(past.body).toMatchObject({ items: [], total: 2 });
     });
 
-    it('shows an operator only the calls they answered or received by transfer', async () => {
+    it('shows an operator only the calls that reached them (here: answered or received by transfer)', async () => {
       const range = 'from=2031-01-01&to=2031-01-03';
       expect(ids((await clients.op1!.get(`/api/calls?${range}`)).body)).toEqual([c, a]);
       expect(ids((await clients.op2!.get(`/api/calls?${range}`)).body)).toEqual([c, b]);

@@ -29,6 +29,8 @@ describe('callbacks live: a missed call through Asterisk becomes a callback task
     database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
     ds = database.dataSource;
     await ds.initialize();
+    // The sipp caller is fixed: an open callback a failed earlier run left for it would take our calls' attempts.
+    await ds.query(`DELETE FROM tasks WHERE kind = 'callback' AND callback_phone = $1`, [CALLER]);
     owner = await createUser(ds, `${suitePrefix('cb-live')}-owner`, 'operator');
     [{ id: contactId }] = await ds.query(
       `INSERT INTO contacts (name, owner_id) VALUES ('Пётр Перезвон', $1) RETURNING id`,
@@ -101,5 +103,38 @@ describe('callbacks live: a missed call through Asterisk becomes a callback task
       [CALLER, started],
     );
     expect(Number(n)).toBe(1);
+  });
+
+  it('two missed calls back to back (~10 s apart) → one open task with 2 attempts, the latest call on it', async () => {
+    // The owner called back after the first test's missed call: that task is done.
+    await ds.query(`UPDATE tasks SET done_at = now() WHERE kind = 'callback' AND callback_phone = $1`, [CALLER]);
+    phone ??= await plugPhone('1002', 'uas-operator-ring.xml');
+    const started = new Date(Date.now() - 1000);
+    for (let i = 0; i < 2; i++) {
+      const result = await runSipp('uac-direct-noanswer-expect-480.xml', { service: '7002', timeoutMs: 40_000 });
+      expect(result.code, result.stderr).toBe(0);
+    }
+    let open: { id: string; call_id: string; callback_attempts: number; assignee_id: string }[] = [];
+    await waitFor(
+      async () => {
+        open = await ds.query(
+          `SELECT id, call_id, callback_attempts, assignee_id FROM tasks
+           WHERE kind = 'callback' AND callback_phone = $1 AND done_at IS NULL`,
+          [CALLER],
+        );
+        return open.length === 1 && open[0]!.callback_attempts === 2;
+      },
+      { what: 'one open callback task with two attempts', timeoutMs: 15_000 },
+    );
+    const calls = (await ds.query(
+      `SELECT id, ended_at FROM calls WHERE from_e164 = $1 AND started_at >= $2 ORDER BY started_at`,
+      [CALLER, started],
+    )) as { id: string; ended_at: Date }[];
+    expect(calls).toHaveLength(2);
+    expect(open).toEqual([
+      { id: expect.any(String), call_id: calls[1]!.id, callback_attempts: 2, assignee_id: owner.id },
+    ]);
+    const gap = (calls[1]!.ended_at.getTime() - calls[0]!.ended_at.getTime()) / 1000;
+    console.log(`[callbacks-live] two missed calls ${gap.toFixed(1)} s apart → one open task, attempts 2`);
   });
 });

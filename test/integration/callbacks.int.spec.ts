@@ -46,6 +46,11 @@ interface TaskRowDb {
   entity_type: string;
   entity_id: string;
   escalated_at: Date | null;
+  call_id: string;
+  callback_phone: string | null;
+  callback_queue: string | null;
+  callback_attempts: number | null;
+  done_at: Date | null;
 }
 
 describe('callbacks: missed/abandoned inbound calls → one callback task; late ones escalate (real Postgres)', () => {
@@ -125,8 +130,16 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
       intervalMs: 10,
     });
   };
+  /** The task a call counts towards (its latest call may be a later one). */
   const tasksOf = (callId: string): Promise<TaskRowDb[]> =>
-    ds.query(`SELECT * FROM tasks WHERE call_id = $1`, [callId]);
+    ds.query(`SELECT t.* FROM tasks t JOIN callback_calls cc ON cc.task_id = t.id WHERE cc.call_id = $1`, [callId]);
+  const openTasksOfNumber = (phone: string): Promise<TaskRowDb[]> =>
+    ds.query(
+      `SELECT * FROM tasks WHERE kind = 'callback' AND callback_phone = $1 AND done_at IS NULL
+       ORDER BY callback_queue NULLS FIRST`,
+      [phone],
+    );
+  const at = (iso: string, seconds: number) => new Date(Date.parse(iso) + seconds * 1000);
 
   it("a missed call from a known client becomes one task for the client's owner, due ended + 15 min", async () => {
     const call = unansweredInboundCall({ from: ownedNumber, abandoned: false });
@@ -167,6 +180,100 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     await new CallRecorderService(ds).record(event);
   };
 
+  it('two missed calls from one client 12 s apart: one open task, 2 attempts, the latest call, due from the first', async () => {
+    const number = randomRuMobile();
+    const first = unansweredInboundCall({ from: number, queue: 'support', abandoned: false });
+    const second = unansweredInboundCall({
+      from: number,
+      queue: 'support',
+      abandoned: true,
+      startedAt: at(first.events[0]!.occurredAt, 12),
+    });
+    await replay(first);
+    await replay(second);
+    const open = await openTasksOfNumber(number);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({
+      kind: 'callback',
+      title: number, // no English text: screens render "call back …" from callback_phone in their language
+      callback_phone: number,
+      callback_queue: 'support',
+      callback_attempts: 2,
+      call_id: second.callId,
+      queue: 'support',
+      assignee_id: null,
+    });
+    expect(open[0]!.due_at.toISOString()).toBe(at(first.endedAt, 15 * 60).toISOString());
+    // Both announced: the supervisors learn the client tried again, with the attempt count.
+    expect(notifier.sent.map((n) => [n.payload.reason, n.payload.task.callbackAttempts])).toEqual([
+      ['missed-call', 1],
+      ['abandoned-call', 2],
+    ]);
+
+    // Redeliveries of either call, on this node or racing ones, add nothing.
+    await replay(first);
+    await replay(second);
+    const projections = [first, second].map((c) => projectCall(c.events)!);
+    const again = await Promise.all(projections.flatMap((p) => [1, 2, 3].map(() => callbacks.createForCall(p))));
+    expect(again.filter((r) => r !== null)).toEqual([]);
+    expect(await openTasksOfNumber(number)).toEqual([
+      expect.objectContaining({ id: open[0]!.id, callback_attempts: 2 }),
+    ]);
+  });
+
+  it('one open task per number AND queue; once it is done, the next missed call opens a new one', async () => {
+    const number = randomRuMobile();
+    const support = unansweredInboundCall({ from: number, queue: 'support', abandoned: false });
+    const sales = unansweredInboundCall({ from: number, queue: 'sales', abandoned: false });
+    const direct = unansweredInboundCall({ from: number, abandoned: false });
+    for (const call of [support, sales, direct]) await replay(call);
+    const open = await openTasksOfNumber(number);
+    expect(open.map((t) => [t.callback_queue, t.callback_attempts])).toEqual([
+      [null, 1],
+      ['sales', 1],
+      ['support', 1],
+    ]);
+
+    const supportTask = open.find((t) => t.callback_queue === 'support')!;
+    await ds.query(`UPDATE tasks SET done_at = now() WHERE id = $1`, [supportTask.id]);
+    const later = unansweredInboundCall({ from: number, queue: 'support', abandoned: false, startedAt: new Date() });
+    await replay(later);
+    const [fresh] = await tasksOf(later.callId);
+    expect(fresh).toMatchObject({ callback_queue: 'support', callback_attempts: 1, done_at: null });
+    expect(fresh!.id).not.toBe(supportTask.id);
+    // A redelivered old call does not reopen anything: it was counted on the task now done.
+    await replay(support);
+    expect((await tasksOf(support.callId)).map((t) => t.id)).toEqual([supportTask.id]);
+    expect(await openTasksOfNumber(number)).toHaveLength(3);
+  });
+
+  it('20 different missed calls from one number, each reacted to twice at once: one open task, 20 attempts', async () => {
+    const number = randomRuMobile();
+    const t0 = new Date(Date.now() - 3_600_000);
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      unansweredInboundCall({
+        from: number,
+        queue: 'support',
+        abandoned: i % 2 === 0,
+        startedAt: at(t0.toISOString(), i * 12),
+      }),
+    );
+    for (const call of calls) {
+      callIds.push(call.callId);
+      for (const event of call.events) await callbacksPipelineRecord(event);
+    }
+    const projections = calls.map((c) => projectCall(c.events)!);
+    const results = await Promise.all([...projections, ...projections].map((p) => callbacks.createForCall(p)));
+    expect(results.filter((r) => r !== null)).toHaveLength(20);
+    const open = await openTasksOfNumber(number);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ callback_attempts: 20, call_id: calls.at(-1)!.callId });
+    const [{ n }] = (await ds.query(`SELECT count(*)::int AS n FROM callback_calls WHERE task_id = $1`, [
+      open[0]!.id,
+    ])) as [{ n: number }];
+    expect(n).toBe(20);
+  });
+
   it('an abandoned queue call from an unknown number goes to the queue (unassigned) and the supervisors are told', async () => {
     const call = unansweredInboundCall({ from: randomRuMobile(), queue: 'support', abandoned: true });
     await replay(call);
@@ -194,8 +301,10 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
   });
 
   it('escalates an open callback once, after due + CALLBACK_ESCALATE_MINUTES, with an audit row; done tasks never', async () => {
+    // The owner called the client back: earlier tests' missed calls are done with, so `late` opens a fresh task.
+    await ds.query(`UPDATE tasks SET done_at = now() WHERE kind = 'callback' AND callback_phone = $1`, [ownedNumber]);
     const late = unansweredInboundCall({ from: ownedNumber, abandoned: false });
-    const done = unansweredInboundCall({ from: ownedNumber, abandoned: false });
+    const done = unansweredInboundCall({ from: randomRuMobile(), abandoned: false });
     await replay(late);
     await replay(done);
     const [lateTask] = (await tasksOf(late.callId)) as [TaskRowDb];

@@ -29,6 +29,7 @@ const TABLES = [
   'call_legs',
   'call_pops',
   'call_reviews',
+  'callback_calls',
   'calls',
   'companies',
   'contact_phones',
@@ -39,6 +40,7 @@ const TABLES = [
   'notes',
   'recordings',
   'sessions',
+  'sip_secrets',
   'tasks',
   'users',
 ];
@@ -172,6 +174,48 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
       expect([first.imported, second.imported].sort()).toEqual([0, 2]);
       expect([first.duplicates, second.duplicates].sort()).toEqual([0, 2]);
       expect(await ds.getRepository(ContactPhoneEntity).countBy({ e164: '+79167000001' })).toBe(1);
+    });
+
+    it('1764000400000 merges the open callback duplicates the old one-task-per-call rule left', async () => {
+      // Back to just before it (later migrations of other branches first), with the old rule's data.
+      const at = migrations.findIndex((m) => m.name === 'OneOpenCallbackPerNumber1764000400000');
+      for (let i = migrations.length - 1; i >= at; i--) await ds.undoLastMigration({ transaction: 'each' });
+      const call = async (minute: number, queue: string | null) => {
+        const [row] = await ds.query(
+          `INSERT INTO calls (id, source, direction, from_raw, from_e164, to_raw, queue, status, started_at, ended_at,
+             disposition) VALUES (gen_random_uuid(), 'ami', 'inbound', '89160000077', '+79160000077', '7000', $1,
+             'ended', $2, $2, 'missed') RETURNING id`,
+          [queue, new Date(Date.UTC(2031, 0, 1, 10, minute))],
+        );
+        return row.id as string;
+      };
+      const task = async (callId: string, minute: number, done = false) => {
+        const [row] = await ds.query(
+          `INSERT INTO tasks (title, kind, call_id, queue, created_at, done_at)
+           VALUES ('Callback +79160000077', 'callback', $1, 'support', $2, $3) RETURNING id`,
+          [callId, new Date(Date.UTC(2031, 0, 1, 10, minute)), done ? new Date() : null],
+        );
+        return row.id as string;
+      };
+      const old = await task(await call(0, 'support'), 1, true);
+      const first = await task(await call(5, 'support'), 6);
+      const latest = await call(7, 'support');
+      await task(latest, 8);
+      const sales = await task(await call(9, 'sales'), 10);
+
+      await ds.runMigrations({ transaction: 'each' });
+      const rows = (await ds.query(
+        `SELECT id, title, callback_queue, callback_attempts, call_id, done_at IS NOT NULL AS done FROM tasks
+         WHERE callback_phone = '+79160000077' ORDER BY created_at`,
+      )) as { id: string; callback_queue: string; callback_attempts: number; call_id: string; done: boolean }[];
+      const title = '+79160000077'; // the English "Callback …" is gone; screens render it in their language
+      expect(rows).toEqual([
+        { id: old, title, callback_queue: 'support', callback_attempts: 1, call_id: expect.any(String), done: true },
+        { id: first, title, callback_queue: 'support', callback_attempts: 2, call_id: latest, done: false },
+        { id: sales, title, callback_queue: 'sales', callback_attempts: 1, call_id: expect.any(String), done: false },
+      ]);
+      await ds.query(`DELETE FROM calls WHERE from_e164 = '+79160000077'`);
+      expect(await ds.query(`SELECT 1 FROM tasks WHERE callback_phone = '+79160000077'`)).toEqual([]);
     });
 
     it('reverts every migration (reviewed downs) and re-applies them', async () => {

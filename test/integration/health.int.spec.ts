@@ -26,6 +26,8 @@ const metricValue = (text: string, name: string): number => {
   return Number(line.split(' ').at(-1));
 };
 
+const METRICS_TOKEN = 'health-test-metrics-token';
+
 // Real Postgres (global-setup) and a throwaway redis-server of our own, because this suite stops it. The PBX side
 // is the AMI surrogate (the project's scripted AMI peer): the shared Asterisk must not be stopped by a test.
 describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () => {
@@ -64,7 +66,7 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
     });
     await provider.start();
     const { app } = createApp({
-      config: TEST_APP_CONFIG,
+      config: { ...TEST_APP_CONFIG, metricsToken: METRICS_TOKEN },
       dataSource: database.dataSource,
       logger: pino({ level: 'silent' }),
       redis,
@@ -88,7 +90,8 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
     const res = await fetch(`${baseUrl}/readyz`);
     return { status: res.status, body: (await res.json()) as Ready };
   };
-  const metrics = async () => (await fetch(`${baseUrl}/metrics`)).text();
+  const metrics = async () =>
+    (await fetch(`${baseUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
 
   it('/healthz answers while the process serves HTTP; /readyz is 200 when every part answers', async () => {
     const health = await fetch(`${baseUrl}/healthz`);

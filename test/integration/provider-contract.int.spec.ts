@@ -1,5 +1,7 @@
 /**
- * The provider contract: the same scenarios run, driven by the same sipp scenarios (caller and phones), against
+ * The provider contract: the same scenarios — answered, busy, abandoned, blind transfer, withheld (From anonymous,
+ * and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14), 8-prefixed, click-to-call — run, driven by
+ * the same sipp scenarios (caller and phones), against
  * - the AMI provider on the REAL Asterisk 22 of the reference profile, and
  * - the SIP front: the SIP provider on the REAL drachtio-server with its media anchored and recorded by the real
  *   rtpengine (test/global-setup.ts).
@@ -95,6 +97,10 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     timeoutMs: 30_000,
   },
   withheld: { sipp: `${SIP_SCENARIOS}uac-withheld-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
+  'withheld-pai': {
+    sipp: `${SIP_SCENARIOS}uac-withheld-pai-expect-200.xml`,
+    phones: [['1001', 'uas-operator-answer.xml']],
+  },
   ru8: { sipp: 'uac-ru8-queue-answered-expect-200.xml', phones: [['1001', 'uas-operator-answer.xml']] },
   clickToCall: { originate: '8 916 123-45-67', phones: [['1001', 'uas-operator-answer.xml']] },
 };

@@ -255,6 +255,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       { score: 6, scriptFollowed: true },
       { score: 3.5, scriptFollowed: true },
       { score: 3 },
+      { score: 3, scriptFollowed: null },
       { score: 3, scriptFollowed: 'yes' },
       { score: 3, scriptFollowed: true, comment: 'x'.repeat(2001) },
       { score: 3, scriptFollowed: true, reviewerId: users.mgr.id },
@@ -283,7 +284,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       comment: '=HYPERLINK("x"), "хорошо"',
     });
     // Raw bytes: Response.text() would drop the BOM this checks.
-    const csv = await fetch(`${t.baseUrl}/api/reviews/export?queue=${queue}&operatorId=${users.op1.id}`, {
+    const csv = await fetch(`${t.baseUrl}/api/reviews/export?queue=${queue}&operatorId=${users.op1.id}&lang=en`, {
       headers: { cookie: clients.mgr.cookie! },
     });
     expect(csv.status).toBe(200);
@@ -307,7 +308,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     expect(shortLine).toMatch(new RegExp(`^${calls.short},`));
     expect(shortLine).toContain(',20,answered,,30,2,3.5,no,');
 
-    const xlsx = await fetch(`${t.baseUrl}/api/reviews/export?queue=${queue}&format=xlsx`, {
+    const xlsx = await fetch(`${t.baseUrl}/api/reviews/export?queue=${queue}&format=xlsx&lang=en`, {
       headers: { cookie: clients.sup.cookie! },
     });
     expect(xlsx.status).toBe(200);
@@ -323,5 +324,17 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     expect(rowOf(calls.long).getCell(9).value).toBe(300);
     expect(rowOf(calls.short).getCell(14).value).toBe(3.5);
     expect(rowOf(calls.missed).getCell(13).value).toBe(0);
+
+    // In Russian (asked for, or the profile language): headers and coded values are words of the language.
+    for (const lang of ['&lang=ru', '']) {
+      const ru = await clients.mgr.get(`/api/reviews/export?queue=${queue}&operatorId=${users.op1.id}${lang}`);
+      const [header, long] = (ru.body as string).replace(/^\uFEFF/, '').split('\r\n');
+      expect(header).toBe(
+        'ID звонка,Начало (UTC),Направление,Кто звонил,Куда,Очередь,Оператор,Внутр. номер,"Разговор, с",Результат,' +
+          'Итог звонка,"Запись, с",Оценок,Средняя оценка,Скрипт соблюдён,Комментарии',
+      );
+      expect(long).toContain(',входящий,');
+      expect(long).toContain(',300,отвечен,,31,1,4,да,');
+    }
   });
 });

@@ -118,8 +118,11 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
       `INSERT INTO notes (body, author_id, entity_type, entity_id) VALUES ('Любит утро', $1, 'contact', $2)`,
       [opB.user.id, contact.id],
     );
+    // The past call rang A and B and B took it: A's card lists it (A's call log does too) but A may not hear it.
     const past = inboundCall(party(number, number));
-    await publish(past.created(), past.ringing(opB.extension), past.answered(opB.extension), past.ended(true));
+    await publish(past.created(), past.ringing(opA.extension), past.ringing(opB.extension));
+    await until('past call popped on A', () => of(opA, 'call:ringing', past.callId).length > 0);
+    await publish(past.answered(opB.extension), past.ended(true));
     await until('past call recorded', () => of(sup, 'call:ended', past.callId).length > 0);
     const [recording] = await ds.query(
       `INSERT INTO recordings (call_id, storage_key, size_bytes, sha256, mime) VALUES ($1, $2, 10, $3, 'audio/ogg')
@@ -151,8 +154,10 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
       openTasks: [{ id: task.id, title: 'Перезвонить', assignee: { id: opB.user.id } }],
     });
     expect(card.kind === 'contact' && card.lastCalls).toEqual([
-      expect.objectContaining({ id: past.callId, answered: true, recordingUrl: `/api/recordings/${recording.id}` }),
+      expect.objectContaining({ id: past.callId, answered: true, recordingUrl: null }),
     ]);
+    expect(recording.id).toBeTruthy(); // B, who answered, hears it: GET /api/calls/:id gives B the URL
+    expect((await opB.api.get(`/api/calls/${past.callId}`)).body.recordingUrl).toBe(`/api/recordings/${recording.id}`);
     await until('supervisor sees the ringing', () => of(sup, 'call:ringing', call.callId).length > 0);
 
     // The resync: A (it rang for A) and the supervisor see the live call; B does not.
@@ -221,6 +226,40 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     const [{ n }] = await node.dataSource.query('SELECT count(*)::int AS n FROM leads WHERE phone_e164 = $1', [number]);
     expect(n).toBe(1);
     await node.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [[first.callId, second.callId]]);
+    await node.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
+  });
+
+  it("the card's past calls are the calls the operator's call log shows: a missed call that rang them, not a colleague's call", async () => {
+    const number = randomRuNumber();
+    const missed = inboundCall(party(number, number));
+    await publish(missed.created(), missed.ringing(opA.extension));
+    await until('missed call popped on A', () => of(opA, 'call:ringing', missed.callId).length > 0);
+    await publish(missed.ended(false));
+    const colleagues = inboundCall(party(number, number));
+    await publish(colleagues.created(), colleagues.ringing(opB.extension));
+    await until("B's call popped on B", () => of(opB, 'call:ringing', colleagues.callId).length > 0);
+    await publish(colleagues.answered(opB.extension), colleagues.ended(true));
+    await until("B's call ended", () => of(sup, 'call:ended', colleagues.callId).length > 0);
+
+    const now = inboundCall(party(number, number));
+    await publish(now.created(), now.ringing(opA.extension));
+    await until('pop on A', () => of(opA, 'call:ringing', now.callId).length > 0);
+    const card = callCardSchema.parse(of(opA, 'call:ringing', now.callId)[0]!.payload.card);
+    const listed = card.kind === 'withheld' ? [] : card.lastCalls.map((c) => c.id);
+    expect(listed).toEqual([missed.callId]);
+    const log = await opA.api.get(`/api/calls?phone=${encodeURIComponent(number)}`);
+    expect(log.status).toBe(200);
+    expect(log.body.items.map((c: { id: string }) => c.id)).toEqual([now.callId, missed.callId]);
+    expect(log.body.items[1]).toMatchObject({ disposition: 'abandoned', recordingUrl: null });
+    expect((await opA.api.get(`/api/calls/${missed.callId}`)).status).toBe(200);
+    expect((await opA.api.get(`/api/calls/${colleagues.callId}`)).status).toBe(404);
+    // Rang is not handled: nothing to wrap up on a call A never took.
+    expect((await opA.api.patch(`/api/calls/${missed.callId}/wrap-up`, { outcome: 'callback' })).status).toBe(404);
+
+    await publish(now.ended(false));
+    await until('now ended', () => of(sup, 'call:ended', now.callId).length > 0);
+    const ids = [missed.callId, colleagues.callId, now.callId];
+    await node.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [ids]);
     await node.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
   });
 

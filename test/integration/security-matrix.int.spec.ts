@@ -6,8 +6,11 @@ import { USER_ROLES, type Role } from '@contracts/dto/user';
 import { ApiClient, type ApiResponse } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { startSecurityApp, type SecurityApp } from '@test/security/support/security-app';
+import { closedByServer, roundTrip } from '@test/security/support/sockets';
 import { listRoutes, routeKey, type ApiRoute } from '@test/security/route-table';
-import { ROUTE_RULES, type RouteAccess } from '@test/security/route-rules';
+import { BODY_REFERENCES, ROUTE_RULES, SOCKET_REVOCATIONS, type RouteAccess } from '@test/security/route-rules';
+import { probeBodyReferences, seedRecords, uncoveredReferenceFields } from '@test/security/support/body-references';
+import { openSocket } from '@test/support/web-node';
 
 const RULES_FILE = 'test/security/route-rules.ts';
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -28,7 +31,7 @@ describe('security: authorization matrix (every /api route from the express rout
   const clients = new Map<Role, ApiClient>();
 
   beforeAll(async () => {
-    t = await startSecurityApp();
+    t = await startSecurityApp({}, { realtime: true });
     routes = listRoutes(t.app);
     const prefix = suitePrefix('matrix');
     for (const role of USER_ROLES) {
@@ -104,5 +107,67 @@ describe('security: authorization matrix (every /api route from the express rout
       }
     }
     expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  it('every …Id field of a request body has a foreign-key rule, on a route that exists', () => {
+    const uncovered = uncoveredReferenceFields();
+    expect(uncovered, `Describe these fields in BODY_REFERENCES of ${RULES_FILE}: ${uncovered.join(', ')}`).toEqual([]);
+    const present = new Set(routes.map(routeKey));
+    expect(Object.keys(BODY_REFERENCES).filter((key) => !present.has(key))).toEqual([]);
+  });
+
+  it('an operator cannot name another operator’s records in a body (hidden = missing), but can name its own', async () => {
+    const operator = users.find((u) => u.role === 'operator')!;
+    const stranger = await createUser(t.dataSource, `${suitePrefix('matrix')}-stranger`, 'operator');
+    users.push(stranger);
+    const strangerClient = new ApiClient(t.baseUrl);
+    await strangerClient.login(stranger.login, TEST_PASSWORD);
+    const me = { id: operator.id, client: clients.get('operator')! };
+    const them = { id: stranger.id, client: strangerClient };
+    const failures = await probeBodyReferences(
+      { ...me, records: await seedRecords(t.dataSource, me) },
+      { ...them, records: await seedRecords(t.dataSource, them) },
+    );
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  describe('socket revocation (test/security/route-rules.ts SOCKET_REVOCATIONS)', () => {
+    /** Ends something for `target`, signed in with `session` (its first session); `admin` is a signed-in admin. */
+    type Revoke = (ctx: { target: SeededUser; session: ApiClient; admin: ApiClient }) => Promise<number>;
+    const PERFORM: Record<keyof typeof SOCKET_REVOCATIONS, Revoke> = {
+      'POST /api/auth/logout': async ({ session }) => (await session.post('/api/auth/logout')).status,
+      'POST /api/auth/login over an old session cookie': async ({ session, target }) =>
+        (await session.login(target.login, TEST_PASSWORD)).status,
+      'PATCH /api/users/:id {role}': async ({ admin, target }) =>
+        (await admin.patch(`/api/users/${target.id}`, { role: 'manager' })).status,
+      'PATCH /api/users/:id {active: false}': async ({ admin, target }) =>
+        (await admin.patch(`/api/users/${target.id}`, { active: false })).status,
+    };
+
+    it.each(Object.entries(SOCKET_REVOCATIONS) as [keyof typeof SOCKET_REVOCATIONS, 'session' | 'user'][])(
+      '%s closes the %s’s sockets, and only those',
+      async (action, scope) => {
+        const target = await createUser(t.dataSource, `${suitePrefix('revoke')}-op`, 'operator');
+        users.push(target);
+        const session = new ApiClient(t.baseUrl);
+        const otherSession = new ApiClient(t.baseUrl);
+        await session.login(target.login, TEST_PASSWORD);
+        await otherSession.login(target.login, TEST_PASSWORD);
+        const socket = await openSocket(t.baseUrl, session.cookie);
+        const otherSocket = await openSocket(t.baseUrl, otherSession.cookie);
+        const bystander = await openSocket(t.baseUrl, clients.get('operator')!.cookie);
+        try {
+          const closed = closedByServer(socket, `${action}: the socket of the session it ended`);
+          const closedToo = scope === 'user' ? closedByServer(otherSocket, `${action}: the user's other socket`) : null;
+          expect(await PERFORM[action]({ target, session, admin: clients.get('admin')! })).toBeLessThan(300);
+          expect(await closed).toBe('io server disconnect');
+          if (closedToo) expect(await closedToo).toBe('io server disconnect');
+          else expect(await roundTrip(otherSocket)).toBe(true);
+          expect(await roundTrip(bystander)).toBe(true);
+        } finally {
+          for (const s of [socket, otherSocket, bystander]) s.close();
+        }
+      },
+    );
   });
 });

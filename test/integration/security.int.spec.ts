@@ -200,7 +200,8 @@ describe('security: Socket.IO rooms (real Socket.IO server, in-process adapter)'
       const serverSockets = await node.realtime.io.in(`user:${a.id}`).fetchSockets();
       expect(serverSockets).toHaveLength(1);
       const roomsOfA = [...serverSockets[0]!.rooms].filter((r) => r !== serverSockets[0]!.id).sort();
-      expect(roomsOfA).toEqual([`role:operator`, `user:${a.id}`]);
+      const [session] = await node.dataSource.query(`SELECT id FROM sessions WHERE user_id = $1`, [a.id]);
+      expect(roomsOfA).toEqual([`role:operator`, `session:${session.id}`, `user:${a.id}`]);
 
       // The only client→server event the server listens to is the read-only resync.
       const server = node.realtime.io.of('/').sockets.get(serverSockets[0]!.id)!;

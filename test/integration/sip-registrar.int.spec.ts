@@ -102,7 +102,7 @@ describe('REGISTER through the SIP front on the real drachtio-server (sipp as th
     return live;
   }
   const register = (password: string) =>
-    callSipFront('uac-register-expect-200.xml', {
+    callSipFront('uac-register-stay-expect-200.xml', {
       service: '1001',
       localPort: PHONE_PORTS['1001'],
       timeoutMs: 10_000,

@@ -43,6 +43,8 @@ play() {
     direct-noanswer) uas uas-operator-ring.xml 5072; sleep 0.3; uac uac-direct-noanswer-expect-480.xml 7002 ;;
     direct-busy) uas uas-operator-busy.xml 5073; sleep 0.3; uac uac-direct-busy-expect-486.xml 7003 ;;
     anonymous) uas uas-operator-answer.xml 5071; sleep 0.3; uac uac-anonymous-queue-answered-expect-200.xml 7000 ;;
+    withheld-pai)
+      uas uas-operator-answer.xml 5071; sleep 0.3; uac ../fixtures/sip/scenarios/uac-withheld-pai-expect-200.xml 7001 ;;
     ru8-caller) uas uas-operator-answer.xml 5071; sleep 0.3; uac uac-ru8-queue-answered-expect-200.xml 7000 ;;
     transfer-blind)
       uas uas-operator-refer-blind.xml 5071; uas uas-operator-answer.xml 5072; sleep 0.3
@@ -81,7 +83,7 @@ mkdir -p "$OUT"
 ROOT="$(bash "$HERE/pbx.sh" status)" || { echo "start the PBX first: bash test/pbx/pbx.sh start" >&2; exit 1; }
 CASES=("$@")
 FAILED=0
-[ ${#CASES[@]} -gt 0 ] || CASES=(queue-answered queue-abandoned direct-noanswer direct-busy anonymous ru8-caller \
+[ ${#CASES[@]} -gt 0 ] || CASES=(queue-answered queue-abandoned direct-noanswer direct-busy anonymous withheld-pai ru8-caller \
   transfer-blind transfer-attended click-to-call load-100)
 for c in "${CASES[@]}"; do
   record "$c" || { echo "case $c FAILED (fixture kept for inspection)" >&2; FAILED=1; }

@@ -20,10 +20,12 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/auth/me': 'any',
   // dialplan owner lookup (ROUTING_TOKEN)
   'GET /api/routing/owner': 'token',
-  // users: directory for staff, creation for admins
+  // users: directory for staff, creation, role changes, (de)activation and SIP secret rotation for admins
   'GET /api/users': STAFF,
   'GET /api/users/:id': STAFF,
   'POST /api/users': ['admin'],
+  'PATCH /api/users/:id': ['admin'],
+  'POST /api/users/:id/sip-secret/rotate': ['admin'],
   // CRM records: everyone, scoped by ownership in the services
   'GET /api/contacts': 'any',
   'GET /api/contacts/:id': 'any',
@@ -88,3 +90,105 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/queue-settings': STAFF,
   'PUT /api/analytics/queue-settings/:queue': ['admin'],
 };
+
+/** Records a body can name, and the `:id` of the PATCH routes below. */
+export type RecordKind = 'contact' | 'company' | 'lead' | 'deal' | 'call' | 'task';
+
+/**
+ * How a body field that names another record is checked when an operator sends it (issue #21 item 4: attaching a
+ * contact to a stranger's company used to make the company, and its notes, the attacker's).
+ * - `{ visible: kind }`: must be a record the sender may see; a hidden one answers like one that does not exist.
+ * - `'link'`: the `entityType` + `entityId` pair; the same rule for every linkable kind.
+ * - `'self'`: a user id operators may set only to their own (403 otherwise).
+ * - `'ignored'`: a user id operators may send but that does not take effect (they stay the owner).
+ */
+export type ReferenceRule = { visible: RecordKind } | 'link' | 'self' | 'ignored';
+
+export interface BodyReferences {
+  /** The contracts schema of the body, `<module>.<export>` as in api-schema-properties.ts. */
+  schema: string;
+  /** For a route with `:id`: the kind of the record it changes (the operator's own in the probe). */
+  record?: RecordKind;
+  /** Fields the route needs besides the reference. */
+  body: Record<string, unknown>;
+  fields: Record<string, ReferenceRule>;
+}
+
+/**
+ * Every body field naming another record, per route. security-matrix.int.spec.ts sends each with a record of
+ * another operator (and, as a control, with the sender's own) and fails for any request schema whose `…Id` field
+ * is not listed here.
+ */
+export const BODY_REFERENCES: Record<string, BodyReferences> = {
+  'POST /api/contacts': {
+    schema: 'contact.createContactRequestSchema',
+    body: { name: 'FK probe' },
+    fields: { companyId: { visible: 'company' }, ownerId: 'ignored' },
+  },
+  'PATCH /api/contacts/:id': {
+    schema: 'contact.updateContactRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { companyId: { visible: 'company' }, ownerId: 'ignored' },
+  },
+  'POST /api/companies': {
+    schema: 'company.createCompanyRequestSchema',
+    body: { name: 'FK probe' },
+    fields: { ownerId: 'ignored' },
+  },
+  'PATCH /api/companies/:id': {
+    schema: 'company.updateCompanyRequestSchema',
+    record: 'company',
+    body: {},
+    fields: { ownerId: 'ignored' },
+  },
+  'POST /api/leads': {
+    schema: 'lead.createLeadRequestSchema',
+    body: { name: 'FK probe' },
+    fields: { ownerId: 'ignored' },
+  },
+  'PATCH /api/leads/:id': {
+    schema: 'lead.updateLeadRequestSchema',
+    record: 'lead',
+    body: {},
+    fields: { contactId: { visible: 'contact' }, ownerId: 'ignored' },
+  },
+  'POST /api/deals': {
+    schema: 'deal.createDealRequestSchema',
+    body: { title: 'FK probe' },
+    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+  },
+  'PATCH /api/deals/:id': {
+    schema: 'deal.updateDealRequestSchema',
+    record: 'deal',
+    body: {},
+    fields: { contactId: { visible: 'contact' }, companyId: { visible: 'company' }, ownerId: 'ignored' },
+  },
+  'POST /api/tasks': {
+    schema: 'task.createTaskRequestSchema',
+    body: { title: 'FK probe' },
+    fields: { entityId: 'link', assigneeId: 'self' },
+  },
+  'PATCH /api/tasks/:id': {
+    schema: 'task.updateTaskRequestSchema',
+    record: 'task',
+    body: {},
+    fields: { assigneeId: 'self' },
+  },
+  'POST /api/notes': {
+    schema: 'note.createNoteRequestSchema',
+    body: { body: 'FK probe' },
+    fields: { entityId: 'link' },
+  },
+};
+/**
+ * What closes a user's open sockets, on every node (issue 21 #5). The matrix performs each and checks which of the
+ * user's sockets close: `session` only those opened with the session the request ended, `user` all of them. A new
+ * way to end a session or change what a socket may receive belongs here.
+ */
+export const SOCKET_REVOCATIONS = {
+  'POST /api/auth/logout': 'session',
+  'POST /api/auth/login over an old session cookie': 'session',
+  'PATCH /api/users/:id {role}': 'user',
+  'PATCH /api/users/:id {active: false}': 'user',
+} as const satisfies Record<string, 'session' | 'user'>;

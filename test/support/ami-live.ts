@@ -25,6 +25,8 @@ import { startOperatorPhone, type Phone } from '@test/support/sipp';
  */
 export const ASTERISK_ROOT = process.env.ASTERISK_ROOT ?? '/var/cache/zvonok/asterisk-sid';
 export const RECORDINGS_DIR = process.env.RECORDINGS_DIR ?? join(ASTERISK_ROOT, 'var/spool/asterisk/monitor');
+/** The live PBX's pjsip include for per-user SIP secrets (the reference pjsip.conf `#tryinclude`s it). */
+export const PJSIP_AUTH_FILE = join(ASTERISK_ROOT, 'etc/asterisk/pjsip_zvonok_auth.conf');
 /** Where MixMonitor writes inside the chroot (ZV_MONITOR_DIR in extensions.conf). */
 export const CHROOT_MONITOR_DIR = '/var/spool/asterisk/monitor';
 const AMI_PORT = Number(process.env.AMI_PORT ?? 5038);

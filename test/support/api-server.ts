@@ -16,12 +16,16 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Fixed, so every suite, node and e2e server opens the SIP secrets the others sealed in the shared database. */
+export const TEST_SIP_SECRETS_KEY = Buffer.alloc(32, 7);
+
 export const TEST_APP_CONFIG: AppConfig = {
   nodeEnv: 'test',
   sessionTtlHours: 1,
   defaultCountry: 'RU',
   loginRateLimit: { max: 10, windowMs: 15 * 60_000 },
   trustedOrigins: [],
+  sipSecretsKey: TEST_SIP_SECRETS_KEY,
 };
 
 export function requireDatabaseUrl(): string {

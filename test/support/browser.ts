@@ -1,4 +1,4 @@
-import { chromium, type Browser, type LaunchOptions } from 'playwright-core';
+import { chromium, type Browser, type LaunchOptions, type Page } from 'playwright-core';
 
 /** Debian's chromium: playwright's own browser builds are never downloaded (no `playwright install`). */
 export const CHROMIUM_PATH = process.env.ZVONOK_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,5 +27,15 @@ export async function launchBrowser(options: LaunchOptions = {}): Promise<Browse
     headless: true,
     ...options,
     args: [...CHROMIUM_ARGS, ...(options.args ?? [])],
+  });
+}
+
+/**
+ * Adds every Content-Security-Policy violation of `page` to `into` (Chromium reports them as console errors, not
+ * page errors), so a spec that expects no page errors also proves the server's CSP let everything through.
+ */
+export function reportCspViolations(page: Page, into: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) into.push(message.text());
   });
 }

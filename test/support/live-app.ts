@@ -15,8 +15,10 @@ import { type AppServices, createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
+import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { amiConfigFromEnv, ASTERISK_ROOT } from '@test/support/ami-live';
-import { requireDatabaseUrl, TEST_APP_CONFIG } from '@test/support/api-server';
+import { requireDatabaseUrl, TEST_APP_CONFIG, TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
@@ -34,7 +36,13 @@ export interface LiveApp {
   close(): Promise<void>;
 }
 
-export async function startLiveApp(options: { wrapUpSeconds?: number } = {}): Promise<LiveApp> {
+export interface LiveAppOptions {
+  wrapUpSeconds?: number;
+  /** Provision per-user SIP secrets into this pjsip include of the live Asterisk (PJSIP_AUTH_FILE in main.ts). */
+  pjsipAuthFile?: string;
+}
+
+export async function startLiveApp(options: LiveAppOptions = {}): Promise<LiveApp> {
   const database: Database = await createDatabase({
     databaseUrl: requireDatabaseUrl(),
     dataDir: 'unused-with-database-url',
@@ -42,7 +50,13 @@ export async function startLiveApp(options: { wrapUpSeconds?: number } = {}): Pr
   const { dataSource } = database;
   await dataSource.initialize();
   const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
-  const provider = createTelephonyProvider(amiConfigFromEnv());
+  const sipCredentials = new SipSecretsService(dataSource, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
+  const provider = createTelephonyProvider({
+    ...amiConfigFromEnv(),
+    ...(options.pjsipAuthFile
+      ? { pjsipAuth: { file: options.pjsipAuthFile, credentials: () => sipCredentials.credentials() } }
+      : {}),
+  });
   const { app, services } = createApp({
     config: { ...TEST_APP_CONFIG, wrapUpSeconds: options.wrapUpSeconds ?? 0 },
     dataSource,

@@ -38,10 +38,20 @@ export interface WebNodeOptions {
   queueDefaultOwner?: string;
   /** Reactions main.ts adds besides the screen pop (recordings, callbacks…), run after it. */
   extraReactions?: CallReaction[];
+  /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in the units createRealtime takes. */
+  sessionRecheckMs?: number;
+  maxSocketsPerSession?: number;
+  /** Collect every log line (level debug) here instead of the usual silent logger. */
+  logLines?: string[];
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
-  const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }).child({ node: options.name });
+  const lines = options.logLines;
+  const logger = (
+    lines
+      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
+      : pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' })
+  ).child({ node: options.name });
   const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
   const { dataSource } = database;
   await dataSource.initialize();
@@ -56,6 +66,8 @@ export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
     logger,
     trustedOrigins: [],
     redis,
+    ...(options.sessionRecheckMs ? { sessionRecheckMs: options.sessionRecheckMs } : {}),
+    ...(options.maxSocketsPerSession ? { maxSocketsPerSession: options.maxSocketsPerSession } : {}),
   });
   const reactions = createScreenPopReactions({
     dataSource,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { formatDuration, formatMoney, formatPhone, phoneHref } from '@client/i18n/format';
+import { formatDuration, formatMoney, formatPhone, formatTimeZone, phoneHref } from '@client/i18n/format';
 
 describe('formatPhone', () => {
   it('shows Russian numbers as dialled in Russia in the Russian UI and internationally in English', () => {
@@ -36,5 +36,18 @@ describe('numbers and durations', () => {
     expect(formatDuration(0)).toBe('0:00');
     expect(formatDuration(125)).toBe('2:05');
     expect(formatDuration(3725)).toBe('1:02:05');
+  });
+});
+
+describe('formatTimeZone', () => {
+  const at = new Date('2026-11-23T12:00:00Z');
+  it('names a zone in the reader’s language with its offset, not by its IANA id', () => {
+    expect(formatTimeZone('Europe/Moscow', 'ru', at)).toBe('Москва, стандартное время (GMT+3)');
+    expect(formatTimeZone('Asia/Yekaterinburg', 'ru', at)).toMatch(/^Екатеринбург.* \(GMT\+5\)$/);
+    expect(formatTimeZone('Europe/Moscow', 'en', at)).toBe('Moscow Standard Time (GMT+3)');
+  });
+  it('keeps UTC as UTC and an unknown zone as its id', () => {
+    expect(formatTimeZone('UTC', 'ru', at)).toBe('UTC');
+    expect(formatTimeZone('Mars/Olympus', 'ru', at)).toBe('Mars/Olympus');
   });
 });

@@ -37,6 +37,26 @@ export function formatDate(iso: string | null | undefined, locale: Locale): stri
   return new Intl.DateTimeFormat(tag(locale), { dateStyle: 'medium' }).format(date);
 }
 
+/**
+ * A time zone as a person names it, in their language, with its offset: "Москва, стандартное время (GMT+3)" for
+ * `Europe/Moscow` (the browser's CLDR names); UTC itself stays "UTC". The IANA id remains the value sent to servers.
+ */
+export function formatTimeZone(zone: string, locale: Locale, at: Date = new Date()): string {
+  const part = (timeZoneName: 'longGeneric' | 'shortOffset') => {
+    try {
+      return new Intl.DateTimeFormat(tag(locale), { timeZone: zone, timeZoneName })
+        .formatToParts(at)
+        .find((p) => p.type === 'timeZoneName')?.value;
+    } catch {
+      return undefined; // a zone this browser does not know: show the id
+    }
+  };
+  const name = part('longGeneric');
+  if (!name) return zone;
+  if (name.startsWith('GMT')) return zone === 'UTC' || zone === 'Etc/UTC' ? 'UTC' : name;
+  return `${name} (${part('shortOffset') ?? ''})`;
+}
+
 export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(tag(locale)).format(value);
 }

@@ -30,7 +30,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
       // A recovered session got the missed events replayed; anything else may have missed some.
       if (!s.recovered) resync();
     });
-    s.on('disconnect', () => setStatus('disconnected'));
+    s.on('disconnect', (reason) => {
+      setStatus('disconnected');
+      // The server closed the socket: the session ended (logout in another tab, deactivation) or the role changed,
+      // and socket.io-client will not reconnect by itself. A 401 here signs the tab out (onUnauthorized); a session
+      // that is still good means a new role, which a reload shows.
+      if (reason === 'io server disconnect') {
+        fetchActiveCalls().then(
+          () => window.location.reload(),
+          () => undefined,
+        );
+      }
+    });
     s.io.on('reconnect_attempt', () => setStatus('connecting'));
     s.connect();
     return () => {

@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 
 import { changeLocale, LOCALES, type Locale } from '@client/i18n/i18n';
 
+/** Each language by its own name, marked with its `lang`: whoever reads it finds their own language. */
 const NAMES: Record<Locale, string> = { ru: 'Русский', en: 'English' };
 
 export function LanguageSwitch() {
@@ -13,12 +14,11 @@ export function LanguageSwitch() {
           key={locale}
           type="button"
           lang={locale}
-          title={NAMES[locale]}
           aria-pressed={i18n.language === locale}
           onClick={() => void changeLocale(locale)}
           data-testid={`language-${locale}`}
         >
-          {locale.toUpperCase()}
+          {NAMES[locale]}
         </button>
       ))}
     </div>

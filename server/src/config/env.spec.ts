@@ -21,8 +21,13 @@ describe('loadConfig', () => {
     expect(c.redisUrl).toBeUndefined();
     expect(c.telephony.provider).toBe('none');
     expect(c.defaultCountry).toBe('RU');
-    expect(c.seedDemo).toBe(true);
+    // Demo accounts only when asked for: `npm start` (test/bin/start.sh) exports SEED_DEMO=true itself.
+    expect(c.seedDemo).toBe(false);
     expect(c.trustedOrigins).toEqual([]);
+    expect(c.publicUrl).toBeUndefined();
+    expect(c.trustProxy).toBe(false);
+    expect(c.metricsToken).toBeUndefined();
+    expect(c.metricsListen).toBeUndefined();
     expect(c.recordingsDir.endsWith('data/recordings')).toBe(true);
   });
 
@@ -46,6 +51,30 @@ describe('loadConfig', () => {
     expect(c.sessionTtlHours).toBe(2);
   });
 
+  it('SIP secrets: a key as hex or base64, else the key file; the shared softphone password is refused', () => {
+    expect(loadConfig({}).sipSecrets).toEqual({ pjsipAuthFile: undefined, key: undefined });
+    const hex = 'ab'.repeat(32);
+    expect(loadConfig({ SIP_SECRETS_KEY: hex }).sipSecrets.key).toEqual(Buffer.from(hex, 'hex'));
+    const b64 = Buffer.alloc(32, 9).toString('base64');
+    expect(loadConfig({ SIP_SECRETS_KEY: b64 }).sipSecrets.key).toEqual(Buffer.alloc(32, 9));
+    expect(errorOf({ SIP_SECRETS_KEY: 'c2hvcnQ=' }).message).toMatch(/SIP_SECRETS_KEY must be 32 bytes/);
+    expect(errorOf({ SOFTPHONE_SIP_PASSWORD: 'zvonok' }).message).toMatch(
+      /SOFTPHONE_SIP_PASSWORD was removed: SIP secrets are per user/,
+    );
+    expect(loadConfig({ PJSIP_AUTH_FILE: '/etc/asterisk/pjsip_zvonok_auth.conf' }).sipSecrets.pjsipAuthFile).toBe(
+      '/etc/asterisk/pjsip_zvonok_auth.conf',
+    );
+  });
+
+  it('sockets: a session re-check every 60 s and 10 sockets per session unless configured', () => {
+    expect(loadConfig({}).sockets).toEqual({ sessionRecheckMs: 60_000, perSession: 10 });
+    expect(loadConfig({ SOCKET_SESSION_RECHECK_SECONDS: '5', SOCKETS_PER_SESSION: '3' }).sockets).toEqual({
+      sessionRecheckMs: 5_000,
+      perSession: 3,
+    });
+    expect(errorOf({ SOCKETS_PER_SESSION: '0' }).message).toMatch(/SOCKETS_PER_SESSION/);
+  });
+
   it('treats an empty DATABASE_URL as unset', () => {
     expect(loadConfig({ DATABASE_URL: '' }).databaseUrl).toBeUndefined();
   });
@@ -61,6 +90,12 @@ describe('loadConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['SESSION_TTL_HOURS', '-1'],
     ['TRUSTED_ORIGINS', 'not a url'],
+    ['PUBLIC_URL', 'crm.example.ru'],
+    ['TRUST_PROXY', 'true'],
+    ['TRUST_PROXY', '10.0.0.0/33'],
+    ['TRUST_PROXY', 'proxy.example'],
+    ['METRICS_PORT', '0'],
+    ['METRICS_TOKEN', 'short'],
   ])('names %s when it is %j', (variable, value) => {
     const err = errorOf({ [variable]: value });
     expect(err.issues.map((i) => i.variable)).toEqual([variable]);
@@ -108,6 +143,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ TELEPHONY_PROVIDER: 'remote', REDIS_URL: 'redis://127.0.0.1:6379' }).telephony.provider).toBe(
       'remote',
     );
+  });
+
+  it('production: needs PUBLIC_URL and refuses demo data', () => {
+    expect(errorOf({ NODE_ENV: 'production' }).message).toContain('PUBLIC_URL');
+    const demo = errorOf({ NODE_ENV: 'production', PUBLIC_URL: 'https://crm.example.ru', SEED_DEMO: 'true' });
+    expect(demo.issues.map((i) => i.variable)).toEqual(['SEED_DEMO']);
+    expect(loadConfig({ NODE_ENV: 'production', PUBLIC_URL: 'https://crm.example.ru' }).seedDemo).toBe(false);
+  });
+
+  it('TRUST_PROXY: a hop count, or the proxies by address, subnet or express name', () => {
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, fd00::/8 ,loopback,192.0.2.7' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'fd00::/8',
+      'loopback',
+      '192.0.2.7',
+    ]);
+  });
+
+  it('metrics: a loopback listener with METRICS_PORT, a token for the app port with METRICS_TOKEN', () => {
+    const c = loadConfig({ METRICS_PORT: '9464', METRICS_TOKEN: 'a-token-of-16-chars' });
+    expect(c.metricsListen).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(c.metricsToken).toBe('a-token-of-16-chars');
   });
 
   it('reports every bad variable at once', () => {

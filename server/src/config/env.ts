@@ -1,10 +1,12 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 import { z } from 'zod';
 
 /**
  * The only place that reads `process.env`. Everything else receives a typed `Config`.
- * Defaults describe the quick start: embedded PGlite, in-process bus, no PBX, demo data.
+ * Defaults describe the quick start (embedded PGlite, in-process bus, no PBX), except demo data: `npm start` asks
+ * for that itself (SEED_DEMO=true), so no other start ever creates the demo accounts.
  */
 const bool = (fallback: boolean) =>
   z
@@ -21,6 +23,49 @@ const optionalUrl = (protocols: string[]) =>
     .refine((v) => v === undefined || protocols.some((p) => v.startsWith(`${p}://`)), {
       message: `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`,
     });
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+const isAddressOrSubnet = (entry: string): boolean => {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+};
+
+/**
+ * express `trust proxy`: unset → no proxy is trusted (X-Forwarded-For ignored); a number → that many proxies in
+ * front; otherwise the proxies' addresses or subnets (and express's names loopback, linklocal, uniquelocal).
+ * `true` is refused: trusting every hop lets any client choose its own address.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v, ctx): TrustProxy => {
+    if (v === undefined || v === '' || v === 'false' || v === '0') return false;
+    if (/^\d+$/.test(v)) return Number(v);
+    const entries = v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const bad = entries.filter((e) => !PROXY_NAMES.includes(e) && !isAddressOrSubnet(e));
+    if (bad.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be the number of proxies in front (e.g. 1) or their addresses/subnets (e.g. 10.0.0.0/8); not ${bad.join(', ')}`,
+      });
+      return z.NEVER;
+    }
+    return entries;
+  });
+
+const optionalSecret = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v))
+  .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' });
 
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
@@ -65,7 +110,21 @@ const envSchema = z.object({
     .trim()
     .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code such as RU')
     .default('RU'),
-  SEED_DEMO: bool(true),
+  SEED_DEMO: bool(false),
+  // The origin users open (https://crm.example.ru): requests for any other Host are refused (DNS rebinding).
+  PUBLIC_URL: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine((v) => v === undefined || (/^https?:\/\//.test(v) && URL.canParse(v)), {
+      message: 'must be the URL users open, like https://crm.example.ru',
+    }),
+  TRUST_PROXY: trustProxy,
+  // Prometheus: a loopback listener of its own, and/or the app port's /metrics behind a bearer token.
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  METRICS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+  METRICS_TOKEN: optionalSecret,
   TRUSTED_ORIGINS: z
     .string()
     .optional()
@@ -92,18 +151,45 @@ const envSchema = z.object({
     .regex(/^wss?:\/\//, 'must start with ws:// or wss://')
     .default('ws://127.0.0.1:8088/ws'),
   SOFTPHONE_SIP_DOMAIN: z.string().trim().min(1).default('127.0.0.1'),
-  SOFTPHONE_SIP_PASSWORD: z.string().min(1).default('zvonok'),
+  // Removed: one password for every softphone let any operator register as the supervisor. Refused, not ignored,
+  // so a site that set it learns that the secrets are per user now.
+  SOFTPHONE_SIP_PASSWORD: z
+    .undefined({ message: 'was removed: SIP secrets are per user now (see PJSIP_AUTH_FILE and SIP_SECRETS_KEY)' })
+    .optional(),
+  // Asterisk's pjsip auth include as seen from this host (e.g. /etc/asterisk/pjsip_zvonok_auth.conf); the AMI node
+  // writes the per-user SIP secrets there and reloads res_pjsip. Unset → the PBX is not provisioned.
+  PJSIP_AUTH_FILE: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v)),
+  // AES-256-GCM key of the stored SIP secrets: 32 bytes as base64 or 64 hex digits, the same on every node.
+  // Unset → a key file DATA_DIR/sip-secrets.key created on first start (right for a single node).
+  SIP_SECRETS_KEY: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return undefined;
+      const key = /^[0-9a-fA-F]{64}$/.test(v) ? Buffer.from(v, 'hex') : Buffer.from(v, 'base64');
+      if (key.length !== 32) {
+        ctx.addIssue({ code: 'custom', message: 'must be 32 bytes as base64 or 64 hex digits' });
+        return z.NEVER;
+      }
+      return key;
+    }),
+  // How often each node re-checks that the session behind every open socket still exists (and the role is the same).
+  SOCKET_SESSION_RECHECK_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  // Open sockets one session may hold on one node; one more handshake is refused (TOO_MANY_SOCKETS).
+  SOCKETS_PER_SESSION: z.coerce.number().int().min(1).max(1000).default(10),
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
-  ROUTING_TOKEN: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v === '' ? undefined : v))
-    .refine((v) => v === undefined || v.length >= 16, { message: 'must be at least 16 characters' }),
+  ROUTING_TOKEN: optionalSecret,
 });
+
+export type TrustProxy = false | number | string[];
 
 export type Env = z.input<typeof envSchema>;
 
@@ -134,13 +220,25 @@ export interface Config {
   defaultCountry: string;
   seedDemo: boolean;
   trustedOrigins: string[];
+  /** PUBLIC_URL; with TRUSTED_ORIGINS it names the only Hosts served (loopback too, outside production). */
+  publicUrl: string | undefined;
+  /** express `trust proxy` (TRUST_PROXY): false, the number of proxies in front, or their addresses. */
+  trustProxy: TrustProxy;
+  /** METRICS_TOKEN: `/metrics` on the app port answers only `Authorization: Bearer <token>`; unset → no route. */
+  metricsToken: string | undefined;
+  /** METRICS_PORT (and METRICS_HOST): a separate listener serving only `/metrics`, without a token. */
+  metricsListen: { host: string; port: number } | undefined;
   loginRateLimit: { max: number; windowMs: number };
   /** Login owning auto-leads of unanswered calls (QUEUE_DEFAULT_OWNER). */
   queueDefaultOwner: string | undefined;
   /** Wrap-up after each answered call, seconds; 0 turns it off. */
   wrapUpSeconds: number;
-  /** Browser softphone (SIP over WebSocket); the password default fits the reference Asterisk profile only. */
-  softphone: { wsUrl: string; sipDomain: string; sipPassword: string };
+  /** Browser softphone (SIP over WebSocket). */
+  softphone: { wsUrl: string; sipDomain: string };
+  /** Per-user SIP secrets: the AMI node's pjsip auth include, and the key they are stored under (else a key file). */
+  sipSecrets: { pjsipAuthFile: string | undefined; key: Buffer | undefined };
+  /** Socket revocation: how often sockets re-check their session, and how many one session may open per node. */
+  sockets: { sessionRecheckMs: number; perSession: number };
   callbacks: CallbacksConfig;
   routingToken: string | undefined;
 }
@@ -177,6 +275,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (e.TELEPHONY_PROVIDER === 'sip' && !e.DRACHTIO_SECRET) {
     throw new ConfigError([{ variable: 'DRACHTIO_SECRET', message: 'is required when TELEPHONY_PROVIDER=sip' }]);
+  }
+  if (e.NODE_ENV === 'production' && e.SEED_DEMO) {
+    throw new ConfigError([
+      { variable: 'SEED_DEMO', message: 'must not be true when NODE_ENV=production (demo accounts share a password)' },
+    ]);
+  }
+  if (e.NODE_ENV === 'production' && !e.PUBLIC_URL) {
+    throw new ConfigError([
+      {
+        variable: 'PUBLIC_URL',
+        message: 'is required when NODE_ENV=production (requests for other hosts are refused)',
+      },
+    ]);
   }
   if (e.TELEPHONY_PROVIDER === 'remote' && !e.REDIS_URL) {
     throw new ConfigError([{ variable: 'REDIS_URL', message: 'is required when TELEPHONY_PROVIDER=remote' }]);
@@ -223,14 +334,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
+    publicUrl: e.PUBLIC_URL,
+    trustProxy: e.TRUST_PROXY,
+    metricsToken: e.METRICS_TOKEN,
+    metricsListen: e.METRICS_PORT === undefined ? undefined : { host: e.METRICS_HOST, port: e.METRICS_PORT },
     loginRateLimit: { max: e.LOGIN_RATE_LIMIT, windowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000 },
     queueDefaultOwner: e.QUEUE_DEFAULT_OWNER,
     wrapUpSeconds: e.WRAPUP_SECONDS,
     softphone: {
       wsUrl: e.SOFTPHONE_WS_URL,
       sipDomain: e.SOFTPHONE_SIP_DOMAIN,
-      sipPassword: e.SOFTPHONE_SIP_PASSWORD,
     },
+    sipSecrets: { pjsipAuthFile: e.PJSIP_AUTH_FILE, key: e.SIP_SECRETS_KEY },
+    sockets: { sessionRecheckMs: e.SOCKET_SESSION_RECHECK_SECONDS * 1000, perSession: e.SOCKETS_PER_SESSION },
     callbacks: {
       dueMinutes: e.CALLBACK_DUE_MINUTES,
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,

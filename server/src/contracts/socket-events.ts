@@ -103,6 +103,8 @@ export interface ClientToServerEvents {
 
 export interface SocketData {
   userId: string;
+  /** The session the handshake's cookie belongs to: its end (logout, deactivation) closes the socket. */
+  sessionId: string;
   role: 'admin' | 'manager' | 'supervisor' | 'operator';
   extension: string | null;
 }

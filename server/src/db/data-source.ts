@@ -1,4 +1,5 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
@@ -17,6 +18,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const PG_SOCKET_PORT = 5432;
+
 export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
 
 /**
@@ -24,9 +27,11 @@ export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
  * or the embedded PGlite.
  *
  * Embedded mode runs PGlite (Postgres compiled to WASM, data under DATA_DIR/pg) behind
- * pglite-socket's wire-protocol server on 127.0.0.1 with a random port, and points the ordinary
- * `postgres` driver at it — so both modes share one driver, the same entities and the same
- * migrations. PGlite is a single backend: the pool is limited to one connection, because
+ * pglite-socket's wire-protocol server, and points the ordinary `postgres` driver at it — so both
+ * modes share one driver, the same entities and the same migrations. pglite-socket accepts any user
+ * and password (PGlite has no authentication), so it listens on a Unix socket in a fresh directory
+ * only this process's user can enter (mkdtemp: mode 0700), never on a TCP port that any local
+ * process could reach. PGlite is a single backend: the pool is limited to one connection, because
  * pglite-socket interleaves messages of concurrent connections outside transactions, which would
  * mix up unnamed prepared statements of the extended protocol.
  */
@@ -51,13 +56,19 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
   const dir = path.join(config.dataDir, 'pg');
   await fs.mkdir(dir, { recursive: true });
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  // In the temp dir, not DATA_DIR: a socket path must stay under ~100 bytes.
+  const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zvonok-pg-'));
+  const server = new PGLiteSocketServer({
+    db,
+    path: path.join(socketDir, `.s.PGSQL.${PG_SOCKET_PORT}`),
+    maxConnections: 4,
+  });
   await server.start();
-  const [host, port] = splitHostPort(server.getServerConn());
   const dataSource = new DataSource({
     ...common,
-    host,
-    port,
+    // libpq convention, followed by `pg`: a host that is a directory means `<host>/.s.PGSQL.<port>`.
+    host: socketDir,
+    port: PG_SOCKET_PORT,
     username: 'postgres',
     password: 'postgres',
     database: 'postgres',
@@ -70,6 +81,7 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
       await destroy(dataSource);
       await server.stop();
       await db.close();
+      await fs.rm(socketDir, { recursive: true, force: true });
     },
   };
 }
@@ -84,9 +96,4 @@ export async function openMigratedDatabase(config: DatabaseConfig): Promise<Data
 
 async function destroy(dataSource: DataSource): Promise<void> {
   if (dataSource.isInitialized) await dataSource.destroy();
-}
-
-function splitHostPort(conn: string): [string, number] {
-  const i = conn.lastIndexOf(':');
-  return [conn.slice(0, i), Number(conn.slice(i + 1))];
 }

@@ -1,4 +1,5 @@
-import { type DataSource } from 'typeorm';
+import { verify } from '@node-rs/argon2';
+import { type DataSource, In } from 'typeorm';
 
 import { type Logger } from '@server/common/logger/logger';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -53,6 +54,21 @@ export async function seedDemo(dataSource: DataSource, logger?: Logger, defaultC
   }
   if (created.length) logger?.info({ logins: created }, 'demo users seeded');
   return created;
+}
+
+/**
+ * Demo logins that still open with the demo password. A production start refuses while there is any: the password
+ * is in the README. The login names alone are not refused — a site may well call its own administrator `admin`.
+ */
+export async function demoLoginsStillOpen(dataSource: DataSource): Promise<string[]> {
+  const rows = await dataSource
+    .getRepository(UserEntity)
+    .find({ where: { login: In(DEMO_USERS.map((u) => u.login)) }, select: { login: true, passwordHash: true } });
+  const open: string[] = [];
+  for (const row of rows) {
+    if (await verify(row.passwordHash, DEMO_PASSWORD).catch(() => false)) open.push(row.login);
+  }
+  return open.sort();
 }
 
 async function seedCrm(dataSource: DataSource, defaultCountry: string): Promise<void> {

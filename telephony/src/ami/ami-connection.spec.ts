@@ -1,3 +1,6 @@
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AmiConnection, type AmiConnectionOptions, type AmiConnectionState } from '@telephony/ami/ami-connection';
@@ -82,6 +85,39 @@ describe('AmiConnection against a surrogate AMI server', () => {
     });
   });
 
+  it('matches a response split across reads, delivering the events around it in order', async () => {
+    const { conn, events } = connect();
+    await conn.start();
+    server.onAction = (a, socket) => {
+      if (a.fields.action?.toLowerCase() !== 'queuepause') return undefined;
+      const text =
+        'Event: Hold\r\nUniqueid: 7.1\r\n\r\n' +
+        `Response: Success\r\nActionID: ${a.fields.actionid}\r\nMessage: Interface paused\r\n\r\n` +
+        'Event: Unhold\r\nUniqueid: 7.1\r\n\r\n';
+      const cut = text.indexOf('Message:') + 4;
+      socket.write(text.slice(0, cut));
+      setTimeout(() => socket.write(text.slice(cut)), 20);
+      return 'silence';
+    };
+    const res = await conn.action({ action: 'QueuePause', interface: 'PJSIP/1001', paused: 'true' });
+    expect(res.fields).toMatchObject({ response: 'Success', message: 'Interface paused' });
+    await server.waitFor(() => events.some((e) => e.event === 'Unhold'));
+    expect(events.filter((e) => e.fields.uniqueid === '7.1').map((e) => e.event)).toEqual(['Hold', 'Unhold']);
+  });
+
+  it('resolves a legacy Response: Follows action with its body, blank lines included', async () => {
+    const { conn } = connect();
+    await conn.start();
+    server.onAction = (a) =>
+      a.fields.action?.toLowerCase() === 'command'
+        ? `Response: Follows\r\nPrivilege: Command\r\nActionID: ${a.fields.actionid}\r\n` +
+          'line one\r\n\r\nline: two\r\n--END COMMAND--'
+        : undefined;
+    const res = await conn.action({ action: 'Command', command: 'core show uptime' });
+    expect(res.fields.response).toBe('follows');
+    expect(res.fields.content).toContain('line one\n\nline: two');
+  });
+
   it('collects EventList items until the Complete event, without leaking them as events', async () => {
     const { conn, events } = connect();
     await conn.start();
@@ -159,6 +195,28 @@ describe('AmiConnection against a surrogate AMI server', () => {
     server.broadcast('Event: Hangup\r\nUniqueid: 5.5\r\nCause: 16\r\n\r\n');
     await server.waitFor(() => events.some((e) => e.event === 'Hangup'));
     expect(conn.getState()).toBe('connected');
+  });
+
+  it('stops with a fatal error when it cannot reach the socket asterisk-manager opened (stubbed net)', async () => {
+    const original = net.createConnection;
+    // A socket Node did not announce (net.connect publishes every socket it creates; this stub does not).
+    net.createConnection = (() =>
+      Object.assign(new EventEmitter(), {
+        setKeepAlive() {},
+        setNoDelay() {},
+        setEncoding() {},
+      })) as unknown as typeof net.createConnection;
+    try {
+      const { conn } = connect();
+      await expect(conn.start()).rejects.toMatchObject({
+        code: 'PBX_UNREACHABLE',
+        fatal: true,
+        message: expect.stringContaining('no socket') as unknown,
+      });
+      expect(conn.getState()).toBe('stopped');
+    } finally {
+      net.createConnection = original;
+    }
   });
 
   it('refuses actions while not connected', async () => {

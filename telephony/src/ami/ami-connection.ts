@@ -1,13 +1,22 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+
 import Manager from 'asterisk-manager';
 
-import { messageFromManager, type AmiEvent, type AmiMessage } from '@telephony/ami/ami-message';
+import { createAmiFrameParser, type AmiFrame } from '@telephony/ami/ami-frame-parser';
+import { messageFromFrame, messageFromManager, type AmiEvent, type AmiMessage } from '@telephony/ami/ami-message';
 import { TelephonyError } from '@telephony/errors';
 
 /**
- * One AMI session over asterisk-manager (its socket, framing and action/response matching), with what it lacks:
+ * One AMI session over asterisk-manager (its socket, login and action/response matching), with what it lacks:
  * a state machine, exponential backoff with jitter, keep-alive pings, action timeouts, EventList collection and
  * Async Originate matching. A fresh `Manager` is created per attempt so no state leaks between sessions; its own
  * `keepConnected` (linear backoff, console logging, queued actions replayed after login) is not used.
+ *
+ * The stream is read by our frame parser, not by asterisk-manager's reader: events are nearly all of it, and its
+ * reader (regex line splits, an array shift per line, two `process.nextTick` hops per event) cost more than the
+ * whole rest of the ingest path. Response frames are handed back to its reader, so asterisk-manager still
+ * matches every response to its action (login included); event frames go straight to our listeners.
  */
 
 export type AmiConnectionState = 'disconnected' | 'connecting' | 'authenticating' | 'connected' | 'backoff' | 'stopped';
@@ -61,6 +70,31 @@ export interface AmiConnectionListeners {
   state: (state: AmiConnectionState, reason?: string) => void;
   /** A fatal error: the connection stopped and will not retry (bad credentials). */
   fatal: (error: TelephonyError) => void;
+}
+
+/** Node publishes every client socket it creates on this channel, synchronously inside `net.connect`. */
+const NET_CLIENT_SOCKET = 'net.client.socket';
+
+/** Runs `connect` (which opens exactly one socket) and returns the socket it opened. */
+function capturingSocket(connect: () => void): Socket | undefined {
+  let socket: Socket | undefined;
+  const capture = (message: unknown) => {
+    socket ??= (message as { socket: Socket }).socket;
+  };
+  subscribe(NET_CLIENT_SOCKET, capture);
+  try {
+    connect();
+  } finally {
+    unsubscribe(NET_CLIENT_SOCKET, capture);
+  }
+  return socket;
+}
+
+/** A response frame as asterisk-manager's reader expects it on the wire (`Follows` body and marker included). */
+function responseText(frame: AmiFrame): string {
+  const lines = frame.headers.map(([key, value]) => `${key}: ${value}`);
+  if (frame.output) lines.push(...frame.output, '--END COMMAND--');
+  return `${lines.join('\r\n')}\r\n\r\n`;
 }
 
 const isListComplete = (ev: AmiEvent) =>
@@ -276,10 +310,7 @@ export class AmiConnection {
       this.clearTimer(guard);
       if (live()) this.lost(gen, 'connection closed');
     });
-    m.on('managerevent', (raw: Manager.ManagerEvent) => {
-      if (gen === this.generation) this.onEvent(messageFromManager(raw) as AmiEvent);
-    });
-    m.connect(port, host, () => {
+    const onTcpConnect = () => {
       if (!live()) return;
       this.setState('authenticating');
       m.login((err) => {
@@ -297,6 +328,32 @@ export class AmiConnection {
         this.schedulePing(gen);
         this.settleFirst();
       });
+    };
+    const socket = capturingSocket(() => m.connect(port, host, onTcpConnect));
+    if (!socket) {
+      this.clearTimer(guard);
+      this.fail(new TelephonyError('PBX_UNREACHABLE', 'asterisk-manager opened no socket to read AMI from', true));
+      return;
+    }
+    this.read(socket, gen);
+  }
+
+  /** Takes the socket's reading over from asterisk-manager (see the class comment). */
+  private read(socket: Socket, gen: number): void {
+    const managerReaders = socket.listeners('data') as Array<(chunk: string) => void>;
+    for (const reader of managerReaders) socket.off('data', reader);
+    const parser = createAmiFrameParser();
+    socket.on('data', (chunk: string | Buffer) => {
+      for (const frame of parser.push(chunk).frames) {
+        if (gen !== this.generation) return;
+        const message = messageFromFrame(frame);
+        // A frame with both (OriginateResponse) reaches both, as it did when asterisk-manager read everything.
+        if (message.fields.response !== undefined) {
+          const text = responseText(frame);
+          for (const reader of managerReaders) reader(text);
+        }
+        if (message.event !== undefined) this.onEvent(message as AmiEvent);
+      }
     });
   }
 
@@ -340,10 +397,7 @@ export class AmiConnection {
     const m = this.manager;
     this.manager = undefined;
     this.generation += 1;
-    if (m) {
-      m.removeAllListeners('managerevent');
-      m.disconnect();
-    }
+    m?.disconnect();
     const rejects = [...this.pendingRejects.values()];
     this.pendingRejects.clear();
     for (const r of rejects) r(error);

@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, messageFromManager, type AmiEvent } from '@telephony/ami/ami-message';
 import { amiEvent, snap, toWire, type Chan } from '@telephony/ami/ami-test-events';
-import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAmiEvent } from '@telephony/ami/call-tracker';
+import {
+  DEFAULT_TRACKER_CONFIG,
+  initialTrackerState,
+  reduceAmiEvent,
+  reduceAmiEventInPlace,
+} from '@telephony/ami/call-tracker';
 
 describe('AMI frame parser', () => {
   it('parses frames, the greeting, and values containing colons', () => {
@@ -85,6 +90,22 @@ describe('AMI frame parser', () => {
     expect(r.errors.map((e) => e.code)).toEqual(['TRUNCATED']);
   });
 
+  it('parses the same after more distinct keys than its key cache holds (a peer inventing keys)', () => {
+    const n = 5000;
+    const text = Array.from({ length: n }, (_, i) => `Event: E\r\nX-Key-${i}: ${i}\r\n X-Key-${i} : v\r\n\r\n`);
+    for (let round = 0; round < 2; round++) {
+      const r = parseAmiText(text.join(''));
+      expect(r.errors).toEqual([]);
+      expect(r.frames.map((f) => f.headers)).toEqual(
+        Array.from({ length: n }, (_, i) => [
+          ['Event', 'E'],
+          [`X-Key-${i}`, String(i)],
+          [`X-Key-${i}`, 'v'],
+        ]),
+      );
+    }
+  });
+
   it('keeps a legacy Response: Follows body', () => {
     const r = parseAmiText(
       'Response: Follows\r\nActionID: 7\r\nline one\r\n\r\nline: two\r\n--END COMMAND--\r\n\r\nEvent: A\r\n\r\n',
@@ -108,6 +129,20 @@ describe('AMI message normalization', () => {
     expect(m.variables).toEqual({
       '': { MIXMONITOR_FILENAME: '/rec/1.wav', QUEUE: 'support', AGENT: '1001' },
       dest: { X: 'y=z' },
+    });
+  });
+
+  it('normalizes the same after more distinct keys than it remembers', () => {
+    const n = 5000;
+    const text = Array.from(
+      { length: n },
+      (_, i) => `Event: E\r\nK${i}: a\r\nk${i}: b\r\nChanVariable(V${i}): c\r\n\r\n`,
+    );
+    const messages = parseAmiText(text.join('')).frames.map((f) => messageFromFrame(f));
+    messages.forEach((m, i) => {
+      expect(m.fields[`k${i}`]).toBe('a');
+      expect(m.lists[`k${i}`]).toEqual(['a', 'b']);
+      expect(m.variables['']).toEqual({ [`V${i}`]: 'c' });
     });
   });
 
@@ -253,6 +288,24 @@ describe('properties', () => {
         }
         // every call still open has at least one live channel: nothing is stuck without a way to end
         for (const call of state.calls.values()) expect(call.live.length).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reducing in place gives, event after event, the events and state of the pure reducer', () => {
+    fc.assert(
+      fc.property(fc.array(anyEvent, { maxLength: 60 }), (events: AmiEvent[]) => {
+        let pure = initialTrackerState();
+        let inPlace = initialTrackerState();
+        for (const e of events) {
+          const a = reduceAmiEvent(pure, e, DEFAULT_TRACKER_CONFIG);
+          const b = reduceAmiEventInPlace(inPlace, e, DEFAULT_TRACKER_CONFIG);
+          expect(b.events).toEqual(a.events);
+          expect(b.state).toEqual(a.state);
+          pure = a.state;
+          inPlace = b.state;
+        }
       }),
       { numRuns: 500 },
     );

@@ -42,18 +42,41 @@ export interface AmiFrameParser {
   end(): AmiParseResult;
 }
 
-const GREETING = /^Asterisk Call Manager\//;
+const GREETING = 'Asterisk Call Manager/';
 // Control characters other than tab mean the peer is not speaking AMI (or the stream is corrupted).
 // eslint-disable-next-line no-control-regex
 const BINARY = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffd]/;
 const HEADER_KEY = /^[A-Za-z0-9_\-()/.@$:[\] ]{1,200}$/;
 const END_COMMAND = /^--END (COMMAND|SMS EVENT)--$/;
+const CR = 13;
+const SPACE = 32;
+/** Distinct raw keys remembered as valid or not; a peer sending endless new keys only clears the cache. */
+const KEY_CACHE_LIMIT = 4096;
 
-function asHeader(line: string): [string, string] | undefined {
-  const colon = line.indexOf(':');
-  const key = colon > 0 ? line.slice(0, colon).trim() : '';
-  if (key === '' || !HEADER_KEY.test(key)) return undefined;
-  return [key, line.slice(colon + 1).replace(/^ /, '')];
+/**
+ * Key as kept (trimmed), or null when it is not a valid header key. Keys repeat on every event, so each distinct
+ * raw key is trimmed and checked once; the cache is shared by all parsers (its content is a pure function).
+ */
+const keyCache = new Map<string, string | null>();
+function headerKey(raw: string): string | null {
+  let key = keyCache.get(raw);
+  if (key === undefined) {
+    const trimmed = raw.trim();
+    key = trimmed !== '' && HEADER_KEY.test(trimmed) ? trimmed : null;
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keyCache.set(raw, key);
+  }
+  return key;
+}
+
+/** The header in `s[a, b)` (a line without its line end); undefined when the line is not `Key: Value`. */
+function headerAt(s: string, a: number, b: number): [string, string] | undefined {
+  const colon = s.indexOf(':', a);
+  if (colon <= a || colon >= b) return undefined;
+  const key = headerKey(s.slice(a, colon));
+  if (key === null) return undefined;
+  // One space after the colon is the separator; any further spaces belong to the value.
+  return [key, s.slice(colon + 1 < b && s.charCodeAt(colon + 1) === SPACE ? colon + 2 : colon + 1, b)];
 }
 
 export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFrameParser {
@@ -86,43 +109,55 @@ export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFr
     resetFrame();
   };
 
-  const onLine = (rawLine: string) => {
-    const line = rawLine.endsWith('\r') ? rawLine.slice(0, -1) : rawLine;
-    if (output !== undefined) {
-      // Legacy Follows block: headers (Privilege, ActionID), then free text with blank lines, until the marker.
-      if (END_COMMAND.test(line)) {
-        finishFrame();
-        return;
-      }
-      const header = followsHeaders ? asHeader(line) : undefined;
-      if (header) headers.push(header);
-      else {
-        followsHeaders = false;
-        if (!droppingFrame && output.length < maxHeaders * 16) output.push(line);
-      }
-      return;
-    }
-    if (line === '') {
+  /** Legacy Follows block: headers (Privilege, ActionID), then free text with blank lines, until the marker. */
+  const onFollowsLine = (line: string, body: string[]) => {
+    if (END_COMMAND.test(line)) {
       finishFrame();
       return;
     }
-    if (headers.length === 0 && GREETING.test(line)) {
-      result.greeting = line;
+    const header = followsHeaders ? headerAt(line, 0, line.length) : undefined;
+    if (header) headers.push(header);
+    else {
+      followsHeaders = false;
+      if (!droppingFrame && body.length < maxHeaders * 16) body.push(line);
+    }
+  };
+
+  /**
+   * One line, `s[a, b)` without its `\n`. Works on offsets into the chunk so a line costs no string of its own;
+   * `mayBeBinary` is false when the caller already knows the line holds no control characters.
+   */
+  const onLine = (s: string, a: number, end: number, mayBeBinary: boolean) => {
+    const b = end > a && s.charCodeAt(end - 1) === CR ? end - 1 : end;
+    if (output !== undefined) {
+      onFollowsLine(s.slice(a, b), output);
+      return;
+    }
+    if (a === b) {
+      finishFrame();
+      return;
+    }
+    if (headers.length === 0 && s.startsWith(GREETING, a)) {
+      result.greeting = s.slice(a, b);
       return;
     }
     if (droppingFrame) return;
-    frameLength += line.length + 2;
+    frameLength += b - a + 2;
     if (frameLength > maxFrame || headers.length >= maxHeaders) {
       error('FRAME_TOO_LARGE', `frame exceeds ${maxFrame} characters or ${maxHeaders} headers; dropped`);
       droppingFrame = true;
       return;
     }
-    if (BINARY.test(line)) {
-      error('BINARY_DATA', `line with control or invalid bytes dropped: ${JSON.stringify(line.slice(0, 40))}`);
-      return;
+    if (mayBeBinary) {
+      const line = s.slice(a, b);
+      if (BINARY.test(line)) {
+        error('BINARY_DATA', `line with control or invalid bytes dropped: ${JSON.stringify(line.slice(0, 40))}`);
+        return;
+      }
     }
-    const header = asHeader(line);
+    const header = headerAt(s, a, b);
     if (!header) {
+      const line = s.slice(a, b);
       error('NOT_A_HEADER', `line without a valid "Key: Value" form dropped: ${JSON.stringify(line.slice(0, 40))}`);
       return;
     }
@@ -134,24 +169,35 @@ export function createAmiFrameParser(options: AmiFrameParserOptions = {}): AmiFr
   };
 
   const feed = (text: string) => {
+    // One scan of the whole chunk instead of one per line: a clean chunk (the normal case) skips the line checks.
+    const mayBeBinary = BINARY.test(text);
     let start = 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl === -1) break;
-      const piece = text.slice(start, nl);
+      const lineStart = start;
       start = nl + 1;
       if (discardingLine) {
         discardingLine = false;
         partial = '';
         continue;
       }
-      const line = partial + piece;
+      if (partial === '') {
+        if (nl - lineStart > maxLine + 1) {
+          error('LINE_TOO_LONG', `line of ${nl - lineStart} characters exceeds ${maxLine}; dropped`);
+          continue;
+        }
+        onLine(text, lineStart, nl, mayBeBinary);
+        continue;
+      }
+      // The line began in an earlier chunk: join it (once per chunk at most).
+      const line = partial + text.slice(lineStart, nl);
       partial = '';
       if (line.length > maxLine + 1) {
         error('LINE_TOO_LONG', `line of ${line.length} characters exceeds ${maxLine}; dropped`);
         continue;
       }
-      onLine(line);
+      onLine(line, 0, line.length, true);
     }
     if (discardingLine) return;
     partial += text.slice(start);

@@ -27,13 +27,34 @@ const CHANVAR_KEY = /^([a-z0-9]*?)chanvariable(?:\((.*)\))?$/i;
 
 interface Builder {
   fields: Record<string, string>;
-  lists: Record<string, string[]>;
-  variables: Record<string, Record<string, string>>;
+  lists: Record<string, string[]> | undefined;
+  variables: Record<string, Record<string, string>> | undefined;
 }
 
 /** Prototype-less maps: wire keys such as `constructor` or `__proto__` stay plain data. */
 const dict = <T>(): Record<string, T> => Object.create(null) as Record<string, T>;
-const builder = (): Builder => ({ fields: dict(), lists: dict(), variables: dict() });
+const builder = (): Builder => ({ fields: dict(), lists: undefined, variables: undefined });
+/** Shared by every message without repeated keys or channel variables (most of them); never written. */
+const NONE: Readonly<Record<string, never>> = Object.freeze(dict<never>());
+
+/** What a raw key means: a field under its lower-cased name, or a channel variable with its prefix. */
+type KeyMeaning = { field: string } | { prefix: string; paren: string | undefined };
+
+/** Keys repeat on every event: each distinct raw key is classified once (bounded; a pure function of the key). */
+const KEY_CACHE_LIMIT = 4096;
+const meanings = new Map<string, KeyMeaning>();
+
+function meaningOf(rawKey: string): KeyMeaning {
+  let meaning = meanings.get(rawKey);
+  if (meaning === undefined) {
+    const key = rawKey.trim();
+    const chan = CHANVAR_KEY.exec(key);
+    meaning = chan ? { prefix: (chan[1] ?? '').toLowerCase(), paren: chan[2] } : { field: key.toLowerCase() };
+    if (meanings.size >= KEY_CACHE_LIMIT) meanings.clear();
+    meanings.set(rawKey, meaning);
+  }
+  return meaning;
+}
 
 function addVariable(b: Builder, prefix: string, paren: string | undefined, value: string): void {
   const eq = value.indexOf('=');
@@ -48,35 +69,42 @@ function addVariable(b: Builder, prefix: string, paren: string | undefined, valu
   } else {
     return;
   }
+  b.variables ??= dict();
   (b.variables[prefix] ??= dict<string>())[name] = val;
 }
 
 function addField(b: Builder, rawKey: string, value: string): void {
-  const chan = CHANVAR_KEY.exec(rawKey);
-  if (chan) {
-    addVariable(b, (chan[1] ?? '').toLowerCase(), chan[2], value);
+  const meaning = meaningOf(rawKey);
+  if (!('field' in meaning)) {
+    addVariable(b, meaning.prefix, meaning.paren, value);
     return;
   }
-  const key = rawKey.toLowerCase();
-  if (Object.hasOwn(b.fields, key)) {
-    (b.lists[key] ??= [b.fields[key] ?? '']).push(value);
+  const key = meaning.field;
+  const first = b.fields[key];
+  if (first !== undefined) {
+    b.lists ??= dict();
+    (b.lists[key] ??= [first]).push(value);
     return;
   }
   b.fields[key] = value;
 }
 
 function finish(b: Builder): AmiMessage {
-  const event = b.fields.event;
-  return event === undefined
-    ? { fields: b.fields, lists: b.lists, variables: b.variables }
-    : { event, fields: b.fields, lists: b.lists, variables: b.variables };
+  const { fields } = b;
+  const lists = b.lists ?? NONE;
+  const variables = b.variables ?? NONE;
+  const event = fields.event;
+  return event === undefined ? { fields, lists, variables } : { event, fields, lists, variables };
 }
 
 /** From our own frame parser. */
 export function messageFromFrame(frame: AmiFrame): AmiMessage {
   const b = builder();
-  for (const [key, value] of frame.headers) addField(b, key.trim(), value);
-  if (frame.output) b.lists.output = [...(b.lists.output ?? []), ...frame.output];
+  for (const [key, value] of frame.headers) addField(b, key, value);
+  if (frame.output) {
+    b.lists ??= dict();
+    b.lists.output = [...(b.lists.output ?? []), ...frame.output];
+  }
   return finish(b);
 }
 
@@ -94,6 +122,7 @@ export function messageFromManager(message: Manager.ManagerMessage): AmiMessage 
     } else if (Array.isArray(value)) {
       for (const v of value) addField(b, key, String(v));
     } else if (key === 'chanvariable') {
+      b.variables ??= dict();
       for (const [name, v] of Object.entries(value)) (b.variables[''] ??= dict<string>())[name] = String(v);
     } else {
       // `variable` (the only other key it splits): rebuild the line Asterisk sent.

@@ -1,10 +1,11 @@
 import { AmiConnection, type AmiBackoffOptions, type AmiConnectionState } from '@telephony/ami/ami-connection';
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
+import { renderPjsipAuth, writeFileIfChanged } from '@telephony/ami/pjsip-auth-file';
 import {
   DEFAULT_TRACKER_CONFIG,
   initialTrackerState,
-  reduceAmiEvent,
+  reduceAmiEventInPlace,
   type CallTrackerConfig,
   type ReduceResult,
   type TrackerState,
@@ -12,7 +13,7 @@ import {
 import { TelephonyError } from '@telephony/errors';
 import type { OpenCall, TelephonyEvent } from '@telephony/model/call-event';
 import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
-import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
+import type { OriginateRequest, SipCredentialsSource, SpyMode, TelephonyProvider } from '@telephony/provider';
 
 export interface AmiProviderConfig {
   kind: 'ami';
@@ -44,6 +45,12 @@ export interface AmiProviderConfig {
   openCalls?: () => Promise<readonly OpenCall[]>;
   /** Which of these calls the server's records show ended: asked before closing a vanished call as failed. */
   closedCalls?: (callIds: readonly string[]) => Promise<readonly string[]>;
+  /**
+   * Per-user SIP secrets: written as pjsip auth sections into `file` (which pjsip.conf `#include`s), then res_pjsip
+   * is reloaded over AMI (`Reload`, needs the `system` write class). Synced before every `provider.up`, every
+   * `resyncMs` (default 60 s; cheap when nothing changed) and on `syncCredentials()`.
+   */
+  pjsipAuth?: { file: string; credentials: SipCredentialsSource; resyncMs?: number };
 }
 
 /**
@@ -59,7 +66,8 @@ const EXTENSION = /^\d{2,6}$/;
 const DESTINATION = /^\+?[\d*#]{2,20}$/;
 
 /**
- * The AMI provider: connection → asterisk-manager parser → call tracker → listeners.
+ * The AMI provider: connection (asterisk-manager's socket, our frame parser) → call tracker → listeners.
+ * The provider is the tracker state's sole owner, so live events are reduced in place.
  * On every (re)connect it resyncs from CoreShowChannels + QueueStatus before reporting `provider.up`;
  * events that arrive meanwhile are buffered and applied after the snapshot, in order.
  */
@@ -76,6 +84,11 @@ export class AmiProvider implements TelephonyProvider {
   /** Local clock at the last PBX timestamp seen, to estimate PBX time for grace expiry. */
   private localAtLastTimestamp = Date.now();
   private readonly unsubscribe: Array<() => void> = [];
+  /** Syncs run one after another, each with the records as they are when it starts. */
+  private credentialSync: Promise<void> = Promise.resolve();
+  /** The auth file content Asterisk was last told to load; unknown after a reconnect. */
+  private reloadedAuth: string | undefined;
+  private credentialTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly config: AmiProviderConfig) {
     this.tracker = {
@@ -103,12 +116,21 @@ export class AmiProvider implements TelephonyProvider {
       this.connection.on('event', (ev) => this.onAmiEvent(ev)),
       this.connection.on('state', (s, reason) => this.onState(s, reason)),
     );
+    const auth = this.config.pjsipAuth;
+    if (auth) {
+      // A safety net for a sync request that never arrived (a relay command lost with Redis, a node down).
+      this.credentialTimer = setInterval(() => {
+        if (this.up) this.syncCredentials().catch((e: unknown) => this.config.onDiagnostic?.('SIP secrets sync', e));
+      }, auth.resyncMs ?? 60_000);
+      this.credentialTimer.unref();
+    }
     await this.connection.start();
   }
 
   async stop(): Promise<void> {
     for (const u of this.unsubscribe.splice(0)) u();
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    clearInterval(this.credentialTimer);
     await this.connection.stop();
     if (this.up) {
       this.up = false;
@@ -125,7 +147,10 @@ export class AmiProvider implements TelephonyProvider {
     return this.up;
   }
 
-  /** Current tracker state (read-only snapshot) for diagnostics and the server's initial sync. */
+  /**
+   * Current tracker state for diagnostics and the server's initial sync: the live state, updated in place as
+   * events arrive, so read it at once and never write to it.
+   */
   snapshot(): TrackerState {
     return this.state;
   }
@@ -233,6 +258,28 @@ export class AmiProvider implements TelephonyProvider {
     });
   }
 
+  /**
+   * Rewrites the pjsip auth file from the credentials source and, when it changed since Asterisk last loaded it,
+   * reloads res_pjsip. With AMI down the file is still written (an Asterisk restart reads it) and the call rejects;
+   * the next connect reloads it.
+   */
+  syncCredentials(): Promise<void> {
+    const run = async () => {
+      const auth = this.config.pjsipAuth;
+      if (!auth) {
+        throw new TelephonyError('ACTION_FAILED', 'no pjsip auth file is configured (PJSIP_AUTH_FILE)');
+      }
+      const content = renderPjsipAuth(await auth.credentials());
+      await writeFileIfChanged(auth.file, content);
+      if (content === this.reloadedAuth) return;
+      await this.connection.action({ action: 'Reload', module: 'res_pjsip.so' });
+      this.reloadedAuth = content;
+    };
+    const next = this.credentialSync.catch(() => undefined).then(run);
+    this.credentialSync = next;
+    return next;
+  }
+
   // -------------------------------------------------------------------------------------------------------------
 
   private agentDial(ext: string): string {
@@ -262,7 +309,7 @@ export class AmiProvider implements TelephonyProvider {
       this.buffered.push(ev);
       return;
     }
-    this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+    this.apply(reduceAmiEventInPlace(this.state, ev, this.tracker));
   }
 
   private onState(s: AmiConnectionState, reason?: string): void {
@@ -270,6 +317,7 @@ export class AmiProvider implements TelephonyProvider {
       void this.resync();
       return;
     }
+    if (s === 'backoff' || s === 'stopped') this.reloadedAuth = undefined;
     if ((s === 'backoff' || s === 'stopped') && this.up) {
       this.up = false;
       this.publish([
@@ -306,7 +354,11 @@ export class AmiProvider implements TelephonyProvider {
       const buffered = this.buffered;
       this.buffered = [];
       this.resyncing = false;
-      for (const ev of buffered) this.apply(reduceAmiEvent(this.state, ev, this.tracker));
+      for (const ev of buffered) this.apply(reduceAmiEventInPlace(this.state, ev, this.tracker));
+    }
+    // Before `provider.up`, so whoever waits for telephony to be ready also finds the phones' secrets in place.
+    if (this.config.pjsipAuth) {
+      await this.syncCredentials().catch((e: unknown) => this.config.onDiagnostic?.('SIP secrets not provisioned', e));
     }
     if (this.connection.getState() === 'connected' && !this.up) {
       this.up = true;

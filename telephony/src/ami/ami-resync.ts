@@ -1,8 +1,10 @@
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import type { OpenCall } from '@telephony/model/call-event';
+import { PRESENTATION_VARIABLE } from '@telephony/ami/caller-presentation';
 import {
   Reducer,
   agentFromInterface,
+  presentationOf,
   reduceAmiEvent,
   type CallTrackerConfig,
   type ReduceResult,
@@ -75,6 +77,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
         callerName: f.calleridname ?? '',
         connectedNum: f.connectedlinenum ?? '',
         exten: f.exten ?? '',
+        ...presentationOf(ev.variables[''], config.presentationVariable ?? PRESENTATION_VARIABLE),
       },
       true,
     );
@@ -82,6 +85,7 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     const bridge = f.bridgeid;
     if (ch && bridge) bridges.set(bridge, [...(bridges.get(bridge) ?? []), ch.uniqueid]);
   }
+  for (const key of [...d.calls.keys()]) if (d.peekCall(key)?.unannounced) r.announce(d.call(key)!);
   // Calls left with no live channel wait for their Cdr (after the snapshot, which may have given them new ones).
   for (const key of [...d.calls.keys()]) {
     const call = d.call(key);

@@ -11,7 +11,8 @@ import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telepho
 import type { TelephonyEvent } from '@telephony/model/call-event';
 
 /**
- * The live path parses with asterisk-manager (through AmiConnection); fixtures and benches use our parser.
+ * The live path reads a TCP socket in whatever reads the kernel delivers, through AmiConnection (asterisk-manager's
+ * socket, our frame parser, responses handed back to asterisk-manager); fixtures are parsed whole with parseAmiText.
  * Both must give the tracker the same input: replay every trace over a socket and compare the normalized output.
  */
 const DIR = fileURLToPath(new URL('../../../test/fixtures/ami/22/', import.meta.url));
@@ -49,8 +50,8 @@ afterAll(async () => {
   await server.close();
 });
 
-describe('asterisk-manager wrapper vs our frame parser', () => {
-  it.each(files)('%s normalizes identically through both parsers', async (file) => {
+describe('AmiConnection over a socket vs parseAmiText of the whole trace', () => {
+  it.each(files)('%s normalizes identically both ways', async (file) => {
     const text = readFileSync(`${DIR}${file}`, 'utf8').replace(/^Asterisk Call Manager\/[^\n]*\n/, '');
     const ours = parseAmiText(text)
       .frames.map((f) => messageFromFrame(f))

@@ -11,6 +11,7 @@ import {
   initialTrackerState,
   reduceAll,
   reduceAmiEvent,
+  reduceAmiEventInPlace,
   type TrackerState,
 } from '@telephony/ami/call-tracker';
 import type { CallEnded, CallEvent, TelephonyEvent } from '@telephony/model/call-event';
@@ -91,6 +92,21 @@ const CASES: Record<string, (r: ReturnType<typeof replay>) => void> = {
   anonymous: (r) => {
     expect(r.ended).toHaveLength(1);
     expect(r.ended[0]!.from).toMatchObject({ anonymous: true, e164: null });
+  },
+  // P-Asserted-Identity +79160003399 with `Privacy: id`: Asterisk has the number in CallerIDNum on every event,
+  // and the exported presentation (`prohib_not_screened`, but `allowed_…` on the Newchannel) withholds it.
+  'withheld-pai': (r) => {
+    expect(r.ended).toHaveLength(1);
+    expect(r.ended[0]).toMatchObject({ direction: 'inbound', answered: true, agentId: '1001' });
+    expect(r.text).toContain('CallerIDNum: +79160003399');
+    for (const e of r.events.filter(isCall)) {
+      expect(e.from).toEqual({ raw: 'anonymous', e164: null, extension: null, name: null, anonymous: true });
+    }
+    expect(JSON.stringify(r.events)).not.toMatch(/9160003399/);
+    const newchannel = toEvents(r.text).find((e) => e.event === 'Newchannel')!;
+    expect(Date.parse(r.of('call.created')[0]!.occurredAt)).toBe(
+      Math.round(Number(newchannel.fields.timestamp) * 1000),
+    );
   },
   'ru8-caller': (r) => {
     expect(r.ended).toHaveLength(1);
@@ -185,6 +201,18 @@ describe('AMI fixtures (Asterisk 22)', () => {
         out.push(...step.events);
       }
       expect(summary(out)).toEqual(summary(r.events));
+    });
+
+    it('reduces in place, as the provider does, to the same events and state as the pure reducer', () => {
+      let s = initialTrackerState();
+      const out: TelephonyEvent[] = [];
+      for (const e of toEvents(r.text)) {
+        const step = reduceAmiEventInPlace(s, e, DEFAULT_TRACKER_CONFIG);
+        s = step.state;
+        out.push(...step.events);
+      }
+      expect(out).toEqual(r.events);
+      expect(s).toEqual(r.state);
     });
 
     it('gives the same result when every frame is delivered twice, and in any chunking', () => {

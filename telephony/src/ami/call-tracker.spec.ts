@@ -344,6 +344,60 @@ describe('call tracker: outbound and internal', () => {
   });
 });
 
+describe('call tracker: caller-ID presentation (PAI + Privacy: id)', () => {
+  const withheld = { raw: 'anonymous', e164: null, extension: null, name: null, anonymous: true };
+  const pres = (value: string) => ({ '': { 'CALLERID(num-pres)': value } });
+  const named = { ...caller, num: '+79160003399', cidName: 'Ivan' };
+
+  it('a restricted presentation withholds the number and name the PBX still reports', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', named), pres('allowed_not_screened')),
+      amiEvent(
+        'VarSet',
+        T0 + 0.01,
+        { ...snap('', named), variable: 'SIPDOMAIN', value: 'x' },
+        pres('prohib_not_screened'),
+      ),
+      amiEvent('Hangup', T0 + 3, { ...snap('', named), cause: '16' }, pres('prohib_not_screened')),
+    ]);
+    expect(types(events)).toEqual(['call.created', 'call.ended']);
+    for (const e of callEvents(events)) expect(e.from).toEqual(withheld);
+    expect(JSON.stringify(events)).not.toContain('9160003399');
+  });
+
+  it("waits for the caller's next event after a Newchannel (its presentation is not final), keeping its time", () => {
+    const first = fold([amiEvent('Newchannel', T0, snap('', named), pres('allowed_not_screened'))]);
+    expect(first.events).toEqual([]);
+    const { events } = fold(
+      [amiEvent('Newexten', T0 + 0.5, { ...snap('', named), application: 'Set' }, pres('prohib_passed_screen'))],
+      first.state,
+    );
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'call.created', seq: 1, from: withheld });
+    expect((events[0] as CallEvent).occurredAt).toBe(new Date(T0 * 1000).toISOString());
+  });
+
+  it('an allowed presentation keeps the number; without the variable nothing waits (older profiles)', () => {
+    const allowed = fold([
+      amiEvent('Newchannel', T0, snap('', named), pres('allowed_not_screened')),
+      amiEvent('Newexten', T0 + 0.1, snap('', named), pres('allowed_passed_screen')),
+    ]).events;
+    expect(allowed[0]).toMatchObject({ type: 'call.created', from: { e164: '+79160003399', name: 'Ivan' } });
+    const plain = fold([amiEvent('Newchannel', T0, snap('', named))]).events;
+    expect(plain[0]).toMatchObject({ type: 'call.created', from: { e164: '+79160003399', anonymous: false } });
+  });
+
+  it('a call hung up right after its Newchannel is still created before it ends', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', named), pres('allowed_not_screened')),
+      amiEvent('Hangup', T0 + 0.2, { ...snap('', named), cause: '16' }, pres('unavailable')),
+    ]);
+    expect(types(events)).toEqual(['call.created', 'call.ended']);
+    expect(callEvents(events).map((e) => e.seq)).toEqual([1, 2]);
+    expect(callEvents(events)[0]!.from).toEqual(withheld);
+  });
+});
+
 describe('call tracker: transfers', () => {
   it('blind transfer moves the call to the target operator', () => {
     const transferEvents = [

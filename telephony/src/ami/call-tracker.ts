@@ -3,7 +3,9 @@ import type { CallDirection } from '@telephony/model/call-status';
 import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
 import { uuidV5 } from '@telephony/model/stable-id';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
+import { withheldParty } from '@telephony/phone/withheld';
 import type { AmiEvent } from '@telephony/ami/ami-message';
+import { isWithheldPresentation, PRESENTATION_VARIABLE } from '@telephony/ami/caller-presentation';
 
 /**
  * The call tracker: a pure reducer from AMI events (Asterisk ≥12 channel snapshots) to normalized call events.
@@ -14,6 +16,11 @@ import type { AmiEvent } from '@telephony/ami/ami-message';
  *   reuses the last timestamp seen.
  * - The call ends when its last live channel hangs up; exactly one `call.ended` per call, and ended linkedids are
  *   remembered (bounded) so late or repeated events never reopen or re-end a call.
+ * - A caller whose presentation is restricted (`presentationVariable`) is withheld: the number and name are
+ *   dropped here, before any event carries them. Asterisk 22 computes a `Newchannel`'s channel variables before
+ *   chan_pjsip applies the trunk's P-Asserted-Identity/Privacy (trace withheld-pai.txt: `allowed_not_screened`
+ *   on Newchannel, `prohib_not_screened` from the next event on), so when the presentation is exported a call
+ *   first seen on a Newchannel is announced (`call.created`, with the Newchannel's time) on its next event.
  *
  * Information deliberately dropped: per-channel states (Newstate) other than hang-up, DialState progress,
  * bridge technology, MOH class, AgentComplete talk/hold times (recomputed from timestamps), CDR fields other than
@@ -33,6 +40,12 @@ export interface CallTrackerConfig {
    * Default `ZV_DIRECTION` (the reference profile); set '' to disable.
    */
   directionVariable?: string;
+  /**
+   * Channel function/variable with the caller-ID presentation (manager.conf `channelvars`). Default
+   * `CALLERID(num-pres)` (the reference profile); set '' to disable. Without it a number withheld by
+   * P-Asserted-Identity + `Privacy: id` cannot be told from a shown one.
+   */
+  presentationVariable?: string;
   /** How many ended linkedids to remember against late events. Default 10000. */
   endedMemory?: number;
 }
@@ -55,6 +68,8 @@ export interface TrackedChannel {
   agentId?: string;
   callerNum: string;
   callerName: string;
+  /** Caller-ID presentation as last reported (see `presentationVariable`). */
+  presentation?: string;
   exten: string;
   hungUp: boolean;
   cause?: number;
@@ -71,6 +86,8 @@ export interface TrackedCall {
   to: Party;
   /** Uniqueid of the first channel (the caller side). */
   originUniqueid: string;
+  /** Seen on a Newchannel only, whose presentation is not final yet: `call.created` waits for the next event. */
+  unannounced?: true;
   /** Uniqueids of channels currently in the call and not hung up. */
   live: string[];
   createdAtMs: number;
@@ -149,31 +166,45 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
 export const callIdFor = (linkedid: string): string => uuidV5(`ami:${linkedid}`);
 export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
 
-/** Copy-on-write working copy: nothing reachable from the input state is ever mutated. */
+/** A fresh generation of remembered ended linkedids: prototype-less, so `__proto__` is stored like any id. */
+const generation = (): Record<string, true> => Object.create(null) as Record<string, true>;
+
+/**
+ * The working state of one reduction. Copy-on-write by default: nothing reachable from the input state is ever
+ * mutated, at the price of copying the calls and channels maps on the first write. `inPlace` writes straight into
+ * the input state instead (O(1) per event whatever the number of live calls), for the state's sole owner.
+ */
 export class Draft {
-  /** Current maps: the base state's until the first write, then private copies. */
+  /** Current maps: the base state's until the first write, then private copies (or the base's, in place). */
   calls: ReadonlyMap<string, TrackedCall>;
   channels: ReadonlyMap<string, TrackedChannel>;
   agents: Record<string, AgentInfo>;
   ended: Readonly<Record<string, true>>[];
   lastTimestampMs: number;
   readonly events: TelephonyEvent[] = [];
-  private readonly touchedCalls = new Set<string>();
-  private readonly touchedChannels = new Set<string>();
-  private endedCopied = false;
-  private agentsCopied = false;
-  private callsCopied = false;
-  private channelsCopied = false;
+  /** Copy-on-write only: what this reduction already copied. */
+  private readonly touchedCalls: Set<string> | undefined;
+  private readonly touchedChannels: Set<string> | undefined;
+  private endedCopied: boolean;
+  private agentsCopied: boolean;
+  private callsCopied: boolean;
+  private channelsCopied: boolean;
 
   constructor(
     readonly base: TrackerState,
     readonly config: CallTrackerConfig,
+    readonly inPlace = false,
   ) {
     this.calls = base.calls;
     this.channels = base.channels;
     this.agents = base.agents as Record<string, AgentInfo>;
     this.ended = base.ended as Readonly<Record<string, true>>[];
     this.lastTimestampMs = base.lastTimestampMs;
+    this.endedCopied = this.agentsCopied = this.callsCopied = this.channelsCopied = inPlace;
+    if (!inPlace) {
+      this.touchedCalls = new Set();
+      this.touchedChannels = new Set();
+    }
   }
 
   private writableCalls(): Map<string, TrackedCall> {
@@ -194,20 +225,17 @@ export class Draft {
 
   call(key: string): TrackedCall | undefined {
     const c = this.calls.get(key);
-    if (!c) return undefined;
-    if (!this.touchedCalls.has(key)) {
-      const copy: TrackedCall = {
-        ...c,
-        live: [...c.live],
-        ringing: { ...c.ringing },
-        losingLegs: [...c.losingLegs],
-        transfers: [...c.transfers],
-      };
-      this.writableCalls().set(key, copy);
-      this.touchedCalls.add(key);
-      return copy;
-    }
-    return c;
+    if (!c || !this.touchedCalls || this.touchedCalls.has(key)) return c;
+    const copy: TrackedCall = {
+      ...c,
+      live: [...c.live],
+      ringing: { ...c.ringing },
+      losingLegs: [...c.losingLegs],
+      transfers: [...c.transfers],
+    };
+    this.writableCalls().set(key, copy);
+    this.touchedCalls.add(key);
+    return copy;
   }
 
   /** Read without copying (for lookups that do not modify). */
@@ -221,24 +249,21 @@ export class Draft {
 
   addCall(call: TrackedCall): void {
     this.writableCalls().set(call.key, call);
-    this.touchedCalls.add(call.key);
+    this.touchedCalls?.add(call.key);
   }
 
   channel(uniqueid: string): TrackedChannel | undefined {
     const ch = this.channels.get(uniqueid);
-    if (!ch) return undefined;
-    if (!this.touchedChannels.has(uniqueid)) {
-      const copy = { ...ch };
-      this.writableChannels().set(uniqueid, copy);
-      this.touchedChannels.add(uniqueid);
-      return copy;
-    }
-    return ch;
+    if (!ch || !this.touchedChannels || this.touchedChannels.has(uniqueid)) return ch;
+    const copy = { ...ch };
+    this.writableChannels().set(uniqueid, copy);
+    this.touchedChannels.add(uniqueid);
+    return copy;
   }
 
   addChannel(ch: TrackedChannel): void {
     this.writableChannels().set(ch.uniqueid, ch);
-    this.touchedChannels.add(ch.uniqueid);
+    this.touchedChannels?.add(ch.uniqueid);
   }
 
   agent(agentId: string): AgentInfo {
@@ -247,6 +272,7 @@ export class Draft {
       this.agentsCopied = true;
     }
     const existing = own(this.agents, agentId);
+    if (existing && this.inPlace) return existing;
     const copy: AgentInfo = existing ? { ...existing } : { devices: {}, paused: false };
     this.agents[agentId] = copy;
     return copy;
@@ -266,9 +292,13 @@ export class Draft {
     const last = this.ended.at(-1);
     const lastSize = last ? Object.keys(last).length : generationSize;
     if (last && lastSize < generationSize) {
-      this.ended[this.ended.length - 1] = { ...last, [key]: true };
+      const next = this.inPlace ? (last as Record<string, true>) : Object.assign(generation(), last);
+      next[key] = true;
+      this.ended[this.ended.length - 1] = next;
     } else {
-      this.ended.push({ [key]: true });
+      const next = generation();
+      next[key] = true;
+      this.ended.push(next);
     }
     // Every generation but the newest is full: forget the oldest while the others still cover `limit`.
     const newest = last && lastSize < generationSize ? lastSize + 1 : 1;
@@ -302,6 +332,7 @@ interface Snapshot {
   callerName: string;
   connectedNum: string;
   exten: string;
+  presentation?: string;
 }
 
 const SNAPSHOT_PREFIXES = [
@@ -366,7 +397,11 @@ const SNAPSHOT_KEYS = new Map(
   ]),
 );
 
-function snapshot(ev: AmiEvent, prefix: (typeof SNAPSHOT_PREFIXES)[number]): Snapshot | undefined {
+function snapshot(
+  ev: AmiEvent,
+  prefix: (typeof SNAPSHOT_PREFIXES)[number],
+  presentationVariable: string,
+): Snapshot | undefined {
   const f = ev.fields;
   const k = SNAPSHOT_KEYS.get(prefix);
   if (!k) return undefined;
@@ -382,7 +417,16 @@ function snapshot(ev: AmiEvent, prefix: (typeof SNAPSHOT_PREFIXES)[number]): Sna
     callerName: f[k.calleridname] ?? '',
     connectedNum: f[k.connectedlinenum] ?? '',
     exten: f[k.exten] ?? '',
+    ...presentationOf(ev.variables[prefix], presentationVariable),
   };
+}
+
+export function presentationOf(
+  variables: Readonly<Record<string, string>> | undefined,
+  name: string,
+): { presentation?: string } {
+  const value = name && variables ? own(variables, name) : undefined;
+  return value ? { presentation: value } : {};
 }
 
 function parseTimestamp(ev: AmiEvent): number | undefined {
@@ -418,8 +462,8 @@ export class Reducer {
   /** Seq before the first event of a call created here (CallEventBase.seq: resync sets the PBX clock). */
   seqBase = 0;
 
-  constructor(state: TrackerState, config: CallTrackerConfig, ts?: number) {
-    this.d = new Draft(state, config);
+  constructor(state: TrackerState, config: CallTrackerConfig, ts?: number, inPlace = false) {
+    this.d = new Draft(state, config, inPlace);
     if (ts !== undefined && ts > this.d.lastTimestampMs) this.d.lastTimestampMs = ts;
     this.now = ts ?? this.d.lastTimestampMs;
   }
@@ -432,7 +476,16 @@ export class Reducer {
     return toParty(num, name, this.config.normalize);
   }
 
+  /** The caller as the PBX identifies it, withheld when its presentation says so. */
+  callerParty(ch: Pick<TrackedChannel, 'callerNum' | 'callerName' | 'presentation'>): Party {
+    return isWithheldPresentation(ch.presentation) ? withheldParty() : this.party(ch.callerNum, ch.callerName);
+  }
+
+  /** Calls created from a Newchannel in this reduction (not announced before the caller's next event). */
+  readonly provisional = new Set<string>();
+
   emit(call: TrackedCall, legUniqueid: string, payload: DistributiveOmit<CallEvent, BaseKeys>): void {
+    if (call.unannounced && payload.type !== 'call.created') this.announce(call);
     call.seq += 1;
     const base = {
       callId: call.callId,
@@ -450,14 +503,18 @@ export class Reducer {
     this.d.events.push({ ...base, ...payload } as CallEvent);
   }
 
-  /** Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked. */
-  observe(snap: Snapshot, allowCreate: boolean): TrackedChannel | undefined {
+  /**
+   * Learns/updates a channel from a snapshot; creates its call when allowed. Returns the channel if tracked.
+   * `provisional`: the snapshot is a Newchannel's, whose presentation may not be final (see the module TSDoc).
+   */
+  observe(snap: Snapshot, allowCreate: boolean, provisional = false): TrackedChannel | undefined {
     const d = this.d;
     const known = d.peekChannel(snap.uniqueid);
     if (
       known &&
       (!snap.name || snap.name === known.name) &&
       (!snap.exten || snap.exten === known.exten) &&
+      (snap.presentation === undefined || snap.presentation === known.presentation) &&
       snap.linkedid === known.reportedLinkedid
     ) {
       return known;
@@ -466,6 +523,7 @@ export class Reducer {
     if (ch) {
       if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
       if (snap.exten) ch.exten = snap.exten;
+      if (snap.presentation !== undefined) ch.presentation = snap.presentation;
       if (snap.linkedid !== ch.reportedLinkedid) {
         ch.reportedLinkedid = snap.linkedid;
         if (snap.linkedid !== ch.callKey && !d.isEnded(snap.linkedid)) this.moveChannel(ch, snap);
@@ -483,6 +541,7 @@ export class Reducer {
       ...(agentId ? { agentId } : {}),
       callerNum: snap.callerNum,
       callerName: snap.callerName,
+      ...(snap.presentation !== undefined ? { presentation: snap.presentation } : {}),
       exten: snap.exten,
       hungUp: false,
     };
@@ -491,26 +550,37 @@ export class Reducer {
     if (call) {
       call.live.push(ch.uniqueid);
     } else {
-      this.createCall(ch, snap);
+      this.createCall(ch, snap, provisional && snap.presentation !== undefined);
     }
     return ch;
   }
 
-  private createCall(ch: TrackedChannel, snap: Snapshot): void {
-    let direction: CallDirection;
-    let from: Party;
-    let to: Party;
-    if (ch.role === 'trunk') {
-      direction = 'inbound';
-      from = this.party(snap.callerNum, snap.callerName);
-      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
-    } else {
-      // An operator's phone (or an originate towards it): the operator is the caller whatever CallerID says.
-      from = ch.agentId ? this.party(ch.agentId) : this.party(snap.callerNum, snap.callerName);
-      to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
-      // Unknown destination (an originate before it dials) counts as outbound until DialBegin says otherwise.
-      direction = to.extension !== null ? 'internal' : 'outbound';
-    }
+  /**
+   * The caller of a call whose origin is this channel: for an operator's phone (or an originate towards it) the
+   * operator, whatever CallerID says; else the caller ID.
+   */
+  private originParty(ch: TrackedChannel): Party {
+    return ch.role !== 'trunk' && ch.agentId ? this.party(ch.agentId) : this.callerParty(ch);
+  }
+
+  /** Emits the `call.created` held back for a provisional call, with the caller as its channel now reports it. */
+  announce(call: TrackedCall): void {
+    if (!call.unannounced) return;
+    delete call.unannounced;
+    const origin = this.d.peekChannel(call.originUniqueid);
+    if (origin) call.from = this.originParty(origin);
+    const saved = this.now;
+    this.now = call.createdAtMs;
+    this.emit(call, call.originUniqueid, { type: 'call.created' });
+    this.now = saved;
+  }
+
+  private createCall(ch: TrackedChannel, snap: Snapshot, provisional: boolean): void {
+    const from = this.originParty(ch);
+    const to = isDialTarget(snap.exten) ? this.party(snap.exten) : EMPTY_PARTY;
+    // Not from the trunk: an operator's phone (or an originate towards it). Unknown destination (an originate
+    // before it dials) counts as outbound until DialBegin says otherwise.
+    const direction: CallDirection = ch.role === 'trunk' ? 'inbound' : to.extension !== null ? 'internal' : 'outbound';
     const call: TrackedCall = {
       key: ch.callKey,
       callId: callIdFor(ch.callKey),
@@ -529,9 +599,11 @@ export class Reducer {
       ringing: {},
       losingLegs: [],
       transfers: [],
+      ...(provisional ? { unannounced: true as const } : {}),
     };
     this.d.addCall(call);
-    this.emit(call, ch.uniqueid, { type: 'call.created' });
+    if (provisional) this.provisional.add(call.key);
+    else this.emit(call, ch.uniqueid, { type: 'call.created' });
   }
 
   private moveChannel(ch: TrackedChannel, snap: Snapshot): void {
@@ -828,7 +900,20 @@ const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
 
 /** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
 export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
-  const r = new Reducer(state, config, parseTimestamp(ev));
+  return reduce(new Reducer(state, config, parseTimestamp(ev)), ev);
+}
+
+/**
+ * The same reduction written straight into `state` (its maps and records), for the state's sole owner (the
+ * provider): no copy of the calls and channels maps per event. `state` must not be used afterwards; use the
+ * returned one (it shares the mutated maps).
+ */
+export function reduceAmiEventInPlace(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
+  return reduce(new Reducer(state, config, parseTimestamp(ev), true), ev);
+}
+
+function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
+  const { config } = r;
   const name = ev.event.toLowerCase();
   const f = ev.fields;
   if (handleAgentEvents(r, name, ev)) return r.d.finish();
@@ -845,12 +930,17 @@ export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTr
   if (!CHANNEL_EVENTS.has(name)) return r.d.finish();
 
   const isHangup = name === 'hangup' || name === 'hanguprequest' || name === 'softhanguprequest';
+  const presentationVariable = config.presentationVariable ?? PRESENTATION_VARIABLE;
   const seen: Partial<Record<(typeof SNAPSHOT_PREFIXES)[number], TrackedChannel>> = {};
   for (const prefix of SNAPSHOT_PREFIXES) {
-    const snap = snapshot(ev, prefix);
+    const snap = snapshot(ev, prefix, presentationVariable);
     if (!snap) continue;
-    const ch = r.observe(snap, !isHangup);
+    const ch = r.observe(snap, !isHangup, name === 'newchannel');
     if (ch) seen[prefix] = ch;
+  }
+  for (const ch of Object.values(seen)) {
+    const call = r.d.peekCall(ch.callKey);
+    if (call?.unannounced && !r.provisional.has(call.key)) r.announce(r.d.call(call.key)!);
   }
   const main = seen[''];
   const dest = seen.dest;

@@ -87,6 +87,18 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.ended', cause: 'normal-clearing', answered: true },
     ],
   },
+  // The carrier's usual form (issue #14): From anonymous, the real number in P-Asserted-Identity, `Privacy: id`.
+  // Asterisk then has the number in CallerIDNum; only the caller-ID presentation withholds it.
+  'withheld-pai': {
+    name: 'withheld number, P-Asserted-Identity + Privacy: id',
+    caller: { number: '+79160003399', e164: null, anonymous: true },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true },
+    ],
+  },
   ru8: {
     name: '8-prefixed caller (89161234567 = +79161234567), answered',
     caller: { number: '89161234567', e164: '+79161234567', anonymous: false },
@@ -129,6 +141,11 @@ export function mismatches(events: readonly CallEvent[], scenario: ContractScena
   const first = events[0];
   if (first && (first.from.anonymous !== scenario.caller.anonymous || first.from.e164 !== scenario.caller.e164)) {
     problems.push(`caller ${JSON.stringify(first.from)} is not ${JSON.stringify(scenario.caller)}`);
+  }
+  // A withheld number is dropped by the adapter: no event may carry it in any field (raw, name, anything).
+  const digits = scenario.caller.number.replace(/\D/g, '').slice(-10);
+  if (scenario.caller.anonymous && digits.length === 10 && JSON.stringify(events).includes(digits)) {
+    problems.push(`the withheld number ${scenario.caller.number} appears in the events`);
   }
   let at = 0;
   for (const want of scenario.expected) {

@@ -41,9 +41,15 @@ export function parseDigestAuthorization(header: string | undefined): DigestCred
   };
 }
 
+/** HA1 of RFC 2617 §3.2.2.2: what a registrar needs to check a digest, instead of the password itself. */
+export const ha1Of = (username: string, realm: string, password: string) => md5(`${username}:${realm}:${password}`);
+
 /** The expected `response` for MD5 digest (RFC 2617 §3.2.2.1; RFC 8760 keeps MD5 for interop), qop auth or none. */
 export function digestResponse(c: Omit<DigestCredentials, 'response'>, password: string, method: string): string {
-  const ha1 = md5(`${c.username}:${c.realm}:${password}`);
+  return digestResponseFromHa1(c, ha1Of(c.username, c.realm, password), method);
+}
+
+function digestResponseFromHa1(c: Omit<DigestCredentials, 'response'>, ha1: string, method: string): string {
   const ha2 = md5(`${method}:${c.uri}`);
   if (c.qop === 'auth') return md5(`${ha1}:${c.nonce}:${c.nc ?? ''}:${c.cnonce ?? ''}:auth:${ha2}`);
   return md5(`${ha1}:${c.nonce}:${ha2}`);
@@ -51,9 +57,14 @@ export function digestResponse(c: Omit<DigestCredentials, 'response'>, password:
 
 /** Constant-time check of a client's digest response. Only MD5 and qop auth/none are accepted. */
 export function verifyDigest(c: DigestCredentials, password: string, method: string): boolean {
+  return verifyDigestHa1(c, ha1Of(c.username, c.realm, password), method);
+}
+
+/** The same check against a stored HA1 (see `ha1Of`); the HA1 must be of `c.username` and `c.realm`. */
+export function verifyDigestHa1(c: DigestCredentials, ha1: string, method: string): boolean {
   if (c.algorithm && c.algorithm.toUpperCase() !== 'MD5') return false;
   if (c.qop !== undefined && c.qop !== 'auth') return false;
-  const expected = Buffer.from(digestResponse(c, password, method), 'utf8');
+  const expected = Buffer.from(digestResponseFromHa1(c, ha1, method), 'utf8');
   const got = Buffer.from(c.response.toLowerCase(), 'utf8');
   return expected.length === got.length && timingSafeEqual(expected, got);
 }

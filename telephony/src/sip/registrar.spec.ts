@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { digestResponse } from '@telephony/sip/digest-auth';
+import { digestResponse, ha1Of } from '@telephony/sip/digest-auth';
 import { Registrar, type RegisterRequest } from '@telephony/sip/registrar';
 import { MemoryRegistrationStore } from '@telephony/sip/registration-store';
 
@@ -73,6 +73,23 @@ describe('Registrar', () => {
       ).status,
     ).toBe(403);
     expect(await store.get('1001')).toBeNull();
+  });
+
+  it('checks a stored HA1 as it checks a password (the provisioned store keeps no password)', async () => {
+    const store = new MemoryRegistrationStore(clock);
+    const registrar = new Registrar({
+      credentials: (ext) => Promise.resolve(ext === '1001' ? { ha1: ha1Of('1001', 'zvonok', 'secret-1001') } : null),
+      store,
+      realm: 'zvonok',
+      nonceSecret: 'k',
+      clock,
+    });
+    const contact = { Contact: '<sip:1001@10.0.0.1>' };
+    const challenge = (await registrar.handle(register(TO))).headers['WWW-Authenticate']!;
+    const wrong = register({ ...TO, ...contact, Authorization: authorize(challenge, '1001', 'secret-1002') });
+    expect((await registrar.handle(wrong)).status).toBe(403);
+    const right = register({ ...TO, ...contact, Authorization: authorize(challenge, '1001', 'secret-1001') });
+    expect((await registrar.handle(right)).status).toBe(200);
   });
 
   it('a stale nonce gets a fresh challenge with stale=true', async () => {

@@ -6,12 +6,16 @@ import {
   digestChallenge,
   parseDigestAuthorization,
   verifyDigest,
+  verifyDigestHa1,
 } from '@telephony/sip/digest-auth';
 import type { RegistrationStore } from '@telephony/sip/registration-store';
 import { parseNameAddr } from '@telephony/sip/sip-event-mapper';
 
-/** Looks up an operator's SIP password by extension; null when the extension may not register. */
-export type CredentialsLookup = (extension: string) => Promise<{ password: string } | null>;
+/**
+ * Looks up an operator's SIP password (or its HA1 for the registrar's realm) by extension; null when the extension
+ * may not register.
+ */
+export type CredentialsLookup = (extension: string) => Promise<{ password: string } | { ha1: string } | null>;
 
 export interface RegistrarOptions {
   credentials: CredentialsLookup;
@@ -68,7 +72,10 @@ export class Registrar {
     if (nonce !== 'valid') return this.challenge(nonce === 'stale');
     if (auth.realm !== this.realm || auth.username !== extension) return { status: 403, headers: {} };
     const creds = await this.options.credentials(extension);
-    if (!creds || !verifyDigest(auth, creds.password, 'REGISTER')) return { status: 403, headers: {} };
+    const verified =
+      creds !== null &&
+      ('ha1' in creds ? verifyDigestHa1(auth, creds.ha1, 'REGISTER') : verifyDigest(auth, creds.password, 'REGISTER'));
+    if (!verified) return { status: 403, headers: {} };
 
     const contactHeader = req.get('Contact');
     const headerExpires = parseExpires(req.get('Expires'));

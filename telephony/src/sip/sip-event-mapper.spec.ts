@@ -124,7 +124,7 @@ describe('parties', () => {
   });
 
   it('withheld callers are anonymous, even when a P-Asserted-Identity is present', () => {
-    const anon = { e164: null, anonymous: true, name: null };
+    const anon = { raw: 'anonymous', e164: null, extension: null, anonymous: true, name: null };
     expect(callerParty({ from: '"Anonymous" <sip:anonymous@anonymous.invalid>;tag=1' })).toMatchObject(anon);
     expect(
       callerParty({
@@ -133,7 +133,8 @@ describe('parties', () => {
         privacy: 'id',
       }),
     ).toMatchObject(anon);
-    expect(callerParty({ from: '<sip:+79161234567@trunk>', privacy: 'Id; critical' })).toMatchObject(anon);
+    // The number in From is not kept either (raw was the From user before).
+    expect(callerParty({ from: '"Ivan" <sip:+79161234567@trunk>', privacy: 'Id; critical' })).toEqual(anon);
     expect(callerParty({ from: '<sip:restricted@trunk>' })).toMatchObject({ anonymous: true });
   });
 

@@ -2,6 +2,7 @@ import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
 import type { Party } from '@telephony/model/call-event';
 import { uuidV5 } from '@telephony/model/stable-id';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
+import { withheldParty } from '@telephony/phone/withheld';
 
 /** Our call id for a SIP call: UUID v5 of `sip:<Call-ID>` of the trunk leg, so a restarted adapter derives it again. */
 export function callIdForSip(sipCallId: string): string {
@@ -148,7 +149,8 @@ export function parseNameAddr(header: string | undefined): {
 /**
  * The caller as a `Party`, from the INVITE's identity headers.
  * P-Asserted-Identity (a trusted trunk's word) wins over From unless the caller asked for privacy
- * (`Privacy: id`), in which case the caller is anonymous whatever PAI says: a withheld number stays withheld.
+ * (`Privacy: id`), in which case the caller is anonymous whatever PAI says: a withheld number stays withheld,
+ * and neither the number nor the name of From or PAI is kept (a `From: <sip:+7916…>` with `Privacy: id` too).
  */
 export function callerParty(
   headers: { from: string; pAssertedIdentity?: string; privacy?: string },
@@ -157,7 +159,7 @@ export function callerParty(
   const privacy = (headers.privacy ?? '').split(/[;,\s]+/).some((p) => ['id', 'user'].includes(p.toLowerCase()));
   const from = parseNameAddr(headers.from);
   if (privacy || /@anonymous\.invalid$/i.test(from.uri ?? '')) {
-    return { raw: from.user ?? 'anonymous', e164: null, extension: null, name: null, anonymous: true };
+    return withheldParty();
   }
   const pai = parseNameAddr(headers.pAssertedIdentity);
   const id = pai.user ? pai : from;

@@ -1,7 +1,7 @@
 import { TelephonyError } from '@telephony/errors';
 import type { ProviderStatusEvent, TelephonyEvent } from '@telephony/model/call-event';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
-import type { OriginateRequest, SpyMode, TelephonyProvider } from '@telephony/provider';
+import type { OriginateRequest, SipCredentialsSource, SpyMode, TelephonyProvider } from '@telephony/provider';
 import {
   createSrf,
   drachtioWireErrors,
@@ -17,6 +17,7 @@ import {
 } from '@telephony/sip/drachtio';
 import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
 import { recordCall } from '@telephony/sip/recording/call-recording';
+import type { CredentialStore } from '@telephony/sip/redis-credential-store';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
 import { AgentRoster, availableMembers, type SipQueueConfig } from '@telephony/sip/sip-queue';
 import type { RegistrationStore } from '@telephony/sip/registration-store';
@@ -52,6 +53,11 @@ export interface SipProviderConfig {
   registrations?: RegistrationStore;
   /** Enables the REGISTER handler (digest auth against this lookup). Needs `registrations`. */
   credentials?: CredentialsLookup;
+  /**
+   * Per-user secrets: `syncCredentials()` (and `start()`) writes the source's set into `store`, which the registrar
+   * then reads unless `credentials` is given. Needs `registrations`.
+   */
+  provisioning?: { credentials: SipCredentialsSource; store: CredentialStore };
   /** Digest realm for REGISTER. Default `zvonok`. */
   realm?: string;
   /** Shared key for stateless digest nonces (all instances behind one drachtio must share it). */
@@ -141,12 +147,13 @@ export class SipProvider implements TelephonyProvider {
 
   constructor(private readonly config: SipProviderConfig) {
     this.clock = config.clock ?? Date.now;
-    if (config.credentials) {
+    const credentials = config.credentials ?? config.provisioning?.store.lookup;
+    if (credentials) {
       if (!config.registrations) {
         throw new TelephonyError('ACTION_FAILED', 'SIP registrar needs a registration store', true);
       }
       this.registrar = new Registrar({
-        credentials: config.credentials,
+        credentials,
         store: config.registrations,
         ...(config.realm ? { realm: config.realm } : {}),
         ...(config.nonceSecret ? { nonceSecret: config.nonceSecret } : {}),
@@ -161,6 +168,9 @@ export class SipProvider implements TelephonyProvider {
     this.stopped = false;
     hardenDrachtioWire();
     drachtioWireErrors.on('error', this.onWireError);
+    if (this.config.provisioning) {
+      this.syncCredentials().catch((error: unknown) => this.diag('SIP secrets not provisioned', error));
+    }
     return new Promise((resolve) => {
       this.firstOutcome = resolve;
       this.connectOnce();
@@ -288,6 +298,13 @@ export class SipProvider implements TelephonyProvider {
       );
     }
     return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
+  }
+
+  /** Replaces the registrar's credentials with the source's current set (see `provisioning`). */
+  async syncCredentials(): Promise<void> {
+    const provisioning = this.config.provisioning;
+    if (!provisioning) throw new TelephonyError('ACTION_FAILED', 'this SIP front has no credential store');
+    await provisioning.store.replaceAll(await provisioning.credentials(), this.config.realm ?? 'zvonok');
   }
 
   /** Number of calls the provider still tracks (diagnostics and tests). */

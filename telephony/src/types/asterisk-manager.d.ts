@@ -1,6 +1,9 @@
 /**
  * Declarations for asterisk-manager 0.2.0 (lib/ami.js), written from its source.
  *
+ * AmiConnection reads the socket with our frame parser and hands only response frames (re-serialized) to
+ * `ManagerReader`, so the reader quirks below now concern action responses only.
+ *
  * Parser quirks the wrapper has to live with (all in `ManagerReader`):
  * - Keys are trimmed and lower-cased (`CallerIDNum` → `calleridnum`, `Cause-txt` → `cause-txt`);
  *   a line is split on the FIRST `': '` only, so `Key:Value` (no space) becomes key `key:value` with value `''`

@@ -9,7 +9,7 @@ import { type DataSource } from 'typeorm';
 
 import { createDatabase, type Database } from '@server/db/data-source';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
-import { launchBrowser } from '@test/support/browser';
+import { launchBrowser, reportCspViolations } from '@test/support/browser';
 import { seedCall, type SeedCall } from '@test/support/call-events';
 
 export const SCREENSHOTS = join(process.cwd(), 'test-results/screenshots');
@@ -46,6 +46,7 @@ export async function startRecordingsSession(viewport: { width: number; height: 
   const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
+  reportCspViolations(page, pageErrors);
   const { dataSource } = database;
   const seeded: string[] = [];
   return {

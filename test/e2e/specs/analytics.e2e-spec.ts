@@ -83,12 +83,15 @@ describe('analytics page', () => {
 
     const csv = page.getByTestId('analytics-export-operators-csv');
     const href = await csv.getAttribute('href');
+    // The page asks for the file in its own language.
     expect(href).toBe(
-      '/api/analytics/operators?from=2003-02-10&to=2003-02-11&tz=UTC&slSeconds=20&slTarget=80&shortAbandonSeconds=5&format=csv',
+      '/api/analytics/operators?from=2003-02-10&to=2003-02-11&tz=UTC&slSeconds=20&slTarget=80&shortAbandonSeconds=5&format=csv&lang=ru',
     );
     const download = await page.context().request.get(`${server.baseUrl}${href}`);
     expect(download.status()).toBe(200);
-    expect(await download.text()).toMatch(/\r\n[^\r\n]*,1001,2,2,0,160,/);
+    const text = await download.text();
+    expect(text).toMatch(/^\uFEFF?Оператор,Внутр\. номер,Обслужено,/);
+    expect(text).toMatch(/\r\n[^\r\n]*,1001,2,2,0,160,/);
     expect(await page.getByTestId('analytics-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('analytics-daily-chart').locator('canvas').count()).toBeGreaterThan(0);
     expect(errors).toEqual([]);

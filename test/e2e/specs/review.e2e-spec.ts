@@ -84,8 +84,12 @@ describe('recordings review page', () => {
     expect(await audio.evaluate((a: HTMLAudioElement) => a.playbackRate)).toBe(2);
     await page.getByTestId('player-toggle').click();
 
+    // Nothing is preset: saving waits until the reviewer says whether the script was followed.
+    expect(await page.getByTestId('review-script-yes').isChecked()).toBe(false);
+    expect(await page.getByTestId('review-script-no').isChecked()).toBe(false);
     await page.getByTestId('review-score-4').check();
-    await page.getByTestId('review-script').uncheck();
+    expect(await page.getByTestId('review-save').isDisabled()).toBe(true);
+    await page.getByTestId('review-script-no').check();
     await page.getByTestId('review-comment').fill('Не назвал компанию');
     await page.getByTestId('review-save').click();
     await page.waitForFunction(
@@ -104,7 +108,7 @@ describe('recordings review page', () => {
     await row.getByTestId('review-open').click();
     await page.getByTestId('review-form').waitFor();
     expect(await page.getByTestId('review-score-4').isChecked()).toBe(true);
-    expect(await page.getByTestId('review-script').isChecked()).toBe(false);
+    expect(await page.getByTestId('review-script-no').isChecked()).toBe(true);
     expect(await page.getByTestId('review-comment').inputValue()).toBe('Не назвал компанию');
 
     const stored: { score: number; script_followed: boolean }[] = await db.dataSource.query(

@@ -12,7 +12,7 @@ import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { SoftphonePage } from '@test/e2e/pages/softphone-page';
-import { launchBrowser } from '@test/support/browser';
+import { launchBrowser, reportCspViolations } from '@test/support/browser';
 import { AmiProbe } from '@test/support/live-app';
 import { type Phone, PHONE_PORTS, runSipp, type SippResult, startOperatorPhone } from '@test/support/sipp';
 
@@ -81,6 +81,7 @@ describe('softphone and live pop card against Asterisk', () => {
     context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    reportCspViolations(page, pageErrors);
     const login = new LoginPage(page);
     await login.open(server.baseUrl);
     await login.logIn('operator1', 'zvonok');
@@ -100,9 +101,14 @@ describe('softphone and live pop card against Asterisk', () => {
     await ami?.stop();
   });
 
-  it('logs in as operator1 and the softphone registers as 1001-web', async () => {
+  it("logs in as operator1 and the softphone registers as 1001-web with operator1's own SIP secret", async () => {
     await phone.waitRegistered();
     expect(await phone.registration().getAttribute('data-state')).toBe('registered');
+    const config = await api<{ authUser: string; password: string }>('get', '/api/softphone/config');
+    expect(config.authUser).toBe('1001-web');
+    // Not the password every softphone used to share (issue 21 #3): the server generated this one for operator1.
+    expect(config.password).not.toBe('zvonok');
+    expect(config.password).toMatch(/^[A-Za-z0-9_-]{24}$/);
     await page.getByTestId('agent-state-select').selectOption('available');
     await page.screenshot({ path: join(screenshots, 'softphone-registered.png') });
   });

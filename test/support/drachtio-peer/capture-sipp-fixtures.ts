@@ -1,7 +1,7 @@
 /**
  * Records the SIP messages SIPp sends as a trunk, into test/fixtures/sip/sipp-<case>.txt.
  * A tiny UDP UAS answers just enough for each scenario (100/180, then 200, 486 or 487 after CANCEL).
- * Run: `npx tsx test/support/drachtio-peer/capture-sipp-fixtures.ts` (needs /usr/bin/sipp).
+ * Run: `npx tsx test/support/drachtio-peer/capture-sipp-fixtures.ts [case…]` (needs /usr/bin/sipp).
  */
 import { execFile } from 'node:child_process';
 import { createSocket, type RemoteInfo } from 'node:dgram';
@@ -22,6 +22,7 @@ const CASES: Array<{ name: string; scenario: string; final: Final }> = [
   { name: 'abandoned', scenario: 'uac-abandoned-expect-487.xml', final: 'cancel' },
   { name: 'transfer', scenario: 'uac-transfer-expect-202.xml', final: 200 },
   { name: 'withheld', scenario: 'uac-withheld-expect-200.xml', final: 200 },
+  { name: 'withheld-pai', scenario: 'uac-withheld-pai-expect-200.xml', final: 200 },
   { name: 'hold', scenario: 'uac-hold-expect-200.xml', final: 200 },
 ];
 
@@ -103,4 +104,6 @@ async function capture(c: (typeof CASES)[number]): Promise<void> {
   console.log(`${c.name}: ${seen.map((m) => m.split(' ')[0]).join(', ')}`);
 }
 
-for (const c of CASES) await capture(c);
+// Named cases only (`… capture-sipp-fixtures.ts withheld-pai`), so the other fixtures stay byte for byte.
+const only = process.argv.slice(2);
+for (const c of CASES) if (only.length === 0 || only.includes(c.name)) await capture(c);

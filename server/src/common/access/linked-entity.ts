@@ -23,3 +23,27 @@ export async function canSeeLinked(dataSource: DataSource, viewer: UserDto, link
   if (!seesAll(viewer) && visible) qb.andWhere(visible('t'), { viewerId: viewer.id });
   return (await qb.getRawOne()) !== undefined;
 }
+
+/** A body's foreign key as a link to check; null when the body leaves it empty (or unchanged, for an update). */
+export const reference = (
+  entityType: EntityLink['entityType'],
+  id: string | null | undefined,
+  current?: string | null,
+): EntityLink | null => (id && id !== current ? { entityType, entityId: id } : null);
+
+/**
+ * The first field of `refs` naming a record the viewer may not see (or that does not exist), else null. Checked
+ * before every write that stores a foreign key: visibility follows links (a company is visible through its
+ * contacts, a deal through its contact), so attaching something to a hidden record would hand that record over.
+ * Hidden and missing answer alike, so ids cannot be probed.
+ */
+export async function firstHiddenReference(
+  dataSource: DataSource,
+  viewer: UserDto,
+  refs: Record<string, EntityLink | null>,
+): Promise<string | null> {
+  for (const [field, link] of Object.entries(refs)) {
+    if (link && !(await canSeeLinked(dataSource, viewer, link))) return field;
+  }
+  return null;
+}

@@ -31,3 +31,22 @@ describe('toAppError', () => {
     expect(e.isOperational).toBe(false);
   });
 });
+
+describe('toAppError: 4xx statuses of library errors pass through', () => {
+  const withStatus = (props: Record<string, unknown>) => Object.assign(new Error('lib'), props);
+
+  it.each([
+    [withStatus({ status: 416 }), 'RANGE_NOT_SATISFIABLE', 416],
+    [withStatus({ statusCode: 404 }), 'NOT_FOUND', 404],
+    [withStatus({ status: 405 }), 'BAD_REQUEST', 405],
+    [Object.assign(new URIError('URI malformed'), { status: 400 }), 'MALFORMED_URL', 400],
+    [withStatus({ status: 503 }), 'INTERNAL', 500],
+    [withStatus({ status: '400' }), 'INTERNAL', 500],
+  ])('maps %o to %s', (err, code, status) => {
+    expect(toAppError(err)).toMatchObject({ code, httpStatus: status });
+  });
+
+  it('keeps the library’s message out of the response', () => {
+    expect(toAppError(withStatus({ status: 416, message: 'at /srv/data/x.ogg' })).message).not.toContain('/srv');
+  });
+});

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { localeSchema } from './user';
+
 /** Default zone for date ranges and hour/weekday buckets (the call center's own clock). */
 export const DEFAULT_ANALYTICS_TZ = 'Europe/Moscow';
 
@@ -47,6 +49,8 @@ export const analyticsQuerySchema = z
     /** Abandons with a wait shorter than this are short abandons (misdials), left out of abandoned and SL. */
     shortAbandonSeconds: z.coerce.number().int().min(0).max(120).default(DEFAULT_SHORT_ABANDON_SECONDS),
     format: z.enum(ANALYTICS_FORMATS).default('json'),
+    /** Language of a CSV/XLSX export's headers and texts; default: the user's profile language. */
+    lang: localeSchema.optional(),
   })
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['to'] })
   .refine((q) => Date.parse(`${q.to}Z`) - Date.parse(`${q.from}Z`) <= MAX_RANGE_DAYS * 86_400_000, {

@@ -30,7 +30,10 @@ export const callCardDealSchema = z.object({
 
 export const callCardTaskSchema = z.object({
   id: z.string(),
+  /** For a callback of missed calls only the number; screens render the title from callbackPhone/Attempts. */
   title: z.string(),
+  callbackPhone: z.string().nullable().default(null),
+  callbackAttempts: z.number().int().nullable().default(null),
   dueAt: isoDateTime.nullable(),
   assignee: callCardRefSchema.nullable(),
 });

@@ -20,7 +20,11 @@ const fields = {
     .string()
     .regex(/^\d{10}(\d{2})?$/, '10 or 12 digits')
     .nullable(),
-  website: z.url().max(200).nullable(),
+  // Rendered as a link: any other scheme (javascript:, data:, vbscript:, file:) could run or fetch something.
+  website: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .max(200)
+    .nullable(),
   phone: z.string().trim().max(40).nullable(),
   ownerId: z.uuid().nullable(),
 };

@@ -7,16 +7,24 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 /** Limits checked by the server (and shown by the client before uploading). */
 export const IMPORT_MAX_BYTES = 5 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 10_000;
+/** A non-empty cell further right than this refuses the file (empty trailing cells are ignored). */
+export const IMPORT_MAX_COLUMNS = 200;
 
 export const IMPORT_FORMATS = ['csv', 'xlsx'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
+const columnIndex = z
+  .number()
+  .int()
+  .min(0)
+  .max(IMPORT_MAX_COLUMNS - 1);
+
 /** Column index per field; name and phone are required, the rest may be left unmapped (null). */
 export const importMappingSchema = z.strictObject({
-  name: z.number().int().min(0).max(200),
-  phone: z.number().int().min(0).max(200),
-  email: z.number().int().min(0).max(200).nullable().default(null),
-  tags: z.number().int().min(0).max(200).nullable().default(null),
+  name: columnIndex,
+  phone: columnIndex,
+  email: columnIndex.nullable().default(null),
+  tags: columnIndex.nullable().default(null),
 });
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
@@ -29,7 +37,8 @@ export const uploadImportQuerySchema = z.strictObject({
 
 /**
  * Why a row was not imported. `duplicate-in-file` points at the earlier row (`duplicateOfLine`);
- * `duplicate-existing` means a contact with that number is already in the CRM.
+ * `duplicate-existing` means a contact the importer may see already has that number; `duplicate-not-visible` that
+ * a contact the importer may not see has it (which one, and whose, is not said).
  */
 export const IMPORT_ISSUES = [
   'missing-name',
@@ -41,6 +50,7 @@ export const IMPORT_ISSUES = [
   'too-many-tags',
   'duplicate-in-file',
   'duplicate-existing',
+  'duplicate-not-visible',
 ] as const;
 export type ImportIssue = (typeof IMPORT_ISSUES)[number];
 

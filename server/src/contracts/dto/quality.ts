@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { CALL_DISPOSITIONS, callListQuerySchema, rangeEnd, rangeStart } from '@contracts/dto/call';
+import { localeSchema } from '@contracts/dto/user';
 
 /**
  * Quality-control review of a recorded call. Deliberately small: one overall score 1–5 (what supervisors already use
@@ -40,6 +41,10 @@ export const reviewItemSchema = z.object({
   fromE164: z.string().nullable(),
   toRaw: z.string(),
   toE164: z.string().nullable(),
+  /** The client's name: the call's contact, else its lead (null when unknown or withheld). */
+  callerName: z.string().nullable(),
+  /** The caller withheld their number. */
+  anonymous: z.boolean(),
   queue: z.string().nullable(),
   operatorId: z.string().nullable(),
   operatorName: z.string().nullable(),
@@ -92,7 +97,12 @@ export type ReviewListQuery = z.input<typeof reviewListQuerySchema>;
 
 /** The export takes the same filters and returns the newest `REVIEW_EXPORT_LIMIT` matching calls. */
 export const reviewExportQuerySchema = z
-  .strictObject({ ...reviewFilterShape, format: z.enum(['csv', 'xlsx']).default('csv') })
+  .strictObject({
+    ...reviewFilterShape,
+    format: z.enum(['csv', 'xlsx']).default('csv'),
+    /** Language of the file's headers and texts; default: the user's profile language. */
+    lang: localeSchema.optional(),
+  })
   .refine(rangeOrdered, RANGE_ISSUE)
   .refine(durationOrdered, DURATION_ISSUE);
 export type ReviewExportQuery = z.input<typeof reviewExportQuerySchema>;

@@ -14,12 +14,16 @@ export const taskSchema = z.object({
   createdById: z.string().nullable(),
   entityType: z.enum(LINKABLE_ENTITY_TYPES).nullable(),
   entityId: z.string().nullable(),
-  /** The missed call a callback task is for. */
+  /** The missed call a callback task is for: the latest one, when the client tried several times. */
   callId: z.string().nullable(),
   /** Queue owning an unassigned callback task (nobody owns the client yet). */
   queue: z.string().nullable(),
   /** When an overdue callback was escalated to the supervisors. */
   escalatedAt: z.string().nullable(),
+  /** A callback's number to call back (E.164 when known); the client renders the title from it, localised. */
+  callbackPhone: z.string().nullable(),
+  /** How many missed calls from that number (and queue) this one open callback answers for. */
+  callbackAttempts: z.number().int().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -40,3 +40,26 @@ export const createUserRequestSchema = z.strictObject({
   locale: localeSchema.default('ru'),
 });
 export type CreateUserRequest = z.input<typeof createUserRequestSchema>;
+
+/** `PATCH /api/users/:id` (admins): a role change or (de)activation; at least one of them. */
+export const updateUserRequestSchema = z
+  .strictObject({ role: roleSchema.optional(), active: z.boolean().optional() })
+  .refine((v) => v.role !== undefined || v.active !== undefined, { message: 'give role or active' });
+export type UpdateUserRequest = z.input<typeof updateUserRequestSchema>;
+
+/** A user as an admin sees them: whether the account is active too. */
+export const userAdminSchema = userSchema.extend({ active: z.boolean() });
+export type UserAdminDto = z.infer<typeof userAdminSchema>;
+
+/** Whether the PBX followed a change of SIP secrets. */
+export interface PbxApplied {
+  applied: boolean;
+  /** Why not, in plain words (telephony off, PBX down, provisioning not configured). Null when applied. */
+  note: string | null;
+}
+
+/** `POST /api/users/:id/sip-secret/rotate`: never the secret itself (only its owner's softphone config has it). */
+export interface SipSecretRotationDto {
+  rotatedAt: string;
+  pbx: PbxApplied;
+}

@@ -16,11 +16,14 @@ export interface WallboardQueueDto {
   longestWaitSeconds: number;
   /** Callers talking to an operator of this queue now. */
   talking: number;
-  /** Since local midnight (server time zone). */
+  /** Since midnight on the call centre's clock (`WallboardDto.timeZone`). */
   answeredToday: number;
   abandonedToday: number;
   missedToday: number;
-  /** Answered within the threshold / offered (answered + abandoned + missed) today, 0..100; null before any call. */
+  /**
+   * Today's service level, 0..100 with one decimal; null before any call. The analytics figure for this queue and
+   * today: answered within the threshold ÷ (offered − short abandons), failed calls included.
+   */
   serviceLevelToday: number | null;
   serviceLevelThresholdSeconds: number;
   /** Mean wait of today's answered calls, seconds. */
@@ -54,6 +57,10 @@ export interface WallboardDto {
   at: string;
   /** Midnight the "today" figures start from. */
   dayStartedAt: string;
+  /** IANA zone of that midnight (the call centre's clock, analytics' default zone). */
+  timeZone: string;
+  /** Abandons shorter than this are left out of abandoned and of the service level (as analytics' default). */
+  shortAbandonSeconds: number;
   queues: WallboardQueueDto[];
   operators: WallboardOperatorDto[];
   totals: { waiting: number; talking: number; answeredToday: number; abandonedToday: number };

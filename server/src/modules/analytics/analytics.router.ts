@@ -9,6 +9,7 @@ import {
 import { parseInput } from '@server/common/http/validate';
 import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { ANALYTICS_EXPORT_TEXTS, type AnalyticsExportTexts } from '@server/modules/analytics/analytics.export-texts';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
 import {
   dailyTable,
@@ -20,7 +21,8 @@ import {
 
 /**
  * `GET /api/analytics/summary|operators|queues|heatmap|daily?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
- * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table.
+ * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table, its headers and texts in
+ * `lang` (ru|en; default: the user's profile language).
  * `GET /api/analytics/queue-settings` (same roles) and `PUT /api/analytics/queue-settings/:queue {wrapUpSeconds}`
  * (admins): the per-queue wrap-up seconds AHT uses when no wrap-up form was sent.
  */
@@ -30,27 +32,27 @@ export function analyticsRouter(analytics: AnalyticsService): Router {
   router.get('/summary', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.summary(q);
-    await respond(res, q, data, () => summaryTable(data));
+    await respond(res, q, data, (x) => summaryTable(data, x));
   });
   router.get('/operators', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.operators(q);
-    await respond(res, q, data, () => operatorsTable(data.rows));
+    await respond(res, q, data, (x) => operatorsTable(data.rows, x));
   });
   router.get('/queues', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.queues(q);
-    await respond(res, q, data, () => queuesTable(data.rows));
+    await respond(res, q, data, (x) => queuesTable(data.rows, x));
   });
   router.get('/heatmap', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.heatmap(q);
-    await respond(res, q, data, () => heatmapTable(data.rows));
+    await respond(res, q, data, (x) => heatmapTable(data.rows, x));
   });
   router.get('/daily', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.daily(q);
-    await respond(res, q, data, () => dailyTable(data.rows));
+    await respond(res, q, data, (x) => dailyTable(data.rows, x));
   });
   router.get('/queue-settings', async (_req, res) => {
     res.json(await analytics.queueSettings());
@@ -67,13 +69,14 @@ async function respond<Row>(
   res: Response,
   q: AnalyticsQuery,
   data: unknown,
-  table: () => ExportTable<Row>,
+  table: (texts: AnalyticsExportTexts) => ExportTable<Row>,
 ): Promise<void> {
   if (q.format === 'json') {
     res.json(data);
     return;
   }
-  const t = table();
+  // A file is read by a person: in the language the UI asked for, else the one in the user's profile.
+  const t = table(ANALYTICS_EXPORT_TEXTS[q.lang ?? currentUser(res).locale]);
   const stem = `zvonok-${t.name}-${q.from.slice(0, 10)}_${q.to.slice(0, 10)}`;
   if (q.format === 'csv') {
     res.set('Content-Disposition', `attachment; filename="${stem}.csv"`);

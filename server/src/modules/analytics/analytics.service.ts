@@ -214,9 +214,17 @@ export class AnalyticsService {
   }
 }
 
+/**
+ * Service level of a KPI row: answered within the threshold ÷ (offered − short abandons), 4 decimals; null with no
+ * call. The one formula of the analytics pages, their exports and the wallboard's "today".
+ */
+export function serviceLevelOf(r: CallKpiRow): number | null {
+  return ratio(r.answered_within_sl, r.offered - r.short_abandoned);
+}
+
 function callKpis(r: CallKpiRow, slTarget: number): Omit<CallKpis, 'transferred'> {
   const slDenominator = r.offered - r.short_abandoned;
-  const serviceLevel = ratio(r.answered_within_sl, slDenominator);
+  const serviceLevel = serviceLevelOf(r);
   return {
     offered: r.offered,
     answered: r.answered,

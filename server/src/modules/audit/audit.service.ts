@@ -1,4 +1,4 @@
-import { type DataSource, type Repository } from 'typeorm';
+import { type DataSource, MoreThan, type Repository } from 'typeorm';
 
 import { AuditLogEntity, type AuditLogRow } from '@server/modules/audit/audit-log.entity';
 
@@ -27,6 +27,22 @@ export class AuditService {
       details: entry.details ?? {},
     });
     await this.repo.save(row, { reload: false });
+  }
+
+  /** Whether the same actor did the same thing to the same record within the last `withinMs`. */
+  async hasRecent(
+    entry: { actorId: string; action: string; entity: string; entityId: string },
+    withinMs: number,
+  ): Promise<boolean> {
+    return this.repo.exists({
+      where: {
+        actorId: entry.actorId,
+        action: entry.action,
+        entity: entry.entity,
+        entityId: entry.entityId,
+        at: MoreThan(new Date(Date.now() - withinMs)),
+      },
+    });
   }
 
   async latest(entity: string, entityId: string | null, limit = 20): Promise<AuditLogRow[]> {

@@ -1,5 +1,7 @@
 import { Router } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { type Redis } from 'ioredis';
+import { RedisStore, type RedisReply } from 'rate-limit-redis';
 
 import { loginRequestSchema } from '@contracts/dto/user';
 import { type Config } from '@server/config/env';
@@ -8,7 +10,11 @@ import { authError } from '@server/modules/auth/auth.errors';
 import { currentUser } from '@server/modules/auth/auth.middleware';
 import { type AuthService, SESSION_COOKIE, readSessionToken } from '@server/modules/auth/auth.service';
 
-export function authRouter(auth: AuthService, config: Pick<Config, 'loginRateLimit' | 'nodeEnv'>): Router {
+export function authRouter(
+  auth: AuthService,
+  config: Pick<Config, 'loginRateLimit' | 'nodeEnv'>,
+  redis?: Redis | null,
+): Router {
   const router = Router();
   const cookieOptions = {
     httpOnly: true,
@@ -31,6 +37,17 @@ export function authRouter(auth: AuthService, config: Pick<Config, 'loginRateLim
       return `${ipKeyGenerator(req.ip ?? 'unknown')}|${typeof login === 'string' ? login.trim().toLowerCase() : ''}`;
     },
     handler: (_req, _res, next) => next(authError('RATE_LIMITED')),
+    // With Redis every web node counts in one place; in memory, N nodes behind a balancer would allow N × the limit.
+    ...(redis
+      ? {
+          store: new RedisStore({
+            prefix: 'zvonok:login-limit:',
+            sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
+          }),
+        }
+      : {}),
+    // X-Forwarded-For without TRUST_PROXY is ignored on purpose (req.ip is the peer); no need to warn about it.
+    validate: { xForwardedForHeader: false },
   });
 
   router.post('/login', loginLimiter, async (req, res) => {

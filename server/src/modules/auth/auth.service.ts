@@ -2,9 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 
 import { hash, verify } from '@node-rs/argon2';
 import { parse as parseCookie } from 'cookie';
-import { type DataSource, LessThan, type Repository } from 'typeorm';
+import { type DataSource, In, LessThan, MoreThan, type Repository } from 'typeorm';
 
-import { type UserDto } from '@contracts/dto/user';
+import { type Role, type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { authError } from '@server/modules/auth/auth.errors';
 import { SessionEntity, type SessionRow } from '@server/modules/auth/session.entity';
@@ -20,12 +20,25 @@ export interface LoginResult {
   expiresAt: Date;
 }
 
+/** A signed-in session: who, and which session row (sockets remember it to be cut off with it). */
+export interface SessionOwner {
+  sessionId: string;
+  user: UserDto;
+}
+
+/**
+ * Sessions whose open sockets must go: one session (logout), or all of a user's (a role change, deactivation).
+ * Sockets of a changed role reconnect on their own and come back with the new role.
+ */
+export type Revocation = { sessionId: string } | { userId: string };
+
 const sha256 = (token: string) => createHash('sha256').update(token).digest();
 
 export class AuthService {
   private readonly sessions: Repository<SessionRow>;
   /** Verified against when the login is unknown, so response time does not reveal which logins exist. */
   private readonly dummyHash: Promise<string>;
+  private readonly revocationListeners = new Set<(revocation: Revocation) => void>();
 
   constructor(
     dataSource: DataSource,
@@ -71,11 +84,40 @@ export class AuthService {
   }
 
   async logout(token: string | undefined): Promise<void> {
-    if (token) await this.sessions.delete({ tokenHash: sha256(token) });
+    if (!token) return;
+    const deleted = await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where('token_hash = :hash', { hash: sha256(token) })
+      .returning('id')
+      .execute();
+    for (const { id } of deleted.raw as { id: string }[]) this.revoke({ sessionId: id });
+  }
+
+  /** Ends every session of the user (deactivation) and closes their sockets on every node. */
+  async endSessionsOf(userId: string): Promise<void> {
+    await this.sessions.delete({ userId });
+    this.revoke({ userId });
+  }
+
+  /** Closes the user's sockets on every node; their sessions stay (a role change: sockets rejoin as the new role). */
+  disconnectUser(userId: string): void {
+    this.revoke({ userId });
+  }
+
+  /** Socket.IO subscribes here to close the sockets of ended sessions (on every node, through its adapter). */
+  onRevoked(listener: (revocation: Revocation) => void): () => void {
+    this.revocationListeners.add(listener);
+    return () => this.revocationListeners.delete(listener);
   }
 
   /** The user behind a cookie token, or null when the token is unknown, expired or the user is deactivated. */
   async authenticate(token: string | undefined): Promise<UserDto | null> {
+    return (await this.authenticateSession(token))?.user ?? null;
+  }
+
+  /** Like `authenticate`, with the session's id. */
+  async authenticateSession(token: string | undefined): Promise<SessionOwner | null> {
     if (!token || token.length > 200) return null;
     const session = await this.sessions.findOneBy({ tokenHash: sha256(token) });
     if (!session) return null;
@@ -84,12 +126,34 @@ export class AuthService {
       return null;
     }
     const user = await this.users.findById(session.userId);
-    return user?.active ? toUserDto(user) : null;
+    return user?.active ? { sessionId: session.id, user: toUserDto(user) } : null;
   }
 
   /** For Socket.IO: authenticates the handshake by the same session cookie as REST. */
-  authenticateSocketHandshake(cookieHeader: string | undefined): Promise<UserDto | null> {
-    return this.authenticate(readSessionToken(cookieHeader));
+  authenticateSocketHandshake(cookieHeader: string | undefined): Promise<SessionOwner | null> {
+    return this.authenticateSession(readSessionToken(cookieHeader));
+  }
+
+  /**
+   * Which of these sessions are still good (not ended or expired, user active), with their user's current role:
+   * open sockets re-check themselves with it, in case a revocation never reached their node.
+   */
+  async liveSessions(sessionIds: readonly string[]): Promise<Map<string, Role>> {
+    const live = new Map<string, Role>();
+    if (sessionIds.length === 0) return live;
+    const sessions = await this.sessions.findBy({ id: In([...sessionIds]), expiresAt: MoreThan(new Date()) });
+    const users = new Map(
+      (await this.users.findByIds([...new Set(sessions.map((s) => s.userId))])).map((u) => [u.id, u]),
+    );
+    for (const session of sessions) {
+      const user = users.get(session.userId);
+      if (user?.active) live.set(session.id, user.role);
+    }
+    return live;
+  }
+
+  private revoke(revocation: Revocation): void {
+    for (const listener of this.revocationListeners) listener(revocation);
   }
 
   async purgeExpired(): Promise<number> {

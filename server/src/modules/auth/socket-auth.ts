@@ -1,5 +1,4 @@
-import { type UserDto } from '@contracts/dto/user';
-import { type AuthService } from '@server/modules/auth/auth.service';
+import { type AuthService, type SessionOwner } from '@server/modules/auth/auth.service';
 
 /**
  * Socket.IO handshake authentication by the `zv_session` cookie (the same session as REST).
@@ -9,6 +8,6 @@ import { type AuthService } from '@server/modules/auth/auth.service';
 export function authenticateSocketHandshake(
   auth: AuthService,
   cookieHeader: string | undefined,
-): Promise<UserDto | null> {
+): Promise<SessionOwner | null> {
   return auth.authenticateSocketHandshake(cookieHeader);
 }

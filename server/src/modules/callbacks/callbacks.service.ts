@@ -45,13 +45,23 @@ export class CallbacksService {
     this.notifier = deps.notifier ?? null;
   }
 
-  /** The CallReaction: exactly one task per qualifying call, however often and on however many nodes it runs. */
+  /**
+   * The CallReaction: each qualifying call counts once towards the one open callback of its number and queue,
+   * however often and on however many nodes it runs.
+   */
   readonly react = async (event: CallEvent, call: CallProjection): Promise<void> => {
     if (event.type !== 'call.ended') return;
     const created = await this.createForCall(call);
     if (created) this.notifyCreated(created);
   };
 
+  /**
+   * Counts a missed/abandoned inbound call towards the open callback task of its number and queue: creates the
+   * task for the first such call, else adds an attempt and makes it the task's latest call. Null when the call
+   * does not qualify or was counted already. Exactly once by two constraints, not by memory: the call claims its
+   * callback_calls row (primary key) first, and the task is found or created through the partial unique index
+   * uq_tasks_callback_open (one open callback per number and queue), which also serialises racing calls.
+   */
   async createForCall(call: CallProjection): Promise<CreatedCallback | null> {
     const log = this.deps.logger.child({ callId: call.id });
     if (call.direction !== 'inbound' || call.status !== 'ended' || !call.endedAt) return null;
@@ -64,21 +74,43 @@ export class CallbacksService {
     const owner = await this.deps.routing.ownerOf(number);
     const link = await this.clientLink(call, number);
     const due = new Date(Date.parse(call.endedAt) + this.deps.config.dueMinutes * 60_000);
-    // The partial unique index uq_tasks_callback_call is the guarantee; ON CONFLICT turns a repeat into a no-op.
-    const rows: { id: string }[] = await this.dataSource.query(
-      `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue)
-       VALUES ($1, 'callback', $2, $3, NULL, $4, $5, $6, $7)
-       ON CONFLICT (call_id) WHERE kind = 'callback' DO NOTHING RETURNING id`,
-      [`Callback ${number}`, due, owner?.userId ?? null, link.type, link.id, call.id, owner ? null : call.queue],
-    );
-    const id = rows[0]?.id;
-    if (!id) {
-      log.debug('callback task already exists');
+    const counted = await this.dataSource.transaction(async (em) => {
+      const claimed: unknown[] = await em.query(
+        `INSERT INTO callback_calls (call_id, ended_at) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING call_id`,
+        [call.id, call.endedAt],
+      );
+      if (claimed.length === 0) return null;
+      // The stored title is only the number (language-neutral); screens render "call back …" from callback_phone.
+      const [task]: { id: string; created: boolean }[] = await em.query(
+        `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue,
+           callback_phone, callback_queue, callback_attempts)
+         VALUES ($1, 'callback', $2, $3, NULL, $4, $5, $6, $7, $1, $8, 1)
+         ON CONFLICT (callback_phone, COALESCE(callback_queue, '')) WHERE kind = 'callback' AND done_at IS NULL
+         DO UPDATE SET updated_at = now()
+         RETURNING id, (xmax = 0) AS created`,
+        [number, due, owner?.userId ?? null, link.type, link.id, call.id, owner ? null : call.queue, call.queue],
+      );
+      await em.query(`UPDATE callback_calls SET task_id = $2 WHERE call_id = $1`, [call.id, task!.id]);
+      // Derived from the counted calls, so the figure is right whatever order nodes handled them in.
+      await em.query(
+        `UPDATE tasks t SET callback_attempts = s.n, call_id = s.last_call
+         FROM (SELECT count(*)::int AS n, (array_agg(call_id ORDER BY ended_at DESC, call_id))[1] AS last_call
+               FROM callback_calls WHERE task_id = $1) s
+         WHERE t.id = $1`,
+        [task!.id],
+      );
+      return task!;
+    });
+    if (!counted) {
+      log.debug('missed call already counted towards a callback');
       return null;
     }
-    const task = await this.taskDto(id);
+    const task = await this.taskDto(counted.id);
     const reason = call.disposition === 'missed' ? 'missed-call' : 'abandoned-call';
-    log.info({ taskId: id, assigneeId: task.assigneeId, queue: call.queue, reason }, 'callback task created');
+    log.info(
+      { taskId: task.id, assigneeId: task.assigneeId, queue: call.queue, reason, attempts: task.callbackAttempts },
+      counted.created ? 'callback task created' : 'callback task: another attempt',
+    );
     return { task, reason };
   }
 

@@ -8,8 +8,16 @@ import {
   callCardSchema,
 } from '@contracts/dto/call-card';
 
+import { type UserDto } from '@contracts/dto/user';
+import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+
 import { type CallProjection } from './call-projection';
+import { reachedBySql } from './calls.repository';
 import { type CallerLink } from './caller-link.service';
+
+/** Whose screen the card is for: operators see the past calls their call log shows, and hear what they handled. */
+export type CardViewer = Pick<UserDto, 'id' | 'role'>;
 
 const LAST_CALLS = 5;
 const OPEN_ITEMS = 10;
@@ -27,7 +35,7 @@ export class CallCardService {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
-  async build(call: CallProjection, link: CallerLink): Promise<CallCard | null> {
+  async build(call: CallProjection, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
     const base = {
       callId: call.id,
       direction: call.direction,
@@ -44,13 +52,18 @@ export class CallCardService {
       case 'withheld':
         return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });
       case 'contact':
-        return callCardSchema.parse({ ...base, kind: 'contact', number, ...(await this.contactPart(call, link)) });
+        return callCardSchema.parse({
+          ...base,
+          kind: 'contact',
+          number,
+          ...(await this.contactPart(call, link, viewer)),
+        });
       case 'lead':
-        return callCardSchema.parse({ ...base, kind: 'lead', number, ...(await this.leadPart(call, link)) });
+        return callCardSchema.parse({ ...base, kind: 'lead', number, ...(await this.leadPart(call, link, viewer)) });
     }
   }
 
-  private async contactPart(call: CallProjection, link: Extract<CallerLink, { kind: 'contact' }>) {
+  private async contactPart(call: CallProjection, link: Extract<CallerLink, { kind: 'contact' }>, viewer: CardViewer) {
     const q = <T>(sql: string, params: unknown[]) => this.dataSource.query(sql, params) as Promise<T[]>;
     const [contacts, notes, deals, tasks, phones] = await Promise.all([
       q<{
@@ -104,11 +117,12 @@ export class CallCardService {
         'contact_id',
         link.contactId,
         phones.map((p) => p.e164),
+        viewer,
       ),
     };
   }
 
-  private async leadPart(call: CallProjection, link: Extract<CallerLink, { kind: 'lead' }>) {
+  private async leadPart(call: CallProjection, link: Extract<CallerLink, { kind: 'lead' }>, viewer: CardViewer) {
     const [leads, notes] = await Promise.all([
       this.dataSource.query(
         `SELECT l.id, l.status, l.created_at, l.phone_e164, u.id AS owner_id, u.name AS owner_name
@@ -137,7 +151,7 @@ export class CallCardService {
         owner: ref(l.owner_id, l.owner_name),
         notes,
       },
-      lastCalls: await this.lastCalls(call.id, 'lead_id', link.leadId, l.phone_e164 ? [l.phone_e164] : []),
+      lastCalls: await this.lastCalls(call.id, 'lead_id', link.leadId, l.phone_e164 ? [l.phone_e164] : [], viewer),
     };
   }
 
@@ -152,35 +166,54 @@ export class CallCardService {
 
   private async openTasks(where: string, id: string): Promise<CallCardTask[]> {
     const rows = (await this.dataSource.query(
-      `SELECT t.id, t.title, t.due_at, u.id AS assignee_id, u.name AS assignee_name
+      `SELECT t.id, t.title, t.due_at, t.callback_phone, t.callback_attempts, u.id AS assignee_id,
+              u.name AS assignee_name
        FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
        WHERE t.done_at IS NULL AND (${where})
        ORDER BY t.due_at ASC NULLS LAST, t.created_at DESC LIMIT ${OPEN_ITEMS}`,
       [id],
-    )) as { id: string; title: string; due_at: Stamp | null; assignee_id: string | null; assignee_name: string }[];
+    )) as {
+      id: string;
+      title: string;
+      due_at: Stamp | null;
+      callback_phone: string | null;
+      callback_attempts: number | null;
+      assignee_id: string | null;
+      assignee_name: string;
+    }[];
     return rows.map((t) => ({
       id: t.id,
       title: t.title,
+      callbackPhone: t.callback_phone,
+      callbackAttempts: t.callback_attempts,
       dueAt: t.due_at ? iso(t.due_at) : null,
       assignee: ref(t.assignee_id, t.assignee_name),
     }));
   }
 
-  /** Earlier calls linked to the record or from/to any of its numbers (calls before the link existed count too). */
+  /**
+   * Earlier calls linked to the record or from/to any of its numbers (calls before the link existed count too). For
+   * an operator, only the calls their call log shows (`reachedBySql`), with a recording link only where they may
+   * listen — the same rules as `GET /api/calls`, so the card never lists a call the log leaves out.
+   */
   private async lastCalls(
     callId: string,
     column: 'contact_id' | 'lead_id',
     id: string,
     e164s: string[],
+    viewer: CardViewer,
   ): Promise<CallCardPastCall[]> {
+    const operator = viewer.role === 'operator';
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
+              ${handledBySql('k', '$4::uuid')} AS handled,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
        WHERE k.id <> $1 AND (k.${column} = $2 OR k.from_e164 = ANY($3::text[]) OR k.to_e164 = ANY($3::text[]))
+         ${operator ? `AND ${reachedBySql('k', '$4::uuid')}` : ''}
        ORDER BY k.started_at DESC LIMIT ${LAST_CALLS}`,
-      [callId, id, e164s],
+      [callId, id, e164s, viewer.id],
     )) as {
       id: string;
       started_at: Stamp;
@@ -189,8 +222,10 @@ export class CallCardService {
       talk_seconds: number;
       agent_id: string | null;
       agent_name: string | null;
+      handled: boolean;
       recording_id: string | null;
     }[];
+    const mayListen = (handled: boolean) => mayListenByRole(viewer.role) || (operator && handled);
     return rows.map((k) => ({
       id: k.id,
       startedAt: iso(k.started_at),
@@ -198,7 +233,7 @@ export class CallCardService {
       answered: k.answered,
       talkSeconds: k.talk_seconds,
       agent: ref(k.agent_id, k.agent_name),
-      recordingUrl: k.recording_id ? `/api/recordings/${k.recording_id}` : null,
+      recordingUrl: k.recording_id && mayListen(k.handled) ? `/api/recordings/${k.recording_id}` : null,
     }));
   }
 }

@@ -6,8 +6,10 @@ import { type DataSource } from 'typeorm';
 
 import {
   createTelephonyProvider,
+  RedisCredentialStore,
   RedisRegistrationStore,
   type CallEvent,
+  type SipCredentialsSource,
   type TelephonyEvent,
   type TelephonyProvider,
 } from '@telephony';
@@ -106,16 +108,20 @@ export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPip
 }
 
 export interface ProviderDeps {
-  config: Pick<Config, 'telephony'>;
+  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets'>>;
   dataSource: DataSource;
   logger: Logger;
   /** Required by `remote` (config validation says so). */
   redis?: Redis;
+  /** Every phone's current SIP secret (SipSecretsService.credentials), for the adapter to provision the PBX with. */
+  sipCredentials?: SipCredentialsSource;
 }
 
 /** The configured telephony adapter (not started), or null when telephony is off. */
-export function createProvider({ config, dataSource, logger, redis }: ProviderDeps): TelephonyProvider | null {
+export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
+  const { config, dataSource, logger, redis, sipCredentials } = deps;
   const t = config.telephony;
+  const pjsipAuthFile = config.sipSecrets?.pjsipAuthFile;
   const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
   switch (t.provider) {
     case 'none':
@@ -133,6 +139,7 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         onDiagnostic,
         openCalls: () => openCallsOf(dataSource, 'ami'),
         closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
+        ...(pjsipAuthFile && sipCredentials ? { pjsipAuth: { file: pjsipAuthFile, credentials: sipCredentials } } : {}),
       });
     case 'sip':
       return createTelephonyProvider({
@@ -147,6 +154,10 @@ export function createProvider({ config, dataSource, logger, redis }: ProviderDe
         // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
         ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
         onDiagnostic,
+        // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
+        ...(redis && sipCredentials
+          ? { provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) } }
+          : {}),
         // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
         // `support` rings every active operator the agent states leave free (setAgentPaused), like Asterisk's.
         route: async (fromE164) => {

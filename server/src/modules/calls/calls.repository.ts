@@ -33,6 +33,8 @@ export interface CallListRow {
   recording_id: string | null;
   /** Whether the viewer answered the call or received it by transfer. */
   on_call: boolean;
+  /** Whether the call reached the viewer (`reachedBySql`); only `findOne` selects it. */
+  reached?: boolean;
   total?: string;
 }
 
@@ -45,8 +47,8 @@ export interface CallFilter {
   disposition?: NonNullable<CallListRow['disposition']>;
   /** Calls this user handled (answered or received by transfer), like `onlyHandledBy` but for any user id. */
   operatorId?: string;
-  /** Restrict to calls this operator handled. */
-  onlyHandledBy?: { id: string };
+  /** Restrict to calls that reached this operator (`reachedBySql`). */
+  onlyReachedBy?: { id: string };
   limit: number;
   offset: number;
 }
@@ -56,6 +58,16 @@ const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymo
   c.hold_seconds, c.disposition, c.hangup_cause, c.contact_id, c.lead_id, c.wrap_up_outcome, c.wrap_up_note,
   c.wrap_up_by, c.wrap_up_at,
   (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at DESC, r.id LIMIT 1) AS recording_id`;
+
+/**
+ * The call reached the user: they handled it (answered, or received it by transfer) or their phone rang for it
+ * (`call_legs`, written with the screen pop) — a missed call included. What an operator may see of calls: the call
+ * log, `GET /api/calls/:id` and the pop card's past calls all use this one rule, so whatever a card lists the log
+ * shows too. Listening stays narrower (`handledBySql`: only calls they handled).
+ */
+export const reachedBySql = (alias: string, idParam: string) =>
+  `(${handledBySql(alias, idParam)} OR EXISTS (SELECT 1 FROM call_legs rl ` +
+  `WHERE rl.call_id = ${alias}.id AND rl.user_id = ${idParam}))`;
 
 /** Raw SQL: the call list is a reporting query (filters, a correlated recording, a scope predicate). */
 export class CallsRepository {
@@ -80,7 +92,7 @@ export class CallsRepository {
       const id = `${add(f.operatorId)}::uuid`;
       where.push(handledBySql('c', id));
     }
-    if (f.onlyHandledBy) where.push(handledBySql('c', '$1'));
+    if (f.onlyReachedBy) where.push(reachedBySql('c', '$1'));
     const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1')} AS on_call, count(*) OVER () AS total
       FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.started_at DESC, c.id LIMIT ${add(f.limit)} OFFSET ${add(f.offset)}`;
@@ -99,7 +111,8 @@ export class CallsRepository {
 
   async findOne(id: string, viewer: { id: string }): Promise<CallListRow | null> {
     const rows: CallListRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${handledBySql('c', '$2')} AS on_call FROM calls c WHERE c.id = $1`,
+      `SELECT ${COLUMNS}, ${handledBySql('c', '$2')} AS on_call, ${reachedBySql('c', '$2')} AS reached
+       FROM calls c WHERE c.id = $1`,
       [id, viewer.id],
     );
     return rows[0] ?? null;

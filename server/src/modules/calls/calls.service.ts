@@ -39,7 +39,10 @@ export class CallsService {
     this.repo = new CallsRepository(dataSource);
   }
 
-  /** Call history; operators get only the calls they answered or received by transfer. */
+  /**
+   * Call history; operators get only the calls that reached them (`reachedBySql`: handled, or rang their phone —
+   * missed ones too, as their pop card lists them). Recordings only of the calls they handled.
+   */
   async list(viewer: UserDto, query: CallListQuery): Promise<Page<CallDto>> {
     const q = callListQuerySchema.parse(query);
     let phones: string[] | undefined;
@@ -60,7 +63,7 @@ export class CallsService {
         disposition: q.disposition,
         // Operators are already limited to their own calls; the filter is for supervisors and up.
         operatorId: seesAll(viewer) ? q.operatorId : undefined,
-        onlyHandledBy: seesAll(viewer) ? undefined : { id: viewer.id },
+        onlyReachedBy: seesAll(viewer) ? undefined : { id: viewer.id },
         limit: q.limit,
         offset: q.offset,
       },
@@ -69,17 +72,21 @@ export class CallsService {
     return { items: rows.map((r) => toCallDto(r, viewer)), total, limit: q.limit, offset: q.offset };
   }
 
-  /** 404 (not 403) for an operator who did not handle the call, so call ids cannot be probed. */
+  /** 404 (not 403) for an operator the call did not reach, so call ids cannot be probed. */
   async get(viewer: UserDto, id: string): Promise<CallDto> {
     const row = await this.repo.findOne(id, viewer);
-    if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
+    if (!row || (!seesAll(viewer) && !row.reached)) throw callsError('CALL_NOT_FOUND');
     return toCallDto(row, viewer);
   }
 
-  /** The operator's disposition; may be set during or after the call and corrected later (last write wins). */
+  /**
+   * The operator's disposition; may be set during or after the call and corrected later (last write wins). Only by
+   * those who handled the call (a phone that merely rang has nothing to wrap up): 404 for the others.
+   */
   async wrapUp(viewer: UserDto, id: string, input: WrapUpRequest): Promise<CallDto> {
     const req = wrapUpRequestSchema.parse(input);
-    await this.get(viewer, id);
+    const row = await this.repo.findOne(id, viewer);
+    if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
     await this.repo.setWrapUp(id, req.outcome, req.note, viewer.id);
     return this.get(viewer, id);
   }

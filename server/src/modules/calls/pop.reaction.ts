@@ -7,7 +7,7 @@ import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/rea
 import { type LeadsService } from '@server/modules/leads/leads.service';
 
 import { createAutoLeadReaction } from './auto-lead.reaction';
-import { CallCardService } from './call-card.service';
+import { CallCardService, type CardViewer } from './call-card.service';
 import { type CallReaction } from './call-pipeline';
 import { projectCall, type CallProjection } from './call-projection';
 import { CallerLinkService } from './caller-link.service';
@@ -36,12 +36,12 @@ const LIVE_ROOMS = [roleRoom('supervisor'), roleRoom('manager')];
 export function createPopReaction(deps: PopReactionDeps): CallReaction {
   const { dataSource, realtime, logger } = deps;
 
-  const userByExtension = async (extension: string): Promise<string | null> => {
+  const userByExtension = async (extension: string): Promise<CardViewer | null> => {
     const rows = (await dataSource.query(
-      'SELECT id FROM users WHERE extension = $1 AND active ORDER BY created_at LIMIT 1',
+      'SELECT id, role FROM users WHERE extension = $1 AND active ORDER BY created_at LIMIT 1',
       [extension],
-    )) as { id: string }[];
-    return rows[0]?.id ?? null;
+    )) as CardViewer[];
+    return rows[0] ?? null;
   };
 
   /**
@@ -62,12 +62,13 @@ export function createPopReaction(deps: PopReactionDeps): CallReaction {
 
   const pop = async (event: CallEvent, call: CallProjection, agentId: string, reason: 'ringing' | 'transfer') => {
     const extension = extensionOf(agentId);
-    const userId = await userByExtension(extension);
-    if (!userId) {
+    const viewer = await userByExtension(extension);
+    if (!viewer) {
       logger.info({ callId: call.id, extension }, 'no active user has this extension: no screen pop');
       return;
     }
-    const card = await deps.cards.build(call, await deps.links.resolve(call));
+    const userId = viewer.id;
+    const card = await deps.cards.build(call, await deps.links.resolve(call), viewer);
     if (!card) return; // internal calls and outbound calls to unknown numbers have no card
     await underCallLock(call.id, async (em, current) => {
       if (current.status === 'ended') return;
@@ -105,7 +106,7 @@ export function createPopReaction(deps: PopReactionDeps): CallReaction {
         return;
       case 'call.answered': {
         const agentExtension = event.agentId ? extensionOf(event.agentId) : null;
-        const userId = agentExtension ? await userByExtension(agentExtension) : null;
+        const userId = agentExtension ? (await userByExtension(agentExtension))?.id : undefined;
         await underCallLock(call.id, async (_em, current) => {
           if (current.status === 'ended') return;
           if (userId) realtime.joinUserToCall(userId, call.id);

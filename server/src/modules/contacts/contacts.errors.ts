@@ -13,5 +13,8 @@ function message(code: ContactsErrorCode): string {
   }
 }
 
-export const contactsError = (code: ContactsErrorCode) =>
-  new AppError(code, code === 'CONTACT_NOT_FOUND' ? 404 : 400, message(code));
+/** `field` names the body field whose reference failed. */
+export const contactsError = (code: ContactsErrorCode, field?: string) =>
+  new AppError(code, code === 'CONTACT_NOT_FOUND' ? 404 : 400, message(code), {
+    details: field ? { field } : undefined,
+  });

@@ -11,6 +11,7 @@ import {
 } from '@contracts/dto/contact';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -24,7 +25,7 @@ export class ContactsService {
   private readonly repo: ContactsRepository;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly defaultCountry: string,
     private readonly audit?: AuditService,
   ) {
@@ -63,6 +64,7 @@ export class ContactsService {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
     const ownerId = seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
+    await this.assertCompanyVisible(viewer, req.companyId);
     const row = await this.withFkErrors(() =>
       this.repo.insert(
         {
@@ -81,7 +83,8 @@ export class ContactsService {
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {
     const req = updateContactRequestSchema.parse(input);
-    await this.get(viewer, id);
+    const current = await this.get(viewer, id);
+    await this.assertCompanyVisible(viewer, req.companyId, current.companyId);
     const { phones, ownerId, ...rest } = req;
     const patch: Partial<ContactRow> = { ...rest };
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
@@ -99,6 +102,13 @@ export class ContactsService {
       entityId: id,
       details: { before },
     });
+  }
+
+  private async assertCompanyVisible(viewer: UserDto, companyId?: string | null, current?: string | null) {
+    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+      companyId: reference('company', companyId, current),
+    });
+    if (hidden) throw contactsError('COMPANY_NOT_FOUND', hidden);
   }
 
   private phoneRows(phones: { raw: string; label: string | null }[]): PhoneInsert[] {
@@ -120,7 +130,8 @@ export class ContactsService {
       return await fn();
     } catch (err) {
       if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) {
-        throw contactsError(pgConstraint(err)?.includes('company') ? 'COMPANY_NOT_FOUND' : 'USER_NOT_FOUND');
+        const company = pgConstraint(err)?.includes('company');
+        throw company ? contactsError('COMPANY_NOT_FOUND', 'companyId') : contactsError('USER_NOT_FOUND', 'ownerId');
       }
       throw err;
     }

@@ -11,5 +11,6 @@ function message(code: DealsErrorCode): string {
   }
 }
 
-export const dealsError = (code: DealsErrorCode) =>
-  new AppError(code, code === 'DEAL_NOT_FOUND' ? 404 : 400, message(code));
+/** `field` names the body field whose reference failed. */
+export const dealsError = (code: DealsErrorCode, field?: string) =>
+  new AppError(code, code === 'DEAL_NOT_FOUND' ? 404 : 400, message(code), { details: field ? { field } : undefined });

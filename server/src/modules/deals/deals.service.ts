@@ -13,6 +13,7 @@ import {
 } from '@contracts/dto/deal';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type DealRow } from '@server/modules/deals/deal.entity';
@@ -26,7 +27,7 @@ export class DealsService {
   private readonly repo: DealsRepository;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly audit?: AuditService,
   ) {
     this.repo = new DealsRepository(dataSource);
@@ -53,6 +54,7 @@ export class DealsService {
 
   async create(viewer: UserDto, input: CreateDealRequest): Promise<DealDto> {
     const req = createDealRequestSchema.parse(input);
+    await this.assertLinksVisible(viewer, req);
     const row = await fkSafe(() =>
       this.repo.insert({
         title: req.title,
@@ -71,12 +73,26 @@ export class DealsService {
   async update(viewer: UserDto, id: string, input: UpdateDealRequest): Promise<DealDto> {
     const req = updateDealRequestSchema.parse(input);
     const current = await this.get(viewer, id);
+    await this.assertLinksVisible(viewer, req, current);
     const { ownerId, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
     if (req.stage && req.stage !== current.stage) patch.closedAt = CLOSED.has(req.stage) ? new Date() : null;
     await fkSafe(() => this.repo.update(id, patch));
     return this.get(viewer, id);
+  }
+
+  /** The contact and company a deal names must be visible to the viewer (unchanged ones are not re-checked). */
+  private async assertLinksVisible(
+    viewer: UserDto,
+    req: { contactId?: string | null; companyId?: string | null },
+    current?: DealDto,
+  ): Promise<void> {
+    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+      contactId: reference('contact', req.contactId, current?.contactId),
+      companyId: reference('company', req.companyId, current?.companyId),
+    });
+    if (hidden) throw dealsError('LINKED_ENTITY_NOT_FOUND', hidden);
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {

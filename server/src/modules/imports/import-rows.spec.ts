@@ -5,7 +5,7 @@ import { checkRow, lookupKeys, markDuplicates, suggestMapping } from '@server/mo
 
 const mapping: ImportMapping = { name: 0, phone: 1, email: 2, tags: 3 };
 const check = (row: string[], line = 2) => checkRow(row, line, mapping, 'RU');
-const none = { e164: new Set<string>(), last10: new Set<string>() };
+const none = { e164: new Map<string, boolean>(), last10: new Map<string, boolean>() };
 
 describe('import row validation', () => {
   it('accepts a good row and normalizes every number in the cell', () => {
@@ -64,11 +64,26 @@ describe('duplicate detection by phone', () => {
       check(['B', '+7 495 700 00 01'], 3),
       check(['C', '+44 20 7946 0958'], 4),
     ];
-    const existing = { e164: new Set(['+79161234567']), last10: new Set(['4957000001']) };
+    const existing = { e164: new Map([['+79161234567', true]]), last10: new Map([['4957000001', true]]) };
     expect(markDuplicates(rows, existing).map((r) => r.issues)).toEqual([
       ['duplicate-existing'],
       ['duplicate-existing'],
       [],
+    ]);
+  });
+
+  it('says "not visible" when only contacts the importer may not see hold the number', () => {
+    const rows = [check(['A', '89161234567'], 2), check(['B', '+7 495 700 00 01; 8 916 000-00-00'], 3)];
+    const existing = {
+      e164: new Map([
+        ['+79161234567', false],
+        ['+74957000001', false],
+      ]),
+      last10: new Map([['9160000000', true]]),
+    };
+    expect(markDuplicates(rows, existing).map((r) => r.issues)).toEqual([
+      ['duplicate-not-visible'],
+      ['duplicate-existing'],
     ]);
   });
 

@@ -90,9 +90,10 @@ export function checkRow(row: string[], line: number, mapping: ImportMapping, de
   return { line, name, phoneText, phones, email: emailText || null, tags, issues };
 }
 
+/** Numbers already on contacts, each mapped to whether the importer may see (one of) the contacts holding it. */
 export interface ExistingPhones {
-  e164: ReadonlySet<string>;
-  last10: ReadonlySet<string>;
+  e164: ReadonlyMap<string, boolean>;
+  last10: ReadonlyMap<string, boolean>;
 }
 
 /** The keys duplicate detection compares: E.164, and the last ten digits for +7 numbers. */
@@ -109,16 +110,23 @@ export function rowKeys(row: Pick<CheckedRow, 'phones'>): string[] {
  * Marks duplicates in file order. A row that is otherwise valid is a duplicate when one of its
  * numbers already belongs to a contact (`existing`) or to an earlier valid row of the same file —
  * the first occurrence wins and is imported. Invalid rows never "claim" a number, because they are
- * not imported. Returns new rows; the input is not changed.
+ * not imported. A number only on contacts the importer may not see is `duplicate-not-visible`: the import
+ * still refuses it (one number, one client), but says nothing of whose it is. Returns new rows; the input is
+ * not changed.
  */
 export function markDuplicates(rows: CheckedRow[], existing: ExistingPhones): CheckedRow[] {
   const claimed = new Map<string, number>();
   return rows.map((row) => {
     if (row.issues.length > 0) return row;
-    const inDb = row.phones.some(
-      (p) => (p.e164 && existing.e164.has(p.e164)) || (p.last10 && existing.last10.has(p.last10)),
-    );
-    if (inDb) return { ...row, issues: ['duplicate-existing'] };
+    // true / false: held by a contact the importer may / may not see; undefined: not in the CRM.
+    const inDb = row.phones
+      .flatMap((p) => [
+        p.e164 ? existing.e164.get(p.e164) : undefined,
+        p.last10 ? existing.last10.get(p.last10) : undefined,
+      ])
+      .filter((visible) => visible !== undefined);
+    if (inDb.length > 0)
+      return { ...row, issues: [inDb.includes(true) ? 'duplicate-existing' : 'duplicate-not-visible'] };
     const keys = rowKeys(row);
     const earlier = keys.map((k) => claimed.get(k)).find((line) => line !== undefined);
     if (earlier !== undefined) return { ...row, issues: ['duplicate-in-file'], duplicateOfLine: earlier };
@@ -140,4 +148,4 @@ export function lookupKeys(rows: CheckedRow[]): { e164: string[]; last10: string
   return { e164: [...e164], last10: [...last10] };
 }
 
-export const isDuplicateIssue = (issue: ImportIssue) => issue === 'duplicate-in-file' || issue === 'duplicate-existing';
+export const isDuplicateIssue = (issue: ImportIssue) => issue.startsWith('duplicate-');

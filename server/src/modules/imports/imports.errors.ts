@@ -10,6 +10,8 @@ export type ImportsErrorReason =
   | 'IMPORT_UNREADABLE'
   | 'IMPORT_EMPTY'
   | 'IMPORT_TOO_MANY_ROWS'
+  | 'IMPORT_TOO_MANY_COLUMNS'
+  | 'IMPORT_TOO_COMPLEX'
   | 'IMPORT_ALREADY_STARTED'
   | 'IMPORT_BAD_MAPPING';
 
@@ -25,6 +27,14 @@ function describe(reason: ImportsErrorReason): { code: AppError['code']; status:
       return { code: 'VALIDATION_FAILED', status: 400, message: 'The file has no data rows under a header' };
     case 'IMPORT_TOO_MANY_ROWS':
       return { code: 'PAYLOAD_TOO_LARGE', status: 413, message: 'Too many rows in one file' };
+    case 'IMPORT_TOO_MANY_COLUMNS':
+      return { code: 'VALIDATION_FAILED', status: 400, message: 'A row has a value beyond the last allowed column' };
+    case 'IMPORT_TOO_COMPLEX':
+      return {
+        code: 'PAYLOAD_TOO_LARGE',
+        status: 413,
+        message: 'Reading the file needs more memory or time than an import may use',
+      };
     case 'IMPORT_ALREADY_STARTED':
       return { code: 'CONFLICT', status: 409, message: 'This import has already been started' };
     case 'IMPORT_BAD_MAPPING':
@@ -32,7 +42,11 @@ function describe(reason: ImportsErrorReason): { code: AppError['code']; status:
   }
 }
 
-export function importsError(reason: ImportsErrorReason, cause?: unknown): AppError {
+/** `limits` adds what the client needs to explain the refusal (the cap, the line), beside `details.reason`. */
+export function importsError(
+  reason: ImportsErrorReason,
+  options: { limits?: Record<string, number | string>; cause?: unknown } = {},
+): AppError {
   const { code, status, message } = describe(reason);
-  return new AppError(code, status, message, { details: { reason }, cause });
+  return new AppError(code, status, message, { details: { reason, ...options.limits }, cause: options.cause });
 }

@@ -8,10 +8,11 @@ import {
   importMappingSchema,
 } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
+import { contactVisible, seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
-import { readSheet, type SheetTable } from '@server/modules/imports/import-file';
+import { type SheetTable } from '@server/modules/imports/import-file';
 import {
   type CheckedRow,
   type ExistingPhones,
@@ -22,6 +23,7 @@ import {
   suggestMapping,
 } from '@server/modules/imports/import-rows';
 import { importsError } from '@server/modules/imports/imports.errors';
+import { readSheet } from '@server/modules/imports/read-sheet';
 
 type JobState = Omit<ImportJobDto, 'id' | 'fileName'>;
 
@@ -47,6 +49,8 @@ const JOB_TTL_MINUTES = 30;
 /** A running job writes progress every CHUNK rows; one silent this long lost its node. */
 const STALE_SECONDS = 120;
 const SAMPLE_ROWS = 5;
+/** Preview cells are cut to this: the preview answers with a glance at the file, never with the file. */
+const PREVIEW_CELL_CHARS = 200;
 /** Rows inserted between progress writes (and between re-checks for numbers another import added). */
 const CHUNK = 25;
 /** How often a job waiting for the insert slot tries again. */
@@ -80,8 +84,8 @@ export class ImportsService {
       id: row!.id,
       fileName,
       format: table.format,
-      columns: table.columns,
-      sample: table.rows.slice(0, SAMPLE_ROWS),
+      columns: table.columns.map(clip),
+      sample: table.rows.slice(0, SAMPLE_ROWS).map((row) => row.map(clip)),
       rowCount: table.rows.length,
       suggestedMapping: suggestMapping(table.columns),
     };
@@ -121,7 +125,7 @@ export class ImportsService {
     try {
       // Line 1 is the header, so the first data row is line 2 — as the user sees it in Excel.
       const checked = table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry));
-      const rows = markDuplicates(checked, await this.existingPhones(checked));
+      const rows = markDuplicates(checked, await this.existingPhones(viewer, checked));
       for (const row of rows) if (row.issues.length > 0) reject(state, row);
       await this.save(id, state);
       void this.insertAll(
@@ -143,7 +147,7 @@ export class ImportsService {
       for (let i = 0; i < good.length; i += CHUNK) {
         const chunk = good.slice(i, i + CHUNK);
         // Another import (or a person) may have added some of these numbers since the start.
-        const taken = markDuplicates(chunk, await this.existingPhones(chunk));
+        const taken = markDuplicates(chunk, await this.existingPhones(viewer, chunk));
         for (const row of taken) {
           if (row.issues.length > 0) {
             reject(state, row);
@@ -216,17 +220,28 @@ export class ImportsService {
     );
   }
 
-  /** Numbers already on any contact — across all owners, since a duplicate is a duplicate whoever owns it. */
-  private async existingPhones(rows: CheckedRow[]): Promise<ExistingPhones> {
+  /**
+   * Numbers already on any contact — across all owners, since a duplicate is a duplicate whoever owns it — and
+   * whether the importer may see a contact holding each (the report says no more about the others).
+   */
+  private async existingPhones(viewer: UserDto, rows: CheckedRow[]): Promise<ExistingPhones> {
     const keys = lookupKeys(rows);
-    const found = await this.dataSource.query<{ e164: string | null; last10: string | null }[]>(
-      `SELECT e164, last10 FROM contact_phones WHERE e164 = ANY($1::text[]) OR last10 = ANY($2::text[])`,
-      [keys.e164, keys.last10],
-    );
-    return {
-      e164: new Set(found.flatMap((r) => (r.e164 ? [r.e164] : []))),
-      last10: new Set(found.flatMap((r) => (r.last10 ? [r.last10] : []))),
-    };
+    const found = await this.dataSource
+      .createQueryBuilder()
+      .select('cp.e164', 'e164')
+      .addSelect('cp.last10', 'last10')
+      .addSelect(seesAll(viewer) ? 'true' : contactVisible('c'), 'visible')
+      .from('contact_phones', 'cp')
+      .innerJoin('contacts', 'c', 'c.id = cp.contact_id')
+      .where('(cp.e164 = ANY(:e164) OR cp.last10 = ANY(:last10))', { ...keys, viewerId: viewer.id })
+      .getRawMany<{ e164: string | null; last10: string | null; visible: boolean }>();
+    const e164 = new Map<string, boolean>();
+    const last10 = new Map<string, boolean>();
+    for (const r of found) {
+      if (r.e164) e164.set(r.e164, r.visible || e164.get(r.e164) === true);
+      if (r.last10) last10.set(r.last10, r.visible || last10.get(r.last10) === true);
+    }
+    return { e164, last10 };
   }
 
   private async find(viewer: UserDto, id: string): Promise<JobRow> {
@@ -247,6 +262,8 @@ export class ImportsService {
     );
   }
 }
+
+const clip = (cell: string) => (cell.length > PREVIEW_CELL_CHARS ? `${cell.slice(0, PREVIEW_CELL_CHARS)}…` : cell);
 
 function toDto(job: JobRow): ImportJobDto {
   return {

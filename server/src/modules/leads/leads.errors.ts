@@ -1,19 +1,28 @@
 import { AppError } from '@server/common/errors/app-error';
 
-export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'VALIDATION_FAILED';
+export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'LINKED_ENTITY_NOT_FOUND' | 'VALIDATION_FAILED';
 
-function message(code: LeadsErrorCode): string {
+function message(code: LeadsErrorCode, details: unknown): string {
   switch (code) {
     case 'LEAD_NOT_FOUND':
       return 'Lead not found';
     case 'LEAD_ALREADY_OPEN':
-      return 'An open lead for this phone number already exists';
+      return (details as { visible?: boolean } | undefined)?.visible === false
+        ? 'An open lead for this phone number exists, but it is not visible to you'
+        : 'An open lead for this phone number already exists';
+    case 'LINKED_ENTITY_NOT_FOUND':
+      return 'The linked contact does not exist';
     case 'VALIDATION_FAILED':
       return 'Invalid phone';
   }
 }
 
-const STATUS: Record<LeadsErrorCode, number> = { LEAD_NOT_FOUND: 404, LEAD_ALREADY_OPEN: 409, VALIDATION_FAILED: 400 };
+const STATUS: Record<LeadsErrorCode, number> = {
+  LEAD_NOT_FOUND: 404,
+  LEAD_ALREADY_OPEN: 409,
+  LINKED_ENTITY_NOT_FOUND: 400,
+  VALIDATION_FAILED: 400,
+};
 
 export const leadsError = (code: LeadsErrorCode, details?: unknown) =>
-  new AppError(code, STATUS[code], message(code), { details });
+  new AppError(code, STATUS[code], message(code, details), { details });

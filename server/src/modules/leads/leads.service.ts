@@ -11,6 +11,7 @@ import {
 } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
@@ -28,7 +29,7 @@ export class LeadsService {
   private readonly repo: LeadsRepository;
 
   constructor(
-    dataSource: DataSource,
+    private readonly dataSource: DataSource,
     private readonly defaultCountry: string,
     private readonly audit?: AuditService,
   ) {
@@ -82,7 +83,7 @@ export class LeadsService {
       });
       return toLeadDto(row);
     } catch (err) {
-      throw this.translate(err, e164);
+      throw await this.translate(viewer, err, e164);
     }
   }
 
@@ -114,13 +115,17 @@ export class LeadsService {
   async update(viewer: UserDto, id: string, input: UpdateLeadRequest): Promise<LeadDto> {
     const req = updateLeadRequestSchema.parse(input);
     const current = await this.get(viewer, id);
+    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+      contactId: reference('contact', req.contactId, current.contactId),
+    });
+    if (hidden) throw leadsError('LINKED_ENTITY_NOT_FOUND', { field: hidden });
     const { ownerId, ...rest } = req;
     const patch: Partial<LeadRow> = { ...rest };
     if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
     try {
       await this.repo.update(id, patch);
     } catch (err) {
-      throw this.translate(err, current.phoneE164);
+      throw await this.translate(viewer, err, current.phoneE164);
     }
     return this.get(viewer, id);
   }
@@ -137,11 +142,18 @@ export class LeadsService {
     });
   }
 
-  private translate(err: unknown, e164: string | null): unknown {
-    if (pgErrorCode(err) === PG_UNIQUE_VIOLATION && pgConstraint(err) === OPEN_LEAD_INDEX) {
-      return leadsError('LEAD_ALREADY_OPEN', { phoneE164: e164 });
-    }
-    return err;
+  /**
+   * The open lead that holds the number is named only when the viewer may see it; otherwise the answer says that
+   * one exists and no more (no id, name or owner).
+   */
+  private async translate(viewer: UserDto, err: unknown, e164: string | null): Promise<unknown> {
+    if (pgErrorCode(err) !== PG_UNIQUE_VIOLATION || pgConstraint(err) !== OPEN_LEAD_INDEX) return err;
+    const open = e164 ? await this.repo.findOpenByPhone(e164) : null;
+    const visible = open ? await this.repo.findVisible(viewer, open.id) : null;
+    return leadsError(
+      'LEAD_ALREADY_OPEN',
+      visible ? { phoneE164: e164, visible: true, leadId: visible.id } : { phoneE164: e164, visible: false },
+    );
   }
 }
 

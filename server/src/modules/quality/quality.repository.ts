@@ -21,6 +21,8 @@ export interface ReviewCallRow {
   from_e164: string | null;
   to_raw: string;
   to_e164: string | null;
+  caller_name: string | null;
+  anonymous: boolean;
   queue: string | null;
   operator_id: string | null;
   operator_name: string | null;
@@ -51,7 +53,10 @@ export interface ReviewInput {
   comment: string | null;
 }
 
-/** Raw SQL, like the call log: a filtered report over calls joined to their newest recording and their reviews. */
+/**
+ * Raw SQL, like the call log: a filtered report over calls joined to their newest recording and their reviews.
+ * Reads calls, recordings, call_reviews, call_handlers, users, and (for the client's name) contacts and leads.
+ */
 export class QualityRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -83,9 +88,12 @@ export class QualityRepository {
       JOIN LATERAL (SELECT r.id, r.duration_seconds FROM recordings r WHERE r.call_id = c.id
                     ORDER BY r.created_at DESC, r.id LIMIT 1) rec ON true
       LEFT JOIN users u ON u.id = c.operator_id
+      LEFT JOIN contacts ct ON ct.id = c.contact_id
+      LEFT JOIN leads ld ON ld.id = c.lead_id
       ${where}`;
     const rows: ReviewCallRow[] = await this.dataSource.query(
-      `SELECT c.id, c.direction, c.from_raw, c.from_e164, c.to_raw, c.to_e164, c.queue, c.operator_id,
+      `SELECT c.id, c.direction, c.from_raw, c.from_e164, c.to_raw, c.to_e164, COALESCE(ct.name, ld.name) AS caller_name,
+              c.anonymous, c.queue, c.operator_id,
               u.name AS operator_name, c.agent_extension, c.started_at, c.talk_seconds, c.disposition,
               c.wrap_up_outcome, rec.id AS recording_id, rec.duration_seconds AS recording_seconds,
               count(*) OVER () AS total

@@ -23,7 +23,7 @@ export function reviewsRouter(quality: QualityService): Router {
   });
   router.get('/export', async (req, res) => {
     const q = parseInput(reviewExportQuerySchema, req.query);
-    const table = await quality.exportTable(q);
+    const table = await quality.exportTable(q, currentUser(res).locale);
     const stem = `zvonok-call-reviews-${new Date().toISOString().slice(0, 10)}`;
     if (q.format === 'xlsx') {
       res.set('Content-Disposition', `attachment; filename="${stem}.xlsx"`);

@@ -15,8 +15,10 @@ import {
 } from '@contracts/dto/quality';
 import { type UserDto } from '@contracts/dto/user';
 import { type ExportTable } from '@server/modules/analytics/analytics.export';
+import { type ExportLocale } from '@server/modules/analytics/analytics.export-texts';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
+import { REVIEW_EXPORT_TEXTS } from './quality.export-texts';
 import { qualityError } from './quality.errors';
 import { QualityRepository, type ReviewCallRow, type ReviewFilter, type ReviewRow } from './quality.repository';
 
@@ -65,6 +67,8 @@ function toItem(r: ReviewCallRow, reviews: ReviewDto[]): ReviewItemDto {
     fromE164: r.from_e164,
     toRaw: r.to_raw,
     toE164: r.to_e164,
+    callerName: r.caller_name,
+    anonymous: r.anonymous,
     queue: r.queue,
     operatorId: r.operator_id,
     operatorName: r.operator_name,
@@ -99,9 +103,17 @@ export class QualityService {
     return { items: await this.withReviews(rows), total, limit: q.limit, offset: q.offset };
   }
 
-  /** The newest REVIEW_EXPORT_LIMIT calls matching the filters, one row per call with its reviews summarised. */
-  async exportTable(query: FilterInput | ReviewExportQuery): Promise<ExportTable<ReviewItemDto>> {
+  /**
+   * The newest REVIEW_EXPORT_LIMIT calls matching the filters, one row per call with its reviews summarised, in the
+   * requested language (`lang`, else `fallbackLocale`: the user's profile language).
+   */
+  async exportTable(
+    query: FilterInput | ReviewExportQuery,
+    fallbackLocale: ExportLocale = 'en',
+  ): Promise<ExportTable<ReviewItemDto>> {
     const q = reviewExportQuerySchema.parse(query);
+    const x = REVIEW_EXPORT_TEXTS[q.lang ?? fallbackLocale];
+    const h = x.headers;
     const [rows] = await this.repo.list(toFilter(q), REVIEW_EXPORT_LIMIT, 0);
     const items = await this.withReviews(rows);
     const avg = (i: ReviewItemDto) =>
@@ -110,27 +122,27 @@ export class QualityService {
       name: 'call-reviews',
       rows: items,
       columns: [
-        { header: 'Call ID', value: (i) => i.callId },
-        { header: 'Started (UTC)', value: (i) => i.startedAt },
-        { header: 'Direction', value: (i) => i.direction },
-        { header: 'From', value: (i) => i.fromE164 ?? i.fromRaw },
-        { header: 'To', value: (i) => i.toE164 ?? i.toRaw },
-        { header: 'Queue', value: (i) => i.queue },
-        { header: 'Operator', value: (i) => i.operatorName },
-        { header: 'Extension', value: (i) => i.agentExtension },
-        { header: 'Talk seconds', value: (i) => i.talkSeconds },
-        { header: 'Disposition', value: (i) => i.disposition },
-        { header: 'Wrap-up', value: (i) => i.wrapUpOutcome },
-        { header: 'Recording seconds', value: (i) => i.recordingSeconds },
-        { header: 'Reviews', value: (i) => i.reviews.length },
-        { header: 'Average score', value: avg },
+        { header: h.callId, value: (i) => i.callId },
+        { header: h.startedAt, value: (i) => i.startedAt },
+        { header: h.direction, value: (i) => x.direction(i.direction) },
+        { header: h.from, value: (i) => (i.anonymous ? x.withheld : (i.fromE164 ?? i.fromRaw)) },
+        { header: h.to, value: (i) => i.toE164 ?? i.toRaw },
+        { header: h.queue, value: (i) => i.queue },
+        { header: h.operator, value: (i) => i.operatorName },
+        { header: h.extension, value: (i) => i.agentExtension },
+        { header: h.talkSeconds, value: (i) => i.talkSeconds },
+        { header: h.disposition, value: (i) => (i.disposition ? x.disposition(i.disposition) : null) },
+        { header: h.wrapUp, value: (i) => (i.wrapUpOutcome ? x.wrapUp(i.wrapUpOutcome) : null) },
+        { header: h.recordingSeconds, value: (i) => i.recordingSeconds },
+        { header: h.reviews, value: (i) => i.reviews.length },
+        { header: h.averageScore, value: avg },
         {
-          header: 'Script followed',
+          header: h.scriptFollowed,
           // "no" as soon as one reviewer heard the script broken; blank when nobody has reviewed.
-          value: (i) => (i.reviews.length === 0 ? null : i.reviews.every((r) => r.scriptFollowed) ? 'yes' : 'no'),
+          value: (i) => (i.reviews.length === 0 ? null : i.reviews.every((r) => r.scriptFollowed) ? x.yes : x.no),
         },
         {
-          header: 'Comments',
+          header: h.comments,
           value: (i) =>
             i.reviews
               .filter((r) => r.comment)

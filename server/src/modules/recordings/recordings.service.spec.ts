@@ -1,19 +1,26 @@
 import { describe, expect, it } from 'vitest';
 
-import { mayListenByRole, rangeIncludesStart } from './recordings.service';
+import { mayListenByRole, servedBytes } from './recordings.service';
 
-describe('rangeIncludesStart (one audit entry per playback, not per chunk)', () => {
+describe('servedBytes (what a GET serves, so that is what gets audited)', () => {
+  const whole = { status: 200, start: 0, end: 999 };
   it.each([
-    [undefined, true],
-    ['bytes=0-99', true],
-    ['bytes=0-', true],
-    ['bytes=-500', true],
-    ['bytes=500-999, 0-10', true],
-    ['bytes=100-', false],
-    ['bytes=65536-131071', false],
-    ['items=5-6', true],
-  ])('%j → %s', (range, expected) => {
-    expect(rangeIncludesStart(range)).toBe(expected);
+    ['no Range', undefined, false, whole],
+    ['one range', [{ start: 1, end: 999 }], false, { status: 206, start: 1, end: 999 }],
+    [
+      'several ranges (no multipart)',
+      [
+        { start: 1, end: 10 },
+        { start: 20, end: 999 },
+      ],
+      false,
+      whole,
+    ],
+    ['a malformed Range', -2, false, whole],
+    ['any If-Range (no validator is ever sent)', [{ start: 100, end: 999 }], true, whole],
+    ['an unsatisfiable range', -1, false, null],
+  ])('%s', (_name, ranges, ifRange, expected) => {
+    expect(servedBytes(1000, ranges as never, ifRange)).toEqual(expected);
   });
 });
 

@@ -1,9 +1,8 @@
-import { timingSafeEqual } from 'node:crypto';
-
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 
 import { AppError } from '@server/common/errors/app-error';
+import { sameSecret } from '@server/common/http/same-secret';
 import { parseInput } from '@server/common/http/validate';
 import { type RoutingService } from '@server/modules/routing/routing.service';
 
@@ -13,12 +12,6 @@ const ownerQuerySchema = z.object({
   phone: z.string().max(64).default(''),
   token: z.string().max(256).optional(),
 });
-
-const sameSecret = (given: string, expected: string) => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-};
 
 function presentedToken(req: Request, queryToken: string | undefined): string | undefined {
   const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];

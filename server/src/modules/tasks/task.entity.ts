@@ -19,6 +19,9 @@ export interface TaskRow {
   /** Queue that owns an unassigned callback task. */
   queue?: string | null;
   escalatedAt?: Date | null;
+  /** A callback's caller number, and how many missed calls it answers for (set by the callbacks module only). */
+  callbackPhone?: string | null;
+  callbackAttempts?: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +42,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     callId: { type: 'uuid', name: 'call_id', nullable: true },
     queue: { type: 'text', nullable: true },
     escalatedAt: { type: 'timestamptz', name: 'escalated_at', nullable: true },
+    callbackPhone: { type: 'text', name: 'callback_phone', nullable: true },
+    callbackAttempts: { type: 'integer', name: 'callback_attempts', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

@@ -1,6 +1,6 @@
 import { AppError } from '@server/common/errors/app-error';
 
-export type TasksErrorCode = 'TASK_NOT_FOUND' | 'LINKED_ENTITY_NOT_FOUND';
+export type TasksErrorCode = 'TASK_NOT_FOUND' | 'LINKED_ENTITY_NOT_FOUND' | 'FORBIDDEN' | 'USER_NOT_FOUND';
 
 function message(code: TasksErrorCode): string {
   switch (code) {
@@ -8,8 +8,20 @@ function message(code: TasksErrorCode): string {
       return 'Task not found';
     case 'LINKED_ENTITY_NOT_FOUND':
       return 'The linked record does not exist';
+    case 'FORBIDDEN':
+      return 'Operators may assign tasks only to themselves';
+    case 'USER_NOT_FOUND':
+      return 'The assignee does not exist or is not active';
   }
 }
 
-export const tasksError = (code: TasksErrorCode) =>
-  new AppError(code, code === 'TASK_NOT_FOUND' ? 404 : 400, message(code));
+const STATUS: Record<TasksErrorCode, number> = {
+  TASK_NOT_FOUND: 404,
+  LINKED_ENTITY_NOT_FOUND: 400,
+  FORBIDDEN: 403,
+  USER_NOT_FOUND: 400,
+};
+
+/** `field` names the body field at fault. */
+export const tasksError = (code: TasksErrorCode, field?: string) =>
+  new AppError(code, STATUS[code], message(code), { details: field ? { field } : undefined });

@@ -10,9 +10,10 @@ import {
   updateTaskRequestSchema,
 } from '@contracts/dto/task';
 import { type UserDto } from '@contracts/dto/user';
-import { canSeeLinked } from '@server/common/access/linked-entity';
+import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { seesAll } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
+import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
 import { tasksError } from '@server/modules/tasks/tasks.errors';
 import { TasksRepository } from '@server/modules/tasks/tasks.repository';
@@ -41,18 +42,24 @@ export class TasksService {
 
   async create(viewer: UserDto, input: CreateTaskRequest): Promise<TaskDto> {
     const req = createTaskRequestSchema.parse(input);
-    if ((req.entityType === null) !== (req.entityId === null)) throw tasksError('LINKED_ENTITY_NOT_FOUND');
-    if (req.entityType && req.entityId) {
-      const link = { entityType: req.entityType, entityId: req.entityId };
-      if (!(await canSeeLinked(this.dataSource, viewer, link))) throw tasksError('LINKED_ENTITY_NOT_FOUND');
+    if ((req.entityType === null) !== (req.entityId === null)) {
+      throw tasksError('LINKED_ENTITY_NOT_FOUND', 'entityId');
     }
+    if (req.entityType) {
+      const hidden = await firstHiddenReference(this.dataSource, viewer, {
+        entityId: reference(req.entityType, req.entityId),
+      });
+      if (hidden) throw tasksError('LINKED_ENTITY_NOT_FOUND', hidden);
+    }
+    const assigneeId = req.assigneeId === undefined ? viewer.id : req.assigneeId;
+    await this.assertAssignable(viewer, assigneeId);
     try {
       const row = await this.repo.insert({
         title: req.title,
         kind: req.kind,
         dueAt: req.dueAt ? new Date(req.dueAt) : null,
         doneAt: null,
-        assigneeId: req.assigneeId !== undefined ? req.assigneeId : viewer.id,
+        assigneeId,
         createdById: viewer.id,
         entityType: req.entityType,
         entityId: req.entityId,
@@ -71,13 +78,28 @@ export class TasksService {
     if (req.title !== undefined) patch.title = req.title;
     if (req.kind !== undefined) patch.kind = req.kind;
     if (req.dueAt !== undefined) patch.dueAt = req.dueAt ? new Date(req.dueAt) : null;
-    if (req.assigneeId !== undefined && (seesAll(viewer) || req.assigneeId === viewer.id)) {
+    if (req.assigneeId !== undefined && req.assigneeId !== current.assigneeId) {
+      await this.assertAssignable(viewer, req.assigneeId);
       patch.assigneeId = req.assigneeId;
     }
     if (req.done !== undefined)
       patch.doneAt = req.done ? (current.doneAt ? new Date(current.doneAt) : new Date()) : null;
     await this.repo.update(id, patch);
     return this.get(viewer, id);
+  }
+
+  /**
+   * Operators assign only themselves (handing out work is a supervisor's call); supervisors, managers and admins
+   * assign any active user, or nobody (a queue task).
+   */
+  private async assertAssignable(viewer: UserDto, assigneeId: string | null): Promise<void> {
+    if (!seesAll(viewer)) {
+      if (assigneeId !== viewer.id) throw tasksError('FORBIDDEN', 'assigneeId');
+      return;
+    }
+    if (assigneeId !== null && !(await isAssignable(this.dataSource, assigneeId))) {
+      throw tasksError('USER_NOT_FOUND', 'assigneeId');
+    }
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
@@ -99,6 +121,8 @@ export const toTaskDto = (r: TaskRow): TaskDto => ({
   callId: r.callId ?? null,
   queue: r.queue ?? null,
   escalatedAt: r.escalatedAt?.toISOString() ?? null,
+  callbackPhone: r.callbackPhone ?? null,
+  callbackAttempts: r.callbackAttempts ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

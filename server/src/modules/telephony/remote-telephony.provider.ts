@@ -81,6 +81,11 @@ export class RemoteTelephony implements TelephonyProvider {
     return this.send({ method: 'setSpyMode', args: [supervisorExtension, mode] });
   }
 
+  /** The adapter node provisions the PBX from the database; the command only tells it to do so now. */
+  syncCredentials(): Promise<void> {
+    return this.send({ method: 'syncCredentials', args: [] });
+  }
+
   /** The adapter node's status expires unless refreshed: no status means nobody can carry out a command. */
   private async refresh(): Promise<void> {
     try {

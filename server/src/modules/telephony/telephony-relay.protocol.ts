@@ -23,6 +23,8 @@ export const commandSchema = z.discriminatedUnion('method', [
   }),
   z.object({ method: z.literal('spy'), args: z.tuple([z.string(), z.string(), spyMode]) }),
   z.object({ method: z.literal('setSpyMode'), args: z.tuple([z.string(), spyMode]) }),
+  // No secrets travel here: the adapter node reads them from the database itself.
+  z.object({ method: z.literal('syncCredentials'), args: z.tuple([]) }),
 ]);
 export type Command = z.infer<typeof commandSchema>;
 

@@ -76,6 +76,10 @@ export function serveTelephonyCommands(options: TelephonyRelayOptions): { stop()
           if (!provider.setSpyMode) throw new TelephonyError('ACTION_FAILED', 'this provider cannot switch spy modes');
           await provider.setSpyMode(...command.args);
           break;
+        case 'syncCredentials':
+          if (!provider.syncCredentials) throw new TelephonyError('ACTION_FAILED', 'this provider cannot sync secrets');
+          await provider.syncCredentials();
+          break;
       }
       return { ok: true };
     } catch (err) {

@@ -1,6 +1,6 @@
 import { AppError } from '@server/common/errors/app-error';
 
-export type UsersErrorCode = 'USER_NOT_FOUND' | 'LOGIN_TAKEN' | 'EXTENSION_TAKEN';
+export type UsersErrorCode = 'USER_NOT_FOUND' | 'LOGIN_TAKEN' | 'EXTENSION_TAKEN' | 'LAST_ACTIVE_ADMIN';
 
 function message(code: UsersErrorCode): string {
   switch (code) {
@@ -10,6 +10,8 @@ function message(code: UsersErrorCode): string {
       return 'This login is already taken';
     case 'EXTENSION_TAKEN':
       return 'This extension is already assigned to another user';
+    case 'LAST_ACTIVE_ADMIN':
+      return 'This is the last active admin: make another user an admin first';
   }
 }
 

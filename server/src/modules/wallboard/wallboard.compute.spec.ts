@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type AgentDto } from '@contracts/dto/agent';
 import { type LiveCallDto } from '@contracts/socket-events';
 
-import { computeWallboard, type WallboardInputs } from './wallboard.compute';
+import { computeWallboard, todayIn, type WallboardInputs } from './wallboard.compute';
 
 const now = new Date('2026-11-23T12:00:00Z');
 const dayStart = new Date('2026-11-23T00:00:00Z');
@@ -39,6 +39,8 @@ const agent = (over: Partial<AgentDto>): AgentDto => ({
 const input = (over: Partial<WallboardInputs>): WallboardInputs => ({
   now,
   dayStart,
+  timeZone: 'Europe/Moscow',
+  shortAbandonSeconds: 5,
   live: [],
   queueStats: [],
   operatorStats: [],
@@ -75,7 +77,7 @@ describe('computeWallboard', () => {
     expect(board.totals).toMatchObject({ waiting: 2, talking: 1 });
   });
 
-  it('computes service level as answered within the threshold over answered + abandoned + missed', () => {
+  it("shows analytics' service level for the queue and today in percent with one decimal", () => {
     const board = computeWallboard(
       input({
         queueStats: [
@@ -84,7 +86,7 @@ describe('computeWallboard', () => {
             answered: 6,
             abandoned: 1,
             missed: 1,
-            answeredWithinThreshold: 5,
+            serviceLevel: 0.625,
             averageWaitSeconds: 12,
           },
           {
@@ -92,7 +94,7 @@ describe('computeWallboard', () => {
             answered: 0,
             abandoned: 0,
             missed: 0,
-            answeredWithinThreshold: 0,
+            serviceLevel: null,
             averageWaitSeconds: null,
           },
         ],
@@ -126,5 +128,14 @@ describe('computeWallboard', () => {
       ['1003', 'break', null, 0],
     ]);
     expect(board.operators[2]!.reason).toBe('lunch');
+  });
+
+  it("counts today from midnight on the call centre's clock, not the server's", () => {
+    // 22:30 UTC is already 01:30 the next day in Moscow.
+    expect(todayIn('Europe/Moscow', new Date('2026-11-23T22:30:00Z'))).toEqual({
+      today: '2026-11-24',
+      tomorrow: '2026-11-25',
+    });
+    expect(todayIn('UTC', new Date('2026-12-31T22:30:00Z'))).toEqual({ today: '2026-12-31', tomorrow: '2027-01-01' });
   });
 });

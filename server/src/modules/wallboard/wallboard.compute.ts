@@ -7,13 +7,15 @@ import {
 } from '@contracts/dto/wallboard';
 import { type LiveCallDto } from '@contracts/socket-events';
 
-/** Today's figures of one queue, as the calls table gives them (ended calls only). */
+/** Today's figures of one queue: the analytics queue report for today (ended inbound calls). */
 export interface QueueDayStats {
   queue: string;
   answered: number;
+  /** Short abandons left out, as in analytics. */
   abandoned: number;
   missed: number;
-  answeredWithinThreshold: number;
+  /** Analytics' service level (a fraction, 4 decimals), null before any call. */
+  serviceLevel: number | null;
   averageWaitSeconds: number | null;
 }
 
@@ -26,12 +28,27 @@ export interface OperatorDayStats {
 export interface WallboardInputs {
   now: Date;
   dayStart: Date;
+  /** Zone of the call centre's clock "today" is counted in. */
+  timeZone: string;
+  shortAbandonSeconds: number;
   live: LiveCallDto[];
   queueStats: QueueDayStats[];
   operatorStats: OperatorDayStats[];
   agents: AgentDto[];
   serviceLevelThresholdSeconds: number;
   telephonyUp: boolean | null;
+}
+
+/** Today's date and the next one on the wall clock of `tz` ("YYYY-MM-DD"). */
+export function todayIn(tz: string, now: Date): { today: string; tomorrow: string } {
+  const today = new Intl.DateTimeFormat('en-CA', {
+    timeZone: tz,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
+  const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  return { today, tomorrow };
 }
 
 const secondsBetween = (from: string, now: Date) => Math.max(0, Math.floor((now.getTime() - Date.parse(from)) / 1000));
@@ -43,8 +60,8 @@ const callerOf = (c: LiveCallDto) => (c.from.anonymous ? '' : (c.from.e164 ?? c.
 
 /**
  * The wallboard snapshot as a pure function of the live calls, today's stored figures and the operators' states.
- * Service level today = answered within the threshold / (answered + abandoned + missed) of today's ended queue
- * calls, where `abandoned` leaves out short abandons (the repository does): the same definition as analytics.
+ * Service level today is analytics' own figure for the queue and today (see WallboardRepository.queueStats), in
+ * percent with one decimal, like the analytics page shows it.
  */
 export function computeWallboard(input: WallboardInputs): WallboardDto {
   const { now, live } = input;
@@ -64,7 +81,6 @@ export function computeWallboard(input: WallboardInputs): WallboardDto {
       }))
       .sort((a, b) => b.waitSeconds - a.waitSeconds);
     const stats = input.queueStats.find((q) => q.queue === name);
-    const offered = stats ? stats.answered + stats.abandoned + stats.missed : 0;
     return {
       name,
       waiting,
@@ -74,7 +90,9 @@ export function computeWallboard(input: WallboardInputs): WallboardDto {
       abandonedToday: stats?.abandoned ?? 0,
       missedToday: stats?.missed ?? 0,
       serviceLevelToday:
-        stats && offered > 0 ? Math.round((stats.answeredWithinThreshold / offered) * 1000) / 10 : null,
+        stats?.serviceLevel === null || stats?.serviceLevel === undefined
+          ? null
+          : Math.round(stats.serviceLevel * 1000) / 10,
       serviceLevelThresholdSeconds: input.serviceLevelThresholdSeconds,
       averageWaitSeconds: stats?.averageWaitSeconds ?? null,
     };
@@ -112,6 +130,8 @@ export function computeWallboard(input: WallboardInputs): WallboardDto {
   return {
     at: now.toISOString(),
     dayStartedAt: input.dayStart.toISOString(),
+    timeZone: input.timeZone,
+    shortAbandonSeconds: input.shortAbandonSeconds,
     queues,
     operators,
     totals: {

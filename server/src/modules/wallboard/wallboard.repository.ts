@@ -1,41 +1,50 @@
 import { type DataSource } from 'typeorm';
 
 import { DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/dto/analytics';
+import { AnalyticsRepository } from '@server/modules/analytics/analytics.repository';
+import { serviceLevelOf } from '@server/modules/analytics/analytics.service';
 
 import { type OperatorDayStats, type QueueDayStats } from './wallboard.compute';
 
-/** Today's figures straight from `calls` (indexed by started_at); one query per table side. */
-export class WallboardRepository {
-  constructor(private readonly dataSource: DataSource) {}
+/** The wallboard's "today": from midnight to the next one on the call centre's clock (`tz`), as UTC instants. */
+export interface DayWindow {
+  fromUtc: Date;
+  toUtc: Date;
+}
 
-  async queueStats(dayStart: Date, thresholdSeconds: number): Promise<QueueDayStats[]> {
-    const rows: {
-      queue: string;
-      answered: string;
-      abandoned: string;
-      missed: string;
-      within: string;
-      avg_wait: string | null;
-    }[] = await this.dataSource.query(
-      `SELECT queue,
-              count(*) FILTER (WHERE disposition = 'answered') AS answered,
-              count(*) FILTER (WHERE disposition = 'abandoned' AND coalesce(wait_seconds, 0) >= $3) AS abandoned,
-              count(*) FILTER (WHERE disposition = 'missed') AS missed,
-              count(*) FILTER (WHERE disposition = 'answered' AND wait_seconds <= $2) AS within,
-              avg(wait_seconds) FILTER (WHERE disposition = 'answered') AS avg_wait
-       FROM calls
-       WHERE started_at >= $1 AND queue IS NOT NULL AND status = 'ended'
-       GROUP BY queue`,
-      [dayStart, thresholdSeconds, DEFAULT_SHORT_ABANDON_SECONDS],
+/**
+ * Today's figures. Queue figures are the analytics queue report for today (same SQL, same service-level formula:
+ * failed calls and all, short abandons out), so the wallboard and the analytics page for today agree by
+ * construction; operator figures come straight from `calls` (indexed by started_at).
+ */
+export class WallboardRepository {
+  private readonly analytics: AnalyticsRepository;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.analytics = new AnalyticsRepository(dataSource);
+  }
+
+  /** Midnight of `date` to midnight of `next` in `tz` (Postgres' own zone rules, as analytics uses). */
+  day(date: string, next: string, tz: string): Promise<DayWindow> {
+    return this.analytics.bounds(date, next, tz);
+  }
+
+  async queueStats(day: DayWindow, thresholdSeconds: number): Promise<QueueDayStats[]> {
+    const rows = await this.analytics.queueKpis(day, thresholdSeconds, DEFAULT_SHORT_ABANDON_SECONDS);
+    return rows.flatMap((r) =>
+      r.queue === null
+        ? [] // direct lines are no queue of the wall
+        : [
+            {
+              queue: r.queue,
+              answered: r.answered,
+              abandoned: r.abandoned,
+              missed: r.missed,
+              serviceLevel: serviceLevelOf(r),
+              averageWaitSeconds: r.asa === null ? null : Math.round(r.asa),
+            },
+          ],
     );
-    return rows.map((r) => ({
-      queue: r.queue,
-      answered: Number(r.answered),
-      abandoned: Number(r.abandoned),
-      missed: Number(r.missed),
-      answeredWithinThreshold: Number(r.within),
-      averageWaitSeconds: r.avg_wait === null ? null : Math.round(Number(r.avg_wait)),
-    }));
   }
 
   async operatorStats(dayStart: Date): Promise<OperatorDayStats[]> {

@@ -1,11 +1,12 @@
 import { type TelephonyProvider } from '@telephony';
+import { DEFAULT_ANALYTICS_TZ, DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/dto/analytics';
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { type LiveCallDto } from '@contracts/socket-events';
 import { type Logger } from '@server/common/logger/logger';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { type AgentsService } from '@server/modules/agents/agents.service';
 
-import { computeWallboard } from './wallboard.compute';
+import { computeWallboard, todayIn } from './wallboard.compute';
 import { type WallboardRepository } from './wallboard.repository';
 
 export interface LiveCallsReader {
@@ -15,17 +16,12 @@ export interface LiveCallsReader {
 export interface WallboardServiceOptions {
   logger: Logger;
   telephony: TelephonyProvider | null;
-  /** Service-level threshold in seconds (answered within). Default 20. */
+  /** Service-level threshold in seconds (answered within). Default 20, like analytics. */
   serviceLevelSeconds?: number;
+  /** The call centre's clock: "today" starts at its midnight. Default analytics' zone, Europe/Moscow. */
+  timeZone?: string;
   /** Minimum gap between two pushes; events in between collapse into one trailing push. Default 500 ms (≤ 2/s). */
   throttleMs?: number;
-}
-
-/** Local midnight of the server: "today" on the wall means the call center's day. */
-export function startOfDay(now: Date): Date {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d;
 }
 
 /**
@@ -55,17 +51,21 @@ export class WallboardService {
   }
 
   async snapshot(now = new Date()): Promise<WallboardDto> {
-    const dayStart = startOfDay(now);
+    const timeZone = this.options.timeZone ?? DEFAULT_ANALYTICS_TZ;
+    const { today, tomorrow } = todayIn(timeZone, now);
+    const day = await this.repo.day(today, tomorrow, timeZone);
     const threshold = this.options.serviceLevelSeconds ?? 20;
     const [live, queueStats, operatorStats, agents] = await Promise.all([
       this.liveCalls.listActive({ id: '00000000-0000-0000-0000-000000000000', role: 'supervisor' }),
-      this.repo.queueStats(dayStart, threshold),
-      this.repo.operatorStats(dayStart),
+      this.repo.queueStats(day, threshold),
+      this.repo.operatorStats(day.fromUtc),
       this.agents.list(),
     ]);
     return computeWallboard({
       now,
-      dayStart,
+      dayStart: day.fromUtc,
+      timeZone,
+      shortAbandonSeconds: DEFAULT_SHORT_ABANDON_SECONDS,
       live,
       queueStats,
       operatorStats,

@@ -2,6 +2,8 @@ import { type ReactNode, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { DEFAULT_ANALYTICS_TZ } from '@contracts/dto/analytics';
+import { useLocale } from '@client/app/useLocale';
+import { formatTimeZone } from '@client/i18n/format';
 import { useAnalytics } from '@client/modules/analytics/hooks/useAnalytics';
 import { DailyChart } from '@client/modules/analytics/components/DailyChart';
 import { ExportButtons } from '@client/modules/analytics/components/ExportButtons';
@@ -30,6 +32,7 @@ function Section({ title, actions, children }: { title: string; actions?: ReactN
 /** `#/analytics`: the managers' dashboard (manager, supervisor, admin; the server refuses operators). */
 export function AnalyticsPage() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const [range, setRange] = useState<RangeInput>(() => defaultRange(DEFAULT_ANALYTICS_TZ));
   const data = useAnalytics(range);
   const heat = data.heatmap.data;
@@ -41,6 +44,9 @@ export function AnalyticsPage() {
       </div>
       <RangePicker value={range} onChange={setRange} />
       <p className="muted analytics-note">{t('analytics.note')}</p>
+      <p className="muted analytics-note" data-testid="analytics-wallboard-note">
+        {t('analytics.wallboardNote', { tz: formatTimeZone(DEFAULT_ANALYTICS_TZ, locale) })}
+      </p>
       <Section title={t('analytics.sections.kpis')} actions={<ExportButtons report="summary" range={range} />}>
         <QueryView {...data.summary} isEmpty={() => false}>
           {(s) => <KpiTiles summary={s} />}

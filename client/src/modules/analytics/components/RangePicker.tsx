@@ -1,12 +1,15 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { useLocale } from '@client/app/useLocale';
+import { formatTimeZone } from '@client/i18n/format';
 import { type RangeInput, zoneChoices } from '@client/modules/analytics/utils/analyticsRange';
 
 const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
 
 export function RangePicker({ value, onChange }: { value: RangeInput; onChange: (next: RangeInput) => void }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const id = useId();
   const set = (patch: Partial<RangeInput>) => {
     const next = { ...value, ...patch };
@@ -69,7 +72,7 @@ export function RangePicker({ value, onChange }: { value: RangeInput; onChange: 
         >
           {zoneChoices(browserZone).map((zone) => (
             <option key={zone} value={zone}>
-              {zone}
+              {formatTimeZone(zone, locale)}
             </option>
           ))}
         </select>

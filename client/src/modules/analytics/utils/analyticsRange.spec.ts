@@ -22,11 +22,11 @@ describe('analytics range helpers', () => {
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
   });
 
-  it('export links carry the same parameters and the format', () => {
+  it('export links carry the same parameters, the format and the UI language', () => {
     // UTC: today is 1 March, so the week starts on 23 February (2026 is not a leap year).
-    const href = exportHref('operators', defaultRange('UTC', now), 'xlsx');
+    const href = exportHref('operators', defaultRange('UTC', now), 'xlsx', 'ru');
     expect(href).toBe(
-      '/api/analytics/operators?from=2026-02-23&to=2026-03-02&tz=UTC&slSeconds=20&slTarget=80&shortAbandonSeconds=5&format=xlsx',
+      '/api/analytics/operators?from=2026-02-23&to=2026-03-02&tz=UTC&slSeconds=20&slTarget=80&shortAbandonSeconds=5&format=xlsx&lang=ru',
     );
   });
 

@@ -63,8 +63,9 @@ export function apiParams(r: RangeInput): Record<string, string | number> {
   };
 }
 
-export function exportHref(report: string, r: RangeInput, format: 'csv' | 'xlsx'): string {
-  const params = new URLSearchParams(Object.entries({ ...apiParams(r), format }).map(([k, v]) => [k, String(v)]));
+/** A download of the report; `lang`: the language of the file's headers and texts (the server writes them). */
+export function exportHref(report: string, r: RangeInput, format: 'csv' | 'xlsx', lang: 'ru' | 'en'): string {
+  const params = new URLSearchParams(Object.entries({ ...apiParams(r), format, lang }).map(([k, v]) => [k, String(v)]));
   return `/api/analytics/${report}?${params.toString()}`;
 }
 

@@ -6,7 +6,7 @@ import { callLogApi } from '@client/api/callLogApi';
 import { usersApi } from '@client/api/crmApi';
 import { useLocale } from '@client/app/useLocale';
 import { useDebounced, useQuery } from '@client/app/useQuery';
-import { formatDateTime, formatDuration } from '@client/i18n/format';
+import { formatDateTime, formatDuration, formatPhone } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
@@ -149,7 +149,9 @@ export function CallLog() {
             key={selected.recordingUrl}
             url={selected.recordingUrl}
             label={t('callLog.player.label', {
-              number: selected.fromE164 ?? selected.fromRaw,
+              number: selected.anonymous
+                ? t('popCard.withheld')
+                : formatPhone(selected.fromE164 ?? selected.fromRaw, locale),
               at: formatDateTime(selected.startedAt, locale),
             })}
           />

@@ -23,7 +23,18 @@ const contactCard = (): CallCard =>
       notes: 'Перезвонить <script>alert(1)</script> после обеда',
     },
     openDeals: [{ id: 'd-1', title: 'Поставка бумаги', stage: 'proposal', amount: '150000', currency: 'RUB' }],
-    openTasks: [{ id: 't-1', title: 'Отправить КП', dueAt: '2026-11-25T12:00:00.000Z', assignee: null }],
+    openTasks: [
+      { id: 't-1', title: 'Отправить КП', dueAt: '2026-11-25T12:00:00.000Z', assignee: null },
+      // A callback made from missed calls stores only the number; the card renders it in the reader's language.
+      {
+        id: 't-2',
+        title: '+79123456789',
+        callbackPhone: '+79123456789',
+        callbackAttempts: 2,
+        dueAt: null,
+        assignee: null,
+      },
+    ],
     lastCalls: [
       {
         id: 'call-1',
@@ -67,6 +78,10 @@ describe('PopCard', () => {
     expect(plain).toContain('Поставка бумаги');
     expect(plain).toMatch(/150\s000\s₽/);
     expect(plain).toContain('Отправить КП');
+    expect(plain).toContain('Перезвонить 8 (912) 345-67-89 (2 пропущенных звонка)');
+    // The deal's stage is a word of the reader's language, not the stored key.
+    expect(plain).toContain('Предложение');
+    expect(plain).not.toContain('proposal');
     expect(plain).toContain('2:05');
     expect(plain).toContain('Пропущен');
     expect(html).toContain('href="/api/calls/call-1/recording"');

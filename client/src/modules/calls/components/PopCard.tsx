@@ -11,6 +11,7 @@ import { href } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatDate, formatDateTime, formatDuration, formatMoney, formatPhone } from '@client/i18n/format';
 import { type Locale } from '@client/i18n/i18n';
+import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { Icon } from '@client/ui/Icon';
 
 /** A titled block; ids come from useId so several cards (call waiting) never share heading ids. */
@@ -107,7 +108,10 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
             {card.openDeals.map((deal) => (
               <li key={deal.id}>
                 <span>
-                  {deal.title} <span className="badge">{deal.stage}</span>
+                  {deal.title}{' '}
+                  <span className="badge" data-testid="pop-deal-stage">
+                    {t(`deals.stages.${deal.stage}`, { defaultValue: deal.stage })}
+                  </span>
                 </span>
                 <span className="phone">{formatMoney(deal.amount, locale, deal.currency)}</span>
               </li>
@@ -122,7 +126,7 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
           <ul className="pop-card__list">
             {card.openTasks.map((task) => (
               <li key={task.id}>
-                <span>{task.title}</span>
+                <span>{taskTitle(task, t, locale)}</span>
                 {task.dueAt ? (
                   <time className="muted" dateTime={task.dueAt}>
                     {formatDate(task.dueAt, locale)}

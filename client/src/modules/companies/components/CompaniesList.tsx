@@ -70,11 +70,14 @@ export function CompaniesList() {
                 <td>{c.inn ?? ''}</td>
                 <td>{c.phoneE164 ? <PhoneText value={c.phoneE164} locale={locale} /> : null}</td>
                 <td>
-                  {c.website ? (
+                  {/* Rows saved before the server allowed only http(s) may hold javascript: and the like: text. */}
+                  {c.website && /^https?:\/\//i.test(c.website) ? (
                     <a href={c.website} target="_blank" rel="noreferrer noopener">
-                      {c.website.replace(/^https?:\/\//, '')}
+                      {c.website.replace(/^https?:\/\//i, '')}
                     </a>
-                  ) : null}
+                  ) : (
+                    c.website
+                  )}
                 </td>
               </tr>
             ))}

@@ -6,6 +6,7 @@ import { errorText } from '@client/api/errorText';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDate, formatDateTime, formatMoney } from '@client/i18n/format';
+import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { Alert } from '@client/ui/Alert';
 
 /** What an operator wants next to the contact: open deals, open tasks, notes (and adding one). */
@@ -71,7 +72,7 @@ export function ContactActivity({ contactId }: { contactId: string }) {
           <ul className="pop-card__list">
             {tasks.data?.items.map((task) => (
               <li key={task.id}>
-                <span>{task.title}</span>
+                <span>{taskTitle(task, t, locale)}</span>
                 {task.dueAt ? <time dateTime={task.dueAt}>{formatDate(task.dueAt, locale)}</time> : null}
               </li>
             ))}

@@ -17,7 +17,7 @@ export function PhoneRows({ phones, onChange }: { phones: PhoneDraft[]; onChange
             inputMode="tel"
             autoComplete="off"
             aria-label={`${t('contacts.phone')} ${index + 1}`}
-            placeholder="+7 (9xx) xxx-xx-xx"
+            placeholder={t('contacts.phonePlaceholder')}
             value={phone.raw}
             onChange={(e) => update(phone.key, { raw: e.target.value })}
             data-testid="contact-phone-input"

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import {
   IMPORT_FIELDS,
   IMPORT_MAX_BYTES,
+  IMPORT_MAX_COLUMNS,
   IMPORT_MAX_ROWS,
   type ImportField,
   type ImportJobDto,
@@ -15,7 +16,7 @@ import { href } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatNumber } from '@client/i18n/format';
 import { ImportReport } from '@client/modules/imports/components/ImportReport';
-import { importReason } from '@client/modules/imports/utils/importReason';
+import { importLine, importReason } from '@client/modules/imports/utils/importReason';
 import { Alert } from '@client/ui/Alert';
 import '@client/styles/crm.css';
 
@@ -119,6 +120,8 @@ export function ContactsImport() {
                 ? t(`imports.errors.${reason}`, {
                     mb: IMPORT_MAX_BYTES / 1024 / 1024,
                     rows: formatNumber(IMPORT_MAX_ROWS, locale),
+                    columns: IMPORT_MAX_COLUMNS,
+                    line: importLine(error),
                     defaultValue: errorText(t, error),
                   })
                 : errorText(t, error)}

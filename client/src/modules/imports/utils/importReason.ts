@@ -7,3 +7,9 @@ export function importReason(error: unknown): string | null {
   const reason = (error.details as { reason?: unknown } | undefined)?.reason;
   return typeof reason === 'string' && reason.startsWith('IMPORT_') ? reason : null;
 }
+
+/** The sheet line a refusal points at (`IMPORT_TOO_MANY_COLUMNS`), if any. */
+export function importLine(error: unknown): number | undefined {
+  const line = error instanceof ApiError ? (error.details as { line?: unknown } | undefined)?.line : undefined;
+  return typeof line === 'number' ? line : undefined;
+}

@@ -10,6 +10,6 @@ export const qualityApi = {
   review: (callId: string, body: ReviewRequest) =>
     http.put<ReviewDto>(`/api/calls/${encodeURIComponent(callId)}/review`, body),
   /** A plain link: the browser downloads with the session cookie, and a GET needs no CSRF header. */
-  exportHref: (filters: ReviewFilters, format: 'csv' | 'xlsx') =>
-    buildUrl('/api/reviews/export', { ...(filters as Record<string, QueryValue>), format }),
+  exportHref: (filters: ReviewFilters, format: 'csv' | 'xlsx', lang: 'ru' | 'en') =>
+    buildUrl('/api/reviews/export', { ...(filters as Record<string, QueryValue>), format, lang }),
 };

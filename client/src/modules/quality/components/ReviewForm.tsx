@@ -7,7 +7,10 @@ import { qualityApi } from '@client/modules/quality/api/qualityApi';
 
 const SCORES = [1, 2, 3, 4, 5] as const;
 
-/** The viewer's own review of one call (score 1–5, script followed, comment); saving again corrects it. */
+/**
+ * The viewer's own review of one call (score 1–5, script followed, comment); saving again corrects it. Neither the
+ * score nor "script followed" is preset: a reviewer who has not listened must not save a "yes" by default.
+ */
 export function ReviewForm({
   callId,
   mine,
@@ -20,7 +23,7 @@ export function ReviewForm({
   const { t } = useTranslation();
   const id = useId();
   const [score, setScore] = useState<number | null>(mine?.score ?? null);
-  const [scriptFollowed, setScriptFollowed] = useState(mine?.scriptFollowed ?? true);
+  const [scriptFollowed, setScriptFollowed] = useState<boolean | null>(mine?.scriptFollowed ?? null);
   const [comment, setComment] = useState(mine?.comment ?? '');
   const [saving, setSaving] = useState(false);
   const [saved, setSaved] = useState(false);
@@ -28,7 +31,7 @@ export function ReviewForm({
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (score === null) return;
+    if (score === null || scriptFollowed === null) return;
     setSaving(true);
     setSaved(false);
     setError(null);
@@ -60,15 +63,21 @@ export function ReviewForm({
           </label>
         ))}
       </fieldset>
-      <label className="review-form__check">
-        <input
-          type="checkbox"
-          checked={scriptFollowed}
-          onChange={(e) => setScriptFollowed(e.target.checked)}
-          data-testid="review-script"
-        />
-        {t('review.scriptFollowed')}
-      </label>
+      <fieldset className="review-form__scores" data-testid="review-script">
+        <legend className="field__label">{t('review.scriptQuestion')}</legend>
+        {([true, false] as const).map((value) => (
+          <label key={String(value)} className="review-form__score">
+            <input
+              type="radio"
+              name={`${id}-script`}
+              checked={scriptFollowed === value}
+              onChange={() => setScriptFollowed(value)}
+              data-testid={value ? 'review-script-yes' : 'review-script-no'}
+            />
+            {value ? t('review.yes') : t('review.no')}
+          </label>
+        ))}
+      </fieldset>
       <label className="field__label" htmlFor={`${id}-comment`}>
         {t('review.comment')}
       </label>
@@ -85,13 +94,19 @@ export function ReviewForm({
         <button
           type="submit"
           className="btn btn--primary"
-          disabled={saving || score === null}
+          disabled={saving || score === null || scriptFollowed === null}
           data-testid="review-save"
         >
           {saving ? t('common.saving') : t('common.save')}
         </button>
         <span role="status" className="muted" data-testid="review-status">
-          {saved ? t('review.saved') : score === null ? t('review.pickScore') : ''}
+          {saved
+            ? t('review.saved')
+            : score === null
+              ? t('review.pickScore')
+              : scriptFollowed === null
+                ? t('review.pickScript')
+                : ''}
         </span>
       </div>
       {error ? (

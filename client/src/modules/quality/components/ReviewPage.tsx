@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { type TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 
 import { CALL_DISPOSITIONS } from '@contracts/dto/call';
@@ -6,7 +7,8 @@ import { type ReviewItemDto } from '@contracts/dto/quality';
 import { usersApi } from '@client/api/crmApi';
 import { useLocale } from '@client/app/useLocale';
 import { useDebounced, useQuery } from '@client/app/useQuery';
-import { formatDateTime, formatDuration } from '@client/i18n/format';
+import { formatDateTime, formatDuration, formatPhone } from '@client/i18n/format';
+import { type Locale } from '@client/i18n/i18n';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
@@ -32,6 +34,16 @@ const shortDateTime = (iso: string, locale: string) =>
     new Date(iso),
   );
 const seconds = (v: string) => (/^\d{1,5}$/.test(v.trim()) ? Number(v.trim()) : undefined);
+
+/** The client's side of the call (the caller of an inbound call, the called number of an outbound one). */
+const clientNumber = (item: ReviewItemDto) =>
+  item.direction === 'outbound' ? (item.toE164 ?? item.toRaw) : (item.fromE164 ?? item.fromRaw);
+/** The client's number as a person reads it ("8 (916) 123-45-67", or "number withheld" in their language). */
+const numberText = (item: ReviewItemDto, locale: Locale, t: TFunction) =>
+  item.anonymous && item.direction === 'inbound' ? t('popCard.withheld') : formatPhone(clientNumber(item), locale);
+/** "Анна Смирнова, 8 (916) 123-45-67", or just the number when the client has no card. */
+const clientText = (item: ReviewItemDto, locale: Locale, t: TFunction) =>
+  [item.callerName, numberText(item, locale, t)].filter(Boolean).join(', ');
 
 /**
  * Recordings review (quality control): recorded calls with filters, a waveform player with 1–2× speed, and the
@@ -90,7 +102,7 @@ export function ReviewPage() {
             <a
               key={format}
               className="btn btn--small btn--ghost"
-              href={qualityApi.exportHref(filters, format)}
+              href={qualityApi.exportHref(filters, format, locale)}
               download
               data-testid={`review-export-${format}`}
             >
@@ -195,7 +207,7 @@ export function ReviewPage() {
         <div className="card card__body review-panel" aria-live="polite" data-testid="review-panel">
           <h2 className="review-panel__title">
             {t('callLog.player.label', {
-              number: selected.fromE164 ?? selected.fromRaw,
+              number: clientText(selected, locale, t),
               at: formatDateTime(selected.startedAt, locale),
             })}
           </h2>
@@ -219,7 +231,7 @@ export function ReviewPage() {
             url={selected.recordingUrl}
             playbackRate={speed}
             label={t('callLog.player.label', {
-              number: selected.fromE164 ?? selected.fromRaw,
+              number: clientText(selected, locale, t),
               at: formatDateTime(selected.startedAt, locale),
             })}
           />
@@ -285,7 +297,12 @@ export function ReviewPage() {
                       {shortDateTime(item.startedAt, locale)}
                     </time>
                   </td>
-                  <td title={t(`calls.directions.${item.direction}`)}>{item.fromE164 ?? item.fromRaw}</td>
+                  <td title={t(`calls.directions.${item.direction}`)} data-testid="review-row-client">
+                    <span className="call-parties">
+                      {item.callerName ? <span>{item.callerName}</span> : null}
+                      <span className="phone">{numberText(item, locale, t)}</span>
+                    </span>
+                  </td>
                   <td>
                     <span className="call-parties">
                       <span>{item.operatorName ?? item.agentExtension ?? ''}</span>

@@ -4,10 +4,13 @@ import { useTranslation } from 'react-i18next';
 import { type TaskDto } from '@contracts/dto/task';
 import { errorText } from '@client/api/errorText';
 import { tasksApi } from '@client/api/crmApi';
+import { useLocale } from '@client/app/useLocale';
+import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 
 /** Checkbox that completes / reopens a task; the row shows the server's answer, not an optimistic guess. */
 export function TaskDoneToggle({ task, onChange }: { task: TaskDto; onChange: (task: TaskDto) => void }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const toggle = async (done: boolean) => {
@@ -28,7 +31,7 @@ export function TaskDoneToggle({ task, onChange }: { task: TaskDto; onChange: (t
         checked={task.doneAt !== null}
         disabled={pending}
         onChange={(e) => void toggle(e.target.checked)}
-        aria-label={`${t('tasks.done')}: ${task.title}`}
+        aria-label={`${t('tasks.done')}: ${taskTitle(task, t, locale)}`}
         data-testid="task-done"
       />
       {error ? (

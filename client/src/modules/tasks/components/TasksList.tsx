@@ -8,6 +8,7 @@ import { useQuery } from '@client/app/useQuery';
 import { formatDateTime } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { TaskDoneToggle } from '@client/modules/tasks/components/TaskDoneToggle';
+import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { DataTable } from '@client/ui/DataTable';
 import { PagedList } from '@client/ui/PagedList';
 
@@ -100,7 +101,7 @@ export function TasksList() {
                     <TaskDoneToggle task={task} onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))} />
                   </td>
                   <td className={task.doneAt ? 'muted' : undefined}>
-                    {task.title}
+                    {taskTitle(task, t, locale)}
                     {task.queue && !task.assigneeId ? (
                       <>
                         {' '}

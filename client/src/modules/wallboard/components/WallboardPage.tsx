@@ -6,6 +6,8 @@ import { useLocale } from '@client/app/useLocale';
 import { PauseControl } from '@client/modules/agents/components/PauseControl';
 import { SpyButtons } from '@client/modules/supervision/components/SpyButtons';
 import { useNow, useWallboard } from '@client/modules/wallboard/hooks/useWallboard';
+import { formatTimeZone } from '@client/i18n/format';
+import { formatShare } from '@client/modules/analytics/utils/formatKpi';
 import { formatDuration, secondsSince } from '@client/modules/wallboard/utils/duration';
 import { Alert } from '@client/ui/Alert';
 import { PhoneText } from '@client/ui/PhoneText';
@@ -44,6 +46,7 @@ function Caller({ from }: { from: string }) {
 
 function Queues({ board, now }: { board: WallboardDto; now: number }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   if (board.queues.length === 0) return <p className="muted card__body">{t('wallboard.noQueues')}</p>;
   return (
     <div className="table-wrap">
@@ -72,7 +75,9 @@ function Queues({ board, now }: { board: WallboardDto; now: number }) {
                 <td>{q.talking}</td>
                 <td data-testid="wb-queue-answered">{q.answeredToday}</td>
                 <td data-testid="wb-queue-abandoned">{q.abandonedToday}</td>
-                <td>{q.serviceLevelToday === null ? '—' : `${q.serviceLevelToday}%`}</td>
+                <td data-testid="wb-queue-sl">
+                  {formatShare(q.serviceLevelToday === null ? null : q.serviceLevelToday / 100, locale)}
+                </td>
               </tr>
             );
           })}
@@ -157,6 +162,7 @@ function Operators({ board, now }: { board: WallboardDto; now: number }) {
 /** `#/wallboard`: live queues and operators for supervisors, managers and admins. */
 export function WallboardPage() {
   const { t } = useTranslation();
+  const locale = useLocale();
   const { board, error, skewMs, reload } = useWallboard();
   const now = useNow() + skewMs;
   return (
@@ -189,6 +195,13 @@ export function WallboardPage() {
           <section className="card wb-section">
             <h2>{t('wallboard.queues')}</h2>
             <Queues board={board} now={now} />
+            <p className="muted card__body" data-testid="wb-window">
+              {t('wallboard.window', {
+                tz: formatTimeZone(board.timeZone, locale),
+                seconds: board.queues[0]?.serviceLevelThresholdSeconds ?? 20,
+                short: board.shortAbandonSeconds,
+              })}
+            </p>
           </section>
           <section className="card wb-section">
             <h2>{t('wallboard.operators')}</h2>

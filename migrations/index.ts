@@ -10,8 +10,23 @@ import { CreateAgentStates1763900008000 } from './1763900008000-CreateAgentState
 import { CreateCallReviews1763900010000 } from './1763900010000-CreateCallReviews';
 import { WidenCallSeq1763900011000 } from './1763900011000-WidenCallSeq';
 import { CreateImportJobs1763900012000 } from './1763900012000-CreateImportJobs';
+import { CardChangeFeed1764000000000 } from './1764000000000-CardChangeFeed';
 import { CreateSipSecrets1764000300000 } from './1764000300000-CreateSipSecrets';
 import { OneOpenCallbackPerNumber1764000400000 } from './1764000400000-OneOpenCallbackPerNumber';
+import { CreateApiTokens1764000600000 } from './1764000600000-CreateApiTokens';
+import { CreateWebhooks1764000610000 } from './1764000610000-CreateWebhooks';
+import { CreateWebForms1764000620000 } from './1764000620000-CreateWebForms';
+import { CreateCallMeBack1764000630000 } from './1764000630000-CreateCallMeBack';
+import { CreateTeams1764000700000 } from './1764000700000-CreateTeams';
+import { AuditLogViewer1764000710000 } from './1764000710000-AuditLogViewer';
+import { CreateCustomFields1764000720000 } from './1764000720000-CreateCustomFields';
+import { CreatePipelines1764000730000 } from './1764000730000-CreatePipelines';
+import { CreateSettings1764000740000 } from './1764000740000-CreateSettings';
+import { CreateRecordingIngests1764000800000 } from './1764000800000-CreateRecordingIngests';
+import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
+import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
+import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlockedNumbers';
+import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -30,6 +45,21 @@ export const migrations = [
   CreateCallReviews1763900010000,
   WidenCallSeq1763900011000,
   CreateImportJobs1763900012000,
+  CardChangeFeed1764000000000,
   CreateSipSecrets1764000300000,
   OneOpenCallbackPerNumber1764000400000,
+  CreateApiTokens1764000600000,
+  CreateWebhooks1764000610000,
+  CreateWebForms1764000620000,
+  CreateCallMeBack1764000630000,
+  CreateTeams1764000700000,
+  AuditLogViewer1764000710000,
+  CreateCustomFields1764000720000,
+  CreatePipelines1764000730000,
+  CreateSettings1764000740000,
+  CreateRecordingIngests1764000800000,
+  CreateTimeline1764000900000,
+  CreateSearchColumns1764001000000,
+  CreateBlockedNumbers1764001100000,
+  LeadDeals1764001110000,
 ];

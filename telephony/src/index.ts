@@ -7,7 +7,14 @@ import type { TelephonyProvider } from './provider';
 export type * from './model/call-event';
 export type * from './model/call-status';
 export { HANGUP_CAUSES, causeFromQ850, type HangupCause } from './model/hangup-cause';
-export type { TelephonyProvider, OriginateRequest, SpyMode, SipCredential, SipCredentialsSource } from './provider';
+export type {
+  TelephonyProvider,
+  OriginateRequest,
+  CallbackRequest,
+  SpyMode,
+  SipCredential,
+  SipCredentialsSource,
+} from './provider';
 export { TelephonyError, type TelephonyErrorCode } from './errors';
 export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
 export { uuidV5, TELEPHONY_ID_NAMESPACE } from './model/stable-id';

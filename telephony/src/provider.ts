@@ -9,6 +9,21 @@ export interface OriginateRequest {
   requestId: string;
 }
 
+/**
+ * "Call me back": a free operator of `queue` is rung first; once one answers, the PBX dials `destination` (the
+ * visitor) and bridges them. The operator's screen pops like any queue call, the visitor's number being the far end.
+ */
+export interface CallbackRequest {
+  queue: string;
+  /** The visitor's number, E.164. */
+  destination: string;
+  /** How long the queue may ring for a free operator before the request fails. */
+  waitSeconds: number;
+  /** Shown on the operator's phone with the number. */
+  callerName?: string;
+  requestId: string;
+}
+
 export type SpyMode = 'listen' | 'whisper' | 'barge';
 
 /** Digest credentials of one SIP endpoint; the auth user is the endpoint's name (`1001`, `1001-web`). */
@@ -29,6 +44,11 @@ export interface TelephonyProvider {
   onEvent(listener: (event: TelephonyEvent) => void): () => void;
   isUp(): boolean;
   originate(request: OriginateRequest): Promise<void>;
+  /**
+   * Resolves once an operator of the queue answered (the visitor is being dialled then); rejects when nobody did
+   * within `waitSeconds`, or the PBX refused. Absent when the provider cannot.
+   */
+  originateCallback?(request: CallbackRequest): Promise<void>;
   setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void>;
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void>;
   /** Changes the mode of the supervisor's running spy leg in place; absent when the provider cannot. */
@@ -38,4 +58,9 @@ export interface TelephonyProvider {
    * secret of a deactivated user) stops working. Rejects when the provider has nowhere to put them.
    */
   syncCredentials?(): Promise<void>;
+  /**
+   * Whether the PBX has an endpoint of this name (a phone the extension can ring); absent when the provider cannot
+   * tell. Rejects when the PBX cannot be asked (down, timeout).
+   */
+  endpointExists?(endpoint: string): Promise<boolean>;
 }

@@ -1,26 +1,20 @@
 import { randomUUID } from 'node:crypto';
 
-import { pino } from 'pino';
-
 import { type CallCreated } from '@telephony';
 import { createDatabase } from '@server/db/data-source';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
-import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
-import { LeadsService } from '@server/modules/leads/leads.service';
 import { type Figure } from '@test/bench/figure';
+import { startBarePipeline } from '@test/support/pipeline';
 
 /**
  * Auto-lead under contention: 200 simultaneous inbound calls from 50 new numbers, spread over 4 "web nodes"
- * (each its own connection pool, recorder and reactions, as 4 stream consumers would be). Every call's
- * call.created is recorded and runs the real auto-lead reaction at once. Leads created must equal 50.
+ * (each its own connection pool and real call pipeline, as 4 partition owners would be). Every call's
+ * call.created is decided at once: the caller is linked, the number's one lead created. Leads created must equal 50.
  * Baseline, same run: 200 calls from 200 new numbers (no two calls compete for a number).
  * The socket side is a no-op stand-in: this measures the database path only.
  */
 const CALLS = 200;
 const NUMBERS = 50;
 const NODES = 4;
-
-const quietRealtime = { emitTo: () => undefined, joinUserToCall: () => undefined };
 
 function created(callId: string, e164: string): CallCreated {
   const party = { raw: e164, e164, extension: null, name: null, anonymous: false };
@@ -40,20 +34,13 @@ function created(callId: string, e164: string): CallCreated {
 }
 
 export async function runAutoLeadBench(databaseUrl: string): Promise<Figure[]> {
-  const logger = pino({ level: 'silent' });
+  let decided = 0;
   const nodes = await Promise.all(
     Array.from({ length: NODES }, async () => {
       const database = await createDatabase({ databaseUrl, dataDir: 'unused-with-database-url' });
       await database.dataSource.initialize();
-      const leads = new LeadsService(database.dataSource, 'RU');
-      const reactions = createScreenPopReactions({
-        dataSource: database.dataSource,
-        realtime: quietRealtime,
-        leads,
-        defaultCountry: 'RU',
-        logger,
-      });
-      return { database, recorder: new CallRecorderService(database.dataSource), reactions };
+      const pipeline = await startBarePipeline(database.dataSource, [async () => void decided++]);
+      return { database, pipeline };
     }),
   );
   const db = nodes[0]!.database.dataSource;
@@ -63,14 +50,10 @@ export async function runAutoLeadBench(databaseUrl: string): Promise<Figure[]> {
   const burst = async (numbers: number) => {
     const phones = Array.from({ length: numbers }, (_, i) => `${prefix}${String(i).padStart(3, '0')}`);
     const calls = Array.from({ length: CALLS }, (_, i) => created(randomUUID(), phones[i % numbers]!));
+    decided = 0;
     const started = performance.now();
-    await Promise.all(
-      calls.map(async (event, i) => {
-        const node = nodes[i % NODES]!;
-        const { call } = await node.recorder.record(event);
-        for (const react of node.reactions) await react(event, call!);
-      }),
-    );
+    await Promise.all(calls.map((event, i) => nodes[i % NODES]!.pipeline.publish(event)));
+    while (decided < CALLS) await new Promise((resolve) => setTimeout(resolve, 1));
     const ms = performance.now() - started;
     const [{ n }] = (await db.query('SELECT count(*)::int AS n FROM leads WHERE phone_e164 = ANY($1)', [phones])) as [
       { n: number },
@@ -97,6 +80,7 @@ export async function runAutoLeadBench(databaseUrl: string): Promise<Figure[]> {
       },
     ];
   } finally {
+    for (const n of nodes) await n.pipeline.stop();
     await Promise.all(nodes.map((n) => n.database.close()));
   }
 }

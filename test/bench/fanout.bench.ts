@@ -1,15 +1,9 @@
 import { fork } from 'node:child_process';
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { pino } from 'pino';
-
-import { createApp } from '@server/app';
 import { createDatabase } from '@server/db/data-source';
-import { createRealtime } from '@server/modules/realtime/realtime.server';
-import { TEST_APP_CONFIG, TEST_PASSWORD, createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
+import { TEST_PASSWORD, createUser, deleteUsers, startTestNode, suitePrefix } from '@test/support/api-server';
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { percentile, type Figure } from '@test/bench/figure';
 
@@ -74,18 +68,12 @@ function snapshot(): WallboardDto {
 export async function runFanoutBench(databaseUrl: string): Promise<Figure[]> {
   const database = await createDatabase({ databaseUrl, dataDir: 'unused-with-database-url' });
   await database.dataSource.initialize();
-  const logger = pino({ level: 'silent' });
-  const { app, services } = createApp({ config: TEST_APP_CONFIG, dataSource: database.dataSource, logger });
-  const httpServer = http.createServer(app);
-  const realtime = createRealtime({
-    httpServer,
-    auth: services.auth,
-    liveCalls: { listActive: () => Promise.resolve([]) },
-    logger,
-    trustedOrigins: [],
-  });
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`;
+  // The node as main.ts composes it; its own wallboard would push too, so it is stopped: only our updates go out.
+  const app = await startTestNode({ databaseUrl }, { database });
+  app.services.wallboard.stop();
+  const { realtime } = app.node;
+  const { services } = app;
+  const url = app.baseUrl;
   const supervisor = await createUser(database.dataSource, suitePrefix('bench-fanout'), 'supervisor');
   const { token } = await services.auth.login(supervisor.login, TEST_PASSWORD);
   const cookie = `zv_session=${token}`;
@@ -152,8 +140,8 @@ export async function runFanoutBench(databaseUrl: string): Promise<Figure[]> {
       },
     ];
   } finally {
-    await realtime.close();
     await deleteUsers(database.dataSource, [supervisor.id]);
+    await app.close();
     await database.close();
   }
 }

@@ -15,11 +15,17 @@ import { promisify } from 'node:util';
 import { runAmiIngestBench } from '@test/bench/ami-ingest.bench';
 import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
+import { runAuditBench } from '@test/bench/audit.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
 import { runImportHostileBench } from '@test/bench/import-hostile.bench';
+import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
+import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
+import { runSearchBench } from '@test/bench/search.bench';
+import { runTimelineBench } from '@test/bench/timeline.bench';
+import { runWebhookPopsBench } from '@test/bench/webhook-pops.bench';
 import { startPostgres, type PostgresService } from '@test/support/services/postgres';
 
 interface Bench {
@@ -45,8 +51,15 @@ const BENCHES: Bench[] = [
   { name: 'api-fuzz', run: () => runApiFuzzBench() },
   { name: 'auto-lead', run: async ({ databaseUrl }) => runAutoLeadBench(await databaseUrl()) },
   { name: 'import-hostile', run: async ({ databaseUrl }) => runImportHostileBench(await databaseUrl()) },
+  { name: 'audit', run: async ({ databaseUrl }) => runAuditBench(await databaseUrl()) },
+  { name: 'pipeline', run: async ({ databaseUrl }) => runPipelineBench(await databaseUrl()) },
+  { name: 'recording-ingest', run: async ({ databaseUrl }) => runRecordingIngestBench(await databaseUrl()) },
+  { name: 'timeline', run: async ({ databaseUrl }) => runTimelineBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
+  { name: 'search', run: async ({ databaseUrl }) => runSearchBench(await databaseUrl()) },
+  // The same path under failing webhook endpoints (issue 18): places calls too, same lock.
+  { name: 'webhook-pops', run: async ({ databaseUrl }) => runWebhookPopsBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.
   { name: 'analytics', run: async () => (await runAnalyticsBench()).figures },
 ];

@@ -5,14 +5,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { Redis } from 'ioredis';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AmiProvider, type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { openCallsOf } from '@server/modules/calls/open-calls';
-import { requireDatabaseUrl } from '@test/support/api-server';
+import { requireDatabaseUrl, startTestNode, type TestApp } from '@test/support/api-server';
 import {
   amiConfigFromEnv,
   ASTERISK_ROOT,
@@ -85,7 +83,10 @@ async function amiRelay() {
 describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and restarted (real Postgres, Redis)', () => {
   let database: Database;
   let redis: Redis;
-  let pipeline: CallPipeline | undefined;
+  let pipeline: TestApp | undefined;
+  /** The node of each step is composed as main.ts does, on this suite's own bus. */
+  const prefix = `restart-${process.pid}-${Date.now()}`;
+  const startNode = (provider: AmiProvider) => startTestNode({}, { database, redis, provider, bus: { prefix } });
   const events: TelephonyEvent[] = [];
 
   beforeAll(async () => {
@@ -94,7 +95,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     redis = new Redis(process.env.REDIS_URL!);
   });
   afterAll(async () => {
-    await pipeline?.stop();
+    await pipeline?.close();
     await redis?.quit();
     await database?.close();
     // Whatever happened above, the shared PBX must be up again for everyone else.
@@ -107,7 +108,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     );
     provider.onEvent((e) => events.push(e));
     const ds = database.dataSource;
-    pipeline = await startCallPipeline({ dataSource: ds, logger: pino({ level: 'silent' }), redis, provider });
+    pipeline = await startNode(provider);
     await until(() => (provider.isUp() ? true : undefined), 'provider up');
     const calls = () => events.filter(isCallEvent).filter((e) => e.from.e164 === CALLER);
 
@@ -186,7 +187,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     // reconnect — with batched CDRs (cdr.conf batch=yes), the usual production setting, for outages shorter than
     // the batch interval. Here the batch is held for the duration of the test and submitted (`cdr submit`) once
     // the adapter is back, which makes that ordering deterministic; the reference profile itself posts at once.
-    await pipeline?.stop();
+    await pipeline?.close();
     pipeline = undefined;
     const cdrConf = join(ASTERISK_ROOT, 'etc/asterisk/cdr.conf');
     const relay = await amiRelay();
@@ -205,7 +206,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
       );
       provider.onEvent((e) => seen.push(e));
       const ds = database.dataSource;
-      pipeline = await startCallPipeline({ dataSource: ds, logger: pino({ level: 'silent' }), redis, provider });
+      pipeline = await startNode(provider);
       await until(() => (provider.isUp() ? true : undefined), 'provider up');
       const calls = () => seen.filter(isCallEvent).filter((e) => e.from.e164 === CALLER);
       const ups = () => seen.filter((e) => e.type === 'provider.up').length;
@@ -275,17 +276,16 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
   });
 
   it('the adapter process restarts: a call still going carries on, one that ended meanwhile is closed, each once', async () => {
-    await pipeline?.stop();
+    await pipeline?.close();
     pipeline = undefined;
     const ds = database.dataSource;
-    const logger = pino({ level: 'silent' });
     /** One adapter process: fresh tracker state, told by the records which calls an earlier one left open. */
     const startAdapter = async (seen: TelephonyEvent[]) => {
       const provider = new AmiProvider(
         amiConfigFromEnv({ cdrGraceMs: CDR_GRACE_MS, openCalls: () => openCallsOf(ds, 'ami') }),
       );
       provider.onEvent((e) => seen.push(e));
-      const started = await startCallPipeline({ dataSource: ds, logger, redis, provider });
+      const started = await startNode(provider);
       await until(() => (provider.isUp() ? true : undefined), 'provider up');
       return started;
     };
@@ -322,7 +322,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
         timeoutMs: 30_000,
       });
       const goingOn = await answeredUnder(first);
-      await pipeline.stop();
+      await pipeline.close();
       const second: TelephonyEvent[] = [];
       pipeline = await startAdapter(second);
       expect(second.filter(isCallEvent)).toEqual([]); // taken over, not announced again
@@ -344,7 +344,7 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
       // 2. Answered under the second process, ended while no adapter listened (4 s talk), before the third starts.
       const ended = runSipp('uac-queue-answered-expect-200.xml', { service: '7001', timeoutMs: 20_000 });
       const gone = await answeredUnder(second);
-      await pipeline.stop();
+      await pipeline.close();
       expect(await ended).toMatchObject({ code: 0, timedOut: false });
       const third: TelephonyEvent[] = [];
       pipeline = await startAdapter(third);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CallEvent, type CallTransferred } from '@telephony';
-import { projectCall } from '@server/modules/calls/call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import { expectRecordingWithAudio, expectWellFormed, LiveAmi, plugPhone, type Received } from '@test/support/ami-live';
 import { PHONE_PORTS, runSipp, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 

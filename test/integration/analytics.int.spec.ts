@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CallEvent, type Party } from '@telephony';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { recordCallEvents } from '@test/support/call-events';
 import { ApiClient } from '@test/support/api-client';
 import {
   type SeededUser,
@@ -17,7 +17,7 @@ import {
 } from '@test/support/api-server';
 
 /**
- * Every analytics figure from a hand-built day of calls, recorded through the real CallRecorderService (so the
+ * Every analytics figure from a hand-built day of calls, recorded through the real CallStore (so the
  * projection and the call_handlers trigger run as in production) into the real Postgres. The calls live in
  * January 2003 so no other suite's calls fall into the ranges. Moscow was UTC+3 that winter.
  *
@@ -174,11 +174,10 @@ describe('analytics over a hand-built day (real Postgres)', () => {
       C9: { created: utc('22:00:00', '2003-01-12'), queue: Q, answer: { agent: exts.b, wait: 15, talk: 90 } },
       C10: { created: utc('12:00:00'), direction: 'outbound', answer: { agent: exts.a, wait: 3, talk: 30 } },
     };
-    const recorder = new CallRecorderService(ds);
     for (const [name, spec] of Object.entries(specs)) {
       ids[name] = randomUUID();
       // Reverse order: the projection and the handler table must not depend on arrival order.
-      for (const e of events(ids[name], spec).reverse()) await recorder.record(e);
+      await recordCallEvents(ds, events(ids[name], spec).reverse());
     }
     // C9's wrap-up form was sent 45 s after the call ended (ended 2003-01-12T22:01:45Z).
     await ds.query(`UPDATE calls SET wrap_up_at = ended_at + interval '45 seconds' WHERE id = $1`, [ids.C9]);

@@ -45,6 +45,7 @@ describe('auth API (real Postgres)', () => {
       role: 'operator',
       extension: null,
       locale: 'ru',
+      teamId: null,
     });
     const setCookie = res.headers.getSetCookie().find((s) => s.startsWith('zv_session='))!;
     expect(setCookie).toMatch(/HttpOnly/i);

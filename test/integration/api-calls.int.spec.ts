@@ -12,7 +12,8 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
-import { seedCall } from '@test/support/call-events';
+import { type CallEvent } from '@telephony';
+import { recordCallEvents, seedCall } from '@test/support/call-events';
 
 // Public calls contract on the real app and Postgres: GET /api/calls filters and scoping, GET /api/calls/:id,
 // PATCH /api/calls/:id/wrap-up, POST /api/calls/originate with telephony off, and GET /api/leads?phone=.
@@ -201,8 +202,10 @@ describe('calls API (real Postgres)', () => {
         `SELECT payload FROM call_events WHERE call_id = $1 AND type = 'call.ended'`,
         [a],
       );
-      const { CallRecorderService } = await import('@server/modules/calls/call-recorder.service');
-      await new CallRecorderService(t.dataSource).record({ ...payload, seq: max + 1 });
+      const stored = (await t.dataSource.query('SELECT payload FROM call_events WHERE call_id = $1', [a])) as {
+        payload: CallEvent;
+      }[];
+      await recordCallEvents(t.dataSource, [...stored.map((r) => r.payload), { ...payload, seq: Number(max) + 1 }]);
       expect((await clients.op1!.get(`/api/calls/${a}`)).body.wrapUp.outcome).toBe('sale');
       // Correctable; an empty note is stored as none.
       const again = await clients.sup!.patch(`/api/calls/${a}/wrap-up`, { outcome: 'callback', note: '' });

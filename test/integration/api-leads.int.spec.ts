@@ -74,9 +74,7 @@ describe('one open lead per number (real Postgres)', () => {
 
   it('ensureOpenLeadForCall: 50 simultaneous calls from one unknown number create it once', async () => {
     const number = randomNumber();
-    const results = await Promise.all(
-      Array.from({ length: 50 }, () => t.services.leads.ensureOpenLeadForCall(number, user.id)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, () => t.services.leads.ensureOpenLeadForCall(number)));
     expect(results.filter((r) => r?.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r?.lead.id)).size).toBe(1);
     expect(results[0]!.lead).toMatchObject({ source: 'call', status: 'new', phoneE164: `+${digits(number)}` });

@@ -1,13 +1,16 @@
-import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { phoneKeys } from '@server/common/phone/phone-keys';
-import { createDatabase, type Database } from '@server/db/data-source';
-import { createProvider, startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
-import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
-import { RoutingService } from '@server/modules/routing/routing.service';
-import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
+import {
+  createUser,
+  deleteUsers,
+  startTestNode,
+  suitePrefix,
+  type SeededUser,
+  type TestApp,
+} from '@test/support/api-server';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { waitFor } from '@test/support/services/ports';
 import { runSipp, type Phone } from '@test/support/sipp';
@@ -16,19 +19,19 @@ import { runSipp, type Phone } from '@test/support/sipp';
 const CALLER = '+74951234567';
 
 // The whole path on the real PBX: sipp (carrier) → Asterisk 22 DID 7002 → phone 1002 rings 10 s unanswered → AMI
-// provider → bus → recorder on real Postgres → callbacks reaction. Run under /tmp/zv-live.lock.
+// provider → the node composeNode builds (pipeline on real Postgres → callbacks reaction). Run under /tmp/zv-live.lock.
 describe('callbacks live: a missed call through Asterisk becomes a callback task for the client owner', () => {
-  let database: Database;
+  let node: TestApp;
   let ds: DataSource;
-  let pipeline: CallPipeline;
+  let provider: TelephonyProvider;
   let owner: SeededUser;
   let contactId: string;
   let phone: Phone | undefined;
 
   beforeAll(async () => {
-    database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
-    ds = database.dataSource;
-    await ds.initialize();
+    provider = createTelephonyProvider(amiConfigFromEnv());
+    node = await startTestNode({}, { provider });
+    ds = node.dataSource;
     // The sipp caller is fixed: an open callback a failed earlier run left for it would take our calls' attempts.
     await ds.query(`DELETE FROM tasks WHERE kind = 'callback' AND callback_phone = $1`, [CALLER]);
     owner = await createUser(ds, `${suitePrefix('cb-live')}-owner`, 'operator');
@@ -43,39 +46,17 @@ describe('callbacks live: a missed call through Asterisk becomes a callback task
       keys.e164,
       keys.last10,
     ]);
-    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
-    const callbacks = new CallbacksService({
-      dataSource: ds,
-      routing: new RoutingService(ds, 'RU'),
-      config: { dueMinutes: 15, escalateMinutes: 30 },
-      logger,
-    });
-    const a = amiConfigFromEnv();
-    const config = {
-      telephony: {
-        provider: 'ami' as const,
-        ami: { host: a.host, port: a.port, user: a.user, secret: a.secret },
-        drachtio: { host: '127.0.0.1', port: 9022, secret: undefined },
-      },
-    };
-    pipeline = await startCallPipeline({
-      dataSource: ds,
-      logger,
-      provider: createProvider({ config, dataSource: ds, logger }),
-      reactions: [callbacks.react],
-    });
-    await waitFor(async () => pipeline.provider?.isUp() === true, { what: 'AMI provider up', timeoutMs: 10_000 });
+    await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000 });
   });
   afterAll(async () => {
     await phone?.stop();
-    await pipeline?.stop();
     const calls: { id: string }[] = await ds.query(`SELECT id FROM calls WHERE from_e164 = $1`, [CALLER]);
     await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
     await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
     await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
     await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
     await deleteUsers(ds, [owner.id]);
-    await database.close();
+    await node?.close();
   });
 
   it('DID 7002, phone 1002 rings out → one callback task for the owner, due 15 min after the call ended', async () => {

@@ -5,13 +5,14 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type Role } from '@contracts/dto/user';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
-import { projectCall } from '@server/modules/calls/call-projection';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { type CallReaction } from '@server/common/calls/call-change';
+import { projectCall } from '@server/common/calls/call-projection';
+import { recordCallEvents } from '@test/support/call-events';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { type TaskAssignedPayload, type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
+import { startBarePipeline, type BarePipeline } from '@test/support/pipeline';
 import { waitFor } from '@test/support/services/ports';
 import { connectOperator, startWebNode, type WebNode } from '@test/support/web-node';
 import {
@@ -60,7 +61,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
   let users: SeededUser[] = [];
   let ownedNumber: string;
   let contactId: string;
-  let pipeline: CallPipeline | undefined;
+  let pipeline: BarePipeline | undefined;
   let notifier: RecordingNotifier;
   let callbacks: CallbacksService;
   const callIds: string[] = [];
@@ -91,6 +92,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [callIds]);
+    await ds.query(`DELETE FROM leads WHERE source_call_id = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
     await deleteUsers(
       ds,
@@ -103,17 +105,17 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
     callbacks = new CallbacksService({
       dataSource: ds,
-      routing: new RoutingService(ds, 'RU'),
+      routing: new RoutingService(ds, () => 'RU'),
       config: { dueMinutes: 15, escalateMinutes: 30 },
       logger,
       notifier,
     });
     reacted.clear();
     // The pipeline runs reactions after it committed the call row: wait for the reaction, not for the row.
-    const react = async (...args: Parameters<CallbacksService['react']>) => {
-      await callbacks.react(...args).finally(() => reacted.add(`${args[0].callId}:${args[0].seq}`));
+    const react: CallReaction = async (change) => {
+      await callbacks.react(change).finally(() => reacted.add(`${change.event.callId}:${change.event.seq}`));
     };
-    pipeline = await startCallPipeline({ dataSource: ds, logger, provider: null, reactions: [react] });
+    pipeline = await startBarePipeline(ds, [react]);
   });
   afterEach(async () => {
     await pipeline?.stop();
@@ -122,7 +124,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
 
   const replay = async (call: ScriptedCall) => {
     callIds.push(call.callId);
-    for (const event of call.events) await pipeline!.bus.publish(event);
+    await pipeline!.publish(...call.events);
     const last = call.events.at(-1)!;
     await waitFor(async () => reacted.has(`${call.callId}:${last.seq}`), {
       what: `reactions to the end of call ${call.callId}`,
@@ -158,7 +160,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
   it('redelivered events and concurrent reactions still give exactly one task (the unique index decides)', async () => {
     const call = unansweredInboundCall({ from: ownedNumber, abandoned: false });
     await replay(call);
-    for (const event of call.events) await pipeline!.bus.publish(event);
+    await pipeline!.publish(...call.events);
     const projection = projectCall(call.events)!;
     const results = await Promise.all(Array.from({ length: 20 }, () => callbacks.createForCall(projection)));
     expect(results.filter((r) => r !== null)).toHaveLength(0);
@@ -169,16 +171,11 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const fresh = unansweredInboundCall({ from: ownedNumber, abandoned: true });
     callIds.push(fresh.callId);
     const freshProjection = projectCall(fresh.events)!;
-    for (const event of fresh.events) await callbacksPipelineRecord(event);
+    await recordCallEvents(ds, fresh.events);
     const raced = await Promise.all(Array.from({ length: 20 }, () => callbacks.createForCall(freshProjection)));
     expect(raced.filter((r) => r !== null)).toHaveLength(1);
     expect(await tasksOf(fresh.callId)).toHaveLength(1);
   });
-
-  // The calls row must exist for the FK; store the events the way the pipeline does, without its reactions.
-  const callbacksPipelineRecord = async (event: ScriptedCall['events'][number]) => {
-    await new CallRecorderService(ds).record(event);
-  };
 
   it('two missed calls from one client 12 s apart: one open task, 2 attempts, the latest call, due from the first', async () => {
     const number = randomRuMobile();
@@ -260,7 +257,7 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     );
     for (const call of calls) {
       callIds.push(call.callId);
-      for (const event of call.events) await callbacksPipelineRecord(event);
+      await recordCallEvents(ds, call.events);
     }
     const projections = calls.map((c) => projectCall(c.events)!);
     const results = await Promise.all([...projections, ...projections].map((p) => callbacks.createForCall(p)));
@@ -278,7 +275,9 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
     const call = unansweredInboundCall({ from: randomRuMobile(), queue: 'support', abandoned: true });
     await replay(call);
     const [task] = (await tasksOf(call.callId)) as [TaskRowDb];
-    expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'call', entity_id: call.callId });
+    // The pipeline gave the unknown number its lead when the call began: the task is about that lead.
+    const [lead] = await ds.query(`SELECT id FROM leads WHERE source_call_id = $1`, [call.callId]);
+    expect(task).toMatchObject({ assignee_id: null, queue: 'support', entity_type: 'lead', entity_id: lead.id });
     expect(notifier.sent).toEqual([
       {
         to: 'role:supervisor',
@@ -345,32 +344,19 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
 
 describe('callbacks over Socket.IO: task:assigned reaches the owner, escalations reach the supervisors', () => {
   let node: WebNode;
-  let pipeline: CallPipeline;
-  let callbacks: CallbacksService;
   const users: SeededUser[] = [];
   const callIds: string[] = [];
   let contactId: string;
 
   beforeAll(async () => {
-    node = await startWebNode({ name: 'callbacks-rt', redis: false });
-    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
-    callbacks = new CallbacksService({
-      dataSource: node.dataSource,
-      routing: node.services.routing,
-      config: { dueMinutes: 15, escalateMinutes: 30 },
-      logger,
-      notifier: node.realtime,
-    });
-    pipeline = await startCallPipeline({
-      dataSource: node.dataSource,
-      logger,
-      provider: null,
-      reactions: [callbacks.react],
-      consumerName: 'callbacks-rt',
+    // The node's own callbacks service and Socket.IO, as composeNode wires them.
+    node = await startWebNode({
+      name: 'callbacks-rt',
+      redis: false,
+      config: { callbacks: { dueMinutes: 15, escalateMinutes: 30, escalateIntervalSeconds: 3600 } },
     });
   });
   afterAll(async () => {
-    await pipeline?.stop();
     const ds = node.dataSource;
     await ds.query(`DELETE FROM audit_log WHERE entity = 'task' AND details->>'callId' = ANY($1)`, [callIds]);
     await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [callIds]);
@@ -409,7 +395,7 @@ describe('callbacks over Socket.IO: task:assigned reaches the owner, escalations
     try {
       const call = unansweredInboundCall({ from: number, abandoned: true });
       callIds.push(call.callId);
-      for (const event of call.events) await pipeline.bus.publish(event);
+      for (const event of call.events) await node.node.bus.publish(event);
       await waitFor(async () => o!.received.some((r) => r.event === 'task:assigned'), {
         what: 'task:assigned at the owner',
         timeoutMs: 5_000,
@@ -417,7 +403,9 @@ describe('callbacks over Socket.IO: task:assigned reaches the owner, escalations
       const created = o!.received.find((r) => r.event === 'task:assigned')!.payload as TaskAssignedPayload;
       expect(created).toMatchObject({ reason: 'abandoned-call', task: { kind: 'callback', assigneeId: owner.id } });
 
-      const escalated = await callbacks.escalateDue(new Date(Date.parse(created.task.dueAt!) + 31 * 60_000));
+      const escalated = await node.services.callbacks.escalateDue(
+        new Date(Date.parse(created.task.dueAt!) + 31 * 60_000),
+      );
       expect(escalated.map((t) => t.id)).toContain(created.task.id);
       await waitFor(
         async () => s!.received.some((r) => r.event === 'task:assigned' && r.payload.task.id === created.task.id),

@@ -3,19 +3,21 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
-import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type UserDto } from '@contracts/dto/user';
-import { createApp } from '@server/app';
+import { createServices } from '@server/services';
+import { sealedSecretBox } from '@server/modules/webhooks/webhooks.service';
 import { type Database, createDatabase } from '@server/db/data-source';
 import { seedDemo } from '@server/db/seed-demo';
 import { ContactEntity, ContactPhoneEntity } from '@server/modules/contacts/contact.entity';
 import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadEntity } from '@server/modules/leads/lead.entity';
 import { UserEntity } from '@server/modules/users/user.entity';
-import { requireDatabaseUrl, TEST_APP_CONFIG } from '@test/support/api-server';
+import { requireDatabaseUrl, testConfig, testLogger, TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
+import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 
 import { migrations } from '@migrations';
 
@@ -23,7 +25,10 @@ const TABLES = [
   'agent_state_history',
   'agent_states',
   'analytics_queue_settings',
+  'api_tokens',
   'audit_log',
+  'blocked_numbers',
+  'callback_requests',
   'call_events',
   'call_handlers',
   'call_legs',
@@ -34,23 +39,38 @@ const TABLES = [
   'companies',
   'contact_phones',
   'contacts',
+  'custom_fields',
+  'deal_stage_history',
   'deals',
+  'dial_overrides',
+  'form_submissions',
   'import_jobs',
   'leads',
   'notes',
+  'pipeline_stages',
+  'pipelines',
+  'queue_business_hours',
+  'recording_ingests',
   'recordings',
   'sessions',
+  'settings',
   'sip_secrets',
   'tasks',
+  'teams',
   'users',
-];
+  'web_forms',
+  'webhook_attempts',
+  'webhook_deliveries',
+  'webhook_endpoints',
+].sort();
 
 async function tables(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'
      ORDER BY table_name`,
   );
-  return rows.map((r) => r.table_name);
+  // Sorted here: the database's collation may order `callback_requests` and `call_events` either way.
+  return rows.map((r) => r.table_name).sort();
 }
 
 /** The same checks on both engines: migrations up, CRUD round trip, constraints, then all the way down and up. */
@@ -147,8 +167,12 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
     });
 
     it('imports contacts end to end, one import after the other (the embedded engine has one connection)', async () => {
-      const { services } = createApp({ config: TEST_APP_CONFIG, dataSource: ds, logger: pino({ level: 'silent' }) });
-      const imports = new ImportsService(ds, services.contacts, 'RU');
+      const logger = testLogger();
+      const cipher = new SipSecretCipher(TEST_SIP_SECRETS_KEY);
+      const sipSecrets = new SipSecretsService(ds, cipher, logger);
+      const secretBox = sealedSecretBox(cipher);
+      const { services } = createServices({ config: testConfig(), dataSource: ds, logger, sipSecrets, secretBox });
+      const imports = new ImportsService(ds, services.contacts, () => 'RU');
       const row = await ds.getRepository(UserEntity).findOneByOrFail({ login: 'operator1' });
       const viewer: UserDto = {
         id: row.id,
@@ -157,6 +181,7 @@ function engineSuite(name: string, open: () => Promise<{ db: Database; cleanup: 
         role: row.role,
         extension: null,
         locale: 'ru',
+        teamId: null,
       };
       const file = Buffer.from('name,phone\nИмпорт Один,8 916 700-00-01\nИмпорт Два,8 916 700-00-02\n');
       const run = async () => {

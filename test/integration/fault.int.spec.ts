@@ -68,9 +68,10 @@ describe('fault suite: Asterisk, Redis, Postgres and a web node fail during a si
     recordingsDb = await createDatabase({ databaseUrl: pg.url, dataDir: 'unused-with-database-url' });
     await recordingsDb.dataSource.initialize();
     recordings = startRecordings({
-      config: { recordingsDir: RECORDINGS_DIR, recordingsStoreDir: storeDir, recordingRetentionDays: 0 },
+      config: { recordingsDir: RECORDINGS_DIR, recordingsStoreDir: storeDir },
       dataSource: recordingsDb.dataSource,
       logger: pino({ level: 'silent' }),
+      retentionDays: () => 0,
     });
     // Both nodes ingest recordings, as in main.ts; node B is stopped mid-load and the worker takes over its share.
     nodeB = await startWebNode({ name: 'node-b', redis: true, extraReactions: [recordings.reaction] });

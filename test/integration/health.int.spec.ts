@@ -1,19 +1,17 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
-import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { bindMetricSources } from '@server/modules/health/metric-sources';
-import { popLatencySeconds } from '@server/modules/health/metrics';
-import { requireDatabaseUrl, TEST_APP_CONFIG } from '@test/support/api-server';
+import { requireDatabaseUrl, startTestNode, type TestApp } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 import { startRedis, type RedisService } from '@test/support/services/redis';
+import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
+
+const METRICS_TOKEN = 'health-test-metrics-token';
 
 interface Ready {
   status: 'ok' | 'fail';
@@ -26,8 +24,6 @@ const metricValue = (text: string, name: string): number => {
   return Number(line.split(' ').at(-1));
 };
 
-const METRICS_TOKEN = 'health-test-metrics-token';
-
 // Real Postgres (global-setup) and a throwaway redis-server of our own, because this suite stops it. The PBX side
 // is the AMI surrogate (the project's scripted AMI peer): the shared Asterisk must not be stopped by a test.
 describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () => {
@@ -36,7 +32,7 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
   let redis: Redis;
   let ami: AmiSurrogateServer;
   let provider: TelephonyProvider;
-  let server: http.Server;
+  let node: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
@@ -57,29 +53,15 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
       secret: 'zvonok-secret',
       backoff: { initialMs: 50, maxMs: 200 },
     });
-    bindMetricSources({
-      dataSource: database.dataSource,
-      redis,
-      provider,
-      stream: 'zvonok:health-test',
-      group: 'health-test',
-    });
-    await provider.start();
-    const { app } = createApp({
-      config: { ...TEST_APP_CONFIG, metricsToken: METRICS_TOKEN },
-      dataSource: database.dataSource,
-      logger: pino({ level: 'silent' }),
-      redis,
-      telephony: provider,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Publishing only: the events it publishes stay unconsumed, which is what the lag gauge must show.
+    node = await startTestNode(
+      { metricsToken: METRICS_TOKEN },
+      { database, redis, provider, consume: false, bus: { prefix: `health-${randomUUID()}` } },
+    );
+    baseUrl = node.baseUrl;
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await provider?.stop();
+    await node?.close().catch(() => undefined);
     await ami?.close();
     redis?.disconnect();
     await redisService?.stop();
@@ -102,9 +84,8 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
   });
 
   it('/metrics exports calls in flight, pop latency, telephony reconnects, bus lag and process metrics', async () => {
-    await redis.xgroup('CREATE', 'zvonok:health-test', 'health-test', '$', 'MKSTREAM');
-    for (let i = 0; i < 3; i++) await redis.xadd('zvonok:health-test', '*', 'id', `e${i}`);
-    popLatencySeconds.observe(0.012);
+    const call = inboundCall(party(randomRuNumber(), null));
+    for (const event of [call.created(), call.ringing('1001'), call.ended(false)]) await node.node.bus.publish(event);
     const reconnectsBefore = metricValue(await metrics(), 'zvonok_telephony_reconnects_total');
 
     ami.dropAll();
@@ -116,7 +97,9 @@ describe('health: /healthz, /readyz (database, Redis, telephony), /metrics', () 
     const text = await metrics();
     expect(metricValue(text, 'zvonok_bus_lag_messages')).toBe(3);
     expect(metricValue(text, 'zvonok_calls_in_flight')).toBeGreaterThanOrEqual(0);
-    expect(metricValue(text, 'zvonok_pop_latency_seconds_count')).toBeGreaterThanOrEqual(1);
+    expect(text).toContain('zvonok_pop_latency_seconds_bucket');
+    expect(text).toContain('zvonok_pipeline_flush_seconds_bucket');
+    expect(text).toContain('zvonok_pipeline_batch_rows_bucket');
     expect(metricValue(text, 'zvonok_telephony_up')).toBe(1);
     expect(text).toContain('zvonok_process_resident_memory_bytes');
     expect(text).toContain('zvonok_nodejs_eventloop_lag_seconds');

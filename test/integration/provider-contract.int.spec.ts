@@ -18,7 +18,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { projectCall, type CallProjection } from '@server/modules/calls/call-projection';
+import { projectCall, type CallProjection } from '@server/common/calls/call-projection';
 import { type CallEnded, type CallEvent } from '@telephony';
 import { CONTRACT_SCENARIOS, mismatches, type ContractScenarioName } from '@telephony/sip/contract-scenarios';
 import { expectWellFormed, LiveAmi, plugPhone } from '@test/support/ami-live';

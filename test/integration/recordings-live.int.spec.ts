@@ -1,22 +1,16 @@
 import { execFile } from 'node:child_process';
-import http from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
-import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
 import { MediaTools } from '@server/modules/recordings/media-tools';
-import { createRecordingReaction, type RecordingReaction } from '@server/modules/recordings/recording-ingest.reaction';
-import { RecordingIngestService, type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';
+import { type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';
 import { amiConfigFromEnv, RECORDINGS_DIR } from '@test/support/ami-live';
 import { ApiClient } from '@test/support/api-client';
 import {
@@ -24,7 +18,8 @@ import {
   deleteUsers,
   requireDatabaseUrl,
   suitePrefix,
-  TEST_APP_CONFIG,
+  startTestNode,
+  type TestApp,
   TEST_PASSWORD,
 } from '@test/support/api-server';
 import { runSipp, startOperatorPhone, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
@@ -40,12 +35,10 @@ describe('recordings and click-to-call on the live Asterisk 22 (sipp)', () => {
   let database: Database;
   let ds: DataSource;
   let provider: TelephonyProvider;
-  let pipeline: CallPipeline;
-  let recordings: RecordingReaction;
-  let server: http.Server;
+  let node: TestApp;
   let baseUrl: string;
   let storeDir: string;
-  const outcomes: IngestOutcome[] = [];
+  const outcomes: { callId: string; outcome: IngestOutcome }[] = [];
   const userIds: string[] = [];
   const clients: Record<'op1' | 'op2' | 'sup', ApiClient> = {} as never;
   let op1Id: string;
@@ -56,21 +49,10 @@ describe('recordings and click-to-call on the live Asterisk 22 (sipp)', () => {
     ds = database.dataSource;
     await ds.initialize();
     storeDir = mkdtempSync(join(tmpdir(), 'zv-store-live-'));
-    const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
     provider = createTelephonyProvider(amiConfigFromEnv());
-    const { app } = createApp({
-      config: { ...TEST_APP_CONFIG, recordingsStoreDir: storeDir },
-      dataSource: ds,
-      logger,
-      telephony: provider,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const ingest = new RecordingIngestService(ds, logger, { recordingsDir: RECORDINGS_DIR, storeDir });
-    recordings = createRecordingReaction(ingest, ds, logger);
-    recordings.onOutcome((_c, _f, o) => outcomes.push(o));
-    pipeline = await startCallPipeline({ dataSource: ds, logger, provider, reactions: [recordings.reaction] });
+    node = await startTestNode({ recordingsDir: RECORDINGS_DIR, recordingsStoreDir: storeDir }, { database, provider });
+    baseUrl = node.baseUrl;
+    node.node.recordings.onOutcome((callId, _f, outcome) => outcomes.push({ callId, outcome }));
     await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000, intervalMs: 50 });
     // An earlier suite may have left 1001 paused; the queue must be able to ring it.
     await provider.setAgentPaused('1001', false).catch(() => undefined);
@@ -91,10 +73,7 @@ describe('recordings and click-to-call on the live Asterisk 22 (sipp)', () => {
   });
 
   afterAll(async () => {
-    await pipeline?.stop();
-    await recordings?.idle();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await node?.close();
     if (ds?.isInitialized) {
       await ds.query(`DELETE FROM call_events WHERE call_id IN (SELECT id FROM calls WHERE operator_id = ANY($1))`, [
         userIds,
@@ -147,7 +126,13 @@ describe('recordings and click-to-call on the live Asterisk 22 (sipp)', () => {
     }
     const call = await endedCall(`from_e164 = '+79161234567' AND direction = 'inbound' AND operator_id = $2`, [op1Id]);
     const rec = await recordingOf(call.id);
-    expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+    // Only this call's: at start the node also re-queues what other suites' calls left unrecorded.
+    expect(outcomes.filter((o) => o.callId === call.id && o.outcome.status === 'rejected')).toEqual([]);
+    // The profile's hangup handler runs StopMixMonitor: Asterisk said the file was closed before the call ended.
+    const [ready] = await ds.query(`SELECT payload FROM call_events WHERE call_id = $1 AND type = 'recording.ready'`, [
+      call.id,
+    ]);
+    expect(ready.payload).toMatchObject({ closed: true });
 
     // The public contract shows the link to the operator who answered.
     const detail = await clients.op1.get(`/api/calls/${call.id}`);

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import {
   appendFileSync,
   mkdtempSync,
@@ -17,10 +18,12 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { projectCall } from '@server/modules/calls/call-projection';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { type CallEvent } from '@telephony';
+import { type CallChange } from '@server/common/calls/call-change';
+import { type CallProjection, projectCall } from '@server/common/calls/call-projection';
 import { MediaTools } from '@server/modules/recordings/media-tools';
 import { createRecordingReaction } from '@server/modules/recordings/recording-ingest.reaction';
+import { RecordingIngestQueue } from '@server/modules/recordings/recording-ingest.queue';
 import { RecordingIngestService, type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';
 import { purgeExpiredRecordings } from '@server/modules/recordings/recording-retention.job';
 import { ApiClient } from '@test/support/api-client';
@@ -33,7 +36,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
-import { inboundCallEvents } from '@test/support/call-events';
+import { inboundCallEvents, recordCallEvents } from '@test/support/call-events';
 
 // Recording ingest, playback and retention on the real app and Postgres, with real ffmpeg/ffprobe/sox and WAV files
 // shaped like MixMonitor's. The PBX is not needed here: recordings-live.int.spec.ts drives the same path from a real
@@ -112,6 +115,18 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     rmSync(storeDir, { recursive: true, force: true });
   });
 
+  /** What the pipeline hands a reaction for `event` of a call whose record is now `call`. */
+  const changeOf = (event: CallEvent, call: CallProjection): CallChange => ({
+    event,
+    before: call,
+    after: call,
+    link: { kind: 'none' },
+  });
+
+  /** An ingest queue of this suite's spool (not started: `idle()` claims what is due). */
+  const queueOf = (service: RecordingIngestService, concurrency = 2) =>
+    new RecordingIngestQueue(t.dataSource, service, logger, { concurrency, retryDelaysMs: [50, 50] });
+
   /** Stores a call's events like the pipeline and returns them with the final projection. */
   async function recordedCall(name: string, answeredBy: string, transferTo?: string) {
     const events = inboundCallEvents({
@@ -122,8 +137,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       transferTo,
       recordingFile: `${SPOOL}/${name}`,
     });
-    const recorder = new CallRecorderService(t.dataSource);
-    for (const event of events) await recorder.record(event);
+    await recordCallEvents(t.dataSource, events);
     const callId = events[0]!.callId;
     callIds.push(callId);
     return { callId, events, call: projectCall(events)! };
@@ -136,17 +150,22 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
   it('ingests a finished call once: Opus/Ogg mono under a dated key, duration, size, sha256 and mime in the row', async () => {
     makeWav(join(recordingsDir, 'ok.wav'), 3);
     const { callId, events, call } = await recordedCall('ok.wav', users.op1.ext!, users.op2.ext!);
-    const reaction = createRecordingReaction(ingest, t.dataSource, logger);
+    const queue = queueOf(ingest);
+    const reaction = createRecordingReaction(queue);
     const outcomes: IngestOutcome[] = [];
-    reaction.onOutcome((_c, _f, o) => outcomes.push(o));
+    queue.onOutcome((_c, _f, o) => outcomes.push(o));
     const ended = events.find((e) => e.type === 'call.ended')!;
     const ready = events.find((e) => e.type === 'recording.ready')!;
-    // call.ended and a redelivered recording.ready both name the file; a second consumer run repeats it again.
-    await reaction.reaction(ended, call);
-    await reaction.reaction(ready, call);
-    await reaction.idle();
-    await reaction.reaction(ended, call);
-    await reaction.idle();
+    // recording.ready (the call still on) waits for call.ended; redelivered, both name the same job.
+    await reaction(changeOf(ready, { ...call, status: 'answered' }));
+    await reaction(changeOf(ready, { ...call, status: 'answered' }));
+    await reaction(changeOf(ended, call));
+    await reaction(changeOf(ended, call));
+    await queue.idle();
+    // A second consumer run long after: the stored file is found, one row.
+    await reaction(changeOf(ready, call));
+    await queue.idle();
+    await queue.stop();
     expect(outcomes.map((o) => o.status)).toEqual(['stored', 'duplicate']);
 
     const rows = await rowsOf(callId);
@@ -253,7 +272,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       const { callId } = await recordedCall(name, users.op1.ext!);
       const before = await callRow(callId);
       logLines.length = 0;
-      const outcome = await ingest.ingest(callId, `${SPOOL}/${name}`);
+      const outcome = await ingest.ingest({ callId, pbxFile: `${SPOOL}/${name}` });
       expect(outcome).toEqual({ status: 'rejected', reason });
       expect(await rowsOf(callId)).toHaveLength(0);
       expect(await callRow(callId)).toEqual(before);
@@ -284,9 +303,21 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
 
     it('a name that could leave the spool', async () => {
       const { callId } = await recordedCall('x.wav', users.op1.ext!);
-      expect(await ingest.ingest(callId, `${SPOOL}/..`)).toEqual({ status: 'rejected', reason: 'unsafe-path' });
+      expect(await ingest.ingest({ callId, pbxFile: `${SPOOL}/..` })).toEqual({
+        status: 'rejected',
+        reason: 'unsafe-path',
+      });
       expect(await rowsOf(callId)).toHaveLength(0);
     });
+  });
+
+  it('leaves no abort listener on the shared stop signal after polling for a file', async () => {
+    const { callId } = await recordedCall('late.wav', users.op1.ext!);
+    const stop = new AbortController();
+    // appearTimeoutMs 600 / pollMs 100: several polls, each of which used to leave a listener behind.
+    const outcome = await ingest.ingest({ callId, pbxFile: `${SPOOL}/late.wav`, signal: stop.signal });
+    expect(outcome).toEqual({ status: 'rejected', reason: 'missing' });
+    expect(getEventListeners(stop.signal, 'abort')).toHaveLength(0);
   });
 
   it('waits while MixMonitor is still writing, then ingests the whole file', async () => {
@@ -304,7 +335,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
       if (offset >= bytes.length) clearInterval(writer);
     }, 100);
     const { callId } = await recordedCall('growing.wav', users.op1.ext!);
-    const outcome = await ingest.ingest(callId, `${SPOOL}/growing.wav`);
+    const outcome = await ingest.ingest({ callId, pbxFile: `${SPOOL}/growing.wav` });
     clearInterval(writer);
     expect(statSync(growing).size).toBe(bytes.length);
     expect(outcome.status).toBe('stored');
@@ -316,11 +347,12 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     // Stored and ended, but no reaction ran (the node died between the event and the ingest).
     const { callId } = await recordedCall('orphan.wav', users.op1.ext!);
     expect(await rowsOf(callId)).toHaveLength(0);
-    const reaction = createRecordingReaction(ingest, t.dataSource, logger);
+    const queue = queueOf(ingest);
     const done: string[] = [];
-    reaction.onOutcome((c, _f, o) => c === callId && done.push(o.status));
-    expect(await reaction.recoverUnfinished()).toBeGreaterThanOrEqual(1);
-    await reaction.idle();
+    queue.onOutcome((c, _f, o) => c === callId && done.push(o.status));
+    expect(await queue.recoverUnfinished()).toBeGreaterThanOrEqual(1);
+    await queue.idle();
+    await queue.stop();
     expect(done).toEqual(['stored']);
     expect(await rowsOf(callId)).toHaveLength(1);
   });
@@ -329,7 +361,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     it('deletes files and rows older than the period and keeps the rest; 0 keeps everything', async () => {
       makeWav(join(recordingsDir, 'old.wav'), 1);
       const { callId: oldCall } = await recordedCall('old.wav', users.op1.ext!);
-      const stored = await ingest.ingest(oldCall, `${SPOOL}/old.wav`);
+      const stored = await ingest.ingest({ callId: oldCall, pbxFile: `${SPOOL}/old.wav` });
       expect(stored.status).toBe('stored');
       const oldKey = stored.status === 'stored' ? stored.storageKey : '';
       await t.dataSource.query(`UPDATE recordings SET created_at = now() - interval '40 days' WHERE call_id = $1`, [

@@ -1,56 +1,25 @@
-import { copyFileSync } from 'node:fs';
-import http from 'node:http';
-import { connect } from 'node:net';
-import { type AddressInfo } from 'node:net';
-import { join } from 'node:path';
-
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { phoneKeys } from '@server/common/phone/phone-keys';
-import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
 import {
   createUser,
   deleteUsers,
   requireDatabaseUrl,
-  TEST_APP_CONFIG,
+  startTestNode,
+  type TestApp,
   type SeededUser,
 } from '@test/support/api-server';
-import { ASTERISK_ROOT, LiveAmi, plugPhone } from '@test/support/ami-live';
+import { amiAction, installDialplan, LiveAmi, plugPhone } from '@test/support/ami-live';
 import { runSipp, type Phone } from '@test/support/sipp';
 
 const TOKEN = 'routing-test-token-0123456789';
 /** The caller of uac-queue-answered-expect-200.xml. */
 const SIPP_CALLER = '+79161234567';
 
-/** One AMI action on a fresh connection (login, action, logoff); resolves with the action's response frame. */
-async function amiAction(lines: string[]): Promise<string> {
-  const socket = connect(Number(process.env.AMI_PORT ?? 5038), process.env.AMI_HOST ?? '127.0.0.1');
-  const user = process.env.AMI_USER ?? 'zvonok';
-  const secret = process.env.AMI_SECRET ?? 'zvonok-secret';
-  let text = '';
-  socket.setEncoding('utf8');
-  return new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`AMI ${lines[0]} timed out:\n${text}`)), 5_000);
-    socket.on('error', reject);
-    socket.on('data', (chunk: string) => {
-      text += chunk;
-      const reply = /\r\n\r\nResponse: [^\r]+\r\nActionID: zv-routing-test\r\n[\s\S]*?\r\n\r\n/.exec(text);
-      if (reply) {
-        clearTimeout(timer);
-        socket.end('Action: Logoff\r\n\r\n');
-        resolve(reply[0]);
-      }
-    });
-    socket.write(`Action: Login\r\nUsername: ${user}\r\nSecret: ${secret}\r\nEvents: off\r\n\r\n`);
-    socket.write(`${[...lines, 'ActionID: zv-routing-test'].join('\r\n')}\r\n\r\n`);
-  });
-}
-
 describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and DID 7010 on the live Asterisk', () => {
   let database: Database;
-  let server: http.Server;
+  let node: TestApp;
   let baseUrl: string;
   let users: SeededUser[] = [];
   let owner: SeededUser;
@@ -90,20 +59,12 @@ describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and D
       '+79035550103',
       leadOwner.id,
     ]);
-    const { app } = createApp({
-      config: TEST_APP_CONFIG,
-      dataSource: ds,
-      logger: pino({ level: 'silent' }),
-      routingToken: TOKEN,
-    });
-    server = http.createServer(app);
-    // All interfaces' loopback: Asterisk (sharing the host network) fetches from it.
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Loopback: Asterisk (sharing the host network) fetches from it.
+    node = await startTestNode({ routingToken: TOKEN }, { database });
+    baseUrl = node.baseUrl;
   });
   afterAll(async () => {
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await node?.close();
     const ds = database.dataSource;
     await ds.query(`DELETE FROM leads WHERE phone_e164 = '+79035550103'`);
     await ds.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
@@ -158,8 +119,7 @@ describe('owner-sticky routing: GET /api/routing/owner (token, plain text) and D
 
     beforeAll(async () => {
       // A reused PBX may predate DID 7010: install this profile's dialplan and reload only the dialplan.
-      copyFileSync('test/pbx/asterisk/extensions.conf', join(ASTERISK_ROOT, 'etc/asterisk/extensions.conf'));
-      expect(await amiAction(['Action: Command', 'Command: dialplan reload'])).toMatch(/Response: (Success|Follows)/);
+      await installDialplan();
       ami = await LiveAmi.start();
     });
     afterAll(async () => {

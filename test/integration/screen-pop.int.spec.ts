@@ -148,9 +148,14 @@ describe('screen pop from real calls (Asterisk 22 + sipp)', () => {
     await endedOn(screen('1001'), callId);
     expect(events(screen('1001'), 'call:ended', callId)[0]!.payload).toMatchObject({ disposition: 'abandoned' });
     expect(events(supervisorScreen, 'lead:created', callId)).toHaveLength(1);
-    const leads = await node.dataSource.query('SELECT id, source, owner_id FROM leads WHERE phone_e164 = $1', [
-      UNKNOWN,
-    ]);
+    const leadsOf = () =>
+      node.dataSource.query('SELECT id, source, owner_id FROM leads WHERE phone_e164 = $1', [UNKNOWN]);
+    // The owner is a reaction to the call's end, so it lands just after `call:ended` reached the screens.
+    await waitFor(async () => (await leadsOf()).some((l: { owner_id: string | null }) => l.owner_id !== null), {
+      what: 'the lead given to the queue default owner',
+      timeoutMs: 10_000,
+    }).catch(() => undefined);
+    const leads = await leadsOf();
     expect(leads).toEqual([{ id: pop!.payload.card.lead.id, source: 'call', owner_id: supervisor.id }]);
   });
 

@@ -2,13 +2,20 @@ import { randomUUID } from 'node:crypto';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { API_TOKEN_SCOPES, type ApiTokenScope } from '@contracts/dto/api-token';
 import { USER_ROLES, type Role } from '@contracts/dto/user';
 import { ApiClient, type ApiResponse } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { startSecurityApp, type SecurityApp } from '@test/security/support/security-app';
 import { closedByServer, roundTrip } from '@test/security/support/sockets';
 import { listRoutes, routeKey, type ApiRoute } from '@test/security/route-table';
-import { BODY_REFERENCES, ROUTE_RULES, SOCKET_REVOCATIONS, type RouteAccess } from '@test/security/route-rules';
+import {
+  BODY_REFERENCES,
+  ROUTE_RULES,
+  ROUTE_SCOPES,
+  SOCKET_REVOCATIONS,
+  type RouteAccess,
+} from '@test/security/route-rules';
 import { probeBodyReferences, seedRecords, uncoveredReferenceFields } from '@test/security/support/body-references';
 import { openSocket } from '@test/support/web-node';
 
@@ -24,14 +31,17 @@ const send = (client: ApiClient, route: ApiRoute): Promise<ApiResponse> =>
 const allowedRoles = (access: Exclude<RouteAccess, 'public' | 'token'>): readonly Role[] =>
   access === 'any' ? USER_ROLES : access;
 
-describe('security: authorization matrix (every /api route from the express route table × 4 roles + anonymous)', () => {
+describe('security: authorization matrix (every /api route × 4 roles, a team supervisor and anonymous)', () => {
   let t: SecurityApp;
   let routes: ApiRoute[];
   const users: SeededUser[] = [];
   const clients = new Map<Role, ApiClient>();
+  /** A supervisor who leads a team: row scope changes (teams.int.spec.ts), route access must not. */
+  let teamSupervisor: ApiClient;
+  let teamId: string;
 
   beforeAll(async () => {
-    t = await startSecurityApp({}, { realtime: true });
+    t = await startSecurityApp();
     routes = listRoutes(t.app);
     const prefix = suitePrefix('matrix');
     for (const role of USER_ROLES) {
@@ -41,8 +51,17 @@ describe('security: authorization matrix (every /api route from the express rout
       await client.login(user.login, TEST_PASSWORD);
       clients.set(role, client);
     }
+    const lead = await createUser(t.dataSource, `${prefix}-team-lead`, 'supervisor');
+    users.push(lead);
+    [{ id: teamId }] = await t.dataSource.query(
+      `INSERT INTO teams (name, supervisor_id) VALUES ($1, $2) RETURNING id`,
+      [`${prefix} team`, lead.id],
+    );
+    teamSupervisor = new ApiClient(t.baseUrl);
+    await teamSupervisor.login(lead.login, TEST_PASSWORD);
   });
   afterAll(async () => {
+    await t.dataSource.query(`DELETE FROM teams WHERE id = $1`, [teamId]);
     await deleteUsers(
       t.dataSource,
       users.map((u) => u.id),
@@ -93,14 +112,18 @@ describe('security: authorization matrix (every /api route from the express rout
       }
       check(route, 'anonymous', anon, anon.status === 401, '401');
       if (anon.status === 401) expect(anon.body).toMatchObject({ error: { code: expect.any(String) } });
-      for (const role of USER_ROLES) {
-        const res = await send(clients.get(role)!, route);
+      const callers: [string, Role, ApiClient][] = [
+        ...USER_ROLES.map((role): [string, Role, ApiClient] => [role, role, clients.get(role)!]),
+        ['team supervisor', 'supervisor', teamSupervisor],
+      ];
+      for (const [who, role, client] of callers) {
+        const res = await send(client, route);
         if (access === 'token') {
-          check(route, role, res, res.status === 401, '401 (a session does not replace the token)');
+          check(route, who, res, res.status === 401, '401 (a session does not replace the token)');
         } else if (allowedRoles(access).includes(role)) {
-          check(route, role, res, res.status !== 401 && res.status !== 403, 'allowed (not 401/403)');
+          check(route, who, res, res.status !== 401 && res.status !== 403, 'allowed (not 401/403)');
         } else {
-          check(route, role, res, res.status === 403, '403');
+          check(route, who, res, res.status === 403, '403');
           if (res.status === 403)
             expect(res.body).toEqual({ error: { code: 'FORBIDDEN', message: expect.any(String) } });
         }
@@ -129,6 +152,72 @@ describe('security: authorization matrix (every /api route from the express rout
       { ...them, records: await seedRecords(t.dataSource, them) },
     );
     expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  describe('API tokens (test/security/route-rules.ts ROUTE_SCOPES)', () => {
+    const tokens = new Map<string, ApiClient>();
+    /** A personal token of the suite's `role` user holding exactly `scopes`, made once through the API. */
+    const tokenClient = async (role: Role, scopes: readonly ApiTokenScope[]): Promise<ApiClient> => {
+      const key = `${role}|${[...scopes].sort().join(',')}`;
+      const known = tokens.get(key);
+      if (known) return known;
+      const res = await clients.get(role)!.post('/api/tokens', { name: `matrix ${tokens.size}`, scopes });
+      if (res.status !== 201) throw new Error(`token ${key}: ${res.status} ${JSON.stringify(res.body)}`);
+      const client = new ApiClient(t.baseUrl, res.body.token as string);
+      tokens.set(key, client);
+      return client;
+    };
+    /** Every scope but those that would grant `scope` (itself, and its write for a read). */
+    const allBut = (scope: ApiTokenScope | 'any' | null): ApiTokenScope[] =>
+      API_TOKEN_SCOPES.filter(
+        (s) => s !== scope && (!scope?.endsWith(':read') || s !== scope.replace(':read', ':write')),
+      );
+
+    it('every /api route has a token-scope rule, and no rule describes a missing route', () => {
+      const keys = routes.map(routeKey);
+      const missing = keys.filter((key) => !(key in ROUTE_SCOPES));
+      expect(missing, `Add these to ROUTE_SCOPES in ${RULES_FILE}: ${missing.join(', ')}`).toEqual([]);
+      const stale = Object.keys(ROUTE_SCOPES).filter((key) => !keys.includes(key));
+      expect(stale, `Remove these from ROUTE_SCOPES in ${RULES_FILE}: ${stale.join(', ')}`).toEqual([]);
+    });
+
+    it('a token is refused (403) without its route’s scope and let through with exactly that scope', async () => {
+      const failures: string[] = [];
+      for (const route of routes) {
+        const key = routeKey(route);
+        const access = ROUTE_RULES[key];
+        const scope = ROUTE_SCOPES[key];
+        // The dialplan lookup is decided before any API token is read (its own shared secret).
+        if (access === undefined || scope === undefined || access === 'token') continue;
+        const role = access === 'public' || access === 'any' ? 'admin' : access[0]!;
+        const without = await send(await tokenClient(role, allBut(scope)), route);
+        if (without.status >= 500 && without.status !== 503) {
+          failures.push(`${key} without its scope: ${without.status} ${JSON.stringify(without.body)}`);
+        } else if (scope === 'any') {
+          if (without.status === 401 || without.status === 403)
+            failures.push(`${key}: any token, got ${without.status}`);
+        } else if (without.status !== 403 || without.body?.error?.code !== 'INSUFFICIENT_SCOPE') {
+          failures.push(
+            `${key} without ${scope ?? 'a scope (people only)'}: expected 403 INSUFFICIENT_SCOPE, got ${
+              without.status
+            } ${JSON.stringify(without.body)}`,
+          );
+        }
+        if (scope === null || scope === 'any') continue;
+        const withScope = await send(await tokenClient(role, [scope]), route);
+        if (
+          withScope.status === 401 ||
+          withScope.status === 403 ||
+          (withScope.status >= 500 && withScope.status !== 503)
+        )
+          failures.push(
+            `${key} with ${scope} as ${role}: expected allowed, got ${withScope.status} ${JSON.stringify(
+              withScope.body,
+            )}`,
+          );
+      }
+      expect(failures, failures.join('\n')).toEqual([]);
+    });
   });
 
   describe('socket revocation (test/security/route-rules.ts SOCKET_REVOCATIONS)', () => {

@@ -197,18 +197,18 @@ describe('security: Socket.IO rooms (real Socket.IO server, in-process adapter)'
       for (const event of attempts) (opA.socket.emit as (e: string, ...args: unknown[]) => void)(event, `user:${b.id}`);
       (opA.socket.emit as (e: string, ...args: unknown[]) => void)('calls:active', `user:${b.id}`);
 
-      const serverSockets = await node.realtime.io.in(`user:${a.id}`).fetchSockets();
+      const serverSockets = await node.node.realtime.io.in(`user:${a.id}`).fetchSockets();
       expect(serverSockets).toHaveLength(1);
       const roomsOfA = [...serverSockets[0]!.rooms].filter((r) => r !== serverSockets[0]!.id).sort();
       const [session] = await node.dataSource.query(`SELECT id FROM sessions WHERE user_id = $1`, [a.id]);
       expect(roomsOfA).toEqual([`role:operator`, `session:${session.id}`, `user:${a.id}`]);
 
       // The only client→server event the server listens to is the read-only resync.
-      const server = node.realtime.io.of('/').sockets.get(serverSockets[0]!.id)!;
+      const server = node.node.realtime.io.of('/').sockets.get(serverSockets[0]!.id)!;
       const reserved = new Set(['disconnect', 'disconnecting', 'error']);
       expect(server.eventNames().filter((e) => !reserved.has(String(e)))).toEqual(['calls:active']);
 
-      node.realtime.emitToUser(b.id, 'provider:status', { up: true, source: 'ami', reason: 'room-probe' });
+      node.node.realtime.emitToUser(b.id, 'provider:status', { up: true, source: 'ami', reason: 'room-probe' });
       await waitFor(async () => opB.received.some((r) => r.payload?.reason === 'room-probe'), {
         what: 'B receives its own room event',
         timeoutMs: 5_000,

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { projectCall } from '@server/modules/calls/call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
 import type { SipProviderConfig } from '@telephony/sip/sip-provider';
 import { makeServiceDir } from '@test/support/services/service-process';

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import { projectCall } from '@server/modules/calls/call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import type { CallEvent } from '@telephony/model/call-event';
 import type { SipQueueConfig } from '@telephony/sip/sip-queue';
 import { makeServiceDir } from '@test/support/services/service-process';

@@ -1,23 +1,18 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
-
-import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { createApp } from '@server/app';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
 import { ApiClient } from '@test/support/api-client';
 import {
   createUser,
   deleteUsers,
   requireDatabaseUrl,
+  startTestNode,
   suitePrefix,
-  TEST_APP_CONFIG,
+  type TestApp,
   TEST_PASSWORD,
 } from '@test/support/api-server';
-import { inboundCallEvents } from '@test/support/call-events';
+import { inboundCallEvents, recordCallEvents } from '@test/support/call-events';
 import { LiveSip, requireSipFront } from '@test/support/sip-live';
 
 // Supervision through the SIP front (connected to the real drachtio-server): whisper and barge need a mixer, which
@@ -26,7 +21,7 @@ describe('supervision on the SIP front', () => {
   let database: Database;
   let ds: DataSource;
   let sip: LiveSip;
-  let server: http.Server;
+  let node: TestApp;
   let supervisor: ApiClient;
   let supervisorId: string;
   let callId: string;
@@ -37,17 +32,10 @@ describe('supervision on the SIP front', () => {
     ds = database.dataSource;
     await ds.initialize();
     sip = await new LiveSip({ route: () => Promise.resolve(null) }).start();
-    const { app } = createApp({
-      config: TEST_APP_CONFIG,
-      dataSource: ds,
-      logger: pino({ level: 'silent' }),
-      telephony: sip.provider,
-    });
-    server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    node = await startTestNode({}, { database, provider: sip.provider, name: 'sip-spy' });
     const user = await createUser(ds, `${suitePrefix('sip-spy')}-sup`, 'supervisor', '1901');
     supervisorId = user.id;
-    supervisor = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    supervisor = new ApiClient(node.baseUrl);
     await supervisor.login(user.login, TEST_PASSWORD);
     // A live call: everything up to the answer, no end.
     const events = inboundCallEvents({
@@ -56,15 +44,12 @@ describe('supervision on the SIP front', () => {
       startedAt: new Date().toISOString(),
       answeredBy: '1001',
     }).filter((e) => e.type !== 'call.ended');
-    const recorder = new CallRecorderService(ds);
-    for (const event of events) await recorder.record(event);
+    await recordCallEvents(ds, events);
     callId = events[0]!.callId;
   });
 
   afterAll(async () => {
-    await sip?.stop();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await node?.close();
     if (ds?.isInitialized) {
       await ds.query('DELETE FROM call_events WHERE call_id = $1', [callId]);
       await ds.query('DELETE FROM calls WHERE id = $1', [callId]);

@@ -3,38 +3,62 @@ import { z } from 'zod';
 
 import * as agent from '@contracts/dto/agent';
 import * as analytics from '@contracts/dto/analytics';
+import * as apiToken from '@contracts/dto/api-token';
+import * as businessHours from '@contracts/dto/business-hours';
+import * as audit from '@contracts/dto/audit';
 import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
+import * as customField from '@contracts/dto/custom-field';
 import * as deal from '@contracts/dto/deal';
+import * as dialPolicy from '@contracts/dto/dial-policy';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
+import * as pipeline from '@contracts/dto/pipeline';
 import * as quality from '@contracts/dto/quality';
+import * as settings from '@contracts/dto/settings';
+import * as search from '@contracts/dto/search';
 import * as softphone from '@contracts/dto/softphone';
 import * as supervision from '@contracts/dto/supervision';
 import * as task from '@contracts/dto/task';
+import * as team from '@contracts/dto/team';
+import * as timeline from '@contracts/dto/timeline';
 import * as user from '@contracts/dto/user';
 import * as wallboard from '@contracts/dto/wallboard';
+import * as webForm from '@contracts/dto/web-form';
+import * as webhook from '@contracts/dto/webhook';
 
 const MODULES: Record<string, Record<string, unknown>> = {
   agent,
   analytics,
+  apiToken,
+  businessHours,
+  audit,
   call,
   common,
   company,
   contact,
+  customField,
   deal,
+  dialPolicy,
   imports,
   lead,
   note,
+  pipeline,
   quality,
+  settings,
+  search,
   softphone,
   supervision,
   task,
+  team,
+  timeline,
   user,
   wallboard,
+  webhook,
+  webForm,
 };
 
 export interface NamedSchema {

@@ -1,17 +1,13 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
-
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type SoftphoneConfigDto } from '@contracts/dto/softphone';
 import { type SipSecretRotationDto } from '@contracts/dto/user';
-import { createApp } from '@server/app';
 import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
 import { ApiClient } from '@test/support/api-client';
-import { createUser, deleteUsers, suitePrefix, TEST_APP_CONFIG, TEST_PASSWORD } from '@test/support/api-server';
+import { createUser, deleteUsers, startTestNode, suitePrefix, TEST_PASSWORD } from '@test/support/api-server';
 import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
 import { startLiveApp, type LiveApp } from '@test/support/live-app';
 import { runSipp } from '@test/support/sipp';
@@ -92,6 +88,9 @@ describe('security: per-user SIP secrets on the real Asterisk (issue 21 #3)', ()
     await deleteUsers(live.dataSource, userIds);
     // The PBX forgets this suite's secrets (their users are gone).
     await live.provider.syncCredentials?.();
+    // Deactivating 1001's user paused 1001 in every queue (reactivation leaves the choice to the operator): the
+    // suites after this one need the queues to ring it.
+    for (const ext of ['1001', '1001-web']) await live.provider.setAgentPaused(ext, false).catch(() => undefined);
     await live.close();
   });
 
@@ -180,12 +179,10 @@ describe('security: per-user SIP secrets on the real Asterisk (issue 21 #3)', ()
     const logger = pino({ level: 'silent' });
     const relay = serveTelephonyCommands({ provider: live.provider, redis, logger });
     const remote = new RemoteTelephony({ redis, statusPollMs: 100 });
-    await remote.start();
-    const { app } = createApp({ config: TEST_APP_CONFIG, dataSource: live.dataSource, logger, telephony: remote });
-    const server = http.createServer(app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    // The web node without the adapter, as composeNode builds it for TELEPHONY_PROVIDER=remote (it starts it).
+    const there = await startTestNode({}, { provider: remote, consume: false });
     try {
-      const adminThere = new ApiClient(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const adminThere = new ApiClient(there.baseUrl);
       const [{ login }] = await live.dataSource.query(`SELECT login FROM users WHERE id = $1`, [userIds[0]]);
       await adminThere.login(login as string, TEST_PASSWORD);
       const old = users.sup.secret;
@@ -195,9 +192,7 @@ describe('security: per-user SIP secrets on the real Asterisk (issue 21 #3)', ()
       users.sup.secret = (await softphone(users.sup.client)).password;
       await expectRegister('1901-web', users.sup.secret, 'accepted');
     } finally {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await remote.stop();
+      await there.close();
       await relay.stop();
       await redis.quit();
     }

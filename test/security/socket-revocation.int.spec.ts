@@ -57,14 +57,14 @@ describe('security: open sockets end with their session, on every node (issue 21
     const supervisor = await seed('sup', 'supervisor');
     const tab = await signedInOnB(supervisor);
     const otherDevice = await signedInOnB(supervisor);
-    a.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
+    a.node.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
     await expect.poll(() => tab.received.filter((r) => r.event === 'agent:state').length).toBe(1);
 
     const cookieOfTheTab = tab.api.cookie;
     const closed = closedByServer(tab.socket, 'the logged-out session on node B');
     expect((await tab.api.post('/api/auth/logout')).status).toBe(204);
     expect(await closed).toBe('io server disconnect');
-    a.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
+    a.node.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
     await expect.poll(() => otherDevice.received.filter((r) => r.event === 'agent:state').length).toBe(2);
     expect(tab.received.filter((r) => r.event === 'agent:state')).toHaveLength(1);
 
@@ -91,8 +91,8 @@ describe('security: open sockets end with their session, on every node (issue 21
     sockets.push(again);
     const events: string[] = [];
     again.onAny((event: string) => events.push(event));
-    a.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
-    a.realtime.emitToUser(supervisor.id, 'agent:state', AGENT_STATE);
+    a.node.realtime.emitToRole('supervisor', 'agent:state', AGENT_STATE);
+    a.node.realtime.emitToUser(supervisor.id, 'agent:state', AGENT_STATE);
     // Both emits leave node A in this order through one stream: once the user's arrived, the role's would have.
     await expect.poll(() => events.length).toBe(1);
     expect((await first.api.get('/api/auth/me')).body.user.role).toBe('operator');
@@ -147,7 +147,7 @@ describe('security: open sockets end with their session, on every node (issue 21
   describe('PATCH /api/users/:id (admins)', () => {
     it('refuses bad input with a clear error and changes nothing', async () => {
       const operator = await seed('input', 'operator');
-      for (const body of [{}, { role: 'root' }, { active: 'no' }, { role: 'manager', extension: '1001' }]) {
+      for (const body of [{}, { role: 'root' }, { active: 'no' }, { role: 'manager', login: 'renamed' }]) {
         const res = await admin.patch(`/api/users/${operator.id}`, body);
         expect(res.status, JSON.stringify(body)).toBe(400);
         expect(res.body.error.code).toBe('VALIDATION_FAILED');

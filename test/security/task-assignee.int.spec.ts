@@ -82,8 +82,10 @@ describe('security: who may be assigned a task', () => {
     const inactive = await as(sup).post('/api/tasks', { title: 'For a leaver', assigneeId: gone.id });
     expect(inactive.status).toBe(400);
     expect(inactive.body.error).toMatchObject({ code: 'USER_NOT_FOUND', details: { field: 'assigneeId' } });
+    // Handing an existing task over is a reassignment (issue #12): an inactive user is a conflict.
     const patch = await as(sup).patch(`/api/tasks/${ok.body.id}`, { assigneeId: gone.id });
-    expect(patch.status).toBe(400);
+    expect(patch.status).toBe(409);
+    expect(patch.body.error).toMatchObject({ code: 'USER_INACTIVE', details: { field: 'assigneeId' } });
     expect(await assignedTo(gone.id)).toBe(0);
   });
 });

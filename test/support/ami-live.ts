@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -58,6 +59,50 @@ export async function startAsteriskAgain(): Promise<void> {
     timeout: 120_000,
   });
 }
+
+/** One AMI action on a fresh connection (login, action, logoff); resolves with the action's response frame. */
+export async function amiAction(lines: string[]): Promise<string> {
+  const socket = connect(AMI_PORT, process.env.AMI_HOST ?? '127.0.0.1');
+  const user = process.env.AMI_USER ?? 'zvonok';
+  const secret = process.env.AMI_SECRET ?? 'zvonok-secret';
+  let text = '';
+  socket.setEncoding('utf8');
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`AMI ${lines[0]} timed out:\n${text}`)), 5_000);
+    socket.on('error', reject);
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+      const reply = /\r\n\r\nResponse: [^\r]+\r\nActionID: zv-test-action\r\n[\s\S]*?\r\n\r\n/.exec(text);
+      if (reply) {
+        clearTimeout(timer);
+        socket.end('Action: Logoff\r\n\r\n');
+        resolve(reply[0]);
+      }
+    });
+    socket.write(`Action: Login\r\nUsername: ${user}\r\nSecret: ${secret}\r\nEvents: off\r\n\r\n`);
+    socket.write(`${[...lines, 'ActionID: zv-test-action'].join('\r\n')}\r\n\r\n`);
+  });
+}
+
+/** Installs this profile's dialplan on the live PBX (it may run an older one) and reloads only the dialplan. */
+export async function installDialplan(): Promise<void> {
+  copyFileSync('test/pbx/asterisk/extensions.conf', join(ASTERISK_ROOT, 'etc/asterisk/extensions.conf'));
+  const reply = await amiAction(['Action: Command', 'Command: dialplan reload']);
+  if (!/Response: (Success|Follows)/.test(reply)) throw new Error(`dialplan reload failed:\n${reply}`);
+}
+
+/** Sets a dialplan global (empty clears it); a dialplan reload clears what was set this way. */
+export async function setPbxGlobal(name: string, value: string): Promise<void> {
+  const reply = await amiAction(['Action: Setvar', `Variable: ${name}`, `Value: ${value}`]);
+  if (!/Response: Success/.test(reply)) throw new Error(`Setvar ${name} failed:\n${reply}`);
+}
+
+/** Asterisk's `messages.log` (notice, warning, error) from `offset` on; `size` to take an offset before acting. */
+export const pbxMessages = {
+  file: () => join(ASTERISK_ROOT, 'var/log/asterisk/messages.log'),
+  size: async (): Promise<number> => (await stat(pbxMessages.file()).catch(() => null))?.size ?? 0,
+  since: async (offset: number): Promise<string> => (await readFile(pbxMessages.file())).subarray(offset).toString(),
+};
 
 /** Queue `support` wrapuptime (1 s, queues.conf) plus margin. */
 const WRAP_UP_MS = 1500;

@@ -16,7 +16,11 @@ export interface RequestOptions {
 export class ApiClient {
   cookie: string | undefined;
 
-  constructor(readonly baseUrl: string) {}
+  /** `bearer`: an API token sent as `Authorization: Bearer …` with every request. */
+  constructor(
+    readonly baseUrl: string,
+    readonly bearer?: string,
+  ) {}
 
   async request<T = any>(
     method: string,
@@ -27,6 +31,7 @@ export class ApiClient {
     const headers: Record<string, string> = { ...opts.headers };
     if (!opts.noCsrf) headers['x-requested-with'] = 'zvonok';
     if (this.cookie) headers.cookie = this.cookie;
+    if (this.bearer) headers.authorization ??= `Bearer ${this.bearer}`;
     let payload: string | undefined;
     if (opts.rawBody !== undefined) payload = opts.rawBody;
     else if (body !== undefined) payload = JSON.stringify(body);

@@ -1,11 +1,14 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { type AppConfig, type AppServices, createApp } from '@server/app';
+import { composeNode, type NodeOverrides, type ZvonokNode } from '@server/compose-node';
+import { type Config, loadConfig } from '@server/config/env';
 import { createDatabase } from '@server/db/data-source';
+import { type AppServices } from '@server/services';
 import { hashPassword } from '@server/modules/users/users.service';
 import { UserEntity, type UserRole } from '@server/modules/users/user.entity';
 
@@ -13,20 +16,12 @@ export interface TestApp {
   baseUrl: string;
   dataSource: DataSource;
   services: AppServices;
+  node: ZvonokNode;
   close(): Promise<void>;
 }
 
 /** Fixed, so every suite, node and e2e server opens the SIP secrets the others sealed in the shared database. */
 export const TEST_SIP_SECRETS_KEY = Buffer.alloc(32, 7);
-
-export const TEST_APP_CONFIG: AppConfig = {
-  nodeEnv: 'test',
-  sessionTtlHours: 1,
-  defaultCountry: 'RU',
-  loginRateLimit: { max: 10, windowMs: 15 * 60_000 },
-  trustedOrigins: [],
-  sipSecretsKey: TEST_SIP_SECRETS_KEY,
-};
 
 export function requireDatabaseUrl(): string {
   const url = process.env.DATABASE_URL;
@@ -35,30 +30,65 @@ export function requireDatabaseUrl(): string {
   return url;
 }
 
-/** The real app on the real Postgres (already migrated by global-setup), on a random loopback port. */
-export async function startTestApp(overrides: Partial<AppConfig> = {}, clientDir?: string): Promise<TestApp> {
-  const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
-  const { dataSource } = database;
-  await dataSource.initialize();
-  const { app, services } = createApp({
-    config: { ...TEST_APP_CONFIG, ...overrides },
-    dataSource,
-    logger: pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' }),
-    clientDir,
+/**
+ * The configuration a test node runs with: the harness's Postgres, no Redis (an in-process bus, so a suite's
+ * calls stay its own) and no telephony unless the suite asks, sessions of an hour, no demo data.
+ */
+export function testConfig(env: Record<string, string | undefined> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: requireDatabaseUrl(),
+    DATA_DIR: mkdtempSync(join(process.env.ZVONOK_RUN_DIR ?? tmpdir(), 'zvonok-node-')),
+    LOG_LEVEL: 'silent',
+    SESSION_TTL_HOURS: '1',
+    SEED_DEMO: 'false',
+    TELEPHONY_PROVIDER: 'none',
+    SIP_SECRETS_KEY: TEST_SIP_SECRETS_KEY.toString('base64'),
+    // Where the harness's Asterisk writes its recordings (global-setup), so live suites ingest the real files.
+    RECORDINGS_DIR: process.env.RECORDINGS_DIR,
+    ...env,
   });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+}
+
+/** A test node's logger: silent unless ZVONOK_TEST_LOG names a level. */
+export const testLogger = (name?: string) => {
+  const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
+  return name ? logger.child({ node: name }) : logger;
+};
+
+/**
+ * A whole node, as main.ts composes it (composeNode), on its own database pool and a random loopback port.
+ * `config` patches the test configuration; `overrides` are composeNode's.
+ */
+export async function startTestNode(
+  config: Partial<Config> = {},
+  overrides: NodeOverrides & { name?: string } = {},
+): Promise<TestApp> {
+  const base = testConfig();
+  const database =
+    overrides.database ?? (await createDatabase({ databaseUrl: base.databaseUrl, dataDir: base.dataDir }));
+  if (!database.dataSource.isInitialized) await database.dataSource.initialize();
+  const node = await composeNode(
+    { ...base, ...config },
+    // No built client unless a suite serves one: the API alone, as the suites expect it.
+    { logger: testLogger(overrides.name), redis: null, provider: null, clientDir: null, ...overrides, database },
+  );
+  const baseUrl = await node.listen(0, '127.0.0.1');
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    dataSource,
-    services,
+    baseUrl,
+    dataSource: database.dataSource,
+    services: node.services,
+    node,
     close: async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await database.close();
+      await node.close();
+      if (!overrides.database) await database.close();
     },
   };
+}
+
+/** The real app on the real Postgres (already migrated by global-setup), on a random loopback port. */
+export function startTestApp(config: Partial<Config> = {}, clientDir?: string): Promise<TestApp> {
+  return startTestNode(config, clientDir ? { clientDir } : {});
 }
 
 export const TEST_PASSWORD = 'correct horse battery';

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { type DataSource } from 'typeorm';
 
 import { type CallEvent, type Party } from '@telephony';
-import { CallRecorderService } from '@server/modules/calls/call-recorder.service';
+import { applyCallEvent, type CallFold } from '@server/common/calls/call-projection';
+import { CallStore } from '@server/modules/calls/call-store';
+import { testLogger } from '@test/support/api-server';
 
 const party = (raw: string, e164: string | null, extension: string | null = null): Party => ({
   raw,
@@ -77,8 +79,36 @@ export function inboundCallEvents(c: SeedCall): CallEvent[] {
 
 /** Records the call's events in order; returns its id. */
 export async function seedCall(dataSource: DataSource, c: SeedCall): Promise<string> {
-  const recorder = new CallRecorderService(dataSource);
   const events = inboundCallEvents(c);
-  for (const event of events) await recorder.record(event);
+  await recordCallEvents(dataSource, events);
   return events[0]!.callId;
+}
+
+/**
+ * Stores call events as the call pipeline does (folded in memory, written by the real CallStore in one batch),
+ * without telling any screen or linking the caller: a call's history for suites that read it.
+ */
+export async function recordCallEvents(dataSource: DataSource, events: readonly CallEvent[]): Promise<void> {
+  const store = new CallStore(dataSource, testLogger());
+  const folds = new Map<string, CallFold>();
+  const operators = new Map<string, string | null>();
+  const operatorOf = async (extension: string | null): Promise<string | null> => {
+    if (!extension) return null;
+    if (!operators.has(extension)) {
+      const [row] = (await dataSource.query('SELECT id FROM users WHERE extension = $1 AND active LIMIT 1', [
+        extension,
+      ])) as { id: string }[];
+      operators.set(extension, row?.id ?? null);
+    }
+    return operators.get(extension)!;
+  };
+  const writes: Promise<void>[] = [];
+  for (const event of events) {
+    const { fold, applied } = applyCallEvent(folds.get(event.callId) ?? null, event);
+    if (!applied) continue;
+    folds.set(event.callId, fold);
+    const operatorId = await operatorOf(fold.call.agentExtension);
+    writes.push(store.write({ event, call: fold.call, operatorId, link: null, pops: [] }));
+  }
+  await Promise.all(writes);
 }

@@ -1,31 +1,24 @@
 import { execFile } from 'node:child_process';
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 
-import { pino } from 'pino';
 import { io as connectSocket, type Socket } from 'socket.io-client';
 import { type DataSource } from 'typeorm';
 
 import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts/socket-events';
-import { createTelephonyProvider, type CallEvent, type TelephonyProvider } from '@telephony';
+import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { AmiConnection } from '@telephony/ami/ami-connection';
 import { type AmiEvent } from '@telephony/ami/ami-message';
-import { type AppServices, createApp } from '@server/app';
-import { createDatabase, type Database } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline } from '@server/modules/calls/call-pipeline';
-import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
-import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
-import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
+import { type Realtime } from '@server/modules/realtime/realtime.server';
+import { type AppServices } from '@server/services';
 import { amiConfigFromEnv, ASTERISK_ROOT } from '@test/support/ami-live';
-import { requireDatabaseUrl, TEST_APP_CONFIG, TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
+import { startTestNode, testConfig } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 
 const execFileAsync = promisify(execFile);
 
 /**
- * The whole server as main.ts wires it, minus the process: the real app with the AMI provider on the live Asterisk,
- * the call pipeline (events → calls table → reactions), Socket.IO realtime, agent states and the wallboard.
+ * The whole server as main.ts composes it, minus the process: composeNode with the AMI provider on the live
+ * Asterisk, the call pipeline, Socket.IO realtime, agent states and the wallboard.
  */
 export interface LiveApp {
   baseUrl: string;
@@ -43,59 +36,30 @@ export interface LiveAppOptions {
 }
 
 export async function startLiveApp(options: LiveAppOptions = {}): Promise<LiveApp> {
-  const database: Database = await createDatabase({
-    databaseUrl: requireDatabaseUrl(),
-    dataDir: 'unused-with-database-url',
-  });
-  const { dataSource } = database;
-  await dataSource.initialize();
-  const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
-  const sipCredentials = new SipSecretsService(dataSource, new SipSecretCipher(TEST_SIP_SECRETS_KEY), logger);
-  const provider = createTelephonyProvider({
-    ...amiConfigFromEnv(),
-    ...(options.pjsipAuthFile
-      ? { pjsipAuth: { file: options.pjsipAuthFile, credentials: () => sipCredentials.credentials() } }
-      : {}),
-  });
-  const { app, services } = createApp({
-    config: { ...TEST_APP_CONFIG, wrapUpSeconds: options.wrapUpSeconds ?? 0 },
-    dataSource,
-    logger,
-    telephony: provider,
-  });
-  const server = http.createServer(app);
-  const realtime = createRealtime({
-    httpServer: server,
-    auth: services.auth,
-    liveCalls: services.liveCalls,
-    logger,
-    trustedOrigins: [],
-  });
-  services.agents.attachRealtime(realtime);
-  services.wallboard.attachRealtime(realtime);
-  services.agents.start();
-  const pipeline: CallPipeline = await startCallPipeline({
-    dataSource,
-    logger,
-    provider,
-    reactions: [(event: CallEvent) => services.agents.onCallEvent(event), async () => services.wallboard.refreshSoon()],
-  });
-  await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000, intervalMs: 50 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    dataSource,
-    services,
-    provider,
-    realtime,
-    close: async () => {
-      services.agents.stop();
-      services.wallboard.stop();
-      await realtime.close();
-      await pipeline.stop();
-      await database.close();
+  const ami = amiConfigFromEnv();
+  const base = testConfig();
+  // With an auth file, the adapter is the one the configuration builds (it provisions the secrets, as in production).
+  const app = await startTestNode(
+    {
+      wrapUpSeconds: options.wrapUpSeconds ?? 0,
+      telephony: {
+        ...base.telephony,
+        provider: 'ami',
+        ami: { host: ami.host, port: ami.port, user: ami.user, secret: ami.secret },
+      },
+      sipSecrets: { ...base.sipSecrets, pjsipAuthFile: options.pjsipAuthFile },
     },
+    options.pjsipAuthFile ? { provider: undefined } : { provider: createTelephonyProvider(ami) },
+  );
+  const provider = app.node.provider!;
+  await waitFor(async () => provider.isUp(), { what: 'AMI provider up', timeoutMs: 10_000, intervalMs: 50 });
+  return {
+    baseUrl: app.baseUrl,
+    dataSource: app.dataSource,
+    services: app.services,
+    provider,
+    realtime: app.node.realtime,
+    close: () => app.close(),
   };
 }
 

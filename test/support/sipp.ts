@@ -176,7 +176,11 @@ export async function startUas(
     port,
     stop: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      // A sipp busy in a call (or starved on a loaded machine) may not act on SIGTERM; a phone left on its port
+      // would take the next suite's calls.
+      const kill = setTimeout(() => child.kill('SIGKILL'), 3_000);
       await exited;
+      clearTimeout(kill);
     },
   };
 }

@@ -1,32 +1,27 @@
-import http from 'node:http';
-import { type AddressInfo } from 'node:net';
-
+import { type Socket, io as connectSocket } from 'socket.io-client';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { io as connectSocket, type Socket } from 'socket.io-client';
 import { type DataSource } from 'typeorm';
 
 import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts/socket-events';
 import { type TelephonyProvider } from '@telephony';
-import { type AppServices, createApp } from '@server/app';
-import { createDatabase } from '@server/db/data-source';
-import { startCallPipeline, type CallPipeline, type CallReaction } from '@server/modules/calls/call-pipeline';
-import { createScreenPopReactions } from '@server/modules/calls/pop.reaction';
-import { createRealtime, type Realtime } from '@server/modules/realtime/realtime.server';
+import { type CallReaction } from '@server/common/calls/call-change';
+import { type NodeOverrides, type ZvonokNode } from '@server/compose-node';
+import { type Config } from '@server/config/env';
+import { type AppServices } from '@server/services';
 import { ApiClient } from '@test/support/api-client';
-import { requireDatabaseUrl, TEST_APP_CONFIG, TEST_PASSWORD } from '@test/support/api-server';
+import { startTestNode, testConfig, TEST_PASSWORD } from '@test/support/api-server';
 
 /**
- * One web node as main.ts composes it — express app, Socket.IO (redis-streams adapter when `redis`), the call
- * pipeline consuming the bus with the screen-pop reactions — on its own database pool and a random port.
+ * One web node as main.ts composes it (composeNode): express app, Socket.IO (redis-streams adapter when `redis`),
+ * the call pipeline consuming its partitions of the bus, on its own database pool and a random port.
  */
 export interface WebNode {
   name: string;
   baseUrl: string;
   dataSource: DataSource;
   services: AppServices;
-  realtime: Realtime;
-  pipeline: CallPipeline;
+  node: ZvonokNode;
   close(): Promise<void>;
 }
 
@@ -36,9 +31,13 @@ export interface WebNodeOptions {
   redis: boolean;
   provider?: TelephonyProvider | null;
   queueDefaultOwner?: string;
-  /** Reactions main.ts adds besides the screen pop (recordings, callbacks…), run after it. */
+  /** Reactions after the built-in ones. */
   extraReactions?: CallReaction[];
-  /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in the units createRealtime takes. */
+  config?: Partial<Config>;
+  /** Bus timing and naming (a short lease lets a dead node's calls move within a test). */
+  bus?: NodeOverrides['bus'];
+  consume?: boolean;
+  /** SOCKET_SESSION_RECHECK_SECONDS and SOCKETS_PER_SESSION, in milliseconds and sockets. */
   sessionRecheckMs?: number;
   maxSocketsPerSession?: number;
   /** Collect every log line (level debug) here instead of the usual silent logger. */
@@ -46,61 +45,40 @@ export interface WebNodeOptions {
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
+  const redis = options.redis ? new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) : null;
   const lines = options.logLines;
-  const logger = (
-    lines
-      ? pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) })
-      : pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' })
-  ).child({ node: options.name });
-  const database = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: 'unused-with-database-url' });
-  const { dataSource } = database;
-  await dataSource.initialize();
-  const { app, services } = createApp({ config: TEST_APP_CONFIG, dataSource, logger });
-  const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const redis = options.redis ? new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) : undefined;
-  const realtime = createRealtime({
-    httpServer: server,
-    auth: services.auth,
-    liveCalls: services.liveCalls,
-    logger,
-    trustedOrigins: [],
-    redis,
-    ...(options.sessionRecheckMs ? { sessionRecheckMs: options.sessionRecheckMs } : {}),
-    ...(options.maxSocketsPerSession ? { maxSocketsPerSession: options.maxSocketsPerSession } : {}),
-  });
-  const reactions = createScreenPopReactions({
-    dataSource,
-    realtime,
-    leads: services.leads,
-    defaultCountry: 'RU',
-    logger,
-    queueDefaultOwner: options.queueDefaultOwner,
-  });
-  const pipeline = await startCallPipeline({
-    dataSource,
-    logger,
-    redis,
-    provider: options.provider ?? null,
-    reactions: [...reactions, ...(options.extraReactions ?? [])],
-    consumerName: `${options.name}-${Math.random().toString(36).slice(2, 8)}`,
-  });
-  const { port } = server.address() as AddressInfo;
+  const base = testConfig();
+  const app = await startTestNode(
+    {
+      queueDefaultOwner: options.queueDefaultOwner,
+      sockets: {
+        sessionRecheckMs: options.sessionRecheckMs ?? base.sockets.sessionRecheckMs,
+        perSession: options.maxSocketsPerSession ?? base.sockets.perSession,
+      },
+      ...options.config,
+    },
+    {
+      name: options.name,
+      ...(lines ? { logger: pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) }) } : {}),
+      redis,
+      provider: options.provider ?? null,
+      extraReactions: options.extraReactions,
+      bus: { nodeId: `${options.name}-${Math.random().toString(36).slice(2, 8)}`, ...options.bus },
+      consume: options.consume,
+    },
+  );
   let closed = false;
   return {
     name: options.name,
-    baseUrl: `http://127.0.0.1:${port}`,
-    dataSource,
-    services,
-    realtime,
-    pipeline,
+    baseUrl: app.baseUrl,
+    dataSource: app.dataSource,
+    services: app.services,
+    node: app.node,
     close: async () => {
       if (closed) return;
       closed = true;
-      await pipeline.stop();
-      await realtime.close();
+      await app.close();
       await redis?.quit();
-      await database.close();
     },
   };
 }

@@ -1,10 +1,21 @@
 import { type Page } from '@contracts/dto/common';
 import { type CompanyDto, type CreateCompanyRequest, type UpdateCompanyRequest } from '@contracts/dto/company';
 import { type ContactDto, type CreateContactRequest, type UpdateContactRequest } from '@contracts/dto/contact';
-import { type DealDto, type DealStageTotalDto, type UpdateDealRequest } from '@contracts/dto/deal';
+import {
+  type CreateDealRequest,
+  type DealDto,
+  type DealStageTotalDto,
+  type UpdateDealRequest,
+} from '@contracts/dto/deal';
+import { type CustomFieldDto, type CustomFieldEntity } from '@contracts/dto/custom-field';
+import { type PipelineDto } from '@contracts/dto/pipeline';
+import { type CompanySettings } from '@contracts/dto/settings';
+import { type TeamDto } from '@contracts/dto/team';
 import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
+import { type SearchResultDto } from '@contracts/dto/search';
 import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
+import { type TimelineEntityType, type TimelineKind, type TimelinePage } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
 import { http, type QueryValue } from '@client/api/http';
 
@@ -45,8 +56,11 @@ export const leadsApi = {
 export const dealsApi = {
   list: list<DealDto>('/api/deals'),
   update: (id: string, body: UpdateDealRequest) => http.patch<DealDto>(`/api/deals/${encodeURIComponent(id)}`, body),
-  stageTotals: (signal?: AbortSignal) =>
-    http.get<{ items: DealStageTotalDto[] }>('/api/deals/stage-totals', { signal }).then((r) => r.items),
+  create: (body: CreateDealRequest) => http.post<DealDto>('/api/deals', body),
+  stageTotals: (pipelineId: string | undefined, signal?: AbortSignal) =>
+    http
+      .get<{ items: DealStageTotalDto[] }>('/api/deals/stage-totals', { query: { pipelineId }, signal })
+      .then((r) => r.items),
 };
 
 export const tasksApi = {
@@ -62,4 +76,37 @@ export const notesApi = {
 /** Supervisors, managers and admins only (the server answers 403 to operators). */
 export const usersApi = {
   list: (signal?: AbortSignal) => http.get<{ items: UserDto[] }>('/api/users', { signal }).then((r) => r.items),
+};
+
+/** Everyone reads the pipelines (the kanban's columns). */
+export const pipelinesApi = {
+  list: (signal?: AbortSignal) => http.get<{ items: PipelineDto[] }>('/api/pipelines', { signal }).then((r) => r.items),
+};
+
+/** Everyone reads the definitions (forms, lists, the pop card). */
+export const customFieldsApi = {
+  list: (entity: CustomFieldEntity, signal?: AbortSignal) =>
+    http.get<{ items: CustomFieldDto[] }>('/api/custom-fields', { query: { entity }, signal }).then((r) => r.items),
+};
+
+/** Staff: the teams they may filter by (a team supervisor gets their own). */
+export const teamsApi = {
+  list: (signal?: AbortSignal) => http.get<{ items: TeamDto[] }>('/api/teams', { signal }).then((r) => r.items),
+};
+
+export const settingsApi = {
+  get: (signal?: AbortSignal) => http.get<CompanySettings>('/api/settings', { signal }),
+};
+
+/** A client's history, newest first; `before` is the previous page's `nextCursor`. */
+export const timelineApi = {
+  page: (
+    query: { entityType: TimelineEntityType; entityId: string; kinds?: TimelineKind; before?: string },
+    signal?: AbortSignal,
+  ) => http.get<TimelinePage>('/api/timeline', { query, signal }),
+};
+
+/** The top bar's search: every kind of record the viewer may see, grouped. */
+export const searchApi = {
+  search: (q: string, signal?: AbortSignal) => http.get<SearchResultDto>('/api/search', { query: { q }, signal }),
 };

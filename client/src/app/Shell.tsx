@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 
 import { href, type Section } from '@client/app/router';
 import { UserMenu } from '@client/modules/auth/components/UserMenu';
+import { GlobalSearch } from '@client/modules/search/components/GlobalSearch';
+import { Notifications } from '@client/modules/notifications/components/Notifications';
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 
@@ -12,6 +14,8 @@ const MANAGER_SECTIONS: Section[] = ['analytics', 'wallboard'];
 const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);
 // Recordings review: the roles that may hear any recording (admins may not, see recordings.service).
 const REVIEWER_ROLES = new Set(['manager', 'supervisor']);
+// The audit log: admins, and managers read-only.
+const AUDIT_ROLES = new Set(['manager', 'admin']);
 
 export function Shell({ section, children }: { section: Section | null; children: ReactNode }) {
   const { t } = useTranslation();
@@ -36,6 +40,7 @@ export function Shell({ section, children }: { section: Section | null; children
         {t('app.name')}
       </div>
       <header className="shell__top">
+        <GlobalSearch />
         <UserMenu />
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>
@@ -44,6 +49,9 @@ export function Shell({ section, children }: { section: Section | null; children
             ...SECTIONS,
             ...(user && MANAGER_ROLES.has(user.role) ? MANAGER_SECTIONS : []),
             ...(user && REVIEWER_ROLES.has(user.role) ? (['review'] as const) : []),
+            'integrations' as const,
+            ...(user && AUDIT_ROLES.has(user.role) ? (['audit'] as const) : []),
+            ...(user?.role === 'admin' ? (['admin'] as const) : []),
           ].map((name) => (
             <li key={name}>
               <a
@@ -62,6 +70,7 @@ export function Shell({ section, children }: { section: Section | null; children
       <main className="shell__main" id="main" tabIndex={-1}>
         {children}
       </main>
+      <Notifications />
     </div>
   );
 }

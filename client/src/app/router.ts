@@ -41,10 +41,29 @@ export type Route =
   | { name: 'analytics' }
   | { name: 'wallboard' }
   | { name: 'review' }
+  | { name: 'integrations' }
+  | { name: 'admin'; tab: AdminTabName }
+  | { name: 'audit' }
   | { name: 'not-found' };
 
+export const ADMIN_TAB_NAMES = ['users', 'teams', 'fields', 'pipelines', 'settings'] as const;
+export type AdminTabName = (typeof ADMIN_TAB_NAMES)[number];
+const isAdminTab = (s: string | undefined): s is AdminTabName =>
+  (ADMIN_TAB_NAMES as readonly string[]).includes(s ?? '');
+
 export type Section =
-  'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls' | 'analytics' | 'wallboard' | 'review';
+  | 'contacts'
+  | 'companies'
+  | 'leads'
+  | 'deals'
+  | 'tasks'
+  | 'calls'
+  | 'analytics'
+  | 'wallboard'
+  | 'review'
+  | 'integrations'
+  | 'admin'
+  | 'audit';
 
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
@@ -65,6 +84,10 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
   if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
   if (first === 'review' && parts.length === 1) return { name: 'review' };
+  if (first === 'integrations' && parts.length === 1) return { name: 'integrations' };
+  if (first === 'admin' && parts.length === 1) return { name: 'admin', tab: 'users' };
+  if (first === 'admin' && parts.length === 2 && isAdminTab(second)) return { name: 'admin', tab: second };
+  if (first === 'audit' && parts.length === 1) return { name: 'audit' };
   return { name: 'not-found' };
 }
 
@@ -86,6 +109,9 @@ export function sectionOf(route: Route): Section | null {
     case 'analytics':
     case 'wallboard':
     case 'review':
+    case 'integrations':
+    case 'admin':
+    case 'audit':
       return route.name;
     case 'not-found':
       return null;

@@ -1,6 +1,8 @@
 import { useTranslation } from 'react-i18next';
 
 import { href, type Route } from '@client/app/router';
+import { AdminPage } from '@client/modules/admin/components/AdminPage';
+import { AuditLogPage } from '@client/modules/admin/components/AuditLogPage';
 import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
@@ -9,6 +11,7 @@ import { ContactEditor } from '@client/modules/contacts/components/ContactEditor
 import { ContactsList } from '@client/modules/contacts/components/ContactsList';
 import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
+import { IntegrationsPage } from '@client/modules/integrations/components/IntegrationsPage';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { ReviewPage } from '@client/modules/quality/components/ReviewPage';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
@@ -36,7 +39,12 @@ export function RoutedPage({ route }: { route: Route }) {
     case 'leads':
       return <LeadsList />;
     case 'deals':
-      return <DealsPage view={route.query.get('view') === 'table' ? 'table' : 'board'} />;
+      return (
+        <DealsPage
+          view={route.query.get('view') === 'table' ? 'table' : 'board'}
+          pipelineId={route.query.get('pipeline')}
+        />
+      );
     case 'tasks':
       return <TasksList />;
     case 'analytics':
@@ -45,6 +53,12 @@ export function RoutedPage({ route }: { route: Route }) {
       return <WallboardPage />;
     case 'review':
       return <ReviewPage />;
+    case 'integrations':
+      return <IntegrationsPage />;
+    case 'admin':
+      return <AdminPage tab={route.tab} />;
+    case 'audit':
+      return <AuditLogPage />;
     case 'not-found':
       return (
         <div className="empty">

@@ -105,6 +105,8 @@ const envSchema = z.object({
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  // Recordings transcoded at once on this node (ffmpeg is CPU-bound); unset → one per core.
+  RECORDINGS_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   DEFAULT_COUNTRY: z
     .string()
     .trim()
@@ -185,8 +187,48 @@ const envSchema = z.object({
   CALLBACK_DUE_MINUTES: z.coerce.number().int().min(0).default(15),
   CALLBACK_ESCALATE_MINUTES: z.coerce.number().int().min(0).default(30),
   CALLBACK_ESCALATE_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  // A task's assignee is reminded this many minutes before it is due (0: when it is due), once per due time.
+  TASK_REMINDER_LEAD_MINUTES: z.coerce.number().int().min(0).max(10_080).default(10),
+  TASK_REMINDER_INTERVAL_SECONDS: z.coerce.number().int().positive().default(30),
+  // Partitions of the call event stream (Redis): the most web nodes that can share the call pipeline. Every node of
+  // a cluster must use the same number.
+  PIPELINE_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(16),
+  // How long a call event's write waits for others to share its database round trip.
+  PIPELINE_FLUSH_MS: z.coerce.number().int().min(0).max(1000).default(2),
+  // This node's name in the call pipeline's cluster (logs, leases); unset → host-pid-random, unique per start.
+  NODE_ID: z
+    .string()
+    .trim()
+    .regex(/^[\w.-]{1,64}$/, 'must be 1-64 letters, digits, dots, dashes or underscores')
+    .optional(),
   // Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.
   ROUTING_TOKEN: optionalSecret,
+  // Addresses or subnets webhook URLs may reach although private, loopback or link-local (an internal receiver).
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrSubnet), {
+      message: 'must be a comma-separated list of addresses or subnets, e.g. 127.0.0.1,10.0.0.0/8',
+    }),
+  // One delivery attempt may take this long (connect to response headers).
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
+  // Retries: the first after about this long, each next one about twice as late (with jitter), never later than
+  // WEBHOOK_RETRY_MAX_DELAY_SECONDS; after WEBHOOK_RETRY_LIMIT retries the delivery is marked failed.
+  WEBHOOK_RETRY_DELAY_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
+  WEBHOOK_RETRY_MAX_DELAY_SECONDS: z.coerce.number().int().min(1).max(86_400).default(7200),
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(0).max(50).default(17),
+  // How often each node's webhook workers look for due deliveries.
+  WEBHOOK_POLL_SECONDS: z.coerce.number().min(0.5).max(60).default(2),
+  // Website form submissions per address and form, and per form, in a window (then 429).
+  FORM_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().positive().default(5),
+  FORM_RATE_LIMIT_PER_FORM: z.coerce.number().int().positive().default(200),
+  FORM_RATE_WINDOW_MINUTES: z.coerce.number().positive().default(10),
 });
 
 export type TrustProxy = false | number | string[];
@@ -217,6 +259,8 @@ export interface Config {
   recordingsStoreDir: string;
   /** Recordings older than this many days are deleted; 0 keeps them forever. */
   recordingRetentionDays: number;
+  /** Transcodes at once (RECORDINGS_INGEST_CONCURRENCY); undefined → one per core. */
+  recordingIngestConcurrency: number | undefined;
   defaultCountry: string;
   seedDemo: boolean;
   trustedOrigins: string[];
@@ -240,7 +284,20 @@ export interface Config {
   /** Socket revocation: how often sockets re-check their session, and how many one session may open per node. */
   sockets: { sessionRecheckMs: number; perSession: number };
   callbacks: CallbacksConfig;
+  /** Due reminders: how long before the due time, and how often the job looks. */
+  taskReminders: { leadMinutes: number; intervalSeconds: number };
   routingToken: string | undefined;
+  pipeline: { partitions: number; flushDelayMs: number; nodeId: string | undefined };
+  webhooks: {
+    /** WEBHOOK_ALLOWED_NETWORKS: private addresses or subnets webhook URLs may reach nevertheless. */
+    allowedNetworks: string[];
+    timeoutMs: number;
+    retryDelaySeconds: number;
+    retryMaxDelaySeconds: number;
+    retryLimit: number;
+    pollSeconds: number;
+  };
+  webForms: { ratePerAddress: number; ratePerForm: number; rateWindowMs: number };
 }
 
 export interface CallbacksConfig {
@@ -331,6 +388,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),
     recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
+    recordingIngestConcurrency: e.RECORDINGS_INGEST_CONCURRENCY,
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,
     trustedOrigins: e.TRUSTED_ORIGINS,
@@ -352,6 +410,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       escalateMinutes: e.CALLBACK_ESCALATE_MINUTES,
       escalateIntervalSeconds: e.CALLBACK_ESCALATE_INTERVAL_SECONDS,
     },
+    taskReminders: { leadMinutes: e.TASK_REMINDER_LEAD_MINUTES, intervalSeconds: e.TASK_REMINDER_INTERVAL_SECONDS },
     routingToken: e.ROUTING_TOKEN,
+    pipeline: { partitions: e.PIPELINE_PARTITIONS, flushDelayMs: e.PIPELINE_FLUSH_MS, nodeId: e.NODE_ID },
+    webhooks: {
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      retryDelaySeconds: e.WEBHOOK_RETRY_DELAY_SECONDS,
+      retryMaxDelaySeconds: e.WEBHOOK_RETRY_MAX_DELAY_SECONDS,
+      retryLimit: e.WEBHOOK_RETRY_LIMIT,
+      pollSeconds: e.WEBHOOK_POLL_SECONDS,
+    },
+    webForms: {
+      ratePerAddress: e.FORM_RATE_LIMIT_PER_ADDRESS,
+      ratePerForm: e.FORM_RATE_LIMIT_PER_FORM,
+      rateWindowMs: e.FORM_RATE_WINDOW_MINUTES * 60_000,
+    },
   };
 }

@@ -60,7 +60,8 @@ export interface CallTransferredPayload {
 
 export interface CallEndedPayload {
   call: LiveCallDto;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed';
+  /** `blocked`: the PBX refused the call by policy (a blocked caller, a do-not-call number). */
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked';
   waitSeconds: number;
   talkSeconds: number;
 }
@@ -77,14 +78,46 @@ export interface AgentStateDto {
   since: string;
 }
 
+/** A record someone else gave to the recipient (a supervisor's or manager's reassignment; audited). */
+export interface RecordReassignedPayload {
+  entityType: 'contact' | 'lead' | 'deal' | 'task';
+  entityId: string;
+  /** Its title or name, as the new owner will find it. */
+  name: string;
+  fromUserId: string | null;
+  toUserId: string | null;
+  byUserId: string;
+  at: string;
+}
+
+/** A website form was submitted: the lead it made or found, or the contact that has the number. */
+export interface LeadSubmittedPayload {
+  lead: LeadDto | null;
+  contactId: string | null;
+  /** True when this submission made the lead (no open lead or contact had the number). */
+  created: boolean;
+  form: { id: string; name: string };
+  /** The visitor asked to be called back: being rung now, or a task for later. */
+  callback: 'calling' | 'scheduled' | null;
+}
+
 export interface ServerToClientEvents {
   'call:ringing': (payload: CallRingingPayload) => void;
   'call:answered': (payload: CallAnsweredPayload) => void;
   'call:transferred': (payload: CallTransferredPayload) => void;
   'call:ended': (payload: CallEndedPayload) => void;
   'lead:created': (payload: { lead: LeadDto; callId: string }) => void;
+  /** To supervisors, managers, admins and the client's owner. */
+  'lead:submitted': (payload: LeadSubmittedPayload) => void;
   /** A callback task was created for (or escalated to) the recipient. */
-  'task:assigned': (payload: { task: TaskDto; reason: 'missed-call' | 'abandoned-call' | 'escalation' }) => void;
+  'task:assigned': (payload: {
+    task: TaskDto;
+    reason: 'missed-call' | 'abandoned-call' | 'escalation' | 'callback-request';
+  }) => void;
+  /** A record was reassigned to the recipient (`user:<id>` of the new owner). */
+  'record:reassigned': (payload: RecordReassignedPayload) => void;
+  /** One of the recipient's open tasks is (about to be) due: sent once per due time (`TASK_REMINDER_*`). */
+  'task:due': (payload: { task: TaskDto }) => void;
   'agent:state': (payload: AgentStateDto) => void;
   /** Live wallboard snapshot for supervisors and managers (role rooms). */
   'wallboard:update': (payload: WallboardDto) => void;
@@ -107,4 +140,6 @@ export interface SocketData {
   sessionId: string;
   role: 'admin' | 'manager' | 'supervisor' | 'operator';
   extension: string | null;
+  /** A supervisor who leads teams: themselves and their teams' members (whose live calls the socket may list). */
+  teamScope?: string[];
 }

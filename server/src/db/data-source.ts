@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import pg from 'pg';
 import { DataSource } from 'typeorm';
 
 import { migrations } from '@migrations';
@@ -16,8 +18,15 @@ export interface Database {
   embedded: boolean;
   /** Destroys the data source and, in embedded mode, stops the socket server and closes PGlite. */
   close(): Promise<void>;
+  /**
+   * Follows a NOTIFY channel (the data source must be initialized). `onState(false)` means notifications may be
+   * missed from now on (connection lost), `onState(true)` that they flow again; whatever a listener derived from
+   * them before must then be thrown away. Resolves with the function that stops listening.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onState: (up: boolean) => void): Promise<Unlisten>;
 }
 
+export type Unlisten = () => Promise<void>;
 const PG_SOCKET_PORT = 5432;
 
 export type DatabaseConfig = Pick<Config, 'databaseUrl' | 'dataDir'>;
@@ -49,13 +58,20 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
     uuidExtension: 'pgcrypto' as const,
   };
   if (config.databaseUrl) {
-    const dataSource = new DataSource({ ...common, url: config.databaseUrl, extra: { max: 10 } });
-    return { dataSource, embedded: false, close: () => destroy(dataSource) };
+    const url = config.databaseUrl;
+    const dataSource = new DataSource({ ...common, url, extra: { max: 10 } });
+    return {
+      dataSource,
+      embedded: false,
+      close: () => destroy(dataSource),
+      listen: (channel, onPayload, onState) => listenOnOwnConnection(url, channel, onPayload, onState),
+    };
   }
 
   const dir = path.join(config.dataDir, 'pg');
   await fs.mkdir(dir, { recursive: true });
-  const db = await PGlite.create(dir);
+  // Contrib extensions ship as separate bundles in PGlite: the search migration needs pg_trgm.
+  const db = await PGlite.create(dir, { extensions: { pg_trgm } });
   // In the temp dir, not DATA_DIR: a socket path must stay under ~100 bytes.
   const socketDir = await fs.mkdtemp(path.join(os.tmpdir(), 'zvonok-pg-'));
   const server = new PGLiteSocketServer({
@@ -77,6 +93,7 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
   return {
     dataSource,
     embedded: true,
+    listen: (channel, onPayload, onState) => listenOnPool(dataSource, channel, onPayload, onState),
     close: async () => {
       await destroy(dataSource);
       await server.stop();
@@ -96,4 +113,82 @@ export async function openMigratedDatabase(config: DatabaseConfig): Promise<Data
 
 async function destroy(dataSource: DataSource): Promise<void> {
   if (dataSource.isInitialized) await dataSource.destroy();
+}
+
+const RELISTEN_MS = 1_000;
+
+/** Postgres: a connection of its own that does nothing but listen, reconnecting until told to stop. */
+async function listenOnOwnConnection(
+  url: string,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onState: (up: boolean) => void,
+): Promise<Unlisten> {
+  let client: pg.Client | undefined;
+  let stopped = false;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url });
+    c.on('notification', (n) => {
+      if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+    });
+    const lost = () => {
+      if (client !== c || stopped) return;
+      client = undefined;
+      onState(false);
+      c.end().catch(() => undefined);
+      retry = setTimeout(() => void connect().catch(lost), RELISTEN_MS);
+    };
+    c.on('error', lost);
+    c.on('end', lost);
+    client = c;
+    await c.connect();
+    await c.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    onState(true);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    await client?.end().catch(() => undefined);
+  };
+}
+
+/**
+ * Embedded: PGlite is one backend behind one pooled connection, and a notification comes back on the connection
+ * of the transaction that committed it; so listening on that connection sees every commit. A reconnect of the pool
+ * listens again and says notifications may have been missed.
+ */
+async function listenOnPool(
+  dataSource: DataSource,
+  channel: string,
+  onPayload: (payload: string) => void,
+  onState: (up: boolean) => void,
+): Promise<Unlisten> {
+  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  const onNotification = (n: pg.Notification) => {
+    if (n.channel === channel && n.payload !== undefined) onPayload(n.payload);
+  };
+  const attach = async (client: pg.PoolClient) => {
+    client.on('notification', onNotification);
+    await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+  };
+  const onConnect = (client: pg.PoolClient) => {
+    onState(false);
+    attach(client).then(
+      () => onState(true),
+      () => undefined,
+    );
+  };
+  pool.on('connect', onConnect);
+  const client = await pool.connect();
+  try {
+    await attach(client);
+  } finally {
+    client.release();
+  }
+  onState(true);
+  return async () => {
+    pool.off('connect', onConnect);
+  };
 }

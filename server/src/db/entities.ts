@@ -1,3 +1,4 @@
+import { ApiTokenEntity } from '@server/modules/api-tokens/api-token.entity';
 import { AuditLogEntity } from '@server/modules/audit/audit-log.entity';
 import { SessionEntity } from '@server/modules/auth/session.entity';
 import { CallEntity, CallLegEntity, RecordingEntity } from '@server/modules/calls/call.entity';
@@ -24,4 +25,5 @@ export const entities = [
   CallLegEntity,
   RecordingEntity,
   AuditLogEntity,
+  ApiTokenEntity,
 ];

@@ -179,8 +179,11 @@ export class AmiConnection {
     }
   }
 
-  /** Async Originate; resolves with the matching OriginateResponse event (Response: Success), else ACTION_FAILED. */
-  async originate(request: Omit<AmiActionRequest, 'action'>): Promise<AmiEvent> {
+  /**
+   * Async Originate; resolves with the matching OriginateResponse event (Response: Success), else ACTION_FAILED.
+   * `waitMs` overrides how long the response may take (a queue ringing for minutes).
+   */
+  async originate(request: Omit<AmiActionRequest, 'action'>, waitMs?: number): Promise<AmiEvent> {
     const id = this.nextActionId();
     const done = new Promise<AmiEvent>((resolve) => this.originates.set(id, resolve));
     try {
@@ -189,7 +192,12 @@ export class AmiConnection {
         throw new TelephonyError('PBX_UNREACHABLE', `AMI not connected (state ${this.state})`);
       }
       await this.send(m, { ...request, action: 'Originate', async: 'true' }, id, this.options.actionTimeoutMs ?? 5000);
-      const ev = await this.withTimeout(done, id, this.options.originateTimeoutMs ?? 60_000, 'OriginateResponse');
+      const ev = await this.withTimeout(
+        done,
+        id,
+        waitMs ?? this.options.originateTimeoutMs ?? 60_000,
+        'OriginateResponse',
+      );
       if ((ev.fields.response ?? '').toLowerCase() !== 'success') {
         throw new TelephonyError('ACTION_FAILED', `Originate failed (reason ${ev.fields.reason ?? '?'})`);
       }

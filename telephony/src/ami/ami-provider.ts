@@ -13,7 +13,13 @@ import {
 import { TelephonyError } from '@telephony/errors';
 import type { OpenCall, TelephonyEvent } from '@telephony/model/call-event';
 import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
-import type { OriginateRequest, SipCredentialsSource, SpyMode, TelephonyProvider } from '@telephony/provider';
+import type {
+  CallbackRequest,
+  OriginateRequest,
+  SipCredentialsSource,
+  SpyMode,
+  TelephonyProvider,
+} from '@telephony/provider';
 
 export interface AmiProviderConfig {
   kind: 'ami';
@@ -30,6 +36,8 @@ export interface AmiProviderConfig {
   agentDial?: string;
   /** Dialplan context click-to-call continues in once the operator answers. Default `from-crm`. */
   originateContext?: string;
+  /** Context whose extension `<visitor>` waits in ZV_CALLBACK_QUEUE ("call me back"). Default `zv-callback`. */
+  callbackContext?: string;
   /** Seconds the operator's phone rings on originate/spy. Default 30. */
   ringSeconds?: number;
   /** How long a call found gone on resync waits for its Cdr before closing as `failed`. Default 30 s. */
@@ -181,6 +189,42 @@ export class AmiProvider implements TelephonyProvider {
   }
 
   /**
+   * "Call me back": originates `Local/<visitor>@<callbackContext>`, whose far half waits in the queue
+   * (ZV_CALLBACK_QUEUE) for up to `waitSeconds`; when an operator answers, the near half continues in
+   * `originateContext` at the visitor's number, so the PBX dials the visitor and bridges them. Resolves at that
+   * answer (OriginateResponse Success); the call's events arrive through onEvent like any queue call (outbound,
+   * to the visitor), so the operator's card pops while their phone rings.
+   */
+  async originateCallback(request: CallbackRequest): Promise<void> {
+    const destination = request.destination.replace(/[\s()-]/g, '');
+    if (!/^\+\d{6,15}$/.test(destination)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid callback number "${request.destination}"`);
+    }
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(request.queue)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid queue "${request.queue}"`);
+    }
+    // A name goes into a SIP display name: no quotes, angle brackets or control characters.
+    const name = (request.callerName ?? '').replace(/["<>\\\p{Cc}]/gu, '').slice(0, 40);
+    await this.connection.originate(
+      {
+        channel: `Local/${destination}@${this.config.callbackContext ?? 'zv-callback'}`,
+        context: this.config.originateContext ?? 'from-crm',
+        exten: destination,
+        priority: 1,
+        timeout: request.waitSeconds * 1000,
+        callerid: `"${name || destination}" <${destination}>`,
+        variable: {
+          ZVONOK_REQUEST_ID: request.requestId,
+          ZV_CALLBACK_QUEUE: request.queue,
+          ZV_CALLBACK_WAIT: String(request.waitSeconds),
+          ZV_DIRECTION: 'outbound',
+        },
+      },
+      (request.waitSeconds + 15) * 1000,
+    );
+  }
+
+  /**
    * QueuePause (all queues) for every queue-member interface of the operator: the configured dial interface plus
    * the devices QueueStatus/QueueMemberStatus reported (e.g. `PJSIP/1001-web` beside `PJSIP/1001`), so a paused
    * operator gets no queue calls on any device. Succeeds when at least one interface was paused.
@@ -256,6 +300,18 @@ export class AmiProvider implements TelephonyProvider {
       digit: SPY_MODE_DIGITS[mode],
       receive: 'yes',
     });
+  }
+
+  /** AMI `PJSIPShowEndpoint`: Success (with its detail events) when the endpoint exists, Error when it does not. */
+  async endpointExists(endpoint: string): Promise<boolean> {
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(endpoint)) return false;
+    try {
+      await this.connection.actionList({ action: 'PJSIPShowEndpoint', endpoint });
+      return true;
+    } catch (err) {
+      if (err instanceof TelephonyError && err.code === 'ACTION_FAILED') return false;
+      throw err;
+    }
   }
 
   /**

@@ -72,6 +72,8 @@ const CASES: Record<string, (r: ReturnType<typeof replay>) => void> = {
     const stopped = new Set(r.of('call.ring-stopped').map((e) => e.agentId));
     expect([...rang].filter((a) => a !== answered[0]!.agentId).sort()).toEqual([...stopped].sort());
     expect(r.of('recording.ready')[0]?.file).toMatch(/^\/var\/spool\/asterisk\/monitor\/.+\.(wav|WAV|gsm)$/);
+    // Recorded with the profile's hangup handler: StopMixMonitor's MixMonitorStop came before the hang-up.
+    expect(r.of('recording.ready')[0]?.closed).toBe(true);
   },
   'queue-abandoned': (r) => {
     expect(r.ended).toHaveLength(1);

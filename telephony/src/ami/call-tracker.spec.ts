@@ -398,6 +398,79 @@ describe('call tracker: caller-ID presentation (PAI + Privacy: id)', () => {
   });
 });
 
+describe('call tracker: calls the dialplan refuses by policy (ZV_BLOCKED)', () => {
+  const blocked = (value = '1') => ({ '': { ZV_BLOCKED: value } });
+
+  it('a blocked caller rejected before any ring ends unanswered with blocked: true', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, { ...snap('', caller), context: 'from-trunk' }, blocked('')),
+      amiEvent('VarSet', T0 + 0.1, { ...snap('', caller), variable: 'ZV_BLOCKED', value: '1' }, blocked()),
+      amiEvent('Hangup', T0 + 0.2, { ...snap('', caller), cause: '21' }, blocked()),
+    ]);
+    expect(types(events)).toEqual(['call.created', 'call.ended']);
+    expect(events[1]).toMatchObject({ direction: 'inbound', answered: false, blocked: true, rawCause: '21' });
+  });
+
+  it('the flag is read from a VarSet alone too (a profile that does not export the variable)', () => {
+    const { events } = fold([
+      amiEvent('Newchannel', T0, snap('', caller)),
+      amiEvent('VarSet', T0 + 0.1, { ...snap('', caller), variable: 'ZV_BLOCKED', value: '1' }),
+      amiEvent('Hangup', T0 + 0.2, { ...snap('', caller), cause: '21' }),
+    ]);
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', blocked: true });
+  });
+
+  it("a click-to-call refused before dialling keeps the dialled number from the dialplan's exten", () => {
+    const leg: Chan = { name: 'PJSIP/1001-0000000e', uniqueid: '1950.1', linkedid: '1950.1', num: '' };
+    const { events } = fold([
+      amiEvent('Newchannel', T0, { ...snap('', leg), context: 'from-crm' }),
+      amiEvent('DialBegin', T0, snap('dest', leg)),
+      amiEvent('DialEnd', T0 + 2, { ...snap('dest', leg), dialstatus: 'ANSWER' }),
+      amiEvent('NewExten', T0 + 2, { ...snap('', { ...leg, exten: '89161234567' }), application: 'Set' }),
+      // The lookup runs in a Gosub: the leg is at `s` of zv-dial-policy when it is refused.
+      amiEvent('NewExten', T0 + 2, { ...snap('', { ...leg, exten: 's' }), application: 'Set' }),
+      amiEvent('VarSet', T0 + 2.1, { ...snap('', { ...leg, exten: 's' }), variable: 'ZV_BLOCKED', value: '1' }),
+      amiEvent('Hangup', T0 + 2.2, { ...snap('', { ...leg, exten: 's' }), cause: '21' }),
+    ]);
+    const ended = events.at(-1);
+    expect(ended).toMatchObject({ type: 'call.ended', direction: 'outbound', answered: false, blocked: true });
+    expect(ended).toMatchObject({ to: { e164: '+79161234567' } });
+  });
+
+  it('only the caller leg counts, and an answered call is never reported blocked', () => {
+    const onAgentLeg = fold([
+      ...queueStart(),
+      amiEvent('VarSet', T0 + 2, { ...snap('', agent1), variable: 'ZV_BLOCKED', value: '1' }),
+      amiEvent('Hangup', T0 + 3, { ...snap('', caller), cause: '16' }),
+      amiEvent('Hangup', T0 + 3, { ...snap('', agent1), cause: '16' }),
+      amiEvent('Hangup', T0 + 3, { ...snap('', agent2), cause: '16' }),
+    ]).events;
+    expect(onAgentLeg.at(-1)).toMatchObject({ type: 'call.ended' });
+    expect(onAgentLeg.at(-1)).not.toHaveProperty('blocked');
+
+    const answered = fold([
+      ...queueAnswered().filter((e) => e.event !== 'Hangup' || e.fields.channel === agent2.name),
+      amiEvent('VarSet', T0 + 50, { ...snap('', caller), variable: 'ZV_BLOCKED', value: '1' }),
+      amiEvent('Hangup', T0 + 60, { ...snap('', caller), cause: '16' }),
+      amiEvent('Hangup', T0 + 60, { ...snap('', agent1), cause: '16' }),
+    ]).events;
+    expect(answered.at(-1)).toMatchObject({ type: 'call.ended', answered: true });
+    expect(answered.at(-1)).not.toHaveProperty('blocked');
+  });
+
+  it("with blockedVariable '' the variable means nothing", () => {
+    const { events } = reduceAll(
+      initialTrackerState(),
+      [
+        amiEvent('Newchannel', T0, snap('', caller), blocked()),
+        amiEvent('Hangup', T0 + 0.2, { ...snap('', caller), cause: '21' }, blocked()),
+      ],
+      { ...cfg, blockedVariable: '' },
+    );
+    expect(events.at(-1)).not.toHaveProperty('blocked');
+  });
+});
+
 describe('call tracker: transfers', () => {
   it('blind transfer moves the call to the target operator', () => {
     const transferEvents = [
@@ -636,6 +709,21 @@ describe('call tracker: robustness', () => {
       amiEvent('Hangup', T0 + 1, { ...snap('', caller), cause: '16' }),
     ]);
     expect(events.find((e) => e.type === 'recording.ready')).toMatchObject({ file: '/rec/a.wav' });
+  });
+
+  it('says the recording is closed when the PBX reported MixMonitorStop before the hang-up, and only then', () => {
+    const recorded = (stop: AmiEvent[]) =>
+      fold([
+        amiEvent('Newchannel', T0, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/b.wav' } }),
+        ...stop,
+        amiEvent('Hangup', T0 + 2, { ...snap('', caller), cause: '16' }),
+      ]).events.find((e) => e.type === 'recording.ready');
+    const stop = amiEvent('MixMonitorStop', T0 + 1, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/b.wav' } });
+    expect(recorded([stop])).toMatchObject({ file: '/rec/b.wav', closed: true });
+    expect(recorded([])).not.toHaveProperty('closed');
+    // A stop of another file (the first operator's, before a transfer) says nothing about the one reported.
+    const other = amiEvent('MixMonitorStop', T0 + 1, snap('', caller), { '': { MIXMONITOR_FILENAME: '/rec/a.wav' } });
+    expect(recorded([other])).not.toHaveProperty('closed');
   });
 });
 

@@ -46,6 +46,12 @@ export interface CallTrackerConfig {
    * P-Asserted-Identity + `Privacy: id` cannot be told from a shown one.
    */
   presentationVariable?: string;
+  /**
+   * Channel variable the dialplan sets to `1` on the caller's leg when it refuses the call by policy (a blocked
+   * caller, an outbound call to a blocked or do-not-call number), exported with manager.conf `channelvars`. Default
+   * `ZV_BLOCKED` (the reference profile); set '' to disable. Such a call ends with `blocked: true` unless answered.
+   */
+  blockedVariable?: string;
   /** How many ended linkedids to remember against late events. Default 10000. */
   endedMemory?: number;
 }
@@ -71,6 +77,8 @@ export interface TrackedChannel {
   /** Caller-ID presentation as last reported (see `presentationVariable`). */
   presentation?: string;
   exten: string;
+  /** The last extension it was at that is a number (a Gosub moves it to `s`; an outbound refusal needs the number). */
+  dialled?: string;
   hungUp: boolean;
   cause?: number;
   /** BridgeUniqueid the channel is in (BridgeEnter/BridgeLeave). */
@@ -120,6 +128,10 @@ export interface TrackedCall {
   /** Signatures of transfers already reported (a repeated AMI event must not report twice). */
   transfers: string[];
   recordingFile?: string;
+  /** Recordings the PBX said it closed (MixMonitorStop): the file is complete before the call ends. */
+  closedRecordings?: readonly string[];
+  /** The dialplan refused the call by policy on its caller's leg (`blockedVariable`). */
+  blocked?: true;
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
   /** Best unanswered Cdr seen while pending (a call has one Cdr per dialled leg; an ANSWERED one closes at once). */
@@ -523,6 +535,7 @@ export class Reducer {
     if (ch) {
       if (snap.name && snap.name !== ch.name) Object.assign(ch, { name: snap.name }, roleOf(snap.name, this.config));
       if (snap.exten) ch.exten = snap.exten;
+      if (isDialTarget(snap.exten)) ch.dialled = snap.exten;
       if (snap.presentation !== undefined) ch.presentation = snap.presentation;
       if (snap.linkedid !== ch.reportedLinkedid) {
         ch.reportedLinkedid = snap.linkedid;
@@ -543,6 +556,7 @@ export class Reducer {
       callerName: snap.callerName,
       ...(snap.presentation !== undefined ? { presentation: snap.presentation } : {}),
       exten: snap.exten,
+      ...(isDialTarget(snap.exten) ? { dialled: snap.exten } : {}),
       hungUp: false,
     };
     d.addChannel(ch);
@@ -694,7 +708,11 @@ export class Reducer {
   endCall(call: TrackedCall, legUniqueid: string, cdr?: CdrOutcome, forced?: HangupCause): void {
     if (this.d.isEnded(call.key)) return;
     for (const agentId of Object.keys(call.ringing)) this.stopRinging(call, agentId);
-    if (call.recordingFile) this.emit(call, call.originUniqueid, { type: 'recording.ready', file: call.recordingFile });
+    const file = call.recordingFile;
+    if (file) {
+      const closed = call.closedRecordings?.includes(file) ? { closed: true } : {};
+      this.emit(call, call.originUniqueid, { type: 'recording.ready', file, ...closed });
+    }
     const endMs = cdr ? call.createdAtMs + cdr.durationSeconds * 1000 : this.now;
     const byPbx = this.answeredByPbxOnly(call);
     const answered = cdr ? cdr.answered : call.answered || byPbx;
@@ -717,6 +735,7 @@ export class Reducer {
       waitSeconds: seconds((answered ? answeredAt : endMs) - call.createdAtMs),
       talkSeconds: answered ? seconds(endMs - answeredAt) : 0,
       ...(cdr ? { closedFromCdr: true } : {}),
+      ...(call.blocked && !answered ? { blocked: true } : {}),
     });
     this.now = saved;
     this.d.markEnded(call.key);
@@ -897,6 +916,7 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
 }
 
 const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
+const BLOCKED_VARIABLE = 'ZV_BLOCKED';
 
 /** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
 export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {
@@ -954,6 +974,21 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
       if (call) call.direction = hinted;
     }
   }
+  const blockedVar = config.blockedVariable ?? BLOCKED_VARIABLE;
+  const refused =
+    blockedVar !== '' &&
+    (ev.variables['']?.[blockedVar] === '1' || (name === 'varset' && f.variable === blockedVar && f.value === '1'));
+  if (main && refused) {
+    const peek = r.d.peekCall(main.callKey);
+    if (peek && !peek.blocked && peek.originUniqueid === main.uniqueid) {
+      const call = r.callOf(main);
+      if (call) {
+        call.blocked = true;
+        // An outbound call refused before it dialled: the number it was for is only in the dialplan's exten.
+        if (!call.to.raw && main.role !== 'trunk' && main.dialled) call.to = r.party(main.dialled);
+      }
+    }
+  }
   for (const [prefix, vars] of Object.entries(ev.variables)) {
     const file = vars[RECORDING_VARIABLE];
     const ch = prefix === '' ? main : prefix === 'dest' ? dest : undefined;
@@ -967,6 +1002,16 @@ function reduce(r: Reducer, ev: AmiEvent): ReduceResult {
       if (f.variable !== RECORDING_VARIABLE || !f.value) break;
       const call = r.callOf(main);
       if (call) call.recordingFile = f.value;
+      break;
+    }
+    case 'mixmonitorstop': {
+      // Published by StopMixMonitor once the file is closed (the reference dialplan runs it as the recorded
+      // channel's hangup handler); a MixMonitor that simply ends with its channel says nothing over AMI.
+      const call = r.callOf(main);
+      const file = own(ev.variables[''] ?? {}, RECORDING_VARIABLE) ?? call?.recordingFile;
+      if (call && file && !call.closedRecordings?.includes(file)) {
+        call.closedRecordings = [...(call.closedRecordings ?? []), file];
+      }
       break;
     }
     case 'newstate': {

@@ -89,11 +89,22 @@ export interface CallEnded extends CallEventBase {
   talkSeconds: number;
   /** Set when the call ended while the adapter was disconnected and was closed from CDR on resync. */
   closedFromCdr?: boolean;
+  /**
+   * The PBX refused the call by policy before anyone answered: the caller (inbound) or the dialled number (outbound)
+   * is blocked or do-not-call. Absent otherwise. A call closed from CDR after a reconnect cannot tell and lacks it.
+   */
+  blocked?: boolean;
 }
 export interface RecordingReady extends CallEventBase {
   type: 'recording.ready';
   /** Path as the PBX wrote it (MIXMONITOR_FILENAME); the server maps it into its storage. */
   file: string;
+  /**
+   * True when the PBX has said the file is complete (Asterisk: `MixMonitorStop`, which StopMixMonitor publishes
+   * after closing the file), so it can be read at once. Absent: the recorded channels hung up and the PBX may
+   * still be closing the file; the reader checks that its header accounts for its size.
+   */
+  closed?: boolean;
 }
 
 export type CallEvent =

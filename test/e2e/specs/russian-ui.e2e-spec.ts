@@ -6,9 +6,9 @@ import { type BrowserContext, type Page } from 'playwright-core';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { parseRoute, type Route } from '@client/app/router';
+import { ADMIN_TAB_NAMES, parseRoute, type Route } from '@client/app/router';
 import { ru } from '@client/i18n/ru';
-import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
+import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
 import { inboundCall, party } from '@test/support/synthetic-calls';
@@ -39,6 +39,9 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   analytics: true,
   wallboard: true,
   review: true,
+  integrations: true,
+  admin: true,
+  audit: true,
   'not-found': true,
 };
 
@@ -112,7 +115,7 @@ async function settle(page: Page): Promise<void> {
 describe('Russian UI: no English word on any screen, for any role', () => {
   let session: RecordingsSession;
   let redis: Redis;
-  let bus: RedisStreamBus;
+  let bus: RedisCallBus;
   const suffix = randomBytes(3).toString('hex');
   const phone = `+7916${String(Math.floor(1_000_000 + Math.random() * 8_999_999))}`;
   const seeded = { contact: '', company: '', deal: '', task: '', calls: [] as string[] };
@@ -168,7 +171,8 @@ describe('Russian UI: no English word on any screen, for any role', () => {
     });
     await ds.query(`UPDATE calls SET contact_id = $2 WHERE id = $1`, [recorded, seeded.contact]);
     redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-    bus = new RedisStreamBus({ redis, logger: pino({ level: 'silent' }) });
+    // The publishing half of the adapter: the e2e server (main.ts, default prefix) consumes its call stream.
+    bus = new RedisCallBus({ redis, logger: pino({ level: 'silent' }) });
     ROUTES.push(
       '/contacts',
       '/contacts/new',
@@ -185,6 +189,9 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/analytics',
       '/wallboard',
       '/review',
+      '/integrations',
+      ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
+      '/audit',
       '/no-such-page',
     );
   });

@@ -9,6 +9,7 @@ import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
 import { runSipp, startOperatorPhone, type Phone, type SippResult } from '@test/support/sipp';
+import { resetLiveState } from '@test/support/live-reset';
 
 // The supervisor's wallboard in real Chromium against the real server (main.ts with the AMI provider) and the real
 // Asterisk: a sipp customer queues while no phone answers, then operator1's sipp phone (1001) answers. The page must
@@ -42,6 +43,7 @@ describe('wallboard updates live while sipp calls queue', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
+    await resetLiveState();
     await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami' });
     browser = await launchBrowser();
@@ -60,6 +62,7 @@ describe('wallboard updates live while sipp calls queue', () => {
     await context?.close();
     await browser?.close();
     await server?.stop();
+    await resetLiveState();
   });
 
   it('opens from the navigation for a supervisor', async () => {

@@ -53,7 +53,7 @@ export async function probeBodyReferences(
   const failures: string[] = [];
   for (const [key, ref] of Object.entries(BODY_REFERENCES)) {
     const [method, pattern] = key.split(' ') as [string, string];
-    const url = ref.record ? pattern.replace(':id', operator.records[ref.record]) : pattern;
+    const url = pattern.replace(':id', ref.record ? operator.records[ref.record] : randomUUID());
     const send = (extra: Record<string, unknown>) => operator.client.request(method, url, { ...ref.body, ...extra });
     const check = (what: string, res: ApiResponse, good: boolean, wanted: string) => {
       if (!good) failures.push(`${key} ${what}: expected ${wanted}, got ${res.status} ${JSON.stringify(res.body)}`);
@@ -71,6 +71,17 @@ export async function probeBodyReferences(
         check(`${field} → another user`, other, other.status === 403, '403');
         const self = await send({ [field]: operator.id });
         check(`${field} → self`, self, ok(self) && self.body[field] === operator.id, `2xx with ${field} = self`);
+      } else if (rule === 'shared') {
+        const missing = await send({ [field]: randomUUID() });
+        check(`${field} → a missing id`, missing, refused(missing), '400/404 with an error code');
+      } else if (rule === 'not-for-operators') {
+        for (const [whom, id] of [
+          ['another user', stranger.id],
+          ['self', operator.id],
+        ] as const) {
+          const res = await send({ [field]: id });
+          check(`${field} → ${whom}`, res, res.status === 403, '403');
+        }
       } else if (rule === 'ignored') {
         const other = await send({ [field]: stranger.id });
         check(`${field} → another user`, other, ok(other) && other.body[field] === operator.id, `2xx, ${field} kept`);

@@ -1,8 +1,15 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type EntityLink } from '@contracts/dto/common';
 import { type UserDto } from '@contracts/dto/user';
-import { companyVisible, contactVisible, dealVisible, leadVisible, seesAll } from '@server/common/access/visibility';
+import {
+  companyVisible,
+  contactVisible,
+  dealVisible,
+  leadVisible,
+  scopeParams,
+  seesAll,
+} from '@server/common/access/visibility';
 
 const TABLES: Record<EntityLink['entityType'], { table: string; visible: ((a: string) => string) | null }> = {
   contact: { table: 'contacts', visible: contactVisible },
@@ -12,15 +19,20 @@ const TABLES: Record<EntityLink['entityType'], { table: string; visible: ((a: st
   call: {
     table: 'calls',
     visible: (a) =>
-      `(${a}.operator_id = :viewerId OR EXISTS (SELECT 1 FROM call_legs x WHERE x.call_id = ${a}.id AND x.user_id = :viewerId))`,
+      `(${a}.operator_id = ANY(:scopeIds) OR EXISTS (SELECT 1 FROM call_legs x WHERE x.call_id = ${a}.id ` +
+      `AND x.user_id = ANY(:scopeIds)))`,
   },
 };
 
 /** True when the linked record exists and the viewer may see it (polymorphic links have no FK). */
-export async function canSeeLinked(dataSource: DataSource, viewer: UserDto, link: EntityLink): Promise<boolean> {
+export async function canSeeLinked(
+  dataSource: DataSource | EntityManager,
+  viewer: UserDto,
+  link: EntityLink,
+): Promise<boolean> {
   const { table, visible } = TABLES[link.entityType];
   const qb = dataSource.createQueryBuilder().select('1').from(table, 't').where('t.id = :id', { id: link.entityId });
-  if (!seesAll(viewer) && visible) qb.andWhere(visible('t'), { viewerId: viewer.id });
+  if (!seesAll(viewer) && visible) qb.andWhere(visible('t'), scopeParams(viewer));
   return (await qb.getRawOne()) !== undefined;
 }
 
@@ -38,7 +50,7 @@ export const reference = (
  * Hidden and missing answer alike, so ids cannot be probed.
  */
 export async function firstHiddenReference(
-  dataSource: DataSource,
+  dataSource: DataSource | EntityManager,
   viewer: UserDto,
   refs: Record<string, EntityLink | null>,
 ): Promise<string | null> {

@@ -51,6 +51,10 @@ export const analyticsQuerySchema = z
     format: z.enum(ANALYTICS_FORMATS).default('json'),
     /** Language of a CSV/XLSX export's headers and texts; default: the user's profile language. */
     lang: localeSchema.optional(),
+    /** Only what the team's members handled (their calls, records and states). */
+    teamId: z.uuid().optional(),
+    /** The funnel's pipeline (default: the default pipeline). */
+    pipelineId: z.uuid().optional(),
   })
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['to'] })
   .refine((q) => Date.parse(`${q.to}Z`) - Date.parse(`${q.from}Z`) <= MAX_RANGE_DAYS * 86_400_000, {
@@ -184,6 +188,18 @@ export interface AnalyticsTableDto<Row> {
   rows: Row[];
 }
 
+/** Leads created in the range by where they came from: the source, and for website leads the UTM tags. */
+export interface LeadSourceRowDto {
+  source: 'call' | 'web' | 'manual' | 'import';
+  utmSource: string | null;
+  utmMedium: string | null;
+  utmCampaign: string | null;
+  leads: number;
+  /** Of those leads, how many are `converted` now (a cohort figure, like the summary's). */
+  converted: number;
+}
+
+export type LeadSourcesReportDto = AnalyticsTableDto<LeadSourceRowDto>;
 export type OperatorsReportDto = AnalyticsTableDto<OperatorRowDto>;
 export type QueuesReportDto = AnalyticsTableDto<QueueRowDto>;
 export type HeatmapReportDto = AnalyticsTableDto<HeatmapCellDto>;
@@ -201,3 +217,29 @@ export const updateQueueSettingRequestSchema = z.strictObject({
   wrapUpSeconds: z.number().int().min(0).max(3600),
 });
 export type UpdateQueueSettingRequest = z.infer<typeof updateQueueSettingRequestSchema>;
+
+/** One stage of a pipeline's funnel (`GET /api/analytics/funnel`): deals created in the range. */
+export interface FunnelStageDto {
+  key: string;
+  nameRu: string;
+  nameEn: string;
+  kind: 'open' | 'won' | 'lost';
+  probability: number;
+  /** Deals on this stage now. */
+  deals: number;
+  /**
+   * Deals that got at least this far: on this open stage or a later open one, or won (a won deal went through every
+   * open stage). Lost deals count only on the lost stage (where they were lost is not recorded).
+   */
+  reached: number;
+  /** reached ÷ the previous open stage's reached; null for the first stage. */
+  conversion: number | null;
+  /** Amounts of the deals on the stage, per currency, and weighted by the stage's probability. */
+  amounts: { currency: string; amount: number; weighted: number }[];
+}
+
+export interface FunnelReportDto {
+  range: AnalyticsRange;
+  pipelineId: string;
+  stages: FunnelStageDto[];
+}

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 
+import { WRAP_UP_OUTCOMES } from './call';
+import { CUSTOM_FIELD_TYPES } from './custom-field';
+import { timelineItemSchema } from './timeline';
+
 /**
  * The screen-pop card the server pushes to the operator whose phone rings (and returns from the
  * card endpoint on reload). Three shapes, discriminated on `kind`:
@@ -22,10 +26,23 @@ export const callCardRefSchema = z.object({ id: z.string(), name: z.string() });
 export const callCardDealSchema = z.object({
   id: z.string(),
   title: z.string(),
+  /** The stage's key in the deal's pipeline, and its names. */
   stage: z.string(),
+  stageName: z.object({ ru: z.string(), en: z.string() }).nullable().default(null),
   /** Decimal as a string (numeric column) so no precision is lost on the way. */
   amount: z.string().nullable(),
   currency: z.string().length(3).default('RUB'),
+});
+
+export const callCardCustomFieldSchema = z.object({
+  key: z.string(),
+  labelRu: z.string(),
+  labelEn: z.string(),
+  type: z.enum(CUSTOM_FIELD_TYPES),
+  /** As stored: a string, a number, a boolean or (multi-select) an array of option values. */
+  value: z.unknown(),
+  /** Select and multi-select: the chosen options' labels. */
+  options: z.array(z.object({ value: z.string(), labelRu: z.string(), labelEn: z.string() })).default([]),
 });
 
 export const callCardTaskSchema = z.object({
@@ -47,7 +64,18 @@ export const callCardPastCallSchema = z.object({
   agent: callCardRefSchema.nullable(),
   /** Same-origin URL of the recording, or null when there is none (yet). */
   recordingUrl: z.string().nullable(),
+  /** What the operator who took it chose and wrote after it (the wrap-up form). */
+  wrapUp: z
+    .object({ outcome: z.enum(WRAP_UP_OUTCOMES), note: z.string().nullable() })
+    .nullable()
+    .default(null),
 });
+
+/**
+ * The newest items of the client's timeline (`GET /api/timeline`, the same stream and rules), this call left out;
+ * the full history is the client's page.
+ */
+const history = z.array(timelineItemSchema).default([]);
 
 const base = {
   callId: z.string(),
@@ -68,10 +96,13 @@ export const contactCallCardSchema = z.object({
     doNotCall: z.boolean(),
     tags: z.array(z.string()).default([]),
     notes: z.string().nullable(),
+    /** Custom fields an admin flagged for the card, in their order, with the contact's values (set ones only). */
+    custom: z.array(callCardCustomFieldSchema).default([]),
   }),
   openDeals: z.array(callCardDealSchema),
   openTasks: z.array(callCardTaskSchema),
   lastCalls: z.array(callCardPastCallSchema),
+  history,
 });
 
 export const leadCallCardSchema = z.object({
@@ -80,6 +111,8 @@ export const leadCallCardSchema = z.object({
   number: callCardNumberSchema,
   lead: z.object({
     id: z.string(),
+    /** The lead's own name, once someone gave it one. */
+    name: z.string().nullable().default(null),
     status: z.string(),
     /** True when this very call created the lead (first call from the number). */
     createdByThisCall: z.boolean(),
@@ -88,6 +121,7 @@ export const leadCallCardSchema = z.object({
     notes: z.string().nullable(),
   }),
   lastCalls: z.array(callCardPastCallSchema),
+  history,
 });
 
 export const withheldCallCardSchema = z.object({
@@ -106,6 +140,7 @@ export const callCardSchema = z.discriminatedUnion('kind', [
 export type CallCardNumber = z.infer<typeof callCardNumberSchema>;
 export type CallCardRef = z.infer<typeof callCardRefSchema>;
 export type CallCardDeal = z.infer<typeof callCardDealSchema>;
+export type CallCardCustomField = z.infer<typeof callCardCustomFieldSchema>;
 export type CallCardTask = z.infer<typeof callCardTaskSchema>;
 export type CallCardPastCall = z.infer<typeof callCardPastCallSchema>;
 export type ContactCallCard = z.infer<typeof contactCallCardSchema>;

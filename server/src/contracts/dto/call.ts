@@ -1,10 +1,12 @@
 import { z } from 'zod';
 
+import { dialOverrideSchema } from './dial-policy';
+
 /** Operator's disposition after a call (wrap-up). */
 export const WRAP_UP_OUTCOMES = ['resolved', 'callback', 'sale', 'no-interest', 'wrong-number', 'other'] as const;
 export type WrapUpOutcome = (typeof WRAP_UP_OUTCOMES)[number];
 
-export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed'] as const;
+export const CALL_DISPOSITIONS = ['answered', 'missed', 'abandoned', 'failed', 'blocked'] as const;
 
 export const wrapUpSchema = z.object({
   outcome: z.enum(WRAP_UP_OUTCOMES),
@@ -59,6 +61,8 @@ export const callListQuerySchema = z
     disposition: z.enum(CALL_DISPOSITIONS).optional(),
     /** Calls handled by this operator; for supervisors and up (operators only ever see their own). */
     operatorId: z.uuid().optional(),
+    /** Calls handled by the team's members; for supervisors and up. */
+    teamId: z.uuid().optional(),
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
@@ -91,6 +95,8 @@ export type WrapUpRequest = z.input<typeof wrapUpRequestSchema>;
 export const originateRequestSchema = z.strictObject({
   /** An E.164/national number (+7 916…, 8 916…) or an internal extension (2–6 digits). */
   destination: z.string().trim().min(2).max(40),
+  /** Supervisors and managers: call a do-not-call or blocked number anyway, for this reason (audited). */
+  override: dialOverrideSchema.optional(),
 });
 export type OriginateRequest = z.input<typeof originateRequestSchema>;
 export const originateResponseSchema = z.object({ requestId: z.string(), destination: z.string() });

@@ -16,6 +16,11 @@ export interface Page<T> {
   offset: number;
 }
 
+/** Sort order of a list; each list names the columns it sorts by (`sort`), defaulting to its natural order. */
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+export const sortDirSchema = z.enum(SORT_DIRECTIONS).optional();
+
 /** Free text in names; rejects control characters but keeps any Unicode (Cyrillic, emoji). */
 export const nameSchema = z
   .string()
@@ -27,3 +32,7 @@ export const nameSchema = z
 export const LINKABLE_ENTITY_TYPES = ['contact', 'company', 'lead', 'deal', 'call'] as const;
 export const linkSchema = z.strictObject({ entityType: z.enum(LINKABLE_ENTITY_TYPES), entityId: z.uuid() });
 export type EntityLink = z.infer<typeof linkSchema>;
+
+/** `POST /api/{contacts,leads,deals,tasks}/:id/reassign`: give the record to another (active) user. */
+export const reassignRequestSchema = z.strictObject({ userId: z.uuid() });
+export type ReassignRequest = z.infer<typeof reassignRequestSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
+import { customFilterQuery, customValuesInputSchema } from './custom-field';
 
 export const companySchema = z.object({
   id: z.string(),
@@ -9,6 +10,7 @@ export const companySchema = z.object({
   website: z.string().nullable(),
   phoneE164: z.string().nullable(),
   ownerId: z.string().nullable(),
+  custom: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -35,6 +37,7 @@ export const createCompanyRequestSchema = z.strictObject({
   website: fields.website.default(null),
   phone: fields.phone.default(null),
   ownerId: fields.ownerId.optional(),
+  custom: customValuesInputSchema.optional(),
 });
 export const updateCompanyRequestSchema = z.strictObject({
   name: fields.name.optional(),
@@ -42,12 +45,19 @@ export const updateCompanyRequestSchema = z.strictObject({
   website: fields.website.optional(),
   phone: fields.phone.optional(),
   ownerId: fields.ownerId.optional(),
+  custom: customValuesInputSchema.optional(),
 });
 export type CreateCompanyRequest = z.input<typeof createCompanyRequestSchema>;
 export type UpdateCompanyRequest = z.input<typeof updateCompanyRequestSchema>;
 
+export const COMPANY_SORTS = ['name', 'inn', 'createdAt'] as const;
+
 export const companyListQuerySchema = z.strictObject({
+  /** Name or INN (any part, any case, е = ё), or the company's number (whole or any part of its digits). */
   q: z.string().trim().max(100).optional(),
+  ...customFilterQuery,
+  sort: z.enum(COMPANY_SORTS).default('name'),
+  dir: sortDirSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

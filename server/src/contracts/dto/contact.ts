@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
+import { customFilterQuery, customValuesInputSchema } from './custom-field';
 
 export const phoneInputSchema = z.strictObject({
   raw: z
@@ -27,6 +28,8 @@ export const contactSchema = z.object({
   doNotCall: z.boolean(),
   tags: z.array(z.string()),
   phones: z.array(contactPhoneSchema),
+  /** Values of the contact custom fields in use, by key. */
+  custom: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -43,6 +46,7 @@ export const createContactRequestSchema = z.strictObject({
   doNotCall: z.boolean().default(false),
   tags: tagsSchema.default([]),
   phones: z.array(phoneInputSchema).max(10).default([]),
+  custom: customValuesInputSchema.optional(),
 });
 export type CreateContactRequest = z.input<typeof createContactRequestSchema>;
 
@@ -55,15 +59,23 @@ export const updateContactRequestSchema = z.strictObject({
   tags: tagsSchema.optional(),
   /** Replaces the whole list when present. */
   phones: z.array(phoneInputSchema).max(10).optional(),
+  /** Only the keys given change; `null` clears a value. */
+  custom: customValuesInputSchema.optional(),
 });
 export type UpdateContactRequest = z.input<typeof updateContactRequestSchema>;
 
+export const CONTACT_SORTS = ['name', 'company', 'createdAt'] as const;
+
 export const contactListQuerySchema = z.strictObject({
+  /** Name, e-mail (any case, е = ё) or a number: whole in any format, or any part of its digits (3 or more). */
   q: z.string().trim().max(100).optional(),
   ownerId: z.uuid().optional(),
   companyId: z.uuid().optional(),
   /** Exact tag (case-sensitive, as stored). */
   tag: z.string().trim().min(1).max(40).optional(),
+  ...customFilterQuery,
+  sort: z.enum(CONTACT_SORTS).default('name'),
+  dir: sortDirSchema,
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });

@@ -1,13 +1,20 @@
 import { z } from 'zod';
 
-import { nameSchema } from './common';
+import { nameSchema, sortDirSchema } from './common';
+import { customFilterQuery, customValuesInputSchema } from './custom-field';
+import { STAGE_KEY } from './pipeline';
 
-export const DEAL_STAGES = ['new', 'qualification', 'proposal', 'negotiation', 'won', 'lost'] as const;
+/** The default pipeline's stages as they were fixed before pipelines (keys of its stages since the migration). */
+export const DEFAULT_PIPELINE_STAGES = ['new', 'qualification', 'proposal', 'negotiation', 'won', 'lost'] as const;
+
+const stageKey = z.string().regex(STAGE_KEY, 'a stage key of the pipeline');
 
 export const dealSchema = z.object({
   id: z.string(),
   title: z.string(),
-  stage: z.enum(DEAL_STAGES),
+  pipelineId: z.string(),
+  /** The key of the deal's stage in its pipeline (see GET /api/pipelines). */
+  stage: z.string(),
   /** Decimal string, e.g. "125000.00". */
   amount: z.string(),
   currency: z.string(),
@@ -15,6 +22,7 @@ export const dealSchema = z.object({
   contactId: z.string().nullable(),
   companyId: z.string().nullable(),
   closedAt: z.string().nullable(),
+  custom: z.record(z.string(), z.unknown()),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -36,38 +44,71 @@ const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as RUB');
 
 export const createDealRequestSchema = z.strictObject({
   title: nameSchema,
-  stage: z.enum(DEAL_STAGES).default('new'),
+  /** Default: the default pipeline. */
+  pipelineId: z.uuid().optional(),
+  /** Default: the pipeline's first open stage. */
+  stage: stageKey.optional(),
   amount: amount.default('0'),
   currency: currency.default('RUB'),
   ownerId: z.uuid().nullable().optional(),
   contactId: z.uuid().nullable().default(null),
   companyId: z.uuid().nullable().default(null),
+  custom: customValuesInputSchema.optional(),
 });
+/** Moving a deal to another pipeline without a stage puts it on that pipeline's first open stage. */
 export const updateDealRequestSchema = z.strictObject({
   title: nameSchema.optional(),
-  stage: z.enum(DEAL_STAGES).optional(),
+  pipelineId: z.uuid().optional(),
+  stage: stageKey.optional(),
   amount: amount.optional(),
   currency: currency.optional(),
   ownerId: z.uuid().nullable().optional(),
   contactId: z.uuid().nullable().optional(),
   companyId: z.uuid().nullable().optional(),
+  custom: customValuesInputSchema.optional(),
 });
 export type CreateDealRequest = z.input<typeof createDealRequestSchema>;
 export type UpdateDealRequest = z.input<typeof updateDealRequestSchema>;
 
 /** Count and sum of deals per stage (and currency), over every deal the viewer may see — not just one page. */
 export interface DealStageTotalDto {
-  stage: (typeof DEAL_STAGES)[number];
+  pipelineId: string;
+  stage: string;
   currency: string;
   count: number;
   /** Decimal string, like `DealDto.amount`. */
   amount: string;
 }
 
+/** `GET /api/deals/:id/history`: every stage the deal entered, who moved it and when, newest first. */
+export const dealStageChangeSchema = z.object({
+  id: z.string(),
+  /** Both null for the deal's creation (it entered `toStage` then). A stage is a key of its pipeline. */
+  fromPipelineId: z.string().nullable(),
+  fromStage: z.string().nullable(),
+  toPipelineId: z.string(),
+  toStage: z.string(),
+  by: z.object({ id: z.string(), name: z.string() }).nullable(),
+  at: z.string(),
+});
+export type DealStageChangeDto = z.infer<typeof dealStageChangeSchema>;
+
+export const DEAL_SORTS = ['createdAt', 'updatedAt', 'title', 'company', 'stage', 'amount'] as const;
+
 export const dealListQuerySchema = z.strictObject({
-  stage: z.enum(DEAL_STAGES).optional(),
+  /** The title: any part, any case, е = ё. */
+  q: z.string().trim().max(100).optional(),
+  /** Default: newest first; `stage` sorts in pipeline order (its stages' order). */
+  sort: z.enum(DEAL_SORTS).default('createdAt'),
+  dir: sortDirSchema,
+  pipelineId: z.uuid().optional(),
+  stage: stageKey.optional(),
+  ...customFilterQuery,
   contactId: z.uuid().optional(),
   companyId: z.uuid().optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** `GET /api/deals/stage-totals?pipelineId=` (default: every pipeline). */
+export const dealStageTotalsQuerySchema = z.strictObject({ pipelineId: z.uuid().optional() });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { CUSTOM_FIELD_KEY, customFilterQuery } from './custom-field';
+
 /** Contact fields an uploaded column can be mapped to. */
 export const IMPORT_FIELDS = ['name', 'phone', 'email', 'tags'] as const;
 export type ImportField = (typeof IMPORT_FIELDS)[number];
@@ -25,8 +27,11 @@ export const importMappingSchema = z.strictObject({
   phone: columnIndex,
   email: columnIndex.nullable().default(null),
   tags: columnIndex.nullable().default(null),
+  /** Column per contact custom field key. */
+  custom: z.record(z.string().regex(CUSTOM_FIELD_KEY), columnIndex).default({}),
 });
 export type ImportMapping = z.infer<typeof importMappingSchema>;
+export type ImportMappingInput = z.input<typeof importMappingSchema>;
 
 export const startImportRequestSchema = z.strictObject({ mapping: importMappingSchema });
 export type StartImportRequest = z.input<typeof startImportRequestSchema>;
@@ -48,6 +53,7 @@ export const IMPORT_ISSUES = [
   'too-many-phones',
   'bad-email',
   'too-many-tags',
+  'bad-custom-field',
   'duplicate-in-file',
   'duplicate-existing',
   'duplicate-not-visible',
@@ -62,6 +68,8 @@ export interface ImportRowReport {
   status: 'imported' | 'invalid' | 'duplicate' | 'failed';
   issues: ImportIssue[];
   duplicateOfLine?: number;
+  /** With `bad-custom-field`: the keys whose cells were refused (wrong type, not an option, missing required). */
+  customFields?: string[];
 }
 
 export interface ImportPreviewDto {
@@ -74,6 +82,8 @@ export interface ImportPreviewDto {
   rowCount: number;
   /** Guessed from the header names (ru/en); the user may change it. */
   suggestedMapping: Partial<Record<ImportField, number>>;
+  /** Columns whose header is a contact custom field's key or label, by key. */
+  suggestedCustom: Record<string, number>;
 }
 
 export interface ImportJobDto {
@@ -94,5 +104,6 @@ export const exportContactsQuerySchema = z.strictObject({
   q: z.string().trim().max(100).optional(),
   ownerId: z.uuid().optional(),
   tag: z.string().trim().min(1).max(40).optional(),
+  ...customFilterQuery,
 });
 export type ExportContactsQuery = z.input<typeof exportContactsQuerySchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { LINKABLE_ENTITY_TYPES, nameSchema } from './common';
+import { LINKABLE_ENTITY_TYPES, nameSchema, sortDirSchema } from './common';
 
 export const TASK_KINDS = ['todo', 'callback', 'meeting', 'email'] as const;
 
@@ -24,6 +24,8 @@ export const taskSchema = z.object({
   callbackPhone: z.string().nullable(),
   /** How many missed calls from that number (and queue) this one open callback answers for. */
   callbackAttempts: z.number().int().nullable(),
+  /** Who ticked it off (null while open, and for tasks done before this was kept). */
+  doneById: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -48,7 +50,12 @@ export const updateTaskRequestSchema = z.strictObject({
 export type CreateTaskRequest = z.input<typeof createTaskRequestSchema>;
 export type UpdateTaskRequest = z.input<typeof updateTaskRequestSchema>;
 
+export const TASK_SORTS = ['dueAt', 'title', 'kind', 'status', 'createdAt'] as const;
+
 export const taskListQuerySchema = z.strictObject({
+  /** Default: soonest due first (no due date last); `status` puts open tasks first. */
+  sort: z.enum(TASK_SORTS).default('dueAt'),
+  dir: sortDirSchema,
   entityType: z.enum(LINKABLE_ENTITY_TYPES).optional(),
   entityId: z.uuid().optional(),
   assigneeId: z.uuid().optional(),

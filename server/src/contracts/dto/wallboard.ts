@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 import { type AgentStateName } from '@contracts/socket-events';
 
 /** A caller waiting in a queue right now (ringing operators or not yet offered). */
@@ -66,3 +68,6 @@ export interface WallboardDto {
   totals: { waiting: number; talking: number; answeredToday: number; abandonedToday: number };
   telephonyUp: boolean | null;
 }
+
+/** `GET /api/wallboard?teamId=`: operators of one team only (queues are everyone's). */
+export const wallboardQuerySchema = z.strictObject({ teamId: z.uuid().optional() });

@@ -90,13 +90,27 @@ export class AgentsRepository {
 
   /** Locks the operator's row (creating the default one) so concurrent transitions serialize. */
   async lock(em: EntityManager, userId: string, now: Date): Promise<AgentRow | null> {
+    // Every call event of a ringall queue moves every member: once the row exists, lock and read it in one trip.
+    const [locked]: RawRow[] = await em.query(
+      `${SELECT.replace('LEFT JOIN', 'JOIN')} WHERE u.id = $1 AND u.active FOR UPDATE OF s`,
+      [userId],
+    );
+    if (locked) return toRow(locked);
     await em.query(
       `INSERT INTO agent_states (user_id, state, since)
        SELECT id, 'available', $2 FROM users WHERE id = $1 ON CONFLICT (user_id) DO NOTHING`,
       [userId, now],
     );
-    await em.query(`SELECT 1 FROM agent_states WHERE user_id = $1 FOR UPDATE`, [userId]);
-    return this.find(userId, em);
+    // Locked and read in one statement (FOR UPDATE returns the newest version once the lock is ours); an inner
+    // join, as a row on the nullable side of an outer join cannot be locked.
+    const rows: RawRow[] = await em.query(
+      `SELECT u.id AS user_id, u.login, u.name, u.role, u.extension,
+              s.state, s.reason, s.since, s.wrap_up_until, s.activity, s.activity_call_id, s.activity_since
+       FROM agent_states s JOIN users u ON u.id = s.user_id
+       WHERE s.user_id = $1 AND u.active FOR UPDATE OF s`,
+      [userId],
+    );
+    return rows[0] ? toRow(rows[0]) : null;
   }
 
   async save(em: EntityManager, userId: string, r: AgentStateRecord): Promise<void> {

@@ -19,11 +19,13 @@ import { NO_REALTIME, type RealtimeSink } from './realtime-sink';
 
 export interface AgentsServiceOptions {
   telephony: TelephonyProvider | null;
-  /** Seconds of wrap-up after each answered call; 0 turns wrap-up off. */
-  wrapUpSeconds: number;
+  /** Seconds of wrap-up after each answered call, read at each call's end; 0 turns wrap-up off. */
+  wrapUpSeconds: () => number;
   logger: Logger;
   /** How often expired wrap-ups return to available. Default 1 s. */
   sweepIntervalMs?: number;
+  /** Where `agent:state` goes; absent → nowhere (the REST API still answers). */
+  realtime?: RealtimeSink;
 }
 
 export type AgentChangeListener = (agent: AgentDto) => void;
@@ -73,8 +75,8 @@ const base =
  * pause with a reason. The database is the truth; the PBX follows it when it can and the caller is told when not.
  */
 export class AgentsService {
-  private sink: RealtimeSink = NO_REALTIME;
   private readonly listeners = new Set<AgentChangeListener>();
+  private readonly inTransition = new Map<string, Promise<Transition>>();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -83,11 +85,6 @@ export class AgentsService {
     private readonly audit: AuditService,
     private readonly options: AgentsServiceOptions,
   ) {}
-
-  /** Plugs Socket.IO in once realtime exists (main.ts). */
-  attachRealtime(sink: RealtimeSink): void {
-    this.sink = sink;
-  }
 
   /** Called after every effective change (the wallboard refreshes on it). */
   onChange(listener: AgentChangeListener): () => void {
@@ -139,6 +136,14 @@ export class AgentsService {
     return { agent: toDto(t.row, new Date()), telephony };
   }
 
+  /**
+   * A departing user (just deactivated): their extension is paused in every queue as `offline`, so no queue call
+   * rings a phone nobody answers any more. The account is inactive, so no agent state is kept for it.
+   */
+  pauseDeparted(extension: string | null): Promise<AgentTelephonyOutcome> {
+    return this.applyPause({ extension }, 'offline', null);
+  }
+
   /** CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. */
   async onCallEvent(event: CallEvent): Promise<void> {
     switch (event.type) {
@@ -170,8 +175,9 @@ export class AgentsService {
             if (r.activityCallId !== event.callId) return null;
             const wasOnCall = r.activity === 'on-call';
             const cleared = clearActivity(r);
-            if (!wasOnCall || this.options.wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
-            return base('wrap-up', null, now, new Date(now.getTime() + this.options.wrapUpSeconds * 1000))(cleared);
+            const wrapUpSeconds = this.options.wrapUpSeconds();
+            if (!wasOnCall || wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
+            return base('wrap-up', null, now, new Date(now.getTime() + wrapUpSeconds * 1000))(cleared);
           });
           if (t.baseChanged) await this.applyPause(t.row, 'wrap-up', null);
         }
@@ -241,8 +247,28 @@ export class AgentsService {
     if (userId) await this.transition(userId, null, mutate);
   }
 
+  /**
+   * One transition per operator at a time on this node. A ringall queue rings every member for every call, so at
+   * 100 calls/s the same rows are wanted 100 times a second: queued here they wait in memory, instead of in
+   * PostgreSQL on the row lock while holding a pooled connection the call pipeline needs for its decisions. The row
+   * lock still orders transitions across nodes.
+   */
+  private transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
+    const previous = this.inTransition.get(userId) ?? Promise.resolve();
+    const next = previous.then(
+      () => this.transitionNow(userId, changedBy, mutate),
+      () => this.transitionNow(userId, changedBy, mutate),
+    );
+    this.inTransition.set(userId, next);
+    const forget = () => {
+      if (this.inTransition.get(userId) === next) this.inTransition.delete(userId);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
   /** Locks the operator's row, applies `mutate` (null = no change), stores the state and its history interval. */
-  private async transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
+  private async transitionNow(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
     const result = await this.repo.transaction(async (em) => {
       const now = new Date();
       const row = await this.repo.lock(em, userId, now);
@@ -267,9 +293,10 @@ export class AgentsService {
 
   private publish(agent: AgentDto): void {
     const payload = toStateDto(agent);
-    this.sink.emitToUser(agent.userId, 'agent:state', payload);
-    this.sink.emitToRole('supervisor', 'agent:state', payload);
-    this.sink.emitToRole('manager', 'agent:state', payload);
+    const realtime = this.options.realtime ?? NO_REALTIME;
+    realtime.emitToUser(agent.userId, 'agent:state', payload);
+    realtime.emitToRole('supervisor', 'agent:state', payload);
+    realtime.emitToRole('manager', 'agent:state', payload);
     for (const l of this.listeners) {
       try {
         l(agent);
@@ -280,7 +307,7 @@ export class AgentsService {
   }
 
   private async applyPause(
-    row: AgentRow,
+    row: Pick<AgentRow, 'extension'>,
     state: BaseAgentState,
     reason: string | null,
   ): Promise<AgentTelephonyOutcome> {

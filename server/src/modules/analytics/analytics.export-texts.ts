@@ -95,6 +95,22 @@ export interface AnalyticsExportTexts {
     hour: string;
     avgWaitSeconds: string;
     date: string;
+    source: string;
+    utmSource: string;
+    utmMedium: string;
+    utmCampaign: string;
+    leads: string;
+    converted: string;
+  };
+  funnel: {
+    stageName: 'nameRu' | 'nameEn';
+    stage: string;
+    kind: string;
+    probability: string;
+    deals: string;
+    reached: string;
+    conversion: string;
+    amounts: string;
   };
 }
 
@@ -178,6 +194,22 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       hour: 'Час',
       avgWaitSeconds: 'Среднее ожидание, с',
       date: 'Дата',
+      source: 'Источник',
+      utmSource: 'utm_source',
+      utmMedium: 'utm_medium',
+      utmCampaign: 'utm_campaign',
+      leads: 'Лидов',
+      converted: 'Из них конвертировано',
+    },
+    funnel: {
+      stageName: 'nameRu',
+      stage: 'Стадия',
+      kind: 'Тип',
+      probability: 'Вероятность, %',
+      deals: 'Сделок',
+      reached: 'Дошло до стадии',
+      conversion: 'Конверсия',
+      amounts: 'Суммы',
     },
   },
   en: {
@@ -259,6 +291,22 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       hour: 'hour',
       avgWaitSeconds: 'avg wait s',
       date: 'date',
+      source: 'source',
+      utmSource: 'utm_source',
+      utmMedium: 'utm_medium',
+      utmCampaign: 'utm_campaign',
+      leads: 'leads',
+      converted: 'converted',
+    },
+    funnel: {
+      stageName: 'nameEn',
+      stage: 'Stage',
+      kind: 'Kind',
+      probability: 'Probability, %',
+      deals: 'Deals',
+      reached: 'Reached',
+      conversion: 'Conversion',
+      amounts: 'Amounts',
     },
   },
 };

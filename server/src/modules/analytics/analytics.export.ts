@@ -23,13 +23,20 @@ function csvCell(value: string | number | boolean | null): string {
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One CSV line (with its CRLF), cells guarded against formula injection; for exports written row by row. */
+export const csvLine = (cells: readonly (string | number | boolean | null)[]): string =>
+  `${cells.map(csvCell).join(',')}\r\n`;
+
+/** Excel reads a CSV as UTF-8 (Cyrillic names) only when it starts with this BOM. */
+export const CSV_BOM = '\uFEFF';
+
 /** RFC 4180 CSV with CRLF and a UTF-8 BOM, so Excel opens Cyrillic names correctly. */
 export function toCsv<Row>(table: ExportTable<Row>): string {
   const lines = [
     table.columns.map((c) => csvCell(c.header)).join(','),
     ...table.rows.map((r) => table.columns.map((c) => csvCell(c.value(r))).join(',')),
   ];
-  return `\uFEFF${lines.join('\r\n')}\r\n`;
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 /** One-sheet workbook with typed cells (numbers stay numbers) and a frozen header row. */

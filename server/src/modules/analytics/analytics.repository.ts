@@ -7,8 +7,12 @@ import { type DataSource } from 'typeorm';
  * AnalyticsService and in the README "Analytics" section.
  */
 
-/** A call belongs to the range in which it started, so a call crossing midnight counts on its first day. */
-const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.disposition IS NOT NULL AND c.started_at >= $1 AND c.started_at < $2`;
+/**
+ * A call belongs to the range in which it started, so a call crossing midnight counts on its first day. A call the PBX
+ * refused by policy (`blocked`: the caller is on the blocked list) was never offered to anyone and is left out.
+ */
+const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.disposition IS NOT NULL AND c.disposition <> 'blocked'
+  AND c.started_at >= $1 AND c.started_at < $2`;
 
 /**
  * After-call work of one answered call: measured when the operator submitted the wrap-up form (wrap_up_at − end,
@@ -116,9 +120,42 @@ export interface QueueSettingRow {
   updated_at: Date;
 }
 
+export interface LeadSourceRow {
+  source: 'call' | 'web' | 'manual' | 'import';
+  utm_source: string | null;
+  utm_medium: string | null;
+  utm_campaign: string | null;
+  leads: number;
+  converted: number;
+}
+
 export interface Bounds {
   fromUtc: Date;
   toUtc: Date;
+  /** A team filter: only calls that rang at or were handled by these users, their records and their states. */
+  members?: string[] | null;
+}
+
+/** The call rang at (a leg) or was handled by one of the users in placeholder `p` (a uuid[]). */
+const TEAM_CALL = (p: string) =>
+  `(c.operator_id = ANY(${p}) OR EXISTS (SELECT 1 FROM call_legs tl WHERE tl.call_id = c.id AND tl.user_id = ANY(${p})))`;
+
+/** `sql` with the team condition added when `b` has members; the members go last in `params`. */
+function team(b: Bounds, params: unknown[], condition: (p: string) => string): [string, unknown[]] {
+  if (!b.members) return ['', params];
+  return [` AND ${condition(`$${params.length + 1}::uuid[]`)}`, [...params, b.members]];
+}
+
+export interface FunnelStageRow {
+  key: string;
+  name_ru: string;
+  name_en: string;
+  position: number;
+  kind: 'open' | 'won' | 'lost';
+  probability: number;
+  currency: string | null;
+  deals: number;
+  amount: string;
 }
 
 export class AnalyticsRepository {
@@ -136,11 +173,12 @@ export class AnalyticsRepository {
   }
 
   async callKpis(b: Bounds, slSeconds: number, shortAbandon: number): Promise<CallKpiRow> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc, slSeconds, shortAbandon], TEAM_CALL);
     const rows: CallKpiRow[] = await this.dataSource.query(
       `SELECT ${CALL_KPI_COLUMNS}
        FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-       WHERE ${INBOUND_IN_RANGE}`,
-      [b.fromUtc, b.toUtc, slSeconds, shortAbandon],
+       WHERE ${INBOUND_IN_RANGE}${cond}`,
+      params,
     );
     return rows[0]!;
   }
@@ -151,23 +189,25 @@ export class AnalyticsRepository {
    * transferred more than a day after it started is not seen as transferred).
    */
   async transferredCalls(b: Bounds): Promise<number> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], TEAM_CALL);
     const rows: { n: number }[] = await this.dataSource.query(
       `SELECT count(DISTINCT h.call_id)::int AS n
        FROM call_handlers h JOIN calls c ON c.id = h.call_id
        WHERE h.kind = 'transferred' AND h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
-         AND ${INBOUND_IN_RANGE}`,
-      [b.fromUtc, b.toUtc],
+         AND ${INBOUND_IN_RANGE}${cond}`,
+      params,
     );
     return rows[0]!.n;
   }
 
   async queueKpis(b: Bounds, slSeconds: number, shortAbandon: number): Promise<QueueKpiRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc, slSeconds, shortAbandon], TEAM_CALL);
     return this.dataSource.query(
       `SELECT c.queue, ${CALL_KPI_COLUMNS}
        FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-       WHERE ${INBOUND_IN_RANGE}
+       WHERE ${INBOUND_IN_RANGE}${cond}
        GROUP BY c.queue ORDER BY offered DESC, c.queue NULLS LAST`,
-      [b.fromUtc, b.toUtc, slSeconds, shortAbandon],
+      params,
     );
   }
 
@@ -182,6 +222,7 @@ export class AnalyticsRepository {
    * the range end.
    */
   async operatorKpis(b: Bounds): Promise<OperatorKpiRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `u.id = ANY(${p})`);
     return this.dataSource.query(
       `WITH h AS (
          SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
@@ -218,9 +259,10 @@ export class AnalyticsRepository {
          round(sum(x.handle))::float8 AS handle, coalesce(sum(x.hold), 0)::float8 AS hold,
          coalesce(sum(x.wrap), 0)::float8 AS wrap, (sum(x.wait_sum) / nullif(sum(x.wait_n), 0))::float8 AS asa
        FROM (SELECT * FROM moved UNION ALL SELECT * FROM alone) x JOIN users u ON u.id = x.user_id
+       WHERE true${cond}
        GROUP BY u.id, u.name, u.extension
        ORDER BY handled DESC, u.name`,
-      [b.fromUtc, b.toUtc],
+      params,
     );
   }
 
@@ -230,6 +272,7 @@ export class AnalyticsRepository {
    * spares a time-zone conversion per call.
    */
   async heatmap(b: Bounds, tz: string, shortAbandon: number): Promise<HeatmapRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc, tz, shortAbandon], TEAM_CALL);
     return this.dataSource.query(
       `WITH bins AS (
          SELECT date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bin,
@@ -238,7 +281,7 @@ export class AnalyticsRepository {
            count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $4) AS abandoned,
            sum(c.wait_seconds) FILTER (WHERE c.disposition = 'answered') AS wait_sum
          FROM calls c
-         WHERE ${INBOUND_IN_RANGE}
+         WHERE ${INBOUND_IN_RANGE}${cond}
          GROUP BY 1
        )
        SELECT extract(isodow FROM bin AT TIME ZONE $3::text)::int AS weekday,
@@ -247,12 +290,13 @@ export class AnalyticsRepository {
          (sum(wait_sum) / nullif(sum(answered), 0))::float8 AS avg_wait
        FROM bins
        GROUP BY 1, 2 ORDER BY 1, 2`,
-      [b.fromUtc, b.toUtc, tz, shortAbandon],
+      params,
     );
   }
 
   /** Per local day of the start (`$3` = tz, `$4` = SL seconds, `$5` = short abandon), through 15-minute bins. */
   async daily(b: Bounds, tz: string, slSeconds: number, shortAbandon: number): Promise<DailyRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc, tz, slSeconds, shortAbandon], TEAM_CALL);
     return this.dataSource.query(
       `WITH bins AS (
          SELECT date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bin,
@@ -262,7 +306,7 @@ export class AnalyticsRepository {
            count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $5) AS short_abandoned,
            count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $4) AS answered_within_sl
          FROM calls c
-         WHERE ${INBOUND_IN_RANGE}
+         WHERE ${INBOUND_IN_RANGE}${cond}
          GROUP BY 1
        )
        SELECT to_char((bin AT TIME ZONE $3::text)::date, 'YYYY-MM-DD') AS date,
@@ -270,7 +314,7 @@ export class AnalyticsRepository {
          sum(short_abandoned)::int AS short_abandoned, sum(answered_within_sl)::int AS answered_within_sl
        FROM bins
        GROUP BY 1 ORDER BY 1`,
-      [b.fromUtc, b.toUtc, tz, slSeconds, shortAbandon],
+      params,
     );
   }
 
@@ -282,6 +326,7 @@ export class AnalyticsRepository {
   async occupancy(b: Bounds): Promise<OccupancyRow[]> {
     this.stateHistoryKnown ??= await this.hasStateHistory();
     if (!this.stateHistoryKnown) return [];
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `user_id = ANY(${p})`);
     return this.dataSource.query(
       `SELECT user_id,
          coalesce(sum(overlap) FILTER (WHERE state IN ('on-call', 'ringing', 'wrap-up')), 0)::float8 AS handling,
@@ -291,11 +336,11 @@ export class AnalyticsRepository {
          SELECT user_id, state,
            extract(epoch FROM least(coalesce(ended_at, now()), $2) - greatest(started_at, $1)) AS overlap
          FROM agent_state_history
-         WHERE started_at < $2 AND (ended_at IS NULL OR ended_at > $1)
+         WHERE started_at < $2 AND (ended_at IS NULL OR ended_at > $1)${cond}
        ) x
        WHERE overlap > 0
        GROUP BY user_id`,
-      [b.fromUtc, b.toUtc],
+      params,
     );
   }
 
@@ -311,20 +356,35 @@ export class AnalyticsRepository {
    * (converted: status now 'converted', a cohort measure).
    */
   async crm(b: Bounds): Promise<CrmRow> {
+    const [taskCond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `assignee_id = ANY(${p})`);
+    const leadCond = b.members ? ` AND owner_id = ANY($3::uuid[])` : '';
     const rows: CrmRow[] = await this.dataSource.query(
       `SELECT t.*, l.* FROM
          (SELECT count(*)::int AS callbacks_due,
             count(*) FILTER (WHERE done_at IS NOT NULL AND done_at <= due_at)::int AS callbacks_in_time,
             count(*) FILTER (WHERE done_at > due_at)::int AS callbacks_late,
             count(*) FILTER (WHERE done_at IS NULL)::int AS callbacks_open
-          FROM tasks WHERE kind = 'callback' AND due_at >= $1 AND due_at < $2) t,
+          FROM tasks WHERE kind = 'callback' AND due_at >= $1 AND due_at < $2${taskCond}) t,
          (SELECT count(*)::int AS leads_created,
             count(*) FILTER (WHERE source = 'call')::int AS leads_from_calls,
             count(*) FILTER (WHERE status = 'converted')::int AS leads_converted
-          FROM leads WHERE created_at >= $1 AND created_at < $2) l`,
-      [b.fromUtc, b.toUtc],
+          FROM leads WHERE created_at >= $1 AND created_at < $2${leadCond}) l`,
+      params,
     );
     return rows[0]!;
+  }
+
+  /** Leads created in the range per source and UTM source / medium / campaign (null tags group together). */
+  async leadSources(b: Bounds): Promise<LeadSourceRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `owner_id = ANY(${p})`);
+    return this.dataSource.query(
+      `SELECT source, utm->>'source' AS utm_source, utm->>'medium' AS utm_medium, utm->>'campaign' AS utm_campaign,
+         count(*)::int AS leads, count(*) FILTER (WHERE status = 'converted')::int AS converted
+       FROM leads WHERE created_at >= $1 AND created_at < $2${cond}
+       GROUP BY 1, 2, 3, 4 ORDER BY leads DESC, source, utm_source NULLS LAST, utm_medium NULLS LAST,
+         utm_campaign NULLS LAST`,
+      params,
+    );
   }
 
   async queueSettings(): Promise<QueueSettingRow[]> {
@@ -345,11 +405,32 @@ export class AnalyticsRepository {
 
   /** Mean amount of deals won (closed_at in the range), per currency: amounts in different currencies never mix. */
   async dealAverages(b: Bounds): Promise<DealAverageRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `d.owner_id = ANY(${p})`);
     return this.dataSource.query(
-      `SELECT currency, count(*)::int AS deals, round(avg(amount), 2)::float8 AS average
-       FROM deals WHERE stage = 'won' AND closed_at >= $1 AND closed_at < $2
-       GROUP BY currency ORDER BY deals DESC, currency`,
-      [b.fromUtc, b.toUtc],
+      `SELECT d.currency, count(*)::int AS deals, round(avg(d.amount), 2)::float8 AS average
+       FROM deals d JOIN pipeline_stages st ON st.pipeline_id = d.pipeline_id AND st.key = d.stage
+       WHERE st.kind = 'won' AND d.closed_at >= $1 AND d.closed_at < $2${cond}
+       GROUP BY d.currency ORDER BY deals DESC, d.currency`,
+      params,
+    );
+  }
+
+  /**
+   * Deals of one pipeline created in the range, per stage (every stage, in order, even an empty one) and currency:
+   * how many are on it now and their amount. Reads deals and pipeline_stages.
+   */
+  async funnel(b: Bounds, pipelineId: string): Promise<FunnelStageRow[]> {
+    const [cond, params] = team(b, [b.fromUtc, b.toUtc, pipelineId], (p) => `d.owner_id = ANY(${p})`);
+    return this.dataSource.query(
+      `SELECT st.key, st.name_ru, st.name_en, st.position, st.kind, st.probability, d.currency,
+         count(d.id)::int AS deals, coalesce(sum(d.amount), 0)::text AS amount
+       FROM pipeline_stages st
+         LEFT JOIN deals d ON d.pipeline_id = st.pipeline_id AND d.stage = st.key
+           AND d.created_at >= $1 AND d.created_at < $2${cond}
+       WHERE st.pipeline_id = $3
+       GROUP BY st.key, st.name_ru, st.name_en, st.position, st.kind, st.probability, d.currency
+       ORDER BY st.position, d.currency`,
+      params,
     );
   }
 }

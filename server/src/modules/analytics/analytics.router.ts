@@ -11,9 +11,12 @@ import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
 import { ANALYTICS_EXPORT_TEXTS, type AnalyticsExportTexts } from '@server/modules/analytics/analytics.export-texts';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { type PipelinesService } from '@server/modules/pipelines/pipelines.service';
 import {
   dailyTable,
+  funnelTable,
   heatmapTable,
+  leadSourcesTable,
   operatorsTable,
   queuesTable,
   summaryTable,
@@ -26,33 +29,45 @@ import {
  * `GET /api/analytics/queue-settings` (same roles) and `PUT /api/analytics/queue-settings/:queue {wrapUpSeconds}`
  * (admins): the per-queue wrap-up seconds AHT uses when no wrap-up form was sent.
  */
-export function analyticsRouter(analytics: AnalyticsService): Router {
+export function analyticsRouter(analytics: AnalyticsService, pipelines: PipelinesService): Router {
   const router = Router();
   router.use(requireRole('manager', 'supervisor', 'admin'));
   router.get('/summary', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
-    const data = await analytics.summary(q);
+    const data = await analytics.summary(q, currentUser(res));
     await respond(res, q, data, (x) => summaryTable(data, x));
   });
   router.get('/operators', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
-    const data = await analytics.operators(q);
+    const data = await analytics.operators(q, currentUser(res));
     await respond(res, q, data, (x) => operatorsTable(data.rows, x));
   });
   router.get('/queues', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
-    const data = await analytics.queues(q);
+    const data = await analytics.queues(q, currentUser(res));
     await respond(res, q, data, (x) => queuesTable(data.rows, x));
   });
   router.get('/heatmap', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
-    const data = await analytics.heatmap(q);
+    const data = await analytics.heatmap(q, currentUser(res));
     await respond(res, q, data, (x) => heatmapTable(data.rows, x));
   });
   router.get('/daily', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);
-    const data = await analytics.daily(q);
+    const data = await analytics.daily(q, currentUser(res));
     await respond(res, q, data, (x) => dailyTable(data.rows, x));
+  });
+  router.get('/lead-sources', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.leadSources(q, currentUser(res));
+    await respond(res, q, data, (x) => leadSourcesTable(data.rows, x));
+  });
+  router.get('/funnel', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const pipelineId = q.pipelineId ?? (await pipelines.place(undefined, undefined)).pipelineId;
+    await pipelines.get(pipelineId);
+    const data = await analytics.funnel(q, pipelineId, currentUser(res));
+    await respond(res, q, data, (x) => funnelTable(data.stages, x));
   });
   router.get('/queue-settings', async (_req, res) => {
     res.json(await analytics.queueSettings());

@@ -7,11 +7,16 @@ import {
   type CallKpis,
   type DailyReportDto,
   type HeatmapReportDto,
+  type LeadSourcesReportDto,
   type OperatorsReportDto,
   type QueueRowDto,
   type QueuesReportDto,
   type QueueSettingDto,
+  type FunnelReportDto,
+  type FunnelStageDto,
 } from '@contracts/dto/analytics';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
+import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 import { type UserDto } from '@contracts/dto/user';
 import { AppError, pgErrorCode } from '@server/common/errors/app-error';
 import { type AuditService } from '@server/modules/audit/audit.service';
@@ -52,6 +57,7 @@ export class AnalyticsService {
   constructor(
     dataSource: DataSource,
     private readonly audit?: AuditService,
+    private readonly teams?: TeamScopeReadModel,
   ) {
     this.repo = new AnalyticsRepository(dataSource);
   }
@@ -73,8 +79,8 @@ export class AnalyticsService {
     return toQueueSetting(row);
   }
 
-  async summary(q: AnalyticsQuery): Promise<AnalyticsSummaryDto> {
-    const { range, bounds } = await this.resolve(q);
+  async summary(q: AnalyticsQuery, viewer?: Viewer): Promise<AnalyticsSummaryDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
     const [kpis, transferred, occupancy, crm, deals] = await Promise.all([
       this.repo.callKpis(bounds, q.slSeconds, q.shortAbandonSeconds),
       this.repo.transferredCalls(bounds),
@@ -108,9 +114,26 @@ export class AnalyticsService {
     };
   }
 
+  /** Lead sources: leads created in the range per source and UTM tags, with how many are converted now. */
+  async leadSources(q: AnalyticsQuery, viewer?: Viewer): Promise<LeadSourcesReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
+    const rows = await this.repo.leadSources(bounds);
+    return {
+      range,
+      rows: rows.map((r) => ({
+        source: r.source,
+        utmSource: r.utm_source,
+        utmMedium: r.utm_medium,
+        utmCampaign: r.utm_campaign,
+        leads: r.leads,
+        converted: r.converted,
+      })),
+    };
+  }
+
   /** Per operator: handled = distinct calls answered or received by transfer; AHT = (handle + wrap-up) ÷ handled. */
-  async operators(q: AnalyticsQuery): Promise<OperatorsReportDto> {
-    const { range, bounds } = await this.resolve(q);
+  async operators(q: AnalyticsQuery, viewer?: Viewer): Promise<OperatorsReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
     const [rows, occupancy] = await Promise.all([this.repo.operatorKpis(bounds), this.repo.occupancy(bounds)]);
     const occ = new Map(occupancy.map((o) => [o.user_id, o]));
     return {
@@ -135,8 +158,8 @@ export class AnalyticsService {
     };
   }
 
-  async queues(q: AnalyticsQuery): Promise<QueuesReportDto> {
-    const { range, bounds } = await this.resolve(q);
+  async queues(q: AnalyticsQuery, viewer?: Viewer): Promise<QueuesReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
     const rows = await this.repo.queueKpis(bounds, q.slSeconds, q.shortAbandonSeconds);
     return {
       range,
@@ -159,8 +182,8 @@ export class AnalyticsService {
   }
 
   /** Offered / answered / abandoned and mean answered wait per (ISO weekday, hour) of the start in `tz`. */
-  async heatmap(q: AnalyticsQuery): Promise<HeatmapReportDto> {
-    const { range, bounds } = await this.resolve(q);
+  async heatmap(q: AnalyticsQuery, viewer?: Viewer): Promise<HeatmapReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
     const rows = await this.repo.heatmap(bounds, q.tz, q.shortAbandonSeconds);
     return {
       range,
@@ -176,8 +199,8 @@ export class AnalyticsService {
   }
 
   /** Per local day of the start: offered, answered, abandoned, short abandons and SL (same rules as the summary). */
-  async daily(q: AnalyticsQuery): Promise<DailyReportDto> {
-    const { range, bounds } = await this.resolve(q);
+  async daily(q: AnalyticsQuery, viewer?: Viewer): Promise<DailyReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
     const rows = await this.repo.daily(bounds, q.tz, q.slSeconds, q.shortAbandonSeconds);
     return {
       range,
@@ -192,7 +215,65 @@ export class AnalyticsService {
     };
   }
 
-  private async resolve(q: AnalyticsQuery): Promise<{ range: AnalyticsRange; bounds: Bounds }> {
+  /**
+   * Stages of a pipeline with the deals created in the range: on each stage now, and how many got at least that far
+   * (see FunnelStageDto); amounts per currency, weighted by each stage's probability.
+   */
+  async funnel(q: AnalyticsQuery, pipelineId: string, viewer?: Viewer): Promise<FunnelReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
+    const rows = await this.repo.funnel(bounds, pipelineId);
+    const stages: FunnelStageDto[] = [];
+    for (const r of rows) {
+      let stage = stages.at(-1);
+      if (stage?.key !== r.key) {
+        stage = {
+          key: r.key,
+          nameRu: r.name_ru,
+          nameEn: r.name_en,
+          kind: r.kind,
+          probability: r.probability,
+          deals: 0,
+          reached: 0,
+          conversion: null,
+          amounts: [],
+        };
+        stages.push(stage);
+      }
+      stage.deals += r.deals;
+      if (r.currency) {
+        const amount = Number(r.amount);
+        stage.amounts.push({
+          currency: r.currency.trim(),
+          amount,
+          weighted: Math.round(amount * r.probability) / 100,
+        });
+      }
+    }
+    const won = sum(stages.filter((s) => s.kind === 'won').map((s) => s.deals));
+    let previous: number | null = null;
+    for (const [i, stage] of stages.entries()) {
+      if (stage.kind !== 'open') {
+        stage.reached = stage.deals;
+        continue;
+      }
+      stage.reached =
+        won +
+        sum(
+          stages
+            .slice(i)
+            .filter((s) => s.kind === 'open')
+            .map((s) => s.deals),
+        );
+      stage.conversion = previous === null ? null : ratio(stage.reached, previous);
+      previous = stage.reached;
+    }
+    return { range, pipelineId, stages };
+  }
+
+  private async resolve(q: AnalyticsQuery, viewer?: Viewer): Promise<{ range: AnalyticsRange; bounds: Bounds }> {
+    // A team supervisor's figures are their teams' whatever they ask; a named team narrows further.
+    let members: string[] | null = viewer && !seesAll(viewer) ? scopeIds(viewer) : null;
+    if (q.teamId && viewer && this.teams) members = await this.teams.filterFor(viewer, q.teamId);
     const bounds = await this.repo.bounds(q.from, q.to, q.tz).catch((err: unknown) => {
       // A zone the browser's ICU knows but this server's tzdata does not (22023 invalid_parameter_value).
       if (pgErrorCode(err) === PG_INVALID_PARAMETER_VALUE)
@@ -202,7 +283,7 @@ export class AnalyticsService {
       throw err;
     });
     return {
-      bounds,
+      bounds: { ...bounds, members },
       range: {
         from: q.from,
         to: q.to,

@@ -1,6 +1,8 @@
 import {
   type AnalyticsSummaryDto,
   type DailyRowDto,
+  type LeadSourceRowDto,
+  type FunnelStageDto,
   type HeatmapCellDto,
   type OperatorRowDto,
   type QueueRowDto,
@@ -120,6 +122,24 @@ export function heatmapTable(
   };
 }
 
+export function leadSourcesTable(
+  rows: LeadSourceRowDto[],
+  { columns: h }: AnalyticsExportTexts,
+): ExportTable<LeadSourceRowDto> {
+  return {
+    name: 'lead-sources',
+    rows,
+    columns: [
+      { header: h.source, value: (r) => r.source },
+      { header: h.utmSource, value: (r) => r.utmSource },
+      { header: h.utmMedium, value: (r) => r.utmMedium },
+      { header: h.utmCampaign, value: (r) => r.utmCampaign },
+      { header: h.leads, value: (r) => r.leads },
+      { header: h.converted, value: (r) => r.converted },
+    ],
+  };
+}
+
 export function dailyTable(rows: DailyRowDto[], { columns: h }: AnalyticsExportTexts): ExportTable<DailyRowDto> {
   return {
     name: 'daily',
@@ -131,6 +151,25 @@ export function dailyTable(rows: DailyRowDto[], { columns: h }: AnalyticsExportT
       { header: h.abandoned, value: (r) => r.abandoned },
       { header: h.shortAbandoned, value: (r) => r.shortAbandoned },
       { header: h.serviceLevel, value: (r) => r.serviceLevel },
+    ],
+  };
+}
+
+export function funnelTable(
+  stages: FunnelStageDto[],
+  { funnel: h }: AnalyticsExportTexts,
+): ExportTable<FunnelStageDto> {
+  return {
+    name: 'funnel',
+    rows: stages,
+    columns: [
+      { header: h.stage, value: (s) => s[h.stageName] },
+      { header: h.kind, value: (s) => s.kind },
+      { header: h.probability, value: (s) => s.probability },
+      { header: h.deals, value: (s) => s.deals },
+      { header: h.reached, value: (s) => s.reached },
+      { header: h.conversion, value: (s) => s.conversion },
+      { header: h.amounts, value: (s) => s.amounts.map((a) => `${a.amount} ${a.currency}`).join('; ') },
     ],
   };
 }

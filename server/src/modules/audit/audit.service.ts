@@ -1,4 +1,4 @@
-import { type DataSource, MoreThan, type Repository } from 'typeorm';
+import { type DataSource, type EntityManager, MoreThan, type Repository } from 'typeorm';
 
 import { AuditLogEntity, type AuditLogRow } from '@server/modules/audit/audit-log.entity';
 
@@ -18,15 +18,17 @@ export class AuditService {
     this.repo = dataSource.getRepository(AuditLogEntity);
   }
 
-  async record(entry: AuditEntry): Promise<void> {
-    const row = this.repo.create({
+  /** With `manager`, inside the caller's transaction: the change and its audit row commit or fail together. */
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const repo = manager ? manager.getRepository(AuditLogEntity) : this.repo;
+    const row = repo.create({
       actorId: entry.actorId,
       action: entry.action,
       entity: entry.entity,
       entityId: entry.entityId ?? null,
       details: entry.details ?? {},
     });
-    await this.repo.save(row, { reload: false });
+    await repo.save(row, { reload: false });
   }
 
   /** Whether the same actor did the same thing to the same record within the last `withinMs`. */

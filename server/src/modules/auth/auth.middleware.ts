@@ -1,27 +1,38 @@
 import { type RequestHandler, type Response } from 'express';
 
 import { CSRF_HEADER, CSRF_HEADER_VALUE } from '@contracts/error-codes';
-import { type Role, type UserDto } from '@contracts/dto/user';
+import { type Role } from '@contracts/dto/user';
+import { type Viewer } from '@server/common/access/visibility';
 import { authError } from '@server/modules/auth/auth.errors';
 import { type AuthService, readSessionToken } from '@server/modules/auth/auth.service';
 
 interface AuthLocals {
-  user?: UserDto;
+  user?: Viewer;
+  sessionId?: string;
 }
 
-/** Attaches the session user (if any) to res.locals; never rejects by itself. */
+/** Attaches the session user (if any) and the session's id to res.locals; never rejects by itself. */
 export function sessionMiddleware(auth: AuthService): RequestHandler {
   return async (req, res, next) => {
-    (res.locals as AuthLocals).user = (await auth.authenticate(readSessionToken(req.headers.cookie))) ?? undefined;
+    const owner = await auth.authenticateSession(readSessionToken(req.headers.cookie));
+    (res.locals as AuthLocals).user = owner?.user;
+    (res.locals as AuthLocals).sessionId = owner?.sessionId;
     next();
   };
 }
 
-/** The authenticated user; throws 401 when there is none. */
-export function currentUser(res: Response): UserDto {
+/** The authenticated user (with a team supervisor's scope); throws 401 when there is none. */
+export function currentUser(res: Response): Viewer {
   const user = (res.locals as AuthLocals).user;
   if (!user) throw authError('UNAUTHENTICATED');
   return user;
+}
+
+/** The session the request came with; throws 401 when there is none. */
+export function currentSessionId(res: Response): string {
+  const sessionId = (res.locals as AuthLocals).sessionId;
+  if (!sessionId) throw authError('UNAUTHENTICATED');
+  return sessionId;
 }
 
 export const requireAuth: RequestHandler = (_req, res, next) => {

@@ -3,7 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { type Redis } from 'ioredis';
 import { RedisStore, type RedisReply } from 'rate-limit-redis';
 
-import { loginRequestSchema } from '@contracts/dto/user';
+import { loginRequestSchema, userSchema } from '@contracts/dto/user';
 import { type Config } from '@server/config/env';
 import { parseInput } from '@server/common/http/validate';
 import { authError } from '@server/modules/auth/auth.errors';
@@ -66,7 +66,8 @@ export function authRouter(
   });
 
   router.get('/me', (_req, res) => {
-    res.json({ user: currentUser(res) });
+    // The schema drops what the server keeps for itself (a supervisor's team scope).
+    res.json({ user: userSchema.parse(currentUser(res)) });
   });
 
   return router;

@@ -5,6 +5,7 @@ import { parse as parseCookie } from 'cookie';
 import { type DataSource, In, LessThan, MoreThan, type Repository } from 'typeorm';
 
 import { type Role, type UserDto } from '@contracts/dto/user';
+import { type Viewer } from '@server/common/access/visibility';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { authError } from '@server/modules/auth/auth.errors';
 import { SessionEntity, type SessionRow } from '@server/modules/auth/session.entity';
@@ -23,7 +24,7 @@ export interface LoginResult {
 /** A signed-in session: who, and which session row (sockets remember it to be cut off with it). */
 export interface SessionOwner {
   sessionId: string;
-  user: UserDto;
+  user: Viewer;
 }
 
 /**
@@ -45,6 +46,8 @@ export class AuthService {
     private readonly users: UsersRepository,
     private readonly ttlHours: number,
     private readonly audit?: AuditService,
+    /** The users a supervisor sees: themselves and their teams (null: they lead none and see all). */
+    private readonly teamScope?: (supervisorId: string) => Promise<string[] | null>,
   ) {
     this.sessions = dataSource.getRepository(SessionEntity);
     this.dummyHash = hash(randomBytes(16).toString('hex'));
@@ -100,6 +103,17 @@ export class AuthService {
     this.revoke({ userId });
   }
 
+  /** Ends the user's other sessions (a password change): the one asking stays signed in, the others are closed. */
+  async endSessionsExcept(userId: string, keepSessionId: string): Promise<void> {
+    const ended = await this.sessions
+      .createQueryBuilder()
+      .delete()
+      .where('user_id = :userId AND id <> :keep', { userId, keep: keepSessionId })
+      .returning('id')
+      .execute();
+    for (const { id } of ended.raw as { id: string }[]) this.revoke({ sessionId: id });
+  }
+
   /** Closes the user's sockets on every node; their sessions stay (a role change: sockets rejoin as the new role). */
   disconnectUser(userId: string): void {
     this.revoke({ userId });
@@ -112,7 +126,7 @@ export class AuthService {
   }
 
   /** The user behind a cookie token, or null when the token is unknown, expired or the user is deactivated. */
-  async authenticate(token: string | undefined): Promise<UserDto | null> {
+  async authenticate(token: string | undefined): Promise<Viewer | null> {
     return (await this.authenticateSession(token))?.user ?? null;
   }
 
@@ -126,7 +140,9 @@ export class AuthService {
       return null;
     }
     const user = await this.users.findById(session.userId);
-    return user?.active ? { sessionId: session.id, user: toUserDto(user) } : null;
+    if (!user?.active) return null;
+    const scope = user.role === 'supervisor' && this.teamScope ? await this.teamScope(user.id) : null;
+    return { sessionId: session.id, user: scope ? { ...toUserDto(user), teamScope: scope } : toUserDto(user) };
   }
 
   /** For Socket.IO: authenticates the handshake by the same session cookie as REST. */

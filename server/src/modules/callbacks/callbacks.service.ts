@@ -1,27 +1,30 @@
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import { type CallEvent } from '@telephony';
 import { type TaskDto } from '@contracts/dto/task';
 import { type CallbacksConfig } from '@server/config/env';
-import { type CallProjection } from '@server/modules/calls/call-projection';
+import { type CallReaction } from '@server/common/calls/call-change';
+import { type CallProjection } from '@server/common/calls/call-projection';
 import { type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { type RoutingService } from '@server/modules/routing/routing.service';
 import { TaskEntity } from '@server/modules/tasks/task.entity';
 import { toTaskDto } from '@server/modules/tasks/tasks.service';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export interface CallbacksServiceDeps {
   dataSource: DataSource;
   routing: RoutingService;
   config: Pick<CallbacksConfig, 'dueMinutes' | 'escalateMinutes'>;
   logger: Logger;
-  /** Socket.IO delivery; null until realtime is wired (tasks are still created and escalated). */
+  /** Socket.IO delivery; absent → tasks are still created and escalated, nobody is pushed. */
   notifier?: TaskNotifier | null;
+  /** `task.created` and `task.escalated` for webhooks. */
+  events?: DomainEventSink;
 }
 
 export interface CreatedCallback {
   task: TaskDto;
-  reason: 'missed-call' | 'abandoned-call';
+  reason: 'missed-call' | 'abandoned-call' | 'callback-request';
 }
 
 const ESCALATION_BATCH = 100;
@@ -38,21 +41,31 @@ const ESCALATION_BATCH = 100;
  */
 export class CallbacksService {
   private readonly dataSource: DataSource;
-  notifier: TaskNotifier | null;
+  private readonly notifier: TaskNotifier | null;
+  private readonly events: DomainEventSink;
 
   constructor(private readonly deps: CallbacksServiceDeps) {
     this.dataSource = deps.dataSource;
     this.notifier = deps.notifier ?? null;
+    this.events = deps.events ?? NO_DOMAIN_EVENTS;
   }
 
   /**
    * The CallReaction: each qualifying call counts once towards the one open callback of its number and queue,
    * however often and on however many nodes it runs.
    */
-  readonly react = async (event: CallEvent, call: CallProjection): Promise<void> => {
-    if (event.type !== 'call.ended') return;
+  readonly react: CallReaction = async ({ event, after: call, link }) => {
+    // Nobody calls a blocked number back (a blocked caller that got through because the PBX's lookup failed open).
+    if (event.type !== 'call.ended' || link.kind === 'blocked') return;
     const created = await this.createForCall(call);
-    if (created) this.notifyCreated(created);
+    if (!created) return;
+    this.notifyCreated(created);
+    await this.events.publish({
+      type: 'task.created',
+      key: created.task.id,
+      occurredAt: new Date(created.task.createdAt),
+      data: { task: created.task, reason: created.reason },
+    });
   };
 
   /**
@@ -150,8 +163,44 @@ export class CallbacksService {
       tasks.push(task);
       this.deps.logger.warn({ taskId: row.id, callId: row.call_id, assigneeId: row.assignee_id }, 'callback escalated');
       this.notifier?.emitToRole('supervisor', 'task:assigned', { task, reason: 'escalation' });
+      await this.events.publish({ type: 'task.escalated', key: task.id, occurredAt: now, data: { task } });
     }
     return tasks;
+  }
+
+  /**
+   * A website visitor's "call me back" that could not ring now (the queue is closed, or nobody answered in time): the
+   * number's one open callback task in that queue (made now, due when the queue opens, for the client's owner,
+   * else for the queue's dispatchers), or the one already open for it.
+   */
+  async scheduleRequest(r: {
+    phone: string;
+    dueAt: Date;
+    queue: string;
+    assigneeId: string | null;
+    entityType: 'lead' | 'contact';
+    entityId: string;
+  }): Promise<TaskDto> {
+    // As for missed calls: the stored title is only the number; screens render "call back …" from callback_phone.
+    const [row]: { id: string; created: boolean }[] = await this.dataSource.query(
+      `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue,
+         callback_phone, callback_queue, callback_attempts)
+       VALUES ($1, 'callback', $2, $3, NULL, $4, $5, NULL, $6, $1, $7, 1)
+       ON CONFLICT (callback_phone, COALESCE(callback_queue, '')) WHERE kind = 'callback' AND done_at IS NULL
+       DO UPDATE SET updated_at = now()
+       RETURNING id, (xmax = 0) AS created`,
+      [r.phone, r.dueAt, r.assigneeId, r.entityType, r.entityId, r.assigneeId ? null : r.queue, r.queue],
+    );
+    const task = await this.taskDto(row!.id);
+    if (!row!.created) return task;
+    this.notifyCreated({ task, reason: 'callback-request' });
+    await this.events.publish({
+      type: 'task.created',
+      key: task.id,
+      occurredAt: new Date(task.createdAt),
+      data: { task, reason: 'callback-request' },
+    });
+    return task;
   }
 
   private notifyCreated({ task, reason }: CreatedCallback): void {

@@ -1,188 +1,376 @@
-import os from 'node:os';
-
-import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
-import { type DataSource } from 'typeorm';
 
-import {
-  createTelephonyProvider,
-  RedisCredentialStore,
-  RedisRegistrationStore,
-  type CallEvent,
-  type SipCredentialsSource,
-  type TelephonyEvent,
-  type TelephonyProvider,
-} from '@telephony';
-import { type EventBus } from '@server/common/bus/event-bus';
-import { MemoryBus } from '@server/common/bus/memory-bus';
-import { RedisStreamBus } from '@server/common/bus/redis-stream-bus';
-import { type Config } from '@server/config/env';
+import { type CallEvent, TELEPHONY_ID_NAMESPACE, uuidV5 } from '@telephony';
+import { type CallEventBus, type Delivery, type PartitionOwner } from '@server/common/bus/call-event-bus';
+import { type CallChange, type CallerLink, type CallReaction } from '@server/common/calls/call-change';
+import { applyCallEvent, type CallFold, foldCall, type CallProjection } from '@server/common/calls/call-projection';
+import { phoneKeys } from '@server/common/phone/phone-keys';
+import { type LeadsService } from '@server/modules/leads/leads.service';
+import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/realtime/realtime.server';
 
-import { type CallProjection } from './call-projection';
-import { CallRecorderService } from './call-recorder.service';
-import { closedCallsAmong, openCallsOf } from './open-calls';
-import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
-import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
+import { type CallCardReadModel } from './call-card.read-model';
+import { type CallStore, isConnectionError, type PopRow } from './call-store';
+import { extensionOf, toLiveCall } from './live-call.mapper';
 
-export interface CallPipeline {
-  bus: EventBus;
-  provider: TelephonyProvider | null;
-  stop(): Promise<void>;
+export interface CallPipelineMetrics {
+  /** Seconds from the PBX's event to the card's emit. */
+  observePop(seconds: number): void;
 }
-
-/**
- * Work done once per newly stored call event (screen pop, auto-lead, callback tasks…). Runs on the one web node
- * whose consumer took the event; `call` is the record after the event was applied. A throw is logged and the
- * event is not redelivered (the record is already stored), so reactions must be idempotent by themselves.
- */
-export type CallReaction = (event: CallEvent, call: CallProjection) => Promise<void>;
 
 export interface CallPipelineDeps {
-  dataSource: DataSource;
+  bus: CallEventBus;
+  store: CallStore;
+  cards: CallCardReadModel;
+  leads: Pick<LeadsService, 'ensureOpenLeadForCall'>;
+  realtime: Pick<Realtime, 'emitTo' | 'joinUserToCall'>;
+  /** Run after each event is stored, in call order. */
+  reactions: CallReaction[];
+  defaultCountry: string;
   logger: Logger;
-  /** With Redis the adapter's events go through a Redis Stream, so several web nodes share the work. */
-  redis?: Redis;
-  /** The adapter to run in this process; null on a web node that only consumes (or with TELEPHONY_PROVIDER=none). */
-  provider: TelephonyProvider | null;
-  reactions?: CallReaction[];
-  /** Bus consumer name; defaults to host-pid. Distinct names let several pipelines share one process (tests). */
-  consumerName?: string;
+  metrics?: CallPipelineMetrics;
+  /** How long an ended call stays in memory for late events (its recording arrives after the end). */
+  retainEndedMs?: number;
 }
 
-const isCallEvent = (e: TelephonyEvent): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready';
+/** A call this node owns: its fold, link and cards in memory, and the two lanes its events go through in order. */
+interface OwnedCall {
+  partition: number;
+  /** Undefined until the first event is decided (a fresh call) or the store was read (a call taken over). */
+  fold: CallFold | null;
+  link: CallerLink | null;
+  operatorId: string | null;
+  popped: Set<string>;
+  loaded: boolean;
+  /** Deciding: one event at a time, fast, ends with the emits. */
+  decided: Promise<void>;
+  /** Settling: waits for the event's write, runs the reactions, acks. */
+  settled: Promise<void>;
+  touchedAt: number;
+}
+
+/** Live screens (wallboard, supervision) follow every call. */
+const LIVE_ROOMS = [roleRoom('supervisor'), roleRoom('manager')];
+const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
+const OPEN_CALL_MAX_AGE_MS = 12 * 3_600_000;
 
 /**
- * Telephony adapter → event bus → call records. Runs the adapter in-process (the quick start and a single node);
- * the bus consumer is what every web node runs. Socket.IO delivery attaches to the same bus later.
+ * The call pipeline: the one consumer of a call's events, from the partition that holds them.
+ *
+ * Each event is decided once, here: applied to the call's fold in memory (O(1)), its caller linked once per call
+ * (a contact, or the number's one open lead), and its screens told: the card pops for whoever the ringing phone
+ * belongs to. The emit goes out as soon as the decision is made; the event, the call's row and the pop are then
+ * written in batches (CallStore), and once they are committed the reactions run and the event is acked. A node
+ * that takes a call over (another died, partitions moved, a restart) rebuilds it from the store first.
+ *
+ * Exactly-once is the database's: one open lead per number (`uq_leads_open_phone`), one card per call and user
+ * after a takeover (`call_pops`, read back on takeover), each event stored once (`call_events`).
  */
-export async function startCallPipeline(deps: CallPipelineDeps): Promise<CallPipeline> {
-  const { dataSource, logger } = deps;
-  const bus: EventBus = deps.redis ? new RedisStreamBus({ redis: deps.redis, logger }) : new MemoryBus();
-  const recorder = new CallRecorderService(dataSource);
-  await bus.subscribe('pipeline', deps.consumerName ?? `${os.hostname()}-${process.pid}`, async ({ event }) => {
-    if (!isCallEvent(event)) return;
-    const result = await recorder.record(event);
-    if (!result.applied || !result.call) return;
-    logger.debug({ callId: result.call.id, type: event.type }, 'call event recorded');
-    if (event.type === 'call.ended' && result.call.endedSeq !== event.seq) {
-      // A second end (an adapter that restarted and closed the call again): stored, but nobody is told twice.
-      logger.warn({ callId: event.callId, seq: event.seq }, 'call had ended already; second end ignored');
-      return;
+export class CallPipeline implements PartitionOwner {
+  private readonly calls = new Map<string, OwnedCall>();
+  private readonly sweeper: NodeJS.Timeout;
+  private started = false;
+
+  constructor(private readonly deps: CallPipelineDeps) {
+    this.sweeper = setInterval(() => this.sweep(), 30_000);
+    this.sweeper.unref();
+  }
+
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    await this.deps.bus.consume(this);
+  }
+
+  /** Gives every partition up (the events in hand are stored, reacted to and acked), then stops. */
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.deps.bus.close();
+    await this.deps.store.drain();
+  }
+
+  /** Calls held in memory (for metrics and tests). */
+  size(): number {
+    return this.calls.size;
+  }
+
+  deliver(delivery: Delivery): void {
+    const { event } = delivery;
+    let call = this.calls.get(event.callId);
+    if (!call) {
+      call = {
+        partition: delivery.partition,
+        fold: null,
+        link: null,
+        operatorId: null,
+        popped: new Set(),
+        loaded: false,
+        decided: Promise.resolve(),
+        settled: Promise.resolve(),
+        touchedAt: Date.now(),
+      };
+      this.calls.set(event.callId, call);
     }
-    for (const react of deps.reactions ?? []) {
-      await react(event, result.call).catch((err: unknown) =>
-        logger.error({ err, callId: event.callId, type: event.type }, 'call reaction failed'),
+    const owned = call;
+    owned.touchedAt = Date.now();
+    // Settling keeps call order too (the reactions of a call's events run one after another), and never waits
+    // for a later event's decision: the next event is decided while this one is written and reacted to.
+    let decided: (work: Decided | null) => void = () => undefined;
+    const decision = new Promise<Decided | null>((resolve) => (decided = resolve));
+    owned.decided = owned.decided.then(async () =>
+      decided(await this.retrying(event, () => this.decide(owned, delivery))),
+    );
+    owned.settled = owned.settled.then(async () => {
+      const work = await decision;
+      if (work) {
+        await work.written;
+        if (work.react) await this.react(work.change);
+      }
+      delivery.ack();
+    });
+  }
+
+  async release(partition: number): Promise<void> {
+    const leaving = [...this.calls.entries()].filter(([, c]) => c.partition === partition);
+    await Promise.all(leaving.map(([, c]) => c.decided.then(() => c.settled)));
+    for (const [id] of leaving) this.calls.delete(id);
+  }
+
+  /**
+   * Everything that needs the database happens before anything is told: a failure (database down) retries the
+   * same event, and nobody has seen a half-made decision.
+   */
+  private async decide(call: OwnedCall, { event }: Delivery): Promise<Decided | null> {
+    if (!call.loaded) await this.load(call, event);
+    const before = call.fold?.call ?? null;
+    const { fold, applied } = applyCallEvent(call.fold, event);
+    if (!applied) return null; // a redelivery of what is stored already
+    const after = fold.call;
+    const link = call.link ? { link: call.link, created: null } : await this.linkCaller(after);
+    const agent = after.agentExtension ? extensionOf(after.agentExtension) : null;
+    const sameAgent = before !== null && agent === (before.agentExtension ? extensionOf(before.agentExtension) : null);
+    const operatorId = sameAgent
+      ? call.operatorId
+      : agent
+        ? ((await this.deps.cards.userByExtension(agent))?.id ?? null)
+        : null;
+    const screens = before?.status === 'ended' ? [] : await this.screens(call, event, after, link.link);
+
+    // Decided: from here on nothing can fail.
+    this.deps.logger.debug({ callId: after.id, seq: event.seq, type: event.type }, 'call event decided');
+    call.fold = fold;
+    call.link = link.link;
+    call.operatorId = operatorId;
+    const pops: PopRow[] = [];
+    for (const screen of screens) screen(pops);
+    if (link.created) {
+      this.deps.logger.info({ callId: after.id, leadId: link.created.id }, 'lead created from an incoming call');
+      this.deps.realtime.emitTo([callRoom(after.id), ...LIVE_ROOMS], 'lead:created', {
+        lead: link.created,
+        callId: after.id,
+      });
+    }
+    const written = this.deps.store.write({ event, call: after, operatorId, link: link.link, pops });
+    // A call ends once: a second end (an adapter that restarted and closed it again) is stored, nobody is told.
+    const secondEnd = event.type === 'call.ended' && before?.status === 'ended';
+    if (secondEnd)
+      this.deps.logger.warn({ callId: event.callId, seq: event.seq }, 'call had ended already; second end ignored');
+    return { change: { event, before, after, link: link.link }, written, react: !secondEnd };
+  }
+
+  /**
+   * A call this node has not seen is read from the store first (one indexed read per call, empty for a new one):
+   * a takeover, a restart, or an adapter re-publishing a call all find what is stored, so nothing is decided twice.
+   */
+  private async load(call: OwnedCall, event: CallEvent): Promise<void> {
+    const stored = await this.deps.store.load(event.callId);
+    if (stored) {
+      call.fold = foldCall(stored.events);
+      call.link = stored.link;
+      call.operatorId = stored.operatorId;
+      call.popped = new Set(stored.popped);
+    }
+    call.loaded = true;
+  }
+
+  /** Who the caller is, decided once per call; an unknown inbound number gets its one open lead here. */
+  private async linkCaller(call: CallProjection): Promise<{ link: CallerLink; created: LeadCreated | null }> {
+    if (call.direction === 'internal') return { link: { kind: 'none' }, created: null };
+    const inbound = call.direction === 'inbound';
+    if (call.anonymous && inbound) return { link: { kind: 'withheld' }, created: null };
+    const keys = phoneKeys(
+      inbound ? (call.fromE164 ?? call.fromRaw) : (call.toE164 ?? call.toRaw),
+      this.deps.defaultCountry,
+    );
+    if (!keys.e164 && !keys.last10) return { link: { kind: inbound ? 'withheld' : 'none' }, created: null };
+    const match = await this.deps.cards.callerOf(keys.e164, keys.last10);
+    if (match && 'contactId' in match) return { link: { kind: 'contact', contactId: match.contactId }, created: null };
+    // The PBX refuses a blocked caller; should it have let one through (its lookup failed open), still no lead.
+    if (match && 'blocked' in match) return { link: { kind: inbound ? 'blocked' : 'none' }, created: null };
+    // An outbound call to a number with an open lead is that lead's call (a website's "call me back" pops its card);
+    // only an inbound call ever makes a lead.
+    if (!inbound && !match) return { link: { kind: 'none' }, created: null };
+    if (match) {
+      return {
+        link: { kind: 'lead', leadId: match.leadId, createdByThisCall: match.sourceCallId === call.id },
+        created: null,
+      };
+    }
+    const ensured = await this.deps.leads.ensureOpenLeadForCall(keys.e164 ?? call.fromRaw, call.id);
+    if (!ensured) return { link: { kind: 'withheld' }, created: null };
+    return {
+      link: { kind: 'lead', leadId: ensured.lead.id, createdByThisCall: ensured.sourceCallId === call.id },
+      created: ensured.created ? ensured.lead : null,
+    };
+  }
+
+  /**
+   * What the screens are told about this event, prepared (users and cards looked up) but not yet sent: each entry
+   * sends its emits and adds the pops to remember.
+   */
+  private async screens(
+    call: OwnedCall,
+    event: CallEvent,
+    after: CallProjection,
+    link: CallerLink,
+  ): Promise<((pops: PopRow[]) => void)[]> {
+    const { realtime } = this.deps;
+    const rooms = [callRoom(after.id), ...LIVE_ROOMS];
+    const live = toLiveCall(after);
+    switch (event.type) {
+      case 'call.ringing': {
+        if (after.status === 'ended' || !after.ringingAgents.includes(event.agentId)) return [];
+        return [await this.pop(call, event, after, link, event.agentId, 'ringing')].filter(isDefined);
+      }
+      case 'call.answered': {
+        const agentExtension = event.agentId ? extensionOf(event.agentId) : null;
+        const userId = agentExtension ? ((await this.deps.cards.userByExtension(agentExtension))?.id ?? null) : null;
+        return [
+          () => {
+            if (userId) realtime.joinUserToCall(userId, after.id);
+            realtime.emitTo(rooms, 'call:answered', { call: live, agentExtension });
+          },
+        ];
+      }
+      case 'call.transferred': {
+        const moved = event.agentId ? await this.pop(call, event, after, link, event.agentId, 'transfer') : undefined;
+        return [
+          () =>
+            realtime.emitTo(rooms, 'call:transferred', {
+              call: live,
+              kind: event.kind,
+              fromAgentExtension: event.fromAgentId ? extensionOf(event.fromAgentId) : null,
+              toAgentExtension: event.agentId ? extensionOf(event.agentId) : null,
+            }),
+          ...(moved ? [moved] : []),
+        ];
+      }
+      case 'call.ended':
+        return [
+          () =>
+            realtime.emitTo(rooms, 'call:ended', {
+              call: live,
+              disposition: after.disposition ?? (event.answered ? 'answered' : 'missed'),
+              waitSeconds: after.waitSeconds ?? event.waitSeconds,
+              talkSeconds: after.talkSeconds ?? event.talkSeconds,
+            }),
+        ];
+      default:
+        return [];
+    }
+  }
+
+  /** The card for the user whose phone rings (or who got the call by transfer): once per call and user. */
+  private async pop(
+    call: OwnedCall,
+    event: CallEvent,
+    after: CallProjection,
+    link: CallerLink,
+    agentId: string,
+    reason: 'ringing' | 'transfer',
+  ): Promise<((pops: PopRow[]) => void) | undefined> {
+    const extension = extensionOf(agentId);
+    const viewer = await this.deps.cards.userByExtension(extension);
+    if (!viewer) {
+      this.deps.logger.info({ callId: after.id, extension }, 'no active user has this extension: no screen pop');
+      return undefined;
+    }
+    const userId = viewer.id;
+    if (call.popped.has(userId)) return undefined; // a transfer to someone whose phone rang already
+    const card = await this.deps.cards.card(after, link, viewer);
+    if (!card) return undefined; // internal calls and outbound calls to unknown numbers have no card
+    return (pops) => {
+      if (call.popped.has(userId)) return;
+      call.popped.add(userId);
+      // The leg makes the call's contact/lead visible to this operator in the CRM (common/access/visibility).
+      const legId =
+        reason === 'ringing' ? event.legId : uuidV5(`${after.id}:transfer:${extension}`, TELEPHONY_ID_NAMESPACE);
+      pops.push({ callId: after.id, userId, extension, reason, legId, at: event.occurredAt });
+      this.deps.realtime.joinUserToCall(userId, after.id);
+      this.deps.realtime.emitTo([userRoom(userId), ...LIVE_ROOMS], 'call:ringing', {
+        call: toLiveCall(after),
+        agentExtension: extension,
+        card,
+      });
+      this.deps.metrics?.observePop(Math.max(0, Date.now() - Date.parse(event.occurredAt)) / 1000);
+    };
+  }
+
+  private async react(change: CallChange): Promise<void> {
+    for (const reaction of this.deps.reactions) {
+      await reaction(change).catch((err: unknown) =>
+        this.deps.logger.error({ err, callId: change.event.callId, type: change.event.type }, 'call reaction failed'),
       );
     }
-  });
-
-  const { provider } = deps;
-  if (provider) {
-    provider.onEvent((event) => {
-      if (event.type === 'provider.up' || event.type === 'provider.down') logger.info({ event }, 'telephony status');
-      bus.publish(event).catch((err: unknown) => logger.error({ err, event }, 'could not publish telephony event'));
-    });
-    // A refused login is fatal for telephony only: the CRM keeps serving and says why.
-    await provider.start().catch((err: unknown) => logger.error({ err }, 'telephony provider did not start'));
   }
-  // The node that runs the adapter also carries out the telephony commands of nodes without one.
-  const relay =
-    provider && deps.redis && !(provider instanceof RemoteTelephony)
-      ? serveTelephonyCommands({ provider, redis: deps.redis, logger: logger.child({ module: 'telephony-relay' }) })
-      : undefined;
-  let stopping: Promise<void> | undefined;
-  return {
-    bus,
-    provider,
-    // Idempotent: shutdown stops the pipeline before closing sockets (so the event in hand still reaches them)
-    // and again in its general teardown.
-    stop() {
-      stopping ??= (async () => {
-        await relay?.stop();
-        await provider?.stop();
-        await bus.close();
-      })();
-      return stopping;
-    },
-  };
-}
 
-export interface ProviderDeps {
-  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets'>>;
-  dataSource: DataSource;
-  logger: Logger;
-  /** Required by `remote` (config validation says so). */
-  redis?: Redis;
-  /** Every phone's current SIP secret (SipSecretsService.credentials), for the adapter to provision the PBX with. */
-  sipCredentials?: SipCredentialsSource;
-}
+  /**
+   * A decision that needs an unreachable database waits for it, holding back only this call's later events. One
+   * that fails for another reason (a defect) is given up after a few tries, so one bad event cannot stall its call.
+   */
+  private async retrying<T>(event: CallEvent, decide: () => Promise<T>): Promise<T | null> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await decide();
+      } catch (error) {
+        if (!isConnectionError(error) && attempt >= 2) {
+          this.deps.logger.error({ err: error, event }, 'could not decide a call event; giving it up');
+          return null;
+        }
+        const wait = RETRY_MS[Math.min(attempt, RETRY_MS.length - 1)]!;
+        this.deps.logger.warn(
+          { err: error, callId: event.callId, seq: event.seq, type: event.type, retryInMs: wait },
+          'could not decide a call event; retrying',
+        );
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
 
-/** The configured telephony adapter (not started), or null when telephony is off. */
-export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
-  const { config, dataSource, logger, redis, sipCredentials } = deps;
-  const t = config.telephony;
-  const pjsipAuthFile = config.sipSecrets?.pjsipAuthFile;
-  const onDiagnostic = (message: string, err?: unknown) => logger.warn({ err }, message);
-  switch (t.provider) {
-    case 'none':
-      return null;
-    case 'remote':
-      if (!redis) throw new Error('TELEPHONY_PROVIDER=remote needs Redis');
-      return new RemoteTelephony({ redis });
-    case 'ami':
-      return createTelephonyProvider({
-        kind: 'ami',
-        host: t.ami.host,
-        port: t.ami.port,
-        user: t.ami.user ?? '',
-        secret: t.ami.secret ?? '',
-        onDiagnostic,
-        openCalls: () => openCallsOf(dataSource, 'ami'),
-        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
-        ...(pjsipAuthFile && sipCredentials ? { pjsipAuth: { file: pjsipAuthFile, credentials: sipCredentials } } : {}),
-      });
-    case 'sip':
-      return createTelephonyProvider({
-        kind: 'sip',
-        host: t.drachtio.host,
-        port: t.drachtio.port,
-        secret: t.drachtio.secret ?? '',
-        ...(t.drachtio.trunkUri ? { trunkUri: t.drachtio.trunkUri } : {}),
-        ...(t.rtpengine
-          ? { rtpengine: t.rtpengine, ...(t.rtpengine.recording ? { recording: t.rtpengine.recording } : {}) }
-          : {}),
-        // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
-        ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
-        onDiagnostic,
-        // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
-        ...(redis && sipCredentials
-          ? { provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) } }
-          : {}),
-        // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
-        // `support` rings every active operator the agent states leave free (setAgentPaused), like Asterisk's.
-        route: async (fromE164) => {
-          if (!fromE164) return null;
-          const rows: { extension: string }[] = await dataSource.query(
-            `SELECT u.extension FROM users u
-             JOIN contacts c ON c.owner_id = u.id
-             JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
-             WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
-             ORDER BY u.extension LIMIT 1`,
-            [fromE164],
-          );
-          return rows[0] ? { agentExtension: rows[0].extension } : null;
-        },
-        queue: {
-          name: 'support',
-          strategy: 'ringall',
-          members: async () => {
-            const rows: { extension: string }[] = await dataSource.query(
-              `SELECT extension FROM users WHERE active AND role = 'operator' AND extension IS NOT NULL
-               ORDER BY extension`,
-            );
-            return rows.map((r) => r.extension);
-          },
-        },
-      });
+  /** Forgets calls nobody will send anything about any more (ended a while ago, or open for half a day). */
+  private sweep(): void {
+    const now = Date.now();
+    const retain = this.deps.retainEndedMs ?? 5 * 60_000;
+    for (const [id, call] of this.calls) {
+      const ended = call.fold?.call.status === 'ended';
+      if (now - call.touchedAt > (ended ? retain : OPEN_CALL_MAX_AGE_MS)) {
+        // Only once its lanes are idle; an evicted call that speaks again is simply loaded again.
+        void call.decided
+          .then(() => call.settled)
+          .then(() => {
+            if (this.calls.get(id) === call && Date.now() - call.touchedAt > retain) this.calls.delete(id);
+          });
+      }
+    }
   }
 }
+
+/** A decided event: what reactions get, when its write is committed, and whether reactions run at all. */
+interface Decided {
+  change: CallChange;
+  written: Promise<void>;
+  react: boolean;
+}
+
+type LeadCreated = NonNullable<Awaited<ReturnType<LeadsService['ensureOpenLeadForCall']>>>['lead'];
+
+const isDefined = <T>(v: T | undefined): v is T => v !== undefined;

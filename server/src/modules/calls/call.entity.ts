@@ -23,7 +23,7 @@ export interface CallRow {
   waitSeconds: number | null;
   talkSeconds: number | null;
   holdSeconds: number;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   hangupCause: string | null;
   rawCause: string | null;
   lastSeq: number;

@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 import { type WrapUpOutcome } from '@contracts/dto/call';
-import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { handledByAnySql } from '@server/common/access/visibility';
 
 export interface CallListRow {
   id: string;
@@ -21,7 +21,7 @@ export interface CallListRow {
   wait_seconds: number | null;
   talk_seconds: number | null;
   hold_seconds: number;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   hangup_cause: string | null;
   contact_id: string | null;
   lead_id: string | null;
@@ -31,9 +31,9 @@ export interface CallListRow {
   wrap_up_at: Date | null;
   /** Newest recording of the call. */
   recording_id: string | null;
-  /** Whether the viewer answered the call or received it by transfer. */
+  /** Whether the viewer (or, for a team supervisor, one of their teams) answered it or received it by transfer. */
   on_call: boolean;
-  /** Whether the call reached the viewer (`reachedBySql`); only `findOne` selects it. */
+  /** Whether the call reached the viewer (`reachedByAnySql`); only `findOne` selects it. */
   reached?: boolean;
   total?: string;
 }
@@ -45,10 +45,12 @@ export interface CallFilter {
   to?: Date;
   direction?: CallListRow['direction'];
   disposition?: NonNullable<CallListRow['disposition']>;
-  /** Calls this user handled (answered or received by transfer), like `onlyHandledBy` but for any user id. */
+  /** Calls this user handled (answered or received by transfer). */
   operatorId?: string;
-  /** Restrict to calls that reached this operator (`reachedBySql`). */
-  onlyReachedBy?: { id: string };
+  /** Calls one of these users handled (a team's members). */
+  handledByAnyOf?: string[];
+  /** Restrict to calls the viewer's scope handled (operators: themselves; team supervisors: their teams). */
+  onlyInScope?: boolean;
   limit: number;
   offset: number;
 }
@@ -60,21 +62,22 @@ const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymo
   (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at DESC, r.id LIMIT 1) AS recording_id`;
 
 /**
- * The call reached the user: they handled it (answered, or received it by transfer) or their phone rang for it
+ * The call reached one of the users: they handled it (answered, or received it by transfer) or their phone rang for it
  * (`call_legs`, written with the screen pop) — a missed call included. What an operator may see of calls: the call
  * log, `GET /api/calls/:id` and the pop card's past calls all use this one rule, so whatever a card lists the log
- * shows too. Listening stays narrower (`handledBySql`: only calls they handled).
+ * shows too. Listening stays narrower (`handledByAnySql`: only calls they handled).
  */
-export const reachedBySql = (alias: string, idParam: string) =>
-  `(${handledBySql(alias, idParam)} OR EXISTS (SELECT 1 FROM call_legs rl ` +
-  `WHERE rl.call_id = ${alias}.id AND rl.user_id = ${idParam}))`;
+export const reachedByAnySql = (alias: string, idsParam: string) =>
+  `(${handledByAnySql(alias, idsParam)} OR EXISTS (SELECT 1 FROM call_legs rl ` +
+  `WHERE rl.call_id = ${alias}.id AND rl.user_id = ANY(${idsParam})))`;
 
 /** Raw SQL: the call list is a reporting query (filters, a correlated recording, a scope predicate). */
 export class CallsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async list(f: CallFilter, viewer: { id: string }): Promise<[CallListRow[], number]> {
-    const params: unknown[] = [viewer.id];
+  /** `scope`: the users whose calls count as the viewer's own (`on_call`, `onlyInScope`). */
+  async list(f: CallFilter, scope: string[]): Promise<[CallListRow[], number]> {
+    const params: unknown[] = [scope];
     const where: string[] = [];
     const add = (value: unknown) => {
       params.push(value);
@@ -88,12 +91,10 @@ export class CallsRepository {
     if (f.to) where.push(`c.started_at < ${add(f.to)}`);
     if (f.direction) where.push(`c.direction = ${add(f.direction)}`);
     if (f.disposition) where.push(`c.disposition = ${add(f.disposition)}`);
-    if (f.operatorId) {
-      const id = `${add(f.operatorId)}::uuid`;
-      where.push(handledBySql('c', id));
-    }
-    if (f.onlyReachedBy) where.push(reachedBySql('c', '$1'));
-    const sql = `SELECT ${COLUMNS}, ${handledBySql('c', '$1')} AS on_call, count(*) OVER () AS total
+    if (f.operatorId) where.push(handledByAnySql('c', `ARRAY[${add(f.operatorId)}::uuid]`));
+    if (f.handledByAnyOf) where.push(handledByAnySql('c', `${add(f.handledByAnyOf)}::uuid[]`));
+    if (f.onlyInScope) where.push(reachedByAnySql('c', '$1::uuid[]'));
+    const sql = `SELECT ${COLUMNS}, ${handledByAnySql('c', '$1::uuid[]')} AS on_call, count(*) OVER () AS total
       FROM calls c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY c.started_at DESC, c.id LIMIT ${add(f.limit)} OFFSET ${add(f.offset)}`;
     const rows: CallListRow[] = await this.dataSource.query(sql, params);
@@ -101,7 +102,7 @@ export class CallsRepository {
     if (rows.length === 0 && f.offset > 0) {
       // Past the last page the window count is gone; count separately so the UI can still paginate back.
       // $1 is selected so Postgres can type it even when no filter mentions the viewer.
-      const countSql = `SELECT count(*) AS n, $1::uuid AS v FROM calls c
+      const countSql = `SELECT count(*) AS n, $1::uuid[] AS v FROM calls c
         ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
       const counted: { n: string }[] = await this.dataSource.query(countSql, params.slice(0, -2));
       total = Number(counted[0]?.n ?? 0);
@@ -109,11 +110,11 @@ export class CallsRepository {
     return [rows, total];
   }
 
-  async findOne(id: string, viewer: { id: string }): Promise<CallListRow | null> {
+  async findOne(id: string, scope: string[]): Promise<CallListRow | null> {
     const rows: CallListRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS}, ${handledBySql('c', '$2')} AS on_call, ${reachedBySql('c', '$2')} AS reached
+      `SELECT ${COLUMNS}, ${handledByAnySql('c', '$2::uuid[]')} AS on_call, ${reachedByAnySql('c', '$2::uuid[]')} AS reached
        FROM calls c WHERE c.id = $1`,
-      [id, viewer.id],
+      [id, scope],
     );
     return rows[0] ?? null;
   }

@@ -17,37 +17,39 @@ import {
 } from '@contracts/dto/call';
 import { type Page } from '@contracts/dto/common';
 import { type UserDto } from '@contracts/dto/user';
-import { seesAll } from '@server/common/access/visibility';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { mayListenByRole } from '@server/modules/recordings/recordings.service';
+import { type DialPolicyService } from '@server/modules/dial-policy/dial-policy.service';
+import { mayListen } from '@server/modules/recordings/recordings.service';
+import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 
 import { callsError } from './calls.errors';
 import { CallsRepository, type CallListRow } from './calls.repository';
-
-const EXTENSION = /^\d{2,6}$/;
 
 export class CallsService {
   private readonly repo: CallsRepository;
 
   constructor(
     dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit: AuditService,
     private readonly telephony: TelephonyProvider | null,
+    private readonly dialPolicy: Pick<DialPolicyService, 'check'>,
+    private readonly teams?: TeamScopeReadModel,
   ) {
     this.repo = new CallsRepository(dataSource);
   }
 
   /**
-   * Call history; operators get only the calls that reached them (`reachedBySql`: handled, or rang their phone —
+   * Call history; operators get only the calls that reached them (`reachedByAnySql`: handled, or rang their phone —
    * missed ones too, as their pop card lists them). Recordings only of the calls they handled.
    */
   async list(viewer: UserDto, query: CallListQuery): Promise<Page<CallDto>> {
     const q = callListQuerySchema.parse(query);
     let phones: string[] | undefined;
     if (q.phone) {
-      const keys = phoneKeys(q.phone, this.defaultCountry);
+      const keys = phoneKeys(q.phone, this.defaultCountry());
       // +7 numbers: the last ten digits identify the number whatever prefix was typed (8…, 7…, bare 10 digits).
       phones = [...new Set([keys.e164, keys.last10 ? `+7${keys.last10}` : null].filter((p) => p !== null))];
       if (phones.length === 0) {
@@ -62,19 +64,20 @@ export class CallsService {
         direction: q.direction,
         disposition: q.disposition,
         // Operators are already limited to their own calls; the filter is for supervisors and up.
-        operatorId: seesAll(viewer) ? q.operatorId : undefined,
-        onlyReachedBy: seesAll(viewer) ? undefined : { id: viewer.id },
+        operatorId: viewer.role !== 'operator' ? q.operatorId : undefined,
+        handledByAnyOf: q.teamId && this.teams ? await this.teams.filterFor(viewer, q.teamId) : undefined,
+        onlyInScope: !seesAll(viewer),
         limit: q.limit,
         offset: q.offset,
       },
-      viewer,
+      scopeIds(viewer),
     );
     return { items: rows.map((r) => toCallDto(r, viewer)), total, limit: q.limit, offset: q.offset };
   }
 
   /** 404 (not 403) for an operator the call did not reach, so call ids cannot be probed. */
   async get(viewer: UserDto, id: string): Promise<CallDto> {
-    const row = await this.repo.findOne(id, viewer);
+    const row = await this.repo.findOne(id, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.reached)) throw callsError('CALL_NOT_FOUND');
     return toCallDto(row, viewer);
   }
@@ -85,7 +88,7 @@ export class CallsService {
    */
   async wrapUp(viewer: UserDto, id: string, input: WrapUpRequest): Promise<CallDto> {
     const req = wrapUpRequestSchema.parse(input);
-    const row = await this.repo.findOne(id, viewer);
+    const row = await this.repo.findOne(id, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
     await this.repo.setWrapUp(id, req.outcome, req.note, viewer.id);
     return this.get(viewer, id);
@@ -93,15 +96,12 @@ export class CallsService {
 
   /**
    * Click-to-call: the PBX rings the user's own phone and, once it is answered, dials the destination. Resolves when
-   * the user's phone has answered (the AMI OriginateResponse), so a phone left ringing becomes a clear 502.
+   * the user's phone has answered (the AMI OriginateResponse), so a phone left ringing becomes a clear 502. A
+   * do-not-call or blocked number is refused first (409 DO_NOT_CALL) unless a supervisor or manager overrides it.
    */
   async originate(viewer: UserDto, input: OriginateRequest): Promise<OriginateResponse> {
     const req = originateRequestSchema.parse(input);
-    const compact = req.destination.replace(/[\s()-]/g, '');
-    const destination = EXTENSION.test(compact) ? compact : phoneKeys(req.destination, this.defaultCountry).e164;
-    if (!destination) {
-      throw callsError('VALIDATION_FAILED', [{ field: 'destination', message: 'not a phone number or an extension' }]);
-    }
+    const { destination, overridden } = await this.dialPolicy.check(viewer, req.destination, req.override, 'originate');
     if (!viewer.extension) throw callsError('NO_EXTENSION');
     if (!this.telephony) throw callsError('TELEPHONY_DISABLED');
     if (!this.telephony.isUp()) throw callsError('TELEPHONY_UNAVAILABLE');
@@ -111,7 +111,7 @@ export class CallsService {
       action: 'call.originate',
       entity: 'call',
       entityId: null,
-      details: { requestId, destination, extension: viewer.extension },
+      details: { requestId, destination, extension: viewer.extension, ...(overridden ? { overridden } : {}) },
     });
     try {
       await this.telephony.originate({ agentExtension: viewer.extension, destination, requestId });
@@ -127,8 +127,8 @@ export class CallsService {
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-function toCallDto(r: CallListRow, viewer: UserDto): CallDto {
-  const mayListen = mayListenByRole(viewer.role) || (viewer.role === 'operator' && r.on_call);
+function toCallDto(r: CallListRow, viewer: Viewer): CallDto {
+  const listens = mayListen(viewer, r.on_call);
   return {
     id: r.id,
     direction: r.direction,
@@ -154,6 +154,6 @@ function toCallDto(r: CallListRow, viewer: UserDto): CallDto {
     wrapUp: r.wrap_up_outcome
       ? { outcome: r.wrap_up_outcome, note: r.wrap_up_note, byUserId: r.wrap_up_by, at: iso(r.wrap_up_at)! }
       : null,
-    recordingUrl: r.recording_id && mayListen ? `/api/recordings/${r.recording_id}` : null,
+    recordingUrl: r.recording_id && listens ? `/api/recordings/${r.recording_id}` : null,
   };
 }

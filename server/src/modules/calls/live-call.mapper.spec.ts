@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { type CallEvent } from '@telephony';
 
-import { projectCall } from './call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import { extensionOf, toLiveCall } from './live-call.mapper';
 
 const base = {

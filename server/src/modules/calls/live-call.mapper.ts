@@ -1,7 +1,7 @@
 import { type LiveCallDto, type LiveCallStatus } from '@contracts/socket-events';
 import { type CallStatus } from '@telephony';
 
-import { type CallProjection } from './call-projection';
+import { type CallProjection } from '@server/common/calls/call-projection';
 
 /**
  * The operator an agent id names. A WebRTC twin (`1001-web`) is the same person as the desk phone `1001`: the AMI

@@ -1,11 +1,10 @@
 import { type DataSource } from 'typeorm';
 
-import { type UserDto } from '@contracts/dto/user';
 import { type LiveCallDto } from '@contracts/socket-events';
 import { type CallEvent } from '@telephony';
-import { seesAll } from '@server/common/access/visibility';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 
-import { projectCall } from './call-projection';
+import { projectCall } from '@server/common/calls/call-projection';
 import { toLiveCall } from './live-call.mapper';
 
 /**
@@ -22,16 +21,17 @@ const LIVE_WINDOW_HOURS = 12;
 export class LiveCallsService {
   constructor(private readonly dataSource: DataSource) {}
 
-  async listActive(viewer: Pick<UserDto, 'id' | 'role'>): Promise<LiveCallDto[]> {
+  async listActive(viewer: Pick<Viewer, 'id' | 'role' | 'teamScope'>): Promise<LiveCallDto[]> {
     const everyone = seesAll(viewer);
     const rows: { payload: CallEvent }[] = await this.dataSource.query(
       `SELECT e.payload FROM call_events e
        WHERE e.call_id IN (
          SELECT c.id FROM calls c
          WHERE c.status <> 'ended' AND c.started_at > now() - make_interval(hours => $1)
-           AND ($2 OR c.operator_id = $3 OR EXISTS (SELECT 1 FROM call_pops p WHERE p.call_id = c.id AND p.user_id = $3)))
+           AND ($2 OR c.operator_id = ANY($3)
+             OR EXISTS (SELECT 1 FROM call_pops p WHERE p.call_id = c.id AND p.user_id = ANY($3))))
        ORDER BY e.call_id, e.seq`,
-      [LIVE_WINDOW_HOURS, everyone, viewer.id],
+      [LIVE_WINDOW_HOURS, everyone, scopeIds(viewer)],
     );
     const byCall = new Map<string, CallEvent[]>();
     for (const { payload } of rows) byCall.set(payload.callId, [...(byCall.get(payload.callId) ?? []), payload]);

@@ -11,10 +11,14 @@ import {
 } from '@contracts/dto/company';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { companiesError } from '@server/modules/companies/companies.errors';
 import { CompaniesRepository } from '@server/modules/companies/companies.repository';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
+
 import { type CompanyRow } from '@server/modules/companies/company.entity';
 
 export class CompaniesService {
@@ -22,22 +26,45 @@ export class CompaniesService {
 
   constructor(
     dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly audit?: AuditService,
+    private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new CompaniesRepository(dataSource);
   }
 
+  /** Purge of a removed custom field: its values leave every company. */
+  dropCustomKey(key: string): Promise<number> {
+    return this.repo.dropCustomKey(key);
+  }
+
+  /** Part of a departing user's handover (users module): their open companies go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
+  }
+
   async list(viewer: UserDto, query: (typeof companyListQuerySchema)['_zod']['input']): Promise<Page<CompanyDto>> {
     const q = companyListQuerySchema.parse(query);
-    const [rows, total] = await this.repo.search(viewer, { text: q.q || undefined, limit: q.limit, offset: q.offset });
-    return { items: rows.map(toCompanyDto), total, limit: q.limit, offset: q.offset };
+    const [rows, total] = await this.repo.search(viewer, {
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
+      custom: await customFilter(this.fields, 'company', 'co', q),
+      sort: q.sort,
+      dir: q.dir,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    const show = await this.show();
+    return { items: rows.map((r) => toCompanyDto(r, show)), total, limit: q.limit, offset: q.offset };
   }
 
   async get(viewer: UserDto, id: string): Promise<CompanyDto> {
     const row = await this.repo.findVisible(viewer, id);
     if (!row) throw companiesError('COMPANY_NOT_FOUND');
-    return toCompanyDto(row);
+    return toCompanyDto(row, await this.show());
+  }
+
+  private async show(): Promise<(stored: CustomValues) => CustomValues> {
+    return (await this.fields?.visibility('company')) ?? NO_CUSTOM;
   }
 
   async create(viewer: UserDto, input: CreateCompanyRequest): Promise<CompanyDto> {
@@ -46,19 +73,24 @@ export class CompaniesService {
       name: req.name,
       inn: req.inn,
       website: req.website,
-      phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry).e164 : null,
-      ownerId: seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+      phoneE164: req.phone ? phoneKeys(req.phone, this.defaultCountry()).e164 : null,
+      ownerId: assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id,
+      custom: (await this.fields?.apply('company', req.custom, {}, true)) ?? {},
     });
-    return toCompanyDto(row);
+    return toCompanyDto(row, await this.show());
   }
 
   async update(viewer: UserDto, id: string, input: UpdateCompanyRequest): Promise<CompanyDto> {
     const req = updateCompanyRequestSchema.parse(input);
     await this.get(viewer, id);
-    const { phone, ownerId, ...rest } = req;
+    const { phone, ownerId, custom, ...rest } = req;
     const patch: Partial<CompanyRow> = { ...rest };
-    if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry).e164 : null;
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (custom !== undefined && this.fields) {
+      const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
+      patch.custom = await this.fields.apply('company', custom, stored, false);
+    }
+    if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry()).e164 : null;
+    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
     await this.repo.update(id, patch);
     return this.get(viewer, id);
   }
@@ -76,13 +108,14 @@ export class CompaniesService {
   }
 }
 
-export const toCompanyDto = (r: CompanyRow): CompanyDto => ({
+export const toCompanyDto = (r: CompanyRow, show: (stored: CustomValues) => CustomValues = NO_CUSTOM): CompanyDto => ({
   id: r.id,
   name: r.name,
   inn: r.inn,
   website: r.website,
   phoneE164: r.phoneE164,
   ownerId: r.ownerId,
+  custom: show(r.custom ?? {}),
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

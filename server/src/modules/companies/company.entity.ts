@@ -7,6 +7,8 @@ export interface CompanyRow {
   website: string | null;
   phoneE164: string | null;
   ownerId: string | null;
+  /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
+  custom: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -21,6 +23,7 @@ export const CompanyEntity = new EntitySchema<CompanyRow>({
     website: { type: 'text', nullable: true },
     phoneE164: { type: 'text', name: 'phone_e164', nullable: true },
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
+    custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

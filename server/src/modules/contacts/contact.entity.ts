@@ -8,6 +8,8 @@ export interface ContactRow {
   ownerId: string | null;
   doNotCall: boolean;
   tags: string[];
+  /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
+  custom: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -34,6 +36,7 @@ export const ContactEntity = new EntitySchema<ContactRow>({
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     doNotCall: { type: 'boolean', name: 'do_not_call', default: false },
     tags: { type: 'text', array: true, default: () => `'{}'` },
+    custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

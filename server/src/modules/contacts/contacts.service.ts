@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -12,12 +12,18 @@ import {
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { phoneKeys } from '@server/common/phone/phone-keys';
+import { searchTerms } from '@server/common/search/search-terms';
 import { type ContactPhoneRow, type ContactRow } from '@server/modules/contacts/contact.entity';
 import { contactsError } from '@server/modules/contacts/contacts.errors';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 
@@ -26,47 +32,66 @@ export class ContactsService {
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly defaultCountry: string,
-    private readonly audit?: AuditService,
+    private readonly defaultCountry: () => string,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
+    private readonly fields?: CustomFieldsService,
+    /** `contact.created` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new ContactsRepository(dataSource);
   }
 
+  /** Purge of a removed custom field: its values leave every contact. */
+  dropCustomKey(key: string): Promise<number> {
+    return this.repo.dropCustomKey(key);
+  }
+
+  /** Part of a departing user's handover (users module): their open contacts go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
+  }
+
   async list(viewer: UserDto, query: ListQuery): Promise<Page<ContactDto>> {
     const q = contactListQuerySchema.parse(query);
-    const keys = q.q ? phoneKeys(q.q, this.defaultCountry) : { e164: null, last10: null };
     const [rows, total] = await this.repo.search(viewer, {
-      text: q.q || undefined,
-      e164: keys.e164,
-      last10: keys.last10,
+      terms: q.q ? searchTerms(q.q, this.defaultCountry()) : undefined,
       ownerId: q.ownerId,
       companyId: q.companyId,
       tag: q.tag,
+      custom: await customFilter(this.fields, 'contact', 'c', q),
+      sort: q.sort,
+      dir: q.dir,
       limit: q.limit,
       offset: q.offset,
     });
     return { items: await this.toDtos(rows), total, limit: q.limit, offset: q.offset };
   }
 
-  async get(viewer: UserDto, id: string): Promise<ContactDto> {
-    const row = await this.repo.findVisible(viewer, id);
+  /** `em`: read inside the caller's transaction (sees what it wrote). */
+  async get(viewer: UserDto, id: string, em?: EntityManager): Promise<ContactDto> {
+    const repo = em ? new ContactsRepository(em) : this.repo;
+    const row = await repo.findVisible(viewer, id);
     if (!row) throw contactsError('CONTACT_NOT_FOUND');
-    return (await this.toDtos([row]))[0]!;
+    return (await this.toDtos([row], repo))[0]!;
   }
 
   /** Contacts owning a caller's number (any format); not scoped — the call pipeline decides who sees the card. */
   async findByPhone(raw: string): Promise<ContactDto[]> {
-    const keys = phoneKeys(raw, this.defaultCountry);
+    const keys = phoneKeys(raw, this.defaultCountry());
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
   }
 
-  async create(viewer: UserDto, input: CreateContactRequest): Promise<ContactDto> {
+  /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */
+  async create(viewer: UserDto, input: CreateContactRequest, em?: EntityManager): Promise<ContactDto> {
     const req = createContactRequestSchema.parse(input);
     // Operators create contacts for themselves only; others may assign any owner.
-    const ownerId = seesAll(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
-    await this.assertCompanyVisible(viewer, req.companyId);
+    const ownerId = assignsOthers(viewer) && req.ownerId !== undefined ? req.ownerId : viewer.id;
+    await this.assertCompanyVisible(viewer, req.companyId, undefined, em);
+    const custom = (await this.fields?.apply('contact', req.custom, {}, true)) ?? {};
+    const repo = em ? new ContactsRepository(em) : this.repo;
     const row = await this.withFkErrors(() =>
-      this.repo.insert(
+      repo.insert(
         {
           name: req.name,
           email: req.email,
@@ -74,28 +99,63 @@ export class ContactsService {
           ownerId,
           doNotCall: req.doNotCall,
           tags: req.tags,
+          custom,
         },
         this.phoneRows(req.phones),
       ),
     );
-    return this.get(viewer, row.id);
+    const contact = await this.get(viewer, row.id, em);
+    await this.events.publish({
+      type: 'contact.created',
+      key: contact.id,
+      occurredAt: row.createdAt,
+      data: { contact },
+    });
+    return contact;
   }
 
   async update(viewer: UserDto, id: string, input: UpdateContactRequest): Promise<ContactDto> {
     const req = updateContactRequestSchema.parse(input);
     const current = await this.get(viewer, id);
     await this.assertCompanyVisible(viewer, req.companyId, current.companyId);
-    const { phones, ownerId, ...rest } = req;
+    const { phones, ownerId, custom, ...rest } = req;
     const patch: Partial<ContactRow> = { ...rest };
-    if (ownerId !== undefined && seesAll(viewer)) patch.ownerId = ownerId;
+    if (custom !== undefined && this.fields) {
+      const stored = (await this.repo.findVisible(viewer, id))?.custom ?? {};
+      patch.custom = await this.fields.apply('contact', custom, stored, false);
+    }
+    // An operator's ownerId is ignored (they stay the owner); anyone else's is a reassignment, audited.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     await this.withFkErrors(() => this.repo.update(id, patch, phones ? this.phoneRows(phones) : undefined));
     return this.get(viewer, id);
+  }
+
+  /** `POST /api/contacts/:id/reassign`: supervisors, managers and admins give the client to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<ContactDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, contact: ContactDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'contact',
+        entityId: contact.id,
+        name: contact.name,
+        fromUserId: contact.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, contact.id, ownerId),
+    );
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'contact.delete',
       entity: 'contact',
@@ -104,8 +164,13 @@ export class ContactsService {
     });
   }
 
-  private async assertCompanyVisible(viewer: UserDto, companyId?: string | null, current?: string | null) {
-    const hidden = await firstHiddenReference(this.dataSource, viewer, {
+  private async assertCompanyVisible(
+    viewer: UserDto,
+    companyId?: string | null,
+    current?: string | null,
+    em?: EntityManager,
+  ) {
+    const hidden = await firstHiddenReference(em ?? this.dataSource, viewer, {
       companyId: reference('company', companyId, current),
     });
     if (hidden) throw contactsError('COMPANY_NOT_FOUND', hidden);
@@ -116,13 +181,14 @@ export class ContactsService {
       raw: p.raw,
       label: p.label,
       position,
-      ...phoneKeys(p.raw, this.defaultCountry),
+      ...phoneKeys(p.raw, this.defaultCountry()),
     }));
   }
 
-  private async toDtos(rows: ContactRow[]): Promise<ContactDto[]> {
-    const phones = await this.repo.phonesOf(rows.map((r) => r.id));
-    return rows.map((r) => toContactDto(r, phones.get(r.id) ?? []));
+  private async toDtos(rows: ContactRow[], repo = this.repo): Promise<ContactDto[]> {
+    const phones = await repo.phonesOf(rows.map((r) => r.id));
+    const show = (await this.fields?.visibility('contact')) ?? NO_CUSTOM;
+    return rows.map((r) => toContactDto(r, phones.get(r.id) ?? [], show));
   }
 
   private async withFkErrors<T>(fn: () => Promise<T>): Promise<T> {
@@ -138,7 +204,11 @@ export class ContactsService {
   }
 }
 
-export function toContactDto(r: ContactRow, phones: ContactPhoneRow[]): ContactDto {
+export function toContactDto(
+  r: ContactRow,
+  phones: ContactPhoneRow[],
+  show: (stored: CustomValues) => CustomValues = NO_CUSTOM,
+): ContactDto {
   return {
     id: r.id,
     name: r.name,
@@ -148,6 +218,7 @@ export function toContactDto(r: ContactRow, phones: ContactPhoneRow[]): ContactD
     doNotCall: r.doNotCall,
     tags: r.tags,
     phones: phones.map((p) => ({ raw: p.raw, e164: p.e164, label: p.label })),
+    custom: show(r.custom ?? {}),
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };

@@ -1,9 +1,14 @@
 import { Router } from 'express';
 
-import { idParamsSchema } from '@contracts/dto/common';
-import { dealListQuerySchema, createDealRequestSchema, updateDealRequestSchema } from '@contracts/dto/deal';
+import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
+import {
+  createDealRequestSchema,
+  dealListQuerySchema,
+  dealStageTotalsQuerySchema,
+  updateDealRequestSchema,
+} from '@contracts/dto/deal';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type DealsService } from '@server/modules/deals/deals.service';
 
 export function dealsRouter(deals: DealsService): Router {
@@ -11,8 +16,9 @@ export function dealsRouter(deals: DealsService): Router {
   router.get('/', async (req, res) => {
     res.json(await deals.list(currentUser(res), parseInput(dealListQuerySchema, req.query)));
   });
-  router.get('/stage-totals', async (_req, res) => {
-    res.json({ items: await deals.stageTotals(currentUser(res)) });
+  router.get('/stage-totals', async (req, res) => {
+    const { pipelineId } = parseInput(dealStageTotalsQuerySchema, req.query);
+    res.json({ items: await deals.stageTotals(currentUser(res), pipelineId) });
   });
   router.get('/:id', async (req, res) => {
     res.json(await deals.get(currentUser(res), parseInput(idParamsSchema, req.params).id));
@@ -27,6 +33,14 @@ export function dealsRouter(deals: DealsService): Router {
   router.delete('/:id', async (req, res) => {
     await deals.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
     res.status(204).end();
+  });
+  // Supervisors, managers and admins; audited, and the new owner is told.
+  router.post('/:id/reassign', requireRole('admin', 'manager', 'supervisor'), async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await deals.reassign(currentUser(res), id, parseInput(reassignRequestSchema, req.body).userId));
+  });
+  router.get('/:id/history', async (req, res) => {
+    res.json({ items: await deals.history(currentUser(res), parseInput(idParamsSchema, req.params).id) });
   });
   return router;
 }

@@ -1,4 +1,3 @@
-import { type Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 
 import { type TelephonyProvider } from '@telephony';
@@ -6,16 +5,15 @@ import { setMetricSources, telephonyReconnects, telephonyUp } from '@server/modu
 
 export interface MetricSourceDeps {
   dataSource: DataSource;
-  redis?: Redis | null;
-  /** Stream and consumer group of the pipeline's Redis bus. */
-  stream?: string;
-  group?: string;
+  /** This node's consumer lag (unacked call events of its partitions). */
+  lag: () => Promise<number>;
+  callsOwned: () => number;
   provider?: TelephonyProvider | null;
 }
 
-/** Points the scrape-time gauges at this node's database, Redis and provider. */
+/** Points the scrape-time gauges at this node's database, bus, pipeline and provider. */
 export function bindMetricSources(deps: MetricSourceDeps): void {
-  const { dataSource, redis } = deps;
+  const { dataSource } = deps;
   setMetricSources({
     callsInFlight: async () => {
       const [row]: { n: string }[] = await dataSource.query(
@@ -23,22 +21,8 @@ export function bindMetricSources(deps: MetricSourceDeps): void {
       );
       return Number(row?.n ?? 0);
     },
-    busLag: redis
-      ? async () => {
-          if (redis.status !== 'ready') return 0;
-          const groups = (await redis.xinfo('GROUPS', deps.stream ?? 'zvonok:telephony').catch(() => [])) as unknown[];
-          for (const g of groups) {
-            const fields = g as unknown[];
-            const info = new Map<unknown, unknown>();
-            for (let i = 0; i + 1 < fields.length; i += 2) info.set(fields[i], fields[i + 1]);
-            if (info.get('name') === (deps.group ?? 'pipeline')) {
-              // Redis ≥ 7: `lag` = entries not yet delivered to the group; plus `pending` = delivered, not acked.
-              return Number(info.get('lag') ?? 0) + Number(info.get('pending') ?? 0);
-            }
-          }
-          return 0;
-        }
-      : null,
+    busLag: deps.lag,
+    callsOwned: async () => deps.callsOwned(),
   });
   const { provider } = deps;
   if (provider) {

@@ -9,17 +9,21 @@ export const metricsRegistry = new Registry();
 collectDefaultMetrics({ register: metricsRegistry, prefix: 'zvonok_' });
 
 type Source = () => Promise<number>;
-const sources: { callsInFlight: Source | null; busLag: Source | null } = { callsInFlight: null, busLag: null };
+const sources: { callsInFlight: Source | null; busLag: Source | null; callsOwned: Source | null } = {
+  callsInFlight: null,
+  busLag: null,
+  callsOwned: null,
+};
 
 /** Where the gauges read their values at scrape time (set by the composition root; the last call wins). */
 export function setMetricSources(next: Partial<typeof sources>): void {
   Object.assign(sources, next);
 }
 
-/** Screen pop latency: telephony event in → `call:ringing` emitted, in seconds. Observed by the realtime module. */
+/** Screen pop latency: the PBX's event → `call:ringing` emitted, in seconds. Observed by the call pipeline. */
 export const popLatencySeconds = new Histogram({
   name: 'zvonok_pop_latency_seconds',
-  help: 'Screen pop latency from the telephony event entering the adapter to the socket emit, seconds',
+  help: "Screen pop latency from the PBX's ringing event to the socket emit, seconds",
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
   registers: [metricsRegistry],
 });
@@ -45,9 +49,32 @@ export const callsInFlight = new Gauge({
   },
 });
 
+export const pipelineBatchRows = new Histogram({
+  name: 'zvonok_pipeline_batch_rows',
+  help: 'Call events written per call-store flush (one transaction)',
+  buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+  registers: [metricsRegistry],
+});
+
+export const pipelineFlushSeconds = new Histogram({
+  name: 'zvonok_pipeline_flush_seconds',
+  help: 'Time one call-store flush takes (batched writes of call_events, calls, call_pops, call_legs), seconds',
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+  registers: [metricsRegistry],
+});
+
+export const callsOwned = new Gauge({
+  name: 'zvonok_pipeline_calls_owned',
+  help: 'Calls this node holds in memory as their owner',
+  registers: [metricsRegistry],
+  async collect() {
+    this.set(sources.callsOwned ? await sources.callsOwned() : 0);
+  },
+});
+
 export const busLag = new Gauge({
   name: 'zvonok_bus_lag_messages',
-  help: 'Telephony events in the bus not yet delivered to the pipeline consumer group (0 for the in-process bus)',
+  help: "Call events of this node's partitions not yet acknowledged: read and in hand, or not read yet",
   registers: [metricsRegistry],
   async collect() {
     this.set(sources.busLag ? await sources.busLag() : 0);

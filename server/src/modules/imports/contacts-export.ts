@@ -6,6 +6,8 @@ import { type ContactDto } from '@contracts/dto/contact';
 import { type ExportContactsQuery, exportContactsQuerySchema } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
+import { type CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
+import { toCell } from '@server/modules/custom-fields/custom-values';
 
 /** Export stops here; a larger base is exported in parts with filters (owner, tag). */
 export const EXPORT_MAX_ROWS = 50_000;
@@ -34,13 +36,22 @@ export class ContactsExporter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
+    private readonly fields?: CustomFieldsService,
   ) {}
 
   async export(viewer: UserDto, input: ExportContactsQuery): Promise<ExportFile> {
     const q = exportContactsQuerySchema.parse(input);
     const items: ContactDto[] = [];
     for (let offset = 0; offset < EXPORT_MAX_ROWS; offset += PAGE) {
-      const page = await this.contacts.list(viewer, { q: q.q, ownerId: q.ownerId, tag: q.tag, limit: PAGE, offset });
+      const page = await this.contacts.list(viewer, {
+        q: q.q,
+        ownerId: q.ownerId,
+        tag: q.tag,
+        cfKey: q.cfKey,
+        cfValue: q.cfValue,
+        limit: PAGE,
+        offset,
+      });
       items.push(...page.items);
       if (page.items.length < PAGE || offset + PAGE >= page.total) break;
     }
@@ -52,6 +63,9 @@ export class ContactsExporter {
         )
       : [];
     const companyName = new Map(companies.map((c) => [c.id, c.name]));
+    // Custom fields after the built-in columns, headed by their keys (which the import maps back by itself).
+    const custom = (await this.fields?.active('contact')) ?? [];
+    const header = [...EXPORT_COLUMNS, ...custom.map((f) => f.key)];
     const rows = items.map((c) => [
       c.name,
       c.phones.map((p) => p.e164 ?? p.raw).join('; '),
@@ -59,12 +73,13 @@ export class ContactsExporter {
       c.companyId ? (companyName.get(c.companyId) ?? '') : '',
       c.tags.join(', '),
       c.doNotCall ? 'yes' : '',
+      ...custom.map((f) => toCell(c.custom[f.key])),
     ]);
     const stamp = new Date().toISOString().slice(0, 10);
     if (q.format === 'xlsx') {
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('contacts');
-      sheet.addRow([...EXPORT_COLUMNS]).font = { bold: true };
+      sheet.addRow(header).font = { bold: true };
       // Text cells: XLSX keeps types, so "+7…" stays a string and no formula can sneak in.
       for (const row of rows) sheet.addRow(row);
       sheet.columns.forEach((col) => (col.width = 24));
@@ -76,10 +91,7 @@ export class ContactsExporter {
       };
     }
     // BOM so Excel opens UTF-8 Cyrillic correctly; CRLF as RFC 4180 says.
-    const csv = Papa.unparse(
-      { fields: [...EXPORT_COLUMNS], data: rows.map((r) => r.map(safeCell)) },
-      { newline: '\r\n' },
-    );
+    const csv = Papa.unparse({ fields: header, data: rows.map((r) => r.map(safeCell)) }, { newline: '\r\n' });
     return {
       fileName: `contacts-${stamp}.csv`,
       contentType: 'text/csv; charset=utf-8',

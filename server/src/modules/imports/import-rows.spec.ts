@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type ImportMapping } from '@contracts/dto/import';
 import { checkRow, lookupKeys, markDuplicates, suggestMapping } from '@server/modules/imports/import-rows';
 
-const mapping: ImportMapping = { name: 0, phone: 1, email: 2, tags: 3 };
+const mapping: ImportMapping = { name: 0, phone: 1, email: 2, tags: 3, custom: {} };
 const check = (row: string[], line = 2) => checkRow(row, line, mapping, 'RU');
 const none = { e164: new Map<string, boolean>(), last10: new Map<string, boolean>() };
 

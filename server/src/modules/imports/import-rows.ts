@@ -9,6 +9,20 @@ const HEADER_GUESSES: Record<ImportField, RegExp> = {
   tags: /^(tags?|labels?|теги?|метки?)$/,
 };
 
+/** Columns named like a custom field (its key, or its label in either language), by key. */
+export function suggestCustom(
+  columns: string[],
+  fields: readonly { key: string; labelRu: string; labelEn: string }[],
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const f of fields) {
+    const names = [f.key, f.labelRu, f.labelEn].map((n) => n.trim().toLowerCase());
+    const index = columns.findIndex((c) => names.includes(c.trim().toLowerCase()));
+    if (index >= 0) out[f.key] = index;
+  }
+  return out;
+}
+
 export function suggestMapping(columns: string[]): Partial<Record<ImportField, number>> {
   const mapping: Partial<Record<ImportField, number>> = {};
   for (const field of Object.keys(HEADER_GUESSES) as ImportField[]) {
@@ -31,8 +45,11 @@ export interface CheckedRow {
   phones: ParsedPhone[];
   email: string | null;
   tags: string[];
+  /** Raw cells of the mapped custom fields, by key (converted and checked by the custom-fields rules). */
+  custom: Record<string, string>;
   issues: ImportIssue[];
   duplicateOfLine?: number;
+  customFields?: string[];
 }
 
 const MAX_PHONES = 10;
@@ -87,7 +104,10 @@ export function checkRow(row: string[], line: number, mapping: ImportMapping, de
   ];
   if (tags.length > MAX_TAGS) issues.push('too-many-tags');
 
-  return { line, name, phoneText, phones, email: emailText || null, tags, issues };
+  const custom: Record<string, string> = {};
+  for (const [key, index] of Object.entries(mapping.custom)) custom[key] = cell(row, index);
+
+  return { line, name, phoneText, phones, email: emailText || null, tags, custom, issues };
 }
 
 /** Numbers already on contacts, each mapped to whether the importer may see (one of) the contacts holding it. */

@@ -2,13 +2,13 @@ import { type DataSource } from 'typeorm';
 
 import {
   type ImportJobDto,
-  type ImportMapping,
+  type ImportMappingInput,
   type ImportPreviewDto,
   type ImportRowReport,
   importMappingSchema,
 } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
-import { contactVisible, seesAll } from '@server/common/access/visibility';
+import { contactVisible, scopeParams, seesAll } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
@@ -20,8 +20,12 @@ import {
   isDuplicateIssue,
   lookupKeys,
   markDuplicates,
+  suggestCustom,
   suggestMapping,
 } from '@server/modules/imports/import-rows';
+import { type CustomValues } from '@contracts/dto/custom-field';
+import { type CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
+import { applyCustomValues, type FieldDefinition, fromCell } from '@server/modules/custom-fields/custom-values';
 import { importsError } from '@server/modules/imports/imports.errors';
 import { readSheet } from '@server/modules/imports/read-sheet';
 
@@ -69,8 +73,9 @@ export class ImportsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly contacts: ContactsService,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
     private readonly logger?: Logger,
+    private readonly fields?: CustomFieldsService,
   ) {}
 
   async upload(viewer: UserDto, fileName: string, data: Buffer): Promise<ImportPreviewDto> {
@@ -88,6 +93,7 @@ export class ImportsService {
       sample: table.rows.slice(0, SAMPLE_ROWS).map((row) => row.map(clip)),
       rowCount: table.rows.length,
       suggestedMapping: suggestMapping(table.columns),
+      suggestedCustom: suggestCustom(table.columns, (await this.fields?.active('contact')) ?? []),
     };
   }
 
@@ -105,12 +111,17 @@ export class ImportsService {
   }
 
   /** Validates every row now (so the counts are known at once), then inserts the good rows in the background. */
-  async start(viewer: UserDto, id: string, input: ImportMapping): Promise<ImportJobDto> {
+  async start(viewer: UserDto, id: string, input: ImportMappingInput): Promise<ImportJobDto> {
     const mapping = importMappingSchema.parse(input);
     const job = await this.find(viewer, id);
     if (job.status !== 'uploaded') throw importsError('IMPORT_ALREADY_STARTED');
-    for (const index of Object.values(mapping)) {
+    const { custom: customColumns, ...builtIn } = mapping;
+    for (const index of [...Object.values(builtIn), ...Object.values(customColumns)]) {
       if (index !== null && index >= job.width) throw importsError('IMPORT_BAD_MAPPING');
+    }
+    const defs = (await this.fields?.active('contact')) ?? [];
+    if (Object.keys(customColumns).some((key) => !defs.some((d) => d.key === key))) {
+      throw importsError('IMPORT_BAD_MAPPING');
     }
     // The transition is the guard: of two nodes asked at once, one gets the sheet.
     // TypeORM answers an UPDATE with [rows, affected].
@@ -124,7 +135,9 @@ export class ImportsService {
     const state: JobState = { ...toDto(job), status: 'running' };
     try {
       // Line 1 is the header, so the first data row is line 2 — as the user sees it in Excel.
-      const checked = table.rows.map((row, i) => checkRow(row, i + 2, mapping, this.defaultCountry));
+      const checked = table.rows.map((row, i) =>
+        checkCustom(checkRow(row, i + 2, mapping, this.defaultCountry()), defs, this.defaultCountry()),
+      );
       const rows = markDuplicates(checked, await this.existingPhones(viewer, checked));
       for (const row of rows) if (row.issues.length > 0) reject(state, row);
       await this.save(id, state);
@@ -133,6 +146,7 @@ export class ImportsService {
         id,
         state,
         rows.filter((r) => r.issues.length === 0),
+        defs,
       );
     } catch (err) {
       await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', sheet = NULL WHERE id = $1`, [id]);
@@ -141,7 +155,13 @@ export class ImportsService {
     return { id, fileName: job.file_name, ...state, problems: [...state.problems] };
   }
 
-  private async insertAll(viewer: UserDto, id: string, state: JobState, good: CheckedRow[]): Promise<void> {
+  private async insertAll(
+    viewer: UserDto,
+    id: string,
+    state: JobState,
+    good: CheckedRow[],
+    defs: readonly FieldDefinition[],
+  ): Promise<void> {
     try {
       await this.takeInsertSlot(id);
       for (let i = 0; i < good.length; i += CHUNK) {
@@ -159,6 +179,7 @@ export class ImportsService {
               email: row.email,
               tags: row.tags,
               phones: row.phones.map((p) => ({ raw: p.raw, label: null })),
+              custom: customValues(row, defs),
             });
             state.imported += 1;
           } catch (err) {
@@ -233,7 +254,7 @@ export class ImportsService {
       .addSelect(seesAll(viewer) ? 'true' : contactVisible('c'), 'visible')
       .from('contact_phones', 'cp')
       .innerJoin('contacts', 'c', 'c.id = cp.contact_id')
-      .where('(cp.e164 = ANY(:e164) OR cp.last10 = ANY(:last10))', { ...keys, viewerId: viewer.id })
+      .where('(cp.e164 = ANY(:e164) OR cp.last10 = ANY(:last10))', { ...keys, ...scopeParams(viewer) })
       .getRawMany<{ e164: string | null; last10: string | null; visible: boolean }>();
     const e164 = new Map<string, boolean>();
     const last10 = new Map<string, boolean>();
@@ -291,5 +312,28 @@ function reject(state: JobState, row: CheckedRow): void {
 function report(row: CheckedRow, status: ImportRowReport['status']): ImportRowReport {
   const out: ImportRowReport = { line: row.line, name: row.name, phone: row.phoneText, status, issues: row.issues };
   if (row.duplicateOfLine !== undefined) out.duplicateOfLine = row.duplicateOfLine;
+  if (row.customFields?.length) out.customFields = row.customFields;
   return out;
+}
+
+/** The row's custom cells read as their fields' values (empty cells left out). */
+function customValues(row: CheckedRow, defs: readonly FieldDefinition[]): CustomValues {
+  const out: CustomValues = {};
+  for (const def of defs) {
+    const value = row.custom[def.key] === undefined ? undefined : fromCell(def, row.custom[def.key]!);
+    if (value !== undefined) out[def.key] = value;
+  }
+  return out;
+}
+
+/** A row whose custom cells break the fields' rules (or leave a required one empty) is `bad-custom-field`. */
+function checkCustom(row: CheckedRow, defs: readonly FieldDefinition[], country: string): CheckedRow {
+  if (defs.length === 0) return row;
+  const { issues } = applyCustomValues(defs, customValues(row, defs), {}, { creating: true, country });
+  if (issues.length === 0) return row;
+  return {
+    ...row,
+    issues: [...row.issues, 'bad-custom-field'],
+    customFields: issues.map((i) => i.field.replace(/^custom\./, '')),
+  };
 }

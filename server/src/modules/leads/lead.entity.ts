@@ -1,5 +1,7 @@
 import { EntitySchema } from 'typeorm';
 
+import { type LeadUtm } from '@contracts/dto/web-form';
+
 export const LEAD_STATUSES = ['new', 'in_progress', 'qualified', 'converted', 'junk'] as const;
 export const LEAD_SOURCES = ['call', 'web', 'manual', 'import'] as const;
 
@@ -12,6 +14,16 @@ export interface LeadRow {
   phoneE164: string | null;
   ownerId: string | null;
   contactId: string | null;
+  /** The first deal made when the lead was converted. */
+  dealId: string | null;
+  convertedAt: Date | null;
+  /** The call that created the lead (source 'call'), so whichever node handles that call knows it did. */
+  sourceCallId: string | null;
+  /** The website form that created the lead (source 'web'), and the UTM tags of that visit. */
+  formId: string | null;
+  utm: LeadUtm | null;
+  /** Custom field values by key (validated by the custom-fields module; removed fields' values kept). */
+  custom: Record<string, unknown>;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +40,12 @@ export const LeadEntity = new EntitySchema<LeadRow>({
     phoneE164: { type: 'text', name: 'phone_e164', nullable: true },
     ownerId: { type: 'uuid', name: 'owner_id', nullable: true },
     contactId: { type: 'uuid', name: 'contact_id', nullable: true },
+    dealId: { type: 'uuid', name: 'deal_id', nullable: true },
+    convertedAt: { type: 'timestamptz', name: 'converted_at', nullable: true },
+    sourceCallId: { type: 'uuid', name: 'source_call_id', nullable: true },
+    formId: { type: 'uuid', name: 'form_id', nullable: true },
+    utm: { type: 'jsonb', nullable: true },
+    custom: { type: 'jsonb', default: () => `'{}'` },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

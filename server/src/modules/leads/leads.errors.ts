@@ -1,6 +1,7 @@
 import { AppError } from '@server/common/errors/app-error';
 
-export type LeadsErrorCode = 'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'LINKED_ENTITY_NOT_FOUND' | 'VALIDATION_FAILED';
+export type LeadsErrorCode =
+  'LEAD_NOT_FOUND' | 'LEAD_ALREADY_OPEN' | 'LEAD_ALREADY_CONVERTED' | 'LINKED_ENTITY_NOT_FOUND' | 'VALIDATION_FAILED';
 
 function message(code: LeadsErrorCode, details: unknown): string {
   switch (code) {
@@ -10,6 +11,8 @@ function message(code: LeadsErrorCode, details: unknown): string {
       return (details as { visible?: boolean } | undefined)?.visible === false
         ? 'An open lead for this phone number exists, but it is not visible to you'
         : 'An open lead for this phone number already exists';
+    case 'LEAD_ALREADY_CONVERTED':
+      return 'This lead has been converted already';
     case 'LINKED_ENTITY_NOT_FOUND':
       return 'The linked contact does not exist';
     case 'VALIDATION_FAILED':
@@ -20,6 +23,7 @@ function message(code: LeadsErrorCode, details: unknown): string {
 const STATUS: Record<LeadsErrorCode, number> = {
   LEAD_NOT_FOUND: 404,
   LEAD_ALREADY_OPEN: 409,
+  LEAD_ALREADY_CONVERTED: 409,
   LINKED_ENTITY_NOT_FOUND: 400,
   VALIDATION_FAILED: 400,
 };

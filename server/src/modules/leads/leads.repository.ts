@@ -1,55 +1,83 @@
 import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
+import { type SortDirection } from '@contracts/dto/common';
+import { type LEAD_SORTS } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
-import { leadVisible, seesAll } from '@server/common/access/visibility';
-import { likeContains } from '@server/common/http/like';
+import { asUpdate } from '@server/db/as-update';
+import { type CustomFilter } from '@server/modules/custom-fields/custom-fields.service';
+import { leadVisible, scopeParams, seesAll } from '@server/common/access/visibility';
+import { sortList, type SortColumn } from '@server/common/search/list-sort';
+import { type Match, matchIn, type SearchTerms } from '@server/common/search/search-terms';
 import { LeadEntity, type LeadRow } from '@server/modules/leads/lead.entity';
 
 export const OPEN_LEAD_INDEX = 'uq_leads_open_phone';
 const OPEN = `status NOT IN ('converted', 'junk')`;
 
-export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt'>;
+export type LeadInsert = Omit<LeadRow, 'id' | 'createdAt' | 'updatedAt' | 'custom'> & Partial<Pick<LeadRow, 'custom'>>;
+
+const SORTS: Record<(typeof LEAD_SORTS)[number], SortColumn> = {
+  createdAt: { sql: 'l.created_at', dir: 'DESC' },
+  name: { sql: 'l.name' },
+  phone: { sql: 'l.phone_e164' },
+  status: { sql: `array_position(ARRAY['new', 'in_progress', 'qualified', 'converted', 'junk'], l.status)` },
+  source: { sql: 'l.source' },
+};
+
+/** Leads (alias `l`) whose name holds the text, or whose number is or contains the digits. */
+export const leadMatch = (terms: SearchTerms, p = 'lm'): Match | null =>
+  matchIn('l', 'leads', terms, { text: 'search_text', digits: 'phone_digits', exact: 'phone_e164' }, p);
+
+export interface LeadSearch {
+  terms?: SearchTerms;
+  phones?: string[];
+  status?: string;
+  custom?: CustomFilter;
+  sort?: (typeof LEAD_SORTS)[number];
+  dir?: SortDirection;
+  limit: number;
+  offset: number;
+}
 
 export class LeadsRepository {
   private readonly repo: Repository<LeadRow>;
 
-  constructor(private readonly dataSource: DataSource) {
+  /** An EntityManager works inside its transaction. */
+  constructor(private readonly dataSource: DataSource | EntityManager) {
     this.repo = dataSource.getRepository(LeadEntity);
   }
 
   private scoped(viewer: UserDto): SelectQueryBuilder<LeadRow> {
     const qb = this.repo.createQueryBuilder('l');
-    if (!seesAll(viewer)) qb.where(leadVisible('l'), { viewerId: viewer.id });
+    if (!seesAll(viewer)) qb.where(leadVisible('l'), scopeParams(viewer));
     return qb;
+  }
+
+  findById(id: string): Promise<LeadRow | null> {
+    return this.repo.findOneBy({ id });
   }
 
   findVisible(viewer: UserDto, id: string): Promise<LeadRow | null> {
     return this.scoped(viewer).andWhere('l.id = :id', { id }).getOne();
   }
 
-  search(
-    viewer: UserDto,
-    s: { text?: string; e164?: string | null; phones?: string[]; status?: string; limit: number; offset: number },
-  ): Promise<[LeadRow[], number]> {
+  search(viewer: UserDto, s: LeadSearch): Promise<[LeadRow[], number]> {
     const qb = this.scoped(viewer);
+    if (s.custom) qb.andWhere(s.custom.sql, s.custom.params);
     if (s.phones) qb.andWhere('l.phone_e164 IN (:...phones)', { phones: s.phones });
     if (s.status) qb.andWhere('l.status = :status', { status: s.status });
-    if (s.text) {
-      qb.andWhere(s.e164 ? '(l.name ILIKE :like OR l.phone_e164 = :e164)' : 'l.name ILIKE :like', {
-        like: likeContains(s.text),
-        e164: s.e164,
-      });
+    if (s.terms) {
+      const match = leadMatch(s.terms);
+      qb.andWhere(match?.sql ?? 'false', match?.params ?? {});
     }
-    return qb.orderBy('l.created_at', 'DESC').addOrderBy('l.id', 'ASC').skip(s.offset).take(s.limit).getManyAndCount();
+    return sortList(qb, SORTS[s.sort ?? 'createdAt'], s.dir, 'l.id')
+      .skip(s.offset)
+      .take(s.limit)
+      .getManyAndCount();
   }
 
   /** `em` runs the query inside the caller's transaction, so a lock-holding transaction never waits for the pool. */
-  findOpenByPhone(e164: string, em?: EntityManager): Promise<LeadRow | null> {
-    return this.on(em).createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
-  }
-
-  private on(em?: EntityManager): Repository<LeadRow> {
-    return em ? em.getRepository(LeadEntity) : this.repo;
+  findOpenByPhone(e164: string): Promise<LeadRow | null> {
+    return this.repo.createQueryBuilder('l').where(`l.phone_e164 = :e164 AND l.${OPEN}`, { e164 }).getOne();
   }
 
   insert(row: LeadInsert): Promise<LeadRow> {
@@ -57,13 +85,13 @@ export class LeadsRepository {
   }
 
   /** INSERT … ON CONFLICT DO NOTHING against the partial unique index; null when an open lead already exists. */
-  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }, em?: EntityManager): Promise<LeadRow | null> {
-    const repo = this.on(em);
+  async insertIfNoOpen(row: LeadInsert & { phoneE164: string }): Promise<LeadRow | null> {
+    const repo = this.repo;
     const result = await repo
       .createQueryBuilder()
       .insert()
       .into(LeadEntity)
-      .values(row)
+      .values(asUpdate<LeadRow>(row))
       .orIgnore()
       .returning('id')
       .execute();
@@ -71,11 +99,44 @@ export class LeadsRepository {
     return id ? repo.findOneBy({ id }) : null;
   }
 
+  async setOwnerIfNone(id: string, ownerId: string): Promise<boolean> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update(LeadEntity)
+      .set({ ownerId, updatedAt: () => 'now()' })
+      .where('id = :id AND owner_id IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The owner alone, inside the caller's transaction (a reassignment is audited in the same one). */
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(LeadEntity).update({ id }, { ownerId, updatedAt: new Date() });
+  }
+
   async update(id: string, patch: Partial<LeadRow>): Promise<void> {
-    await this.repo.update({ id }, { ...patch, updatedAt: new Date() });
+    await this.repo.update({ id }, asUpdate({ ...patch, updatedAt: new Date() }));
   }
 
   async remove(id: string): Promise<void> {
     await this.dataSource.getRepository(LeadEntity).delete({ id });
+  }
+
+  /** Hands everything open of `fromUserId` here to `toUserId` (a departing employee's work); returns how many. */
+  async reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE leads SET owner_id = $2, updated_at = now() WHERE owner_id = $1 AND status NOT IN ('converted', 'junk')`,
+      [fromUserId, toUserId],
+    );
+    return affected;
+  }
+
+  /** Purge of a removed custom field (custom-fields module): its values leave every record; returns how many. */
+  async dropCustomKey(key: string): Promise<number> {
+    const [, affected]: [unknown, number] = await this.repo.manager.query(
+      `UPDATE leads SET custom = custom - $1 WHERE custom ? $1`,
+      [key],
+    );
+    return affected;
   }
 }

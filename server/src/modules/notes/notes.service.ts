@@ -9,7 +9,7 @@ import {
 } from '@contracts/dto/note';
 import { type UserDto } from '@contracts/dto/user';
 import { canSeeLinked } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { NoteEntity, type NoteRow } from '@server/modules/notes/note.entity';
 import { notesError } from '@server/modules/notes/notes.errors';
 
@@ -42,11 +42,24 @@ export class NotesService {
     return toNoteDto(row);
   }
 
+  /** A note written by Zvonok itself (no author), e.g. what a website form said; for system work only. */
+  async addSystemNote(link: EntityLink, body: string): Promise<NoteDto> {
+    const row = await this.repo.save(
+      this.repo.create({
+        body: body.slice(0, 10_000),
+        authorId: null,
+        entityType: link.entityType,
+        entityId: link.entityId,
+      }),
+    );
+    return toNoteDto(row);
+  }
+
   /** Authors delete their own notes; supervisors and above any note they can see. */
   async remove(viewer: UserDto, id: string): Promise<void> {
     const row = await this.repo.findOneBy({ id });
     if (!row || !(await canSeeLinked(this.dataSource, viewer, row))) throw notesError('NOTE_NOT_FOUND');
-    if (!seesAll(viewer) && row.authorId !== viewer.id) throw notesError('NOTE_NOT_FOUND');
+    if (!assignsOthers(viewer) && row.authorId !== viewer.id) throw notesError('NOTE_NOT_FOUND');
     await this.repo.delete({ id });
   }
 

@@ -41,6 +41,7 @@ const RU_DISPOSITIONS: Record<Disposition, string> = {
   missed: 'пропущен',
   abandoned: 'брошен',
   failed: 'ошибка',
+  blocked: 'заблокирован',
 };
 const RU_OUTCOMES: Record<string, string> = {
   resolved: 'вопрос решён',

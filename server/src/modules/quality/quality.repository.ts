@@ -1,9 +1,11 @@
 import { type DataSource } from 'typeorm';
 
-import { handledBySql } from '@server/modules/recordings/recordings.repository';
+import { handledByAnySql } from '@server/common/access/visibility';
 
 export interface ReviewFilter {
   operatorId?: string;
+  /** Only calls these users handled (a team supervisor's scope). */
+  scope?: string[];
   queue?: string;
   from?: Date;
   to?: Date;
@@ -29,7 +31,7 @@ export interface ReviewCallRow {
   agent_extension: string | null;
   started_at: Date;
   talk_seconds: number | null;
-  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | null;
+  disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   wrap_up_outcome: string | null;
   recording_id: string;
   recording_seconds: number | null;
@@ -66,7 +68,8 @@ export class QualityRepository {
       return `$${params.length}`;
     };
     const where: string[] = [];
-    if (f.operatorId) where.push(handledBySql('c', `${add(f.operatorId)}::uuid`));
+    if (f.operatorId) where.push(handledByAnySql('c', `ARRAY[${add(f.operatorId)}::uuid]`));
+    if (f.scope) where.push(handledByAnySql('c', `${add(f.scope)}::uuid[]`));
     if (f.queue) where.push(`c.queue = ${add(f.queue)}`);
     if (f.from) where.push(`c.started_at >= ${add(f.from)}`);
     if (f.to) where.push(`c.started_at < ${add(f.to)}`);
@@ -127,6 +130,14 @@ export class QualityRepository {
       [callId],
     );
     return rows[0] ? { hasRecording: rows[0].has_recording } : null;
+  }
+
+  async handledByAny(callId: string, users: string[]): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM calls c WHERE c.id = $1 AND ${handledByAnySql('c', '$2::uuid[]')}`,
+      [callId, users],
+    );
+    return rows.length > 0;
   }
 
   /**

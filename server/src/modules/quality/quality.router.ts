@@ -19,11 +19,11 @@ export function reviewsRouter(quality: QualityService): Router {
   const router = Router();
   router.use(REVIEWERS);
   router.get('/', async (req, res) => {
-    res.json(await quality.list(parseInput(reviewListQuerySchema, req.query)));
+    res.json(await quality.list(currentUser(res), parseInput(reviewListQuerySchema, req.query)));
   });
   router.get('/export', async (req, res) => {
     const q = parseInput(reviewExportQuerySchema, req.query);
-    const table = await quality.exportTable(q, currentUser(res).locale);
+    const table = await quality.exportTable(currentUser(res), q);
     const stem = `zvonok-call-reviews-${new Date().toISOString().slice(0, 10)}`;
     if (q.format === 'xlsx') {
       res.set('Content-Disposition', `attachment; filename="${stem}.xlsx"`);

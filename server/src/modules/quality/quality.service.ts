@@ -14,8 +14,8 @@ import {
   reviewRequestSchema,
 } from '@contracts/dto/quality';
 import { type UserDto } from '@contracts/dto/user';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { type ExportTable } from '@server/modules/analytics/analytics.export';
-import { type ExportLocale } from '@server/modules/analytics/analytics.export-texts';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { REVIEW_EXPORT_TEXTS } from './quality.export-texts';
@@ -87,6 +87,10 @@ function toItem(r: ReviewCallRow, reviews: ReviewDto[]): ReviewItemDto {
  * Recordings review (quality control) for supervisors and managers — the roles that may listen to any recording;
  * the routes refuse everyone else. Playback itself stays on `GET /api/recordings/:id`, which audits every listen.
  */
+/** A team supervisor reviews their teams' calls only. */
+const inScope = (viewer: Viewer, filter: ReviewFilter): ReviewFilter =>
+  seesAll(viewer) ? filter : { ...filter, scope: scopeIds(viewer) };
+
 export class QualityService {
   private readonly repo: QualityRepository;
 
@@ -97,24 +101,21 @@ export class QualityService {
     this.repo = new QualityRepository(dataSource);
   }
 
-  async list(query: ReviewListQuery): Promise<Page<ReviewItemDto>> {
+  async list(viewer: Viewer, query: ReviewListQuery): Promise<Page<ReviewItemDto>> {
     const q = reviewListQuerySchema.parse(query);
-    const [rows, total] = await this.repo.list(toFilter(q), q.limit, q.offset);
+    const [rows, total] = await this.repo.list(inScope(viewer, toFilter(q)), q.limit, q.offset);
     return { items: await this.withReviews(rows), total, limit: q.limit, offset: q.offset };
   }
 
   /**
-   * The newest REVIEW_EXPORT_LIMIT calls matching the filters, one row per call with its reviews summarised, in the
-   * requested language (`lang`, else `fallbackLocale`: the user's profile language).
+   * The newest REVIEW_EXPORT_LIMIT calls in the viewer's scope matching the filters, one row per call with its
+   * reviews summarised, in the requested language (`lang`, else the viewer's profile language).
    */
-  async exportTable(
-    query: FilterInput | ReviewExportQuery,
-    fallbackLocale: ExportLocale = 'en',
-  ): Promise<ExportTable<ReviewItemDto>> {
+  async exportTable(viewer: Viewer, query: FilterInput | ReviewExportQuery): Promise<ExportTable<ReviewItemDto>> {
     const q = reviewExportQuerySchema.parse(query);
-    const x = REVIEW_EXPORT_TEXTS[q.lang ?? fallbackLocale];
+    const x = REVIEW_EXPORT_TEXTS[q.lang ?? viewer.locale];
     const h = x.headers;
-    const [rows] = await this.repo.list(toFilter(q), REVIEW_EXPORT_LIMIT, 0);
+    const [rows] = await this.repo.list(inScope(viewer, toFilter(q)), REVIEW_EXPORT_LIMIT, 0);
     const items = await this.withReviews(rows);
     const avg = (i: ReviewItemDto) =>
       i.reviews.length ? Math.round((i.reviews.reduce((s, r) => s + r.score, 0) / i.reviews.length) * 10) / 10 : null;
@@ -160,7 +161,9 @@ export class QualityService {
   async review(viewer: UserDto, callId: string, input: ReviewRequest): Promise<ReviewDto> {
     const req = reviewRequestSchema.parse(input);
     const state = await this.repo.callState(callId);
-    if (!state) throw qualityError('CALL_NOT_FOUND');
+    if (!state || !(seesAll(viewer) || (await this.repo.handledByAny(callId, scopeIds(viewer))))) {
+      throw qualityError('CALL_NOT_FOUND');
+    }
     if (!state.hasRecording) throw qualityError('RECORDING_NOT_FOUND');
     const { created, changed } = await this.repo.upsert(callId, viewer.id, req);
     if (changed) {

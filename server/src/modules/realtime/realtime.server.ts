@@ -25,7 +25,7 @@ export type Role = SocketData['role'];
 
 /** What the socket layer needs from the live-calls module (the same data as GET /api/calls/active). */
 export interface LiveCallsSource {
-  listActive(viewer: Pick<UserDto, 'id' | 'role'>): Promise<LiveCallDto[]>;
+  listActive(viewer: Pick<UserDto, 'id' | 'role'> & { teamScope?: readonly string[] }): Promise<LiveCallDto[]>;
 }
 
 export interface RealtimeDeps {
@@ -130,7 +130,13 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
         openBySession.set(sessionId, open);
         // Released however the socket goes: closed tab, dropped transport, revocation.
         socket.once('disconnect', () => release(sessionId, socket.id));
-        socket.data = { userId: user.id, sessionId, role: user.role, extension: user.extension };
+        socket.data = {
+          userId: user.id,
+          sessionId,
+          role: user.role,
+          extension: user.extension,
+          ...(user.teamScope ? { teamScope: [...user.teamScope] } : {}),
+        };
         next();
       })
       .catch((err: unknown) => {
@@ -140,20 +146,20 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   });
 
   io.on('connection', (socket) => {
-    const { userId, role, sessionId } = socket.data;
+    const { userId, role, sessionId, teamScope } = socket.data;
     void socket.join([userRoom(userId), roleRoom(role), sessionRoom(sessionId)]);
     // A fresh connection (not a recovered one) has lost its call rooms: rejoin the calls still live for the user,
     // so answer/transfer/end keep reaching the card the client restores from the REST resync.
     if (!socket.recovered) {
       deps.liveCalls
-        .listActive({ id: userId, role })
+        .listActive({ id: userId, role, teamScope })
         .then((calls) => socket.join(calls.map((c) => callRoom(c.id))))
         .catch((err: unknown) => logger.warn({ err, userId }, 'could not rejoin live call rooms'));
     }
     socket.on('calls:active', (ack) => {
       if (typeof ack !== 'function') return;
       deps.liveCalls
-        .listActive({ id: userId, role })
+        .listActive({ id: userId, role, teamScope })
         .then((data) => ack({ ok: true, data }))
         .catch((err: unknown) => {
           logger.error({ err, userId }, 'calls:active failed');

@@ -50,12 +50,19 @@ export async function purgeExpiredRecordings(deps: RetentionDeps): Promise<numbe
   return removed;
 }
 
-/** Runs the purge now and then every `intervalMs`; returns a stop function. */
-export function scheduleRecordingRetention(deps: RetentionDeps, intervalMs = 3_600_000): () => void {
+/**
+ * Runs the purge now and then every `intervalMs`, with the retention read at each run (a company setting, changed
+ * without a restart); returns a stop function.
+ */
+export function scheduleRecordingRetention(
+  deps: Omit<RetentionDeps, 'retentionDays'> & { retentionDays: () => number },
+  intervalMs = 3_600_000,
+): () => void {
   const run = () => {
-    purgeExpiredRecordings(deps).catch((err: unknown) => deps.logger.error({ err }, 'retention job failed'));
+    purgeExpiredRecordings({ ...deps, retentionDays: deps.retentionDays() }).catch((err: unknown) =>
+      deps.logger.error({ err }, 'retention job failed'),
+    );
   };
-  if (deps.retentionDays <= 0) return () => undefined;
   run();
   const timer = setInterval(run, intervalMs).unref();
   return () => clearInterval(timer);

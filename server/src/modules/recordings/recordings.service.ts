@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import { type DataSource } from 'typeorm';
 
 import { type UserDto } from '@contracts/dto/user';
+import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { storedFilePath } from './recording-paths';
@@ -38,6 +39,13 @@ export const LISTEN_SESSION_MS = 30 * 60_000;
  */
 export const mayListenByRole = (role: UserDto['role']) => role === 'supervisor' || role === 'manager';
 
+/**
+ * Whether the viewer may hear a call's recording, `inScope` being whether someone of the viewer's scope handled the
+ * call (the operator themselves; a team supervisor's teams): a supervisor who leads teams hears their teams' calls.
+ */
+export const mayListen = (viewer: Pick<Viewer, 'role' | 'teamScope'>, inScope: boolean) =>
+  mayListenByRole(viewer.role) ? seesAll(viewer) || inScope : viewer.role === 'operator' && inScope;
+
 export class RecordingsService {
   private readonly repo: RecordingsRepository;
 
@@ -53,10 +61,10 @@ export class RecordingsService {
    * Checks access; refusals are audited, since probing other people's recordings is what the log is for. The
    * listen itself is audited by `auditListen` once it is known what will be served.
    */
-  async openForListen(viewer: UserDto, id: string): Promise<PlayableRecording> {
-    const row = await this.repo.findForViewer(id, viewer.id);
+  async openForListen(viewer: Viewer, id: string): Promise<PlayableRecording> {
+    const row = await this.repo.findForViewer(id, scopeIds(viewer));
     if (!row) throw recordingsError('RECORDING_NOT_FOUND');
-    const allowed = mayListenByRole(viewer.role) || (viewer.role === 'operator' && row.onCall);
+    const allowed = mayListen(viewer, row.onCall);
     if (!allowed) {
       await this.audit.record({
         actorId: viewer.id,

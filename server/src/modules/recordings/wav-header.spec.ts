@@ -32,12 +32,23 @@ function wav(declared: number, actual: number, extraChunk = false): Buffer {
 describe('checkWavHeader', () => {
   it('accepts a complete file', () => {
     const file = wav(32000, 32000);
-    expect(checkWavHeader(file, file.length)).toEqual({ ok: true, dataBytes: 32000 });
+    expect(checkWavHeader(file, file.length)).toEqual({ ok: true, dataBytes: 32000, byteRate: 16000, sealed: true });
+  });
+
+  it('tells a header the writer has patched from one it has not (yet)', () => {
+    // Asterisk's MixMonitor writes RIFF and data sizes of 0 while recording and the real ones on close; an older
+    // header over a file that grew since (or a pad byte short) is not sealed either.
+    const file = wav(32000, 32000);
+    expect(checkWavHeader(file, file.length + 1)).toMatchObject({ ok: true, sealed: true });
+    expect(checkWavHeader(file, file.length + 2)).toMatchObject({ ok: true, sealed: false });
+    const open = wav(32000, 32000);
+    open.writeUInt32LE(0, 4);
+    expect(checkWavHeader(open, open.length)).toMatchObject({ ok: true, sealed: false });
   });
 
   it('walks past other chunks (with padding) to the data chunk', () => {
     const file = wav(100, 100, true);
-    expect(checkWavHeader(file, file.length)).toEqual({ ok: true, dataBytes: 100 });
+    expect(checkWavHeader(file, file.length)).toMatchObject({ ok: true, dataBytes: 100, byteRate: 16000 });
   });
 
   it('reports a file cut off after the header was written (the case ffprobe does not flag)', () => {

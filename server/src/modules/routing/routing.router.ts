@@ -8,7 +8,7 @@ import { type RoutingService } from '@server/modules/routing/routing.service';
 
 export const ROUTING_TOKEN_HEADER = 'x-routing-token';
 
-const ownerQuerySchema = z.object({
+export const ownerQuerySchema = z.object({
   phone: z.string().max(64).default(''),
   token: z.string().max(256).optional(),
 });
@@ -16,6 +16,14 @@ const ownerQuerySchema = z.object({
 function presentedToken(req: Request, queryToken: string | undefined): string | undefined {
   const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
   return req.get(ROUTING_TOKEN_HEADER) ?? bearer ?? queryToken;
+}
+
+/** 401 unless the request carries ROUTING_TOKEN (header, bearer or `?token=`); every dialplan lookup checks it. */
+export function assertRoutingToken(req: Request, token: string | undefined, queryToken: string | undefined): void {
+  const given = presentedToken(req, queryToken);
+  if (!token || !given || !sameSecret(given, token)) {
+    throw new AppError('UNAUTHENTICATED', 401, 'Routing token missing or wrong (X-Routing-Token or ?token=)');
+  }
 }
 
 /**
@@ -28,10 +36,7 @@ export function routingRouter(routing: RoutingService, token: string | undefined
   const router = Router();
   router.get('/owner', async (req, res) => {
     const query = parseInput(ownerQuerySchema, req.query);
-    const given = presentedToken(req, query.token);
-    if (!token || !given || !sameSecret(given, token)) {
-      throw new AppError('UNAUTHENTICATED', 401, 'Routing token missing or wrong (X-Routing-Token or ?token=)');
-    }
+    assertRoutingToken(req, token, query.token);
     const extension = await routing.ownerExtension(query.phone);
     res.type('text/plain').send(extension ?? '');
   });

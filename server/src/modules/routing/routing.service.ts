@@ -9,7 +9,7 @@ export class RoutingService {
 
   constructor(
     dataSource: DataSource,
-    private readonly defaultCountry: string,
+    private readonly defaultCountry: () => string,
   ) {
     this.owners = new ClientOwnerRepository(dataSource);
   }
@@ -18,7 +18,7 @@ export class RoutingService {
   async ownerOf(phone: string): Promise<ClientOwner | null> {
     const trimmed = phone.trim();
     if (!/\d/.test(trimmed)) return null;
-    return this.owners.find(phoneKeys(trimmed, this.defaultCountry));
+    return this.owners.find(phoneKeys(trimmed, this.defaultCountry()));
   }
 
   /** The extension to ring first for a caller, or null to go straight to the queue. */

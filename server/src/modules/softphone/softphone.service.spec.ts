@@ -16,6 +16,7 @@ const user = (extension: string | null, id = 'u1'): UserDto => ({
   role: 'operator',
   extension,
   locale: 'ru',
+  teamId: null,
 });
 
 describe('softphoneConfigFor', () => {

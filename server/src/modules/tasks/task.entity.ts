@@ -22,6 +22,10 @@ export interface TaskRow {
   /** A callback's caller number, and how many missed calls it answers for (set by the callbacks module only). */
   callbackPhone?: string | null;
   callbackAttempts?: number | null;
+  /** Who ticked it off (kept since the timeline; null for older tasks and reopened ones). */
+  doneById?: string | null;
+  /** When the due reminder went out; cleared when the due time moves. */
+  remindedAt?: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -44,6 +48,8 @@ export const TaskEntity = new EntitySchema<TaskRow>({
     escalatedAt: { type: 'timestamptz', name: 'escalated_at', nullable: true },
     callbackPhone: { type: 'text', name: 'callback_phone', nullable: true },
     callbackAttempts: { type: 'integer', name: 'callback_attempts', nullable: true },
+    doneById: { type: 'uuid', name: 'done_by_id', nullable: true },
+    remindedAt: { type: 'timestamptz', name: 'reminded_at', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

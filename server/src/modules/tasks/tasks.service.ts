@@ -11,18 +11,31 @@ import {
 } from '@contracts/dto/task';
 import { type UserDto } from '@contracts/dto/user';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
-import { seesAll } from '@server/common/access/visibility';
+import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
 import { tasksError } from '@server/modules/tasks/tasks.errors';
 import { TasksRepository } from '@server/modules/tasks/tasks.repository';
+import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export class TasksService {
   private readonly repo: TasksRepository;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly reassigner: Reassigner,
+    /** `task.created` for webhooks. */
+    private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
+  ) {
     this.repo = new TasksRepository(dataSource);
+  }
+
+  /** Part of a departing user's handover (users module): their open tasks go to `toUserId`; returns how many. */
+  reassignOpen(fromUserId: string, toUserId: string): Promise<number> {
+    return this.repo.reassignOpen(fromUserId, toUserId);
   }
 
   async list(viewer: UserDto, query: (typeof taskListQuerySchema)['_zod']['input']): Promise<Page<TaskDto>> {
@@ -64,7 +77,9 @@ export class TasksService {
         entityType: req.entityType,
         entityId: req.entityId,
       });
-      return toTaskDto(row);
+      const task = toTaskDto(row);
+      await this.events.publish({ type: 'task.created', key: task.id, occurredAt: row.createdAt, data: { task } });
+      return task;
     } catch (err) {
       if (pgErrorCode(err) === PG_FOREIGN_KEY_VIOLATION) throw tasksError('LINKED_ENTITY_NOT_FOUND');
       throw err;
@@ -77,15 +92,44 @@ export class TasksService {
     const patch: Partial<TaskRow> = {};
     if (req.title !== undefined) patch.title = req.title;
     if (req.kind !== undefined) patch.kind = req.kind;
-    if (req.dueAt !== undefined) patch.dueAt = req.dueAt ? new Date(req.dueAt) : null;
-    if (req.assigneeId !== undefined && req.assigneeId !== current.assigneeId) {
-      await this.assertAssignable(viewer, req.assigneeId);
-      patch.assigneeId = req.assigneeId;
+    if (req.dueAt !== undefined) {
+      patch.dueAt = req.dueAt ? new Date(req.dueAt) : null;
+      // A new due time deserves a new reminder.
+      if (patch.dueAt?.getTime() !== (current.dueAt ? Date.parse(current.dueAt) : undefined)) patch.remindedAt = null;
     }
-    if (req.done !== undefined)
-      patch.doneAt = req.done ? (current.doneAt ? new Date(current.doneAt) : new Date()) : null;
-    await this.repo.update(id, patch);
+    if (req.done !== undefined && req.done !== (current.doneAt !== null)) {
+      patch.doneAt = req.done ? new Date() : null;
+      patch.doneById = req.done ? viewer.id : null;
+    }
+    if (req.assigneeId !== undefined && req.assigneeId !== current.assigneeId) {
+      // Operators may only take a task themselves (403 otherwise); anyone else reassigns, audited.
+      if (!assignsOthers(viewer)) await this.assertAssignable(viewer, req.assigneeId);
+      await this.changeAssignee(viewer, current, req.assigneeId, 'assigneeId');
+    }
+    if (Object.keys(patch).length) await this.repo.update(id, patch);
     return this.get(viewer, id);
+  }
+
+  /** `POST /api/tasks/:id/reassign`: supervisors, managers and admins hand the task to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<TaskDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeAssignee(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeAssignee(viewer: UserDto, task: TaskDto, assigneeId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'task',
+        entityId: task.id,
+        name: task.title,
+        fromUserId: task.assigneeId,
+        toUserId: assigneeId,
+        field,
+      },
+      (m) => this.repo.setAssignee(m, task.id, assigneeId),
+    );
   }
 
   /**
@@ -93,13 +137,18 @@ export class TasksService {
    * assign any active user, or nobody (a queue task).
    */
   private async assertAssignable(viewer: UserDto, assigneeId: string | null): Promise<void> {
-    if (!seesAll(viewer)) {
+    if (!assignsOthers(viewer)) {
       if (assigneeId !== viewer.id) throw tasksError('FORBIDDEN', 'assigneeId');
       return;
     }
     if (assigneeId !== null && !(await isAssignable(this.dataSource, assigneeId))) {
       throw tasksError('USER_NOT_FOUND', 'assigneeId');
     }
+  }
+
+  /** For the reminder job: the tasks to remind of now, each claimed once across all nodes. */
+  async claimDueReminders(leadMinutes: number): Promise<TaskDto[]> {
+    return (await this.repo.claimDueReminders(leadMinutes)).map(toTaskDto);
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
@@ -123,6 +172,7 @@ export const toTaskDto = (r: TaskRow): TaskDto => ({
   escalatedAt: r.escalatedAt?.toISOString() ?? null,
   callbackPhone: r.callbackPhone ?? null,
   callbackAttempts: r.callbackAttempts ?? null,
+  doneById: r.doneById ?? null,
   createdAt: r.createdAt.toISOString(),
   updatedAt: r.updatedAt.toISOString(),
 });

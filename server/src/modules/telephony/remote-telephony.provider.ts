@@ -4,6 +4,7 @@ import { type Redis } from 'ioredis';
 
 import {
   TelephonyError,
+  type CallbackRequest,
   type OriginateRequest,
   type SpyMode,
   type TelephonyEvent,
@@ -65,6 +66,11 @@ export class RemoteTelephony implements TelephonyProvider {
 
   originate(request: OriginateRequest): Promise<void> {
     return this.send({ method: 'originate', args: [request] }, this.options.originateTimeoutMs ?? 45_000);
+  }
+
+  /** Waits as long as the queue may ring, and a little more for the relay. */
+  originateCallback(request: CallbackRequest): Promise<void> {
+    return this.send({ method: 'originateCallback', args: [request] }, (request.waitSeconds + 20) * 1000);
   }
 
   setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {

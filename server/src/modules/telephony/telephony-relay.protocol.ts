@@ -23,6 +23,18 @@ export const commandSchema = z.discriminatedUnion('method', [
   }),
   z.object({ method: z.literal('spy'), args: z.tuple([z.string(), z.string(), spyMode]) }),
   z.object({ method: z.literal('setSpyMode'), args: z.tuple([z.string(), spyMode]) }),
+  z.object({
+    method: z.literal('originateCallback'),
+    args: z.tuple([
+      z.object({
+        queue: z.string(),
+        destination: z.string(),
+        waitSeconds: z.number().int().positive(),
+        callerName: z.string().optional(),
+        requestId: z.string(),
+      }),
+    ]),
+  }),
   // No secrets travel here: the adapter node reads them from the database itself.
   z.object({ method: z.literal('syncCredentials'), args: z.tuple([]) }),
 ]);

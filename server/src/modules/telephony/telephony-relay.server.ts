@@ -72,6 +72,10 @@ export function serveTelephonyCommands(options: TelephonyRelayOptions): { stop()
         case 'spy':
           await provider.spy(...command.args);
           break;
+        case 'originateCallback':
+          if (!provider.originateCallback) throw new TelephonyError('ACTION_FAILED', 'this provider has no callbacks');
+          await provider.originateCallback(...command.args);
+          break;
         case 'setSpyMode':
           if (!provider.setSpyMode) throw new TelephonyError('ACTION_FAILED', 'this provider cannot switch spy modes');
           await provider.setSpyMode(...command.args);

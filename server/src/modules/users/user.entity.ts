@@ -12,6 +12,7 @@ export interface UserRow {
   extension: string | null;
   locale: 'ru' | 'en';
   active: boolean;
+  teamId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -28,6 +29,7 @@ export const UserEntity = new EntitySchema<UserRow>({
     extension: { type: 'text', nullable: true },
     locale: { type: 'text', default: 'ru' },
     active: { type: 'boolean', default: true },
+    teamId: { type: 'uuid', name: 'team_id', nullable: true },
     createdAt: { type: 'timestamptz', name: 'created_at', createDate: true },
     updatedAt: { type: 'timestamptz', name: 'updated_at', updateDate: true },
   },

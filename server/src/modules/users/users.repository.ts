@@ -1,8 +1,9 @@
 import { type DataSource, In, type Repository } from 'typeorm';
 
-import { UserEntity, type UserRole, type UserRow } from '@server/modules/users/user.entity';
+import { UserEntity, type UserRow } from '@server/modules/users/user.entity';
 
-export type RoleActivePatch = { role?: UserRole; active?: boolean };
+/** What an admin may change on an account (the password has its own path). */
+export type UserPatch = Partial<Pick<UserRow, 'name' | 'role' | 'active' | 'extension' | 'teamId' | 'locale'>>;
 
 export class UsersRepository {
   private readonly repo: Repository<UserRow>;
@@ -35,13 +36,19 @@ export class UsersRepository {
     return this.repo.save(this.repo.create(row));
   }
 
+  async setPasswordHash(id: string, passwordHash: string): Promise<boolean> {
+    const result = await this.repo.update({ id }, { passwordHash });
+    return (result.affected ?? 0) > 0;
+  }
+
   /**
-   * Changes role and/or active unless that leaves no active admin. The active admins are locked first, so two
-   * admins demoting or deactivating each other at the same moment cannot both succeed.
+   * Applies `patch` unless that leaves no active admin. The active admins are locked first, so two admins demoting
+   * or deactivating each other at the same moment cannot both succeed. A unique violation (the extension of another
+   * active user) propagates.
    */
   updateKeepingAnAdmin(
     id: string,
-    patch: RoleActivePatch,
+    patch: UserPatch,
   ): Promise<{ before: UserRow; after: UserRow } | 'not-found' | 'last-admin'> {
     return this.dataSource.transaction(async (em) => {
       const admins: { id: string }[] = await em.query(
@@ -50,12 +57,17 @@ export class UsersRepository {
       const repo = em.getRepository(UserEntity);
       const before = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!before) return 'not-found';
-      const role = patch.role ?? before.role;
-      const active = patch.active ?? before.active;
+      const after: UserRow = { ...before };
+      const changed: UserPatch = {};
+      for (const key of Object.keys(patch) as (keyof UserPatch)[]) {
+        if (patch[key] === undefined || patch[key] === before[key]) continue;
+        Object.assign(changed, { [key]: patch[key] });
+        Object.assign(after, { [key]: patch[key] });
+      }
       const wasAdmin = before.role === 'admin' && before.active;
-      if (wasAdmin && !(role === 'admin' && active) && admins.length <= 1) return 'last-admin';
-      if (role !== before.role || active !== before.active) await repo.update({ id }, { role, active });
-      return { before, after: { ...before, role, active } };
+      if (wasAdmin && !(after.role === 'admin' && after.active) && admins.length <= 1) return 'last-admin';
+      if (Object.keys(changed).length) await repo.update({ id }, changed);
+      return { before, after };
     });
   }
 }

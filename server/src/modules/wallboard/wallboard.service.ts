@@ -18,10 +18,12 @@ export interface WallboardServiceOptions {
   telephony: TelephonyProvider | null;
   /** Service-level threshold in seconds (answered within). Default 20, like analytics. */
   serviceLevelSeconds?: number;
-  /** The call centre's clock: "today" starts at its midnight. Default analytics' zone, Europe/Moscow. */
-  timeZone?: string;
   /** Minimum gap between two pushes; events in between collapse into one trailing push. Default 500 ms (≤ 2/s). */
   throttleMs?: number;
+  /** Where `wallboard:update` goes; absent → nowhere (GET /api/wallboard still answers). */
+  realtime?: RealtimeSink;
+  /** The company's clock (a setting, read at each snapshot): "today" starts at its midnight. Default Europe/Moscow. */
+  timeZone?: () => string;
 }
 
 /**
@@ -30,7 +32,6 @@ export interface WallboardServiceOptions {
  * call or agent event arrives, throttled so a burst of events costs one query round per `throttleMs`.
  */
 export class WallboardService {
-  private sink: RealtimeSink = NO_REALTIME;
   private lastPushAt = 0;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -46,12 +47,12 @@ export class WallboardService {
     agents.onChange(() => this.refreshSoon());
   }
 
-  attachRealtime(sink: RealtimeSink): void {
-    this.sink = sink;
-  }
-
-  async snapshot(now = new Date()): Promise<WallboardDto> {
-    const timeZone = this.options.timeZone ?? DEFAULT_ANALYTICS_TZ;
+  /**
+   * The board now. `operators`: only these users' rows (a team filter, or a team supervisor's scope); queues and
+   * waiting callers are shared by every team.
+   */
+  async snapshot(now = new Date(), operators?: readonly string[]): Promise<WallboardDto> {
+    const timeZone = this.options.timeZone?.() ?? DEFAULT_ANALYTICS_TZ;
     const { today, tomorrow } = todayIn(timeZone, now);
     const day = await this.repo.day(today, tomorrow, timeZone);
     const threshold = this.options.serviceLevelSeconds ?? 20;
@@ -69,7 +70,7 @@ export class WallboardService {
       live,
       queueStats,
       operatorStats,
-      agents,
+      agents: operators ? agents.filter((a) => operators.includes(a.userId)) : agents,
       serviceLevelThresholdSeconds: threshold,
       telephonyUp: this.options.telephony ? this.options.telephony.isUp() : null,
     });
@@ -102,9 +103,10 @@ export class WallboardService {
     this.lastPushAt = Date.now();
     try {
       const board = await this.snapshot();
-      this.sink.emitToRole('supervisor', 'wallboard:update', board);
-      this.sink.emitToRole('manager', 'wallboard:update', board);
-      this.sink.emitToRole('admin', 'wallboard:update', board);
+      const realtime = this.options.realtime ?? NO_REALTIME;
+      realtime.emitToRole('supervisor', 'wallboard:update', board);
+      realtime.emitToRole('manager', 'wallboard:update', board);
+      realtime.emitToRole('admin', 'wallboard:update', board);
     } catch (err) {
       this.options.logger.warn({ err }, 'wallboard refresh failed');
     }

@@ -1,10 +1,17 @@
-import { type ReactNode, useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { DEFAULT_ANALYTICS_TZ } from '@contracts/dto/analytics';
+import { settingsApi } from '@client/api/crmApi';
 import { useLocale } from '@client/app/useLocale';
+import { useQuery } from '@client/app/useQuery';
 import { formatTimeZone } from '@client/i18n/format';
 import { useAnalytics } from '@client/modules/analytics/hooks/useAnalytics';
+import { FunnelChart } from '@client/modules/analytics/components/FunnelChart';
+import { usePipelines } from '@client/modules/deals/hooks/usePipelines';
+import { stageName } from '@client/modules/deals/utils/board';
+import { TeamFilter } from '@client/modules/teams/components/TeamFilter';
+import { useTeams } from '@client/modules/teams/hooks/useTeams';
 import { DailyChart } from '@client/modules/analytics/components/DailyChart';
 import { ExportButtons } from '@client/modules/analytics/components/ExportButtons';
 import { Heatmap } from '@client/modules/analytics/components/Heatmap';
@@ -29,12 +36,24 @@ function Section({ title, actions, children }: { title: string; actions?: ReactN
   );
 }
 
-/** `#/analytics`: the managers' dashboard (manager, supervisor, admin; the server refuses operators). */
+/** `#/analytics` in the company's time zone (a setting) once it is known. */
 export function AnalyticsPage() {
+  const settings = useQuery('settings', (signal) => settingsApi.get(signal));
+  if (!settings.data && !settings.error) return null;
+  return <AnalyticsDashboard timeZone={settings.data?.timeZone ?? DEFAULT_ANALYTICS_TZ} />;
+}
+
+/** The managers' dashboard (manager, supervisor, admin; the server refuses operators). */
+function AnalyticsDashboard({ timeZone }: { timeZone: string }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const [range, setRange] = useState<RangeInput>(() => defaultRange(DEFAULT_ANALYTICS_TZ));
-  const data = useAnalytics(range);
+  const pipelineSelect = useId();
+  const [range, setRange] = useState<RangeInput>(() => defaultRange(timeZone));
+  const [teamId, setTeamId] = useState('');
+  const [pipelineId, setPipelineId] = useState('');
+  const teams = useTeams(true);
+  const { pipelines } = usePipelines(null);
+  const data = useAnalytics(range, teamId, pipelineId);
   const heat = data.heatmap.data;
   const matrix = useMemo(() => heatmapMatrix(heat?.rows ?? []), [heat]);
   return (
@@ -43,9 +62,12 @@ export function AnalyticsPage() {
         <h1>{t('analytics.title')}</h1>
       </div>
       <RangePicker value={range} onChange={setRange} />
+      <div className="toolbar">
+        <TeamFilter teams={teams} value={teamId} onChange={setTeamId} testId="analytics-team" />
+      </div>
       <p className="muted analytics-note">{t('analytics.note')}</p>
       <p className="muted analytics-note" data-testid="analytics-wallboard-note">
-        {t('analytics.wallboardNote', { tz: formatTimeZone(DEFAULT_ANALYTICS_TZ, locale) })}
+        {t('analytics.wallboardNote', { tz: formatTimeZone(timeZone, locale) })}
       </p>
       <Section title={t('analytics.sections.kpis')} actions={<ExportButtons report="summary" range={range} />}>
         <QueryView {...data.summary} isEmpty={() => false}>
@@ -75,6 +97,32 @@ export function AnalyticsPage() {
       <Section title={t('analytics.sections.queues')} actions={<ExportButtons report="queues" range={range} />}>
         <QueryView {...data.queues} isEmpty={(r) => r.rows.length === 0}>
           {(r) => <QueuesTable rows={r.rows} />}
+        </QueryView>
+      </Section>
+      <Section
+        title={t('analytics.sections.funnel')}
+        actions={
+          <label className="field field--inline" htmlFor={pipelineSelect}>
+            <span className="field__label">{t('deals.pipeline')}</span>
+            <select
+              id={pipelineSelect}
+              className="select"
+              value={pipelineId}
+              onChange={(e) => setPipelineId(e.target.value)}
+              data-testid="analytics-pipeline"
+            >
+              {pipelines.map((p) => (
+                <option key={p.id} value={p.isDefault ? '' : p.id}>
+                  {stageName(p, locale)}
+                </option>
+              ))}
+            </select>
+          </label>
+        }
+      >
+        <p className="muted">{t('analytics.funnel.note')}</p>
+        <QueryView {...data.funnel} isEmpty={() => false}>
+          {(f) => <FunnelChart report={f} />}
         </QueryView>
       </Section>
     </div>

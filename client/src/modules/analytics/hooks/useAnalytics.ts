@@ -1,6 +1,7 @@
 import {
   type AnalyticsSummaryDto,
   type DailyReportDto,
+  type FunnelReportDto,
   type HeatmapReportDto,
   type OperatorsReportDto,
   type QueuesReportDto,
@@ -15,12 +16,14 @@ export interface AnalyticsData {
   queues: QueryState<QueuesReportDto>;
   heatmap: QueryState<HeatmapReportDto>;
   daily: QueryState<DailyReportDto>;
+  funnel: QueryState<FunnelReportDto>;
 }
 
 /** The five dashboard reports for one range; a new range aborts the requests still in flight. */
-export function useAnalytics(range: RangeInput): AnalyticsData {
-  const query = apiParams(range);
+export function useAnalytics(range: RangeInput, teamId = '', pipelineId = ''): AnalyticsData {
+  const query = { ...apiParams(range), teamId: teamId || undefined };
   const key = JSON.stringify(query);
+  const funnelQuery = { ...query, pipelineId: pipelineId || undefined };
   const get =
     <T>(report: string) =>
     (signal: AbortSignal) =>
@@ -31,5 +34,8 @@ export function useAnalytics(range: RangeInput): AnalyticsData {
     queues: useQuery(`analytics:queues:${key}`, get<QueuesReportDto>('queues')),
     heatmap: useQuery(`analytics:heatmap:${key}`, get<HeatmapReportDto>('heatmap')),
     daily: useQuery(`analytics:daily:${key}`, get<DailyReportDto>('daily')),
+    funnel: useQuery(`analytics:funnel:${JSON.stringify(funnelQuery)}`, (signal) =>
+      http.get<FunnelReportDto>('/api/analytics/funnel', { query: funnelQuery, signal }),
+    ),
   };
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { ChangePasswordForm } from '@client/modules/auth/components/ChangePasswordForm';
 import { useCurrentUser, useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 import { LanguageSwitch } from '@client/ui/LanguageSwitch';
@@ -19,6 +20,7 @@ export function UserMenu() {
   const user = useCurrentUser();
   const { logout } = useSession();
   const [open, setOpen] = useState(false);
+  const [changing, setChanging] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const panelId = useId();
@@ -72,6 +74,13 @@ export function UserMenu() {
             <span className="field__label">{t('userMenu.language')}</span>
             <LanguageSwitch />
           </div>
+          {changing ? (
+            <ChangePasswordForm onDone={() => setChanging(false)} />
+          ) : (
+            <button type="button" className="btn" onClick={() => setChanging(true)} data-testid="change-password">
+              {t('userMenu.changePassword')}
+            </button>
+          )}
           <button type="button" className="btn" onClick={() => void logout()} data-testid="logout-button">
             <Icon name="logout" size={16} /> {t('userMenu.logout')}
           </button>

@@ -14,6 +14,8 @@ import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
 import { DataTable } from '@client/ui/DataTable';
 import { DateRangeFields } from '@client/ui/DateRangeFields';
 import { FilterSelect } from '@client/ui/FilterSelect';
+import { TeamFilter } from '@client/modules/teams/components/TeamFilter';
+import { useTeams } from '@client/modules/teams/hooks/useTeams';
 import { PagedList } from '@client/ui/PagedList';
 import { PhoneText } from '@client/ui/PhoneText';
 import '@client/styles/crm.css';
@@ -35,6 +37,7 @@ const DISPOSITION_TONE: Record<Disposition, string> = {
   missed: 'badge--danger',
   abandoned: 'badge--warning',
   failed: 'badge--danger',
+  blocked: '',
 };
 
 function Party({ raw, e164, anonymous }: { raw: string; e164: string | null; anonymous?: boolean }) {
@@ -57,6 +60,8 @@ export function CallLog() {
   const [direction, setDirection] = useState<Direction | ''>('');
   const [disposition, setDisposition] = useState<Disposition | ''>('');
   const [operatorId, setOperatorId] = useState('');
+  const [teamId, setTeamId] = useState('');
+  const teams = useTeams(supervises);
   const [page, setPage] = useState(1);
   const [selected, setSelected] = useState<CallDto | null>(null);
   const phone = useDebounced(phoneInput.trim(), 400);
@@ -69,6 +74,7 @@ export function CallLog() {
     direction: direction || undefined,
     disposition: disposition || undefined,
     operatorId: operatorId || undefined,
+    teamId: teamId || undefined,
   };
   const query = useQuery(`calls:${JSON.stringify(filters)}:${page}`, (signal) =>
     callLogApi.list({ ...filters, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
@@ -140,6 +146,7 @@ export function CallLog() {
             testId="calllog-operator"
           />
         ) : null}
+        <TeamFilter teams={teams} value={teamId} onChange={filter(setTeamId)} testId="calllog-team" />
       </form>
 
       {selected?.recordingUrl ? (

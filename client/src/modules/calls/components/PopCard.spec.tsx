@@ -21,8 +21,28 @@ const contactCard = (): CallCard =>
       doNotCall: true,
       tags: ['vip'],
       notes: 'Перезвонить <script>alert(1)</script> после обеда',
+      custom: [
+        { key: 'contract_no', labelRu: 'Номер договора', labelEn: 'Contract number', type: 'text', value: 'Д-17' },
+        {
+          key: 'tariff',
+          labelRu: 'Тариф',
+          labelEn: 'Plan',
+          type: 'select',
+          value: 'pro',
+          options: [{ value: 'pro', labelRu: 'Профи', labelEn: 'Pro' }],
+        },
+      ],
     },
-    openDeals: [{ id: 'd-1', title: 'Поставка бумаги', stage: 'proposal', amount: '150000', currency: 'RUB' }],
+    openDeals: [
+      {
+        id: 'd-1',
+        title: 'Поставка бумаги',
+        stage: 'proposal',
+        stageName: { ru: 'Предложение', en: 'Proposal' },
+        amount: '150000',
+        currency: 'RUB',
+      },
+    ],
     openTasks: [
       { id: 't-1', title: 'Отправить КП', dueAt: '2026-11-25T12:00:00.000Z', assignee: null },
       // A callback made from missed calls stores only the number; the card renders it in the reader's language.
@@ -175,5 +195,17 @@ describe('PopCard', () => {
 describe('callCardSchema', () => {
   it('rejects a card without a kind', () => {
     expect(callCardSchema.safeParse({ callId: 'x', direction: 'inbound', occurredAt: 'now' }).success).toBe(false);
+  });
+
+  it('shows the custom fields an admin put on the card, with labels in the UI language, and stage names', async () => {
+    const ru = text(render(contactCard()));
+    expect(ru).toContain('Номер договора Д-17');
+    expect(ru).toContain('Тариф Профи');
+    expect(ru).toContain('Предложение');
+    await changeLocale('en');
+    const en = text(render(contactCard()));
+    expect(en).toContain('Contract number Д-17');
+    expect(en).toContain('Plan Pro');
+    expect(en).toContain('Proposal');
   });
 });

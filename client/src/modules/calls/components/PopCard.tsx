@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import {
   type CallCard,
+  type CallCardCustomField,
   type CallCardPastCall,
   type ContactCallCard,
   type LeadCallCard,
@@ -13,6 +14,7 @@ import { formatDate, formatDateTime, formatDuration, formatMoney, formatPhone } 
 import { type Locale } from '@client/i18n/i18n';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { Icon } from '@client/ui/Icon';
+import { fieldLabel, formatCustomValue } from '@client/modules/customfields/utils/customValue';
 
 /** A titled block; ids come from useId so several cards (call waiting) never share heading ids. */
 function CardSection({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
@@ -69,6 +71,17 @@ function LastCalls({ calls, locale }: { calls: CallCardPastCall[]; locale: Local
   );
 }
 
+/** A custom field an admin put on the card, with the contact's value. */
+function CustomFact({ field, locale }: { field: CallCardCustomField; locale: Locale }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <dt>{fieldLabel(field, locale)}</dt>
+      <dd data-testid={`pop-custom-${field.key}`}>{formatCustomValue(field, field.value, locale, t('common.yes'))}</dd>
+    </>
+  );
+}
+
 function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }) {
   const { t } = useTranslation();
   const { contact } = card;
@@ -90,6 +103,9 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
             <dd>{card.queue}</dd>
           </>
         ) : null}
+        {contact.custom.map((field) => (
+          <CustomFact key={field.key} field={field} locale={locale} />
+        ))}
       </dl>
       {contact.tags.length > 0 ? (
         <div className="tag-list" data-testid="pop-tags">
@@ -110,7 +126,9 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
                 <span>
                   {deal.title}{' '}
                   <span className="badge" data-testid="pop-deal-stage">
-                    {t(`deals.stages.${deal.stage}`, { defaultValue: deal.stage })}
+                    {deal.stageName
+                      ? deal.stageName[locale]
+                      : t(`deals.stages.${deal.stage}`, { defaultValue: deal.stage })}
                   </span>
                 </span>
                 <span className="phone">{formatMoney(deal.amount, locale, deal.currency)}</span>

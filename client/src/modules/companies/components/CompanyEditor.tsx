@@ -8,6 +8,10 @@ import { href, navigate } from '@client/app/router';
 import { useQuery } from '@client/app/useQuery';
 import { Alert } from '@client/ui/Alert';
 import { QueryView } from '@client/ui/QueryView';
+import { Timeline } from '@client/modules/timeline/components/Timeline';
+import { CustomFieldInputs, refusedCustomFields } from '@client/modules/customfields/components/CustomFieldInputs';
+import { useCustomFields } from '@client/modules/customfields/hooks/useCustomFields';
+import { type CustomDraft, toCustomDraft, toCustomValues } from '@client/modules/customfields/utils/customValue';
 
 interface Draft {
   name: string;
@@ -27,6 +31,9 @@ function CompanyForm({ company }: { company?: CompanyDto }) {
   const { t } = useTranslation();
   const id = useId();
   const [draft, setDraft] = useState<Draft>(() => toDraft(company));
+  const fields = useCustomFields('company');
+  const [custom, setCustom] = useState<CustomDraft>({});
+  const customDraft = { ...toCustomDraft(fields, company?.custom ?? {}), ...custom };
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [pending, setPending] = useState(false);
@@ -44,10 +51,13 @@ function CompanyForm({ company }: { company?: CompanyDto }) {
       inn: draft.inn.trim() || null,
       website: draft.website.trim() || null,
       phone: draft.phone.trim() || null,
+      custom: toCustomValues(fields, customDraft),
     };
     try {
       if (company) {
-        setDraft(toDraft(await companiesApi.update(company.id, body)));
+        const updated = await companiesApi.update(company.id, body);
+        setDraft(toDraft(updated));
+        setCustom(toCustomDraft(fields, updated.custom));
         setSaved(true);
       } else {
         const created = await companiesApi.create(body);
@@ -90,6 +100,15 @@ function CompanyForm({ company }: { company?: CompanyDto }) {
         {field('phone', t('companies.phone'), { type: 'tel' })}
         {field('website', t('companies.website'), { type: 'url', placeholder: 'https://' })}
       </div>
+      <CustomFieldInputs
+        fields={fields}
+        draft={customDraft}
+        onChange={(next) => {
+          setCustom(next);
+          setSaved(false);
+        }}
+        invalid={refusedCustomFields(error)}
+      />
       <div className="form-actions">
         <a className="btn" href={href('/companies')}>
           {t('common.cancel')}
@@ -119,7 +138,17 @@ export function CompanyEditor({ id }: { id?: string }) {
         <h1 id="company-title">{id ? (query.data?.name ?? t('companies.editTitle')) : t('companies.new')}</h1>
       </div>
       <QueryView {...query} isEmpty={() => false}>
-        {(company) => (company ? <CompanyForm key={company.id} company={company} /> : <CompanyForm key="new" />)}
+        {(company) =>
+          company ? (
+            <>
+              <CompanyForm key={company.id} company={company} />
+              {/* A company's history includes its contacts' (those the viewer may see). */}
+              <Timeline entityType="company" entityId={company.id} />
+            </>
+          ) : (
+            <CompanyForm key="new" />
+          )
+        }
       </QueryView>
     </section>
   );

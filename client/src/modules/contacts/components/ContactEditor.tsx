@@ -4,6 +4,7 @@ import { contactsApi } from '@client/api/crmApi';
 import { useQuery } from '@client/app/useQuery';
 import { ContactActivity } from '@client/modules/contacts/components/ContactActivity';
 import { ContactForm } from '@client/modules/contacts/components/ContactForm';
+import { Timeline } from '@client/modules/timeline/components/Timeline';
 import { QueryView } from '@client/ui/QueryView';
 
 /** Create (no id) or edit screen; the form remounts per contact so its draft never leaks between them. */
@@ -20,10 +21,13 @@ export function ContactEditor({ id }: { id?: string }) {
       <QueryView {...query} isEmpty={() => false}>
         {(contact) =>
           contact ? (
-            <div className="contact-layout">
-              <ContactForm key={contact.id} contact={contact} />
-              <ContactActivity contactId={contact.id} />
-            </div>
+            <>
+              <div className="contact-layout">
+                <ContactForm key={contact.id} contact={contact} />
+                <ContactActivity contactId={contact.id} />
+              </div>
+              <Timeline entityType="contact" entityId={contact.id} />
+            </>
           ) : (
             <ContactForm key="new" />
           )

@@ -9,12 +9,19 @@ import { PhoneRows } from '@client/modules/contacts/components/PhoneRows';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { type ContactDraft, toDraft, toRequest } from '@client/modules/contacts/utils/contactDraft';
 import { Alert } from '@client/ui/Alert';
+import { CustomFieldInputs, refusedCustomFields } from '@client/modules/customfields/components/CustomFieldInputs';
+import { useCustomFields } from '@client/modules/customfields/hooks/useCustomFields';
+import { type CustomDraft, toCustomDraft, toCustomValues } from '@client/modules/customfields/utils/customValue';
 
 export function ContactForm({ contact }: { contact?: ContactDto }) {
   const { t } = useTranslation();
   const id = useId();
   const companies = useCompanies();
+  const fields = useCustomFields('contact');
   const [draft, setDraft] = useState<ContactDraft>(() => toDraft(contact));
+  // Edited values by key; a field not touched shows the contact's stored value.
+  const [custom, setCustom] = useState<CustomDraft>({});
+  const customDraft = { ...toCustomDraft(fields, contact?.custom ?? {}), ...custom };
   const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
   const [pending, setPending] = useState(false);
@@ -28,10 +35,11 @@ export function ContactForm({ contact }: { contact?: ContactDto }) {
     setPending(true);
     setError(null);
     try {
-      const body = toRequest(draft);
+      const body = { ...toRequest(draft), custom: toCustomValues(fields, customDraft) };
       if (contact) {
         const updated = await contactsApi.update(contact.id, body);
         setDraft(toDraft(updated));
+        setCustom(toCustomDraft(fields, updated.custom));
         setSaved(true);
       } else {
         const created = await contactsApi.create(body);
@@ -115,6 +123,17 @@ export function ContactForm({ contact }: { contact?: ContactDto }) {
             {t('contacts.tagsHint')}
           </span>
         </div>
+      </div>
+      <div className="form-section">
+        <CustomFieldInputs
+          fields={fields}
+          draft={customDraft}
+          onChange={(next) => {
+            setCustom(next);
+            setSaved(false);
+          }}
+          invalid={refusedCustomFields(error)}
+        />
       </div>
       <div className="form-section">
         <PhoneRows phones={draft.phones} onChange={(phones) => set('phones', phones)} />

@@ -1,12 +1,23 @@
 import { useTranslation } from 'react-i18next';
 
 import { type ContactDto } from '@contracts/dto/contact';
+import { type CustomFieldDto } from '@contracts/dto/custom-field';
+import { fieldLabel, formatCustomValue } from '@client/modules/customfields/utils/customValue';
 import { href } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { DataTable } from '@client/ui/DataTable';
 import { PhoneText } from '@client/ui/PhoneText';
 
-export function ContactsTable({ items, companyNames }: { items: ContactDto[]; companyNames: Map<string, string> }) {
+export function ContactsTable({
+  items,
+  companyNames,
+  customColumns = [],
+}: {
+  items: ContactDto[];
+  companyNames: Map<string, string>;
+  /** Custom fields shown as extra columns (the user picks them). */
+  customColumns?: readonly CustomFieldDto[];
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   return (
@@ -17,6 +28,7 @@ export function ContactsTable({ items, companyNames }: { items: ContactDto[]; co
         { label: t('contacts.phones') },
         { label: t('contacts.company') },
         { label: t('contacts.tags') },
+        ...customColumns.map((f) => ({ label: fieldLabel(f, locale) })),
       ]}
     >
       {items.map((contact) => (
@@ -55,6 +67,11 @@ export function ContactsTable({ items, companyNames }: { items: ContactDto[]; co
               ))}
             </span>
           </td>
+          {customColumns.map((f) => (
+            <td key={f.key} data-testid={`contact-custom-${f.key}`}>
+              {formatCustomValue(f, contact.custom[f.key], locale, t('common.yes'))}
+            </td>
+          ))}
         </tr>
       ))}
     </DataTable>

@@ -11,6 +11,7 @@ const contact: ContactDto = {
   ownerId: null,
   doNotCall: true,
   tags: ['vip', 'опт'],
+  custom: {},
   phones: [
     { raw: '8 (912) 345-67-89', e164: '+79123456789', label: 'моб.' },
     { raw: '+7 495 123-45-67', e164: '+74951234567', label: null },

@@ -42,7 +42,7 @@ export function parseTags(input: string): string[] {
 }
 
 /** Request body for both create and full update; blank phone rows are dropped, not sent as errors. */
-export function toRequest(draft: ContactDraft): Required<Omit<CreateContactRequest, 'ownerId'>> {
+export function toRequest(draft: ContactDraft): Required<Omit<CreateContactRequest, 'ownerId' | 'custom'>> {
   return {
     name: draft.name.trim(),
     email: draft.email.trim() || null,

@@ -2,18 +2,21 @@ import { useDraggable } from '@dnd-kit/core';
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { DEAL_STAGES, type DealDto } from '@contracts/dto/deal';
+import { type DealDto } from '@contracts/dto/deal';
+import { type PipelineStageDto } from '@contracts/dto/pipeline';
 import { useLocale } from '@client/app/useLocale';
 import { formatMoney } from '@client/i18n/format';
-import { isStage, type Stage } from '@client/modules/deals/utils/board';
+import { type Stage, stageName } from '@client/modules/deals/utils/board';
 
 export function DealCard({
   deal,
+  stages,
   companyName,
   pending,
   onMove,
 }: {
   deal: DealDto;
+  stages: readonly PipelineStageDto[];
   companyName: string;
   pending: boolean;
   onMove: (to: Stage) => void;
@@ -61,14 +64,12 @@ export function DealCard({
         className="select select--inline deal-card__stage"
         value={deal.stage}
         disabled={pending}
-        onChange={(e) => {
-          if (isStage(e.target.value)) onMove(e.target.value);
-        }}
+        onChange={(e) => onMove(e.target.value)}
         data-testid="deal-card-stage"
       >
-        {DEAL_STAGES.map((s) => (
-          <option key={s} value={s}>
-            {t(`deals.stages.${s}`)}
+        {stages.map((s) => (
+          <option key={s.key} value={s.key}>
+            {stageName(s, locale)}
           </option>
         ))}
       </select>

@@ -10,34 +10,46 @@ import {
 } from '@dnd-kit/core';
 import { useTranslation } from 'react-i18next';
 
-import { DEAL_STAGES } from '@contracts/dto/deal';
+import { type PipelineDto, type PipelineStageDto } from '@contracts/dto/pipeline';
 import { errorText } from '@client/api/errorText';
 import { useLocale } from '@client/app/useLocale';
 import { formatMoney } from '@client/i18n/format';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { DealCard } from '@client/modules/deals/components/DealCard';
 import { COLUMN_LIMIT, useDealsBoard } from '@client/modules/deals/hooks/useDealsBoard';
-import { type Board, isStage, type Stage, type StageTotal, totalEntries } from '@client/modules/deals/utils/board';
+import {
+  type Board,
+  columnOf,
+  isStage,
+  type Stage,
+  type StageTotal,
+  stageName,
+  totalEntries,
+  totalOf,
+} from '@client/modules/deals/utils/board';
 import { Alert } from '@client/ui/Alert';
 import { QueryView } from '@client/ui/QueryView';
 
 function Column({
-  stage,
+  stage: column,
   board,
   pending,
   companyNames,
   onMove,
 }: {
-  stage: Stage;
+  stage: PipelineStageDto;
   board: Board;
   pending: ReadonlySet<string>;
   companyNames: Map<string, string>;
   onMove: (dealId: string, to: Stage) => void;
 }) {
   const { t } = useTranslation();
+  const locale = useLocale();
+  const stage = column.key;
+  const name = stageName(column, locale);
   const { setNodeRef, isOver } = useDroppable({ id: stage });
-  const deals = board.columns[stage];
-  const total: StageTotal = board.totals[stage];
+  const deals = columnOf(board, stage);
+  const total: StageTotal = totalOf(board, stage);
   const headingId = `deals-col-${stage}`;
   return (
     <section
@@ -48,15 +60,16 @@ function Column({
     >
       <header className="kanban__head">
         <h2 id={headingId} className="kanban__title">
-          {t(`deals.stages.${stage}`)} <span className="badge">{total.count}</span>
+          {name} <span className="badge">{total.count}</span>
         </h2>
         <ColumnTotal total={total} />
       </header>
-      <ul className="kanban__cards" aria-label={t(`deals.stages.${stage}`)}>
+      <ul className="kanban__cards" aria-label={name}>
         {deals.map((deal) => (
           <DealCard
             key={deal.id}
             deal={deal}
+            stages={board.stages}
             companyName={deal.companyId ? (companyNames.get(deal.companyId) ?? '') : ''}
             pending={pending.has(deal.id)}
             onMove={(to) => onMove(deal.id, to)}
@@ -84,29 +97,33 @@ function ColumnTotal({ total }: { total: StageTotal }) {
   );
 }
 
-export function DealsBoard() {
+export function DealsBoard({ pipeline }: { pipeline: PipelineDto }) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const companies = useCompanies();
-  const { board, move, pending, failure, dismissFailure, ...query } = useDealsBoard();
+  const { board, move, pending, failure, dismissFailure, ...query } = useDealsBoard(pipeline);
   // A small distance keeps clicks on the stage select and text selection from starting a drag.
   const sensors = useSensors(
     useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
     useSensor(KeyboardSensor),
   );
-  const stageName = (id: unknown) => (isStage(id) ? t(`deals.stages.${id}`) : '');
+  const nameOf = (id: unknown) => {
+    const found = pipeline.stages.find((s) => s.key === id);
+    return found ? stageName(found, locale) : '';
+  };
   const titleOf = (active: { data: { current?: Record<string, unknown> } }) => String(active.data.current?.title ?? '');
   const announcements: Announcements = {
     onDragStart: ({ active }) => t('deals.board.announce.start', { title: titleOf(active) }),
     onDragOver: ({ active, over }) =>
-      over ? t('deals.board.announce.over', { title: titleOf(active), stage: stageName(over.id) }) : undefined,
+      over ? t('deals.board.announce.over', { title: titleOf(active), stage: nameOf(over.id) }) : undefined,
     onDragEnd: ({ active, over }) =>
       over
-        ? t('deals.board.announce.end', { title: titleOf(active), stage: stageName(over.id) })
+        ? t('deals.board.announce.end', { title: titleOf(active), stage: nameOf(over.id) })
         : t('deals.board.announce.cancel', { title: titleOf(active) }),
     onDragCancel: ({ active }) => t('deals.board.announce.cancel', { title: titleOf(active) }),
   };
   const onDragEnd = ({ active, over }: DragEndEvent) => {
-    if (over && isStage(over.id)) void move(String(active.id), over.id);
+    if (over && board && isStage(board, over.id)) void move(String(active.id), over.id);
   };
 
   return (
@@ -138,9 +155,9 @@ export function DealsBoard() {
               data-testid="kanban"
               data-column-limit={COLUMN_LIMIT}
             >
-              {DEAL_STAGES.map((stage) => (
+              {b.stages.map((stage) => (
                 <Column
-                  key={stage}
+                  key={stage.key}
                   stage={stage}
                   board={b}
                   pending={pending}

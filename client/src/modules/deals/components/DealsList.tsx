@@ -1,7 +1,7 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { DEAL_STAGES } from '@contracts/dto/deal';
+import { type PipelineDto } from '@contracts/dto/pipeline';
 import { dealsApi } from '@client/api/crmApi';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
@@ -10,23 +10,27 @@ import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { DataTable } from '@client/ui/DataTable';
 import { FilterSelect } from '@client/ui/FilterSelect';
 import { PagedList } from '@client/ui/PagedList';
+import { stageName } from '@client/modules/deals/utils/board';
 
 const PAGE_SIZE = 20;
-type Stage = (typeof DEAL_STAGES)[number];
 
-const STAGE_TONE: Partial<Record<Stage, string>> = { won: 'badge--success', lost: 'badge--danger' };
+const KIND_TONE: Record<string, string> = { won: 'badge--success', lost: 'badge--danger' };
 
-/** The table view of the pipeline: every deal, filterable by stage, paginated. */
-export function DealsList() {
+/** The table view of one pipeline: every deal, filterable by stage, paginated. */
+export function DealsList({ pipeline }: { pipeline: PipelineDto }) {
   const { t } = useTranslation();
   const locale = useLocale();
-  const [stage, setStage] = useState<Stage | ''>('');
+  const [stage, setStage] = useState('');
   const [page, setPage] = useState(1);
   const stageId = useId();
   const companies = useCompanies();
-  const query = useQuery(`deals:${stage}:${page}`, (signal) =>
-    dealsApi.list({ stage: stage || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
+  const query = useQuery(`deals:${pipeline.id}:${stage}:${page}`, (signal) =>
+    dealsApi.list(
+      { pipelineId: pipeline.id, stage: stage || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE },
+      signal,
+    ),
   );
+  const stageOf = (key: string) => pipeline.stages.find((s) => s.key === key);
 
   return (
     <>
@@ -35,7 +39,7 @@ export function DealsList() {
           id={stageId}
           label={t('deals.stage')}
           value={stage}
-          options={DEAL_STAGES.map((s) => ({ value: s, label: t(`deals.stages.${s}`) }))}
+          options={pipeline.stages.map((s) => ({ value: s.key, label: stageName(s, locale) }))}
           allLabel={t('common.all')}
           onChange={(value) => {
             setStage(value);
@@ -61,7 +65,9 @@ export function DealsList() {
                 <td>{deal.title}</td>
                 <td>{deal.companyId ? (companies.names.get(deal.companyId) ?? '') : ''}</td>
                 <td>
-                  <span className={`badge ${STAGE_TONE[deal.stage] ?? ''}`}>{t(`deals.stages.${deal.stage}`)}</span>
+                  <span className={`badge ${KIND_TONE[stageOf(deal.stage)?.kind ?? ''] ?? ''}`}>
+                    {stageOf(deal.stage) ? stageName(stageOf(deal.stage)!, locale) : deal.stage}
+                  </span>
                 </td>
                 <td className="num">{formatMoney(deal.amount, locale, deal.currency)}</td>
                 <td>

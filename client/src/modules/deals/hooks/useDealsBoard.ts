@@ -1,6 +1,7 @@
 import { useCallback, useState } from 'react';
 
-import { DEAL_STAGES, type DealDto } from '@contracts/dto/deal';
+import { type DealDto } from '@contracts/dto/deal';
+import { type PipelineDto } from '@contracts/dto/pipeline';
 import { dealsApi } from '@client/api/crmApi';
 import { useQuery } from '@client/app/useQuery';
 import { type Board, buildBoard, findDeal, moveDeal, type Stage } from '@client/modules/deals/utils/board';
@@ -8,12 +9,15 @@ import { type Board, buildBoard, findDeal, moveDeal, type Stage } from '@client/
 /** Cards loaded per column; the column header still shows the count and sum over all of its deals. */
 export const COLUMN_LIMIT = 100;
 
-async function loadBoard(signal: AbortSignal): Promise<Board> {
+async function loadBoard(pipeline: PipelineDto, signal: AbortSignal): Promise<Board> {
+  const keys = pipeline.stages.map((s) => s.key);
   const [pages, totals] = await Promise.all([
-    Promise.all(DEAL_STAGES.map((stage) => dealsApi.list({ stage, limit: COLUMN_LIMIT, offset: 0 }, signal))),
-    dealsApi.stageTotals(signal),
+    Promise.all(
+      keys.map((stage) => dealsApi.list({ pipelineId: pipeline.id, stage, limit: COLUMN_LIMIT, offset: 0 }, signal)),
+    ),
+    dealsApi.stageTotals(pipeline.id, signal),
   ]);
-  return buildBoard(Object.fromEntries(DEAL_STAGES.map((s, i) => [s, pages[i]?.items ?? []])), totals);
+  return buildBoard(pipeline.stages, Object.fromEntries(keys.map((s, i) => [s, pages[i]?.items ?? []])), totals);
 }
 
 export interface MoveFailure {
@@ -22,11 +26,12 @@ export interface MoveFailure {
 }
 
 /**
- * The pipeline with optimistic moves: a card lands in its new column at once, the PATCH follows, and a
+ * One pipeline's kanban with optimistic moves: a card lands in its new column at once, the PATCH follows, and a
  * failure moves it back (by moving it again, so other moves made meanwhile are kept) and reports why.
  */
-export function useDealsBoard() {
-  const query = useQuery('deals-board', loadBoard);
+export function useDealsBoard(pipeline: PipelineDto) {
+  const stagesKey = pipeline.stages.map((s) => `${s.key}:${s.nameRu}:${s.nameEn}`).join('|');
+  const query = useQuery(`deals-board:${pipeline.id}:${stagesKey}`, (signal) => loadBoard(pipeline, signal));
   // Local edits are tied to the loaded board they were made on; a reload starts from the server's truth.
   const [local, setLocal] = useState<{ base: Board; board: Board } | null>(null);
   const [failure, setFailure] = useState<MoveFailure | null>(null);

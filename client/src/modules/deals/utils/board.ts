@@ -1,9 +1,8 @@
-import { DEAL_STAGES, type DealDto, type DealStageTotalDto } from '@contracts/dto/deal';
+import { type DealDto, type DealStageTotalDto } from '@contracts/dto/deal';
+import { type PipelineStageDto } from '@contracts/dto/pipeline';
 
-export type Stage = (typeof DEAL_STAGES)[number];
-
-export const isStage = (value: unknown): value is Stage =>
-  typeof value === 'string' && (DEAL_STAGES as readonly string[]).includes(value);
+/** A stage's key in its pipeline. */
+export type Stage = string;
 
 export interface StageTotal {
   count: number;
@@ -12,9 +11,14 @@ export interface StageTotal {
 }
 
 export interface Board {
+  /** The pipeline's stages in order: the columns from left to right. */
+  stages: readonly PipelineStageDto[];
   columns: Record<Stage, DealDto[]>;
   totals: Record<Stage, StageTotal>;
 }
+
+export const isStage = (board: Board, value: unknown): value is Stage =>
+  typeof value === 'string' && board.stages.some((s) => s.key === value);
 
 /** "125000.5" → 12500050. Amounts are at most 12 integer digits, well inside the safe-integer range. */
 export function toCents(amount: string): number {
@@ -24,15 +28,25 @@ export function toCents(amount: string): number {
   return sign * (Number(digits) * 100 + Number(frac.padEnd(2, '0').slice(0, 2)));
 }
 
-const emptyStages = <T>(make: () => T): Record<Stage, T> =>
-  Object.fromEntries(DEAL_STAGES.map((s) => [s, make()])) as Record<Stage, T>;
+const EMPTY: StageTotal = { count: 0, cents: {} };
+
+export const columnOf = (board: Board, stage: Stage): DealDto[] => board.columns[stage] ?? [];
+export const totalOf = (board: Board, stage: Stage): StageTotal => board.totals[stage] ?? EMPTY;
 
 /** Builds the board from one page of deals per stage plus the server's totals over all deals of the stage. */
-export function buildBoard(pages: Partial<Record<Stage, DealDto[]>>, totals: DealStageTotalDto[]): Board {
-  const board: Board = { columns: emptyStages(() => []), totals: emptyStages(() => ({ count: 0, cents: {} })) };
-  for (const stage of DEAL_STAGES) board.columns[stage] = [...(pages[stage] ?? [])];
+export function buildBoard(
+  stages: readonly PipelineStageDto[],
+  pages: Partial<Record<Stage, DealDto[]>>,
+  totals: DealStageTotalDto[],
+): Board {
+  const board: Board = { stages, columns: {}, totals: {} };
+  for (const { key } of stages) {
+    board.columns[key] = [...(pages[key] ?? [])];
+    board.totals[key] = { count: 0, cents: {} };
+  }
   for (const t of totals) {
     const total = board.totals[t.stage];
+    if (!total) continue;
     total.count += t.count;
     total.cents[t.currency] = (total.cents[t.currency] ?? 0) + toCents(t.amount);
   }
@@ -40,8 +54,8 @@ export function buildBoard(pages: Partial<Record<Stage, DealDto[]>>, totals: Dea
 }
 
 export function findDeal(board: Board, dealId: string): DealDto | undefined {
-  for (const stage of DEAL_STAGES) {
-    const deal = board.columns[stage].find((d) => d.id === dealId);
+  for (const { key } of board.stages) {
+    const deal = columnOf(board, key).find((d) => d.id === dealId);
     if (deal) return deal;
   }
   return undefined;
@@ -59,20 +73,21 @@ const shift = (total: StageTotal, currency: string, cents: number, sign: 1 | -1)
  */
 export function moveDeal(board: Board, dealId: string, to: Stage): Board | null {
   const deal = findDeal(board, dealId);
-  if (!deal || deal.stage === to) return null;
+  if (!deal || deal.stage === to || !isStage(board, to)) return null;
   const from = deal.stage;
   const cents = toCents(deal.amount);
   const moved: DealDto = { ...deal, stage: to };
   return {
+    stages: board.stages,
     columns: {
       ...board.columns,
-      [from]: board.columns[from].filter((d) => d.id !== dealId),
-      [to]: [moved, ...board.columns[to]],
+      [from]: columnOf(board, from).filter((d) => d.id !== dealId),
+      [to]: [moved, ...columnOf(board, to)],
     },
     totals: {
       ...board.totals,
-      [from]: shift(board.totals[from], deal.currency, cents, -1),
-      [to]: shift(board.totals[to], deal.currency, cents, 1),
+      [from]: shift(totalOf(board, from), deal.currency, cents, -1),
+      [to]: shift(totalOf(board, to), deal.currency, cents, 1),
     },
   };
 }
@@ -84,3 +99,7 @@ export function totalEntries(total: StageTotal): { currency: string; amount: num
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, cents]) => ({ currency, amount: cents / 100 }));
 }
+
+/** A stage's name in the UI language. */
+export const stageName = (stage: Pick<PipelineStageDto, 'nameRu' | 'nameEn'>, locale: string) =>
+  locale === 'en' ? stage.nameEn : stage.nameRu;

@@ -18,18 +18,21 @@ import { formatNumber } from '@client/i18n/format';
 import { ImportReport } from '@client/modules/imports/components/ImportReport';
 import { importLine, importReason } from '@client/modules/imports/utils/importReason';
 import { Alert } from '@client/ui/Alert';
+import { useCustomFields } from '@client/modules/customfields/hooks/useCustomFields';
+import { fieldLabel } from '@client/modules/customfields/utils/customValue';
 import '@client/styles/crm.css';
 
 const REQUIRED: ReadonlySet<ImportField> = new Set(['name', 'phone']);
 const POLL_MS = 400;
 
-type Mapping = Record<ImportField, number | null>;
+type Mapping = Record<ImportField, number | null> & { custom: Record<string, number> };
 
 const initialMapping = (preview: ImportPreviewDto): Mapping => ({
   name: preview.suggestedMapping.name ?? null,
   phone: preview.suggestedMapping.phone ?? null,
   email: preview.suggestedMapping.email ?? null,
   tags: preview.suggestedMapping.tags ?? null,
+  custom: { ...preview.suggestedCustom },
 });
 
 /** Upload → map columns → import with progress → per-row report. */
@@ -37,6 +40,7 @@ export function ContactsImport() {
   const { t } = useTranslation();
   const locale = useLocale();
   const id = useId();
+  const fields = useCustomFields('contact');
   const [uploadProgress, setUploadProgress] = useState<number | null>(null);
   const [preview, setPreview] = useState<ImportPreviewDto | null>(null);
   const [mapping, setMapping] = useState<Mapping | null>(null);
@@ -180,6 +184,32 @@ export function ContactsImport() {
                       setMapping({ ...mapping, [field]: e.target.value === '' ? null : Number(e.target.value) })
                     }
                     data-testid={`import-map-${field}`}
+                  >
+                    <option value="">{t('imports.notMapped')}</option>
+                    {preview.columns.map((col, i) => (
+                      <option key={`${i}:${col}`} value={i}>
+                        {col}
+                      </option>
+                    ))}
+                  </select>
+                </div>
+              ))}
+              {fields.map((field) => (
+                <div className="field" key={`custom-${field.key}`}>
+                  <label className="field__label" htmlFor={`${id}-map-custom-${field.key}`}>
+                    {fieldLabel(field, locale)}
+                  </label>
+                  <select
+                    id={`${id}-map-custom-${field.key}`}
+                    className="select"
+                    value={mapping.custom[field.key] ?? ''}
+                    onChange={(e) => {
+                      const custom = { ...mapping.custom };
+                      if (e.target.value === '') delete custom[field.key];
+                      else custom[field.key] = Number(e.target.value);
+                      setMapping({ ...mapping, custom });
+                    }}
+                    data-testid={`import-map-custom-${field.key}`}
                   >
                     <option value="">{t('imports.notMapped')}</option>
                     {preview.columns.map((col, i) => (

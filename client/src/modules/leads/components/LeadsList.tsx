@@ -11,6 +11,7 @@ import { FilterSelect } from '@client/ui/FilterSelect';
 import { PagedList } from '@client/ui/PagedList';
 import { PhoneText } from '@client/ui/PhoneText';
 import { LeadStatusSelect } from '@client/modules/leads/components/LeadStatusSelect';
+import { useSocketEvent } from '@client/realtime/realtimeContext';
 
 const PAGE_SIZE = 20;
 type Status = (typeof LEAD_STATUSES)[number];
@@ -24,6 +25,9 @@ export function LeadsList() {
   const query = useQuery(`leads:${status}:${page}`, (signal) =>
     leadsApi.list({ status: status || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
   );
+  // New leads appear as they are made: from a call, or from a website form (a submission may also touch an old one).
+  useSocketEvent('lead:created', () => query.reload());
+  useSocketEvent('lead:submitted', () => query.reload());
 
   return (
     <section aria-labelledby="leads-title">
@@ -65,11 +69,18 @@ export function LeadsList() {
                     t('common.none')
                   )}
                 </td>
-                <td>{lead.name ?? t('common.none')}</td>
+                <td data-testid="lead-name">{lead.name ?? t('common.none')}</td>
                 <td>
                   <LeadStatusSelect lead={lead} />
                 </td>
-                <td>{t(`leads.sources.${lead.source}`)}</td>
+                <td>
+                  {t(`leads.sources.${lead.source}`)}
+                  {lead.utm?.source ? (
+                    <span className="badge" data-testid="lead-utm">
+                      {[lead.utm.source, lead.utm.medium, lead.utm.campaign].filter(Boolean).join(' / ')}
+                    </span>
+                  ) : null}
+                </td>
                 <td>
                   <time dateTime={lead.createdAt}>{formatDateTime(lead.createdAt, locale)}</time>
                 </td>

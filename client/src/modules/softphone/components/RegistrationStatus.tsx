@@ -9,7 +9,9 @@ const BADGE: Record<SoftphoneState['registration'], string> = {
   failed: 'badge--danger',
 };
 
-/** Registration badge plus the current problem in words (never a raw SIP cause, which goes to `title`). */
+/**
+ * Registration badge plus the current problem in words; the raw SIP cause stays in `data-detail` for support, unread.
+ */
 export function RegistrationStatus({ state, onDismiss }: { state: SoftphoneState; onDismiss: () => void }) {
   const { t } = useTranslation();
   const midCall = state.problem === 'ws-dropped' && state.calls.some((c) => c.signallingLost);
@@ -29,7 +31,7 @@ export function RegistrationStatus({ state, onDismiss }: { state: SoftphoneState
           role="alert"
           data-testid="softphone-problem"
           data-problem={state.problem}
-          title={state.problemDetail ?? undefined}
+          data-detail={state.problemDetail ?? undefined}
         >
           <span>
             {t(`softphone.problems.${state.problem}`)}

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type WallboardDto, type WallboardOperatorDto } from '@contracts/dto/wallboard';
@@ -10,6 +11,9 @@ import { formatTimeZone } from '@client/i18n/format';
 import { formatShare } from '@client/modules/analytics/utils/formatKpi';
 import { formatDuration, secondsSince } from '@client/modules/wallboard/utils/duration';
 import { Alert } from '@client/ui/Alert';
+import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { TeamFilter } from '@client/modules/teams/components/TeamFilter';
+import { useTeams } from '@client/modules/teams/hooks/useTeams';
 import { PhoneText } from '@client/ui/PhoneText';
 import { Spinner } from '@client/ui/Spinner';
 import '@client/modules/wallboard/wallboard.css';
@@ -163,13 +167,23 @@ function Operators({ board, now }: { board: WallboardDto; now: number }) {
 export function WallboardPage() {
   const { t } = useTranslation();
   const locale = useLocale();
-  const { board, error, skewMs, reload } = useWallboard();
+  const { board: wholeBoard, error, skewMs, reload } = useWallboard();
   const now = useNow() + skewMs;
+  const teams = useTeams(true);
+  const [teamId, setTeamId] = useState('');
+  // Pushes carry every operator; the team filter (and a team supervisor's own teams) narrow them here.
+  const team = teams.find((x) => x.id === teamId);
+  const scoped = new Set(teams.flatMap((x) => x.memberIds));
+  const me = useCurrentUser();
+  const scopedToTeams = me.role === 'supervisor' && teams.length > 0;
+  const keep = (userId: string) => (team ? team.memberIds.includes(userId) : !scopedToTeams || scoped.has(userId));
+  const board = wholeBoard ? { ...wholeBoard, operators: wholeBoard.operators.filter((o) => keep(o.userId)) } : null;
   return (
     <div className="wallboard" data-testid="wallboard-page">
       <div className="page-header">
         <h1>{t('wallboard.title')}</h1>
         {board?.telephonyUp === false && <span className="badge badge--danger">{t('wallboard.pbxDown')}</span>}
+        <TeamFilter teams={teams} value={teamId} onChange={setTeamId} testId="wallboard-team" />
       </div>
       {error !== null && !board && (
         <Alert tone="error" testId="wallboard-error">

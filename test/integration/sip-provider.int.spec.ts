@@ -161,6 +161,71 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     expect(events.filter((e) => e.type === 'call.ringing').map((e) => e.agentId)).toEqual(['1001', '1002']);
   });
 
+  it('attended transfer: 1001 consults 1003, then REFERs with Replaces → 1003 bridged to the caller, one call', async () => {
+    const live = await start();
+    await phone('1001', 'uas-operator-refer-attended.xml');
+    await phone('1003', 'uas-operator-answer-reinvite.xml');
+    const caller = callSipFront('uac-contract-transfer-expect-200.xml', { service: '7000', timeoutMs: 30_000 });
+    await live.until(() => live.callEvents().find((e) => e.type === 'call.answered'), 'call.answered');
+    // 1001's other half: its consultation call to 1003, with the Call-ID its REFER names.
+    const consult = await callSipFront('uac-consult-expect-200.xml', {
+      service: '1003',
+      localPort: 5075,
+      timeoutMs: 30_000,
+      extraArgs: ['-cid_str', 'consult-1001-%u@%s'],
+    });
+    expect(consult, consult.stderr).toMatchObject({ code: 0, timedOut: false });
+    const result = await caller;
+    expect(result, result.stderr).toMatchObject({ code: 0, timedOut: false });
+    const events = await live.endedCall();
+    // The consultation is part of the customer's call (as AMI folds the consult leg in): no second call.
+    expect(new Set(live.callEvents().map((e) => e.callId)).size).toBe(1);
+    expect(
+      events
+        .filter((e) => e.type !== 'call.ring-stopped' && e.type !== 'recording.ready')
+        .map((e) => `${e.type}${e.agentId && e.type !== 'call.ended' ? `@${e.agentId}` : ''}`),
+    ).toEqual([
+      'call.created',
+      'call.ringing@1001',
+      'call.answered@1001',
+      'call.ringing@1003',
+      'call.bridged@1003',
+      'call.transferred@1003',
+      'call.ended',
+    ]);
+    expect(events.find((e) => e.type === 'call.transferred')).toMatchObject({
+      kind: 'attended',
+      fromAgentId: '1001',
+      agentId: '1003',
+    });
+    expect(events.at(-1)).toMatchObject({ cause: 'normal-clearing', answered: true, agentId: '1003' });
+    expect(projectCall(events)).toMatchObject({
+      disposition: 'answered',
+      agentExtension: '1003',
+      handledBy: ['1001', '1003'],
+    });
+    // Recorded across the transfer, like MixMonitor on the customer's channel.
+    expect(events.filter((e) => e.type === 'recording.ready')).toHaveLength(1);
+  });
+
+  it('a REFER whose Replaces names no consultation of ours → 481, and the call stays with 1001', async () => {
+    const live = await start();
+    const trace = join(makeServiceDir('sipp-trace'), 'operator.log');
+    phones.push(
+      await startUas('uas-operator-refer-attended.xml', PHONE_PORTS['1001']!, '1001', [
+        '-trace_msg',
+        '-message_file',
+        trace,
+      ]),
+    );
+    // No consultation is made: the REFER's Replaces names a dialog the SIP front does not know.
+    await callSipFront('uac-contract-transfer-expect-200.xml', { service: '7000', timeoutMs: 30_000 });
+    const events = await live.endedCall();
+    expect(readFileSync(trace, 'utf8')).toMatch(/^SIP\/2\.0 481 /m);
+    expect(events.filter((e) => e.type === 'call.transferred' || e.type === 'call.bridged')).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', answered: true, agentId: '1001' });
+  });
+
   it('click-to-call: the operator answers an INVITE without SDP, then the customer is dialled; recorded', async () => {
     const live = await start({ trunkUri: 'sip:{number}@127.0.0.1:5090' });
     const trace = join(makeServiceDir('sipp-trace'), 'outside.log');

@@ -112,10 +112,17 @@ export class SipCall {
     this.push(held ? 'call.held' : 'call.resumed', legCallId, nowMs, {});
   }
 
-  transferred(kind: 'blind' | 'attended', toAgentId: string | undefined, legCallId: string, nowMs: number): void {
+  /** `fromAgentId`: who transferred, when the new operator is already bridged (attended, as AMI reports it). */
+  transferred(
+    kind: 'blind' | 'attended',
+    toAgentId: string | undefined,
+    legCallId: string,
+    nowMs: number,
+    fromAgentId: string | undefined = this.agentId,
+  ): void {
     this.push('call.transferred', legCallId, nowMs, {
       kind,
-      ...(this.agentId ? { fromAgentId: this.agentId } : {}),
+      ...(fromAgentId ? { fromAgentId } : {}),
       ...(toAgentId ? { agentId: toAgentId } : {}),
     });
   }

@@ -28,6 +28,8 @@ import {
   causeFromBye,
   causeFromSipFailure,
   isHoldDirection,
+  parseNameAddr,
+  referReplaces,
   referTarget,
   sdpDirection,
 } from '@telephony/sip/sip-event-mapper';
@@ -120,6 +122,18 @@ interface ActiveCall {
   finishing: boolean;
   /** Stops the ringing in progress (the caller CANCELled). */
   stopRinging?: () => void;
+  /** The operator's consultation call to a colleague, before an attended transfer (REFER with Replaces). */
+  consult?: Consultation;
+}
+
+/** 1001 (on this call) calls 1003 to talk first: 1001's leg to us (`uas`) and ours to 1003 (`uac`). */
+interface Consultation {
+  agent: string;
+  /** Call-ID and From tag of 1001's INVITE: what its REFER's Replaces names. */
+  sipCallId: string;
+  fromTag: string | undefined;
+  uas?: Dialog;
+  uac?: Dialog;
 }
 
 /**
@@ -444,6 +458,11 @@ export class SipProvider implements TelephonyProvider {
     const sipCallId = req.get('Call-ID') ?? req.callId;
     if (this.calls.has(sipCallId)) {
       res.send(482, 'Loop Detected');
+      return;
+    }
+    const consulting = this.consultationOf(req);
+    if (consulting) {
+      await this.consult(srf, consulting.main, req, res, consulting.target);
       return;
     }
     const normalize = this.config.normalize ?? {};
@@ -896,6 +915,11 @@ export class SipProvider implements TelephonyProvider {
       res.send(target.uri ? 491 : 400);
       return;
     }
+    const replaces = referReplaces(req.get('Refer-To'));
+    if (replaces) {
+      await this.attendedTransfer(srf, active, uac, replaces, res);
+      return;
+    }
     res.send(202);
     const agent = target.extension ?? target.uri;
     active.call.transferred('blind', agent, uac.sip.callId, this.clock());
@@ -938,6 +962,132 @@ export class SipProvider implements TelephonyProvider {
           : { cause: 'failed', rawCause: e.message },
       );
     }
+  }
+
+  /**
+   * An INVITE from an operator who is on a call, to another extension: a consultation before an attended transfer,
+   * part of that call (as Asterisk folds the consult leg into the customer's call), not a call of its own.
+   */
+  private consultationOf(req: SrfRequest): { main: ActiveCall; target: string } | undefined {
+    const caller = parseNameAddr(req.get('From')).user;
+    const target = calledParty(req.uri, req.get('To'), {}).raw;
+    if (!caller || !/^\d{2,6}$/.test(target) || target === caller) return undefined;
+    for (const main of this.calls.values()) {
+      if (main.call.currentAgent === caller && main.uac && !main.consult && !main.finishing) return { main, target };
+    }
+    return undefined;
+  }
+
+  /**
+   * Bridges the consultation (operator ↔ colleague) with its media passed through as offered: the customer is not
+   * in it, and once the operator REFERs with Replaces, the colleague's leg is re-offered the customer's media.
+   * The colleague's phone ringing is reported on the customer's call, like AMI's DialBegin of the consult leg.
+   */
+  private async consult(srf: DrachtioSrf, main: ActiveCall, req: SrfRequest, res: SrfResponse, agent: string) {
+    const consultation: Consultation = {
+      agent,
+      sipCallId: req.get('Call-ID') ?? req.callId,
+      fromTag: tagOf(req.get('From')),
+    };
+    main.consult = consultation;
+    const uri = await this.uriFor(agent);
+    if (!uri) {
+      main.consult = undefined;
+      res.send(480);
+      return;
+    }
+    try {
+      const { uas, uac } = await srf.createB2BUA(
+        req,
+        res,
+        uri,
+        { passFailure: true, headers: { 'X-Zvonok-Call-Id': main.call.callId } },
+        { cbRequest: (err, sent) => !err && this.ringing(main, agent, sent.get('Call-ID')) },
+      );
+      consultation.uas = uas;
+      consultation.uac = uac;
+      // Either side hanging up ends the consultation only; the customer stays with the operator.
+      const over = (from: Dialog) => {
+        if (main.consult !== consultation) return;
+        main.consult = undefined;
+        main.call.ringStopped(agent, this.clock());
+        void (from === uas ? uac : uas).destroy().catch(() => undefined);
+      };
+      uas.on('destroy', () => over(uas));
+      uac.on('destroy', () => over(uac));
+      if (main.finishing) over(uas);
+    } catch (error) {
+      if (main.consult === consultation) main.consult = undefined;
+      main.call.ringStopped(agent, this.clock());
+      this.diag(`consultation ${consultation.sipCallId} to ${agent} failed`, error);
+    }
+  }
+
+  /**
+   * Attended transfer: the operator REFERs the customer's leg to its consultation (Replaces). The colleague's leg
+   * of the consultation takes over the operator's side in rtpengine (as in a blind transfer, so the customer keeps
+   * its port), the operator's two legs are hung up, and the call reports the colleague bridged, then the transfer.
+   * The Replaces is matched by the consultation's Call-ID and From tag (the operator's own dialog).
+   */
+  private async attendedTransfer(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    uac: Dialog,
+    replaces: NonNullable<ReturnType<typeof referReplaces>>,
+    res: SrfResponse,
+  ): Promise<void> {
+    const consultation = active.consult;
+    const uas = active.uas;
+    const next = consultation?.uac;
+    if (
+      !consultation ||
+      !next ||
+      !uas ||
+      consultation.sipCallId !== replaces.callId ||
+      (replaces.fromTag && consultation.fromTag && replaces.fromTag !== consultation.fromTag)
+    ) {
+      // RFC 3891: the dialog to replace is not one of ours (or not answered yet).
+      res.send(481);
+      return;
+    }
+    res.send(202);
+    const from = active.call.currentAgent;
+    active.consult = undefined;
+    // The operator's legs go; from here their BYEs (ours) must not end the customer's call or the colleague's leg.
+    for (const dialog of [uac, consultation.uas]) {
+      dialog?.removeAllListeners('destroy');
+      dialog?.removeAllListeners('modify');
+      dialog?.removeAllListeners('refer');
+    }
+    next.removeAllListeners('destroy');
+    active.uac = undefined;
+    try {
+      const media = this.media && active.media?.calleeTag ? { anchor: this.media, keys: active.media } : undefined;
+      const tags = media && { callId: active.sipCallId, fromTag: media.keys.callerTag, toTag: media.keys.calleeTag };
+      const offer = tags ? await media.anchor.offer(tags, uas.remote.sdp) : uas.remote.sdp;
+      const answer = await next.modify(offer);
+      if (media && tags) {
+        const toCaller = await media.anchor.answer(tags, answer, { record: media.keys.recorded });
+        if (mediaAddress(toCaller) !== mediaAddress(uas.local.sdp)) await uas.modify(toCaller);
+      } else await uas.modify(answer);
+    } catch (error) {
+      this.diag(`attended transfer on ${active.sipCallId} failed`, error);
+      for (const dialog of [uac, consultation.uas, next, uas]) void dialog?.destroy().catch(() => undefined);
+      if (!active.call.ended && !active.finishing) this.finish(active, { cause: 'failed', rawCause: messageOf(error) });
+      return;
+    }
+    for (const dialog of [uac, consultation.uas]) {
+      void dialog?.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
+    }
+    if (active.call.ended || active.finishing) {
+      void next.destroy().catch(() => undefined);
+      return;
+    }
+    this.addLeg(active, next.sip.callId);
+    const now = this.clock();
+    active.call.connected(consultation.agent, next.sip.callId, now);
+    active.call.transferred('attended', consultation.agent, uac.sip.callId, now, from);
+    this.attachOperatorLeg(srf, active, next);
   }
 
   private handle(work: Promise<void>, what: string): void {

@@ -10,6 +10,7 @@ import {
   type TelephonyProvider,
 } from '@telephony';
 import { type Config } from '@server/config/env';
+import { readyOwnerOf, readyQueueMembers } from '@server/modules/agents/queue-members.read-model';
 import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
 
 import { RemoteTelephony } from './remote-telephony.provider';
@@ -66,30 +67,13 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
           ? { provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) } }
           : {}),
         // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
-        // `support` rings every active operator the agent states leave free (setAgentPaused), like Asterisk's.
+        // `support` rings the active operators free to take it: their stored agent state (break, wrap-up and
+        // offline skip them, read at every round) and the adapter's own pauses and calls in progress.
         route: async (fromE164) => {
-          if (!fromE164) return null;
-          const rows: { extension: string }[] = await dataSource.query(
-            `SELECT u.extension FROM users u
-             JOIN contacts c ON c.owner_id = u.id
-             JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
-             WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
-             ORDER BY u.extension LIMIT 1`,
-            [fromE164],
-          );
-          return rows[0] ? { agentExtension: rows[0].extension } : null;
+          const owner = fromE164 ? await readyOwnerOf(dataSource, fromE164) : null;
+          return owner ? { agentExtension: owner } : null;
         },
-        queue: {
-          name: 'support',
-          strategy: 'ringall',
-          members: async () => {
-            const rows: { extension: string }[] = await dataSource.query(
-              `SELECT extension FROM users WHERE active AND role = 'operator' AND extension IS NOT NULL
-               ORDER BY extension`,
-            );
-            return rows.map((r) => r.extension);
-          },
-        },
+        queue: { name: 'support', strategy: 'ringall', members: () => readyQueueMembers(dataSource) },
       });
   }
 }

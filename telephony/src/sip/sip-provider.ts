@@ -177,8 +177,13 @@ export class SipProvider implements TelephonyProvider {
     this.media = config.rtpengine ? new MediaAnchor(config.rtpengine) : undefined;
   }
 
-  /** Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects. */
+  /**
+   * Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects.
+   * Started already, it does nothing: a second drachtio connection would get a share of the INVITEs (drachtio-server
+   * spreads them over its connected apps) and leave the first one unretired.
+   */
   start(): Promise<void> {
+    if (!this.stopped && (this.srf || this.retryTimer)) return Promise.resolve();
     this.stopped = false;
     hardenDrachtioWire();
     drachtioWireErrors.on('error', this.onWireError);

@@ -72,6 +72,30 @@ export class MediaAnchor {
       throw new TelephonyError('ACTION_FAILED', `rtpengine delete: ${reply['error-reason'] ?? 'error'}`);
   }
 
+  /**
+   * Forks the media that `fromTags` send to a new listener (rtpengine's media subscription): resolves with the
+   * offer for the listener, one sendonly audio section per party (rtpengine forwards, it does not mix), and the
+   * listener's tag for `subscribeAnswer` and `unsubscribe`.
+   */
+  async subscribe(callId: string, fromTags: string[]): Promise<{ sdp: string; toTag: string }> {
+    const reply = await this.send('subscribeRequest', { 'call-id': callId, 'from-tags': fromTags, ...RTP_FLAGS });
+    const toTag = reply['to-tag'];
+    if (typeof toTag !== 'string') throw new TelephonyError('ACTION_FAILED', 'rtpengine subscribe: no to-tag');
+    return { sdp: sdpOf(reply, 'subscribe request'), toTag };
+  }
+
+  /** The listener's answer to `subscribe`'s offer: the forked media starts flowing to it. */
+  async subscribeAnswer(callId: string, toTag: string, sdp: string): Promise<void> {
+    const reply = await this.send('subscribeAnswer', { 'call-id': callId, 'to-tag': toTag, sdp, ...RTP_FLAGS });
+    if (reply.result !== 'ok')
+      throw new TelephonyError('ACTION_FAILED', `rtpengine subscribe answer: ${reply['error-reason'] ?? reply.result}`);
+  }
+
+  /** Stops forking to the listener (its call is over, or the call it listened to is). */
+  async unsubscribe(callId: string, toTag: string): Promise<void> {
+    await this.send('unsubscribe', { 'call-id': callId, 'to-tag': toTag });
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.client.ping(this.config.port, this.config.host)).result === 'pong';
@@ -85,7 +109,10 @@ export class MediaAnchor {
     this.socket = undefined;
   }
 
-  private async send(verb: 'offer' | 'answer' | 'delete', opts: Record<string, NgValue>): Promise<NgReply> {
+  private async send(
+    verb: 'offer' | 'answer' | 'delete' | 'subscribeRequest' | 'subscribeAnswer' | 'unsubscribe',
+    opts: Record<string, NgValue>,
+  ): Promise<NgReply> {
     try {
       return await this.client[verb](this.config.port, this.config.host, opts);
     } catch (error) {

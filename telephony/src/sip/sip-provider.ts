@@ -124,6 +124,8 @@ interface ActiveCall {
   stopRinging?: () => void;
   /** The operator's consultation call to a colleague, before an attended transfer (REFER with Replaces). */
   consult?: Consultation;
+  /** Supervisors' listen-in legs: hung up with the call. */
+  listeners?: Set<Dialog>;
 }
 
 /** 1001 (on this call) calls 1003 to talk first: 1001's leg to us (`uas`) and ours to 1003 (`uac`). */
@@ -316,7 +318,56 @@ export class SipProvider implements TelephonyProvider {
         new TelephonyError('NOT_SUPPORTED', `${mode} is not supported on the SIP front (no mixer): use listen`),
       );
     }
-    return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
+    return this.listenIn(supervisorExtension, targetCallId);
+  }
+
+  /**
+   * Listen-in: rtpengine forks both parties' media (a subscription) to a call to the supervisor's phone, which gets
+   * one receive-only audio stream per party (rtpengine does not mix them). Resolves once the supervisor answered,
+   * as the AMI adapter's ChanSpy originate does; the listening leg is no part of the call's events.
+   */
+  private async listenIn(supervisor: string, targetCallId: string): Promise<void> {
+    const srf = this.srf;
+    if (!srf || !this.up) throw new TelephonyError('PBX_UNREACHABLE', 'drachtio-server is not connected');
+    const active = [...this.calls.values()].find((a) => a.call.callId === targetCallId);
+    if (!active || !active.call.answered || active.finishing)
+      throw new TelephonyError('UNKNOWN_CALL', `call ${targetCallId} is not up on the SIP front`);
+    const media = this.media;
+    const tags = active.media?.calleeTag ? [active.media.callerTag, active.media.calleeTag] : undefined;
+    if (!media || !tags) throw unsupported(`listen-in on ${targetCallId} (its media is not anchored in rtpengine)`);
+    const uri = await this.uriFor(supervisor);
+    if (!uri) throw new TelephonyError('ACTION_FAILED', `no contact for ${supervisor}`);
+    const subscription = await media.subscribe(active.sipCallId, tags);
+    const release = () => {
+      media.unsubscribe(active.sipCallId, subscription.toTag).catch(() => undefined);
+    };
+    let leg: Dialog;
+    try {
+      leg = await srf.createUAC(uri, {
+        localSdp: subscription.sdp,
+        headers: { 'X-Zvonok-Call-Id': active.call.callId, 'X-Zvonok-Listen': 'listen' },
+      });
+      await media.subscribeAnswer(active.sipCallId, subscription.toTag, leg.remote.sdp);
+    } catch (error) {
+      release();
+      const e = error as SipErrorLike;
+      throw new TelephonyError(
+        'ACTION_FAILED',
+        `${supervisor} did not take the listen-in (${typeof e.status === 'number' ? `SIP ${e.status}` : messageOf(error)})`,
+        false,
+        { cause: error },
+      );
+    }
+    if (active.finishing) {
+      void leg.destroy().catch(() => undefined);
+      return;
+    }
+    const listeners = (active.listeners ??= new Set());
+    listeners.add(leg);
+    leg.on('destroy', () => {
+      listeners.delete(leg);
+      release();
+    });
   }
 
   /** Replaces the registrar's credentials with the source's current set (see `provisioning`). */
@@ -1137,6 +1188,7 @@ export class SipProvider implements TelephonyProvider {
       // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
       for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);
     }
+    for (const listener of active.listeners ?? []) void listener.destroy().catch(() => undefined);
     this.calls.delete(active.sipCallId);
     for (const leg of active.legCallIds) this.byLeg.delete(leg);
     if (!this.media || !active.media) {

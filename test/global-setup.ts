@@ -1,12 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
+import type { TestProject } from 'vitest/node';
+
 import { AMI, startAsterisk } from '@test/support/services/asterisk';
+import { drachtioBinary, startDrachtio } from '@test/support/services/drachtio';
 import { startPostgres } from '@test/support/services/postgres';
 import { startRedis } from '@test/support/services/redis';
+import { startRtpengine } from '@test/support/services/rtpengine';
 
 const execFileAsync = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -15,27 +19,41 @@ const log = (message: string) => console.log(`[global-setup] ${message}`);
 type Teardown = () => Promise<void>;
 
 /**
- * Vitest globalSetup (main process, before any worker): real Postgres 15 (migrated), Redis and Asterisk 22.
+ * Vitest globalSetup (main process, before any worker): real Postgres 15 (migrated), Redis, Asterisk 22, and the
+ * SIP front's drachtio-server + rtpengine.
  * Values go to process.env, which the forked/threaded workers inherit (checked on vitest 4.1).
  *
  * ZVONOK_TEST_DATABASE_URL / ZVONOK_TEST_REDIS_URL point the suites at servers you already run instead of
  * throwaway ones; a plain DATABASE_URL is deliberately ignored so a dev database is never wiped by tests.
  */
-export default async function setup(): Promise<Teardown> {
+export default async function setup(project: TestProject): Promise<Teardown> {
   const teardowns: Teardown[] = [];
   const teardown = async () => {
     for (const stop of teardowns.reverse()) await stop().catch((error: unknown) => log(`teardown: ${String(error)}`));
   };
   const started = Date.now();
   try {
-    const [database, redis, asterisk] = await Promise.allSettled([
+    const [database, redis, asterisk, sip] = await Promise.allSettled([
       provideDatabase(teardowns),
       provideRedis(teardowns),
       startAsterisk(repoRoot).then((pbx) => {
         teardowns.push(pbx.stop);
         return pbx;
       }),
+      runsSipSuites(project).then((wanted) => (wanted ? provideSipFront(teardowns) : null)),
     ]);
+    // Without the SIP front only the SIP suites fail (test/support/sip-live.ts throws this message in them).
+    if (sip.status === 'rejected') {
+      const reason = sip.reason instanceof Error ? sip.reason.message : String(sip.reason);
+      process.env.ZVONOK_SIP_FRONT_ERROR = reason;
+      log(`SIP front (drachtio-server + rtpengine) not available: ${reason}`);
+    } else if (sip.value === null) {
+      process.env.ZVONOK_SIP_FRONT_ERROR = 'not started: no suite of this run imports test/support/sip-live';
+      log('SIP front (drachtio-server + rtpengine) not started: no SIP suite in this run');
+    } else {
+      process.env.ZVONOK_RTPENGINE_RECORDING_DIR = sip.value;
+      delete process.env.ZVONOK_SIP_FRONT_ERROR;
+    }
     const failures = [database, redis, asterisk].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
     if (failures.length) throw new AggregateError(failures, failures.map(String).join('\n'));
     if (database.status !== 'fulfilled' || redis.status !== 'fulfilled' || asterisk.status !== 'fulfilled')
@@ -79,6 +97,28 @@ async function provideRedis(teardowns: Teardown[]): Promise<string> {
   const redis = await startRedis();
   teardowns.push(redis.stop);
   return redis.url;
+}
+
+/**
+ * Whether this run has a suite on the SIP front (one that imports test/support/sip-live): only then is
+ * drachtio-server built (minutes, once per machine) and started, so a run of other suites never waits for it.
+ */
+async function runsSipSuites(project: TestProject): Promise<boolean> {
+  // The CLI's file filters; vitest keeps them on its instance (internal, read-only here; absent: every file).
+  const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
+  const { testFiles } = await project.globTestFiles(filters);
+  return testFiles.some((file) => /@test\/support\/sip-live['"]/.test(readFileSync(file, 'utf8')));
+}
+
+/** drachtio-server (built once per machine) and rtpengine; resolves with rtpengine's recording dir. */
+async function provideSipFront(teardowns: Teardown[]): Promise<string> {
+  const [binary, rtpengine] = await Promise.allSettled([drachtioBinary(repoRoot), startRtpengine()]);
+  if (rtpengine.status === 'fulfilled') teardowns.push(rtpengine.value.stop);
+  if (binary.status === 'rejected') throw binary.reason;
+  if (rtpengine.status === 'rejected') throw rtpengine.reason;
+  const drachtio = await startDrachtio(binary.value);
+  teardowns.push(drachtio.stop);
+  return rtpengine.value.recordingDir;
 }
 
 /** The real migrations, through the same CLI operators use (`npm run migration:run`). */

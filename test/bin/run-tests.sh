@@ -11,6 +11,7 @@ cd "$ZV_ROOT"
 started="$(zv_now)"
 zv_run_dir_init
 zv_ensure_apt
+zv_start_drachtio_build
 zv_ensure_node_modules || zv_die "npm ci failed"
 zv_ensure_asterisk
 zv_log "setup took $(($(zv_now) - started)) s"
@@ -45,6 +46,7 @@ step format npx prettier --check .
 step lint npx eslint --max-warnings 0 .
 step types npx tsc --noEmit -p tsconfig.json
 vitest_step unit --project unit
+zv_wait_drachtio
 vitest_step integration --project integration
 # The only step allowed to find no files: e2e specs arrive with the client.
 vitest_step e2e --config test/e2e/vitest.e2e.config.ts --passWithNoTests

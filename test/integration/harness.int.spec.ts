@@ -1,9 +1,12 @@
+import { readdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { Client } from 'rtpengine-client';
 import { afterAll, describe, expect, it } from 'vitest';
 
 import { isPortOpen } from '@test/support/services/ports';
+import { DRACHTIO, RTPENGINE, requireSipFront } from '@test/support/sip-live';
 import { startPostgres } from '@test/support/services/postgres';
 import { startRedis } from '@test/support/services/redis';
 
@@ -67,6 +70,18 @@ describe('integration harness', () => {
   it('AMI rejects a wrong secret (the login check above can fail)', async () => {
     const reply = await amiLogin(process.env.AMI_HOST!, Number(process.env.AMI_PORT), process.env.AMI_USER!, 'wrong');
     expect(reply).toMatch(/Response: Error/);
+  });
+
+  it('the SIP front: a real drachtio-server on its admin port and a real rtpengine answering ng pings', async () => {
+    const { recordingDir } = requireSipFront();
+    expect(await isPortOpen(DRACHTIO.adminPort, DRACHTIO.host)).toBe(true);
+    const rtpengine = new Client({ timeout: 1000 });
+    try {
+      expect(await rtpengine.ping(RTPENGINE.ngPort, RTPENGINE.host)).toMatchObject({ result: 'pong' });
+    } finally {
+      rtpengine.close();
+    }
+    expect(readdirSync(recordingDir).sort()).toEqual(['metadata', 'pcaps', 'tmp']);
   });
 });
 

@@ -1,31 +1,37 @@
 /**
- * The provider contract (issue #7): the same scenarios — answered, missed, abandoned, blind transfer, withheld
- * number (From anonymous, and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14) — run against
- * - the AMI provider on the REAL Asterisk 22 of the reference profile, the caller played by sipp with the very
- *   scenarios whose messages the SIP fixtures were recorded from (test/fixtures/sip/scenarios/), and
- * - the SIP provider (drachtio-srf) over real TCP against a SCRIPTED DRACHTIO WIRE-PROTOCOL PEER
- *   (test/support/drachtio-peer), because no drachtio-server exists here (not in Debian, not on npm); the peer
- *   replays those SIP messages as recorded from sipp (test/fixtures/sip/sipp-*.txt).
- * Both must conform to telephony/src/sip/contract-scenarios.ts and give the same normalized sequence and outcome.
+ * The provider contract: the same scenarios — answered, busy, abandoned, blind transfer, withheld (From anonymous,
+ * and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14), 8-prefixed, click-to-call — run, driven by
+ * the same sipp scenarios (caller and phones), against
+ * - the AMI provider on the REAL Asterisk 22 of the reference profile, and
+ * - the SIP front: the SIP provider on the REAL drachtio-server with its media anchored and recorded by the real
+ *   rtpengine (test/global-setup.ts).
+ * Both must conform to telephony/src/sip/contract-scenarios.ts, give the same normalized event sequence —
+ * `recording.ready` included: both record every answered call — and fold (the server's call projection) into the
+ * same stored call record.
  *
  * Normalization — where the providers legitimately differ, and why it is not part of the contract:
- * - `recording.ready` is dropped: Asterisk records every answered call (MixMonitor); the SIP front does not record.
- * - Queues are avoided: the AMI side dials the operator through direct DID 7001 (Dial), because the SIP front has
- *   no queues; on queue DID 7000 AMI would add `queue: support` and ring/stop every member.
- * - Timing (occurredAt, wait/talk seconds), ids, raw causes and `to` differ by nature and are not compared.
+ * - Queues are avoided: both sides are called on direct DID 7001 (Dial on Asterisk, the route hook's operator on
+ *   the SIP front); on queue DID 7000 AMI would add `queue: support` and ring/stop every member.
+ * - Timing (occurredAt, wait/talk seconds), ids, raw causes and the recording's file name differ by nature and are
+ *   not compared.
  * Run it under `flock /tmp/zv-live.lock` (it places calls through the shared Asterisk).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
+import { projectCall, type CallProjection } from '@server/common/calls/call-projection';
+import { type CallEnded, type CallEvent } from '@telephony';
 import { CONTRACT_SCENARIOS, mismatches, type ContractScenarioName } from '@telephony/sip/contract-scenarios';
-import { SipProvider } from '@telephony/sip/sip-provider';
 import { expectWellFormed, LiveAmi, plugPhone } from '@test/support/ami-live';
-import { DrachtioPeer } from '@test/support/drachtio-peer/drachtio-peer';
-import { loadSipFixture } from '@test/support/drachtio-peer/sip-fixture';
-import { runSipp, type Phone } from '@test/support/sipp';
-
-const SECRET = 'cymru';
+import { makeServiceDir } from '@test/support/services/service-process';
+import {
+  LiveSip,
+  callSipFront,
+  liveMedia,
+  phoneRegistrations,
+  plugSipPhone,
+  requireSipFront,
+} from '@test/support/sip-live';
+import { runSipp, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 /** The caller scenarios the SIP fixtures were recorded from, relative to test/sipp/. */
 const SIP_SCENARIOS = '../fixtures/sip/scenarios/';
 
@@ -47,12 +53,10 @@ function normalize(events: readonly CallEvent[]): Normalized {
   const ended = events.find((e): e is CallEnded => e.type === 'call.ended');
   if (!ended) throw new Error(`no call.ended in [${events.map((e) => e.type).join(', ')}]`);
   return {
-    sequence: events
-      .filter((e) => e.type !== 'recording.ready')
-      .map((e) => {
-        const extra = e.type === 'call.transferred' ? `:${e.kind}:${e.fromAgentId ?? ''}` : '';
-        return `${e.type}${e.agentId && e.type !== 'call.ended' ? `@${e.agentId}` : ''}${extra}`;
-      }),
+    sequence: events.map((e) => {
+      const extra = e.type === 'call.transferred' ? `:${e.kind}:${e.fromAgentId ?? ''}` : '';
+      return `${e.type}${e.agentId && e.type !== 'call.ended' ? `@${e.agentId}` : ''}${extra}`;
+    }),
     outcome: {
       direction: ended.direction,
       answered: ended.answered,
@@ -68,10 +72,16 @@ function normalize(events: readonly CallEvent[]): Normalized {
 // ------------------------------------------------------------------------------------------------ AMI side
 
 interface AmiCase {
-  sipp: string;
+  /** The caller's scenario (test/sipp/), or none for click-to-call. */
+  sipp?: string;
   phones: Array<[string, string]>;
+  /** Click-to-call to this number instead of a caller; the customer answers as uas-outside-answer.xml. */
+  originate?: string;
   timeoutMs?: number;
 }
+
+/** The customer behind the trunk for click-to-call, on the carrier port both sides dial out to. */
+const startOutside = () => startUas('uas-outside-answer.xml', TRUNK_PORT, 'outside');
 
 const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
   answered: { sipp: `${SIP_SCENARIOS}uac-answered-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
@@ -91,6 +101,8 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     sipp: `${SIP_SCENARIOS}uac-withheld-pai-expect-200.xml`,
     phones: [['1001', 'uas-operator-answer.xml']],
   },
+  ru8: { sipp: 'uac-ru8-queue-answered-expect-200.xml', phones: [['1001', 'uas-operator-answer.xml']] },
+  clickToCall: { originate: '8 916 123-45-67', phones: [['1001', 'uas-operator-answer.xml']] },
 };
 
 async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEvent[]> {
@@ -98,14 +110,26 @@ async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEve
   const scenario = CONTRACT_SCENARIOS[name];
   const mark = ami.mark();
   const phones: Phone[] = [];
+  const pick = (e: CallEvent) => e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
+  if (c.originate) {
+    try {
+      for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
+      phones.push(await startOutside());
+      await ami.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
+      const { events } = await ami.call(mark, (e) => e.direction === 'outbound', `AMI ${name}`, 20_000);
+      expectWellFormed(events, 'outbound');
+      return events;
+    } finally {
+      await Promise.all(phones.map((p) => p.stop()));
+    }
+  }
   try {
     for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
-    const sipp = await runSipp(c.sipp, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
+    const sipp = await runSipp(c.sipp!, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
     expect(sipp, sipp.stderr).toMatchObject({ code: 0, timedOut: false });
   } finally {
     await Promise.all(phones.map((p) => p.stop()));
   }
-  const pick = (e: CallEvent) => e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
   const { events } = await ami.call(mark, pick, `AMI ${name}`);
   expectWellFormed(events);
   return events;
@@ -113,76 +137,71 @@ async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEve
 
 // ------------------------------------------------------------------------------------------------ SIP side
 
-async function runSip(name: ContractScenarioName): Promise<CallEvent[]> {
-  const peer = await DrachtioPeer.start(SECRET);
-  const events: TelephonyEvent[] = [];
-  const provider = new SipProvider({
-    kind: 'sip',
-    host: '127.0.0.1',
-    port: peer.port,
-    secret: SECRET,
-    // The same operator the AMI side's DID 7001 rings.
+/** The same case as on Asterisk: the same caller scenario against drachtio's SIP port, the same sipp phones. */
+async function runSip(name: ContractScenarioName, wavDir: string): Promise<CallEvent[]> {
+  const c = AMI_CASES[name];
+  const scenario = CONTRACT_SCENARIOS[name];
+  const live = await new LiveSip({
+    // The same operator the AMI side's DID 7001 rings; each phone reached at its own port as if registered.
     route: () => Promise.resolve({ agentExtension: '1001' }),
-    extensionUri: 'sip:{ext}@127.0.0.1:5070',
-    backoff: { initialDelayMs: 50, maxDelayMs: 400 },
-  });
-  provider.onEvent((e) => events.push(e));
-  const calls = () => events.filter((e): e is CallEvent => e.type.startsWith('call.'));
-  const seen = (type: CallEvent['type']) => () => calls().some((e) => e.type === type) || undefined;
+    registrations: await phoneRegistrations(),
+    trunkUri: `sip:{number}@127.0.0.1:${TRUNK_PORT}`,
+    ...liveMedia(wavDir),
+  }).start();
+  const phones: Phone[] = [];
   try {
-    await provider.start();
-    await peer.waitFor(() => provider.isUp() || undefined, 3000, 'SIP provider up');
-    const answeredCall = async (fixture: string) => {
-      const messages = loadSipFixture(fixture);
-      const callId = peer.trunkInvite(messages[0]!);
-      const trunk = await peer.waitFor(() => peer.dialogFor('trunk', (d) => d.callId === callId), 5000, 'trunk');
-      peer.inDialog(trunk, messages[1]!); // ACK
-      await peer.waitFor(seen('call.answered'), 5000, 'call.answered');
-      return { trunk, messages };
-    };
-    switch (name) {
-      case 'answered':
-      case 'withheld':
-      case 'withheld-pai': {
-        const { trunk, messages } = await answeredCall(name);
-        peer.inDialog(trunk, messages[2]!); // the caller's BYE
-        break;
-      }
-      case 'missed':
-        peer.phone = () => ({ final: 486 });
-        peer.trunkInvite(loadSipFixture('missed')[0]!);
-        break;
-      case 'abandoned': {
-        peer.phone = () => ({ final: 'ring' });
-        const [invite, cancel] = loadSipFixture('abandoned');
-        peer.trunkInvite(invite!);
-        await peer.waitFor(seen('call.ringing'), 5000, 'call.ringing');
-        peer.trunkCancel(cancel!);
-        break;
-      }
-      case 'transfer': {
-        const { trunk, messages } = await answeredCall('transfer');
-        peer.inDialog(peer.dialogFor('operator')!, messages[2]!); // REFER from the operator's phone
-        await peer.waitFor(seen('call.bridged'), 5000, 'call.bridged');
-        peer.inDialog(trunk, messages[3]!); // the caller hangs up on 1002
-        break;
-      }
+    for (const [ext, file] of c.phones) phones.push(await plugSipPhone(ext, file));
+    if (c.originate) {
+      phones.push(await startOutside());
+      await live.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
+      return await live.endedCall((e) => e.direction === 'outbound', 20_000);
     }
-    await peer.waitFor(seen('call.ended'), 5000, 'call.ended');
-    await new Promise((r) => setTimeout(r, 200));
-    return calls();
+    const sipp = await callSipFront(c.sipp!, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
+    expect(sipp, sipp.stderr).toMatchObject({ code: 0, timedOut: false });
+    const pick = (e: CallEvent) =>
+      e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
+    return await live.endedCall(pick);
   } finally {
-    await provider.stop();
-    await peer.close();
+    await Promise.all(phones.map((p) => p.stop()));
+    await live.stop();
   }
+}
+
+/** The stored call record without what differs by nature (ids, times, durations, the PBX's own ids and files). */
+function storedRecord(events: readonly CallEvent[]): Partial<CallProjection> & { recorded: boolean } {
+  const p = projectCall(events);
+  if (!p) throw new Error('no call record');
+  const { direction, status, fromRaw, fromE164, anonymous, toRaw, toE164, queue, agentExtension, handledBy } = p;
+  const { ringingAgents, disposition, hangupCause, closedFromCdr, holdSeconds } = p;
+  return {
+    direction,
+    status,
+    fromRaw,
+    fromE164,
+    anonymous,
+    toRaw,
+    toE164,
+    queue,
+    agentExtension,
+    handledBy,
+    ringingAgents,
+    disposition,
+    hangupCause,
+    closedFromCdr,
+    holdSeconds,
+    recorded: p.recordingFile !== null,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ the contract
 
-describe('provider contract: AMI on live Asterisk 22 and SIP on a scripted drachtio peer (no drachtio-server here)', () => {
+describe('provider contract: AMI on live Asterisk 22 and the SIP front on live drachtio-server + rtpengine', () => {
   let ami: LiveAmi;
+  let wavDir: string;
 
   beforeAll(async () => {
+    requireSipFront();
+    wavDir = makeServiceDir('contract-wav');
     ami = await LiveAmi.start();
   });
   afterAll(async () => {
@@ -190,11 +209,11 @@ describe('provider contract: AMI on live Asterisk 22 and SIP on a scripted drach
   });
 
   it.each(Object.keys(CONTRACT_SCENARIOS) as ContractScenarioName[])(
-    '%s: both providers conform and give the same normalized sequence and outcome',
+    '%s: both providers conform and give the same normalized sequence, outcome and stored call record',
     async (name) => {
       const scenario = CONTRACT_SCENARIOS[name];
       const viaAmi = await runAmi(ami, name);
-      const viaSip = await runSip(name);
+      const viaSip = await runSip(name, wavDir);
       expect(mismatches(viaAmi, scenario), 'AMI').toEqual([]);
       expect(mismatches(viaSip, scenario), 'SIP').toEqual([]);
       expect(viaAmi.every((e) => e.source === 'ami')).toBe(true);
@@ -203,6 +222,7 @@ describe('provider contract: AMI on live Asterisk 22 and SIP on a scripted drach
       const s = normalize(viaSip);
       expect(a.outcome).toEqual(s.outcome);
       expect(a.sequence).toEqual(s.sequence);
+      expect(storedRecord(viaSip)).toEqual(storedRecord(viaAmi));
       console.log(`[contract] ${name}: ${a.sequence.join(' → ')} | ${JSON.stringify(a.outcome)}`);
     },
   );

@@ -1,20 +1,15 @@
 /**
  * SIP registrations: the ioredis store against the real Redis from REDIS_URL (test/global-setup.ts), and REGISTER
- * with digest auth end to end through the SIP provider. The SIP side runs against the SCRIPTED DRACHTIO PEER
- * (test/support/drachtio-peer) because no drachtio-server can run here.
+ * with digest auth end to end: sipp (a desk phone) → the real drachtio-server → the SIP provider's registrar.
  */
 import { randomUUID } from 'node:crypto';
 
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
-import type { TelephonyEvent } from '@telephony/model/call-event';
-import { digestResponse } from '@telephony/sip/digest-auth';
 import { RedisRegistrationStore } from '@telephony/sip/redis-registration-store';
-import { SipProvider } from '@telephony/sip/sip-provider';
-import { DrachtioPeer } from '@test/support/drachtio-peer/drachtio-peer';
-import { loadSipFixture } from '@test/support/drachtio-peer/sip-fixture';
-import { getHeader } from '@test/support/drachtio-peer/sip-text';
+import { LiveSip, callSipFront, plugSipPhone, requireSipFront } from '@test/support/sip-live';
+import { PHONE_PORTS, type Phone } from '@test/support/sipp';
 
 const redisUrl = process.env.REDIS_URL;
 if (!redisUrl) throw new Error('REDIS_URL is not set: run through the integration project (test/global-setup.ts)');
@@ -76,87 +71,70 @@ describe('RedisRegistrationStore against real Redis', () => {
   });
 });
 
-describe('REGISTER through the SIP provider (scripted drachtio peer, no drachtio-server can run here)', () => {
-  let peer: DrachtioPeer;
-  let provider: SipProvider;
+describe('REGISTER through the SIP front on the real drachtio-server (sipp as the desk phone)', () => {
   let redis: Redis;
+  let live: LiveSip | undefined;
+  let phone: Phone | undefined;
 
-  beforeAll(async () => {
+  beforeAll(() => {
+    requireSipFront();
     redis = new Redis(redisUrl);
-    peer = await DrachtioPeer.start('cymru');
+  });
+  afterEach(async () => {
+    await phone?.stop();
+    phone = undefined;
+    await live?.stop();
+    live = undefined;
   });
   afterAll(async () => {
-    await provider.stop();
-    await peer.close();
     const keys = await redis.keys('zvonok-test:sip:*');
     if (keys.length) await redis.del(...keys);
     await redis.quit();
   });
 
-  it('challenges, accepts the digest, stores the contact in Redis and routes the next call there', async () => {
-    const store = new RedisRegistrationStore(redis, `zvonok-test:sip:${randomUUID()}:`);
-    const events: TelephonyEvent[] = [];
-    provider = new SipProvider({
-      kind: 'sip',
-      host: '127.0.0.1',
-      port: peer.port,
-      secret: 'cymru',
+  async function registrar(store: RedisRegistrationStore): Promise<LiveSip> {
+    live = await new LiveSip({
       route: () => Promise.resolve({ agentExtension: '1001' }),
       registrations: store,
       credentials: (ext) => Promise.resolve(ext === '1001' ? { password: 'zvonok' } : null),
       realm: 'zvonok',
+    }).start();
+    return live;
+  }
+  const register = (password: string) =>
+    callSipFront('uac-register-stay-expect-200.xml', {
+      service: '1001',
+      localPort: PHONE_PORTS['1001'],
+      timeoutMs: 10_000,
+      extraArgs: ['-au', '1001', '-ap', password],
     });
-    provider.onEvent((e) => events.push(e));
-    await provider.start();
-    expect(provider.isUp()).toBe(true);
 
-    const register = (extra: string, cseq: number) =>
-      [
-        'REGISTER sip:127.0.0.1 SIP/2.0',
-        'Via: SIP/2.0/UDP 192.168.1.20:5062;branch=z9hG4bK-reg' + cseq,
-        'From: <sip:1001@127.0.0.1>;tag=reg1',
-        'To: <sip:1001@127.0.0.1>',
-        'Call-ID: reg-1001@192.168.1.20',
-        `CSeq: ${cseq} REGISTER`,
-        'Contact: <sip:1001@192.168.1.20:5062>;expires=120',
-        ...(extra ? [extra] : []),
-        'Content-Length: 0',
-        '',
-        '',
-      ].join('\r\n');
+  it('challenges, accepts the digest, stores the contact in Redis with its TTL, and routes the next call there', async () => {
+    const prefix = `zvonok-test:sip:${randomUUID()}:`;
+    const store = new RedisRegistrationStore(redis, prefix);
+    const sip = await registrar(store);
+    const result = await register('zvonok');
+    expect(result, result.stdout + result.stderr).toMatchObject({ code: 0, timedOut: false });
+    expect(await store.get('1001')).toMatchObject({ contact: 'sip:1001@127.0.0.1:5071' });
+    const ttl = await redis.ttl(`${prefix}1001`);
+    expect(ttl).toBeGreaterThan(100);
+    expect(ttl).toBeLessThanOrEqual(120);
 
-    peer.networkRequest(register('', 1));
-    const challenge = await peer.waitFor(() => peer.appResponses(401)[0], 3000, '401');
-    const www = getHeader(challenge, 'WWW-Authenticate')!;
-    const nonce = /nonce="([^"]+)"/.exec(www)![1]!;
-    const c = {
-      username: '1001',
-      realm: 'zvonok',
-      nonce,
-      uri: 'sip:127.0.0.1',
-      qop: 'auth',
-      nc: '00000001',
-      cnonce: 'ab',
-    };
-    const response = digestResponse(c, 'zvonok', 'REGISTER');
-    peer.networkRequest(
-      register(
-        `Authorization: Digest username="1001", realm="zvonok", nonce="${nonce}", uri="sip:127.0.0.1", ` +
-          `qop=auth, nc=00000001, cnonce="ab", response="${response}", algorithm=MD5`,
-        2,
-      ),
-    );
-    const ok = await peer.waitFor(() => peer.appResponses(200)[0], 3000, '200 to REGISTER');
-    expect(getHeader(ok, 'Contact')).toBe('<sip:1001@192.168.1.20:5062>;expires=120');
-    expect(await store.get('1001')).toMatchObject({ contact: 'sip:1001@192.168.1.20:5062' });
+    // the phone on that contact gets the next call (no static contact configured anywhere else)
+    phone = await plugSipPhone('1001', 'uas-operator-busy.xml');
+    const call = await callSipFront('../fixtures/sip/scenarios/uac-missed-expect-486.xml', { service: '7000' });
+    expect(call, call.stderr).toMatchObject({ code: 0 });
+    const events = await sip.endedCall();
+    expect(events.find((e) => e.type === 'call.ringing')).toMatchObject({ agentId: '1001' });
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', cause: 'busy' });
+  });
 
-    const uris: string[] = [];
-    peer.phone = (uri) => {
-      uris.push(uri);
-      return { final: 486 };
-    };
-    peer.trunkInvite(loadSipFixture('missed')[0]!);
-    await peer.waitFor(() => events.some((e) => e.type === 'call.ended'), 5000, 'call.ended');
-    expect(uris).toEqual(['sip:1001@192.168.1.20:5062']);
+  it('a wrong password is refused (403) and nothing is stored', async () => {
+    const store = new RedisRegistrationStore(redis, `zvonok-test:sip:${randomUUID()}:`);
+    await registrar(store);
+    const result = await register('not-the-password');
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/403/);
+    expect(await store.get('1001')).toBeNull();
   });
 });

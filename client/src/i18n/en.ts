@@ -985,6 +985,7 @@ export const en: Messages = {
     BLOCKED_NUMBER_NOT_FOUND: 'This number is not on the blocked list',
     BLOCKED_NUMBER_EXISTS: 'This number is already blocked',
     LEAD_ALREADY_CONVERTED: 'This lead has already been converted',
+    NOT_SUPPORTED_ON_SIP: 'Whisper and barge are not available on the SIP front (they need Asterisk)',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

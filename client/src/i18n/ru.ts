@@ -987,6 +987,7 @@ export const ru = {
     BLOCKED_NUMBER_NOT_FOUND: 'Номера нет в списке заблокированных',
     BLOCKED_NUMBER_EXISTS: 'Этот номер уже заблокирован',
     LEAD_ALREADY_CONVERTED: 'Этот лид уже конвертирован',
+    NOT_SUPPORTED_ON_SIP: 'Подсказка и вмешательство недоступны на SIP-фронте (нужен Asterisk)',
     NETWORK: 'Нет связи с сервером',
     UNKNOWN: 'Что-то пошло не так',
   },

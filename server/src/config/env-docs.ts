@@ -34,6 +34,18 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
   DRACHTIO_HOST: { notes: "drachtio-server's control address, for the SIP front." },
   DRACHTIO_PORT: { notes: '' },
   DRACHTIO_SECRET: { notes: '' },
+  RTPENGINE_HOST: {
+    notes: "SIP front: rtpengine's ng address (UDP). Unset → media flows end to end, nothing is recorded.",
+  },
+  RTPENGINE_PORT: { notes: '' },
+  RTPENGINE_RECORDING_DIR: {
+    notes:
+      "SIP front: rtpengine's `--recording-dir` (`pcap` method), readable by the server; each answered call's pcap becomes a WAV in `RECORDINGS_DIR`. Unset → anchored, not recorded.",
+  },
+  SIP_TRUNK_URI: {
+    notes:
+      'SIP front click-to-call: where the customer is dialled, `{number}` = the destination (`sip:{number}@trunk:5060`). Unset → `POST /api/calls/originate` fails (502).',
+  },
   RECORDINGS_DIR: {
     default: '`DATA_DIR/recordings`',
     notes: 'Where the PBX writes recordings, as seen from this host.',

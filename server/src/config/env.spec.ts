@@ -112,6 +112,32 @@ describe('loadConfig', () => {
     expect(c.telephony.drachtio).toEqual({ host: '127.0.0.1', port: 9022, secret: 'cymru' });
   });
 
+  it("the SIP front's media: rtpengine only when RTPENGINE_HOST is set, recording only with its spool dir", () => {
+    const base = { TELEPHONY_PROVIDER: 'sip', DRACHTIO_SECRET: 'cymru' };
+    expect(loadConfig(base).telephony.rtpengine).toBeUndefined();
+    expect(loadConfig({ ...base, RTPENGINE_HOST: '127.0.0.1' }).telephony.rtpengine).toEqual({
+      host: '127.0.0.1',
+      port: 22222,
+    });
+    const recorded = loadConfig({
+      ...base,
+      RTPENGINE_HOST: '10.0.0.5',
+      RTPENGINE_PORT: '2223',
+      RTPENGINE_RECORDING_DIR: '/var/spool/rtpengine',
+      RECORDINGS_DIR: '/srv/recordings',
+    });
+    expect(recorded.telephony.rtpengine).toEqual({
+      host: '10.0.0.5',
+      port: 2223,
+      recording: { spoolDir: '/var/spool/rtpengine', outputDir: '/srv/recordings' },
+    });
+    expect(errorOf({ ...base, RTPENGINE_PORT: '70000' }).issues[0]?.variable).toBe('RTPENGINE_PORT');
+    expect(loadConfig({ ...base, SIP_TRUNK_URI: 'sip:{number}@10.0.0.9:5060' }).telephony.drachtio.trunkUri).toBe(
+      'sip:{number}@10.0.0.9:5060',
+    );
+    expect(errorOf({ ...base, SIP_TRUNK_URI: 'http://x/{number}' }).issues[0]?.variable).toBe('SIP_TRUNK_URI');
+  });
+
   it('requires Redis for a node that relays telephony commands to the adapter node', () => {
     expect(errorOf({ TELEPHONY_PROVIDER: 'remote' }).message).toContain('REDIS_URL');
     expect(loadConfig({ TELEPHONY_PROVIDER: 'remote', REDIS_URL: 'redis://127.0.0.1:6379' }).telephony.provider).toBe(

@@ -3,7 +3,7 @@ import path from 'node:path';
 
 import { z } from 'zod';
 
-import { type ProviderSource } from '@telephony';
+import type { ProviderSource } from '@telephony';
 
 /**
  * The only place that reads `process.env`. Everything else receives a typed `Config`.
@@ -94,6 +94,17 @@ export const envSchema = z.object({
   DRACHTIO_HOST: z.string().trim().min(1).default('127.0.0.1'),
   DRACHTIO_PORT: port(9022),
   DRACHTIO_SECRET: z.string().optional(),
+  // The SIP front's media: rtpengine's ng address (unset: media is not anchored, nothing is recorded) and its
+  // --recording-dir (pcap method; unset: calls are anchored but not recorded).
+  RTPENGINE_HOST: z.string().trim().min(1).optional(),
+  RTPENGINE_PORT: port(22222),
+  RTPENGINE_RECORDING_DIR: z.string().trim().min(1).optional(),
+  // SIP front click-to-call: the carrier trunk the customer is dialled through, `{number}` = the destination.
+  SIP_TRUNK_URI: z
+    .string()
+    .trim()
+    .regex(/^sips?:[^\s]*\{number\}[^\s]*$/, 'must be a sip: URI containing {number}, e.g. sip:{number}@trunk:5060')
+    .optional(),
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
@@ -245,7 +256,9 @@ export interface Config {
      */
     provider: 'none' | ProviderSource | 'remote' | 'demo';
     ami: { host: string; port: number; user: string | undefined; secret: string | undefined };
-    drachtio: { host: string; port: number; secret: string | undefined };
+    drachtio: { host: string; port: number; secret: string | undefined; trunkUri?: string };
+    /** SIP front only: where calls' media is anchored, and where rtpengine spools recordings for `recordingsDir`. */
+    rtpengine?: { host: string; port: number; recording?: { spoolDir: string; outputDir: string } };
   };
   recordingsDir: string;
   /** Transcoded recordings (Opus/Ogg) served to the browser. */
@@ -360,7 +373,28 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     telephony: {
       provider: e.TELEPHONY_PROVIDER,
       ami: { host: e.AMI_HOST, port: e.AMI_PORT, user: e.AMI_USER, secret: e.AMI_SECRET },
-      drachtio: { host: e.DRACHTIO_HOST, port: e.DRACHTIO_PORT, secret: e.DRACHTIO_SECRET },
+      drachtio: {
+        host: e.DRACHTIO_HOST,
+        port: e.DRACHTIO_PORT,
+        secret: e.DRACHTIO_SECRET,
+        ...(e.SIP_TRUNK_URI ? { trunkUri: e.SIP_TRUNK_URI } : {}),
+      },
+      ...(e.RTPENGINE_HOST
+        ? {
+            rtpengine: {
+              host: e.RTPENGINE_HOST,
+              port: e.RTPENGINE_PORT,
+              ...(e.RTPENGINE_RECORDING_DIR
+                ? {
+                    recording: {
+                      spoolDir: path.resolve(e.RTPENGINE_RECORDING_DIR),
+                      outputDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
+                    },
+                  }
+                : {}),
+            },
+          }
+        : {}),
     },
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),

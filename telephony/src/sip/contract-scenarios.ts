@@ -17,7 +17,8 @@ export interface ExpectedEvent {
  * emit for that call. `expected` is an ordered subsequence: providers may emit more in between (AMI reports
  * extra ring-stopped or recording events), but these must appear in this order with these fields, every call
  * ends exactly once and last, and `seq` runs 1, 2, 3… . Run against both providers by
- * test/integration/provider-contract.int.spec.ts (AMI on the live Asterisk, SIP on the scripted drachtio peer).
+ * test/integration/provider-contract.int.spec.ts (AMI on the live Asterisk, SIP on the live drachtio-server and
+ * rtpengine), which also requires both to give the same whole sequence.
  */
 export interface ContractScenario {
   name: string;
@@ -96,6 +97,30 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.created' },
       { type: 'call.answered', agentId: AGENT },
       { type: 'call.ended', cause: 'normal-clearing', answered: true },
+    ],
+  },
+  ru8: {
+    name: '8-prefixed caller (89161234567 = +79161234567), answered',
+    caller: { number: '89161234567', e164: '+79161234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, abandoned: false, agentId: AGENT },
+    ],
+  },
+  clickToCall: {
+    name: 'click-to-call: 1001 answers first, then the customer',
+    // The call is the operator's: from their extension (no E.164), to the customer.
+    caller: { number: '1001', e164: null, anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.ring-stopped', agentId: AGENT },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, abandoned: false, agentId: AGENT },
     ],
   },
 } satisfies Record<string, ContractScenario>;

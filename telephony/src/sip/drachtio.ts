@@ -47,6 +47,17 @@ export interface SrfResponse {
 export interface SentRequest {
   readonly callId?: string;
   get(name: string): string | undefined;
+  /** CANCELs an INVITE still ringing (drachtio holds the CANCEL until a provisional response came back). */
+  cancel(opts?: { headers?: Record<string, string> }): void;
+}
+
+/** createUAC with `noAck` (third-party call control): the far end's 200 and its SDP, ACKed by us later. */
+export interface ThirdPartyAnswer {
+  sdp: string;
+  /** ACKs the 200 with our SDP; resolves with the dialog. */
+  ack(localSdp: string): Promise<Dialog>;
+  /** ACKs and hangs up an answer we no longer want. */
+  destroy(): Promise<void>;
 }
 
 export interface SipErrorLike extends Error {
@@ -99,6 +110,8 @@ export interface DrachtioSrf {
     uri: string,
     opts: {
       localSdpB?: string;
+      /** The SDP for the A leg's 18x/200, from B's (e.g. rtpengine's answer); called with B's response. */
+      localSdpA?: (sdpB: string, resB: SipMessageLike) => Promise<string>;
       headers?: Record<string, string>;
       passFailure?: boolean;
       proxyRequestHeaders?: string[];
@@ -108,11 +121,23 @@ export interface DrachtioSrf {
       cbProvisional?: (res: { status: number }) => void;
     },
   ): Promise<{ uas: Dialog; uac: Dialog }>;
+  /** Answers an INVITE ourselves (200 with `localSdp`); resolves with the UAS dialog once the ACK came. */
+  createUAS(
+    req: SrfRequest,
+    res: SrfResponse,
+    opts: { localSdp: string; headers?: Record<string, string> },
+  ): Promise<Dialog>;
   createUAC(
     uri: string,
     opts: { localSdp?: string; headers?: Record<string, string> },
     progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
   ): Promise<Dialog>;
+  /** No SDP and `noAck`: a late-offer INVITE whose answer we ACK later (see ThirdPartyAnswer). */
+  createUAC(
+    uri: string,
+    opts: { noAck: true; headers?: Record<string, string> },
+    progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
+  ): Promise<ThirdPartyAnswer>;
   on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   on(event: 'close' | 'reconnecting', listener: (...args: unknown[]) => void): this;

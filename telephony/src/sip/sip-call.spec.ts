@@ -37,6 +37,29 @@ describe('SipCall', () => {
     expect(events[1]!.legId).not.toBe(events[0]!.legId);
   });
 
+  it('queue and recording: the queue name from joinQueue on, recording.ready before the end, nothing after it', () => {
+    const { call, events } = newCall();
+    call.ringingAt('1003', 'owner-leg', T0 + 100);
+    call.ringStopped('1003', T0 + 10_100);
+    call.joinQueue('support');
+    call.ringingAt('1001', 'b-leg', T0 + 10_200);
+    expect(call.ringingAgents).toEqual(['1001']);
+    call.connected('1001', 'b-leg', T0 + 12_000);
+    call.recordingReady('/rec/sip-x.wav', T0 + 30_000);
+    call.end({ cause: 'normal-clearing' }, T0 + 30_000);
+    call.recordingReady('/rec/late.wav', T0 + 31_000);
+    expect(events.map((e) => [e.type, e.queue ?? null])).toEqual([
+      ['call.created', null],
+      ['call.ringing', null],
+      ['call.ring-stopped', null],
+      ['call.ringing', 'support'],
+      ['call.answered', 'support'],
+      ['recording.ready', 'support'],
+      ['call.ended', 'support'],
+    ]);
+    expect(events[5]).toMatchObject({ file: '/rec/sip-x.wav', agentId: '1001', seq: 6 });
+  });
+
   it('missed and abandoned: ring-stopped before ended; only a caller cancel is abandoned', () => {
     const missed = newCall();
     missed.call.ringingAt('1001', 'b', T0);

@@ -44,6 +44,7 @@ export class SipCall {
   private readonly ringing = new Map<string, string>();
   private endedFlag = false;
   private onHold = false;
+  private queue: string | undefined;
 
   constructor(
     private readonly init: SipCallInit,
@@ -61,6 +62,15 @@ export class SipCall {
   }
   get currentAgent(): string | undefined {
     return this.agentId;
+  }
+  /** Operators whose phones ring for this call right now. */
+  get ringingAgents(): string[] {
+    return [...this.ringing.keys()];
+  }
+
+  /** The call entered a queue: its later events carry the queue's name, as AMI's do once QueueCallerJoin came. */
+  joinQueue(name: string): void {
+    this.queue = name;
   }
 
   created(): void {
@@ -102,12 +112,25 @@ export class SipCall {
     this.push(held ? 'call.held' : 'call.resumed', legCallId, nowMs, {});
   }
 
-  transferred(kind: 'blind' | 'attended', toAgentId: string | undefined, legCallId: string, nowMs: number): void {
+  /** `fromAgentId`: who transferred, when the new operator is already bridged (attended, as AMI reports it). */
+  transferred(
+    kind: 'blind' | 'attended',
+    toAgentId: string | undefined,
+    legCallId: string,
+    nowMs: number,
+    fromAgentId: string | undefined = this.agentId,
+  ): void {
     this.push('call.transferred', legCallId, nowMs, {
       kind,
-      ...(this.agentId ? { fromAgentId: this.agentId } : {}),
+      ...(fromAgentId ? { fromAgentId } : {}),
       ...(toAgentId ? { agentId: toAgentId } : {}),
     });
+  }
+
+  /** The call's recording is written (like MixMonitor's file, reported just before the end). */
+  recordingReady(file: string, nowMs: number): void {
+    if (this.endedFlag) return;
+    this.push('recording.ready', this.init.sipCallId, nowMs, { file });
   }
 
   end(options: EndOptions, nowMs: number): CallEnded | undefined {
@@ -142,6 +165,7 @@ export class SipCall {
       from: this.init.from,
       to: this.init.to,
       source: 'sip',
+      ...(this.queue !== undefined ? { queue: this.queue } : {}),
       ...extra,
       ...(agentId !== undefined ? { agentId } : {}),
     } as CallEvent;

@@ -12,6 +12,7 @@ import {
   legIdForSip,
   parseNameAddr,
   q850FromReason,
+  referReplaces,
   referTarget,
   sdpDirection,
 } from '@telephony/sip/sip-event-mapper';
@@ -156,6 +157,28 @@ describe('parties', () => {
     expect(referTarget('<sip:1002@pbx>')).toEqual({ extension: '1002', uri: 'sip:1002@pbx' });
     expect(referTarget('<sip:1003@pbx?Replaces=abc%3Bto-tag%3D1>')).toEqual({ extension: '1003', uri: 'sip:1003@pbx' });
     expect(referTarget(undefined)).toEqual({ extension: null, uri: null });
+  });
+});
+
+describe('referReplaces', () => {
+  it('reads the replaced dialog of an attended transfer from the URI-encoded Replaces header', () => {
+    expect(referReplaces('<sip:1003@pbx?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>')).toEqual({
+      callId: 'abc@host',
+      toTag: '1',
+      fromTag: '2',
+    });
+    expect(referReplaces('<sip:1003@pbx?Subject=x&replaces=c1%3Bfrom-tag%3Df>')).toEqual({
+      callId: 'c1',
+      toTag: null,
+      fromTag: 'f',
+    });
+  });
+
+  it('is null for a blind transfer, an empty or broken Replaces', () => {
+    expect(referReplaces('<sip:1002@pbx>')).toBeNull();
+    expect(referReplaces(undefined)).toBeNull();
+    expect(referReplaces('<sip:1002@pbx?Replaces=>')).toBeNull();
+    expect(referReplaces('<sip:1002@pbx?Replaces=%E0%A4%A>')).toBeNull();
   });
 });
 

@@ -177,3 +177,33 @@ export function referTarget(referTo: string | undefined): { extension: string | 
   const { user, uri } = parseNameAddr(referTo);
   return { extension: user && user !== '' ? user : null, uri: uri ? (uri.split('?')[0] ?? uri) : null };
 }
+
+/**
+ * The dialog an attended transfer's `Refer-To` asks to replace (RFC 3891, carried URL-encoded in the URI's
+ * `Replaces` header): `<sip:1003@pbx?Replaces=abc%40host%3Bto-tag%3D1%3Bfrom-tag%3D2>` → that Call-ID and tags.
+ */
+export function referReplaces(
+  referTo: string | undefined,
+): { callId: string; toTag: string | null; fromTag: string | null } | null {
+  const { uri } = parseNameAddr(referTo);
+  const query = uri?.split('?')[1];
+  if (!query) return null;
+  const raw = query
+    .split('&')
+    .map((pair) => pair.split('='))
+    .find(([name]) => name?.toLowerCase() === 'replaces')
+    ?.slice(1)
+    .join('=');
+  if (!raw) return null;
+  let value: string;
+  try {
+    value = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  const [callId, ...params] = value.split(';').map((p) => p.trim());
+  if (!callId) return null;
+  const param = (name: string) =>
+    params.find((p) => p.toLowerCase().startsWith(`${name}=`))?.slice(name.length + 1) ?? null;
+  return { callId, toTag: param('to-tag'), fromTag: param('from-tag') };
+}

@@ -1,6 +1,6 @@
 import { TelephonyError } from '@telephony/errors';
 import type { ProviderStatusEvent, TelephonyEvent } from '@telephony/model/call-event';
-import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
+import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
 import type { OriginateRequest, SipCredentialsSource, SpyMode, TelephonyProvider } from '@telephony/provider';
 import {
   createSrf,
@@ -10,11 +10,16 @@ import {
   type DrachtioSrf,
   type SipErrorLike,
   type SipMessageLike,
+  type SentRequest,
   type SrfRequest,
+  type ThirdPartyAnswer,
   type SrfResponse,
 } from '@telephony/sip/drachtio';
+import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
+import { recordCall } from '@telephony/sip/recording/call-recording';
 import type { CredentialStore } from '@telephony/sip/redis-credential-store';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
+import { AgentRoster, availableMembers, type SipQueueConfig } from '@telephony/sip/sip-queue';
 import type { RegistrationStore } from '@telephony/sip/registration-store';
 import { SipCall, type EndOptions } from '@telephony/sip/sip-call';
 import {
@@ -23,6 +28,8 @@ import {
   causeFromBye,
   causeFromSipFailure,
   isHoldDirection,
+  parseNameAddr,
+  referReplaces,
   referTarget,
   sdpDirection,
 } from '@telephony/sip/sip-event-mapper';
@@ -70,6 +77,31 @@ export interface SipProviderConfig {
   cdrGraceMs?: number;
   clock?: () => number;
   onDiagnostic?: (message: string, error?: unknown) => void;
+  /**
+   * rtpengine's ng address: every bridged call's media is anchored there. Without it media flows end to end
+   * between the trunk and the phone and nothing is recorded.
+   */
+  rtpengine?: MediaAnchorConfig;
+  /**
+   * Records answered calls (needs `rtpengine`): rtpengine writes a pcap per call into `spoolDir` (its
+   * `--recording-dir`, `pcap` method); at the end the SIP front turns it into a WAV in `outputDir` (the server's
+   * RECORDINGS_DIR) and reports `recording.ready` with it, as the AMI adapter does for MixMonitor's file.
+   */
+  recording?: { spoolDir: string; outputDir: string };
+  /**
+   * A queue on the SIP front: the route hook's operator (the caller's owner) rings first for `ownerRingTimeoutMs`,
+   * then the queue offers the call to its free members (not paused through `setAgentPaused`, not on or ringing for
+   * another call) until `queueTimeoutMs`, after which the caller gets 480 and the call ends missed. Without it, the
+   * route hook's operator is the only one rung and their phone's answer is the call's.
+   */
+  queue?: SipQueueConfig;
+  /**
+   * Where click-to-call dials the customer: the carrier trunk, `{number}` replaced by the destination as typed
+   * (digits and a leading +), e.g. `sip:{number}@trunk.example:5060`. Without it `originate` is refused.
+   */
+  trunkUri?: string;
+  /** How long the operator's phone rings on click-to-call. Default 30 000. */
+  originateRingMs?: number;
   /** Test seam: builds the drachtio-srf instance. */
   createSrf?: () => DrachtioSrf;
 }
@@ -84,6 +116,26 @@ interface ActiveCall {
   /** Cut off by a lost drachtio connection; waits for cdr:stop or the grace timer. */
   orphaned: boolean;
   graceTimer?: NodeJS.Timeout;
+  /** rtpengine's keys for the call: the caller's From tag and the tag of the operator leg's side. */
+  media?: { callerTag: string; calleeTag?: string; recorded: boolean };
+  /** Set once the end is decided; the end itself may wait for rtpengine to close the recording. */
+  finishing: boolean;
+  /** Stops the ringing in progress (the caller CANCELled). */
+  stopRinging?: () => void;
+  /** The operator's consultation call to a colleague, before an attended transfer (REFER with Replaces). */
+  consult?: Consultation;
+  /** Supervisors' listen-in legs: hung up with the call. */
+  listeners?: Set<Dialog>;
+}
+
+/** 1001 (on this call) calls 1003 to talk first: 1001's leg to us (`uas`) and ours to 1003 (`uac`). */
+interface Consultation {
+  agent: string;
+  /** Call-ID and From tag of 1001's INVITE: what its REFER's Replaces names. */
+  sipCallId: string;
+  fromTag: string | undefined;
+  uas?: Dialog;
+  uac?: Dialog;
 }
 
 /**
@@ -97,6 +149,8 @@ export class SipProvider implements TelephonyProvider {
   /** Every leg's Call-ID → its call, so cdr:stop for either leg finds the call. */
   private readonly byLeg = new Map<string, ActiveCall>();
   private readonly registrar: Registrar | undefined;
+  private readonly media: MediaAnchor | undefined;
+  private readonly roster = new AgentRoster();
   private readonly clock: () => number;
   private srf: DrachtioSrf | undefined;
   private up = false;
@@ -122,10 +176,16 @@ export class SipProvider implements TelephonyProvider {
         clock: this.clock,
       });
     }
+    this.media = config.rtpengine ? new MediaAnchor(config.rtpengine) : undefined;
   }
 
-  /** Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects. */
+  /**
+   * Resolves after the first connection attempt is decided (up, secret refused, or unreachable); never rejects.
+   * Started already, it does nothing: a second drachtio connection would get a share of the INVITEs (drachtio-server
+   * spreads them over its connected apps) and leave the first one unretired.
+   */
   start(): Promise<void> {
+    if (!this.stopped && (this.srf || this.retryTimer)) return Promise.resolve();
     this.stopped = false;
     hardenDrachtioWire();
     drachtioWireErrors.on('error', this.onWireError);
@@ -145,6 +205,7 @@ export class SipProvider implements TelephonyProvider {
     for (const active of this.calls.values()) if (active.graceTimer) clearTimeout(active.graceTimer);
     if (this.srf) retire(this.srf);
     this.srf = undefined;
+    this.media?.close();
     this.settleFirst();
     if (this.up) {
       this.up = false;
@@ -162,14 +223,151 @@ export class SipProvider implements TelephonyProvider {
     return this.up;
   }
 
-  originate(request: OriginateRequest): Promise<void> {
-    return Promise.reject(unsupported(`originate for ${request.agentExtension}`));
+  /**
+   * Click-to-call (third-party call control): an INVITE without SDP rings the operator's phone; its answer carries
+   * the phone's offer, which rtpengine turns into the offer for the customer, dialled through the trunk only now;
+   * the customer's answer goes back through rtpengine in the operator's ACK. Resolves once the operator answered (as
+   * the AMI adapter does on OriginateResponse); the call's events arrive like any other call's: an outbound call
+   * from the operator's extension, `call.answered` when the customer answers.
+   */
+  async originate(request: OriginateRequest): Promise<void> {
+    const srf = this.srf;
+    if (!srf || !this.up) throw new TelephonyError('PBX_UNREACHABLE', 'drachtio-server is not connected');
+    if (!this.config.trunkUri) throw unsupported(`originate for ${request.agentExtension} (no trunkUri configured)`);
+    const destination = request.destination.replace(/[\s()-]/g, '');
+    if (!/^\+?\d{2,20}$/.test(destination))
+      throw new TelephonyError('ACTION_FAILED', `invalid destination "${request.destination}"`);
+    const operatorUri = await this.uriFor(request.agentExtension);
+    if (!operatorUri) throw new TelephonyError('ACTION_FAILED', `no contact for ${request.agentExtension}`);
+    const normalize = this.config.normalize ?? {};
+    const sipCallId = `zvonok-originate-${request.requestId}`;
+    const active: ActiveCall = {
+      call: new SipCall(
+        {
+          sipCallId,
+          direction: 'outbound',
+          from: toParty(request.agentExtension, undefined, normalize),
+          to: toParty(destination, undefined, normalize),
+          nowMs: this.clock(),
+        },
+        (e) => this.publish(e),
+      ),
+      sipCallId,
+      legCallIds: new Set([sipCallId]),
+      cancelled: false,
+      orphaned: false,
+      finishing: false,
+    };
+    this.calls.set(sipCallId, active);
+    this.byLeg.set(sipCallId, active);
+    active.call.created();
+    const agent = request.agentExtension;
+    let operator: ThirdPartyAnswer;
+    try {
+      operator = await new Promise<ThirdPartyAnswer>((resolve, reject) => {
+        let sent: SentRequest | undefined;
+        const timer = setTimeout(() => sent?.cancel(), this.config.originateRingMs ?? 30_000);
+        srf
+          .createUAC(
+            operatorUri,
+            {
+              noAck: true,
+              headers: { 'X-Zvonok-Call-Id': active.call.callId, 'X-Zvonok-Request-Id': request.requestId },
+            },
+            {
+              cbRequest: (err, req) => {
+                if (err) return;
+                sent = req;
+                this.ringing(active, agent, req.get('Call-ID'));
+              },
+            },
+          )
+          .then(resolve, reject)
+          .finally(() => clearTimeout(timer));
+      });
+    } catch (error) {
+      const e = error as SipErrorLike;
+      const outcome =
+        typeof e.status === 'number'
+          ? causeFromSipFailure(e.status, e.res?.get('Reason'))
+          : { cause: 'failed' as const, rawCause: e.message };
+      this.finish(active, outcome);
+      throw new TelephonyError(
+        'ACTION_FAILED',
+        `${agent} did not answer (${outcome.rawCause ?? outcome.cause})`,
+        false,
+        {
+          cause: error,
+        },
+      );
+    }
+    // The operator's phone stopped ringing; the call is answered when the customer answers (as AMI reports it).
+    active.call.ringStopped(agent, this.clock());
+    this.handle(this.dialCustomer(srf, active, agent, destination, operator), 'click-to-call');
   }
-  setAgentPaused(agentExtension: string): Promise<void> {
-    return Promise.reject(unsupported(`pause for ${agentExtension}`));
+  /** Queue pause, as the server sets it for break, wrap-up and offline; the queue then skips that operator. */
+  setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
+    if (!this.config.queue) return Promise.reject(unsupported(`pause for ${agentExtension} (no queue configured)`));
+    this.roster.setPaused(agentExtension, paused, reason);
+    return Promise.resolve();
   }
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void> {
-    return Promise.reject(unsupported(`${mode} by ${supervisorExtension} on ${targetCallId}`));
+    if (mode !== 'listen') {
+      // Whisper and barge need a conference mixer; rtpengine forwards and forks media but mixes nothing.
+      return Promise.reject(
+        new TelephonyError('NOT_SUPPORTED', `${mode} is not supported on the SIP front (no mixer): use listen`),
+      );
+    }
+    return this.listenIn(supervisorExtension, targetCallId);
+  }
+
+  /**
+   * Listen-in: rtpengine forks both parties' media (a subscription) to a call to the supervisor's phone, which gets
+   * one receive-only audio stream per party (rtpengine does not mix them). Resolves once the supervisor answered,
+   * as the AMI adapter's ChanSpy originate does; the listening leg is no part of the call's events.
+   */
+  private async listenIn(supervisor: string, targetCallId: string): Promise<void> {
+    const srf = this.srf;
+    if (!srf || !this.up) throw new TelephonyError('PBX_UNREACHABLE', 'drachtio-server is not connected');
+    const active = [...this.calls.values()].find((a) => a.call.callId === targetCallId);
+    if (!active || !active.call.answered || active.finishing)
+      throw new TelephonyError('UNKNOWN_CALL', `call ${targetCallId} is not up on the SIP front`);
+    const media = this.media;
+    const tags = active.media?.calleeTag ? [active.media.callerTag, active.media.calleeTag] : undefined;
+    if (!media || !tags) throw unsupported(`listen-in on ${targetCallId} (its media is not anchored in rtpengine)`);
+    const uri = await this.uriFor(supervisor);
+    if (!uri) throw new TelephonyError('ACTION_FAILED', `no contact for ${supervisor}`);
+    const subscription = await media.subscribe(active.sipCallId, tags);
+    const release = () => {
+      media.unsubscribe(active.sipCallId, subscription.toTag).catch(() => undefined);
+    };
+    let leg: Dialog;
+    try {
+      leg = await srf.createUAC(uri, {
+        localSdp: subscription.sdp,
+        headers: { 'X-Zvonok-Call-Id': active.call.callId, 'X-Zvonok-Listen': 'listen' },
+      });
+      await media.subscribeAnswer(active.sipCallId, subscription.toTag, leg.remote.sdp);
+    } catch (error) {
+      release();
+      const e = error as SipErrorLike;
+      throw new TelephonyError(
+        'ACTION_FAILED',
+        `${supervisor} did not take the listen-in (${typeof e.status === 'number' ? `SIP ${e.status}` : messageOf(error)})`,
+        false,
+        { cause: error },
+      );
+    }
+    if (active.finishing) {
+      void leg.destroy().catch(() => undefined);
+      return;
+    }
+    const listeners = (active.listeners ??= new Set());
+    listeners.add(leg);
+    leg.on('destroy', () => {
+      listeners.delete(leg);
+      release();
+    });
   }
 
   /** Replaces the registrar's credentials with the source's current set (see `provisioning`). */
@@ -318,6 +516,11 @@ export class SipProvider implements TelephonyProvider {
       res.send(482, 'Loop Detected');
       return;
     }
+    const consulting = this.consultationOf(req);
+    if (consulting) {
+      await this.consult(srf, consulting.main, req, res, consulting.target);
+      return;
+    }
     const normalize = this.config.normalize ?? {};
     const from = callerParty(
       {
@@ -334,11 +537,13 @@ export class SipProvider implements TelephonyProvider {
       legCallIds: new Set([sipCallId]),
       cancelled: false,
       orphaned: false,
+      finishing: false,
     };
     this.calls.set(sipCallId, active);
     this.byLeg.set(sipCallId, active);
     req.on('cancel', () => {
       active.cancelled = true;
+      active.stopRinging?.();
     });
     active.call.created();
 
@@ -351,6 +556,10 @@ export class SipProvider implements TelephonyProvider {
     if (active.cancelled) {
       res.send(487);
       this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      return;
+    }
+    if (this.config.queue) {
+      await this.dialQueue(srf, active, req, res, this.config.queue, target?.agentExtension);
       return;
     }
     if (!target) {
@@ -367,6 +576,267 @@ export class SipProvider implements TelephonyProvider {
     await this.bridge(srf, active, req, res, target.agentExtension, uri);
   }
 
+  /** Second half of click-to-call: the customer through the trunk, then the operator's ACK with the answer. */
+  private async dialCustomer(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    agent: string,
+    destination: string,
+    operator: ThirdPartyAnswer,
+  ): Promise<void> {
+    const operatorTag = `${active.sipCallId}-op`;
+    try {
+      let offer = operator.sdp;
+      if (this.media) {
+        active.media = { callerTag: operatorTag, recorded: false };
+        offer = await this.media.offer({ callId: active.sipCallId, fromTag: operatorTag }, operator.sdp);
+      }
+      const customer = await srf.createUAC((this.config.trunkUri ?? '').replace('{number}', destination), {
+        localSdp: offer,
+        headers: { 'X-Zvonok-Call-Id': active.call.callId },
+      });
+      this.addLeg(active, customer.sip.callId);
+      let answer = customer.remote.sdp;
+      if (this.media && active.media) {
+        const record = this.config.recording !== undefined;
+        answer = await this.media.answer(
+          { callId: active.sipCallId, fromTag: operatorTag, toTag: customer.sip.remoteTag },
+          answer,
+          { record },
+        );
+        active.media.calleeTag = customer.sip.remoteTag;
+        active.media.recorded = record;
+      }
+      const uac = await operator.ack(answer);
+      this.addLeg(active, uac.sip.callId);
+      active.call.connected(agent, customer.sip.callId, this.clock());
+      // The operator's phone plays the caller's part in our bookkeeping, the customer the answering leg.
+      active.uas = uac;
+      uac.on('destroy', (bye) => this.onBye(active, uac, bye));
+      uac.on('modify', (r, res) => this.handle(this.onReinvite(active, uac, r, res), 're-INVITE'));
+      active.uac = customer;
+      customer.on('destroy', (bye) => this.onBye(active, customer, bye));
+      customer.on('modify', (r, res) => this.handle(this.onReinvite(active, customer, r, res), 're-INVITE'));
+    } catch (error) {
+      const e = error as SipErrorLike;
+      void operator.destroy().catch(() => undefined);
+      this.finish(
+        active,
+        typeof e.status === 'number'
+          ? causeFromSipFailure(e.status, e.res?.get('Reason'))
+          : { cause: 'failed', rawCause: e.message },
+      );
+    }
+  }
+
+  /**
+   * Owner first, then the queue: rings members with drachtio UACs (in parallel for ringall, one after another for
+   * longest-idle), each offered rtpengine's side of the caller's SDP; the first to answer gets the call and the
+   * others are CANCELled; then the caller is answered with rtpengine's answer (recording from there).
+   */
+  private async dialQueue(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    req: SrfRequest,
+    res: SrfResponse,
+    queue: SipQueueConfig,
+    owner: string | undefined,
+  ): Promise<void> {
+    const offer = await this.offerCaller(active, req, res);
+    if (offer === undefined) return;
+    // The caller hears ringing from here, whoever's phone rings (and while nobody's does).
+    res.send(180);
+    const deadline = this.clock() + (queue.queueTimeoutMs ?? 30_000);
+    const remaining = () => deadline - this.clock();
+    let won: { agent: string; dialog: Dialog } | null = null;
+    if (owner && availableMembers('ringall', [owner], this.roster.view(this.busyAgents())).length > 0) {
+      won = await this.ringGroup(
+        srf,
+        active,
+        [owner],
+        offer,
+        Math.min(queue.ownerRingTimeoutMs ?? 10_000, remaining()),
+      );
+    }
+    if (!won && !active.cancelled) {
+      active.call.joinQueue(queue.name);
+      // Members offered the call in this round; once every free member had it, wait `retryMs` before the next
+      // round (Asterisk's `retry`), so phones that refuse at once are not hammered.
+      const offered = new Set<string>();
+      while (!won && !active.cancelled && remaining() > 0) {
+        let free: string[] = [];
+        try {
+          free = availableMembers(queue.strategy, await queue.members(), this.roster.view(this.busyAgents()));
+        } catch (error) {
+          this.diag(`queue ${queue.name}: members lookup failed`, error);
+        }
+        const members = free.filter((m) => !offered.has(m));
+        if (members.length === 0) {
+          // Nobody free (the caller waits, hearing ringing, as in an Asterisk queue), or the round is over.
+          const pause = offered.size > 0 ? (queue.retryMs ?? 5000) : 500;
+          offered.clear();
+          await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, remaining()))));
+          continue;
+        }
+        const ring = queue.strategy === 'ringall' ? members : members.slice(0, 1);
+        for (const m of ring) offered.add(m);
+        const timeout = queue.strategy === 'ringall' ? remaining() : (queue.memberRingTimeoutMs ?? 15_000);
+        won = await this.ringGroup(srf, active, ring, offer, Math.min(timeout, remaining()));
+      }
+    }
+    if (active.cancelled || active.call.ended || active.finishing) {
+      if (won) void won.dialog.destroy().catch(() => undefined);
+      if (!res.finalResponseSent) res.send(487);
+      this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      return;
+    }
+    if (!won) {
+      res.send(480);
+      this.finish(active, { cause: 'no-answer', rawCause: 'QUEUE_TIMEOUT' });
+      return;
+    }
+    await this.answerCaller(srf, active, req, res, won.agent, won.dialog);
+  }
+
+  /** rtpengine's offer for the phones (the caller's SDP as is without media anchoring); undefined once refused. */
+  private async offerCaller(active: ActiveCall, req: SrfRequest, res: SrfResponse): Promise<string | undefined> {
+    if (!this.media) return req.body;
+    const callerTag = tagOf(req.get('From')) ?? active.sipCallId;
+    active.media = { callerTag, recorded: false };
+    try {
+      return await this.media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
+    } catch (error) {
+      this.refuseWithoutMedia(active, res, error);
+      return undefined;
+    }
+  }
+
+  /** rtpengine down: the call cannot get media, so it is refused at once with the reason logged. */
+  private refuseWithoutMedia(active: ActiveCall, res: SrfResponse, error: unknown): void {
+    this.diag(`no media for ${active.sipCallId}: the call is refused`, error);
+    // Nothing to release in an rtpengine that did not answer: the end is reported at once.
+    active.media = undefined;
+    res.send(503, { headers: { Reason: 'Q.850;cause=41;text="media server unavailable"' } });
+    this.finish(active, { cause: 'failed', rawCause: `RTPENGINE: ${messageOf(error)}` });
+  }
+
+  /**
+   * Rings `agents` at once with `offer` until one answers (resolves with its dialog; the others are CANCELled),
+   * all refuse, `timeoutMs` passes, or the caller gives up (null).
+   */
+  private async ringGroup(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    agents: readonly string[],
+    offer: string,
+    timeoutMs: number,
+  ): Promise<{ agent: string; dialog: Dialog } | null> {
+    const uris = await Promise.all(agents.map(async (agent) => ({ agent, uri: await this.uriFor(agent) })));
+    return new Promise((resolve) => {
+      const pending = new Map<string, SentRequest>();
+      let outstanding = uris.length;
+      let settled = false;
+      const done = (result: { agent: string; dialog: Dialog } | null) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        active.stopRinging = undefined;
+        for (const [agent, sent] of pending) {
+          if (agent === result?.agent) continue;
+          sent.cancel();
+          // Stopped by us now, not when the CANCEL's 487 comes back (the next member may already ring by then).
+          if (!result) active.call.ringStopped(agent, this.clock());
+        }
+        resolve(result);
+      };
+      const timer = setTimeout(() => done(null), Math.max(0, timeoutMs));
+      active.stopRinging = () => done(null);
+      const refused = (agent: string) => {
+        pending.delete(agent);
+        active.call.ringStopped(agent, this.clock());
+        outstanding -= 1;
+        if (outstanding === 0) done(null);
+      };
+      for (const { agent, uri } of uris) {
+        if (!uri) {
+          refused(agent);
+          continue;
+        }
+        srf
+          .createUAC(
+            uri,
+            { localSdp: offer, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+            {
+              cbRequest: (err, sent) => {
+                if (err) return;
+                pending.set(agent, sent);
+                if (settled) sent.cancel();
+                else this.ringing(active, agent, sent.get('Call-ID'));
+              },
+            },
+          )
+          .then((dialog) => {
+            pending.delete(agent);
+            if (settled) void dialog.destroy().catch(() => undefined);
+            else done({ agent, dialog });
+          })
+          .catch(() => refused(agent));
+      }
+    });
+  }
+
+  /** The caller gets the answering phone's media (through rtpengine, recording from here) and the call is up. */
+  private async answerCaller(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    req: SrfRequest,
+    res: SrfResponse,
+    agent: string,
+    uac: Dialog,
+  ): Promise<void> {
+    try {
+      let sdp = uac.remote.sdp;
+      if (this.media && active.media) {
+        const calleeTag = uac.sip.remoteTag;
+        const record = this.config.recording !== undefined;
+        sdp = await this.media.answer(
+          { callId: active.sipCallId, fromTag: active.media.callerTag, toTag: calleeTag },
+          sdp,
+          { record },
+        );
+        active.media.calleeTag = calleeTag;
+        active.media.recorded = record;
+      }
+      this.addLeg(active, uac.sip.callId);
+      const uas = await srf.createUAS(req, res, { localSdp: sdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } });
+      active.uas = uas;
+      active.call.connected(agent, uac.sip.callId, this.clock());
+      uas.on('destroy', (bye) => this.onBye(active, uas, bye));
+      uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
+      this.attachOperatorLeg(srf, active, uac);
+    } catch (error) {
+      void uac.destroy().catch(() => undefined);
+      this.diag(`answering ${active.sipCallId} failed`, error);
+      if (!res.finalResponseSent) res.send(500);
+      this.finish(
+        active,
+        active.cancelled
+          ? { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true }
+          : { cause: 'failed', rawCause: messageOf(error) },
+      );
+    }
+  }
+
+  /** Operators on a call or ringing for one (the queue never offers them another: ringinuse=no). */
+  private busyAgents(): Set<string> {
+    const busy = new Set<string>();
+    for (const active of this.calls.values()) {
+      if (active.call.currentAgent) busy.add(active.call.currentAgent);
+      for (const agent of active.call.ringingAgents) busy.add(agent);
+    }
+    return busy;
+  }
+
   private async bridge(
     srf: DrachtioSrf,
     active: ActiveCall,
@@ -375,15 +845,46 @@ export class SipProvider implements TelephonyProvider {
     agent: string,
     uri: string,
   ): Promise<void> {
+    let localSdpB = req.body;
+    let localSdpA: ((sdp: string, resB: SipMessageLike) => Promise<string>) | undefined;
+    if (this.media) {
+      const media = this.media;
+      const callerTag = tagOf(req.get('From')) ?? active.sipCallId;
+      const record = this.config.recording !== undefined;
+      active.media = { callerTag, recorded: false };
+      try {
+        localSdpB = await media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
+      } catch (error) {
+        this.refuseWithoutMedia(active, res, error);
+        return;
+      }
+      localSdpA = async (sdp, resB) => {
+        const calleeTag = tagOf(resB.get('To')) ?? `${callerTag}-b`;
+        const final = statusOf(resB) === 200;
+        const answer = await media.answer({ callId: active.sipCallId, fromTag: callerTag, toTag: calleeTag }, sdp, {
+          record: record && final,
+        });
+        if (active.media) {
+          active.media.calleeTag = calleeTag;
+          if (record && final) active.media.recorded = true;
+        }
+        return answer;
+      };
+    }
     try {
       const { uas, uac } = await srf.createB2BUA(
         req,
         res,
         uri,
-        { localSdpB: req.body, passFailure: true, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        {
+          localSdpB,
+          ...(localSdpA ? { localSdpA } : {}),
+          passFailure: true,
+          headers: { 'X-Zvonok-Call-Id': active.call.callId },
+        },
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
-      if (active.call.ended) {
+      if (active.call.ended || active.finishing) {
         void uas.destroy().catch(() => undefined);
         void uac.destroy().catch(() => undefined);
         return;
@@ -419,11 +920,23 @@ export class SipProvider implements TelephonyProvider {
     this.finish(active, causeFromBye(bye?.get('Reason')));
   }
 
-  /** re-INVITE from either leg: pass the offer through, then report hold/resume from its media direction. */
+  /**
+   * re-INVITE from either leg: pass the offer on (through rtpengine when media is anchored, keyed by the tag of the
+   * side that offers), answer with the other side's answer, then report hold/resume from the offer's direction.
+   */
   private async onReinvite(active: ActiveCall, from: Dialog, req: SrfRequest, res: SrfResponse): Promise<void> {
     const other = from === active.uas ? active.uac : active.uas;
     try {
-      const answer = other ? await other.modify(req.body) : from.local.sdp;
+      let answer: string;
+      const keys = this.mediaKeys(active, from === active.uas ? 'caller' : 'callee');
+      if (this.media && keys && other) {
+        const offer = await this.media.offer(
+          { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
+          req.body,
+        );
+        const otherAnswer = await other.modify(offer);
+        answer = await this.media.answer({ callId: active.sipCallId, fromTag: keys.from, toTag: keys.to }, otherAnswer);
+      } else answer = other ? await other.modify(req.body) : from.local.sdp;
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (error) {
       this.diag(`re-INVITE on ${active.sipCallId} not passed on`, error);
@@ -431,6 +944,13 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     active.call.hold(isHoldDirection(sdpDirection(req.body)), from.sip.callId, this.clock());
+  }
+
+  /** rtpengine's from/to tags for an offer made by `side`. */
+  private mediaKeys(active: ActiveCall, side: 'caller' | 'callee'): { from: string; to: string } | undefined {
+    const m = active.media;
+    if (!m?.calleeTag) return undefined;
+    return side === 'caller' ? { from: m.callerTag, to: m.calleeTag } : { from: m.calleeTag, to: m.callerTag };
   }
 
   /**
@@ -451,6 +971,11 @@ export class SipProvider implements TelephonyProvider {
       res.send(target.uri ? 491 : 400);
       return;
     }
+    const replaces = referReplaces(req.get('Refer-To'));
+    if (replaces) {
+      await this.attendedTransfer(srf, active, uac, replaces, res);
+      return;
+    }
     res.send(202);
     const agent = target.extension ?? target.uri;
     active.call.transferred('blind', agent, uac.sip.callId, this.clock());
@@ -461,21 +986,29 @@ export class SipProvider implements TelephonyProvider {
     void uac.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     const uri = (target.extension ? await this.uriFor(target.extension) : null) ?? target.uri;
     try {
+      // With anchored media the new phone takes over the transferor's side in rtpengine (same tags: a re-offer
+      // in the same dialogue), so the caller's side keeps its port and the caller is never re-INVITEd.
+      const media = this.media && active.media?.calleeTag ? { anchor: this.media, keys: active.media } : undefined;
+      const tags = media && { callId: active.sipCallId, fromTag: media.keys.callerTag, toTag: media.keys.calleeTag };
+      const localSdp = tags ? await media.anchor.offer(tags, uas.remote.sdp) : uas.remote.sdp;
       const next = await srf.createUAC(
         uri,
-        { localSdp: uas.remote.sdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
+        { localSdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
-      if (active.call.ended) {
+      if (active.call.ended || active.finishing) {
         void next.destroy().catch(() => undefined);
         return;
       }
       this.addLeg(active, next.sip.callId);
-      await uas.modify(next.remote.sdp);
+      if (media && tags) {
+        const toCaller = await media.anchor.answer(tags, next.remote.sdp, { record: media.keys.recorded });
+        if (mediaAddress(toCaller) !== mediaAddress(uas.local.sdp)) await uas.modify(toCaller);
+      } else await uas.modify(next.remote.sdp);
       active.call.connected(agent, next.sip.callId, this.clock());
       this.attachOperatorLeg(srf, active, next);
     } catch (error) {
-      if (active.call.ended) return;
+      if (active.call.ended || active.finishing) return;
       const e = error as SipErrorLike;
       void uas.destroy().catch(() => undefined);
       this.finish(
@@ -485,6 +1018,132 @@ export class SipProvider implements TelephonyProvider {
           : { cause: 'failed', rawCause: e.message },
       );
     }
+  }
+
+  /**
+   * An INVITE from an operator who is on a call, to another extension: a consultation before an attended transfer,
+   * part of that call (as Asterisk folds the consult leg into the customer's call), not a call of its own.
+   */
+  private consultationOf(req: SrfRequest): { main: ActiveCall; target: string } | undefined {
+    const caller = parseNameAddr(req.get('From')).user;
+    const target = calledParty(req.uri, req.get('To'), {}).raw;
+    if (!caller || !/^\d{2,6}$/.test(target) || target === caller) return undefined;
+    for (const main of this.calls.values()) {
+      if (main.call.currentAgent === caller && main.uac && !main.consult && !main.finishing) return { main, target };
+    }
+    return undefined;
+  }
+
+  /**
+   * Bridges the consultation (operator ↔ colleague) with its media passed through as offered: the customer is not
+   * in it, and once the operator REFERs with Replaces, the colleague's leg is re-offered the customer's media.
+   * The colleague's phone ringing is reported on the customer's call, like AMI's DialBegin of the consult leg.
+   */
+  private async consult(srf: DrachtioSrf, main: ActiveCall, req: SrfRequest, res: SrfResponse, agent: string) {
+    const consultation: Consultation = {
+      agent,
+      sipCallId: req.get('Call-ID') ?? req.callId,
+      fromTag: tagOf(req.get('From')),
+    };
+    main.consult = consultation;
+    const uri = await this.uriFor(agent);
+    if (!uri) {
+      main.consult = undefined;
+      res.send(480);
+      return;
+    }
+    try {
+      const { uas, uac } = await srf.createB2BUA(
+        req,
+        res,
+        uri,
+        { passFailure: true, headers: { 'X-Zvonok-Call-Id': main.call.callId } },
+        { cbRequest: (err, sent) => !err && this.ringing(main, agent, sent.get('Call-ID')) },
+      );
+      consultation.uas = uas;
+      consultation.uac = uac;
+      // Either side hanging up ends the consultation only; the customer stays with the operator.
+      const over = (from: Dialog) => {
+        if (main.consult !== consultation) return;
+        main.consult = undefined;
+        main.call.ringStopped(agent, this.clock());
+        void (from === uas ? uac : uas).destroy().catch(() => undefined);
+      };
+      uas.on('destroy', () => over(uas));
+      uac.on('destroy', () => over(uac));
+      if (main.finishing) over(uas);
+    } catch (error) {
+      if (main.consult === consultation) main.consult = undefined;
+      main.call.ringStopped(agent, this.clock());
+      this.diag(`consultation ${consultation.sipCallId} to ${agent} failed`, error);
+    }
+  }
+
+  /**
+   * Attended transfer: the operator REFERs the customer's leg to its consultation (Replaces). The colleague's leg
+   * of the consultation takes over the operator's side in rtpengine (as in a blind transfer, so the customer keeps
+   * its port), the operator's two legs are hung up, and the call reports the colleague bridged, then the transfer.
+   * The Replaces is matched by the consultation's Call-ID and From tag (the operator's own dialog).
+   */
+  private async attendedTransfer(
+    srf: DrachtioSrf,
+    active: ActiveCall,
+    uac: Dialog,
+    replaces: NonNullable<ReturnType<typeof referReplaces>>,
+    res: SrfResponse,
+  ): Promise<void> {
+    const consultation = active.consult;
+    const uas = active.uas;
+    const next = consultation?.uac;
+    if (
+      !consultation ||
+      !next ||
+      !uas ||
+      consultation.sipCallId !== replaces.callId ||
+      (replaces.fromTag && consultation.fromTag && replaces.fromTag !== consultation.fromTag)
+    ) {
+      // RFC 3891: the dialog to replace is not one of ours (or not answered yet).
+      res.send(481);
+      return;
+    }
+    res.send(202);
+    const from = active.call.currentAgent;
+    active.consult = undefined;
+    // The operator's legs go; from here their BYEs (ours) must not end the customer's call or the colleague's leg.
+    for (const dialog of [uac, consultation.uas]) {
+      dialog?.removeAllListeners('destroy');
+      dialog?.removeAllListeners('modify');
+      dialog?.removeAllListeners('refer');
+    }
+    next.removeAllListeners('destroy');
+    active.uac = undefined;
+    try {
+      const media = this.media && active.media?.calleeTag ? { anchor: this.media, keys: active.media } : undefined;
+      const tags = media && { callId: active.sipCallId, fromTag: media.keys.callerTag, toTag: media.keys.calleeTag };
+      const offer = tags ? await media.anchor.offer(tags, uas.remote.sdp) : uas.remote.sdp;
+      const answer = await next.modify(offer);
+      if (media && tags) {
+        const toCaller = await media.anchor.answer(tags, answer, { record: media.keys.recorded });
+        if (mediaAddress(toCaller) !== mediaAddress(uas.local.sdp)) await uas.modify(toCaller);
+      } else await uas.modify(answer);
+    } catch (error) {
+      this.diag(`attended transfer on ${active.sipCallId} failed`, error);
+      for (const dialog of [uac, consultation.uas, next, uas]) void dialog?.destroy().catch(() => undefined);
+      if (!active.call.ended && !active.finishing) this.finish(active, { cause: 'failed', rawCause: messageOf(error) });
+      return;
+    }
+    for (const dialog of [uac, consultation.uas]) {
+      void dialog?.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
+    }
+    if (active.call.ended || active.finishing) {
+      void next.destroy().catch(() => undefined);
+      return;
+    }
+    this.addLeg(active, next.sip.callId);
+    const now = this.clock();
+    active.call.connected(consultation.agent, next.sip.callId, now);
+    active.call.transferred('attended', consultation.agent, uac.sip.callId, now, from);
+    this.attachOperatorLeg(srf, active, next);
   }
 
   private handle(work: Promise<void>, what: string): void {
@@ -513,16 +1172,50 @@ export class SipProvider implements TelephonyProvider {
     return this.config.extensionUri ? this.config.extensionUri.replace('{ext}', extension) : null;
   }
 
+  /**
+   * Ends the call once. With anchored media the end waits for rtpengine to let go of the call (which closes the
+   * recording), so that `recording.ready` comes just before `call.ended`, as from the AMI adapter; the end keeps
+   * the time it was decided at.
+   */
   private finish(active: ActiveCall, options: EndOptions): void {
+    if (active.finishing) return;
+    active.finishing = true;
     if (active.graceTimer) clearTimeout(active.graceTimer);
     active.graceTimer = undefined;
-    active.call.end(options, this.clock());
+    const endedAt = this.clock();
+    if (active.call.currentAgent) this.roster.callEnded(active.call.currentAgent, endedAt);
     if (active.orphaned) {
       // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
       for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);
     }
+    for (const listener of active.listeners ?? []) void listener.destroy().catch(() => undefined);
     this.calls.delete(active.sipCallId);
     for (const leg of active.legCallIds) this.byLeg.delete(leg);
+    if (!this.media || !active.media) {
+      active.call.end(options, endedAt);
+      return;
+    }
+    void this.releaseMedia(active).then((file) => {
+      if (file) active.call.recordingReady(file, endedAt);
+      active.call.end(options, endedAt);
+    });
+  }
+
+  /** Deletes the call in rtpengine and, when it was recorded, writes its WAV; resolves with the WAV's path. */
+  private async releaseMedia(active: ActiveCall): Promise<string | undefined> {
+    try {
+      await this.media?.delete(active.sipCallId);
+    } catch (error) {
+      this.diag(`rtpengine delete of ${active.sipCallId} failed`, error);
+    }
+    const recording = this.config.recording;
+    if (!recording || !active.media?.recorded || !active.call.answered) return undefined;
+    try {
+      return await recordCall({ ...recording, sipCallId: active.sipCallId, callId: active.call.callId });
+    } catch (error) {
+      this.diag(`recording of ${active.sipCallId} not written`, error);
+      return undefined;
+    }
   }
 
   private publish(event: TelephonyEvent): void {
@@ -556,6 +1249,17 @@ export class SipProvider implements TelephonyProvider {
 
 function unsupported(what: string): TelephonyError {
   return new TelephonyError('ACTION_FAILED', `${what}: not supported by the SIP front yet (use the AMI provider)`);
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** `c=` address and first `m=` port of an SDP: where that side sends its media. */
+function mediaAddress(sdp: string | undefined): string {
+  const c = /^c=IN IP[46] (\S+)/m.exec(sdp ?? '')?.[1] ?? '';
+  const m = /^m=audio (\d+)/m.exec(sdp ?? '')?.[1] ?? '';
+  return `${c}:${m}`;
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -51,7 +51,7 @@ export async function startAppServer(extraEnv: Record<string, string> = {}): Pro
   };
   try {
     await waitUntilServing(server, { probePath: '/api/auth/me' });
-    if (extraEnv.TELEPHONY_PROVIDER === 'ami') {
+    if (extraEnv.TELEPHONY_PROVIDER === 'ami' || extraEnv.TELEPHONY_PROVIDER === 'sip') {
       let exit: string | undefined;
       void server.exited.then(({ code, signal }) => (exit = `server exited (${code ?? signal})`));
       await waitFor(async () => (await fetch(`${server.baseUrl}/readyz`)).status === 200, {

@@ -1,7 +1,12 @@
 import { AppError } from '@server/common/errors/app-error';
 
 export type SupervisionErrorCode =
-  'NOT_FOUND' | 'CALL_NOT_LIVE' | 'MONITOR_NEEDS_EXTENSION' | 'MONITOR_UNAVAILABLE' | 'MONITOR_FAILED';
+  | 'NOT_FOUND'
+  | 'CALL_NOT_LIVE'
+  | 'MONITOR_NEEDS_EXTENSION'
+  | 'MONITOR_UNAVAILABLE'
+  | 'MONITOR_FAILED'
+  | 'NOT_SUPPORTED_ON_SIP';
 
 function message(code: SupervisionErrorCode): string {
   switch (code) {
@@ -15,6 +20,8 @@ function message(code: SupervisionErrorCode): string {
       return 'Telephony is off or the PBX is not connected';
     case 'MONITOR_FAILED':
       return 'The PBX could not start monitoring';
+    case 'NOT_SUPPORTED_ON_SIP':
+      return 'Whisper and barge need a mixer, which the SIP front does not have (Asterisk does)';
   }
 }
 
@@ -24,6 +31,7 @@ const STATUS: Record<SupervisionErrorCode, number> = {
   MONITOR_NEEDS_EXTENSION: 409,
   MONITOR_UNAVAILABLE: 503,
   MONITOR_FAILED: 502,
+  NOT_SUPPORTED_ON_SIP: 501,
 };
 
 export const supervisionError = (code: SupervisionErrorCode, cause?: unknown) =>

@@ -51,6 +51,8 @@ export class SupervisionService {
     } catch (err) {
       await this.record(actor, callId, { mode, extension, outcome: 'failed', error: String(err) });
       if (err instanceof TelephonyError && err.code === 'UNKNOWN_CALL') throw supervisionError('CALL_NOT_LIVE', err);
+      if (err instanceof TelephonyError && err.code === 'NOT_SUPPORTED')
+        throw supervisionError('NOT_SUPPORTED_ON_SIP', err);
       throw supervisionError('MONITOR_FAILED', err);
     }
     await this.record(actor, callId, {

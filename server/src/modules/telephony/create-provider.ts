@@ -10,6 +10,7 @@ import {
   type TelephonyProvider,
 } from '@telephony';
 import { type Config } from '@server/config/env';
+import { readyOwnerOf, readyQueueMembers } from '@server/modules/agents/queue-members.read-model';
 import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
 
 import { DemoTelephonyReadModel } from './demo-telephony.read-model';
@@ -67,27 +68,25 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
         host: t.drachtio.host,
         port: t.drachtio.port,
         secret: t.drachtio.secret ?? '',
+        ...(t.drachtio.trunkUri ? { trunkUri: t.drachtio.trunkUri } : {}),
+        ...(t.rtpengine
+          ? { rtpengine: t.rtpengine, ...(t.rtpengine.recording ? { recording: t.rtpengine.recording } : {}) }
+          : {}),
+        // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
+        ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
         onDiagnostic,
         // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
         ...(redis && sipCredentials
-          ? {
-              registrations: new RedisRegistrationStore(redis),
-              provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) },
-            }
+          ? { provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) } }
           : {}),
-        // Owner-sticky routing: a known client rings their owner first; anyone else (and a withheld number)
-        // rings the first active operator until queues exist on the SIP front.
+        // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
+        // `support` rings the active operators free to take it: their stored agent state (break, wrap-up and
+        // offline skip them, read at every round) and the adapter's own pauses and calls in progress.
         route: async (fromE164) => {
-          const rows: { extension: string }[] = await dataSource.query(
-            `SELECT u.extension FROM users u
-             LEFT JOIN contacts c ON c.owner_id = u.id
-             LEFT JOIN contact_phones p ON p.contact_id = c.id AND p.e164 = $1
-             WHERE u.active AND u.role = 'operator' AND u.extension IS NOT NULL
-             ORDER BY (p.id IS NULL), u.extension LIMIT 1`,
-            [fromE164],
-          );
-          return rows[0] ? { agentExtension: rows[0].extension } : null;
+          const owner = fromE164 ? await readyOwnerOf(dataSource, fromE164) : null;
+          return owner ? { agentExtension: owner } : null;
         },
+        queue: { name: 'support', strategy: 'ringall', members: () => readyQueueMembers(dataSource) },
       });
   }
 }

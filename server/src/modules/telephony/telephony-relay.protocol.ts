@@ -53,6 +53,7 @@ const errorCode = z.enum([
   'ACTION_FAILED',
   'MALFORMED_FRAME',
   'UNKNOWN_CALL',
+  'NOT_SUPPORTED',
 ]);
 export const replySchema = z.union([
   z.object({ ok: z.literal(true) }),

@@ -12,6 +12,7 @@ import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
 import { ApiTokensService } from '@server/modules/api-tokens/api-tokens.service';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AuditViewerService } from '@server/modules/audit/audit-viewer.service';
@@ -100,6 +101,7 @@ export interface AppServices {
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  analyticsRoles: AnalyticsRolesService;
   callbacks: CallbacksService;
   imports: ImportsService;
   contactsExport: ContactsExporter;
@@ -298,6 +300,7 @@ export function createServices(deps: ServicesDeps): {
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit, teamScope),
+    analyticsRoles: new AnalyticsRolesService(dataSource, audit, teamScope),
     callbacks,
     imports: new ImportsService(dataSource, contacts, country, logger, fields),
     contactsExport: new ContactsExporter(dataSource, contacts, fields),

@@ -1,6 +1,14 @@
 import { z } from 'zod';
 
 import { analyticsQuerySchema } from '@contracts/dto/analytics';
+import {
+  callDirectionsReportSchema,
+  myDashboardReportSchema,
+  salesReportSchema,
+  setTargetRequestSchema,
+  targetParamsSchema,
+  teamReportSchema,
+} from '@contracts/dto/analytics-roles';
 import { auditExportQuerySchema, auditListQuerySchema } from '@contracts/dto/audit';
 import { idParamsSchema } from '@contracts/dto/common';
 import {
@@ -173,6 +181,57 @@ export const ADMIN_ROUTES: readonly ApiRouteSpec[] = [
         files: ['text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
       },
     },
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/me',
+    tag: 'Analytics',
+    summary: "The signed-in user's own figures: today, the range, and their targets with progress",
+    access: 'signed-in',
+    scope: 'analytics:read',
+    query: analyticsQuerySchema,
+    responses: { 200: json(myDashboardReportSchema) },
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/team',
+    tag: 'Analytics',
+    summary: "Each operator's figures and targets (a team supervisor: their teams' members)",
+    access: STAFF,
+    scope: 'analytics:read',
+    query: analyticsQuerySchema,
+    responses: { 200: json(teamReportSchema) },
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/sales',
+    tag: 'Analytics',
+    summary: 'Deals per owner and leads per channel with their lead → deal conversion',
+    access: STAFF,
+    scope: 'analytics:read',
+    query: analyticsQuerySchema,
+    responses: { 200: json(salesReportSchema) },
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/call-directions',
+    tag: 'Analytics',
+    summary: 'Outbound and internal calls per user: attempts, connects, talk time',
+    access: STAFF,
+    scope: 'analytics:read',
+    query: analyticsQuerySchema,
+    responses: { 200: json(callDirectionsReportSchema) },
+  },
+  {
+    method: 'PUT',
+    path: '/api/analytics/targets/:userId',
+    tag: 'Analytics',
+    summary: "Set (or with value null remove) an operator's daily or monthly target (audited)",
+    access: ['admin', 'supervisor'],
+    scope: null,
+    params: targetParamsSchema,
+    body: setTargetRequestSchema,
+    responses: done,
   },
   {
     method: 'GET',

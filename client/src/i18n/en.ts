@@ -426,6 +426,7 @@ export const en: Messages = {
     value: 'Target',
     valuePlaceholder: 'empty removes it',
     setTarget: 'Set target',
+    funnelMedian: 'Median time in stage',
     figures: {
       callsIn: 'Inbound calls handled',
       callsOut: 'Outbound: connects / attempts',
@@ -448,6 +449,8 @@ export const en: Messages = {
       conversions: 'Your leads converted in the range',
       dealsWon: 'Your deals closed won in the range',
       conversion: 'Leads of the channel that became a deal ÷ all its leads of the range',
+      funnelMedian:
+        'How long the range’s deals stayed on the stage before moving on (median); deals still on it are not counted',
     },
     metrics: {
       'calls-in': 'Inbound calls',

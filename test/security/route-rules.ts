@@ -120,6 +120,11 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/sales': STAFF,
   'GET /api/analytics/call-directions': STAFF,
   'PUT /api/analytics/targets/:userId': ['admin', 'supervisor'],
+  // live SLA alerts: staff read, supervisors and admins set thresholds
+  'GET /api/analytics/sla-thresholds': STAFF,
+  'PUT /api/analytics/sla-thresholds/:queue': ['admin', 'supervisor'],
+  'DELETE /api/analytics/sla-thresholds/:queue': ['admin', 'supervisor'],
+  'GET /api/analytics/sla-alerts': STAFF,
   // custom fields: everyone reads the definitions (forms, lists); admins define, remove, restore and purge
   'GET /api/custom-fields': 'any',
   'POST /api/custom-fields': ['admin'],
@@ -265,6 +270,10 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/analytics/sales': 'analytics:read',
   'GET /api/analytics/call-directions': 'analytics:read',
   'PUT /api/analytics/targets/:userId': null,
+  'GET /api/analytics/sla-thresholds': 'analytics:read',
+  'PUT /api/analytics/sla-thresholds/:queue': null,
+  'DELETE /api/analytics/sla-thresholds/:queue': null,
+  'GET /api/analytics/sla-alerts': 'analytics:read',
   'GET /api/analytics/queue-settings': 'analytics:read',
   'PUT /api/analytics/queue-settings/:queue': null,
   'GET /api/openapi.json': 'any',

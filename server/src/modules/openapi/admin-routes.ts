@@ -9,6 +9,13 @@ import {
   targetParamsSchema,
   teamReportSchema,
 } from '@contracts/dto/analytics-roles';
+import {
+  slaAlertSchema,
+  slaAlertsQuerySchema,
+  slaQueueParamsSchema,
+  slaThresholdRequestSchema,
+  slaThresholdSchema,
+} from '@contracts/dto/sla-alerts';
 import { auditExportQuerySchema, auditListQuerySchema } from '@contracts/dto/audit';
 import { idParamsSchema } from '@contracts/dto/common';
 import {
@@ -232,6 +239,46 @@ export const ADMIN_ROUTES: readonly ApiRouteSpec[] = [
     params: targetParamsSchema,
     body: setTargetRequestSchema,
     responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/sla-thresholds',
+    tag: 'Analytics',
+    summary: 'SLA alert thresholds per queue',
+    access: STAFF,
+    scope: 'analytics:read',
+    responses: { 200: json(z.array(slaThresholdSchema)) },
+  },
+  {
+    method: 'PUT',
+    path: '/api/analytics/sla-thresholds/:queue',
+    tag: 'Analytics',
+    summary: "Set a queue's SLA alert thresholds (audited)",
+    access: ['admin', 'supervisor'],
+    scope: null,
+    params: slaQueueParamsSchema,
+    body: slaThresholdRequestSchema,
+    responses: { 200: json(slaThresholdSchema) },
+  },
+  {
+    method: 'DELETE',
+    path: '/api/analytics/sla-thresholds/:queue',
+    tag: 'Analytics',
+    summary: "Stop watching a queue's SLA (audited)",
+    access: ['admin', 'supervisor'],
+    scope: null,
+    params: slaQueueParamsSchema,
+    responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/analytics/sla-alerts',
+    tag: 'Analytics',
+    summary: 'SLA alerts with their start and end (open=true: those still going on)',
+    access: STAFF,
+    scope: 'analytics:read',
+    query: slaAlertsQuerySchema,
+    responses: { 200: json(z.array(slaAlertSchema)) },
   },
   {
     method: 'GET',

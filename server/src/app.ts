@@ -12,6 +12,8 @@ import { hostGuard, trustedHosts } from '@server/common/http/trusted-hosts';
 import { type Logger } from '@server/common/logger/logger';
 import { agentsRouter } from '@server/modules/agents/agents.router';
 import { analyticsRouter } from '@server/modules/analytics/analytics.router';
+import { analyticsRolesRouter } from '@server/modules/analytics/analytics-roles.router';
+import { slaAlertsRouter } from '@server/modules/analytics/sla-alerts.router';
 import { bearerTokenAuth, tokenScopeGuard, unlessTokenRequest } from '@server/modules/api-tokens/api-token.middleware';
 import { apiTokensRouter } from '@server/modules/api-tokens/api-tokens.router';
 import { webhooksRouter } from '@server/modules/webhooks/webhooks.router';
@@ -140,6 +142,8 @@ export function createApp(deps: AppDeps): Express {
   api.use('/webhooks', webhooksRouter(services.webhooks));
   api.use('/forms', webFormsRouter(services.webForms));
   api.use('/business-hours', businessHoursRouter(services.businessHours));
+  api.use('/analytics', analyticsRolesRouter(services.analyticsRoles));
+  api.use('/analytics', slaAlertsRouter(services.slaAlerts));
   api.use('/analytics', analyticsRouter(services.analytics, services.pipelines));
   api.use('/settings', settingsRouter(services.settings));
   api.use('/audit', auditRouter(services.auditViewer));

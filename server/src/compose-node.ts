@@ -212,6 +212,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     provider,
   });
   if (overrides.consume ?? true) await pipeline.start();
+  // SLA thresholds are evaluated where call events are consumed; the alerts table keeps it once per cluster.
+  if (overrides.consume ?? true) services.slaAlerts.start();
 
   if (provider) {
     provider.onEvent((event) => publish(bus, event, logger));
@@ -268,6 +270,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         services.callMeBack.stop();
         services.agents.stop();
         services.wallboard.stop();
+        await services.slaAlerts.stop();
         await escalation.stop();
         await taskReminders.stop();
         await relay?.stop();

@@ -12,6 +12,9 @@ import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
+import { SlaAlertsRepository } from '@server/modules/analytics/sla-alerts.repository';
+import { SlaAlertsService } from '@server/modules/analytics/sla-alerts.service';
 import { ApiTokensService } from '@server/modules/api-tokens/api-tokens.service';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AuditViewerService } from '@server/modules/audit/audit-viewer.service';
@@ -100,6 +103,8 @@ export interface AppServices {
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  analyticsRoles: AnalyticsRolesService;
+  slaAlerts: SlaAlertsService;
   callbacks: CallbacksService;
   imports: ImportsService;
   contactsExport: ContactsExporter;
@@ -298,6 +303,13 @@ export function createServices(deps: ServicesDeps): {
       audit,
     ),
     analytics: new AnalyticsService(dataSource, audit, teamScope),
+    analyticsRoles: new AnalyticsRolesService(dataSource, audit, teamScope),
+    // Reads the wallboard's live state when it evaluates (after this object exists).
+    slaAlerts: new SlaAlertsService(
+      new SlaAlertsRepository(dataSource),
+      { snapshot: (now) => services.wallboard.snapshot(now) },
+      { logger: logger.child({ module: 'sla-alerts' }), realtime, audit },
+    ),
     callbacks,
     imports: new ImportsService(dataSource, contacts, country, logger, fields),
     contactsExport: new ContactsExporter(dataSource, contacts, fields),

@@ -39,6 +39,7 @@ export type Route =
   | { name: 'tasks'; query: URLSearchParams }
   | { name: 'calls'; query: URLSearchParams }
   | { name: 'analytics' }
+  | { name: 'my-stats' }
   | { name: 'wallboard' }
   | { name: 'review' }
   | { name: 'integrations' }
@@ -59,6 +60,7 @@ export type Section =
   | 'tasks'
   | 'calls'
   | 'analytics'
+  | 'my-stats'
   | 'wallboard'
   | 'review'
   | 'integrations'
@@ -82,6 +84,7 @@ export function parseRoute(fullPath: string): Route {
     return { name: first, query };
   }
   if (first === 'analytics' && parts.length === 1) return { name: 'analytics' };
+  if (first === 'my-stats' && parts.length === 1) return { name: 'my-stats' };
   if (first === 'wallboard' && parts.length === 1) return { name: 'wallboard' };
   if (first === 'review' && parts.length === 1) return { name: 'review' };
   if (first === 'integrations' && parts.length === 1) return { name: 'integrations' };
@@ -107,6 +110,7 @@ export function sectionOf(route: Route): Section | null {
     case 'tasks':
     case 'calls':
     case 'analytics':
+    case 'my-stats':
     case 'wallboard':
     case 'review':
     case 'integrations':

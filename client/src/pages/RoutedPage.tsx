@@ -4,6 +4,7 @@ import { href, type Route } from '@client/app/router';
 import { AdminPage } from '@client/modules/admin/components/AdminPage';
 import { AuditLogPage } from '@client/modules/admin/components/AuditLogPage';
 import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
+import { MyStatsPage } from '@client/modules/analytics/components/MyStatsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
@@ -49,6 +50,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <TasksList />;
     case 'analytics':
       return <AnalyticsPage />;
+    case 'my-stats':
+      return <MyStatsPage />;
     case 'wallboard':
       return <WallboardPage />;
     case 'review':

@@ -1,6 +1,7 @@
 import { type CallCard } from './dto/call-card';
 import { type LeadDto } from './dto/lead';
 import { type TaskDto } from './dto/task';
+import { type SlaAlertDto } from './dto/sla-alerts';
 import { type WallboardDto } from './dto/wallboard';
 
 /**
@@ -121,6 +122,10 @@ export interface ServerToClientEvents {
   'agent:state': (payload: AgentStateDto) => void;
   /** Live wallboard snapshot for supervisors and managers (role rooms). */
   'wallboard:update': (payload: WallboardDto) => void;
+  /** A queue broke an SLA threshold (issue #20), to supervisors, managers and admins; once per breach. */
+  'sla:alert': (payload: SlaAlertDto) => void;
+  /** That breach is over (`endedAt` set). */
+  'sla:cleared': (payload: SlaAlertDto) => void;
   'provider:status': (payload: { up: boolean; source: 'ami' | 'sip'; reason?: string }) => void;
 }
 

@@ -234,6 +234,11 @@ export interface FunnelStageDto {
   reached: number;
   /** reached ÷ the previous open stage's reached; null for the first stage. */
   conversion: number | null;
+  /**
+   * Median seconds the range's deals stayed on this stage before moving on (from the deal stage history); a deal
+   * still on the stage is not counted; null when none has left it.
+   */
+  medianSecondsInStage: number | null;
   /** Amounts of the deals on the stage, per currency, and weighted by the stage's probability. */
   amounts: { currency: string; amount: number; weighted: number }[];
 }

@@ -26,6 +26,7 @@ import {
   type CallKpiRow,
   type QueueSettingRow,
 } from '@server/modules/analytics/analytics.repository';
+import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-roles.read-model';
 
 /**
  * Contact-center metrics over stored calls (inbound, ended, started in [from, to) of the caller's time zone) and
@@ -53,6 +54,7 @@ import {
  */
 export class AnalyticsService {
   private readonly repo: AnalyticsRepository;
+  private readonly roles: AnalyticsRolesReadModel;
 
   constructor(
     dataSource: DataSource,
@@ -60,6 +62,7 @@ export class AnalyticsService {
     private readonly teams?: TeamScopeReadModel,
   ) {
     this.repo = new AnalyticsRepository(dataSource);
+    this.roles = new AnalyticsRolesReadModel(dataSource);
   }
 
   async queueSettings(): Promise<QueueSettingDto[]> {
@@ -221,7 +224,11 @@ export class AnalyticsService {
    */
   async funnel(q: AnalyticsQuery, pipelineId: string, viewer?: Viewer): Promise<FunnelReportDto> {
     const { range, bounds } = await this.resolve(q, viewer);
-    const rows = await this.repo.funnel(bounds, pipelineId);
+    const [rows, times] = await Promise.all([
+      this.repo.funnel(bounds, pipelineId),
+      this.roles.medianTimeInStage(bounds.fromUtc, bounds.toUtc, pipelineId, bounds.members ?? null),
+    ]);
+    const median = new Map(times.map((t) => [t.stage, t.median_seconds]));
     const stages: FunnelStageDto[] = [];
     for (const r of rows) {
       let stage = stages.at(-1);
@@ -235,6 +242,7 @@ export class AnalyticsService {
           deals: 0,
           reached: 0,
           conversion: null,
+          medianSecondsInStage: median.has(r.key) ? Math.round(median.get(r.key)!) : null,
           amounts: [],
         };
         stages.push(stage);
@@ -274,14 +282,7 @@ export class AnalyticsService {
     // A team supervisor's figures are their teams' whatever they ask; a named team narrows further.
     let members: string[] | null = viewer && !seesAll(viewer) ? scopeIds(viewer) : null;
     if (q.teamId && viewer && this.teams) members = await this.teams.filterFor(viewer, q.teamId);
-    const bounds = await this.repo.bounds(q.from, q.to, q.tz).catch((err: unknown) => {
-      // A zone the browser's ICU knows but this server's tzdata does not (22023 invalid_parameter_value).
-      if (pgErrorCode(err) === PG_INVALID_PARAMETER_VALUE)
-        throw new AppError('VALIDATION_FAILED', 400, `Unknown time zone ${q.tz}`, {
-          details: [{ field: 'tz', message: 'not a time zone this server knows' }],
-        });
-      throw err;
-    });
+    const bounds = await boundsOf(this.repo, q);
     return {
       bounds: { ...bounds, members },
       range: {
@@ -293,6 +294,18 @@ export class AnalyticsService {
       },
     };
   }
+}
+
+/** The range as instants; a zone the browser's ICU knows but this server's tzdata does not is a 400. */
+export async function boundsOf(repo: AnalyticsRepository, q: Pick<AnalyticsQuery, 'from' | 'to' | 'tz'>) {
+  return repo.bounds(q.from, q.to, q.tz).catch((err: unknown) => {
+    // 22023 invalid_parameter_value
+    if (pgErrorCode(err) === PG_INVALID_PARAMETER_VALUE)
+      throw new AppError('VALIDATION_FAILED', 400, `Unknown time zone ${q.tz}`, {
+        details: [{ field: 'tz', message: 'not a time zone this server knows' }],
+      });
+    throw err;
+  });
 }
 
 /**

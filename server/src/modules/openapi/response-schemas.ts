@@ -342,6 +342,7 @@ export const funnelReportSchema = z.object({
       deals: z.number().int(),
       reached: z.number().int(),
       conversion: nullableNumber,
+      medianSecondsInStage: nullableNumber,
       amounts: z.array(z.object({ currency: z.string(), amount: z.number(), weighted: z.number() })),
     }),
   ),

@@ -20,6 +20,9 @@ import { KpiTiles } from '@client/modules/analytics/components/KpiTiles';
 import { OperatorsTable } from '@client/modules/analytics/components/OperatorsTable';
 import { QueuesTable } from '@client/modules/analytics/components/QueuesTable';
 import { RangePicker } from '@client/modules/analytics/components/RangePicker';
+import { DirectionsTable, SalesTables, TeamTable } from '@client/modules/analytics/components/RoleReports';
+import { useRoleReports } from '@client/modules/analytics/hooks/useRoleAnalytics';
+import { useSession } from '@client/modules/auth/states/sessionContext';
 import { defaultRange, heatmapMatrix, type RangeInput } from '@client/modules/analytics/utils/analyticsRange';
 import { QueryView } from '@client/ui/QueryView';
 import '@client/modules/analytics/analytics.css';
@@ -54,6 +57,8 @@ function AnalyticsDashboard({ timeZone }: { timeZone: string }) {
   const teams = useTeams(true);
   const { pipelines } = usePipelines(null);
   const data = useAnalytics(range, teamId, pipelineId);
+  const roles = useRoleReports(range, teamId);
+  const { user } = useSession();
   const heat = data.heatmap.data;
   const matrix = useMemo(() => heatmapMatrix(heat?.rows ?? []), [heat]);
   return (
@@ -92,6 +97,27 @@ function AnalyticsDashboard({ timeZone }: { timeZone: string }) {
       <Section title={t('analytics.sections.operators')} actions={<ExportButtons report="operators" range={range} />}>
         <QueryView {...data.operators} isEmpty={(r) => r.rows.length === 0}>
           {(r) => <OperatorsTable rows={r.rows} />}
+        </QueryView>
+      </Section>
+      <Section title={t('analyticsRoles.sections.team')}>
+        <QueryView {...roles.team} isEmpty={(r) => r.rows.length === 0}>
+          {(r) => (
+            <TeamTable
+              rows={r.rows}
+              canSetTargets={user?.role === 'supervisor' || user?.role === 'admin'}
+              onChanged={roles.team.reload}
+            />
+          )}
+        </QueryView>
+      </Section>
+      <Section title={t('analyticsRoles.sections.directions')}>
+        <QueryView {...roles.directions} isEmpty={() => false}>
+          {(r) => <DirectionsTable report={r} />}
+        </QueryView>
+      </Section>
+      <Section title={t('analyticsRoles.sections.sales')}>
+        <QueryView {...roles.sales} isEmpty={(r) => r.owners.length === 0 && r.channels.length === 0}>
+          {(r) => <SalesTables report={r} />}
         </QueryView>
       </Section>
       <Section title={t('analytics.sections.queues')} actions={<ExportButtons report="queues" range={range} />}>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { type FunnelReportDto } from '@contracts/dto/analytics';
 import { useLocale } from '@client/app/useLocale';
 import { formatMoney } from '@client/i18n/format';
-import { formatShare } from '@client/modules/analytics/utils/formatKpi';
+import { formatShare, formatStay } from '@client/modules/analytics/utils/formatKpi';
 import { stageName } from '@client/modules/deals/utils/board';
 import { DataTable } from '@client/ui/DataTable';
 
@@ -21,6 +21,7 @@ export function FunnelChart({ report }: { report: FunnelReportDto }) {
         { label: t('analytics.funnel.deals'), numeric: true },
         { label: t('analytics.funnel.conversion'), numeric: true },
         { label: t('analytics.funnel.weighted'), numeric: true },
+        { label: t('analyticsRoles.funnelMedian'), numeric: true, title: t('analyticsRoles.formula.funnelMedian') },
       ]}
     >
       {report.stages.map((s) => (
@@ -34,6 +35,9 @@ export function FunnelChart({ report }: { report: FunnelReportDto }) {
           <td className="num">{s.conversion === null ? '—' : formatShare(s.conversion, locale)}</td>
           <td className="num">
             {s.amounts.map((a) => formatMoney(a.weighted, locale, a.currency)).join(' + ') || '—'}
+          </td>
+          <td className="num" data-testid="funnel-median">
+            {formatStay(s.medianSecondsInStage, locale)}
           </td>
         </tr>
       ))}

@@ -16,3 +16,20 @@ export function formatSeconds(value: number | null, locale: Locale): string {
 export function formatCount(value: number, locale: Locale): string {
   return new Intl.NumberFormat(tag(locale)).format(value);
 }
+
+/** A stay of seconds to days: in the largest unit that keeps it at least 1 (Intl's own unit names per locale). */
+export function formatStay(seconds: number | null, locale: Locale): string {
+  if (seconds === null) return '—';
+  const [value, unit] =
+    seconds >= 86_400
+      ? [seconds / 86_400, 'day']
+      : seconds >= 3600
+        ? [seconds / 3600, 'hour']
+        : [seconds / 60, 'minute'];
+  return new Intl.NumberFormat(tag(locale), {
+    style: 'unit',
+    unit,
+    unitDisplay: 'short',
+    maximumFractionDigits: 1,
+  }).format(value);
+}

@@ -15,6 +15,7 @@ import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
 import { TeamFilter } from '@client/modules/teams/components/TeamFilter';
 import { useTeams } from '@client/modules/teams/hooks/useTeams';
 import { PhoneText } from '@client/ui/PhoneText';
+import { SlaBanner, SlaThresholds } from '@client/modules/analytics/components/SlaAlerts';
 import { Spinner } from '@client/ui/Spinner';
 import '@client/modules/wallboard/wallboard.css';
 
@@ -193,6 +194,7 @@ export function WallboardPage() {
           </button>
         </Alert>
       )}
+      <SlaBanner />
       {!board && error === null && <Spinner label={t('app.loading')} />}
       {board && (
         <>
@@ -221,6 +223,12 @@ export function WallboardPage() {
             <h2>{t('wallboard.operators')}</h2>
             <Operators board={board} now={now} />
           </section>
+          {(me.role === 'supervisor' || me.role === 'admin') && (
+            <section className="card wb-section" data-testid="sla-section">
+              <h2>{t('sla.title')}</h2>
+              <SlaThresholds />
+            </section>
+          )}
         </>
       )}
     </div>

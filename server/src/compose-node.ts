@@ -19,6 +19,7 @@ import { DEMO_PASSWORD, demoLoginsStillOpen, seedDemo } from '@server/db/seed-de
 import { trustedHosts } from '@server/common/http/trusted-hosts';
 import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
 import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
+import { UsersRepository } from '@server/modules/users/users.repository';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
 import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reaction';
@@ -100,6 +101,14 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? overrides.provider
       : createProvider({ config, dataSource, logger, redis, sipCredentials: () => sipSecrets.credentials() });
 
+  // Before the services: the agents' extension → user lookups share the card read model's cache.
+  const cache = new ChangeCache();
+  const unlisten: Unlisten = await database.listen(
+    'zvonok_cards',
+    (scope) => cache.invalidate(scope),
+    (up) => cache.setLive(up),
+  );
+  const cards = new CallCardReadModel(dataSource, cache, new UsersRepository(dataSource));
   // The app is made after Socket.IO (its services push through it), so the server's handler is bound late; engine.io
   // wraps this handler when it attaches, and so keeps its own /socket.io/ requests from ever reaching express.
   let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
@@ -112,6 +121,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     telephony: provider,
     redis,
     sipSecrets,
+    userByExtension: (extension) => cards.userByExtension(extension),
     secretBox: sealedSecretBox(cipher),
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
@@ -147,13 +157,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       })
     : new MemoryCallBus();
   const unfollowSettings = await services.settings.follow(database.listen);
-  const cache = new ChangeCache();
-  const unlisten: Unlisten = await database.listen(
-    'zvonok_cards',
-    (scope) => cache.invalidate(scope),
-    (up) => cache.setLive(up),
-  );
-  const cards = new CallCardReadModel(dataSource, cache, services.users);
   const recordings = startRecordings({
     config,
     dataSource,
@@ -222,7 +225,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     provider && redis && !(provider instanceof RemoteTelephony)
       ? serveTelephonyCommands({ provider, redis, logger: logger.child({ module: 'telephony-relay' }) })
       : undefined;
-  services.agents.start();
+  await services.agents.start();
   const escalation = startEscalationJob(services.callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
   const taskReminders = startTaskReminderJob({
     tasks: services.tasks,
@@ -265,7 +268,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         clearInterval(purge);
         background.webhooks.stop();
         services.callMeBack.stop();
-        services.agents.stop();
         services.wallboard.stop();
         await escalation.stop();
         await taskReminders.stop();
@@ -273,6 +275,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await provider?.stop();
         // The events in hand still reach open sockets; then the sockets (and the http server) close.
         await pipeline.stop();
+        // After the pipeline: its last reactions' agent states are written too.
+        await services.agents.stop();
         await io.close();
         await recordings.stop();
         await background.jobs.stop();

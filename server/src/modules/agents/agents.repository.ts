@@ -173,13 +173,12 @@ export class AgentsRepository {
     );
   }
 
-  /** Operators whose current activity is this call (ringing for it or on it). */
-  async usersOnCall(callId: string): Promise<string[]> {
-    const rows: { user_id: string }[] = await this.dataSource.query(
-      `SELECT user_id FROM agent_states WHERE activity_call_id = $1`,
-      [callId],
-    );
-    return rows.map((r) => r.user_id);
+  /** Operators whose current activity is this call (ringing for it or on it), as stored. */
+  async onCall(callId: string): Promise<AgentRow[]> {
+    const rows: RawRow[] = await this.dataSource.query(`${SELECT} WHERE s.activity_call_id = $1 AND u.active`, [
+      callId,
+    ]);
+    return rows.map(toRow);
   }
 
   /** Operators whose wrap-up ran out, as stored (with their versions). */

@@ -256,9 +256,9 @@ export class AgentsService {
   private async usersOn(callId: string): Promise<string[]> {
     const here = this.book.usersOn(callId);
     if (here.length) return here;
-    const stored = await this.repo.usersOnCall(callId);
-    await Promise.all(stored.map((userId) => this.load(userId)));
-    return stored.filter((userId) => this.book.has(userId));
+    const stored = await this.repo.onCall(callId);
+    for (const row of stored) this.learn(row);
+    return stored.map((r) => r.userId).filter((userId) => this.book.has(userId));
   }
 
   private async forExtension(agentId: string, mutate: Mutation): Promise<void> {

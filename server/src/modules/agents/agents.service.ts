@@ -353,6 +353,8 @@ export class AgentsService {
         }
       }
     }
+    // Still contended after every round: what is left goes with the next write, or with this retry.
+    if (this.book.hasPending()) setTimeout(() => void this.flushSoon().catch(() => undefined), FLUSH_RETRY_MS).unref();
   }
 
   private publish(userId: string, record: AgentStateRecord): void {

@@ -29,6 +29,7 @@ import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlocked
 import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
 import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnalyticsTargets';
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
+import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersions';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -66,4 +67,5 @@ export const migrations = [
   LeadDeals1764001110000,
   CreateAnalyticsTargets1764002600000,
   CreateSlaAlerts1764002610000,
+  AgentStateVersions1764002300000,
 ];

@@ -20,6 +20,7 @@ import { seedDemoHistory } from '@server/db/seed-demo-history';
 import { trustedHosts } from '@server/common/http/trusted-hosts';
 import { startEscalationJob } from '@server/modules/callbacks/callback-escalation.job';
 import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
+import { UsersRepository } from '@server/modules/users/users.repository';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
 import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reaction';
@@ -101,6 +102,14 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? overrides.provider
       : createProvider({ config, dataSource, logger, redis, sipCredentials: () => sipSecrets.credentials() });
 
+  // Before the services: the agents' extension → user lookups share the card read model's cache.
+  const cache = new ChangeCache();
+  const unlisten: Unlisten = await database.listen(
+    'zvonok_cards',
+    (scope) => cache.invalidate(scope),
+    (up) => cache.setLive(up),
+  );
+  const cards = new CallCardReadModel(dataSource, cache, new UsersRepository(dataSource));
   // The app is made after Socket.IO (its services push through it), so the server's handler is bound late; engine.io
   // wraps this handler when it attaches, and so keeps its own /socket.io/ requests from ever reaching express.
   let handle: http.RequestListener = (_req, res) => res.writeHead(503).end();
@@ -113,6 +122,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     telephony: provider,
     redis,
     sipSecrets,
+    userByExtension: (extension) => cards.userByExtension(extension),
     secretBox: sealedSecretBox(cipher),
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
@@ -148,13 +158,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       })
     : new MemoryCallBus();
   const unfollowSettings = await services.settings.follow(database.listen);
-  const cache = new ChangeCache();
-  const unlisten: Unlisten = await database.listen(
-    'zvonok_cards',
-    (scope) => cache.invalidate(scope),
-    (up) => cache.setLive(up),
-  );
-  const cards = new CallCardReadModel(dataSource, cache, services.users);
   const recordings = startRecordings({
     config,
     dataSource,
@@ -225,7 +228,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     provider && redis && !(provider instanceof RemoteTelephony)
       ? serveTelephonyCommands({ provider, redis, logger: logger.child({ module: 'telephony-relay' }) })
       : undefined;
-  services.agents.start();
+  await services.agents.start();
   const escalation = startEscalationJob(services.callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
   const taskReminders = startTaskReminderJob({
     tasks: services.tasks,
@@ -268,7 +271,6 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         clearInterval(purge);
         background.webhooks.stop();
         services.callMeBack.stop();
-        services.agents.stop();
         services.wallboard.stop();
         await services.slaAlerts.stop();
         await escalation.stop();
@@ -277,6 +279,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await provider?.stop();
         // The events in hand still reach open sockets; then the sockets (and the http server) close.
         await pipeline.stop();
+        // After the pipeline: its last reactions' agent states are written too.
+        await services.agents.stop();
         await io.close();
         await recordings.stop();
         await background.jobs.stop();

@@ -148,6 +148,8 @@ export interface ServicesDeps {
   reassignmentListeners?: ReassignmentListener[];
   /** Seals webhook signing secrets (with the key of the SIP secrets). */
   secretBox: SecretBox;
+  /** The active user behind an extension, cached (the card read model's); absent → the agents query each time. */
+  userByExtension?: (extension: string) => Promise<{ id: string } | null>;
 }
 
 /** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
@@ -180,6 +182,7 @@ export function createServices(deps: ServicesDeps): {
     wrapUpSeconds: () => settings.current().wrapUpSeconds,
     logger,
     realtime,
+    userByExtension: deps.userByExtension,
   });
   // The new owner hears of it at once; further listeners (notifications) come through the deps.
   const reassigner = new Reassigner(

@@ -10,8 +10,16 @@ export interface CpuSnapshot {
 const TICK = 100;
 const PARTS: Record<string, string> = { asterisk: 'asterisk', postgres: 'postgres', 'redis-server': 'redis' };
 
-export function cpuSnapshot(): CpuSnapshot {
+/**
+ * `processes`: more parts by pid (forked consumers), each the sum of its processes. `machine` is every process on
+ * the machine, other users' too: near 100 % the cores were saturated, whoever used them.
+ */
+export function cpuSnapshot(processes: Record<string, number[]> = {}): CpuSnapshot {
   const seconds: Record<string, number> = { asterisk: 0, postgres: 0, redis: 0 };
+  for (const [part, pids] of Object.entries(processes)) seconds[part] = pids.reduce((sum, pid) => sum + ownCpu(pid), 0);
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal: everything but idle and iowait is busy.
+  seconds.machine = ticks.slice(0, 8).reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0) / TICK;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let stat: string;
     try {
@@ -42,4 +50,14 @@ export function cpuShares(before: CpuSnapshot, after: CpuSnapshot): Record<strin
       Math.round((1000 * ((after.seconds[part] ?? 0) - (before.seconds[part] ?? 0))) / capacity) / 10,
     ]),
   );
+}
+
+function ownCpu(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICK;
+  } catch {
+    return 0; // gone meanwhile
+  }
 }

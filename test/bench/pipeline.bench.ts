@@ -12,6 +12,7 @@ import { parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
 import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
+import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
 import { type Figure } from '@test/bench/figure';
 import { suitePrefix, testLogger } from '@test/support/api-server';
 import { startRedis } from '@test/support/services/redis';
@@ -84,6 +85,8 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
           PARTITIONS,
         { what: `${PARTITIONS} partitions shared by ${consumers} consumers`, timeoutMs: 60_000, intervalMs: 100 },
       );
+      const pids = { consumers: children.map((c) => c.pid!) };
+      const cpuBefore = cpuSnapshot(pids);
       const started = performance.now();
       // One connection keeps the order of each call's events; chunks keep the publisher off the critical path.
       for (let i = 0; i < events.length; i += PUBLISH_CHUNK) {
@@ -95,6 +98,7 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
         intervalMs: 20,
       });
       const seconds = (performance.now() - started) / 1000;
+      const cpu = cpuShares(cpuBefore, cpuSnapshot(pids));
       const pops = (await Promise.all(children.map((c) => ask<number>(c, { pops: true }, 'pops')))).reduce(
         (a, b) => a + b,
         0,
@@ -110,11 +114,12 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
         baseline: baseline.rate,
         unit: 'events/s',
         ratio: rate / baseline.rate,
-        details: { events: events.length, seconds, pops, ringing, vsOneConsumer: rate / one },
+        details: { events: events.length, seconds, pops, ringing, vsOneConsumer: rate / one, cpuSharePercent: cpu },
       });
       console.log(
         `[bench] pipeline ${consumers} consumer(s): ${Math.round(rate)} events/s, ${pops} pops for ${ringing} ringing events, ` +
-          `${(rate / one).toFixed(2)}× one consumer`,
+          `${(rate / one).toFixed(2)}× one consumer; CPU share of the machine: consumers ${cpu.consumers} %, ` +
+          `postgres ${cpu.postgres} %, redis ${cpu.redis} %, bench ${cpu.node} %, all processes ${cpu.machine} %`,
       );
       await cleanup(db, events);
     }

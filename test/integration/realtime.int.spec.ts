@@ -69,6 +69,12 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     o.received.filter((r) => r.event === event && (r.payload.call?.id ?? r.payload.callId) === callId);
   const until = (what: string, probe: () => boolean, timeoutMs = 10_000) =>
     waitFor(async () => probe(), { what, timeoutMs, intervalMs: 20 });
+  /** The pop goes out before its call is written (emit first): what reads the call's rows waits for the write. */
+  const stored = (callId: string) =>
+    waitFor(
+      async () => ((await node.dataSource.query(`SELECT 1 FROM calls WHERE id = $1`, [callId])) as []).length > 0,
+      { what: `call ${callId} stored`, timeoutMs: 5_000, intervalMs: 10 },
+    );
   /** Lets anything that should NOT arrive have a fair chance to arrive. */
   const settle = () => new Promise((r) => setTimeout(r, 400));
 
@@ -168,6 +174,7 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     await until('supervisor sees the ringing', () => of(sup, 'call:ringing', call.callId).length > 0);
 
     // The resync: A (it rang for A) and the supervisor see the live call; B does not.
+    await stored(call.callId);
     const active = (o: Operator) => o.api.get('/api/calls/active');
     expect((await active(opA)).body.map((c: { id: string }) => c.id)).toContain(call.callId);
     expect((await active(sup)).body.map((c: { id: string }) => c.id)).toContain(call.callId);
@@ -254,6 +261,7 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     const card = callCardSchema.parse(of(opA, 'call:ringing', now.callId)[0]!.payload.card);
     const listed = card.kind === 'withheld' ? [] : card.lastCalls.map((c) => c.id);
     expect(listed).toEqual([missed.callId]);
+    await stored(now.callId);
     const log = await opA.api.get(`/api/calls?phone=${encodeURIComponent(number)}`);
     expect(log.status).toBe(200);
     expect(log.body.items.map((c: { id: string }) => c.id)).toEqual([now.callId, missed.callId]);
@@ -275,6 +283,7 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     await publish(call.created(), call.ringing(opA.extension));
     await until('withheld pop', () => of(opA, 'call:ringing', call.callId).length > 0);
     expect(of(opA, 'call:ringing', call.callId)[0]!.payload.card).toMatchObject({ kind: 'withheld', raw: 'anonymous' });
+    await stored(call.callId);
     const [row] = await node.dataSource.query('SELECT lead_id, contact_id FROM calls WHERE id = $1', [call.callId]);
     expect(row).toEqual({ lead_id: null, contact_id: null });
 

@@ -50,6 +50,8 @@ export interface AmiConnectionOptions {
   backoff?: AmiBackoffOptions;
   /** Injected for deterministic tests; Math.random by default. */
   random?: () => number;
+  /** Event frames nobody listens for, dropped before they are parsed into messages. */
+  ignore?: (frame: AmiFrame) => boolean;
 }
 
 export type AmiActionRequest = Manager.ManagerActionRequest & { action: string };
@@ -354,6 +356,7 @@ export class AmiConnection {
     socket.on('data', (chunk: string | Buffer) => {
       for (const frame of parser.push(chunk).frames) {
         if (gen !== this.generation) return;
+        if (this.options.ignore?.(frame)) continue;
         const message = messageFromFrame(frame);
         // A frame with both (OriginateResponse) reaches both, as it did when asterisk-manager read everything.
         if (message.fields.response !== undefined) {

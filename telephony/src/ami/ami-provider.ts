@@ -4,6 +4,7 @@ import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
 import { renderPjsipAuth, writeFileIfChanged } from '@telephony/ami/pjsip-auth-file';
 import {
   DEFAULT_TRACKER_CONFIG,
+  ignoredFrames,
   initialTrackerState,
   reduceAmiEventInPlace,
   type CallTrackerConfig,
@@ -114,6 +115,7 @@ export class AmiProvider implements TelephonyProvider {
       ...(config.pingTimeoutMs !== undefined ? { pingTimeoutMs: config.pingTimeoutMs } : {}),
       ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
       ...(config.backoff ? { backoff: config.backoff } : {}),
+      ignore: ignoredFrames(this.tracker),
     });
   }
 

@@ -8,6 +8,7 @@ import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
 import {
   DEFAULT_TRACKER_CONFIG,
+  ignoredFrames,
   initialTrackerState,
   reduceAll,
   reduceAmiEvent,
@@ -168,6 +169,15 @@ describe('AMI fixtures (Asterisk 22)', () => {
     it('parses without errors', () => {
       expect(r.parsed.errors).toEqual([]);
       expect(r.parsed.frames.length).toBeGreaterThan(0);
+    });
+
+    it('gives the same events without the frames the provider drops unparsed (ignoredFrames)', () => {
+      const ignored = ignoredFrames(DEFAULT_TRACKER_CONFIG);
+      const kept = r.parsed.frames.filter((f) => !ignored(f));
+      const dropped = r.parsed.frames.length - kept.length;
+      const events = kept.map((f) => messageFromFrame(f)).filter((m): m is AmiEvent => m.event !== undefined);
+      expect(reduceAll(initialTrackerState(), events, DEFAULT_TRACKER_CONFIG).events).toEqual(r.events);
+      if (r.text.includes('Event: VarSet')) expect(dropped).toBeGreaterThan(0);
     });
 
     it('ends every call exactly once, last, with contiguous seq, leaving nothing open', () => {

@@ -4,6 +4,7 @@ import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
 import { uuidV5 } from '@telephony/model/stable-id';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
 import { withheldParty } from '@telephony/phone/withheld';
+import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import { isWithheldPresentation, PRESENTATION_VARIABLE } from '@telephony/ami/caller-presentation';
 
@@ -917,6 +918,24 @@ function handleAgentEvents(r: Reducer, name: string, ev: AmiEvent): boolean {
 
 const RECORDING_VARIABLE = 'MIXMONITOR_FILENAME';
 const BLOCKED_VARIABLE = 'ZV_BLOCKED';
+
+/**
+ * The frames the tracker has no use for, told apart before they are parsed into messages: VarSet of any variable
+ * but the recording, blocked and direction ones. Asterisk sends one per variable the dialplan and the queue set,
+ * over half of a queue call's events; the channel state they carry comes with the channel's other events too
+ * (call-tracker.fixtures.spec replays every recorded trace with and without them).
+ */
+export function ignoredFrames(config: CallTrackerConfig): (frame: AmiFrame) => boolean {
+  const wanted = new Set([RECORDING_VARIABLE, config.blockedVariable ?? BLOCKED_VARIABLE]);
+  wanted.add(config.directionVariable ?? 'ZV_DIRECTION');
+  return ({ headers }) => {
+    const first = headers[0];
+    // Asterisk writes `Event:` first; anything else is kept and left to the tracker.
+    if (!first || first[1] !== 'VarSet' || first[0].toLowerCase() !== 'event') return false;
+    for (const [key, value] of headers) if (key.toLowerCase() === 'variable') return !wanted.has(value);
+    return false;
+  };
+}
 
 /** Pure: folds one AMI event into the tracker state. Unknown events and unknown channels change nothing. */
 export function reduceAmiEvent(state: TrackerState, ev: AmiEvent, config: CallTrackerConfig): ReduceResult {

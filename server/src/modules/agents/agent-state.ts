@@ -61,3 +61,56 @@ export function queuePause(state: BaseAgentState, reason: string | null): { paus
       return { paused: true, reason: 'offline' };
   }
 }
+
+/** A change of an operator's record; null = nothing to change (the event is not about what they are doing). */
+export type Mutation = (current: AgentStateRecord, now: Date) => AgentStateRecord | null;
+
+/** A chosen state (or the end of wrap-up); any chosen state ends wrap-up early. */
+export const chosen =
+  (state: BaseAgentState, reason: string | null, wrapUpUntil: Date | null = null): Mutation =>
+  (r, now) => ({ ...r, state, reason, since: now, wrapUpUntil });
+
+const isOn = (r: AgentStateRecord, callId: string, activity: AgentActivity) =>
+  r.activity === activity && r.activityCallId === callId;
+
+const idle = (r: AgentStateRecord): AgentStateRecord => ({
+  ...r,
+  activity: null,
+  activityCallId: null,
+  activitySince: null,
+});
+
+/** A phone rings for the call, unless its operator is on a call already (a second line must not hide that). */
+export const ringing =
+  (callId: string): Mutation =>
+  (r, now) =>
+    r.activity === 'on-call' ? null : { ...r, activity: 'ringing', activityCallId: callId, activitySince: now };
+
+export const ringStopped =
+  (callId: string): Mutation =>
+  (r) =>
+    isOn(r, callId, 'ringing') ? idle(r) : null;
+
+export const onCall =
+  (callId: string): Mutation =>
+  (r, now) =>
+    isOn(r, callId, 'on-call') ? null : { ...r, activity: 'on-call', activityCallId: callId, activitySince: now };
+
+/** Somebody else answered (or, after a transfer, took) the call: whoever was ringing for it (or on it) is free. */
+export const leftCall =
+  (callId: string, includeOnCall: boolean): Mutation =>
+  (r) =>
+    r.activityCallId === callId && (includeOnCall || r.activity === 'ringing') ? idle(r) : null;
+
+/** The call is over: an operator who was on it goes to wrap-up for `wrapUpSeconds` (0 = straight back). */
+export const callEnded =
+  (callId: string, wrapUpSeconds: number): Mutation =>
+  (r, now) => {
+    if (r.activityCallId !== callId) return null;
+    const cleared = idle(r);
+    if (r.activity !== 'on-call' || wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
+    return chosen('wrap-up', null, new Date(now.getTime() + wrapUpSeconds * 1000))(cleared, now);
+  };
+
+export const wrapUpOver: Mutation = (r, now) =>
+  r.state === 'wrap-up' && r.wrapUpUntil && r.wrapUpUntil <= now ? chosen('available', null)(r, now) : null;

@@ -5,13 +5,23 @@ import { type AgentStateDto } from '@contracts/socket-events';
 import { type Logger } from '@server/common/logger/logger';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
+import { roleRoom, userRoom } from '@server/modules/realtime/realtime.server';
+
+import { AgentBook, type Applied } from './agent-book';
 import {
+  callEnded,
+  chosen,
   defaultRecord,
   effectiveState,
+  leftCall,
+  onCall,
   queuePause,
-  sameEffective,
+  ringing,
+  ringStopped,
+  wrapUpOver,
   type AgentStateRecord,
   type BaseAgentState,
+  type Mutation,
 } from './agent-state';
 import { agentsError } from './agents.errors';
 import { type AgentRow, type AgentsRepository } from './agents.repository';
@@ -26,21 +36,18 @@ export interface AgentsServiceOptions {
   sweepIntervalMs?: number;
   /** Where `agent:state` goes; absent → nowhere (the REST API still answers). */
   realtime?: RealtimeSink;
+  /**
+   * The active user an extension rings, from a cache that users' changes evict on every node (the card read
+   * model's); absent → a query each time.
+   */
+  userByExtension?: (extension: string) => Promise<{ id: string } | null>;
+  /** How long a change waits for others to share its write. Default 2 ms. */
+  flushDelayMs?: number;
 }
 
-export type AgentChangeListener = (agent: AgentDto) => void;
+export type AgentChangeListener = (agent: AgentStateDto) => void;
 
-interface Transition {
-  row: AgentRow;
-  /** The base state changed, so the queue pause must follow. */
-  baseChanged: boolean;
-  effectiveChanged: boolean;
-}
-
-type Mutation = (current: AgentStateRecord, now: Date) => AgentStateRecord | null;
-
-function toDto(row: AgentRow, now: Date): AgentDto {
-  const record = row.record ?? defaultRecord(now);
+function toDto(row: AgentRow, record: AgentStateRecord): AgentDto {
   const eff = effectiveState(record);
   return {
     userId: row.userId,
@@ -64,19 +71,24 @@ export const toStateDto = (a: AgentDto): AgentStateDto => ({
   since: a.since,
 });
 
-const base =
-  (state: BaseAgentState, reason: string | null, now: Date, wrapUpUntil: Date | null = null) =>
-  (r: AgentStateRecord): AgentStateRecord => ({ ...r, state, reason, since: now, wrapUpUntil });
+const FLUSH_RETRY_MS = 1_000;
 
 /**
  * Operator states: the chosen one (available / break with a reason / offline), wrap-up after each answered call,
- * and what the calls make of it (ringing, on-call). Every change is stored (current row + history interval),
- * pushed as `agent:state` to the operator and to supervisors and managers, and mirrored to the PBX as a queue
- * pause with a reason. The database is the truth; the PBX follows it when it can and the caller is told when not.
+ * and what the calls make of it (ringing, on-call). Every change is decided in memory (AgentBook), pushed at once
+ * as `agent:state` to the operator and to supervisors and managers, mirrored to the PBX as a queue pause with a
+ * reason, and written in batches (current row + history intervals). The table is the truth: it is read at start
+ * and whenever an operator is first needed, and every write is a compare-and-set on the row's version, so a change
+ * decided on a state another node has changed since is redone on the stored one (and pushed again if that differs).
  */
 export class AgentsService {
   private readonly listeners = new Set<AgentChangeListener>();
-  private readonly inTransition = new Map<string, Promise<Transition>>();
+  private readonly book = new AgentBook();
+  private readonly loading = new Map<string, Promise<void>>();
+  /** The extension each operator was last seen with (for the queue pause of changes the calls make). */
+  private readonly extensions = new Map<string, string | null>();
+  private flushQueued: Promise<void> | null = null;
+  private lastFlush: Promise<void> = Promise.resolve();
   private sweeper: NodeJS.Timeout | undefined;
   private sweeping = false;
 
@@ -86,26 +98,28 @@ export class AgentsService {
     private readonly options: AgentsServiceOptions,
   ) {}
 
-  /** Called after every effective change (the wallboard refreshes on it). */
+  /** Called once an effective change is stored (the wallboard refreshes on it and reads it back). */
   onChange(listener: AgentChangeListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
+  /** As stored: a change is pushed at once, and shows here a few milliseconds later, once written. */
   async list(): Promise<AgentDto[]> {
     const now = new Date();
-    return (await this.repo.listAgents()).map((r) => toDto(r, now));
+    return (await this.repo.listAgents()).map((r) => toDto(r, r.record ?? defaultRecord(now)));
   }
 
   async get(userId: string): Promise<AgentDto> {
     const row = await this.repo.find(userId);
     if (!row) throw agentsError('AGENT_NOT_FOUND');
-    return toDto(row, new Date());
+    return toDto(row, row.record ?? defaultRecord(new Date()));
   }
 
   /**
    * Sets the chosen state of `userId` (the actor's own, or anyone's for supervisors; the router checks roles).
-   * Someone else's state change is audited. Leaving wrap-up early is allowed: any chosen state ends it.
+   * Someone else's state change is audited. Leaving wrap-up early is allowed: any chosen state ends it. Answers once
+   * the change is stored.
    */
   async setState(
     actor: Pick<UserDto, 'id'>,
@@ -113,11 +127,15 @@ export class AgentsService {
     request: { state: 'available' | 'break' | 'offline'; reason?: string | undefined },
   ): Promise<SetAgentStateResponse> {
     const reason = request.state === 'break' ? (request.reason ?? null) : null;
-    const before = await this.repo.find(userId);
-    if (!before) throw agentsError('AGENT_NOT_FOUND');
-    const t = await this.transition(userId, actor.id, (r, now) => base(request.state, reason, now)(r));
+    const row = await this.repo.find(userId);
+    if (!row) throw agentsError('AGENT_NOT_FOUND');
+    this.learn(row);
+    const before = this.book.get(userId)!;
+    this.transition(userId, actor.id, chosen(request.state, reason));
+    await this.flushSoon();
+    const after = this.book.get(userId) ?? before;
     // Re-applying the same state still re-sends the pause: it repairs a PBX that restarted and forgot it.
-    const telephony = await this.applyPause(t.row, request.state, reason);
+    const telephony = await this.applyPause(row.extension, request.state, reason);
     if (actor.id !== userId) {
       await this.audit.record({
         actorId: actor.id,
@@ -127,13 +145,13 @@ export class AgentsService {
         details: {
           state: request.state,
           reason,
-          previous: before.record?.state ?? 'available',
-          previousReason: before.record?.reason ?? null,
+          previous: before.state,
+          previousReason: before.reason,
           pbxApplied: telephony.applied,
         },
       });
     }
-    return { agent: toDto(t.row, new Date()), telephony };
+    return { agent: toDto(row, after), telephony };
   }
 
   /**
@@ -141,68 +159,62 @@ export class AgentsService {
    * rings a phone nobody answers any more. The account is inactive, so no agent state is kept for it.
    */
   pauseDeparted(extension: string | null): Promise<AgentTelephonyOutcome> {
-    return this.applyPause({ extension }, 'offline', null);
+    return this.applyPause(extension, 'offline', null);
   }
 
-  /** CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. */
+  /**
+   * CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. Decided and pushed
+   * at once; resolves once the changes are stored (the pipeline acks the event then).
+   */
   async onCallEvent(event: CallEvent): Promise<void> {
     switch (event.type) {
       case 'call.ringing':
-        await this.forExtension(event.agentId, (r, now) =>
-          r.activity === 'on-call'
-            ? null
-            : { ...r, activity: 'ringing', activityCallId: event.callId, activitySince: now },
-        );
-        return;
+        await this.forExtension(event.agentId, ringing(event.callId));
+        break;
       case 'call.ring-stopped':
-        await this.forExtension(event.agentId, (r) => (isOn(r, event.callId, 'ringing') ? clearActivity(r) : null));
-        return;
-      case 'call.answered': {
-        const answerer = event.agentId ? await this.userOf(event.agentId) : null;
-        await this.clearOthers(event.callId, answerer);
-        if (answerer) await this.toOnCall(answerer, event.callId);
-        return;
-      }
+        await this.forExtension(event.agentId, ringStopped(event.callId));
+        break;
+      case 'call.answered':
       case 'call.transferred': {
         const target = event.agentId ? await this.userOf(event.agentId) : null;
-        await this.clearOthers(event.callId, target, true);
-        if (target) await this.toOnCall(target, event.callId);
-        return;
-      }
-      case 'call.ended':
-        for (const userId of await this.repo.usersOnCall(event.callId)) {
-          const t = await this.transition(userId, null, (r, now) => {
-            if (r.activityCallId !== event.callId) return null;
-            const wasOnCall = r.activity === 'on-call';
-            const cleared = clearActivity(r);
-            const wrapUpSeconds = this.options.wrapUpSeconds();
-            if (!wasOnCall || wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
-            return base('wrap-up', null, now, new Date(now.getTime() + wrapUpSeconds * 1000))(cleared);
-          });
-          if (t.baseChanged) await this.applyPause(t.row, 'wrap-up', null);
+        for (const userId of await this.usersOn(event.callId)) {
+          if (userId !== target)
+            this.transition(userId, null, leftCall(event.callId, event.type === 'call.transferred'));
         }
-        return;
+        if (target) this.transition(target, null, onCall(event.callId));
+        break;
+      }
+      case 'call.ended': {
+        const wrapUpSeconds = this.options.wrapUpSeconds();
+        for (const userId of await this.usersOn(event.callId)) {
+          const t = this.transition(userId, null, callEnded(event.callId, wrapUpSeconds));
+          if (t?.baseChanged) await this.applyPause(this.extensions.get(userId) ?? null, 'wrap-up', null);
+        }
+        break;
+      }
       default:
         return;
     }
+    if (this.book.hasPending()) await this.flushSoon();
   }
 
   /** Returns every operator whose wrap-up ran out to available (and unpauses them). Safe on several nodes. */
   async sweepWrapUps(now = new Date()): Promise<number> {
     let done = 0;
-    for (const userId of await this.repo.expiredWrapUps(now)) {
-      const t = await this.transition(userId, null, (r, at) =>
-        r.state === 'wrap-up' && r.wrapUpUntil && r.wrapUpUntil <= at ? base('available', null, at)(r) : null,
-      );
-      if (t.baseChanged) {
+    for (const row of await this.repo.expiredWrapUps(now)) {
+      this.learn(row);
+      const t = this.transition(row.userId, null, wrapUpOver);
+      if (t?.baseChanged) {
         done++;
-        await this.applyPause(t.row, 'available', null);
+        await this.applyPause(row.extension, 'available', null);
       }
     }
+    if (this.book.hasPending()) await this.flushSoon();
     return done;
   }
 
-  start(): void {
+  /** Reads the stored states (the truth after a restart or another node's death), then sweeps wrap-ups. */
+  async start(): Promise<void> {
     if (this.sweeper) return;
     this.sweeper = setInterval(() => {
       if (this.sweeping) return;
@@ -212,91 +224,157 @@ export class AgentsService {
         .finally(() => (this.sweeping = false));
     }, this.options.sweepIntervalMs ?? 1000);
     this.sweeper.unref();
+    for (const row of await this.repo.loadStates()) this.learn(row);
   }
 
-  stop(): void {
+  /** Stops the sweeper and writes what is decided and not yet stored. */
+  async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     this.sweeper = undefined;
+    if (this.book.hasPending()) await this.flushSoon().catch(() => undefined);
   }
 
   // -------------------------------------------------------------------------------------------------------------
 
   /** A WebRTC twin (`1001-web`) is the same operator as the desk phone `1001`. */
-  private userOf(agentId: string): Promise<string | null> {
-    return this.repo.userIdByExtension(agentId.replace(/-web$/i, ''));
-  }
-
-  private async toOnCall(userId: string, callId: string): Promise<void> {
-    await this.transition(userId, null, (r, now) =>
-      isOn(r, callId, 'on-call') ? null : { ...r, activity: 'on-call', activityCallId: callId, activitySince: now },
-    );
-  }
-
-  /** Everyone else ringing for (or, after a transfer, on) the call stops doing so. */
-  private async clearOthers(callId: string, keep: string | null, includeOnCall = false): Promise<void> {
-    for (const userId of await this.repo.usersOnCall(callId)) {
-      if (userId === keep) continue;
-      await this.transition(userId, null, (r) =>
-        r.activityCallId === callId && (includeOnCall || r.activity === 'ringing') ? clearActivity(r) : null,
-      );
+  private async userOf(agentId: string): Promise<string | null> {
+    const extension = agentId.replace(/-web$/i, '');
+    const userId = this.options.userByExtension
+      ? ((await this.options.userByExtension(extension))?.id ?? null)
+      : await this.repo.userIdByExtension(extension);
+    if (userId) {
+      this.extensions.set(userId, extension);
+      await this.load(userId);
     }
+    return userId;
+  }
+
+  /**
+   * Who rings for (or is on) the call: the call's events all come to this node, so its book knows them; a call
+   * taken over from another node is looked up in the table.
+   */
+  private async usersOn(callId: string): Promise<string[]> {
+    const here = this.book.usersOn(callId);
+    if (here.length) return here;
+    const stored = await this.repo.onCall(callId);
+    for (const row of stored) this.learn(row);
+    return stored.map((r) => r.userId).filter((userId) => this.book.has(userId));
   }
 
   private async forExtension(agentId: string, mutate: Mutation): Promise<void> {
     const userId = await this.userOf(agentId);
-    if (userId) await this.transition(userId, null, mutate);
+    if (userId) this.transition(userId, null, mutate);
+  }
+
+  /** An operator this node has not seen yet is read from the table once (loads of one operator are shared). */
+  private load(userId: string): Promise<void> {
+    if (this.book.has(userId)) return Promise.resolve();
+    let loading = this.loading.get(userId);
+    if (!loading) {
+      loading = this.repo
+        .loadStates([userId])
+        .then(([row]) => {
+          if (row) this.learn(row);
+        })
+        .finally(() => this.loading.delete(userId));
+      this.loading.set(userId, loading);
+    }
+    return loading;
+  }
+
+  private learn(row: AgentRow): void {
+    this.extensions.set(row.userId, row.extension);
+    const replayed = this.book.learn(row.userId, row.record, row.version);
+    if (replayed?.effectiveChanged) this.publish(row.userId, replayed.after);
+  }
+
+  /** Decides the change in memory and pushes it; the write follows (flushSoon). Null: nothing changed. */
+  private transition(userId: string, changedBy: string | null, mutate: Mutation): Applied | null {
+    if (!this.book.has(userId)) return null; // a user deactivated or deleted since it was looked up
+    const applied = this.book.apply(userId, mutate, changedBy);
+    if (applied?.effectiveChanged) this.publish(userId, applied.after);
+    if (applied) void this.flushSoon().catch(() => undefined);
+    return applied;
   }
 
   /**
-   * One transition per operator at a time on this node. A ringall queue rings every member for every call, so at
-   * 100 calls/s the same rows are wanted 100 times a second: queued here they wait in memory, instead of in
-   * PostgreSQL on the row lock while holding a pooled connection the call pipeline needs for its decisions. The row
-   * lock still orders transitions across nodes.
+   * Writes everything decided so far once the current write is done and `flushDelayMs` has passed, so changes made
+   * meanwhile share its round trips. Resolves once what was decided before the call is stored.
    */
-  private transition(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
-    const previous = this.inTransition.get(userId) ?? Promise.resolve();
-    const next = previous.then(
-      () => this.transitionNow(userId, changedBy, mutate),
-      () => this.transitionNow(userId, changedBy, mutate),
-    );
-    this.inTransition.set(userId, next);
-    const forget = () => {
-      if (this.inTransition.get(userId) === next) this.inTransition.delete(userId);
-    };
-    next.then(forget, forget);
-    return next;
+  private flushSoon(): Promise<void> {
+    if (this.flushQueued) return this.flushQueued;
+    const queued = this.lastFlush
+      .then(() => new Promise((resolve) => setTimeout(resolve, this.options.flushDelayMs ?? 2)))
+      .then(() => {
+        this.flushQueued = null;
+        return this.flush();
+      });
+    this.flushQueued = queued;
+    this.lastFlush = queued.catch(() => undefined);
+    return queued;
   }
 
-  /** Locks the operator's row, applies `mutate` (null = no change), stores the state and its history interval. */
-  private async transitionNow(userId: string, changedBy: string | null, mutate: Mutation): Promise<Transition> {
-    const result = await this.repo.transaction(async (em) => {
-      const now = new Date();
-      const row = await this.repo.lock(em, userId, now);
-      if (!row?.record) throw agentsError('AGENT_NOT_FOUND');
-      const current = row.record;
-      const next = mutate(current, now);
-      if (!next) return { row, baseChanged: false, effectiveChanged: false };
-      await this.repo.save(em, userId, next);
-      const before = effectiveState(current);
-      const after = effectiveState(next);
-      const effectiveChanged = !sameEffective(before, after);
-      if (effectiveChanged) await this.repo.rotateHistory(em, userId, after, now, changedBy);
-      return {
-        row: { ...row, record: next },
-        baseChanged: current.state !== next.state || current.reason !== next.reason,
-        effectiveChanged,
-      };
-    });
-    if (result.effectiveChanged || result.baseChanged) this.publish(toDto(result.row, new Date()));
-    return result;
+  private async flush(): Promise<void> {
+    // A few rounds at most: each round one of the nodes wanting the same row gets it.
+    for (let round = 0; round < 5; round++) {
+      const rows = this.book.pending();
+      if (!rows.length) return;
+      let written: Set<string>;
+      try {
+        written = await this.repo.store(rows);
+      } catch (err) {
+        // Still held in memory: the next write (or this retry) takes them along.
+        this.options.logger.warn({ err, operators: rows.length }, 'agent states not stored; retrying');
+        setTimeout(() => void this.flushSoon().catch(() => undefined), FLUSH_RETRY_MS).unref();
+        throw err;
+      }
+      const lost: string[] = [];
+      for (const row of rows) {
+        if (!written.has(row.userId)) {
+          lost.push(row.userId);
+          continue;
+        }
+        this.book.stored(row);
+        if (row.intervals.length) this.tell(this.stateDto(row.userId, row.record));
+      }
+      if (!lost.length) return;
+      const stored = new Map((await this.repo.loadStates(lost)).map((r) => [r.userId, r]));
+      for (const userId of lost) {
+        const row = stored.get(userId);
+        if (!row) {
+          this.book.forget(userId);
+          continue;
+        }
+        const before = this.book.get(userId)!;
+        this.learn(row);
+        const after = this.book.get(userId)!;
+        if (after.state !== before.state || after.reason !== before.reason) {
+          await this.applyPause(row.extension, after.state, after.reason);
+        }
+      }
+    }
+    // Still contended after every round: what is left goes with the next write, or with this retry.
+    if (this.book.hasPending()) setTimeout(() => void this.flushSoon().catch(() => undefined), FLUSH_RETRY_MS).unref();
   }
 
-  private publish(agent: AgentDto): void {
-    const payload = toStateDto(agent);
+  private publish(userId: string, record: AgentStateRecord): void {
     const realtime = this.options.realtime ?? NO_REALTIME;
-    realtime.emitToUser(agent.userId, 'agent:state', payload);
-    realtime.emitToRole('supervisor', 'agent:state', payload);
-    realtime.emitToRole('manager', 'agent:state', payload);
+    const rooms = [userRoom(userId), roleRoom('supervisor'), roleRoom('manager')];
+    realtime.emitTo(rooms, 'agent:state', this.stateDto(userId, record));
+  }
+
+  private stateDto(userId: string, record: AgentStateRecord): AgentStateDto {
+    const eff = effectiveState(record);
+    return {
+      userId,
+      extension: this.extensions.get(userId) ?? '',
+      state: eff.state,
+      reason: eff.reason,
+      since: eff.since.toISOString(),
+    };
+  }
+
+  private tell(agent: AgentStateDto): void {
     for (const l of this.listeners) {
       try {
         l(agent);
@@ -307,7 +385,7 @@ export class AgentsService {
   }
 
   private async applyPause(
-    row: Pick<AgentRow, 'extension'>,
+    extension: string | null,
     state: BaseAgentState,
     reason: string | null,
   ): Promise<AgentTelephonyOutcome> {
@@ -315,28 +393,18 @@ export class AgentsService {
     if (!telephony) {
       return { applied: false, note: 'Telephony is off (TELEPHONY_PROVIDER=none): the state is stored only in Zvonok' };
     }
-    if (!row.extension) return { applied: false, note: 'The user has no extension: no PBX queue member to pause' };
+    if (!extension) return { applied: false, note: 'The user has no extension: no PBX queue member to pause' };
     if (!telephony.isUp()) {
       return { applied: false, note: 'The PBX is not connected: the state is stored; the queue pause was not sent' };
     }
     const pause = queuePause(state, reason);
     try {
-      await telephony.setAgentPaused(row.extension, pause.paused, pause.reason);
+      await telephony.setAgentPaused(extension, pause.paused, pause.reason);
       return { applied: true, note: null };
     } catch (err) {
-      logger.warn({ err, extension: row.extension, state }, 'queue pause failed');
+      logger.warn({ err, extension, state }, 'queue pause failed');
       const detail = err instanceof Error ? err.message : String(err);
       return { applied: false, note: `The PBX refused the queue pause: ${detail}` };
     }
   }
 }
-
-const isOn = (r: AgentStateRecord, callId: string, activity: 'on-call' | 'ringing') =>
-  r.activity === activity && r.activityCallId === callId;
-
-const clearActivity = (r: AgentStateRecord): AgentStateRecord => ({
-  ...r,
-  activity: null,
-  activityCallId: null,
-  activitySince: null,
-});

@@ -10,10 +10,13 @@ type Payload<E extends keyof ServerToClientEvents> = Parameters<ServerToClientEv
 export interface RealtimeSink {
   emitToUser<E extends keyof ServerToClientEvents>(userId: string, event: E, payload: Payload<E>): void;
   emitToRole<E extends keyof ServerToClientEvents>(role: Role, event: E, payload: Payload<E>): void;
+  /** One push to several rooms (`user:<id>`, `role:<role>`): one encoding, and a socket in two of them gets it once. */
+  emitTo<E extends keyof ServerToClientEvents>(rooms: string[], event: E, payload: Payload<E>): void;
 }
 
 /** Until realtime is attached (and with no Socket.IO at all) pushes go nowhere; REST stays the source of truth. */
 export const NO_REALTIME: RealtimeSink = {
   emitToUser: () => undefined,
   emitToRole: () => undefined,
+  emitTo: () => undefined,
 };

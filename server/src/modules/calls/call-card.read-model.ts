@@ -17,7 +17,6 @@ import { type UserDto } from '@contracts/dto/user';
 import { handledByAnySql } from '@server/common/access/visibility';
 import { mayListenByRole } from '@server/modules/recordings/recordings.service';
 import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
-import { type UsersService } from '@server/modules/users/users.service';
 
 import { reachedByAnySql } from './calls.repository';
 
@@ -77,7 +76,8 @@ export class CallCardReadModel {
     private readonly dataSource: DataSource,
     /** Public for its hit and miss counts (metrics, tests). */
     readonly cache: ChangeCache,
-    private readonly users: Pick<UsersService, 'findByExtension'>,
+    /** The users' own lookup (UsersService or its repository): the active user an extension belongs to. */
+    private readonly users: { findByExtension(extension: string): Promise<CardViewer | null> },
   ) {
     this.timeline = new TimelineReadModel(dataSource);
   }

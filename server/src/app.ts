@@ -36,6 +36,7 @@ import {
 import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
+import { notificationsRouter } from '@server/modules/notifications/notifications.router';
 import { API_ROUTES, openApiDocument } from '@server/modules/openapi/api-document';
 import { openApiRouter } from '@server/modules/openapi/openapi.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
@@ -144,6 +145,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/pipelines', pipelinesRouter(services.pipelines));
   api.use('/timeline', timelineRouter(services.timeline));
   api.use('/search', searchRouter(services.search));
+  api.use('/notifications', notificationsRouter(services.notifications));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

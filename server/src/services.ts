@@ -6,6 +6,7 @@ import { type DataSource } from 'typeorm';
 import { type TelephonyProvider } from '@telephony';
 import { type CompanySettings, DEFAULT_TIME_ZONE } from '@contracts/dto/settings';
 import { type Config } from '@server/config/env';
+import { fanOut } from '@server/common/events/domain-events';
 import { type Logger } from '@server/common/logger/logger';
 import { JobQueue } from '@server/common/jobs/job-queue';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
@@ -33,6 +34,9 @@ import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadConversion } from '@server/modules/leads/lead-conversion.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { NotificationsRepository } from '@server/modules/notifications/notifications.repository';
+import { NotificationsService } from '@server/modules/notifications/notifications.service';
+import { RecipientsReadModel } from '@server/modules/notifications/recipients.read-model';
 import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
@@ -123,6 +127,7 @@ export interface AppServices {
   search: SearchService;
   dialPolicy: DialPolicyService;
   leadConversion: LeadConversion;
+  notifications: NotificationsService;
 }
 
 export interface ServicesDeps {
@@ -176,7 +181,13 @@ export function createServices(deps: ServicesDeps): {
     logger,
     realtime,
   });
-  // The new owner hears of it at once; further listeners (notifications) come through the deps.
+  const notifications = new NotificationsService({
+    repo: new NotificationsRepository(dataSource),
+    recipients: new RecipientsReadModel(dataSource),
+    realtime,
+    logger: logger.child({ module: 'notifications' }),
+  });
+  // The new owner hears of it at once (and finds it stored); further listeners come through the deps.
   const reassigner = new Reassigner(
     dataSource,
     audit,
@@ -185,6 +196,7 @@ export function createServices(deps: ServicesDeps): {
         if (change.toUserId && change.toUserId !== change.byUserId)
           realtime.emitToUser(change.toUserId, 'record:reassigned', change);
       },
+      notifications.onReassigned,
       ...(deps.reassignmentListeners ?? []),
     ],
     logger.child({ module: 'ownership' }),
@@ -201,7 +213,8 @@ export function createServices(deps: ServicesDeps): {
     findLead: (id) => leads.findById(id),
     logger: logger.child({ module: 'webhooks' }),
   });
-  const events = webhooks.dispatcher;
+  // The record modules tell webhooks and notifications of the same events.
+  const events = fanOut(webhooks.dispatcher, notifications);
   // The record modules purge a removed field's values; they are built just below (called only later).
   const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
     audit,
@@ -309,6 +322,7 @@ export function createServices(deps: ServicesDeps): {
     search: new SearchService(dataSource, country),
     dialPolicy,
     leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
+    notifications,
     apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,

@@ -16,6 +16,7 @@ import * as dialPolicy from '@contracts/dto/dial-policy';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
+import * as notification from '@contracts/dto/notification';
 import * as pipeline from '@contracts/dto/pipeline';
 import * as quality from '@contracts/dto/quality';
 import * as settings from '@contracts/dto/settings';
@@ -46,6 +47,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   imports,
   lead,
   note,
+  notification,
   pipeline,
   quality,
   settings,

@@ -85,6 +85,10 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/calls/originate': 'any',
   // do-not-call: every dialler asks first; overriding is role-checked in the service (403 for operators)
   'POST /api/calls/dial-check': 'any',
+  // notifications (issue #12): everyone, each only their own
+  'GET /api/notifications': 'any',
+  'POST /api/notifications/read-all': 'any',
+  'POST /api/notifications/:id/read': 'any',
   // blocked numbers: staff read the list, admins edit it
   'GET /api/blocked-numbers': STAFF,
   'POST /api/blocked-numbers': ['admin'],
@@ -310,6 +314,10 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'POST /api/blocked-numbers': null,
   'PATCH /api/blocked-numbers/:id': null,
   'DELETE /api/blocked-numbers/:id': null,
+  // notifications are a person's inbox, not an integration's
+  'GET /api/notifications': null,
+  'POST /api/notifications/read-all': null,
+  'POST /api/notifications/:id/read': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

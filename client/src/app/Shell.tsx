@@ -41,6 +41,7 @@ export function Shell({ section, children }: { section: Section | null; children
       </div>
       <header className="shell__top">
         <GlobalSearch />
+        <Notifications />
         <UserMenu />
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>
@@ -70,7 +71,6 @@ export function Shell({ section, children }: { section: Section | null; children
       <main className="shell__main" id="main" tabIndex={-1}>
         {children}
       </main>
-      <Notifications />
     </div>
   );
 }

@@ -67,6 +67,7 @@ export const ERROR_CODES = [
   'BLOCKED_NUMBER_NOT_FOUND',
   'BLOCKED_NUMBER_EXISTS',
   'LEAD_ALREADY_CONVERTED',
+  'NOTIFICATION_NOT_FOUND',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

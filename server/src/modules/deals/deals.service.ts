@@ -141,6 +141,7 @@ export class DealsService {
         key: `${id}:${current.stage}:${deal.stage}:${deal.updatedAt}`,
         occurredAt: new Date(deal.updatedAt),
         data: { deal, from: current.stage, to: deal.stage },
+        actorId: viewer.id,
       });
     }
     return deal;

@@ -120,7 +120,13 @@ export class LeadsService {
         custom,
       });
       const lead = toLeadDto(row, await this.show());
-      await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: row.createdAt, data: { lead } });
+      await this.events.publish({
+        type: 'lead.created',
+        key: lead.id,
+        occurredAt: row.createdAt,
+        data: { lead },
+        actorId: viewer.id,
+      });
       return lead;
     } catch (err) {
       throw await this.translate(viewer, err, e164);

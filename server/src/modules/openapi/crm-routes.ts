@@ -14,6 +14,11 @@ import {
 import { convertLeadRequestSchema, leadSchema } from '@contracts/dto/lead';
 import { searchQuerySchema } from '@contracts/dto/search';
 import { taskSchema } from '@contracts/dto/task';
+import {
+  notificationListQuerySchema,
+  notificationPageSchema,
+  readAllResponseSchema,
+} from '@contracts/dto/notification';
 import { timelinePageSchema, timelineQuerySchema } from '@contracts/dto/timeline';
 
 import { type ApiRouteSpec } from './api-routes';
@@ -159,6 +164,35 @@ export const CRM_ROUTES: readonly ApiRouteSpec[] = [
     tag: 'Blocked numbers',
     summary: 'Unblock a number (audited)',
     access: ADMIN,
+    scope: null,
+    params: idParamsSchema,
+    responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/notifications',
+    tag: 'Notifications',
+    summary: "The signed-in user's notifications, newest first, with their unread count",
+    access: 'signed-in',
+    scope: null,
+    query: notificationListQuerySchema,
+    responses: { 200: json(notificationPageSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/notifications/read-all',
+    tag: 'Notifications',
+    summary: "Mark all of the signed-in user's notifications read",
+    access: 'signed-in',
+    scope: null,
+    responses: { 200: json(readAllResponseSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/notifications/:id/read',
+    tag: 'Notifications',
+    summary: 'Mark one of your notifications read (404 for anyone else’s)',
+    access: 'signed-in',
     scope: null,
     params: idParamsSchema,
     responses: done,

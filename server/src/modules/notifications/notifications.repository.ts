@@ -79,19 +79,27 @@ export class NotificationsRepository {
 
   /** False when the user has no such notification. Marking a read one again keeps its first read time. */
   async markRead(userId: string, id: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id`,
-      [id, userId],
+    return (
+      (await this.count(
+        `UPDATE notifications SET read_at = COALESCE(read_at, now()) WHERE id = $1 AND user_id = $2 RETURNING id`,
+        [id, userId],
+      )) > 0
     );
-    return rows.length > 0;
   }
 
   async markAllRead(userId: string): Promise<number> {
-    const rows: unknown[] = await this.dataSource.query(
-      `UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING id`,
-      [userId],
+    return this.count(`UPDATE notifications SET read_at = now() WHERE user_id = $1 AND read_at IS NULL RETURNING id`, [
+      userId,
+    ]);
+  }
+
+  /** Rows an UPDATE … RETURNING touched (TypeORM answers an UPDATE with [rows, count], hence the CTE). */
+  private async count(update: string, params: unknown[]): Promise<number> {
+    const rows: { n: number }[] = await this.dataSource.query(
+      `WITH touched AS (${update}) SELECT count(*)::int AS n FROM touched`,
+      params,
     );
-    return rows.length;
+    return rows[0]!.n;
   }
 }
 

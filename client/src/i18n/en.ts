@@ -282,6 +282,16 @@ export const en: Messages = {
       complete: 'Connect to customer',
       cancel: 'Back to customer',
     },
+    dnc: {
+      checking: 'Checking whether {{number}} may be called…',
+      refused: {
+        'do-not-call': 'Not dialled: the client at {{number}} asked not to be called.',
+        blocked: 'Not dialled: {{number}} is on the blocked list.',
+      },
+      noOverride: 'Only a supervisor or a manager may call it anyway.',
+      reasonLabel: 'Reason to call anyway (recorded in the audit log)',
+      callAnyway: 'Call anyway',
+    },
     originate: {
       sending: 'Calling {{number}} through the PBX…',
       sent: 'Your phone rings first, then {{number}} is dialled.',

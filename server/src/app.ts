@@ -24,6 +24,7 @@ import { authRouter } from '@server/modules/auth/auth.router';
 import { auditRouter } from '@server/modules/audit/audit.router';
 import { companiesRouter } from '@server/modules/companies/companies.router';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
+import { contactMergeRouter } from '@server/modules/contacts/contact-merge.router';
 import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
 import { customFieldsRouter } from '@server/modules/custom-fields/custom-fields.router';
 import { dealsRouter } from '@server/modules/deals/deals.router';
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): Express {
   // Before '/contacts' so 'export' is never read as a contact id.
   api.use('/contacts/export', contactsExportRouter(services.contactsExport));
   api.use('/imports', importsRouter(services.imports));
+  api.use('/contacts', contactMergeRouter(services.contacts, services.contactMerge));
   api.use('/contacts', contactsRouter(services.contacts));
   api.use('/companies', companiesRouter(services.companies));
   api.use('/leads', leadsRouter(services.leads, services.leadConversion));

@@ -23,6 +23,7 @@ import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
+import { ContactMerge } from '@server/modules/contacts/contact-merge.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
@@ -128,6 +129,7 @@ export interface AppServices {
   dialPolicy: DialPolicyService;
   leadConversion: LeadConversion;
   notifications: NotificationsService;
+  contactMerge: ContactMerge;
 }
 
 export interface ServicesDeps {
@@ -261,6 +263,31 @@ export function createServices(deps: ServicesDeps): {
     telephony,
     logger: logger.child({ module: 'call-me-back' }),
   });
+  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope);
+  const webForms = new WebFormsService({
+    repo: new WebFormsRepository(dataSource),
+    contacts,
+    leads,
+    notes,
+    callMeBack,
+    realtime,
+    audit,
+    defaultCountry: country,
+    logger: logger.child({ module: 'web-forms' }),
+  });
+  const contactMerge = new ContactMerge({
+    dataSource,
+    contacts,
+    audit,
+    owners: {
+      calls: calls.contactRefs,
+      deals: deals.contactRefs,
+      tasks: tasks.contactRefs,
+      notes: notes.contactRefs,
+      leads: leads.contactRefs,
+      formSubmissions: webForms.contactRefs,
+    },
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -304,7 +331,7 @@ export function createServices(deps: ServicesDeps): {
       timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope),
+    calls,
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -328,17 +355,8 @@ export function createServices(deps: ServicesDeps): {
     webhookEvents: webhooks.dispatcher,
     businessHours,
     callMeBack,
-    webForms: new WebFormsService({
-      repo: new WebFormsRepository(dataSource),
-      contacts,
-      leads,
-      notes,
-      callMeBack,
-      realtime,
-      audit,
-      defaultCountry: country,
-      logger: logger.child({ module: 'web-forms' }),
-    }),
+    webForms,
+    contactMerge,
   };
   return { services, realtime, background: { jobs, webhooks } };
 }

@@ -10,6 +10,7 @@ import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
+import * as contactMerge from '@contracts/dto/contact-merge';
 import * as customField from '@contracts/dto/custom-field';
 import * as deal from '@contracts/dto/deal';
 import * as dialPolicy from '@contracts/dto/dial-policy';
@@ -41,6 +42,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   common,
   company,
   contact,
+  contactMerge,
   customField,
   deal,
   dialPolicy,

@@ -89,6 +89,10 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/notifications': 'any',
   'POST /api/notifications/read-all': 'any',
   'POST /api/notifications/:id/read': 'any',
+  // duplicates (row level: only what the viewer may see is named) and contact merges (staff, audited, undoable)
+  'GET /api/contacts/duplicates': 'any',
+  'POST /api/contacts/:id/merge': STAFF,
+  'POST /api/contacts/merges/:mergeId/undo': STAFF,
   // blocked numbers: staff read the list, admins edit it
   'GET /api/blocked-numbers': STAFF,
   'POST /api/blocked-numbers': ['admin'],
@@ -318,6 +322,10 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/notifications': null,
   'POST /api/notifications/read-all': null,
   'POST /api/notifications/:id/read': null,
+  'GET /api/contacts/duplicates': 'contacts:read',
+  // a merge moves calls, deals, tasks and notes too: for people only
+  'POST /api/contacts/:id/merge': null,
+  'POST /api/contacts/merges/:mergeId/undo': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

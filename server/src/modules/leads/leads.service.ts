@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -36,6 +37,8 @@ export interface EnsuredLead {
 }
 
 export class LeadsService {
+  /** A contact merge moves this module's leads rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'leads', column: 'contact_id' });
   private readonly repo: LeadsRepository;
 
   constructor(

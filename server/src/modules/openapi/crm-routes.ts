@@ -2,6 +2,14 @@ import { type z } from 'zod';
 
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { contactSchema } from '@contracts/dto/contact';
+import {
+  contactDuplicatesQuerySchema,
+  contactDuplicatesSchema,
+  contactMergeSchema,
+  contactUnmergeSchema,
+  mergeContactsRequestSchema,
+  mergeIdParamsSchema,
+} from '@contracts/dto/contact-merge';
 import { dealSchema, dealStageChangeSchema } from '@contracts/dto/deal';
 import {
   blockedNumberListQuerySchema,
@@ -196,5 +204,38 @@ export const CRM_ROUTES: readonly ApiRouteSpec[] = [
     scope: null,
     params: idParamsSchema,
     responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/contacts/duplicates',
+    tag: 'Contacts',
+    summary: 'Other contacts with this number: the ones you may open by name, the rest counted',
+    access: 'signed-in',
+    scope: 'contacts:read',
+    query: contactDuplicatesQuerySchema,
+    responses: { 200: json(contactDuplicatesSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/:id/merge',
+    tag: 'Contacts',
+    summary:
+      'Merge `sourceId` into this contact: its calls, deals, tasks, notes, leads, form submissions and numbers move ' +
+      'here in one transaction; audited as `contact.merge`, whose id undoes it',
+    access: STAFF,
+    scope: null,
+    params: idParamsSchema,
+    body: mergeContactsRequestSchema,
+    responses: { 200: json(contactMergeSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/merges/:mergeId/undo',
+    tag: 'Contacts',
+    summary: 'Undo a merge from its audit record: the merged contact comes back with exactly the rows that moved',
+    access: STAFF,
+    scope: null,
+    params: mergeIdParamsSchema,
+    responses: { 200: json(contactUnmergeSchema) },
   },
 ];

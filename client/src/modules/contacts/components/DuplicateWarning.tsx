@@ -53,7 +53,11 @@ export function DuplicateWarning({ phones, contactId }: { phones: string[]; cont
       .merge(contactId, sourceId)
       .then((r) => {
         setMerged(r);
-        setFound((all) => all.map((f) => ({ ...f, items: f.items.filter((c) => c.id !== sourceId) })));
+        setFound((all) =>
+          all
+            .map((f) => ({ ...f, items: f.items.filter((c) => c.id !== sourceId) }))
+            .filter((f) => f.items.length > 0 || f.hidden > 0),
+        );
       })
       .catch((err: unknown) => setError(err));
   };
@@ -93,7 +97,7 @@ export function DuplicateWarning({ phones, contactId }: { phones: string[]; cont
         </div>
       ) : null}
       {error ? (
-        <div className="alert alert--danger" role="alert">
+        <div className="alert alert--error" role="alert">
           {errorText(t, error)}
         </div>
       ) : null}

@@ -30,7 +30,7 @@ export function UndoMergeButton({ mergeId }: { mergeId: string }) {
         {t('contacts.merge.undo')}
       </button>
       {state.error ? (
-        <span className="alert alert--danger" role="alert">
+        <span className="alert alert--error" role="alert">
           {errorText(t, state.error)}
         </span>
       ) : null}

@@ -127,7 +127,8 @@ export function Notifications() {
           ) : null}
         </div>
       ) : null}
-      {feed.fresh.length > 0 ? (
+      {/* The open list shows them all; toasts would cover it. */}
+      {!open && feed.fresh.length > 0 ? (
         <section className="notifications" aria-label={t('notifications.label')} aria-live="polite">
           {feed.fresh.map((n) => (
             <div key={n.id} className="notification" role="status" data-testid="notification">

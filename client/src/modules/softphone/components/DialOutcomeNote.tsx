@@ -31,7 +31,7 @@ export function DialOutcomeNote({
   }
   if (outcome.via === 'refused') {
     return (
-      <div className="alert alert--danger" role="alert" data-testid="softphone-dnc">
+      <div className="alert alert--error" role="alert" data-testid="softphone-dnc">
         <p>{t(`softphone.dnc.refused.${outcome.reason}`, { number })}</p>
         {outcome.overridable ? (
           <OverrideForm key={outcome.number} onSubmit={(reason) => onOverride(outcome.number, reason)} />
@@ -43,7 +43,7 @@ export function DialOutcomeNote({
   }
   const failed = outcome.status === 'failed';
   return (
-    <p className={failed ? 'alert alert--danger' : 'muted'} role="status" data-testid="softphone-originate">
+    <p className={failed ? 'alert alert--error' : 'muted'} role="status" data-testid="softphone-originate">
       {failed
         ? `${t('softphone.originate.failed', { number })}: ${errorText(t, outcome.error)}`
         : t(`softphone.originate.${outcome.status}`, { number })}

@@ -466,6 +466,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     body: {},
     fields: { supervisorId: 'not-for-operators' },
   },
+  'POST /api/contacts/:id/merge': {
+    schema: 'contactMerge.mergeContactsRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { sourceId: 'not-for-operators' },
+  },
   'POST /api/contacts/:id/reassign': {
     schema: 'common.reassignRequestSchema',
     record: 'contact',

@@ -30,6 +30,7 @@ import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
 import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnalyticsTargets';
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
 import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersions';
+import { CreateNotifications1764002200000 } from './1764002200000-CreateNotifications';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -68,4 +69,5 @@ export const migrations = [
   CreateAnalyticsTargets1764002600000,
   CreateSlaAlerts1764002610000,
   AgentStateVersions1764002300000,
+  CreateNotifications1764002200000,
 ];

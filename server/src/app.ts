@@ -26,6 +26,7 @@ import { authRouter } from '@server/modules/auth/auth.router';
 import { auditRouter } from '@server/modules/audit/audit.router';
 import { companiesRouter } from '@server/modules/companies/companies.router';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
+import { contactMergeRouter } from '@server/modules/contacts/contact-merge.router';
 import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
 import { customFieldsRouter } from '@server/modules/custom-fields/custom-fields.router';
 import { dealsRouter } from '@server/modules/deals/deals.router';
@@ -38,6 +39,7 @@ import {
 import { healthRouter } from '@server/modules/health/health.router';
 import { leadsRouter } from '@server/modules/leads/leads.router';
 import { notesRouter } from '@server/modules/notes/notes.router';
+import { notificationsRouter } from '@server/modules/notifications/notifications.router';
 import { API_ROUTES, openApiDocument } from '@server/modules/openapi/api-document';
 import { openApiRouter } from '@server/modules/openapi/openapi.router';
 import { routingRouter } from '@server/modules/routing/routing.router';
@@ -120,6 +122,7 @@ export function createApp(deps: AppDeps): Express {
   // Before '/contacts' so 'export' is never read as a contact id.
   api.use('/contacts/export', contactsExportRouter(services.contactsExport));
   api.use('/imports', importsRouter(services.imports));
+  api.use('/contacts', contactMergeRouter(services.contacts, services.contactMerge));
   api.use('/contacts', contactsRouter(services.contacts));
   api.use('/companies', companiesRouter(services.companies));
   api.use('/leads', leadsRouter(services.leads, services.leadConversion));
@@ -151,6 +154,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/pipelines', pipelinesRouter(services.pipelines));
   api.use('/timeline', timelineRouter(services.timeline));
   api.use('/search', searchRouter(services.search));
+  api.use('/notifications', notificationsRouter(services.notifications));
   api.use(notFoundRoute);
   app.use('/api', api);
   app.use(hosts);

@@ -193,6 +193,10 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         cards,
         logger: logger.child({ module: 'lead-owner' }),
         queueDefaultOwner: config.queueDefaultOwner,
+        onDefaultOwner: async (leadId) => {
+          const lead = await services.leads.findById(leadId);
+          if (lead) await services.notifications.onLeadOwnerGiven(lead);
+        },
       }),
       services.callbacks.react,
       recordings.reaction,
@@ -234,7 +238,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     tasks: services.tasks,
     leadMinutes: config.taskReminders.leadMinutes,
     intervalMs: config.taskReminders.intervalSeconds * 1000,
-    listeners: [(task) => io.emitToUser(task.assigneeId, 'task:due', { task })],
+    listeners: [(task) => io.emitToUser(task.assigneeId, 'task:due', { task }), services.notifications.onTaskDue],
     logger: logger.child({ module: 'task-reminders' }),
   });
   const purge = setInterval(() => {

@@ -6,6 +6,7 @@ import { type DataSource } from 'typeorm';
 import { type TelephonyProvider } from '@telephony';
 import { type CompanySettings, DEFAULT_TIME_ZONE } from '@contracts/dto/settings';
 import { type Config } from '@server/config/env';
+import { fanOut } from '@server/common/events/domain-events';
 import { type Logger } from '@server/common/logger/logger';
 import { JobQueue } from '@server/common/jobs/job-queue';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
@@ -25,6 +26,7 @@ import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
+import { ContactMerge } from '@server/modules/contacts/contact-merge.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 import { DealsService } from '@server/modules/deals/deals.service';
@@ -36,6 +38,9 @@ import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadConversion } from '@server/modules/leads/lead-conversion.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
 import { NotesService } from '@server/modules/notes/notes.service';
+import { NotificationsRepository } from '@server/modules/notifications/notifications.repository';
+import { NotificationsService } from '@server/modules/notifications/notifications.service';
+import { RecipientsReadModel } from '@server/modules/notifications/recipients.read-model';
 import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
@@ -128,6 +133,8 @@ export interface AppServices {
   search: SearchService;
   dialPolicy: DialPolicyService;
   leadConversion: LeadConversion;
+  notifications: NotificationsService;
+  contactMerge: ContactMerge;
 }
 
 export interface ServicesDeps {
@@ -184,7 +191,13 @@ export function createServices(deps: ServicesDeps): {
     realtime,
     userByExtension: deps.userByExtension,
   });
-  // The new owner hears of it at once; further listeners (notifications) come through the deps.
+  const notifications = new NotificationsService({
+    repo: new NotificationsRepository(dataSource),
+    recipients: new RecipientsReadModel(dataSource),
+    realtime,
+    logger: logger.child({ module: 'notifications' }),
+  });
+  // The new owner hears of it at once (and finds it stored); further listeners come through the deps.
   const reassigner = new Reassigner(
     dataSource,
     audit,
@@ -193,6 +206,7 @@ export function createServices(deps: ServicesDeps): {
         if (change.toUserId && change.toUserId !== change.byUserId)
           realtime.emitToUser(change.toUserId, 'record:reassigned', change);
       },
+      notifications.onReassigned,
       ...(deps.reassignmentListeners ?? []),
     ],
     logger.child({ module: 'ownership' }),
@@ -209,7 +223,8 @@ export function createServices(deps: ServicesDeps): {
     findLead: (id) => leads.findById(id),
     logger: logger.child({ module: 'webhooks' }),
   });
-  const events = webhooks.dispatcher;
+  // The record modules tell webhooks and notifications of the same events.
+  const events = fanOut(webhooks.dispatcher, notifications);
   // The record modules purge a removed field's values; they are built just below (called only later).
   const fields: CustomFieldsService = new CustomFieldsService(dataSource, country, {
     audit,
@@ -256,6 +271,31 @@ export function createServices(deps: ServicesDeps): {
     telephony,
     logger: logger.child({ module: 'call-me-back' }),
   });
+  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope);
+  const webForms = new WebFormsService({
+    repo: new WebFormsRepository(dataSource),
+    contacts,
+    leads,
+    notes,
+    callMeBack,
+    realtime,
+    audit,
+    defaultCountry: country,
+    logger: logger.child({ module: 'web-forms' }),
+  });
+  const contactMerge = new ContactMerge({
+    dataSource,
+    contacts,
+    audit,
+    owners: {
+      calls: calls.contactRefs,
+      deals: deals.contactRefs,
+      tasks: tasks.contactRefs,
+      notes: notes.contactRefs,
+      leads: leads.contactRefs,
+      formSubmissions: webForms.contactRefs,
+    },
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -299,7 +339,7 @@ export function createServices(deps: ServicesDeps): {
       timeZone: () => settings.current().timeZone,
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
-    calls: new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope),
+    calls,
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
@@ -324,22 +364,14 @@ export function createServices(deps: ServicesDeps): {
     search: new SearchService(dataSource, country),
     dialPolicy,
     leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
+    notifications,
     apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,
     businessHours,
     callMeBack,
-    webForms: new WebFormsService({
-      repo: new WebFormsRepository(dataSource),
-      contacts,
-      leads,
-      notes,
-      callMeBack,
-      realtime,
-      audit,
-      defaultCountry: country,
-      logger: logger.child({ module: 'web-forms' }),
-    }),
+    webForms,
+    contactMerge,
   };
   return { services, realtime, background: { jobs, webhooks } };
 }

@@ -180,6 +180,7 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
       '/api/users/extension-check': '?extension=1001',
       '/api/timeline': `?entityType=contact&entityId=${ids.contact}`,
       '/api/search': '?q=OA',
+      '/api/contacts/duplicates': '?phone=89160000000',
     };
     const analytics = '?from=2026-01-01&to=2026-02-01&tz=Europe/Moscow';
     // Analytics routes that take no range (settings and the live SLA alerts).

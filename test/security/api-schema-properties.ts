@@ -10,12 +10,14 @@ import * as call from '@contracts/dto/call';
 import * as common from '@contracts/dto/common';
 import * as company from '@contracts/dto/company';
 import * as contact from '@contracts/dto/contact';
+import * as contactMerge from '@contracts/dto/contact-merge';
 import * as customField from '@contracts/dto/custom-field';
 import * as deal from '@contracts/dto/deal';
 import * as dialPolicy from '@contracts/dto/dial-policy';
 import * as imports from '@contracts/dto/import';
 import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
+import * as notification from '@contracts/dto/notification';
 import * as pipeline from '@contracts/dto/pipeline';
 import * as quality from '@contracts/dto/quality';
 import * as settings from '@contracts/dto/settings';
@@ -40,12 +42,14 @@ const MODULES: Record<string, Record<string, unknown>> = {
   common,
   company,
   contact,
+  contactMerge,
   customField,
   deal,
   dialPolicy,
   imports,
   lead,
   note,
+  notification,
   pipeline,
   quality,
   settings,

@@ -85,6 +85,14 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/calls/originate': 'any',
   // do-not-call: every dialler asks first; overriding is role-checked in the service (403 for operators)
   'POST /api/calls/dial-check': 'any',
+  // notifications (issue #12): everyone, each only their own
+  'GET /api/notifications': 'any',
+  'POST /api/notifications/read-all': 'any',
+  'POST /api/notifications/:id/read': 'any',
+  // duplicates (row level: only what the viewer may see is named) and contact merges (staff, audited, undoable)
+  'GET /api/contacts/duplicates': 'any',
+  'POST /api/contacts/:id/merge': STAFF,
+  'POST /api/contacts/merges/:mergeId/undo': STAFF,
   // blocked numbers: staff read the list, admins edit it
   'GET /api/blocked-numbers': STAFF,
   'POST /api/blocked-numbers': ['admin'],
@@ -330,6 +338,14 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'POST /api/blocked-numbers': null,
   'PATCH /api/blocked-numbers/:id': null,
   'DELETE /api/blocked-numbers/:id': null,
+  // notifications are a person's inbox, not an integration's
+  'GET /api/notifications': null,
+  'POST /api/notifications/read-all': null,
+  'POST /api/notifications/:id/read': null,
+  'GET /api/contacts/duplicates': 'contacts:read',
+  // a merge moves calls, deals, tasks and notes too: for people only
+  'POST /api/contacts/:id/merge': null,
+  'POST /api/contacts/merges/:mergeId/undo': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -469,6 +485,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     schema: 'team.updateTeamRequestSchema',
     body: {},
     fields: { supervisorId: 'not-for-operators' },
+  },
+  'POST /api/contacts/:id/merge': {
+    schema: 'contactMerge.mergeContactsRequestSchema',
+    record: 'contact',
+    body: {},
+    fields: { sourceId: 'not-for-operators' },
   },
   'POST /api/contacts/:id/reassign': {
     schema: 'common.reassignRequestSchema',

@@ -46,6 +46,7 @@ export function Shell({ section, children }: { section: Section | null; children
             {t('demo.calls')}
           </span>
         ) : null}
+        <Notifications />
         <UserMenu />
       </header>
       <nav className="shell__nav" aria-label={t('nav.label')}>
@@ -75,7 +76,6 @@ export function Shell({ section, children }: { section: Section | null; children
       <main className="shell__main" id="main" tabIndex={-1}>
         {children}
       </main>
-      <Notifications />
     </div>
   );
 }

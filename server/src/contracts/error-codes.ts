@@ -68,6 +68,10 @@ export const ERROR_CODES = [
   'BLOCKED_NUMBER_EXISTS',
   'LEAD_ALREADY_CONVERTED',
   'NOT_SUPPORTED_ON_SIP',
+  'NOTIFICATION_NOT_FOUND',
+  'CONTACT_MERGE_SELF',
+  'MERGE_NOT_FOUND',
+  'MERGE_ALREADY_UNDONE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,5 +1,6 @@
 import { type CallCard } from './dto/call-card';
 import { type LeadDto } from './dto/lead';
+import { type NotificationDto } from './dto/notification';
 import { type TaskDto } from './dto/task';
 import { type SlaAlertDto } from './dto/sla-alerts';
 import { type WallboardDto } from './dto/wallboard';
@@ -119,6 +120,11 @@ export interface ServerToClientEvents {
   'record:reassigned': (payload: RecordReassignedPayload) => void;
   /** One of the recipient's open tasks is (about to be) due: sent once per due time (`TASK_REMINDER_*`). */
   'task:due': (payload: { task: TaskDto }) => void;
+  /**
+   * A notification stored for the recipient (`user:<id>`): it stays in `GET /api/notifications` until read, so a
+   * user who was offline finds it at the next login. `unread` is their unread count after it.
+   */
+  'notification:new': (payload: { notification: NotificationDto; unread: number }) => void;
   'agent:state': (payload: AgentStateDto) => void;
   /** Live wallboard snapshot for supervisors and managers (role rooms). */
   'wallboard:update': (payload: WallboardDto) => void;

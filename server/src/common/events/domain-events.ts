@@ -14,6 +14,8 @@ export interface DomainEvent {
   key: string;
   occurredAt: Date;
   data: Record<string, unknown>;
+  /** The user whose request caused it, when one did (not part of webhook payloads; notifications skip them). */
+  actorId?: string | null;
 }
 
 export interface DomainEventSink {
@@ -21,3 +23,10 @@ export interface DomainEventSink {
 }
 
 export const NO_DOMAIN_EVENTS: DomainEventSink = { publish: async () => undefined };
+
+/** Tells every sink (webhooks, notifications) in turn; each logs its own failures and never throws. */
+export const fanOut = (...sinks: DomainEventSink[]): DomainEventSink => ({
+  publish: async (event) => {
+    for (const sink of sinks) await sink.publish(event);
+  },
+});

@@ -31,6 +31,30 @@ export class AuditService {
     await repo.save(row, { reload: false });
   }
 
+  /** As `record`, answering the new row's id (an action that can be undone from its audit record names it). */
+  async recordReturningId(entry: AuditEntry, manager: EntityManager): Promise<string> {
+    const rows: { id: string }[] = await manager.query(
+      `INSERT INTO audit_log (actor_id, action, entity, entity_id, details) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [entry.actorId, entry.action, entry.entity, entry.entityId ?? null, JSON.stringify(entry.details ?? {})],
+    );
+    return String(rows[0]!.id);
+  }
+
+  /** One audit row by id and action (null when there is none). */
+  async find(id: string, action: string, manager?: EntityManager): Promise<AuditLogRow | null> {
+    if (!/^\d{1,18}$/.test(id)) return null;
+    return (manager ? manager.getRepository(AuditLogEntity) : this.repo).findOneBy({ id, action });
+  }
+
+  /** Whether an audit row of `action` names `key: value` in its details (e.g. the undo of a given merge). */
+  async existsWithDetail(action: string, key: string, value: string, manager?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await (manager ?? this.repo.manager).query(
+      `SELECT 1 FROM audit_log WHERE action = $1 AND details ->> $2 = $3 LIMIT 1`,
+      [action, key, value],
+    );
+    return rows.length > 0;
+  }
+
   /** Whether the same actor did the same thing to the same record within the last `withinMs`. */
   async hasRecent(
     entry: { actorId: string; action: string; entity: string; entityId: string },

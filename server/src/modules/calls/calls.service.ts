@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type DataSource } from 'typeorm';
 
@@ -28,6 +29,8 @@ import { callsError } from './calls.errors';
 import { CallsRepository, type CallListRow } from './calls.repository';
 
 export class CallsService {
+  /** A contact merge moves this module's calls rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'calls', column: 'contact_id' });
   private readonly repo: CallsRepository;
 
   constructor(

@@ -14,6 +14,8 @@ export interface LeadOwnerDeps {
   logger: Logger;
   /** Login of the user who gets the leads of calls nobody answered (QUEUE_DEFAULT_OWNER); unset → no owner. */
   queueDefaultOwner?: string;
+  /** Told when the queue's default owner got the lead (the operator who answered needs no telling). */
+  onDefaultOwner?: (leadId: string) => Promise<void>;
 }
 
 /**
@@ -32,6 +34,7 @@ export function createLeadOwnerReaction(deps: LeadOwnerDeps): CallReaction {
     }
     if (ownerId && (await deps.leads.giveOwnerIfNone(link.leadId, ownerId))) {
       deps.logger.info({ callId: after.id, leadId: link.leadId, ownerId }, 'auto-lead owner set');
+      if (event.type === 'call.ended') await deps.onDefaultOwner?.(link.leadId);
     }
   };
 }

@@ -9,6 +9,7 @@ import {
   createContactRequestSchema,
   updateContactRequestSchema,
 } from '@contracts/dto/contact';
+import { type ContactDuplicatesDto, type ContactDuplicatesQuery } from '@contracts/dto/contact-merge';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
@@ -80,6 +81,14 @@ export class ContactsService {
   async findByPhone(raw: string): Promise<ContactDto[]> {
     const keys = phoneKeys(raw, this.defaultCountry());
     return this.toDtos(await this.repo.findByPhone(keys.e164, keys.last10));
+  }
+
+  /** Other contacts with this number: those the viewer may open by name, the rest only counted. */
+  async duplicates(viewer: UserDto, q: ContactDuplicatesQuery): Promise<ContactDuplicatesDto> {
+    const others = (await this.findByPhone(q.phone)).filter((c) => c.id !== q.exceptId);
+    const items: ContactDuplicatesDto['items'] = [];
+    for (const c of others) if (await this.repo.findVisible(viewer, c.id)) items.push({ id: c.id, name: c.name });
+    return { items, hidden: others.length - items.length };
   }
 
   /** `em`: inside the caller's transaction (a lead converted into a contact and a deal at once). */

@@ -1,4 +1,5 @@
 import { type DataSource, type EntityManager } from 'typeorm';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -31,6 +32,8 @@ import { ownershipError } from '@server/modules/ownership/ownership.errors';
 const closes = (place: DealPlace) => place.stage.kind !== 'open';
 
 export class DealsService {
+  /** A contact merge moves this module's deals rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'deals', column: 'contact_id' });
   private readonly repo: DealsRepository;
 
   constructor(
@@ -141,6 +144,7 @@ export class DealsService {
         key: `${id}:${current.stage}:${deal.stage}:${deal.updatedAt}`,
         occurredAt: new Date(deal.updatedAt),
         data: { deal, from: current.stage, to: deal.stage },
+        actorId: viewer.id,
       });
     }
     return deal;

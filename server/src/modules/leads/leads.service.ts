@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -36,6 +37,8 @@ export interface EnsuredLead {
 }
 
 export class LeadsService {
+  /** A contact merge moves this module's leads rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'leads', column: 'contact_id' });
   private readonly repo: LeadsRepository;
 
   constructor(
@@ -120,7 +123,13 @@ export class LeadsService {
         custom,
       });
       const lead = toLeadDto(row, await this.show());
-      await this.events.publish({ type: 'lead.created', key: lead.id, occurredAt: row.createdAt, data: { lead } });
+      await this.events.publish({
+        type: 'lead.created',
+        key: lead.id,
+        occurredAt: row.createdAt,
+        data: { lead },
+        actorId: viewer.id,
+      });
       return lead;
     } catch (err) {
       throw await this.translate(viewer, err, e164);

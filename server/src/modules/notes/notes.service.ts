@@ -1,4 +1,5 @@
 import { type DataSource, type Repository } from 'typeorm';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type EntityLink, type Page } from '@contracts/dto/common';
 import {
@@ -15,6 +16,12 @@ import { notesError } from '@server/modules/notes/notes.errors';
 
 /** Notes are visible exactly when the record they belong to is visible. */
 export class NotesService {
+  /** A contact merge moves this module's notes rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({
+    table: 'notes',
+    column: 'entity_id',
+    where: "entity_type = 'contact'",
+  });
   private readonly repo: Repository<NoteRow>;
 
   constructor(private readonly dataSource: DataSource) {

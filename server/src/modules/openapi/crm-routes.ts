@@ -2,6 +2,14 @@ import { type z } from 'zod';
 
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { contactSchema } from '@contracts/dto/contact';
+import {
+  contactDuplicatesQuerySchema,
+  contactDuplicatesSchema,
+  contactMergeSchema,
+  contactUnmergeSchema,
+  mergeContactsRequestSchema,
+  mergeIdParamsSchema,
+} from '@contracts/dto/contact-merge';
 import { dealSchema, dealStageChangeSchema } from '@contracts/dto/deal';
 import {
   blockedNumberListQuerySchema,
@@ -14,6 +22,11 @@ import {
 import { convertLeadRequestSchema, leadSchema } from '@contracts/dto/lead';
 import { searchQuerySchema } from '@contracts/dto/search';
 import { taskSchema } from '@contracts/dto/task';
+import {
+  notificationListQuerySchema,
+  notificationPageSchema,
+  readAllResponseSchema,
+} from '@contracts/dto/notification';
 import { timelinePageSchema, timelineQuerySchema } from '@contracts/dto/timeline';
 
 import { type ApiRouteSpec } from './api-routes';
@@ -162,5 +175,67 @@ export const CRM_ROUTES: readonly ApiRouteSpec[] = [
     scope: null,
     params: idParamsSchema,
     responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/notifications',
+    tag: 'Notifications',
+    summary: "The signed-in user's notifications, newest first, with their unread count",
+    access: 'signed-in',
+    scope: null,
+    query: notificationListQuerySchema,
+    responses: { 200: json(notificationPageSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/notifications/read-all',
+    tag: 'Notifications',
+    summary: "Mark all of the signed-in user's notifications read",
+    access: 'signed-in',
+    scope: null,
+    responses: { 200: json(readAllResponseSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/notifications/:id/read',
+    tag: 'Notifications',
+    summary: 'Mark one of your notifications read (404 for anyone else’s)',
+    access: 'signed-in',
+    scope: null,
+    params: idParamsSchema,
+    responses: done,
+  },
+  {
+    method: 'GET',
+    path: '/api/contacts/duplicates',
+    tag: 'Contacts',
+    summary: 'Other contacts with this number: the ones you may open by name, the rest counted',
+    access: 'signed-in',
+    scope: 'contacts:read',
+    query: contactDuplicatesQuerySchema,
+    responses: { 200: json(contactDuplicatesSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/:id/merge',
+    tag: 'Contacts',
+    summary:
+      'Merge `sourceId` into this contact: its calls, deals, tasks, notes, leads, form submissions and numbers move ' +
+      'here in one transaction; audited as `contact.merge`, whose id undoes it',
+    access: STAFF,
+    scope: null,
+    params: idParamsSchema,
+    body: mergeContactsRequestSchema,
+    responses: { 200: json(contactMergeSchema) },
+  },
+  {
+    method: 'POST',
+    path: '/api/contacts/merges/:mergeId/undo',
+    tag: 'Contacts',
+    summary: 'Undo a merge from its audit record: the merged contact comes back with exactly the rows that moved',
+    access: STAFF,
+    scope: null,
+    params: mergeIdParamsSchema,
+    responses: { 200: json(contactUnmergeSchema) },
   },
 ];

@@ -1,4 +1,5 @@
 import { type DataSource } from 'typeorm';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type Page } from '@contracts/dto/common';
 import {
@@ -22,6 +23,12 @@ import { TasksRepository } from '@server/modules/tasks/tasks.repository';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export class TasksService {
+  /** A contact merge moves this module's tasks rows between contacts (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({
+    table: 'tasks',
+    column: 'entity_id',
+    where: "entity_type = 'contact'",
+  });
   private readonly repo: TasksRepository;
 
   constructor(

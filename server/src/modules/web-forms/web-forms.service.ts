@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type EntityLink } from '@contracts/dto/common';
 import { type UserDto } from '@contracts/dto/user';
@@ -54,6 +55,8 @@ const newFormKey = () => `wf_${randomBytes(18).toString('base64url')}`;
  * a note on that record. With `callback: true` the form's queue calls the visitor back (or a task is set).
  */
 export class WebFormsService {
+  /** A contact merge moves the submissions that ended on a contact (and back on undo), in its transaction. */
+  readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'form_submissions', column: 'contact_id' });
   constructor(private readonly deps: WebFormsDeps) {}
 
   async list(): Promise<WebFormDto[]> {

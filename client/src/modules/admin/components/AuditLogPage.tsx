@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { UndoMergeButton } from '@client/modules/contacts/components/UndoMergeButton';
 
 import { type AuditEntryDto, type AuditListQuery } from '@contracts/dto/audit';
 import { usersApi } from '@client/api/crmApi';
@@ -178,6 +179,7 @@ export function AuditLogPage() {
             <td className="muted">
               {typeof r.details.callId === 'string' ? `${t('audit.entities.call')} ` : null}
               <span lang="zxx">{detailsText(r)}</span>
+              {r.action === 'contact.merge' ? <UndoMergeButton mergeId={r.id} /> : null}
             </td>
           </tr>
         ))}

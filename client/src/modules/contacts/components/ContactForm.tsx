@@ -5,6 +5,7 @@ import { type ContactDto } from '@contracts/dto/contact';
 import { contactsApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, navigate } from '@client/app/router';
+import { DuplicateWarning } from '@client/modules/contacts/components/DuplicateWarning';
 import { PhoneRows } from '@client/modules/contacts/components/PhoneRows';
 import { useCompanies } from '@client/modules/contacts/hooks/useCompanies';
 import { type ContactDraft, toDraft, toRequest } from '@client/modules/contacts/utils/contactDraft';
@@ -137,6 +138,7 @@ export function ContactForm({ contact }: { contact?: ContactDto }) {
       </div>
       <div className="form-section">
         <PhoneRows phones={draft.phones} onChange={(phones) => set('phones', phones)} />
+        <DuplicateWarning phones={draft.phones.map((p) => p.raw)} contactId={contact?.id} />
       </div>
       <div className="form-section">
         <label className="checkbox">

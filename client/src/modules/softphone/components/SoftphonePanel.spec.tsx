@@ -144,6 +144,29 @@ describe('SoftphonePanel', () => {
     expect(text(html)).toContain('Сначала зазвонит ваш телефон');
   });
 
+  it('a do-not-call refusal says why and dials nothing; only a role that may override gets the reason field', () => {
+    const refused = (overridable: boolean) =>
+      render(
+        phone(run(registered), {
+          lastDial: { via: 'refused', number: '+79161234567', reason: 'do-not-call', overridable },
+        }),
+      );
+    const operator = refused(false);
+    expect(text(operator)).toContain('Звонок не набран: клиент с номером');
+    expect(text(operator)).toContain('просил не звонить');
+    expect(text(operator)).toContain('только супервизор или менеджер');
+    expect(operator).not.toContain('softphone-dnc-override');
+    const supervisor = refused(true);
+    expect(supervisor).toContain('data-testid="softphone-dnc-reason"');
+    expect(supervisor).toContain('data-testid="softphone-dnc-override"');
+    const blocked = render(
+      phone(run(registered), {
+        lastDial: { via: 'refused', number: '+79161234567', reason: 'blocked', overridable: false },
+      }),
+    );
+    expect(text(blocked)).toContain('в списке заблокированных');
+  });
+
   it('switches language', async () => {
     await changeLocale('en');
     expect(text(render(phone(run([...registered, ringing]))))).toContain('Answer');

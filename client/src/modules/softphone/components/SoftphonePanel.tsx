@@ -71,7 +71,7 @@ export function SoftphonePanel({ phone }: { phone: Softphone }) {
         />
       ) : null}
       {!current && !ringing ? <DialForm onDial={phone.dial} /> : null}
-      <DialOutcomeNote outcome={phone.lastDial} />
+      <DialOutcomeNote outcome={phone.lastDial} onOverride={(number, reason) => phone.dial(number, { reason })} />
       <p className="softphone__hint muted">
         {t('softphone.shortcuts', { answer: SHORTCUTS.answer, hangup: SHORTCUTS.hangup, mute: SHORTCUTS.mute })}
       </p>

@@ -1,11 +1,22 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 
+import { type DialOverride, type DoNotCallDetails } from '@contracts/dto/dial-policy';
 import { ApiError } from '@client/api/http';
 import { softphoneApi } from '@client/modules/softphone/api/softphoneApi';
 import { type DialOutcome, SoftphoneContext } from '@client/modules/softphone/states/softphoneContext';
 import { initialSoftphoneState, softphoneReducer } from '@client/modules/softphone/states/softphoneState';
 import { JsSipPhone, type SoftphoneDriver } from '@client/modules/softphone/utils/jssipPhone';
 import { ClickToCallContext } from '@client/ui/clickToCall';
+
+/** An internal extension (2–6 digits, as the server reads it): dialled without asking. */
+const EXTENSION = /^\d{2,6}$/;
+
+/** The server's 409 DO_NOT_CALL, with why and whether this user may override it; null for any other failure. */
+function refusal(error: unknown): DoNotCallDetails | null {
+  if (!(error instanceof ApiError) || error.code !== 'DO_NOT_CALL') return null;
+  const details = error.details as Partial<DoNotCallDetails> | undefined;
+  return { reason: details?.reason ?? 'do-not-call', overridable: details?.overridable === true };
+}
 
 /**
  * Fetches the user's SIP credentials, runs the JsSIP phone for the lifetime of the session and shares its state.
@@ -44,16 +55,37 @@ export function SoftphoneProvider({ extension, children }: { extension: string |
 
   const registered = state.registration === 'registered';
   const dial = useCallback(
-    (number: string) => {
-      if (registered && driver?.call(number)) {
-        setLastDial({ via: 'webrtc', number });
-        return;
+    (number: string, override?: DialOverride) => {
+      const refused = (error: unknown) => {
+        const details = refusal(error);
+        if (details) setLastDial({ via: 'refused', number, ...details, override });
+        return details !== null;
+      };
+      if (registered && driver) {
+        // An extension is ours; an outside number may be do-not-call or blocked, so the server decides first.
+        if (EXTENSION.test(number.trim())) {
+          if (driver.call(number)) return setLastDial({ via: 'webrtc', number });
+        } else {
+          setLastDial({ via: 'check', number });
+          softphoneApi
+            .dialCheck(number, override)
+            .then((ok) => {
+              if (driver.call(ok.destination)) setLastDial({ via: 'webrtc', number });
+              else setLastDial({ via: 'pbx', number, status: 'failed' });
+            })
+            .catch((error: unknown) => {
+              if (!refused(error)) setLastDial({ via: 'pbx', number, status: 'failed', error });
+            });
+          return;
+        }
       }
       setLastDial({ via: 'pbx', number, status: 'sending' });
       softphoneApi
-        .originate(number)
+        .originate(number, override)
         .then(() => setLastDial({ via: 'pbx', number, status: 'sent' }))
-        .catch((error: unknown) => setLastDial({ via: 'pbx', number, status: 'failed', error }));
+        .catch((error: unknown) => {
+          if (!refused(error)) setLastDial({ via: 'pbx', number, status: 'failed', error });
+        });
     },
     [registered, driver],
   );

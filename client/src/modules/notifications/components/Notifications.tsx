@@ -1,9 +1,8 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type RecordReassignedPayload } from '@contracts/socket-events';
 import { type TaskDto } from '@contracts/dto/task';
-import { href } from '@client/app/router';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { useSocketEvent } from '@client/realtime/realtimeContext';
@@ -16,13 +15,6 @@ interface Note {
   text: string;
   link: string;
 }
-
-const RECORD_PATH: Record<RecordReassignedPayload['entityType'], (id: string) => string> = {
-  contact: (id) => `/contacts/${id}`,
-  lead: () => '/leads',
-  deal: () => '/deals',
-  task: () => '/tasks',
-};
 
 /**
  * Work that arrived for the signed-in user, as it arrives: a callback task given to them (missed call, escalation,
@@ -51,7 +43,7 @@ export function Notifications() {
     add({
       key: `reassigned:${r.entityType}:${r.entityId}`,
       text: t(`notifications.reassigned.${r.entityType}`, { name: r.name }),
-      link: RECORD_PATH[r.entityType](r.entityId),
+      link: recordPath(r.entityType, r.entityId),
     }),
   );
 

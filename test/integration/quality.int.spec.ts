@@ -80,6 +80,12 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     for (const key of ['short', 'long', 'op2', 'missed', 'otherQueue'] as const) await addRecording(calls[key], 30);
     // A second, newer recording of the long call: the list links the newest.
     await addRecording(calls.long, 31);
+    // The operator's wrap-up of the long call: the reviewer sees what they chose and wrote.
+    await t.dataSource.query(
+      `UPDATE calls SET wrap_up_outcome = 'callback', wrap_up_note = 'Перезвонить в пятницу', wrap_up_at = now(),
+         wrap_up_by = $2 WHERE id = $1`,
+      [calls.long, users.op1.id],
+    );
   });
 
   afterAll(async () => {
@@ -114,6 +120,12 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       disposition: 'answered',
       queue,
       reviews: [],
+      wrapUpOutcome: 'callback',
+      wrapUpNote: 'Перезвонить в пятницу',
+    });
+    expect(res.body.items.find((i) => i.callId === calls.short)).toMatchObject({
+      wrapUpOutcome: null,
+      wrapUpNote: null,
     });
     const page2 = await list('mgr', `queue=${queue}&limit=3&offset=3`);
     expect(page2.body).toMatchObject({ total: 4, limit: 3, offset: 3 });

@@ -314,7 +314,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     expect(lines).toHaveLength(4);
     const [longLine, shortLine] = lines.slice(1);
     expect(longLine).toMatch(new RegExp(`^${calls.long},${day}T10:00:00.000Z,inbound,`));
-    expect(longLine).toContain(`,${queue},operator ${users.op1.login},${ext.op1},300,answered,,31,1,4,yes,`);
+    expect(longLine).toContain(`,${queue},operator ${users.op1.login},${ext.op1},300,answered,callback,31,1,4,yes,`);
     // The comment is quoted (comma and quotes) and, starting with '=', kept as text.
     expect(longLine).toContain(`"manager ${users.mgr.login}: =HYPERLINK(""x""), ""хорошо"""`);
     expect(shortLine).toMatch(new RegExp(`^${calls.short},`));
@@ -346,7 +346,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
           'Итог звонка,"Запись, с",Оценок,Средняя оценка,Скрипт соблюдён,Комментарии',
       );
       expect(long).toContain(',входящий,');
-      expect(long).toContain(',300,отвечен,,31,1,4,да,');
+      expect(long).toContain(',300,отвечен,перезвонить,31,1,4,да,');
     }
   });
 });

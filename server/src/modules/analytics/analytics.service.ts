@@ -49,8 +49,8 @@ import {
  * - callbacks done in time = callback tasks due in the range done at or before due_at ÷ callback tasks due.
  * - leads from calls = leads with source 'call' created in the range. Of the leads created in the range (a cohort):
  *   lead→contact conversion = those now 'converted' ÷ all; lead→deal = those whose conversion made a deal
- *   (leads.deal_id) ÷ all; lead→won deal = those whose deal is on a won stage now ÷ all. Average deal amount = mean amount of deals won (closed)
- *   in the range, per currency.
+ *   (leads.deal_id) ÷ all; lead→won deal = those whose deal is on a won stage now ÷ all.
+ * - average deal amount = mean amount of deals won (closed) in the range, per currency.
  */
 export class AnalyticsService {
   private readonly repo: AnalyticsRepository;

@@ -156,10 +156,20 @@ describe('softphone and live pop card against Asterisk', () => {
       const box = await page.getByTestId(testId).boundingBox();
       return box !== null && box.y >= 0 && box.y + box.height <= 900;
     };
+    await page.screenshot({ path: join(screenshots, 'pop-card-wrap-up.png') });
+    const boxes = await page.evaluate(() =>
+      ['operator-dock', 'agent-state', 'softphone', 'live-pops', 'pop-card', 'pop-actions', 'wrap-up-save'].map(
+        (id) => {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          const r = el?.getBoundingClientRect();
+          return `${id}: ${r ? `${Math.round(r.top)}-${Math.round(r.bottom)}` : 'none'} ${el ? el.scrollHeight : ''}`;
+        },
+      ),
+    );
+    console.info(`dock layout at 1440×900: ${boxes.join(', ')}`);
     expect(await page.getByTestId('operator-dock').evaluate((el) => el.scrollTop)).toBe(0);
     expect([await inView('pop-actions'), await inView('wrap-up-save')]).toEqual([true, true]);
     await page.getByTestId('pop-history').waitFor({ state: 'attached' });
-    await page.screenshot({ path: join(screenshots, 'pop-card-wrap-up.png') });
     // One click opens the client's page, with their history, in the main area; the card stays.
     await page.getByTestId('pop-open-client').click();
     await page.waitForURL('**/#/contacts/*');

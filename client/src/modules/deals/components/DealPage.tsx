@@ -83,7 +83,7 @@ function DealForm({ deal, pipeline, onSaved }: { deal: DealDto; pipeline?: Pipel
         </div>
         <div className="field">
           <label className="field__label" htmlFor={`${id}-amount`}>
-            {t('deals.amount')} ({deal.currency})
+            {t('deals.amount')}
           </label>
           <input
             id={`${id}-amount`}

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ContactDto } from '@contracts/dto/contact';
 import { type DealDto } from '@contracts/dto/deal';
 import { type LeadDto } from '@contracts/dto/lead';
+import { type TaskDto } from '@contracts/dto/task';
 import { type AppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS, startRecordingsSession, type RecordingsSession } from '@test/e2e/pages/recordings-session';
@@ -129,7 +130,7 @@ describe('client pages: from the search box to the client, their deals, tasks an
     await page.getByTestId('timeline').waitFor();
   });
 
-  it('2. sees the past call with its outcome and a recording that plays, the note, and an empty deal history', async () => {
+  it('2. sees the past call with its outcome and a recording that plays, and the note', async () => {
     const timeline = page.getByTestId('timeline');
     await timeline.getByText(wrapUp).waitFor();
     await timeline.getByText(note).first().waitFor();
@@ -205,7 +206,39 @@ describe('client pages: from the search box to the client, their deals, tasks an
     expect(pageErrors).toEqual([]);
   });
 
-  it('5. the client, deal and lead pages fit a 390-px phone without sideways scrolling', async () => {
+  it('5. a supervisor gives the task to another operator from the task’s page', async () => {
+    const tasks = await api<{ items: TaskDto[] }>(
+      'get',
+      `/api/tasks?entityType=contact&entityId=${contact.id}&limit=5&offset=0`,
+    );
+    const task = tasks.items.find((x) => x.title === taskTitle)!;
+    const supervisor = await session.browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU' });
+    try {
+      const sup = await supervisor.newPage();
+      sup.on('pageerror', (e) => pageErrors.push(e.message));
+      await new LoginPage(sup).open(server.baseUrl);
+      await new LoginPage(sup).logIn('supervisor', 'zvonok');
+      await new ShellPage(sup).root().waitFor();
+      await sup.goto(`${server.baseUrl}/#/tasks/${task.id}`);
+      const users = (await (await supervisor.request.get(`${server.baseUrl}/api/users`)).json()) as {
+        items: { id: string; login: string }[];
+      };
+      const operator2 = users.items.find((u) => u.login === 'operator2')!;
+      await sup.getByTestId('reassign-user').selectOption(operator2.id);
+      await sup.getByTestId('reassign-save').click();
+      await sup.getByText('Теперь ответственный').waitFor();
+      await sup.screenshot({ path: join(SCREENSHOTS, 'reassign-task.png') });
+      const byDb = (await session.dataSource.query(`SELECT assignee_id FROM tasks WHERE id = $1`, [task.id])) as {
+        assignee_id: string;
+      }[];
+      expect(byDb[0]!.assignee_id).toBe(operator2.id);
+    } finally {
+      await supervisor.close();
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('6. the client, deal and lead pages fit a 390-px phone without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of [`/contacts/${contact.id}`, `/deals/${made.deals[0]}`, `/leads/${lead.id}`]) {
       await page.goto(`${server.baseUrl}/#${path}`);

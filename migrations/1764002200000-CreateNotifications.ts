@@ -16,7 +16,7 @@ export class CreateNotifications1764002200000 implements MigrationInterface {
         user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
         kind text NOT NULL CHECK (kind IN ('task-assigned', 'task-due', 'callback-escalated', 'lead-assigned',
           'record-reassigned', 'deal-stage-changed')),
-        entity_type text NOT NULL CHECK (entity_type IN ('task', 'lead', 'contact', 'deal')),
+        entity_type text NOT NULL CHECK (entity_type IN ('task', 'lead', 'contact', 'company', 'deal')),
         entity_id uuid NOT NULL,
         params jsonb NOT NULL DEFAULT '{}',
         actor_id uuid NULL REFERENCES users(id) ON DELETE SET NULL,

@@ -237,7 +237,7 @@ export function createServices(deps: ServicesDeps): {
   });
   const pipelines = new PipelinesService(dataSource, audit);
   const contacts = new ContactsService(dataSource, country, audit, reassigner, fields, events);
-  const companies = new CompaniesService(dataSource, country, audit, fields);
+  const companies = new CompaniesService(dataSource, country, audit, reassigner, fields);
   const leads = new LeadsService(dataSource, country, audit, reassigner, fields, events);
   const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields }, events);
   const tasks = new TasksService(dataSource, reassigner, events);

@@ -203,7 +203,7 @@ describe('analytics over a hand-built day (real Postgres)', () => {
     await ds.query(
       `INSERT INTO leads (source, status, name, owner_id, created_at) VALUES
          ('call', 'converted', 'L1', $3, $1), ('call', 'new', 'L2', $3, $1), ('web', 'converted', 'L3', $3, $1),
-         ('manual', 'converted', 'L4 next day', $3, $2)`,
+         ('manual', 'converted', 'L4 next day', $3, $2), ('manual', 'converted', 'L5', $3, $1)`,
       [utc('09:00:00'), utc('22:00:00'), a.id],
     );
     await ds.query(
@@ -211,6 +211,12 @@ describe('analytics over a hand-built day (real Postgres)', () => {
          ('D1', 'won', 1000, 'RUB', $4, $1), ('D2', 'won', 3000.50, 'RUB', $4, $2), ('D3', 'won', 500, 'USD', $4, $3),
          ('D4 lost', 'lost', 9999, 'RUB', $4, $3), ('D5 next day', 'won', 7000, 'RUB', $4, $5)`,
       [utc('10:00:00'), utc('11:00:00'), utc('12:00:00'), a.id, utc('10:00:00', '2003-01-14')],
+    );
+    // Converted with a first deal: L1 with D1 (won since), L3 with D4 (lost); L5 became a contact with no deal.
+    await ds.query(
+      `UPDATE leads l SET deal_id = d.id FROM deals d
+       WHERE d.owner_id = $1 AND l.owner_id = $1 AND ((l.name = 'L1' AND d.title = 'D1') OR (l.name = 'L3' AND d.title = 'D4 lost'))`,
+      [a.id],
     );
 
     const reg: { t: string | null }[] = await ds.query(`SELECT to_regclass('agent_state_history')::text AS t`);
@@ -281,10 +287,14 @@ describe('analytics over a hand-built day (real Postgres)', () => {
       callbacksDoneLate: 1, // T2
       callbacksOpen: 1, // T3
       callbacksInTimeRate: 0.5,
-      leadsCreated: 3, // L1 L2 L3 (L4 is 01:00 MSK Tuesday)
+      leadsCreated: 4, // L1 L2 L3 L5 (L4 is 01:00 MSK Tuesday)
       leadsFromCalls: 2, // L1 L2
-      leadsConverted: 2, // L1 L3
-      leadToDealConversion: 0.6667,
+      leadsConverted: 3, // L1 L3 L5
+      leadToContactConversion: 0.75,
+      leadsWithDeal: 2, // L1 (D1), L3 (D4)
+      leadToDealConversion: 0.5,
+      leadsWithWonDeal: 1, // L1: D1 is won, D4 lost
+      leadToWonDealConversion: 0.25,
       averageDealAmount: [
         { currency: 'RUB', deals: 2, average: 2000.25 }, // (1000 + 3000.50) / 2; D4 lost, D5 next day
         { currency: 'USD', deals: 1, average: 500 },

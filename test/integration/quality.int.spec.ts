@@ -80,6 +80,12 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     for (const key of ['short', 'long', 'op2', 'missed', 'otherQueue'] as const) await addRecording(calls[key], 30);
     // A second, newer recording of the long call: the list links the newest.
     await addRecording(calls.long, 31);
+    // The operator's wrap-up of the long call: the reviewer sees what they chose and wrote.
+    await t.dataSource.query(
+      `UPDATE calls SET wrap_up_outcome = 'callback', wrap_up_note = 'Перезвонить в пятницу', wrap_up_at = now(),
+         wrap_up_by = $2 WHERE id = $1`,
+      [calls.long, users.op1.id],
+    );
   });
 
   afterAll(async () => {
@@ -114,6 +120,12 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
       disposition: 'answered',
       queue,
       reviews: [],
+      wrapUpOutcome: 'callback',
+      wrapUpNote: 'Перезвонить в пятницу',
+    });
+    expect(res.body.items.find((i) => i.callId === calls.short)).toMatchObject({
+      wrapUpOutcome: null,
+      wrapUpNote: null,
     });
     const page2 = await list('mgr', `queue=${queue}&limit=3&offset=3`);
     expect(page2.body).toMatchObject({ total: 4, limit: 3, offset: 3 });
@@ -302,7 +314,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
     expect(lines).toHaveLength(4);
     const [longLine, shortLine] = lines.slice(1);
     expect(longLine).toMatch(new RegExp(`^${calls.long},${day}T10:00:00.000Z,inbound,`));
-    expect(longLine).toContain(`,${queue},operator ${users.op1.login},${ext.op1},300,answered,,31,1,4,yes,`);
+    expect(longLine).toContain(`,${queue},operator ${users.op1.login},${ext.op1},300,answered,callback,31,1,4,yes,`);
     // The comment is quoted (comma and quotes) and, starting with '=', kept as text.
     expect(longLine).toContain(`"manager ${users.mgr.login}: =HYPERLINK(""x""), ""хорошо"""`);
     expect(shortLine).toMatch(new RegExp(`^${calls.short},`));
@@ -334,7 +346,7 @@ describe('recordings review: list filters, roles, upsert, audit, export (real Po
           'Итог звонка,"Запись, с",Оценок,Средняя оценка,Скрипт соблюдён,Комментарии',
       );
       expect(long).toContain(',входящий,');
-      expect(long).toContain(',300,отвечен,,31,1,4,да,');
+      expect(long).toContain(',300,отвечен,перезвонить,31,1,4,да,');
     }
   });
 });

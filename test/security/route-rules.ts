@@ -152,6 +152,7 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/timeline': 'any',
   'GET /api/deals/:id/history': 'any',
   'POST /api/contacts/:id/reassign': STAFF,
+  'POST /api/companies/:id/reassign': STAFF,
   'POST /api/leads/:id/reassign': STAFF,
   'POST /api/deals/:id/reassign': STAFF,
   'POST /api/tasks/:id/reassign': STAFF,
@@ -327,6 +328,7 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/deals/:id/history': 'deals:read',
   // reassignment and conversion change the record: its write scope (staff only for reassignment, as above)
   'POST /api/contacts/:id/reassign': 'contacts:write',
+  'POST /api/companies/:id/reassign': 'contacts:write',
   'POST /api/leads/:id/reassign': 'leads:write',
   'POST /api/deals/:id/reassign': 'deals:write',
   'POST /api/tasks/:id/reassign': 'tasks:write',
@@ -495,6 +497,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
   'POST /api/contacts/:id/reassign': {
     schema: 'common.reassignRequestSchema',
     record: 'contact',
+    body: {},
+    fields: { userId: 'not-for-operators' },
+  },
+  'POST /api/companies/:id/reassign': {
+    schema: 'common.reassignRequestSchema',
+    record: 'company',
     body: {},
     fields: { userId: 'not-for-operators' },
   },

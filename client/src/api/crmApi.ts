@@ -4,6 +4,7 @@ import { type ContactDto, type CreateContactRequest, type UpdateContactRequest }
 import {
   type CreateDealRequest,
   type DealDto,
+  type DealStageChangeDto,
   type DealStageTotalDto,
   type UpdateDealRequest,
 } from '@contracts/dto/deal';
@@ -11,12 +12,17 @@ import { type CustomFieldDto, type CustomFieldEntity } from '@contracts/dto/cust
 import { type PipelineDto } from '@contracts/dto/pipeline';
 import { type CompanySettings } from '@contracts/dto/settings';
 import { type TeamDto } from '@contracts/dto/team';
-import { type LeadDto, type UpdateLeadRequest } from '@contracts/dto/lead';
+import {
+  type ConvertLeadRequest,
+  type ConvertLeadResponse,
+  type LeadDto,
+  type UpdateLeadRequest,
+} from '@contracts/dto/lead';
 import { type CreateNoteRequest, type NoteDto } from '@contracts/dto/note';
 import { type SearchResultDto } from '@contracts/dto/search';
-import { type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
+import { type CreateTaskRequest, type TaskDto, type UpdateTaskRequest } from '@contracts/dto/task';
 import { type TimelineEntityType, type TimelineKind, type TimelinePage } from '@contracts/dto/timeline';
-import { type UserDto } from '@contracts/dto/user';
+import { type UserAdminDto } from '@contracts/dto/user';
 import { http, type QueryValue } from '@client/api/http';
 
 export interface ListParams {
@@ -24,6 +30,12 @@ export interface ListParams {
   offset: number;
   [key: string]: QueryValue;
 }
+
+/** Supervisors, managers and admins give a record to another active user (`POST …/:id/reassign`). */
+const reassign =
+  <T>(path: string) =>
+  (id: string, userId: string) =>
+    http.post<T>(`${path}/${encodeURIComponent(id)}/reassign`, { userId });
 
 const list =
   <T>(path: string) =>
@@ -37,6 +49,7 @@ export const contactsApi = {
   create: (body: CreateContactRequest) => http.post<ContactDto>('/api/contacts', body),
   update: (id: string, body: UpdateContactRequest) =>
     http.patch<ContactDto>(`/api/contacts/${encodeURIComponent(id)}`, body),
+  reassign: reassign<ContactDto>('/api/contacts'),
 };
 
 export const companiesApi = {
@@ -46,17 +59,29 @@ export const companiesApi = {
   create: (body: CreateCompanyRequest) => http.post<CompanyDto>('/api/companies', body),
   update: (id: string, body: UpdateCompanyRequest) =>
     http.patch<CompanyDto>(`/api/companies/${encodeURIComponent(id)}`, body),
+  reassign: reassign<CompanyDto>('/api/companies'),
 };
 
 export const leadsApi = {
   list: list<LeadDto>('/api/leads'),
+  get: (id: string, signal?: AbortSignal) => http.get<LeadDto>(`/api/leads/${encodeURIComponent(id)}`, { signal }),
   update: (id: string, body: UpdateLeadRequest) => http.patch<LeadDto>(`/api/leads/${encodeURIComponent(id)}`, body),
+  /** The contact (new or existing) and optionally a first deal, in one step. */
+  convert: (id: string, body: ConvertLeadRequest) =>
+    http.post<ConvertLeadResponse>(`/api/leads/${encodeURIComponent(id)}/convert`, body),
+  reassign: reassign<LeadDto>('/api/leads'),
 };
 
 export const dealsApi = {
   list: list<DealDto>('/api/deals'),
   update: (id: string, body: UpdateDealRequest) => http.patch<DealDto>(`/api/deals/${encodeURIComponent(id)}`, body),
+  get: (id: string, signal?: AbortSignal) => http.get<DealDto>(`/api/deals/${encodeURIComponent(id)}`, { signal }),
   create: (body: CreateDealRequest) => http.post<DealDto>('/api/deals', body),
+  history: (id: string, signal?: AbortSignal) =>
+    http
+      .get<{ items: DealStageChangeDto[] }>(`/api/deals/${encodeURIComponent(id)}/history`, { signal })
+      .then((r) => r.items),
+  reassign: reassign<DealDto>('/api/deals'),
   stageTotals: (pipelineId: string | undefined, signal?: AbortSignal) =>
     http
       .get<{ items: DealStageTotalDto[] }>('/api/deals/stage-totals', { query: { pipelineId }, signal })
@@ -65,7 +90,10 @@ export const dealsApi = {
 
 export const tasksApi = {
   list: list<TaskDto>('/api/tasks'),
+  get: (id: string, signal?: AbortSignal) => http.get<TaskDto>(`/api/tasks/${encodeURIComponent(id)}`, { signal }),
+  create: (body: CreateTaskRequest) => http.post<TaskDto>('/api/tasks', body),
   update: (id: string, body: UpdateTaskRequest) => http.patch<TaskDto>(`/api/tasks/${encodeURIComponent(id)}`, body),
+  reassign: reassign<TaskDto>('/api/tasks'),
 };
 
 export const notesApi = {
@@ -75,7 +103,7 @@ export const notesApi = {
 
 /** Supervisors, managers and admins only (the server answers 403 to operators). */
 export const usersApi = {
-  list: (signal?: AbortSignal) => http.get<{ items: UserDto[] }>('/api/users', { signal }).then((r) => r.items),
+  list: (signal?: AbortSignal) => http.get<{ items: UserAdminDto[] }>('/api/users', { signal }).then((r) => r.items),
 };
 
 /** Everyone reads the pipelines (the kanban's columns). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { parseRoute, sectionOf } from '@client/app/router';
+import { parseRoute, recordPath, sectionOf } from '@client/app/router';
 
 describe('parseRoute', () => {
   it('maps hash paths to screens', () => {
@@ -9,7 +9,7 @@ describe('parseRoute', () => {
     expect(parseRoute('/contacts/new')).toEqual({ name: 'contact-new' });
     expect(parseRoute('/contacts/3f0e%2Fx')).toEqual({ name: 'contact-edit', id: '3f0e/x' });
     expect(parseRoute('/leads?status=new').name).toBe('leads');
-    expect(parseRoute('/leads/extra').name).toBe('not-found');
+    expect(parseRoute('/leads/extra/more').name).toBe('not-found');
     expect(parseRoute('/no-such-screen').name).toBe('not-found');
   });
 
@@ -26,6 +26,15 @@ describe('parseRoute', () => {
     expect(parseRoute('/companies/abc/x').name).toBe('not-found');
     expect(sectionOf(parseRoute('/contacts/import'))).toBe('contacts');
     expect(sectionOf(parseRoute('/companies/new'))).toBe('companies');
+  });
+
+  it('maps a lead, deal and task to its own page, under its list’s section', () => {
+    expect(parseRoute('/leads/a%2Fb')).toEqual({ name: 'lead', id: 'a/b' });
+    expect(parseRoute('/deals/d1')).toEqual({ name: 'deal', id: 'd1' });
+    expect(parseRoute('/tasks/t1')).toEqual({ name: 'task', id: 't1' });
+    expect(sectionOf(parseRoute('/deals/d1'))).toBe('deals');
+    expect(recordPath('company', 'c/1')).toBe('/companies/c%2F1');
+    expect(parseRoute(recordPath('lead', 'x'))).toEqual({ name: 'lead', id: 'x' });
   });
 
   it('highlights the contacts section for every contact screen', () => {

@@ -34,6 +34,9 @@ export type Route =
   | { name: 'company-new' }
   | { name: 'company-edit'; id: string }
   | { name: 'contact-edit'; id: string }
+  | { name: 'lead'; id: string }
+  | { name: 'deal'; id: string }
+  | { name: 'task'; id: string }
   | { name: 'leads'; query: URLSearchParams }
   | { name: 'deals'; query: URLSearchParams }
   | { name: 'tasks'; query: URLSearchParams }
@@ -67,6 +70,14 @@ export type Section =
   | 'admin'
   | 'audit';
 
+const RECORD_ROUTE = { leads: 'lead', deals: 'deal', tasks: 'task' } as const;
+
+/** A record's own page: every list, card, search hit and timeline item links here. */
+export function recordPath(kind: 'contact' | 'company' | 'lead' | 'deal' | 'task', id: string): string {
+  const section = kind === 'company' ? 'companies' : `${kind}s`;
+  return `/${section}/${encodeURIComponent(id)}`;
+}
+
 export function parseRoute(fullPath: string): Route {
   const [path = '/', search = ''] = fullPath.split('?');
   const query = new URLSearchParams(search);
@@ -80,6 +91,9 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'companies' && second && parts.length === 2)
     return { name: 'company-edit', id: decodeURIComponent(second) };
   if (first === 'contacts' && second) return { name: 'contact-edit', id: decodeURIComponent(second) };
+  if (parts.length === 2 && second && (first === 'leads' || first === 'deals' || first === 'tasks')) {
+    return { name: RECORD_ROUTE[first], id: decodeURIComponent(second) };
+  }
   if (parts.length === 1 && (first === 'leads' || first === 'deals' || first === 'tasks' || first === 'calls')) {
     return { name: first, query };
   }
@@ -105,6 +119,12 @@ export function sectionOf(route: Route): Section | null {
     case 'company-new':
     case 'company-edit':
       return 'companies';
+    case 'lead':
+      return 'leads';
+    case 'deal':
+      return 'deals';
+    case 'task':
+      return 'tasks';
     case 'leads':
     case 'deals':
     case 'tasks':

@@ -10,11 +10,14 @@ import { CompaniesList } from '@client/modules/companies/components/CompaniesLis
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
 import { ContactsList } from '@client/modules/contacts/components/ContactsList';
+import { DealPage } from '@client/modules/deals/components/DealPage';
 import { DealsPage } from '@client/modules/deals/components/DealsPage';
 import { ContactsImport } from '@client/modules/imports/components/ContactsImport';
 import { IntegrationsPage } from '@client/modules/integrations/components/IntegrationsPage';
+import { LeadPage } from '@client/modules/leads/components/LeadPage';
 import { LeadsList } from '@client/modules/leads/components/LeadsList';
 import { ReviewPage } from '@client/modules/quality/components/ReviewPage';
+import { TaskPage } from '@client/modules/tasks/components/TaskPage';
 import { TasksList } from '@client/modules/tasks/components/TasksList';
 import { WallboardPage } from '@client/modules/wallboard/components/WallboardPage';
 
@@ -48,6 +51,12 @@ export function RoutedPage({ route }: { route: Route }) {
       );
     case 'tasks':
       return <TasksList />;
+    case 'lead':
+      return <LeadPage key={route.id} id={route.id} />;
+    case 'deal':
+      return <DealPage key={route.id} id={route.id} />;
+    case 'task':
+      return <TaskPage key={route.id} id={route.id} />;
     case 'analytics':
       return <AnalyticsPage />;
     case 'my-stats':

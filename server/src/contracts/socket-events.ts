@@ -82,7 +82,7 @@ export interface AgentStateDto {
 
 /** A record someone else gave to the recipient (a supervisor's or manager's reassignment; audited). */
 export interface RecordReassignedPayload {
-  entityType: 'contact' | 'lead' | 'deal' | 'task';
+  entityType: 'contact' | 'company' | 'lead' | 'deal' | 'task';
   entityId: string;
   /** Its title or name, as the new owner will find it. */
   name: string;

@@ -35,6 +35,9 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   leads: true,
   deals: true,
   tasks: true,
+  lead: true,
+  deal: true,
+  task: true,
   calls: true,
   analytics: true,
   'my-stats': true,
@@ -119,7 +122,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
   let bus: RedisCallBus;
   const suffix = randomBytes(3).toString('hex');
   const phone = `+7916${String(Math.floor(1_000_000 + Math.random() * 8_999_999))}`;
-  const seeded = { contact: '', company: '', deal: '', task: '', calls: [] as string[] };
+  const seeded = { contact: '', company: '', deal: '', task: '', lead: '', calls: [] as string[] };
   const ROUTES: string[] = [];
 
   /** Strings that are data, not UI: whatever the CRM holds, longest first so "Ivan Petrov" goes before "Ivan". */
@@ -163,6 +166,10 @@ describe('Russian UI: no English word on any screen, for any role', () => {
        VALUES ($1, 'callback', now() + interval '1 hour', $2, 'contact', $3, $1, 2) RETURNING id`,
       [phone, op!.id, seeded.contact],
     );
+    [{ id: seeded.lead }] = await ds.query(
+      `INSERT INTO leads (source, status, name, owner_id) VALUES ('manual', 'new', $1, $2) RETURNING id`,
+      [`Лид Проверкин ${suffix}`, op!.id],
+    );
     const recorded = await session.seedRecordedCall({
       fromRaw: phone,
       fromE164: phone,
@@ -183,9 +190,12 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/companies/new',
       `/companies/${seeded.company}`,
       '/leads',
+      `/leads/${seeded.lead}`,
       '/deals',
       '/deals?view=table',
+      `/deals/${seeded.deal}`,
       '/tasks',
+      `/tasks/${seeded.task}`,
       '/calls',
       '/analytics',
       '/my-stats',
@@ -204,7 +214,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [seeded.calls]);
       await ds.query(`DELETE FROM tasks WHERE id = $1 OR callback_phone = $2`, [seeded.task || null, phone]);
       await ds.query(`DELETE FROM deals WHERE id = $1`, [seeded.deal || null]);
-      await ds.query(`DELETE FROM leads WHERE phone_e164 = $1`, [phone]);
+      await ds.query(`DELETE FROM leads WHERE phone_e164 = $1 OR id = $2`, [phone, seeded.lead || null]);
       await ds.query(`DELETE FROM contacts WHERE id = $1`, [seeded.contact || null]);
       await ds.query(`DELETE FROM companies WHERE id = $1`, [seeded.company || null]);
     }

@@ -80,7 +80,7 @@ describe('softphone and live pop card against Asterisk', () => {
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami', WRAPUP_SECONDS: '30' });
     // Loopback ICE candidates: Asterisk and Chromium share 127.0.0.1 here.
     browser = await launchBrowser({ args: ['--allow-loopback-in-peer-connection'] });
-    context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     reportCspViolations(page, pageErrors);
@@ -150,7 +150,32 @@ describe('softphone and live pop card against Asterisk', () => {
     const result = await sipp;
     expect(result.successful, result.stdout.slice(-1500)).toBe(1);
     await phone.popPhase('wrap-up');
+    // Issue #12: at 1440×900 the card's actions and the wrap-up form are in view without scrolling (the card's
+    // details scroll inside it), and the card offers the client's history and page.
+    const inView = async (testId: string) => {
+      const box = await page.getByTestId(testId).boundingBox();
+      return box !== null && box.y >= 0 && box.y + box.height <= 900;
+    };
     await page.screenshot({ path: join(screenshots, 'pop-card-wrap-up.png') });
+    const boxes = await page.evaluate(() =>
+      ['operator-dock', 'agent-state', 'softphone', 'live-pops', 'pop-card', 'pop-actions', 'wrap-up-save'].map(
+        (id) => {
+          const el = document.querySelector(`[data-testid="${id}"]`);
+          const r = el?.getBoundingClientRect();
+          return `${id}: ${r ? `${Math.round(r.top)}-${Math.round(r.bottom)}` : 'none'} ${el ? el.scrollHeight : ''}`;
+        },
+      ),
+    );
+    console.info(`dock layout at 1440×900: ${boxes.join(', ')}`);
+    expect(await page.getByTestId('operator-dock').evaluate((el) => el.scrollTop)).toBe(0);
+    expect([await inView('pop-actions'), await inView('wrap-up-save')]).toEqual([true, true]);
+    await page.getByTestId('pop-history').waitFor({ state: 'attached' });
+    // One click opens the client's page, with their history, in the main area; the card stays.
+    await page.getByTestId('pop-open-client').click();
+    await page.waitForURL('**/#/contacts/*');
+    await page.getByTestId('timeline').waitFor();
+    await phone.popPhase('wrap-up');
+    await page.screenshot({ path: join(screenshots, 'pop-card-client-page.png') });
     await phone.wrapUp('resolved', 'Клиент доволен, e2e');
     await phone.pop().waitFor({ state: 'detached', timeout: 10_000 });
     const call = await api<CallDto>('get', `/api/calls/${callId}`);
@@ -158,7 +183,7 @@ describe('softphone and live pop card against Asterisk', () => {
     expect(call.agentExtension).toBe('1001');
   });
 
-  it('an unknown number pops a "new lead" card that becomes a contact in two clicks', async () => {
+  it('an unknown number pops a "new lead" card that becomes a contact (and a deal) and the card the contact’s', async () => {
     const sipp = customerCalls(unknownNumber);
     await untilOrCallEnds(
       page.locator('[data-testid="pop-card"][data-kind="lead"]').waitFor({ timeout: 10_000 }),
@@ -168,8 +193,12 @@ describe('softphone and live pop card against Asterisk', () => {
     await phone.popPhase('talking');
     await page.getByTestId('pop-convert').click();
     await page.getByTestId('pop-convert-name').fill(`Новый Клиент ${suffix}`);
+    await page.getByTestId('pop-convert-deal').fill(`Первый заказ ${suffix}`);
     await page.getByTestId('pop-convert-save').click();
-    await page.getByTestId('pop-converted').waitFor({ timeout: 10_000 });
+    // "Lead · New" flips to the contact, with the deal just made.
+    await page.locator('[data-testid="pop-card"][data-kind="contact"]').waitFor({ timeout: 10_000 });
+    expect(await page.getByTestId('pop-name').textContent()).toBe(`Новый Клиент ${suffix}`);
+    await page.getByTestId('pop-deals').getByText(`Первый заказ ${suffix}`).waitFor();
     await page.screenshot({ path: join(screenshots, 'pop-card-lead-converted.png') });
     await phone.hangUp();
     expect((await sipp).successful).toBe(1);
@@ -177,7 +206,10 @@ describe('softphone and live pop card against Asterisk', () => {
     const contacts = await api<{ items: ContactDto[] }>('get', `/api/contacts?q=${encodeURIComponent(unknownNumber)}`);
     expect(contacts.items.map((c) => c.name)).toContain(`Новый Клиент ${suffix}`);
     const leads = await api<{ items: LeadDto[] }>('get', `/api/leads?q=${encodeURIComponent(unknownNumber)}`);
-    expect(leads.items.find((l) => l.phoneE164 === unknownNumber)).toMatchObject({ status: 'converted' });
+    expect(leads.items.find((l) => l.phoneE164 === unknownNumber)).toMatchObject({
+      status: 'converted',
+      dealId: expect.any(String),
+    });
     await phone.wrapUp('sale', '');
     await phone.pop().waitFor({ state: 'detached', timeout: 10_000 });
   });

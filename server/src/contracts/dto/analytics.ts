@@ -114,9 +114,18 @@ export interface CrmKpis {
   callbacksInTimeRate: number | null;
   leadsCreated: number;
   leadsFromCalls: number;
+  /** Leads created in the range that are `converted` now (into a contact). */
   leadsConverted: number;
   /** leadsConverted / leadsCreated (cohort of leads created in the range). */
+  leadToContactConversion: number | null;
+  /** Leads created in the range whose conversion made a first deal (`leads.deal_id`). */
+  leadsWithDeal: number;
+  /** leadsWithDeal / leadsCreated. */
   leadToDealConversion: number | null;
+  /** Leads created in the range whose first deal is on a won stage now. */
+  leadsWithWonDeal: number;
+  /** leadsWithWonDeal / leadsCreated. */
+  leadToWonDealConversion: number | null;
   averageDealAmount: { currency: string; deals: number; average: number }[];
 }
 

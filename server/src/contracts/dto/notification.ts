@@ -14,7 +14,7 @@ export const NOTIFICATION_KINDS = [
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 
-export const notificationEntityTypes = ['task', 'lead', 'contact', 'deal'] as const;
+export const notificationEntityTypes = ['task', 'lead', 'contact', 'company', 'deal'] as const;
 export type NotificationEntityType = (typeof notificationEntityTypes)[number];
 
 export const notificationSchema = z.object({

@@ -53,6 +53,8 @@ export const reviewItemSchema = z.object({
   talkSeconds: z.number().int().nullable(),
   disposition: z.enum(CALL_DISPOSITIONS).nullable(),
   wrapUpOutcome: z.string().nullable(),
+  /** The operator's wrap-up note (with the outcome above). */
+  wrapUpNote: z.string().nullable(),
   /** Newest recording of the call (`GET /api/recordings/:id`: audited there on playback). */
   recordingUrl: z.string(),
   recordingSeconds: z.number().int().nullable(),

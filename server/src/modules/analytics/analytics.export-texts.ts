@@ -43,7 +43,9 @@ export interface AnalyticsExportTexts {
     | 'callbacksDue'
     | 'callbacksOpen'
     | 'leadsFromCalls'
-    | 'conversion',
+    | 'contactConversion'
+    | 'conversion'
+    | 'wonConversion',
     string
   > & { averageDeal: (currency: string) => string };
   formulas: {
@@ -68,7 +70,9 @@ export interface AnalyticsExportTexts {
     callbacksDue: string;
     callbacksOpen: string;
     leadsFromCalls: string;
+    contactConversion: string;
     conversion: string;
+    wonConversion: string;
     averageDeal: (deals: number) => string;
   };
   columns: {
@@ -141,7 +145,9 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       callbacksDue: 'Перезвонов со сроком в периоде',
       callbacksOpen: 'Из них не выполнено',
       leadsFromCalls: 'Лиды из звонков',
+      contactConversion: 'Конверсия лид → контакт',
       conversion: 'Конверсия лид → сделка',
+      wonConversion: 'Конверсия лид → выигранная сделка',
       averageDeal: (currency) => `Средняя сделка, ${currency}`,
     },
     formulas: {
@@ -167,7 +173,9 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       callbacksDue: 'задачи «перезвонить» со сроком в периоде',
       callbacksOpen: 'из них ещё не выполнены',
       leadsFromCalls: 'лиды с источником «звонок», созданные в периоде',
-      conversion: 'лиды периода в статусе «конвертирован» ÷ все лиды периода',
+      contactConversion: 'лиды периода в статусе «конвертирован» ÷ все лиды периода',
+      conversion: 'лиды периода, при конвертации которых создана сделка ÷ все лиды периода',
+      wonConversion: 'лиды периода, чья сделка сейчас на стадии «выиграна» ÷ все лиды периода',
       averageDeal: (deals) => `средняя сумма ${deals} выигранных сделок, закрытых в периоде`,
     },
     columns: {
@@ -238,7 +246,9 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       callbacksDue: 'callbacksDue',
       callbacksOpen: 'callbacksOpen',
       leadsFromCalls: 'leadsFromCalls',
+      contactConversion: 'leadToContactConversion',
       conversion: 'leadToDealConversion',
+      wonConversion: 'leadToWonDealConversion',
       averageDeal: (currency) => `averageDealAmount ${currency}`,
     },
     formulas: {
@@ -264,7 +274,9 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       callbacksDue: 'callback tasks due in the range',
       callbacksOpen: 'of those, not done',
       leadsFromCalls: "leads created in the range with source 'call'",
-      conversion: 'leads created in the range now converted / leads created in the range',
+      contactConversion: 'leads created in the range now converted / leads created in the range',
+      conversion: 'leads created in the range whose conversion made a deal (deal_id) / leads created in the range',
+      wonConversion: 'leads created in the range whose deal is on a won stage now / leads created in the range',
       averageDeal: (deals) => `mean amount of ${deals} deals won in the range`,
     },
     columns: {

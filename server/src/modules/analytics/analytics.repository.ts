@@ -106,6 +106,8 @@ export interface CrmRow {
   leads_created: number;
   leads_from_calls: number;
   leads_converted: number;
+  leads_with_deal: number;
+  leads_with_won_deal: number;
 }
 
 export interface DealAverageRow {
@@ -353,11 +355,12 @@ export class AnalyticsRepository {
 
   /**
    * Callbacks by due time in the range (done in time: done_at ≤ due_at); leads by creation time in the range
-   * (converted: status now 'converted', a cohort measure).
+   * (converted: status now 'converted'; with a deal: the conversion made its first deal, `leads.deal_id`; with a won
+   * deal: that deal is on a won stage now — cohort measures).
    */
   async crm(b: Bounds): Promise<CrmRow> {
     const [taskCond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `assignee_id = ANY(${p})`);
-    const leadCond = b.members ? ` AND owner_id = ANY($3::uuid[])` : '';
+    const leadCond = b.members ? ` AND ld.owner_id = ANY($3::uuid[])` : '';
     const rows: CrmRow[] = await this.dataSource.query(
       `SELECT t.*, l.* FROM
          (SELECT count(*)::int AS callbacks_due,
@@ -367,8 +370,13 @@ export class AnalyticsRepository {
           FROM tasks WHERE kind = 'callback' AND due_at >= $1 AND due_at < $2${taskCond}) t,
          (SELECT count(*)::int AS leads_created,
             count(*) FILTER (WHERE source = 'call')::int AS leads_from_calls,
-            count(*) FILTER (WHERE status = 'converted')::int AS leads_converted
-          FROM leads WHERE created_at >= $1 AND created_at < $2${leadCond}) l`,
+            count(*) FILTER (WHERE ld.status = 'converted')::int AS leads_converted,
+            count(d.id)::int AS leads_with_deal,
+            count(*) FILTER (WHERE st.kind = 'won')::int AS leads_with_won_deal
+          FROM leads ld
+            LEFT JOIN deals d ON d.id = ld.deal_id
+            LEFT JOIN pipeline_stages st ON st.pipeline_id = d.pipeline_id AND st.key = d.stage
+          WHERE ld.created_at >= $1 AND ld.created_at < $2${leadCond}) l`,
       params,
     );
     return rows[0]!;

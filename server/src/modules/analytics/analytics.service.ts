@@ -48,9 +48,10 @@ import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-rol
  *   ringing + wrap-up, staffed = handling + available (breaks and offline excluded); null when there is no history.
  * - A transferred call counts once in every call figure; per operator it counts for each operator who handled it.
  * - callbacks done in time = callback tasks due in the range done at or before due_at ÷ callback tasks due.
- * - leads from calls = leads with source 'call' created in the range; lead→deal conversion = leads created in the
- *   range now 'converted' ÷ leads created in the range; average deal amount = mean amount of deals won (closed)
- *   in the range, per currency.
+ * - leads from calls = leads with source 'call' created in the range. Of the leads created in the range (a cohort):
+ *   lead→contact conversion = those now 'converted' ÷ all; lead→deal = those whose conversion made a deal
+ *   (leads.deal_id) ÷ all; lead→won deal = those whose deal is on a won stage now ÷ all.
+ * - average deal amount = mean amount of deals won (closed) in the range, per currency.
  */
 export class AnalyticsService {
   private readonly repo: AnalyticsRepository;
@@ -111,7 +112,11 @@ export class AnalyticsService {
         leadsCreated: crm.leads_created,
         leadsFromCalls: crm.leads_from_calls,
         leadsConverted: crm.leads_converted,
-        leadToDealConversion: ratio(crm.leads_converted, crm.leads_created),
+        leadToContactConversion: ratio(crm.leads_converted, crm.leads_created),
+        leadsWithDeal: crm.leads_with_deal,
+        leadToDealConversion: ratio(crm.leads_with_deal, crm.leads_created),
+        leadsWithWonDeal: crm.leads_with_won_deal,
+        leadToWonDealConversion: ratio(crm.leads_with_won_deal, crm.leads_created),
         averageDealAmount: deals,
       },
     };

@@ -44,7 +44,9 @@ export function summaryTable(s: AnalyticsSummaryDto, x: AnalyticsExportTexts): E
     { metric: m.callbacksDue, value: crm.callbacksDue, formula: f.callbacksDue },
     { metric: m.callbacksOpen, value: crm.callbacksOpen, formula: f.callbacksOpen },
     { metric: m.leadsFromCalls, value: crm.leadsFromCalls, formula: f.leadsFromCalls },
+    { metric: m.contactConversion, value: crm.leadToContactConversion, formula: f.contactConversion },
     { metric: m.conversion, value: crm.leadToDealConversion, formula: f.conversion },
+    { metric: m.wonConversion, value: crm.leadToWonDealConversion, formula: f.wonConversion },
     ...crm.averageDealAmount.map((d) => ({
       metric: m.averageDeal(d.currency),
       value: d.average,

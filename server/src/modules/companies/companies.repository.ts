@@ -1,4 +1,4 @@
-import { type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { type DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 
 import { type SortDirection } from '@contracts/dto/common';
 import { type COMPANY_SORTS } from '@contracts/dto/company';
@@ -61,6 +61,10 @@ export class CompaniesRepository {
 
   insert(row: Omit<CompanyRow, 'id' | 'createdAt' | 'updatedAt'>): Promise<CompanyRow> {
     return this.repo.save(this.repo.create(row));
+  }
+
+  async setOwner(m: EntityManager, id: string, ownerId: string | null): Promise<void> {
+    await m.getRepository(CompanyEntity).update({ id }, { ownerId, updatedAt: new Date() });
   }
 
   async update(id: string, patch: Partial<CompanyRow>): Promise<void> {

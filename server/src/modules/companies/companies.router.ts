@@ -1,9 +1,9 @@
 import { Router } from 'express';
 
-import { idParamsSchema } from '@contracts/dto/common';
+import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { companyListQuerySchema, createCompanyRequestSchema, updateCompanyRequestSchema } from '@contracts/dto/company';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
 import { type CompaniesService } from '@server/modules/companies/companies.service';
 
 export function companiesRouter(companies: CompaniesService): Router {
@@ -24,6 +24,11 @@ export function companiesRouter(companies: CompaniesService): Router {
   router.delete('/:id', async (req, res) => {
     await companies.remove(currentUser(res), parseInput(idParamsSchema, req.params).id);
     res.status(204).end();
+  });
+  // Supervisors, managers and admins; audited, and the new owner is told.
+  router.post('/:id/reassign', requireRole('admin', 'manager', 'supervisor'), async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await companies.reassign(currentUser(res), id, parseInput(reassignRequestSchema, req.body).userId));
   });
   return router;
 }

@@ -11,6 +11,8 @@ import {
 } from '@contracts/dto/company';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
+import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { type Reassigner } from '@server/modules/ownership/reassigner';
 import { assignsOthers } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { searchTerms } from '@server/common/search/search-terms';
@@ -27,7 +29,8 @@ export class CompaniesService {
   constructor(
     dataSource: DataSource,
     private readonly defaultCountry: () => string,
-    private readonly audit?: AuditService,
+    private readonly audit: AuditService,
+    private readonly reassigner: Reassigner,
     private readonly fields?: CustomFieldsService,
   ) {
     this.repo = new CompaniesRepository(dataSource);
@@ -82,7 +85,7 @@ export class CompaniesService {
 
   async update(viewer: UserDto, id: string, input: UpdateCompanyRequest): Promise<CompanyDto> {
     const req = updateCompanyRequestSchema.parse(input);
-    await this.get(viewer, id);
+    const current = await this.get(viewer, id);
     const { phone, ownerId, custom, ...rest } = req;
     const patch: Partial<CompanyRow> = { ...rest };
     if (custom !== undefined && this.fields) {
@@ -90,15 +93,38 @@ export class CompaniesService {
       patch.custom = await this.fields.apply('company', custom, stored, false);
     }
     if (phone !== undefined) patch.phoneE164 = phone ? phoneKeys(phone, this.defaultCountry()).e164 : null;
-    if (ownerId !== undefined && assignsOthers(viewer)) patch.ownerId = ownerId;
+    // An operator's ownerId is ignored; anyone else's is a reassignment, audited like the other records'.
+    if (ownerId !== undefined && assignsOthers(viewer)) await this.changeOwner(viewer, current, ownerId, 'ownerId');
     await this.repo.update(id, patch);
     return this.get(viewer, id);
+  }
+
+  /** `POST /api/companies/:id/reassign`: supervisors, managers and admins give the company to another active user. */
+  async reassign(viewer: UserDto, id: string, userId: string): Promise<CompanyDto> {
+    if (!assignsOthers(viewer)) throw ownershipError('FORBIDDEN', 'userId');
+    await this.changeOwner(viewer, await this.get(viewer, id), userId, 'userId');
+    return this.get(viewer, id);
+  }
+
+  private changeOwner(viewer: UserDto, company: CompanyDto, ownerId: string | null, field: string): Promise<boolean> {
+    return this.reassigner.reassign(
+      viewer,
+      {
+        entityType: 'company',
+        entityId: company.id,
+        name: company.name,
+        fromUserId: company.ownerId,
+        toUserId: ownerId,
+        field,
+      },
+      (m) => this.repo.setOwner(m, company.id, ownerId),
+    );
   }
 
   async remove(viewer: UserDto, id: string): Promise<void> {
     const before = await this.get(viewer, id);
     await this.repo.remove(id);
-    await this.audit?.record({
+    await this.audit.record({
       actorId: viewer.id,
       action: 'company.delete',
       entity: 'company',

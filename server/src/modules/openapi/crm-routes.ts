@@ -1,6 +1,7 @@
 import { type z } from 'zod';
 
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
+import { companySchema } from '@contracts/dto/company';
 import { contactSchema } from '@contracts/dto/contact';
 import {
   contactDuplicatesQuerySchema,
@@ -99,6 +100,7 @@ export const CRM_ROUTES: readonly ApiRouteSpec[] = [
     responses: { 200: json(itemsOf(dealStageChangeSchema)) },
   },
   reassign('Contacts', '/api/contacts', 'contact', 'contacts:write', contactSchema),
+  reassign('Companies', '/api/companies', 'company', 'contacts:write', companySchema),
   reassign('Leads', '/api/leads', 'lead', 'leads:write', leadSchema),
   reassign('Deals', '/api/deals', 'deal', 'deals:write', dealSchema),
   reassign('Tasks', '/api/tasks', 'task', 'tasks:write', taskSchema),

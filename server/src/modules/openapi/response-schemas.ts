@@ -251,7 +251,11 @@ export const analyticsSummarySchema = z.object({
     leadsCreated: z.number(),
     leadsFromCalls: z.number(),
     leadsConverted: z.number(),
+    leadToContactConversion: nullableNumber,
+    leadsWithDeal: z.number(),
     leadToDealConversion: nullableNumber,
+    leadsWithWonDeal: z.number(),
+    leadToWonDealConversion: nullableNumber,
     averageDealAmount: z.array(z.object({ currency: z.string(), deals: z.number(), average: z.number() })),
   }),
 }) satisfies z.ZodType<AnalyticsSummaryDto>;

@@ -33,6 +33,7 @@ export interface ReviewCallRow {
   talk_seconds: number | null;
   disposition: 'answered' | 'missed' | 'abandoned' | 'failed' | 'blocked' | null;
   wrap_up_outcome: string | null;
+  wrap_up_note: string | null;
   recording_id: string;
   recording_seconds: number | null;
   total?: string;
@@ -98,7 +99,7 @@ export class QualityRepository {
       `SELECT c.id, c.direction, c.from_raw, c.from_e164, c.to_raw, c.to_e164, COALESCE(ct.name, ld.name) AS caller_name,
               c.anonymous, c.queue, c.operator_id,
               u.name AS operator_name, c.agent_extension, c.started_at, c.talk_seconds, c.disposition,
-              c.wrap_up_outcome, rec.id AS recording_id, rec.duration_seconds AS recording_seconds,
+              c.wrap_up_outcome, c.wrap_up_note, rec.id AS recording_id, rec.duration_seconds AS recording_seconds,
               count(*) OVER () AS total
        ${from}
        ORDER BY c.started_at DESC, c.id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,

@@ -77,6 +77,7 @@ function toItem(r: ReviewCallRow, reviews: ReviewDto[]): ReviewItemDto {
     talkSeconds: r.talk_seconds,
     disposition: r.disposition,
     wrapUpOutcome: r.wrap_up_outcome,
+    wrapUpNote: r.wrap_up_note,
     recordingUrl: `/api/recordings/${r.recording_id}`,
     recordingSeconds: r.recording_seconds,
     reviews,

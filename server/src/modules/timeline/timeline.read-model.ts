@@ -52,7 +52,13 @@ export interface TimelineSlice {
 }
 
 /** Reassignments are audited as `<entity>.reassign` with `details {from, to}` (modules/ownership). */
-export const OWNER_CHANGE_ACTIONS = ['contact.reassign', 'lead.reassign', 'deal.reassign', 'task.reassign'];
+export const OWNER_CHANGE_ACTIONS = [
+  'contact.reassign',
+  'company.reassign',
+  'lead.reassign',
+  'deal.reassign',
+  'task.reassign',
+];
 
 type Stamp = Date | string;
 const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -440,7 +446,7 @@ export class TimelineReadModel {
     const visibleTasks = ctx.all ? '' : `AND ${taskVisible('t')}`;
     const rows = await this.query<
       Row & {
-        entity: 'contact' | 'lead' | 'deal' | 'task';
+        entity: 'contact' | 'company' | 'lead' | 'deal' | 'task';
         entity_id: string;
         record_name: string | null;
         from_id: string | null;
@@ -459,6 +465,7 @@ export class TimelineReadModel {
          LEFT JOIN users b ON b.id = a.actor_id
        WHERE a.action = ANY(:actions::text[]) AND (
            (a.entity = 'contact' AND a.entity_id = ANY(:contactIds::text[]))
+           OR (a.entity = 'company' AND a.entity_id = ANY(:companyIds::text[]))
            OR (a.entity = 'lead' AND a.entity_id = ANY(:leadIds::text[]))
            OR (a.entity = 'deal' AND a.entity_id = ANY(:dealIds::text[]))
            OR (a.entity = 'task' AND a.entity_id IN (SELECT t.id::text FROM tasks t WHERE ${linkedTo('t')} ${visibleTasks})))

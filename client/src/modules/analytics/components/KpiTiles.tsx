@@ -50,9 +50,19 @@ export function KpiTiles({ summary }: { summary: AnalyticsSummaryDto }) {
       formula: t('analytics.formula.leadsFromCalls'),
     },
     {
+      key: 'contactConversion',
+      value: formatShare(crm.leadToContactConversion, locale),
+      formula: t('analytics.formula.contactConversion'),
+    },
+    {
       key: 'conversion',
       value: formatShare(crm.leadToDealConversion, locale),
       formula: t('analytics.formula.conversion'),
+    },
+    {
+      key: 'wonConversion',
+      value: formatShare(crm.leadToWonDealConversion, locale),
+      formula: t('analytics.formula.wonConversion'),
     },
     {
       key: 'averageDeal',

@@ -8,6 +8,7 @@ import { useLocale } from '@client/app/useLocale';
 import { useDebounced, useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatDuration, formatPhone } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { WrapUpText } from '@client/modules/calls/components/WrapUpText';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
 import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
@@ -218,6 +219,7 @@ export function CallLog() {
                   ) : (
                     <span className="muted">{t('callLog.inProgress')}</span>
                   )}
+                  {call.wrapUp ? <WrapUpText outcome={call.wrapUp.outcome} note={call.wrapUp.note} /> : null}
                 </td>
                 <td>
                   {call.recordingUrl ? (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type ContactCallCard, type LeadCallCard } from '@contracts/dto/call-card';
+import { type CallCard, type ContactCallCard, type LeadCallCard } from '@contracts/dto/call-card';
 import { errorText } from '@client/api/errorText';
 import { useLocale } from '@client/app/useLocale';
 import { formatPhone } from '@client/i18n/format';
@@ -11,7 +11,13 @@ import { ConvertLead } from '@client/modules/calls/components/ConvertLead';
 type Done = 'task' | 'deal';
 
 /** One-click records from the card: a call-back task (contact or lead), a deal (contact), lead conversion. */
-export function CardQuickActions({ card }: { card: ContactCallCard | LeadCallCard }) {
+export function CardQuickActions({
+  card,
+  onCard,
+}: {
+  card: ContactCallCard | LeadCallCard;
+  onCard: (card: CallCard) => void;
+}) {
   const { t } = useTranslation();
   const locale = useLocale();
   const [done, setDone] = useState<Done[]>([]);
@@ -69,7 +75,7 @@ export function CardQuickActions({ card }: { card: ContactCallCard | LeadCallCar
           {done.includes('deal') ? t('livePop.dealCreated') : t('livePop.createDeal')}
         </button>
       ) : (
-        <ConvertLead card={card} />
+        <ConvertLead card={card} onConverted={onCard} />
       )}
       {error ? (
         <p className="alert alert--danger" role="alert">

@@ -1,29 +1,33 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { type LeadCallCard } from '@contracts/dto/call-card';
-import { type ContactDto } from '@contracts/dto/contact';
+import { type ContactCallCard, type LeadCallCard } from '@contracts/dto/call-card';
 import { errorText } from '@client/api/errorText';
-import { href } from '@client/app/router';
+import { useLocale } from '@client/app/useLocale';
+import { formatPhone } from '@client/i18n/format';
 import { livePopApi } from '@client/modules/calls/api/livePopApi';
+import { convertedCard } from '@client/modules/calls/utils/convertedCard';
 
-/** Lead → contact in two clicks: "Convert" opens the name field, "Create contact" does it. */
-export function ConvertLead({ card }: { card: LeadCallCard }) {
+/**
+ * Lead → contact (and, if a title is typed, its first deal) in two clicks: "Convert" opens the fields, "Create contact"
+ * does it in one step on the server, and the card becomes the contact's.
+ */
+export function ConvertLead({
+  card,
+  onConverted,
+}: {
+  card: LeadCallCard;
+  onConverted: (card: ContactCallCard) => void;
+}) {
   const { t } = useTranslation();
+  const locale = useLocale();
   const [open, setOpen] = useState(false);
-  const [name, setName] = useState('');
+  const [name, setName] = useState(card.lead.name ?? '');
+  const [dealTitle, setDealTitle] = useState('');
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const [contact, setContact] = useState<ContactDto | null>(null);
-  const nameId = useId();
+  const id = useId();
 
-  if (contact) {
-    return (
-      <p className="alert alert--success" role="status" data-testid="pop-converted">
-        {t('livePop.converted')} <a href={href(`/contacts/${encodeURIComponent(contact.id)}`)}>{contact.name}</a>
-      </p>
-    );
-  }
   if (!open) {
     return (
       <button type="button" className="btn" onClick={() => setOpen(true)} data-testid="pop-convert">
@@ -35,13 +39,13 @@ export function ConvertLead({ card }: { card: LeadCallCard }) {
     event.preventDefault();
     setSaving(true);
     setError(null);
-    const phone = card.number.e164 ?? card.number.raw;
+    const fallback = formatPhone(card.number.e164 ?? card.number.raw, locale);
     livePopApi
       .convertLead(card.lead.id, {
-        name: name.trim() || phone,
-        phones: [{ raw: phone, label: null }],
+        contact: { name: name.trim() || fallback },
+        deal: dealTitle.trim() ? { title: dealTitle.trim() } : undefined,
       })
-      .then(setContact)
+      .then((result) => onConverted(convertedCard(card, result)))
       .catch((e: unknown) => {
         setError(e);
         setSaving(false);
@@ -49,11 +53,11 @@ export function ConvertLead({ card }: { card: LeadCallCard }) {
   };
   return (
     <form className="pop-actions__form" onSubmit={submit} data-testid="pop-convert-form">
-      <label className="field__label" htmlFor={nameId}>
+      <label className="field__label" htmlFor={`${id}-name`}>
         {t('contacts.name')}
       </label>
       <input
-        id={nameId}
+        id={`${id}-name`}
         className="input"
         value={name}
         onChange={(e) => setName(e.target.value)}
@@ -61,6 +65,17 @@ export function ConvertLead({ card }: { card: LeadCallCard }) {
         maxLength={200}
         autoFocus
         data-testid="pop-convert-name"
+      />
+      <label className="field__label" htmlFor={`${id}-deal`}>
+        {t('records.firstDeal')}
+      </label>
+      <input
+        id={`${id}-deal`}
+        className="input"
+        value={dealTitle}
+        onChange={(e) => setDealTitle(e.target.value)}
+        maxLength={200}
+        data-testid="pop-convert-deal"
       />
       {error ? (
         <p className="alert alert--danger" role="alert">

@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
 
+import { type CallCard } from '@contracts/dto/call-card';
+
 import { formatDuration } from '@client/i18n/format';
 import { CallerLocalTime } from '@client/modules/calls/components/CallerLocalTime';
 import { CardQuickActions } from '@client/modules/calls/components/CardQuickActions';
@@ -8,7 +10,15 @@ import { WrapUpForm } from '@client/modules/calls/components/WrapUpForm';
 import { type LivePop } from '@client/modules/calls/states/livePopState';
 
 /** One live card: the pop card, the caller's time, quick actions, and the wrap-up form once answered. */
-export function LivePopItem({ pop, onDone }: { pop: LivePop; onDone: () => void }) {
+export function LivePopItem({
+  pop,
+  onDone,
+  onCard,
+}: {
+  pop: LivePop;
+  onDone: () => void;
+  onCard: (card: CallCard) => void;
+}) {
   const { t } = useTranslation();
   const { card } = pop;
   return (
@@ -19,7 +29,7 @@ export function LivePopItem({ pop, onDone }: { pop: LivePop; onDone: () => void 
       </span>
       <PopCard card={card} />
       {card.kind !== 'withheld' ? <CallerLocalTime e164={card.number.e164} /> : null}
-      {card.kind !== 'withheld' && pop.phase !== 'ringing' ? <CardQuickActions card={card} /> : null}
+      {card.kind !== 'withheld' && pop.phase !== 'ringing' ? <CardQuickActions card={card} onCard={onCard} /> : null}
       {pop.phase !== 'ringing' ? (
         <WrapUpForm callId={pop.callId} ended={pop.phase === 'wrap-up'} onSaved={onDone} />
       ) : null}

@@ -64,6 +64,7 @@ const contactCard = (): CallCard =>
         talkSeconds: 125,
         agent: { id: 'u-1', name: 'Оператор Один' },
         recordingUrl: '/api/calls/call-1/recording',
+        wrapUp: { outcome: 'callback', note: 'Перезвонить в пятницу' },
       },
       {
         id: 'call-2',
@@ -106,6 +107,44 @@ describe('PopCard', () => {
     expect(plain).toContain('Пропущен');
     expect(html).toContain('href="/api/calls/call-1/recording"');
     expect(html).toContain('href="#/contacts/ct-1"');
+  });
+
+  it('shows the last operator’s outcome and note under their call', () => {
+    const plain = text(render(contactCard()));
+    expect(plain).toContain('Перезвонить в пятницу');
+    expect(render(contactCard())).toContain('data-testid="pop-last-call-wrap-up"');
+  });
+
+  it('shows the newest history items and links to the client’s full history', () => {
+    const card = contactCard();
+    if (card.kind !== 'contact') throw new Error('fixture');
+    card.history = [
+      {
+        kind: 'note',
+        key: 'note:n1',
+        at: '2026-11-22T10:00:00.000Z',
+        note: { id: 'n1', body: 'Просил счёт на почту', author: { id: 'u-1', name: 'Оператор Один' } },
+        record: { entityType: 'contact', id: 'ct-1', name: 'Ирина Петрова' },
+      },
+      {
+        kind: 'deal',
+        key: 'deal:d-1',
+        at: '2026-11-21T10:00:00.000Z',
+        event: 'stage',
+        deal: { id: 'd-1', title: 'Поставка бумаги', amount: '150000', currency: 'RUB' },
+        fromPipelineId: 'p',
+        fromStage: 'new',
+        toPipelineId: 'p',
+        toStage: 'proposal',
+        by: null,
+      },
+    ];
+    const html = render(card);
+    const plain = text(html);
+    expect(plain).toContain('Просил счёт на почту');
+    expect(plain).toContain('Сделка «Поставка бумаги»: Новая → Предложение');
+    expect(html).toContain('href="#/deals/d-1"');
+    expect(html).toMatch(/href="#\/contacts\/ct-1" data-testid="pop-full-history"/);
   });
 
   it('renders notes as text, never as markup', () => {
@@ -155,6 +194,8 @@ describe('PopCard', () => {
     expect(plain).toContain('создан лид');
     expect(plain).toContain('Звонков ещё не было');
     expect(html).not.toContain('pop-deals');
+    // The lead has a page of its own, one click away.
+    expect(html).toContain('href="#/leads/l-1"');
   });
 
   it('shows the withheld variant without any number or lookup data', () => {
@@ -180,7 +221,7 @@ describe('PopCard', () => {
       </>,
     );
     const ids = [...html.matchAll(/<h3 id="([^"]+)"/g)].map((m) => m[1]);
-    expect(ids.length).toBe(8); // deals, tasks, last calls, notes — twice
+    expect(ids.length).toBe(10); // deals, tasks, last calls, history, notes — twice
     expect(new Set(ids).size).toBe(ids.length);
   });
 

@@ -8,11 +8,12 @@ import {
   type ContactCallCard,
   type LeadCallCard,
 } from '@contracts/dto/call-card';
-import { href } from '@client/app/router';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatDate, formatDateTime, formatDuration, formatMoney, formatPhone } from '@client/i18n/format';
 import { type Locale } from '@client/i18n/i18n';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
+import { type StageLabel, TimelineEntry } from '@client/modules/timeline/components/TimelineEntry';
 import { Icon } from '@client/ui/Icon';
 import { fieldLabel, formatCustomValue } from '@client/modules/customfields/utils/customValue';
 
@@ -63,10 +64,40 @@ function LastCalls({ calls, locale }: { calls: CallCardPastCall[]; locale: Local
                   </>
                 ) : null}
               </span>
+              {call.wrapUp ? (
+                <span className="pop-card__wrap-up" data-testid="pop-last-call-wrap-up">
+                  <span className="badge">{t(`livePop.outcomes.${call.wrapUp.outcome}`)}</span> {call.wrapUp.note ?? ''}
+                </span>
+              ) : null}
             </li>
           ))}
         </ul>
       )}
+    </CardSection>
+  );
+}
+
+/**
+ * The newest items of the client's timeline (the server leaves this call out), and the way to all of it: the client's
+ * page in the main area, the card staying where it is.
+ */
+function History({ card, path }: { card: ContactCallCard | LeadCallCard; path: string }) {
+  const { t } = useTranslation();
+  const stage: StageLabel = (_pipelineId, key) => t(`deals.stages.${key}`, { defaultValue: key });
+  return (
+    <CardSection title={t('records.history')} testId="pop-history">
+      {card.history.length === 0 ? (
+        <p className="muted">{t('timeline.empty')}</p>
+      ) : (
+        <ol className="timeline__list pop-card__history">
+          {card.history.map((item) => (
+            <TimelineEntry key={item.key} item={item} stage={stage} />
+          ))}
+        </ol>
+      )}
+      <a href={href(path)} data-testid="pop-full-history">
+        {t('records.fullHistory')}
+      </a>
     </CardSection>
   );
 }
@@ -156,6 +187,7 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
         )}
       </CardSection>
       <LastCalls calls={card.lastCalls} locale={locale} />
+      <History card={card} path={recordPath('contact', contact.id)} />
       {contact.notes ? (
         <CardSection title={t('popCard.notes')}>
           <p className="pop-card__notes" data-testid="pop-notes">
@@ -163,7 +195,7 @@ function ContactBody({ card, locale }: { card: ContactCallCard; locale: Locale }
           </p>
         </CardSection>
       ) : null}
-      <a className="btn btn--primary" href={href(`/contacts/${encodeURIComponent(contact.id)}`)}>
+      <a className="btn btn--primary" href={href(recordPath('contact', contact.id))} data-testid="pop-open-client">
         {t('popCard.openContact')}
       </a>
     </div>
@@ -195,6 +227,7 @@ function LeadBody({ card, locale }: { card: LeadCallCard; locale: Locale }) {
         ) : null}
       </dl>
       <LastCalls calls={card.lastCalls} locale={locale} />
+      <History card={card} path={recordPath('lead', card.lead.id)} />
       {card.lead.notes ? (
         <CardSection title={t('popCard.notes')}>
           <p className="pop-card__notes" data-testid="pop-notes">
@@ -202,6 +235,9 @@ function LeadBody({ card, locale }: { card: LeadCallCard; locale: Locale }) {
           </p>
         </CardSection>
       ) : null}
+      <a className="btn btn--primary" href={href(recordPath('lead', card.lead.id))} data-testid="pop-open-client">
+        {t('records.open.lead')}
+      </a>
     </div>
   );
 }
@@ -248,7 +284,9 @@ export function PopCard({ card }: { card: CallCard }) {
             {card.contact.name}
           </span>
         ) : (
-          <span className="pop-card__name">{card.lead.createdByThisCall ? t('popCard.newLeadHint') : null}</span>
+          <span className="pop-card__name" data-testid="pop-lead-name">
+            {card.lead.name ?? (card.lead.createdByThisCall ? t('popCard.newLeadHint') : null)}
+          </span>
         )}
       </header>
       {card.kind === 'contact' ? <ContactBody card={card} locale={locale} /> : <LeadBody card={card} locale={locale} />}

@@ -1,11 +1,17 @@
 import { useEffect, useMemo, useReducer } from 'react';
 
+import { type CallCard } from '@contracts/dto/call-card';
+
 import { parseCallCard } from '@client/modules/calls/utils/parseCallCard';
 import { initialLivePopState, type LivePop, livePopReducer } from '@client/modules/calls/states/livePopState';
 import { useRealtime, useSocketEvent } from '@client/realtime/realtimeContext';
 
 /** The pop cards of the signed-in operator, driven by the socket and reconciled after every REST resync. */
-export function useLivePops(extension: string | null): { pops: LivePop[]; dismiss: (callId: string) => void } {
+export function useLivePops(extension: string | null): {
+  pops: LivePop[];
+  dismiss: (callId: string) => void;
+  replaceCard: (callId: string, card: CallCard) => void;
+} {
   const reducer = useMemo(() => livePopReducer(extension), [extension]);
   const [state, dispatch] = useReducer(reducer, initialLivePopState);
   const { activeCalls, resyncVersion } = useRealtime();
@@ -23,5 +29,9 @@ export function useLivePops(extension: string | null): { pops: LivePop[]; dismis
     if (activeCalls) dispatch({ type: 'resync', calls: activeCalls });
   }, [activeCalls, resyncVersion]);
 
-  return { pops: state.pops, dismiss: (callId: string) => dispatch({ type: 'dismiss', callId }) };
+  return {
+    pops: state.pops,
+    dismiss: (callId: string) => dispatch({ type: 'dismiss', callId }),
+    replaceCard: (callId: string, card: CallCard) => dispatch({ type: 'card', callId, card }),
+  };
 }

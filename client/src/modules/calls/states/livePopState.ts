@@ -35,7 +35,9 @@ export type LivePopAction =
   | { type: 'transferred'; payload: CallTransferredPayload }
   | { type: 'ended'; payload: CallEndedPayload }
   | { type: 'resync'; calls: LiveCallDto[] }
-  | { type: 'dismiss'; callId: string };
+  | { type: 'dismiss'; callId: string }
+  /** The card changed on this screen (a lead converted during the call now shows the contact). */
+  | { type: 'card'; callId: string; card: CallCard };
 
 export const initialLivePopState: LivePopState = { pops: [] };
 
@@ -99,6 +101,8 @@ export function livePopReducer(myExtension: string | null) {
       }
       case 'dismiss':
         return { pops: state.pops.filter((p) => p.callId !== action.callId) };
+      case 'card':
+        return patch(state, action.callId, (p) => ({ ...p, card: action.card }));
     }
   };
 }

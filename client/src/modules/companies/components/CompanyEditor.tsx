@@ -8,6 +8,9 @@ import { href, navigate } from '@client/app/router';
 import { useQuery } from '@client/app/useQuery';
 import { Alert } from '@client/ui/Alert';
 import { QueryView } from '@client/ui/QueryView';
+import { NewDealForm } from '@client/modules/deals/components/NewDealForm';
+import { ReassignControl } from '@client/modules/ownership/components/ReassignControl';
+import { NewTaskForm } from '@client/modules/tasks/components/NewTaskForm';
 import { Timeline } from '@client/modules/timeline/components/Timeline';
 import { CustomFieldInputs, refusedCustomFields } from '@client/modules/customfields/components/CustomFieldInputs';
 import { useCustomFields } from '@client/modules/customfields/hooks/useCustomFields';
@@ -126,12 +129,38 @@ function CompanyForm({ company }: { company?: CompanyDto }) {
   );
 }
 
+/** Beside the company: its owner (staff reassign it), and deals and tasks made for it right here. */
+function CompanyWork({ company, onChange }: { company: CompanyDto; onChange: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <aside className="card card__body activity" aria-label={t('records.work')}>
+      <ReassignControl
+        ownerId={company.ownerId}
+        onReassign={(userId) => companiesApi.reassign(company.id, userId).then(onChange)}
+      />
+      <details className="activity__new" data-testid="company-new-deal">
+        <summary>{t('records.newDeal')}</summary>
+        <NewDealForm companyId={company.id} onCreated={onChange} />
+      </details>
+      <details className="activity__new" data-testid="company-new-task">
+        <summary>{t('records.newTask')}</summary>
+        <NewTaskForm entityType="company" entityId={company.id} onCreated={onChange} />
+      </details>
+    </aside>
+  );
+}
+
 /** Create (no id) or edit a company; the form remounts per company. */
 export function CompanyEditor({ id }: { id?: string }) {
   const { t } = useTranslation();
   const query = useQuery(`company:${id ?? 'new'}`, (signal) =>
     id ? companiesApi.get(id, signal) : Promise.resolve(null),
   );
+  const [stamp, setStamp] = useState(0);
+  const changed = () => {
+    query.reload();
+    setStamp((n) => n + 1);
+  };
   return (
     <section aria-labelledby="company-title">
       <div className="page-header">
@@ -141,9 +170,12 @@ export function CompanyEditor({ id }: { id?: string }) {
         {(company) =>
           company ? (
             <>
-              <CompanyForm key={company.id} company={company} />
-              {/* A company's history includes its contacts' (those the viewer may see). */}
-              <Timeline entityType="company" entityId={company.id} />
+              <div className="contact-layout">
+                <CompanyForm key={company.id} company={company} />
+                <CompanyWork company={company} onChange={changed} />
+              </div>
+              {/* A company's history includes its contacts' (those the viewer may see); fresh after a change here. */}
+              <Timeline key={`${company.updatedAt}:${stamp}`} entityType="company" entityId={company.id} />
             </>
           ) : (
             <CompanyForm key="new" />

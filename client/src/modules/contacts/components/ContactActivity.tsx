@@ -1,16 +1,25 @@
 import { type FormEvent, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { dealsApi, notesApi, tasksApi } from '@client/api/crmApi';
+import { type ContactDto } from '@contracts/dto/contact';
+import { contactsApi, dealsApi, notesApi, tasksApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDate, formatDateTime, formatMoney } from '@client/i18n/format';
+import { NewDealForm } from '@client/modules/deals/components/NewDealForm';
+import { ReassignControl } from '@client/modules/ownership/components/ReassignControl';
+import { NewTaskForm } from '@client/modules/tasks/components/NewTaskForm';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { Alert } from '@client/ui/Alert';
 
-/** What an operator wants next to the contact: open deals, open tasks, notes (and adding one). */
-export function ContactActivity({ contactId }: { contactId: string }) {
+/**
+ * What an operator wants next to the contact: its owner (reassignable by staff), open deals and tasks (each opening
+ * its page, and new ones made here), notes (and adding one). `onChange` tells the page something it shows changed.
+ */
+export function ContactActivity({ contact, onChange }: { contact: ContactDto; onChange: () => void }) {
+  const contactId = contact.id;
   const { t } = useTranslation();
   const locale = useLocale();
   const noteId = useId();
@@ -45,6 +54,10 @@ export function ContactActivity({ contactId }: { contactId: string }) {
   const openDeals = deals.data?.items.filter((d) => d.stage !== 'won' && d.stage !== 'lost') ?? [];
   return (
     <aside className="card card__body activity" aria-label={t('contacts.activity')} data-testid="contact-activity">
+      <ReassignControl
+        ownerId={contact.ownerId}
+        onReassign={(userId) => contactsApi.reassign(contactId, userId).then(onChange)}
+      />
       <section className="pop-card__section" aria-labelledby={`${noteId}-deals`}>
         <h3 id={`${noteId}-deals`}>{t('popCard.openDeals')}</h3>
         {deals.error ? <Alert tone="error">{errorText(t, deals.error)}</Alert> : null}
@@ -55,13 +68,25 @@ export function ContactActivity({ contactId }: { contactId: string }) {
             {openDeals.map((deal) => (
               <li key={deal.id}>
                 <span>
-                  {deal.title} <span className="badge">{t(`deals.stages.${deal.stage}`)}</span>
+                  <a href={href(recordPath('deal', deal.id))}>{deal.title}</a>{' '}
+                  <span className="badge">{t(`deals.stages.${deal.stage}`, { defaultValue: deal.stage })}</span>
                 </span>
                 <span className="phone">{formatMoney(deal.amount, locale, deal.currency)}</span>
               </li>
             ))}
           </ul>
         )}
+        <details className="activity__new" data-testid="contact-new-deal">
+          <summary>{t('records.newDeal')}</summary>
+          <NewDealForm
+            contactId={contactId}
+            companyId={contact.companyId}
+            onCreated={() => {
+              deals.reload();
+              onChange();
+            }}
+          />
+        </details>
       </section>
       <section className="pop-card__section" aria-labelledby={`${noteId}-tasks`}>
         <h3 id={`${noteId}-tasks`}>{t('popCard.openTasks')}</h3>
@@ -72,12 +97,23 @@ export function ContactActivity({ contactId }: { contactId: string }) {
           <ul className="pop-card__list">
             {tasks.data?.items.map((task) => (
               <li key={task.id}>
-                <span>{taskTitle(task, t, locale)}</span>
+                <a href={href(recordPath('task', task.id))}>{taskTitle(task, t, locale)}</a>
                 {task.dueAt ? <time dateTime={task.dueAt}>{formatDate(task.dueAt, locale)}</time> : null}
               </li>
             ))}
           </ul>
         )}
+        <details className="activity__new" data-testid="contact-new-task">
+          <summary>{t('records.newTask')}</summary>
+          <NewTaskForm
+            entityType="contact"
+            entityId={contactId}
+            onCreated={() => {
+              tasks.reload();
+              onChange();
+            }}
+          />
+        </details>
       </section>
       <section className="pop-card__section" aria-labelledby={`${noteId}-notes`}>
         <h3 id={`${noteId}-notes`}>{t('popCard.notes')}</h3>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { contactsApi } from '@client/api/crmApi';
@@ -10,9 +11,14 @@ import { QueryView } from '@client/ui/QueryView';
 /** Create (no id) or edit screen; the form remounts per contact so its draft never leaks between them. */
 export function ContactEditor({ id }: { id?: string }) {
   const { t } = useTranslation();
+  const [stamp, setStamp] = useState(0);
   const query = useQuery(`contact:${id ?? 'new'}`, (signal) =>
     id ? contactsApi.get(id, signal) : Promise.resolve(null),
   );
+  const changed = () => {
+    query.reload();
+    setStamp((n) => n + 1);
+  };
   return (
     <section aria-labelledby="contact-title">
       <div className="page-header">
@@ -24,9 +30,10 @@ export function ContactEditor({ id }: { id?: string }) {
             <>
               <div className="contact-layout">
                 <ContactForm key={contact.id} contact={contact} />
-                <ContactActivity contactId={contact.id} />
+                <ContactActivity contact={contact} onChange={changed} />
               </div>
-              <Timeline entityType="contact" entityId={contact.id} />
+              {/* Remounted when the contact changes (a deal or task made here, a new owner): its newest items. */}
+              <Timeline key={`${contact.updatedAt}:${stamp}`} entityType="contact" entityId={contact.id} />
             </>
           ) : (
             <ContactForm key="new" />

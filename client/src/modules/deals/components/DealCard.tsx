@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 
 import { type DealDto } from '@contracts/dto/deal';
 import { type PipelineStageDto } from '@contracts/dto/pipeline';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatMoney } from '@client/i18n/format';
 import { type Stage, stageName } from '@client/modules/deals/utils/board';
@@ -53,6 +54,9 @@ export function DealCard({
         {companyName ? <span className="deal-card__company muted">{companyName}</span> : null}
         <span className="deal-card__amount">{formatMoney(deal.amount, locale, deal.currency)}</span>
       </button>
+      <a className="deal-card__open" href={href(recordPath('deal', deal.id))} data-testid="deal-card-open">
+        {t('records.openDeal')}
+      </a>
       <span id={`${selectId}-hint`} className="visually-hidden">
         {t('deals.board.dragHint')}
       </span>

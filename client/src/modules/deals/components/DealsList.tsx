@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { type PipelineDto } from '@contracts/dto/pipeline';
 import { dealsApi } from '@client/api/crmApi';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatMoney } from '@client/i18n/format';
@@ -62,7 +63,11 @@ export function DealsList({ pipeline }: { pipeline: PipelineDto }) {
           >
             {items.map((deal) => (
               <tr key={deal.id} data-testid="deal-row">
-                <td>{deal.title}</td>
+                <td>
+                  <a href={href(recordPath('deal', deal.id))} data-testid="deal-link">
+                    {deal.title}
+                  </a>
+                </td>
                 <td>{deal.companyId ? (companies.names.get(deal.companyId) ?? '') : ''}</td>
                 <td>
                   <span className={`badge ${KIND_TONE[stageOf(deal.stage)?.kind ?? ''] ?? ''}`}>

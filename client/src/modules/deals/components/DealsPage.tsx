@@ -1,10 +1,11 @@
 import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 
-import { href, navigate } from '@client/app/router';
+import { href, navigate, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { DealsBoard } from '@client/modules/deals/components/DealsBoard';
 import { DealsList } from '@client/modules/deals/components/DealsList';
+import { NewDealForm } from '@client/modules/deals/components/NewDealForm';
 import { usePipelines } from '@client/modules/deals/hooks/usePipelines';
 import { stageName } from '@client/modules/deals/utils/board';
 import { QueryView } from '@client/ui/QueryView';
@@ -68,6 +69,10 @@ export function DealsPage({ view, pipelineId }: { view: DealsView; pipelineId: s
           </nav>
         </div>
       </div>
+      <details className="card card__body activity__new" data-testid="deals-new">
+        <summary>{t('records.newDeal')}</summary>
+        <NewDealForm pipelineId={current?.id} onCreated={(deal) => navigate(recordPath('deal', deal.id))} />
+      </details>
       <QueryView {...query} data={current} isEmpty={() => false}>
         {(pipeline) =>
           view === 'board' ? (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 
 import { LEAD_STATUSES } from '@contracts/dto/lead';
 import { leadsApi } from '@client/api/crmApi';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime } from '@client/i18n/format';
@@ -69,7 +70,11 @@ export function LeadsList() {
                     t('common.none')
                   )}
                 </td>
-                <td data-testid="lead-name">{lead.name ?? t('common.none')}</td>
+                <td data-testid="lead-name">
+                  <a href={href(recordPath('lead', lead.id))} data-testid="lead-link">
+                    {lead.name ?? t('records.open.lead')}
+                  </a>
+                </td>
                 <td>
                   <LeadStatusSelect lead={lead} />
                 </td>

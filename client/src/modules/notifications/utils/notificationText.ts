@@ -1,6 +1,7 @@
 import { type TFunction } from 'i18next';
 
 import { type NotificationDto } from '@contracts/dto/notification';
+import { recordPath } from '@client/app/router';
 import { formatPhone } from '@client/i18n/format';
 import { type Locale } from '@client/i18n/i18n';
 
@@ -31,14 +32,5 @@ export function notificationText(n: NotificationDto, t: TFunction, locale: Local
 
 /** Where opening it leads (the record's own page where there is one, its list otherwise). */
 export function notificationLink(n: NotificationDto): string {
-  switch (n.entityType) {
-    case 'contact':
-      return `/contacts/${n.entityId}`;
-    case 'lead':
-      return '/leads';
-    case 'deal':
-      return '/deals';
-    case 'task':
-      return '/tasks';
-  }
+  return recordPath(n.entityType, n.entityId);
 }

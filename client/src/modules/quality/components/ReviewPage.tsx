@@ -10,6 +10,7 @@ import { useDebounced, useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatDuration, formatPhone } from '@client/i18n/format';
 import { type Locale } from '@client/i18n/i18n';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { isOutcome, WrapUpText } from '@client/modules/calls/components/WrapUpText';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
 import { localDayEnd, localDayStart } from '@client/modules/calllog/utils/dateRange';
 import { operatorOptions } from '@client/modules/calllog/utils/operatorOptions';
@@ -310,7 +311,12 @@ export function ReviewPage() {
                     </span>
                   </td>
                   <td className="num">{formatDuration(item.talkSeconds)}</td>
-                  <td>{item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}</td>
+                  <td>
+                    {item.disposition ? t(`callLog.dispositions.${item.disposition}`) : ''}
+                    {isOutcome(item.wrapUpOutcome) ? (
+                      <WrapUpText outcome={item.wrapUpOutcome} note={item.wrapUpNote} />
+                    ) : null}
+                  </td>
                 </tr>
               );
             })}

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { type SearchResultDto } from '@contracts/dto/search';
 import { searchApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
-import { href, navigate } from '@client/app/router';
+import { href, navigate, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatPhone } from '@client/i18n/format';
 
@@ -78,28 +78,28 @@ export function GlobalSearch() {
           detail: [c.phones[0] ? formatPhone(c.phones[0], locale) : '', c.companyName ?? '']
             .filter(Boolean)
             .join(' · '),
-          path: `/contacts/${encodeURIComponent(c.id)}`,
+          path: recordPath('contact', c.id),
         })),
         ...result.companies.items.map((c) => ({
           key: `company:${c.id}`,
           group: 'companies' as const,
           label: c.name,
           detail: c.phoneE164 ? formatPhone(c.phoneE164, locale) : (c.inn ?? ''),
-          path: `/companies/${encodeURIComponent(c.id)}`,
+          path: recordPath('company', c.id),
         })),
         ...result.leads.items.map((l) => ({
           key: `lead:${l.id}`,
           group: 'leads' as const,
           label: l.name ?? (l.phoneE164 ? formatPhone(l.phoneE164, locale) : ''),
           detail: t(`leads.statuses.${l.status}`),
-          path: '/leads',
+          path: recordPath('lead', l.id),
         })),
         ...result.deals.items.map((d) => ({
           key: `deal:${d.id}`,
           group: 'deals' as const,
           label: d.title,
           detail: d.contactName ?? '',
-          path: '/deals',
+          path: recordPath('deal', d.id),
         })),
       ]
     : [];

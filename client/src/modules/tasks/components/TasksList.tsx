@@ -3,10 +3,12 @@ import { useTranslation } from 'react-i18next';
 
 import { type TaskDto } from '@contracts/dto/task';
 import { tasksApi } from '@client/api/crmApi';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime } from '@client/i18n/format';
 import { useCurrentUser } from '@client/modules/auth/states/sessionContext';
+import { NewTaskForm } from '@client/modules/tasks/components/NewTaskForm';
 import { TaskDoneToggle } from '@client/modules/tasks/components/TaskDoneToggle';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { DataTable } from '@client/ui/DataTable';
@@ -55,6 +57,10 @@ export function TasksList() {
       <div className="page-header">
         <h1 id="tasks-title">{t('tasks.title')}</h1>
       </div>
+      <details className="card card__body activity__new" data-testid="tasks-new">
+        <summary>{t('records.newTask')}</summary>
+        <NewTaskForm onCreated={() => query.reload()} />
+      </details>
       <div className="toolbar">
         <label className="checkbox">
           <input
@@ -101,7 +107,9 @@ export function TasksList() {
                     <TaskDoneToggle task={task} onChange={(next) => setChanged((m) => ({ ...m, [next.id]: next }))} />
                   </td>
                   <td className={task.doneAt ? 'muted' : undefined}>
-                    {taskTitle(task, t, locale)}
+                    <a href={href(recordPath('task', task.id))} data-testid="task-link">
+                      {taskTitle(task, t, locale)}
+                    </a>
                     {task.queue && !task.assigneeId ? (
                       <>
                         {' '}

@@ -2,6 +2,7 @@ import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type TimelineCall, type TimelineItem, type TimelineRef } from '@contracts/dto/timeline';
+import { href, recordPath } from '@client/app/router';
 import { useLocale } from '@client/app/useLocale';
 import { formatDateTime, formatDuration, formatMoney, formatPhone } from '@client/i18n/format';
 import { RecordingPlayer } from '@client/modules/calllog/components/RecordingPlayer';
@@ -17,6 +18,8 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
   const by = (ref: TimelineRef | null) => (ref ? <span className="muted"> · {ref.name}</span> : null);
   let title: string;
   let body: ReactNode = null;
+  // The record the item is about, whose page the title opens (calls have no page of their own).
+  let link: string | null = null;
   switch (item.kind) {
     case 'call':
       title = t(`timeline.call.${item.call.direction}`);
@@ -24,6 +27,7 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
       break;
     case 'note':
       title = t('timeline.note');
+      link = recordPath(item.record.entityType, item.record.id);
       body = (
         <p className="timeline__text">
           {item.note.body}
@@ -33,9 +37,11 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
       break;
     case 'task':
       title = t(item.event === 'done' ? 'timeline.taskDone' : 'timeline.taskCreated', { title: item.task.title });
+      link = recordPath('task', item.task.id);
       body = by(item.by);
       break;
     case 'deal':
+      link = recordPath('deal', item.deal.id);
       title =
         item.event === 'created'
           ? t('timeline.dealCreated', { title: item.deal.title, stage: stage(item.toPipelineId, item.toStage) })
@@ -52,6 +58,7 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
       );
       break;
     case 'lead':
+      link = recordPath('lead', item.lead.id);
       title =
         item.event === 'converted'
           ? t('timeline.leadConverted', { name: item.contact?.name ?? item.lead.name ?? '' })
@@ -59,6 +66,7 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
       break;
     case 'owner':
       title = t('timeline.owner', { record: item.record.name, from: who(item.from), to: who(item.to) });
+      link = recordPath(item.record.entityType, item.record.id);
       body = by(item.by);
       break;
   }
@@ -67,7 +75,15 @@ export function TimelineEntry({ item, stage }: { item: TimelineItem; stage: Stag
       <time className="muted" dateTime={item.at}>
         {formatDateTime(item.at, locale)}
       </time>
-      <strong>{title}</strong>
+      <strong>
+        {link ? (
+          <a href={href(link)} data-testid="timeline-link">
+            {title}
+          </a>
+        ) : (
+          title
+        )}
+      </strong>
       {body}
     </li>
   );

@@ -27,6 +27,7 @@ import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
 import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
 import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlockedNumbers';
 import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
+import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -62,4 +63,5 @@ export const migrations = [
   CreateSearchColumns1764001000000,
   CreateBlockedNumbers1764001100000,
   LeadDeals1764001110000,
+  CreateCampaigns1764002400000,
 ];

@@ -22,6 +22,7 @@ import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
 import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reaction';
+import { createCampaignOutcomeReaction } from '@server/modules/campaigns/campaign-outcome.reaction';
 import { bindMetricSources } from '@server/modules/health/metric-sources';
 import { pipelineBatchRows, pipelineFlushSeconds, popLatencySeconds } from '@server/modules/health/metrics';
 import { startMetricsServer } from '@server/modules/health/metrics-server';
@@ -113,6 +114,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     redis,
     sipSecrets,
     secretBox: sealedSecretBox(cipher),
+    nodeId: config.pipeline.nodeId,
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,
@@ -195,6 +197,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       async () => services.wallboard.refreshSoon(),
       // Only enqueues (webhooks are sent by the job queue's workers): nothing before it ever waits for an endpoint.
       services.webhookEvents.callReaction,
+      createCampaignOutcomeReaction(services.campaignDialer, logger.child({ module: 'campaigns' })),
       ...(overrides.extraReactions ?? []),
     ],
     // A getter: the company setting as it is when a call comes, not as it was at start.
@@ -223,6 +226,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? serveTelephonyCommands({ provider, redis, logger: logger.child({ module: 'telephony-relay' }) })
       : undefined;
   services.agents.start();
+  services.campaignDialer.start(config.campaigns.tickMs);
   const escalation = startEscalationJob(services.callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
   const taskReminders = startTaskReminderJob({
     tasks: services.tasks,
@@ -266,6 +270,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         background.webhooks.stop();
         services.callMeBack.stop();
         services.agents.stop();
+        services.campaignDialer.stop();
+        await services.campaignDialer.idle();
         services.wallboard.stop();
         await escalation.stop();
         await taskReminders.stop();

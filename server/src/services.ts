@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 import { type Redis } from 'ioredis';
@@ -44,6 +45,10 @@ import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
+import { CampaignDialer } from '@server/modules/campaigns/campaign-dialer';
+import { CampaignSourcesReadModel } from '@server/modules/campaigns/campaign-sources.read-model';
+import { CampaignsRepository } from '@server/modules/campaigns/campaigns.repository';
+import { CampaignsService } from '@server/modules/campaigns/campaigns.service';
 import { TeamsService } from '@server/modules/teams/teams.service';
 import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
 import { TimelineService } from '@server/modules/timeline/timeline.service';
@@ -70,7 +75,12 @@ export type ServicesConfig = Pick<
   | 'webhooks'
   | 'webForms'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl'>>;
+  Partial<
+    Pick<
+      Config,
+      'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl' | 'campaigns'
+    >
+  >;
 
 /** The settings before an admin saved any: what the environment says. */
 export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
@@ -123,6 +133,9 @@ export interface AppServices {
   search: SearchService;
   dialPolicy: DialPolicyService;
   leadConversion: LeadConversion;
+  campaigns: CampaignsService;
+  /** Dials progressive campaigns (composeNode starts it) and settles every campaign call's outcome. */
+  campaignDialer: CampaignDialer;
 }
 
 export interface ServicesDeps {
@@ -143,6 +156,8 @@ export interface ServicesDeps {
   reassignmentListeners?: ReassignmentListener[];
   /** Seals webhook signing secrets (with the key of the SIP secrets). */
   secretBox: SecretBox;
+  /** This node's name in what it writes for other nodes to see (a campaign attempt's dialler). */
+  nodeId?: string;
 }
 
 /** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
@@ -248,6 +263,16 @@ export function createServices(deps: ServicesDeps): {
     telephony,
     logger: logger.child({ module: 'call-me-back' }),
   });
+  const campaignsRepo = new CampaignsRepository(dataSource);
+  const campaignDialer = new CampaignDialer({
+    repo: campaignsRepo,
+    dialPolicy,
+    agents,
+    telephony,
+    settings: () => settings.current(),
+    logger: logger.child({ module: 'campaigns' }),
+    nodeId: deps.nodeId ?? `${hostname()}-${process.pid}`,
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -309,6 +334,15 @@ export function createServices(deps: ServicesDeps): {
     search: new SearchService(dataSource, country),
     dialPolicy,
     leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
+    campaignDialer,
+    campaigns: new CampaignsService({
+      repo: campaignsRepo,
+      sources: new CampaignSourcesReadModel(dataSource),
+      dialer: campaignDialer,
+      audit,
+      callerIds: config.campaigns?.callerIds ?? [],
+      defaultCountry: country,
+    }),
     apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,

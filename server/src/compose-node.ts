@@ -54,6 +54,8 @@ export interface NodeOverrides {
   bus?: Partial<Pick<RedisCallBusOptions, 'prefix' | 'nodeId' | 'heartbeatMs' | 'leaseMs'>>;
   /** Reactions after the built-in ones (tests observe the pipeline this way). */
   extraReactions?: CallReaction[];
+  /** The campaign dialer's clock; default the system's (tests put a callee at 22:30 their time). */
+  clock?: () => Date;
 }
 
 export interface ZvonokNode {
@@ -115,6 +117,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     sipSecrets,
     secretBox: sealedSecretBox(cipher),
     nodeId: config.pipeline.nodeId,
+    clock: overrides.clock,
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,

@@ -158,6 +158,8 @@ export interface ServicesDeps {
   secretBox: SecretBox;
   /** This node's name in what it writes for other nodes to see (a campaign attempt's dialler). */
   nodeId?: string;
+  /** The campaign dialer's clock (the callee's local window, retry due times); tests inject one. */
+  clock?: () => Date;
 }
 
 /** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
@@ -272,6 +274,7 @@ export function createServices(deps: ServicesDeps): {
     settings: () => settings.current(),
     logger: logger.child({ module: 'campaigns' }),
     nodeId: deps.nodeId ?? `${hostname()}-${process.pid}`,
+    now: deps.clock,
   });
   const services: AppServices = {
     audit,

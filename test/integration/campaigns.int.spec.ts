@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -255,5 +257,71 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
         [first.id, record.id, shared, op2.id],
       ),
     ).rejects.toThrow(/uq_campaign_attempts_live_phone/);
+    await ds.query(`UPDATE campaign_attempts SET ended_at = now(), outcome = 'cancelled' WHERE phone_e164 = $1`, [
+      shared,
+    ]);
+  });
+
+  it('marks the pop card of a campaign call with the campaign, its script and its dispositions', async () => {
+    const c = await create({ operatorIds: [op1.id] });
+    const e164 = phone('88');
+    await addContact('Клиент кампании', e164);
+    await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    await api.post(`/api/campaigns/${c.id}/actions`, { action: 'start' });
+    const repo = new CampaignsRepository(ds);
+    let claimed = await repo.claim(c.id, op1.id, new Date(Date.now() + 1000), 'node-a');
+    // The list has the suite's other numbers too: take records until this one is held.
+    while (claimed && claimed.record.phone_e164 !== e164) {
+      await repo.dropAttempt(claimed.attempt.id, { state: 'done', nextDueAt: null });
+      claimed = await repo.claim(c.id, op1.id, new Date(Date.now() + 1000), 'node-a');
+    }
+    expect(claimed).not.toBeNull();
+    const call = {
+      id: randomUUID(),
+      direction: 'outbound' as const,
+      queue: null,
+      startedAt: new Date().toISOString(),
+      fromRaw: '1001',
+      fromE164: null,
+      toRaw: e164,
+      toE164: e164,
+    };
+    const link = { kind: 'contact' as const, contactId: contactIds.at(-1)! };
+    const card = await t.node.cards.card(call, link, { id: op1.id, role: 'operator' });
+    expect(card).toMatchObject({
+      kind: 'contact',
+      campaign: {
+        id: c.id,
+        name: c.name,
+        script: 'Здравствуйте! Меня зовут …',
+        dispositions: ['sale', 'call later', 'not interested'],
+        attemptId: claimed!.attempt.id,
+      },
+    });
+    // An inbound call from the same number is no campaign call.
+    const inbound = await t.node.cards.card(
+      { ...call, id: randomUUID(), direction: 'inbound', fromRaw: e164, fromE164: e164, toRaw: '7001', toE164: null },
+      link,
+      { id: op1.id, role: 'operator' },
+    );
+    expect(inbound).not.toHaveProperty('campaign');
+
+    // The operator's wrap-up: a disposition the campaign does not have is a 400; a closing one closes the record.
+    const wrong = await opApi.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, { disposition: 'x' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe('CAMPAIGN_DISPOSITION_UNKNOWN');
+    const other = new ApiClient(t.baseUrl);
+    await other.login(op2.login, TEST_PASSWORD);
+    const notTheirs = await other.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, {
+      disposition: 'sale',
+    });
+    expect(notTheirs.status).toBe(404);
+    const closed = await opApi.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, {
+      disposition: 'sale',
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body).toMatchObject({ phoneE164: e164, state: 'done', disposition: 'sale' });
+    const progress = await api.get(`/api/campaigns/${c.id}/progress`);
+    expect(progress.body.byDisposition).toEqual({ sale: 1 });
   });
 });

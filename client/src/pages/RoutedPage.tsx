@@ -5,6 +5,7 @@ import { AdminPage } from '@client/modules/admin/components/AdminPage';
 import { AuditLogPage } from '@client/modules/admin/components/AuditLogPage';
 import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
+import { CampaignsPage } from '@client/modules/campaigns/components/CampaignsPage';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
@@ -59,6 +60,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <AdminPage tab={route.tab} />;
     case 'audit':
       return <AuditLogPage />;
+    case 'campaigns':
+      return <CampaignsPage />;
     case 'not-found':
       return (
         <div className="empty">

@@ -42,6 +42,7 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   integrations: true,
   admin: true,
   audit: true,
+  campaigns: true,
   'not-found': true,
 };
 
@@ -192,6 +193,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/integrations',
       ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
       '/audit',
+      '/campaigns',
       '/no-such-page',
     );
   });

@@ -15,6 +15,7 @@ import { type Locale } from '@client/i18n/i18n';
 import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { Icon } from '@client/ui/Icon';
 import { fieldLabel, formatCustomValue } from '@client/modules/customfields/utils/customValue';
+import { CampaignMark } from '@client/modules/campaigns/components/CampaignMark';
 
 /** A titled block; ids come from useId so several cards (call waiting) never share heading ids. */
 function CardSection({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
@@ -251,6 +252,7 @@ export function PopCard({ card }: { card: CallCard }) {
           <span className="pop-card__name">{card.lead.createdByThisCall ? t('popCard.newLeadHint') : null}</span>
         )}
       </header>
+      {card.campaign ? <CampaignMark campaign={card.campaign} /> : null}
       {card.kind === 'contact' ? <ContactBody card={card} locale={locale} /> : <LeadBody card={card} locale={locale} />}
     </article>
   );

@@ -8,6 +8,7 @@ import { useQuery } from '@client/app/useQuery';
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { campaignsApi } from '@client/modules/campaigns/api/campaignsApi';
 import { CampaignForm } from '@client/modules/campaigns/components/CampaignForm';
+import { CampaignWrapUp } from '@client/modules/campaigns/components/CampaignWrapUp';
 import { Alert } from '@client/ui/Alert';
 import { DataTable } from '@client/ui/DataTable';
 import { PhoneText } from '@client/ui/PhoneText';
@@ -75,10 +76,7 @@ function SupervisorCampaigns() {
               { label: t('campaigns.name') },
               { label: t('campaigns.status') },
               { label: t('campaigns.progress') },
-              { label: t('campaigns.answerRate'), title: t('campaigns.answerRateHint') },
-              { label: t('campaigns.abandons'), title: t('campaigns.abandonsHint') },
               { label: t('campaigns.list') },
-              { label: '' },
             ]}
           >
             {items.map((c) => (
@@ -145,9 +143,18 @@ function CampaignRow({
               attempts: p.attempts,
             })
           : '—'}
+        {p ? (
+          <div className="muted">
+            <span title={t('campaigns.answerRateHint')}>
+              {t('campaigns.answerRate')}: {percent(p.answerRate)}
+            </span>
+            {' · '}
+            <span title={t('campaigns.abandonsHint')}>
+              {t('campaigns.abandons')}: {percent(p.abandonRate)} / {p.abandonCapPercent}%
+            </span>
+          </div>
+        ) : null}
       </td>
-      <td className="num">{p ? percent(p.answerRate) : '—'}</td>
-      <td className="num">{p ? `${percent(p.abandonRate)} / ${p.abandonCapPercent}%` : '—'}</td>
       <td>
         <form
           className="inline-form"
@@ -168,8 +175,6 @@ function CampaignRow({
             {t('campaigns.build')}
           </button>
         </form>
-      </td>
-      <td>
         {ACTIONS[status].map((action) => (
           <button
             key={action}
@@ -276,6 +281,17 @@ function OperatorCampaigns() {
               {t('campaigns.skip')}
             </button>
           </div>
+          {dialled ? (
+            <CampaignWrapUp
+              campaign={{
+                id: offer.campaign.id,
+                name: offer.campaign.name,
+                script: offer.campaign.script,
+                attemptId: offer.attemptId,
+                dispositions: offer.campaign.dispositions,
+              }}
+            />
+          ) : null}
         </section>
       ) : null}
     </div>

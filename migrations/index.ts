@@ -31,6 +31,7 @@ import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnaly
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
 import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersions';
 import { CreateNotifications1764002200000 } from './1764002200000-CreateNotifications';
+import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -70,4 +71,5 @@ export const migrations = [
   CreateSlaAlerts1764002610000,
   AgentStateVersions1764002300000,
   CreateNotifications1764002200000,
+  CreateCampaigns1764002400000,
 ];

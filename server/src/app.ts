@@ -51,6 +51,7 @@ import { settingsRouter } from '@server/modules/settings/settings.router';
 import { softphoneRouter } from '@server/modules/softphone/softphone.router';
 import { tasksRouter } from '@server/modules/tasks/tasks.router';
 import { teamsRouter } from '@server/modules/teams/teams.router';
+import { campaignsRouter } from '@server/modules/campaigns/campaigns.router';
 import { timelineRouter } from '@server/modules/timeline/timeline.router';
 import { usersRouter } from '@server/modules/users/users.router';
 import { supervisionRouter } from '@server/modules/supervision/supervision.router';
@@ -147,6 +148,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/business-hours', businessHoursRouter(services.businessHours));
   api.use('/analytics', analyticsRolesRouter(services.analyticsRoles));
   api.use('/analytics', slaAlertsRouter(services.slaAlerts));
+  api.use('/campaigns', campaignsRouter(services.campaigns));
   api.use('/analytics', analyticsRouter(services.analytics, services.pipelines));
   api.use('/settings', settingsRouter(services.settings));
   api.use('/audit', auditRouter(services.auditViewer));

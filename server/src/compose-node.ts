@@ -24,6 +24,7 @@ import { UsersRepository } from '@server/modules/users/users.repository';
 import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
 import { createLeadOwnerReaction } from '@server/modules/calls/lead-owner.reaction';
+import { createCampaignOutcomeReaction } from '@server/modules/campaigns/campaign-outcome.reaction';
 import { bindMetricSources } from '@server/modules/health/metric-sources';
 import { pipelineBatchRows, pipelineFlushSeconds, popLatencySeconds } from '@server/modules/health/metrics';
 import { startMetricsServer } from '@server/modules/health/metrics-server';
@@ -55,6 +56,8 @@ export interface NodeOverrides {
   bus?: Partial<Pick<RedisCallBusOptions, 'prefix' | 'nodeId' | 'heartbeatMs' | 'leaseMs'>>;
   /** Reactions after the built-in ones (tests observe the pipeline this way). */
   extraReactions?: CallReaction[];
+  /** The campaign dialer's clock; default the system's (tests put a callee at 22:30 their time). */
+  clock?: () => Date;
 }
 
 export interface ZvonokNode {
@@ -124,6 +127,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     sipSecrets,
     userByExtension: (extension) => cards.userByExtension(extension),
     secretBox: sealedSecretBox(cipher),
+    nodeId: config.pipeline.nodeId,
+    clock: overrides.clock,
     realtime: ({ auth, liveCalls }) =>
       (realtime = createRealtime({
         httpServer: server,
@@ -203,6 +208,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       async () => services.wallboard.refreshSoon(),
       // Only enqueues (webhooks are sent by the job queue's workers): nothing before it ever waits for an endpoint.
       services.webhookEvents.callReaction,
+      createCampaignOutcomeReaction(services.campaignDialer, logger.child({ module: 'campaigns' })),
       ...(overrides.extraReactions ?? []),
     ],
     // A getter: the company setting as it is when a call comes, not as it was at start.
@@ -233,6 +239,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       ? serveTelephonyCommands({ provider, redis, logger: logger.child({ module: 'telephony-relay' }) })
       : undefined;
   await services.agents.start();
+  services.campaignDialer.start(config.campaigns.tickMs);
   const escalation = startEscalationJob(services.callbacks, config.callbacks.escalateIntervalSeconds * 1000, logger);
   const taskReminders = startTaskReminderJob({
     tasks: services.tasks,
@@ -275,6 +282,8 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         clearInterval(purge);
         background.webhooks.stop();
         services.callMeBack.stop();
+        services.campaignDialer.stop();
+        await services.campaignDialer.idle();
         services.wallboard.stop();
         await services.slaAlerts.stop();
         await escalation.stop();

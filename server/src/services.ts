@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import path from 'node:path';
 
 import { type Redis } from 'ioredis';
@@ -52,6 +53,10 @@ import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
 import { TasksService } from '@server/modules/tasks/tasks.service';
 import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
+import { CampaignDialer } from '@server/modules/campaigns/campaign-dialer';
+import { CampaignSourcesReadModel } from '@server/modules/campaigns/campaign-sources.read-model';
+import { CampaignsRepository } from '@server/modules/campaigns/campaigns.repository';
+import { CampaignsService } from '@server/modules/campaigns/campaigns.service';
 import { TeamsService } from '@server/modules/teams/teams.service';
 import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
 import { TimelineService } from '@server/modules/timeline/timeline.service';
@@ -78,7 +83,12 @@ export type ServicesConfig = Pick<
   | 'webhooks'
   | 'webForms'
 > &
-  Partial<Pick<Config, 'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl'>>;
+  Partial<
+    Pick<
+      Config,
+      'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl' | 'campaigns'
+    >
+  >;
 
 /** The settings before an admin saved any: what the environment says. */
 export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
@@ -135,6 +145,9 @@ export interface AppServices {
   leadConversion: LeadConversion;
   notifications: NotificationsService;
   contactMerge: ContactMerge;
+  campaigns: CampaignsService;
+  /** Dials progressive campaigns (composeNode starts it) and settles every campaign call's outcome. */
+  campaignDialer: CampaignDialer;
 }
 
 export interface ServicesDeps {
@@ -157,6 +170,10 @@ export interface ServicesDeps {
   secretBox: SecretBox;
   /** The active user behind an extension, cached (the card read model's); absent → the agents query each time. */
   userByExtension?: (extension: string) => Promise<{ id: string } | null>;
+  /** This node's name in what it writes for other nodes to see (a campaign attempt's dialler). */
+  nodeId?: string;
+  /** The campaign dialer's clock (the callee's local window, retry due times); tests inject one. */
+  clock?: () => Date;
 }
 
 /** What runs beside the requests: the job queue and the webhook workers (composeNode starts and stops them). */
@@ -296,6 +313,17 @@ export function createServices(deps: ServicesDeps): {
       formSubmissions: webForms.contactRefs,
     },
   });
+  const campaignsRepo = new CampaignsRepository(dataSource);
+  const campaignDialer = new CampaignDialer({
+    repo: campaignsRepo,
+    dialPolicy,
+    agents,
+    telephony,
+    settings: () => settings.current(),
+    logger: logger.child({ module: 'campaigns' }),
+    nodeId: deps.nodeId ?? `${hostname()}-${process.pid}`,
+    now: deps.clock,
+  });
   const services: AppServices = {
     audit,
     auth,
@@ -365,6 +393,15 @@ export function createServices(deps: ServicesDeps): {
     dialPolicy,
     leadConversion: new LeadConversion({ dataSource, leads, contacts, deals, audit }),
     notifications,
+    campaignDialer,
+    campaigns: new CampaignsService({
+      repo: campaignsRepo,
+      sources: new CampaignSourcesReadModel(dataSource),
+      dialer: campaignDialer,
+      audit,
+      callerIds: config.campaigns?.callerIds ?? [],
+      defaultCountry: country,
+    }),
     apiTokens: new ApiTokensService(dataSource, usersRepo, audit, (id) => teamScope.scopeOf(id)),
     webhooks: webhooks.service,
     webhookEvents: webhooks.dispatcher,

@@ -8,6 +8,11 @@ export interface OriginateRequest {
   destination: string;
   /** Correlates the originate with the events it produces. */
   requestId: string;
+  /**
+   * Number the callee sees (an outbound campaign's caller ID, E.164); absent → the trunk's default. The AMI provider
+   * passes it as ZV_CALLER_ID, which the reference dialplan's from-crm sets as CALLERID(num) before the Dial.
+   */
+  callerId?: string;
 }
 
 /**

@@ -52,11 +52,19 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
        VALUES ($1, 'ami', 'inbound', '89130000000', '100', now(), $2)`,
       [ids.call, operator.id],
     );
+    const [campaign] = (await t.dataSource.query(
+      `INSERT INTO campaigns (name, mode, caller_id, call_window, retry_rules, dispositions)
+       VALUES ($1, 'preview', '+74950001922', '{"from":"09:00","to":"21:00"}',
+               '{"maxAttempts":3,"busy":15,"no-answer":120,"failed":60,"abandoned":30}', '{sale}') RETURNING id`,
+      [`OA campaign ${randomUUID().slice(0, 8)}`],
+    )) as { id: string }[];
+    ids.campaign = campaign!.id;
   });
   beforeEach(() => {
     problems.splice(0);
   });
   afterAll(async () => {
+    await t.dataSource.query(`DELETE FROM campaigns WHERE id = $1`, [ids.campaign]);
     await t.dataSource.query(`DELETE FROM calls WHERE id = $1`, [ids.call]);
     await t.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [ids.webhook]);
     await t.dataSource.query(`DELETE FROM notes WHERE entity_id IN (SELECT id FROM leads WHERE form_id = $1)`, [

@@ -188,6 +188,21 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   // business hours per queue: staff read them (the wallboard, dispatching callbacks), admins set them
   'GET /api/business-hours': STAFF,
   'PUT /api/business-hours/:queue': ['admin'],
+  // campaigns: staff set them up and run them; operators list theirs, take preview offers and set results
+  'GET /api/campaigns': 'any',
+  'POST /api/campaigns': STAFF,
+  'GET /api/campaigns/:id': STAFF,
+  'PATCH /api/campaigns/:id': STAFF,
+  'DELETE /api/campaigns/:id': STAFF,
+  'POST /api/campaigns/:id/actions': STAFF,
+  'POST /api/campaigns/:id/records/build': STAFF,
+  'POST /api/campaigns/:id/records/import': STAFF,
+  'GET /api/campaigns/:id/records': STAFF,
+  'GET /api/campaigns/:id/progress': STAFF,
+  'POST /api/campaigns/:id/preview/next': 'any',
+  'POST /api/campaigns/attempts/:id/dial': 'any',
+  'POST /api/campaigns/attempts/:id/skip': 'any',
+  'POST /api/campaigns/attempts/:id/disposition': 'any',
 };
 
 /**
@@ -348,6 +363,21 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   // a merge moves calls, deals, tasks and notes too: for people only
   'POST /api/contacts/:id/merge': null,
   'POST /api/contacts/merges/:mergeId/undo': null,
+  // campaigns dial customers: people on the Campaigns page only
+  'GET /api/campaigns': null,
+  'POST /api/campaigns': null,
+  'GET /api/campaigns/:id': null,
+  'PATCH /api/campaigns/:id': null,
+  'DELETE /api/campaigns/:id': null,
+  'POST /api/campaigns/:id/actions': null,
+  'POST /api/campaigns/:id/records/build': null,
+  'POST /api/campaigns/:id/records/import': null,
+  'GET /api/campaigns/:id/records': null,
+  'GET /api/campaigns/:id/progress': null,
+  'POST /api/campaigns/:id/preview/next': null,
+  'POST /api/campaigns/attempts/:id/dial': null,
+  'POST /api/campaigns/attempts/:id/skip': null,
+  'POST /api/campaigns/attempts/:id/disposition': null,
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */

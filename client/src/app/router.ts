@@ -48,6 +48,7 @@ export type Route =
   | { name: 'integrations' }
   | { name: 'admin'; tab: AdminTabName }
   | { name: 'audit' }
+  | { name: 'campaigns' }
   | { name: 'not-found' };
 
 export const ADMIN_TAB_NAMES = ['users', 'teams', 'fields', 'pipelines', 'settings'] as const;
@@ -68,7 +69,8 @@ export type Section =
   | 'review'
   | 'integrations'
   | 'admin'
-  | 'audit';
+  | 'audit'
+  | 'campaigns';
 
 const RECORD_ROUTE = { leads: 'lead', deals: 'deal', tasks: 'task' } as const;
 
@@ -105,6 +107,7 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'admin' && parts.length === 1) return { name: 'admin', tab: 'users' };
   if (first === 'admin' && parts.length === 2 && isAdminTab(second)) return { name: 'admin', tab: second };
   if (first === 'audit' && parts.length === 1) return { name: 'audit' };
+  if (first === 'campaigns' && parts.length === 1) return { name: 'campaigns' };
   return { name: 'not-found' };
 }
 
@@ -136,6 +139,7 @@ export function sectionOf(route: Route): Section | null {
     case 'integrations':
     case 'admin':
     case 'audit':
+    case 'campaigns':
       return route.name;
     case 'not-found':
       return null;

@@ -6,6 +6,7 @@ import { AuditLogPage } from '@client/modules/admin/components/AuditLogPage';
 import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPage';
 import { MyStatsPage } from '@client/modules/analytics/components/MyStatsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
+import { CampaignsPage } from '@client/modules/campaigns/components/CampaignsPage';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
@@ -71,6 +72,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <AdminPage tab={route.tab} />;
     case 'audit':
       return <AuditLogPage />;
+    case 'campaigns':
+      return <CampaignsPage />;
     case 'not-found':
       return (
         <div className="empty">

@@ -152,6 +152,13 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
   },
   FORM_RATE_LIMIT_PER_FORM: { notes: 'Website form submissions per form in a window; then 429.' },
   FORM_RATE_WINDOW_MINUTES: { notes: '' },
+  CAMPAIGN_CALLER_IDS: {
+    notes:
+      'Caller IDs the trunk lets outbound campaigns present (comma-separated E.164); a campaign with another one → 400. Unset → any E.164 number.',
+  },
+  CAMPAIGN_TICK_MS: {
+    notes: "How often each node's campaign dialer looks for free operators and due records (50–60000).",
+  },
 };
 
 const defaultOf = (name: keyof Env): string => {

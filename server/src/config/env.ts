@@ -219,6 +219,21 @@ export const envSchema = z.object({
     .refine((list) => list.every(isAddressOrSubnet), {
       message: 'must be a comma-separated list of addresses or subnets, e.g. 127.0.0.1,10.0.0.0/8',
     }),
+  // Caller IDs the trunk lets outbound campaigns present (comma-separated E.164); unset → any E.164 number.
+  CAMPAIGN_CALLER_IDS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every((n) => /^\+[0-9]{6,15}$/.test(n)), {
+      message: 'must be a comma-separated list of E.164 numbers, e.g. +74951234567,+74957654321',
+    }),
+  // How often each node's campaign dialer looks for free operators and due records.
+  CAMPAIGN_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   // One delivery attempt may take this long (connect to response headers).
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(60).default(10),
   // Retries: the first after about this long, each next one about twice as late (with jitter), never later than
@@ -304,6 +319,8 @@ export interface Config {
     pollSeconds: number;
   };
   webForms: { ratePerAddress: number; ratePerForm: number; rateWindowMs: number };
+  /** Outbound campaigns: the caller IDs allowed (empty: any E.164) and the dialer's tick. */
+  campaigns: { callerIds: string[]; tickMs: number };
 }
 
 export interface CallbacksConfig {
@@ -437,5 +454,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ratePerForm: e.FORM_RATE_LIMIT_PER_FORM,
       rateWindowMs: e.FORM_RATE_WINDOW_MINUTES * 60_000,
     },
+    campaigns: { callerIds: e.CAMPAIGN_CALLER_IDS, tickMs: e.CAMPAIGN_TICK_MS },
   };
 }

@@ -186,7 +186,10 @@ export class AmiProvider implements TelephonyProvider {
       timeout: (this.config.ringSeconds ?? 30) * 1000,
       // The operator's phone shows whom it is about to call.
       callerid: `"${destination}" <${destination}>`,
-      variable: { ZVONOK_REQUEST_ID: request.requestId },
+      variable: {
+        ZVONOK_REQUEST_ID: request.requestId,
+        ...(request.callerId && /^\+\d{6,15}$/.test(request.callerId) ? { ZV_CALLER_ID: request.callerId } : {}),
+      },
     });
   }
 

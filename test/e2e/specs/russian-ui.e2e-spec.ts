@@ -46,6 +46,7 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   integrations: true,
   admin: true,
   audit: true,
+  campaigns: true,
   'not-found': true,
 };
 
@@ -204,6 +205,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       '/integrations',
       ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
       '/audit',
+      '/campaigns',
       '/no-such-page',
     );
   });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { WRAP_UP_OUTCOMES } from './call';
+import { callCardCampaignSchema } from './campaign';
 import { CUSTOM_FIELD_TYPES } from './custom-field';
 import { timelineItemSchema } from './timeline';
 
@@ -82,6 +83,8 @@ const base = {
   direction: z.enum(['inbound', 'outbound', 'internal']),
   queue: z.string().nullable().default(null),
   occurredAt: isoDateTime,
+  /** An outbound campaign's call (absent otherwise): the campaign, its script and its wrap-up dispositions. */
+  campaign: callCardCampaignSchema.nullable().optional(),
 };
 
 export const contactCallCardSchema = z.object({

@@ -12,6 +12,7 @@ import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type CallerLink } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
 import { type WrapUpOutcome } from '@contracts/dto/call';
+import { type CallCardCampaign } from '@contracts/dto/campaign';
 import { type TimelineItem } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
 import { handledByAnySql } from '@server/common/access/visibility';
@@ -22,11 +23,12 @@ import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,
- * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls, recordings and
- * blocked_numbers, and the client's newest timeline items through the timeline read model (which also reads
- * deal_stage_history, call_reviews and audit_log); writes nothing. Every read goes through the change cache, so a
- * card for a known caller costs no query: the database's `zvonok_cards` notifications (migrations CardChangeFeed,
- * CreateTimeline) evict exactly what a write changed, on every node.
+ * companies, users, deals, pipeline_stages, custom_fields, tasks, notes, leads, calls, recordings,
+ * blocked_numbers, campaigns and campaign_attempts (an outbound campaign call's mark), and the client's newest
+ * timeline items through the timeline read model (which also reads deal_stage_history, call_reviews and audit_log);
+ * writes nothing. Every read goes through the change cache (but the campaign mark), so a card for a known caller
+ * costs no query: the database's `zvonok_cards` notifications (migrations CardChangeFeed, CreateTimeline) evict
+ * exactly what a write changed, on every node.
  */
 
 const LAST_CALLS = 5;
@@ -107,6 +109,24 @@ export class CallCardReadModel {
     });
   }
 
+  /**
+   * The campaign an outbound call is dialling for: the attempt settled with this call, or the number's live attempt
+   * (the card pops while the operator's phone rings, before the call is tied to the attempt). Not cached: only
+   * outbound cards ask, and an attempt lives for one call.
+   */
+  private async campaignOf(callId: string, e164: string | null): Promise<CallCardCampaign | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT c.id, c.name, c.script, c.dispositions, a.id AS attempt_id
+       FROM campaign_attempts a JOIN campaigns c ON c.id = a.campaign_id
+       WHERE a.call_id = $1 OR (a.phone_e164 = $2 AND a.ended_at IS NULL)
+       ORDER BY (a.call_id = $1) DESC NULLS LAST LIMIT 1`,
+      [callId, e164],
+    )) as { id: string; name: string; script: string; dispositions: string[]; attempt_id: string }[];
+    return row
+      ? { id: row.id, name: row.name, script: row.script, dispositions: row.dispositions, attemptId: row.attempt_id }
+      : null;
+  }
+
   /** The active user an extension rings, with the role their card is built for. */
   async userByExtension(extension: string): Promise<CardViewer | null> {
     return this.cache.get('users', extension, async () => {
@@ -117,7 +137,14 @@ export class CallCardReadModel {
 
   /** Null for calls that get no card (internal calls, outbound calls to unknown numbers). */
   async card(call: CardCall, link: CallerLink, viewer: CardViewer): Promise<CallCard | null> {
-    const base = { callId: call.id, direction: call.direction, queue: call.queue, occurredAt: call.startedAt };
+    const campaign = call.direction === 'outbound' ? await this.campaignOf(call.id, call.toE164) : null;
+    const base = {
+      callId: call.id,
+      direction: call.direction,
+      queue: call.queue,
+      occurredAt: call.startedAt,
+      ...(campaign ? { campaign } : {}),
+    };
     const number = {
       raw: call.direction === 'inbound' ? call.fromRaw : call.toRaw,
       e164: call.direction === 'inbound' ? call.fromE164 : call.toE164,

@@ -171,6 +171,11 @@ export class DialPolicyService {
     return 'block';
   }
 
+  /** Why an outbound call to `e164` must not be placed now (the campaign dialer asks before every dial), or null. */
+  outboundRefusal(e164: string): Promise<DoNotCallReason | null> {
+    return this.refusal(phoneKeys(e164, this.deps.defaultCountry()), 'outbound');
+  }
+
   private async refusal(keys: PhoneKeys, direction: 'inbound' | 'outbound'): Promise<DoNotCallReason | null> {
     if (await this.repo.isBlocked(keys)) return 'blocked';
     if (direction === 'inbound' || !keys.e164) return null;

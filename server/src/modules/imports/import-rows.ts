@@ -1,4 +1,4 @@
-import { type ImportField, type ImportIssue, type ImportMapping } from '@contracts/dto/import';
+import { type ImportField, type ImportIssue, type ImportMapping, type ImportRowReport } from '@contracts/dto/import';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 
 /** Header names (lower-case, trimmed) we map automatically, Russian and English. */
@@ -169,3 +169,11 @@ export function lookupKeys(rows: CheckedRow[]): { e164: string[]; last10: string
 }
 
 export const isDuplicateIssue = (issue: ImportIssue) => issue.startsWith('duplicate-');
+
+/** A row that was not imported, as the row report shows it (the contacts import and campaign call lists). */
+export function report(row: CheckedRow, status: ImportRowReport['status']): ImportRowReport {
+  const out: ImportRowReport = { line: row.line, name: row.name, phone: row.phoneText, status, issues: row.issues };
+  if (row.duplicateOfLine !== undefined) out.duplicateOfLine = row.duplicateOfLine;
+  if (row.customFields?.length) out.customFields = row.customFields;
+  return out;
+}

@@ -20,6 +20,7 @@ import {
   isDuplicateIssue,
   lookupKeys,
   markDuplicates,
+  report,
   suggestCustom,
   suggestMapping,
 } from '@server/modules/imports/import-rows';
@@ -307,13 +308,6 @@ function reject(state: JobState, row: CheckedRow): void {
   else state.invalid += 1;
   state.processed += 1;
   state.problems.push(report(row, duplicate ? 'duplicate' : 'invalid'));
-}
-
-function report(row: CheckedRow, status: ImportRowReport['status']): ImportRowReport {
-  const out: ImportRowReport = { line: row.line, name: row.name, phone: row.phoneText, status, issues: row.issues };
-  if (row.duplicateOfLine !== undefined) out.duplicateOfLine = row.duplicateOfLine;
-  if (row.customFields?.length) out.customFields = row.customFields;
-  return out;
 }
 
 /** The row's custom cells read as their fields' values (empty cells left out). */

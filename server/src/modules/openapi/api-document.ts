@@ -11,6 +11,7 @@ import { userSchema } from '@contracts/dto/user';
 
 import { ADMIN_ROUTES } from './admin-routes';
 import { type ApiRouteSpec, CORE_ROUTES } from './api-routes';
+import { CAMPAIGN_ROUTES } from './campaign-routes';
 import { CRM_ROUTES } from './crm-routes';
 import { INTEGRATION_ROUTES, integrationSchemas, OUTGOING_WEBHOOKS } from './integration-routes';
 import { buildOpenApiDocument } from './openapi.document';
@@ -21,6 +22,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...ADMIN_ROUTES,
   ...INTEGRATION_ROUTES,
   ...CRM_ROUTES,
+  ...CAMPAIGN_ROUTES,
 ];
 
 /** The contract's version: bumped on a breaking change of any route or webhook payload. */

@@ -7,6 +7,7 @@ import { CallerLocalTime } from '@client/modules/calls/components/CallerLocalTim
 import { CardQuickActions } from '@client/modules/calls/components/CardQuickActions';
 import { PopCard } from '@client/modules/calls/components/PopCard';
 import { WrapUpForm } from '@client/modules/calls/components/WrapUpForm';
+import { CampaignWrapUp } from '@client/modules/campaigns/components/CampaignWrapUp';
 import { type LivePop } from '@client/modules/calls/states/livePopState';
 
 /** One live card: the pop card, the caller's time, quick actions, and the wrap-up form once answered. */
@@ -30,6 +31,7 @@ export function LivePopItem({
       <PopCard card={card} />
       {card.kind !== 'withheld' ? <CallerLocalTime e164={card.number.e164} /> : null}
       {card.kind !== 'withheld' && pop.phase !== 'ringing' ? <CardQuickActions card={card} onCard={onCard} /> : null}
+      {card.campaign && pop.phase !== 'ringing' ? <CampaignWrapUp campaign={card.campaign} /> : null}
       {pop.phase !== 'ringing' ? (
         <WrapUpForm callId={pop.callId} ended={pop.phase === 'wrap-up'} onSaved={onDone} />
       ) : null}

@@ -249,4 +249,23 @@ describe('callCardSchema', () => {
     expect(en).toContain('Plan Pro');
     expect(en).toContain('Proposal');
   });
+
+  it('marks a campaign call with the campaign and its script; other calls carry no mark', async () => {
+    const campaign = {
+      id: 'cmp-1',
+      name: 'Реактивация',
+      script: 'Добрый день! Вы у нас покупали <b>бумагу</b>.',
+      attemptId: 'a-1',
+      dispositions: ['продажа'],
+    };
+    await changeLocale('ru');
+    const marked = render(callCardSchema.parse({ ...contactCard(), direction: 'outbound', campaign }));
+    expect(text(marked)).toContain('Кампания: Реактивация');
+    // The script is text, never markup.
+    expect(marked).toContain('Добрый день! Вы у нас покупали &lt;b&gt;бумагу&lt;/b&gt;.');
+    expect(marked).toContain('data-testid="pop-campaign-script"');
+    expect(render(contactCard())).not.toContain('pop-campaign');
+    await changeLocale('en');
+    expect(text(render(callCardSchema.parse({ ...contactCard(), campaign })))).toContain('Campaign: Реактивация');
+  });
 });

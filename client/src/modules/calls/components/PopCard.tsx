@@ -16,6 +16,7 @@ import { taskTitle } from '@client/modules/tasks/utils/taskTitle';
 import { type StageLabel, TimelineEntry } from '@client/modules/timeline/components/TimelineEntry';
 import { Icon } from '@client/ui/Icon';
 import { fieldLabel, formatCustomValue } from '@client/modules/customfields/utils/customValue';
+import { CampaignMark } from '@client/modules/campaigns/components/CampaignMark';
 
 /** A titled block; ids come from useId so several cards (call waiting) never share heading ids. */
 function CardSection({ title, testId, children }: { title: string; testId?: string; children: ReactNode }) {
@@ -289,6 +290,7 @@ export function PopCard({ card }: { card: CallCard }) {
           </span>
         )}
       </header>
+      {card.campaign ? <CampaignMark campaign={card.campaign} /> : null}
       {card.kind === 'contact' ? <ContactBody card={card} locale={locale} /> : <LeadBody card={card} locale={locale} />}
     </article>
   );

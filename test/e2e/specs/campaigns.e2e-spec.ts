@@ -1,0 +1,171 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type CampaignDto } from '@contracts/dto/campaign';
+import { createDatabase, type Database } from '@server/db/data-source';
+import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { LoginPage } from '@test/e2e/pages/login-page';
+import { launchBrowser } from '@test/support/browser';
+import { resetLiveState } from '@test/support/live-reset';
+import { startOperatorPhone, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
+
+// Outbound campaigns in real Chromium against the real server (main.ts with the AMI provider) and the real Asterisk:
+// a supervisor sets up a preview campaign and starts it; operator1 takes the offer (the record and the script),
+// dials, the PBX rings their sipp phone (1001) and then the sipp customer behind the trunk, and the operator sets the
+// campaign's disposition; the supervisor's page follows the progress by itself. Run under
+// /tmp/zv-live.lock (zv-e2e).
+const screenshots = join(process.cwd(), 'test-results/screenshots');
+const API_HEADERS = { 'X-Requested-With': 'zvonok' };
+
+describe('campaigns: a supervisor runs a preview campaign, an operator dials it and sets the result', () => {
+  let server: AppServer;
+  let database: Database;
+  let ds: DataSource;
+  let browser: Browser;
+  let supervisorContext: BrowserContext;
+  let operatorContext: BrowserContext;
+  let sup: Page;
+  let op: Page;
+  const phones: Phone[] = [];
+  const pageErrors: string[] = [];
+  const n = String(Math.floor(Math.random() * 900) + 100);
+  const tag = `e2e-camp-${n}`;
+  const name = `Реактивация ${n}`;
+  // Moscow landlines the customers' sipp answers (neither ends in 486 nor 480).
+  const numbers = [`+7495${n}3001`, `+7495${n}3002`];
+  const contactIds: string[] = [];
+  let campaign: CampaignDto | undefined;
+
+  const open = async (context: BrowserContext, login: string) => {
+    const page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const form = new LoginPage(page);
+    await form.open(server.baseUrl);
+    await form.logIn(login, 'zvonok');
+    await page.getByTestId('app-shell').waitFor();
+    return page;
+  };
+
+  beforeAll(async () => {
+    mkdirSync(screenshots, { recursive: true });
+    await resetLiveState();
+    await buildClient();
+    server = await startAppServer({ TELEPHONY_PROVIDER: 'ami', CAMPAIGN_TICK_MS: '200' });
+    database = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
+    await database.dataSource.initialize();
+    ds = database.dataSource;
+    for (const [i, e164] of numbers.entries()) {
+      const [{ id }]: [{ id: string }] = await ds.query(
+        `INSERT INTO contacts (name, tags) VALUES ($1, $2) RETURNING id`,
+        [`Клиент ${i + 1} ${n}`, [tag]],
+      );
+      await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $2, $3)`, [
+        id,
+        e164,
+        e164.slice(-10),
+      ]);
+      contactIds.push(id);
+    }
+    browser = await launchBrowser();
+    supervisorContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+    operatorContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
+    sup = await open(supervisorContext, 'supervisor');
+    op = await open(operatorContext, 'operator1');
+    phones.push(
+      await startOperatorPhone('1001'),
+      await startUas('uas-campaign-customers.xml', TRUNK_PORT, 'customers'),
+    );
+  }, 180_000);
+
+  afterAll(async () => {
+    for (const phone of phones) await phone.stop();
+    if (campaign) await ds?.query(`DELETE FROM campaigns WHERE id = $1`, [campaign.id]);
+    const calls: { id: string }[] = (await ds?.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [numbers])) ?? [];
+    await ds?.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
+    await ds?.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
+    await ds?.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
+    await database?.close();
+    await supervisorContext?.close();
+    await operatorContext?.close();
+    await browser?.close();
+    await server?.stop();
+    await resetLiveState();
+  });
+
+  it('the supervisor creates a preview campaign, adds contacts by tag to its list and starts it', async () => {
+    await sup.getByTestId('nav-campaigns').click();
+    await sup.getByTestId('campaigns-page').waitFor();
+    await sup.getByTestId('campaign-new').click();
+    await sup.getByTestId('campaign-name').fill(name);
+    await sup.getByTestId('campaign-mode').selectOption('preview');
+    await sup.getByTestId('campaign-caller-id').fill('+74950001921');
+    await sup.getByTestId('campaign-operator-1001').check();
+    await sup.getByTestId('campaign-dispositions').fill('продажа, перезвонить, отказ');
+    await sup.getByTestId('campaign-closing').fill('продажа, отказ');
+    await sup.getByTestId('campaign-script').fill('Добрый день! Звоню напомнить о вашем заказе.');
+    // A save without operators is refused with the server's reason, in Russian.
+    await sup.getByTestId('campaign-operator-1001').uncheck();
+    await sup.getByTestId('campaign-save').click();
+    await sup.getByTestId('campaign-form').getByRole('alert').waitFor();
+    await sup.getByTestId('campaign-operator-1001').check();
+    await sup.getByTestId('campaign-save').click();
+    const row = sup.getByTestId('campaign-row').filter({ hasText: name });
+    await row.waitFor();
+
+    const list = await supervisorContext.request.get(`${server.baseUrl}/api/campaigns`);
+    campaign = ((await list.json()) as { items: CampaignDto[] }).items.find((c) => c.name === name);
+    expect(campaign).toMatchObject({ mode: 'preview', closingDispositions: ['продажа', 'отказ'] });
+    // Whatever the hour this runs at, the customers may be called (the form keeps the default 09:00–21:00).
+    const patched = await supervisorContext.request.patch(`${server.baseUrl}/api/campaigns/${campaign!.id}`, {
+      data: { callWindow: { from: '00:00', to: '24:00' } },
+      headers: API_HEADERS,
+    });
+    expect(patched.status(), await patched.text()).toBe(200);
+
+    await row.getByTestId('campaign-tag').fill(tag);
+    await row.getByTestId('campaign-build').click();
+    await row.getByTestId('campaign-start').click();
+    await sup.waitForSelector(`[data-testid="campaign-row"][data-status="running"]`);
+    expect(await row.getByTestId('campaign-progress').textContent()).toContain('Готово 0 из 2');
+  });
+
+  it('operator1 sees the next record with the script, dials it through the PBX and sets the campaign result', async () => {
+    await op.getByTestId('nav-campaigns').click();
+    await op.getByTestId('operator-campaign').filter({ hasText: name }).getByTestId('preview-next').click();
+    const offer = op.getByTestId('preview-offer');
+    await offer.waitFor();
+    expect(await offer.getByTestId('preview-script').textContent()).toBe(
+      'Добрый день! Звоню напомнить о вашем заказе.',
+    );
+    await op.screenshot({ path: join(screenshots, 'campaign-preview.png') });
+
+    await offer.getByTestId('preview-dial').click();
+    // The dial answers once operator1's phone (sipp 1001) picked up; the PBX is dialling the customer then.
+    await offer.getByTestId('campaign-wrap-up').waitFor({ timeout: 30_000 });
+    await offer.getByTestId('campaign-disposition').selectOption('продажа');
+    await offer.getByTestId('campaign-disposition-save').click();
+    await offer.getByTestId('campaign-disposition-saved').waitFor();
+    await op.screenshot({ path: join(screenshots, 'campaign-dialled.png') });
+  });
+
+  it("the supervisor's page shows the progress move by itself", async () => {
+    const row = sup.getByTestId('campaign-row').filter({ hasText: name });
+    await sup.waitForFunction(
+      (text) =>
+        [...document.querySelectorAll('[data-testid="campaign-row"]')].some((r) =>
+          text.every((part) => r.textContent?.includes(part)),
+        ),
+      [name, 'Готово 1 из 2', 'попыток 1'],
+      { timeout: 30_000 },
+    );
+    expect(await row.getByTestId('campaign-progress').textContent()).toContain('Дозвон: 100%');
+    await sup.screenshot({ path: join(screenshots, 'campaigns.png') });
+    await row.getByTestId('campaign-pause').click();
+    await sup.waitForSelector(`[data-testid="campaign-row"][data-status="paused"]`);
+    expect(pageErrors).toEqual([]);
+  });
+});

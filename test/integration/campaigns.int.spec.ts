@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+
+import { type DataSource } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { type CampaignDto } from '@contracts/dto/campaign';
+import { createDatabase, type Database } from '@server/db/data-source';
+import { CampaignsRepository } from '@server/modules/campaigns/campaigns.repository';
+import { ApiClient } from '@test/support/api-client';
+import {
+  createUser,
+  deleteUsers,
+  requireDatabaseUrl,
+  startTestApp,
+  suitePrefix,
+  TEST_PASSWORD,
+  type SeededUser,
+  type TestApp,
+} from '@test/support/api-server';
+
+const CALLER_ID = '+74950001919';
+
+// Campaign set-up, call lists and the dialer's claim on the real Postgres (no PBX: the live dialling is
+// campaigns-live.int.spec.ts).
+describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)', () => {
+  let t: TestApp;
+  let ds: DataSource;
+  let supervisor: SeededUser;
+  let op1: SeededUser;
+  let op2: SeededUser;
+  let noPhone: SeededUser;
+  let api: ApiClient;
+  let opApi: ApiClient;
+  let second: Database;
+  const prefix = suitePrefix('campaigns');
+  const n = String(Math.floor(Math.random() * 90_000) + 10_000);
+  /** Moscow landlines unique to this run. */
+  const phone = (tail: string) => `+7495${n}${tail}`;
+  const tag = `camp-${n}`;
+  const campaignIds: string[] = [];
+  const contactIds: string[] = [];
+
+  const valid = (extra: Record<string, unknown> = {}) => ({
+    name: `${prefix} ${campaignIds.length} ${Math.random().toString(36).slice(2, 6)}`,
+    mode: 'progressive',
+    operatorIds: [op1.id, op2.id],
+    callerId: CALLER_ID,
+    dispositions: ['sale', 'call later', 'not interested'],
+    closingDispositions: ['sale', 'not interested'],
+    script: 'Здравствуйте! Меня зовут …',
+    ...extra,
+  });
+  const create = async (extra: Record<string, unknown> = {}) => {
+    const res = await api.post<CampaignDto>('/api/campaigns', valid(extra));
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    campaignIds.push(res.body.id);
+    return res.body;
+  };
+  const upload = async (id: string, fileName: string, body: string) => {
+    const res = await fetch(`${t.baseUrl}/api/campaigns/${id}/records/import?fileName=${fileName}`, {
+      method: 'POST',
+      headers: { 'x-requested-with': 'zvonok', cookie: api.cookie ?? '', 'content-type': 'application/octet-stream' },
+      body,
+    });
+    return { status: res.status, body: (await res.json()) as Record<string, any> };
+  };
+  const addContact = async (name: string, e164: string, doNotCall = false) => {
+    const [{ id }]: [{ id: string }] = await ds.query(
+      `INSERT INTO contacts (name, owner_id, do_not_call, tags) VALUES ($1, $2, $3, $4) RETURNING id`,
+      [name, supervisor.id, doNotCall, [tag]],
+    );
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $2, $3)`, [
+      id,
+      e164,
+      e164.slice(-10),
+    ]);
+    contactIds.push(id);
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ campaigns: { callerIds: [CALLER_ID], tickMs: 60_000 } });
+    ds = t.dataSource;
+    // The node's own dialer would race the claims below; this suite drives them itself.
+    t.services.campaignDialer.stop();
+    supervisor = await createUser(ds, `${prefix}-sup`, 'supervisor');
+    op1 = await createUser(ds, `${prefix}-op1`, 'operator', `7${n.slice(0, 3)}`);
+    op2 = await createUser(ds, `${prefix}-op2`, 'operator', `8${n.slice(0, 3)}`);
+    noPhone = await createUser(ds, `${prefix}-op3`, 'operator');
+    api = new ApiClient(t.baseUrl);
+    await api.login(supervisor.login, TEST_PASSWORD);
+    opApi = new ApiClient(t.baseUrl);
+    await opApi.login(op1.login, TEST_PASSWORD);
+    second = await createDatabase({ databaseUrl: requireDatabaseUrl(), dataDir: t.node.config.dataDir });
+    await second.dataSource.initialize();
+  });
+
+  afterAll(async () => {
+    await ds.query(`DELETE FROM campaigns WHERE id = ANY($1)`, [campaignIds]);
+    await ds.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
+    await deleteUsers(ds, [supervisor.id, op1.id, op2.id, noPhone.id]);
+    await second?.close();
+    await t?.close();
+  });
+
+  it('400 for a campaign with no operators, a caller ID the trunk does not allow, or inconsistent settings', async () => {
+    const none = await api.post('/api/campaigns', valid({ operatorIds: [] }));
+    expect(none.status).toBe(400);
+    expect(none.body.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'operatorIds' }] });
+
+    const caller = await api.post('/api/campaigns', valid({ callerId: '+74959999999' }));
+    expect(caller.status).toBe(400);
+    expect(caller.body.error).toMatchObject({
+      code: 'CAMPAIGN_CALLER_ID_NOT_ALLOWED',
+      details: { callerId: '+74959999999', allowed: [CALLER_ID] },
+    });
+
+    const phoneless = await api.post('/api/campaigns', valid({ operatorIds: [op1.id, noPhone.id] }));
+    expect(phoneless.status).toBe(400);
+    expect(phoneless.body.error).toMatchObject({
+      code: 'CAMPAIGN_OPERATOR_INVALID',
+      details: { operatorIds: [noPhone.id] },
+    });
+
+    const bad = await api.post(
+      '/api/campaigns',
+      valid({ ratio: 1.6, closingDispositions: ['won'], callWindow: { from: '21:00', to: '09:00' }, extra: 1 }),
+    );
+    expect(bad.status).toBe(400);
+    const fields = (bad.body.error.details as { field: string }[]).map((d) => d.field).sort();
+    expect(fields).toEqual(['callWindow.to', 'closingDispositions', 'extra', 'ratio']);
+
+    const byOperator = await opApi.post('/api/campaigns', valid());
+    expect(byOperator.status).toBe(403);
+    const count = await ds.query(`SELECT count(*)::int AS n FROM campaigns WHERE name LIKE $1`, [`${prefix}%`]);
+    expect(count).toEqual([{ n: 0 }]);
+  });
+
+  it('creates with the defaults the issue names, edits while not running, refuses a second campaign of the same name', async () => {
+    const c = await create();
+    expect(c).toMatchObject({
+      status: 'draft',
+      callWindow: { from: '09:00', to: '21:00' },
+      retryRules: { maxAttempts: 3, busy: 15, 'no-answer': 120 },
+      ratio: 1,
+      operatorIds: [op1.id, op2.id].sort(),
+    });
+    const patched = await api.patch(`/api/campaigns/${c.id}`, { ratio: 1.5, retryRules: { maxAttempts: 2 } });
+    expect(patched.status, JSON.stringify(patched.body)).toBe(200);
+    expect(patched.body).toMatchObject({ ratio: 1.5, retryRules: { maxAttempts: 2, busy: 15 } });
+    const unknownClosing = await api.patch(`/api/campaigns/${c.id}`, { dispositions: ['only this'] });
+    expect(unknownClosing.status).toBe(400);
+    expect(unknownClosing.body.error.code).toBe('CAMPAIGN_DISPOSITION_UNKNOWN');
+    const same = await api.post('/api/campaigns', valid({ name: c.name.toUpperCase() }));
+    expect(same.status).toBe(409);
+    expect(same.body.error.code).toBe('CAMPAIGN_NAME_TAKEN');
+  });
+
+  it('builds a call list from contacts by tag: a do-not-call contact is excluded, a second build adds no duplicates', async () => {
+    const c = await create();
+    await addContact('Первый', phone('01'));
+    await addContact('Второй', phone('02'));
+    await addContact('Не звонить', phone('03'), true);
+    const built = await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    expect(built.status, JSON.stringify(built.body)).toBe(200);
+    expect(built.body).toEqual({ added: 3, duplicates: 0, excluded: 1 });
+    const again = await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    expect(again.body).toEqual({ added: 0, duplicates: 3, excluded: 0 });
+    const records = await api.get(`/api/campaigns/${c.id}/records`);
+    expect(records.body.total).toBe(3);
+    const states = Object.fromEntries(
+      (records.body.items as { phoneE164: string; state: string }[]).map((r) => [r.phoneE164, r.state]),
+    );
+    expect(states).toEqual({ [phone('01')]: 'pending', [phone('02')]: 'pending', [phone('03')]: 'excluded' });
+    const badSource = await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'tickets' });
+    expect(badSource.status).toBe(400);
+  });
+
+  it('imports a CSV into the call list with a row report for bad numbers and duplicates, as for contacts', async () => {
+    const c = await create();
+    await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    const csv = [
+      'Имя;Телефон',
+      `Новый;8 (495) ${n.slice(0, 3)}-${n.slice(3)}-11`,
+      'Кривой;12ab',
+      `Повтор;${phone('11')}`,
+      `Уже в списке;${phone('01')}`,
+      ';+74951112233',
+    ].join('\r\n');
+    const res = await upload(c.id, 'list.csv', csv);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ total: 5, added: 1, invalid: 2, duplicates: 2 });
+    expect(res.body.problems).toEqual([
+      expect.objectContaining({ line: 3, status: 'invalid', issues: ['bad-phone'] }),
+      expect.objectContaining({ line: 4, status: 'duplicate', issues: ['duplicate-in-file'], duplicateOfLine: 2 }),
+      expect.objectContaining({ line: 5, status: 'duplicate', issues: ['duplicate-existing'] }),
+      expect.objectContaining({ line: 6, status: 'invalid', issues: ['missing-name'] }),
+    ]);
+    const noColumns = await upload(c.id, 'list.csv', 'a;b\r\n1;2');
+    expect(noColumns.status).toBe(400);
+    expect(noColumns.body.error.code).toBe('CAMPAIGN_IMPORT_COLUMNS');
+  });
+
+  it('start, pause, stop: an empty campaign does not start, a running one cannot be edited', async () => {
+    const empty = await create();
+    const refused = await api.post(`/api/campaigns/${empty.id}/actions`, { action: 'start' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('CAMPAIGN_EMPTY');
+    const c = await create();
+    await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    const started = await api.post(`/api/campaigns/${c.id}/actions`, { action: 'start' });
+    expect(started.body.status).toBe('running');
+    const edit = await api.patch(`/api/campaigns/${c.id}`, { script: 'новый' });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.code).toBe('CAMPAIGN_NOT_EDITABLE');
+    expect((await api.post(`/api/campaigns/${c.id}/actions`, { action: 'pause' })).body.status).toBe('paused');
+    expect((await api.post(`/api/campaigns/${c.id}/actions`, { action: 'pause' })).status).toBe(409);
+    expect((await api.post(`/api/campaigns/${c.id}/actions`, { action: 'stop' })).body.status).toBe('stopped');
+    const progress = await api.get(`/api/campaigns/${c.id}/progress`);
+    expect(progress.body).toMatchObject({ status: 'stopped', records: { pending: 2, excluded: 1 }, attempts: 0 });
+  });
+
+  it('two nodes claiming at once never hold one number twice, even from two campaigns', async () => {
+    const nodeA = new CampaignsRepository(ds);
+    const nodeB = new CampaignsRepository(second.dataSource);
+    const first = await create({ operatorIds: [op1.id] });
+    const other = await create({ operatorIds: [op2.id] });
+    const shared = phone('77');
+    for (const c of [first, other]) {
+      await ds.query(`INSERT INTO campaign_records (campaign_id, phone_e164) VALUES ($1, $2)`, [c.id, shared]);
+      await api.post(`/api/campaigns/${c.id}/actions`, { action: 'start' });
+    }
+    const now = new Date(Date.now() + 1000);
+    for (let round = 0; round < 5; round++) {
+      const claims = await Promise.all([
+        nodeA.claim(first.id, op1.id, now, 'node-a'),
+        nodeB.claim(other.id, op2.id, now, 'node-b'),
+      ]);
+      const won = claims.filter((c) => c !== null);
+      expect(won).toHaveLength(1);
+      const live = await ds.query(
+        `SELECT count(*)::int AS n FROM campaign_attempts WHERE phone_e164 = $1 AND ended_at IS NULL`,
+        [shared],
+      );
+      expect(live).toEqual([{ n: 1 }]);
+      // Give it back (nothing was dialled) for the next round.
+      await nodeA.dropAttempt(won[0]!.attempt.id, { state: 'pending', nextDueAt: null });
+    }
+    // The constraint, not the claim's filter, is what holds: a direct second live row is refused.
+    const [record] = await ds.query(`SELECT id FROM campaign_records WHERE campaign_id = $1`, [first.id]);
+    await ds.query(
+      `INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164, user_id) VALUES ($1, $2, $3, $4)`,
+      [first.id, record.id, shared, op1.id],
+    );
+    await expect(
+      second.dataSource.query(
+        `INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164, user_id) VALUES ($1, $2, $3, $4)`,
+        [first.id, record.id, shared, op2.id],
+      ),
+    ).rejects.toThrow(/uq_campaign_attempts_live_phone/);
+    await ds.query(`UPDATE campaign_attempts SET ended_at = now(), outcome = 'cancelled' WHERE phone_e164 = $1`, [
+      shared,
+    ]);
+  });
+
+  it('marks the pop card of a campaign call with the campaign, its script and its dispositions', async () => {
+    const c = await create({ operatorIds: [op1.id] });
+    const e164 = phone('88');
+    await addContact('Клиент кампании', e164);
+    await api.post(`/api/campaigns/${c.id}/records/build`, { source: 'contacts', tag });
+    await api.post(`/api/campaigns/${c.id}/actions`, { action: 'start' });
+    const repo = new CampaignsRepository(ds);
+    let claimed = await repo.claim(c.id, op1.id, new Date(Date.now() + 1000), 'node-a');
+    // The list has the suite's other numbers too: take records until this one is held.
+    while (claimed && claimed.record.phone_e164 !== e164) {
+      await repo.dropAttempt(claimed.attempt.id, { state: 'done', nextDueAt: null });
+      claimed = await repo.claim(c.id, op1.id, new Date(Date.now() + 1000), 'node-a');
+    }
+    expect(claimed).not.toBeNull();
+    const call = {
+      id: randomUUID(),
+      direction: 'outbound' as const,
+      queue: null,
+      startedAt: new Date().toISOString(),
+      fromRaw: '1001',
+      fromE164: null,
+      toRaw: e164,
+      toE164: e164,
+    };
+    const link = { kind: 'contact' as const, contactId: contactIds.at(-1)! };
+    const card = await t.node.cards.card(call, link, { id: op1.id, role: 'operator' });
+    expect(card).toMatchObject({
+      kind: 'contact',
+      campaign: {
+        id: c.id,
+        name: c.name,
+        script: 'Здравствуйте! Меня зовут …',
+        dispositions: ['sale', 'call later', 'not interested'],
+        attemptId: claimed!.attempt.id,
+      },
+    });
+    // An inbound call from the same number is no campaign call.
+    const inbound = await t.node.cards.card(
+      { ...call, id: randomUUID(), direction: 'inbound', fromRaw: e164, fromE164: e164, toRaw: '7001', toE164: null },
+      link,
+      { id: op1.id, role: 'operator' },
+    );
+    expect(inbound).not.toHaveProperty('campaign');
+
+    // The operator's wrap-up: a disposition the campaign does not have is a 400; a closing one closes the record.
+    const wrong = await opApi.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, { disposition: 'x' });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe('CAMPAIGN_DISPOSITION_UNKNOWN');
+    const other = new ApiClient(t.baseUrl);
+    await other.login(op2.login, TEST_PASSWORD);
+    const notTheirs = await other.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, {
+      disposition: 'sale',
+    });
+    expect(notTheirs.status).toBe(404);
+    const closed = await opApi.post(`/api/campaigns/attempts/${claimed!.attempt.id}/disposition`, {
+      disposition: 'sale',
+    });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(200);
+    expect(closed.body).toMatchObject({ phoneE164: e164, state: 'done', disposition: 'sale' });
+    const progress = await api.get(`/api/campaigns/${c.id}/progress`);
+    expect(progress.body.byDisposition).toEqual({ sale: 1 });
+  });
+});

@@ -27,11 +27,11 @@ import { CreateTimeline1764000900000 } from './1764000900000-CreateTimeline';
 import { CreateSearchColumns1764001000000 } from './1764001000000-CreateSearchColumns';
 import { CreateBlockedNumbers1764001100000 } from './1764001100000-CreateBlockedNumbers';
 import { LeadDeals1764001110000 } from './1764001110000-LeadDeals';
+import { CreateNotifications1764002200000 } from './1764002200000-CreateNotifications';
+import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersions';
+import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnalyticsTargets';
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
-import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersions';
-import { CreateNotifications1764002200000 } from './1764002200000-CreateNotifications';
-import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -67,9 +67,9 @@ export const migrations = [
   CreateSearchColumns1764001000000,
   CreateBlockedNumbers1764001100000,
   LeadDeals1764001110000,
+  CreateNotifications1764002200000,
+  AgentStateVersions1764002300000,
+  CreateCampaigns1764002400000,
   CreateAnalyticsTargets1764002600000,
   CreateSlaAlerts1764002610000,
-  AgentStateVersions1764002300000,
-  CreateNotifications1764002200000,
-  CreateCampaigns1764002400000,
 ];

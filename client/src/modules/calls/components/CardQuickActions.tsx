@@ -78,7 +78,7 @@ export function CardQuickActions({
         <ConvertLead card={card} onConverted={onCard} />
       )}
       {error ? (
-        <p className="alert alert--danger" role="alert">
+        <p className="alert alert--error" role="alert">
           {errorText(t, error)}
         </p>
       ) : null}

@@ -78,7 +78,7 @@ export function ConvertLead({
         data-testid="pop-convert-deal"
       />
       {error ? (
-        <p className="alert alert--danger" role="alert">
+        <p className="alert alert--error" role="alert">
           {errorText(t, error)}
         </p>
       ) : null}

@@ -65,7 +65,7 @@ export function WrapUpForm({ callId, ended, onSaved }: { callId: string; ended: 
         data-testid="wrap-up-note"
       />
       {error ? (
-        <p className="alert alert--danger" role="alert">
+        <p className="alert alert--error" role="alert">
           {errorText(t, error)}
         </p>
       ) : null}

@@ -42,7 +42,7 @@ export function CampaignWrapUp({ campaign }: { campaign: CallCardCampaign }) {
         ))}
       </select>
       {error ? (
-        <p className="alert alert--danger" role="alert">
+        <p className="alert alert--error" role="alert">
           {errorText(t, error)}
         </p>
       ) : null}

@@ -110,7 +110,7 @@ export function ReviewForm({
         </span>
       </div>
       {error ? (
-        <p className="alert alert--danger" role="alert" data-testid="review-error">
+        <p className="alert alert--error" role="alert" data-testid="review-error">
           {errorText(t, error)}
         </p>
       ) : null}

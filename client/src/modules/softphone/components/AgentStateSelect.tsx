@@ -89,7 +89,7 @@ export function AgentStateSelect({ userId }: { userId: string }) {
         </span>
       ) : null}
       {error ? (
-        <p className="alert alert--danger" role="alert">
+        <p className="alert alert--error" role="alert">
           {errorText(t, error)}
         </p>
       ) : null}

@@ -137,6 +137,12 @@ describe('live SLA alerts (real Postgres, Socket.IO)', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error.code).toBe('VALIDATION_FAILED');
     }
+    // A queue name PostgreSQL text cannot hold (NUL) or the dialplan never writes: 400, not a 500 from the driver.
+    for (const queue of ['x%00', 'a%2Fb', 'очередь']) {
+      const res = await as(s).request('DELETE', `/api/analytics/sla-thresholds/${queue}`);
+      expect(res.status, queue).toBe(400);
+      expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    }
     expect((await put(op, { waitingAbove: 1 })).status).toBe(403);
     expect((await put(m, { waitingAbove: 1 })).status).toBe(403);
     expect((await t.dataSource.query(`SELECT 1 FROM sla_thresholds WHERE queue = $1`, [Q])).length).toBe(0);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 
+import { queueNameSchema } from './common';
 import { localeSchema } from './user';
 
 /** Default zone for date ranges and hour/weekday buckets (the call center's own clock). */
@@ -221,7 +222,7 @@ export interface QueueSettingDto {
   updatedAt: string;
 }
 
-export const queueSettingParamsSchema = z.strictObject({ queue: z.string().trim().min(1).max(64) });
+export const queueSettingParamsSchema = z.strictObject({ queue: queueNameSchema });
 export const updateQueueSettingRequestSchema = z.strictObject({
   wrapUpSeconds: z.number().int().min(0).max(3600),
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { isIanaTimeZone } from './analytics';
+import { queueNameSchema } from './common';
 
 const HH_MM = /^([01]\d|2[0-3]):[0-5]\d$|^24:00$/;
 
@@ -33,10 +34,7 @@ export const businessHoursSchema = z.object({
 export type BusinessHoursDto = z.infer<typeof businessHoursSchema>;
 
 export const businessHoursParamsSchema = z.strictObject({
-  queue: z
-    .string()
-    .trim()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a queue name: latin letters, digits, - and _'),
+  queue: queueNameSchema,
 });
 
 export const putBusinessHoursRequestSchema = z.strictObject({

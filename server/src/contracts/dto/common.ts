@@ -3,6 +3,12 @@ import { z } from 'zod';
 export const uuidSchema = z.uuid();
 export const idParamsSchema = z.strictObject({ id: z.uuid() });
 
+/** An Asterisk queue's name as the dialplan writes it; nothing else (a NUL or a slash) can reach a query. */
+export const queueNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'a queue name: latin letters, digits, - and _');
+
 /** limit/offset pagination for every list endpoint; `total` lets the UI render page counts. */
 export const paginationQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { queueNameSchema } from './common';
+
 /**
  * Live SLA alerts per queue (issue #20): thresholds an admin or supervisor sets, and the alerts raised while one is
  * breached. A breach raises one alert and its recovery (past a hysteresis margin) ends it.
@@ -7,7 +9,7 @@ import { z } from 'zod';
 export const SLA_ALERT_KINDS = ['service-level', 'longest-wait', 'waiting'] as const;
 export type SlaAlertKind = (typeof SLA_ALERT_KINDS)[number];
 
-export const slaQueueParamsSchema = z.strictObject({ queue: z.string().trim().min(1).max(64) });
+export const slaQueueParamsSchema = z.strictObject({ queue: queueNameSchema });
 
 /** Every part is optional (null = not watched); at least one must be set. */
 export const slaThresholdRequestSchema = z

@@ -10,15 +10,18 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   const [socket] = useState<RealtimeSocket>(() => createRealtimeSocket());
   const [status, setStatus] = useState<RealtimeStatus>('connecting');
   const [activeCalls, setActiveCalls] = useState<LiveCallDto[] | null>(null);
+  const [activeCallsAsOf, setActiveCallsAsOf] = useState(0);
   const [resyncVersion, setResyncVersion] = useState(0);
 
   useEffect(() => {
     const s = socket;
     const controller = new AbortController();
     const resync = () => {
+      const asOf = performance.now();
       fetchActiveCalls(controller.signal)
         .then((calls) => {
           setActiveCalls(calls);
+          setActiveCallsAsOf(asOf);
           setResyncVersion((v) => v + 1);
         })
         .catch(() => {
@@ -54,7 +57,7 @@ export function RealtimeProvider({ children }: { children: ReactNode }) {
   }, [socket]);
 
   return (
-    <RealtimeContext.Provider value={{ socket, status, activeCalls, resyncVersion }}>
+    <RealtimeContext.Provider value={{ socket, status, activeCalls, activeCallsAsOf, resyncVersion }}>
       {children}
     </RealtimeContext.Provider>
   );

@@ -10,6 +10,8 @@ export interface Realtime {
   status: RealtimeStatus;
   /** Live calls from the last REST resync (after every connect that was not a recovered session). */
   activeCalls: LiveCallDto[] | null;
+  /** `performance.now()` when that resync was asked for: events received later are newer than its answer. */
+  activeCallsAsOf: number;
   /** Bumped on each resync so consumers can reconcile their state. */
   resyncVersion: number;
 }
@@ -18,6 +20,7 @@ export const RealtimeContext = createContext<Realtime>({
   socket: null,
   status: 'disconnected',
   activeCalls: null,
+  activeCallsAsOf: 0,
   resyncVersion: 0,
 });
 

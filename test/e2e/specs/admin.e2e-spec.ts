@@ -44,7 +44,11 @@ describe('administration in the browser', () => {
   let recording: StoredRecording | undefined;
 
   /** A fresh tab signed in as `user`. */
-  const signedIn = async (user: string, password = 'zvonok'): Promise<{ context: BrowserContext; page: Page }> => {
+  /** `resynced`: the tab asked for the live calls right after its socket connected; from then on pushes reach it. */
+  const signedIn = async (
+    user: string,
+    password = 'zvonok',
+  ): Promise<{ context: BrowserContext; page: Page; resynced: Promise<unknown> }> => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
     contexts.push(context);
     const page = await context.newPage();
@@ -52,9 +56,11 @@ describe('administration in the browser', () => {
     reportCspViolations(page, pageErrors);
     const loginPage = new LoginPage(page);
     await loginPage.open(server.baseUrl);
+    const resynced = page.waitForResponse((r) => r.url().includes('/api/calls/active'), { timeout: 30_000 });
+    resynced.catch(() => undefined); // awaited only by the tests that push calls
     await loginPage.logIn(user, password);
     await page.getByTestId('app-shell').waitFor();
-    return { context, page };
+    return { context, page, resynced };
   };
   const api = async <T>(context: BrowserContext, method: 'get' | 'post' | 'patch', path: string, data?: unknown) => {
     const res = await context.request[method](`${server.baseUrl}${path}`, { data, headers: API_HEADERS });
@@ -181,11 +187,8 @@ describe('administration in the browser', () => {
 
     // The pop card: a call from the contact's number rings operator1's extension 1001.
     const operator1 = await signedIn('operator1');
-    // A pop that arrives before the tab's first resync of live calls would be dropped by it (the call's row is
-    // written after the pop is sent): publish once the resync has answered.
-    const resynced = operator1.page.waitForResponse((r) => r.url().includes('/api/calls/active'));
-    await operator1.page.reload();
-    await resynced;
+    // A pop sent before the tab's socket joined its rooms would never reach it: publish once the tab resynced.
+    await operator1.resynced;
     const call = inboundCall(party(number, number));
     const bus = new RedisCallBus({ redis, logger: pino({ level: 'silent' }) });
     await bus.publish(call.created());

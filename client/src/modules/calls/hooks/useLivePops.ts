@@ -14,20 +14,20 @@ export function useLivePops(extension: string | null): {
 } {
   const reducer = useMemo(() => livePopReducer(extension), [extension]);
   const [state, dispatch] = useReducer(reducer, initialLivePopState);
-  const { activeCalls, resyncVersion } = useRealtime();
+  const { activeCalls, activeCallsAsOf, resyncVersion } = useRealtime();
 
   useSocketEvent('call:ringing', (payload) => {
     // The card is network data like a request body: a malformed one is dropped, not half-rendered.
     const card = parseCallCard(payload.card);
-    if (card) dispatch({ type: 'ringing', payload: { ...payload, card } });
+    if (card) dispatch({ type: 'ringing', payload: { ...payload, card }, receivedAt: performance.now() });
   });
   useSocketEvent('call:answered', (payload) => dispatch({ type: 'answered', payload }));
   useSocketEvent('call:transferred', (payload) => dispatch({ type: 'transferred', payload }));
   useSocketEvent('call:ended', (payload) => dispatch({ type: 'ended', payload }));
 
   useEffect(() => {
-    if (activeCalls) dispatch({ type: 'resync', calls: activeCalls });
-  }, [activeCalls, resyncVersion]);
+    if (activeCalls) dispatch({ type: 'resync', calls: activeCalls, asOf: activeCallsAsOf });
+  }, [activeCalls, activeCallsAsOf, resyncVersion]);
 
   return {
     pops: state.pops,

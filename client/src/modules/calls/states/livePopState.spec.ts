@@ -27,9 +27,10 @@ const card: CallCard = {
 };
 const reduce = livePopReducer('1001');
 const run = (actions: LivePopAction[]) => actions.reduce(reduce, initialLivePopState);
-const ring = (ext = '1001', id = 'c1'): LivePopAction => ({
+const ring = (ext = '1001', id = 'c1', receivedAt = 1): LivePopAction => ({
   type: 'ringing',
   payload: { call: call({ id }), agentExtension: ext, card: { ...card, callId: id } },
+  receivedAt,
 });
 const answeredBy = (ext: string | null): LivePopAction => ({
   type: 'answered',
@@ -122,6 +123,7 @@ describe('livePopReducer', () => {
       const next = reduce(state, {
         type: 'resync',
         calls: [call({ id: 'b', status: 'answered', agentExtension: '1002' })],
+        asOf: 5,
       });
       expect(next.pops).toEqual([]);
     });
@@ -136,6 +138,7 @@ describe('livePopReducer', () => {
       const next = reduce(talking, {
         type: 'resync',
         calls: [call({ id: 'b', status: 'answered', agentExtension: '1001' })],
+        asOf: 5,
       });
       expect(next.pops.map((p) => [p.callId, p.phase])).toEqual([
         ['a', 'wrap-up'],
@@ -145,11 +148,17 @@ describe('livePopReducer', () => {
 
     it('keeps a card still ringing and any wrap-up in progress', () => {
       const state = run([ring('1001', 'a'), ring(), answeredBy('1001'), ended(3)]);
-      const next = reduce(state, { type: 'resync', calls: [call({ id: 'a' })] });
+      const next = reduce(state, { type: 'resync', calls: [call({ id: 'a' })], asOf: 5 });
       expect(next.pops.map((p) => [p.callId, p.phase])).toEqual([
         ['a', 'ringing'],
         ['c1', 'wrap-up'],
       ]);
+    });
+
+    it('keeps a card that rang after the resync was asked for (its answer cannot know the call yet)', () => {
+      const state = run([ring('1001', 'early', 1), ring('1001', 'late', 9)]);
+      const next = reduce(state, { type: 'resync', calls: [], asOf: 5 });
+      expect(next.pops.map((p) => [p.callId, p.phase])).toEqual([['late', 'ringing']]);
     });
   });
 });

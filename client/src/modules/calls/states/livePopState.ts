@@ -23,6 +23,8 @@ export interface LivePop {
   phase: PopPhase;
   /** Set when the call ended: talk time for the wrap-up header. */
   talkSeconds: number | null;
+  /** When its last ring arrived (`performance.now()`): a resync asked for before then cannot know the call yet. */
+  receivedAt: number;
 }
 
 export interface LivePopState {
@@ -30,11 +32,12 @@ export interface LivePopState {
 }
 
 export type LivePopAction =
-  | { type: 'ringing'; payload: CallRingingPayload }
+  | { type: 'ringing'; payload: CallRingingPayload; receivedAt: number }
   | { type: 'answered'; payload: CallAnsweredPayload }
   | { type: 'transferred'; payload: CallTransferredPayload }
   | { type: 'ended'; payload: CallEndedPayload }
-  | { type: 'resync'; calls: LiveCallDto[] }
+  /** `asOf`: when the resync was asked for. */
+  | { type: 'resync'; calls: LiveCallDto[]; asOf: number }
   | { type: 'dismiss'; callId: string }
   /** The card changed on this screen (a lead converted during the call now shows the contact). */
   | { type: 'card'; callId: string; card: CallCard };
@@ -60,8 +63,11 @@ export function livePopReducer(myExtension: string | null) {
         // Supervisors' role rooms get every ring too; the card pops only on the ringing operator's screen.
         if (agentExtension !== myExtension) return state;
         const existing = state.pops.find((p) => p.callId === call.id);
-        if (existing) return patch(state, call.id, (p) => ({ ...p, card, call }));
-        return { pops: [...state.pops, { callId: call.id, card, call, phase: 'ringing', talkSeconds: null }] };
+        const receivedAt = action.receivedAt;
+        if (existing) return patch(state, call.id, (p) => ({ ...p, card, call, receivedAt }));
+        return {
+          pops: [...state.pops, { callId: call.id, card, call, phase: 'ringing', talkSeconds: null, receivedAt }],
+        };
       }
       case 'answered': {
         const { call, agentExtension } = action.payload;
@@ -91,6 +97,8 @@ export function livePopReducer(myExtension: string | null) {
         const live = new Map(action.calls.map((c) => [c.id, c]));
         const pops = state.pops.flatMap((p): LivePop[] => {
           if (p.phase === 'wrap-up') return [p];
+          // The call's row is written after its ring is pushed: an answer asked for before the ring may miss it.
+          if (p.receivedAt > action.asOf) return [p];
           const call = live.get(p.callId);
           if (!call || call.status === 'ended') return p.phase === 'talking' ? [{ ...p, phase: 'wrap-up' }] : [];
           if (call.agentExtension === null) return [{ ...p, call }];

@@ -62,6 +62,7 @@ describe('convertedCard', () => {
     let state = reduce(initialLivePopState, {
       type: 'ringing',
       payload: { call, card: leadCard, agentExtension: '1001' } as never,
+      receivedAt: 1,
     });
     state = reduce(state, { type: 'card', callId: 'call-9', card: convertedCard(leadCard, answer(true)) });
     expect(state.pops.map((p) => [p.callId, p.card.kind, p.phase])).toEqual([['call-9', 'contact', 'ringing']]);

@@ -137,7 +137,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/calls', supervisionRouter(services.supervision));
   api.use('/agents', agentsRouter(services.agents));
   api.use('/wallboard', wallboardRouter(services.wallboard, services.teamScope));
-  api.use('/calls', callsRouter(services.calls));
+  api.use('/calls', callsRouter(services.calls, services.callContact));
   api.use('/recordings', recordingsRouter(services.recordings));
   api.use('/reviews', reviewsRouter(services.quality));
   api.use('/calls', callReviewRouter(services.quality));

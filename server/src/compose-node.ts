@@ -126,6 +126,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     redis,
     sipSecrets,
     userByExtension: (extension) => cards.userByExtension(extension),
+    cards,
     secretBox: sealedSecretBox(cipher),
     nodeId: config.pipeline.nodeId,
     clock: overrides.clock,

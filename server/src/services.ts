@@ -25,6 +25,9 @@ import { BusinessHoursService } from '@server/modules/call-me-back/business-hour
 import { CallMeBackService } from '@server/modules/call-me-back/call-me-back.service';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
 import { CallsService } from '@server/modules/calls/calls.service';
+import { CallCardReadModel } from '@server/modules/calls/call-card.read-model';
+import { CallContactService } from '@server/modules/calls/call-contact.service';
+import { ChangeCache } from '@server/common/cache/change-cache';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
 import { ContactMerge } from '@server/modules/contacts/contact-merge.service';
@@ -116,6 +119,7 @@ export interface AppServices {
   wallboard: WallboardService;
   supervision: SupervisionService;
   calls: CallsService;
+  callContact: CallContactService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
   analyticsRoles: AnalyticsRolesService;
@@ -170,6 +174,8 @@ export interface ServicesDeps {
   secretBox: SecretBox;
   /** The active user behind an extension, cached (the card read model's); absent → the agents query each time. */
   userByExtension?: (extension: string) => Promise<{ id: string } | null>;
+  /** The pipeline's card read model (its cache); absent → one that caches nothing (a cache that is never live). */
+  cards?: CallCardReadModel;
   /** This node's name in what it writes for other nodes to see (a campaign attempt's dialler). */
   nodeId?: string;
   /** The campaign dialer's clock (the callee's local window, retry due times); tests inject one. */
@@ -289,6 +295,11 @@ export function createServices(deps: ServicesDeps): {
     logger: logger.child({ module: 'call-me-back' }),
   });
   const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope);
+  const callContact = new CallContactService(
+    dataSource,
+    deps.cards ?? new CallCardReadModel(dataSource, new ChangeCache(), usersRepo),
+    audit,
+  );
   const webForms = new WebFormsService({
     repo: new WebFormsRepository(dataSource),
     contacts,
@@ -368,6 +379,7 @@ export function createServices(deps: ServicesDeps): {
     }),
     supervision: new SupervisionService(dataSource, audit, telephony, logger),
     calls,
+    callContact,
     recordings: new RecordingsService(
       dataSource,
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),

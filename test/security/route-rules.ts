@@ -99,6 +99,9 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'PATCH /api/blocked-numbers/:id': ['admin'],
   'DELETE /api/blocked-numbers/:id': ['admin'],
   'PATCH /api/calls/:id/wrap-up': 'any',
+  // the caller card and the pick of the caller: whoever the call reached (row level, 404 for the others)
+  'GET /api/calls/:id/card': 'any',
+  'PUT /api/calls/:id/contact': 'any',
   // recordings: ACL per call in the service (operator of the call, supervisors, managers), audited
   'GET /api/recordings/:id': 'any',
   // recordings review: the roles that may hear any recording (supervisors, managers); admins refused like the audio
@@ -271,6 +274,8 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/calls/:id': 'calls:read',
   'POST /api/calls/originate': 'calls:write',
   'PATCH /api/calls/:id/wrap-up': 'calls:write',
+  'GET /api/calls/:id/card': 'calls:read',
+  'PUT /api/calls/:id/contact': 'calls:write',
   'GET /api/recordings/:id': 'recordings:read',
   'GET /api/reviews': 'recordings:read',
   'GET /api/reviews/export': 'recordings:read',

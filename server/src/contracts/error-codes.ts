@@ -83,6 +83,8 @@ export const ERROR_CODES = [
   'CAMPAIGN_ATTEMPT_NOT_FOUND',
   'CAMPAIGN_DISPOSITION_UNKNOWN',
   'CAMPAIGN_IMPORT_COLUMNS',
+  'CALL_HAS_NO_CARD',
+  'CONTACT_NOT_A_MATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

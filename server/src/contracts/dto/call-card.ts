@@ -87,6 +87,27 @@ const base = {
   campaign: callCardCampaignSchema.nullable().optional(),
 };
 
+/** One of the contacts that share the caller's number, for the operator to pick the caller from. */
+export const callCardMatchSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  company: callCardRefSchema.nullable(),
+  /** Their newest call before this one, if any. */
+  lastCallAt: isoDateTime.nullable(),
+});
+
+/**
+ * Several contacts have the caller's number: the card is the first one's (exact E.164 match first, then the most
+ * recently updated) until someone picks the caller (`PUT /api/calls/:id/contact`), for this call only.
+ */
+export const callCardMatchesSchema = z.object({
+  /** How many contacts have the number (`contacts` lists the first 20). */
+  total: z.number().int().min(2),
+  contacts: z.array(callCardMatchSchema),
+  /** True once an operator chose the card's contact for this call; false while it is the automatic pick. */
+  chosen: z.boolean(),
+});
+
 export const contactCallCardSchema = z.object({
   ...base,
   kind: z.literal('contact'),
@@ -106,6 +127,8 @@ export const contactCallCardSchema = z.object({
   openTasks: z.array(callCardTaskSchema),
   lastCalls: z.array(callCardPastCallSchema),
   history,
+  /** Null unless several contacts have the number. */
+  matches: callCardMatchesSchema.nullable().default(null),
 });
 
 export const leadCallCardSchema = z.object({
@@ -146,6 +169,8 @@ export type CallCardDeal = z.infer<typeof callCardDealSchema>;
 export type CallCardCustomField = z.infer<typeof callCardCustomFieldSchema>;
 export type CallCardTask = z.infer<typeof callCardTaskSchema>;
 export type CallCardPastCall = z.infer<typeof callCardPastCallSchema>;
+export type CallCardMatch = z.infer<typeof callCardMatchSchema>;
+export type CallCardMatches = z.infer<typeof callCardMatchesSchema>;
 export type ContactCallCard = z.infer<typeof contactCallCardSchema>;
 export type LeadCallCard = z.infer<typeof leadCallCardSchema>;
 export type WithheldCallCard = z.infer<typeof withheldCallCardSchema>;

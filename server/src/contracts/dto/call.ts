@@ -92,6 +92,10 @@ export const wrapUpRequestSchema = z.strictObject({
 });
 export type WrapUpRequest = z.input<typeof wrapUpRequestSchema>;
 
+/** `PUT /api/calls/:id/contact`: which of the contacts that share the caller's number this call is. */
+export const chooseCallContactRequestSchema = z.strictObject({ contactId: z.uuid() });
+export type ChooseCallContactRequest = z.input<typeof chooseCallContactRequestSchema>;
+
 export const originateRequestSchema = z.strictObject({
   /** An E.164/national number (+7 916…, 8 916…) or an internal extension (2–6 digits). */
   destination: z.string().trim().min(2).max(40),

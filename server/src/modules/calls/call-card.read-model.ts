@@ -1,8 +1,10 @@
 import { type DataSource } from 'typeorm';
 
+import { lastTenDigits } from '@telephony';
 import {
   type CallCard,
   type CallCardCustomField,
+  type CallCardMatches,
   type CallCardPastCall,
   type CallCardRef,
   type CallCardTask,
@@ -34,6 +36,8 @@ import { reachedByAnySql } from './calls.repository';
 const LAST_CALLS = 5;
 const OPEN_ITEMS = 10;
 const NOTES = 3;
+/** Contacts listed on a card whose number several contacts share. */
+const MATCHES = 20;
 /** Timeline items on the card; the client's page has the rest. */
 const HISTORY = 5;
 
@@ -45,11 +49,14 @@ const ref = (id: string | null, name: string | null): CallCardRef | null => (id 
 export type CardViewer = Pick<UserDto, 'id' | 'role'>;
 
 /**
- * Whose number it is: a contact's, a blocked number (no lead may be made for it), an open lead's (and which call
- * created that lead), or nobody's yet.
+ * Whose number it is: a contact's (the first of `contactIds`, the up to 20 contacts with the number, of `total`), a
+ * blocked number (no lead may be made for it), an open lead's (and which call created that lead), or nobody's yet.
  */
 export type CallerMatch =
-  { contactId: string } | { blocked: true } | { leadId: string; sourceCallId: string | null } | null;
+  | { contactId: string; contactIds: string[]; total: number }
+  | { blocked: true }
+  | { leadId: string; sourceCallId: string | null }
+  | null;
 
 interface ContactPart {
   contact: Extract<CallCard, { kind: 'contact' }>['contact'];
@@ -84,16 +91,28 @@ export class CallCardReadModel {
     this.timeline = new TimelineReadModel(dataSource);
   }
 
-  /** Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. */
+  /**
+   * Exact E.164 first; the RU last-ten-digits key catches numbers stored in odd national forms. Several contacts
+   * with the number: the exact matches first, then the most recently updated (the card's pick until the operator's).
+   */
   callerOf(e164: string | null, last10: string | null): Promise<CallerMatch> {
     return this.cache.get('phones', `${e164}|${last10}`, async () => {
-      const [contact] = (await this.dataSource.query(
-        `SELECT p.contact_id FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
-         WHERE p.e164 = $1 OR ($2::text IS NOT NULL AND p.last10 = $2)
-         ORDER BY (p.e164 IS NOT DISTINCT FROM $1) DESC, c.updated_at DESC LIMIT 1`,
+      const contacts = (await this.dataSource.query(
+        `SELECT m.contact_id, count(*) OVER () AS total FROM (
+           SELECT p.contact_id, bool_or(p.e164 IS NOT DISTINCT FROM $1) AS exact, max(c.updated_at) AS updated_at
+           FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
+           WHERE p.e164 = $1 OR ($2::text IS NOT NULL AND p.last10 = $2)
+           GROUP BY p.contact_id) m
+         ORDER BY m.exact DESC, m.updated_at DESC, m.contact_id LIMIT ${MATCHES}`,
         [e164, last10],
-      )) as { contact_id: string }[];
-      if (contact) return { contactId: contact.contact_id };
+      )) as { contact_id: string; total: string }[];
+      if (contacts[0]) {
+        return {
+          contactId: contacts[0].contact_id,
+          contactIds: contacts.map((c) => c.contact_id),
+          total: Number(contacts[0].total),
+        };
+      }
       const [blocked] = (await this.dataSource.query(
         `SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2) LIMIT 1`,
         [e164, last10],
@@ -166,12 +185,14 @@ export class CallCardReadModel {
       case 'withheld':
         return callCardSchema.parse({ ...base, kind: 'withheld', raw: call.fromRaw });
       case 'contact': {
-        const part = await this.contactPart(link.contactId);
+        const shared = await this.sharedNumber(call.id, number.e164, link.contactId);
+        const contactId = shared?.chosenId ?? link.contactId;
+        const part = await this.contactPart(contactId);
         if (!part) return null;
         const { phones, ...rest } = part;
         const [calls, items] = await Promise.all([
-          recent(`contact:${link.contactId}`, 'contact_id', link.contactId, phones),
-          history('contact', link.contactId),
+          recent(`contact:${contactId}`, 'contact_id', contactId, phones),
+          history('contact', contactId),
         ]);
         return callCardSchema.parse({
           ...base,
@@ -180,6 +201,7 @@ export class CallCardReadModel {
           ...rest,
           lastCalls: lastCalls(calls),
           history: items,
+          matches: shared?.matches ?? null,
         });
       }
       case 'lead': {
@@ -203,6 +225,51 @@ export class CallCardReadModel {
         });
       }
     }
+  }
+
+  /**
+   * Null unless several contacts have the number. Then the contacts to pick from (uncached: their last calls change
+   * with every call, and only a shared number pays these two reads) and the contact an operator chose for this call,
+   * which wins over the link the pipeline decided at the first ring (it keeps that one in memory).
+   */
+  private async sharedNumber(
+    callId: string,
+    e164: string | null,
+    linked: string,
+  ): Promise<{ matches: CallCardMatches; chosenId: string | null } | null> {
+    if (!e164) return null;
+    // The keys the pipeline matched the caller by (phoneKeys of an E.164 number), so this is the cached lookup.
+    const match = await this.callerOf(e164, e164.startsWith('+7') ? lastTenDigits(e164) : null);
+    if (!match || !('contactId' in match) || match.total < 2 || !match.contactIds.includes(linked)) return null;
+    const [rows, [chosen]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT c.id, c.name, co.id AS company_id, co.name AS company_name,
+           (SELECT max(k.started_at) FROM calls k WHERE k.contact_id = c.id AND k.id <> $2) AS last_call_at
+         FROM contacts c LEFT JOIN companies co ON co.id = c.company_id WHERE c.id = ANY($1::uuid[])`,
+        [match.contactIds, callId],
+      ) as Promise<
+        { id: string; name: string; company_id: string | null; company_name: string | null; last_call_at: Stamp }[]
+      >,
+      this.dataSource.query(
+        `SELECT contact_id FROM calls WHERE id = $1 AND contact_chosen_at IS NOT NULL AND contact_id IS NOT NULL`,
+        [callId],
+      ) as Promise<{ contact_id: string }[]>,
+    ]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const contacts = match.contactIds.flatMap((id) => {
+      const r = byId.get(id);
+      if (!r) return [];
+      return [
+        {
+          id: r.id,
+          name: r.name,
+          company: ref(r.company_id, r.company_name),
+          lastCallAt: r.last_call_at ? iso(r.last_call_at) : null,
+        },
+      ];
+    });
+    const chosenId = chosen?.contact_id ?? null;
+    return { matches: { total: match.total, contacts, chosen: chosenId !== null }, chosenId };
   }
 
   private contactPart(contactId: string): Promise<ContactPart | null> {
@@ -362,7 +429,8 @@ export class CallCardReadModel {
   }
 
   /**
-   * Calls linked to the record or from/to any of its numbers (calls before the link existed count too), one more than
+   * Calls linked to the record or from/to any of its numbers (calls before the link existed count too; for a
+   * contact not those of a number it shares that are another contact's), one more than
    * shown (the call being carried may be among them). For an operator, only the calls their call log shows
    * (`reachedByAnySql`), with a recording link only where they may listen — the same rules as `GET /api/calls`, so the
    * card never lists a call the log leaves out.
@@ -380,7 +448,8 @@ export class CallCardReadModel {
               ${handledByAnySql('k', 'ARRAY[$3::uuid]')} AS handled, k.wrap_up_outcome, k.wrap_up_note,
               (SELECT r.id FROM recordings r WHERE r.call_id = k.id ORDER BY r.created_at DESC LIMIT 1) AS recording_id
        FROM calls k LEFT JOIN users u ON u.id = k.operator_id
-       WHERE (k.${column} = $1 OR k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
+       WHERE (k.${column} = $1 OR ((k.from_e164 = ANY($2::text[]) OR k.to_e164 = ANY($2::text[]))
+         ${column === 'contact_id' ? 'AND (k.contact_id IS NULL OR k.contact_id = $1)' : ''}))
          ${operator ? `AND ${reachedByAnySql('k', 'ARRAY[$3::uuid]')}` : ''}
        ORDER BY k.started_at DESC LIMIT ${LAST_CALLS + 1}`,
       [id, e164s, viewer.id],

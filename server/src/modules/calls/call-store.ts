@@ -56,6 +56,8 @@ const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
  * What the database guarantees, whatever the pipeline's memory says: an event is stored once (`call_events`
  * primary key), a user gets one card per call (`call_pops` primary key), a leg once (`call_legs` primary key). A row
  * that refers to a user or contact deleted meanwhile is written without that reference instead of failing the batch.
+ * A contact an operator chose for the call (`contact_chosen_at`, see CallContactService) outlives the pipeline's own
+ * first match, which later events still carry.
  */
 export class CallStore {
   private queue: Pending[] = [];
@@ -280,7 +282,9 @@ const UPSERT_CALLS = `
     wait_seconds = EXCLUDED.wait_seconds, talk_seconds = EXCLUDED.talk_seconds, hold_seconds = EXCLUDED.hold_seconds,
     disposition = EXCLUDED.disposition, hangup_cause = EXCLUDED.hangup_cause, last_seq = EXCLUDED.last_seq,
     closed_from_cdr = EXCLUDED.closed_from_cdr,
-    contact_id = COALESCE(EXCLUDED.contact_id, calls.contact_id), lead_id = COALESCE(EXCLUDED.lead_id, calls.lead_id),
+    contact_id = CASE WHEN calls.contact_chosen_at IS NOT NULL THEN calls.contact_id
+      ELSE COALESCE(EXCLUDED.contact_id, calls.contact_id) END,
+    lead_id = COALESCE(EXCLUDED.lead_id, calls.lead_id),
     lead_created = EXCLUDED.lead_created OR calls.lead_created, updated_at = now()`;
 
 const INSERT_EVENTS = `

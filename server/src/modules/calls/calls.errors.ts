@@ -6,7 +6,9 @@ export type CallsErrorCode =
   | 'NO_EXTENSION'
   | 'TELEPHONY_DISABLED'
   | 'TELEPHONY_UNAVAILABLE'
-  | 'ORIGINATE_FAILED';
+  | 'ORIGINATE_FAILED'
+  | 'CALL_HAS_NO_CARD'
+  | 'CONTACT_NOT_A_MATCH';
 
 function message(code: CallsErrorCode): string {
   switch (code) {
@@ -22,6 +24,10 @@ function message(code: CallsErrorCode): string {
       return 'The PBX is not reachable right now; try again in a moment';
     case 'ORIGINATE_FAILED':
       return 'The PBX could not place the call (your phone did not answer, or the number was refused)';
+    case 'CALL_HAS_NO_CARD':
+      return "This call has no caller card (an internal call, or a number that is nobody's)";
+    case 'CONTACT_NOT_A_MATCH':
+      return "The contact is not one of those that have the caller's number";
   }
 }
 
@@ -32,6 +38,8 @@ const STATUS: Record<CallsErrorCode, number> = {
   TELEPHONY_DISABLED: 503,
   TELEPHONY_UNAVAILABLE: 503,
   ORIGINATE_FAILED: 502,
+  CALL_HAS_NO_CARD: 404,
+  CONTACT_NOT_A_MATCH: 409,
 };
 
 export const callsError = (code: CallsErrorCode, details?: unknown, cause?: unknown) =>

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type WrapUpOutcome } from '@contracts/dto/call';
 import { handledByAnySql } from '@server/common/access/visibility';
@@ -37,6 +37,12 @@ export interface CallListRow {
   reached?: boolean;
   total?: string;
 }
+
+/** What a stored call's card is built from, and whether it reached the viewer. */
+export type CardCallRow = Pick<
+  CallListRow,
+  'id' | 'direction' | 'queue' | 'started_at' | 'from_raw' | 'from_e164' | 'anonymous' | 'to_raw' | 'to_e164'
+> & { contact_id: string | null; lead_id: string | null; lead_created: boolean; reached: boolean };
 
 export interface CallFilter {
   /** E.164 keys matched against either party. */
@@ -117,6 +123,30 @@ export class CallsRepository {
       [id, scope],
     );
     return rows[0] ?? null;
+  }
+
+  async findCardCall(id: string, scope: string[]): Promise<CardCallRow | null> {
+    const rows: CardCallRow[] = await this.dataSource.query(
+      `SELECT c.id, c.direction, c.queue, c.started_at, c.from_raw, c.from_e164, c.anonymous, c.to_raw, c.to_e164,
+         c.contact_id, c.lead_id, c.lead_created, ${reachedByAnySql('c', '$2::uuid[]')} AS reached
+       FROM calls c WHERE c.id = $1`,
+      [id, scope],
+    );
+    return rows[0] ?? null;
+  }
+
+  /**
+   * The operator's pick of the caller, in the caller's transaction. The card change feed tells the new contact's
+   * cards (its trigger sees `contact_id` change); the contact the call leaves is told here, so its cached card and
+   * history drop the call too.
+   */
+  async chooseContact(em: EntityManager, id: string, contactId: string, byUserId: string, from: string): Promise<void> {
+    await em.query(
+      `UPDATE calls SET contact_id = $2, contact_chosen_by = $3, contact_chosen_at = now(), updated_at = now()
+       WHERE id = $1`,
+      [id, contactId, byUserId],
+    );
+    await em.query(`SELECT zv_card_notify('contact', $1::uuid)`, [from]);
   }
 
   async setWrapUp(id: string, outcome: WrapUpOutcome, note: string | null, byUserId: string): Promise<void> {

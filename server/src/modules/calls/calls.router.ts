@@ -1,13 +1,19 @@
 import { Router } from 'express';
 
-import { callListQuerySchema, originateRequestSchema, wrapUpRequestSchema } from '@contracts/dto/call';
+import {
+  callListQuerySchema,
+  chooseCallContactRequestSchema,
+  originateRequestSchema,
+  wrapUpRequestSchema,
+} from '@contracts/dto/call';
 import { idParamsSchema } from '@contracts/dto/common';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser } from '@server/modules/auth/auth.middleware';
 
+import { type CallContactService } from './call-contact.service';
 import { type CallsService } from './calls.service';
 
-export function callsRouter(calls: CallsService): Router {
+export function callsRouter(calls: CallsService, callContact: CallContactService): Router {
   const router = Router();
   router.get('/', async (req, res) => {
     res.json(await calls.list(currentUser(res), parseInput(callListQuerySchema, req.query)));
@@ -22,6 +28,13 @@ export function callsRouter(calls: CallsService): Router {
   router.patch('/:id/wrap-up', async (req, res) => {
     const { id } = parseInput(idParamsSchema, req.params);
     res.json(await calls.wrapUp(currentUser(res), id, parseInput(wrapUpRequestSchema, req.body)));
+  });
+  router.get('/:id/card', async (req, res) => {
+    res.json(await callContact.card(currentUser(res), parseInput(idParamsSchema, req.params).id));
+  });
+  router.put('/:id/contact', async (req, res) => {
+    const { id } = parseInput(idParamsSchema, req.params);
+    res.json(await callContact.choose(currentUser(res), id, parseInput(chooseCallContactRequestSchema, req.body)));
   });
   return router;
 }

@@ -10,10 +10,12 @@ import { type ApiTokenScope } from '@contracts/dto/api-token';
 import {
   callListQuerySchema,
   callSchema,
+  chooseCallContactRequestSchema,
   originateRequestSchema,
   originateResponseSchema,
   wrapUpRequestSchema,
 } from '@contracts/dto/call';
+import { callCardSchema } from '@contracts/dto/call-card';
 import { idParamsSchema } from '@contracts/dto/common';
 import {
   companyListQuerySchema,
@@ -406,6 +408,27 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
     params: idParamsSchema,
     body: wrapUpRequestSchema,
     responses: { 200: json(callSchema) },
+  },
+  {
+    method: 'GET',
+    path: '/api/calls/:id/card',
+    tag: 'Calls',
+    summary: "The call's caller card as the viewer's pop shows it (the operator's choice of contact included)",
+    access: 'signed-in',
+    scope: 'calls:read',
+    params: idParamsSchema,
+    responses: { 200: json(callCardSchema) },
+  },
+  {
+    method: 'PUT',
+    path: '/api/calls/:id/contact',
+    tag: 'Calls',
+    summary: 'Pick the caller among the contacts that share the number, for this call (audited); answers the card',
+    access: 'signed-in',
+    scope: 'calls:write',
+    params: idParamsSchema,
+    body: chooseCallContactRequestSchema,
+    responses: { 200: json(callCardSchema) },
   },
   {
     method: 'GET',

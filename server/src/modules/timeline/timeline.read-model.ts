@@ -190,10 +190,14 @@ export class TimelineReadModel {
     const reached = ctx.all ? '' : `AND ${reachedByAnySql('c', ':scopeIds::uuid[]')}`;
     // One ordered index scan per linked record and number (a LATERAL each), so the newest calls are read first
     // and no more than a page of them; an OR over the columns would read every call of the client and sort them.
+    // A number the contact shares with others: its calls that are another contact's (the pipeline's match, or the
+    // operator's choice on the card) are not this contact's history.
+    const ownCalls =
+      subject.entityType === 'contact' ? 'AND (c.contact_id IS NULL OR c.contact_id = ANY(:contactIds::uuid[]))' : '';
     const source = (values: string, type: string, column: string) => `
       SELECT k.id FROM unnest(${values}::${type}[]) s(v), LATERAL (
         SELECT c.id FROM calls c WHERE c.${column} = s.v ${olderThan('c.started_at', `'call:' || c.id`, ctx.cursor)}
-          ${reached}
+          ${reached} ${type === 'text' ? ownCalls : ''}
         ORDER BY c.started_at DESC, c.id DESC LIMIT :lim) k`;
     const rows = await this.query<
       Row & {

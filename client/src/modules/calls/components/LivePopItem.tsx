@@ -5,6 +5,7 @@ import { type CallCard } from '@contracts/dto/call-card';
 import { formatDuration } from '@client/i18n/format';
 import { CallerLocalTime } from '@client/modules/calls/components/CallerLocalTime';
 import { CardQuickActions } from '@client/modules/calls/components/CardQuickActions';
+import { ChooseContact } from '@client/modules/calls/components/ChooseContact';
 import { PopCard } from '@client/modules/calls/components/PopCard';
 import { WrapUpForm } from '@client/modules/calls/components/WrapUpForm';
 import { CampaignWrapUp } from '@client/modules/campaigns/components/CampaignWrapUp';
@@ -29,6 +30,9 @@ export function LivePopItem({
         {pop.phase === 'wrap-up' && pop.talkSeconds !== null ? ` · ${formatDuration(pop.talkSeconds)}` : ''}
       </span>
       <PopCard card={card} />
+      {card.kind === 'contact' && card.matches ? (
+        <ChooseContact card={{ ...card, matches: card.matches }} onCard={onCard} />
+      ) : null}
       {card.kind !== 'withheld' ? <CallerLocalTime e164={card.number.e164} /> : null}
       {card.kind !== 'withheld' && pop.phase !== 'ringing' ? <CardQuickActions card={card} onCard={onCard} /> : null}
       {card.campaign && pop.phase !== 'ringing' ? <CampaignWrapUp campaign={card.campaign} /> : null}

@@ -40,5 +40,6 @@ export function convertedCard(card: LeadCallCard, { contact, deal }: ConvertLead
     openTasks: [],
     lastCalls: card.lastCalls,
     history: card.history,
+    matches: null,
   };
 }

@@ -218,9 +218,11 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
           ? analytics
           : (query[route.path] ?? ''));
       const res = await call(role, 'GET', route.path, url);
-      // No recording, no routing token, no extension (softphone): documented errors, validated like the rest.
+      // No recording, no routing token, no extension (softphone), a seeded call with no caller (its card):
+      // documented errors, validated like the rest.
       const expectedError = [
         '/api/recordings/:id',
+        '/api/calls/:id/card',
         '/api/routing/owner',
         '/api/routing/dial-policy',
         '/api/softphone/config',

@@ -450,6 +450,15 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
     body: {},
     fields: { contactId: { visible: 'contact' }, ownerId: 'ignored' },
   },
+  // Any contact with the caller's number, whoever owns it: the card of a call that reached the operator lists them all
+  // (as it shows the one contact of a number whoever owns it). One without the number is refused (409), and a call
+  // with no caller's card answers 404 before the contact is looked at (the probe's seeded call).
+  'PUT /api/calls/:id/contact': {
+    schema: 'call.chooseCallContactRequestSchema',
+    record: 'call',
+    body: {},
+    fields: { contactId: 'shared' },
+  },
   'POST /api/leads/:id/convert': {
     schema: 'lead.convertLeadRequestSchema',
     record: 'lead',

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type DealDto, type DealStageChangeDto } from '@contracts/dto/deal';
@@ -6,6 +6,7 @@ import { type PipelineDto } from '@contracts/dto/pipeline';
 import { contactsApi, dealsApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, recordPath } from '@client/app/router';
+import { useSubmit } from '@client/app/useSubmit';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatMoney } from '@client/i18n/format';
@@ -38,26 +39,22 @@ function DealForm({ deal, pipeline, onSaved }: { deal: DealDto; pipeline?: Pipel
   const contact = useQuery(`deal-contact:${deal.contactId ?? ''}`, (signal) =>
     deal.contactId ? contactsApi.get(deal.contactId, signal) : Promise.resolve(null),
   );
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [saved, setSaved] = useState(false);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    setSaved(false);
-    dealsApi
-      .update(deal.id, { title: title.trim(), amount: amount.trim().replace(',', '.'), stage, contactId })
-      .then(
-        () => {
-          setSaved(true);
-          onSaved();
-        },
-        (err: unknown) => setError(err),
-      )
-      .finally(() => setPending(false));
-  };
+  const { submit, pending, error } = useSubmit(
+    () => {
+      setSaved(false);
+      return dealsApi.update(deal.id, {
+        title: title.trim(),
+        amount: amount.trim().replace(',', '.'),
+        stage,
+        contactId,
+      });
+    },
+    () => {
+      setSaved(true);
+      onSaved();
+    },
+  );
 
   return (
     <form className="card card__body stack" onSubmit={submit} noValidate data-testid="deal-form">

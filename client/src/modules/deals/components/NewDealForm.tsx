@@ -1,10 +1,11 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type DealDto } from '@contracts/dto/deal';
 import { dealsApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, recordPath } from '@client/app/router';
+import { useSubmit } from '@client/app/useSubmit';
 import { Alert } from '@client/ui/Alert';
 
 /**
@@ -27,27 +28,23 @@ export function NewDealForm({
   const id = useId();
   const [title, setTitle] = useState('');
   const [amount, setAmount] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<DealDto | null>(null);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    dealsApi
-      .create({ title: title.trim(), amount: amount.trim().replace(',', '.') || '0', contactId, companyId, pipelineId })
-      .then(
-        (deal) => {
-          setCreated(deal);
-          setTitle('');
-          setAmount('');
-          onCreated?.(deal);
-        },
-        (err: unknown) => setError(err),
-      )
-      .finally(() => setPending(false));
-  };
+  const { submit, pending, error } = useSubmit(
+    () =>
+      dealsApi.create({
+        title: title.trim(),
+        amount: amount.trim().replace(',', '.') || '0',
+        contactId,
+        companyId,
+        pipelineId,
+      }),
+    (deal) => {
+      setCreated(deal);
+      setTitle('');
+      setAmount('');
+      onCreated?.(deal);
+    },
+  );
 
   return (
     <form className="stack form-section" onSubmit={submit} noValidate data-testid="new-deal-form">

@@ -1,10 +1,11 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type LeadDto } from '@contracts/dto/lead';
 import { leadsApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, recordPath } from '@client/app/router';
+import { useSubmit } from '@client/app/useSubmit';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatPhone } from '@client/i18n/format';
@@ -23,17 +24,7 @@ function LeadNameForm({ lead, onSaved }: { lead: LeadDto; onSaved: () => void })
   const { t } = useTranslation();
   const id = useId();
   const [name, setName] = useState(lead.name ?? '');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    leadsApi
-      .update(lead.id, { name: name.trim() || null })
-      .then(onSaved, (err: unknown) => setError(err))
-      .finally(() => setPending(false));
-  };
+  const { submit, pending, error } = useSubmit(() => leadsApi.update(lead.id, { name: name.trim() || null }), onSaved);
   return (
     <form className="stack" onSubmit={submit} noValidate data-testid="lead-form">
       <div className="field">
@@ -67,20 +58,12 @@ function ConvertForm({ lead, onConverted }: { lead: LeadDto; onConverted: () => 
   const [name, setName] = useState(lead.name ?? '');
   const [dealTitle, setDealTitle] = useState('');
   const [amount, setAmount] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
+  const { submit, pending, error } = useSubmit(() => {
     const deal = dealTitle.trim()
       ? { title: dealTitle.trim(), amount: amount.trim().replace(',', '.') || '0' }
       : undefined;
-    leadsApi
-      .convert(lead.id, { contact: { name: name.trim() || leadName(lead, locale) }, deal })
-      .then(onConverted, (err: unknown) => setError(err))
-      .finally(() => setPending(false));
-  };
+    return leadsApi.convert(lead.id, { contact: { name: name.trim() || leadName(lead, locale) }, deal });
+  }, onConverted);
   return (
     <form className="card card__body stack" onSubmit={submit} noValidate data-testid="lead-convert-form">
       <h2>{t('records.convertTitle')}</h2>

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { type LINKABLE_ENTITY_TYPES } from '@contracts/dto/common';
@@ -6,6 +6,7 @@ import { TASK_KINDS, type TaskDto } from '@contracts/dto/task';
 import { tasksApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, recordPath } from '@client/app/router';
+import { useSubmit } from '@client/app/useSubmit';
 import { Alert } from '@client/ui/Alert';
 
 type Kind = (typeof TASK_KINDS)[number];
@@ -28,27 +29,16 @@ export function NewTaskForm({
   const [title, setTitle] = useState('');
   const [kind, setKind] = useState<Kind>('todo');
   const [due, setDue] = useState('');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const [created, setCreated] = useState<TaskDto | null>(null);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    tasksApi
-      .create({ title: title.trim(), kind, dueAt: toInstant(due), entityType, entityId })
-      .then(
-        (task) => {
-          setCreated(task);
-          setTitle('');
-          setDue('');
-          onCreated?.(task);
-        },
-        (err: unknown) => setError(err),
-      )
-      .finally(() => setPending(false));
-  };
+  const { submit, pending, error } = useSubmit(
+    () => tasksApi.create({ title: title.trim(), kind, dueAt: toInstant(due), entityType, entityId }),
+    (task) => {
+      setCreated(task);
+      setTitle('');
+      setDue('');
+      onCreated?.(task);
+    },
+  );
 
   return (
     <form className="stack form-section" onSubmit={submit} noValidate data-testid="new-task-form">

@@ -1,10 +1,11 @@
-import { type FormEvent, useId, useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { TASK_KINDS, type TaskDto } from '@contracts/dto/task';
 import { tasksApi } from '@client/api/crmApi';
 import { errorText } from '@client/api/errorText';
 import { href, recordPath } from '@client/app/router';
+import { useSubmit } from '@client/app/useSubmit';
 import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { ReassignControl } from '@client/modules/ownership/components/ReassignControl';
@@ -28,17 +29,10 @@ function TaskForm({ task, onSaved }: { task: TaskDto; onSaved: () => void }) {
   const [title, setTitle] = useState(task.title);
   const [kind, setKind] = useState<Kind>(task.kind);
   const [due, setDue] = useState(toLocalInput(task.dueAt));
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    setPending(true);
-    setError(null);
-    tasksApi
-      .update(task.id, { title: title.trim(), kind, dueAt: due ? new Date(due).toISOString() : null })
-      .then(onSaved, (err: unknown) => setError(err))
-      .finally(() => setPending(false));
-  };
+  const { submit, pending, error } = useSubmit(
+    () => tasksApi.update(task.id, { title: title.trim(), kind, dueAt: due ? new Date(due).toISOString() : null }),
+    onSaved,
+  );
   return (
     <form className="card card__body stack" onSubmit={submit} noValidate data-testid="task-form">
       {error ? (

@@ -160,6 +160,8 @@ export class CampaignDialer {
     const { telephony } = this.deps;
     try {
       if (!telephony?.isUp()) throw new Error('the PBX is unavailable');
+      // Before the Originate: the operator's phone may ring (and the call pipeline look for its card) at once.
+      await this.deps.repo.markDialled(attempt.id);
       await telephony.originate({
         agentExtension: extension,
         destination: record.phone_e164,

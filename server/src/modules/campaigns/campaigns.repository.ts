@@ -53,6 +53,7 @@ export interface AttemptRow {
   phone_e164: string;
   user_id: string | null;
   started_at: Date;
+  dialled_at: Date | null;
   connected_at: Date | null;
   ended_at: Date | null;
   outcome: CampaignAttemptOutcome | null;
@@ -271,6 +272,13 @@ export class CampaignsRepository {
       if (pgErrorCode(err) === PG_UNIQUE_VIOLATION) return null;
       throw err;
     }
+  }
+
+  /** The Originate is being sent: from now on the operator's ringing phone is this attempt's call. */
+  async markDialled(attemptId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE campaign_attempts SET dialled_at = now() WHERE id = $1 AND ended_at IS NULL`, [
+      attemptId,
+    ]);
   }
 
   async markConnected(attemptId: string): Promise<void> {

@@ -83,6 +83,7 @@ export const ERROR_CODES = [
   'CAMPAIGN_ATTEMPT_NOT_FOUND',
   'CAMPAIGN_DISPOSITION_UNKNOWN',
   'CAMPAIGN_IMPORT_COLUMNS',
+  'CAMPAIGN_QUEUE_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

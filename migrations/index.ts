@@ -33,6 +33,7 @@ import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnalyticsTargets';
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
 import { CallContactChoice1764003000000 } from './1764003000000-CallContactChoice';
+import { CampaignAttemptDialledAt1764003100000 } from './1764003100000-CampaignAttemptDialledAt';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -74,4 +75,5 @@ export const migrations = [
   CreateAnalyticsTargets1764002600000,
   CreateSlaAlerts1764002610000,
   CallContactChoice1764003000000,
+  CampaignAttemptDialledAt1764003100000,
 ];

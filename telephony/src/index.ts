@@ -12,6 +12,8 @@ export type {
   TelephonyProvider,
   OriginateRequest,
   CallbackRequest,
+  CustomerFirstRequest,
+  CustomerFirstResult,
   SpyMode,
   SipCredential,
   SipCredentialsSource,

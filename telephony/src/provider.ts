@@ -1,5 +1,6 @@
 import type { TelephonyEvent } from './model/call-event';
 import type { ProviderSource } from './model/call-status';
+import type { HangupCause } from './model/hangup-cause';
 
 export interface OriginateRequest {
   /** Operator extension whose phone rings first. */
@@ -30,6 +31,22 @@ export interface CallbackRequest {
   requestId: string;
 }
 
+/**
+ * Customer first (a campaign dialling more lines than it has free operators): the PBX dials `destination` with
+ * `callerId`; once the customer answers they wait in `queue` for a free operator for up to `waitSeconds`, after which
+ * the PBX hangs up on them (an abandoned call). The call's events arrive through onEvent like any outbound call.
+ */
+export interface CustomerFirstRequest {
+  destination: string;
+  queue: string;
+  waitSeconds: number;
+  callerId?: string;
+  requestId: string;
+}
+
+/** Whether the customer answered; if not, why (`busy`, `no-answer`, `congestion`, `failed`…). */
+export type CustomerFirstResult = { answered: true } | { answered: false; cause: HangupCause };
+
 export type SpyMode = 'listen' | 'whisper' | 'barge';
 
 /** Digest credentials of one SIP endpoint; the auth user is the endpoint's name (`1001`, `1001-web`). */
@@ -55,6 +72,8 @@ export interface TelephonyProvider {
    * within `waitSeconds`, or the PBX refused. Absent when the provider cannot.
    */
   originateCallback?(request: CallbackRequest): Promise<void>;
+  /** Resolves when the customer answered or gave up ringing; rejects when the PBX refused. Absent when it cannot. */
+  originateCustomerFirst?(request: CustomerFirstRequest): Promise<CustomerFirstResult>;
   setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void>;
   spy(supervisorExtension: string, targetCallId: string, mode: SpyMode): Promise<void>;
   /** Changes the mode of the supervisor's running spy leg in place; absent when the provider cannot. */

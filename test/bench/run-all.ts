@@ -17,6 +17,7 @@ import { runAnalyticsBench } from '@test/bench/analytics.bench';
 import { runApiFuzzBench } from '@test/bench/api-fuzz.bench';
 import { runAuditBench } from '@test/bench/audit.bench';
 import { runAutoLeadBench } from '@test/bench/auto-lead.bench';
+import { runCampaignDialBench } from '@test/bench/campaign-dial.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
 import { runImportHostileBench } from '@test/bench/import-hostile.bench';
@@ -56,6 +57,7 @@ const BENCHES: Bench[] = [
   { name: 'pipeline', run: async ({ databaseUrl }) => runPipelineBench(await databaseUrl()) },
   { name: 'recording-ingest', run: async ({ databaseUrl }) => runRecordingIngestBench(await databaseUrl()) },
   { name: 'timeline', run: async ({ databaseUrl }) => runTimelineBench(await databaseUrl()) },
+  { name: 'campaign-dial', run: async ({ databaseUrl }) => runCampaignDialBench(await databaseUrl()) },
   // Places calls through the shared Asterisk: run under /tmp/zv-live.lock when others may be testing.
   { name: 'pop-latency', run: async ({ databaseUrl }) => runPopLatencyBench(await databaseUrl()) },
   { name: 'search', run: async ({ databaseUrl }) => runSearchBench(await databaseUrl()) },

@@ -23,6 +23,7 @@ import { AmiProbe } from '@test/support/live-app';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
 import { startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
+import { connectOperator, type ClientSocket, type Received } from '@test/support/web-node';
 
 const TOKEN = 'campaigns-live-token-0123456789ab';
 const CALLER_ID = '+74950001920';
@@ -71,6 +72,9 @@ describe('campaigns live: a progressive campaign on the real Asterisk with sipp 
   let op2: SeededUser;
   let api: ApiClient;
   const phones: Phone[] = [];
+  const sockets: ClientSocket[] = [];
+  /** What the operators' screens received. */
+  const screens: Received[][] = [];
   const campaignIds: string[] = [];
   const contactIds: string[] = [];
   const clock = { offsetMs: 0 };
@@ -155,7 +159,12 @@ describe('campaigns live: a progressive campaign on the real Asterisk with sipp 
     supervisor = await createUser(ds, `${prefix}-sup`, 'supervisor');
     op1 = await createUser(ds, `${prefix}-op1`, 'operator', '1001');
     op2 = await createUser(ds, `${prefix}-op2`, 'operator', '1002');
-    for (const op of [op1, op2]) await node.services.agents.setState(op, op.id, { state: 'available' });
+    for (const op of [op1, op2]) {
+      await node.services.agents.setState(op, op.id, { state: 'available' });
+      const connected = await connectOperator(node.baseUrl, op.login);
+      sockets.push(connected.socket);
+      screens.push(connected.received);
+    }
     api = new ApiClient(node.baseUrl);
     await api.login(supervisor.login, TEST_PASSWORD);
     // A second web node's dialer: its own database pool, the same PBX.
@@ -185,6 +194,7 @@ describe('campaigns live: a progressive campaign on the real Asterisk with sipp 
   afterAll(async () => {
     dialerB?.stop();
     await dialerB?.idle();
+    for (const socket of sockets) socket.close();
     await setPbxGlobal('ZV_DIAL_POLICY_URL', '').catch(() => undefined);
     for (const phone of phones) await phone.stop();
     await probe?.stop();
@@ -264,6 +274,36 @@ describe('campaigns live: a progressive campaign on the real Asterisk with sipp 
     expect((await callsTo(answers1)).map((c) => c.disposition)).toEqual(['answered']);
     expect(await callsTo(busy)).toHaveLength(2);
     expect(await callsTo(noAnswer)).toHaveLength(1);
+
+    // Each call popped the dialled contact's card on the ringing operator's screen, marked with the campaign and its
+    // script, although the operator's phone rang before the PBX named the customer.
+    for (const e164 of [answers1, answers2, busy, noAnswer]) {
+      const pops = screens.flat().filter((x) => x.event === 'call:ringing' && x.payload.card?.number?.e164 === e164);
+      expect(pops.length, e164).toBe(dialled(e164).length);
+      for (const pop of pops) {
+        expect(pop.payload.card).toMatchObject({
+          kind: 'contact',
+          direction: 'outbound',
+          contact: { name: `Клиент ${e164}` },
+          campaign: { id: campaign.id, name: campaign.name, script: campaign.script },
+        });
+        expect(pop.payload.call.to.e164).toBe(e164);
+      }
+    }
+    const [popRow]: { user_id: string }[] = await ds.query(
+      `SELECT p.user_id FROM call_pops p JOIN calls k ON k.id = p.call_id WHERE k.to_e164 = $1`,
+      [answers1],
+    );
+    const [answeredBy]: { user_id: string }[] = await ds.query(
+      `SELECT user_id FROM campaign_attempts WHERE phone_e164 = $1 AND campaign_id = $2`,
+      [answers1, campaign.id],
+    );
+    expect(popRow?.user_id).toBe(answeredBy!.user_id);
+    const [linked]: { contact_id: string | null }[] = await ds.query(
+      `SELECT contact_id FROM calls WHERE to_e164 = $1`,
+      [answers1],
+    );
+    expect(linked!.contact_id).toBe(contactIds[0]);
 
     // Never one number twice at once: each number's attempts and calls follow one another.
     for (const e164 of [answers1, answers2, busy, noAnswer]) {

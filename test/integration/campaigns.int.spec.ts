@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
+import ExcelJS from 'exceljs';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -39,6 +40,18 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
   const tag = `camp-${n}`;
   const campaignIds: string[] = [];
   const contactIds: string[] = [];
+  const leadIds: string[] = [];
+  const dealIds: string[] = [];
+  const listed = async (id: string) =>
+    (
+      (await api.get(`/api/campaigns/${id}/records?limit=100`)).body.items as {
+        phoneE164: string;
+        entityType: string | null;
+        entityId: string | null;
+      }[]
+    )
+      .map((r) => `${r.phoneE164} ${r.entityType} ${r.entityId}`)
+      .sort();
 
   const valid = (extra: Record<string, unknown> = {}) => ({
     name: `${prefix} ${campaignIds.length} ${Math.random().toString(36).slice(2, 6)}`,
@@ -56,7 +69,7 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
     campaignIds.push(res.body.id);
     return res.body;
   };
-  const upload = async (id: string, fileName: string, body: string) => {
+  const upload = async (id: string, fileName: string, body: string | Uint8Array<ArrayBuffer>) => {
     const res = await fetch(`${t.baseUrl}/api/campaigns/${id}/records/import?fileName=${fileName}`, {
       method: 'POST',
       headers: { 'x-requested-with': 'zvonok', cookie: api.cookie ?? '', 'content-type': 'application/octet-stream' },
@@ -64,10 +77,10 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
     });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
-  const addContact = async (name: string, e164: string, doNotCall = false) => {
+  const addContact = async (name: string, e164: string, doNotCall = false, tags = [tag]) => {
     const [{ id }]: [{ id: string }] = await ds.query(
       `INSERT INTO contacts (name, owner_id, do_not_call, tags) VALUES ($1, $2, $3, $4) RETURNING id`,
-      [name, supervisor.id, doNotCall, [tag]],
+      [name, supervisor.id, doNotCall, tags],
     );
     await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $2, $3)`, [
       id,
@@ -96,6 +109,8 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
 
   afterAll(async () => {
     await ds.query(`DELETE FROM campaigns WHERE id = ANY($1)`, [campaignIds]);
+    await ds.query(`DELETE FROM deals WHERE id = ANY($1)`, [dealIds]);
+    await ds.query(`DELETE FROM leads WHERE id = ANY($1)`, [leadIds]);
     await ds.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
     await deleteUsers(ds, [supervisor.id, op1.id, op2.id, noPhone.id]);
     await second?.close();
@@ -144,9 +159,17 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
       ratio: 1,
       operatorIds: [op1.id, op2.id].sort(),
     });
-    const patched = await api.patch(`/api/campaigns/${c.id}`, { ratio: 1.5, retryRules: { maxAttempts: 2 } });
+    // Customer first (a ratio above 1) needs the queue the operators answer in.
+    const noQueue = await api.patch(`/api/campaigns/${c.id}`, { ratio: 1.5 });
+    expect(noQueue.status).toBe(400);
+    expect(noQueue.body.error.code).toBe('CAMPAIGN_QUEUE_REQUIRED');
+    const patched = await api.patch(`/api/campaigns/${c.id}`, {
+      ratio: 1.5,
+      queue: 'support',
+      retryRules: { maxAttempts: 2 },
+    });
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
-    expect(patched.body).toMatchObject({ ratio: 1.5, retryRules: { maxAttempts: 2, busy: 15 } });
+    expect(patched.body).toMatchObject({ ratio: 1.5, queue: 'support', retryRules: { maxAttempts: 2, busy: 15 } });
     const unknownClosing = await api.patch(`/api/campaigns/${c.id}`, { dispositions: ['only this'] });
     expect(unknownClosing.status).toBe(400);
     expect(unknownClosing.body.error.code).toBe('CAMPAIGN_DISPOSITION_UNKNOWN');
@@ -198,6 +221,87 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
     const noColumns = await upload(c.id, 'list.csv', 'a;b\r\n1;2');
     expect(noColumns.status).toBe(400);
     expect(noColumns.body.error.code).toBe('CAMPAIGN_IMPORT_COLUMNS');
+  });
+
+  it("builds lists from leads (open ones by owner, or by status) and deals (by owner and stage: the contact's numbers)", async () => {
+    const lead = async (status: string, e164: string, ownerId: string) => {
+      const [{ id }]: [{ id: string }] = await ds.query(
+        `INSERT INTO leads (source, status, name, phone_e164, owner_id) VALUES ('manual', $1, $2, $3, $4) RETURNING id`,
+        [status, `Лид ${status}`, e164, ownerId],
+      );
+      leadIds.push(id);
+      return id;
+    };
+    const fresh = await lead('new', phone('61'), op1.id);
+    const working = await lead('in_progress', phone('62'), op1.id);
+    await lead('converted', phone('63'), op1.id);
+    await lead('new', phone('64'), op2.id);
+    const byOwner = await create();
+    expect(
+      (await api.post(`/api/campaigns/${byOwner.id}/records/build`, { source: 'leads', ownerId: op1.id })).body,
+    ).toEqual({ added: 2, duplicates: 0, excluded: 0 });
+    expect(await listed(byOwner.id)).toEqual([`${phone('61')} lead ${fresh}`, `${phone('62')} lead ${working}`]);
+    const byStatus = await create();
+    const built = await api.post(`/api/campaigns/${byStatus.id}/records/build`, {
+      source: 'leads',
+      ownerId: op1.id,
+      status: 'in_progress',
+    });
+    expect(built.body).toEqual({ added: 1, duplicates: 0, excluded: 0 });
+    expect(await listed(byStatus.id)).toEqual([`${phone('62')} lead ${working}`]);
+
+    // Deals: a contact with two numbers whose deal is at "proposal" (op2's), and another at "new".
+    // Tagged apart: the specs that build lists by the suite's tag must not see them.
+    await addContact('Сделочный клиент', phone('71'), false, [`${tag}-deals`]);
+    const dealContact = contactIds.at(-1)!;
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $2, $3)`, [
+      dealContact,
+      phone('72'),
+      phone('72').slice(-10),
+    ]);
+    await addContact('Другой клиент', phone('73'), false, [`${tag}-deals`]);
+    const otherContact = contactIds.at(-1)!;
+    const deal = async (stage: string, contactId: string) => {
+      const [{ id }]: [{ id: string }] = await ds.query(
+        `INSERT INTO deals (title, stage, owner_id, contact_id) VALUES ($1, $2, $3, $4) RETURNING id`,
+        [`${prefix} ${stage}`, stage, op2.id, contactId],
+      );
+      dealIds.push(id);
+      return id;
+    };
+    const proposal = await deal('proposal', dealContact);
+    await deal('new', otherContact);
+    const byStage = await create();
+    const fromDeals = await api.post(`/api/campaigns/${byStage.id}/records/build`, {
+      source: 'deals',
+      ownerId: op2.id,
+      stage: 'proposal',
+    });
+    expect(fromDeals.body).toEqual({ added: 2, duplicates: 0, excluded: 0 });
+    expect(await listed(byStage.id)).toEqual([`${phone('71')} deal ${proposal}`, `${phone('72')} deal ${proposal}`]);
+    // An unknown source or a stray field is a 400, and nothing is added.
+    const bad = await api.post(`/api/campaigns/${byStage.id}/records/build`, { source: 'deals', colour: 'red' });
+    expect(bad.status).toBe(400);
+    expect(await listed(byStage.id)).toHaveLength(2);
+  });
+
+  it('imports an XLSX file into the call list with the same row report as a CSV', async () => {
+    const c = await create();
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Лист1');
+    sheet.addRow(['Name', 'Phone']);
+    sheet.addRow(['Анна', phone('81')]);
+    sheet.addRow(['Борис', `8 (495) ${n.slice(0, 3)}-${n.slice(3)}-82`]);
+    sheet.addRow(['Кривой', 'не номер']);
+    sheet.addRow(['Анна снова', phone('81')]);
+    const res = await upload(c.id, 'list.xlsx', new Uint8Array(await workbook.xlsx.writeBuffer()));
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body).toMatchObject({ total: 4, added: 2, invalid: 1, duplicates: 1 });
+    expect(res.body.problems).toEqual([
+      expect.objectContaining({ line: 4, status: 'invalid', issues: ['bad-phone'] }),
+      expect.objectContaining({ line: 5, status: 'duplicate', issues: ['duplicate-in-file'], duplicateOfLine: 2 }),
+    ]);
+    expect(await listed(c.id)).toEqual([`${phone('81')} null null`, `${phone('82')} null null`]);
   });
 
   it('start, pause, stop: an empty campaign does not start, a running one cannot be edited', async () => {

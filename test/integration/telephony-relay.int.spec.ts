@@ -94,6 +94,28 @@ describe('telephony commands from a node without the adapter, over Redis, carrie
     }
   });
 
+  it('customer first: the customer is dialled with the caller ID, answers, and waits in the queue for an operator', async () => {
+    await ami.waitIdle('1001');
+    await ami.provider.setAgentPaused('1001', false).catch(() => undefined);
+    const operator = await startUas('uas-operator-answer.xml', PHONE_PORTS['1001']!, '1001');
+    const customers = await startUas('uas-campaign-customers.xml', TRUNK_PORT, 'customers');
+    const mark = ami.mark();
+    try {
+      const request = { queue: 'support', waitSeconds: 5, callerId: '+74950001940', requestId: randomUUID() };
+      expect(await remote.originateCustomerFirst({ ...request, destination: '+74957770001' })).toEqual({
+        answered: true,
+      });
+      const { ended } = await ami.call(mark, (e) => e.to.e164 === '+74957770001', 'customer first', 20_000);
+      expect(ended).toMatchObject({ direction: 'outbound', agentId: '1001' });
+      // A busy customer is not reached; the reason comes back over the relay.
+      expect(await remote.originateCustomerFirst({ ...request, destination: '+74957770486' })).toMatchObject({
+        answered: false,
+      });
+    } finally {
+      await Promise.all([operator.stop(), customers.stop()]);
+    }
+  });
+
   it('never carries out a command nobody took before its deadline', async () => {
     await relay!.stop();
     relay = undefined;

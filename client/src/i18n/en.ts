@@ -273,6 +273,7 @@ export const en: Messages = {
   },
   popCard: {
     incoming: 'Incoming call',
+    outgoing: 'Outgoing call',
     withheld: 'Number withheld',
     withheldHint: 'The caller withheld the number — no lead is created; ask for contact details.',
     newLead: 'New number',
@@ -1224,6 +1225,7 @@ export const en: Messages = {
     CAMPAIGN_ATTEMPT_NOT_FOUND: 'Campaign call not found',
     CAMPAIGN_DISPOSITION_UNKNOWN: 'Not one of the campaign’s results',
     CAMPAIGN_IMPORT_COLUMNS: 'The file needs a name column and a phone column',
+    CAMPAIGN_QUEUE_REQUIRED: 'Dialling the customer first (ratio above 1) needs the queue the operators answer in',
     NETWORK: 'Cannot reach the server',
     UNKNOWN: 'Something went wrong',
   },

@@ -281,6 +281,7 @@ export const ru = {
   },
   popCard: {
     incoming: 'Входящий звонок',
+    outgoing: 'Исходящий звонок',
     withheld: 'Номер скрыт',
     withheldHint: 'Абонент скрыл номер — лид не создаётся, уточните контакты в разговоре.',
     newLead: 'Новый номер',
@@ -1239,6 +1240,7 @@ export const ru = {
     CAMPAIGN_ATTEMPT_NOT_FOUND: 'Звонок кампании не найден',
     CAMPAIGN_DISPOSITION_UNKNOWN: 'Такого результата в кампании нет',
     CAMPAIGN_IMPORT_COLUMNS: 'В файле нужны столбцы с именем и телефоном',
+    CAMPAIGN_QUEUE_REQUIRED: 'Для набора клиента первым (коэффициент больше 1) укажите очередь операторов',
     NETWORK: 'Нет связи с сервером',
     UNKNOWN: 'Что-то пошло не так',
   },

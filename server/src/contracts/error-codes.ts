@@ -85,6 +85,7 @@ export const ERROR_CODES = [
   'CAMPAIGN_IMPORT_COLUMNS',
   'CALL_HAS_NO_CARD',
   'CONTACT_NOT_A_MATCH',
+  'CAMPAIGN_QUEUE_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -201,7 +201,10 @@ export class AmiConnection {
         'OriginateResponse',
       );
       if ((ev.fields.response ?? '').toLowerCase() !== 'success') {
-        throw new TelephonyError('ACTION_FAILED', `Originate failed (reason ${ev.fields.reason ?? '?'})`);
+        // The reason (an AST_CONTROL code: 3 rang out, 5 busy, 8 congestion) stays readable for the caller.
+        throw new TelephonyError('ACTION_FAILED', `Originate failed (reason ${ev.fields.reason ?? '?'})`, false, {
+          cause: { originateReason: ev.fields.reason },
+        });
       }
       return ev;
     } finally {

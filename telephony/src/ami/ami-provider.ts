@@ -14,8 +14,11 @@ import {
 import { TelephonyError } from '@telephony/errors';
 import type { OpenCall, TelephonyEvent } from '@telephony/model/call-event';
 import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
+import type { HangupCause } from '@telephony/model/hangup-cause';
 import type {
   CallbackRequest,
+  CustomerFirstRequest,
+  CustomerFirstResult,
   OriginateRequest,
   SipCredentialsSource,
   SpyMode,
@@ -72,6 +75,8 @@ export const SPY_OPTIONS: Record<SpyMode, string> = { listen: 'qEdu', whisper: '
 export const SPY_MODE_DIGITS: Record<SpyMode, string> = { listen: '4', whisper: '5', barge: '6' };
 
 const EXTENSION = /^\d{2,6}$/;
+/** OriginateResponse `Reason` (AST_CONTROL_*): 1 hung up, 3 rang out, 5 busy, 8 congestion. */
+const ORIGINATE_REASONS: Record<string, HangupCause> = { '3': 'no-answer', '5': 'busy', '8': 'congestion' };
 const DESTINATION = /^\+?[\d*#]{2,20}$/;
 
 /**
@@ -227,6 +232,49 @@ export class AmiProvider implements TelephonyProvider {
       },
       (request.waitSeconds + 15) * 1000,
     );
+  }
+
+  /**
+   * Customer first: originates `Local/<customer>@<originateContext>`, whose far half dials the customer through the
+   * carrier (with the campaign's caller ID); once they answer, the near half continues in `callbackContext` at their
+   * number and waits in `queue` for `waitSeconds` (the dialplan "call me back" uses, the other way round). The
+   * customer's ring is the trunk's (30 s in the reference dialplan). Resolves at the customer's answer.
+   */
+  async originateCustomerFirst(request: CustomerFirstRequest): Promise<CustomerFirstResult> {
+    const destination = request.destination.replace(/[\s()-]/g, '');
+    if (!/^\+\d{6,15}$/.test(destination)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid customer number "${request.destination}"`);
+    }
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(request.queue)) {
+      throw new TelephonyError('ACTION_FAILED', `invalid queue "${request.queue}"`);
+    }
+    const ringSeconds = 30;
+    try {
+      await this.connection.originate(
+        {
+          channel: `Local/${destination}@${this.config.originateContext ?? 'from-crm'}`,
+          context: this.config.callbackContext ?? 'zv-callback',
+          exten: destination,
+          priority: 1,
+          timeout: (ringSeconds + 5) * 1000,
+          callerid: `"${destination}" <${destination}>`,
+          variable: {
+            ZVONOK_REQUEST_ID: request.requestId,
+            ZV_CALLBACK_QUEUE: request.queue,
+            ZV_CALLBACK_WAIT: String(request.waitSeconds),
+            ZV_DIRECTION: 'outbound',
+            ...(request.callerId && /^\+\d{6,15}$/.test(request.callerId) ? { ZV_CALLER_ID: request.callerId } : {}),
+          },
+        },
+        (ringSeconds + 15) * 1000,
+      );
+      return { answered: true };
+    } catch (err) {
+      const reason =
+        err instanceof TelephonyError ? (err.cause as { originateReason?: string } | undefined) : undefined;
+      if (reason?.originateReason === undefined) throw err;
+      return { answered: false, cause: ORIGINATE_REASONS[reason.originateReason] ?? 'failed' };
+    }
   }
 
   /**

@@ -37,8 +37,13 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
   const name = `Реактивация ${n}`;
   // Moscow landlines the customers' sipp answers (neither ends in 486 nor 480).
   const numbers = [`+7495${n}3001`, `+7495${n}3002`];
+  // The progressive campaign's one customer, tagged apart.
+  const progressiveNumber = `+7495${n}3003`;
+  const progressiveContact = `Клиент 3 ${n}`;
+  const progressiveScript = 'Здравствуйте! Звоню из Звонка по вашей заявке.';
   const contactIds: string[] = [];
   let campaign: CampaignDto | undefined;
+  let progressive: CampaignDto | undefined;
 
   const open = async (context: BrowserContext, login: string) => {
     const page = await context.newPage();
@@ -70,6 +75,16 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
       ]);
       contactIds.push(id);
     }
+    const [{ id: progressiveId }]: [{ id: string }] = await ds.query(
+      `INSERT INTO contacts (name, tags) VALUES ($1, $2) RETURNING id`,
+      [progressiveContact, [`${tag}-p`]],
+    );
+    await ds.query(`INSERT INTO contact_phones (contact_id, raw, e164, last10) VALUES ($1, $2, $2, $3)`, [
+      progressiveId,
+      progressiveNumber,
+      progressiveNumber.slice(-10),
+    ]);
+    contactIds.push(progressiveId);
     browser = await launchBrowser();
     supervisorContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
     operatorContext = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });
@@ -83,8 +98,9 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
 
   afterAll(async () => {
     for (const phone of phones) await phone.stop();
-    if (campaign) await ds?.query(`DELETE FROM campaigns WHERE id = $1`, [campaign.id]);
-    const calls: { id: string }[] = (await ds?.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [numbers])) ?? [];
+    for (const c of [campaign, progressive]) if (c) await ds?.query(`DELETE FROM campaigns WHERE id = $1`, [c.id]);
+    const dialled = [...numbers, progressiveNumber];
+    const calls: { id: string }[] = (await ds?.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [dialled])) ?? [];
     await ds?.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
     await ds?.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
     await ds?.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
@@ -166,6 +182,66 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
     await sup.screenshot({ path: join(screenshots, 'campaigns.png') });
     await row.getByTestId('campaign-pause').click();
     await sup.waitForSelector(`[data-testid="campaign-row"][data-status="paused"]`);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("progressive: operator1's phone rings first and their screen pops the customer's card with the campaign's script", async () => {
+    const request = (method: 'post' | 'put', path: string, data: object) =>
+      supervisorContext.request[method](`${server.baseUrl}${path}`, { data, headers: API_HEADERS });
+    const agents = (await (await supervisorContext.request.get(`${server.baseUrl}/api/agents`)).json()) as {
+      items: { userId: string; extension: string }[];
+    };
+    const operator1 = agents.items.find((a) => a.extension === '1001')!;
+    const created = await request('post', '/api/campaigns', {
+      name: `${name} прогрессивная`,
+      mode: 'progressive',
+      operatorIds: [operator1.userId],
+      callerId: '+74950001921',
+      callWindow: { from: '00:00', to: '24:00' },
+      dispositions: ['продажа', 'отказ'],
+      closingDispositions: ['продажа', 'отказ'],
+      script: progressiveScript,
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    progressive = (await created.json()) as CampaignDto;
+    const built = await request('post', `/api/campaigns/${progressive.id}/records/build`, {
+      source: 'contacts',
+      tag: `${tag}-p`,
+    });
+    expect(await built.json()).toMatchObject({ added: 1 });
+    // The preview call's card is still in the dock in wrap-up: operator1 finishes it, so the new card pops alone.
+    const previous = op.locator('[data-testid="live-pop"][data-phase="wrap-up"]');
+    await previous.getByTestId('wrap-up-outcome').selectOption('resolved');
+    await previous.getByTestId('wrap-up-save').click();
+    await previous.waitFor({ state: 'detached' });
+    const available = await request('put', `/api/agents/${operator1.userId}/state`, { state: 'available' });
+    expect(available.status(), await available.text()).toBe(200);
+    await request('post', `/api/campaigns/${progressive.id}/actions`, { action: 'start' });
+
+    // The dialer rings 1001 (sipp answers after a short ring); the card pops while it rings.
+    const card = op.locator('[data-testid="pop-card"][data-kind="contact"]').filter({ hasText: progressiveContact });
+    await card.waitFor({ timeout: 30_000 });
+    expect(await card.getByTestId('pop-name').textContent()).toBe(progressiveContact);
+    expect(await card.getByTestId('pop-campaign-name').textContent()).toContain(progressive.name);
+    expect(await card.getByTestId('pop-campaign-script').textContent()).toBe(progressiveScript);
+    await card.getByTestId('pop-campaign-script').scrollIntoViewIfNeeded();
+    await op.screenshot({ path: join(screenshots, 'campaign-progressive-pop.png') });
+
+    // Answered: the campaign's dispositions in the pop's wrap-up close the record.
+    const pop = op.getByTestId('live-pop').filter({ has: card });
+    await pop.getByTestId('campaign-wrap-up').waitFor({ timeout: 30_000 });
+    await pop.getByTestId('campaign-disposition').selectOption('продажа');
+    await pop.getByTestId('campaign-disposition-save').click();
+    await pop.getByTestId('campaign-disposition-saved').waitFor();
+    const record = async () =>
+      (
+        (await (
+          await supervisorContext.request.get(`${server.baseUrl}/api/campaigns/${progressive!.id}/records`)
+        ).json()) as { items: { phoneE164: string; state: string; disposition: string | null }[] }
+      ).items;
+    await expect
+      .poll(record, { timeout: 30_000, interval: 250 })
+      .toEqual([expect.objectContaining({ phoneE164: progressiveNumber, state: 'done', disposition: 'продажа' })]);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -146,6 +146,20 @@ export class CallCardReadModel {
       : null;
   }
 
+  /**
+   * The number a campaign is dialling through this operator: the PBX rings the operator's phone first and names the
+   * customer only once they answered, so the ring that pops the card has no number of its own. A preview offer only
+   * reserved (not dialled) is not one. Not cached, like the campaign mark.
+   */
+  async campaignDialOf(userId: string): Promise<string | null> {
+    const [row] = (await this.dataSource.query(
+      `SELECT phone_e164 FROM campaign_attempts
+       WHERE user_id = $1 AND ended_at IS NULL AND dialled_at IS NOT NULL LIMIT 1`,
+      [userId],
+    )) as { phone_e164: string }[];
+    return row?.phone_e164 ?? null;
+  }
+
   /** The active user an extension rings, with the role their card is built for. */
   async userByExtension(extension: string): Promise<CardViewer | null> {
     return this.cache.get('users', extension, async () => {

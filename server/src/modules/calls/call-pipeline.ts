@@ -38,6 +38,11 @@ interface OwnedCall {
   /** Undefined until the first event is decided (a fresh call) or the store was read (a call taken over). */
   fold: CallFold | null;
   link: CallerLink | null;
+  /**
+   * The number a campaign dials through the operator whose phone rings first (null: none; undefined: not asked yet),
+   * until the PBX names it (CallCardReadModel.campaignDialOf).
+   */
+  dialling?: string | null;
   operatorId: string | null;
   popped: Set<string>;
   loaded: boolean;
@@ -145,7 +150,12 @@ export class CallPipeline implements PartitionOwner {
     const { fold, applied } = applyCallEvent(call.fold, event);
     if (!applied) return null; // a redelivery of what is stored already
     const after = fold.call;
-    const link = call.link ? { link: call.link, created: null } : await this.linkCaller(after);
+    if (call.dialling === undefined) call.dialling = await this.campaignDial(after, event);
+    const subject = call.dialling && !after.toRaw ? { ...after, toRaw: call.dialling, toE164: call.dialling } : after;
+    // An outbound call that names no number yet (an originate ringing the operator first) is linked once it does, or
+    // once its operator's phone rings (a campaign's number is known then).
+    const undecided = subject.direction === 'outbound' && !subject.toRaw && !event.agentId;
+    const link = call.link ? { link: call.link, created: null } : await this.linkCaller(subject);
     const agent = after.agentExtension ? extensionOf(after.agentExtension) : null;
     const sameAgent = before !== null && agent === (before.agentExtension ? extensionOf(before.agentExtension) : null);
     const operatorId = sameAgent
@@ -153,12 +163,12 @@ export class CallPipeline implements PartitionOwner {
       : agent
         ? ((await this.deps.cards.userByExtension(agent))?.id ?? null)
         : null;
-    const screens = before?.status === 'ended' ? [] : await this.screens(call, event, after, link.link);
+    const screens = before?.status === 'ended' ? [] : await this.screens(call, event, subject, link.link);
 
     // Decided: from here on nothing can fail.
     this.deps.logger.debug({ callId: after.id, seq: event.seq, type: event.type }, 'call event decided');
     call.fold = fold;
-    call.link = link.link;
+    call.link = undecided ? null : link.link;
     call.operatorId = operatorId;
     const pops: PopRow[] = [];
     for (const screen of screens) screen(pops);
@@ -190,6 +200,17 @@ export class CallPipeline implements PartitionOwner {
       call.popped = new Set(stored.popped);
     }
     call.loaded = true;
+  }
+
+  /**
+   * The number a campaign is dialling through the operator this event rings, asked once per call: only an outbound
+   * call whose number the PBX has not named yet, and only at an event naming the operator's phone.
+   */
+  private async campaignDial(call: CallProjection, event: CallEvent): Promise<string | null | undefined> {
+    if (call.direction !== 'outbound' || call.toRaw || call.status === 'ended') return null;
+    if (!event.agentId) return undefined;
+    const viewer = await this.deps.cards.userByExtension(extensionOf(event.agentId));
+    return viewer ? this.deps.cards.campaignDialOf(viewer.id) : null;
   }
 
   /** Who the caller is, decided once per call; an unknown inbound number gets its one open lead here. */

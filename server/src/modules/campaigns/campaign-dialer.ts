@@ -11,7 +11,7 @@ import {
   type ClaimedAttempt,
   type RecordRow,
 } from './campaigns.repository';
-import { afterAttempt, deferredUntil, pace, scheduleOpen } from './dial-rules';
+import { afterAttempt, customerFirstLines, deferredUntil, outcomeOf, pace, scheduleOpen } from './dial-rules';
 
 export interface DialerDeps {
   repo: CampaignsRepository;
@@ -36,6 +36,15 @@ const OPERATOR_COOLDOWN_MS = 30_000;
 const STALE_ATTEMPT_MINUTES = 120;
 /** How long an ended call waits for its attempt's originate to be confirmed (the two race by milliseconds). */
 const CONNECT_WAIT_MS = 3_000;
+/**
+ * Customer first: how long an answered customer waits in the queue for a free operator before the PBX hangs up (an
+ * abandoned call). Short, as regulators ask (Ofcom: 2 s to connect); a little more for the queue to ring a phone.
+ */
+export const CUSTOMER_FIRST_WAIT_SECONDS = 5;
+
+/** Customer first: a ratio above one line per operator (operator first is ratio 1). */
+export const customerFirst = (campaign: Pick<CampaignRow, 'ratio' | 'mode'>): boolean =>
+  campaign.mode === 'progressive' && Number(campaign.ratio) > 1;
 
 /**
  * The campaign dialer. Progressive campaigns: every tick, for each running campaign within its schedule, one record
@@ -103,18 +112,27 @@ export class CampaignDialer {
     }
     const free = await this.freeOperators(campaign, wrapUpSeconds, now);
     if (free.length === 0) return 0;
+    const first = customerFirst(campaign);
+    const lines = first
+      ? customerFirstLines(free.length, Number(campaign.ratio), await this.deps.repo.unassignedLive(campaign.id))
+      : free.length;
+    if (lines === 0) return 0;
     const pacing = await this.deps.repo.pacing(campaign.id, campaign.abandon_window_minutes, 2_000, now);
     const n = pace({
-      freeOperators: free.length,
+      freeOperators: lines,
       abandonRate: pacing.abandonRate,
       abandonCapPercent: Number(campaign.abandon_cap_percent),
       recentStarts: pacing.recentStarts,
     });
     let started = 0;
-    for (const operator of free.slice(0, n)) {
-      const claimed = await this.claim(campaign, operator.id);
+    for (let i = 0; i < n; i++) {
+      const operator = first ? null : free[i]!;
+      const claimed = await this.claim(campaign, operator?.id ?? null);
       if (!claimed) break;
-      const dial = this.place(campaign, claimed, operator.extension)
+      const placing = operator
+        ? this.place(campaign, claimed, operator.extension)
+        : this.placeCustomerFirst(campaign, claimed);
+      const dial = placing
         .then(() => undefined)
         .catch((err: unknown) => this.deps.logger.warn({ err, attemptId: claimed.attempt.id }, 'campaign dial failed'))
         .finally(() => this.dialling.delete(dial));
@@ -137,7 +155,7 @@ export class CampaignDialer {
    * The next due record for `userId`, its attempt open; records refused on the way are excluded, and records whose
    * callee is outside their window are deferred to its opening, until one may be dialled (or none is due).
    */
-  async claim(campaign: CampaignRow, userId: string): Promise<ClaimedAttempt | null> {
+  async claim(campaign: CampaignRow, userId: string | null): Promise<ClaimedAttempt | null> {
     for (let tries = 0; tries < 50; tries++) {
       const claimed = await this.deps.repo.claim(campaign.id, userId, this.now(), this.deps.nodeId);
       if (!claimed) return null;
@@ -160,6 +178,8 @@ export class CampaignDialer {
     const { telephony } = this.deps;
     try {
       if (!telephony?.isUp()) throw new Error('the PBX is unavailable');
+      // Before the Originate: the operator's phone may ring (and the call pipeline look for its card) at once.
+      await this.deps.repo.markDialled(attempt.id);
       await telephony.originate({
         agentExtension: extension,
         destination: record.phone_e164,
@@ -174,6 +194,53 @@ export class CampaignDialer {
     }
     await this.deps.repo.markConnected(attempt.id);
     return true;
+  }
+
+  /**
+   * Customer first: the rules once more, then the customer is dialled; once they answer they wait in the campaign's
+   * queue for a free operator (`CUSTOMER_FIRST_WAIT_SECONDS`). The attempt is connected when the customer answered:
+   * its call's end then says whether an operator took it (answered) or not (abandoned).
+   */
+  async placeCustomerFirst(campaign: CampaignRow, claimed: ClaimedAttempt): Promise<boolean> {
+    if (!(await this.admit(campaign, claimed))) return false;
+    const { attempt, record } = claimed;
+    const log = this.deps.logger.child({ campaignId: campaign.id, attemptId: attempt.id });
+    const { telephony } = this.deps;
+    await this.deps.repo.markDialled(attempt.id);
+    let result: Awaited<ReturnType<NonNullable<TelephonyProvider['originateCustomerFirst']>>>;
+    try {
+      if (!telephony?.isUp() || !telephony.originateCustomerFirst)
+        throw new Error('the PBX cannot dial customer first');
+      result = await telephony.originateCustomerFirst({
+        destination: record.phone_e164,
+        queue: campaign.queue!,
+        waitSeconds: CUSTOMER_FIRST_WAIT_SECONDS,
+        requestId: attempt.id,
+        callerId: campaign.caller_id,
+      });
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, 'campaign dial (customer first) failed');
+      await this.end(campaign, attempt, 'failed', null);
+      return false;
+    }
+    if (result.answered) {
+      await this.deps.repo.markConnected(attempt.id);
+      return true;
+    }
+    // Not reached: the call's own end (busy, no answer…) settles the attempt; should none come, this does.
+    await new Promise((resolve) => setTimeout(resolve, CONNECT_WAIT_MS));
+    await this.end(campaign, attempt, outcomeOf({ answered: false, cause: result.cause }), null);
+    return false;
+  }
+
+  /** A customer-first call was taken by this operator: theirs from now on (wrap-up, figures per operator). */
+  async operatorAnswered(phone: string, extension: string): Promise<void> {
+    const operator = (await this.deps.agents.list()).find((a) => a.extension === extension);
+    if (!operator) return;
+    await this.deps.repo.assignOperator(phone, operator.userId).catch((err: unknown) => {
+      // The operator holds another live attempt (one per operator): the call is still counted, without them.
+      this.deps.logger.warn({ err, phone }, 'campaign call answered by an operator with another live attempt');
+    });
   }
 
   /**
@@ -212,9 +279,23 @@ export class CampaignDialer {
    * ends with the outcome and the record moves by the retry rules. A call ended before the originate was confirmed
    * is the operator's unanswered leg, which `place` settles itself.
    */
-  async callEnded(phone: string, callId: string, outcome: CampaignAttemptOutcome): Promise<void> {
+  async callEnded(
+    phone: string,
+    callId: string,
+    outcome: CampaignAttemptOutcome,
+    operatorExtension: string | null = null,
+  ): Promise<void> {
     const deadline = Date.now() + CONNECT_WAIT_MS;
     let attempt = await this.deps.repo.liveAttemptFor(phone);
+    const live = attempt ? await this.deps.repo.find(attempt.campaign_id) : null;
+    if (attempt && live && customerFirst(live) && outcome !== 'blocked') {
+      // Customer first: answered only if an operator took the customer; a customer who answered and found none was
+      // abandoned. Not answered at all: the call's own cause (busy, no answer).
+      const taken = attempt.user_id !== null || operatorExtension !== null;
+      const reached = attempt.connected_at !== null || outcome === 'answered';
+      await this.end(live, attempt, taken ? 'answered' : reached ? 'abandoned' : outcome, callId);
+      return;
+    }
     while (attempt && !attempt.connected_at && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       attempt = await this.deps.repo.liveAttemptFor(phone);

@@ -11,7 +11,8 @@ export type CampaignsErrorCode =
   | 'CAMPAIGN_NO_OFFER'
   | 'CAMPAIGN_ATTEMPT_NOT_FOUND'
   | 'CAMPAIGN_DISPOSITION_UNKNOWN'
-  | 'CAMPAIGN_IMPORT_COLUMNS';
+  | 'CAMPAIGN_IMPORT_COLUMNS'
+  | 'CAMPAIGN_QUEUE_REQUIRED';
 
 function message(code: CampaignsErrorCode): string {
   switch (code) {
@@ -37,6 +38,8 @@ function message(code: CampaignsErrorCode): string {
       return 'Not one of the campaign’s dispositions';
     case 'CAMPAIGN_IMPORT_COLUMNS':
       return 'The file needs a name column and a phone column (headers such as Name/Имя and Phone/Телефон)';
+    case 'CAMPAIGN_QUEUE_REQUIRED':
+      return 'A ratio above 1 dials the customer first: the campaign needs the queue its operators answer in';
   }
 }
 
@@ -52,6 +55,7 @@ const STATUS: Record<CampaignsErrorCode, number> = {
   CAMPAIGN_ATTEMPT_NOT_FOUND: 404,
   CAMPAIGN_DISPOSITION_UNKNOWN: 400,
   CAMPAIGN_IMPORT_COLUMNS: 400,
+  CAMPAIGN_QUEUE_REQUIRED: 400,
 };
 
 export const campaignsError = (code: CampaignsErrorCode, details?: unknown) =>

@@ -53,6 +53,7 @@ export interface AttemptRow {
   phone_e164: string;
   user_id: string | null;
   started_at: Date;
+  dialled_at: Date | null;
   connected_at: Date | null;
   ended_at: Date | null;
   outcome: CampaignAttemptOutcome | null;
@@ -242,7 +243,7 @@ export class CampaignsRepository {
    * `dialling`, and the attempt's row holds the number and the operator (the partial unique indexes refuse a second
    * live attempt for either, on any node). Null when nothing is due, or another node won the number or the operator.
    */
-  async claim(campaignId: string, userId: string, now: Date, nodeId: string): Promise<ClaimedAttempt | null> {
+  async claim(campaignId: string, userId: string | null, now: Date, nodeId: string): Promise<ClaimedAttempt | null> {
     try {
       return await this.dataSource.transaction(async (em) => {
         const [record] = rowsOf<RecordRow>(
@@ -271,6 +272,30 @@ export class CampaignsRepository {
       if (pgErrorCode(err) === PG_UNIQUE_VIOLATION) return null;
       throw err;
     }
+  }
+
+  /** Customer-first calls of the campaign ringing or waiting for an operator (no operator took them yet). */
+  async unassignedLive(campaignId: string): Promise<number> {
+    const [row] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM campaign_attempts WHERE campaign_id = $1 AND ended_at IS NULL AND user_id IS NULL`,
+      [campaignId],
+    )) as { n: number }[];
+    return row?.n ?? 0;
+  }
+
+  /** A customer-first call was answered by this operator (once: an attempt keeps its first operator). */
+  async assignOperator(phone: string, userId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE campaign_attempts SET user_id = $2 WHERE phone_e164 = $1 AND ended_at IS NULL AND user_id IS NULL`,
+      [phone, userId],
+    );
+  }
+
+  /** The Originate is being sent: from now on the operator's ringing phone is this attempt's call. */
+  async markDialled(attemptId: string): Promise<void> {
+    await this.dataSource.query(`UPDATE campaign_attempts SET dialled_at = now() WHERE id = $1 AND ended_at IS NULL`, [
+      attemptId,
+    ]);
   }
 
   async markConnected(attemptId: string): Promise<void> {

@@ -70,6 +70,7 @@ export class CampaignsService {
   async create(viewer: UserDto, input: CreateCampaignRequest): Promise<CampaignDto> {
     const req = createCampaignRequestSchema.parse(input);
     this.checkCallerId(req.callerId);
+    checkCustomerFirst(req.ratio, req.queue);
     await this.checkOperators(req.operatorIds);
     const id = await this.unique(() =>
       this.deps.repo.insert(
@@ -102,6 +103,7 @@ export class CampaignsService {
     if (before.status === 'running') throw campaignsError('CAMPAIGN_NOT_EDITABLE');
     if (req.callerId !== undefined) this.checkCallerId(req.callerId);
     if (req.operatorIds !== undefined) await this.checkOperators(req.operatorIds);
+    checkCustomerFirst(req.ratio ?? Number(before.ratio), req.queue === undefined ? before.queue : req.queue);
     const dispositions = req.dispositions ?? before.dispositions;
     const closing = req.closingDispositions ?? before.closing_dispositions;
     if (!closing.every((d) => dispositions.includes(d))) {
@@ -355,6 +357,11 @@ export class CampaignsService {
 }
 
 const iso = (d: Date | string) => new Date(d).toISOString();
+
+/** Customer first, the queue's free operator takes the answered customer: no queue, nobody could. */
+function checkCustomerFirst(ratio: number, queue: string | null): void {
+  if (ratio > 1 && !queue) throw campaignsError('CAMPAIGN_QUEUE_REQUIRED', { field: 'queue' });
+}
 
 function toDto(r: CampaignRow): CampaignDto {
   return {

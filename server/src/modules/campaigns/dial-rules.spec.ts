@@ -2,7 +2,16 @@ import { describe, expect, it } from 'vitest';
 
 import { retryRulesSchema } from '@contracts/dto/campaign';
 
-import { afterAttempt, afterDisposition, calleeZone, deferredUntil, outcomeOf, pace, scheduleOpen } from './dial-rules';
+import {
+  afterAttempt,
+  afterDisposition,
+  calleeZone,
+  customerFirstLines,
+  deferredUntil,
+  outcomeOf,
+  pace,
+  scheduleOpen,
+} from './dial-rules';
 
 const rules = retryRulesSchema.parse({ maxAttempts: 3, busy: 15, 'no-answer': 120 });
 const window = { from: '09:00', to: '21:00' };
@@ -107,5 +116,19 @@ describe('pace: the abandon cap slows progressive dialling', () => {
   it('over the cap, at most one new call per interval for the whole campaign', () => {
     expect(pace({ freeOperators: 4, abandonRate: 0.05, abandonCapPercent: 3, recentStarts: 0 })).toBe(1);
     expect(pace({ freeOperators: 4, abandonRate: 0.05, abandonCapPercent: 3, recentStarts: 1 })).toBe(0);
+  });
+});
+
+describe('customerFirstLines: ratio lines per free operator, less the calls still looking for one', () => {
+  it('never opens more than ratio × free operators', () => {
+    expect(customerFirstLines(2, 1.5, 0)).toBe(3);
+    expect(customerFirstLines(1, 1.5, 0)).toBe(1);
+    expect(customerFirstLines(3, 1.5, 0)).toBe(4);
+    expect(customerFirstLines(10, 1.2, 0)).toBe(12);
+  });
+  it('counts the calls ringing or waiting in the queue', () => {
+    expect(customerFirstLines(2, 1.5, 2)).toBe(1);
+    expect(customerFirstLines(2, 1.5, 5)).toBe(0);
+    expect(customerFirstLines(0, 1.5, 0)).toBe(0);
   });
 });

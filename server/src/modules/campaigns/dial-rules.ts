@@ -114,6 +114,14 @@ export interface PaceInput {
  * How many operators to dial for now. Under the abandon cap, one call per free operator. Over it, pacing slows: at
  * most one new call per tick for the whole campaign, so the rate falls back as answered calls accumulate.
  */
+/**
+ * Customer first: the lines to open now, `ratio` per free operator (rounded down, so never above it) less the calls
+ * already ringing or waiting for an operator.
+ */
+export function customerFirstLines(freeOperators: number, ratio: number, inFlight: number): number {
+  return Math.max(0, Math.floor(freeOperators * ratio + 1e-9) - inFlight);
+}
+
 export function pace(input: PaceInput): number {
   if (input.freeOperators <= 0) return 0;
   const over = input.abandonRate !== null && input.abandonRate * 100 > input.abandonCapPercent;

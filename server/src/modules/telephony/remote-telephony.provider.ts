@@ -5,6 +5,8 @@ import { type Redis } from 'ioredis';
 import {
   TelephonyError,
   type CallbackRequest,
+  type CustomerFirstRequest,
+  type CustomerFirstResult,
   type OriginateRequest,
   type ProviderSource,
   type SpyMode,
@@ -20,6 +22,7 @@ import {
   statusSchema,
   type Command,
   type RelayStatus,
+  type Reply,
 } from './telephony-relay.protocol';
 
 export interface RemoteTelephonyOptions {
@@ -69,6 +72,16 @@ export class RemoteTelephony implements TelephonyProvider {
     return this.send({ method: 'originate', args: [request] }, this.options.originateTimeoutMs ?? 45_000);
   }
 
+  /** Waits as long as the customer may ring and wait in the queue, and a little more for the relay. */
+  async originateCustomerFirst(request: CustomerFirstRequest): Promise<CustomerFirstResult> {
+    const reply = await this.ask(
+      { method: 'originateCustomerFirst', args: [request] },
+      (request.waitSeconds + 60) * 1000,
+    );
+    if (!reply.customerFirst) throw new TelephonyError('ACTION_FAILED', 'the telephony node answered no result');
+    return reply.customerFirst;
+  }
+
   /** Waits as long as the queue may ring, and a little more for the relay. */
   originateCallback(request: CallbackRequest): Promise<void> {
     return this.send({ method: 'originateCallback', args: [request] }, (request.waitSeconds + 20) * 1000);
@@ -104,7 +117,14 @@ export class RemoteTelephony implements TelephonyProvider {
     }
   }
 
-  private async send(command: Command, timeoutMs = this.options.commandTimeoutMs ?? 15_000): Promise<void> {
+  private async send(command: Command, timeoutMs?: number): Promise<void> {
+    await this.ask(command, timeoutMs);
+  }
+
+  private async ask(
+    command: Command,
+    timeoutMs = this.options.commandTimeoutMs ?? 15_000,
+  ): Promise<Extract<Reply, { ok: true }>> {
     const id = randomUUID();
     const deadline = Date.now() + timeoutMs;
     // BRPOP blocks its connection: one of its own per command (commands are human actions, not a hot path).
@@ -127,6 +147,7 @@ export class RemoteTelephony implements TelephonyProvider {
       if (!popped) throw timedOut();
       const reply = replySchema.parse(JSON.parse(popped[1]));
       if (!reply.ok) throw new TelephonyError(reply.error.code, reply.error.message, reply.error.fatal);
+      return reply;
     } finally {
       clearTimeout(timer);
       waiter.disconnect();

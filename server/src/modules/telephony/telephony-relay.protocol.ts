@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { HANGUP_CAUSES } from '@telephony';
+
 /**
  * Telephony commands over Redis, from web nodes without the adapter (TELEPHONY_PROVIDER=remote) to the one node
  * that runs it. Commands queue on a list the adapter node pops; each reply goes to a list of its own, which the
@@ -15,7 +17,27 @@ const spyMode = z.enum(['listen', 'whisper', 'barge']);
 export const commandSchema = z.discriminatedUnion('method', [
   z.object({
     method: z.literal('originate'),
-    args: z.tuple([z.object({ agentExtension: z.string(), destination: z.string(), requestId: z.string() })]),
+    args: z.tuple([
+      z.object({
+        agentExtension: z.string(),
+        destination: z.string(),
+        requestId: z.string(),
+        // A campaign's caller ID: without it here the relay dropped it and the trunk's default went out.
+        callerId: z.string().optional(),
+      }),
+    ]),
+  }),
+  z.object({
+    method: z.literal('originateCustomerFirst'),
+    args: z.tuple([
+      z.object({
+        destination: z.string(),
+        queue: z.string(),
+        waitSeconds: z.number().int().positive(),
+        callerId: z.string().optional(),
+        requestId: z.string(),
+      }),
+    ]),
   }),
   z.object({
     method: z.literal('setAgentPaused'),
@@ -56,7 +78,16 @@ const errorCode = z.enum([
   'NOT_SUPPORTED',
 ]);
 export const replySchema = z.union([
-  z.object({ ok: z.literal(true) }),
+  // `customerFirst`: what originateCustomerFirst resolved with.
+  z.object({
+    ok: z.literal(true),
+    customerFirst: z
+      .union([
+        z.object({ answered: z.literal(true) }),
+        z.object({ answered: z.literal(false), cause: z.enum(HANGUP_CAUSES) }),
+      ])
+      .optional(),
+  }),
   z.object({ ok: z.literal(false), error: z.object({ code: errorCode, message: z.string(), fatal: z.boolean() }) }),
 ]);
 export type Reply = z.infer<typeof replySchema>;

@@ -72,6 +72,10 @@ export function serveTelephonyCommands(options: TelephonyRelayOptions): { stop()
         case 'spy':
           await provider.spy(...command.args);
           break;
+        case 'originateCustomerFirst': {
+          if (!provider.originateCustomerFirst) throw new TelephonyError('ACTION_FAILED', 'no customer-first dialling');
+          return { ok: true, customerFirst: await provider.originateCustomerFirst(...command.args) };
+        }
         case 'originateCallback':
           if (!provider.originateCallback) throw new TelephonyError('ACTION_FAILED', 'this provider has no callbacks');
           await provider.originateCallback(...command.args);

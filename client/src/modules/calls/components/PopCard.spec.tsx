@@ -264,6 +264,9 @@ describe('callCardSchema', () => {
     // The script is text, never markup.
     expect(marked).toContain('Добрый день! Вы у нас покупали &lt;b&gt;бумагу&lt;/b&gt;.');
     expect(marked).toContain('data-testid="pop-campaign-script"');
+    // The dialler called them: the card says so, not "incoming".
+    expect(text(marked)).toContain('Исходящий звонок');
+    expect(text(marked)).not.toContain('Входящий звонок');
     expect(render(contactCard())).not.toContain('pop-campaign');
     await changeLocale('en');
     expect(text(render(callCardSchema.parse({ ...contactCard(), campaign })))).toContain('Campaign: Реактивация');

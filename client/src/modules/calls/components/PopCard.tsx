@@ -268,15 +268,16 @@ export function PopCard({ card }: { card: CallCard }) {
   }
 
   const isLead = card.kind === 'lead';
+  const kicker = card.direction === 'outbound' ? t('popCard.outgoing') : t('popCard.incoming');
   return (
     <article
       className={`card pop-card${isLead ? ' pop-card--unknown' : ''}`}
       data-testid="pop-card"
       data-kind={card.kind}
-      aria-label={`${t('popCard.incoming')}: ${numberText(card, locale)}`}
+      aria-label={`${kicker}: ${numberText(card, locale)}`}
     >
       <header className="pop-card__head">
-        <span className="pop-card__kicker">{isLead ? t('popCard.newLead') : t('popCard.incoming')}</span>
+        <span className="pop-card__kicker">{isLead ? t('popCard.newLead') : kicker}</span>
         <span className="pop-card__number" data-testid="pop-number">
           {numberText(card, locale)}
         </span>

@@ -18,6 +18,7 @@ import {
 import type { SipDialogStore, StoredCall, StoredDialog } from '@telephony/sip/dialog-store';
 import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
 import { recordCall } from '@telephony/sip/recording/call-recording';
+import { ReferProgress } from '@telephony/sip/refer-progress';
 import type { CredentialStore } from '@telephony/sip/redis-credential-store';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
 import { AgentRoster, availableMembers, type SipQueueConfig } from '@telephony/sip/sip-queue';
@@ -1104,9 +1105,9 @@ export class SipProvider implements TelephonyProvider {
   }
 
   /**
-   * Blind transfer (REFER from the operator's phone): accept, hang up the transferor, invite the target with the
-   * caller's media and re-INVITE the caller towards it. Loses: no NOTIFY progress to the transferor (we end its
-   * leg ourselves), and attended transfer (Refer-To with Replaces) is treated as blind.
+   * Blind transfer (REFER from the operator's phone): accept, tell the transferor `100 Trying` (RFC 3515 NOTIFY),
+   * invite the target with the caller's media (the caller is re-INVITEd only if its media moved), then tell the
+   * transferor the target's answer or failure and hang up its leg. A REFER with Replaces is an attended transfer.
    */
   private async onRefer(
     srf: DrachtioSrf,
@@ -1123,17 +1124,24 @@ export class SipProvider implements TelephonyProvider {
     }
     const replaces = referReplaces(req.get('Refer-To'));
     if (replaces) {
-      await this.attendedTransfer(srf, active, uac, replaces, res);
+      await this.attendedTransfer(srf, active, uac, replaces, req, res);
       return;
     }
     res.send(202);
+    const progress = new ReferProgress(uac, req.get('CSeq'), (m, e) => this.diag(m, e));
+    void progress.trying();
     const agent = target.extension ?? target.uri;
     active.call.transferred('blind', agent, uac.sip.callId, this.clock());
     active.uac = undefined;
+    // From here the transferor's leg is no part of the call: its BYE (after our final NOTIFY) ends nothing.
     uac.removeAllListeners('destroy');
     uac.removeAllListeners('modify');
     uac.removeAllListeners('refer');
-    void uac.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
+    const release = (status: number, reason?: string) =>
+      void progress
+        .outcome(status, reason)
+        .then(() => (uac.connected ? uac.destroy() : undefined))
+        .catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     const uri = (target.extension ? await this.uriFor(target.extension) : null) ?? target.uri;
     try {
       // With anchored media the new phone takes over the transferor's side in rtpengine (same tags: a re-offer
@@ -1147,6 +1155,7 @@ export class SipProvider implements TelephonyProvider {
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
       if (active.call.ended || active.finishing) {
+        release(487);
         void next.destroy().catch(() => undefined);
         return;
       }
@@ -1157,9 +1166,11 @@ export class SipProvider implements TelephonyProvider {
       } else await uas.modify(next.remote.sdp);
       active.call.connected(agent, next.sip.callId, this.clock());
       this.attachOperatorLeg(srf, active, next);
+      release(200);
     } catch (error) {
-      if (active.call.ended || active.finishing) return;
       const e = error as SipErrorLike;
+      release(typeof e.status === 'number' ? e.status : 500, typeof e.status === 'number' ? e.reason : undefined);
+      if (active.call.ended || active.finishing) return;
       void uas.destroy().catch(() => undefined);
       this.finish(
         active,
@@ -1240,6 +1251,7 @@ export class SipProvider implements TelephonyProvider {
     active: ActiveCall,
     uac: Dialog,
     replaces: NonNullable<ReturnType<typeof referReplaces>>,
+    req: SrfRequest,
     res: SrfResponse,
   ): Promise<void> {
     const consultation = active.consult;
@@ -1257,6 +1269,8 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     res.send(202);
+    const progress = new ReferProgress(uac, req.get('CSeq'), (m, e) => this.diag(m, e));
+    void progress.trying();
     const from = active.call.currentAgent;
     active.consult = undefined;
     // The operator's legs go; from here their BYEs (ours) must not end the customer's call or the colleague's leg.
@@ -1278,13 +1292,18 @@ export class SipProvider implements TelephonyProvider {
       } else await uas.modify(answer);
     } catch (error) {
       this.diag(`attended transfer on ${active.sipCallId} failed`, error);
+      await progress.outcome(500);
       for (const dialog of [uac, consultation.uas, next, uas]) void dialog?.destroy().catch(() => undefined);
       if (!active.call.ended && !active.finishing) this.finish(active, { cause: 'failed', rawCause: messageOf(error) });
       return;
     }
-    for (const dialog of [uac, consultation.uas]) {
-      void dialog?.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
-    }
+    // The transferor hears that the transfer went through, then both its legs are hung up.
+    void progress
+      .outcome(200)
+      .then(() =>
+        Promise.all([uac, consultation.uas].map((dialog) => (dialog?.connected ? dialog.destroy() : undefined))),
+      )
+      .catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     if (active.call.ended || active.finishing) {
       void next.destroy().catch(() => undefined);
       return;

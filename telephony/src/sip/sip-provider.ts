@@ -175,6 +175,8 @@ export class SipProvider implements TelephonyProvider {
   private firstOutcome: (() => void) | undefined;
   /** The predecessor's calls are ended once per start, on the first connection. */
   private leftoversDone = false;
+  /** Dialog store writes under way; stop() waits for them. */
+  private readonly storeWrites = new Set<Promise<void>>();
   private readonly onWireError = (error: Error) => this.diag('drachtio wire error', error);
 
   constructor(private readonly config: SipProviderConfig) {
@@ -228,7 +230,8 @@ export class SipProvider implements TelephonyProvider {
       this.up = false;
       this.markDown('stopped');
     }
-    await Promise.resolve();
+    // What the store says once stopped is what a successor finds: no write of ours may land after that.
+    await Promise.all([...this.storeWrites]);
   }
 
   onEvent(listener: (event: TelephonyEvent) => void): () => void {
@@ -586,9 +589,12 @@ export class SipProvider implements TelephonyProvider {
   }
 
   private storeStep(active: ActiveCall, step: () => Promise<void>): void {
-    active.stored = (active.stored ?? Promise.resolve())
+    const write = (active.stored ?? Promise.resolve())
       .then(step)
       .catch((error: unknown) => this.diag(`dialog store write for ${active.sipCallId} failed`, error));
+    active.stored = write;
+    this.storeWrites.add(write);
+    void write.finally(() => this.storeWrites.delete(write));
   }
 
   /**

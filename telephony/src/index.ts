@@ -33,6 +33,7 @@ export {
   type SipBackoffOptions,
 } from './sip/sip-provider';
 export { RedisRegistrationStore } from './sip/redis-registration-store';
+export { RedisDialogStore } from './sip/dialog-store';
 export { RedisCredentialStore, type CredentialStore } from './sip/redis-credential-store';
 export { MemoryRegistrationStore, type RegistrationStore, type Registration } from './sip/registration-store';
 export type { CredentialsLookup } from './sip/registrar';

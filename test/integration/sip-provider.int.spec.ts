@@ -150,20 +150,44 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     expect(received).toMatch(/a=sendonly/);
   });
 
+  /** A phone whose every SIP message is logged (sipp `-trace_msg`), to read what the SIP front sent it. */
+  async function tracedPhone(extension: string, scenario: string): Promise<string> {
+    const trace = join(makeServiceDir('sipp-trace'), `${extension}.log`);
+    phones.push(await startUas(scenario, PHONE_PORTS[extension]!, extension, ['-trace_msg', '-message_file', trace]));
+    return trace;
+  }
+
   it('blind transfer: 1001 REFERs to 1002 → transferred, 1002 rings and is bridged, caller stays on', async () => {
     const live = await start();
-    await phone('1001', 'uas-operator-refer-blind.xml');
+    const transferor = await tracedPhone('1001', 'uas-operator-refer-blind.xml');
     await phone('1002', 'uas-operator-answer.xml');
     const result = await callSipFront('uac-contract-transfer-expect-200.xml', { service: '7000', timeoutMs: 30_000 });
     expect(result, result.stderr).toMatchObject({ code: 0, timedOut: false });
     const events = await live.endedCall();
     expect(mismatches(events, CONTRACT_SCENARIOS.transfer)).toEqual([]);
     expect(events.filter((e) => e.type === 'call.ringing').map((e) => e.agentId)).toEqual(['1001', '1002']);
+    // RFC 3515 progress to the transferor, in its REFER's dialog, before the BYE that releases it.
+    expect(notifiesIn(readFileSync(transferor, 'utf8'))).toEqual(['100 Trying (active)', '200 OK (terminated)']);
+  });
+
+  it('blind transfer to a busy phone: the transferor is told 100 Trying, then 486 Busy Here; the call ends busy', async () => {
+    const live = await start();
+    const transferor = await tracedPhone('1001', 'uas-operator-refer-blind.xml');
+    await phone('1002', 'uas-operator-busy.xml');
+    const caller = await callSipFront('uac-direct-callee-hangup-expect-200.xml', {
+      service: '7000',
+      timeoutMs: 30_000,
+      extraArgs: ['-key', 'caller', '+74957770201'],
+    });
+    expect(caller, caller.stderr).toMatchObject({ code: 0, timedOut: false });
+    const events = await live.endedCall();
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', cause: 'busy', answered: true });
+    expect(notifiesIn(readFileSync(transferor, 'utf8'))).toEqual(['100 Trying (active)', '486 Busy Here (terminated)']);
   });
 
   it('attended transfer: 1001 consults 1003, then REFERs with Replaces → 1003 bridged to the caller, one call', async () => {
     const live = await start();
-    await phone('1001', 'uas-operator-refer-attended.xml');
+    const transferor = await tracedPhone('1001', 'uas-operator-refer-attended.xml');
     await phone('1003', 'uas-operator-answer-reinvite.xml');
     const caller = callSipFront('uac-contract-transfer-expect-200.xml', { service: '7000', timeoutMs: 30_000 });
     await live.until(() => live.callEvents().find((e) => e.type === 'call.answered'), 'call.answered');
@@ -206,6 +230,7 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     });
     // Recorded across the transfer, like MixMonitor on the customer's channel.
     expect(events.filter((e) => e.type === 'recording.ready')).toHaveLength(1);
+    expect(notifiesIn(readFileSync(transferor, 'utf8'))).toEqual(['100 Trying (active)', '200 OK (terminated)']);
   });
 
   it('a REFER whose Replaces names no consultation of ours → 481, and the call stays with 1001', async () => {
@@ -319,3 +344,17 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     ]);
   });
 });
+
+/** The NOTIFYs a sipp phone received (its `-trace_msg` log), as `<sipfrag status line> (<subscription state>)`. */
+function notifiesIn(trace: string): string[] {
+  return trace
+    .split(/^-{20,}.*$/m)
+    .filter((block) => /message received/.test(block) && /^NOTIFY /m.test(block))
+    .map((block) => {
+      expect(block).toMatch(/^Event:\s*refer/im);
+      expect(block).toMatch(/^Content-Type:\s*message\/sipfrag/im);
+      const frag = /^SIP\/2\.0 (\d{3}[^\r\n]*)/m.exec(block)?.[1];
+      const state = /^Subscription-State:\s*([a-z]+)/im.exec(block)?.[1];
+      return `${frag} (${state})`;
+    });
+}

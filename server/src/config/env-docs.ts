@@ -130,7 +130,8 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
   PIPELINE_FLUSH_MS: { notes: "How long a call event's write waits for others to share its round trip." },
   NODE_ID: {
     default: 'host-pid-random',
-    notes: "This node's name in the pipeline's cluster (partition leases, logs).",
+    notes:
+      "This node's name in the pipeline's cluster (partition leases, logs); on the SIP front also the key of its open calls in Redis (unset: the host's name), which a restart of the node must keep.",
   },
   ROUTING_TOKEN: {
     notes: "Shared secret of the dialplan's owner lookup (func_curl cannot hold a session cookie); unset → lookup off.",

@@ -60,6 +60,11 @@ export interface ThirdPartyAnswer {
   destroy(): Promise<void>;
 }
 
+/** A request sent outside any dialog of this connection (`srf.request`); its final response comes as an event. */
+export interface OutsideRequest {
+  on(event: 'response', listener: (res: { status: number }) => void): this;
+}
+
 export interface SipErrorLike extends Error {
   status?: number;
   reason?: string;
@@ -138,6 +143,8 @@ export interface DrachtioSrf {
     opts: { noAck: true; headers?: Record<string, string> },
     progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
   ): Promise<ThirdPartyAnswer>;
+  /** Any request outside a dialog srf knows; `Call-ID`, `From`, `To` and `CSeq` headers are taken as given. */
+  request(uri: string, opts: { method: string; headers?: Record<string, string> }): Promise<OutsideRequest>;
   on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   on(event: 'close' | 'reconnecting', listener: (...args: unknown[]) => void): this;

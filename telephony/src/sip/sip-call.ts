@@ -16,6 +16,12 @@ export interface SipCallInit {
   to: Party;
   /** Receipt time of the INVITE (ms). */
   nowMs: number;
+  /**
+   * A call an earlier process of this node left open, taken over to be closed: its answer and operator as stored,
+   * its events numbered on from `seqBase` (the clock in ms) so they sort after, and never collide with, the earlier
+   * process's (as the AMI adapter numbers the calls it learns on resync).
+   */
+  resumed?: { seqBase: number; answeredAtMs?: number; agentId?: string; queue?: string };
 }
 
 export interface EndOptions {
@@ -52,6 +58,31 @@ export class SipCall {
   ) {
     this.callId = callIdForSip(init.sipCallId);
     this.createdAtMs = init.nowMs;
+    const resumed = init.resumed;
+    if (resumed) {
+      this.seq = resumed.seqBase;
+      this.answeredAtMs = resumed.answeredAtMs;
+      this.agentId = resumed.agentId;
+      this.queue = resumed.queue;
+    }
+  }
+
+  /** What a successor needs to close the call (see `resumed`). */
+  get state(): Pick<SipCallInit, 'direction' | 'from' | 'to'> & {
+    startedAtMs: number;
+    answeredAtMs?: number;
+    agentId?: string;
+    queue?: string;
+  } {
+    return {
+      direction: this.init.direction,
+      from: this.init.from,
+      to: this.init.to,
+      startedAtMs: this.createdAtMs,
+      ...(this.answeredAtMs !== undefined ? { answeredAtMs: this.answeredAtMs } : {}),
+      ...(this.agentId !== undefined ? { agentId: this.agentId } : {}),
+      ...(this.queue !== undefined ? { queue: this.queue } : {}),
+    };
   }
 
   get ended(): boolean {

@@ -15,8 +15,10 @@ import {
   type ThirdPartyAnswer,
   type SrfResponse,
 } from '@telephony/sip/drachtio';
+import type { SipDialogStore, StoredCall, StoredDialog } from '@telephony/sip/dialog-store';
 import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
 import { recordCall } from '@telephony/sip/recording/call-recording';
+import { ReferProgress } from '@telephony/sip/refer-progress';
 import type { CredentialStore } from '@telephony/sip/redis-credential-store';
 import { Registrar, type CredentialsLookup } from '@telephony/sip/registrar';
 import { AgentRoster, availableMembers, type SipQueueConfig } from '@telephony/sip/sip-queue';
@@ -27,6 +29,7 @@ import {
   calledParty,
   causeFromBye,
   causeFromSipFailure,
+  callIdForSip,
   isHoldDirection,
   parseNameAddr,
   referReplaces,
@@ -102,6 +105,15 @@ export interface SipProviderConfig {
   trunkUri?: string;
   /** How long the operator's phone rings on click-to-call. Default 30 000. */
   originateRingMs?: number;
+  /**
+   * Where this node keeps the calls it has open (Redis in production), under its name `node`, stable across
+   * restarts. On start the node ends what its predecessor of the same name left there: a BYE to each stored dialog,
+   * the call deleted in rtpengine (so its recording is written), `call.ended failed` (`SIP_FRONT_RESTARTED`).
+   * Without it a restarted node knows nothing of its predecessor's calls.
+   */
+  dialogs?: { store: SipDialogStore; node: string };
+  /** Which of these calls the records show ended already: a restart does not end them a second time. */
+  closedCalls?: (callIds: readonly string[]) => Promise<readonly string[]>;
   /** Test seam: builds the drachtio-srf instance. */
   createSrf?: () => DrachtioSrf;
 }
@@ -126,6 +138,8 @@ interface ActiveCall {
   consult?: Consultation;
   /** Supervisors' listen-in legs: hung up with the call. */
   listeners?: Set<Dialog>;
+  /** The call's writes to the dialog store, one after another (a late save must not outlive the removal). */
+  stored?: Promise<void>;
 }
 
 /** 1001 (on this call) calls 1003 to talk first: 1001's leg to us (`uas`) and ours to 1003 (`uac`). */
@@ -159,6 +173,10 @@ export class SipProvider implements TelephonyProvider {
   private authFailures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private firstOutcome: (() => void) | undefined;
+  /** The predecessor's calls are ended once per start, on the first connection. */
+  private leftoversDone = false;
+  /** Dialog store writes under way; stop() waits for them. */
+  private readonly storeWrites = new Set<Promise<void>>();
   private readonly onWireError = (error: Error) => this.diag('drachtio wire error', error);
 
   constructor(private readonly config: SipProviderConfig) {
@@ -187,6 +205,7 @@ export class SipProvider implements TelephonyProvider {
   start(): Promise<void> {
     if (!this.stopped && (this.srf || this.retryTimer)) return Promise.resolve();
     this.stopped = false;
+    this.leftoversDone = false;
     hardenDrachtioWire();
     drachtioWireErrors.on('error', this.onWireError);
     if (this.config.provisioning) {
@@ -211,7 +230,8 @@ export class SipProvider implements TelephonyProvider {
       this.up = false;
       this.markDown('stopped');
     }
-    await Promise.resolve();
+    // What the store says once stopped is what a successor finds: no write of ours may land after that.
+    await Promise.all([...this.storeWrites]);
   }
 
   onEvent(listener: (event: TelephonyEvent) => void): () => void {
@@ -261,6 +281,7 @@ export class SipProvider implements TelephonyProvider {
     this.calls.set(sipCallId, active);
     this.byLeg.set(sipCallId, active);
     active.call.created();
+    this.remember(active);
     const agent = request.agentExtension;
     let operator: ThirdPartyAnswer;
     try {
@@ -440,7 +461,140 @@ export class SipProvider implements TelephonyProvider {
     this.authFailures = 0;
     this.publishStatus({ type: 'provider.up', source: 'sip', occurredAt: this.nowIso() });
     for (const active of this.calls.values()) if (active.orphaned) this.startGrace(active);
+    if (!this.leftoversDone && this.srf) {
+      this.leftoversDone = true;
+      this.handle(this.endLeftovers(this.srf), 'ending the calls a previous process left');
+    }
     this.settleFirst();
+  }
+
+  /**
+   * Ends the calls the previous process of this node left open. Adopting them is not possible: drachtio-server
+   * hands a dialog's in-dialog requests only to the admin connection that created it (a BYE for a dialog whose
+   * connection is gone is dropped there), and drachtio-srf cannot rebuild a Dialog from stored state, so an
+   * adopted call could never hear its own hang-up. A BYE built from the stored Call-ID, tags and contact closes each
+   * leg at the phones; a leg that is gone already answers 481, which is fine.
+   */
+  private async endLeftovers(srf: DrachtioSrf): Promise<void> {
+    const dialogs = this.config.dialogs;
+    if (!dialogs) return;
+    let left = (await dialogs.store.list(dialogs.node)).filter((c) => !this.calls.has(c.sipCallId));
+    if (left.length === 0) return;
+    const closed = new Set(await this.closedCalls(left.map((c) => callIdForSip(c.sipCallId))));
+    for (const stored of left.filter((c) => closed.has(callIdForSip(c.sipCallId)))) {
+      await dialogs.store.remove(dialogs.node, stored.sipCallId);
+    }
+    left = left.filter((c) => !closed.has(callIdForSip(c.sipCallId)));
+    await Promise.all(
+      left.map(async (stored) => {
+        const answers = await Promise.all(stored.dialogs.map((d) => this.byeStored(srf, d)));
+        this.diag(
+          `call ${stored.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`,
+        );
+        const active = this.resumedCall(stored);
+        this.calls.set(stored.sipCallId, active);
+        this.finish(active, { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' });
+      }),
+    );
+  }
+
+  private async closedCalls(callIds: string[]): Promise<readonly string[]> {
+    try {
+      return (await this.config.closedCalls?.(callIds)) ?? [];
+    } catch (error) {
+      this.diag('closed calls lookup failed', error);
+      return [];
+    }
+  }
+
+  /** BYE for a dialog of a previous process, taken as ours; resolves with its answer ("timeout" or "error"). */
+  private async byeStored(srf: DrachtioSrf, dialog: StoredDialog): Promise<string> {
+    try {
+      const sent = await srf.request(dialog.remoteUri, {
+        method: 'BYE',
+        headers: {
+          'Call-ID': dialog.callId,
+          From: `<sip:zvonok@localhost>;tag=${dialog.localTag}`,
+          To: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
+          // Above any CSeq the previous process can have used in the dialog (RFC 3261 12.2.1.1 asks for higher).
+          CSeq: `${Math.floor(this.clock() / 1000) % 2_000_000_000} BYE`,
+          Reason: 'Q.850;cause=41;text="call center node restarted"',
+        },
+      });
+      return await new Promise<string>((resolve) => {
+        const timer = setTimeout(() => resolve('timeout'), 4000);
+        sent.on('response', (res) => {
+          if (res.status < 200) return;
+          clearTimeout(timer);
+          resolve(String(res.status));
+        });
+      });
+    } catch (error) {
+      this.diag(`BYE to ${dialog.remoteUri} (${dialog.callId}) failed`, error);
+      return 'error';
+    }
+  }
+
+  private resumedCall(stored: StoredCall): ActiveCall {
+    const call = new SipCall(
+      {
+        sipCallId: stored.sipCallId,
+        direction: stored.direction,
+        from: stored.from,
+        to: stored.to,
+        nowMs: stored.startedAtMs,
+        resumed: {
+          seqBase: this.clock(),
+          ...optionalNumber('answeredAtMs', stored.answeredAtMs),
+          ...optional('agentId', stored.agentId),
+          ...optional('queue', stored.queue),
+        },
+      },
+      (e) => this.publish(e),
+    );
+    return {
+      call,
+      sipCallId: stored.sipCallId,
+      legCallIds: new Set([stored.sipCallId]),
+      cancelled: false,
+      orphaned: false,
+      finishing: false,
+      // Deleting the call in rtpengine closes its pcap, which then becomes the recording as for any call.
+      media: { callerTag: '', recorded: stored.recorded },
+    };
+  }
+
+  /** Saves the call as it is now for a successor (see `dialogs`); queued behind the call's earlier writes. */
+  private remember(active: ActiveCall): void {
+    const dialogs = this.config.dialogs;
+    if (!dialogs || active.finishing) return;
+    const legs = [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
+    const stored: StoredCall = {
+      sipCallId: active.sipCallId,
+      ...active.call.state,
+      recorded: active.media?.recorded ?? false,
+      dialogs: legs.map((d) => ({
+        callId: d.sip.callId,
+        localTag: d.sip.localTag,
+        remoteTag: d.sip.remoteTag,
+        remoteUri: d.remote.uri,
+      })),
+    };
+    this.storeStep(active, () => dialogs.store.save(dialogs.node, stored));
+  }
+
+  private forget(active: ActiveCall): void {
+    const dialogs = this.config.dialogs;
+    if (dialogs) this.storeStep(active, () => dialogs.store.remove(dialogs.node, active.sipCallId));
+  }
+
+  private storeStep(active: ActiveCall, step: () => Promise<void>): void {
+    const write = (active.stored ?? Promise.resolve())
+      .then(step)
+      .catch((error: unknown) => this.diag(`dialog store write for ${active.sipCallId} failed`, error));
+    active.stored = write;
+    this.storeWrites.add(write);
+    void write.finally(() => this.storeWrites.delete(write));
   }
 
   /**
@@ -546,6 +700,7 @@ export class SipProvider implements TelephonyProvider {
       active.stopRinging?.();
     });
     active.call.created();
+    this.remember(active);
 
     let target: Awaited<ReturnType<SipRouteHook>> = null;
     try {
@@ -617,6 +772,7 @@ export class SipProvider implements TelephonyProvider {
       active.uac = customer;
       customer.on('destroy', (bye) => this.onBye(active, customer, bye));
       customer.on('modify', (r, res) => this.handle(this.onReinvite(active, customer, r, res), 're-INVITE'));
+      this.remember(active);
     } catch (error) {
       const e = error as SipErrorLike;
       void operator.destroy().catch(() => undefined);
@@ -912,6 +1068,7 @@ export class SipProvider implements TelephonyProvider {
     uac.on('destroy', (bye) => this.onBye(active, uac, bye));
     uac.on('modify', (r, s) => this.handle(this.onReinvite(active, uac, r, s), 're-INVITE'));
     uac.on('refer', (r, s) => this.handle(this.onRefer(srf, active, uac, r, s), 'REFER'));
+    this.remember(active);
   }
 
   private onBye(active: ActiveCall, from: Dialog, bye: SrfRequest | undefined): void {
@@ -954,9 +1111,9 @@ export class SipProvider implements TelephonyProvider {
   }
 
   /**
-   * Blind transfer (REFER from the operator's phone): accept, hang up the transferor, invite the target with the
-   * caller's media and re-INVITE the caller towards it. Loses: no NOTIFY progress to the transferor (we end its
-   * leg ourselves), and attended transfer (Refer-To with Replaces) is treated as blind.
+   * Blind transfer (REFER from the operator's phone): accept, tell the transferor `100 Trying` (RFC 3515 NOTIFY),
+   * invite the target with the caller's media (the caller is re-INVITEd only if its media moved), then tell the
+   * transferor the target's answer or failure and hang up its leg. A REFER with Replaces is an attended transfer.
    */
   private async onRefer(
     srf: DrachtioSrf,
@@ -973,17 +1130,24 @@ export class SipProvider implements TelephonyProvider {
     }
     const replaces = referReplaces(req.get('Refer-To'));
     if (replaces) {
-      await this.attendedTransfer(srf, active, uac, replaces, res);
+      await this.attendedTransfer(srf, active, uac, replaces, req, res);
       return;
     }
     res.send(202);
+    const progress = new ReferProgress(uac, req.get('CSeq'), (m, e) => this.diag(m, e));
+    void progress.trying();
     const agent = target.extension ?? target.uri;
     active.call.transferred('blind', agent, uac.sip.callId, this.clock());
     active.uac = undefined;
+    // From here the transferor's leg is no part of the call: its BYE (after our final NOTIFY) ends nothing.
     uac.removeAllListeners('destroy');
     uac.removeAllListeners('modify');
     uac.removeAllListeners('refer');
-    void uac.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
+    const release = (status: number, reason?: string) =>
+      void progress
+        .outcome(status, reason)
+        .then(() => (uac.connected ? uac.destroy() : undefined))
+        .catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     const uri = (target.extension ? await this.uriFor(target.extension) : null) ?? target.uri;
     try {
       // With anchored media the new phone takes over the transferor's side in rtpengine (same tags: a re-offer
@@ -997,6 +1161,7 @@ export class SipProvider implements TelephonyProvider {
         { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
       );
       if (active.call.ended || active.finishing) {
+        release(487);
         void next.destroy().catch(() => undefined);
         return;
       }
@@ -1007,9 +1172,11 @@ export class SipProvider implements TelephonyProvider {
       } else await uas.modify(next.remote.sdp);
       active.call.connected(agent, next.sip.callId, this.clock());
       this.attachOperatorLeg(srf, active, next);
+      release(200);
     } catch (error) {
-      if (active.call.ended || active.finishing) return;
       const e = error as SipErrorLike;
+      release(typeof e.status === 'number' ? e.status : 500, typeof e.status === 'number' ? e.reason : undefined);
+      if (active.call.ended || active.finishing) return;
       void uas.destroy().catch(() => undefined);
       this.finish(
         active,
@@ -1090,6 +1257,7 @@ export class SipProvider implements TelephonyProvider {
     active: ActiveCall,
     uac: Dialog,
     replaces: NonNullable<ReturnType<typeof referReplaces>>,
+    req: SrfRequest,
     res: SrfResponse,
   ): Promise<void> {
     const consultation = active.consult;
@@ -1107,6 +1275,8 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     res.send(202);
+    const progress = new ReferProgress(uac, req.get('CSeq'), (m, e) => this.diag(m, e));
+    void progress.trying();
     const from = active.call.currentAgent;
     active.consult = undefined;
     // The operator's legs go; from here their BYEs (ours) must not end the customer's call or the colleague's leg.
@@ -1128,13 +1298,18 @@ export class SipProvider implements TelephonyProvider {
       } else await uas.modify(answer);
     } catch (error) {
       this.diag(`attended transfer on ${active.sipCallId} failed`, error);
+      await progress.outcome(500);
       for (const dialog of [uac, consultation.uas, next, uas]) void dialog?.destroy().catch(() => undefined);
       if (!active.call.ended && !active.finishing) this.finish(active, { cause: 'failed', rawCause: messageOf(error) });
       return;
     }
-    for (const dialog of [uac, consultation.uas]) {
-      void dialog?.destroy().catch((error: unknown) => this.diag('BYE to the transferor failed', error));
-    }
+    // The transferor hears that the transfer went through, then both its legs are hung up.
+    void progress
+      .outcome(200)
+      .then(() =>
+        Promise.all([uac, consultation.uas].map((dialog) => (dialog?.connected ? dialog.destroy() : undefined))),
+      )
+      .catch((error: unknown) => this.diag('BYE to the transferor failed', error));
     if (active.call.ended || active.finishing) {
       void next.destroy().catch(() => undefined);
       return;
@@ -1191,6 +1366,7 @@ export class SipProvider implements TelephonyProvider {
     for (const listener of active.listeners ?? []) void listener.destroy().catch(() => undefined);
     this.calls.delete(active.sipCallId);
     for (const leg of active.legCallIds) this.byLeg.delete(leg);
+    this.forget(active);
     if (!this.media || !active.media) {
       active.call.end(options, endedAt);
       return;
@@ -1260,6 +1436,10 @@ function mediaAddress(sdp: string | undefined): string {
   const c = /^c=IN IP[46] (\S+)/m.exec(sdp ?? '')?.[1] ?? '';
   const m = /^m=audio (\d+)/m.exec(sdp ?? '')?.[1] ?? '';
   return `${c}:${m}`;
+}
+
+function optionalNumber<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value !== undefined ? ({ [key]: value } as Record<K, number>) : {};
 }
 
 function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+
 import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
@@ -5,6 +7,7 @@ import { type DataSource } from 'typeorm';
 import {
   createTelephonyProvider,
   RedisCredentialStore,
+  RedisDialogStore,
   RedisRegistrationStore,
   type SipCredentialsSource,
   type TelephonyProvider,
@@ -17,7 +20,7 @@ import { DemoTelephonyReadModel } from './demo-telephony.read-model';
 import { RemoteTelephony } from './remote-telephony.provider';
 
 export interface ProviderDeps {
-  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets' | 'recordingsDir'>>;
+  config: Pick<Config, 'telephony'> & Partial<Pick<Config, 'sipSecrets' | 'recordingsDir' | 'pipeline'>>;
   dataSource: DataSource;
   logger: Logger;
   /** Required by `remote` (config validation says so). */
@@ -74,6 +77,12 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
           : {}),
         // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
         ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
+        // The calls this node has open, by a name that survives its restart (NODE_ID, else the host's name): a
+        // restarted node ends what its predecessor left (drachtio gives a dialog's requests to its creator only).
+        ...(redis
+          ? { dialogs: { store: new RedisDialogStore(redis), node: config.pipeline?.nodeId ?? hostname() } }
+          : {}),
+        closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
         onDiagnostic,
         // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
         ...(redis && sipCredentials

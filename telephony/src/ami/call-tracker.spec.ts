@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import { amiEvent, snap, type Chan } from '@test/support/telephony/ami-test-events';
 import {
   DEFAULT_TRACKER_CONFIG,
   callIdFor,

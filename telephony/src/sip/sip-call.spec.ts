@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { CallEvent } from '@telephony/model/call-event';
 import { toParty } from '@telephony/phone/normalize-phone';
-import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
+import { CONTRACT_SCENARIOS, mismatches } from '@test/support/telephony/contract-scenarios';
 import { SipCall } from '@telephony/sip/sip-call';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import { type ProviderSource } from '@telephony';
+
 /**
  * Telephony commands over Redis, from web nodes without the adapter (TELEPHONY_PROVIDER=remote) to the one node
  * that runs it. Commands queue on a list the adapter node pops; each reply goes to a list of its own, which the
@@ -62,7 +64,7 @@ export const replySchema = z.union([
 export type Reply = z.infer<typeof replySchema>;
 
 export const statusSchema = z.object({
-  source: z.enum(['ami', 'sip']),
+  source: z.enum(['ami', 'sip'] satisfies [ProviderSource, ...ProviderSource[]]),
   up: z.boolean(),
   canSwitchSpyMode: z.boolean(),
 });

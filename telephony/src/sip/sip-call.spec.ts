@@ -37,6 +37,27 @@ describe('SipCall', () => {
     expect(events[1]!.legId).not.toBe(events[0]!.legId);
   });
 
+  it('reports a softphone twin (1001-web) as its operator 1001, in every event that names an operator', () => {
+    const { call, events } = newCall();
+    call.ringingAt('1001-web', 'b-leg', T0 + 100);
+    call.connected('1001-web', 'b-leg', T0 + 2_000);
+    expect(call.currentAgent).toBe('1001-web');
+    call.transferred('blind', '1003-web', 'b-leg', T0 + 5_000);
+    call.connected('1003-web', 'c-leg', T0 + 6_000);
+    call.end({ cause: 'normal-clearing' }, T0 + 9_000);
+    expect(
+      events
+        .filter((e) => e.type !== 'call.created')
+        .map((e) => [e.type, e.agentId, 'fromAgentId' in e ? e.fromAgentId : null]),
+    ).toEqual([
+      ['call.ringing', '1001', null],
+      ['call.answered', '1001', null],
+      ['call.transferred', '1003', '1001'],
+      ['call.bridged', '1003', null],
+      ['call.ended', '1003', null],
+    ]);
+  });
+
   it('queue and recording: the queue name from joinQueue on, recording.ready before the end, nothing after it', () => {
     const { call, events } = newCall();
     call.ringingAt('1003', 'owner-leg', T0 + 100);

@@ -77,6 +77,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['telephony/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        {
+          group: ['@server/*', '@client/*', '@contracts/*'],
+          message: 'Telephony imports nothing from server or client',
+        },
+        { group: ['@test/*'], message: 'Test aids live in test/support/telephony, out of the shipped package' },
+      ),
+    },
+  },
+  {
     files: ['**/*.spec.ts', '**/*.int.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off', '@typescript-eslint/no-non-null-assertion': 'off' },
   },

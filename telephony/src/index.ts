@@ -1,13 +1,21 @@
-/** The only public entry of the telephony package: the server imports from here and nowhere else. */
+/**
+ * The only public entry of the telephony package: the provider factory, the event model and the phone helpers.
+ * The server imports from here and nowhere else; the adapters' own classes stay inside (tests reach them by path).
+ */
+import { type Redis } from 'ioredis';
+
 import { AmiProvider, type AmiProviderConfig } from './ami/ami-provider';
 import { DemoTelephony, type DemoTelephonyConfig } from './demo/demo-telephony';
 import { TelephonyError } from './errors';
+import { RedisDialogStore } from './sip/dialog-store';
+import { RedisCredentialStore } from './sip/redis-credential-store';
+import { RedisRegistrationStore } from './sip/redis-registration-store';
 import { createSipProvider, type SipProviderConfig } from './sip/sip-provider';
-import type { TelephonyProvider } from './provider';
+import type { SipCredentialsSource, TelephonyProvider } from './provider';
 
 export type * from './model/call-event';
 export type * from './model/call-status';
-export { HANGUP_CAUSES, causeFromQ850, type HangupCause } from './model/hangup-cause';
+export { HANGUP_CAUSES, type HangupCause } from './model/hangup-cause';
 export type {
   TelephonyProvider,
   OriginateRequest,
@@ -19,37 +27,43 @@ export type {
   SipCredentialsSource,
 } from './provider';
 export { TelephonyError, type TelephonyErrorCode } from './errors';
-export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
 export { uuidV5, TELEPHONY_ID_NAMESPACE } from './model/stable-id';
-export { callIdFor, legIdFor } from './ami/call-tracker';
-export { AmiProvider, SPY_OPTIONS, type AmiProviderConfig } from './ami/ami-provider';
-export type { AmiBackoffOptions } from './ami/ami-connection';
-
-export {
-  SipProvider,
-  createSipProvider,
-  type SipProviderConfig,
-  type SipRouteHook,
-  type SipBackoffOptions,
-} from './sip/sip-provider';
-export { RedisRegistrationStore } from './sip/redis-registration-store';
-export { RedisDialogStore } from './sip/dialog-store';
-export { RedisCredentialStore, type CredentialStore } from './sip/redis-credential-store';
-export { MemoryRegistrationStore, type RegistrationStore, type Registration } from './sip/registration-store';
-export type { CredentialsLookup } from './sip/registrar';
-
-export { DemoTelephony, type DemoTelephonyConfig } from './demo/demo-telephony';
+export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
+/** The demo's synthesized recording; the demo seed writes the same sound for the history it makes up. */
 export { demoConversationWav } from './demo/demo-audio';
 
-export type TelephonyConfig = AmiProviderConfig | SipProviderConfig | DemoTelephonyConfig;
+/** The SIP front as a node runs it: with Redis, every node behind one drachtio shares phones' contacts and HA1s. */
+export type SipTelephonyConfig = SipProviderConfig & {
+  /** Keeps REGISTERed contacts (and, with `phoneCredentials`, the digest HA1s) in this Redis. */
+  redis?: Redis;
+  /** Every phone's current secret: phones register with the same per-user secrets as on Asterisk. Needs `redis`. */
+  phoneCredentials?: SipCredentialsSource;
+  /**
+   * This node's name, the same across its restarts (NODE_ID, else the host's name). With `redis`, the calls it has
+   * open are kept under it, so a restarted node ends what its predecessor left (drachtio gives a dialog's requests
+   * to the connection that created it only).
+   */
+  node?: string;
+};
+
+export type TelephonyConfig = AmiProviderConfig | SipTelephonyConfig | DemoTelephonyConfig;
 
 /** Builds the provider for the configured PBX. Call `start()` on the result; it reconnects by itself. */
 export function createTelephonyProvider(config: TelephonyConfig): TelephonyProvider {
   switch (config.kind) {
     case 'ami':
       return new AmiProvider(config);
-    case 'sip':
-      return createSipProvider(config);
+    case 'sip': {
+      const { redis, phoneCredentials, node, ...sip } = config;
+      return createSipProvider({
+        ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
+        ...(redis && node ? { dialogs: { store: new RedisDialogStore(redis), node } } : {}),
+        ...(redis && phoneCredentials
+          ? { provisioning: { credentials: phoneCredentials, store: new RedisCredentialStore(redis) } }
+          : {}),
+        ...sip,
+      });
+    }
     case 'demo':
       return new DemoTelephony(config);
     default: {

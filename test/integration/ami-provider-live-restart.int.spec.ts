@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { AmiProvider, type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
+import { type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
+import { AmiProvider } from '@telephony/ami/ami-provider';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { openCallsOf } from '@server/modules/calls/open-calls';
 import { requireDatabaseUrl, startTestNode, type TestApp } from '@test/support/api-server';

@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
-import { callIdFor, type CallEvent, type Party } from '@telephony';
+import { type CallEvent, type Party } from '@telephony';
+import { callIdFor } from '@telephony/ami/call-tracker';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
 import { partitionOf } from '@server/common/bus/call-event-bus';
 import { type CallReaction } from '@server/common/calls/call-change';

@@ -5,7 +5,7 @@
  * - the AMI provider on the REAL Asterisk 22 of the reference profile, and
  * - the SIP front: the SIP provider on the REAL drachtio-server with its media anchored and recorded by the real
  *   rtpengine (test/global-setup.ts).
- * Both must conform to telephony/src/sip/contract-scenarios.ts, give the same normalized event sequence —
+ * Both must conform to test/support/telephony/contract-scenarios.ts, give the same normalized event sequence —
  * `recording.ready` included: both record every answered call — and fold (the server's call projection) into the
  * same stored call record.
  *
@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { projectCall, type CallProjection } from '@server/common/calls/call-projection';
 import { type CallEnded, type CallEvent } from '@telephony';
-import { CONTRACT_SCENARIOS, mismatches, type ContractScenarioName } from '@telephony/sip/contract-scenarios';
+import { CONTRACT_SCENARIOS, mismatches, type ContractScenarioName } from '@test/support/telephony/contract-scenarios';
 import { expectWellFormed, LiveAmi, plugPhone } from '@test/support/ami-live';
 import { makeServiceDir } from '@test/support/services/service-process';
 import {

@@ -3,7 +3,8 @@ import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type SetAgentStateResponse } from '@contracts/dto/agent';
-import { RedisRegistrationStore, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import { type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import { RedisRegistrationStore } from '@telephony/sip/redis-registration-store';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { createProvider } from '@server/modules/telephony/create-provider';
 import { ApiClient } from '@test/support/api-client';

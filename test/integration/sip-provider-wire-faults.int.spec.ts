@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import type { CallEvent, TelephonyEvent } from '@telephony/model/call-event';
-import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
+import { CONTRACT_SCENARIOS, mismatches } from '@test/support/telephony/contract-scenarios';
 import { SipProvider, type SipProviderConfig } from '@telephony/sip/sip-provider';
 import { DrachtioPeer } from '@test/support/drachtio-peer/drachtio-peer';
 import { loadSipFixture } from '@test/support/drachtio-peer/sip-fixture';

@@ -2,7 +2,7 @@
  * The SIP front (drachtio-srf) on the REAL drachtio-server of the global setup: sipp plays the trunk, calling
  * drachtio's SIP port, and sipp UASes play the operators' phones on the reference profile's phone ports (registered
  * with the provider, so it reaches each at its own port). The scenarios' expected normalized sequences come from
- * telephony/src/sip/contract-scenarios.ts. Frame-level faults of the admin connection, which only a scripted peer
+ * test/support/telephony/contract-scenarios.ts. Frame-level faults of the admin connection, which only a scripted peer
  * can produce, are in sip-provider-wire-faults.int.spec.ts.
  */
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 import { projectCall } from '@server/common/calls/call-projection';
-import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
+import { CONTRACT_SCENARIOS, mismatches } from '@test/support/telephony/contract-scenarios';
 import type { SipProviderConfig } from '@telephony/sip/sip-provider';
 import { makeServiceDir } from '@test/support/services/service-process';
 import { freePort } from '@test/support/services/ports';

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RedisRegistrationStore, type TelephonyProvider } from '@telephony';
+import { type TelephonyProvider } from '@telephony';
+import { RedisRegistrationStore } from '@telephony/sip/redis-registration-store';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { MediaTools } from '@server/modules/recordings/media-tools';
 import { type IngestOutcome } from '@server/modules/recordings/recording-ingest.service';

@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RedisRegistrationStore } from '@telephony';
+import { RedisRegistrationStore } from '@telephony/sip/redis-registration-store';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { createProvider } from '@server/modules/telephony/create-provider';
 import { ApiClient } from '@test/support/api-client';

@@ -10,13 +10,13 @@ import { expect } from 'vitest';
 import {
   createTelephonyProvider,
   type AgentStatus,
-  type AmiProviderConfig,
   type CallDirection,
   type CallEnded,
   type CallEvent,
   type TelephonyEvent,
   type TelephonyProvider,
 } from '@telephony';
+import { type AmiProviderConfig } from '@telephony/ami/ami-provider';
 import { isPortOpen, waitFor } from '@test/support/services/ports';
 import { startOperatorPhone, type Phone } from '@test/support/sipp';
 

@@ -103,14 +103,6 @@ export async function createDatabase(config: DatabaseConfig): Promise<Database> 
   };
 }
 
-/** Convenience for callers that want an initialized data source with all migrations applied. */
-export async function openMigratedDatabase(config: DatabaseConfig): Promise<Database> {
-  const database = await createDatabase(config);
-  await database.dataSource.initialize();
-  await database.dataSource.runMigrations({ transaction: 'each' });
-  return database;
-}
-
 async function destroy(dataSource: DataSource): Promise<void> {
   if (dataSource.isInitialized) await dataSource.destroy();
 }

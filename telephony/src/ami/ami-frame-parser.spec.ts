@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, messageFromManager, type AmiEvent } from '@telephony/ami/ami-message';
-import { amiEvent, snap, toWire, type Chan } from '@telephony/ami/ami-test-events';
+import { amiEvent, snap, toWire, type Chan } from '@test/support/telephony/ami-test-events';
 import {
   DEFAULT_TRACKER_CONFIG,
   initialTrackerState,

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AmiProvider } from '@telephony/ami/ami-provider';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
-import { callIdFor, type CallEvent, type TelephonyEvent } from '@telephony';
+import { type CallEvent, type TelephonyEvent } from '@telephony';
+import { callIdFor } from '@telephony/ami/call-tracker';
 
 /**
  * Malformed AMI input through the production path (TCP → AmiConnection's frame parser → tracker, in place),

@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { AmiProvider } from '@telephony/ami/ami-provider';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
-import { callIdFor, createTelephonyProvider, TelephonyError, type OpenCall, type TelephonyEvent } from '@telephony';
+import { createTelephonyProvider, TelephonyError, type OpenCall, type TelephonyEvent } from '@telephony';
+import { callIdFor } from '@telephony/ami/call-tracker';
 
 let server: AmiSurrogateServer;
 let provider: AmiProvider | undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
-import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import { amiEvent, snap, type Chan } from '@test/support/telephony/ami-test-events';
 import type { OpenCall } from '@telephony/model/call-event';
 import {
   DEFAULT_TRACKER_CONFIG,

@@ -4,7 +4,8 @@ import { createAmiFrameParser } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, type AmiMessage } from '@telephony/ami/ami-message';
 
 /**
- * A tiny AMI speaker for unit tests of the connection and provider (STYLE allows an AMI surrogate server).
+ * A tiny AMI speaker. It is product code: `TELEPHONY_PROVIDER=demo` plays its recorded traces through it to the real
+ * AMI adapter. Unit tests of the connection and provider use it too (STYLE allows an AMI surrogate server).
  * It parses actions with our frame parser and answers Login, Ping, EventList actions, Originate and anything
  * scripted through `onAction`; tests push events, drop clients or go silent.
  */

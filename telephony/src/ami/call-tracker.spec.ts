@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { amiEvent, snap, type Chan } from '@telephony/ami/ami-test-events';
+import { amiEvent, snap, type Chan } from '@test/support/telephony/ami-test-events';
 import {
   DEFAULT_TRACKER_CONFIG,
   callIdFor,
@@ -728,6 +728,21 @@ describe('call tracker: robustness', () => {
 });
 
 describe('agent state', () => {
+  it('reports a call the operator takes on the softphone twin (PJSIP/1001-web) as operator 1001', () => {
+    const web: Chan = { name: 'PJSIP/1001-web-00000004', uniqueid: '1700.4', linkedid: '1700.1', num: '1001-web' };
+    const { events } = fold([
+      amiEvent('Newchannel', T0, { ...snap('', caller), context: 'from-trunk' }),
+      amiEvent('Newchannel', T0 + 1, snap('', web)),
+      amiEvent('DialBegin', T0 + 1, { ...snap('', caller), ...snap('dest', web), dialstring: '1001-web' }),
+      amiEvent('DialEnd', T0 + 3, { ...snap('', caller), ...snap('dest', web), dialstatus: 'ANSWER' }),
+    ]);
+    expect(callEvents(events).map((e) => [e.type, e.agentId ?? null])).toEqual([
+      ['call.created', null],
+      ['call.ringing', '1001'],
+      ['call.answered', '1001'],
+    ]);
+  });
+
   it('aggregates an operator with a desk phone and a web softphone (both queue members)', () => {
     const { events } = fold([
       amiEvent('QueueMemberStatus', T0, {

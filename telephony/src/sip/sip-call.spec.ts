@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { CallEvent } from '@telephony/model/call-event';
 import { toParty } from '@telephony/phone/normalize-phone';
-import { CONTRACT_SCENARIOS, mismatches } from '@telephony/sip/contract-scenarios';
+import { CONTRACT_SCENARIOS, mismatches } from '@test/support/telephony/contract-scenarios';
 import { SipCall } from '@telephony/sip/sip-call';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
@@ -35,6 +35,27 @@ describe('SipCall', () => {
     expect(new Set(events.map((e) => e.source))).toEqual(new Set(['sip']));
     expect(events[0]!.externalIds).toEqual({ sipCallId: 'abc@trunk' });
     expect(events[1]!.legId).not.toBe(events[0]!.legId);
+  });
+
+  it('reports a softphone twin (1001-web) as its operator 1001, in every event that names an operator', () => {
+    const { call, events } = newCall();
+    call.ringingAt('1001-web', 'b-leg', T0 + 100);
+    call.connected('1001-web', 'b-leg', T0 + 2_000);
+    expect(call.currentAgent).toBe('1001-web');
+    call.transferred('blind', '1003-web', 'b-leg', T0 + 5_000);
+    call.connected('1003-web', 'c-leg', T0 + 6_000);
+    call.end({ cause: 'normal-clearing' }, T0 + 9_000);
+    expect(
+      events
+        .filter((e) => e.type !== 'call.created')
+        .map((e) => [e.type, e.agentId, 'fromAgentId' in e ? e.fromAgentId : null]),
+    ).toEqual([
+      ['call.ringing', '1001', null],
+      ['call.answered', '1001', null],
+      ['call.transferred', '1003', '1001'],
+      ['call.bridged', '1003', null],
+      ['call.ended', '1003', null],
+    ]);
   });
 
   it('queue and recording: the queue name from joinQueue on, recording.ready before the end, nothing after it', () => {

@@ -1,6 +1,7 @@
 import type { CallDirection } from '@telephony/model/call-status';
 import type { CallEvent, CallEnded, Party } from '@telephony/model/call-event';
 import type { HangupCause } from '@telephony/model/hangup-cause';
+import { operatorOf } from '@telephony/phone/operator-endpoint';
 import { callIdForSip, legIdForSip } from '@telephony/sip/sip-event-mapper';
 
 type Extra<T extends CallEvent['type']> = Omit<
@@ -182,9 +183,12 @@ export class SipCall {
     return event as CallEnded;
   }
 
+  /** Operators are reported by extension: a softphone twin (`1001-web`) is folded here, not by consumers. */
   private push<T extends CallEvent['type']>(type: T, legCallId: string, nowMs: number, extra: Extra<T>): CallEvent {
     this.seq += 1;
-    const agentId = (extra as { agentId?: string }).agentId ?? this.agentId;
+    const endpoint = (extra as { agentId?: string }).agentId ?? this.agentId;
+    const agentId = endpoint === undefined ? undefined : operatorOf(endpoint);
+    const from = (extra as { fromAgentId?: string }).fromAgentId;
     const event = {
       type,
       callId: this.callId,
@@ -199,6 +203,7 @@ export class SipCall {
       ...(this.queue !== undefined ? { queue: this.queue } : {}),
       ...extra,
       ...(agentId !== undefined ? { agentId } : {}),
+      ...(from !== undefined ? { fromAgentId: operatorOf(from) } : {}),
     } as CallEvent;
     this.emit(event);
     return event;

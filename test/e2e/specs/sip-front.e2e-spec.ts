@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { RedisRegistrationStore } from '@telephony';
+import { RedisRegistrationStore } from '@telephony/sip/redis-registration-store';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 
 import { type DataSource } from 'typeorm';
 
-import { createDatabase, openMigratedDatabase } from '@server/db/data-source';
+import { createDatabase } from '@server/db/data-source';
 import { requireDatabaseUrl } from '@test/support/api-server';
 import { spawnServer, type ServerProcess } from '@test/support/server-process';
 import { freePort } from '@test/support/services/ports';
@@ -25,7 +25,9 @@ export async function freshDatabase(label: string): Promise<FreshDatabase> {
   await admin.dataSource.query(`CREATE DATABASE ${name}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  const db = await openMigratedDatabase({ databaseUrl: url.toString(), dataDir: 'unused-with-database-url' });
+  const db = await createDatabase({ databaseUrl: url.toString(), dataDir: 'unused-with-database-url' });
+  await db.dataSource.initialize();
+  await db.dataSource.runMigrations({ transaction: 'each' });
   return {
     url: url.toString(),
     dataSource: db.dataSource,

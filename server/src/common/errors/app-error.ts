@@ -25,7 +25,6 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (code: ErrorCode, message: string) => new AppError(code, 404, message);
 export const conflict = (code: ErrorCode, message: string, details?: unknown) =>
   new AppError(code, 409, message, { details });
 

@@ -236,9 +236,8 @@ export class AgentsService {
 
   // -------------------------------------------------------------------------------------------------------------
 
-  /** A WebRTC twin (`1001-web`) is the same operator as the desk phone `1001`. */
-  private async userOf(agentId: string): Promise<string | null> {
-    const extension = agentId.replace(/-web$/i, '');
+  /** The adapters name operators by extension (a softphone twin `1001-web` is reported as `1001`). */
+  private async userOf(extension: string): Promise<string | null> {
     const userId = this.options.userByExtension
       ? ((await this.options.userByExtension(extension))?.id ?? null)
       : await this.repo.userIdByExtension(extension);

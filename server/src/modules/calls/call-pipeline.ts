@@ -10,7 +10,7 @@ import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/rea
 
 import { type CallCardReadModel } from './call-card.read-model';
 import { type CallStore, isConnectionError, type PopRow } from './call-store';
-import { extensionOf, toLiveCall } from './live-call.mapper';
+import { toLiveCall } from './live-call.mapper';
 
 export interface CallPipelineMetrics {
   /** Seconds from the PBX's event to the card's emit. */
@@ -156,8 +156,8 @@ export class CallPipeline implements PartitionOwner {
     // once its operator's phone rings (a campaign's number is known then).
     const undecided = subject.direction === 'outbound' && !subject.toRaw && !event.agentId;
     const link = call.link ? { link: call.link, created: null } : await this.linkCaller(subject);
-    const agent = after.agentExtension ? extensionOf(after.agentExtension) : null;
-    const sameAgent = before !== null && agent === (before.agentExtension ? extensionOf(before.agentExtension) : null);
+    const agent = after.agentExtension;
+    const sameAgent = before !== null && agent === before.agentExtension;
     const operatorId = sameAgent
       ? call.operatorId
       : agent
@@ -209,7 +209,7 @@ export class CallPipeline implements PartitionOwner {
   private async campaignDial(call: CallProjection, event: CallEvent): Promise<string | null | undefined> {
     if (call.direction !== 'outbound' || call.toRaw || call.status === 'ended') return null;
     if (!event.agentId) return undefined;
-    const viewer = await this.deps.cards.userByExtension(extensionOf(event.agentId));
+    const viewer = await this.deps.cards.userByExtension(event.agentId);
     return viewer ? this.deps.cards.campaignDialOf(viewer.id) : null;
   }
 
@@ -263,7 +263,7 @@ export class CallPipeline implements PartitionOwner {
         return [await this.pop(call, event, after, link, event.agentId, 'ringing')].filter(isDefined);
       }
       case 'call.answered': {
-        const agentExtension = event.agentId ? extensionOf(event.agentId) : null;
+        const agentExtension = event.agentId ?? null;
         const userId = agentExtension ? ((await this.deps.cards.userByExtension(agentExtension))?.id ?? null) : null;
         return [
           () => {
@@ -279,8 +279,8 @@ export class CallPipeline implements PartitionOwner {
             realtime.emitTo(rooms, 'call:transferred', {
               call: live,
               kind: event.kind,
-              fromAgentExtension: event.fromAgentId ? extensionOf(event.fromAgentId) : null,
-              toAgentExtension: event.agentId ? extensionOf(event.agentId) : null,
+              fromAgentExtension: event.fromAgentId ?? null,
+              toAgentExtension: event.agentId ?? null,
             }),
           ...(moved ? [moved] : []),
         ];
@@ -306,10 +306,9 @@ export class CallPipeline implements PartitionOwner {
     event: CallEvent,
     after: CallProjection,
     link: CallerLink,
-    agentId: string,
+    extension: string,
     reason: 'ringing' | 'transfer',
   ): Promise<((pops: PopRow[]) => void) | undefined> {
-    const extension = extensionOf(agentId);
     const viewer = await this.deps.cards.userByExtension(extension);
     if (!viewer) {
       this.deps.logger.info({ callId: after.id, extension }, 'no active user has this extension: no screen pop');

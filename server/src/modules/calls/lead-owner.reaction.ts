@@ -5,7 +5,6 @@ import { type LeadsService } from '@server/modules/leads/leads.service';
 import { type UsersService } from '@server/modules/users/users.service';
 
 import { type CallCardReadModel } from './call-card.read-model';
-import { extensionOf } from './live-call.mapper';
 
 export interface LeadOwnerDeps {
   leads: Pick<LeadsService, 'giveOwnerIfNone'>;
@@ -28,7 +27,7 @@ export function createLeadOwnerReaction(deps: LeadOwnerDeps): CallReaction {
     if (link.kind !== 'lead' || !link.createdByThisCall) return;
     let ownerId: string | null = null;
     if (event.type === 'call.answered' && event.agentId) {
-      ownerId = (await deps.cards.userByExtension(extensionOf(event.agentId)))?.id ?? null;
+      ownerId = (await deps.cards.userByExtension(event.agentId))?.id ?? null;
     } else if (event.type === 'call.ended' && !event.answered && after.answeredAt === null && deps.queueDefaultOwner) {
       ownerId = (await deps.users.findActiveByLogin(deps.queueDefaultOwner))?.id ?? null;
     }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { type CallEvent } from '@telephony';
 
 import { projectCall } from '@server/common/calls/call-projection';
-import { extensionOf, toLiveCall } from './live-call.mapper';
+import { toLiveCall } from './live-call.mapper';
 
 const base = {
   callId: 'c1',
@@ -18,16 +18,12 @@ const base = {
 const at = (s: number) => new Date(Date.UTC(2026, 10, 23, 10, 0, s)).toISOString();
 
 describe('live call view', () => {
-  it('folds a WebRTC twin onto the operator extension', () => {
-    expect(extensionOf('1001-web')).toBe('1001');
-    expect(extensionOf('1001')).toBe('1001');
-  });
-
   it('lists each ringing operator once (desk phone and softphone ring together) and follows the answer', () => {
     const events: CallEvent[] = [
       { ...base, seq: 1, occurredAt: at(0), type: 'call.created' },
       { ...base, seq: 2, occurredAt: at(1), type: 'call.ringing', agentId: '1001' },
-      { ...base, seq: 3, occurredAt: at(1), type: 'call.ringing', agentId: '1001-web' },
+      // The softphone twin's leg: the adapter reports it as its operator, 1001.
+      { ...base, seq: 3, occurredAt: at(1), type: 'call.ringing', agentId: '1001' },
       { ...base, seq: 4, occurredAt: at(1), type: 'call.ringing', agentId: '1002' },
     ];
     const ringing = toLiveCall(projectCall(events)!);
@@ -42,7 +38,7 @@ describe('live call view', () => {
     const answered = toLiveCall(
       projectCall([
         ...events,
-        { ...base, seq: 5, occurredAt: at(4), type: 'call.answered', agentId: '1001-web', waitSeconds: 4 },
+        { ...base, seq: 5, occurredAt: at(4), type: 'call.answered', agentId: '1001', waitSeconds: 4 },
       ])!,
     );
     expect(answered).toMatchObject({ status: 'answered', ringing: [], agentExtension: '1001', answeredAt: at(4) });

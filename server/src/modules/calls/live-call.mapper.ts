@@ -3,12 +3,6 @@ import { type CallStatus } from '@telephony';
 
 import { type CallProjection } from '@server/common/calls/call-projection';
 
-/**
- * The operator an agent id names. A WebRTC twin (`1001-web`) is the same person as the desk phone `1001`: the AMI
- * tracker already folds twins, the SIP front may not, so every consumer of agent ids goes through this.
- */
-export const extensionOf = (agentId: string): string => agentId.replace(/-web$/i, '');
-
 const LIVE_STATUS: Record<CallStatus, LiveCallStatus> = {
   created: 'ringing',
   ringing: 'ringing',
@@ -34,8 +28,9 @@ export function toLiveCall(call: CallProjection): LiveCallDto {
     to: { raw: call.toRaw, e164: call.toE164, extension: extensionParty(call.toRaw, call.toE164), anonymous: false },
     queue: call.queue,
     status: LIVE_STATUS[call.status],
-    ringing: [...new Set(call.ringingAgents.map(extensionOf))].sort(),
-    agentExtension: call.agentExtension ? extensionOf(call.agentExtension) : null,
+    // A desk phone and its softphone twin ring together: the adapters report both as the operator's extension.
+    ringing: [...new Set(call.ringingAgents)].sort(),
+    agentExtension: call.agentExtension,
     startedAt: call.startedAt,
     answeredAt: call.answeredAt,
   };

@@ -1,6 +1,5 @@
 import { type CallReaction } from '@server/common/calls/call-change';
 import { type Logger } from '@server/common/logger/logger';
-import { extensionOf } from '@server/modules/calls/live-call.mapper';
 
 import { type CampaignDialer } from './campaign-dialer';
 import { outcomeOf } from './dial-rules';
@@ -18,7 +17,7 @@ export function createCampaignOutcomeReaction(
     if (after.direction !== 'outbound' || !after.toE164) return;
     // The queue's operator joins the answered customer: Asterisk says so with the bridge.
     if ((event.type === 'call.answered' || event.type === 'call.bridged') && event.agentId) {
-      await dialer.operatorAnswered(after.toE164, extensionOf(event.agentId));
+      await dialer.operatorAnswered(after.toE164, event.agentId);
       return;
     }
     if (event.type !== 'call.ended') return;
@@ -27,7 +26,7 @@ export function createCampaignOutcomeReaction(
       cause: event.cause,
       blocked: event.blocked,
     });
-    await dialer.callEnded(after.toE164, after.id, outcome, event.agentId ? extensionOf(event.agentId) : null);
+    await dialer.callEnded(after.toE164, after.id, outcome, event.agentId ?? null);
     logger.debug({ callId: after.id, outcome }, 'campaign call ended');
   };
 }

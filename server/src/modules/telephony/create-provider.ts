@@ -4,14 +4,7 @@ import { type Redis } from 'ioredis';
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
-import {
-  createTelephonyProvider,
-  RedisCredentialStore,
-  RedisDialogStore,
-  RedisRegistrationStore,
-  type SipCredentialsSource,
-  type TelephonyProvider,
-} from '@telephony';
+import { createTelephonyProvider, type SipCredentialsSource, type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { readyOwnerOf, readyQueueMembers } from '@server/modules/agents/queue-members.read-model';
 import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
@@ -75,19 +68,14 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
         ...(t.rtpengine
           ? { rtpengine: t.rtpengine, ...(t.rtpengine.recording ? { recording: t.rtpengine.recording } : {}) }
           : {}),
-        // Phones that REGISTER with the SIP front are reached at their contact (shared by every node via Redis).
-        ...(redis ? { registrations: new RedisRegistrationStore(redis) } : {}),
-        // The calls this node has open, by a name that survives its restart (NODE_ID, else the host's name): a
-        // restarted node ends what its predecessor left (drachtio gives a dialog's requests to its creator only).
-        ...(redis
-          ? { dialogs: { store: new RedisDialogStore(redis), node: config.pipeline?.nodeId ?? hostname() } }
-          : {}),
+        // Phones that REGISTER with the SIP front are reached at their contact, and register with the same per-user
+        // secrets as on Asterisk (both shared by every node via Redis).
+        ...(redis ? { redis, ...(sipCredentials ? { phoneCredentials: sipCredentials } : {}) } : {}),
+        // The calls this node has open, by a name that survives its restart: a restarted node ends what its
+        // predecessor left.
+        ...(redis ? { node: config.pipeline?.nodeId ?? hostname() } : {}),
         closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
         onDiagnostic,
-        // Phones register with the same per-user secrets as on Asterisk, checked against HA1s kept in Redis.
-        ...(redis && sipCredentials
-          ? { provisioning: { credentials: sipCredentials, store: new RedisCredentialStore(redis) } }
-          : {}),
         // Owner-sticky routing: a known client's owner rings first; then (and for anyone else) the queue
         // `support` rings the active operators free to take it: their stored agent state (break, wrap-up and
         // offline skip them, read at every round) and the adapter's own pauses and calls in progress.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { HANGUP_CAUSES } from '@telephony';
+import { HANGUP_CAUSES, type ProviderSource } from '@telephony';
 
 /**
  * Telephony commands over Redis, from web nodes without the adapter (TELEPHONY_PROVIDER=remote) to the one node
@@ -93,7 +93,7 @@ export const replySchema = z.union([
 export type Reply = z.infer<typeof replySchema>;
 
 export const statusSchema = z.object({
-  source: z.enum(['ami', 'sip']),
+  source: z.enum(['ami', 'sip'] satisfies [ProviderSource, ...ProviderSource[]]),
   up: z.boolean(),
   canSwitchSpyMode: z.boolean(),
 });

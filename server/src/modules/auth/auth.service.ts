@@ -7,7 +7,7 @@ import { type DataSource, In, LessThan, MoreThan, type Repository } from 'typeor
 import { type Role, type UserDto } from '@contracts/dto/user';
 import { type Viewer } from '@server/common/access/visibility';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { authError } from '@server/modules/auth/auth.errors';
+import { authError } from '@server/common/auth/auth.errors';
 import { SessionEntity, type SessionRow } from '@server/modules/auth/session.entity';
 import { type UsersRepository } from '@server/modules/users/users.repository';
 import { toUserDto } from '@server/modules/users/users.service';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { callListQuerySchema, originateRequestSchema, wrapUpRequestSchema } from '@contracts/dto/call';
 import { idParamsSchema } from '@contracts/dto/common';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { type CallsService } from './calls.service';
 

@@ -9,7 +9,7 @@ import {
   updateBlockedNumberRequestSchema,
 } from '@contracts/dto/dial-policy';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { assertRoutingToken } from '@server/modules/routing/routing.router';
 
 import { type DialPolicyService } from './dial-policy.service';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { reviewExportQuerySchema, reviewListQuerySchema, reviewRequestSchema } from '@contracts/dto/quality';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
 
 import { type QualityService } from './quality.service';

@@ -14,7 +14,6 @@ import {
 } from '@contracts/socket-events';
 import { isTrustedHost, LOOPBACK_ONLY, type TrustedHosts } from '@server/common/http/trusted-hosts';
 import { type AuthService } from '@server/modules/auth/auth.service';
-import { authenticateSocketHandshake } from '@server/modules/auth/socket-auth';
 
 import { isAllowedOrigin } from './socket-origin';
 
@@ -113,7 +112,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   };
 
   io.use((socket, next) => {
-    authenticateSocketHandshake(deps.auth, socket.handshake.headers.cookie)
+    deps.auth
+      .authenticateSocketHandshake(socket.handshake.headers.cookie)
       .then((owner) => {
         if (!owner) return next(new HandshakeError(UNAUTHORIZED, 'log in first: no valid zv_session cookie'));
         const { sessionId, user } = owner;

@@ -10,7 +10,7 @@ import {
 } from '@contracts/dto/dial-policy';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser, requireRole } from '@server/common/auth/auth-guards';
-import { assertRoutingToken } from '@server/modules/routing/routing.router';
+import { assertRoutingToken } from '@server/common/http/routing-token';
 
 import { type DialPolicyService } from './dial-policy.service';
 

@@ -26,13 +26,17 @@ import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/e
 import { type Logger } from '@server/common/logger/logger';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { type AuthService } from '@server/modules/auth/auth.service';
-import { type SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { type SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner.service';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { type HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { passwordProblem } from '@server/modules/users/password-policy';
 import { type UserRow } from '@server/modules/users/user.entity';
 import { usersError } from '@server/modules/users/users.errors';
 import { type UserPatch, type UsersRepository } from '@server/modules/users/users.repository';
+
+/** What auth and API tokens read of users on every request, straight from the owner's repository. */
+export type UserLookup = Pick<UsersRepository, 'findById' | 'findByIds' | 'findByLogin'>;
+export { type UserRow };
 
 export const toUserDto = (u: UserRow): UserDto => ({
   id: u.id,

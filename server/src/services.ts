@@ -270,6 +270,8 @@ export function createServices(deps: ServicesDeps): {
   const callbacks = new CallbacksService({
     dataSource,
     routing,
+    tasks,
+    audit,
     config: {
       dueMinutes: config.callbacks.dueMinutes,
       get escalateMinutes() {

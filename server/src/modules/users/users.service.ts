@@ -25,7 +25,6 @@ import { seesAll, type Viewer } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { type AuthService } from '@server/modules/auth/auth.service';
 import { type SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner.service';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { type HoldingsReadModel } from '@server/modules/users/holdings.read-model';
@@ -53,8 +52,14 @@ const toUserAdminDto = (u: UserRow): UserAdminDto => ({ ...toUserDto(u), active:
 export const hashPassword = (password: string) => hash(password);
 
 /** What account changes reach besides the users table: sessions and sockets, SIP secrets and the PBX. */
+/** What users needs of sessions; auth's AuthService is it (declared here so users does not import auth back). */
+export interface UserSessions {
+  endSessionsOf(userId: string): Promise<void>;
+  disconnectUser(userId: string): void;
+}
+
 export interface UserAccessDeps {
-  sessions: Pick<AuthService, 'endSessionsOf' | 'disconnectUser'>;
+  sessions: UserSessions;
   sipSecrets: Pick<SipSecretsService, 'rotate'>;
   sip: Pick<SipProvisioner, 'sync'>;
 }

@@ -3,12 +3,25 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import unicorn from 'eslint-plugin-unicorn';
 import reactHooks from 'eslint-plugin-react-hooks';
+import { readdirSync } from 'node:fs';
 
 const noParentImports = {
   group: ['../*', '../**'],
   message: 'Use a path alias (@contracts, @telephony, @server, @client) instead of ../',
 };
 const restrict = (...extra) => ['error', { patterns: [noParentImports, ...extra] }];
+const serverGroup = {
+  group: ['@client/*', '@telephony/*'],
+  message: 'The server imports only @telephony (its public entry)',
+};
+const serverModules = readdirSync(`${import.meta.dirname}/server/src/modules`, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
+// A module's face is its *.service, *.types and *.read-model files; the rest is its own business.
+const moduleFace = (own) => ({
+  regex: `^@server/modules/(?!${own}/)[^/]+/(?!.*\\.(service|types|read-model)$)`,
+  message: "Another module's internals: import its *.service, *.types or *.read-model (or move shared code to common/)",
+});
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'data', 'coverage', 'bench-results', 'test-results', 'test/fixtures'] },
@@ -61,12 +74,13 @@ export default tseslint.config(
   {
     files: ['server/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict({
-        group: ['@client/*', '@telephony/*'],
-        message: 'The server imports only @telephony (its public entry)',
-      }),
+      'no-restricted-imports': restrict(serverGroup),
     },
   },
+  ...serverModules.map((own) => ({
+    files: [`server/src/modules/${own}/**/*.ts`],
+    rules: { 'no-restricted-imports': restrict(serverGroup, moduleFace(own)) },
+  })),
   {
     files: ['telephony/**/*.ts'],
     rules: {

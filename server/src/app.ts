@@ -21,7 +21,8 @@ import { businessHoursRouter } from '@server/modules/call-me-back/business-hours
 import { publicFormsRouter, webFormsRouter } from '@server/modules/web-forms/web-forms.router';
 import { callsRouter } from '@server/modules/calls/calls.router';
 import { liveCallsRouter } from '@server/modules/calls/live-calls.router';
-import { csrfGuard, requireAuth, sessionMiddleware } from '@server/modules/auth/auth.middleware';
+import { csrfGuard, requireAuth } from '@server/common/auth/auth-guards';
+import { sessionMiddleware } from '@server/modules/auth/auth.middleware';
 import { authRouter } from '@server/modules/auth/auth.router';
 import { auditRouter } from '@server/modules/audit/audit.router';
 import { companiesRouter } from '@server/modules/companies/companies.router';

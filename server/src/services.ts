@@ -12,7 +12,7 @@ import { type Logger } from '@server/common/logger/logger';
 import { JobQueue } from '@server/common/jobs/job-queue';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
-import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
 import { SlaAlertsRepository } from '@server/modules/analytics/sla-alerts.repository';
@@ -45,12 +45,12 @@ import { NotesService } from '@server/modules/notes/notes.service';
 import { NotificationsRepository } from '@server/modules/notifications/notifications.repository';
 import { NotificationsService } from '@server/modules/notifications/notifications.service';
 import { RecipientsReadModel } from '@server/modules/notifications/recipients.read-model';
-import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/reassigner';
+import { Reassigner, type ReassignmentListener } from '@server/modules/ownership/ownership.service';
 import { QualityService } from '@server/modules/quality/quality.service';
 import { RecordingsService } from '@server/modules/recordings/recordings.service';
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { SearchService } from '@server/modules/search/search.service';
-import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner.service';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { SettingsService } from '@server/modules/settings/settings.service';
 import { SupervisionService } from '@server/modules/supervision/supervision.service';
@@ -276,6 +276,8 @@ export function createServices(deps: ServicesDeps): {
   const callbacks = new CallbacksService({
     dataSource,
     routing,
+    tasks,
+    audit,
     config: {
       dueMinutes: config.callbacks.dueMinutes,
       get escalateMinutes() {

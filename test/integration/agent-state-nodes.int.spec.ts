@@ -5,7 +5,7 @@ import { type AgentStateDto } from '@contracts/socket-events';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
-import { type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { createUser, deleteUsers, startTestApp, suitePrefix, type TestApp } from '@test/support/api-server';
 import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
 

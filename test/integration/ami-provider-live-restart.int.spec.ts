@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallEnded, type CallEvent, type TelephonyEvent } from '@telephony';
 import { AmiProvider } from '@telephony/ami/ami-provider';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { openCallsOf } from '@server/modules/calls/open-calls';
+import { openCallsOf } from '@server/modules/calls/open-calls.read-model';
 import { requireDatabaseUrl, startTestNode, type TestApp } from '@test/support/api-server';
 import {
   amiConfigFromEnv,

@@ -8,7 +8,10 @@ import { createDatabase, type Database } from '@server/db/data-source';
 import { type CallReaction } from '@server/common/calls/call-change';
 import { projectCall } from '@server/common/calls/call-projection';
 import { recordCallEvents } from '@test/support/call-events';
+import { AuditService } from '@server/modules/audit/audit.service';
 import { CallbacksService } from '@server/modules/callbacks/callbacks.service';
+import { Reassigner } from '@server/modules/ownership/ownership.service';
+import { TasksService } from '@server/modules/tasks/tasks.service';
 import { type TaskAssignedPayload, type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { RoutingService } from '@server/modules/routing/routing.service';
 import { createUser, deleteUsers, requireDatabaseUrl, suitePrefix, type SeededUser } from '@test/support/api-server';
@@ -103,9 +106,12 @@ describe('callbacks: missed/abandoned inbound calls → one callback task; late 
   beforeEach(async () => {
     notifier = new RecordingNotifier();
     const logger = pino({ level: process.env.ZVONOK_TEST_LOG ?? 'silent' });
+    const audit = new AuditService(ds);
     callbacks = new CallbacksService({
       dataSource: ds,
       routing: new RoutingService(ds, () => 'RU'),
+      tasks: new TasksService(ds, new Reassigner(ds, audit, [], logger)),
+      audit,
       config: { dueMinutes: 15, escalateMinutes: 30 },
       logger,
       notifier,

@@ -16,7 +16,7 @@ import { ImportsService } from '@server/modules/imports/imports.service';
 import { LeadEntity } from '@server/modules/leads/lead.entity';
 import { UserEntity } from '@server/modules/users/user.entity';
 import { requireDatabaseUrl, testConfig, testLogger, TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
-import { SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { SipSecretCipher } from '@server/common/crypto/sip-secret-cipher';
 import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 
 import { migrations } from '@migrations';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type ServerEventPayload } from '@server/modules/realtime/realtime.server';
+import { type ServerEventPayload } from '@server/modules/realtime/realtime.types';
 import { ApiClient } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { closedByServer, refusedHandshake, roundTrip } from '@test/security/support/sockets';

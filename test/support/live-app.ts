@@ -8,7 +8,7 @@ import { type ClientToServerEvents, type ServerToClientEvents } from '@contracts
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { AmiConnection } from '@telephony/ami/ami-connection';
 import { type AmiEvent } from '@telephony/ami/ami-message';
-import { type Realtime } from '@server/modules/realtime/realtime.server';
+import { type Realtime } from '@server/modules/realtime/realtime.types';
 import { type AppServices } from '@server/services';
 import { amiConfigFromEnv, ASTERISK_ROOT } from '@test/support/ami-live';
 import { startTestNode, testConfig } from '@test/support/api-server';

@@ -9,7 +9,7 @@ import { CallPipeline } from '@server/modules/calls/call-pipeline';
 import { CallStore } from '@server/modules/calls/call-store';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { LeadsService } from '@server/modules/leads/leads.service';
-import { Reassigner } from '@server/modules/ownership/reassigner';
+import { Reassigner } from '@server/modules/ownership/ownership.service';
 import { UsersRepository } from '@server/modules/users/users.repository';
 import { UsersService } from '@server/modules/users/users.service';
 import { testLogger } from '@test/support/api-server';

@@ -1,3 +1,4 @@
+import { type AgentStateName } from './dto/agent-state';
 import { type CallCard } from './dto/call-card';
 import { type LeadDto } from './dto/lead';
 import { type NotificationDto } from './dto/notification';
@@ -68,7 +69,8 @@ export interface CallEndedPayload {
   talkSeconds: number;
 }
 
-export type AgentStateName = 'available' | 'break' | 'wrap-up' | 'offline' | 'on-call' | 'ringing';
+// Its own file, so dto/wallboard (which this file imports) can use it without an import cycle.
+export type { AgentStateName };
 
 export interface AgentStateDto {
   userId: string;

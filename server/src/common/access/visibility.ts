@@ -52,12 +52,3 @@ export const dealVisible = (alias: string) =>
 
 export const taskVisible = (alias: string) =>
   `(${alias}.assignee_id = ANY(:scopeIds) OR ${alias}.created_by_id = ANY(:scopeIds))`;
-
-/**
- * Raw SQL: a user of `idsParam` (a uuid[] placeholder such as `$2`) handled call `alias` — its current operator, or
- * anyone who answered it or received it by transfer (`call_handlers`, written from the event log with the user who
- * had the extension then, so reassigning an extension later does not hand the old calls over).
- */
-export const handledByAnySql = (alias: string, idsParam: string) =>
-  `(${alias}.operator_id = ANY(${idsParam}) OR EXISTS (SELECT 1 FROM call_handlers hh ` +
-  `WHERE hh.call_id = ${alias}.id AND hh.user_id = ANY(${idsParam})))`;

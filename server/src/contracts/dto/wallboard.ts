@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-import { type AgentStateName } from '@contracts/socket-events';
+import { type AgentStateName } from '@contracts/dto/agent-state';
 
 /** A caller waiting in a queue right now (ringing operators or not yet offered). */
 export interface WaitingCallerDto {

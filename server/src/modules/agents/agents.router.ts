@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { agentUserParamsSchema, setAgentStateRequestSchema } from '@contracts/dto/agent';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { type AgentsService } from './agents.service';
 

@@ -5,7 +5,7 @@ import { type AgentStateDto } from '@contracts/socket-events';
 import { type Logger } from '@server/common/logger/logger';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
-import { roleRoom, userRoom } from '@server/modules/realtime/realtime.server';
+import { roleRoom, userRoom } from '@server/modules/realtime/realtime.types';
 
 import { AgentBook, type Applied } from './agent-book';
 import {
@@ -25,7 +25,7 @@ import {
 } from './agent-state';
 import { agentsError } from './agents.errors';
 import { type AgentRow, type AgentsRepository } from './agents.repository';
-import { NO_REALTIME, type RealtimeSink } from './realtime-sink';
+import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 
 export interface AgentsServiceOptions {
   telephony: TelephonyProvider | null;

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { analyticsQuerySchema } from '@contracts/dto/analytics';
 import { setTargetRequestSchema, targetParamsSchema } from '@contracts/dto/analytics-roles';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
 
 /**

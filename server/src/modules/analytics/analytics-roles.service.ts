@@ -16,7 +16,7 @@ import { AppError } from '@server/common/errors/app-error';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
-import { AnalyticsRepository } from '@server/modules/analytics/analytics.repository';
+import { AnalyticsReadModel } from '@server/modules/analytics/analytics.read-model';
 import { boundsOf } from '@server/modules/analytics/analytics.service';
 import { AnalyticsRolesReadModel, type DirectionRow } from '@server/modules/analytics/analytics-roles.read-model';
 import { AnalyticsTargetsRepository } from '@server/modules/analytics/analytics-targets.repository';
@@ -41,7 +41,7 @@ interface Span {
  * Who: an operator only ever themselves; a supervisor who leads teams their members; everyone else all operators.
  */
 export class AnalyticsRolesService {
-  private readonly calls: AnalyticsRepository;
+  private readonly calls: AnalyticsReadModel;
   private readonly read: AnalyticsRolesReadModel;
   private readonly targets: AnalyticsTargetsRepository;
 
@@ -50,7 +50,7 @@ export class AnalyticsRolesService {
     private readonly audit?: AuditService,
     private readonly teams?: TeamScopeReadModel,
   ) {
-    this.calls = new AnalyticsRepository(dataSource);
+    this.calls = new AnalyticsReadModel(dataSource);
     this.read = new AnalyticsRolesReadModel(dataSource);
     this.targets = new AnalyticsTargetsRepository(dataSource);
   }

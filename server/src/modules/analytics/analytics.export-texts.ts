@@ -1,7 +1,4 @@
-import { type UserDto } from '@contracts/dto/user';
-
-/** A language exports are written in (the UI's two). */
-export type ExportLocale = UserDto['locale'];
+import { type ExportLocale } from '@server/common/export/table-export';
 
 interface SummaryParams {
   tz: string;

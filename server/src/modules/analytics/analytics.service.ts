@@ -21,11 +21,12 @@ import { type UserDto } from '@contracts/dto/user';
 import { AppError, pgErrorCode } from '@server/common/errors/app-error';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import {
-  AnalyticsRepository,
+  AnalyticsReadModel,
   type Bounds,
   type CallKpiRow,
   type QueueSettingRow,
-} from '@server/modules/analytics/analytics.repository';
+} from '@server/modules/analytics/analytics.read-model';
+import { QueueSettingsRepository } from '@server/modules/analytics/queue-settings.repository';
 import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-roles.read-model';
 
 /**
@@ -54,7 +55,8 @@ import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-rol
  * - average deal amount = mean amount of deals won (closed) in the range, per currency.
  */
 export class AnalyticsService {
-  private readonly repo: AnalyticsRepository;
+  private readonly repo: AnalyticsReadModel;
+  private readonly queueSettingsRepo: QueueSettingsRepository;
   private readonly roles: AnalyticsRolesReadModel;
 
   constructor(
@@ -62,7 +64,8 @@ export class AnalyticsService {
     private readonly audit?: AuditService,
     private readonly teams?: TeamScopeReadModel,
   ) {
-    this.repo = new AnalyticsRepository(dataSource);
+    this.repo = new AnalyticsReadModel(dataSource);
+    this.queueSettingsRepo = new QueueSettingsRepository(dataSource);
     this.roles = new AnalyticsRolesReadModel(dataSource);
   }
 
@@ -72,7 +75,7 @@ export class AnalyticsService {
 
   /** Sets a queue's wrap-up seconds (audited); it applies to every past and future call of the queue. */
   async setQueueWrapUp(actor: UserDto, queue: string, wrapUpSeconds: number): Promise<QueueSettingDto> {
-    const row = await this.repo.upsertQueueSetting(queue, wrapUpSeconds);
+    const row = await this.queueSettingsRepo.upsertQueueSetting(queue, wrapUpSeconds);
     await this.audit?.record({
       actorId: actor.id,
       action: 'analytics.queue-wrap-up.set',
@@ -302,7 +305,7 @@ export class AnalyticsService {
 }
 
 /** The range as instants; a zone the browser's ICU knows but this server's tzdata does not is a 400. */
-export async function boundsOf(repo: AnalyticsRepository, q: Pick<AnalyticsQuery, 'from' | 'to' | 'tz'>) {
+export async function boundsOf(repo: AnalyticsReadModel, q: Pick<AnalyticsQuery, 'from' | 'to' | 'tz'>) {
   return repo.bounds(q.from, q.to, q.tz).catch((err: unknown) => {
     // 22023 invalid_parameter_value
     if (pgErrorCode(err) === PG_INVALID_PARAMETER_VALUE)

@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { slaAlertsQuerySchema, slaQueueParamsSchema, slaThresholdRequestSchema } from '@contracts/dto/sla-alerts';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type SlaAlertsService } from '@server/modules/analytics/sla-alerts.service';
 
 /**

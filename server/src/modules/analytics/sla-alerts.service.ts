@@ -2,7 +2,7 @@ import { type SlaAlertDto, type SlaThresholdDto, type SlaThresholdRequest } from
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { AppError } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
-import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { evaluateSla, type QueueObservation } from '@server/modules/analytics/sla-alerts.evaluate';
 import {

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { createApiTokenRequestSchema } from '@contracts/dto/api-token';
 import { idParamsSchema } from '@contracts/dto/common';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { type ApiTokensService } from './api-tokens.service';
 

@@ -9,10 +9,8 @@ import {
 } from '@contracts/dto/api-token';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { type UserRow } from '@server/modules/users/user.entity';
-import { type UsersRepository } from '@server/modules/users/users.repository';
 import { type Viewer } from '@server/common/access/visibility';
-import { toUserDto } from '@server/modules/users/users.service';
+import { toUserDto, type UserLookup, type UserRow } from '@server/modules/users/users.service';
 
 import { type ApiTokenRow } from './api-token.entity';
 import { apiTokensError } from './api-tokens.errors';
@@ -41,7 +39,7 @@ export class ApiTokensService {
 
   constructor(
     dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly users: UserLookup,
     private readonly audit: AuditService,
     /** A team supervisor's scope, as the session gives it: a token sees what its owner's session would. */
     private readonly teamScope?: (supervisorId: string) => Promise<string[] | null>,

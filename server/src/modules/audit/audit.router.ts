@@ -4,7 +4,7 @@ import { Router } from 'express';
 
 import { auditExportQuerySchema, auditListQuerySchema } from '@contracts/dto/audit';
 import { parseInput } from '@server/common/http/validate';
-import { requireRole } from '@server/modules/auth/auth.middleware';
+import { requireRole } from '@server/common/auth/auth-guards';
 import { type AuditViewerService } from '@server/modules/audit/audit-viewer.service';
 
 /**

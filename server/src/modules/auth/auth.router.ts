@@ -6,8 +6,8 @@ import { RedisStore, type RedisReply } from 'rate-limit-redis';
 import { loginRequestSchema, userSchema } from '@contracts/dto/user';
 import { type Config } from '@server/config/env';
 import { parseInput } from '@server/common/http/validate';
-import { authError } from '@server/modules/auth/auth.errors';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { authError } from '@server/common/auth/auth.errors';
+import { currentUser } from '@server/common/auth/auth-guards';
 import { type AuthService, SESSION_COOKIE, readSessionToken } from '@server/modules/auth/auth.service';
 
 export function authRouter(

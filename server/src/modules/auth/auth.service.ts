@@ -7,10 +7,9 @@ import { type DataSource, In, LessThan, MoreThan, type Repository } from 'typeor
 import { type Role, type UserDto } from '@contracts/dto/user';
 import { type Viewer } from '@server/common/access/visibility';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { authError } from '@server/modules/auth/auth.errors';
+import { authError } from '@server/common/auth/auth.errors';
 import { SessionEntity, type SessionRow } from '@server/modules/auth/session.entity';
-import { type UsersRepository } from '@server/modules/users/users.repository';
-import { toUserDto } from '@server/modules/users/users.service';
+import { toUserDto, type UserLookup } from '@server/modules/users/users.service';
 
 export const SESSION_COOKIE = 'zv_session';
 
@@ -43,7 +42,7 @@ export class AuthService {
 
   constructor(
     dataSource: DataSource,
-    private readonly users: UsersRepository,
+    private readonly users: UserLookup,
     private readonly ttlHours: number,
     private readonly audit?: AuditService,
     /** The users a supervisor sees: themselves and their teams (null: they lead none and see all). */

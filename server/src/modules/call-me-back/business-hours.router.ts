@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { businessHoursParamsSchema, putBusinessHoursRequestSchema } from '@contracts/dto/business-hours';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { type BusinessHoursService } from './business-hours.service';
 

@@ -11,6 +11,9 @@ import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { type Hours } from './business-hours';
 
+/** Campaigns dial only within the same hours as call-me-back. */
+export { type Hours, nextOpening } from './business-hours';
+
 const COLUMNS = 'queue, time_zone, week, holidays::text[] AS holidays, callback_wait_seconds, updated_at';
 
 interface HoursRow {

@@ -7,13 +7,16 @@ import { type CallReaction } from '@server/common/calls/call-change';
 import { type CallProjection } from '@server/common/calls/call-projection';
 import { type TaskNotifier } from '@server/modules/callbacks/task-notifier';
 import { type RoutingService } from '@server/modules/routing/routing.service';
-import { TaskEntity } from '@server/modules/tasks/task.entity';
-import { toTaskDto } from '@server/modules/tasks/tasks.service';
+import { type AuditService } from '@server/modules/audit/audit.service';
+import { type TasksService } from '@server/modules/tasks/tasks.service';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export interface CallbacksServiceDeps {
   dataSource: DataSource;
   routing: RoutingService;
+  /** Owns the callback tasks' rows (callbacks owns only callback_calls). */
+  tasks: Pick<TasksService, 'openCallback' | 'setCallbackAttempts' | 'claimOverdueCallbacks' | 'byId'>;
+  audit: Pick<AuditService, 'record'>;
   config: Pick<CallbacksConfig, 'dueMinutes' | 'escalateMinutes'>;
   logger: Logger;
   /** Socket.IO delivery; absent → tasks are still created and escalated, nobody is pushed. */
@@ -93,32 +96,32 @@ export class CallbacksService {
         [call.id, call.endedAt],
       );
       if (claimed.length === 0) return null;
-      // The stored title is only the number (language-neutral); screens render "call back …" from callback_phone.
-      const [task]: { id: string; created: boolean }[] = await em.query(
-        `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue,
-           callback_phone, callback_queue, callback_attempts)
-         VALUES ($1, 'callback', $2, $3, NULL, $4, $5, $6, $7, $1, $8, 1)
-         ON CONFLICT (callback_phone, COALESCE(callback_queue, '')) WHERE kind = 'callback' AND done_at IS NULL
-         DO UPDATE SET updated_at = now()
-         RETURNING id, (xmax = 0) AS created`,
-        [number, due, owner?.userId ?? null, link.type, link.id, call.id, owner ? null : call.queue, call.queue],
+      const task = await this.deps.tasks.openCallback(em, {
+        phone: number,
+        dueAt: due,
+        assigneeId: owner?.userId ?? null,
+        entityType: link.type,
+        entityId: link.id,
+        callId: call.id,
+        queue: owner ? null : call.queue,
+        callbackQueue: call.queue,
+      });
+      await em.query(`UPDATE callback_calls SET task_id = $2 WHERE call_id = $1`, [call.id, task.id]);
+      // Derived from the counted calls, so the figure is right whatever order nodes handled them in (the task row
+      // is locked by openCallback until commit, so a racing call's count waits for this one).
+      const [counts]: { n: number; last_call: string }[] = await em.query(
+        `SELECT count(*)::int AS n, (array_agg(call_id ORDER BY ended_at DESC, call_id))[1] AS last_call
+         FROM callback_calls WHERE task_id = $1`,
+        [task.id],
       );
-      await em.query(`UPDATE callback_calls SET task_id = $2 WHERE call_id = $1`, [call.id, task!.id]);
-      // Derived from the counted calls, so the figure is right whatever order nodes handled them in.
-      await em.query(
-        `UPDATE tasks t SET callback_attempts = s.n, call_id = s.last_call
-         FROM (SELECT count(*)::int AS n, (array_agg(call_id ORDER BY ended_at DESC, call_id))[1] AS last_call
-               FROM callback_calls WHERE task_id = $1) s
-         WHERE t.id = $1`,
-        [task!.id],
-      );
-      return task!;
+      await this.deps.tasks.setCallbackAttempts(em, task.id, counts!.n, counts!.last_call);
+      return task;
     });
     if (!counted) {
       log.debug('missed call already counted towards a callback');
       return null;
     }
-    const task = await this.taskDto(counted.id);
+    const task = await this.deps.tasks.byId(counted.id);
     const reason = call.disposition === 'missed' ? 'missed-call' : 'abandoned-call';
     log.info(
       { taskId: task.id, assigneeId: task.assigneeId, queue: call.queue, reason, attempts: task.callbackAttempts },
@@ -133,33 +136,29 @@ export class CallbacksService {
    */
   async escalateDue(now: Date = new Date()): Promise<TaskDto[]> {
     const escalated = await this.dataSource.transaction(async (em) => {
-      const rows: { id: string; assignee_id: string | null; call_id: string | null; due_at: Date }[] = await em.query(
-        `WITH claimed AS (UPDATE tasks SET escalated_at = $2, updated_at = now()
-         WHERE id IN (
-           SELECT id FROM tasks
-           WHERE kind = 'callback' AND done_at IS NULL AND escalated_at IS NULL
-             AND due_at + make_interval(mins => $1) <= $2
-           ORDER BY due_at LIMIT ${ESCALATION_BATCH} FOR UPDATE SKIP LOCKED)
-         AND escalated_at IS NULL
-         RETURNING id, assignee_id, call_id, due_at)
-         SELECT * FROM claimed`,
-        [this.deps.config.escalateMinutes, now],
+      const rows = await this.deps.tasks.claimOverdueCallbacks(
+        em,
+        this.deps.config.escalateMinutes,
+        now,
+        ESCALATION_BATCH,
       );
       for (const row of rows) {
-        await em.query(
-          `INSERT INTO audit_log (actor_id, action, entity, entity_id, details) VALUES (NULL, $1, 'task', $2, $3)`,
-          [
-            'callback.escalated',
-            row.id,
-            JSON.stringify({ callId: row.call_id, assigneeId: row.assignee_id, dueAt: row.due_at, to: 'supervisor' }),
-          ],
+        await this.deps.audit.record(
+          {
+            actorId: null,
+            action: 'callback.escalated',
+            entity: 'task',
+            entityId: row.id,
+            details: { callId: row.call_id, assigneeId: row.assignee_id, dueAt: row.due_at, to: 'supervisor' },
+          },
+          em,
         );
       }
       return rows;
     });
     const tasks: TaskDto[] = [];
     for (const row of escalated) {
-      const task = await this.taskDto(row.id);
+      const task = await this.deps.tasks.byId(row.id);
       tasks.push(task);
       this.deps.logger.warn({ taskId: row.id, callId: row.call_id, assigneeId: row.assignee_id }, 'callback escalated');
       this.notifier?.emitToRole('supervisor', 'task:assigned', { task, reason: 'escalation' });
@@ -181,18 +180,18 @@ export class CallbacksService {
     entityType: 'lead' | 'contact';
     entityId: string;
   }): Promise<TaskDto> {
-    // As for missed calls: the stored title is only the number; screens render "call back …" from callback_phone.
-    const [row]: { id: string; created: boolean }[] = await this.dataSource.query(
-      `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, call_id, queue,
-         callback_phone, callback_queue, callback_attempts)
-       VALUES ($1, 'callback', $2, $3, NULL, $4, $5, NULL, $6, $1, $7, 1)
-       ON CONFLICT (callback_phone, COALESCE(callback_queue, '')) WHERE kind = 'callback' AND done_at IS NULL
-       DO UPDATE SET updated_at = now()
-       RETURNING id, (xmax = 0) AS created`,
-      [r.phone, r.dueAt, r.assigneeId, r.entityType, r.entityId, r.assigneeId ? null : r.queue, r.queue],
-    );
-    const task = await this.taskDto(row!.id);
-    if (!row!.created) return task;
+    const row = await this.deps.tasks.openCallback(this.dataSource.manager, {
+      phone: r.phone,
+      dueAt: r.dueAt,
+      assigneeId: r.assigneeId,
+      entityType: r.entityType,
+      entityId: r.entityId,
+      callId: null,
+      queue: r.assigneeId ? null : r.queue,
+      callbackQueue: r.queue,
+    });
+    const task = await this.deps.tasks.byId(row.id);
+    if (!row.created) return task;
     this.notifyCreated({ task, reason: 'callback-request' });
     await this.events.publish({
       type: 'task.created',
@@ -221,9 +220,5 @@ export class CallbacksService {
       [call.id, number],
     );
     return rows[0] ?? { type: 'call', id: call.id };
-  }
-
-  private async taskDto(id: string): Promise<TaskDto> {
-    return toTaskDto(await this.dataSource.getRepository(TaskEntity).findOneByOrFail({ id }));
   }
 }

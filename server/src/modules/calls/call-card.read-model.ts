@@ -17,11 +17,9 @@ import { type WrapUpOutcome } from '@contracts/dto/call';
 import { type CallCardCampaign } from '@contracts/dto/campaign';
 import { type TimelineItem } from '@contracts/dto/timeline';
 import { type UserDto } from '@contracts/dto/user';
-import { handledByAnySql } from '@server/common/access/visibility';
+import { handledByAnySql, reachedByAnySql } from '@server/modules/calls/call-access.read-model';
 import { mayListenByRole } from '@server/modules/recordings/recordings.service';
 import { TimelineReadModel } from '@server/modules/timeline/timeline.read-model';
-
-import { reachedByAnySql } from './calls.repository';
 
 /*
  * Read model: the screen-pop card and the lookups the call pipeline decides with. Reads contacts, contact_phones,

@@ -6,7 +6,7 @@ import { type CallChange, type CallerLink, type CallReaction } from '@server/com
 import { applyCallEvent, type CallFold, foldCall, type CallProjection } from '@server/common/calls/call-projection';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { type LeadsService } from '@server/modules/leads/leads.service';
-import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/realtime/realtime.server';
+import { callRoom, roleRoom, userRoom, type Realtime } from '@server/modules/realtime/realtime.types';
 
 import { type CallCardReadModel } from './call-card.read-model';
 import { type CallStore, isConnectionError, type PopRow } from './call-store';

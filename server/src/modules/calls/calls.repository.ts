@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager } from 'typeorm';
 
 import { type WrapUpOutcome } from '@contracts/dto/call';
-import { handledByAnySql } from '@server/common/access/visibility';
+import { handledByAnySql, reachedByAnySql } from '@server/modules/calls/call-access.read-model';
 
 export interface CallListRow {
   id: string;
@@ -66,16 +66,6 @@ const COLUMNS = `c.id, c.direction, c.status, c.from_raw, c.from_e164, c.anonymo
   c.hold_seconds, c.disposition, c.hangup_cause, c.contact_id, c.lead_id, c.wrap_up_outcome, c.wrap_up_note,
   c.wrap_up_by, c.wrap_up_at,
   (SELECT r.id FROM recordings r WHERE r.call_id = c.id ORDER BY r.created_at DESC, r.id LIMIT 1) AS recording_id`;
-
-/**
- * The call reached one of the users: they handled it (answered, or received it by transfer) or their phone rang for it
- * (`call_legs`, written with the screen pop) — a missed call included. What an operator may see of calls: the call
- * log, `GET /api/calls/:id` and the pop card's past calls all use this one rule, so whatever a card lists the log
- * shows too. Listening stays narrower (`handledByAnySql`: only calls they handled).
- */
-export const reachedByAnySql = (alias: string, idsParam: string) =>
-  `(${handledByAnySql(alias, idsParam)} OR EXISTS (SELECT 1 FROM call_legs rl ` +
-  `WHERE rl.call_id = ${alias}.id AND rl.user_id = ANY(${idsParam})))`;
 
 /** Raw SQL: the call list is a reporting query (filters, a correlated recording, a scope predicate). */
 export class CallsRepository {

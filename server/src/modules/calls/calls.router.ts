@@ -8,7 +8,7 @@ import {
 } from '@contracts/dto/call';
 import { idParamsSchema } from '@contracts/dto/common';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { type CallContactService } from './call-contact.service';
 import { type CallsService } from './calls.service';

@@ -11,7 +11,7 @@ import {
 import { idParamsSchema } from '@contracts/dto/common';
 import { IMPORT_MAX_BYTES, uploadImportQuerySchema } from '@contracts/dto/import';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type CampaignsService } from '@server/modules/campaigns/campaigns.service';
 
 const STAFF = ['admin', 'manager', 'supervisor'] as const;

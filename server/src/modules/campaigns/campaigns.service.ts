@@ -22,8 +22,7 @@ import { importMappingSchema } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
 import { PG_UNIQUE_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { checkRow, markDuplicates, report, suggestMapping } from '@server/modules/imports/import-rows';
-import { readSheet } from '@server/modules/imports/read-sheet';
+import { checkRow, markDuplicates, readSheet, report, suggestMapping } from '@server/modules/imports/imports.service';
 
 import { type CampaignDialer } from './campaign-dialer';
 import { type CampaignSourcesReadModel } from './campaign-sources.read-model';

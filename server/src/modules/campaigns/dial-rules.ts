@@ -1,7 +1,7 @@
 import { type WeekHours } from '@contracts/dto/business-hours';
 import { type CampaignAttemptOutcome, type RetryRules } from '@contracts/dto/campaign';
 import { timeZoneOf } from '@contracts/phone-time-zone';
-import { type Hours, nextOpening } from '@server/modules/call-me-back/business-hours';
+import { type Hours, nextOpening } from '@server/modules/call-me-back/business-hours.service';
 
 /**
  * The dialer's decisions as pure functions of the clock and the record, so the rules are tested without a PBX (the

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { companyListQuerySchema, createCompanyRequestSchema, updateCompanyRequestSchema } from '@contracts/dto/company';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type CompaniesService } from '@server/modules/companies/companies.service';
 
 export function companiesRouter(companies: CompaniesService): Router {

@@ -11,8 +11,7 @@ import {
 } from '@contracts/dto/company';
 import { type UserDto } from '@contracts/dto/user';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError, type Reassigner } from '@server/modules/ownership/ownership.service';
 import { assignsOthers } from '@server/common/access/visibility';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { searchTerms } from '@server/common/search/search-terms';
@@ -22,6 +21,9 @@ import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 
 import { type CompanyRow } from '@server/modules/companies/company.entity';
+
+/** Which rows match a search term is the owner's rule; the global search read model joins them. */
+export { companyMatch } from '@server/modules/companies/companies.repository';
 
 export class CompaniesService {
   private readonly repo: CompaniesRepository;

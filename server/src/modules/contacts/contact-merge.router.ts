@@ -7,7 +7,7 @@ import {
   mergeIdParamsSchema,
 } from '@contracts/dto/contact-merge';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { type ContactMerge } from './contact-merge.service';
 import { type ContactsService } from './contacts.service';

@@ -10,7 +10,7 @@ import { type UserDto } from '@contracts/dto/user';
 import { assignsOthers } from '@server/common/access/visibility';
 import { type ContactRefsOwner } from '@server/common/db/contact-refs';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { ownershipError } from '@server/modules/ownership/ownership.service';
 
 import { ContactMergeRepository, type MergedFields, type RowSnapshot } from './contact-merge.repository';
 import { contactsError } from './contacts.errors';

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { contactListQuerySchema, createContactRequestSchema, updateContactRequestSchema } from '@contracts/dto/contact';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
 
 export function contactsRouter(contacts: ContactsService): Router {

@@ -22,9 +22,11 @@ import { contactsError } from '@server/modules/contacts/contacts.errors';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { ContactsRepository, type PhoneInsert } from '@server/modules/contacts/contacts.repository';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError, type Reassigner } from '@server/modules/ownership/ownership.service';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
+
+/** Which rows match a search term is the owner's rule; the global search read model joins them. */
+export { contactMatch } from '@server/modules/contacts/contacts.repository';
 
 type ListQuery = (typeof contactListQuerySchema)['_zod']['input'];
 

@@ -7,7 +7,7 @@ import {
   updateCustomFieldRequestSchema,
 } from '@contracts/dto/custom-field';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
 
 const ADMIN = requireRole('admin');

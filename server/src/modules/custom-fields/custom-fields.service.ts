@@ -19,6 +19,9 @@ import { customFieldsError } from './custom-fields.errors';
 import { CustomFieldsRepository } from './custom-fields.repository';
 import { applyCustomValues, fromCell, visibleValues } from './custom-values';
 
+/** The import and export read and write custom values cell by cell, with the same rules as the API. */
+export { applyCustomValues, type FieldDefinition, fromCell, toCell } from './custom-values';
+
 /**
  * Keys a custom field may not take: each record type's own columns and the names its exports and imports use, so
  * a custom value can never be mistaken for (or shadow) a built-in one.

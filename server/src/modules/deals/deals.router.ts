@@ -8,7 +8,7 @@ import {
   updateDealRequestSchema,
 } from '@contracts/dto/deal';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type DealsService } from '@server/modules/deals/deals.service';
 
 export function dealsRouter(deals: DealsService): Router {

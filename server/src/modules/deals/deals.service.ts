@@ -25,8 +25,10 @@ import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/do
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
 import { type DealPlace, type PipelinesService } from '@server/modules/pipelines/pipelines.service';
-import { type Reassigner } from '@server/modules/ownership/reassigner';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
+import { ownershipError, type Reassigner } from '@server/modules/ownership/ownership.service';
+
+/** Which rows match a search term is the owner's rule; the global search read model joins them. */
+export { dealMatch } from '@server/modules/deals/deals.repository';
 
 /** A deal is closed (closedAt set) while it is on a won or lost stage. */
 const closes = (place: DealPlace) => place.stage.kind !== 'open';

@@ -9,8 +9,8 @@ import {
   updateBlockedNumberRequestSchema,
 } from '@contracts/dto/dial-policy';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
-import { assertRoutingToken } from '@server/modules/routing/routing.router';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
+import { assertRoutingToken } from '@server/common/http/routing-token';
 
 import { type DialPolicyService } from './dial-policy.service';
 

@@ -6,8 +6,7 @@ import { type ContactDto } from '@contracts/dto/contact';
 import { type ExportContactsQuery, exportContactsQuerySchema } from '@contracts/dto/import';
 import { type UserDto } from '@contracts/dto/user';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';
-import { type CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
-import { toCell } from '@server/modules/custom-fields/custom-values';
+import { type CustomFieldsService, toCell } from '@server/modules/custom-fields/custom-fields.service';
 
 /** Export stops here; a larger base is exported in parts with filters (owner, tag). */
 export const EXPORT_MAX_ROWS = 50_000;

@@ -8,7 +8,7 @@ import {
   uploadImportQuerySchema,
 } from '@contracts/dto/import';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 import { type ContactsExporter } from '@server/modules/imports/contacts-export';
 import { type ImportsService } from '@server/modules/imports/imports.service';
 

@@ -25,10 +25,18 @@ import {
   suggestMapping,
 } from '@server/modules/imports/import-rows';
 import { type CustomValues } from '@contracts/dto/custom-field';
-import { type CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
-import { applyCustomValues, type FieldDefinition, fromCell } from '@server/modules/custom-fields/custom-values';
+import {
+  applyCustomValues,
+  type CustomFieldsService,
+  type FieldDefinition,
+  fromCell,
+} from '@server/modules/custom-fields/custom-fields.service';
 import { importsError } from '@server/modules/imports/imports.errors';
 import { readSheet } from '@server/modules/imports/read-sheet';
+
+/** Campaigns read their call lists with the same sheet reader and row checks as the contact import. */
+export { readSheet };
+export { checkRow, markDuplicates, report, suggestMapping } from '@server/modules/imports/import-rows';
 
 type JobState = Omit<ImportJobDto, 'id' | 'fileName'>;
 

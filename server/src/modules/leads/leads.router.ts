@@ -8,7 +8,7 @@ import {
   updateLeadRequestSchema,
 } from '@contracts/dto/lead';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type LeadConversion } from '@server/modules/leads/lead-conversion.service';
 import { type LeadsService } from '@server/modules/leads/leads.service';
 

@@ -24,9 +24,11 @@ import { searchTerms } from '@server/common/search/search-terms';
 import { type LeadRow } from '@server/modules/leads/lead.entity';
 import { leadsError } from '@server/modules/leads/leads.errors';
 import { LeadsRepository, OPEN_LEAD_INDEX } from '@server/modules/leads/leads.repository';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError, type Reassigner } from '@server/modules/ownership/ownership.service';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
+
+/** Which rows match a search term is the owner's rule; the global search read model joins them. */
+export { leadMatch } from '@server/modules/leads/leads.repository';
 
 export interface EnsuredLead {
   lead: LeadDto;

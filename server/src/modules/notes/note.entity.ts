@@ -1,6 +1,6 @@
 import { EntitySchema } from 'typeorm';
 
-import { type LinkableEntity } from '@server/modules/tasks/task.entity';
+import { type LinkableEntity } from '@server/modules/tasks/tasks.types';
 
 export interface NoteRow {
   id: string;

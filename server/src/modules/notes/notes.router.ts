@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { createNoteRequestSchema, noteListQuerySchema } from '@contracts/dto/note';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 import { type NotesService } from '@server/modules/notes/notes.service';
 
 export function notesRouter(notes: NotesService): Router {

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { notificationListQuerySchema } from '@contracts/dto/notification';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { type NotificationsService } from './notifications.service';
 

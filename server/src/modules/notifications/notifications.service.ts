@@ -11,7 +11,7 @@ import { type TaskDto } from '@contracts/dto/task';
 import { type RecordReassignedPayload } from '@contracts/socket-events';
 import { type DomainEvent, type DomainEventSink } from '@server/common/events/domain-events';
 import { type Logger } from '@server/common/logger/logger';
-import { type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { type RealtimeSink } from '@server/common/realtime/realtime-sink';
 
 import { notificationsError } from './notifications.errors';
 import { type NotificationDraft, type NotificationsRepository } from './notifications.repository';

@@ -57,7 +57,7 @@ import {
   updateUserRequestSchema,
   userAdminSchema,
 } from '@contracts/dto/user';
-import { ownerQuerySchema } from '@server/modules/routing/routing.router';
+import { ownerQuerySchema } from '@server/modules/routing/routing.types';
 
 import {
   agentSchema,

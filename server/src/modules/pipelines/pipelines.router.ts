@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { createPipelineRequestSchema, updatePipelineRequestSchema } from '@contracts/dto/pipeline';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type PipelinesService } from '@server/modules/pipelines/pipelines.service';
 
 const ADMIN = requireRole('admin');

@@ -1,5 +1,5 @@
 import { type ReviewItemDto } from '@contracts/dto/quality';
-import { type ExportLocale } from '@server/modules/analytics/analytics.export-texts';
+import { type ExportLocale } from '@server/common/export/table-export';
 
 type Disposition = NonNullable<ReviewItemDto['disposition']>;
 

@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 
-import { handledByAnySql } from '@server/common/access/visibility';
+import { handledByAnySql } from '@server/modules/calls/call-access.read-model';
 
 export interface ReviewFilter {
   operatorId?: string;

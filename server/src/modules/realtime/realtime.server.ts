@@ -6,22 +6,22 @@ import { type Logger } from 'pino';
 import { Server } from 'socket.io';
 
 import { type UserDto } from '@contracts/dto/user';
-import {
-  type ClientToServerEvents,
-  type LiveCallDto,
-  type ServerToClientEvents,
-  type SocketData,
-} from '@contracts/socket-events';
+import { type LiveCallDto, type ServerToClientEvents } from '@contracts/socket-events';
 import { isTrustedHost, LOOPBACK_ONLY, type TrustedHosts } from '@server/common/http/trusted-hosts';
 import { type AuthService } from '@server/modules/auth/auth.service';
-import { authenticateSocketHandshake } from '@server/modules/auth/socket-auth';
+
+import {
+  callRoom,
+  type Realtime,
+  roleRoom,
+  type ServerEventName,
+  type ServerEventPayload,
+  sessionRoom,
+  userRoom,
+  type ZvonokServer,
+} from '@server/modules/realtime/realtime.types';
 
 import { isAllowedOrigin } from './socket-origin';
-
-export type ZvonokServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
-export type ServerEventName = keyof ServerToClientEvents;
-export type ServerEventPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
-export type Role = SocketData['role'];
 
 /** What the socket layer needs from the live-calls module (the same data as GET /api/calls/active). */
 export interface LiveCallsSource {
@@ -50,24 +50,6 @@ export interface RealtimeDeps {
   /** Sockets one session may hold open on this node; one more handshake is refused (TOO_MANY_SOCKETS). Default 10. */
   maxSocketsPerSession?: number;
 }
-
-export interface Realtime {
-  io: ZvonokServer;
-  emitToUser<E extends ServerEventName>(userId: string, event: E, payload: ServerEventPayload<E>): void;
-  emitToRole<E extends ServerEventName>(role: Role, event: E, payload: ServerEventPayload<E>): void;
-  emitToCall<E extends ServerEventName>(callId: string, event: E, payload: ServerEventPayload<E>): void;
-  /** One emit to the union of rooms, so a socket in several of them gets the event once. */
-  emitTo<E extends ServerEventName>(rooms: string[], event: E, payload: ServerEventPayload<E>): void;
-  /** Joins every socket of the user, on any node, to `call:<callId>`. */
-  joinUserToCall(userId: string, callId: string): void;
-  close(): Promise<void>;
-}
-
-export const userRoom = (userId: string) => `user:${userId}`;
-export const roleRoom = (role: Role) => `role:${role}`;
-export const callRoom = (callId: string) => `call:${callId}`;
-/** Every socket opened with one session, on any node: logout closes exactly these. */
-export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /** The connect_error message a refused handshake carries (the client maps it to "log in again"). */
 export const UNAUTHORIZED = 'UNAUTHORIZED';
@@ -113,7 +95,8 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   };
 
   io.use((socket, next) => {
-    authenticateSocketHandshake(deps.auth, socket.handshake.headers.cookie)
+    deps.auth
+      .authenticateSocketHandshake(socket.handshake.headers.cookie)
       .then((owner) => {
         if (!owner) return next(new HandshakeError(UNAUTHORIZED, 'log in first: no valid zv_session cookie'));
         const { sessionId, user } = owner;

@@ -4,7 +4,7 @@ import { Router } from 'express';
 
 import { idParamsSchema } from '@contracts/dto/common';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { recordingsError } from './recordings.errors';
 import { type RecordingsService, servedBytes } from './recordings.service';

@@ -1,30 +1,9 @@
-import { type Request, Router } from 'express';
-import { z } from 'zod';
+import { Router } from 'express';
 
-import { AppError } from '@server/common/errors/app-error';
-import { sameSecret } from '@server/common/http/same-secret';
+import { assertRoutingToken } from '@server/common/http/routing-token';
 import { parseInput } from '@server/common/http/validate';
+import { ownerQuerySchema } from '@server/modules/routing/routing.types';
 import { type RoutingService } from '@server/modules/routing/routing.service';
-
-export const ROUTING_TOKEN_HEADER = 'x-routing-token';
-
-export const ownerQuerySchema = z.object({
-  phone: z.string().max(64).default(''),
-  token: z.string().max(256).optional(),
-});
-
-function presentedToken(req: Request, queryToken: string | undefined): string | undefined {
-  const bearer = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1];
-  return req.get(ROUTING_TOKEN_HEADER) ?? bearer ?? queryToken;
-}
-
-/** 401 unless the request carries ROUTING_TOKEN (header, bearer or `?token=`); every dialplan lookup checks it. */
-export function assertRoutingToken(req: Request, token: string | undefined, queryToken: string | undefined): void {
-  const given = presentedToken(req, queryToken);
-  if (!token || !given || !sameSecret(given, token)) {
-    throw new AppError('UNAUTHENTICATED', 401, 'Routing token missing or wrong (X-Routing-Token or ?token=)');
-  }
-}
 
 /**
  * `GET /api/routing/owner?phone=<callerid>` for the dialplan (func_curl): the owner's extension as plain text,

@@ -18,10 +18,10 @@ import {
   type Viewer,
 } from '@server/common/access/visibility';
 import { type Match, type SearchTerms } from '@server/common/search/search-terms';
-import { companyMatch } from '@server/modules/companies/companies.repository';
-import { contactMatch } from '@server/modules/contacts/contacts.repository';
-import { dealMatch } from '@server/modules/deals/deals.repository';
-import { leadMatch } from '@server/modules/leads/leads.repository';
+import { companyMatch } from '@server/modules/companies/companies.service';
+import { contactMatch } from '@server/modules/contacts/contacts.service';
+import { dealMatch } from '@server/modules/deals/deals.service';
+import { leadMatch } from '@server/modules/leads/leads.service';
 
 /*
  * Read model: the global search's groups. Reads contacts, contact_phones, companies, leads and deals (their

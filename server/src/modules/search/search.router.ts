@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { searchQuerySchema } from '@contracts/dto/search';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 import { type SearchService } from '@server/modules/search/search.service';
 
 export function searchRouter(search: SearchService): Router {

@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { updateSettingsRequestSchema } from '@contracts/dto/settings';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type SettingsService } from '@server/modules/settings/settings.service';
 
 /** `GET /api/settings` (everyone: the client needs the zone and the country), `PUT /api/settings` (admins). */

@@ -14,7 +14,7 @@ interface RawRow {
 
 const toRow = (r: RawRow): SipSecretRow => ({ userId: r.user_id, secret: r.secret, rotatedAt: r.rotated_at });
 
-/** sip_secrets: one sealed secret per user (see sip-secret-cipher.ts). */
+/** sip_secrets: one sealed secret per user (see common/crypto/sip-secret-cipher.ts). */
 export class SipSecretsRepository {
   constructor(private readonly dataSource: DataSource) {}
 

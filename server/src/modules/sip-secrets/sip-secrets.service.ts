@@ -3,7 +3,11 @@ import { type DataSource } from 'typeorm';
 import { type SipCredential } from '@telephony';
 import { type Logger } from '@server/common/logger/logger';
 
-import { generateSipSecret, type SipSecretCipher, SipSecretUnreadableError } from './sip-secret-cipher';
+import {
+  generateSipSecret,
+  type SipSecretCipher,
+  SipSecretUnreadableError,
+} from '@server/common/crypto/sip-secret-cipher';
 import { activeSipEndpointOwners } from './sip-endpoints.read-model';
 import { SipSecretsRepository } from './sip-secrets.repository';
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 import { type SoftphoneService } from '@server/modules/softphone/softphone.service';
 
 export function softphoneRouter(softphone: SoftphoneService): Router {

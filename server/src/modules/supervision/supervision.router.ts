@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { spyRequestSchema } from '@contracts/dto/supervision';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { type SupervisionService } from './supervision.service';
 

@@ -1,7 +1,7 @@
 import { EntitySchema } from 'typeorm';
 
-export const LINKABLE_ENTITIES = ['contact', 'company', 'lead', 'deal', 'call'] as const;
-export type LinkableEntity = (typeof LINKABLE_ENTITIES)[number];
+import { type LinkableEntity } from '@server/modules/tasks/tasks.types';
+
 export const TASK_KINDS = ['todo', 'callback', 'meeting', 'email'] as const;
 
 export interface TaskRow {

@@ -60,6 +60,10 @@ export class TasksRepository {
     return qb;
   }
 
+  findById(id: string): Promise<TaskRow | null> {
+    return this.repo.findOneBy({ id });
+  }
+
   findVisible(viewer: UserDto, id: string): Promise<TaskRow | null> {
     return this.scoped(viewer).andWhere('t.id = :id', { id }).getOne();
   }

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema, reassignRequestSchema } from '@contracts/dto/common';
 import { taskListQuerySchema, createTaskRequestSchema, updateTaskRequestSchema } from '@contracts/dto/task';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type TasksService } from '@server/modules/tasks/tasks.service';
 
 export function tasksRouter(tasks: TasksService): Router {

@@ -1,4 +1,4 @@
-import { type DataSource } from 'typeorm';
+import { type DataSource, type EntityManager } from 'typeorm';
 import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/contact-refs';
 
 import { type Page } from '@contracts/dto/common';
@@ -14,12 +14,16 @@ import { type UserDto } from '@contracts/dto/user';
 import { firstHiddenReference, reference } from '@server/common/access/linked-entity';
 import { assignsOthers } from '@server/common/access/visibility';
 import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app-error';
-import { ownershipError } from '@server/modules/ownership/ownership.errors';
-import { type Reassigner } from '@server/modules/ownership/reassigner';
+import { ownershipError, type Reassigner } from '@server/modules/ownership/ownership.service';
 import { isAssignable } from '@server/modules/tasks/assignees.read-model';
 import { type TaskRow } from '@server/modules/tasks/task.entity';
 import { tasksError } from '@server/modules/tasks/tasks.errors';
 import { TasksRepository } from '@server/modules/tasks/tasks.repository';
+import {
+  CallbackTasksRepository,
+  type OpenCallback,
+  type OverdueCallback,
+} from '@server/modules/tasks/callback-tasks.repository';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 
 export class TasksService {
@@ -30,6 +34,7 @@ export class TasksService {
     where: "entity_type = 'contact'",
   });
   private readonly repo: TasksRepository;
+  private readonly callbackRows = new CallbackTasksRepository();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -161,6 +166,33 @@ export class TasksService {
   async remove(viewer: UserDto, id: string): Promise<void> {
     await this.get(viewer, id);
     await this.repo.remove(id);
+  }
+
+  /** A task by id whoever may see it: for the system (callbacks), which made or claimed it. */
+  async byId(id: string): Promise<TaskDto> {
+    const row = await this.repo.findById(id);
+    if (!row) throw tasksError('TASK_NOT_FOUND');
+    return toTaskDto(row);
+  }
+
+  // Callback tasks: the callbacks module decides when a call counts and passes its transaction, so its
+  // callback_calls rows and these commit together.
+
+  openCallback(em: EntityManager, c: OpenCallback): Promise<{ id: string; created: boolean }> {
+    return this.callbackRows.open(em, c);
+  }
+
+  setCallbackAttempts(em: EntityManager, id: string, attempts: number, lastCallId: string): Promise<void> {
+    return this.callbackRows.setAttempts(em, id, attempts, lastCallId);
+  }
+
+  claimOverdueCallbacks(
+    em: EntityManager,
+    escalateMinutes: number,
+    now: Date,
+    limit: number,
+  ): Promise<OverdueCallback[]> {
+    return this.callbackRows.claimOverdue(em, escalateMinutes, now, limit);
   }
 }
 

@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { idParamsSchema } from '@contracts/dto/common';
 import { createTeamRequestSchema, updateTeamRequestSchema } from '@contracts/dto/team';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type TeamsService } from '@server/modules/teams/teams.service';
 
 /** `GET /api/teams` (staff; a team supervisor gets their own teams), create/update/delete for admins. */

@@ -7,7 +7,7 @@ import { type DataSource } from 'typeorm';
 import { createTelephonyProvider, type SipCredentialsSource, type TelephonyProvider } from '@telephony';
 import { type Config } from '@server/config/env';
 import { readyOwnerOf, readyQueueMembers } from '@server/modules/agents/queue-members.read-model';
-import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls';
+import { closedCallsAmong, openCallsOf } from '@server/modules/calls/open-calls.read-model';
 
 import { DemoTelephonyReadModel } from './demo-telephony.read-model';
 import { RemoteTelephony } from './remote-telephony.provider';

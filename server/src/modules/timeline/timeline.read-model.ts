@@ -13,14 +13,13 @@ import {
   companyVisible,
   contactVisible,
   dealVisible,
-  handledByAnySql,
   leadVisible,
   scopeIds,
   seesAll,
   taskVisible,
   type Viewer,
 } from '@server/common/access/visibility';
-import { reachedByAnySql } from '@server/modules/calls/calls.repository';
+import { handledByAnySql, reachedByAnySql } from '@server/modules/calls/call-access.read-model';
 import { mayListen } from '@server/modules/recordings/recordings.service';
 
 import { type TimelinePosition } from './timeline-cursor';

@@ -2,7 +2,7 @@ import { Router } from 'express';
 
 import { timelineQuerySchema } from '@contracts/dto/timeline';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser } from '@server/modules/auth/auth.middleware';
+import { currentUser } from '@server/common/auth/auth-guards';
 
 import { type TimelineService } from './timeline.service';
 

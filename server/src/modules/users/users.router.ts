@@ -10,7 +10,7 @@ import {
   updateUserRequestSchema,
 } from '@contracts/dto/user';
 import { parseInput } from '@server/common/http/validate';
-import { currentSessionId, currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentSessionId, currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type AuthService } from '@server/modules/auth/auth.service';
 import { type UsersService } from '@server/modules/users/users.service';
 

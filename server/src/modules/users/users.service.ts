@@ -25,14 +25,17 @@ import { seesAll, type Viewer } from '@server/common/access/visibility';
 import { PG_UNIQUE_VIOLATION, pgConstraint, pgErrorCode } from '@server/common/errors/app-error';
 import { type Logger } from '@server/common/logger/logger';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { type AuthService } from '@server/modules/auth/auth.service';
-import { type SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner';
+import { type SipProvisioner } from '@server/modules/sip-secrets/sip-provisioner.service';
 import { type SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.service';
 import { type HoldingsReadModel } from '@server/modules/users/holdings.read-model';
 import { passwordProblem } from '@server/modules/users/password-policy';
 import { type UserRow } from '@server/modules/users/user.entity';
 import { usersError } from '@server/modules/users/users.errors';
 import { type UserPatch, type UsersRepository } from '@server/modules/users/users.repository';
+
+/** What auth and API tokens read of users on every request, straight from the owner's repository. */
+export type UserLookup = Pick<UsersRepository, 'findById' | 'findByIds' | 'findByLogin'>;
+export { type UserRow };
 
 export const toUserDto = (u: UserRow): UserDto => ({
   id: u.id,
@@ -49,8 +52,14 @@ const toUserAdminDto = (u: UserRow): UserAdminDto => ({ ...toUserDto(u), active:
 export const hashPassword = (password: string) => hash(password);
 
 /** What account changes reach besides the users table: sessions and sockets, SIP secrets and the PBX. */
+/** What users needs of sessions; auth's AuthService is it (declared here so users does not import auth back). */
+export interface UserSessions {
+  endSessionsOf(userId: string): Promise<void>;
+  disconnectUser(userId: string): void;
+}
+
 export interface UserAccessDeps {
-  sessions: Pick<AuthService, 'endSessionsOf' | 'disconnectUser'>;
+  sessions: UserSessions;
   sipSecrets: Pick<SipSecretsService, 'rotate'>;
   sip: Pick<SipProvisioner, 'sync'>;
 }

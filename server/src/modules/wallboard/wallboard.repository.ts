@@ -1,7 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 import { DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/dto/analytics';
-import { AnalyticsRepository } from '@server/modules/analytics/analytics.repository';
+import { AnalyticsReadModel } from '@server/modules/analytics/analytics.read-model';
 import { serviceLevelOf } from '@server/modules/analytics/analytics.service';
 
 import { type OperatorDayStats, type QueueDayStats } from './wallboard.compute';
@@ -18,10 +18,10 @@ export interface DayWindow {
  * construction; operator figures come straight from `calls` (indexed by started_at).
  */
 export class WallboardRepository {
-  private readonly analytics: AnalyticsRepository;
+  private readonly analytics: AnalyticsReadModel;
 
   constructor(private readonly dataSource: DataSource) {
-    this.analytics = new AnalyticsRepository(dataSource);
+    this.analytics = new AnalyticsReadModel(dataSource);
   }
 
   /** Midnight of `date` to midnight of `next` in `tz` (Postgres' own zone rules, as analytics uses). */

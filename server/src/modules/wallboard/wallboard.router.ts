@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { wallboardQuerySchema } from '@contracts/dto/wallboard';
 import { parseInput } from '@server/common/http/validate';
 import { scopeIds, seesAll } from '@server/common/access/visibility';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 
 import { type WallboardService } from './wallboard.service';

@@ -3,7 +3,7 @@ import { DEFAULT_ANALYTICS_TZ, DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { type LiveCallDto } from '@contracts/socket-events';
 import { type Logger } from '@server/common/logger/logger';
-import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { type AgentsService } from '@server/modules/agents/agents.service';
 
 import { computeWallboard, todayIn } from './wallboard.compute';

@@ -12,7 +12,7 @@ import {
 } from '@contracts/dto/web-form';
 import { type Config } from '@server/config/env';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { formSnippet } from './web-form-snippet';
 import { webFormsError } from './web-forms.errors';

@@ -15,7 +15,7 @@ import {
 } from '@contracts/dto/web-form';
 import { type Logger } from '@server/common/logger/logger';
 import { phoneKeys } from '@server/common/phone/phone-keys';
-import { type RealtimeSink } from '@server/modules/agents/realtime-sink';
+import { type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { type AuditService } from '@server/modules/audit/audit.service';
 import { type CallMeBackService } from '@server/modules/call-me-back/call-me-back.service';
 import { type ContactsService } from '@server/modules/contacts/contacts.service';

@@ -7,7 +7,7 @@ import {
   webhookDeliveryListQuerySchema,
 } from '@contracts/dto/webhook';
 import { parseInput } from '@server/common/http/validate';
-import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
+import { currentUser, requireRole } from '@server/common/auth/auth-guards';
 
 import { type WebhooksService } from './webhooks.service';
 

@@ -14,7 +14,7 @@ import {
 } from '@contracts/dto/webhook';
 import { type JobQueue } from '@server/common/jobs/job-queue';
 import { type AuditService } from '@server/modules/audit/audit.service';
-import { type SipSecretCipher } from '@server/modules/sip-secrets/sip-secret-cipher';
+import { type SipSecretCipher } from '@server/common/crypto/sip-secret-cipher';
 
 import { type DeliveryJob, WEBHOOK_QUEUE } from './webhook-dispatcher';
 import { type WebhookUrlGuard } from './webhook-url-guard';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import {
-  generateSipSecret,
-  SipSecretCipher,
-  SipSecretUnreadableError,
-} from '@server/modules/sip-secrets/sip-secret-cipher';
+import { generateSipSecret, SipSecretCipher, SipSecretUnreadableError } from '@server/common/crypto/sip-secret-cipher';
 
 const cipher = new SipSecretCipher(Buffer.alloc(32, 1));
 

@@ -1,6 +1,9 @@
 import { type DataSource } from 'typeorm';
 
 /**
+ * The dashboards' read model (the wallboard's queue figures too): it reads calls, call_handlers, leads, deals,
+ * pipeline_stages and analytics' own settings across modules, and writes nothing.
+ *
  * The SQL of the dashboards. Every query takes the range as instants `$1` (from, inclusive) and `$2` (to,
  * exclusive), already converted from the caller's wall clock, so `started_at` is compared directly and the partial
  * index `ix_calls_analytics` (inbound, by started_at, covering) serves it. Formulas are documented on
@@ -160,7 +163,7 @@ export interface FunnelStageRow {
   amount: string;
 }
 
-export class AnalyticsRepository {
+export class AnalyticsReadModel {
   private stateHistoryKnown: boolean | undefined;
 
   constructor(private readonly dataSource: DataSource) {}
@@ -399,16 +402,6 @@ export class AnalyticsRepository {
     return this.dataSource.query(
       `SELECT queue, wrap_up_seconds, updated_at FROM analytics_queue_settings ORDER BY queue`,
     );
-  }
-
-  async upsertQueueSetting(queue: string, wrapUpSeconds: number): Promise<QueueSettingRow> {
-    const rows: QueueSettingRow[] = await this.dataSource.query(
-      `INSERT INTO analytics_queue_settings (queue, wrap_up_seconds) VALUES ($1, $2)
-       ON CONFLICT (queue) DO UPDATE SET wrap_up_seconds = EXCLUDED.wrap_up_seconds, updated_at = now()
-       RETURNING queue, wrap_up_seconds, updated_at`,
-      [queue, wrapUpSeconds],
-    );
-    return rows[0]!;
   }
 
   /** Mean amount of deals won (closed_at in the range), per currency: amounts in different currencies never mix. */

@@ -8,6 +8,9 @@ import { type AuditService } from '@server/modules/audit/audit.service';
 import { ownershipError } from './ownership.errors';
 import { userState } from './owners.read-model';
 
+/** The owning modules refuse a bad owner with the same errors as a reassignment. */
+export { ownershipError };
+
 export type Reassignment = RecordReassignedPayload;
 
 /**

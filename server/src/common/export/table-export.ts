@@ -1,5 +1,10 @@
 import ExcelJS from 'exceljs';
 
+import { type UserDto } from '@contracts/dto/user';
+
+/** The languages exported tables are written in (a user's profile language). */
+export type ExportLocale = UserDto['locale'];
+
 /** One column of an exported table: the header text and how to read the cell from a row. */
 export interface ExportColumn<Row> {
   header: string;

@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
-import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { type ExportTable, toCsv, toXlsx } from '@server/common/export/table-export';
 
 interface Row {
   name: string;
@@ -19,7 +19,7 @@ const table = (rows: Row[]): ExportTable<Row> => ({
   ],
 });
 
-describe('analytics export', () => {
+describe('table export', () => {
   it('CSV: BOM, CRLF, quoting of commas, quotes and newlines, empty cell for null', () => {
     const csv = toCsv(table([{ name: 'Иванов, "Ваня"\nстарший', n: null, ok: true }]));
     expect(csv).toBe('\uFEFFname,n,ok\r\n"Иванов, ""Ваня""\nстарший",,true\r\n');

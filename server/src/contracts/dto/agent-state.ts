@@ -1,0 +1,1 @@
+export type AgentStateName = 'available' | 'break' | 'wrap-up' | 'offline' | 'on-call' | 'ringing';

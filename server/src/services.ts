@@ -172,7 +172,7 @@ export interface ServicesDeps {
   reassignmentListeners?: ReassignmentListener[];
   /** Seals webhook signing secrets (with the key of the SIP secrets). */
   secretBox: SecretBox;
-  /** The active user behind an extension, cached (the card read model's); absent → the agents query each time. */
+  /** The active user behind an extension, cached (the card read model's); absent → users' lookup each time. */
   userByExtension?: (extension: string) => Promise<{ id: string } | null>;
   /** The pipeline's card read model (its cache); absent → one that caches nothing (a cache that is never live). */
   cards?: CallCardReadModel;
@@ -212,7 +212,7 @@ export function createServices(deps: ServicesDeps): {
     wrapUpSeconds: () => settings.current().wrapUpSeconds,
     logger,
     realtime,
-    userByExtension: deps.userByExtension,
+    userByExtension: deps.userByExtension ?? ((extension) => usersRepo.findByExtension(extension)),
   });
   const notifications = new NotificationsService({
     repo: new NotificationsRepository(dataSource),

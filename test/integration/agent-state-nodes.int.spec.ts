@@ -5,6 +5,7 @@ import { type AgentStateDto } from '@contracts/socket-events';
 import { AuditService } from '@server/modules/audit/audit.service';
 import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
+import { UsersRepository } from '@server/modules/users/users.repository';
 import { type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { createUser, deleteUsers, startTestApp, suitePrefix, type TestApp } from '@test/support/api-server';
 import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
@@ -30,6 +31,7 @@ describe('agent states decided on two nodes', () => {
       wrapUpSeconds: () => 30,
       logger: pino({ level: 'silent' }),
       realtime,
+      userByExtension: (extension) => new UsersRepository(app.dataSource).findByExtension(extension),
     });
     return { agents, pushes };
   };

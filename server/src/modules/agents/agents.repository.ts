@@ -81,14 +81,6 @@ export class AgentsRepository {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  async userIdByExtension(extension: string): Promise<string | null> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT id FROM users WHERE extension = $1 AND active LIMIT 1`,
-      [extension],
-    );
-    return rows[0]?.id ?? null;
-  }
-
   /**
    * Stored states with their row versions: of `userIds` (an unknown or inactive user is left out; one without a
    * row comes back with a null record and version 0), or every stored row.

@@ -36,11 +36,8 @@ export interface AgentsServiceOptions {
   sweepIntervalMs?: number;
   /** Where `agent:state` goes; absent → nowhere (the REST API still answers). */
   realtime?: RealtimeSink;
-  /**
-   * The active user an extension rings, from a cache that users' changes evict on every node (the card read
-   * model's); absent → a query each time.
-   */
-  userByExtension?: (extension: string) => Promise<{ id: string } | null>;
+  /** The active user an extension rings: users' own lookup, usually behind the card read model's cache. */
+  userByExtension: (extension: string) => Promise<{ id: string } | null>;
   /** How long a change waits for others to share its write. Default 2 ms. */
   flushDelayMs?: number;
 }
@@ -238,9 +235,7 @@ export class AgentsService {
 
   /** The adapters name operators by extension (a softphone twin `1001-web` is reported as `1001`). */
   private async userOf(extension: string): Promise<string | null> {
-    const userId = this.options.userByExtension
-      ? ((await this.options.userByExtension(extension))?.id ?? null)
-      : await this.repo.userIdByExtension(extension);
+    const userId = (await this.options.userByExtension(extension))?.id ?? null;
     if (userId) {
       this.extensions.set(userId, extension);
       await this.load(userId);

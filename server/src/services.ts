@@ -14,6 +14,7 @@ import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/modules/agents/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
 import { AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
 import { SlaAlertsRepository } from '@server/modules/analytics/sla-alerts.repository';
 import { SlaAlertsService } from '@server/modules/analytics/sla-alerts.service';
@@ -118,6 +119,7 @@ export interface AppServices {
   calls: CallsService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  analyticsRollups: AnalyticsRollupsService;
   analyticsRoles: AnalyticsRolesService;
   slaAlerts: SlaAlertsService;
   callbacks: CallbacksService;
@@ -288,7 +290,10 @@ export function createServices(deps: ServicesDeps): {
     telephony,
     logger: logger.child({ module: 'call-me-back' }),
   });
-  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope);
+  const analyticsRollups = new AnalyticsRollupsService(dataSource, { logger: logger.child({ module: 'rollups' }) });
+  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope, (startedAt) =>
+    analyticsRollups.touch([startedAt]),
+  );
   const webForms = new WebFormsService({
     repo: new WebFormsRepository(dataSource),
     contacts,
@@ -373,7 +378,8 @@ export function createServices(deps: ServicesDeps): {
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
-    analytics: new AnalyticsService(dataSource, audit, teamScope),
+    analytics: new AnalyticsService(dataSource, audit, teamScope, analyticsRollups),
+    analyticsRollups,
     analyticsRoles: new AnalyticsRolesService(dataSource, audit, teamScope),
     // Reads the wallboard's live state when it evaluates (after this object exists).
     slaAlerts: new SlaAlertsService(

@@ -29,6 +29,8 @@ export class AnalyticsRollupsRepository {
          FROM calls WHERE disposition IS NOT NULL`,
       );
       await em.query(`SELECT zv_analytics_refresh_bins($1::timestamptz[])`, [bins.map((b) => b.bin)]);
+      // Fresh statistics for the report plans (a rebuild replaces every row at once).
+      await em.query(`ANALYZE analytics_call_bins`);
       const [row] = (await em.query(
         `SELECT count(DISTINCT bin)::int AS bins, coalesce(sum(offered), 0)::int AS calls
          FROM analytics_call_bins WHERE operator_id IS NULL`,

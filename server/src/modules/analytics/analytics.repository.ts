@@ -342,13 +342,18 @@ export class AnalyticsRepository {
        WHERE r.operator_id IS NOT NULL AND r.direction = 'inbound' AND ${rollup}
        GROUP BY r.operator_id`;
     return this.dataSource.query(
-      `WITH h AS (
+      `WITH moved_calls AS (
+         -- The transfer rows first (a few per cent of the handler rows), then those calls' handlers by key.
+         SELECT DISTINCT t.call_id FROM call_handlers t
+         WHERE t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day'
+       ), h AS (
          SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
            lead(h.at) OVER w AS next_at, row_number() OVER w AS n
-         FROM call_handlers h
+         FROM moved_calls m
+           JOIN call_handlers h ON h.call_id = m.call_id
            JOIN calls c ON c.id = h.call_id
            LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day' AND ${TRANSFERRED('h.call_id')}
+         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
            AND ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
          WINDOW w AS (PARTITION BY h.call_id ORDER BY h.seq)
        ), moved AS (

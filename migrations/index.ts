@@ -34,6 +34,7 @@ import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnaly
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
 import { CallContactChoice1764003000000 } from './1764003000000-CallContactChoice';
 import { CampaignAttemptDialledAt1764003100000 } from './1764003100000-CampaignAttemptDialledAt';
+import { CreateAnalyticsCallBins1764003200000 } from './1764003200000-CreateAnalyticsCallBins';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -76,4 +77,5 @@ export const migrations = [
   CreateSlaAlerts1764002610000,
   CallContactChoice1764003000000,
   CampaignAttemptDialledAt1764003100000,
+  CreateAnalyticsCallBins1764003200000,
 ];

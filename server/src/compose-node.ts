@@ -187,6 +187,9 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         pipelineBatchRows.observe(rows);
         pipelineFlushSeconds.observe(seconds);
       },
+      // Only marks bins; the refresh runs later, off the pipeline's path. A call counts once it has ended.
+      onCommitted: (calls) =>
+        services.analyticsRollups.touch(calls.filter((c) => c.disposition !== null).map((c) => c.startedAt)),
     }),
     cards,
     leads: services.leads,
@@ -294,6 +297,9 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
         await provider?.stop();
         // The events in hand still reach open sockets; then the sockets (and the http server) close.
         await pipeline.stop();
+        // The calls the pipeline stored last get their rollups before the database closes.
+        await services.analyticsRollups.drain();
+        await services.analyticsRollups.stop();
         // After the pipeline: its last reactions' agent states are written too.
         await services.agents.stop();
         await io.close();

@@ -14,6 +14,7 @@ import { AgentsRepository } from '@server/modules/agents/agents.repository';
 import { AgentsService } from '@server/modules/agents/agents.service';
 import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
 import { AnalyticsRolesService } from '@server/modules/analytics/analytics-roles.service';
 import { SlaAlertsRepository } from '@server/modules/analytics/sla-alerts.repository';
 import { SlaAlertsService } from '@server/modules/analytics/sla-alerts.service';
@@ -122,6 +123,7 @@ export interface AppServices {
   callContact: CallContactService;
   recordings: RecordingsService;
   analytics: AnalyticsService;
+  analyticsRollups: AnalyticsRollupsService;
   analyticsRoles: AnalyticsRolesService;
   slaAlerts: SlaAlertsService;
   callbacks: CallbacksService;
@@ -296,7 +298,10 @@ export function createServices(deps: ServicesDeps): {
     telephony,
     logger: logger.child({ module: 'call-me-back' }),
   });
-  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope);
+  const analyticsRollups = new AnalyticsRollupsService(dataSource, { logger: logger.child({ module: 'rollups' }) });
+  const calls = new CallsService(dataSource, country, audit, telephony, dialPolicy, teamScope, (startedAt) =>
+    analyticsRollups.touch([startedAt]),
+  );
   const callContact = new CallContactService(
     dataSource,
     deps.cards ?? new CallCardReadModel(dataSource, new ChangeCache(), usersRepo),
@@ -387,7 +392,8 @@ export function createServices(deps: ServicesDeps): {
       config.recordingsStoreDir ?? path.resolve('data/recordings-store'),
       audit,
     ),
-    analytics: new AnalyticsService(dataSource, audit, teamScope),
+    analytics: new AnalyticsService(dataSource, audit, teamScope, analyticsRollups),
+    analyticsRollups,
     analyticsRoles: new AnalyticsRolesService(dataSource, audit, teamScope),
     // Reads the wallboard's live state when it evaluates (after this object exists).
     slaAlerts: new SlaAlertsService(

@@ -8,8 +8,9 @@ import { type DataSource } from 'typeorm';
 import { type AnalyticsQuery, analyticsQuerySchema } from '@contracts/dto/analytics';
 import { createDatabase } from '@server/db/data-source';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
+import { AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
 import { startPostgres } from '@test/support/services/postgres';
-import { seedHistory } from '@test/support/seed-history';
+import { parseCount, seedHistory } from '@test/support/seed-history';
 
 /**
  * Dashboard queries at 1M calls (100 operators, a year; test/support/seed-history.ts), each timed through
@@ -18,9 +19,13 @@ import { seedHistory } from '@test/support/seed-history';
  * cheapest possible full pass over the same data. ratio = query / baseline: < 1 means the query reads less than
  * one pass over the table.
  *
+ * Then the same reports read through the rollups (analytics_call_bins, rebuilt once from the seed with the code of
+ * `npm run analytics:rebuild`, timed), each printed beside its raw run above as the baseline: ratio < 1 means the
+ * rollups are faster.
+ *
  * Postgres: options.databaseUrl or $ZVONOK_BENCH_DATABASE_URL (its seed is reused when already there), otherwise a
  * throwaway Postgres 15 started here, migrated with the real CLI, seeded and removed afterwards.
- * $ZVONOK_BENCH_CALLS changes the size (default 1,000,000).
+ * $ZVONOK_BENCH_CALLS changes the size (default 1M; `10M` for the issue's large size: several GB, about ten times the 1M seed's time).
  */
 
 /** Same shape as the other benches' figures (test/bench/figure.ts). */
@@ -39,6 +44,7 @@ export interface AnalyticsBenchResult {
   calls: number;
   seedSeconds: number;
   seededNow: boolean;
+  rebuildSeconds: number;
   figures: AnalyticsBenchFigure[];
 }
 
@@ -96,7 +102,7 @@ export interface AnalyticsBenchOptions {
 
 export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Promise<AnalyticsBenchResult> {
   const log = options.log ?? console.log;
-  const calls = Number(process.env.ZVONOK_BENCH_CALLS ?? 1_000_000);
+  const calls = parseCount(process.env.ZVONOK_BENCH_CALLS ?? '1M', 'ZVONOK_BENCH_CALLS');
   let url = options.databaseUrl ?? process.env.ZVONOK_BENCH_DATABASE_URL;
   let stopPostgres: (() => Promise<void>) | undefined;
   if (!url) {
@@ -115,6 +121,17 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Pr
     try {
       const ds = database.dataSource;
       const service = new AnalyticsService(ds);
+      const rollups = new AnalyticsRollupsService(ds);
+      const rebuildStarted = performance.now();
+      const rebuilt = await rollups.rebuild();
+      const rebuildSeconds = (performance.now() - rebuildStarted) / 1000;
+      log(
+        `[analytics bench] rollups rebuilt: ${rebuilt.calls.toLocaleString('en-US')} calls in ` +
+          `${rebuilt.bins.toLocaleString('en-US')} bins, ${rebuildSeconds.toFixed(1)} s`,
+      );
+      // As the seed does for its tables: the visibility map lets the reports scan the rollups' indexes only.
+      await ds.query('VACUUM ANALYZE analytics_call_bins');
+      const rolled = new AnalyticsService(ds, undefined, undefined, rollups);
       const baselineRuns = await time(() => fullScan(ds));
       const baseline = median(baselineRuns);
       log(
@@ -127,14 +144,15 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Pr
       ] as const) {
         const q = range(days);
         const callsInRange = (await service.summary(q)).calls.offered;
-        const queries: [string, () => Promise<unknown>][] = [
-          ['summary', () => service.summary(q)],
-          ['operators', () => service.operators(q)],
-          ['queues', () => service.queues(q)],
-          ['heatmap', () => service.heatmap(q)],
-          ['daily', () => service.daily(q)],
+        const queries = (s: AnalyticsService): [string, () => Promise<unknown>][] => [
+          ['summary', () => s.summary(q)],
+          ['operators', () => s.operators(q)],
+          ['queues', () => s.queues(q)],
+          ['heatmap', () => s.heatmap(q)],
+          ['daily', () => s.daily(q)],
         ];
-        for (const [name, fn] of queries) {
+        const viaRollups = queries(rolled);
+        for (const [i, [name, fn]] of queries(service).entries()) {
           const runs = await time(fn);
           const value = median(runs);
           figures.push({
@@ -145,9 +163,19 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Pr
             ratio: value / baseline,
             details: { p95Ms: p95(runs), runs: RUNS, callsInRange, calls: seed.calls },
           });
+          const rollupRuns = await time(viaRollups[i]![1]);
+          const rollupValue = median(rollupRuns);
+          figures.push({
+            figure: `analytics ${name} via rollups, ${label} (baseline: raw)`,
+            value: rollupValue,
+            unit: 'ms',
+            baseline: value,
+            ratio: rollupValue / value,
+            details: { p95Ms: p95(rollupRuns), runs: RUNS, callsInRange, calls: seed.calls },
+          });
         }
       }
-      return { calls: seed.calls, seedSeconds: seed.seconds, seededNow: seed.seededNow, figures };
+      return { calls: seed.calls, seedSeconds: seed.seconds, seededNow: seed.seededNow, rebuildSeconds, figures };
     } finally {
       await database.close();
     }

@@ -386,4 +386,32 @@ describe('analytics for every role (real Postgres)', () => {
     );
     expect(median).toMatchObject({ new: 100, qualification: 300, proposal: null, won: null });
   });
+
+  it('exports my-stats, team, sales and call directions as CSV with the figures of the JSON', async () => {
+    const lines = async (u: SeededUser, path: string) => {
+      const res = await as(u).get(`/api/analytics/${path}?${range}&format=csv&lang=en`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
+      return (res.body as string)
+        .replace(/^\uFEFF/, '')
+        .trim()
+        .split('\r\n');
+    };
+    const mine = await lines(a, 'me');
+    expect(mine[0]).toBe(
+      'name,extension,period,calls in,outbound attempts,outbound connects,outbound talk s,internal attempts,' +
+        'internal connects,internal talk s,talk time s,AHT s,missed calls returned,callbacks due,callbacks on time,' +
+        'callbacks on time rate,conversions,deals won',
+    );
+    // The range row: the same figures as the JSON test above.
+    expect(mine[2]).toBe(`operator ${a.login},${exts.a},range,2,2,1,50,0,0,0,310,130,1,2,1,0.5,1,1`);
+    const team = await lines(s, 'team');
+    expect(team.filter((l) => l.startsWith(`operator ${a.login},`))).toHaveLength(2);
+    const sales = await lines(m, 'sales');
+    expect(sales).toContain(`operator ${a.login},1,1,0,1500 RUB,3,2,0.6667`);
+    expect(sales).toContain('channel: call,,,,,1,1,1');
+    const directions = await lines(s, 'call-directions');
+    expect(directions.at(-1)).toBe('totals,2,1,50,1,1,30');
+    expect((await as(a).get(`/api/analytics/team?${range}&format=csv`)).status).toBe(403);
+  });
 });

@@ -24,6 +24,7 @@ import { migrations } from '@migrations';
 const TABLES = [
   'agent_state_history',
   'agent_states',
+  'analytics_call_bins',
   'analytics_queue_settings',
   'analytics_targets',
   'api_tokens',

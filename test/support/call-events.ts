@@ -5,6 +5,7 @@ import { type DataSource } from 'typeorm';
 import { type CallEvent, type Party } from '@telephony';
 import { applyCallEvent, type CallFold } from '@server/common/calls/call-projection';
 import { CallStore } from '@server/modules/calls/call-store';
+import { AnalyticsRollupsRepository, binOf } from '@server/modules/analytics/analytics-rollups.repository';
 import { testLogger } from '@test/support/api-server';
 
 const party = (raw: string, e164: string | null, extension: string | null = null): Party => ({
@@ -111,4 +112,7 @@ export async function recordCallEvents(dataSource: DataSource, events: readonly 
     writes.push(store.write({ event, call: fold.call, operatorId, link: null, pops: [] }));
   }
   await Promise.all(writes);
+  // As the node does after a committed batch (here at once, not after the rollups' delay).
+  const ended = [...folds.values()].filter((f) => f.call.disposition !== null).map((f) => binOf(f.call.startedAt));
+  await new AnalyticsRollupsRepository(dataSource).refresh(ended);
 }

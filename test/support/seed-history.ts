@@ -1,7 +1,9 @@
 /**
  * Realistic call-center history for analytics at scale, generated inside Postgres with generate_series (no rows
  * cross the wire): `DATABASE_URL=… npx tsx test/support/seed-history.ts --calls 1000000 [--operators 100]
- * [--days 365]`. The database must be migrated. Re-running with the same or a smaller size does nothing (a
+ * [--days 365]`; counts may be written `10M` or `250k` (10M calls: about 10× the time and disk of 1M, ~4 GB with
+ * indexes; tests never seed that much). Afterwards run `npm run analytics:rebuild`: the seed writes past the
+ * pipeline, so the analytics rollups do not know its calls. The database must be migrated. Re-running with the same or a smaller size does nothing (a
  * marker table remembers what was seeded), so a bench can reuse a seeded database.
  *
  * What it makes, all in the last `days` days before today (Europe/Moscow):
@@ -219,12 +221,17 @@ const STATE_HISTORY_SQL = `
   ) AS b(state, s, e)
   WHERE u.login LIKE 'seed-op-%' AND extract(isodow FROM x.shift AT TIME ZONE 'Europe/Moscow') < 6`;
 
+/** A count as typed: `10000000`, `10M`, `250k` (so `--calls 10M` reads as it is said). */
+export function parseCount(text: string, what: string): number {
+  const m = /^(\d+(?:\.\d+)?)([kKmM]?)$/.exec(text.trim());
+  const n = m ? Number(m[1]) * ({ k: 1e3, m: 1e6 }[m[2]!.toLowerCase()] ?? 1) : Number.NaN;
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${what} needs a positive whole count (e.g. 1000000, 10M)`);
+  return n;
+}
+
 function argValue(argv: readonly string[], name: string): number | undefined {
   const i = argv.indexOf(`--${name}`);
-  if (i === -1) return undefined;
-  const n = Number(argv[i + 1]);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`--${name} needs a positive integer`);
-  return n;
+  return i === -1 ? undefined : parseCount(argv[i + 1] ?? '', `--${name}`);
 }
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@ import { phoneKeys } from '@server/common/phone/phone-keys';
 import { MediaTools } from '@server/modules/recordings/media-tools';
 import { recordingStorageKey } from '@server/modules/recordings/recording-paths';
 import { RECORDING_MIME } from '@server/modules/recordings/recording-ingest.service';
+import { AnalyticsRollupsRepository } from '@server/modules/analytics/analytics-rollups.repository';
 
 /**
  * Thirty days of a small call centre's life for the quick start, so every role's first screen has something true
@@ -35,6 +36,8 @@ export async function seedDemoHistory(
     const deals = await addDeals(em, { users, contacts, now, random });
     return { calls, deals };
   });
+  // Written straight into calls, past the pipeline: analytics' rollups are rebuilt from them.
+  await new AnalyticsRollupsRepository(dataSource).rebuild();
   // The latest 40 answered calls: today's call log and the review list open with recordings.
   const latest = recordings.sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).slice(-40);
   const stored = await addRecordings(dataSource, options.recordingsStoreDir, latest).catch((err: unknown) => {

@@ -103,6 +103,38 @@ export interface AnalyticsExportTexts {
     leads: string;
     converted: string;
   };
+  /** The role reports' exports: personal dashboards (my-stats, team), sales, call directions. */
+  people: Record<
+    | 'name'
+    | 'extension'
+    | 'period'
+    | 'today'
+    | 'range'
+    | 'callsIn'
+    | 'outboundAttempts'
+    | 'outboundConnects'
+    | 'outboundTalk'
+    | 'internalAttempts'
+    | 'internalConnects'
+    | 'internalTalk'
+    | 'talkSeconds'
+    | 'aht'
+    | 'missedReturned'
+    | 'callbacksDue'
+    | 'callbacksInTime'
+    | 'callbacksInTimeRate'
+    | 'conversions'
+    | 'dealsWon'
+    | 'dealsCreated'
+    | 'dealsLost'
+    | 'wonAmounts'
+    | 'leads'
+    | 'leadsWithDeal'
+    | 'conversion'
+    | 'channel'
+    | 'totals',
+    string
+  >;
   funnel: {
     stageName: 'nameRu' | 'nameEn';
     stage: string;
@@ -206,6 +238,36 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       leads: 'Лидов',
       converted: 'Из них конвертировано',
     },
+    people: {
+      name: 'Сотрудник',
+      extension: 'Добавочный',
+      period: 'Период',
+      today: 'сегодня',
+      range: 'период',
+      callsIn: 'Входящих обработано',
+      outboundAttempts: 'Исходящих попыток',
+      outboundConnects: 'Исходящих соединений',
+      outboundTalk: 'Исходящие разговоры, с',
+      internalAttempts: 'Внутренних попыток',
+      internalConnects: 'Внутренних соединений',
+      internalTalk: 'Внутренние разговоры, с',
+      talkSeconds: 'Время разговоров, с',
+      aht: 'AHT, с',
+      missedReturned: 'Перезвонил на пропущенные',
+      callbacksDue: 'Перезвонов к сроку',
+      callbacksInTime: 'Перезвонов в срок',
+      callbacksInTimeRate: 'Доля перезвонов в срок',
+      conversions: 'Конверсий лидов',
+      dealsWon: 'Выиграно сделок',
+      dealsCreated: 'Создано сделок',
+      dealsLost: 'Проиграно сделок',
+      wonAmounts: 'Суммы выигранных',
+      leads: 'Лидов',
+      leadsWithDeal: 'Лидов со сделкой',
+      conversion: 'Конверсия лид → сделка',
+      channel: 'канал',
+      totals: 'Итого',
+    },
     funnel: {
       stageName: 'nameRu',
       stage: 'Стадия',
@@ -306,6 +368,36 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       utmCampaign: 'utm_campaign',
       leads: 'leads',
       converted: 'converted',
+    },
+    people: {
+      name: 'name',
+      extension: 'extension',
+      period: 'period',
+      today: 'today',
+      range: 'range',
+      callsIn: 'calls in',
+      outboundAttempts: 'outbound attempts',
+      outboundConnects: 'outbound connects',
+      outboundTalk: 'outbound talk s',
+      internalAttempts: 'internal attempts',
+      internalConnects: 'internal connects',
+      internalTalk: 'internal talk s',
+      talkSeconds: 'talk time s',
+      aht: 'AHT s',
+      missedReturned: 'missed calls returned',
+      callbacksDue: 'callbacks due',
+      callbacksInTime: 'callbacks on time',
+      callbacksInTimeRate: 'callbacks on time rate',
+      conversions: 'conversions',
+      dealsWon: 'deals won',
+      dealsCreated: 'deals created',
+      dealsLost: 'deals lost',
+      wonAmounts: 'won amounts',
+      leads: 'leads',
+      leadsWithDeal: 'leads with a deal',
+      conversion: 'lead → deal conversion',
+      channel: 'channel',
+      totals: 'totals',
     },
     funnel: {
       stageName: 'nameEn',

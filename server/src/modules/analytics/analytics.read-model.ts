@@ -1,5 +1,8 @@
 import { type DataSource } from 'typeorm';
 
+import { BIN_MS } from './analytics-rollups.repository';
+import { type RollupWindow } from './analytics-rollups.service';
+
 /**
  * The dashboards' read model (the wallboard's queue figures too): it reads calls, call_handlers, leads, deals,
  * pipeline_stages and analytics' own settings across modules, and writes nothing.
@@ -14,8 +17,9 @@ import { type DataSource } from 'typeorm';
  * A call belongs to the range in which it started, so a call crossing midnight counts on its first day. A call the PBX
  * refused by policy (`blocked`: the caller is on the blocked list) was never offered to anyone and is left out.
  */
-const INBOUND_IN_RANGE = `c.direction = 'inbound' AND c.disposition IS NOT NULL AND c.disposition <> 'blocked'
-  AND c.started_at >= $1 AND c.started_at < $2`;
+const INBOUND = (range: string) => `c.direction = 'inbound' AND c.disposition IS NOT NULL
+  AND c.disposition <> 'blocked' AND ${range}`;
+const INBOUND_IN_RANGE = INBOUND('c.started_at >= $1 AND c.started_at < $2');
 
 /**
  * After-call work of one answered call: measured when the operator submitted the wrap-up form (wrap_up_at − end,
@@ -27,24 +31,65 @@ const WRAP_UP = `CASE WHEN c.wrap_up_at IS NOT NULL AND c.ended_at IS NOT NULL
     THEN least(greatest(extract(epoch FROM c.wrap_up_at - c.ended_at), 0), ${WRAP_UP_CAP_SECONDS})
     ELSE coalesce(s.wrap_up_seconds, 0) END`;
 
+/** Measured wrap-up of an answered call (0 when the queue's default applies instead, counted apart). */
+const MEASURED = `c.wrap_up_at IS NOT NULL AND c.ended_at IS NOT NULL`;
+const MEASURED_WRAP = `CASE WHEN ${MEASURED}
+    THEN least(greatest(extract(epoch FROM c.wrap_up_at - c.ended_at), 0), ${WRAP_UP_CAP_SECONDS}) ELSE 0 END`;
+
 /** The call went through a transfer; transfer rows are read by time (see operatorKpis). */
 const TRANSFERRED = (callId: string) => `EXISTS (SELECT 1 FROM call_handlers t WHERE t.call_id = ${callId}
     AND t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day')`;
 
-/** `$3` = SL threshold seconds, `$4` = short-abandon threshold seconds. */
+/**
+ * Call figures as sums that add up across rows (ratios and means are taken over the added sums), per queue: from
+ * calls (`RAW_KPI_FACTS`, the parts of the range read raw) and from rollups (`ROLLUP_KPI_FACTS`, whole bins). `$3` =
+ * SL threshold seconds, `$4` = short-abandon threshold seconds. In the rollups, `*_wait_le[k + 1]` counts the waits
+ * ≤ k s (past the array's end: all of them), so "wait ≤ SL" = `answered_wait_le[$3 + 1]` and "wait < short" =
+ * `abandoned_wait_le[$4]`; the queue's default wrap-up is multiplied in at read time (it is a setting).
+ */
+const RAW_KPI_FACTS = (range: string, cond: string) => `
+  SELECT c.queue,
+    count(*) AS offered,
+    count(*) FILTER (WHERE c.disposition = 'answered') AS answered,
+    count(*) FILTER (WHERE c.disposition = 'missed') AS missed,
+    count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $4::int) AS abandoned,
+    count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $4::int) AS short_abandoned,
+    count(*) FILTER (WHERE c.disposition = 'failed') AS failed,
+    count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $3::int) AS answered_within_sl,
+    sum(c.wait_seconds) FILTER (WHERE c.disposition = 'answered') AS wait_sum,
+    count(c.wait_seconds) FILTER (WHERE c.disposition = 'answered') AS wait_n,
+    sum(greatest(coalesce(c.talk_seconds, 0) - c.hold_seconds, 0)) FILTER (WHERE c.disposition = 'answered') AS talk,
+    sum(c.hold_seconds) FILTER (WHERE c.disposition = 'answered') AS hold,
+    sum(${MEASURED_WRAP}) FILTER (WHERE c.disposition = 'answered') AS wrap_measured,
+    count(*) FILTER (WHERE c.disposition = 'answered' AND NOT (${MEASURED})) AS wrap_default_n
+  FROM calls c WHERE ${INBOUND(range)}${cond} GROUP BY c.queue`;
+
+const SHORT = `CASE WHEN $4::int <= 0 THEN 0 ELSE coalesce(r.abandoned_wait_le[$4::int], r.abandoned) END`;
+const QUEUE_BINS = (window: string) => `analytics_call_bins r
+  WHERE r.operator_id IS NULL AND r.direction = 'inbound' AND ${window}`;
+
+const ROLLUP_KPI_FACTS = (window: string) => `
+  SELECT nullif(r.queue, '') AS queue, sum(r.offered) AS offered, sum(r.answered) AS answered,
+    sum(r.missed) AS missed, sum(r.abandoned - ${SHORT}) AS abandoned, sum(${SHORT}) AS short_abandoned,
+    sum(r.failed) AS failed, sum(coalesce(r.answered_wait_le[$3::int + 1], r.wait_n)) AS answered_within_sl,
+    sum(r.wait_sum) AS wait_sum, sum(r.wait_n) AS wait_n, sum(r.talk) AS talk, sum(r.hold) AS hold,
+    sum(r.wrap_measured) AS wrap_measured, sum(r.wrap_default_n) AS wrap_default_n
+  FROM ${QUEUE_BINS(window)} GROUP BY r.queue`;
+
+/** Over facts `f` joined to the queue settings `s`: the figures of CallKpiRow. */
 const CALL_KPI_COLUMNS = `
-  count(*)::int AS offered,
-  count(*) FILTER (WHERE c.disposition = 'answered')::int AS answered,
-  count(*) FILTER (WHERE c.disposition = 'missed')::int AS missed,
-  count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $4)::int AS abandoned,
-  count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $4)::int AS short_abandoned,
-  count(*) FILTER (WHERE c.disposition = 'failed')::int AS failed,
-  count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $3)::int AS answered_within_sl,
-  (avg(c.wait_seconds) FILTER (WHERE c.disposition = 'answered'))::float8 AS asa,
-  coalesce(sum(greatest(coalesce(c.talk_seconds, 0) - c.hold_seconds, 0))
-    FILTER (WHERE c.disposition = 'answered'), 0)::float8 AS talk,
-  coalesce(sum(c.hold_seconds) FILTER (WHERE c.disposition = 'answered'), 0)::float8 AS hold,
-  coalesce(sum(${WRAP_UP}) FILTER (WHERE c.disposition = 'answered'), 0)::float8 AS wrap`;
+  coalesce(sum(f.offered), 0)::int AS offered,
+  coalesce(sum(f.answered), 0)::int AS answered,
+  coalesce(sum(f.missed), 0)::int AS missed,
+  coalesce(sum(f.abandoned), 0)::int AS abandoned,
+  coalesce(sum(f.short_abandoned), 0)::int AS short_abandoned,
+  coalesce(sum(f.failed), 0)::int AS failed,
+  coalesce(sum(f.answered_within_sl), 0)::int AS answered_within_sl,
+  (sum(f.wait_sum) / nullif(sum(f.wait_n), 0))::float8 AS asa,
+  coalesce(sum(f.talk), 0)::float8 AS talk,
+  coalesce(sum(f.hold), 0)::float8 AS hold,
+  (coalesce(sum(f.wrap_measured), 0) + coalesce(sum(f.wrap_default_n * coalesce(s.wrap_up_seconds, 0)), 0))::float8
+    AS wrap`;
 
 export interface CallKpiRow {
   offered: number;
@@ -139,7 +184,43 @@ export interface Bounds {
   toUtc: Date;
   /** A team filter: only calls that rang at or were handled by these users, their records and their states. */
   members?: string[] | null;
+  /** Whole bins read from rollups (never with a team filter: rollups do not know who a call rang at); else raw. */
+  rollup?: RollupWindow | null;
 }
+
+/**
+ * The condition on `c.started_at` for what is read from calls: the whole range, or with rollups its partial edge
+ * bins and the bins whose refresh is pending. Pushes its parameters onto `params`.
+ */
+function rawRange(b: Bounds, params: unknown[]): string {
+  if (!b.rollup) return `c.started_at >= $1 AND c.started_at < $2`;
+  const { binFrom, binTo, stale } = b.rollup;
+  const parts: [Date, Date][] = [
+    [b.fromUtc, binFrom],
+    [binTo, b.toUtc],
+    ...stale.map((bin): [Date, Date] => [bin, new Date(bin.getTime() + BIN_MS)]),
+  ];
+  const conditions = parts
+    .filter(([lo, hi]) => lo < hi)
+    .map(([lo, hi]) => {
+      params.push(lo, hi);
+      return `c.started_at >= $${params.length - 1} AND c.started_at < $${params.length}`;
+    });
+  // Names $1 and $2 (a one-time test) so Postgres knows their types even when no part starts at them.
+  const ranges = conditions.length > 0 ? conditions.join(' OR ') : 'false';
+  return `$1::timestamptz <= $2::timestamptz AND (${ranges})`;
+}
+
+/** The condition on `r.bin` for the bins read from rollups, or null when none are. */
+function rollupRange(b: Bounds, params: unknown[]): string | null {
+  if (!b.rollup) return null;
+  params.push(b.rollup.binFrom, b.rollup.binTo, b.rollup.stale);
+  const n = params.length;
+  return `r.bin >= $${n - 2} AND r.bin < $${n - 1} AND r.bin <> ALL($${n}::timestamptz[])`;
+}
+
+/** `raw` and, when there are rollup bins, `UNION ALL` the rollup part. */
+const facts = (raw: string, rollup: string | null) => (rollup ? `${raw}\n  UNION ALL ${rollup}` : raw);
 
 /** The call rang at (a leg) or was handled by one of the users in placeholder `p` (a uuid[]). */
 const TEAM_CALL = (p: string) =>
@@ -178,14 +259,26 @@ export class AnalyticsReadModel {
   }
 
   async callKpis(b: Bounds, slSeconds: number, shortAbandon: number): Promise<CallKpiRow> {
-    const [cond, params] = team(b, [b.fromUtc, b.toUtc, slSeconds, shortAbandon], TEAM_CALL);
-    const rows: CallKpiRow[] = await this.dataSource.query(
-      `SELECT ${CALL_KPI_COLUMNS}
-       FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-       WHERE ${INBOUND_IN_RANGE}${cond}`,
+    const rows = await this.queueFacts(b, slSeconds, shortAbandon, (f) => `SELECT ${CALL_KPI_COLUMNS} ${f}`);
+    return rows[0]! as CallKpiRow;
+  }
+
+  /** `select` gets the FROM clause of the call facts of the range, joined to the queue settings. */
+  private queueFacts(
+    b: Bounds,
+    slSeconds: number,
+    shortAbandon: number,
+    select: (from: string) => string,
+  ): Promise<QueueKpiRow[]> {
+    const base: unknown[] = [b.fromUtc, b.toUtc, slSeconds, shortAbandon];
+    const raw = rawRange(b, base);
+    const rollup = rollupRange(b, base);
+    const [cond, params] = team(b, base, TEAM_CALL);
+    return this.dataSource.query(
+      select(`FROM (${facts(RAW_KPI_FACTS(raw, cond), rollup && ROLLUP_KPI_FACTS(rollup))}) f
+       LEFT JOIN analytics_queue_settings s ON s.queue = f.queue`),
       params,
     );
-    return rows[0]!;
   }
 
   /**
@@ -194,6 +287,18 @@ export class AnalyticsReadModel {
    * transferred more than a day after it started is not seen as transferred).
    */
   async transferredCalls(b: Bounds): Promise<number> {
+    if (b.rollup) {
+      // Per call of the edges (few), and the rollups' count of calls with a transfer row.
+      const base: unknown[] = [b.fromUtc, b.toUtc];
+      const raw = rawRange(b, base);
+      const rollup = rollupRange(b, base)!;
+      const rows: { n: number }[] = await this.dataSource.query(
+        `SELECT ((SELECT count(*) FROM calls c WHERE ${INBOUND(raw)} AND ${TRANSFERRED('c.id')})
+           + (SELECT coalesce(sum(r.transferred), 0) FROM ${QUEUE_BINS(rollup)}))::int AS n`,
+        base,
+      );
+      return rows[0]!.n;
+    }
     const [cond, params] = team(b, [b.fromUtc, b.toUtc], TEAM_CALL);
     const rows: { n: number }[] = await this.dataSource.query(
       `SELECT count(DISTINCT h.call_id)::int AS n
@@ -206,13 +311,11 @@ export class AnalyticsReadModel {
   }
 
   async queueKpis(b: Bounds, slSeconds: number, shortAbandon: number): Promise<QueueKpiRow[]> {
-    const [cond, params] = team(b, [b.fromUtc, b.toUtc, slSeconds, shortAbandon], TEAM_CALL);
-    return this.dataSource.query(
-      `SELECT c.queue, ${CALL_KPI_COLUMNS}
-       FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-       WHERE ${INBOUND_IN_RANGE}${cond}
-       GROUP BY c.queue ORDER BY offered DESC, c.queue NULLS LAST`,
-      params,
+    return this.queueFacts(
+      b,
+      slSeconds,
+      shortAbandon,
+      (f) => `SELECT f.queue, ${CALL_KPI_COLUMNS} ${f} GROUP BY f.queue ORDER BY offered DESC, f.queue NULLS LAST`,
     );
   }
 
@@ -227,15 +330,33 @@ export class AnalyticsReadModel {
    * the range end.
    */
   async operatorKpis(b: Bounds): Promise<OperatorKpiRow[]> {
-    const [cond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `u.id = ANY(${p})`);
+    const base: unknown[] = [b.fromUtc, b.toUtc];
+    const raw = rawRange(b, base);
+    const rollup = rollupRange(b, base);
+    const [cond, params] = team(b, base, (p) => `u.id = ANY(${p})`);
+    // The rollups' operator rows are these same calls (answered, no transfer), per operator.
+    const rolledAlone =
+      rollup &&
+      `SELECT r.operator_id AS user_id, sum(r.answered) AS handled, sum(r.answered) AS answered, 0 AS transfers_in,
+         sum(r.handle) AS handle, sum(r.hold) AS hold,
+         sum(r.wrap_measured + r.wrap_default_n * coalesce(s.wrap_up_seconds, 0)) AS wrap,
+         sum(r.wait_sum) AS wait_sum, sum(r.wait_n) AS wait_n
+       FROM analytics_call_bins r LEFT JOIN analytics_queue_settings s ON s.queue = nullif(r.queue, '')
+       WHERE r.operator_id IS NOT NULL AND r.direction = 'inbound' AND ${rollup}
+       GROUP BY r.operator_id`;
     return this.dataSource.query(
-      `WITH h AS (
+      `WITH moved_calls AS (
+         -- The transfer rows first (a few per cent of the handler rows), then those calls' handlers by key.
+         SELECT DISTINCT t.call_id FROM call_handlers t
+         WHERE t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day'
+       ), h AS (
          SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
            lead(h.at) OVER w AS next_at, row_number() OVER w AS n
-         FROM call_handlers h
+         FROM moved_calls m
+           JOIN call_handlers h ON h.call_id = m.call_id
            JOIN calls c ON c.id = h.call_id
            LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day' AND ${TRANSFERRED('h.call_id')}
+         WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
            AND ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
          WINDOW w AS (PARTITION BY h.call_id ORDER BY h.seq)
        ), moved AS (
@@ -255,10 +376,10 @@ export class AnalyticsReadModel {
            sum(coalesce(c.talk_seconds, 0)) AS handle, sum(c.hold_seconds) AS hold, sum(${WRAP_UP}) AS wrap,
            sum(c.wait_seconds) AS wait_sum, count(c.wait_seconds) AS wait_n
          FROM calls c LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
-         WHERE ${INBOUND_IN_RANGE} AND c.disposition = 'answered' AND c.operator_id IS NOT NULL
+         WHERE ${INBOUND(raw)} AND c.disposition = 'answered' AND c.operator_id IS NOT NULL
            AND NOT ${TRANSFERRED('c.id')}
          GROUP BY c.operator_id
-       )
+       ${rolledAlone ? `UNION ALL ${rolledAlone}` : ''})
        SELECT u.id AS user_id, u.name, u.extension,
          sum(x.handled)::int AS handled, sum(x.answered)::int AS answered, sum(x.transfers_in)::int AS transfers_in,
          round(sum(x.handle))::float8 AS handle, coalesce(sum(x.hold), 0)::float8 AS hold,
@@ -277,17 +398,29 @@ export class AnalyticsReadModel {
    * spares a time-zone conversion per call.
    */
   async heatmap(b: Bounds, tz: string, shortAbandon: number): Promise<HeatmapRow[]> {
-    const [cond, params] = team(b, [b.fromUtc, b.toUtc, tz, shortAbandon], TEAM_CALL);
+    const base: unknown[] = [b.fromUtc, b.toUtc, tz, shortAbandon];
+    const raw = rawRange(b, base);
+    const rollup = rollupRange(b, base);
+    const [cond, params] = team(b, base, TEAM_CALL);
     return this.dataSource.query(
       `WITH bins AS (
          SELECT date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bin,
            count(*) AS offered,
            count(*) FILTER (WHERE c.disposition = 'answered') AS answered,
-           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $4) AS abandoned,
+           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $4::int) AS abandoned,
            sum(c.wait_seconds) FILTER (WHERE c.disposition = 'answered') AS wait_sum
          FROM calls c
-         WHERE ${INBOUND_IN_RANGE}${cond}
+         WHERE ${INBOUND(raw)}${cond}
          GROUP BY 1
+         ${
+           rollup
+             ? `UNION ALL
+         -- A bin whose answered calls have no wait at all has a null sum from calls, so none here either.
+         SELECT r.bin, sum(r.offered), sum(r.answered), sum(r.abandoned - ${SHORT}),
+           sum(r.wait_sum) FILTER (WHERE r.wait_n > 0)
+         FROM ${QUEUE_BINS(rollup)} GROUP BY r.bin`
+             : ''
+         }
        )
        SELECT extract(isodow FROM bin AT TIME ZONE $3::text)::int AS weekday,
          extract(hour FROM bin AT TIME ZONE $3::text)::int AS hour,
@@ -301,18 +434,32 @@ export class AnalyticsReadModel {
 
   /** Per local day of the start (`$3` = tz, `$4` = SL seconds, `$5` = short abandon), through 15-minute bins. */
   async daily(b: Bounds, tz: string, slSeconds: number, shortAbandon: number): Promise<DailyRow[]> {
-    const [cond, params] = team(b, [b.fromUtc, b.toUtc, tz, slSeconds, shortAbandon], TEAM_CALL);
+    const base: unknown[] = [b.fromUtc, b.toUtc, tz, slSeconds, shortAbandon];
+    const raw = rawRange(b, base);
+    const rollup = rollupRange(b, base);
+    const [cond, params] = team(b, base, TEAM_CALL);
+    // Here the SL threshold is $4 and the short-abandon one $5.
+    const short = SHORT.replaceAll('$4', '$5');
     return this.dataSource.query(
       `WITH bins AS (
          SELECT date_bin('15 minutes', c.started_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bin,
            count(*) AS offered,
            count(*) FILTER (WHERE c.disposition = 'answered') AS answered,
-           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $5) AS abandoned,
-           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $5) AS short_abandoned,
-           count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $4) AS answered_within_sl
+           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) >= $5::int) AS abandoned,
+           count(*) FILTER (WHERE c.disposition = 'abandoned' AND coalesce(c.wait_seconds, 0) < $5::int)
+             AS short_abandoned,
+           count(*) FILTER (WHERE c.disposition = 'answered' AND c.wait_seconds <= $4::int) AS answered_within_sl
          FROM calls c
-         WHERE ${INBOUND_IN_RANGE}${cond}
+         WHERE ${INBOUND(raw)}${cond}
          GROUP BY 1
+         ${
+           rollup
+             ? `UNION ALL
+         SELECT r.bin, sum(r.offered), sum(r.answered), sum(r.abandoned - ${short}), sum(${short}),
+           sum(coalesce(r.answered_wait_le[$4::int + 1], r.wait_n))
+         FROM ${QUEUE_BINS(rollup)} GROUP BY r.bin`
+             : ''
+         }
        )
        SELECT to_char((bin AT TIME ZONE $3::text)::date, 'YYYY-MM-DD') AS date,
          sum(offered)::int AS offered, sum(answered)::int AS answered, sum(abandoned)::int AS abandoned,

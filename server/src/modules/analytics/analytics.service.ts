@@ -28,6 +28,7 @@ import {
 } from '@server/modules/analytics/analytics.read-model';
 import { QueueSettingsRepository } from '@server/modules/analytics/queue-settings.repository';
 import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-roles.read-model';
+import { type AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
 
 /**
  * Contact-center metrics over stored calls (inbound, ended, started in [from, to) of the caller's time zone) and
@@ -63,6 +64,8 @@ export class AnalyticsService {
     dataSource: DataSource,
     private readonly audit?: AuditService,
     private readonly teams?: TeamScopeReadModel,
+    /** Without it every report reads `calls` alone (the bench's baseline, the property test's reference). */
+    private readonly rollups?: Pick<AnalyticsRollupsService, 'window'>,
   ) {
     this.repo = new AnalyticsReadModel(dataSource);
     this.queueSettingsRepo = new QueueSettingsRepository(dataSource);
@@ -291,8 +294,10 @@ export class AnalyticsService {
     let members: string[] | null = viewer && !seesAll(viewer) ? scopeIds(viewer) : null;
     if (q.teamId && viewer && this.teams) members = await this.teams.filterFor(viewer, q.teamId);
     const bounds = await boundsOf(this.repo, q);
+    // Rollups do not know at whose phones a call rang, so a team's figures are read from calls.
+    const rollup = members ? null : (this.rollups?.window(bounds.fromUtc, bounds.toUtc) ?? null);
     return {
-      bounds: { ...bounds, members },
+      bounds: { ...bounds, members, rollup },
       range: {
         from: q.from,
         to: q.to,

@@ -39,6 +39,8 @@ export interface CallStoreOptions {
   maxBatch?: number;
   /** Called after every flush, for the batch size and flush time histograms. */
   onFlush?: (rows: number, seconds: number) => void;
+  /** Called with the records of a batch once it is committed (analytics refreshes its rollups from them). */
+  onCommitted?: (calls: readonly CallProjection[]) => void;
 }
 
 interface Pending {
@@ -167,6 +169,7 @@ export class CallStore {
           ),
         );
         this.options.onFlush?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
+        this.options.onCommitted?.(batch.map((p) => p.write.call));
         for (const p of batch) p.done();
         return;
       } catch (error) {

@@ -40,6 +40,8 @@ export class CallsService {
     private readonly telephony: TelephonyProvider | null,
     private readonly dialPolicy: Pick<DialPolicyService, 'check'>,
     private readonly teams?: TeamScopeReadModel,
+    /** Told the start time of a call whose wrap-up changed (analytics refreshes that call's rollup bin). */
+    private readonly onWrapUp?: (startedAt: Date) => void,
   ) {
     this.repo = new CallsRepository(dataSource);
   }
@@ -94,6 +96,7 @@ export class CallsService {
     const row = await this.repo.findOne(id, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.on_call)) throw callsError('CALL_NOT_FOUND');
     await this.repo.setWrapUp(id, req.outcome, req.note, viewer.id);
+    this.onWrapUp?.(row.started_at);
     return this.get(viewer, id);
   }
 

@@ -8,7 +8,7 @@ import {
 } from '@contracts/dto/analytics';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
-import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { type ExportTable, toCsv, toXlsx } from '@server/common/export/table-export';
 import { ANALYTICS_EXPORT_TEXTS, type AnalyticsExportTexts } from '@server/modules/analytics/analytics.export-texts';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { type PipelinesService } from '@server/modules/pipelines/pipelines.service';

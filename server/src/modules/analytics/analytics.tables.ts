@@ -7,7 +7,7 @@ import {
   type OperatorRowDto,
   type QueueRowDto,
 } from '@contracts/dto/analytics';
-import { type ExportTable } from '@server/modules/analytics/analytics.export';
+import { type ExportTable } from '@server/common/export/table-export';
 import { type AnalyticsExportTexts } from '@server/modules/analytics/analytics.export-texts';
 
 interface MetricRow {

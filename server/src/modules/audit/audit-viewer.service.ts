@@ -11,7 +11,7 @@ import {
 } from '@contracts/dto/audit';
 import { rangeEnd, rangeStart } from '@contracts/dto/call';
 import { AppError } from '@server/common/errors/app-error';
-import { CSV_BOM, csvLine } from '@server/modules/analytics/analytics.export';
+import { CSV_BOM, csvLine } from '@server/common/export/table-export';
 
 import { type AuditFilter, type AuditListRow, type AuditPosition, AuditRepository } from './audit.repository';
 

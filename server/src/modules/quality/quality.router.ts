@@ -4,7 +4,7 @@ import { idParamsSchema } from '@contracts/dto/common';
 import { reviewExportQuerySchema, reviewListQuerySchema, reviewRequestSchema } from '@contracts/dto/quality';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser, requireRole } from '@server/modules/auth/auth.middleware';
-import { toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { toCsv, toXlsx } from '@server/common/export/table-export';
 
 import { type QualityService } from './quality.service';
 

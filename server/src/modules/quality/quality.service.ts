@@ -15,7 +15,7 @@ import {
 } from '@contracts/dto/quality';
 import { type UserDto } from '@contracts/dto/user';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
-import { type ExportTable } from '@server/modules/analytics/analytics.export';
+import { type ExportTable } from '@server/common/export/table-export';
 import { type AuditService } from '@server/modules/audit/audit.service';
 
 import { REVIEW_EXPORT_TEXTS } from './quality.export-texts';

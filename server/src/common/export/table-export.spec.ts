@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 
-import { type ExportTable, toCsv, toXlsx } from '@server/modules/analytics/analytics.export';
+import { type ExportTable, toCsv, toXlsx } from '@server/common/export/table-export';
 
 interface Row {
   name: string;

@@ -32,6 +32,7 @@ import { AgentStateVersions1764002300000 } from './1764002300000-AgentStateVersi
 import { CreateCampaigns1764002400000 } from './1764002400000-CreateCampaigns';
 import { CreateAnalyticsTargets1764002600000 } from './1764002600000-CreateAnalyticsTargets';
 import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
+import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -72,4 +73,5 @@ export const migrations = [
   CreateCampaigns1764002400000,
   CreateAnalyticsTargets1764002600000,
   CreateSlaAlerts1764002610000,
+  CreateProducts1764003500000,
 ];

@@ -47,6 +47,7 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   admin: true,
   audit: true,
   campaigns: true,
+  products: true,
   'not-found': true,
 };
 
@@ -206,6 +207,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
       '/audit',
       '/campaigns',
+      '/products',
       '/no-such-page',
     );
   });

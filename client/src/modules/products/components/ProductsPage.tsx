@@ -12,6 +12,7 @@ import { Alert } from '@client/ui/Alert';
 import { DataTable } from '@client/ui/DataTable';
 import { Icon } from '@client/ui/Icon';
 import { PagedList } from '@client/ui/PagedList';
+import { SearchField } from '@client/ui/SearchField';
 
 const PAGE_SIZE = 20;
 /** The roles the server lets change the catalogue; the others see it read-only. */
@@ -171,7 +172,6 @@ export function ProductsPage() {
   const [stamp, setStamp] = useState(0);
   const [notice, setNotice] = useState<string | null>(null);
   const q = useDebounced(search.trim(), 300);
-  const searchId = useId();
   const query = useQuery(`products:${q}:${page}:${stamp}`, (signal) =>
     productsApi.list({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
   );
@@ -211,23 +211,15 @@ export function ProductsPage() {
         />
       ) : null}
       <div className="toolbar" role="search">
-        <div className="field field--grow">
-          <label className="visually-hidden" htmlFor={searchId}>
-            {t('common.search')}
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            className="input input--search"
-            placeholder={t('products.searchPlaceholder')}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              setPage(1);
-            }}
-            data-testid="products-search"
-          />
-        </div>
+        <SearchField
+          value={search}
+          onChange={(value) => {
+            setSearch(value);
+            setPage(1);
+          }}
+          placeholder={t('products.searchPlaceholder')}
+          testId="products-search"
+        />
       </div>
       <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
         {(items) => (

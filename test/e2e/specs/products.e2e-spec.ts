@@ -90,6 +90,7 @@ describe('products: a manager adds a product and sells it on a deal', () => {
     await page.getByTestId('deal-item-row').waitFor();
     await amountIs('37501.50');
     expect(await page.getByTestId('deal-amount-input').getAttribute('readonly')).not.toBeNull();
+    // Line totals keep their kopeks (the deal's header rounds to whole roubles, as every total does).
     expect(await page.getByTestId('deal-item-total').textContent()).toMatch(/37[\s\u00a0\u202f]?501,50/);
     await page.screenshot({ path: join(SCREENSHOTS, 'deal-items.png') });
 

@@ -86,9 +86,9 @@ export function DealItems({ dealId, items, onChange }: { dealId: string; items: 
                     data-testid="deal-item-quantity"
                   />
                 </td>
-                <td className="num">{formatMoney(item.unitPrice, locale, items.currency)}</td>
+                <td className="num">{formatMoney(item.unitPrice, locale, items.currency, 2)}</td>
                 <td className="num" data-testid="deal-item-total">
-                  {formatMoney(item.total, locale, items.currency)}
+                  {formatMoney(item.total, locale, items.currency, 2)}
                 </td>
                 <td>
                   <button
@@ -122,7 +122,7 @@ export function DealItems({ dealId, items, onChange }: { dealId: string; items: 
             <option value="">{t('products.items.choose')}</option>
             {(products.data?.items ?? []).map((p) => (
               <option key={p.id} value={p.id}>
-                {`${p.name} · ${p.sku} · ${formatMoney(p.price, locale, p.currency)}`}
+                {`${p.name} · ${p.sku} · ${formatMoney(p.price, locale, p.currency, 2)}`}
               </option>
             ))}
           </select>

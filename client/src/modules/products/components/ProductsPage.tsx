@@ -239,7 +239,7 @@ export function ProductsPage() {
                 <td>
                   <code>{p.sku}</code>
                 </td>
-                <td className="num">{formatMoney(p.price, locale, p.currency)}</td>
+                <td className="num">{formatMoney(p.price, locale, p.currency, 2)}</td>
                 <td>{p.active ? '✓' : <span className="muted">{t('products.inactive')}</span>}</td>
                 {editor ? (
                   <td>

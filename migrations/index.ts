@@ -35,6 +35,7 @@ import { CreateSlaAlerts1764002610000 } from './1764002610000-CreateSlaAlerts';
 import { CallContactChoice1764003000000 } from './1764003000000-CallContactChoice';
 import { CampaignAttemptDialledAt1764003100000 } from './1764003100000-CampaignAttemptDialledAt';
 import { CreateAnalyticsCallBins1764003200000 } from './1764003200000-CreateAnalyticsCallBins';
+import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -78,4 +79,5 @@ export const migrations = [
   CallContactChoice1764003000000,
   CampaignAttemptDialledAt1764003100000,
   CreateAnalyticsCallBins1764003200000,
+  CreateProducts1764003500000,
 ];

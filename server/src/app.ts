@@ -26,6 +26,7 @@ import { sessionMiddleware } from '@server/modules/auth/auth.middleware';
 import { authRouter } from '@server/modules/auth/auth.router';
 import { auditRouter } from '@server/modules/audit/audit.router';
 import { companiesRouter } from '@server/modules/companies/companies.router';
+import { productsRouter } from '@server/modules/products/products.router';
 import { contactsRouter } from '@server/modules/contacts/contacts.router';
 import { contactMergeRouter } from '@server/modules/contacts/contact-merge.router';
 import { contactsExportRouter, importsRouter } from '@server/modules/imports/imports.router';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): Express {
   api.use('/companies', companiesRouter(services.companies));
   api.use('/leads', leadsRouter(services.leads, services.leadConversion));
   api.use('/deals', dealsRouter(services.deals));
+  api.use('/products', productsRouter(services.products));
   api.use('/tasks', tasksRouter(services.tasks));
   api.use('/notes', notesRouter(services.notes));
   // Before any `/calls/:id` route, so `active` and `dial-check` are never read as an id.

@@ -31,6 +31,7 @@ import { CallContactService } from '@server/modules/calls/call-contact.service';
 import { ChangeCache } from '@server/common/cache/change-cache';
 import { LiveCallsService } from '@server/modules/calls/live-calls.service';
 import { CompaniesService } from '@server/modules/companies/companies.service';
+import { ProductsService } from '@server/modules/products/products.service';
 import { ContactMerge } from '@server/modules/contacts/contact-merge.service';
 import { ContactsService } from '@server/modules/contacts/contacts.service';
 import { CustomFieldsService } from '@server/modules/custom-fields/custom-fields.service';
@@ -112,6 +113,7 @@ export interface AppServices {
   companies: CompaniesService;
   leads: LeadsService;
   deals: DealsService;
+  products: ProductsService;
   tasks: TasksService;
   notes: NotesService;
   routing: RoutingService;
@@ -264,7 +266,9 @@ export function createServices(deps: ServicesDeps): {
   const contacts = new ContactsService(dataSource, country, audit, reassigner, fields, events);
   const companies = new CompaniesService(dataSource, country, audit, reassigner, fields);
   const leads = new LeadsService(dataSource, country, audit, reassigner, fields, events);
-  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields }, events);
+  const imports = new ImportsService(dataSource, contacts, country, logger, fields);
+  const products = new ProductsService(dataSource, audit, imports);
+  const deals = new DealsService(dataSource, audit, reassigner, { pipelines, fields, products }, events);
   const tasks = new TasksService(dataSource, reassigner, events);
   const routing = new RoutingService(dataSource, country);
   const dialPolicy = new DialPolicyService({
@@ -402,7 +406,8 @@ export function createServices(deps: ServicesDeps): {
       { logger: logger.child({ module: 'sla-alerts' }), realtime, audit },
     ),
     callbacks,
-    imports: new ImportsService(dataSource, contacts, country, logger, fields),
+    imports,
+    products,
     contactsExport: new ContactsExporter(dataSource, contacts, fields),
     quality: new QualityService(dataSource, audit),
     health: new HealthService({ dataSource, redis: deps.redis, telephony }),

@@ -25,7 +25,8 @@ import { parseCount, seedHistory } from '@test/support/seed-history';
  *
  * Postgres: options.databaseUrl or $ZVONOK_BENCH_DATABASE_URL (its seed is reused when already there), otherwise a
  * throwaway Postgres 15 started here, migrated with the real CLI, seeded and removed afterwards.
- * $ZVONOK_BENCH_CALLS changes the size (default 1M; `10M` for the issue's large size: several GB, about ten times the 1M seed's time).
+ * $ZVONOK_BENCH_CALLS changes the size (default 1M; `10M` for the issue's large size: several GB, about ten times
+ * the 1M seed's time).
  */
 
 /** Same shape as the other benches' figures (test/bench/figure.ts). */

@@ -77,6 +77,8 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
       t.dataSource,
       users.map((u) => u.id),
     );
+    // After the users' deals (and with them their items).
+    await t.dataSource.query(`DELETE FROM products WHERE id = $1`, [ids.product ?? null]);
     await t.close();
   });
 
@@ -109,6 +111,16 @@ describe('OpenAPI 3.1 contract (/api/openapi.json) against the mounted routes an
     ids.deal = (
       await call(sup, 'POST', '/api/deals', '/api/deals', { title: 'OA Deal', amount: 1200.5, contactId: ids.contact })
     ).body.id;
+    ids.product = (
+      await call('manager', 'POST', '/api/products', '/api/products', {
+        name: 'OA Product',
+        sku: `OA-${randomUUID().slice(0, 8)}`,
+        price: 10,
+      })
+    ).body.id;
+    await call('manager', 'PATCH', '/api/products/:id', `/api/products/${ids.product}`, { price: '12.50' });
+    const itemsPath = `/api/deals/${ids.deal}/items`;
+    await call(sup, 'POST', '/api/deals/:id/items', itemsPath, { productId: ids.product, quantity: 2 });
     ids.task = (await call(sup, 'POST', '/api/tasks', '/api/tasks', { title: 'OA Task' })).body.id;
     ids.note = (
       await call(sup, 'POST', '/api/notes', '/api/notes', { body: 'OA', entityType: 'contact', entityId: ids.contact })

@@ -19,6 +19,7 @@ import * as lead from '@contracts/dto/lead';
 import * as note from '@contracts/dto/note';
 import * as notification from '@contracts/dto/notification';
 import * as pipeline from '@contracts/dto/pipeline';
+import * as product from '@contracts/dto/product';
 import * as quality from '@contracts/dto/quality';
 import * as settings from '@contracts/dto/settings';
 import * as search from '@contracts/dto/search';
@@ -51,6 +52,7 @@ const MODULES: Record<string, Record<string, unknown>> = {
   note,
   notification,
   pipeline,
+  product,
   quality,
   settings,
   search,

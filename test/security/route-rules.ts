@@ -206,6 +206,19 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'POST /api/campaigns/attempts/:id/dial': 'any',
   'POST /api/campaigns/attempts/:id/skip': 'any',
   'POST /api/campaigns/attempts/:id/disposition': 'any',
+  // products: everyone reads the catalogue and exports it; admins and managers change and import it
+  'GET /api/products': 'any',
+  'GET /api/products/:id': 'any',
+  'GET /api/products/export': 'any',
+  'POST /api/products': ['admin', 'manager'],
+  'PATCH /api/products/:id': ['admin', 'manager'],
+  'DELETE /api/products/:id': ['admin', 'manager'],
+  'POST /api/products/import': ['admin', 'manager'],
+  // deal line items: whoever may change the deal (row level, like the deal)
+  'GET /api/deals/:id/items': 'any',
+  'POST /api/deals/:id/items': 'any',
+  'PATCH /api/deals/:id/items/:itemId': 'any',
+  'DELETE /api/deals/:id/items/:itemId': 'any',
 };
 
 /**
@@ -383,6 +396,18 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'POST /api/campaigns/attempts/:id/dial': null,
   'POST /api/campaigns/attempts/:id/skip': null,
   'POST /api/campaigns/attempts/:id/disposition': null,
+  // products are sold on deals: the deals scopes
+  'GET /api/products': 'deals:read',
+  'GET /api/products/:id': 'deals:read',
+  'GET /api/products/export': 'deals:read',
+  'POST /api/products': 'deals:write',
+  'PATCH /api/products/:id': 'deals:write',
+  'DELETE /api/products/:id': 'deals:write',
+  'POST /api/products/import': 'deals:write',
+  'GET /api/deals/:id/items': 'deals:read',
+  'POST /api/deals/:id/items': 'deals:write',
+  'PATCH /api/deals/:id/items/:itemId': 'deals:write',
+  'DELETE /api/deals/:id/items/:itemId': 'deals:write',
 };
 
 /** Records a body can name, and the `:id` of the PATCH routes below. */
@@ -485,6 +510,12 @@ export const BODY_REFERENCES: Record<string, BodyReferences> = {
       ownerId: 'ignored',
       pipelineId: 'shared',
     },
+  },
+  'POST /api/deals/:id/items': {
+    schema: 'deal.addDealItemRequestSchema',
+    record: 'deal',
+    body: {},
+    fields: { productId: 'shared' },
   },
   'POST /api/tasks': {
     schema: 'task.createTaskRequestSchema',

@@ -3,8 +3,8 @@
  * cross the wire): `DATABASE_URL=… npx tsx test/support/seed-history.ts --calls 1000000 [--operators 100]
  * [--days 365]`; counts may be written `10M` or `250k` (10M calls: about 10× the time and disk of 1M, ~4 GB with
  * indexes; tests never seed that much). Afterwards run `npm run analytics:rebuild`: the seed writes past the
- * pipeline, so the analytics rollups do not know its calls. The database must be migrated. Re-running with the same or a smaller size does nothing (a
- * marker table remembers what was seeded), so a bench can reuse a seeded database.
+ * pipeline, so the analytics rollups do not know its calls. The database must be migrated. Re-running with the same
+ * or a smaller size does nothing (a marker table remembers what was seeded), so a bench can reuse a seeded database.
  *
  * What it makes, all in the last `days` days before today (Europe/Moscow):
  * - `operators` users `seed-op-NNN` (password `zvonok`, extensions 30001…), role operator;

@@ -2,14 +2,22 @@ import { type Page } from '@contracts/dto/common';
 import { type CompanyDto, type CreateCompanyRequest, type UpdateCompanyRequest } from '@contracts/dto/company';
 import { type ContactDto, type CreateContactRequest, type UpdateContactRequest } from '@contracts/dto/contact';
 import {
+  type AddDealItemRequest,
   type CreateDealRequest,
   type DealDto,
+  type DealItemsDto,
   type DealStageChangeDto,
   type DealStageTotalDto,
   type UpdateDealRequest,
 } from '@contracts/dto/deal';
 import { type CustomFieldDto, type CustomFieldEntity } from '@contracts/dto/custom-field';
 import { type PipelineDto } from '@contracts/dto/pipeline';
+import {
+  type CreateProductRequest,
+  type ProductDto,
+  type ProductImportResultDto,
+  type UpdateProductRequest,
+} from '@contracts/dto/product';
 import { type CompanySettings } from '@contracts/dto/settings';
 import { type TeamDto } from '@contracts/dto/team';
 import {
@@ -24,6 +32,7 @@ import { type CreateTaskRequest, type TaskDto, type UpdateTaskRequest } from '@c
 import { type TimelineEntityType, type TimelineKind, type TimelinePage } from '@contracts/dto/timeline';
 import { type UserAdminDto } from '@contracts/dto/user';
 import { http, type QueryValue } from '@client/api/http';
+import { uploadFile } from '@client/api/importsApi';
 
 export interface ListParams {
   limit: number;
@@ -82,10 +91,29 @@ export const dealsApi = {
       .get<{ items: DealStageChangeDto[] }>(`/api/deals/${encodeURIComponent(id)}/history`, { signal })
       .then((r) => r.items),
   reassign: reassign<DealDto>('/api/deals'),
+  items: (id: string, signal?: AbortSignal) =>
+    http.get<DealItemsDto>(`/api/deals/${encodeURIComponent(id)}/items`, { signal }),
+  addItem: (id: string, body: AddDealItemRequest) =>
+    http.post<DealItemsDto>(`/api/deals/${encodeURIComponent(id)}/items`, body),
+  changeItem: (id: string, itemId: string, quantity: number) =>
+    http.patch<DealItemsDto>(`/api/deals/${encodeURIComponent(id)}/items/${encodeURIComponent(itemId)}`, { quantity }),
+  removeItem: (id: string, itemId: string) =>
+    http.delete<DealItemsDto>(`/api/deals/${encodeURIComponent(id)}/items/${encodeURIComponent(itemId)}`),
   stageTotals: (pipelineId: string | undefined, signal?: AbortSignal) =>
     http
       .get<{ items: DealStageTotalDto[] }>('/api/deals/stage-totals', { query: { pipelineId }, signal })
       .then((r) => r.items),
+};
+
+/** Everyone reads the catalogue; admins and managers change it (the server answers 403 to the others). */
+export const productsApi = {
+  list: list<ProductDto>('/api/products'),
+  create: (body: CreateProductRequest) => http.post<ProductDto>('/api/products', body),
+  update: (id: string, body: UpdateProductRequest) =>
+    http.patch<ProductDto>(`/api/products/${encodeURIComponent(id)}`, body),
+  /** The file as the raw body, like a contacts import. */
+  import: (file: File) => uploadFile<ProductImportResultDto>('/api/products/import', file),
+  exportUrl: '/api/products/export',
 };
 
 export const tasksApi = {

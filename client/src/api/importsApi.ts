@@ -12,21 +12,26 @@ import { ApiError, buildUrl, http, NETWORK_ERROR } from '@client/api/http';
  * upload progress in browsers today; errors become the same ApiError as every other request.
  */
 export function uploadImport(file: File, onProgress: (fraction: number) => void): Promise<ImportPreviewDto> {
+  return uploadFile<ImportPreviewDto>('/api/imports', file, onProgress);
+}
+
+/** `POST path?fileName=` with the file as the raw body (contacts, products); `onProgress` gets 0…1. */
+export function uploadFile<T>(path: string, file: File, onProgress?: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open('POST', buildUrl('/api/imports', { fileName: file.name }));
+    xhr.open('POST', buildUrl(path, { fileName: file.name }));
     xhr.setRequestHeader(CSRF_HEADER, CSRF_HEADER_VALUE);
     xhr.setRequestHeader('Content-Type', 'application/octet-stream');
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.responseType = 'json';
     xhr.upload.onprogress = (e) => {
-      if (e.lengthComputable) onProgress(e.loaded / e.total);
+      if (e.lengthComputable) onProgress?.(e.loaded / e.total);
     };
     xhr.onerror = () => reject(new ApiError(NETWORK_ERROR, 0));
     xhr.onload = () => {
       const body = xhr.response as unknown;
       if (xhr.status >= 200 && xhr.status < 300) {
-        resolve(body as ImportPreviewDto);
+        resolve(body as T);
         return;
       }
       const error = (body as { error?: { code?: unknown; details?: unknown } } | null)?.error;

@@ -8,7 +8,17 @@ import { Notifications } from '@client/modules/notifications/components/Notifica
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { Icon } from '@client/ui/Icon';
 
-const SECTIONS: Section[] = ['contacts', 'companies', 'leads', 'deals', 'tasks', 'calls', 'campaigns', 'my-stats'];
+const SECTIONS: Section[] = [
+  'contacts',
+  'companies',
+  'leads',
+  'deals',
+  'products',
+  'tasks',
+  'calls',
+  'campaigns',
+  'my-stats',
+];
 // Sections only some roles may open (the server refuses the others anyway).
 const MANAGER_SECTIONS: Section[] = ['analytics', 'wallboard'];
 const MANAGER_ROLES = new Set(['manager', 'supervisor', 'admin']);

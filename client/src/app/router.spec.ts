@@ -28,6 +28,12 @@ describe('parseRoute', () => {
     expect(sectionOf(parseRoute('/companies/new'))).toBe('companies');
   });
 
+  it('maps the products catalogue (one screen: list and editor)', () => {
+    expect(parseRoute('/products')).toEqual({ name: 'products' });
+    expect(parseRoute('/products/p1').name).toBe('not-found');
+    expect(sectionOf(parseRoute('/products'))).toBe('products');
+  });
+
   it('maps a lead, deal and task to its own page, under its list’s section', () => {
     expect(parseRoute('/leads/a%2Fb')).toEqual({ name: 'lead', id: 'a/b' });
     expect(parseRoute('/deals/d1')).toEqual({ name: 'deal', id: 'd1' });

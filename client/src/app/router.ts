@@ -49,6 +49,7 @@ export type Route =
   | { name: 'admin'; tab: AdminTabName }
   | { name: 'audit' }
   | { name: 'campaigns' }
+  | { name: 'products' }
   | { name: 'not-found' };
 
 export const ADMIN_TAB_NAMES = ['users', 'teams', 'fields', 'pipelines', 'settings'] as const;
@@ -70,7 +71,8 @@ export type Section =
   | 'integrations'
   | 'admin'
   | 'audit'
-  | 'campaigns';
+  | 'campaigns'
+  | 'products';
 
 const RECORD_ROUTE = { leads: 'lead', deals: 'deal', tasks: 'task' } as const;
 
@@ -108,6 +110,7 @@ export function parseRoute(fullPath: string): Route {
   if (first === 'admin' && parts.length === 2 && isAdminTab(second)) return { name: 'admin', tab: second };
   if (first === 'audit' && parts.length === 1) return { name: 'audit' };
   if (first === 'campaigns' && parts.length === 1) return { name: 'campaigns' };
+  if (first === 'products' && parts.length === 1) return { name: 'products' };
   return { name: 'not-found' };
 }
 
@@ -140,6 +143,7 @@ export function sectionOf(route: Route): Section | null {
     case 'admin':
     case 'audit':
     case 'campaigns':
+    case 'products':
       return route.name;
     case 'not-found':
       return null;

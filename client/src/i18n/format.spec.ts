@@ -29,6 +29,7 @@ describe('numbers and durations', () => {
     expect(formatMoney('150000.00', 'ru').replace(/\s/g, ' ')).toBe('150 000 ₽');
     expect(formatMoney('150000.00', 'en')).toBe('₽150,000');
     expect(formatMoney('99.5', 'en', 'USD')).toBe('$100');
+    expect(formatMoney('12500.5', 'en', 'RUB', 2)).toBe('₽12,500.50');
     expect(formatMoney(null, 'ru')).toBe('');
   });
 

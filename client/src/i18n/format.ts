@@ -61,7 +61,13 @@ export function formatNumber(value: number, locale: Locale): string {
   return new Intl.NumberFormat(tag(locale)).format(value);
 }
 
-export function formatMoney(amount: number | string | null | undefined, locale: Locale, currency = 'RUB'): string {
+/** Whole units by default (totals, the kanban); `fractionDigits: 2` where kopeks matter (prices, line items). */
+export function formatMoney(
+  amount: number | string | null | undefined,
+  locale: Locale,
+  currency = 'RUB',
+  fractionDigits: 0 | 2 = 0,
+): string {
   if (amount === null || amount === undefined || amount === '') return '';
   const value = typeof amount === 'string' ? Number(amount) : amount;
   if (!Number.isFinite(value)) return String(amount);
@@ -69,7 +75,8 @@ export function formatMoney(amount: number | string | null | undefined, locale: 
     style: 'currency',
     currency,
     currencyDisplay: 'narrowSymbol',
-    maximumFractionDigits: 0,
+    minimumFractionDigits: fractionDigits,
+    maximumFractionDigits: fractionDigits,
   }).format(value);
 }
 

@@ -7,6 +7,7 @@ import { AnalyticsPage } from '@client/modules/analytics/components/AnalyticsPag
 import { MyStatsPage } from '@client/modules/analytics/components/MyStatsPage';
 import { CallLog } from '@client/modules/calllog/components/CallLog';
 import { CampaignsPage } from '@client/modules/campaigns/components/CampaignsPage';
+import { ProductsPage } from '@client/modules/products/components/ProductsPage';
 import { CompaniesList } from '@client/modules/companies/components/CompaniesList';
 import { CompanyEditor } from '@client/modules/companies/components/CompanyEditor';
 import { ContactEditor } from '@client/modules/contacts/components/ContactEditor';
@@ -74,6 +75,8 @@ export function RoutedPage({ route }: { route: Route }) {
       return <AuditLogPage />;
     case 'campaigns':
       return <CampaignsPage />;
+    case 'products':
+      return <ProductsPage />;
     case 'not-found':
       return (
         <div className="empty">

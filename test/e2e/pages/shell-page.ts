@@ -5,7 +5,7 @@ export class ShellPage {
   constructor(private readonly page: Page) {}
 
   readonly root = () => this.page.getByTestId('app-shell');
-  readonly nav = (section: 'contacts' | 'companies' | 'leads' | 'deals' | 'tasks' | 'calls') =>
+  readonly nav = (section: 'contacts' | 'companies' | 'leads' | 'deals' | 'products' | 'tasks' | 'calls') =>
     this.page.getByTestId(`nav-${section}`);
   readonly userName = () => this.page.getByTestId('user-name');
 

@@ -47,6 +47,7 @@ const ROUTE_NAMES: Record<Route['name'], true> = {
   admin: true,
   audit: true,
   campaigns: true,
+  products: true,
   'not-found': true,
 };
 
@@ -134,7 +135,8 @@ describe('Russian UI: no English word on any screen, for any role', () => {
         UNION SELECT email FROM contacts UNION SELECT unnest(tags) FROM contacts UNION SELECT name FROM companies
         UNION SELECT website FROM companies UNION SELECT title FROM deals UNION SELECT title FROM tasks
         UNION SELECT body FROM notes UNION SELECT name FROM leads UNION SELECT queue FROM calls
-        UNION SELECT raw FROM contact_phones UNION SELECT file_name FROM import_jobs) d
+        UNION SELECT raw FROM contact_phones UNION SELECT file_name FROM import_jobs
+        UNION SELECT name FROM products UNION SELECT sku FROM products) d
       WHERE v IS NOT NULL AND v <> ''`)) as { v: string }[];
     return rows.map((r) => r.v).sort((a, b) => b.length - a.length);
   };
@@ -206,6 +208,7 @@ describe('Russian UI: no English word on any screen, for any role', () => {
       ...ADMIN_TAB_NAMES.map((tab) => `/admin/${tab}`),
       '/audit',
       '/campaigns',
+      '/products',
       '/no-such-page',
     );
   });

@@ -29,8 +29,9 @@ export const dealSchema = z.object({
 export type DealDto = z.infer<typeof dealSchema>;
 
 const DECIMAL = /^\d{1,12}(\.\d{1,2})?$/;
+/** Money in: a number or a decimal string, ≥ 0, at most 2 decimal places; out: the decimal string (deals, products). */
 // A JSON number must also print as such a decimal: 0.125 or 5e-324 would become a string this schema rejects.
-const amount = z
+export const moneySchema = z
   .union([
     z
       .number()
@@ -40,7 +41,7 @@ const amount = z
     z.string().regex(DECIMAL),
   ])
   .transform(String);
-const currency = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as RUB');
+export const currencySchema = z.string().regex(/^[A-Z]{3}$/, 'ISO 4217 code such as RUB');
 
 export const createDealRequestSchema = z.strictObject({
   title: nameSchema,
@@ -48,8 +49,8 @@ export const createDealRequestSchema = z.strictObject({
   pipelineId: z.uuid().optional(),
   /** Default: the pipeline's first open stage. */
   stage: stageKey.optional(),
-  amount: amount.default('0'),
-  currency: currency.default('RUB'),
+  amount: moneySchema.default('0'),
+  currency: currencySchema.default('RUB'),
   ownerId: z.uuid().nullable().optional(),
   contactId: z.uuid().nullable().default(null),
   companyId: z.uuid().nullable().default(null),
@@ -60,8 +61,9 @@ export const updateDealRequestSchema = z.strictObject({
   title: nameSchema.optional(),
   pipelineId: z.uuid().optional(),
   stage: stageKey.optional(),
-  amount: amount.optional(),
-  currency: currency.optional(),
+  /** Refused (409) while the deal has line items: its amount is their sum then. */
+  amount: moneySchema.optional(),
+  currency: currencySchema.optional(),
   ownerId: z.uuid().nullable().optional(),
   contactId: z.uuid().nullable().optional(),
   companyId: z.uuid().nullable().optional(),
@@ -112,3 +114,32 @@ export const dealListQuerySchema = z.strictObject({
 
 /** `GET /api/deals/stage-totals?pipelineId=` (default: every pipeline). */
 export const dealStageTotalsQuerySchema = z.strictObject({ pipelineId: z.uuid().optional() });
+
+/** A deal's line item (deal_items, owned by deals): the product, how many, and its price when it was added. */
+export const dealItemSchema = z.object({
+  id: z.string(),
+  productId: z.string(),
+  /** The product's name and SKU now (the price is the one copied when the item was added). */
+  name: z.string(),
+  sku: z.string(),
+  quantity: z.number().int(),
+  /** Decimal string: the product's price when the item was added; later price changes do not touch it. */
+  unitPrice: z.string(),
+  /** Decimal string: quantity × unit price. */
+  total: z.string(),
+});
+export type DealItemDto = z.infer<typeof dealItemSchema>;
+
+/** Every items route answers the deal's items and its amount (their sum while there are any). */
+export const dealItemsSchema = z.object({
+  items: z.array(dealItemSchema),
+  amount: z.string(),
+  currency: z.string(),
+});
+export type DealItemsDto = z.infer<typeof dealItemsSchema>;
+
+const quantity = z.coerce.number().int().min(1).max(1_000_000);
+export const addDealItemRequestSchema = z.strictObject({ productId: z.uuid(), quantity: quantity.default(1) });
+export type AddDealItemRequest = z.input<typeof addDealItemRequestSchema>;
+export const updateDealItemRequestSchema = z.strictObject({ quantity });
+export const dealItemParamsSchema = z.strictObject({ id: z.uuid(), itemId: z.uuid() });

@@ -3,11 +3,14 @@ import { contactColumnRefs, type ContactRefsOwner } from '@server/common/db/cont
 
 import { type Page } from '@contracts/dto/common';
 import {
+  type AddDealItemRequest,
   type CreateDealRequest,
   type DealDto,
+  type DealItemsDto,
   type DealStageChangeDto,
   type DealStageTotalDto,
   type UpdateDealRequest,
+  addDealItemRequestSchema,
   createDealRequestSchema,
   dealListQuerySchema,
   updateDealRequestSchema,
@@ -21,6 +24,8 @@ import { PG_FOREIGN_KEY_VIOLATION, pgErrorCode } from '@server/common/errors/app
 import { type DealRow } from '@server/modules/deals/deal.entity';
 import { dealsError } from '@server/modules/deals/deals.errors';
 import { DealsRepository, type StageChange } from '@server/modules/deals/deals.repository';
+import { type DealAmount, DealItemsRepository } from '@server/modules/deals/deal-items.repository';
+import { type ProductsService } from '@server/modules/products/products.service';
 import { type DomainEventSink, NO_DOMAIN_EVENTS } from '@server/common/events/domain-events';
 import { type CustomValues } from '@contracts/dto/custom-field';
 import { customFilter, type CustomFieldsService, NO_CUSTOM } from '@server/modules/custom-fields/custom-fields.service';
@@ -37,16 +42,22 @@ export class DealsService {
   /** A contact merge moves this module's deals rows between contacts (and back on undo), in its transaction. */
   readonly contactRefs: ContactRefsOwner = contactColumnRefs({ table: 'deals', column: 'contact_id' });
   private readonly repo: DealsRepository;
+  private readonly itemsRepo: DealItemsRepository;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly reassigner: Reassigner,
-    private readonly deps: { pipelines?: PipelinesService; fields?: CustomFieldsService } = {},
+    private readonly deps: {
+      pipelines?: PipelinesService;
+      fields?: CustomFieldsService;
+      products?: ProductsService;
+    } = {},
     /** `deal.stage_changed` for webhooks. */
     private readonly events: DomainEventSink = NO_DOMAIN_EVENTS,
   ) {
     this.repo = new DealsRepository(dataSource);
+    this.itemsRepo = new DealItemsRepository(dataSource);
   }
 
   /** Part of a departing user's handover (users module): their open deals go to `toUserId`; returns how many. */
@@ -111,6 +122,7 @@ export class DealsService {
     const req = updateDealRequestSchema.parse(input);
     const current = await this.row(viewer, id);
     await this.assertLinksVisible(viewer, req, current);
+    await this.assertAmountByHand(req, current);
     const { ownerId, custom, pipelineId, stage, ...rest } = req;
     const patch: Partial<DealRow> = { ...rest };
     const moved =
@@ -150,6 +162,80 @@ export class DealsService {
       });
     }
     return deal;
+  }
+
+  /** The deal's line items and its amount (their sum while it has any). */
+  async items(viewer: UserDto, id: string): Promise<DealItemsDto> {
+    const deal = await this.row(viewer, id);
+    return this.itemsDto(id, { amount: deal.amount, currency: deal.currency.trim() });
+  }
+
+  /**
+   * Adds an active product with its price now (a later price change leaves the item as it was). A deal without
+   * items takes the product's currency; a deal with items takes only products of its currency.
+   */
+  async addItem(viewer: UserDto, id: string, input: AddDealItemRequest): Promise<DealItemsDto> {
+    const req = addDealItemRequestSchema.parse(input);
+    await this.row(viewer, id);
+    const product = (await this.products().byIds([req.productId])).get(req.productId);
+    if (!product) throw dealsError('LINKED_ENTITY_NOT_FOUND', 'productId');
+    if (!product.active) throw dealsError('PRODUCT_INACTIVE', 'productId');
+    const amount = await this.itemsRepo.changeItems(id, async (m, deal) => {
+      if (deal.items === 0 && deal.currency !== product.currency) {
+        await this.itemsRepo.setCurrency(m, id, product.currency);
+      } else if (deal.currency !== product.currency) {
+        throw dealsError('DEAL_ITEM_CURRENCY', 'productId');
+      }
+      await this.itemsRepo.insert(m, id, { productId: product.id, quantity: req.quantity, unitPrice: product.price });
+    });
+    return this.itemsDto(id, amount);
+  }
+
+  async changeItem(viewer: UserDto, id: string, itemId: string, quantity: number): Promise<DealItemsDto> {
+    await this.row(viewer, id);
+    const amount = await this.itemsRepo.changeItems(id, async (m) => {
+      if (!(await this.itemsRepo.setQuantity(m, id, itemId, quantity))) throw dealsError('DEAL_ITEM_NOT_FOUND');
+    });
+    return this.itemsDto(id, amount);
+  }
+
+  async removeItem(viewer: UserDto, id: string, itemId: string): Promise<DealItemsDto> {
+    await this.row(viewer, id);
+    const amount = await this.itemsRepo.changeItems(id, async (m) => {
+      if (!(await this.itemsRepo.remove(m, id, itemId))) throw dealsError('DEAL_ITEM_NOT_FOUND');
+    });
+    return this.itemsDto(id, amount);
+  }
+
+  private async itemsDto(id: string, amount: DealAmount): Promise<DealItemsDto> {
+    const rows = await this.itemsRepo.list(id);
+    const products = await this.products().byIds(rows.map((r) => r.product_id));
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        productId: r.product_id,
+        name: products.get(r.product_id)?.name ?? '',
+        sku: products.get(r.product_id)?.sku ?? '',
+        quantity: r.quantity,
+        unitPrice: r.unit_price,
+        total: r.total,
+      })),
+      ...amount,
+    };
+  }
+
+  private products(): ProductsService {
+    if (!this.deps.products) throw new Error('DealsService was built without products');
+    return this.deps.products;
+  }
+
+  /** While a deal has items its amount is their sum: a hand-typed amount or currency that differs is refused. */
+  private async assertAmountByHand(req: { amount?: string; currency?: string }, current: DealRow): Promise<void> {
+    const amountChanges = req.amount !== undefined && Number(req.amount) !== Number(current.amount);
+    const currencyChanges = req.currency !== undefined && req.currency !== current.currency.trim();
+    if ((amountChanges || currencyChanges) && (await this.itemsRepo.count(current.id)) > 0) {
+      throw dealsError('DEAL_AMOUNT_FROM_ITEMS', amountChanges ? 'amount' : 'currency');
+    }
   }
 
   /** Every stage the deal entered, who moved it and when, newest first (the first row: its creation). */

@@ -87,6 +87,11 @@ export class ImportsService {
     private readonly fields?: CustomFieldsService,
   ) {}
 
+  /** A CSV or XLSX read under the import's caps (size, rows, columns, parser memory), for other modules' imports. */
+  readTable(fileName: string, data: Buffer): Promise<SheetTable> {
+    return readSheet(fileName, data);
+  }
+
   async upload(viewer: UserDto, fileName: string, data: Buffer): Promise<ImportPreviewDto> {
     await this.purge();
     const table = await readSheet(fileName, data);

@@ -13,6 +13,7 @@ import { ADMIN_ROUTES } from './admin-routes';
 import { type ApiRouteSpec, CORE_ROUTES } from './api-routes';
 import { CAMPAIGN_ROUTES } from './campaign-routes';
 import { CRM_ROUTES } from './crm-routes';
+import { PRODUCT_ROUTES } from './product-routes';
 import { INTEGRATION_ROUTES, integrationSchemas, OUTGOING_WEBHOOKS } from './integration-routes';
 import { buildOpenApiDocument } from './openapi.document';
 
@@ -23,6 +24,7 @@ export const API_ROUTES: readonly ApiRouteSpec[] = [
   ...INTEGRATION_ROUTES,
   ...CRM_ROUTES,
   ...CAMPAIGN_ROUTES,
+  ...PRODUCT_ROUTES,
 ];
 
 /** The contract's version: bumped on a breaking change of any route or webhook payload. */

@@ -586,11 +586,13 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
 ];
 
 /** The five routes of a CRM record type, all scoped `<resource>:read` / `<resource>:write`. */
-function crud(
+/** The five routes of `crudRoutes` (common/http/crud-routes.ts); `writeAccess` guards POST, PATCH and DELETE. */
+export function crud(
   tag: string,
   base: string,
   resource: 'contacts' | 'leads' | 'deals' | 'tasks',
   s: { item: z.ZodType; list: z.ZodObject; create: z.ZodType; update: z.ZodType },
+  writeAccess: RouteAccess = 'signed-in',
 ): ApiRouteSpec[] {
   const read = `${resource}:read` as const;
   const write = `${resource}:write` as const;
@@ -621,7 +623,7 @@ function crud(
       path: base,
       tag,
       summary: `Create a ${one}`,
-      access: 'signed-in',
+      access: writeAccess,
       scope: write,
       body: s.create,
       responses: { 201: json(s.item, 'Created') },
@@ -631,7 +633,7 @@ function crud(
       path: `${base}/:id`,
       tag,
       summary: `Change a ${one}`,
-      access: 'signed-in',
+      access: writeAccess,
       scope: write,
       params: idParamsSchema,
       body: s.update,
@@ -642,7 +644,7 @@ function crud(
       path: `${base}/:id`,
       tag,
       summary: `Delete a ${one}`,
-      access: 'signed-in',
+      access: writeAccess,
       scope: write,
       params: idParamsSchema,
       responses: noContent,

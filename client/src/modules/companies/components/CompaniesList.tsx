@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { companiesApi } from '@client/api/crmApi';
@@ -8,6 +8,7 @@ import { useDebounced, useQuery } from '@client/app/useQuery';
 import { DataTable } from '@client/ui/DataTable';
 import { Icon } from '@client/ui/Icon';
 import { PagedList } from '@client/ui/PagedList';
+import { SearchField } from '@client/ui/SearchField';
 import { PhoneText } from '@client/ui/PhoneText';
 
 const PAGE_SIZE = 20;
@@ -18,7 +19,6 @@ export function CompaniesList() {
   const [search, setSearch] = useState('');
   const [page, setPage] = useState(1);
   const q = useDebounced(search.trim(), 300);
-  const searchId = useId();
   const query = useQuery(`companies:${q}:${page}`, (signal) =>
     companiesApi.list({ q, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }, signal),
   );
@@ -31,23 +31,15 @@ export function CompaniesList() {
         </a>
       </div>
       <div className="toolbar" role="search">
-        <div className="field field--grow">
-          <label className="visually-hidden" htmlFor={searchId}>
-            {t('common.search')}
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            className="input input--search"
-            placeholder={t('companies.searchPlaceholder')}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              setPage(1);
-            }}
-            data-testid="companies-search"
-          />
-        </div>
+        <SearchField
+          value={search}
+          onChange={(value) => {
+            setSearch(value);
+            setPage(1);
+          }}
+          placeholder={t('companies.searchPlaceholder')}
+          testId="companies-search"
+        />
       </div>
       <PagedList query={query} page={page} pageSize={PAGE_SIZE} onPage={setPage}>
         {(items) => (

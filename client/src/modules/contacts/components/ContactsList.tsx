@@ -14,6 +14,7 @@ import { fieldLabel } from '@client/modules/customfields/utils/customValue';
 import { useLocale } from '@client/app/useLocale';
 import { Icon } from '@client/ui/Icon';
 import { PagedList } from '@client/ui/PagedList';
+import { SearchField } from '@client/ui/SearchField';
 
 const PAGE_SIZE = 20;
 const HIDDEN_COLUMNS_KEY = 'zvonok.contacts.hiddenColumns';
@@ -86,23 +87,15 @@ export function ContactsList() {
         </span>
       </div>
       <div className="toolbar" role="search">
-        <div className="field field--grow">
-          <label className="visually-hidden" htmlFor={searchId}>
-            {t('common.search')}
-          </label>
-          <input
-            id={searchId}
-            type="search"
-            className="input input--search"
-            placeholder={t('contacts.searchPlaceholder')}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.target.value);
-              setPage(1);
-            }}
-            data-testid="contacts-search"
-          />
-        </div>
+        <SearchField
+          value={search}
+          onChange={(value) => {
+            setSearch(value);
+            setPage(1);
+          }}
+          placeholder={t('contacts.searchPlaceholder')}
+          testId="contacts-search"
+        />
         <div className="field">
           <label className="field__label" htmlFor={`${searchId}-tag`}>
             {t('contacts.tag')}

@@ -11,6 +11,7 @@ import { useLocale } from '@client/app/useLocale';
 import { useQuery } from '@client/app/useQuery';
 import { formatDateTime, formatMoney } from '@client/i18n/format';
 import { ContactPicker } from '@client/modules/contacts/components/ContactPicker';
+import { DealItems } from '@client/modules/deals/components/DealItems';
 import { usePipelines } from '@client/modules/deals/hooks/usePipelines';
 import { stageName } from '@client/modules/deals/utils/board';
 import { ReassignControl } from '@client/modules/ownership/components/ReassignControl';
@@ -28,7 +29,15 @@ function useStageLabel(pipelines: PipelineDto[]) {
   };
 }
 
-function DealForm({ deal, pipeline, onSaved }: { deal: DealDto; pipeline?: PipelineDto; onSaved: () => void }) {
+interface DealFormProps {
+  deal: DealDto;
+  pipeline?: PipelineDto;
+  /** The deal has line items: its amount is their sum, shown but not typed. */
+  amountFromItems: boolean;
+  onSaved: () => void;
+}
+
+function DealForm({ deal, pipeline, amountFromItems, onSaved }: DealFormProps) {
   const { t } = useTranslation();
   const locale = useLocale();
   const id = useId();
@@ -45,7 +54,7 @@ function DealForm({ deal, pipeline, onSaved }: { deal: DealDto; pipeline?: Pipel
       setSaved(false);
       return dealsApi.update(deal.id, {
         title: title.trim(),
-        amount: amount.trim().replace(',', '.'),
+        ...(amountFromItems ? {} : { amount: amount.trim().replace(',', '.') }),
         stage,
         contactId,
       });
@@ -87,6 +96,8 @@ function DealForm({ deal, pipeline, onSaved }: { deal: DealDto; pipeline?: Pipel
             className="input"
             inputMode="decimal"
             value={amount}
+            readOnly={amountFromItems}
+            title={amountFromItems ? t('products.items.amountFromItems') : undefined}
             onChange={(e) => setAmount(e.target.value)}
             data-testid="deal-amount-input"
           />
@@ -158,6 +169,7 @@ export function DealPage({ id }: { id: string }) {
   const history = useQuery(`deal-history:${id}:${deal.data?.updatedAt ?? ''}`, (signal) =>
     dealsApi.history(id, signal),
   );
+  const items = useQuery(`deal-items:${id}:${deal.data?.updatedAt ?? ''}`, (signal) => dealsApi.items(id, signal));
   const { pipelines } = usePipelines(null);
   const label = useStageLabel(pipelines);
   return (
@@ -180,8 +192,10 @@ export function DealPage({ id }: { id: string }) {
                 key={d.updatedAt}
                 deal={d}
                 pipeline={pipelines.find((p) => p.id === d.pipelineId)}
+                amountFromItems={(items.data?.items.length ?? 0) > 0}
                 onSaved={deal.reload}
               />
+              {items.data ? <DealItems dealId={d.id} items={items.data} onChange={deal.reload} /> : null}
               <section className="card card__body stack" aria-labelledby="deal-history-title">
                 <h2 id="deal-history-title">{t('records.stageHistory')}</h2>
                 {history.error ? <Alert tone="error">{errorText(t, history.error)}</Alert> : null}

@@ -60,6 +60,7 @@ import { TasksService } from '@server/modules/tasks/tasks.service';
 import { TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 import { CampaignDialer } from '@server/modules/campaigns/campaign-dialer';
 import { CampaignSourcesReadModel } from '@server/modules/campaigns/campaign-sources.read-model';
+import { CampaignStatsReadModel } from '@server/modules/campaigns/campaign-stats.read-model';
 import { CampaignsRepository } from '@server/modules/campaigns/campaigns.repository';
 import { CampaignsService } from '@server/modules/campaigns/campaigns.service';
 import { TeamsService } from '@server/modules/teams/teams.service';
@@ -422,6 +423,7 @@ export function createServices(deps: ServicesDeps): {
     campaigns: new CampaignsService({
       repo: campaignsRepo,
       sources: new CampaignSourcesReadModel(dataSource),
+      stats: new CampaignStatsReadModel(dataSource),
       dialer: campaignDialer,
       audit,
       callerIds: config.campaigns?.callerIds ?? [],

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { timeRangeSchema, weekSchema } from './business-hours';
 import { nameSchema } from './common';
 import { type ImportRowReport } from './import';
+import { localeSchema } from './user';
 
 export const CAMPAIGN_MODES = ['preview', 'progressive'] as const;
 export type CampaignMode = (typeof CAMPAIGN_MODES)[number];
@@ -219,6 +220,37 @@ export interface CampaignProgressDto {
   abandonCapPercent: number;
   byDisposition: Record<string, number>;
   byOperator: { userId: string; name: string; attempts: number; answered: number }[];
+}
+
+/** `GET /api/campaigns/:id/stats`: JSON, or `format=csv` the same figures as a table in `lang` (default: profile). */
+export const campaignStatsQuerySchema = z.strictObject({
+  format: z.enum(['json', 'csv']).default('json'),
+  lang: localeSchema.optional(),
+});
+export type CampaignStatsQuery = z.input<typeof campaignStatsQuerySchema>;
+
+/**
+ * A campaign's results over its whole life (formulas in the README): records by state, attempts that dialled the
+ * customer, connects (answered), abandons, talk time, attempts per outcome and results per disposition.
+ */
+export interface CampaignStatsDto {
+  campaignId: string;
+  name: string;
+  status: CampaignStatus;
+  records: Record<CampaignRecordState, number>;
+  attempts: number;
+  connects: number;
+  abandoned: number;
+  /** abandoned / (connects + abandoned) over the whole campaign, 0..1; null before any. */
+  abandonRate: number | null;
+  /** Talk seconds of the connected calls. */
+  talkSeconds: number;
+  /** talkSeconds / connects; null before any. */
+  averageTalkSeconds: number | null;
+  /** Every attempt by how it ended, the ones that do not count included (operator unanswered, blocked, cancelled). */
+  byOutcome: Record<CampaignAttemptOutcome, number>;
+  /** The campaign's dispositions in its order (zero counts included), then any no longer in it. */
+  byDisposition: { disposition: string; count: number; closing: boolean }[];
 }
 
 export interface CampaignRecordDto {

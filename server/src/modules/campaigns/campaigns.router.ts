@@ -5,6 +5,7 @@ import {
   campaignActionSchema,
   campaignDispositionRequestSchema,
   campaignRecordsQuerySchema,
+  campaignStatsQuerySchema,
   createCampaignRequestSchema,
   updateCampaignRequestSchema,
 } from '@contracts/dto/campaign';
@@ -12,6 +13,8 @@ import { idParamsSchema } from '@contracts/dto/common';
 import { IMPORT_MAX_BYTES, uploadImportQuerySchema } from '@contracts/dto/import';
 import { parseInput } from '@server/common/http/validate';
 import { currentUser, requireRole } from '@server/common/auth/auth-guards';
+import { toCsv } from '@server/common/export/table-export';
+import { campaignStatsTable } from '@server/modules/campaigns/campaign-stats.table';
 import { type CampaignsService } from '@server/modules/campaigns/campaigns.service';
 
 const STAFF = ['admin', 'manager', 'supervisor'] as const;
@@ -75,6 +78,17 @@ export function campaignsRouter(campaigns: CampaignsService): Router {
   });
   router.get('/:id/progress', requireRole(...STAFF), async (req, res) => {
     res.json(await campaigns.progress(id(req.params)));
+  });
+  router.get('/:id/stats', requireRole(...STAFF), async (req, res) => {
+    const q = parseInput(campaignStatsQuerySchema, req.query);
+    const stats = await campaigns.stats(id(req.params));
+    if (q.format === 'json') {
+      res.json(stats);
+      return;
+    }
+    // A file is read by a person: in the language the UI asked for, else the one in the user's profile.
+    res.set('Content-Disposition', `attachment; filename="zvonok-campaign-${stats.campaignId}.csv"`);
+    res.type('text/csv; charset=utf-8').send(toCsv(campaignStatsTable(stats, q.lang ?? currentUser(res).locale)));
   });
   router.post('/:id/preview/next', async (req, res) => {
     res.json(await campaigns.nextOffer(currentUser(res), id(req.params)));

@@ -6,11 +6,13 @@ import {
   type CampaignProgressDto,
   type CampaignRecordDto,
   type CampaignRecordsQuery,
+  type CampaignStatsDto,
   type CampaignStatus,
   type CreateCampaignRequest,
   type ImportListResponse,
   type PreviewOfferDto,
   type UpdateCampaignRequest,
+  CAMPAIGN_ATTEMPT_OUTCOMES,
   CAMPAIGN_RECORD_STATES,
   buildListRequestSchema,
   campaignRecordsQuerySchema,
@@ -26,8 +28,10 @@ import { checkRow, markDuplicates, readSheet, report, suggestMapping } from '@se
 
 import { type CampaignDialer } from './campaign-dialer';
 import { type CampaignSourcesReadModel } from './campaign-sources.read-model';
+import { type CampaignStatsReadModel } from './campaign-stats.read-model';
 import { campaignsError } from './campaigns.errors';
 import {
+  COUNTED_OUTCOMES,
   type CampaignRow,
   type CampaignWrite,
   type CampaignsRepository,
@@ -39,6 +43,7 @@ import { afterDisposition } from './dial-rules';
 export interface CampaignsServiceDeps {
   repo: CampaignsRepository;
   sources: CampaignSourcesReadModel;
+  stats: CampaignStatsReadModel;
   dialer: CampaignDialer;
   audit: AuditService;
   /** CAMPAIGN_CALLER_IDS: the caller IDs the trunk allows; empty → any E.164 number. */
@@ -243,6 +248,38 @@ export class CampaignsService {
         attempts: o.attempts,
         answered: o.answered,
       })),
+    };
+  }
+
+  /** The campaign's results over its whole life (the progress figures are the live view, abandons in a window). */
+  async stats(id: string): Promise<CampaignStatsDto> {
+    const campaign = await this.find(id);
+    const rows = await this.deps.stats.stats(id);
+    const records = Object.fromEntries(CAMPAIGN_RECORD_STATES.map((s) => [s, 0])) as CampaignStatsDto['records'];
+    for (const { state, n } of rows.states) records[state] = n;
+    const byOutcome = Object.fromEntries(CAMPAIGN_ATTEMPT_OUTCOMES.map((o) => [o, 0])) as CampaignStatsDto['byOutcome'];
+    for (const { outcome, n } of rows.outcomes) byOutcome[outcome] = n;
+    const attempts = COUNTED_OUTCOMES.reduce((sum, o) => sum + byOutcome[o], 0);
+    const connects = byOutcome.answered;
+    const { abandoned } = byOutcome;
+    const counted = new Map(rows.dispositions.map((d) => [d.disposition, d.n]));
+    const byDisposition = [
+      ...campaign.dispositions,
+      ...rows.dispositions.map((d) => d.disposition).filter((d) => !campaign.dispositions.includes(d)),
+    ].map((d) => ({ disposition: d, count: counted.get(d) ?? 0, closing: campaign.closing_dispositions.includes(d) }));
+    return {
+      campaignId: id,
+      name: campaign.name,
+      status: campaign.status,
+      records,
+      attempts,
+      connects,
+      abandoned,
+      abandonRate: connects + abandoned > 0 ? abandoned / (connects + abandoned) : null,
+      talkSeconds: rows.talkSeconds,
+      averageTalkSeconds: connects > 0 ? rows.talkSeconds / connects : null,
+      byOutcome,
+      byDisposition,
     };
   }
 

@@ -8,6 +8,7 @@ import {
   campaignActionSchema,
   campaignDispositionRequestSchema,
   campaignRecordsQuerySchema,
+  campaignStatsQuerySchema,
   createCampaignRequestSchema,
   updateCampaignRequestSchema,
 } from '@contracts/dto/campaign';
@@ -44,6 +45,16 @@ const progressSchema = z.looseObject({
   records: z.record(z.string(), z.number()),
   attempts: z.number(),
   answered: z.number(),
+});
+const statsSchema = z.looseObject({
+  campaignId: z.string(),
+  records: z.record(z.string(), z.number()),
+  attempts: z.number(),
+  connects: z.number(),
+  abandonRate: z.number().nullable(),
+  talkSeconds: z.number(),
+  byOutcome: z.record(z.string(), z.number()),
+  byDisposition: z.array(z.object({ disposition: z.string(), count: z.number(), closing: z.boolean() })),
 });
 const offerSchema = z.looseObject({ attemptId: z.string(), record: recordSchema });
 const params = idParamsSchema;
@@ -150,6 +161,18 @@ export const CAMPAIGN_ROUTES: readonly ApiRouteSpec[] = [
     access: STAFF,
     params,
     responses: { 200: json(progressSchema) },
+  },
+  {
+    ...base,
+    method: 'GET',
+    path: '/api/campaigns/:id/stats',
+    summary:
+      'Results over the whole campaign: records by state, attempts, connects, abandon rate, talk time, outcomes and ' +
+      'dispositions (format=csv for a file)',
+    access: STAFF,
+    params,
+    query: campaignStatsQuerySchema,
+    responses: { 200: { description: 'The figures', json: statsSchema, files: ['text/csv'] } },
   },
   {
     ...base,

@@ -6,6 +6,7 @@ import {
   type CampaignDto,
   type CampaignProgressDto,
   type CampaignRecordDto,
+  type CampaignStatsDto,
   type CreateCampaignRequest,
   type PreviewOfferDto,
   type UpdateCampaignRequest,
@@ -26,6 +27,11 @@ export const campaignsApi = {
     http.post<BuildListResponse>(`/api/campaigns/${id(campaignId)}/records/build`, body),
   progress: (campaignId: string, signal?: AbortSignal) =>
     http.get<CampaignProgressDto>(`/api/campaigns/${id(campaignId)}/progress`, { signal }),
+  stats: (campaignId: string, signal?: AbortSignal) =>
+    http.get<CampaignStatsDto>(`/api/campaigns/${id(campaignId)}/stats`, { signal }),
+  /** A plain link: the browser downloads with the session cookie, and a GET needs no CSRF header. */
+  statsCsvHref: (campaignId: string, lang: 'ru' | 'en') =>
+    `/api/campaigns/${id(campaignId)}/stats?format=csv&lang=${lang}`,
   next: (campaignId: string) => http.post<PreviewOfferDto>(`/api/campaigns/${id(campaignId)}/preview/next`),
   dial: (attemptId: string) => http.post<{ dialled: boolean }>(`/api/campaigns/attempts/${id(attemptId)}/dial`),
   skip: (attemptId: string) => http.post<void>(`/api/campaigns/attempts/${id(attemptId)}/skip`),

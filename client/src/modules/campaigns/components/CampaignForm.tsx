@@ -29,6 +29,8 @@ export function CampaignForm({
   const [name, setName] = useState(initial?.name ?? '');
   const [mode, setMode] = useState<CampaignMode>(initial?.mode ?? 'progressive');
   const [callerId, setCallerId] = useState(initial?.callerId ?? '');
+  const [queue, setQueue] = useState(initial?.queue ?? '');
+  const [ratio, setRatio] = useState(initial?.ratio ?? 1);
   const [operatorIds, setOperatorIds] = useState<string[]>(initial?.operatorIds ?? []);
   const [dispositions, setDispositions] = useState(initial?.dispositions.join(', ') ?? '');
   const [closing, setClosing] = useState(initial?.closingDispositions.join(', ') ?? '');
@@ -47,6 +49,8 @@ export function CampaignForm({
       name,
       mode,
       callerId: callerId.trim(),
+      queue: queue.trim() || null,
+      ratio,
       operatorIds,
       dispositions: list(dispositions),
       closingDispositions: list(closing),
@@ -116,6 +120,35 @@ export function CampaignForm({
             value={callerId}
             onChange={(e) => setCallerId(e.target.value)}
             data-testid="campaign-caller-id"
+          />,
+        )}
+        {field(
+          'ratio',
+          t('campaigns.ratio'),
+          <input
+            id={`${id}-ratio`}
+            className="input"
+            type="number"
+            min={1}
+            max={1.5}
+            step={0.1}
+            value={ratio}
+            title={t('campaigns.ratioHint')}
+            onChange={(e) => setRatio(Number(e.target.value))}
+            data-testid="campaign-ratio"
+          />,
+        )}
+        {field(
+          'queue',
+          t('campaigns.queue'),
+          <input
+            id={`${id}-queue`}
+            className="input"
+            placeholder="support"
+            value={queue}
+            title={t('campaigns.queueHint')}
+            onChange={(e) => setQueue(e.target.value)}
+            data-testid="campaign-queue"
           />,
         )}
         {field('max', t('campaigns.maxAttempts'), number('max', maxAttempts, setMaxAttempts))}

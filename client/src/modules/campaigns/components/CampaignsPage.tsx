@@ -8,6 +8,7 @@ import { useQuery } from '@client/app/useQuery';
 import { useSession } from '@client/modules/auth/states/sessionContext';
 import { campaignsApi } from '@client/modules/campaigns/api/campaignsApi';
 import { CampaignForm } from '@client/modules/campaigns/components/CampaignForm';
+import { CampaignStats } from '@client/modules/campaigns/components/CampaignStats';
 import { CampaignWrapUp } from '@client/modules/campaigns/components/CampaignWrapUp';
 import { Alert } from '@client/ui/Alert';
 import { DataTable } from '@client/ui/DataTable';
@@ -36,6 +37,7 @@ function SupervisorCampaigns() {
   const campaigns = useQuery('campaigns', (signal) => campaignsApi.list(signal));
   const operators = useQuery('campaigns:operators', (signal) => campaignsApi.operators(signal));
   const [editing, setEditing] = useState<CampaignDto | 'new' | null>(null);
+  const [statsOf, setStatsOf] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const run = async (work: () => Promise<unknown>) => {
     setError(null);
@@ -86,11 +88,19 @@ function SupervisorCampaigns() {
                 onAct={(action) => void run(() => campaignsApi.act(c.id, action))}
                 onBuild={(tag) => run(() => campaignsApi.buildList(c.id, { source: 'contacts', tag }))}
                 onEdit={() => setEditing(c)}
+                onStats={() => setStatsOf(c.id)}
               />
             ))}
           </DataTable>
         )}
       </QueryView>
+      {statsOf && campaigns.data?.some((c) => c.id === statsOf) ? (
+        <CampaignStats
+          key={statsOf}
+          campaign={campaigns.data.find((c) => c.id === statsOf)!}
+          onClose={() => setStatsOf(null)}
+        />
+      ) : null}
     </div>
   );
 }
@@ -100,11 +110,13 @@ function CampaignRow({
   onAct,
   onBuild,
   onEdit,
+  onStats,
 }: {
   campaign: CampaignDto;
   onAct: (action: CampaignAction) => void;
   onBuild: (tag: string) => Promise<void>;
   onEdit: () => void;
+  onStats: () => void;
 }) {
   const { t } = useTranslation();
   const progress = useQuery(`campaign:${campaign.id}:${campaign.status}`, (signal) =>
@@ -186,6 +198,9 @@ function CampaignRow({
             {t(`campaigns.actions.${action}`)}
           </button>
         ))}
+        <button type="button" className="btn btn--small" onClick={onStats} data-testid="campaign-stats-open">
+          {t('campaigns.stats.open')}
+        </button>
         {status !== 'running' ? (
           <button type="button" className="btn btn--small" onClick={onEdit} data-testid="campaign-edit">
             {t('common.edit')}

@@ -428,4 +428,142 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
     const progress = await api.get(`/api/campaigns/${c.id}/progress`);
     expect(progress.body.byDisposition).toEqual({ sale: 1 });
   });
+
+  it('stats: records by state, attempts, connects, abandon rate, talk time, outcomes and results from seeded attempts; CSV', async () => {
+    const c = await create({ operatorIds: [op1.id] });
+    const callIds: string[] = [];
+    try {
+      const record = async (tail: string, state: string) => {
+        const [{ id }]: [{ id: string }] = await ds.query(
+          `INSERT INTO campaign_records (campaign_id, phone_e164, state) VALUES ($1, $2, $3) RETURNING id`,
+          [c.id, phone(tail), state],
+        );
+        return id;
+      };
+      /** An ended attempt: `talk` links a call row with those talk seconds; `span` seconds from connect to end. */
+      const attempt = async (
+        recordId: string,
+        tail: string,
+        outcome: string,
+        o: { span?: number; talk?: number; disposition?: string } = {},
+      ) => {
+        let callId: string | null = null;
+        if (o.talk !== undefined) {
+          callId = randomUUID();
+          callIds.push(callId);
+          await ds.query(
+            `INSERT INTO calls (id, source, direction, from_raw, to_raw, to_e164, started_at, talk_seconds)
+             VALUES ($1, 'ami', 'outbound', '1001', $2, $2, now(), $3)`,
+            [callId, phone(tail), o.talk],
+          );
+        }
+        await ds.query(
+          `INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164, started_at, connected_at, ended_at,
+                                          outcome, call_id, disposition)
+           VALUES ($1, $2, $3, now() - interval '1 hour',
+                   CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(secs => $4) END,
+                   now(), $5, $6, $7)`,
+          [c.id, recordId, phone(tail), o.span ?? null, outcome, callId, o.disposition ?? null],
+        );
+      };
+      // The call's own talk seconds win over the attempt's span (60, not 300); without a call row the span counts.
+      await attempt(await record('91', 'done'), '91', 'answered', { span: 300, talk: 60, disposition: 'sale' });
+      const r2 = await record('92', 'done');
+      await attempt(r2, '92', 'busy');
+      await attempt(r2, '92', 'answered', { span: 40, disposition: 'call later' });
+      const r3 = await record('93', 'failed');
+      await attempt(r3, '93', 'no-answer');
+      await attempt(r3, '93', 'no-answer');
+      await attempt(await record('94', 'pending'), '94', 'abandoned', { span: 5, disposition: 'old result' });
+      await attempt(await record('95', 'pending'), '95', 'agent-no-answer');
+      await attempt(await record('96', 'excluded'), '96', 'blocked');
+      await record('97', 'pending');
+      const live = await record('98', 'dialling');
+      // A call still ringing: no outcome yet, counted nowhere but in the record's state.
+      await ds.query(`INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164) VALUES ($1, $2, $3)`, [
+        c.id,
+        live,
+        phone('98'),
+      ]);
+
+      const res = await api.get(`/api/campaigns/${c.id}/stats`);
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      expect(res.body).toEqual({
+        campaignId: c.id,
+        name: c.name,
+        status: 'draft',
+        records: { pending: 3, dialling: 1, done: 2, failed: 1, excluded: 1 },
+        attempts: 6,
+        connects: 2,
+        abandoned: 1,
+        abandonRate: 1 / 3,
+        talkSeconds: 100,
+        averageTalkSeconds: 50,
+        byOutcome: {
+          answered: 2,
+          busy: 1,
+          'no-answer': 2,
+          failed: 0,
+          abandoned: 1,
+          'agent-no-answer': 1,
+          blocked: 1,
+          cancelled: 0,
+        },
+        byDisposition: [
+          { disposition: 'sale', count: 1, closing: true },
+          { disposition: 'call later', count: 1, closing: false },
+          { disposition: 'not interested', count: 0, closing: true },
+          { disposition: 'old result', count: 1, closing: false },
+        ],
+      });
+
+      const csv = async (query: string, client = api) => {
+        const r = await fetch(`${t.baseUrl}/api/campaigns/${c.id}/stats${query}`, {
+          headers: { cookie: client.cookie ?? '' },
+        });
+        return {
+          status: r.status,
+          type: r.headers.get('content-type'),
+          name: r.headers.get('content-disposition'),
+          text: await r.text(),
+        };
+      };
+      const en = await csv('?format=csv&lang=en');
+      expect(en.status, en.text).toBe(200);
+      expect(en.type).toMatch(/^text\/csv/);
+      expect(en.name).toBe(`attachment; filename="zvonok-campaign-${c.id}.csv"`);
+      const lines = en.text
+        .replace(/^\uFEFF/, '')
+        .trimEnd()
+        .split('\r\n');
+      expect(lines[0]).toBe('Section,Item,Value');
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          'Records,To call,3',
+          'Totals,Attempts (customer dialled),6',
+          'Totals,Connects,2',
+          'Totals,"Abandon rate, %",33.3',
+          'Totals,"Talk time, s",100',
+          'Totals,"Average talk, s",50',
+          'Attempt outcomes,No answer,2',
+          'Results,sale (closes the record),1',
+          'Results,not interested (closes the record),0',
+          'Results,old result,1',
+        ]),
+      );
+      expect(lines).toHaveLength(1 + 5 + 6 + 8 + 4);
+      // Without `lang`, the user's profile language (seeded users are `ru`).
+      const profile = await csv('?format=csv');
+      expect(profile.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Раздел,Показатель,Значение');
+
+      expect((await csv('?format=xlsx')).status).toBe(400);
+      expect((await csv('', opApi)).status).toBe(403);
+      const missing = await api.get(`/api/campaigns/${randomUUID()}/stats`);
+      expect(missing.status).toBe(404);
+      expect(missing.body.error.code).toBe('CAMPAIGN_NOT_FOUND');
+    } finally {
+      await ds.query(`DELETE FROM campaigns WHERE id = $1`, [c.id]);
+      await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [callIds]);
+    }
+  });
 });

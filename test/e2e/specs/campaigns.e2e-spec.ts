@@ -128,13 +128,24 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
     await sup.getByTestId('campaign-save').click();
     await sup.getByTestId('campaign-form').getByRole('alert').waitFor();
     await sup.getByTestId('campaign-operator-1001').check();
+    // More than one customer per free operator dials the customer first: refused without the queue they wait in.
+    await sup.getByTestId('campaign-ratio').fill('1.5');
+    await sup.getByTestId('campaign-save').click();
+    await sup.getByTestId('campaign-form').getByRole('alert').filter({ hasText: 'очередь' }).waitFor();
+    await sup.getByTestId('campaign-ratio').fill('1');
+    await sup.getByTestId('campaign-queue').fill('support');
     await sup.getByTestId('campaign-save').click();
     const row = sup.getByTestId('campaign-row').filter({ hasText: name });
     await row.waitFor();
 
     const list = await supervisorContext.request.get(`${server.baseUrl}/api/campaigns`);
     campaign = ((await list.json()) as { items: CampaignDto[] }).items.find((c) => c.name === name);
-    expect(campaign).toMatchObject({ mode: 'preview', closingDispositions: ['продажа', 'отказ'] });
+    expect(campaign).toMatchObject({
+      mode: 'preview',
+      closingDispositions: ['продажа', 'отказ'],
+      ratio: 1,
+      queue: 'support',
+    });
     // Whatever the hour this runs at, the customers may be called (the form keeps the default 09:00–21:00).
     const patched = await supervisorContext.request.patch(`${server.baseUrl}/api/campaigns/${campaign!.id}`, {
       data: { callWindow: { from: '00:00', to: '24:00' } },
@@ -180,6 +191,30 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
     );
     expect(await row.getByTestId('campaign-progress').textContent()).toContain('Дозвон: 100%');
     await sup.screenshot({ path: join(screenshots, 'campaigns.png') });
+
+    // The results panel: one attempt, connected, with its result; the CSV download says the same.
+    await row.getByTestId('campaign-stats-open').click();
+    const stats = sup.getByTestId('campaign-stats');
+    await stats.waitFor();
+    const tile = (key: string) => stats.getByTestId(`campaign-stat-${key}`).locator('.kpi-tile__value');
+    await expect.poll(() => tile('connects').textContent(), { timeout: 15_000, interval: 250 }).toBe('1');
+    expect(await tile('attempts').textContent()).toBe('1');
+    expect(await tile('done').textContent()).toBe('1');
+    expect(await tile('pending').textContent()).toBe('1');
+    expect(await tile('abandonRate').textContent()).toBe('0.0%');
+    expect(await tile('talk').textContent()).toMatch(/^\d+:\d\d$/);
+    expect(await stats.getByTestId('campaign-outcome-answered').locator('td.num').textContent()).toBe('1');
+    const sale = stats.getByTestId('campaign-disposition-row').filter({ hasText: 'продажа' });
+    expect(await sale.locator('td.num').textContent()).toBe('1');
+    await stats.scrollIntoViewIfNeeded();
+    await sup.screenshot({ path: join(screenshots, 'campaign-stats.png') });
+    const href = await stats.getByTestId('campaign-stats-csv').getAttribute('href');
+    const csv = await supervisorContext.request.get(`${server.baseUrl}${href}`);
+    expect(csv.headers()['content-type']).toMatch(/^text\/csv/);
+    const text = await csv.text();
+    expect(text).toContain('Итоги,Соединения,1\r\n');
+    expect(text).toContain('Результаты,продажа (закрывает запись),1\r\n');
+
     await row.getByTestId('campaign-pause').click();
     await sup.waitForSelector(`[data-testid="campaign-row"][data-status="paused"]`);
     expect(pageErrors).toEqual([]);

@@ -39,6 +39,7 @@ function SupervisorCampaigns() {
   const [editing, setEditing] = useState<CampaignDto | 'new' | null>(null);
   const [statsOf, setStatsOf] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
+  const shownStats = campaigns.data?.find((c) => c.id === statsOf);
   const run = async (work: () => Promise<unknown>) => {
     setError(null);
     try {
@@ -94,13 +95,7 @@ function SupervisorCampaigns() {
           </DataTable>
         )}
       </QueryView>
-      {statsOf && campaigns.data?.some((c) => c.id === statsOf) ? (
-        <CampaignStats
-          key={statsOf}
-          campaign={campaigns.data.find((c) => c.id === statsOf)!}
-          onClose={() => setStatsOf(null)}
-        />
-      ) : null}
+      {shownStats ? <CampaignStats key={shownStats.id} campaign={shownStats} onClose={() => setStatsOf(null)} /> : null}
     </div>
   );
 }

@@ -445,7 +445,7 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
         recordId: string,
         tail: string,
         outcome: string,
-        o: { span?: number; talk?: number; disposition?: string } = {},
+        o: { span?: number; talk?: number; disposition?: string; by?: string } = {},
       ) => {
         let callId: string | null = null;
         if (o.talk !== undefined) {
@@ -459,23 +459,28 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
         }
         await ds.query(
           `INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164, started_at, connected_at, ended_at,
-                                          outcome, call_id, disposition)
+                                          outcome, call_id, disposition, user_id)
            VALUES ($1, $2, $3, now() - interval '1 hour',
                    CASE WHEN $4::int IS NULL THEN NULL ELSE now() - make_interval(secs => $4) END,
-                   now(), $5, $6, $7)`,
-          [c.id, recordId, phone(tail), o.span ?? null, outcome, callId, o.disposition ?? null],
+                   now(), $5, $6, $7, $8)`,
+          [c.id, recordId, phone(tail), o.span ?? null, outcome, callId, o.disposition ?? null, o.by ?? null],
         );
       };
       // The call's own talk seconds win over the attempt's span (60, not 300); without a call row the span counts.
-      await attempt(await record('91', 'done'), '91', 'answered', { span: 300, talk: 60, disposition: 'sale' });
+      await attempt(await record('91', 'done'), '91', 'answered', {
+        span: 300,
+        talk: 60,
+        disposition: 'sale',
+        by: op1.id,
+      });
       const r2 = await record('92', 'done');
-      await attempt(r2, '92', 'busy');
-      await attempt(r2, '92', 'answered', { span: 40, disposition: 'call later' });
+      await attempt(r2, '92', 'busy', { by: op2.id });
+      await attempt(r2, '92', 'answered', { span: 40, disposition: 'call later', by: op2.id });
       const r3 = await record('93', 'failed');
-      await attempt(r3, '93', 'no-answer');
+      await attempt(r3, '93', 'no-answer', { by: op1.id });
       await attempt(r3, '93', 'no-answer');
       await attempt(await record('94', 'pending'), '94', 'abandoned', { span: 5, disposition: 'old result' });
-      await attempt(await record('95', 'pending'), '95', 'agent-no-answer');
+      await attempt(await record('95', 'pending'), '95', 'agent-no-answer', { by: op2.id });
       await attempt(await record('96', 'excluded'), '96', 'blocked');
       await record('97', 'pending');
       const live = await record('98', 'dialling');
@@ -515,6 +520,11 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
           { disposition: 'not interested', count: 0, closing: true },
           { disposition: 'old result', count: 1, closing: false },
         ],
+        // An operator's unanswered leg is no attempt of theirs; the abandoned customer-first call had no operator.
+        byOperator: [
+          { userId: op1.id, name: `operator ${op1.login}`, attempts: 2, connects: 1, talkSeconds: 60 },
+          { userId: op2.id, name: `operator ${op2.login}`, attempts: 2, connects: 1, talkSeconds: 40 },
+        ],
       });
 
       const csv = async (query: string, client = api) => {
@@ -549,9 +559,11 @@ describe('campaigns: set-up, call lists and the cross-node claim (real Postgres)
           'Results,sale (closes the record),1',
           'Results,not interested (closes the record),0',
           'Results,old result,1',
+          `Operators,operator ${op2.login}: Connects,1`,
+          `Operators,"operator ${op2.login}: Talk time, s",40`,
         ]),
       );
-      expect(lines).toHaveLength(1 + 5 + 6 + 8 + 4);
+      expect(lines).toHaveLength(1 + 5 + 6 + 8 + 4 + 2 * 3);
       // Without `lang`, the user's profile language (seeded users are `ru`).
       const profile = await csv('?format=csv');
       expect(profile.text.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe('Раздел,Показатель,Значение');

@@ -89,6 +89,7 @@ export const en: Messages = {
       disposition: 'Result',
       count: 'Count',
       closing: 'closes the record',
+      operator: 'Operator',
     },
   },
   userMenu: {

@@ -96,6 +96,7 @@ export const ru = {
       disposition: 'Результат',
       count: 'Кол-во',
       closing: 'закрывает запись',
+      operator: 'Оператор',
     },
   },
   userMenu: {

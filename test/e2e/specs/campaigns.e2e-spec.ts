@@ -206,6 +206,14 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
     expect(await stats.getByTestId('campaign-outcome-answered').locator('td.num').textContent()).toBe('1');
     const sale = stats.getByTestId('campaign-disposition-row').filter({ hasText: 'продажа' });
     expect(await sale.locator('td.num').textContent()).toBe('1');
+    // operator1 took the one attempt: one row, one attempt, one connect.
+    const byOperator = stats.getByTestId('campaign-operator-row');
+    expect(await byOperator.count()).toBe(1);
+    expect(await byOperator.locator('td.num').allTextContents()).toEqual([
+      '1',
+      '1',
+      expect.stringMatching(/^\d+:\d\d$/),
+    ]);
     await stats.scrollIntoViewIfNeeded();
     await sup.screenshot({ path: join(screenshots, 'campaign-stats.png') });
     const href = await stats.getByTestId('campaign-stats-csv').getAttribute('href');

@@ -251,6 +251,8 @@ export interface CampaignStatsDto {
   byOutcome: Record<CampaignAttemptOutcome, number>;
   /** The campaign's dispositions in its order (zero counts included), then any no longer in it. */
   byDisposition: { disposition: string; count: number; closing: boolean }[];
+  /** Per operator who took an attempt: attempts that dialled the customer, connects, talk seconds. */
+  byOperator: { userId: string; name: string; attempts: number; connects: number; talkSeconds: number }[];
 }
 
 export interface CampaignRecordDto {

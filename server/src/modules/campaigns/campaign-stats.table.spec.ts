@@ -30,6 +30,7 @@ const stats: CampaignStatsDto = {
     { disposition: 'продажа', count: 1, closing: true },
     { disposition: '=перезвонить', count: 1, closing: false },
   ],
+  byOperator: [{ userId: 'u1', name: 'Анна', attempts: 4, connects: 2, talkSeconds: 95 }],
 };
 
 describe('campaignStatsTable', () => {
@@ -42,7 +43,9 @@ describe('campaignStatsTable', () => {
     expect(rows).toContainEqual(['Итоги', 'Средний разговор, с', 47.5]);
     expect(rows).toContainEqual(['Исходы попыток', 'Оператор не ответил', 1]);
     expect(rows).toContainEqual(['Результаты', 'продажа (закрывает запись)', 1]);
-    expect(rows).toHaveLength(5 + 6 + 8 + 2);
+    expect(rows).toContainEqual(['Операторы', 'Анна: Соединения', 2]);
+    expect(rows).toContainEqual(['Операторы', 'Анна: Время разговора, с', 95]);
+    expect(rows).toHaveLength(5 + 6 + 8 + 2 + 3);
     expect(campaignStatsTable(stats, 'en').columns.map((c) => c.header)).toEqual(['Section', 'Item', 'Value']);
   });
 

@@ -11,7 +11,7 @@ interface StatsTexts {
   section: string;
   item: string;
   value: string;
-  sections: { records: string; totals: string; outcomes: string; dispositions: string };
+  sections: { records: string; totals: string; outcomes: string; dispositions: string; operators: string };
   states: Record<CampaignRecordState, string>;
   totals: Record<'attempts' | 'connects' | 'abandoned' | 'abandonRate' | 'talkSeconds' | 'averageTalkSeconds', string>;
   outcomes: Record<CampaignAttemptOutcome, string>;
@@ -24,7 +24,13 @@ const TEXTS: Record<ExportLocale, StatsTexts> = {
     section: 'Раздел',
     item: 'Показатель',
     value: 'Значение',
-    sections: { records: 'Записи', totals: 'Итоги', outcomes: 'Исходы попыток', dispositions: 'Результаты' },
+    sections: {
+      records: 'Записи',
+      totals: 'Итоги',
+      outcomes: 'Исходы попыток',
+      dispositions: 'Результаты',
+      operators: 'Операторы',
+    },
     states: { pending: 'К звонку', dialling: 'Набор', done: 'Готово', failed: 'Не дозвонились', excluded: 'Исключены' },
     totals: {
       attempts: 'Попытки (набран клиент)',
@@ -50,7 +56,13 @@ const TEXTS: Record<ExportLocale, StatsTexts> = {
     section: 'Section',
     item: 'Item',
     value: 'Value',
-    sections: { records: 'Records', totals: 'Totals', outcomes: 'Attempt outcomes', dispositions: 'Results' },
+    sections: {
+      records: 'Records',
+      totals: 'Totals',
+      outcomes: 'Attempt outcomes',
+      dispositions: 'Results',
+      operators: 'Operators',
+    },
     states: { pending: 'To call', dialling: 'Dialling', done: 'Done', failed: 'Failed', excluded: 'Excluded' },
     totals: {
       attempts: 'Attempts (customer dialled)',
@@ -107,6 +119,16 @@ export function campaignStatsTable(stats: CampaignStatsDto, locale: ExportLocale
       item: d.closing ? `${d.disposition} (${t.closing})` : d.disposition,
       value: d.count,
     })),
+    // Three figures per operator, each a row of its own: the table keeps one value column.
+    ...stats.byOperator.flatMap((o) =>
+      (
+        [
+          ['attempts', o.attempts],
+          ['connects', o.connects],
+          ['talkSeconds', o.talkSeconds],
+        ] as const
+      ).map(([key, value]) => ({ section: t.sections.operators, item: `${o.name}: ${t.totals[key]}`, value })),
+    ),
   ];
   return {
     name: 'campaign',

@@ -280,6 +280,13 @@ export class CampaignsService {
       averageTalkSeconds: connects > 0 ? rows.talkSeconds / connects : null,
       byOutcome,
       byDisposition,
+      byOperator: rows.operators.map((o) => ({
+        userId: o.user_id,
+        name: o.name,
+        attempts: o.attempts,
+        connects: o.connects,
+        talkSeconds: o.talk_seconds,
+      })),
     };
   }
 

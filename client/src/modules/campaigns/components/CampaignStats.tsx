@@ -112,6 +112,26 @@ function StatsBody({ stats: s }: { stats: CampaignStatsDto }) {
           ))}
         </DataTable>
       </div>
+      {s.byOperator.length > 0 ? (
+        <DataTable
+          testId="campaign-stats-operators"
+          columns={[
+            { label: t('campaigns.stats.operator') },
+            { label: t('campaigns.stats.attempts'), numeric: true },
+            { label: t('campaigns.stats.connects'), numeric: true },
+            { label: t('campaigns.stats.talk'), numeric: true },
+          ]}
+        >
+          {s.byOperator.map((o) => (
+            <tr key={o.userId} data-testid="campaign-operator-row">
+              <td>{o.name}</td>
+              <td className="num">{n(o.attempts)}</td>
+              <td className="num">{n(o.connects)}</td>
+              <td className="num">{formatDuration(o.talkSeconds)}</td>
+            </tr>
+          ))}
+        </DataTable>
+      ) : null}
     </>
   );
 }

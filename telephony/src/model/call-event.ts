@@ -140,12 +140,23 @@ export interface OpenCall {
 }
 
 export type AgentStatus = 'available' | 'busy' | 'ringing' | 'paused' | 'offline';
+/**
+ * Who changed a queue member's pause: `requested` = the adapter carried out `setAgentPaused` (the server's own
+ * change coming back), `external` = the PBX itself (a desk-phone feature code, Asterisk's autopause after a ring
+ * with no answer, another AMI client).
+ */
+export type PauseChange = 'requested' | 'external';
 export interface AgentStateEvent {
   type: 'agent.state';
   agentId: string;
   status: AgentStatus;
   queue?: string;
   pauseReason?: string;
+  /**
+   * Set when this event pauses or unpauses the operator. Absent when only a device changed, and on the first report
+   * of an operator (the adapter's baseline, not a change).
+   */
+  pauseChange?: PauseChange;
   occurredAt: string;
   source: ProviderSource;
 }

@@ -140,12 +140,6 @@ export interface OpenCall {
 }
 
 export type AgentStatus = 'available' | 'busy' | 'ringing' | 'paused' | 'offline';
-/**
- * Who changed a queue member's pause: `requested` = the adapter carried out `setAgentPaused` (the server's own
- * change coming back), `external` = the PBX itself (a desk-phone feature code, Asterisk's autopause after a ring
- * with no answer, another AMI client).
- */
-export type PauseChange = 'requested' | 'external';
 export interface AgentStateEvent {
   type: 'agent.state';
   agentId: string;
@@ -153,10 +147,12 @@ export interface AgentStateEvent {
   queue?: string;
   pauseReason?: string;
   /**
-   * Set when this event pauses or unpauses the operator. Absent when only a device changed, and on the first report
-   * of an operator (the adapter's baseline, not a change).
+   * Set when this event pauses or unpauses the operator: `requested` = the adapter carried out `setAgentPaused` (the
+   * server's own change coming back), `external` = the PBX itself (a desk-phone feature code, Asterisk's autopause
+   * after a ring with no answer, another AMI client). Absent when only a device changed, and on the first report of
+   * an operator (the adapter's baseline, not a change).
    */
-  pauseChange?: PauseChange;
+  pauseChange?: 'requested' | 'external';
   occurredAt: string;
   source: ProviderSource;
 }

@@ -945,6 +945,8 @@ export const en: Messages = {
       'api-token': 'API token',
       webhook: 'Webhook',
       'web-form': 'Website form',
+      campaign: 'Campaign',
+      product: 'Product',
     },
     actions: {
       'recording.listen': 'Listened to a recording',

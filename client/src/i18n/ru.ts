@@ -961,6 +961,8 @@ export const ru = {
       'api-token': 'API-токен',
       webhook: 'Вебхук',
       'web-form': 'Форма на сайте',
+      campaign: 'Кампания обзвона',
+      product: 'Товар',
     },
     actions: {
       'recording.listen': 'Прослушал запись',

@@ -13,10 +13,10 @@ import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
 import { DealsBoardPage } from '@test/e2e/pages/deals-board-page';
-import { LoginPage } from '@test/e2e/pages/login-page';
+import { type SignedInTab, signInTab } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
 import { storedRecording, type StoredRecording } from '@test/security/support/stored-recording';
-import { launchBrowser, reportCspViolations } from '@test/support/browser';
+import { launchBrowser } from '@test/support/browser';
 import { inboundCall, party } from '@test/support/synthetic-calls';
 
 const API_HEADERS = { 'X-Requested-With': 'zvonok' };
@@ -43,24 +43,15 @@ describe('administration in the browser', () => {
   const fieldKey = `contract_no_${suffix}`;
   let recording: StoredRecording | undefined;
 
-  /** A fresh tab signed in as `user`. */
-  /** `resynced`: the tab asked for the live calls right after its socket connected; from then on pushes reach it. */
-  const signedIn = async (
-    user: string,
-    password = 'zvonok',
-  ): Promise<{ context: BrowserContext; page: Page; resynced: Promise<unknown> }> => {
-    const context = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'ru-RU' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    reportCspViolations(page, pageErrors);
-    const loginPage = new LoginPage(page);
-    await loginPage.open(server.baseUrl);
-    const resynced = page.waitForResponse((r) => r.url().includes('/api/calls/active'), { timeout: 30_000 });
-    resynced.catch(() => undefined); // awaited only by the tests that push calls
-    await loginPage.logIn(user, password);
-    await page.getByTestId('app-shell').waitFor();
-    return { context, page, resynced };
+  /** A fresh tab signed in as `user`, closed after the spec. */
+  const signedIn = async (user: string, password = 'zvonok'): Promise<SignedInTab> => {
+    const tab = await signInTab(browser, server.baseUrl, user, {
+      password,
+      viewport: { width: 1366, height: 900 },
+      errors: pageErrors,
+    });
+    contexts.push(tab.context);
+    return tab;
   };
   const api = async <T>(context: BrowserContext, method: 'get' | 'post' | 'patch', path: string, data?: unknown) => {
     const res = await context.request[method](`${server.baseUrl}${path}`, { data, headers: API_HEADERS });

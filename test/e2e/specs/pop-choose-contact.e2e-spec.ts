@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { Redis } from 'ioredis';
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext } from 'playwright-core';
 import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,9 +10,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
-import { LoginPage } from '@test/e2e/pages/login-page';
+import { type SignedInTab, signInTab } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
-import { launchBrowser, reportCspViolations } from '@test/support/browser';
+import { launchBrowser } from '@test/support/browser';
 import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
 
 const API_HEADERS = { 'X-Requested-With': 'zvonok' };
@@ -36,22 +36,13 @@ describe('pop card: choosing the caller among contacts with the same number', ()
   const callIds: string[] = [];
   let companyId: string | null = null;
 
-  const signedIn = async (
-    user: string,
-  ): Promise<{ context: BrowserContext; page: Page; resynced: Promise<unknown> }> => {
-    const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ru-RU' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    reportCspViolations(page, pageErrors);
-    const loginPage = new LoginPage(page);
-    await loginPage.open(server.baseUrl);
-    // Set up before the login: the tab's own resync after its socket joined; a ring published earlier is lost.
-    const resynced = page.waitForResponse((r) => r.url().includes('/api/calls/active'), { timeout: 30_000 });
-    resynced.catch(() => undefined);
-    await loginPage.logIn(user, 'zvonok');
-    await page.getByTestId('app-shell').waitFor();
-    return { context, page, resynced };
+  const signedIn = async (user: string): Promise<SignedInTab> => {
+    const tab = await signInTab(browser, server.baseUrl, user, {
+      viewport: { width: 1440, height: 900 },
+      errors: pageErrors,
+    });
+    contexts.push(tab.context);
+    return tab;
   };
   const api = async <T>(context: BrowserContext, method: 'get' | 'post', path: string, data?: unknown) => {
     const res = await context.request[method](`${server.baseUrl}${path}`, { data, headers: API_HEADERS });

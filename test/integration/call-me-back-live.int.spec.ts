@@ -8,6 +8,7 @@ import { createTelephonyProvider } from '@telephony';
 import { ApiClient } from '@test/support/api-client';
 import { amiConfigFromEnv, startAsteriskAgain, until } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
 import { PHONE_PORTS, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
@@ -89,16 +90,12 @@ describe('call me back live: the queue’s free operator rings first, then the v
     for (const phone of phones) await phone.stop();
     closeSocket();
     if (node) {
-      const calls: { id: string }[] = await node.dataSource.query(`SELECT id FROM calls WHERE to_e164 = $1`, [VISITOR]);
-      const ids = calls.map((c) => c.id);
-      await node.dataSource.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [ids]);
-      await node.dataSource.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
       await node.dataSource.query(`DELETE FROM tasks WHERE callback_phone = $1`, [VISITOR]);
       await node.dataSource.query(`DELETE FROM callback_requests WHERE phone_e164 = $1`, [VISITOR]);
       await node.dataSource.query(`DELETE FROM notes WHERE entity_id IN (SELECT id FROM leads WHERE phone_e164 = $1)`, [
         VISITOR,
       ]);
-      await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = $1`, [VISITOR]);
+      await deleteCallsOf(node.dataSource, [VISITOR]);
       await node.dataSource.query(`DELETE FROM web_forms WHERE id = $1`, [formId]);
       if (!hadHours) await node.dataSource.query(`DELETE FROM queue_business_hours WHERE queue = $1`, [QUEUE]);
       await deleteUsers(node.dataSource, [operator.id, adminUser.id]);

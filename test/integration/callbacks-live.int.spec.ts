@@ -12,6 +12,7 @@ import {
   type TestApp,
 } from '@test/support/api-server';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { waitFor } from '@test/support/services/ports';
 import { runSipp, type Phone } from '@test/support/sipp';
 
@@ -50,10 +51,7 @@ describe('callbacks live: a missed call through Asterisk becomes a callback task
   });
   afterAll(async () => {
     await phone?.stop();
-    const calls: { id: string }[] = await ds.query(`SELECT id FROM calls WHERE from_e164 = $1`, [CALLER]);
-    await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
-    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
-    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
+    await deleteCallsOf(ds, [CALLER]);
     await ds.query(`DELETE FROM contacts WHERE id = $1`, [contactId]);
     await deleteUsers(ds, [owner.id]);
     await node?.close();

@@ -14,6 +14,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
 import { startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
@@ -60,13 +61,7 @@ describe('campaigns live: customer first with a ratio and the abandon cap, on th
        WHERE campaign_id = $1 ORDER BY started_at`,
       [campaignId],
     );
-  const cleanCalls = async () => {
-    const calls: { id: string }[] = await ds.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [numbers]);
-    const ids = calls.map((c) => c.id);
-    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [numbers]);
-  };
+  const cleanCalls = () => deleteCallsOf(ds, numbers);
 
   beforeAll(async () => {
     await resetLiveState();

@@ -19,6 +19,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { AmiProbe } from '@test/support/live-app';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
@@ -136,14 +137,7 @@ describe('campaigns live: a progressive campaign on the real Asterisk with sipp 
     campaignIds.push(res.body.id);
     return res.body;
   };
-  const cleanCalls = async () => {
-    const calls: { id: string }[] = await ds.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [allNumbers]);
-    const ids = calls.map((c) => c.id);
-    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM call_pops WHERE call_id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [allNumbers]);
-  };
+  const cleanCalls = () => deleteCallsOf(ds, allNumbers);
 
   beforeAll(async () => {
     await resetLiveState();

@@ -16,6 +16,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { AmiProbe } from '@test/support/live-app';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
@@ -85,15 +86,7 @@ describe('do-not-call live: the PBX refuses blocked callers and do-not-call numb
   };
   const cleanNumbers = async () => {
     await ds.query(`DELETE FROM blocked_numbers WHERE e164 = ANY($1)`, [numbers]);
-    const calls: { id: string }[] = await ds.query(
-      `SELECT id FROM calls WHERE from_e164 = ANY($1) OR to_e164 = ANY($1)`,
-      [numbers],
-    );
-    const ids = calls.map((c) => c.id);
-    await ds.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
-    await ds.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [numbers]);
+    await deleteCallsOf(ds, numbers);
     await ds.query(`DELETE FROM tasks WHERE kind = 'callback' AND callback_phone = ANY($1)`, [numbers]);
   };
 

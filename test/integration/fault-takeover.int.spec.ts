@@ -9,6 +9,7 @@ import { createTelephonyProvider } from '@telephony';
 import { partitionOf } from '@server/common/bus/call-event-bus';
 import { amiConfigFromEnv, expectRecordingWithAudio } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix, TEST_SIP_SECRETS_KEY, type SeededUser } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { resetLiveState } from '@test/support/live-reset';
 import { spawnServer, waitUntilServing, type ServerProcess } from '@test/support/server-process';
 import { waitFor } from '@test/support/services/ports';
@@ -73,12 +74,7 @@ describe('fault suite: the node owning a ringing call is killed; another takes t
     closeSocket();
     await phone?.stop();
     for (const server of servers.values()) await server.stop();
-    const calls: { id: string }[] = await adapter.dataSource.query('SELECT id FROM calls WHERE from_e164 = $1', [
-      caller,
-    ]);
-    await adapter.dataSource.query('DELETE FROM call_events WHERE call_id = ANY($1)', [calls.map((c) => c.id)]);
-    await adapter.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [calls.map((c) => c.id)]);
-    await adapter.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [caller]);
+    await deleteCallsOf(adapter.dataSource, [caller]);
     await deleteUsers(adapter.dataSource, [operator.id]);
     await adapter.close();
     await redis.quit();

@@ -4,6 +4,7 @@ import { callCardSchema } from '@contracts/dto/call-card';
 import { createTelephonyProvider } from '@telephony';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix, type SeededUser } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { waitFor } from '@test/support/services/ports';
 import { runSipp, type Phone } from '@test/support/sipp';
 import { connectOperator, startWebNode, type Received, type WebNode } from '@test/support/web-node';
@@ -53,13 +54,13 @@ describe('screen pop from real calls (Asterisk 22 + sipp)', () => {
     const sup = await connectOperator(node.baseUrl, supervisor.login);
     closers.push(() => sup.socket.close());
     supervisorScreen = sup.received;
-    await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED, CONSULTED]]);
+    await deleteCallsOf(node.dataSource, [UNKNOWN, TRANSFERRED, CONSULTED]);
   });
   afterAll(async () => {
     for (const close of closers) close();
     if (node) {
       const ids = [...screens.values()].map((s) => s.user.id).concat(supervisor ? [supervisor.id] : []);
-      await node.dataSource.query(`DELETE FROM leads WHERE phone_e164 = ANY($1)`, [[UNKNOWN, TRANSFERRED, CONSULTED]]);
+      await deleteCallsOf(node.dataSource, [UNKNOWN, TRANSFERRED, CONSULTED]);
       await deleteUsers(node.dataSource, ids);
       await node.dataSource.query(`UPDATE users SET active = true WHERE id = ANY($1)`, [parked]);
       await node.close();

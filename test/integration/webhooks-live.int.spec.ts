@@ -13,6 +13,7 @@ import {
   type SeededUser,
   type TestApp,
 } from '@test/support/api-server';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { waitFor } from '@test/support/services/ports';
 import { runSipp, type Phone } from '@test/support/sipp';
 import { FAST_WEBHOOKS, WebhookReceiver } from '@test/support/webhook-receiver';
@@ -48,15 +49,8 @@ describe('webhooks live: call.ended of a real sipp call, signed; a failing recei
   });
   afterAll(async () => {
     await phone?.stop();
-    const calls: { id: string }[] = await node.dataSource.query(
-      `SELECT id FROM calls WHERE from_e164 = $1 AND started_at >= $2`,
-      [CALLER, started],
-    );
-    const ids = calls.map((c) => c.id);
     await node.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1`, [endpoint.id]);
-    await node.dataSource.query(`DELETE FROM tasks WHERE call_id = ANY($1)`, [ids]);
-    await node.dataSource.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [ids]);
-    await node.dataSource.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
+    await deleteCallsOf(node.dataSource, [CALLER], started);
     await deleteUsers(node.dataSource, [admin.id]);
     await node?.close();
     await receiver.stop();

@@ -10,6 +10,7 @@ import { createDatabase, type Database } from '@server/db/data-source';
 import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
+import { deleteCallsOf } from '@test/support/delete-calls';
 import { resetLiveState } from '@test/support/live-reset';
 import { startOperatorPhone, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 
@@ -99,10 +100,7 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
   afterAll(async () => {
     for (const phone of phones) await phone.stop();
     for (const c of [campaign, progressive]) if (c) await ds?.query(`DELETE FROM campaigns WHERE id = $1`, [c.id]);
-    const dialled = [...numbers, progressiveNumber];
-    const calls: { id: string }[] = (await ds?.query(`SELECT id FROM calls WHERE to_e164 = ANY($1)`, [dialled])) ?? [];
-    await ds?.query(`DELETE FROM call_events WHERE call_id = ANY($1)`, [calls.map((c) => c.id)]);
-    await ds?.query(`DELETE FROM calls WHERE id = ANY($1)`, [calls.map((c) => c.id)]);
+    if (ds) await deleteCallsOf(ds, [...numbers, progressiveNumber]);
     await ds?.query(`DELETE FROM contacts WHERE id = ANY($1)`, [contactIds]);
     await database?.close();
     await supervisorContext?.close();

@@ -9,6 +9,8 @@ const id = (value: string) => encodeURIComponent(value);
 
 /** REST the live pop card uses: wrap-up, the caller's pick, and the CRM records created from the card. */
 export const livePopApi = {
+  /** The card as the viewer's screen shows it now (the chosen contact, the campaign mark): rebuilt after a reload. */
+  card: (callId: string, signal?: AbortSignal) => http.get<unknown>(`/api/calls/${id(callId)}/card`, { signal }),
   wrapUp: (callId: string, body: WrapUpRequest) => http.patch<CallDto>(`/api/calls/${id(callId)}/wrap-up`, body),
   /** The caller among the contacts that share the number, kept for this call; answers the chosen contact's card. */
   chooseContact: (callId: string, body: ChooseCallContactRequest) =>

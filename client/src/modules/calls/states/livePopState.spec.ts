@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 
 import { type CallCard } from '@contracts/dto/call-card';
 import { type LiveCallDto } from '@contracts/socket-events';
-import { initialLivePopState, type LivePopAction, livePopReducer } from '@client/modules/calls/states/livePopState';
+import {
+  callsToRestore,
+  initialLivePopState,
+  type LivePopAction,
+  livePopReducer,
+} from '@client/modules/calls/states/livePopState';
 
 const call = (over: Partial<LiveCallDto> = {}): LiveCallDto => ({
   id: 'c1',
@@ -32,13 +37,26 @@ const ring = (ext = '1001', id = 'c1', receivedAt = 1): LivePopAction => ({
   payload: { call: call({ id }), agentExtension: ext, card: { ...card, callId: id } },
   receivedAt,
 });
-const answeredBy = (ext: string | null): LivePopAction => ({
+const answeredBy = (ext: string | null, id = 'c1', receivedAt = 1): LivePopAction => ({
   type: 'answered',
-  payload: { call: call({ status: 'answered', agentExtension: ext }), agentExtension: ext },
+  payload: { call: call({ id, status: 'answered', agentExtension: ext }), agentExtension: ext },
+  receivedAt,
 });
-const ended = (talkSeconds: number, disposition: 'answered' | 'missed' = 'answered'): LivePopAction => ({
+const ended = (
+  talkSeconds: number,
+  disposition: 'answered' | 'missed' = 'answered',
+  id = 'c1',
+  receivedAt = 1,
+): LivePopAction => ({
   type: 'ended',
-  payload: { call: call({ status: 'ended' }), disposition, waitSeconds: 3, talkSeconds },
+  payload: { call: call({ id, status: 'ended' }), disposition, waitSeconds: 3, talkSeconds },
+  receivedAt,
+});
+const restore = (live: LiveCallDto, asOf = 5): LivePopAction => ({
+  type: 'restore',
+  call: live,
+  card: { ...card, callId: live.id, raw: 'restored' },
+  asOf,
 });
 
 describe('livePopReducer', () => {
@@ -78,6 +96,7 @@ describe('livePopReducer', () => {
           fromAgentExtension: '1001',
           toAgentExtension: '1002',
         },
+        receivedAt: 1,
       },
     ]);
     expect(state.pops[0]?.phase).toBe('wrap-up');
@@ -98,6 +117,7 @@ describe('livePopReducer', () => {
           fromAgentExtension: '1003',
           toAgentExtension: '1001',
         },
+        receivedAt: 1,
       },
     ]);
     expect(state.pops).toHaveLength(1);
@@ -113,8 +133,9 @@ describe('livePopReducer', () => {
     const other: LivePopAction = {
       type: 'ended',
       payload: { call: call({ id: 'x', status: 'ended' }), disposition: 'answered', waitSeconds: 1, talkSeconds: 1 },
+      receivedAt: 2,
     };
-    expect(reduce(state, other)).toBe(state);
+    expect(reduce(state, other).pops).toBe(state.pops);
   });
 
   describe('resync after a reconnect', () => {
@@ -134,6 +155,7 @@ describe('livePopReducer', () => {
       const talking = reduce(state, {
         type: 'answered',
         payload: { call: call({ id: 'a', status: 'answered', agentExtension: '1001' }), agentExtension: '1001' },
+        receivedAt: 1,
       });
       const next = reduce(talking, {
         type: 'resync',
@@ -159,6 +181,61 @@ describe('livePopReducer', () => {
       const state = run([ring('1001', 'early', 1), ring('1001', 'late', 9)]);
       const next = reduce(state, { type: 'resync', calls: [], asOf: 5 });
       expect(next.pops.map((p) => [p.callId, p.phase])).toEqual([['late', 'ringing']]);
+    });
+  });
+
+  describe('cards rebuilt after a reload or a reconnect', () => {
+    const mine = call({ id: 'mine', status: 'answered', agentExtension: '1001', ringing: [] });
+    const ringingMe = call({ id: 'ringing-me', ringing: ['1001', '1002'] });
+    const colleagues = call({ id: 'colleague', status: 'answered', agentExtension: '1002', ringing: [] });
+    const ringingOthers = call({ id: 'others', ringing: ['1002'] });
+
+    it('asks for the cards of the live calls I answered or that ring my phone, and no one else’s', () => {
+      const calls = [mine, ringingMe, colleagues, ringingOthers];
+      expect(callsToRestore(initialLivePopState, calls, '1001').map((c) => c.id)).toEqual(['mine', 'ringing-me']);
+      // A supervisor's resync lists every call; with no phone none of them was offered to them.
+      expect(callsToRestore(initialLivePopState, calls, null)).toEqual([]);
+      expect(callsToRestore(run([ring('1001', 'ringing-me')]), calls, '1001').map((c) => c.id)).toEqual(['mine']);
+    });
+
+    it('rebuilds the card in the phase the resync saw: talking on my call, ringing on my phone', () => {
+      const state = run([restore(mine), restore(ringingMe)]);
+      expect(state.pops.map((p) => [p.callId, p.phase, p.card.kind === 'withheld' && p.card.raw])).toEqual([
+        ['mine', 'talking', 'restored'],
+        ['ringing-me', 'ringing', 'restored'],
+      ]);
+    });
+
+    it('never shows a card of a call that is not mine', () => {
+      expect(
+        run([restore(colleagues), restore(ringingOthers), restore(call({ id: 'x', status: 'ended' }))]).pops,
+      ).toEqual([]);
+      expect(livePopReducer(null)(initialLivePopState, restore(ringingMe)).pops).toEqual([]);
+    });
+
+    it('keeps one card when the ring and the restored card both arrive, in either order', () => {
+      const ringFirst = run([ring('1001', 'ringing-me'), restore(ringingMe)]);
+      expect(ringFirst.pops).toHaveLength(1);
+      expect(ringFirst.pops[0]?.card).toMatchObject({ raw: 'anonymous' });
+      const restoredFirst = run([restore(ringingMe), ring('1001', 'ringing-me', 9)]);
+      expect(restoredFirst.pops).toHaveLength(1);
+      expect(restoredFirst.pops[0]?.card).toMatchObject({ raw: 'anonymous' });
+    });
+
+    it('follows events that came after the resync was asked for, not the older list', () => {
+      expect(run([ended(30, 'answered', 'mine', 7), restore(mine, 5)]).pops).toEqual([]);
+      expect(run([answeredBy('1002', 'ringing-me', 7), restore(ringingMe, 5)]).pops).toEqual([]);
+      expect(run([answeredBy('1001', 'ringing-me', 7), restore(ringingMe, 5)]).pops[0]?.phase).toBe('talking');
+      // An event older than the resync is what the list already knows better.
+      expect(run([answeredBy('1002', 'mine', 3), restore(mine, 5)]).pops[0]?.phase).toBe('talking');
+    });
+
+    it('remembers a bounded number of calls', () => {
+      const many = Array.from({ length: 250 }, (_, i) => ended(0, 'missed', `call-${i}`, i));
+      const seen = Object.keys(run(many).seen);
+      expect(seen).toHaveLength(200);
+      expect(seen[0]).toBe('call-50');
+      expect(seen.at(-1)).toBe('call-249');
     });
   });
 });

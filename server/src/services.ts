@@ -249,6 +249,7 @@ export function createServices(deps: ServicesDeps): {
     publicUrl: config.publicUrl,
     // Called at run time only, once `leads` below exists (the leads service itself tells webhooks of its events).
     findLead: (id) => leads.findById(id),
+    chosenContact: (callId) => callContact.chosenContact(callId),
     logger: logger.child({ module: 'webhooks' }),
   });
   // The record modules tell webhooks and notifications of the same events.

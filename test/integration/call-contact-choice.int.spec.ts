@@ -9,11 +9,12 @@ import { type ApiClient } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, type SeededUser } from '@test/support/api-server';
 import { waitFor } from '@test/support/services/ports';
 import { inboundCall, party, randomRuNumber } from '@test/support/synthetic-calls';
+import { FAST_WEBHOOKS, WebhookReceiver } from '@test/support/webhook-receiver';
 import { connectOperator, type Received, startWebNode, type WebNode } from '@test/support/web-node';
 
 // Several contacts share the caller's number (issue #12, item 8). Real PostgreSQL and Redis: the calls are rung
 // through the RedisCallBus as the telephony worker publishes them, the node's pipeline pops the card on the
-// operators' sockets, and the choice goes over HTTP.
+// operators' sockets, and the choice goes over HTTP. A webhook receiver on loopback gets the calls' `call.ended`.
 
 describe('a card for a number several contacts share', () => {
   let node: WebNode;
@@ -23,6 +24,9 @@ describe('a card for a number several contacts share', () => {
   let colleague: SeededUser;
   let stranger: SeededUser;
   let supervisor: SeededUser;
+  let admin: SeededUser;
+  const receiver = new WebhookReceiver();
+  let endpointId = '';
   let onOperator: Received[];
   let onColleague: Received[];
   let opApi: ApiClient;
@@ -39,22 +43,29 @@ describe('a card for a number several contacts share', () => {
   let [anna, boris, vera, other] = ['', '', '', ''];
 
   beforeAll(async () => {
-    node = await startWebNode({ name: 'choice', redis: true });
+    await receiver.start();
+    node = await startWebNode({ name: 'choice', redis: true, config: { webhooks: FAST_WEBHOOKS } });
     const prefix = suitePrefix('choice');
     operator = await createUser(node.dataSource, `${prefix}-op`, 'operator', ext);
     colleague = await createUser(node.dataSource, `${prefix}-op2`, 'operator', colleagueExt);
     stranger = await createUser(node.dataSource, `${prefix}-op3`, 'operator');
     supervisor = await createUser(node.dataSource, `${prefix}-sup`, 'supervisor');
+    admin = await createUser(node.dataSource, `${prefix}-admin`, 'admin');
     const op = await connectOperator(node.baseUrl, operator.login);
     const op2 = await connectOperator(node.baseUrl, colleague.login);
     const op3 = await connectOperator(node.baseUrl, stranger.login);
     const sup = await connectOperator(node.baseUrl, supervisor.login);
+    const adm = await connectOperator(node.baseUrl, admin.login);
     closers.push(
       () => op.socket.close(),
       () => op2.socket.close(),
       () => op3.socket.close(),
       () => sup.socket.close(),
+      () => adm.socket.close(),
     );
+    const endpoint = await adm.api.post<{ id: string }>('/api/webhooks', { url: receiver.url, events: ['call.ended'] });
+    expect(endpoint.status, JSON.stringify(endpoint.body)).toBe(201);
+    endpointId = endpoint.body.id;
     [onOperator, onColleague, opApi, strangerApi, supApi] = [op.received, op2.received, op.api, op3.api, sup.api];
     const company = await supApi.post<{ id: string }>('/api/companies', { name: `ООО Общий номер ${prefix}` });
     companyId = company.body.id;
@@ -82,17 +93,19 @@ describe('a card for a number several contacts share', () => {
   afterAll(async () => {
     for (const close of closers) close();
     if (node) {
+      await node.dataSource.query('DELETE FROM webhook_endpoints WHERE id = $1', [endpointId || null]);
       await node.dataSource.query('DELETE FROM calls WHERE id = ANY($1)', [callIds]);
       await node.dataSource.query('DELETE FROM contacts WHERE id = ANY($1)', [contactIds]);
       await node.dataSource.query('DELETE FROM companies WHERE id = $1', [companyId || null]);
       await deleteUsers(
         node.dataSource,
-        [operator, colleague, stranger, supervisor].filter(Boolean).map((u) => u.id),
+        [operator, colleague, stranger, supervisor, admin].filter(Boolean).map((u) => u.id),
       );
       await node.close();
     }
     await bus?.close();
     await redis?.quit();
+    await receiver.stop();
   });
 
   const publish = async (...events: CallEvent[]) => {
@@ -116,6 +129,12 @@ describe('a card for a number several contacts share', () => {
       },
       { what, timeoutMs: 15_000, intervalMs: 50 },
     );
+  /** The contact the call's `call.ended` webhook names. */
+  const hookedContact = async (callId: string) => {
+    const find = () => receiver.of('call.ended').find((h) => h.json.data.callId === callId);
+    await waitFor(async () => find() !== undefined, { what: `call.ended of ${callId}`, timeoutMs: 15_000 });
+    return find()!.json.data.contactId;
+  };
   const timelineCalls = async (contactId: string) => {
     const res = await supApi.get<{ items: { kind: string; call?: { id: string } }[] }>(
       `/api/timeline?entityType=contact&entityId=${contactId}`,
@@ -178,6 +197,8 @@ describe('a card for a number several contacts share', () => {
     expect(wrapUp.body.contactId).toBe(boris);
     const logged = await supApi.get<{ contactId: string }>(`/api/calls/${call.callId}`);
     expect(logged.body.contactId).toBe(boris);
+    // The pipeline decided the end with its own first match in memory; the webhook names the operator's pick.
+    expect(await hookedContact(call.callId)).toBe(boris);
 
     expect(await timelineCalls(boris)).toContain(call.callId);
     expect(await timelineCalls(vera)).not.toContain(call.callId);
@@ -204,6 +225,7 @@ describe('a card for a number several contacts share', () => {
     await publish(call.ended(false));
     await stored(call.callId, (row) => row.status === 'ended', 'the end stored');
     expect((await supApi.get<{ contactId: string }>(`/api/calls/${call.callId}`)).body.contactId).toBe(vera);
+    expect(await hookedContact(call.callId)).toBe(vera);
   });
 
   it('refuses a contact without the number, bad input, and callers the call did not reach', async () => {

@@ -58,6 +58,11 @@ export class CallContactService {
     return this.cardOf(viewer, { ...row, contact_id: contactId });
   }
 
+  /** The contact an operator picked for the call, or null while the pipeline's automatic match stands. */
+  chosenContact(callId: string): Promise<string | null> {
+    return this.repo.chosenContact(callId);
+  }
+
   private async reached(viewer: UserDto, callId: string): Promise<CardCallRow> {
     const row = await this.repo.findCardCall(callId, scopeIds(viewer));
     if (!row || (!seesAll(viewer) && !row.reached)) throw callsError('CALL_NOT_FOUND');

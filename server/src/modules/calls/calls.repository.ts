@@ -139,6 +139,14 @@ export class CallsRepository {
     await em.query(`SELECT zv_card_notify('contact', $1::uuid)`, [from]);
   }
 
+  async chosenContact(id: string): Promise<string | null> {
+    const rows: { contact_id: string }[] = await this.dataSource.query(
+      `SELECT contact_id FROM calls WHERE id = $1 AND contact_chosen_at IS NOT NULL AND contact_id IS NOT NULL`,
+      [id],
+    );
+    return rows[0]?.contact_id ?? null;
+  }
+
   async setWrapUp(id: string, outcome: WrapUpOutcome, note: string | null, byUserId: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE calls SET wrap_up_outcome = $2, wrap_up_note = $3, wrap_up_by = $4, wrap_up_at = now() WHERE id = $1`,

@@ -1,6 +1,6 @@
 import { uuidV5 } from '@telephony';
 import { WEBHOOK_PAYLOAD_VERSION, type WebhookEventType, type WebhookPayload } from '@contracts/dto/webhook';
-import { type CallReaction } from '@server/common/calls/call-change';
+import { type CallerLink, type CallReaction } from '@server/common/calls/call-change';
 import { type LeadDto } from '@contracts/dto/lead';
 import { type DomainEvent, type DomainEventSink } from '@server/common/events/domain-events';
 import { type JobQueue } from '@server/common/jobs/job-queue';
@@ -23,7 +23,8 @@ export interface WebhookEvent {
   type: WebhookEventType;
   key: string;
   occurredAt: Date;
-  data: Record<string, unknown>;
+  /** A function is called only when some endpoint subscribes to the type (it may cost a query). */
+  data: Record<string, unknown> | (() => Promise<Record<string, unknown>>);
 }
 
 /**
@@ -39,6 +40,8 @@ export class WebhookDispatcher implements DomainEventSink {
     private readonly logger: Logger,
     /** The lead a call created, for `lead.created` (the leads service; read once per new lead). */
     private readonly findLead: (id: string) => Promise<LeadDto | null>,
+    /** The contact an operator chose as the caller of a call (the calls module), if one did. */
+    private readonly chosenContact: (callId: string) => Promise<string | null>,
     /** PUBLIC_URL: links in payloads are absolute when it is set. */
     private readonly publicUrl?: string,
   ) {}
@@ -52,7 +55,7 @@ export class WebhookDispatcher implements DomainEventSink {
       type: event.type,
       version: WEBHOOK_PAYLOAD_VERSION,
       timestamp: event.occurredAt.toISOString(),
-      data: event.data,
+      data: typeof event.data === 'function' ? await event.data() : event.data,
     };
     const fresh = await this.repo.insertDeliveries(
       { id: eventId, type: event.type, payload },
@@ -89,10 +92,21 @@ export class WebhookDispatcher implements DomainEventSink {
     }
     if (event.type !== 'call.ended') return;
     const occurredAt = new Date(after.endedAt ?? event.occurredAt);
-    const data = callEventData(after, link);
-    await this.enqueue({ type: 'call.ended', key: after.id, occurredAt, data });
-    if (isMissed(after)) await this.enqueue({ type: 'call.missed', key: after.id, occurredAt, data });
+    let data: Promise<Record<string, unknown>> | undefined;
+    const once = () => (data ??= this.linkNow(after.id, link).then((now) => callEventData(after, now)));
+    await this.enqueue({ type: 'call.ended', key: after.id, occurredAt, data: once });
+    if (isMissed(after)) await this.enqueue({ type: 'call.missed', key: after.id, occurredAt, data: once });
   };
+
+  /**
+   * The pipeline's link is its own first match, kept in memory for the whole call; an operator's pick among the
+   * contacts with the number (`PUT /api/calls/:id/contact`) is stored on the call and is the caller from then on.
+   */
+  private async linkNow(callId: string, link: CallerLink): Promise<CallerLink> {
+    if (link.kind !== 'contact') return link;
+    const chosen = await this.chosenContact(callId);
+    return chosen ? { kind: 'contact', contactId: chosen } : link;
+  }
 
   /** Once Zvonok has stored a call's playable recording (not the PBX's file: nobody outside could fetch that). */
   async recordingStored(callId: string, recordingId: string): Promise<void> {

@@ -34,12 +34,13 @@ export function createWebhooks(deps: {
   config: WebhooksConfig;
   publicUrl?: string;
   findLead: (id: string) => Promise<LeadDto | null>;
+  chosenContact: (callId: string) => Promise<string | null>;
   logger: Logger;
 }): Webhooks {
   const { config, jobs, logger } = deps;
   const repo = new WebhooksRepository(deps.dataSource);
   const guard = new WebhookUrlGuard(config.allowedNetworks);
-  const dispatcher = new WebhookDispatcher(repo, jobs, logger, deps.findLead, deps.publicUrl);
+  const dispatcher = new WebhookDispatcher(repo, jobs, logger, deps.findLead, deps.chosenContact, deps.publicUrl);
   const sender = new WebhookSender(
     repo,
     guard,

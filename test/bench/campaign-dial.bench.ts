@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 
+import { type OriginateRequest, type TelephonyProvider } from '@telephony';
 import { createDatabase } from '@server/db/data-source';
+import { CampaignDialer } from '@server/modules/campaigns/campaign-dialer';
 import { CampaignsRepository } from '@server/modules/campaigns/campaigns.repository';
-import { startTestNode } from '@test/support/api-server';
+import { startTestNode, testLogger, type TestApp } from '@test/support/api-server';
 import { type Figure, percentile } from '@test/bench/figure';
 
 /**
@@ -13,11 +15,21 @@ import { type Figure, percentile } from '@test/bench/figure';
  * inside the callee's window), for the next operator in turn. The baseline, interleaved in the same run, is the bare
  * SQL that picks the next due record (`SELECT … ORDER BY next_due_at LIMIT 1 FOR UPDATE SKIP LOCKED`). Each claimed
  * record is put back due far ahead (not timed), so every decision walks the same list.
+ *
+ * Then the time from "operator became available" (`AgentsService.setState` called) to "originate sent" (the dialer
+ * calls the provider's `originate`), on the same list and operators, the campaign progressive: a dialer built as the
+ * node builds it, its originate going to a fake sink (no PBX in the loop: Asterisk's own Originate handling is not in
+ * the figure). The dialer runs as on a node: its timer at the node's `CAMPAIGN_TICK_MS` and woken by the agent state
+ * change; each cycle starts at a random phase of the timer, so a wake-up that is lost shows as up to a tick more.
+ * Each cycle's baseline is the bare pick SQL above, in the same cycle.
  */
 const RECORDS = 100_000;
 const OPERATORS = 100;
 const RUNS = 1_000;
 const WARM_UP = 50;
+/** Bounded: each cycle waits half a tick on average first (the random phase). */
+const CYCLES = 120;
+const ORIGINATE_TIMEOUT_MS = 15_000;
 
 export async function runCampaignDialBench(databaseUrl: string): Promise<Figure[]> {
   const database = await createDatabase({ databaseUrl, dataDir: 'unused-with-database-url' });
@@ -83,7 +95,12 @@ export async function runCampaignDialBench(databaseUrl: string): Promise<Figure[
     baseline.sort((a, b) => a - b);
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
     const details = { records: RECORDS, operators: OPERATORS, runs: RUNS };
+    await db.query(`UPDATE campaigns SET mode = 'progressive' WHERE id = $1`, [campaignId]);
+    // A fresh agent is available: every other operator of the campaign takes a break, so each cycle dials once.
+    for (const u of users.slice(1)) await app.services.agents.setState(u, u.id, { state: 'break' });
+    const toOriginate = await availableToOriginate(app, campaignId, users[0]!.id, later);
     return [
+      ...toOriginate,
       {
         figure: 'dial decision p50',
         value: percentile(decisions, 50),
@@ -110,9 +127,96 @@ export async function runCampaignDialBench(databaseUrl: string): Promise<Figure[
       },
     ];
   } finally {
+    await db.query(`DELETE FROM campaign_attempts WHERE campaign_id IN (SELECT id FROM campaigns WHERE name = $1)`, [
+      `bench ${tag}`,
+    ]);
     await db.query(`DELETE FROM campaigns WHERE name = $1`, [`bench ${tag}`]);
     await db.query(`DELETE FROM users WHERE login LIKE $1`, [`cd-${tag}-%`]);
     await app.close();
     await database.close();
   }
+}
+
+/**
+ * Cycles of: operator available → the dialer claims, checks and originates → the bench takes the operator off
+ * (break) and puts the record back. The other operators are on a break, so each cycle dials exactly once.
+ */
+async function availableToOriginate(app: TestApp, campaignId: string, userId: string, later: Date): Promise<Figure[]> {
+  const db = app.dataSource;
+  const repo = new CampaignsRepository(db);
+  const agents = app.services.agents;
+  let sent: ((at: number) => void) | undefined;
+  let attemptId = '';
+  // The dialer calls only these two; a PBX would start ringing the operator's phone here.
+  const sink: Pick<TelephonyProvider, 'isUp' | 'originate'> = {
+    isUp: () => true,
+    originate: (request: OriginateRequest) => {
+      sent?.(performance.now());
+      attemptId = request.requestId;
+      return Promise.resolve();
+    },
+  };
+  const dialer = new CampaignDialer({
+    repo,
+    dialPolicy: app.services.dialPolicy,
+    agents,
+    telephony: sink as TelephonyProvider,
+    settings: () => app.services.settings.current(),
+    logger: testLogger('bench'),
+    nodeId: 'bench',
+  });
+  const tickMs = app.node.config.campaigns.tickMs;
+  const me = { id: userId };
+  const pick = async () => {
+    const t = performance.now();
+    await db.query(
+      `SELECT id FROM campaign_records WHERE campaign_id = $1 AND state = 'pending' AND next_due_at <= now()
+       ORDER BY next_due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [campaignId],
+    );
+    return performance.now() - t;
+  };
+  const cycle = async (): Promise<number> => {
+    const originated = new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('campaign-dial bench: no originate')), ORIGINATE_TIMEOUT_MS);
+      sent = (at) => {
+        clearTimeout(timer);
+        resolve(at);
+      };
+    });
+    const t0 = performance.now();
+    await agents.setState(me, userId, { state: 'available' });
+    const elapsed = (await originated) - t0;
+    sent = undefined;
+    // The attempt stays live (the operator busy) until the operator is off, so no second dial slips in.
+    await dialer.idle();
+    await agents.setState(me, userId, { state: 'break' });
+    await repo.dropAttempt(attemptId, { state: 'pending', nextDueAt: later });
+    return elapsed;
+  };
+
+  await agents.setState(me, userId, { state: 'break' });
+  const times: number[] = [];
+  const base: number[] = [];
+  dialer.start(tickMs);
+  try {
+    for (let i = 0; i < CYCLES; i++) {
+      base.push(await pick());
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * tickMs));
+      times.push(await cycle());
+    }
+  } finally {
+    dialer.stop();
+    await dialer.idle();
+  }
+  times.sort((a, b) => a - b);
+  base.sort((a, b) => a - b);
+  return ([50, 95, 99] as const).map((p) => ({
+    figure: `available → originate sent p${p} (timer ${tickMs} ms + wake-up; fake originate sink, no PBX)`,
+    value: percentile(times, p),
+    baseline: percentile(base, p),
+    ratio: percentile(times, p) / percentile(base, p),
+    unit: 'ms',
+    details: { cycles: CYCLES, tickMs, originate: 'fake sink (no PBX)', baseline: 'bare pick SQL, same cycles' },
+  }));
 }

@@ -124,6 +124,7 @@ export const ROUTE_RULES: Record<string, RouteAccess> = {
   'GET /api/analytics/heatmap': STAFF,
   'GET /api/analytics/daily': STAFF,
   'GET /api/analytics/lead-sources': STAFF,
+  'GET /api/analytics/campaigns': STAFF,
   'GET /api/analytics/funnel': STAFF,
   // figures for every role (issue #20): anyone their own, staff the rest, supervisors and admins set targets
   'GET /api/analytics/me': 'any',
@@ -307,6 +308,7 @@ export const ROUTE_SCOPES: Record<string, ApiTokenScope | 'any' | null> = {
   'GET /api/analytics/heatmap': 'analytics:read',
   'GET /api/analytics/daily': 'analytics:read',
   'GET /api/analytics/lead-sources': 'analytics:read',
+  'GET /api/analytics/campaigns': 'analytics:read',
   'GET /api/analytics/funnel': 'analytics:read',
   'GET /api/analytics/me': 'analytics:read',
   'GET /api/analytics/team': 'analytics:read',

@@ -664,6 +664,7 @@ export const en: Messages = {
       operators: 'Operators',
       queues: 'Queues',
       funnel: 'Deal funnel',
+      campaigns: 'Outbound campaigns',
     },
     funnel: {
       note: 'Deals created in the range. “Reached”: deals on this stage, further on, or won; lost deals count only on their own stage.',
@@ -727,6 +728,16 @@ export const en: Messages = {
       queue: 'Queue',
       shortAbandoned: 'Short abandons',
       direct: 'Direct lines',
+    },
+    campaigns: {
+      note: 'Attempts that dialled the customer and started in the range. Contact: the customer answered and talked to an operator (an abandoned call is none). Contact rate = contacts ÷ attempts. Conversion: a contacted record whose person (its contact, lead or deal, or a contact with its number) got a new deal within {{days}} days after a contact; conversion rate = conversions ÷ records contacted.',
+      campaign: 'Campaign',
+      attempts: 'Attempts',
+      contacts: 'Contacts',
+      contactRate: 'Contact rate',
+      contactedRecords: 'Records contacted',
+      conversions: 'Conversions',
+      conversionRate: 'Conversion rate',
     },
     heatmap: {
       weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',

@@ -158,7 +158,8 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
       'Caller IDs the trunk lets outbound campaigns present (comma-separated E.164); a campaign with another one → 400. Unset → any E.164 number.',
   },
   CAMPAIGN_TICK_MS: {
-    notes: "How often each node's campaign dialer looks for free operators and due records (50–60000).",
+    notes:
+      "How often each node's campaign dialer looks for free operators and due records (50–60000); an operator becoming available on the node wakes it at once.",
   },
 };
 

@@ -15,6 +15,9 @@ import { launchBrowser } from '@test/support/browser';
  * 09:00 answered by operator1 after 10 s, 09:30 abandoned after 30 s, 22:30 answered after 4 s (Tuesday 01:30 in
  * Moscow). The page's figures themselves are checked in test/integration/analytics.int.spec.ts; here: the nav
  * entry by role, the pickers driving the reports, the time zone moving calls between days and hours, exports.
+ * An outbound campaign dialled one customer that day (busy at 10:00, answered at 11:00 UTC) whose contact got a deal
+ * the next day: the campaigns section shows its attempts, contact and conversion (every figure of that report is
+ * checked in test/integration/analytics-campaigns.int.spec.ts).
  */
 const SCREENSHOTS = join(process.cwd(), 'test-results/screenshots');
 
@@ -23,6 +26,9 @@ describe('analytics page', () => {
   let browser: Browser;
   let db: pg.Client;
   const ids = [randomUUID(), randomUUID(), randomUUID()];
+  const tag = randomUUID().slice(0, 8);
+  const campaignName = `Реактивация ${tag}`;
+  const customer = `+7912${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`;
 
   const open = async (login: string): Promise<Page> => {
     const page = await (await browser.newContext({ viewport: { width: 1400, height: 1000 } })).newPage();
@@ -52,10 +58,28 @@ describe('analytics page', () => {
     );
     // Written past the pipeline: the analytics rollups of that day are refreshed as a stored batch would do.
     await db.query(`SELECT zv_analytics_refresh_bins(array(SELECT started_at FROM calls WHERE id = ANY($1)))`, [ids]);
+    await db.query(
+      `WITH k AS (INSERT INTO contacts (name) VALUES ($2) RETURNING id),
+         p AS (INSERT INTO contact_phones (contact_id, raw, e164, last10) SELECT id, $3, $3, right($3, 10) FROM k),
+         d AS (INSERT INTO deals (title, contact_id, created_at) SELECT $2, id, '2003-02-11T12:00:00Z' FROM k),
+         c AS (INSERT INTO campaigns (name, mode, caller_id, call_window, retry_rules, dispositions, status)
+               VALUES ($1, 'preview', '+74950000000', '{"from":"09:00","to":"21:00"}', '{"maxAttempts":3}', '{sale}',
+                       'finished') RETURNING id),
+         r AS (INSERT INTO campaign_records (campaign_id, phone_e164, entity_type, entity_id, state)
+               SELECT c.id, $3, 'contact', k.id, 'done' FROM c, k RETURNING id, campaign_id)
+       INSERT INTO campaign_attempts (campaign_id, record_id, phone_e164, started_at, connected_at, ended_at, outcome)
+       SELECT r.campaign_id, r.id, $3, v.s::timestamptz, v.c::timestamptz, v.s::timestamptz + interval '1 minute', v.o
+       FROM r, (VALUES ('2003-02-10T10:00:00Z', NULL, 'busy'),
+                       ('2003-02-10T11:00:00Z', '2003-02-10T11:00:05Z', 'answered')) AS v(s, c, o)`,
+      [campaignName, `Клиент ${tag}`, customer],
+    );
   });
 
   afterAll(async () => {
     await db?.query(`DELETE FROM calls WHERE id = ANY($1)`, [ids]);
+    await db?.query(`DELETE FROM campaigns WHERE name = $1`, [campaignName]);
+    await db?.query(`DELETE FROM deals WHERE title = $1`, [`Клиент ${tag}`]);
+    await db?.query(`DELETE FROM contacts WHERE name = $1`, [`Клиент ${tag}`]);
     await db?.end();
     await browser?.close();
     await server?.stop();
@@ -99,6 +123,30 @@ describe('analytics page', () => {
     expect(errors).toEqual([]);
     mkdirSync(SCREENSHOTS, { recursive: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'analytics.png'), fullPage: true });
+  });
+
+  it("a campaign's attempts, contact and conversion to a deal show in the campaigns section, in Russian", async () => {
+    const page = await open('manager');
+    await page.getByTestId('nav-analytics').click();
+    await page.getByTestId('analytics-from').fill('2003-02-10');
+    await page.getByTestId('analytics-to').fill('2003-02-10');
+    const row = page.getByTestId('analytics-campaign-row').filter({ hasText: campaignName });
+    await row.waitFor();
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.replace(/\s/g, ' '));
+    // attempts, contacts, contact rate, records contacted, conversions, conversion rate
+    expect(cells).toEqual([campaignName, '2', '1', '50 %', '1', '1', '100 %']);
+    const section = page.getByTestId('analytics-campaigns').locator('xpath=ancestor::section[1]');
+    const text = (await section.textContent())!.replace(campaignName, '');
+    expect(text).toContain('Исходящие кампании');
+    expect(text).toContain('в течение 7 дн.');
+    // Russian mode: no English word leaks (CSV and Excel are the export buttons' names).
+    expect(text.replace(/CSV|Excel/g, '').match(/[A-Za-z]{2,}/g)).toBeNull();
+    const csv = await page
+      .context()
+      .request.get(`${server.baseUrl}${await page.getByTestId('analytics-export-campaigns-csv').getAttribute('href')}`);
+    expect(await csv.text()).toContain(`\r\n${campaignName},2,1,0.5,1,1,1`);
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await section.screenshot({ path: join(SCREENSHOTS, 'analytics-campaigns.png') });
   });
 
   it('an operator has no analytics entry and the reports refuse them', async () => {

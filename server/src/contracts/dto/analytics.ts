@@ -37,6 +37,9 @@ const MAX_RANGE_DAYS = 400;
 /** Abandons with a shorter wait are misdials: left out of abandoned and of service level (analytics, wallboard). */
 export const DEFAULT_SHORT_ABANDON_SECONDS = 5;
 
+/** Campaign results: the days after a contact within which a new deal of the record's person is its conversion. */
+export const DEFAULT_CONVERSION_DAYS = 7;
+
 /** Query of every /api/analytics/* endpoint. The range is [from, to) in the wall clock of `tz`. */
 export const analyticsQuerySchema = z
   .strictObject({
@@ -56,6 +59,8 @@ export const analyticsQuerySchema = z
     teamId: z.uuid().optional(),
     /** The funnel's pipeline (default: the default pipeline). */
     pipelineId: z.uuid().optional(),
+    /** Campaign results: a deal counts as a conversion when created within this many days of a contact. */
+    conversionDays: z.coerce.number().int().min(1).max(90).default(DEFAULT_CONVERSION_DAYS),
   })
   .refine((q) => q.from < q.to, { message: '`from` must be before `to`', path: ['to'] })
   .refine((q) => Date.parse(`${q.to}Z`) - Date.parse(`${q.from}Z`) <= MAX_RANGE_DAYS * 86_400_000, {
@@ -207,6 +212,34 @@ export interface LeadSourceRowDto {
   leads: number;
   /** Of those leads, how many are `converted` now (a cohort figure, like the summary's). */
   converted: number;
+}
+
+/**
+ * One outbound campaign's results over the range (`GET /api/analytics/campaigns`; formulas in the README): attempts
+ * started in the range and what came of them.
+ */
+export interface CampaignResultRowDto {
+  campaignId: string;
+  name: string;
+  /** Attempts that dialled the customer (answered, busy, no-answer, failed, abandoned), started in the range. */
+  attempts: number;
+  /** Of those, answered: the customer answered and an operator talked to them (an abandoned call is no contact). */
+  contacts: number;
+  /** contacts / attempts, 0..1; null without attempts. */
+  contactRate: number | null;
+  /** Records with at least one contact in the range. */
+  contactedRecords: number;
+  /**
+   * Contacted records for which a deal of the record's person (its contact, its lead's contact or deal, its deal's
+   * contact, or a contact with its number) was created within `conversionDays` after one of those contacts.
+   */
+  conversions: number;
+  /** conversions / contactedRecords, 0..1; null without a contact. */
+  conversionRate: number | null;
+}
+
+export interface CampaignResultsReportDto extends AnalyticsTableDto<CampaignResultRowDto> {
+  conversionDays: number;
 }
 
 export type LeadSourcesReportDto = AnalyticsTableDto<LeadSourceRowDto>;

@@ -135,6 +135,13 @@ export interface AnalyticsExportTexts {
     | 'totals',
     string
   >;
+  /** The outbound campaigns report; `conversions` names its window in days. */
+  campaigns: Record<
+    'campaign' | 'attempts' | 'contacts' | 'contactRate' | 'contactedRecords' | 'conversionRate',
+    string
+  > & {
+    conversions: (days: number) => string;
+  };
   funnel: {
     stageName: 'nameRu' | 'nameEn';
     stage: string;
@@ -268,6 +275,15 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       channel: 'канал',
       totals: 'Итого',
     },
+    campaigns: {
+      campaign: 'Кампания',
+      attempts: 'Попытки',
+      contacts: 'Контакты',
+      contactRate: 'Доля контактов',
+      contactedRecords: 'Записей с контактом',
+      conversions: (days) => `Конверсии в сделку (за ${days} дн.)`,
+      conversionRate: 'Доля конверсий',
+    },
     funnel: {
       stageName: 'nameRu',
       stage: 'Стадия',
@@ -398,6 +414,15 @@ export const ANALYTICS_EXPORT_TEXTS: Record<ExportLocale, AnalyticsExportTexts> 
       conversion: 'lead → deal conversion',
       channel: 'channel',
       totals: 'totals',
+    },
+    campaigns: {
+      campaign: 'campaign',
+      attempts: 'attempts',
+      contacts: 'contacts',
+      contactRate: 'contact rate',
+      contactedRecords: 'records contacted',
+      conversions: (days) => `conversions to deals (within ${days} d)`,
+      conversionRate: 'conversion rate',
     },
     funnel: {
       stageName: 'nameEn',

@@ -11,6 +11,7 @@ import { respond } from '@server/modules/analytics/analytics.respond';
 import { type AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { type PipelinesService } from '@server/modules/pipelines/pipelines.service';
 import {
+  campaignsTable,
   dailyTable,
   funnelTable,
   heatmapTable,
@@ -22,8 +23,9 @@ import {
 
 /**
  * `GET /api/analytics/summary|operators|queues|heatmap|daily?from=&to=&tz=&slSeconds=&slTarget=&shortAbandonSeconds=`
- * for managers, supervisors and admins; `format=csv|xlsx` downloads the same data as a table, its headers and texts in
- * `lang` (ru|en; default: the user's profile language).
+ * and `GET /api/analytics/campaigns?from=&to=&tz=&conversionDays=` (outbound campaigns' results) for managers,
+ * supervisors and admins; `format=csv|xlsx` downloads the same data as a table, its headers and texts in `lang`
+ * (ru|en; default: the user's profile language).
  * `GET /api/analytics/queue-settings` (same roles) and `PUT /api/analytics/queue-settings/:queue {wrapUpSeconds}`
  * (admins): the per-queue wrap-up seconds AHT uses when no wrap-up form was sent.
  */
@@ -59,6 +61,11 @@ export function analyticsRouter(analytics: AnalyticsService, pipelines: Pipeline
     const q = parseInput(analyticsQuerySchema, req.query);
     const data = await analytics.leadSources(q, currentUser(res));
     await respond(res, q, data, (x) => leadSourcesTable(data.rows, x));
+  });
+  router.get('/campaigns', async (req, res) => {
+    const q = parseInput(analyticsQuerySchema, req.query);
+    const data = await analytics.campaigns(q, currentUser(res));
+    await respond(res, q, data, (x) => campaignsTable(data, x));
   });
   router.get('/funnel', async (req, res) => {
     const q = parseInput(analyticsQuerySchema, req.query);

@@ -4,6 +4,7 @@ import {
   type AnalyticsQuery,
   type AnalyticsRange,
   type AnalyticsSummaryDto,
+  type CampaignResultsReportDto,
   type CallKpis,
   type DailyReportDto,
   type HeatmapReportDto,
@@ -29,6 +30,7 @@ import {
 import { QueueSettingsRepository } from '@server/modules/analytics/queue-settings.repository';
 import { AnalyticsRolesReadModel } from '@server/modules/analytics/analytics-roles.read-model';
 import { type AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
+import { CampaignResultsReadModel } from '@server/modules/analytics/campaign-results.read-model';
 
 /**
  * Contact-center metrics over stored calls (inbound, ended, started in [from, to) of the caller's time zone) and
@@ -54,11 +56,15 @@ import { type AnalyticsRollupsService } from '@server/modules/analytics/analytic
  *   lead→contact conversion = those now 'converted' ÷ all; lead→deal = those whose conversion made a deal
  *   (leads.deal_id) ÷ all; lead→won deal = those whose deal is on a won stage now ÷ all.
  * - average deal amount = mean amount of deals won (closed) in the range, per currency.
+ * - per outbound campaign, over its attempts started in the range: attempts = those that dialled the customer;
+ *   contacts = answered ones; contact rate = contacts ÷ attempts; conversions = contacted records with a deal of the
+ *   record's person created within `conversionDays` after a contact; conversion rate = conversions ÷ contacted records.
  */
 export class AnalyticsService {
   private readonly repo: AnalyticsReadModel;
   private readonly queueSettingsRepo: QueueSettingsRepository;
   private readonly roles: AnalyticsRolesReadModel;
+  private readonly campaignResults: CampaignResultsReadModel;
 
   constructor(
     dataSource: DataSource,
@@ -70,6 +76,7 @@ export class AnalyticsService {
     this.repo = new AnalyticsReadModel(dataSource);
     this.queueSettingsRepo = new QueueSettingsRepository(dataSource);
     this.roles = new AnalyticsRolesReadModel(dataSource);
+    this.campaignResults = new CampaignResultsReadModel(dataSource);
   }
 
   async queueSettings(): Promise<QueueSettingDto[]> {
@@ -141,6 +148,31 @@ export class AnalyticsService {
         utmCampaign: r.utm_campaign,
         leads: r.leads,
         converted: r.converted,
+      })),
+    };
+  }
+
+  /** Outbound campaigns with attempts in the range: attempts, contacts and conversions to deals (see the class). */
+  async campaigns(q: AnalyticsQuery, viewer?: Viewer): Promise<CampaignResultsReportDto> {
+    const { range, bounds } = await this.resolve(q, viewer);
+    const rows = await this.campaignResults.results(
+      bounds.fromUtc,
+      bounds.toUtc,
+      q.conversionDays,
+      bounds.members ?? null,
+    );
+    return {
+      range,
+      conversionDays: q.conversionDays,
+      rows: rows.map((r) => ({
+        campaignId: r.campaign_id,
+        name: r.name,
+        attempts: r.attempts,
+        contacts: r.contacts,
+        contactRate: ratio(r.contacts, r.attempts),
+        contactedRecords: r.contacted_records,
+        conversions: r.conversions,
+        conversionRate: ratio(r.conversions, r.contacted_records),
       })),
     };
   }

@@ -1,5 +1,7 @@
 import {
   type AnalyticsSummaryDto,
+  type CampaignResultRowDto,
+  type CampaignResultsReportDto,
   type DailyRowDto,
   type LeadSourceRowDto,
   type FunnelStageDto,
@@ -172,6 +174,26 @@ export function funnelTable(
       { header: h.reached, value: (s) => s.reached },
       { header: h.conversion, value: (s) => s.conversion },
       { header: h.amounts, value: (s) => s.amounts.map((a) => `${a.amount} ${a.currency}`).join('; ') },
+    ],
+  };
+}
+
+/** Per campaign; the conversion window is in its header, so the file says what a conversion was. */
+export function campaignsTable(
+  report: CampaignResultsReportDto,
+  { campaigns: h }: AnalyticsExportTexts,
+): ExportTable<CampaignResultRowDto> {
+  return {
+    name: 'campaigns',
+    rows: report.rows,
+    columns: [
+      { header: h.campaign, value: (r) => r.name },
+      { header: h.attempts, value: (r) => r.attempts },
+      { header: h.contacts, value: (r) => r.contacts },
+      { header: h.contactRate, value: (r) => r.contactRate },
+      { header: h.contactedRecords, value: (r) => r.contactedRecords },
+      { header: h.conversions(report.conversionDays), value: (r) => r.conversions },
+      { header: h.conversionRate, value: (r) => r.conversionRate },
     ],
   };
 }

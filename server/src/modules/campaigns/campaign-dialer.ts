@@ -16,7 +16,8 @@ import { afterAttempt, customerFirstLines, deferredUntil, outcomeOf, pace, sched
 export interface DialerDeps {
   repo: CampaignsRepository;
   dialPolicy: Pick<DialPolicyService, 'outboundRefusal'>;
-  agents: Pick<AgentsService, 'list'>;
+  /** `onChange`: an operator who becomes available is dialled for at once, not at the timer's next beat. */
+  agents: Pick<AgentsService, 'list' | 'onChange'>;
   telephony: TelephonyProvider | null;
   /** Read at every decision: the company settings may change on any node. */
   settings: () => { timeZone: string; wrapUpSeconds: number };
@@ -59,6 +60,9 @@ export const customerFirst = (campaign: Pick<CampaignRow, 'ratio' | 'mode'>): bo
 export class CampaignDialer {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
+  /** A wake-up came during a tick: one more right after it, or that operator would wait for the next beat. */
+  private again = false;
+  private unsubscribe: (() => void) | undefined;
   private readonly cooldown = new Map<string, number>();
   private readonly dialling = new Set<Promise<void>>();
 
@@ -68,21 +72,40 @@ export class CampaignDialer {
     return this.deps.now?.() ?? new Date();
   }
 
+  /**
+   * Ticks every `tickMs`, and at once when an operator this node stored becomes available (a change on another node
+   * is seen at this node's next beat).
+   */
   start(tickMs: number): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.ticking) return;
-      this.ticking = true;
-      this.tick()
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'campaign dialer tick failed'))
-        .finally(() => (this.ticking = false));
-    }, tickMs);
+    this.timer = setInterval(() => this.beat(false), tickMs);
     this.timer.unref();
+    this.unsubscribe = this.deps.agents.onChange((agent) => {
+      if (agent.state === 'available') this.beat(true);
+    });
   }
 
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+  }
+
+  /** A tick unless one is running; a wake-up during one asks for another right after it (a beat is just skipped). */
+  private beat(wake: boolean): void {
+    if (this.ticking) {
+      this.again ||= wake;
+      return;
+    }
+    this.ticking = true;
+    this.again = false;
+    this.tick()
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'campaign dialer tick failed'))
+      .finally(() => {
+        this.ticking = false;
+        if (this.again && this.timer) this.beat(false);
+      });
   }
 
   /** Resolves once the originates this node started are settled (tests, shutdown). */

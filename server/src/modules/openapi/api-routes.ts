@@ -66,6 +66,7 @@ import {
   dealStageTotalSchema,
   heatmapReportSchema,
   leadSourcesReportSchema,
+  campaignResultsReportSchema,
   importJobSchema,
   importPreviewSchema,
   itemsOf,
@@ -552,6 +553,7 @@ export const CORE_ROUTES: readonly ApiRouteSpec[] = [
       ['heatmap', 'Calls per weekday and hour', heatmapReportSchema],
       ['daily', 'Calls per day', dailyReportSchema],
       ['lead-sources', 'Leads per source and UTM tags, with how many are converted', leadSourcesReportSchema],
+      ['campaigns', 'Outbound campaigns: attempts, contacts and conversions to deals', campaignResultsReportSchema],
     ] as const
   ).map(([name, summary, schema]): ApiRouteSpec => ({
     method: 'GET',

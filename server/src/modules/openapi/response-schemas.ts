@@ -8,6 +8,7 @@ import {
   type FunnelReportDto,
   type HeatmapReportDto,
   type LeadSourcesReportDto,
+  type CampaignResultsReportDto,
   type OperatorsReportDto,
   type QueueSettingDto,
   type QueuesReportDto,
@@ -326,6 +327,19 @@ export const leadSourcesReportSchema = table(
     converted: z.number().int(),
   }),
 ) satisfies z.ZodType<LeadSourcesReportDto>;
+
+export const campaignResultsReportSchema = table(
+  z.object({
+    campaignId: z.string(),
+    name: z.string(),
+    attempts: z.number().int(),
+    contacts: z.number().int(),
+    contactRate: z.number().nullable(),
+    contactedRecords: z.number().int(),
+    conversions: z.number().int(),
+    conversionRate: z.number().nullable(),
+  }),
+).extend({ conversionDays: z.number().int() }) satisfies z.ZodType<CampaignResultsReportDto>;
 
 export const queueSettingSchema = z.object({
   queue: z.string(),

@@ -12,6 +12,7 @@ import { usePipelines } from '@client/modules/deals/hooks/usePipelines';
 import { stageName } from '@client/modules/deals/utils/board';
 import { TeamFilter } from '@client/modules/teams/components/TeamFilter';
 import { useTeams } from '@client/modules/teams/hooks/useTeams';
+import { CampaignResultsTable } from '@client/modules/analytics/components/CampaignResultsTable';
 import { DailyChart } from '@client/modules/analytics/components/DailyChart';
 import { ExportButtons } from '@client/modules/analytics/components/ExportButtons';
 import { Heatmap } from '@client/modules/analytics/components/Heatmap';
@@ -123,6 +124,18 @@ function AnalyticsDashboard({ timeZone }: { timeZone: string }) {
       <Section title={t('analytics.sections.queues')} actions={<ExportButtons report="queues" range={range} />}>
         <QueryView {...data.queues} isEmpty={(r) => r.rows.length === 0}>
           {(r) => <QueuesTable rows={r.rows} />}
+        </QueryView>
+      </Section>
+      <Section title={t('analytics.sections.campaigns')} actions={<ExportButtons report="campaigns" range={range} />}>
+        <QueryView {...data.campaigns} isEmpty={(r) => r.rows.length === 0}>
+          {(r) => (
+            <>
+              <p className="muted" data-testid="analytics-campaigns-note">
+                {t('analytics.campaigns.note', { days: r.conversionDays })}
+              </p>
+              <CampaignResultsTable rows={r.rows} />
+            </>
+          )}
         </QueryView>
       </Section>
       <Section

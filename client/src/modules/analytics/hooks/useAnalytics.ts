@@ -1,5 +1,6 @@
 import {
   type AnalyticsSummaryDto,
+  type CampaignResultsReportDto,
   type DailyReportDto,
   type FunnelReportDto,
   type HeatmapReportDto,
@@ -17,9 +18,10 @@ export interface AnalyticsData {
   heatmap: QueryState<HeatmapReportDto>;
   daily: QueryState<DailyReportDto>;
   funnel: QueryState<FunnelReportDto>;
+  campaigns: QueryState<CampaignResultsReportDto>;
 }
 
-/** The five dashboard reports for one range; a new range aborts the requests still in flight. */
+/** The dashboard reports for one range; a new range aborts the requests still in flight. */
 export function useAnalytics(range: RangeInput, teamId = '', pipelineId = ''): AnalyticsData {
   const query = { ...apiParams(range), teamId: teamId || undefined };
   const key = JSON.stringify(query);
@@ -34,6 +36,7 @@ export function useAnalytics(range: RangeInput, teamId = '', pipelineId = ''): A
     queues: useQuery(`analytics:queues:${key}`, get<QueuesReportDto>('queues')),
     heatmap: useQuery(`analytics:heatmap:${key}`, get<HeatmapReportDto>('heatmap')),
     daily: useQuery(`analytics:daily:${key}`, get<DailyReportDto>('daily')),
+    campaigns: useQuery(`analytics:campaigns:${key}`, get<CampaignResultsReportDto>('campaigns')),
     funnel: useQuery(`analytics:funnel:${JSON.stringify(funnelQuery)}`, (signal) =>
       http.get<FunnelReportDto>('/api/analytics/funnel', { query: funnelQuery, signal }),
     ),

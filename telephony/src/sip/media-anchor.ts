@@ -29,6 +29,25 @@ const RTP_FLAGS: Record<string, NgValue> = {
 };
 
 /**
+ * SDP flags for an offer to a browser (JsSIP over drachtio's ws transport): WebRTC insists on ICE, DTLS-SRTP
+ * (`UDP/TLS/RTP/SAVPF`, no SDES keys), RTCP multiplexed on the RTP port and an `a=mid` per section, so rtpengine
+ * terminates all of that on the browser's side and keeps plain RTP/AVP on the other (as jambonz offers to WebRTC
+ * clients). The browser's answer then goes back with `RTP_FLAGS`, which strip its ICE and crypto again.
+ */
+const WEBRTC_FLAGS: Record<string, NgValue> = {
+  replace: ['origin', 'session-connection'],
+  ICE: 'force',
+  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
+  'rtcp-mux': ['require'],
+  flags: ['SDES-off', 'generate-mid'],
+};
+
+/** A contact reached over SIP over WebSocket (RFC 7118): a browser, whose media must be WebRTC. */
+export function isWebrtcUri(uri: string): boolean {
+  return /;transport=wss?(?=;|>|$)/i.test(uri);
+}
+
+/**
  * The SIP front's media path: every bridged call's RTP goes through rtpengine (ng protocol over UDP), which anchors
  * it (a transfer or a re-INVITE on one side never moves the other side's media) and records answered calls.
  */
@@ -47,9 +66,13 @@ export class MediaAnchor {
     return this.socket;
   }
 
-  /** An offer from `leg.fromTag`'s side; resolves with the SDP to send on to the other side. */
-  async offer(leg: MediaLeg, sdp: string, options: { label?: string } = {}): Promise<string> {
-    const reply = await this.send('offer', { ...ngLeg(leg), sdp, ...RTP_FLAGS, ...labelOf(options.label) });
+  /**
+   * An offer from `leg.fromTag`'s side; resolves with the SDP to send on to the other side, a WebRTC one when that
+   * side is a browser (`webrtc`).
+   */
+  async offer(leg: MediaLeg, sdp: string, options: { label?: string; webrtc?: boolean } = {}): Promise<string> {
+    const flags = options.webrtc ? WEBRTC_FLAGS : RTP_FLAGS;
+    const reply = await this.send('offer', { ...ngLeg(leg), sdp, ...flags, ...labelOf(options.label) });
     return sdpOf(reply, 'offer');
   }
 

@@ -19,13 +19,16 @@ export interface MediaLeg {
 
 /**
  * SDP flags for plain RTP/AVP peers (sipp, desk phones, Asterisk): rtpengine rewrites origin and connection to its
- * own address and drops ICE, so each side only ever sees rtpengine. `record call` makes rtpengine write the call's
+ * own address and drops ICE (and DTLS, by the profile), so each side only ever sees rtpengine. `record call` makes rtpengine write the call's
  * packets to its pcap spool from then on.
  */
 const RTP_FLAGS: Record<string, NgValue> = {
   replace: ['origin', 'session-connection'],
   ICE: 'remove',
   'transport-protocol': 'RTP/AVP',
+  // A browser's offer (its hold re-INVITE) multiplexes RTCP: not passed on to a plain peer, but accepted back to
+  // the browser, which refuses an answer without it.
+  'rtcp-mux': ['demux'],
 };
 
 /**
@@ -76,12 +79,15 @@ export class MediaAnchor {
     return sdpOf(reply, 'offer');
   }
 
-  /** The answer from `leg.toTag`'s side to the last offer; `record` starts recording the call here. */
-  async answer(leg: MediaLeg, sdp: string, options: { record?: boolean } = {}): Promise<string> {
+  /**
+   * The answer from `leg.toTag`'s side to the last offer, for `leg.fromTag`'s side (a WebRTC one when that side is a
+   * browser, `webrtc`); `record` starts recording the call here.
+   */
+  async answer(leg: MediaLeg, sdp: string, options: { record?: boolean; webrtc?: boolean } = {}): Promise<string> {
     const reply = await this.send('answer', {
       ...ngLeg(leg),
       sdp,
-      ...RTP_FLAGS,
+      ...(options.webrtc ? WEBRTC_FLAGS : RTP_FLAGS),
       ...(options.record ? { 'record call': 'yes' } : {}),
     });
     return sdpOf(reply, 'answer');

@@ -1118,16 +1118,22 @@ export class SipProvider implements TelephonyProvider {
       let answer: string;
       const side = from === active.uas ? 'caller' : 'callee';
       const keys = this.mediaKeys(active, side);
+      // The operator's side may be a browser: what goes to it (an offer, or the answer to its own) must be WebRTC.
+      const browser = active.media?.webrtc === true;
       if (this.media && keys && other) {
         const offer = await this.media.offer(
           { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
           req.body,
-          {
-            webrtc: side === 'caller' && active.media?.webrtc === true,
-          },
+          { webrtc: side === 'caller' && browser },
         );
         const otherAnswer = await other.modify(offer);
-        answer = await this.media.answer({ callId: active.sipCallId, fromTag: keys.from, toTag: keys.to }, otherAnswer);
+        answer = await this.media.answer(
+          { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
+          otherAnswer,
+          {
+            webrtc: side === 'callee' && browser,
+          },
+        );
       } else answer = other ? await other.modify(req.body) : from.local.sdp;
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (error) {

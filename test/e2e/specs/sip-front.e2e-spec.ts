@@ -31,6 +31,8 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
   let page: Page;
   let phone: SoftphonePage;
   let redis: Redis;
+  /** The sipp customer; awaited in afterAll, so a failed run never leaves it holding the trunk port. */
+  let caller: Promise<SippResult> | undefined;
   const pageErrors: string[] = [];
 
   const api = async <T>(path: string): Promise<T> => {
@@ -83,6 +85,7 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
   });
 
   afterAll(async () => {
+    await caller?.catch(() => undefined);
     await context?.close();
     await browser?.close();
     await server?.stop();
@@ -101,9 +104,9 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
 
   it('Иван Петров calls the queue: the browser rings with his card, answers, hangs up, and the recording plays in the call log', async () => {
     // +7 916 123-45-67 is the demo contact owned by operator1: owner first, then the queue.
-    const caller: Promise<SippResult> = callSipFront('uac-direct-callee-hangup-expect-200.xml', {
+    caller = callSipFront('uac-direct-callee-hangup-expect-200.xml', {
       service: '7000',
-      timeoutMs: 60_000,
+      timeoutMs: 45_000,
       extraArgs: ['-key', 'caller', '+79161234567'],
     });
     const early = caller.then((r) => {
@@ -126,6 +129,15 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
     await expect.poll(() => page.evaluate(inboundAudioPackets), { timeout: 10_000, interval: 250 }).toBeGreaterThan(50);
     await page.screenshot({ path: join(screenshots, 'sip-front-softphone-in-call.png') });
 
+    // Hold and resume from the browser: its re-INVITEs go through rtpengine to the customer and back as WebRTC
+    // answers (JsSIP hangs up a call whose re-INVITE fails). The hold lasts over a second so the record counts it.
+    const held = page.locator('[data-testid="softphone-call"][data-phase="held"]');
+    await page.getByTestId('softphone-hold').click();
+    await held.waitFor();
+    await page.waitForTimeout(1_500);
+    await page.getByTestId('softphone-hold').click();
+    await page.locator('[data-testid="softphone-call"][data-phase="answered"]').waitFor();
+
     await phone.hangUp();
     const result = await caller;
     expect(result.successful, result.stdout.slice(-1500)).toBe(1);
@@ -139,6 +151,7 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
       .toBe(true);
     const call = await api<CallDto>(`/api/calls/${callId}`);
     expect(call.agentExtension).toBe('1001');
+    expect(call.holdSeconds).toBeGreaterThanOrEqual(1);
     await new ShellPage(page).nav('calls').click();
     const row = page.locator(`[data-testid="calllog-row"][data-call-id="${callId}"]`);
     await row.getByTestId('calllog-listen').click();

@@ -102,7 +102,7 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
     await page.screenshot({ path: join(screenshots, 'sip-front-softphone-registered.png') });
   });
 
-  it('Иван Петров calls the queue: the browser rings with his card, answers, hangs up, and the recording plays in the call log', async () => {
+  it('Иван Петров calls the queue: the browser rings with his card, answers, holds and resumes, hangs up, and the recording plays in the call log', async () => {
     // +7 916 123-45-67 is the demo contact owned by operator1: owner first, then the queue.
     caller = callSipFront('uac-direct-callee-hangup-expect-200.xml', {
       service: '7000',

@@ -92,7 +92,10 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
       'Login of the user who owns leads from calls nobody answered; unset → such leads stay unowned for a supervisor.',
   },
   WRAPUP_SECONDS: { notes: 'Default of the setting `wrapUpSeconds` (queue pause after each answered call; 0 = none).' },
-  SOFTPHONE_WS_URL: { notes: "The browser softphone's SIP-over-WebSocket address." },
+  SOFTPHONE_WS_URL: {
+    notes:
+      "The browser softphone's SIP-over-WebSocket address: Asterisk's, or with `TELEPHONY_PROVIDER=sip` drachtio-server's ws contact (e.g. `ws://127.0.0.1:8089`).",
+  },
   SOFTPHONE_SIP_DOMAIN: { notes: '' },
   SOFTPHONE_SIP_PASSWORD: {
     notes:

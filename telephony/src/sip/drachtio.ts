@@ -134,7 +134,8 @@ export interface DrachtioSrf {
   ): Promise<Dialog>;
   createUAC(
     uri: string,
-    opts: { localSdp?: string; headers?: Record<string, string> },
+    /** `callingNumber`/`callingName` make the From (and Contact) `"name" <sip:number@localhost>`, host filled in. */
+    opts: { localSdp?: string; headers?: Record<string, string>; callingNumber?: string; callingName?: string },
     progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
   ): Promise<Dialog>;
   /** No SDP and `noAck`: a late-offer INVITE whose answer we ACK later (see ThirdPartyAnswer). */

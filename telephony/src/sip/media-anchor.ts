@@ -19,14 +19,36 @@ export interface MediaLeg {
 
 /**
  * SDP flags for plain RTP/AVP peers (sipp, desk phones, Asterisk): rtpengine rewrites origin and connection to its
- * own address and drops ICE, so each side only ever sees rtpengine. `record call` makes rtpengine write the call's
+ * own address and drops ICE (and DTLS, by the profile), so each side only ever sees rtpengine. `record call` makes rtpengine write the call's
  * packets to its pcap spool from then on.
  */
 const RTP_FLAGS: Record<string, NgValue> = {
   replace: ['origin', 'session-connection'],
   ICE: 'remove',
   'transport-protocol': 'RTP/AVP',
+  // A browser's offer (its hold re-INVITE) multiplexes RTCP: not passed on to a plain peer, but accepted back to
+  // the browser, which refuses an answer without it.
+  'rtcp-mux': ['demux'],
 };
+
+/**
+ * SDP flags for an offer to a browser (JsSIP over drachtio's ws transport): WebRTC insists on ICE, DTLS-SRTP
+ * (`UDP/TLS/RTP/SAVPF`, no SDES keys), RTCP multiplexed on the RTP port and an `a=mid` per section, so rtpengine
+ * terminates all of that on the browser's side and keeps plain RTP/AVP on the other (as jambonz offers to WebRTC
+ * clients). The browser's answer then goes back with `RTP_FLAGS`, which strip its ICE and crypto again.
+ */
+const WEBRTC_FLAGS: Record<string, NgValue> = {
+  replace: ['origin', 'session-connection'],
+  ICE: 'force',
+  'transport-protocol': 'UDP/TLS/RTP/SAVPF',
+  'rtcp-mux': ['require'],
+  flags: ['SDES-off', 'generate-mid'],
+};
+
+/** A contact reached over SIP over WebSocket (RFC 7118): a browser, whose media must be WebRTC. */
+export function isWebrtcUri(uri: string): boolean {
+  return /;transport=wss?(?=;|>|$)/i.test(uri);
+}
 
 /**
  * The SIP front's media path: every bridged call's RTP goes through rtpengine (ng protocol over UDP), which anchors
@@ -47,18 +69,25 @@ export class MediaAnchor {
     return this.socket;
   }
 
-  /** An offer from `leg.fromTag`'s side; resolves with the SDP to send on to the other side. */
-  async offer(leg: MediaLeg, sdp: string, options: { label?: string } = {}): Promise<string> {
-    const reply = await this.send('offer', { ...ngLeg(leg), sdp, ...RTP_FLAGS, ...labelOf(options.label) });
+  /**
+   * An offer from `leg.fromTag`'s side; resolves with the SDP to send on to the other side, a WebRTC one when that
+   * side is a browser (`webrtc`).
+   */
+  async offer(leg: MediaLeg, sdp: string, options: { label?: string; webrtc?: boolean } = {}): Promise<string> {
+    const flags = options.webrtc ? WEBRTC_FLAGS : RTP_FLAGS;
+    const reply = await this.send('offer', { ...ngLeg(leg), sdp, ...flags, ...labelOf(options.label) });
     return sdpOf(reply, 'offer');
   }
 
-  /** The answer from `leg.toTag`'s side to the last offer; `record` starts recording the call here. */
-  async answer(leg: MediaLeg, sdp: string, options: { record?: boolean } = {}): Promise<string> {
+  /**
+   * The answer from `leg.toTag`'s side to the last offer, for `leg.fromTag`'s side (a WebRTC one when that side is a
+   * browser, `webrtc`); `record` starts recording the call here.
+   */
+  async answer(leg: MediaLeg, sdp: string, options: { record?: boolean; webrtc?: boolean } = {}): Promise<string> {
     const reply = await this.send('answer', {
       ...ngLeg(leg),
       sdp,
-      ...RTP_FLAGS,
+      ...(options.webrtc ? WEBRTC_FLAGS : RTP_FLAGS),
       ...(options.record ? { 'record call': 'yes' } : {}),
     });
     return sdpOf(reply, 'answer');

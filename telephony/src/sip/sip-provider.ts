@@ -16,7 +16,7 @@ import {
   type SrfResponse,
 } from '@telephony/sip/drachtio';
 import type { SipDialogStore, StoredCall, StoredDialog } from '@telephony/sip/dialog-store';
-import { MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
+import { isWebrtcUri, MediaAnchor, tagOf, type MediaAnchorConfig } from '@telephony/sip/media-anchor';
 import { recordCall } from '@telephony/sip/recording/call-recording';
 import { ReferProgress } from '@telephony/sip/refer-progress';
 import type { CredentialStore } from '@telephony/sip/redis-credential-store';
@@ -128,8 +128,11 @@ interface ActiveCall {
   /** Cut off by a lost drachtio connection; waits for cdr:stop or the grace timer. */
   orphaned: boolean;
   graceTimer?: NodeJS.Timeout;
-  /** rtpengine's keys for the call: the caller's From tag and the tag of the operator leg's side. */
-  media?: { callerTag: string; calleeTag?: string; recorded: boolean };
+  /**
+   * rtpengine's keys for the call: the caller's From tag and the tag of the operator leg's side; `webrtc` when that
+   * side is a browser (offers to it are WebRTC ones).
+   */
+  media?: { callerTag: string; calleeTag?: string; recorded: boolean; webrtc?: boolean };
   /** Set once the end is decided; the end itself may wait for rtpengine to close the recording. */
   finishing: boolean;
   /** Stops the ringing in progress (the caller CANCELled). */
@@ -800,17 +803,20 @@ export class SipProvider implements TelephonyProvider {
   ): Promise<void> {
     const offer = await this.offerCaller(active, req, res);
     if (offer === undefined) return;
+    const offerFor = this.offersFor(active, req.body, offer);
+    const caller = callerIdOf(req.get('From'));
     // The caller hears ringing from here, whoever's phone rings (and while nobody's does).
     res.send(180);
     const deadline = this.clock() + (queue.queueTimeoutMs ?? 30_000);
     const remaining = () => deadline - this.clock();
-    let won: { agent: string; dialog: Dialog } | null = null;
+    let won: { agent: string; dialog: Dialog; uri: string } | null = null;
     if (owner && availableMembers('ringall', [owner], this.roster.view(this.busyAgents())).length > 0) {
       won = await this.ringGroup(
         srf,
         active,
         [owner],
-        offer,
+        offerFor,
+        caller,
         Math.min(queue.ownerRingTimeoutMs ?? 10_000, remaining()),
       );
     }
@@ -837,7 +843,7 @@ export class SipProvider implements TelephonyProvider {
         const ring = queue.strategy === 'ringall' ? members : members.slice(0, 1);
         for (const m of ring) offered.add(m);
         const timeout = queue.strategy === 'ringall' ? remaining() : (queue.memberRingTimeoutMs ?? 15_000);
-        won = await this.ringGroup(srf, active, ring, offer, Math.min(timeout, remaining()));
+        won = await this.ringGroup(srf, active, ring, offerFor, caller, Math.min(timeout, remaining()));
       }
     }
     if (active.cancelled || active.call.ended || active.finishing) {
@@ -851,6 +857,7 @@ export class SipProvider implements TelephonyProvider {
       this.finish(active, { cause: 'no-answer', rawCause: 'QUEUE_TIMEOUT' });
       return;
     }
+    if (active.media) active.media.webrtc = isWebrtcUri(won.uri);
     await this.answerCaller(srf, active, req, res, won.agent, won.dialog);
   }
 
@@ -865,6 +872,21 @@ export class SipProvider implements TelephonyProvider {
       this.refuseWithoutMedia(active, res, error);
       return undefined;
     }
+  }
+
+  /**
+   * The offer for a phone at `uri`: rtpengine's plain one, or for a browser a WebRTC one (a second offer of the
+   * caller's SDP with the WebRTC flags, made once per call; it keeps rtpengine's ports).
+   */
+  private offersFor(active: ActiveCall, callerSdp: string, plain: string): (uri: string) => Promise<string> {
+    let webrtc: Promise<string> | undefined;
+    return (uri) => {
+      const media = this.media;
+      if (!media || !active.media || !isWebrtcUri(uri)) return Promise.resolve(plain);
+      const leg = { callId: active.sipCallId, fromTag: active.media.callerTag };
+      webrtc ??= media.offer(leg, callerSdp, { webrtc: true });
+      return webrtc;
+    };
   }
 
   /** rtpengine down: the call cannot get media, so it is refused at once with the reason logged. */
@@ -884,15 +906,16 @@ export class SipProvider implements TelephonyProvider {
     srf: DrachtioSrf,
     active: ActiveCall,
     agents: readonly string[],
-    offer: string,
+    offerFor: (uri: string) => Promise<string>,
+    caller: CallerId,
     timeoutMs: number,
-  ): Promise<{ agent: string; dialog: Dialog } | null> {
+  ): Promise<{ agent: string; dialog: Dialog; uri: string } | null> {
     const uris = await Promise.all(agents.map(async (agent) => ({ agent, uri: await this.uriFor(agent) })));
     return new Promise((resolve) => {
       const pending = new Map<string, SentRequest>();
       let outstanding = uris.length;
       let settled = false;
-      const done = (result: { agent: string; dialog: Dialog } | null) => {
+      const done = (result: { agent: string; dialog: Dialog; uri: string } | null) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -918,23 +941,29 @@ export class SipProvider implements TelephonyProvider {
           refused(agent);
           continue;
         }
-        srf
-          .createUAC(
-            uri,
-            { localSdp: offer, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
-            {
-              cbRequest: (err, sent) => {
-                if (err) return;
-                pending.set(agent, sent);
-                if (settled) sent.cancel();
-                else this.ringing(active, agent, sent.get('Call-ID'));
+        offerFor(uri)
+          .catch((error: unknown) => {
+            this.diag(`no rtpengine offer for ${agent} at ${uri}`, error);
+            throw error;
+          })
+          .then((localSdp) =>
+            srf.createUAC(
+              uri,
+              { localSdp, headers: { 'X-Zvonok-Call-Id': active.call.callId }, ...caller },
+              {
+                cbRequest: (err, sent) => {
+                  if (err) return;
+                  pending.set(agent, sent);
+                  if (settled) sent.cancel();
+                  else this.ringing(active, agent, sent.get('Call-ID'));
+                },
               },
-            },
+            ),
           )
           .then((dialog) => {
             pending.delete(agent);
             if (settled) void dialog.destroy().catch(() => undefined);
-            else done({ agent, dialog });
+            else done({ agent, dialog, uri });
           })
           .catch(() => refused(agent));
       }
@@ -1007,9 +1036,11 @@ export class SipProvider implements TelephonyProvider {
       const media = this.media;
       const callerTag = tagOf(req.get('From')) ?? active.sipCallId;
       const record = this.config.recording !== undefined;
-      active.media = { callerTag, recorded: false };
+      active.media = { callerTag, recorded: false, webrtc: isWebrtcUri(uri) };
       try {
-        localSdpB = await media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body);
+        localSdpB = await media.offer({ callId: active.sipCallId, fromTag: callerTag }, req.body, {
+          webrtc: isWebrtcUri(uri),
+        });
       } catch (error) {
         this.refuseWithoutMedia(active, res, error);
         return;
@@ -1085,14 +1116,24 @@ export class SipProvider implements TelephonyProvider {
     const other = from === active.uas ? active.uac : active.uas;
     try {
       let answer: string;
-      const keys = this.mediaKeys(active, from === active.uas ? 'caller' : 'callee');
+      const side = from === active.uas ? 'caller' : 'callee';
+      const keys = this.mediaKeys(active, side);
+      // The operator's side may be a browser: what goes to it (an offer, or the answer to its own) must be WebRTC.
+      const browser = active.media?.webrtc === true;
       if (this.media && keys && other) {
         const offer = await this.media.offer(
           { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
           req.body,
+          { webrtc: side === 'caller' && browser },
         );
         const otherAnswer = await other.modify(offer);
-        answer = await this.media.answer({ callId: active.sipCallId, fromTag: keys.from, toTag: keys.to }, otherAnswer);
+        answer = await this.media.answer(
+          { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
+          otherAnswer,
+          {
+            webrtc: side === 'callee' && browser,
+          },
+        );
       } else answer = other ? await other.modify(req.body) : from.local.sdp;
       res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
     } catch (error) {
@@ -1154,7 +1195,9 @@ export class SipProvider implements TelephonyProvider {
       // in the same dialogue), so the caller's side keeps its port and the caller is never re-INVITEd.
       const media = this.media && active.media?.calleeTag ? { anchor: this.media, keys: active.media } : undefined;
       const tags = media && { callId: active.sipCallId, fromTag: media.keys.callerTag, toTag: media.keys.calleeTag };
-      const localSdp = tags ? await media.anchor.offer(tags, uas.remote.sdp) : uas.remote.sdp;
+      const localSdp = tags
+        ? await media.anchor.offer(tags, uas.remote.sdp, { webrtc: isWebrtcUri(uri) })
+        : uas.remote.sdp;
       const next = await srf.createUAC(
         uri,
         { localSdp, headers: { 'X-Zvonok-Call-Id': active.call.callId } },
@@ -1168,6 +1211,7 @@ export class SipProvider implements TelephonyProvider {
       this.addLeg(active, next.sip.callId);
       if (media && tags) {
         const toCaller = await media.anchor.answer(tags, next.remote.sdp, { record: media.keys.recorded });
+        media.keys.webrtc = isWebrtcUri(uri);
         if (mediaAddress(toCaller) !== mediaAddress(uas.local.sdp)) await uas.modify(toCaller);
       } else await uas.modify(next.remote.sdp);
       active.call.connected(agent, next.sip.callId, this.clock());
@@ -1339,7 +1383,9 @@ export class SipProvider implements TelephonyProvider {
   private async uriFor(extension: string, contact?: string): Promise<string | null> {
     if (contact) return contact;
     try {
-      const reg = await this.config.registrations?.get(extension);
+      // The desk phone if it is registered, else the operator's browser softphone (its twin `<ext>-web`).
+      const reg =
+        (await this.config.registrations?.get(extension)) ?? (await this.config.registrations?.get(`${extension}-web`));
       if (reg) return reg.contact;
     } catch (error) {
       this.diag(`registration lookup for ${extension} failed`, error);
@@ -1492,4 +1538,20 @@ function stopReconnect(srf: DrachtioSrf): void {
 /** Factory for the composition root: `TELEPHONY_PROVIDER=sip` builds this. Call `start()`; it reconnects by itself. */
 export function createSipProvider(config: SipProviderConfig): TelephonyProvider {
   return new SipProvider(config);
+}
+
+type CallerId = { callingNumber?: string; callingName?: string };
+
+/**
+ * The trunk caller's number and name for the From of the INVITEs that ring the phones, so a phone (the browser
+ * softphone, a desk phone) shows who calls rather than the SIP front's own address. Quotes and backslashes are
+ * dropped from the name: drachtio-srf puts it between quotes as it is.
+ */
+function callerIdOf(from: string | undefined): CallerId {
+  const { user, name } = parseNameAddr(from);
+  const callingName = name?.replace(/["\\]/g, '').trim();
+  return {
+    ...(user ? { callingNumber: user } : {}),
+    ...(callingName ? { callingName } : {}),
+  };
 }

@@ -36,11 +36,12 @@ describe('queue pauses made on the PBX, on the real Asterisk', () => {
   const pbxPause = async (paused: boolean, reason?: string) => {
     for (const iface of INTERFACES) await probe.queuePause(iface, paused, reason);
   };
-  const pushed = (what: string, state: string, reason: string | null) =>
-    waitFor(async () => pushes.some((p) => p.userId === op.id && p.state === state && p.reason === reason), {
-      what,
-      timeoutMs: 5_000,
-    });
+  /** Waits for a push made after the `since`-th one (an older push of the same state proves nothing). */
+  const pushed = (what: string, state: string, reason: string | null, since = 0) =>
+    waitFor(
+      async () => pushes.slice(since).some((p) => p.userId === op.id && p.state === state && p.reason === reason),
+      { what, timeoutMs: 5_000 },
+    );
   const onBoard = (what: string, state: string, reason: string | null) =>
     waitFor(
       async () =>
@@ -94,8 +95,9 @@ describe('queue pauses made on the PBX, on the real Asterisk', () => {
   });
 
   it('an unpause made on the PBX makes the operator available again', async () => {
+    const mark = pushes.length;
     await pbxPause(false);
-    await pushed('agent:state available pushed', 'available', null);
+    await pushed('agent:state available pushed', 'available', null, mark);
     await onBoard('wallboard shows the operator available', 'available', null);
     await waitFor(async () => (await agent())?.state === 'available', { what: 'available stored', timeoutMs: 5_000 });
     const history: { state: string; reason: string | null; changed_by: string | null }[] = await live.dataSource.query(
@@ -106,6 +108,31 @@ describe('queue pauses made on the PBX, on the real Asterisk', () => {
       { state: 'break', reason: 'Auto-Pause', changed_by: null },
       { state: 'available', reason: null, changed_by: null },
     ]);
+  });
+
+  it('a pause of one device only leaves the operator available; an unpause of one device unpauses them everywhere', async () => {
+    const [desk, web] = INTERFACES as [string, string];
+    const mark = pushes.length;
+    // The desk phone alone paused: the softphone still takes queue calls, so the operator is not on a break.
+    await probe.queuePause(desk, true, 'desk-only');
+    await waitFor(async () => (await deskMember())?.paused === '1', { what: 'desk phone paused', timeoutMs: 5_000 });
+    await probe.queuePause(web, true, 'desk-only');
+    await pushed('the break once both devices are paused', 'break', 'desk-only', mark);
+    // Pushes come in order: nothing was pushed for the desk phone's pause alone.
+    expect(
+      pushes
+        .slice(mark)
+        .filter((p) => p.userId === op.id)
+        .map((p) => [p.state, p.reason]),
+    ).toEqual([['break', 'desk-only']]);
+    // The softphone unpaused on the PBX: available, and Zvonok unpauses the desk phone too.
+    await probe.queuePause(web, false);
+    await pushed('available after the softphone unpause', 'available', null, mark);
+    await waitFor(async () => (await deskMember())?.paused === '0', {
+      what: 'the desk phone unpaused by Zvonok',
+      timeoutMs: 5_000,
+    });
+    expect(await agent()).toMatchObject({ state: 'available' });
   });
 
   it('states chosen in Zvonok go to the PBX once each and do not come back as changes of their own', async () => {
@@ -125,7 +152,7 @@ describe('queue pauses made on the PBX, on the real Asterisk', () => {
     });
     // A fence: a change made on the PBX after them, so every report before it has been handled.
     await pbxPause(true, 'fence');
-    await pushed('the fence pushed', 'break', 'fence');
+    await pushed('the fence pushed', 'break', 'fence', mark);
     expect(reports.slice(reportMark).map((r) => [r.status, r.pauseReason ?? null, r.pauseChange])).toEqual([
       ['paused', 'break:lunch', 'requested'],
       ['paused', 'offline', 'requested'],
@@ -162,7 +189,7 @@ describe('queue pauses made on the PBX, on the real Asterisk', () => {
     });
     expect(await agent()).toMatchObject({ state: 'break', reason: 'fence' });
     await pbxPause(false);
-    await pushed('the unpause pushed', 'available', null);
+    await pushed('the unpause pushed', 'available', null, mark);
     expect(
       pushes
         .slice(mark)

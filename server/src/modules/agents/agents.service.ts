@@ -201,16 +201,23 @@ export class AgentsService {
 
   /**
    * A queue pause or unpause made on the PBX itself (`pauseChange: 'external'`: a desk-phone pause, Asterisk's
-   * autopause after a ring with no answer): the operator's state follows it, pushed and stored like any change, and
-   * nothing is sent back (the PBX is there already). The PBX's report of a pause this service asked for
+   * autopause after a ring with no answer): the operator's state follows it, pushed and stored like any change. A
+   * pause is not sent back (the PBX is there already, with its own reason); an unpause is, as the adapter reports one
+   * as soon as any member of the operator's is unpaused, and the others must follow. The PBX's report of a pause this service asked for
    * (`'requested'`) changes nothing, so a state chosen in the CRM is never applied twice.
    */
   onPbxAgentState(event: AgentStateEvent): Promise<void> {
     if (event.pauseChange !== 'external') return Promise.resolve();
     const next = this.pbxChanges.then(async () => {
       const userId = await this.userOf(event.agentId);
-      if (userId) this.transition(userId, null, pbxPaused(event.status === 'paused', event.pauseReason ?? null));
+      if (!userId) return;
+      const paused = event.status === 'paused';
+      this.transition(userId, null, pbxPaused(paused, event.pauseReason ?? null));
       if (this.book.hasPending()) await this.flushSoon();
+      // An unpause of one queue member leaves the operator's other members paused: available is all of them.
+      if (!paused && this.book.get(userId)?.state === 'available') {
+        await this.applyPause(this.extensions.get(userId) ?? null, 'available', null);
+      }
     });
     this.pbxChanges = next.catch(() => undefined);
     return next;

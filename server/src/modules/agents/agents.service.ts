@@ -203,8 +203,8 @@ export class AgentsService {
    * A queue pause or unpause made on the PBX itself (`pauseChange: 'external'`: a desk-phone pause, Asterisk's
    * autopause after a ring with no answer): the operator's state follows it, pushed and stored like any change. A
    * pause is not sent back (the PBX is there already, with its own reason); an unpause is, as the adapter reports one
-   * as soon as any member of the operator's is unpaused, and the others must follow. The PBX's report of a pause this service asked for
-   * (`'requested'`) changes nothing, so a state chosen in the CRM is never applied twice.
+   * as soon as any member of the operator's is unpaused, and the others must follow. The PBX's report of a pause
+   * this service asked for (`'requested'`) changes nothing, so a state chosen in the CRM is never applied twice.
    */
   onPbxAgentState(event: AgentStateEvent): Promise<void> {
     if (event.pauseChange !== 'external') return Promise.resolve();

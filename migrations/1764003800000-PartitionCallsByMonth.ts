@@ -53,7 +53,12 @@ async function rebuild(q: QueryRunner, table: string, build: (into: string) => P
   await q.query(`DROP TABLE ${table}`);
   await q.query(`ALTER TABLE ${into} RENAME TO ${table}`);
   await q.query(`ALTER TABLE ${table} RENAME CONSTRAINT ${into}_pkey TO ${table}_pkey`);
-  for (const sql of [...shape.indexes, ...shape.foreignKeys, ...shape.triggers, ...shape.referencedBy.map((k) => k.add)])
+  for (const sql of [
+    ...shape.indexes,
+    ...shape.foreignKeys,
+    ...shape.triggers,
+    ...shape.referencedBy.map((k) => k.add),
+  ])
     await q.query(sql);
   await q.query(`ANALYZE ${table}`);
 }

@@ -153,7 +153,9 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
       }),
     ]);
     await until(async () => ((await store.list(NODE)).length === 0 ? true : undefined));
-    expect(closedAsked.flat().sort()).toEqual([callIdForSip(base.sipCallId, base.startedAtMs), callIdForSip(ringing.sipCallId, ringing.startedAtMs)].sort());
+    expect(closedAsked.flat().sort()).toEqual(
+      [callIdForSip(base.sipCallId, base.startedAtMs), callIdForSip(ringing.sipCallId, ringing.startedAtMs)].sort(),
+    );
     expect(second.callEvents().filter((e) => e.callId === callIdForSip(base.sipCallId, base.startedAtMs))).toEqual([]);
   });
 });

@@ -34,6 +34,8 @@ import { SipSecretsService } from '@server/modules/sip-secrets/sip-secrets.servi
 import { createRealtime } from '@server/modules/realtime/realtime.server';
 import { type Realtime } from '@server/modules/realtime/realtime.types';
 import { type RecordingsRuntime, startRecordings } from '@server/modules/recordings/recordings.runtime';
+import { purgeRecordingsOfCalls } from '@server/modules/recordings/recording-retention.job';
+import { scheduleCallDataMaintenance } from '@server/modules/calls/call-data.job';
 import { createProvider } from '@server/modules/telephony/create-provider';
 import { RemoteTelephony } from '@server/modules/telephony/remote-telephony.provider';
 import { serveTelephonyCommands } from '@server/modules/telephony/telephony-relay.server';
@@ -178,6 +180,14 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   // Before the pipeline and the HTTP server: anything that enqueues finds the queue started.
   await background.jobs.start();
   await background.webhooks.start();
+  const stopCallData = await scheduleCallDataMaintenance({
+    dataSource,
+    logger: logger.child({ module: 'call-data' }),
+    jobs: background.jobs,
+    retentionMonths: () => services.settings.current().callRetentionMonths,
+    purgeRecordings: (calls) =>
+      purgeRecordingsOfCalls({ dataSource, logger, storeDir: config.recordingsStoreDir }, calls),
+  });
   services.callMeBack.start();
   const pipeline = new CallPipeline({
     bus,
@@ -286,6 +296,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
       (closing ??= (async () => {
         clearInterval(purge);
         background.webhooks.stop();
+        stopCallData();
         services.callMeBack.stop();
         services.campaignDialer.stop();
         await services.campaignDialer.idle();

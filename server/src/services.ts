@@ -92,7 +92,13 @@ export type ServicesConfig = Pick<
   Partial<
     Pick<
       Config,
-      'wrapUpSeconds' | 'softphone' | 'recordingsStoreDir' | 'recordingRetentionDays' | 'publicUrl' | 'campaigns'
+      | 'wrapUpSeconds'
+      | 'softphone'
+      | 'recordingsStoreDir'
+      | 'recordingRetentionDays'
+      | 'callRetentionMonths'
+      | 'publicUrl'
+      | 'campaigns'
     >
   >;
 
@@ -101,6 +107,7 @@ export const settingsDefaults = (config: ServicesConfig): CompanySettings => ({
   timeZone: DEFAULT_TIME_ZONE,
   defaultCountry: config.defaultCountry,
   recordingRetentionDays: config.recordingRetentionDays ?? 0,
+  callRetentionMonths: config.callRetentionMonths ?? 0,
   wrapUpSeconds: config.wrapUpSeconds ?? 0,
   callbackEscalateMinutes: config.callbacks.escalateMinutes,
 });

@@ -27,7 +27,7 @@ export type {
   SipCredentialsSource,
 } from './provider';
 export { TelephonyError, type TelephonyErrorCode } from './errors';
-export { uuidV5, TELEPHONY_ID_NAMESPACE } from './model/stable-id';
+export { uuidV5, timeOrderedId, idTimeMs, TELEPHONY_ID_NAMESPACE } from './model/stable-id';
 export { toE164, toParty, lastTenDigits, type NormalizeOptions } from './phone/normalize-phone';
 /** The demo's synthesized recording; the demo seed writes the same sound for the history it makes up. */
 export { demoConversationWav } from './demo/demo-audio';

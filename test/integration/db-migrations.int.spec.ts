@@ -78,6 +78,7 @@ const TABLES = [
 async function tables(ds: DataSource): Promise<string[]> {
   const rows: { table_name: string }[] = await ds.query(
     `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name <> 'migrations'
+       AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition)
      ORDER BY table_name`,
   );
   // Sorted here: the database's collation may order `callback_requests` and `call_events` either way.

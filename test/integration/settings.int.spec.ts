@@ -74,6 +74,7 @@ describe('company settings across nodes', () => {
       [{ timeZone: 'Mars/Olympus' }, 'timeZone'],
       [{ defaultCountry: 'XX' }, 'defaultCountry'],
       [{ recordingRetentionDays: -1 }, 'recordingRetentionDays'],
+      [{ callRetentionMonths: 1201 }, 'callRetentionMonths'],
       [{ colour: 'red' }, 'colour'],
     ] as const) {
       const res = await adminA.request('PUT', '/api/settings', body);
@@ -81,5 +82,13 @@ describe('company settings across nodes', () => {
       expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     }
     expect((await managerB.request('PUT', '/api/settings', { wrapUpSeconds: 5 })).status).toBe(403);
+  });
+
+  it('keeps calls forever by default; an admin sets the months kept', async () => {
+    expect((await adminA.request('GET', '/api/settings')).body.callRetentionMonths).toBe(0);
+    const saved = await adminA.request('PUT', '/api/settings', { callRetentionMonths: 24 });
+    expect(saved.status, JSON.stringify(saved.body)).toBe(200);
+    expect(saved.body.callRetentionMonths).toBe(24);
+    expect((await adminA.request('PUT', '/api/settings', { callRetentionMonths: 0 })).status).toBe(200);
   });
 });

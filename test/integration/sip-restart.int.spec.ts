@@ -139,10 +139,10 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
     const second = await node(store, {
       closedCalls: (ids) => {
         closedAsked.push([...ids]);
-        return Promise.resolve(ids.filter((id) => id === callIdForSip(base.sipCallId)));
+        return Promise.resolve(ids.filter((id) => id === callIdForSip(base.sipCallId, base.startedAtMs)));
       },
     });
-    const ends = await second.endedCall((e) => e.callId === callIdForSip(ringing.sipCallId));
+    const ends = await second.endedCall((e) => e.callId === callIdForSip(ringing.sipCallId, ringing.startedAtMs));
     expect(ends).toEqual([
       expect.objectContaining({
         type: 'call.ended',
@@ -153,8 +153,10 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
       }),
     ]);
     await until(async () => ((await store.list(NODE)).length === 0 ? true : undefined));
-    expect(closedAsked.flat().sort()).toEqual([callIdForSip(base.sipCallId), callIdForSip(ringing.sipCallId)].sort());
-    expect(second.callEvents().filter((e) => e.callId === callIdForSip(base.sipCallId))).toEqual([]);
+    expect(closedAsked.flat().sort()).toEqual(
+      [callIdForSip(base.sipCallId, base.startedAtMs), callIdForSip(ringing.sipCallId, ringing.startedAtMs)].sort(),
+    );
+    expect(second.callEvents().filter((e) => e.callId === callIdForSip(base.sipCallId, base.startedAtMs))).toEqual([]);
   });
 });
 

@@ -82,6 +82,13 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions): Pr
         ).rows
       : [];
     for (const ix of deferred) await client.query(`DROP INDEX ${ix.indexname}`);
+    // The month partitions a deployment running for `days` would have made (the call-data job makes them ahead).
+    await client.query(
+      `SELECT zv_partition_month(t::regclass, t, m::date) FROM unnest(ARRAY['calls', 'call_events']) t,
+         generate_series(date_trunc('month', now() - make_interval(days => $1 + 1)), date_trunc('month', now()),
+           interval '1 month') m`,
+      [days],
+    );
     for (let from = 1; from <= options.calls; from += BATCH) {
       const to = Math.min(options.calls, from + BATCH - 1);
       await client.query(CALLS_SQL, [from, to, days]);
@@ -134,7 +141,7 @@ const CALLS_SQL = `
       THEN least(day_back0 + 2, $3::int) ELSE day_back0 END AS day_back
     FROM d0
   ), gen AS MATERIALIZED (
-    SELECT g, gen_random_uuid() AS id,
+    SELECT g, gen_random_uuid() AS rid,
       (${DAY_START} + make_interval(secs => CASE WHEN r_night < 0.05 THEN r_h1 * 86400
          ELSE (8 + 6 * (r_h1 + r_h2)) * 3600 END)) AT TIME ZONE 'Europe/Moscow' AS started_at,
       CASE WHEN r_disp < 0.86 THEN 'answered' WHEN r_disp < 0.91 THEN 'missed' ELSE 'abandoned' END AS disp,
@@ -144,7 +151,10 @@ const CALLS_SQL = `
       1 + floor(r_op * ops.n)::int AS op1, 1 + floor(r_op2 * ops.n)::int AS op2, ops.ids, ops.exts
     FROM d, ops
   ), calc AS MATERIALIZED (
+    -- Time-ordered ids (UUIDv7 layout, as the adapters make them), so each call lands in its month's partition.
     SELECT gen.*,
+      (lpad(to_hex(floor(extract(epoch FROM started_at) * 1000)::bigint), 12, '0') || '7'
+        || substr(replace(rid::text, '-', ''), 14, 3) || '8' || substr(replace(rid::text, '-', ''), 18, 15))::uuid AS id,
       CASE disp WHEN 'answered' THEN least(floor(-ln(1 - r_wait) * 14), 300)
         WHEN 'missed' THEN 30 + floor(r_wait * 30) ELSE least(floor(-ln(1 - r_wait) * 35), 600) END::int AS wait,
       CASE disp WHEN 'answered' THEN 20 + least(floor(-ln(1 - r_talk) * 200), 3600) ELSE 0 END::int AS talk,

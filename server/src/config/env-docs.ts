@@ -57,6 +57,10 @@ const ENV_DOCS: Record<keyof Env, EnvDoc> = {
   RECORDING_RETENTION_DAYS: {
     notes: 'Default of the setting `recordingRetentionDays` (0 keeps recordings forever).',
   },
+  CALL_RETENTION_MONTHS: {
+    notes:
+      'Default of the setting `callRetentionMonths`: whole months of calls kept before the current one (0 keeps them forever).',
+  },
   RECORDINGS_INGEST_CONCURRENCY: {
     default: 'one per core',
     notes: 'Recordings transcoded at once on this node (ffmpeg is CPU-bound).',

@@ -108,6 +108,7 @@ export const envSchema = z.object({
   RECORDINGS_DIR: z.string().trim().min(1).optional(),
   RECORDINGS_STORE_DIR: z.string().trim().min(1).optional(),
   RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  CALL_RETENTION_MONTHS: z.coerce.number().int().min(0).max(1200).default(0),
   // Recordings transcoded at once on this node (ffmpeg is CPU-bound); unset → one per core.
   RECORDINGS_INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   DEFAULT_COUNTRY: z
@@ -280,6 +281,8 @@ export interface Config {
   recordingsStoreDir: string;
   /** Recordings older than this many days are deleted; 0 keeps them forever. */
   recordingRetentionDays: number;
+  /** Whole months of calls kept before the current one; 0 keeps them forever. */
+  callRetentionMonths: number;
   /** Transcodes at once (RECORDINGS_INGEST_CONCURRENCY); undefined → one per core. */
   recordingIngestConcurrency: number | undefined;
   defaultCountry: string;
@@ -416,6 +419,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     recordingsDir: path.resolve(e.RECORDINGS_DIR ?? path.join(dataDir, 'recordings')),
     recordingsStoreDir: path.resolve(e.RECORDINGS_STORE_DIR ?? path.join(dataDir, 'recordings-store')),
     recordingRetentionDays: e.RECORDING_RETENTION_DAYS,
+    callRetentionMonths: e.CALL_RETENTION_MONTHS,
     recordingIngestConcurrency: e.RECORDINGS_INGEST_CONCURRENCY,
     defaultCountry: e.DEFAULT_COUNTRY,
     seedDemo: e.SEED_DEMO,

@@ -5,7 +5,7 @@ import path from 'node:path';
 
 import { type DataSource, type EntityManager } from 'typeorm';
 
-import { demoConversationWav } from '@telephony';
+import { demoConversationWav, timeOrderedId } from '@telephony';
 import { type Logger } from '@server/common/logger/logger';
 import { phoneKeys } from '@server/common/phone/phone-keys';
 import { MediaTools } from '@server/modules/recordings/media-tools';
@@ -186,7 +186,8 @@ async function addCalls(em: EntityManager, plan: CallPlan): Promise<number> {
             : between(random, 16, 60)
           : between(random, 5, 90);
       const talk = answered ? between(random, 35, 420) : 0;
-      const callId = randomUUID();
+      // Time-ordered like the adapters' ids, so the history lands in its month's partition.
+      const callId = timeOrderedId(`demo-history:${randomUUID()}`, startedAt.getTime());
       const answeredAt = answered ? new Date(startedAt.getTime() + wait * 1000) : null;
       const endedAt = new Date(startedAt.getTime() + (wait + talk) * 1000);
       let leadId: string | null = null;

@@ -7,12 +7,44 @@ function uuidBytes(uuid: string): Buffer {
   return Buffer.from(uuid.replace(/-/g, ''), 'hex');
 }
 
-/** RFC 4122 UUID version 5 (SHA-1, name-based). */
-export function uuidV5(name: string, namespace: string = TELEPHONY_ID_NAMESPACE): string {
-  const hash = createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest();
-  const b = hash.subarray(0, 16);
-  b[6] = ((b[6] ?? 0) & 0x0f) | 0x50;
-  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+function nameHash(name: string, namespace: string): Buffer {
+  return createHash('sha1').update(uuidBytes(namespace)).update(name, 'utf8').digest().subarray(0, 16);
+}
+
+function format(b: Buffer): string {
   const hex = b.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** RFC 4122 UUID version 5 (SHA-1, name-based). */
+export function uuidV5(name: string, namespace: string = TELEPHONY_ID_NAMESPACE): string {
+  const b = nameHash(name, namespace);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x50;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  return format(b);
+}
+
+/** Largest time a UUIDv7 prefix holds (48 bits of ms). */
+const MAX_V7_MS = 2 ** 48 - 1;
+
+/**
+ * A name-based id in the RFC 9562 UUIDv7 layout: the first 48 bits are `atMs` (ms since the epoch, big-endian),
+ * the other 74 free bits come from the same SHA-1 name hash as {@link uuidV5}. So ids sort by time (`calls` and
+ * `call_events` are range-partitioned by month on them) and the same name at the same time is the same id on every
+ * node and after every restart, which the pipeline's exactly-once upserts rest on.
+ */
+export function timeOrderedId(name: string, atMs: number, namespace: string = TELEPHONY_ID_NAMESPACE): string {
+  if (!Number.isSafeInteger(atMs) || atMs < 0 || atMs > MAX_V7_MS) throw new RangeError(`bad id time ${atMs}`);
+  const b = nameHash(name, namespace);
+  b.writeUIntBE(atMs, 0, 6);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x70;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  return format(b);
+}
+
+/** The time prefix of a {@link timeOrderedId} (ms), or undefined for any other id (e.g. a version-5 one). */
+export function idTimeMs(id: string): number | undefined {
+  const hex = id.replace(/-/g, '');
+  if (hex.length !== 32 || hex[12] !== '7') return undefined;
+  return parseInt(hex.slice(0, 12), 16);
 }

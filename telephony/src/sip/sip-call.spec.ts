@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 
 import type { CallEvent } from '@telephony/model/call-event';
+import { idTimeMs } from '@telephony/model/stable-id';
 import { toParty } from '@telephony/phone/normalize-phone';
 import { CONTRACT_SCENARIOS, mismatches } from '@test/support/telephony/contract-scenarios';
 import { SipCall } from '@telephony/sip/sip-call';
+import { parseStoredCall, type StoredCall } from '@telephony/sip/dialog-store';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 
@@ -131,5 +133,28 @@ describe('SipCall', () => {
     call.end({ cause: 'no-answer' }, T0 + 1000);
     expect(mismatches(events, CONTRACT_SCENARIOS.answered).length).toBeGreaterThan(0);
     expect(mismatches(events, CONTRACT_SCENARIOS.missed)).toEqual([expect.stringContaining('cause":"busy')]);
+  });
+});
+
+describe('SipCall id across a restart', () => {
+  it('a call resumed from the dialog store (its state saved, parsed back later) keeps the id of the first process', () => {
+    const { call } = newCall();
+    const saved = parseStoredCall(
+      JSON.stringify({ sipCallId: 'abc@trunk', ...call.state, recorded: false, dialogs: [] } satisfies StoredCall),
+    );
+    expect(saved).not.toBeNull();
+    const resumed = new SipCall(
+      {
+        sipCallId: saved!.sipCallId,
+        direction: saved!.direction,
+        from: saved!.from,
+        to: saved!.to,
+        nowMs: saved!.startedAtMs,
+        resumed: { seqBase: T0 + 3_600_000 },
+      },
+      () => undefined,
+    );
+    expect(resumed.callId).toBe(call.callId);
+    expect(idTimeMs(call.callId)).toBe(T0);
   });
 });

@@ -57,7 +57,7 @@ export class SipCall {
     private readonly init: SipCallInit,
     private readonly emit: (event: CallEvent) => void,
   ) {
-    this.callId = callIdForSip(init.sipCallId);
+    this.callId = callIdForSip(init.sipCallId, init.nowMs);
     this.createdAtMs = init.nowMs;
     const resumed = init.resumed;
     if (resumed) {

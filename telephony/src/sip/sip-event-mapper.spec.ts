@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { HANGUP_CAUSES } from '@telephony/model/hangup-cause';
+import { idTimeMs } from '@telephony/model/stable-id';
 import {
   callerParty,
   calledParty,
@@ -183,11 +184,13 @@ describe('referReplaces', () => {
 });
 
 describe('ids', () => {
-  it('callId is a stable UUID v5 of sip:<Call-ID>, distinct per Call-ID and from leg ids', () => {
-    const a = callIdForSip('1-10760@127.0.0.1');
-    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-    expect(callIdForSip('1-10760@127.0.0.1')).toBe(a);
-    expect(callIdForSip('2-10760@127.0.0.1')).not.toBe(a);
+  it('callId is time-ordered on the INVITE arrival, stable per Call-ID and time, distinct per Call-ID and from leg ids', () => {
+    const at = Date.UTC(2026, 0, 15, 10, 0, 0, 123);
+    const a = callIdForSip('1-10760@127.0.0.1', at);
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(idTimeMs(a)).toBe(at);
+    expect(callIdForSip('1-10760@127.0.0.1', at)).toBe(a);
+    expect(callIdForSip('2-10760@127.0.0.1', at)).not.toBe(a);
     expect(legIdForSip('1-10760@127.0.0.1')).not.toBe(a);
   });
 });

@@ -1,12 +1,15 @@
 import { causeFromQ850, type HangupCause } from '@telephony/model/hangup-cause';
 import type { Party } from '@telephony/model/call-event';
-import { uuidV5 } from '@telephony/model/stable-id';
+import { timeOrderedId, uuidV5 } from '@telephony/model/stable-id';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
 import { withheldParty } from '@telephony/phone/withheld';
 
-/** Our call id for a SIP call: UUID v5 of `sip:<Call-ID>` of the trunk leg, so a restarted adapter derives it again. */
-export function callIdForSip(sipCallId: string): string {
-  return uuidV5(`sip:${sipCallId}`);
+/**
+ * Our call id for a SIP call: time-ordered on the INVITE's arrival, named by `sip:<Call-ID>` of the trunk leg. The
+ * arrival is kept with the dialog in the dialog store (`startedAtMs`), so a restarted adapter derives the id again.
+ */
+export function callIdForSip(sipCallId: string, inviteAtMs: number): string {
+  return timeOrderedId(`sip:${sipCallId}`, inviteAtMs);
 }
 
 /** Leg id of one dialog. Every dialog of our B2BUA has its own Call-ID, so the Call-ID names the dialog. */

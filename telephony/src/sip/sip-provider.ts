@@ -483,11 +483,12 @@ export class SipProvider implements TelephonyProvider {
     if (!dialogs) return;
     let left = (await dialogs.store.list(dialogs.node)).filter((c) => !this.calls.has(c.sipCallId));
     if (left.length === 0) return;
-    const closed = new Set(await this.closedCalls(left.map((c) => callIdForSip(c.sipCallId))));
-    for (const stored of left.filter((c) => closed.has(callIdForSip(c.sipCallId)))) {
+    const idOf = (c: StoredCall) => callIdForSip(c.sipCallId, c.startedAtMs);
+    const closed = new Set(await this.closedCalls(left.map(idOf)));
+    for (const stored of left.filter((c) => closed.has(idOf(c)))) {
       await dialogs.store.remove(dialogs.node, stored.sipCallId);
     }
-    left = left.filter((c) => !closed.has(callIdForSip(c.sipCallId)));
+    left = left.filter((c) => !closed.has(idOf(c)));
     await Promise.all(
       left.map(async (stored) => {
         const answers = await Promise.all(stored.dialogs.map((d) => this.byeStored(srf, d)));

@@ -191,6 +191,30 @@ describe('administration in the browser', () => {
     await bus.publish(call.ended(false));
   });
 
+  it('an admin sets how many months of calls are kept (Settings), applied without a restart', async () => {
+    const { page, context } = admin;
+    await page.goto(`${server.baseUrl}/#/admin/settings`);
+    const months = page.getByTestId('setting-callRetentionMonths');
+    await months.waitFor();
+    await months.fill('24');
+    await page.getByTestId('settings-save').click();
+    // The saved note may be gone already: the settings reload every node gets re-renders the form.
+    await expect
+      .poll(
+        async () => (await api<{ callRetentionMonths: number }>(context, 'get', '/api/settings')).callRetentionMonths,
+      )
+      .toBe(24);
+    await page
+      .getByTestId('settings-form')
+      .screenshot({ path: join(SCREENSHOTS, 'admin-settings-call-retention.png') });
+    // Back to keeping calls forever: no other spec's calls are at stake.
+    const reset = await context.request.put(`${server.baseUrl}/api/settings`, {
+      data: { callRetentionMonths: 0 },
+      headers: API_HEADERS,
+    });
+    expect(reset.status()).toBe(200);
+  });
+
   it('an admin adds a pipeline with 4 stages, and a deal moves through it', async () => {
     const { page } = admin;
     await page.goto(`${server.baseUrl}/#/admin/pipelines`);

@@ -13,6 +13,11 @@ export const companySettingsSchema = z.strictObject({
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'ISO 3166-1 alpha-2 code such as RU'),
   /** Recordings older than this many days are deleted; 0 keeps them forever. */
   recordingRetentionDays: z.number().int().min(0).max(36_500),
+  /**
+   * Whole months of calls kept before the current one (their events, legs, recordings and the rest with them); older
+   * months are dropped. 0 keeps calls forever.
+   */
+  callRetentionMonths: z.number().int().min(0).max(1200),
   /** Wrap-up (queue pause) after each answered call, seconds; 0 turns it off. */
   wrapUpSeconds: z.number().int().min(0).max(3600),
   /** An open callback task this long past due is escalated to the supervisors (once). */

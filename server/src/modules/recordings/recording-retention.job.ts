@@ -5,7 +5,7 @@ import { type DataSource } from 'typeorm';
 import { type Logger } from '@server/common/logger/logger';
 
 import { storedFilePath } from './recording-paths';
-import { RecordingsRepository } from './recordings.repository';
+import { type RecordingCalls, RecordingsRepository } from './recordings.repository';
 
 export interface RetentionDeps {
   dataSource: DataSource;
@@ -28,10 +28,33 @@ export async function purgeExpiredRecordings(deps: RetentionDeps): Promise<numbe
   if (deps.retentionDays <= 0) return 0;
   const repo = new RecordingsRepository(deps.dataSource);
   const cutoff = new Date((deps.now ?? (() => new Date()))().getTime() - deps.retentionDays * 86_400_000);
+  const { removed } = await removeRecordings(deps, (limit) => repo.olderThan(cutoff, limit));
+  if (removed) deps.logger.info({ removed, cutoff: cutoff.toISOString() }, 'retention: expired recordings deleted');
+  return removed;
+}
+
+/**
+ * Deletes the recordings of calls that call data retention is about to drop, the same way (file first, then row):
+ * a partition's drop fires no cascade, and a cascade would leave the files. `complete` is false when a file could
+ * not be deleted: the calls must then wait for the next run.
+ */
+export async function purgeRecordingsOfCalls(
+  deps: Pick<RetentionDeps, 'dataSource' | 'logger' | 'storeDir'>,
+  calls: RecordingCalls,
+): Promise<{ removed: number; complete: boolean }> {
+  const repo = new RecordingsRepository(deps.dataSource);
+  return removeRecordings(deps, (limit) => repo.ofCalls(calls, limit));
+}
+
+async function removeRecordings(
+  deps: Pick<RetentionDeps, 'dataSource' | 'logger' | 'storeDir'>,
+  next: (limit: number) => Promise<{ id: string; storageKey: string }[]>,
+): Promise<{ removed: number; complete: boolean }> {
+  const repo = new RecordingsRepository(deps.dataSource);
   let removed = 0;
   for (;;) {
-    const batch = await repo.olderThan(cutoff, BATCH);
-    if (batch.length === 0) break;
+    const batch = await next(BATCH);
+    if (batch.length === 0) return { removed, complete: true };
     const done: string[] = [];
     for (const r of batch) {
       const file = storedFilePath(deps.storeDir, r.storageKey);
@@ -44,10 +67,9 @@ export async function purgeExpiredRecordings(deps: RetentionDeps): Promise<numbe
     }
     if (done.length) await repo.delete(done);
     removed += done.length;
-    if (done.length < batch.length || batch.length < BATCH) break;
+    if (done.length < batch.length) return { removed, complete: false };
+    if (batch.length < BATCH) return { removed, complete: true };
   }
-  if (removed) deps.logger.info({ removed, cutoff: cutoff.toISOString() }, 'retention: expired recordings deleted');
-  return removed;
 }
 
 /**

@@ -11,6 +11,9 @@ export interface RecordingAccessRow {
   onCall: boolean;
 }
 
+/** Calls whose recordings go: a range of ids (a month's partition) or a list. */
+export type RecordingCalls = { fromId: string; toId: string } | { ids: string[] };
+
 export class RecordingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
@@ -30,6 +33,19 @@ export class RecordingsRepository {
       `SELECT id, storage_key AS "storageKey" FROM recordings WHERE created_at < $1 ORDER BY created_at LIMIT $2`,
       [cutoff, limit],
     );
+  }
+
+  /** Recordings of the calls whose id is in [fromId, toId) or listed in `ids` (call data retention). */
+  async ofCalls(calls: RecordingCalls, limit: number): Promise<{ id: string; storageKey: string }[]> {
+    return 'ids' in calls
+      ? this.dataSource.query(
+          `SELECT id, storage_key AS "storageKey" FROM recordings WHERE call_id = ANY($1) LIMIT $2`,
+          [calls.ids, limit],
+        )
+      : this.dataSource.query(
+          `SELECT id, storage_key AS "storageKey" FROM recordings WHERE call_id >= $1 AND call_id < $2 LIMIT $3`,
+          [calls.fromId, calls.toId, limit],
+        );
   }
 
   async delete(ids: string[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { AgentStatus, Party, TelephonyEvent } from '@telephony/model/call-event';
 import type { CallDirection } from '@telephony/model/call-status';
-import { uuidV5 } from '@telephony/model/stable-id';
+import { timeOrderedId, uuidV5 } from '@telephony/model/stable-id';
 import type { NormalizeOptions } from '@telephony/phone/normalize-phone';
 import type { CdrOutcome } from '@telephony/ami/tracker/tracker-reducer';
 
@@ -164,7 +164,15 @@ export function own<T>(record: Readonly<Record<string, T>>, key: string): T | un
   return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
-export const callIdFor = (linkedid: string): string => uuidV5(`ami:${linkedid}`);
+/**
+ * Our id of an AMI call. Asterisk's linkedid is `[<systemname>-]<epoch seconds>.<sequence>`, stamped when the
+ * call's first channel was made, so its time is the call's start on every node and after every restart: the id is
+ * time-ordered on it (see `timeOrderedId`). A linkedid of another shape keeps the version-5 id it always had.
+ */
+export const callIdFor = (linkedid: string): string => {
+  const seconds = /(?:^|-)(\d{1,11})\.\d+$/.exec(linkedid)?.[1];
+  return seconds === undefined ? uuidV5(`ami:${linkedid}`) : timeOrderedId(`ami:${linkedid}`, Number(seconds) * 1000);
+};
 export const legIdFor = (uniqueid: string): string => uuidV5(`ami:${uniqueid}`);
 
 /** A fresh generation of remembered ended linkedids: prototype-less, so `__proto__` is stored like any id. */

@@ -9,7 +9,7 @@ import { Alert } from '@client/ui/Alert';
 import { DataTable } from '@client/ui/DataTable';
 import { QueryView } from '@client/ui/QueryView';
 
-const NUMBERS = ['recordingRetentionDays', 'wrapUpSeconds', 'callbackEscalateMinutes'] as const;
+const NUMBERS = ['recordingRetentionDays', 'callRetentionMonths', 'wrapUpSeconds', 'callbackEscalateMinutes'] as const;
 
 function SettingsForm({ settings, onSaved }: { settings: CompanySettings; onSaved: () => void }) {
   const { t } = useTranslation();
@@ -18,6 +18,7 @@ function SettingsForm({ settings, onSaved }: { settings: CompanySettings; onSave
     timeZone: settings.timeZone,
     defaultCountry: settings.defaultCountry,
     recordingRetentionDays: String(settings.recordingRetentionDays),
+    callRetentionMonths: String(settings.callRetentionMonths),
     wrapUpSeconds: String(settings.wrapUpSeconds),
     callbackEscalateMinutes: String(settings.callbackEscalateMinutes),
   });

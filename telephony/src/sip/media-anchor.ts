@@ -19,8 +19,8 @@ export interface MediaLeg {
 
 /**
  * SDP flags for plain RTP/AVP peers (sipp, desk phones, Asterisk): rtpengine rewrites origin and connection to its
- * own address and drops ICE (and DTLS, by the profile), so each side only ever sees rtpengine. `record call` makes rtpengine write the call's
- * packets to its pcap spool from then on.
+ * own address and drops ICE (and DTLS, by the profile), so each side only ever sees rtpengine. `record call` makes
+ * rtpengine write the call's packets to its pcap spool from then on.
  */
 const RTP_FLAGS: Record<string, NgValue> = {
   replace: ['origin', 'session-connection'],

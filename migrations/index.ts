@@ -36,6 +36,7 @@ import { CallContactChoice1764003000000 } from './1764003000000-CallContactChoic
 import { CampaignAttemptDialledAt1764003100000 } from './1764003100000-CampaignAttemptDialledAt';
 import { CreateAnalyticsCallBins1764003200000 } from './1764003200000-CreateAnalyticsCallBins';
 import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
+import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-CreateAnalyticsOperatorRollups';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -80,4 +81,5 @@ export const migrations = [
   CampaignAttemptDialledAt1764003100000,
   CreateAnalyticsCallBins1764003200000,
   CreateProducts1764003500000,
+  CreateAnalyticsOperatorRollups1764004000000,
 ];

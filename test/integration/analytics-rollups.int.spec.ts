@@ -21,7 +21,7 @@ import {
 } from '@test/support/api-server';
 
 /**
- * Rollups (analytics_call_bins) against the formulas over raw `calls`, in the real Postgres. Random calls live in
+ * Rollups (analytics_call_bins, analytics_operator_bins|days) against the formulas over raw `calls`, in the real Postgres. Random calls live in
  * March 2037, where no other suite writes; each property run replaces them, refreshes their bins as the node does
  * and compares every report read through rollups (whole bins) + calls (partial edges, pending bins) with the same
  * report read from calls alone — the repository's unrounded rows, to the last digit.
@@ -206,9 +206,14 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     return { binFrom: new Date(binFrom), binTo: new Date(binTo), stale };
   }
 
+  const DAY_MS = 86_400_000;
+  const wholeDays = (w: RollupWindow) =>
+    Math.ceil(w.binFrom.getTime() / DAY_MS) < Math.floor(w.binTo.getTime() / DAY_MS);
+
   it('random calls, ranges, zones and thresholds: rollups + edges = raw, to the last digit', async () => {
     let compared = 0;
     let withRollupBins = 0;
+    let withRollupDays = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(callArb, { minLength: 0, maxLength: 120 }),
@@ -229,6 +234,8 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
             const raw = await reports(bounds, tz, sl, short);
             const window = windowOf(bounds, staleEvery);
             if (window) withRollupBins++;
+            // The operators report reads whole UTC days from analytics_operator_days, the other bins per bin.
+            if (window && wholeDays(window)) withRollupDays++;
             const rolled = await reports({ ...bounds, rollup: window }, tz, sl, short);
             expect(rolled).toEqual(raw);
             compared++;
@@ -239,6 +246,7 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     );
     // The property compared something real: most ranges had whole bins read from the rollups.
     expect(withRollupBins).toBeGreaterThan(compared / 2);
+    expect(withRollupDays).toBeGreaterThan(compared / 5);
   });
 
   it('a hand-picked day: rollup rows hold the histograms, and the service with rollups answers as raw', async () => {
@@ -277,6 +285,21 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
       [new Date(DAY0 + 9 * 3_600_000)],
     )) as { operator_id: string; answered: number }[];
     expect(opRows).toEqual([{ operator_id: ops[0]!.id, answered: 2 }]);
+    // The operator rollups split the transferred call: b from its answer to the transfer 30 s later, c the rest
+    // (105 s after the start − 35 s); the day row is the sum of the day's bins.
+    const opBins = async (table: string, key: string, at: number) =>
+      (await t.dataSource.query(
+        `SELECT operator_id, handled, answered, transfers_in, handle::float8 AS handle, wait_n FROM ${table}
+         WHERE ${key} = $1 ORDER BY handled DESC, transfers_in`,
+        [new Date(at)],
+      )) as Record<string, unknown>[];
+    const split = [
+      { operator_id: ops[0]!.id, handled: 2, answered: 2, transfers_in: 0, handle: 200, wait_n: 2 },
+      { operator_id: ops[1]!.id, handled: 1, answered: 1, transfers_in: 0, handle: 30, wait_n: 1 },
+      { operator_id: ops[2]!.id, handled: 1, answered: 0, transfers_in: 1, handle: 70, wait_n: 0 },
+    ];
+    expect(await opBins('analytics_operator_bins', 'bin', DAY0 + 9 * 3_600_000)).toEqual(split);
+    expect(await opBins('analytics_operator_days', 'day', DAY0)).toEqual(split);
 
     const q = analyticsQuerySchema.parse({ from: '2037-03-02', to: '2037-03-03', tz: 'UTC', slSeconds: 5 });
     const withRollups = new AnalyticsService(t.dataSource, undefined, undefined, {
@@ -287,6 +310,7 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     expect(summary.calls).toMatchObject({ offered: 5, answered: 3, answeredWithinSl: 2, shortAbandoned: 2 });
     expect(summary).toEqual(await rawOnly.summary(q));
     expect(await withRollups.daily(q)).toEqual(await rawOnly.daily(q));
+    expect(await withRollups.operators(q)).toEqual(await rawOnly.operators(q));
   });
 
   it('late changes through the node: a wrap-up sent over HTTP refreshes its bin, and a refresh twice changes nothing', async () => {

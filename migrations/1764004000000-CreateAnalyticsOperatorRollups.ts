@@ -7,9 +7,11 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  *   report's sums over every answered inbound call, transferred ones split between their handlers from
  *   `call_handlers` (segment from the handler's row to the next one or the call's end; hold and wrap-up go to the
  *   last handler; a call counts once per operator who handled it);
- * - `analytics_operator_days`: the same summed per UTC day, so a year is ≈ operators × queues × 365 rows.
+ * - `analytics_operator_days` and `analytics_operator_months`: the same summed per UTC day and UTC month, so a year
+ *   is ≈ operators × queues × 12 rows plus the days and bins at its edges.
  *
- * A refresh recomputes whole bins from `calls` and `call_handlers`, then their days from the bins: idempotent like
+ * A refresh recomputes whole bins from `calls` and `call_handlers`, then their days from the bins and their months
+ * from the days (a refresh of a few bins sums one month of day rows): idempotent like
  * `zv_analytics_refresh_bins`, under the same advisory lock. The delete trigger of calls refreshes both. Handler
  * rows are read whatever their time (the report reads them raw from the range start to a day past its end).
  */
@@ -33,6 +35,8 @@ export class CreateAnalyticsOperatorRollups1764004000000 implements MigrationInt
       PRIMARY KEY (bin, queue, operator_id))`);
     await q.query(`CREATE TABLE analytics_operator_days (day timestamptz NOT NULL, ${columns},
       PRIMARY KEY (day, queue, operator_id))`);
+    await q.query(`CREATE TABLE analytics_operator_months (month timestamptz NOT NULL, ${columns},
+      PRIMARY KEY (month, queue, operator_id))`);
 
     // The formulas are the operators report's (AnalyticsReadModel.operatorKpis); the wrap-up cap of 600 s is
     // WRAP_UP_CAP_SECONDS, and the queue's default wrap-up is a setting, so only the count of calls taking it is kept.
@@ -85,8 +89,17 @@ export class CreateAnalyticsOperatorRollups1764004000000 implements MigrationInt
       SELECT d.day, o.queue, o.operator_id, sum(o.handled), sum(o.answered), sum(o.transfers_in), sum(o.handle),
         sum(o.hold), sum(o.wrap_measured), sum(o.wrap_default_n), sum(o.wait_sum), sum(o.wait_n)
       FROM (SELECT DISTINCT date_bin('1 day', x, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS day FROM unnest(bins) x) d
-        JOIN analytics_operator_bins o ON o.bin >= d.day AND o.bin < d.day + interval '1 day'
+        JOIN analytics_operator_bins o ON o.bin >= d.day AND o.bin < d.day + interval '24 hours'
       GROUP BY d.day, o.queue, o.operator_id;
+
+      DELETE FROM analytics_operator_months WHERE month IN (SELECT date_trunc('month', x, 'UTC') FROM unnest(bins) x);
+      INSERT INTO analytics_operator_months
+      SELECT m.month, o.queue, o.operator_id, sum(o.handled), sum(o.answered), sum(o.transfers_in), sum(o.handle),
+        sum(o.hold), sum(o.wrap_measured), sum(o.wrap_default_n), sum(o.wait_sum), sum(o.wait_n)
+      FROM (SELECT DISTINCT date_trunc('month', x, 'UTC') AS month FROM unnest(bins) x) m
+        JOIN analytics_operator_days o
+          ON o.day >= m.month AND o.day < (m.month AT TIME ZONE 'UTC' + interval '1 month') AT TIME ZONE 'UTC'
+      GROUP BY m.month, o.queue, o.operator_id;
       $$`);
     await q.query(`
       CREATE OR REPLACE FUNCTION zv_analytics_bins_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -111,6 +124,7 @@ export class CreateAnalyticsOperatorRollups1764004000000 implements MigrationInt
         RETURN NULL;
       END $$`);
     await q.query(`DROP FUNCTION zv_analytics_refresh_operator_bins(timestamptz[])`);
+    await q.query(`DROP TABLE analytics_operator_months`);
     await q.query(`DROP TABLE analytics_operator_days`);
     await q.query(`DROP TABLE analytics_operator_bins`);
   }

@@ -3,13 +3,18 @@ import { type DataSource } from 'typeorm';
 /** Rollups are kept per 15-minute UTC bin (aligned to 2000-01-01 00:00 UTC, i.e. to the epoch). */
 export const BIN_MS = 15 * 60_000;
 
-export const ROLLUP_TABLES = ['analytics_call_bins', 'analytics_operator_bins', 'analytics_operator_days'] as const;
+export const ROLLUP_TABLES = [
+  'analytics_call_bins',
+  'analytics_operator_bins',
+  'analytics_operator_days',
+  'analytics_operator_months',
+] as const;
 
 export const binOf = (at: Date | string | number): Date =>
   new Date(Math.floor(new Date(at).getTime() / BIN_MS) * BIN_MS);
 
 /**
- * The analytics module's writer of `analytics_call_bins` and the operator rollups `analytics_operator_bins|days`
+ * The analytics module's writer of `analytics_call_bins` and the operator rollups `analytics_operator_bins|days|months`
  * (migrations 1764003200000-CreateAnalyticsCallBins, 1764004000000-CreateAnalyticsOperatorRollups). Both operations
  * recompute bins from `calls` inside PostgreSQL (`zv_analytics_refresh_bins`, `zv_analytics_refresh_operator_bins`),
  * so repeating one is harmless and the result never depends on which changes were seen.

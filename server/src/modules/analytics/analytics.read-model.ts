@@ -219,8 +219,6 @@ function rollupRange(b: Bounds, params: unknown[]): string | null {
   return `r.bin >= $${n - 2} AND r.bin < $${n - 1} AND r.bin <> ALL($${n}::timestamptz[])`;
 }
 
-const DAY_MS = 86_400_000;
-
 /** Per operator from one operator rollup table `table` (alias r) over the rows matching `where`. */
 const OPERATOR_ROLLUP = (table: string, where: string) => `
   SELECT r.operator_id AS user_id, sum(r.handled) AS handled, sum(r.answered) AS answered,
@@ -231,52 +229,77 @@ const OPERATOR_ROLLUP = (table: string, where: string) => `
   WHERE ${where}
   GROUP BY r.operator_id`;
 
+/** A level of the operator rollups: its table and key column, and its UTC units (ms since the epoch). */
+interface RollupLevel {
+  table: string;
+  key: string;
+  floor: (t: number) => number;
+  next: (unit: number) => number;
+}
+
+const DAY_MS = 86_400_000;
+const monthStart = (t: number) => {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+/** Finest first: 15-minute bins, UTC days, UTC months (migration 1764004000000-CreateAnalyticsOperatorRollups). */
+const OPERATOR_LEVELS: readonly RollupLevel[] = [
+  {
+    table: 'analytics_operator_bins',
+    key: 'bin',
+    floor: (t) => Math.floor(t / BIN_MS) * BIN_MS,
+    next: (u) => u + BIN_MS,
+  },
+  {
+    table: 'analytics_operator_days',
+    key: 'day',
+    floor: (t) => Math.floor(t / DAY_MS) * DAY_MS,
+    next: (u) => u + DAY_MS,
+  },
+  { table: 'analytics_operator_months', key: 'month', floor: monthStart, next: (u) => monthStart(u + 32 * DAY_MS) },
+];
+
 /**
- * The operators report's rollup parts of a window: whole UTC days without a pending bin from
- * `analytics_operator_days`, the window's other fresh bins from `analytics_operator_bins` (rawRange reads the rest).
+ * The operators report's rollup parts of a window, coarsest first: whole UTC months, then the whole UTC days around
+ * them, then the 15-minute bins around those. A month or day with a pending bin is read one level finer, and the
+ * pending bins themselves from calls (rawRange), so each bin of the window is read exactly once.
  */
 function operatorRollups(w: RollupWindow, params: unknown[]): string[] {
-  const binFrom = w.binFrom.getTime();
-  const binTo = w.binTo.getTime();
-  const dayFrom = Math.ceil(binFrom / DAY_MS) * DAY_MS;
-  const dayTo = Math.floor(binTo / DAY_MS) * DAY_MS;
-  const hasDays = dayFrom < dayTo;
-  const staleDays = hasDays
-    ? [...new Set(w.stale.map((bin) => Math.floor(bin.getTime() / DAY_MS) * DAY_MS))].filter(
-        (d) => d >= dayFrom && d < dayTo,
-      )
-    : [];
-  const binParts: [number, number][] = hasDays
-    ? [[binFrom, dayFrom], [dayTo, binTo], ...staleDays.map((d): [number, number] => [d, d + DAY_MS])]
-    : [[binFrom, binTo]];
-  const binRanges = binParts
-    .filter(([lo, hi]) => lo < hi)
-    .map(([lo, hi]) => {
+  const parts = OPERATOR_LEVELS.map(() => ({ ranges: [] as [number, number][], skip: new Set<number>() }));
+  const stale = w.stale.map((b) => b.getTime());
+  // [lo, hi), aligned to level i, read at level i; its units holding a pending bin one level finer.
+  const read = (i: number, lo: number, hi: number): void => {
+    if (lo >= hi) return;
+    const level = OPERATOR_LEVELS[i]!;
+    parts[i]!.ranges.push([lo, hi]);
+    for (const unit of new Set(stale.filter((b) => b >= lo && b < hi).map(level.floor))) {
+      parts[i]!.skip.add(unit);
+      if (i > 0) read(i - 1, unit, level.next(unit));
+    }
+  };
+  // [lo, hi), aligned to level i: the whole units of the next level inside it go up, the rest is read here.
+  const cover = (i: number, lo: number, hi: number): void => {
+    const up = OPERATOR_LEVELS[i + 1];
+    const upFrom = up && (up.floor(lo) === lo ? lo : up.next(up.floor(lo)));
+    const upTo = up?.floor(hi);
+    if (!up || upFrom! >= upTo!) return read(i, lo, hi);
+    read(i, lo, upFrom!);
+    cover(i + 1, upFrom!, upTo!);
+    read(i, upTo!, hi);
+  };
+  cover(0, w.binFrom.getTime(), w.binTo.getTime());
+  return parts.flatMap(({ ranges, skip }, i) => {
+    if (ranges.length === 0) return [];
+    const { table, key } = OPERATOR_LEVELS[i]!;
+    const conditions = ranges.map(([lo, hi]) => {
       params.push(new Date(lo), new Date(hi));
-      return `r.bin >= $${params.length - 1} AND r.bin < $${params.length}`;
+      return `r.${key} >= $${params.length - 1} AND r.${key} < $${params.length}`;
     });
-  params.push(w.stale);
-  const parts = [
-    OPERATOR_ROLLUP(
-      'analytics_operator_bins',
-      `(${binRanges.join(' OR ') || 'false'}) AND r.bin <> ALL($${params.length}::timestamptz[])`,
-    ),
-  ];
-  if (hasDays) {
-    params.push(
-      new Date(dayFrom),
-      new Date(dayTo),
-      staleDays.map((d) => new Date(d)),
-    );
-    const n = params.length;
-    parts.push(
-      OPERATOR_ROLLUP(
-        'analytics_operator_days',
-        `r.day >= $${n - 2} AND r.day < $${n - 1} AND r.day <> ALL($${n}::timestamptz[])`,
-      ),
-    );
-  }
-  return parts;
+    params.push([...skip].map((u) => new Date(u)));
+    return [
+      OPERATOR_ROLLUP(table, `(${conditions.join(' OR ')}) AND r.${key} <> ALL($${params.length}::timestamptz[])`),
+    ];
+  });
 }
 
 /** `raw` and, when there are rollup bins, `UNION ALL` the rollup part. */

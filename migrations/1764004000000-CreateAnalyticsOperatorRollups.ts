@@ -12,7 +12,7 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  *
  * A refresh recomputes whole bins from `calls` and `call_handlers`, then their days from the bins and their months
  * from the days (a refresh of a few bins sums one month of day rows): idempotent like
- * `zv_analytics_refresh_bins`, under the same advisory lock. The delete trigger of calls refreshes both. Handler
+ * `zv_analytics_refresh_bins`, under the same advisory lock. The delete trigger of calls refreshes them too. Handler
  * rows are read whatever their time (the report reads them raw from the range start to a day past its end).
  */
 export class CreateAnalyticsOperatorRollups1764004000000 implements MigrationInterface {

@@ -37,6 +37,7 @@ import { CampaignAttemptDialledAt1764003100000 } from './1764003100000-CampaignA
 import { CreateAnalyticsCallBins1764003200000 } from './1764003200000-CreateAnalyticsCallBins';
 import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
 import { PartitionCallsByMonth1764003800000 } from './1764003800000-PartitionCallsByMonth';
+import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-CreateAnalyticsOperatorRollups';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -82,4 +83,5 @@ export const migrations = [
   CreateAnalyticsCallBins1764003200000,
   CreateProducts1764003500000,
   PartitionCallsByMonth1764003800000,
+  CreateAnalyticsOperatorRollups1764004000000,
 ];

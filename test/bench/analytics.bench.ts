@@ -9,6 +9,7 @@ import { type AnalyticsQuery, analyticsQuerySchema } from '@contracts/dto/analyt
 import { createDatabase } from '@server/db/data-source';
 import { AnalyticsService } from '@server/modules/analytics/analytics.service';
 import { AnalyticsRollupsService } from '@server/modules/analytics/analytics-rollups.service';
+import { ROLLUP_TABLES } from '@server/modules/analytics/analytics-rollups.repository';
 import { startPostgres } from '@test/support/services/postgres';
 import { parseCount, seedHistory } from '@test/support/seed-history';
 
@@ -19,9 +20,9 @@ import { parseCount, seedHistory } from '@test/support/seed-history';
  * cheapest possible full pass over the same data. ratio = query / baseline: < 1 means the query reads less than
  * one pass over the table.
  *
- * Then the same reports read through the rollups (analytics_call_bins, rebuilt once from the seed with the code of
- * `npm run analytics:rebuild`, timed), each printed beside its raw run above as the baseline: ratio < 1 means the
- * rollups are faster.
+ * Then the same reports read through the rollups (analytics_call_bins, analytics_operator_bins|days, rebuilt once
+ * from the seed with the code of `npm run analytics:rebuild`, timed), each printed beside its raw run above as the
+ * baseline: ratio < 1 means the rollups are faster.
  *
  * Postgres: options.databaseUrl or $ZVONOK_BENCH_DATABASE_URL (its seed is reused when already there), otherwise a
  * throwaway Postgres 15 started here, migrated with the real CLI, seeded and removed afterwards.
@@ -131,7 +132,7 @@ export async function runAnalyticsBench(options: AnalyticsBenchOptions = {}): Pr
           `${rebuilt.bins.toLocaleString('en-US')} bins, ${rebuildSeconds.toFixed(1)} s`,
       );
       // As the seed does for its tables: the visibility map lets the reports scan the rollups' indexes only.
-      await ds.query('VACUUM ANALYZE analytics_call_bins');
+      for (const table of ROLLUP_TABLES) await ds.query(`VACUUM ANALYZE ${table}`);
       const rolled = new AnalyticsService(ds, undefined, undefined, rollups);
       const baselineRuns = await time(() => fullScan(ds));
       const baseline = median(baselineRuns);

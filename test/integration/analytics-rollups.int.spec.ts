@@ -21,10 +21,11 @@ import {
 } from '@test/support/api-server';
 
 /**
- * Rollups (analytics_call_bins) against the formulas over raw `calls`, in the real Postgres. Random calls live in
- * March 2037, where no other suite writes; each property run replaces them, refreshes their bins as the node does
- * and compares every report read through rollups (whole bins) + calls (partial edges, pending bins) with the same
- * report read from calls alone — the repository's unrounded rows, to the last digit.
+ * Rollups (analytics_call_bins, analytics_operator_bins|days|months) against the formulas over raw `calls`, in the
+ * real Postgres. Random calls live in March 2037, where no other suite writes; each property run replaces them,
+ * refreshes their bins as the node does and compares every report read through rollups (whole bins) + calls
+ * (partial edges, pending bins) with the same report read from calls alone — the repository's unrounded rows, to the
+ * last digit.
  */
 const DAY0 = Date.parse('2037-03-02T00:00:00Z');
 const SPAN_S = 3 * 86_400;
@@ -79,6 +80,10 @@ const rangeArb = fc.oneof(
   fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 1, max: 3 })).map(([d, n]) => {
     return [d * 86_400, (d + n) * 86_400] as const;
   }),
+  // Around the whole of March 2037 (DAY0 is 2 March), so the operators report reads a month row.
+  fc
+    .tuple(fc.integer({ min: 0, max: 2 * 86_400 }), fc.integer({ min: 0, max: 2 * 86_400 }))
+    .map(([a, b]) => [-86_400 - a, 30 * 86_400 + b] as const),
 );
 const wallClock = (offsetS: number) => new Date(DAY0 + offsetS * 1000).toISOString().slice(0, 19);
 
@@ -206,9 +211,16 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     return { binFrom: new Date(binFrom), binTo: new Date(binTo), stale };
   }
 
+  const DAY_MS = 86_400_000;
+  const [MARCH, APRIL] = [new Date('2037-03-01T00:00:00Z'), new Date('2037-04-01T00:00:00Z')];
+  const wholeDays = (w: RollupWindow) =>
+    Math.ceil(w.binFrom.getTime() / DAY_MS) < Math.floor(w.binTo.getTime() / DAY_MS);
+
   it('random calls, ranges, zones and thresholds: rollups + edges = raw, to the last digit', async () => {
     let compared = 0;
     let withRollupBins = 0;
+    let withRollupDays = 0;
+    let withRollupMonths = 0;
     await fc.assert(
       fc.asyncProperty(
         fc.array(callArb, { minLength: 0, maxLength: 120 }),
@@ -218,7 +230,8 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
             fc.constantFrom(...ZONES),
             fc.integer({ min: 1, max: 3600 }),
             fc.integer({ min: 0, max: 120 }),
-            fc.constantFrom(0, 0, 3, 7),
+            // Pending bins: none, many, or a few days apart (a month or day with one is read a level finer).
+            fc.constantFrom(0, 0, 3, 7, 500),
           ),
           { minLength: 1, maxLength: 4 },
         ),
@@ -229,6 +242,9 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
             const raw = await reports(bounds, tz, sl, short);
             const window = windowOf(bounds, staleEvery);
             if (window) withRollupBins++;
+            // The operators report reads whole UTC days from analytics_operator_days, the other bins per bin.
+            if (window && wholeDays(window)) withRollupDays++;
+            if (window && window.binFrom <= MARCH && window.binTo >= APRIL) withRollupMonths++;
             const rolled = await reports({ ...bounds, rollup: window }, tz, sl, short);
             expect(rolled).toEqual(raw);
             compared++;
@@ -239,6 +255,8 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     );
     // The property compared something real: most ranges had whole bins read from the rollups.
     expect(withRollupBins).toBeGreaterThan(compared / 2);
+    expect(withRollupDays).toBeGreaterThan(compared / 5);
+    expect(withRollupMonths).toBeGreaterThan(0);
   });
 
   it('a hand-picked day: rollup rows hold the histograms, and the service with rollups answers as raw', async () => {
@@ -277,6 +295,22 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
       [new Date(DAY0 + 9 * 3_600_000)],
     )) as { operator_id: string; answered: number }[];
     expect(opRows).toEqual([{ operator_id: ops[0]!.id, answered: 2 }]);
+    // The operator rollups split the transferred call: b from its answer to the transfer 30 s later, c the rest
+    // (105 s after the start − 35 s); the day row is the sum of the day's bins.
+    const opBins = async (table: string, key: string, at: number) =>
+      (await t.dataSource.query(
+        `SELECT operator_id, handled, answered, transfers_in, handle::float8 AS handle, wait_n FROM ${table}
+         WHERE ${key} = $1 ORDER BY handled DESC, transfers_in`,
+        [new Date(at)],
+      )) as Record<string, unknown>[];
+    const split = [
+      { operator_id: ops[0]!.id, handled: 2, answered: 2, transfers_in: 0, handle: 200, wait_n: 2 },
+      { operator_id: ops[1]!.id, handled: 1, answered: 1, transfers_in: 0, handle: 30, wait_n: 1 },
+      { operator_id: ops[2]!.id, handled: 1, answered: 0, transfers_in: 1, handle: 70, wait_n: 0 },
+    ];
+    expect(await opBins('analytics_operator_bins', 'bin', DAY0 + 9 * 3_600_000)).toEqual(split);
+    expect(await opBins('analytics_operator_days', 'day', DAY0)).toEqual(split);
+    expect(await opBins('analytics_operator_months', 'month', Date.parse('2037-03-01T00:00:00Z'))).toEqual(split);
 
     const q = analyticsQuerySchema.parse({ from: '2037-03-02', to: '2037-03-03', tz: 'UTC', slSeconds: 5 });
     const withRollups = new AnalyticsService(t.dataSource, undefined, undefined, {
@@ -287,6 +321,7 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     expect(summary.calls).toMatchObject({ offered: 5, answered: 3, answeredWithinSl: 2, shortAbandoned: 2 });
     expect(summary).toEqual(await rawOnly.summary(q));
     expect(await withRollups.daily(q)).toEqual(await rawOnly.daily(q));
+    expect(await withRollups.operators(q)).toEqual(await rawOnly.operators(q));
   });
 
   it('late changes through the node: a wrap-up sent over HTTP refreshes its bin, and a refresh twice changes nothing', async () => {

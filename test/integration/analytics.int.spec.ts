@@ -424,6 +424,51 @@ describe('analytics over a hand-built day (real Postgres)', () => {
     ]);
   });
 
+  it('per operator in UTC: the whole UTC day is read from the operator day rollup, same figures', async () => {
+    const res = await as(manager).get(`/api/analytics/operators?${inUtc}`);
+    expect(res.status).toBe(200);
+    const rows = Object.fromEntries(res.body.rows.map((r: { userId: string }) => [r.userId, r]));
+    const pick = (id: string) => {
+      const { handled, answered, transfersIn, handleSeconds, holdSeconds, wrapUpSeconds, asaSeconds } = rows[id];
+      return { handled, answered, transfersIn, handleSeconds, holdSeconds, wrapUpSeconds, asaSeconds };
+    };
+    // a: C1 and C7 as in Moscow; b: C2 until the transfer (C9 is Sunday in UTC); c: C2 by transfer and C8.
+    expect(pick(a.id)).toEqual({
+      handled: 2,
+      answered: 2,
+      transfersIn: 0,
+      handleSeconds: 900,
+      holdSeconds: 30,
+      wrapUpSeconds: 10,
+      asaSeconds: 7.5,
+    });
+    expect(pick(b.id)).toEqual({
+      handled: 1,
+      answered: 1,
+      transfersIn: 0,
+      handleSeconds: 60,
+      holdSeconds: 0,
+      wrapUpSeconds: 0,
+      asaSeconds: 25,
+    });
+    expect(pick(c.id)).toEqual({
+      handled: 2,
+      answered: 1,
+      transfersIn: 1,
+      handleSeconds: 120, // 60 of C2 after the transfer + 60 of C8
+      holdSeconds: 0,
+      wrapUpSeconds: 20, // both calls' queue wrap-up
+      asaSeconds: 2,
+    });
+    // The day row those figures came from (no bin of the day is pending: the rollups were drained).
+    const dayRows: { handled: number; transfers_in: number }[] = await t.dataSource.query(
+      `SELECT sum(handled)::int AS handled, sum(transfers_in)::int AS transfers_in FROM analytics_operator_days
+       WHERE day = '2003-01-13T00:00:00Z' AND operator_id = $1`,
+      [c.id],
+    );
+    expect(dayRows).toEqual([{ handled: 2, transfers_in: 1 }]);
+  });
+
   it('heatmap in Moscow: three hours later, C7 at 23 h on Monday although it ends on Tuesday, C9 at 01 h', async () => {
     const heat = await as(manager).get(`/api/analytics/heatmap?${msk}`);
     expect(heat.body.rows).toEqual([

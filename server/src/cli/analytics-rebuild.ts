@@ -3,9 +3,10 @@ import { createDatabase } from '@server/db/data-source';
 import { AnalyticsRollupsRepository } from '@server/modules/analytics/analytics-rollups.repository';
 
 /**
- * `npm run analytics:rebuild` — recomputes analytics' call rollups (`analytics_call_bins`) from `calls` in one
- * transaction, for DATABASE_URL (or the embedded PGlite under DATA_DIR). Safe while the server runs: live refreshes
- * wait for it (same advisory lock), and reports read the old rollups until it commits.
+ * `npm run analytics:rebuild` — recomputes analytics' call rollups (`analytics_call_bins`) and operator rollups
+ * (`analytics_operator_bins|days|months`) from `calls` in one transaction, for DATABASE_URL (or the embedded PGlite
+ * under DATA_DIR). Safe while the server runs: live refreshes wait for it (same advisory lock), and reports read the
+ * old rollups until it commits.
  */
 async function main(): Promise<void> {
   const database = await createDatabase(loadConfig());

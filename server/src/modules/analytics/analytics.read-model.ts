@@ -219,6 +219,89 @@ function rollupRange(b: Bounds, params: unknown[]): string | null {
   return `r.bin >= $${n - 2} AND r.bin < $${n - 1} AND r.bin <> ALL($${n}::timestamptz[])`;
 }
 
+/** Per operator from one operator rollup table `table` (alias r) over the rows matching `where`. */
+const OPERATOR_ROLLUP = (table: string, where: string) => `
+  SELECT r.operator_id AS user_id, sum(r.handled) AS handled, sum(r.answered) AS answered,
+    sum(r.transfers_in) AS transfers_in, sum(r.handle) AS handle, sum(r.hold) AS hold,
+    sum(r.wrap_measured + r.wrap_default_n * coalesce(s.wrap_up_seconds, 0)) AS wrap,
+    sum(r.wait_sum) AS wait_sum, sum(r.wait_n) AS wait_n
+  FROM ${table} r LEFT JOIN analytics_queue_settings s ON s.queue = nullif(r.queue, '')
+  WHERE ${where}
+  GROUP BY r.operator_id`;
+
+/** A level of the operator rollups: its table and key column, and its UTC units (ms since the epoch). */
+interface RollupLevel {
+  table: string;
+  key: string;
+  floor: (t: number) => number;
+  next: (unit: number) => number;
+}
+
+const DAY_MS = 86_400_000;
+const monthStart = (t: number) => {
+  const d = new Date(t);
+  return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
+};
+/** Finest first: 15-minute bins, UTC days, UTC months (migration 1764004000000-CreateAnalyticsOperatorRollups). */
+const OPERATOR_LEVELS: readonly RollupLevel[] = [
+  {
+    table: 'analytics_operator_bins',
+    key: 'bin',
+    floor: (t) => Math.floor(t / BIN_MS) * BIN_MS,
+    next: (u) => u + BIN_MS,
+  },
+  {
+    table: 'analytics_operator_days',
+    key: 'day',
+    floor: (t) => Math.floor(t / DAY_MS) * DAY_MS,
+    next: (u) => u + DAY_MS,
+  },
+  { table: 'analytics_operator_months', key: 'month', floor: monthStart, next: (u) => monthStart(u + 32 * DAY_MS) },
+];
+
+/**
+ * The operators report's rollup parts of a window, coarsest first: whole UTC months, then the whole UTC days around
+ * them, then the 15-minute bins around those. A month or day with a pending bin is read one level finer, and the
+ * pending bins themselves from calls (rawRange), so each bin of the window is read exactly once.
+ */
+function operatorRollups(w: RollupWindow, params: unknown[]): string[] {
+  const parts = OPERATOR_LEVELS.map(() => ({ ranges: [] as [number, number][], skip: new Set<number>() }));
+  const stale = w.stale.map((b) => b.getTime());
+  // [lo, hi), aligned to level i, read at level i; its units holding a pending bin one level finer.
+  const read = (i: number, lo: number, hi: number): void => {
+    if (lo >= hi) return;
+    const level = OPERATOR_LEVELS[i]!;
+    parts[i]!.ranges.push([lo, hi]);
+    for (const unit of new Set(stale.filter((b) => b >= lo && b < hi).map(level.floor))) {
+      parts[i]!.skip.add(unit);
+      if (i > 0) read(i - 1, unit, level.next(unit));
+    }
+  };
+  // [lo, hi), aligned to level i: the whole units of the next level inside it go up, the rest is read here.
+  const cover = (i: number, lo: number, hi: number): void => {
+    const up = OPERATOR_LEVELS[i + 1];
+    const upFrom = up && (up.floor(lo) === lo ? lo : up.next(up.floor(lo)));
+    const upTo = up?.floor(hi);
+    if (!up || upFrom! >= upTo!) return read(i, lo, hi);
+    read(i, lo, upFrom!);
+    cover(i + 1, upFrom!, upTo!);
+    read(i, upTo!, hi);
+  };
+  cover(0, w.binFrom.getTime(), w.binTo.getTime());
+  return parts.flatMap(({ ranges, skip }, i) => {
+    if (ranges.length === 0) return [];
+    const { table, key } = OPERATOR_LEVELS[i]!;
+    const conditions = ranges.map(([lo, hi]) => {
+      params.push(new Date(lo), new Date(hi));
+      return `r.${key} >= $${params.length - 1} AND r.${key} < $${params.length}`;
+    });
+    params.push([...skip].map((u) => new Date(u)));
+    return [
+      OPERATOR_ROLLUP(table, `(${conditions.join(' OR ')}) AND r.${key} <> ALL($${params.length}::timestamptz[])`),
+    ];
+  });
+}
+
 /** `raw` and, when there are rollup bins, `UNION ALL` the rollup part. */
 const facts = (raw: string, rollup: string | null) => (rollup ? `${raw}\n  UNION ALL ${rollup}` : raw);
 
@@ -327,28 +410,25 @@ export class AnalyticsReadModel {
    * - all other calls: the calls row's operator handled it alone, for its whole talk time (no join needed, which
    *   keeps a year of calls one pass over the covering index).
    * Handler rows are read by time: a handler takes the call after it started and, by assumption, within a day of
-   * the range end.
+   * the range end. With rollups, both parts come from `analytics_operator_days` (whole UTC days) and
+   * `analytics_operator_bins` (the other whole bins), and only the raw parts of the range are read from calls.
    */
   async operatorKpis(b: Bounds): Promise<OperatorKpiRow[]> {
     const base: unknown[] = [b.fromUtc, b.toUtc];
     const raw = rawRange(b, base);
-    const rollup = rollupRange(b, base);
+    const rolled = b.rollup && operatorRollups(b.rollup, base);
     const [cond, params] = team(b, base, (p) => `u.id = ANY(${p})`);
-    // The rollups' operator rows are these same calls (answered, no transfer), per operator.
-    const rolledAlone =
-      rollup &&
-      `SELECT r.operator_id AS user_id, sum(r.answered) AS handled, sum(r.answered) AS answered, 0 AS transfers_in,
-         sum(r.handle) AS handle, sum(r.hold) AS hold,
-         sum(r.wrap_measured + r.wrap_default_n * coalesce(s.wrap_up_seconds, 0)) AS wrap,
-         sum(r.wait_sum) AS wait_sum, sum(r.wait_n) AS wait_n
-       FROM analytics_call_bins r LEFT JOIN analytics_queue_settings s ON s.queue = nullif(r.queue, '')
-       WHERE r.operator_id IS NOT NULL AND r.direction = 'inbound' AND ${rollup}
-       GROUP BY r.operator_id`;
+    // Without rollups the transfer rows of the range first (a few per cent of the handler rows); with them, the
+    // transfer rows of the few calls read raw.
+    const movedCalls = rolled
+      ? `SELECT DISTINCT t.call_id FROM calls c JOIN call_handlers t ON t.call_id = c.id
+         WHERE ${INBOUND(raw)} AND c.disposition = 'answered'
+           AND t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day'`
+      : `SELECT DISTINCT t.call_id FROM call_handlers t
+         WHERE t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day'`;
     return this.dataSource.query(
       `WITH moved_calls AS (
-         -- The transfer rows first (a few per cent of the handler rows), then those calls' handlers by key.
-         SELECT DISTINCT t.call_id FROM call_handlers t
-         WHERE t.kind = 'transferred' AND t.at >= $1 AND t.at < $2::timestamptz + interval '1 day'
+         ${movedCalls}
        ), h AS (
          SELECT h.call_id, h.user_id, h.kind, h.at, c.ended_at, c.wait_seconds, c.hold_seconds, ${WRAP_UP} AS wrap,
            lead(h.at) OVER w AS next_at, row_number() OVER w AS n
@@ -357,7 +437,7 @@ export class AnalyticsReadModel {
            JOIN calls c ON c.id = h.call_id
            LEFT JOIN analytics_queue_settings s ON s.queue = c.queue
          WHERE h.at >= $1 AND h.at < $2::timestamptz + interval '1 day'
-           AND ${INBOUND_IN_RANGE} AND c.disposition = 'answered'
+           AND ${INBOUND(raw)} AND c.disposition = 'answered'
          WINDOW w AS (PARTITION BY h.call_id ORDER BY h.seq)
        ), moved AS (
          SELECT user_id,
@@ -379,7 +459,7 @@ export class AnalyticsReadModel {
          WHERE ${INBOUND(raw)} AND c.disposition = 'answered' AND c.operator_id IS NOT NULL
            AND NOT ${TRANSFERRED('c.id')}
          GROUP BY c.operator_id
-       ${rolledAlone ? `UNION ALL ${rolledAlone}` : ''})
+       ${rolled ? rolled.map((part) => `UNION ALL ${part}`).join('\n') : ''})
        SELECT u.id AS user_id, u.name, u.extension,
          sum(x.handled)::int AS handled, sum(x.answered)::int AS answered, sum(x.transfers_in)::int AS transfers_in,
          round(sum(x.handle))::float8 AS handle, coalesce(sum(x.hold), 0)::float8 AS hold,

@@ -80,7 +80,12 @@ export class CallPartitionsRepository {
           await m.query(`DROP TABLE ${piece}`);
         }
       }
-      if (counted?.bins.length) await m.query(`SELECT zv_analytics_refresh_bins($1::timestamptz[])`, [counted.bins]);
+      if (counted?.bins.length) {
+        await m.query(
+          `SELECT zv_analytics_refresh_bins($1::timestamptz[]), zv_analytics_refresh_operator_bins($1::timestamptz[])`,
+          [counted.bins],
+        );
+      }
       return counted?.n ?? 0;
     });
   }

@@ -160,8 +160,17 @@ describe('campaigns live: customer first with a ratio and the abandon cap, on th
         const all = await attempts();
         return new Set(all.map((a) => a.phone_e164)).size === numbers.length && all.every((a) => a.ended_at !== null);
       },
-      { what: 'every number dialled once and its call over', timeoutMs: 90_000 },
-    );
+      { what: 'every number dialled once and its call over', timeoutMs: 45_000 },
+    ).catch(async (err: unknown) => {
+      // What the dialer saw, so a hang says why (operators not available, records stuck, attempts never ended).
+      const agents = (await node.services.agents.list()).filter((a) => a.userId === op1.id || a.userId === op2.id);
+      const records = await ds.query(`SELECT state, next_due_at FROM campaign_records WHERE campaign_id = $1`, [
+        campaignId,
+      ]);
+      throw new Error(
+        `${String(err)}; records ${JSON.stringify(records)}; agents ${JSON.stringify(agents)}; attempts ${JSON.stringify(await attempts())}`,
+      );
+    });
     await api.post(`/api/campaigns/${campaignId}/actions`, { action: 'stop' });
     await node.services.campaignDialer.idle();
     const all = await attempts();

@@ -248,13 +248,15 @@ export class CampaignsRepository {
       return await this.dataSource.transaction(async (em) => {
         const [record] = rowsOf<RecordRow>(
           await em.query(
+            // A scalar subquery runs once. As a FROM item a nested loop may rescan it, and each rescan skips the rows
+            // just taken: one UPDATE then set several records to dialling, and all but the first had no attempt.
             `UPDATE campaign_records r SET state = 'dialling', updated_at = now()
-             FROM (SELECT id FROM campaign_records x
+             WHERE r.id = (SELECT id FROM campaign_records x
                    WHERE x.campaign_id = $1 AND x.state = 'pending' AND x.next_due_at <= $2
                      AND NOT EXISTS (SELECT 1 FROM campaign_attempts a
                                      WHERE a.phone_e164 = x.phone_e164 AND a.ended_at IS NULL)
-                   ORDER BY x.next_due_at, x.id LIMIT 1 FOR UPDATE SKIP LOCKED) s
-             WHERE r.id = s.id AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = $1 AND c.status = 'running')
+                   ORDER BY x.next_due_at, x.id LIMIT 1 FOR UPDATE SKIP LOCKED)
+               AND EXISTS (SELECT 1 FROM campaigns c WHERE c.id = $1 AND c.status = 'running')
              RETURNING r.*`,
             [campaignId, now],
           ),

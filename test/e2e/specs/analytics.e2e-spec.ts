@@ -57,7 +57,11 @@ describe('analytics page', () => {
       ids,
     );
     // Written past the pipeline: the analytics rollups of that day are refreshed as a stored batch would do.
-    await db.query(`SELECT zv_analytics_refresh_bins(array(SELECT started_at FROM calls WHERE id = ANY($1)))`, [ids]);
+    await db.query(
+      `SELECT zv_analytics_refresh_bins(b), zv_analytics_refresh_operator_bins(b)
+       FROM (SELECT array(SELECT started_at FROM calls WHERE id = ANY($1)) AS b) x`,
+      [ids],
+    );
     await db.query(
       `WITH k AS (INSERT INTO contacts (name) VALUES ($2) RETURNING id),
          p AS (INSERT INTO contact_phones (contact_id, raw, e164, last10) SELECT id, $3, $3, right($3, 10) FROM k),

@@ -261,8 +261,14 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     const card = callCardSchema.parse(of(opA, 'call:ringing', now.callId)[0]!.payload.card);
     const listed = card.kind === 'withheld' ? [] : card.lastCalls.map((c) => c.id);
     expect(listed).toEqual([missed.callId]);
-    await stored(now.callId);
-    const log = await opA.api.get(`/api/calls?phone=${encodeURIComponent(number)}`);
+    // The ring that lets A see the call (its leg) may be written in the batch after the call's row.
+    const logOf = () => opA.api.get(`/api/calls?phone=${encodeURIComponent(number)}`);
+    await waitFor(async () => ((await logOf()).body.items ?? []).some((c: { id: string }) => c.id === now.callId), {
+      what: "the ringing call in A's log",
+      timeoutMs: 5_000,
+      intervalMs: 20,
+    });
+    const log = await logOf();
     expect(log.status).toBe(200);
     expect(log.body.items.map((c: { id: string }) => c.id)).toEqual([now.callId, missed.callId]);
     expect(log.body.items[1]).toMatchObject({ disposition: 'abandoned', recordingUrl: null });

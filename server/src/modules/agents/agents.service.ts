@@ -212,7 +212,13 @@ export class AgentsService {
       const userId = await this.userOf(event.agentId);
       if (!userId) return;
       const paused = event.status === 'paused';
-      this.transition(userId, null, pbxPaused(paused, event.pauseReason ?? null));
+      const t = this.transition(userId, null, pbxPaused(paused, event.pauseReason ?? null));
+      if (t) {
+        this.options.logger.info(
+          { userId, extension: event.agentId, paused, reason: event.pauseReason ?? null },
+          'queue pause made on the PBX: the operator follows it',
+        );
+      }
       if (this.book.hasPending()) await this.flushSoon();
       // An unpause of one queue member leaves the operator's other members paused: available is all of them.
       if (!paused && this.book.get(userId)?.state === 'available') {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { type Express } from 'express';
 import { Redis } from 'ioredis';
 
-import { type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
+import { type AgentStateEvent, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
 import { createApp } from '@server/app';
 import { type CallEventBus } from '@server/common/bus/call-event-bus';
 import { MemoryCallBus } from '@server/common/bus/memory-call-bus';
@@ -244,7 +244,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   if (overrides.consume ?? true) services.slaAlerts.start();
 
   if (provider) {
-    provider.onEvent((event) => publish(bus, event, logger));
+    provider.onEvent((event) => publish(bus, event, logger, (e) => services.agents.onPbxAgentState(e)));
     // A refused login is fatal for telephony only: the CRM keeps serving and says why.
     await provider.start().catch((err: unknown) => logger.error({ err }, 'telephony provider did not start'));
   }
@@ -358,8 +358,20 @@ export class RefusedStart extends Error {}
 
 const isCallEvent = (e: TelephonyEvent): e is CallEvent => e.type.startsWith('call.') || e.type === 'recording.ready';
 
-/** Adapter → bus. Call events only: the adapter's status is logged, agent presence comes from the CRM itself. */
-function publish(bus: CallEventBus, event: TelephonyEvent, logger: Logger): void {
+/**
+ * Adapter → bus for call events; the adapter's status is logged. A queue pause goes to the agents here, on the node
+ * that runs the adapter (the relay brings every node's pause requests to it, so it alone tells them from the PBX's).
+ */
+function publish(
+  bus: CallEventBus,
+  event: TelephonyEvent,
+  logger: Logger,
+  onAgentState: (event: AgentStateEvent) => Promise<void>,
+): void {
+  if (event.type === 'agent.state') {
+    onAgentState(event).catch((err: unknown) => logger.warn({ err, event }, 'a PBX queue pause was not followed'));
+    return;
+  }
   if (!isCallEvent(event)) {
     if (event.type === 'provider.up' || event.type === 'provider.down') logger.info({ event }, 'telephony status');
     return;

@@ -112,24 +112,47 @@ describe('agent states on the real PBX', () => {
 
   it('a call makes the operator on-call, then wrap-up (queue-paused) that ends by itself', async () => {
     const phone = await startOperatorPhone('1001');
-    const seen = new Set<string>();
-    const watch = setInterval(() => {
-      void agentOf(op.id).then((a) => a && seen.add(a.state));
-    }, 150);
+    const mark = pushes.length;
+    const eventMark = probe.events.length;
+    const pushedState = (state: string) =>
+      waitFor(async () => pushes.slice(mark).some((p) => p.userId === op.id && p.state === state), {
+        what: `agent:state ${state} pushed`,
+        timeoutMs: (WRAP_UP_SECONDS + 10) * 1000,
+      });
+    /** Both member interfaces got a QueuePause from the PBX's own report, as `paused` with `reason`. */
+    const pbxPaused = (paused: '0' | '1', reason?: string) =>
+      waitFor(
+        async () => {
+          const ifaces = probe.events
+            .slice(eventMark)
+            .filter((e) => e.event === 'QueueMemberPause' && e.fields.queue === 'support')
+            .filter(
+              (e) => e.fields.paused === paused && (!reason || (e.fields.pausedreason ?? e.fields.reason) === reason),
+            )
+            .map((e) => e.fields.interface);
+          return ['PJSIP/1001', 'PJSIP/1001-web'].every((i) => ifaces.includes(i));
+        },
+        { what: `both members ${paused === '1' ? `paused (${reason})` : 'unpaused'} on the PBX`, timeoutMs: 10_000 },
+      );
     try {
       const result = await runSipp('uac-queue-answered-expect-200.xml', { service: '7000', timeoutMs: 40_000 });
       expect(result, result.stderr).toMatchObject({ code: 0, timedOut: false });
+      // The pushes, not a poll: a wrap-up of two seconds can be over before a slow machine polls once.
+      await pushedState('on-call');
+      await pushedState('wrap-up');
+      await pbxPaused('1', 'wrap-up');
+      await pushedState('available');
+      await pbxPaused('0');
     } finally {
       await phone.stop();
     }
-    await waitFor(async () => (await agentOf(op.id))?.state === 'wrap-up', { what: 'wrap-up', timeoutMs: 5_000 });
-    clearInterval(watch);
-    expect(seen.has('on-call')).toBe(true);
-    for (const m of await members()) expect(m).toMatchObject({ paused: '1', pausedreason: 'wrap-up' });
-    await waitFor(async () => (await agentOf(op.id))?.state === 'available', {
-      what: 'back to available after wrap-up',
-      timeoutMs: (WRAP_UP_SECONDS + 5) * 1000,
-    });
+    const states = pushes
+      .slice(mark)
+      .filter((p) => p.userId === op.id)
+      .map((p) => p.state);
+    expect(states.indexOf('on-call')).toBeLessThan(states.indexOf('wrap-up'));
+    expect(states.lastIndexOf('wrap-up')).toBeLessThan(states.lastIndexOf('available'));
+    expect((await agentOf(op.id))?.state).toBe('available');
     for (const m of await members()) expect(m.paused).toBe('0');
   }, 60_000);
 

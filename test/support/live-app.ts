@@ -96,6 +96,16 @@ export class AmiProbe {
   async hangup(channel: string): Promise<void> {
     await this.connection.action({ action: 'Hangup', channel });
   }
+
+  /** A pause made on the PBX, not by Zvonok (as a desk phone's feature code or Asterisk's autopause make one). */
+  async queuePause(iface: string, paused: boolean, reason?: string): Promise<void> {
+    await this.connection.action({
+      action: 'QueuePause',
+      interface: iface,
+      paused: paused ? 'true' : 'false',
+      ...(reason ? { reason } : {}),
+    });
+  }
 }
 
 /** Asterisk's own CLI (through the chroot), for what AMI does not list. */

@@ -170,6 +170,32 @@ describe('AmiProvider', () => {
     expect(a.fields).toMatchObject({ interface: 'PJSIP/1002', paused: 'true', reason: 'lunch' });
   });
 
+  it("reports a pause it was asked for as 'requested' and one made on the PBX (autopause, desk phone) as 'external'", async () => {
+    const p = await startProvider();
+    const pauseEvent = (paused: boolean, reason = '') => [
+      'Event: QueueMemberPause',
+      'Queue: support',
+      'Interface: PJSIP/1001',
+      `Paused: ${paused ? '1' : '0'}`,
+      `PausedReason: ${reason}`,
+    ];
+    const pauses = () => events.flatMap((e) => (e.type === 'agent.state' ? [[e.status, e.pauseChange ?? null]] : []));
+    await p.setAgentPaused('1001', true, 'break:lunch');
+    server.event(pauseEvent(true, 'break:lunch'));
+    await p.setAgentPaused('1001', false);
+    server.event(pauseEvent(false));
+    server.event(pauseEvent(true, 'Auto-Pause'));
+    server.event(pauseEvent(false));
+    await server.waitFor(() => pauses().length === 5);
+    expect(pauses()).toEqual([
+      ['available', null],
+      ['paused', 'requested'],
+      ['available', 'requested'],
+      ['paused', 'external'],
+      ['available', 'external'],
+    ]);
+  });
+
   it('pauses every device of an operator (desk phone and web softphone)', async () => {
     server.queueMembers.push(['Location: PJSIP/1001-web', 'StateInterface: PJSIP/1001-web', 'Status: 5', 'Paused: 0']);
     const p = await startProvider();

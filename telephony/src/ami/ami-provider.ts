@@ -1,6 +1,7 @@
 import { AmiConnection, type AmiBackoffOptions, type AmiConnectionState } from '@telephony/ami/ami-connection';
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
+import { PauseChanges } from '@telephony/ami/pause-changes';
 import { renderPjsipAuth, writeFileIfChanged } from '@telephony/ami/pjsip-auth-file';
 import {
   DEFAULT_TRACKER_CONFIG,
@@ -103,6 +104,7 @@ export class AmiProvider implements TelephonyProvider {
   /** The auth file content Asterisk was last told to load; unknown after a reconnect. */
   private reloadedAuth: string | undefined;
   private credentialTimer: NodeJS.Timeout | undefined;
+  private readonly pauses = new PauseChanges();
 
   constructor(private readonly config: AmiProviderConfig) {
     this.tracker = {
@@ -280,7 +282,8 @@ export class AmiProvider implements TelephonyProvider {
   /**
    * QueuePause (all queues) for every queue-member interface of the operator: the configured dial interface plus
    * the devices QueueStatus/QueueMemberStatus reported (e.g. `PJSIP/1001-web` beside `PJSIP/1001`), so a paused
-   * operator gets no queue calls on any device. Succeeds when at least one interface was paused.
+   * operator gets no queue calls on any device. Succeeds when at least one interface was paused. The change comes
+   * back as `agent.state` with `pauseChange: 'requested'`; one made on the PBX itself comes as `'external'`.
    */
   async setAgentPaused(agentExtension: string, paused: boolean, reason?: string): Promise<void> {
     if (!EXTENSION.test(agentExtension)) {
@@ -290,6 +293,7 @@ export class AmiProvider implements TelephonyProvider {
     const interfaces = [
       ...new Set([this.agentDial(agentExtension), ...Object.keys(known?.devices ?? {}).filter((d) => d.includes('/'))]),
     ];
+    const withdraw = this.pauses.request(agentExtension, paused, reason);
     const results = await Promise.allSettled(
       interfaces.map((iface) =>
         this.connection.action({
@@ -301,6 +305,7 @@ export class AmiProvider implements TelephonyProvider {
       ),
     );
     if (results.some((r) => r.status === 'fulfilled')) return;
+    withdraw();
     const first = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     throw first?.reason instanceof Error ? first.reason : new TelephonyError('ACTION_FAILED', 'QueuePause failed');
   }
@@ -396,7 +401,8 @@ export class AmiProvider implements TelephonyProvider {
   }
 
   private publish(events: TelephonyEvent[]): void {
-    for (const ev of events) {
+    for (const raw of events) {
+      const ev = raw.type === 'agent.state' ? this.pauses.classify(raw) : raw;
       for (const l of this.listeners) {
         try {
           l(ev);
@@ -426,7 +432,10 @@ export class AmiProvider implements TelephonyProvider {
       void this.resync();
       return;
     }
-    if (s === 'backoff' || s === 'stopped') this.reloadedAuth = undefined;
+    if (s === 'backoff' || s === 'stopped') {
+      this.reloadedAuth = undefined;
+      this.pauses.linkLost();
+    }
     if ((s === 'backoff' || s === 'stopped') && this.up) {
       this.up = false;
       this.publish([

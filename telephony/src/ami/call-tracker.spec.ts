@@ -773,6 +773,76 @@ describe('agent state', () => {
     ]);
   });
 
+  describe('pause: the operator is paused only when every queue member of theirs is', () => {
+    const member = (iface: string, paused: boolean, queue = 'support', reason?: string) =>
+      amiEvent('QueueMemberStatus', T0, {
+        queue,
+        interface: iface,
+        stateinterface: iface,
+        status: '1',
+        paused: paused ? '1' : '0',
+        ...(reason ? { pausedreason: reason } : {}),
+      });
+    const pause = (at: number, iface: string, paused: boolean, reason?: string, queue: string | null = 'support') =>
+      amiEvent('QueueMemberPause', T0 + at, {
+        ...(queue ? { queue } : {}),
+        interface: iface,
+        paused: paused ? '1' : '0',
+        ...(reason ? { pausedreason: reason } : {}),
+      });
+    const states = (events: TelephonyEvent[]) =>
+      events.flatMap((e) =>
+        e.type === 'agent.state' ? [`${e.status}${e.pauseReason ? `:${e.pauseReason}` : ''}`] : [],
+      );
+
+    it("reports a pause of both devices once, though the other device's status comes in between", () => {
+      const { events } = fold([
+        member('PJSIP/1001', false),
+        member('PJSIP/1001-web', false),
+        pause(1, 'PJSIP/1001', true, 'wrap-up'),
+        // The softphone's member, not paused yet: once this flipped the operator back to available.
+        member('PJSIP/1001-web', false),
+        pause(2, 'PJSIP/1001-web', true, 'wrap-up'),
+        member('PJSIP/1001', true, 'support', 'wrap-up'),
+        pause(3, 'PJSIP/1001', false),
+        member('PJSIP/1001-web', true, 'support', 'wrap-up'),
+        pause(4, 'PJSIP/1001-web', false),
+      ]);
+      expect(states(events)).toEqual(['available', 'paused:wrap-up', 'available']);
+    });
+
+    it('a pause of one device, or in one queue of two, leaves the operator available', () => {
+      const { events } = fold([
+        member('PJSIP/1001', false),
+        member('PJSIP/1001', false, 'sales'),
+        pause(1, 'PJSIP/1001', true, 'Auto-Pause'),
+        pause(2, 'PJSIP/1001', true, 'lunch', 'sales'),
+        pause(3, 'PJSIP/1001', false, undefined, 'sales'),
+      ]);
+      expect(states(events)).toEqual(['available', 'paused:lunch', 'available']);
+    });
+
+    it('a pause with no queue given is one of every queue member of that interface', () => {
+      const { events } = fold([
+        member('PJSIP/1001', false),
+        member('PJSIP/1001', false, 'sales'),
+        pause(1, 'PJSIP/1001', true, 'pbx', null),
+        pause(2, 'PJSIP/1001', false, undefined, null),
+      ]);
+      expect(states(events)).toEqual(['available', 'paused:pbx', 'available']);
+    });
+
+    it('a member that left its queue no longer keeps the operator available', () => {
+      const { events } = fold([
+        member('PJSIP/1001', false),
+        member('PJSIP/1001', false, 'sales'),
+        pause(1, 'PJSIP/1001', true, 'lunch'),
+        amiEvent('QueueMemberRemoved', T0 + 2, { queue: 'sales', interface: 'PJSIP/1001', membername: '1001' }),
+      ]);
+      expect(states(events)).toEqual(['available', 'paused:lunch']);
+    });
+  });
+
   it('maps queue member status, pause and device state, deduplicated', () => {
     const { events } = fold([
       amiEvent('QueueMemberStatus', T0, {

@@ -146,6 +146,13 @@ export interface AgentStateEvent {
   status: AgentStatus;
   queue?: string;
   pauseReason?: string;
+  /**
+   * Set when this event pauses or unpauses the operator: `requested` = the adapter carried out `setAgentPaused` (the
+   * server's own change coming back), `external` = the PBX itself (a desk-phone feature code, Asterisk's autopause
+   * after a ring with no answer, another AMI client). Absent when only a device changed, and on the first report of
+   * an operator (the adapter's baseline, not a change).
+   */
+  pauseChange?: 'requested' | 'external';
   occurredAt: string;
   source: ProviderSource;
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 
-import { defaultRecord, effectiveState, queuePause, sameEffective } from './agent-state';
+import {
+  type BaseAgentState,
+  defaultRecord,
+  effectiveState,
+  fromQueuePause,
+  pbxPaused,
+  queuePause,
+  sameEffective,
+} from './agent-state';
 
 const t0 = new Date('2026-11-23T10:00:00Z');
 const t1 = new Date('2026-11-23T10:05:00Z');
@@ -29,5 +37,37 @@ describe('agent state', () => {
     expect(queuePause('break', null)).toEqual({ paused: true, reason: 'break' });
     expect(queuePause('wrap-up', null)).toEqual({ paused: true, reason: 'wrap-up' });
     expect(queuePause('offline', null)).toEqual({ paused: true, reason: 'offline' });
+  });
+
+  it("reads a queue pause back as the state it stands for: our own reasons as ours, the PBX's as a break", () => {
+    const states: [BaseAgentState, string | null][] = [
+      ['available', null],
+      ['break', 'lunch'],
+      ['break', null],
+      ['offline', null],
+    ];
+    for (const [state, reason] of states) {
+      const pause = queuePause(state, reason);
+      expect(fromQueuePause(pause.paused, pause.reason ?? null)).toEqual({ state, reason });
+    }
+    expect(fromQueuePause(true, 'Auto-Pause')).toEqual({ state: 'break', reason: 'Auto-Pause' });
+    expect(fromQueuePause(true, null)).toEqual({ state: 'break', reason: 'pbx' });
+  });
+
+  it('follows a pause made on the PBX, and changes nothing when the state shows that pause already', () => {
+    const available = defaultRecord(t0);
+    const wrapUp = { ...available, state: 'wrap-up' as const, wrapUpUntil: t1 };
+    expect(pbxPaused(true, 'Auto-Pause')(available, t1)).toMatchObject({
+      state: 'break',
+      reason: 'Auto-Pause',
+      since: t1,
+    });
+    expect(pbxPaused(false, null)(available, t1)).toBeNull();
+    expect(pbxPaused(true, 'wrap-up')(wrapUp, t1)).toBeNull();
+    // Unpaused on the desk phone during wrap-up: available at once, the wrap-up is over.
+    expect(pbxPaused(false, null)(wrapUp, t1)).toMatchObject({ state: 'available', wrapUpUntil: null });
+    // A call in progress stays on top of the new base state.
+    const onCall = { ...available, activity: 'on-call' as const, activityCallId: 'c1', activitySince: t0 };
+    expect(pbxPaused(true, 'offline')(onCall, t1)).toMatchObject({ state: 'offline', activity: 'on-call' });
   });
 });

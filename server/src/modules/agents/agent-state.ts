@@ -62,6 +62,25 @@ export function queuePause(state: BaseAgentState, reason: string | null): { paus
   }
 }
 
+/** What the operator's base state shows for a reason a paused queue member got that no state of ours gave. */
+export const PBX_PAUSE_REASON = 'pbx';
+
+/**
+ * The base state a queue pause made on the PBX itself stands for, the inverse of `queuePause`: unpaused is
+ * available, `offline` is offline, `break[:reason]` is that break; any other pause (Asterisk's autopause
+ * `Auto-Pause`, a desk-phone feature code, `wrap-up` set by hand) is a break with the PBX's reason, or `pbx`.
+ */
+export function fromQueuePause(
+  paused: boolean,
+  reason: string | null,
+): { state: BaseAgentState; reason: string | null } {
+  if (!paused) return { state: 'available', reason: null };
+  if (reason === 'offline') return { state: 'offline', reason: null };
+  if (reason === 'break') return { state: 'break', reason: null };
+  if (reason?.startsWith('break:')) return { state: 'break', reason: reason.slice('break:'.length) || null };
+  return { state: 'break', reason: reason || PBX_PAUSE_REASON };
+}
+
 /** A change of an operator's record; null = nothing to change (the event is not about what they are doing). */
 export type Mutation = (current: AgentStateRecord, now: Date) => AgentStateRecord | null;
 
@@ -110,6 +129,16 @@ export const callEnded =
     const cleared = idle(r);
     if (r.activity !== 'on-call' || wrapUpSeconds <= 0 || r.state !== 'available') return cleared;
     return chosen('wrap-up', null, new Date(now.getTime() + wrapUpSeconds * 1000))(cleared, now);
+  };
+
+/** The PBX paused or unpaused the operator: the base state follows it unless it shows that pause already. */
+export const pbxPaused =
+  (paused: boolean, reason: string | null): Mutation =>
+  (r, now) => {
+    const queue = queuePause(r.state, r.reason);
+    if (queue.paused === paused && (!paused || (queue.reason ?? null) === reason)) return null;
+    const next = fromQueuePause(paused, reason);
+    return chosen(next.state, next.reason)(r, now);
   };
 
 export const wrapUpOver: Mutation = (r, now) =>

@@ -1,4 +1,4 @@
-import { type CallEvent, type TelephonyProvider } from '@telephony';
+import { type AgentStateEvent, type CallEvent, type TelephonyProvider } from '@telephony';
 import { type AgentDto, type AgentTelephonyOutcome, type SetAgentStateResponse } from '@contracts/dto/agent';
 import { type UserDto } from '@contracts/dto/user';
 import { type AgentStateDto } from '@contracts/socket-events';
@@ -15,6 +15,7 @@ import {
   effectiveState,
   leftCall,
   onCall,
+  pbxPaused,
   queuePause,
   ringing,
   ringStopped,
@@ -74,9 +75,10 @@ const FLUSH_RETRY_MS = 1_000;
  * Operator states: the chosen one (available / break with a reason / offline), wrap-up after each answered call,
  * and what the calls make of it (ringing, on-call). Every change is decided in memory (AgentBook), pushed at once
  * as `agent:state` to the operator and to supervisors and managers, mirrored to the PBX as a queue pause with a
- * reason, and written in batches (current row + history intervals). The table is the truth: it is read at start
- * and whenever an operator is first needed, and every write is a compare-and-set on the row's version, so a change
- * decided on a state another node has changed since is redone on the stored one (and pushed again if that differs).
+ * reason (a pause made on the PBX itself comes back the other way), and written in batches (current row + history
+ * intervals). The table is the truth: it is read at start and whenever an operator is first needed, and every write
+ * is a compare-and-set on the row's version, so a change decided on a state another node has changed since is redone
+ * on the stored one (and pushed again if that differs).
  */
 export class AgentsService {
   private readonly listeners = new Set<AgentChangeListener>();
@@ -84,6 +86,8 @@ export class AgentsService {
   private readonly loading = new Map<string, Promise<void>>();
   /** The extension each operator was last seen with (for the queue pause of changes the calls make). */
   private readonly extensions = new Map<string, string | null>();
+  /** The PBX's pause changes, one after another, so a quick pause and unpause end as the PBX did. */
+  private pbxChanges: Promise<void> = Promise.resolve();
   private flushQueued: Promise<void> | null = null;
   private lastFlush: Promise<void> = Promise.resolve();
   private sweeper: NodeJS.Timeout | undefined;
@@ -193,6 +197,36 @@ export class AgentsService {
         return;
     }
     if (this.book.hasPending()) await this.flushSoon();
+  }
+
+  /**
+   * A queue pause or unpause made on the PBX itself (`pauseChange: 'external'`: a desk-phone pause, Asterisk's
+   * autopause after a ring with no answer): the operator's state follows it, pushed and stored like any change. A
+   * pause is not sent back (the PBX is there already, with its own reason); an unpause is, as the adapter reports one
+   * as soon as any member of the operator's is unpaused, and the others must follow. The PBX's report of a pause
+   * this service asked for (`'requested'`) changes nothing, so a state chosen in the CRM is never applied twice.
+   */
+  onPbxAgentState(event: AgentStateEvent): Promise<void> {
+    if (event.pauseChange !== 'external') return Promise.resolve();
+    const next = this.pbxChanges.then(async () => {
+      const userId = await this.userOf(event.agentId);
+      if (!userId) return;
+      const paused = event.status === 'paused';
+      const t = this.transition(userId, null, pbxPaused(paused, event.pauseReason ?? null));
+      if (t) {
+        this.options.logger.info(
+          { userId, extension: event.agentId, paused, reason: event.pauseReason ?? null },
+          'queue pause made on the PBX: the operator follows it',
+        );
+      }
+      if (this.book.hasPending()) await this.flushSoon();
+      // An unpause of one queue member leaves the operator's other members paused: available is all of them.
+      if (!paused && this.book.get(userId)?.state === 'available') {
+        await this.applyPause(this.extensions.get(userId) ?? null, 'available', null);
+      }
+    });
+    this.pbxChanges = next.catch(() => undefined);
+    return next;
   }
 
   /** Returns every operator whose wrap-up ran out to available (and unpauses them). Safe on several nodes. */

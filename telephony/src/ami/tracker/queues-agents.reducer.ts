@@ -2,11 +2,11 @@ import type { AgentStateEvent, AgentStatus } from '@telephony/model/call-event';
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import { onDialBegin } from '@telephony/ami/tracker/channels-bridges.reducer';
 import { agentFromInterface, type Reducer, type Seen } from '@telephony/ami/tracker/tracker-reducer';
-import { own } from '@telephony/ami/tracker/tracker-state';
+import { own, type AgentInfo, type MemberPause } from '@telephony/ami/tracker/tracker-state';
 
 /**
  * Queues and agents: a caller waiting in and leaving a queue, app_queue ringing and connecting its members, and the
- * members' own state (device state and pause), reported as `agent.state`.
+ * members' own state (device state and pause), reported as `agent.state` per operator.
  */
 
 /** A queue's events about the caller and the members it rings; false for any other event. */
@@ -95,18 +95,49 @@ function aggregate(devices: Readonly<Record<string, AgentStatus>>): AgentStatus 
 
 interface AgentUpdate {
   device?: { id: string; status: AgentStatus };
-  paused?: boolean;
-  pauseReason?: string;
+  /** A queue member's pause as reported (`key` = `<queue>|<interface>`, or `|<interface>` when no queue was given). */
+  member?: { key: string; pause: MemberPause };
+  /** The member left its queue. */
+  removed?: string;
+}
+
+/**
+ * The operator is paused when every queue member they have is paused: a pause in only some of their queues, or on
+ * one of their devices, still lets a queue call reach them. Hence an unpause of any member makes them available.
+ */
+function pausedEverywhere(members: Readonly<Record<string, MemberPause>>): boolean {
+  const all = Object.values(members);
+  return all.length > 0 && all.every((m) => m.paused);
+}
+
+/** Members a report names: its own, or, with no queue given, every queue member of that interface. */
+function memberKeys(a: AgentInfo, queue: string | undefined, iface: string): string[] {
+  if (queue) return [`${queue}|${iface}`];
+  const known = Object.keys(a.members).filter((k) => k.slice(k.indexOf('|') + 1) === iface);
+  return known.length ? known : [`|${iface}`];
 }
 
 function agentEvent(r: Reducer, agentId: string, update: AgentUpdate, queue?: string): void {
   const a = r.d.agent(agentId);
   if (update.device) a.devices = { ...a.devices, [update.device.id]: update.device.status };
-  if (update.paused !== undefined) a.paused = update.paused;
-  if (update.pauseReason !== undefined) a.pauseReason = update.pauseReason;
-  if (!a.paused) delete a.pauseReason;
-  const status: AgentStatus = a.paused ? 'paused' : aggregate(a.devices);
-  const signature = `${status}|${a.pauseReason ?? ''}`;
+  if (update.removed !== undefined) {
+    const members = { ...a.members };
+    delete members[update.removed];
+    a.members = members;
+  }
+  if (update.member) {
+    const { key, pause } = update.member;
+    const before = own(a.members, key);
+    if (pause.paused && (!before?.paused || before.reason !== pause.reason)) {
+      if (pause.reason) a.pauseReason = pause.reason;
+      else delete a.pauseReason;
+    }
+    a.members = { ...a.members, [key]: pause };
+  }
+  const paused = pausedEverywhere(a.members);
+  const status: AgentStatus = paused ? 'paused' : aggregate(a.devices);
+  const reason = paused ? a.pauseReason : undefined;
+  const signature = `${status}|${reason ?? ''}`;
   if (signature === a.lastEmitted) return;
   a.lastEmitted = signature;
   const ev: AgentStateEvent = {
@@ -114,7 +145,7 @@ function agentEvent(r: Reducer, agentId: string, update: AgentUpdate, queue?: st
     agentId,
     status,
     ...(queue ? { queue } : {}),
-    ...(a.pauseReason ? { pauseReason: a.pauseReason } : {}),
+    ...(reason ? { pauseReason: reason } : {}),
     occurredAt: new Date(r.now).toISOString(),
     source: 'ami',
   };
@@ -122,6 +153,15 @@ function agentEvent(r: Reducer, agentId: string, update: AgentUpdate, queue?: st
 }
 
 const truthy = (v: string | undefined) => v === '1' || v?.toLowerCase() === 'true' || v?.toLowerCase() === 'yes';
+
+/** The member's own interface (its location); QueueStatus's QueueMember names it `Location`. */
+const memberInterface = (f: AmiEvent['fields']): string | undefined => f.location ?? f.interface ?? f.stateinterface;
+
+function memberPause(f: AmiEvent['fields']): MemberPause {
+  const paused = truthy(f.paused);
+  const reason = f.pausedreason || f.reason;
+  return paused && reason ? { paused, reason } : { paused };
+}
 
 /** Queue members' and devices' states (QueueMember*, DeviceStateChange); false for any other event. */
 export function reduceAgentEvent(r: Reducer, name: string, ev: AmiEvent): boolean {
@@ -133,13 +173,19 @@ export function reduceAgentEvent(r: Reducer, name: string, ev: AmiEvent): boolea
         agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
       if (!agentId) return true;
       const deviceStatus = own(DEVICE_STATUS, f.status ?? '') ?? 'available';
-      const paused = truthy(f.paused);
-      const reason = f.pausedreason || f.reason;
       const device = {
         id: f.stateinterface ?? f.interface ?? f.location ?? agentId,
         status: deviceStatus,
       };
-      agentEvent(r, agentId, { device, paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
+      const [key] = memberKeys(r.d.agent(agentId), f.queue, memberInterface(f) ?? device.id);
+      agentEvent(r, agentId, { device, member: { key: key!, pause: memberPause(f) } }, f.queue);
+      return true;
+    }
+    case 'queuememberremoved': {
+      const agentId =
+        agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
+      const iface = memberInterface(f);
+      if (agentId && iface && f.queue) agentEvent(r, agentId, { removed: `${f.queue}|${iface}` }, f.queue);
       return true;
     }
     case 'queuememberpause':
@@ -147,9 +193,11 @@ export function reduceAgentEvent(r: Reducer, name: string, ev: AmiEvent): boolea
       const agentId =
         agentFromInterface(f.stateinterface ?? f.interface, r.config) ?? agentFromInterface(f.membername, r.config);
       if (!agentId) return true;
-      const paused = truthy(f.paused);
-      const reason = f.pausedreason || f.reason;
-      agentEvent(r, agentId, { paused, ...(paused && reason ? { pauseReason: reason } : {}) }, f.queue);
+      const iface = memberInterface(f);
+      if (!iface) return true;
+      for (const key of memberKeys(r.d.agent(agentId), f.queue, iface)) {
+        agentEvent(r, agentId, { member: { key, pause: memberPause(f) } }, f.queue);
+      }
       return true;
     }
     case 'devicestatechange': {

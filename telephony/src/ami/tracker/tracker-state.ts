@@ -117,13 +117,23 @@ export interface TrackedCall {
   pendingCdr?: CdrOutcome;
 }
 
+export interface MemberPause {
+  paused: boolean;
+  reason?: string;
+}
+
 export interface AgentInfo {
   /**
    * Status per device (an operator may have several, e.g. `PJSIP/1001` desk phone and `PJSIP/1001-web` softphone,
    * both queue members); the agent's status is the most engaged of them: busy > ringing > available > offline.
    */
   devices: Readonly<Record<string, AgentStatus>>;
-  paused: boolean;
+  /**
+   * The pause of each of the operator's queue members (`<queue>|<interface>`): Asterisk pauses members one by one, so
+   * the operator's pause is derived from all of them, not from whichever member was reported last.
+   */
+  members: Readonly<Record<string, MemberPause>>;
+  /** The reason of the latest member pause reported: the operator's reason once every member is paused. */
   pauseReason?: string;
   lastEmitted?: string;
 }
@@ -272,7 +282,7 @@ export class Draft {
     }
     const existing = own(this.agents, agentId);
     if (existing && this.inPlace) return existing;
-    const copy: AgentInfo = existing ? { ...existing } : { devices: {}, paused: false };
+    const copy: AgentInfo = existing ? { ...existing } : { devices: {}, members: {} };
     this.agents[agentId] = copy;
     return copy;
   }

@@ -38,6 +38,7 @@ import { CreateAnalyticsCallBins1764003200000 } from './1764003200000-CreateAnal
 import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
 import { PartitionCallsByMonth1764003800000 } from './1764003800000-PartitionCallsByMonth';
 import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-CreateAnalyticsOperatorRollups';
+import { CreateAnalyticsCrmDays1764004100000 } from './1764004100000-CreateAnalyticsCrmDays';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -84,4 +85,5 @@ export const migrations = [
   CreateProducts1764003500000,
   PartitionCallsByMonth1764003800000,
   CreateAnalyticsOperatorRollups1764004000000,
+  CreateAnalyticsCrmDays1764004100000,
 ];

@@ -242,6 +242,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   if (overrides.consume ?? true) await pipeline.start();
   // SLA thresholds are evaluated where call events are consumed; the alerts table keeps it once per cluster.
   if (overrides.consume ?? true) services.slaAlerts.start();
+  if (overrides.consume ?? true) services.analyticsRollups.start();
 
   if (provider) {
     provider.onEvent((event) => publish(bus, event, logger, (e) => services.agents.onPbxAgentState(e)));

@@ -13,8 +13,8 @@
  *   mean 35 s, so some are short abandons); talk 20 s + exp(mean 200 s); 20 % of answered calls with hold;
  *   queues support 57 % / sales 30 % / billing 10 % / direct 3 %; 5 % of answered calls transferred once;
  *   their call_handlers rows are written directly (the seed writes no call_events);
- * - leads (calls ÷ 30), won/lost/open deals (calls ÷ 100), callback tasks (calls ÷ 20: 70 % done in time, 15 %
- *   late, 15 % open) and, when the agents module's table exists, a synthetic agent state history (per operator
+ * - leads (calls ÷ 30), won/lost/open deals (calls ÷ 100, each the deal of a converted lead), callback tasks
+ *   (calls ÷ 20: 70 % done in time, 15 % late, 15 % open) and, when the agents module's table exists, a synthetic agent state history (per operator
  *   and weekday: on-call, wrap-up, break, available blocks between 09 and 18 h — volume, not fidelity).
  */
 import { pathToFileURL } from 'node:url';
@@ -98,6 +98,7 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions): Pr
     for (const ix of deferred) await client.query(ix.indexdef);
     await client.query(LEADS_SQL, [Math.ceil(options.calls / 30), days]);
     await client.query(DEALS_SQL, [Math.ceil(options.calls / 100), days]);
+    await client.query(LEAD_DEALS_SQL);
     await client.query(CALLBACKS_SQL, [Math.ceil(options.calls / 20), days]);
     const history = await client.query<{ t: string | null }>(`SELECT to_regclass('agent_state_history')::text AS t`);
     if (history.rows[0]?.t) await client.query(STATE_HISTORY_SQL, [days]);
@@ -202,6 +203,13 @@ const DEALS_SQL = `
       (ARRAY['won', 'won', 'won', 'won', 'lost', 'lost', 'new', 'qualification', 'proposal', 'negotiation'])[1 + floor(random() * 10)::int] AS stage
     FROM generate_series(1, $1::int) i
   ) s`;
+
+/** Converted leads made the deals, one each while deals last (the summary's lead → deal → won figures). */
+const LEAD_DEALS_SQL = `
+  UPDATE leads SET deal_id = d.id
+  FROM (SELECT id, row_number() OVER (ORDER BY created_at) AS n FROM leads WHERE status = 'converted') l
+    JOIN (SELECT id, row_number() OVER (ORDER BY created_at) AS n FROM deals) d ON d.n = l.n
+  WHERE leads.id = l.id`;
 
 const CALLBACKS_SQL = `
   INSERT INTO tasks (title, kind, due_at, done_at, assignee_id)

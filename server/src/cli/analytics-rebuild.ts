@@ -4,7 +4,8 @@ import { AnalyticsRollupsRepository } from '@server/modules/analytics/analytics-
 
 /**
  * `npm run analytics:rebuild` — recomputes analytics' call rollups (`analytics_call_bins`) and operator rollups
- * (`analytics_operator_bins|days|months`) from `calls` in one transaction, for DATABASE_URL (or the embedded PGlite
+ * (`analytics_operator_bins|days|months`) from `calls`, and the CRM day rollups (`analytics_callback_days|lead_days`)
+ * from tasks and leads, in one transaction, for DATABASE_URL (or the embedded PGlite
  * under DATA_DIR). Safe while the server runs: live refreshes wait for it (same advisory lock), and reports read the
  * old rollups until it commits.
  */

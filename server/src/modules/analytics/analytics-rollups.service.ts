@@ -33,6 +33,8 @@ export class AnalyticsRollupsService {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private stopped = false;
+  private crmTimer: NodeJS.Timeout | undefined;
+  private crmRunning: Promise<void> | undefined;
 
   constructor(
     dataSource: DataSource,
@@ -45,6 +47,27 @@ export class AnalyticsRollupsService {
   touch(startedAt: Iterable<Date | string>): void {
     for (const at of startedAt) this.dirty.add(binOf(at).getTime());
     if (this.dirty.size > 0) this.schedule(this.options.delayMs ?? 500);
+  }
+
+  /**
+   * Refreshes the CRM day rollups every `crmEveryMs` (default 1 s) on this node; several nodes may, the database lets
+   * one at a time do it. Until a day is refreshed, reports count it from the rows.
+   */
+  start(crmEveryMs = 1_000): void {
+    if (this.crmTimer || this.stopped) return;
+    this.crmTimer = setInterval(() => void this.refreshCrm(), crmEveryMs);
+    this.crmTimer.unref();
+  }
+
+  private refreshCrm(): Promise<void> {
+    this.crmRunning ??= this.repo
+      .refreshCrm()
+      .then(
+        () => undefined,
+        (err: unknown) => this.options.logger?.warn({ err }, 'analytics rollups: CRM days refresh failed; retrying'),
+      )
+      .finally(() => (this.crmRunning = undefined));
+    return this.crmRunning;
   }
 
   window(from: Date, to: Date): RollupWindow | null {
@@ -63,10 +86,15 @@ export class AnalyticsRollupsService {
       this.timer = undefined;
       await (this.running ?? this.refresh());
     }
+    await this.crmRunning;
+    await this.refreshCrm();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.crmTimer) clearInterval(this.crmTimer);
+    this.crmTimer = undefined;
+    await this.crmRunning;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     await this.running;

@@ -186,6 +186,8 @@ export interface Bounds {
   members?: string[] | null;
   /** Whole bins read from rollups (never with a team filter: rollups do not know who a call rang at); else raw. */
   rollup?: RollupWindow | null;
+  /** CRM figures (callbacks, leads) of whole UTC days read from the day rollups, a team's too; else raw. */
+  crmDays?: boolean;
 }
 
 /**
@@ -586,9 +588,68 @@ export class AnalyticsReadModel {
   /**
    * Callbacks by due time in the range (done in time: done_at ≤ due_at); leads by creation time in the range
    * (converted: status now 'converted'; with a deal: the conversion made its first deal, `leads.deal_id`; with a won
-   * deal: that deal is on a won stage now — cohort measures).
+   * deal: that deal is on a won stage now — cohort measures). With `b.crmDays`, whole UTC days come from the day
+   * rollups (migration 1764004100000-CreateAnalyticsCrmDays) unless a change of theirs awaits its refresh; the
+   * partial edge days and those are counted here from the rows, so both ways give the same figures.
    */
   async crm(b: Bounds): Promise<CrmRow> {
+    const dayFrom = Math.ceil(b.fromUtc.getTime() / DAY_MS) * DAY_MS;
+    const dayTo = Math.floor(b.toUtc.getTime() / DAY_MS) * DAY_MS;
+    if (!b.crmDays || dayFrom >= dayTo) return this.crmRaw(b);
+    const [taskCond, params] = team(
+      b,
+      [b.fromUtc, b.toUtc, new Date(dayFrom), new Date(dayTo)],
+      (p) => `assignee_id = ANY(${p})`,
+    );
+    const ownerCond = b.members ? ` AND owner_id = ANY($5::uuid[])` : '';
+    const rows: CrmRow[] = await this.dataSource.query(
+      `WITH dirty AS MATERIALIZED (
+         SELECT DISTINCT kind, day FROM analytics_crm_dirty WHERE day >= $3 AND day < $4
+       ), raw_days AS (
+         SELECT k.kind, r.lo, r.hi FROM (VALUES ('callback'), ('lead')) k(kind),
+           (VALUES ($1::timestamptz, $3::timestamptz), ($4::timestamptz, $2::timestamptz)) r(lo, hi)
+         UNION ALL SELECT kind, day, day + interval '24 hours' FROM dirty
+       ), t AS (
+         SELECT sum(due)::int AS callbacks_due, sum(in_time)::int AS callbacks_in_time,
+           sum(late)::int AS callbacks_late, sum(open)::int AS callbacks_open
+         FROM (
+           SELECT due, in_time, late, open FROM analytics_callback_days
+           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'callback')${taskCond}
+           UNION ALL
+           SELECT count(*), count(*) FILTER (WHERE tk.done_at IS NOT NULL AND tk.done_at <= tk.due_at),
+             count(*) FILTER (WHERE tk.done_at > tk.due_at), count(*) FILTER (WHERE tk.done_at IS NULL)
+           FROM raw_days r JOIN tasks tk ON tk.kind = 'callback' AND tk.due_at >= r.lo AND tk.due_at < r.hi
+           WHERE r.kind = 'callback'${taskCond.replace('assignee_id', 'tk.assignee_id')}
+         ) x
+       ), l AS (
+         SELECT sum(created)::int AS leads_created, sum(from_calls)::int AS leads_from_calls,
+           sum(converted)::int AS leads_converted, sum(with_deal)::int AS leads_with_deal,
+           sum(with_won_deal)::int AS leads_with_won_deal
+         FROM (
+           SELECT created, from_calls, converted, with_deal, with_won_deal FROM analytics_lead_days
+           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'lead')${ownerCond}
+           UNION ALL
+           -- A deal looked up per lead: a few days of leads must not hash every deal there is.
+           SELECT count(*), count(*) FILTER (WHERE ld.source = 'call'), count(*) FILTER (WHERE ld.status = 'converted'),
+             count(won.deal), count(*) FILTER (WHERE won.won)
+           FROM raw_days r JOIN leads ld ON ld.created_at >= r.lo AND ld.created_at < r.hi
+             LEFT JOIN LATERAL (
+               SELECT d.id AS deal, st.kind = 'won' AS won FROM deals d
+                 LEFT JOIN pipeline_stages st ON st.pipeline_id = d.pipeline_id AND st.key = d.stage
+               WHERE d.id = ld.deal_id
+               LIMIT 1 -- a parameterized lookup, never pulled up into a join (ids are unique)
+             ) won ON true
+           WHERE r.kind = 'lead'${ownerCond.replace('owner_id', 'ld.owner_id')}
+         ) y
+       )
+       SELECT t.*, l.* FROM t, l`,
+      params,
+    );
+    return rows[0]!;
+  }
+
+  /** `crm` counted from the rows alone (the reference the day rollups must equal). */
+  private async crmRaw(b: Bounds): Promise<CrmRow> {
     const [taskCond, params] = team(b, [b.fromUtc, b.toUtc], (p) => `assignee_id = ANY(${p})`);
     const leadCond = b.members ? ` AND ld.owner_id = ANY($3::uuid[])` : '';
     const rows: CrmRow[] = await this.dataSource.query(

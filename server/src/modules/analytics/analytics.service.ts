@@ -329,7 +329,7 @@ export class AnalyticsService {
     // Rollups do not know at whose phones a call rang, so a team's figures are read from calls.
     const rollup = members ? null : (this.rollups?.window(bounds.fromUtc, bounds.toUtc) ?? null);
     return {
-      bounds: { ...bounds, members, rollup },
+      bounds: { ...bounds, members, rollup, crmDays: this.rollups !== undefined },
       range: {
         from: q.from,
         to: q.to,

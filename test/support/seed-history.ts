@@ -14,8 +14,9 @@
  *   queues support 57 % / sales 30 % / billing 10 % / direct 3 %; 5 % of answered calls transferred once;
  *   their call_handlers rows are written directly (the seed writes no call_events);
  * - leads (calls ÷ 30), won/lost/open deals (calls ÷ 100, each the deal of a converted lead), callback tasks
- *   (calls ÷ 20: 70 % done in time, 15 % late, 15 % open) and, when the agents module's table exists, a synthetic agent state history (per operator
- *   and weekday: on-call, wrap-up, break, available blocks between 09 and 18 h — volume, not fidelity).
+ *   (calls ÷ 20: 70 % done in time, 15 % late, 15 % open) and, when the agents module's table exists, a
+ *   synthetic agent state history (per operator and weekday: on-call, wrap-up, break, available blocks between
+ *   09 and 18 h — volume, not fidelity).
  */
 import { pathToFileURL } from 'node:url';
 

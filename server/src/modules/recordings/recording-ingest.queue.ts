@@ -214,12 +214,16 @@ export class RecordingIngestQueue {
   private async claim(limit: number): Promise<Job[]> {
     const rows = returned<{ call_id: string; pbx_file: string; closed: boolean; attempts: number }>(
       await this.dataSource.query(
-        `UPDATE recording_ingests j
+        // MATERIALIZED: the pick runs once. As a FROM item a nested loop may rescan it, and each rescan skips the
+        // rows the statement just locked, so one claim took more than $4 jobs (the campaign claim's bug).
+        `WITH n AS MATERIALIZED (
+           SELECT call_id, pbx_file FROM recording_ingests
+           WHERE spool = $1 AND rejected IS NULL AND due_at <= now()
+             AND (claimed_until IS NULL OR claimed_until < now())
+           ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED)
+         UPDATE recording_ingests j
          SET claimed_by = $2, claimed_until = now() + make_interval(secs => $3), attempts = j.attempts + 1
-         FROM (SELECT call_id, pbx_file FROM recording_ingests
-               WHERE spool = $1 AND rejected IS NULL AND due_at <= now()
-                 AND (claimed_until IS NULL OR claimed_until < now())
-               ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) n
+         FROM n
          WHERE j.spool = $1 AND j.call_id = n.call_id AND j.pbx_file = n.pbx_file
          RETURNING j.call_id, j.pbx_file, j.closed, j.attempts`,
         [this.ingest.spool, this.nodeId, (this.options.leaseMs ?? 60_000) / 1000, limit],

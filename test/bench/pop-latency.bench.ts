@@ -4,14 +4,15 @@ import { type AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 
-import { createTelephonyProvider } from '@telephony';
+import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
 import { percentile, type Figure } from '@test/bench/figure';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
 import { startAsterisk } from '@test/support/services/asterisk';
+import { waitFor } from '@test/support/services/ports';
 import { startRedis } from '@test/support/services/redis';
-import { runSipp } from '@test/support/sipp';
+import { runSipp, type SippResult } from '@test/support/sipp';
 import { connectOperator, startWebNode } from '@test/support/web-node';
 
 /**
@@ -52,18 +53,29 @@ async function echoRoundTrips(): Promise<number[]> {
   return rtts.slice(50).sort((a, b) => a - b); // the first pings pay for JIT warm-up
 }
 
-export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]> {
-  const redis = await startRedis();
-  const pbx = await startAsterisk();
-  const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
-  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, ZVONOK_TEST_LOG: 'silent' });
-  const provider = createTelephonyProvider(amiConfigFromEnv());
+export interface PopRun {
+  rate: number;
+  /** Latencies (ms), ascending, of the pops received. */
+  latencies: number[];
+  details: Record<string, unknown>;
+}
+
+/**
+ * Pops at each rate through one node (composeNode) fed by `provider`, to a socket.io-client logged in as 1001's
+ * operator: latency = client receipt of `call:ringing` − the adapter's emit of `call.ringing` for 1001 (same
+ * process, same clock). `place` runs sipp for one rate. The database and Redis must be in the environment.
+ */
+export async function measurePops(
+  name: string,
+  provider: TelephonyProvider,
+  rates: readonly number[],
+  place: (rate: number, calls: number) => Promise<SippResult>,
+): Promise<PopRun[]> {
   const emittedAt = new Map<string, number>();
-  provider.onEvent((event) => {
+  const off = provider.onEvent((event) => {
     if (event.type === 'call.ringing' && event.agentId === '1001') emittedAt.set(event.callId, now());
   });
-  const node = await startWebNode({ name: 'bench', redis: true, provider });
-  const figures: Figure[] = [];
+  const node = await startWebNode({ name, redis: true, provider });
   const parked = (
     (await node.dataSource.query(
       `UPDATE users SET active = false WHERE extension = '1001' AND active RETURNING id`,
@@ -73,21 +85,15 @@ export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]>
   const { socket } = await connectOperator(node.baseUrl, operator.login);
   const receivedAt = new Map<string, number>();
   socket.on('call:ringing', (payload) => receivedAt.set(payload.call.id, now()));
-  const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+  const runs: PopRun[] = [];
   try {
-    const echo = await echoRoundTrips();
-    for (const rate of RATES) {
+    await waitFor(async () => provider.isUp(), { what: `${name}: telephony up`, timeoutMs: 15_000 });
+    for (const rate of rates) {
       emittedAt.clear();
       receivedAt.clear();
       const calls = rate * SECONDS;
       const cpuBefore = cpuSnapshot();
-      const result = await runSipp('uac-queue-answered-expect-200.xml', {
-        service: '7001',
-        calls,
-        rate,
-        limit: calls,
-        timeoutMs: 90_000,
-      });
+      const result = await place(rate, calls);
       await sleep(1500);
       const cpu = cpuShares(cpuBefore, cpuSnapshot());
       const latencies = [...emittedAt].flatMap(([callId, at]) => {
@@ -105,33 +111,62 @@ export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]>
         delivered: `${latencies.length}/${emittedAt.size}`,
         cpuSharePercent: cpu,
       };
-      console.log(`[bench] pop-latency ${rate}/s: ${JSON.stringify(details)}`);
-      for (const p of [50, 95, 99]) {
-        const value = percentile(latencies, p);
-        const baseline = percentile(echo, p);
-        figures.push({
-          figure: `pop latency p${p} at ${rate} calls/s, ${latencies.length}/${emittedAt.size} delivered (vs Socket.IO echo RTT p${p})`,
-          value,
-          baseline,
-          unit: 'ms',
-          ratio: value / baseline,
-          details,
-        });
-      }
+      console.log(`[bench] ${name} ${rate}/s: ${JSON.stringify(details)}`);
+      runs.push({ rate, latencies, details });
       await sleep(2000); // the calls of this rate hang up (4 s talk) before the next rate starts
     }
   } finally {
+    off();
     socket.close();
-    await phone.stop();
     await node.dataSource.query(`UPDATE users SET active = true WHERE id = ANY($1)`, [parked]);
     await deleteUsers(node.dataSource, [operator.id]);
     await node.close();
-    await pbx.stop();
+  }
+  return runs;
+}
+
+/** Runs `body` with DATABASE_URL and a fresh Redis in the environment (as the nodes read them), then restores it. */
+export async function withNodeEnv<T>(databaseUrl: string, body: () => Promise<T>): Promise<T> {
+  const redis = await startRedis();
+  const saved = { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL };
+  Object.assign(process.env, { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, ZVONOK_TEST_LOG: 'silent' });
+  try {
+    return await body();
+  } finally {
     await redis.stop();
     for (const [key, value] of Object.entries(saved)) {
       if (value === undefined) delete process.env[key];
       else process.env[key] = value;
     }
   }
-  return figures;
+}
+
+export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]> {
+  const pbx = await startAsterisk();
+  const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+  try {
+    return await withNodeEnv(databaseUrl, async () => {
+      const echo = await echoRoundTrips();
+      const runs = await measurePops('pop-latency', createTelephonyProvider(amiConfigFromEnv()), RATES, (rate, calls) =>
+        runSipp('uac-queue-answered-expect-200.xml', { service: '7001', calls, rate, limit: calls, timeoutMs: 90_000 }),
+      );
+      return runs.flatMap(({ rate, latencies, details }) =>
+        [50, 95, 99].map((p) => {
+          const value = percentile(latencies, p);
+          const baseline = percentile(echo, p);
+          return {
+            figure: `pop latency p${p} at ${rate} calls/s, ${String(details.delivered)} delivered (vs Socket.IO echo RTT p${p})`,
+            value,
+            baseline,
+            unit: 'ms',
+            ratio: value / baseline,
+            details,
+          };
+        }),
+      );
+    });
+  } finally {
+    await phone.stop();
+    await pbx.stop();
+  }
 }

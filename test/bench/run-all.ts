@@ -25,6 +25,7 @@ import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
 import { runSearchBench } from '@test/bench/search.bench';
+import { runSipPopBench } from '@test/bench/sip-pop.bench';
 import { runSipSetupBench } from '@test/bench/sip-setup.bench';
 import { runTimelineBench } from '@test/bench/timeline.bench';
 import { runWebhookPopsBench } from '@test/bench/webhook-pops.bench';
@@ -63,6 +64,7 @@ const BENCHES: Bench[] = [
   { name: 'search', run: async ({ databaseUrl }) => runSearchBench(await databaseUrl()) },
   // Places calls through drachtio-server + rtpengine and the shared Asterisk: same lock.
   { name: 'sip-setup', run: () => runSipSetupBench() },
+  { name: 'sip-pop', run: async ({ databaseUrl }) => runSipPopBench(await databaseUrl()) },
   // The same path under failing webhook endpoints (issue 18): places calls too, same lock.
   { name: 'webhook-pops', run: async ({ databaseUrl }) => runWebhookPopsBench(await databaseUrl()) },
   // Its own Postgres (tuned for a 1M-call seed) so the million rows never slow the other database benches.

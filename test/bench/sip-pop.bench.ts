@@ -1,12 +1,12 @@
 import { createTelephonyProvider } from '@telephony';
-import { SipProvider } from '@telephony/sip/sip-provider';
 import { percentile, type Figure } from '@test/bench/figure';
 import { measurePops, withNodeEnv, type PopRun } from '@test/bench/pop-latency.bench';
+import { sipFrontTo1001 } from '@test/bench/sip-setup.bench';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { startAsterisk } from '@test/support/services/asterisk';
 import { DRACHTIO, drachtioBinary, startDrachtio } from '@test/support/services/drachtio';
-import { RTPENGINE, startRtpengine } from '@test/support/services/rtpengine';
-import { PHONE_PORTS, runSipp } from '@test/support/sipp';
+import { startRtpengine } from '@test/support/services/rtpengine';
+import { runSipp } from '@test/support/sipp';
 
 /**
  * Screen pops through the SIP front beside the AMI path, in the same run: at each rate sipp places new calls for
@@ -33,14 +33,7 @@ export async function runSipPopBench(databaseUrl: string): Promise<Figure[]> {
   const phone = await plugPhone('1001', 'uas-operator-answer.xml');
   try {
     return await withNodeEnv(databaseUrl, async () => {
-      const sip = new SipProvider({
-        kind: 'sip',
-        host: DRACHTIO.host,
-        port: DRACHTIO.adminPort,
-        secret: DRACHTIO.secret,
-        route: () => Promise.resolve({ agentExtension: '1001', contact: `sip:1001@127.0.0.1:${PHONE_PORTS['1001']}` }),
-        rtpengine: { host: RTPENGINE.host, port: RTPENGINE.ngPort },
-      });
+      const sip = sipFrontTo1001();
       const place = (remote: string | undefined, service: string) => (rate: number, calls: number) =>
         runSipp('uac-queue-answered-expect-200.xml', {
           service,

@@ -40,11 +40,9 @@ async function setupTimes(provider: TelephonyProvider, place: () => Promise<unkn
   return [...ringing].flatMap(([id, at]) => (created.has(id) ? [at - created.get(id)!] : [])).sort((a, b) => a - b);
 }
 
-export async function runSipSetupBench(): Promise<Figure[]> {
-  const pbx = await startAsterisk();
-  const [binary, rtpengine] = await Promise.all([drachtioBinary(process.cwd()), startRtpengine()]);
-  const drachtio = await startDrachtio(binary);
-  const sip = new SipProvider({
+/** The SIP front as the benches drive it: every call to 1001's sipp phone, media anchored in rtpengine. */
+export const sipFrontTo1001 = () =>
+  new SipProvider({
     kind: 'sip',
     host: DRACHTIO.host,
     port: DRACHTIO.adminPort,
@@ -52,6 +50,12 @@ export async function runSipSetupBench(): Promise<Figure[]> {
     route: () => Promise.resolve({ agentExtension: '1001', contact: `sip:1001@127.0.0.1:${PHONE_PORTS['1001']}` }),
     rtpengine: { host: RTPENGINE.host, port: RTPENGINE.ngPort },
   });
+
+export async function runSipSetupBench(): Promise<Figure[]> {
+  const pbx = await startAsterisk();
+  const [binary, rtpengine] = await Promise.all([drachtioBinary(process.cwd()), startRtpengine()]);
+  const drachtio = await startDrachtio(binary);
+  const sip = sipFrontTo1001();
   const ami = createTelephonyProvider(amiConfigFromEnv());
   const phone = await plugPhone('1001', 'uas-operator-answer.xml');
   try {

@@ -96,7 +96,9 @@ export async function seedHistory(databaseUrl: string, options: SeedOptions): Pr
       log(`calls ${to.toLocaleString('en-US')} / ${options.calls.toLocaleString('en-US')}`);
     }
     if (deferred.length) log(`rebuilding ${deferred.length} indexes`);
-    for (const ix of deferred) await client.query(ix.indexdef);
+    // A partitioned table's index is defined `ON ONLY` the parent (pg_indexes): as it stands it would be an invalid
+    // index on the parent alone, with none on the month partitions. Without ONLY it is built on every partition.
+    for (const ix of deferred) await client.query(ix.indexdef.replace(' ON ONLY ', ' ON '));
     await client.query(LEADS_SQL, [Math.ceil(options.calls / 30), days]);
     await client.query(DEALS_SQL, [Math.ceil(options.calls / 100), days]);
     await client.query(LEAD_DEALS_SQL);

@@ -596,12 +596,10 @@ export class AnalyticsReadModel {
     const dayFrom = Math.ceil(b.fromUtc.getTime() / DAY_MS) * DAY_MS;
     const dayTo = Math.floor(b.toUtc.getTime() / DAY_MS) * DAY_MS;
     if (!b.crmDays || dayFrom >= dayTo) return this.crmRaw(b);
-    const [taskCond, params] = team(
-      b,
-      [b.fromUtc, b.toUtc, new Date(dayFrom), new Date(dayTo)],
-      (p) => `assignee_id = ANY(${p})`,
-    );
-    const ownerCond = b.members ? ` AND owner_id = ANY($5::uuid[])` : '';
+    const base = [b.fromUtc, b.toUtc, new Date(dayFrom), new Date(dayTo)];
+    const [, params] = team(b, base, () => '');
+    /** The team filter on one column (rollup rows and source rows name their person differently). */
+    const mine = (column: string) => team(b, base, (p) => `${column} = ANY(${p})`)[0];
     const rows: CrmRow[] = await this.dataSource.query(
       `WITH dirty AS MATERIALIZED (
          SELECT DISTINCT kind, day FROM analytics_crm_dirty WHERE day >= $3 AND day < $4
@@ -614,12 +612,12 @@ export class AnalyticsReadModel {
            sum(late)::int AS callbacks_late, sum(open)::int AS callbacks_open
          FROM (
            SELECT due, in_time, late, open FROM analytics_callback_days
-           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'callback')${taskCond}
+           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'callback')${mine('assignee_id')}
            UNION ALL
            SELECT count(*), count(*) FILTER (WHERE tk.done_at IS NOT NULL AND tk.done_at <= tk.due_at),
              count(*) FILTER (WHERE tk.done_at > tk.due_at), count(*) FILTER (WHERE tk.done_at IS NULL)
            FROM raw_days r JOIN tasks tk ON tk.kind = 'callback' AND tk.due_at >= r.lo AND tk.due_at < r.hi
-           WHERE r.kind = 'callback'${taskCond.replace('assignee_id', 'tk.assignee_id')}
+           WHERE r.kind = 'callback'${mine('tk.assignee_id')}
          ) x
        ), l AS (
          SELECT sum(created)::int AS leads_created, sum(from_calls)::int AS leads_from_calls,
@@ -627,7 +625,7 @@ export class AnalyticsReadModel {
            sum(with_won_deal)::int AS leads_with_won_deal
          FROM (
            SELECT created, from_calls, converted, with_deal, with_won_deal FROM analytics_lead_days
-           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'lead')${ownerCond}
+           WHERE day >= $3 AND day < $4 AND day NOT IN (SELECT day FROM dirty WHERE kind = 'lead')${mine('owner_id')}
            UNION ALL
            -- A deal looked up per lead: a few days of leads must not hash every deal there is.
            SELECT count(*), count(*) FILTER (WHERE ld.source = 'call'), count(*) FILTER (WHERE ld.status = 'converted'),
@@ -639,7 +637,7 @@ export class AnalyticsReadModel {
                WHERE d.id = ld.deal_id
                LIMIT 1 -- a parameterized lookup, never pulled up into a join (ids are unique)
              ) won ON true
-           WHERE r.kind = 'lead'${ownerCond.replace('owner_id', 'ld.owner_id')}
+           WHERE r.kind = 'lead'${mine('ld.owner_id')}
          ) y
        )
        SELECT t.*, l.* FROM t, l`,

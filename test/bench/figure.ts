@@ -14,3 +14,16 @@ export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
+
+/** The p-th percentile (ms) of `values` beside that of `baseline`, both ascending and measured in the same run. */
+export function percentileFigure(
+  figure: string,
+  p: number,
+  values: readonly number[],
+  baseline: readonly number[],
+  details?: Record<string, unknown>,
+): Figure {
+  const value = percentile(values, p);
+  const base = percentile(baseline, p);
+  return { figure, value, baseline: base, unit: 'ms', ratio: value / base, ...(details ? { details } : {}) };
+}

@@ -6,7 +6,7 @@ import { io as connectSocket } from 'socket.io-client';
 
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
-import { percentile, type Figure } from '@test/bench/figure';
+import { percentileFigure, type Figure } from '@test/bench/figure';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
 import { startAsterisk } from '@test/support/services/asterisk';
@@ -151,18 +151,15 @@ export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]>
         runSipp('uac-queue-answered-expect-200.xml', { service: '7001', calls, rate, limit: calls, timeoutMs: 90_000 }),
       );
       return runs.flatMap(({ rate, latencies, details }) =>
-        [50, 95, 99].map((p) => {
-          const value = percentile(latencies, p);
-          const baseline = percentile(echo, p);
-          return {
-            figure: `pop latency p${p} at ${rate} calls/s, ${String(details.delivered)} delivered (vs Socket.IO echo RTT p${p})`,
-            value,
-            baseline,
-            unit: 'ms',
-            ratio: value / baseline,
+        [50, 95, 99].map((p) =>
+          percentileFigure(
+            `pop latency p${p} at ${rate} calls/s, ${String(details.delivered)} delivered (vs Socket.IO echo RTT p${p})`,
+            p,
+            latencies,
+            echo,
             details,
-          };
-        }),
+          ),
+        ),
       );
     });
   } finally {

@@ -1,5 +1,5 @@
 import { createTelephonyProvider } from '@telephony';
-import { percentile, type Figure } from '@test/bench/figure';
+import { percentileFigure, type Figure } from '@test/bench/figure';
 import { measurePops, withNodeEnv, type PopRun } from '@test/bench/pop-latency.bench';
 import { sipFrontTo1001 } from '@test/bench/sip-setup.bench';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
@@ -52,18 +52,15 @@ export async function runSipPopBench(databaseUrl: string): Promise<Figure[]> {
       );
       const figures: Figure[] = viaSip.flatMap((run, i) => {
         const ami = viaAmi[i]!;
-        return [50, 99].map((p) => {
-          const value = percentile(run.latencies, p);
-          const baseline = percentile(ami.latencies, p);
-          return {
-            figure: `SIP front pop latency p${p} at ${run.rate} calls/s, ${String(run.details.delivered)} delivered (vs AMI p${p}, ${String(ami.details.delivered)})`,
-            value,
-            baseline,
-            unit: 'ms',
-            ratio: value / baseline,
-            details: { sip: run.details, ami: ami.details },
-          };
-        });
+        return [50, 99].map((p) =>
+          percentileFigure(
+            `SIP front pop latency p${p} at ${run.rate} calls/s, ${String(run.details.delivered)} delivered (vs AMI p${p}, ${String(ami.details.delivered)})`,
+            p,
+            run.latencies,
+            ami.latencies,
+            { sip: run.details, ami: ami.details },
+          ),
+        );
       });
       const [sipRate, amiRate] = [sustained(viaSip), sustained(viaAmi)];
       figures.push({

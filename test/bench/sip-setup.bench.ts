@@ -1,6 +1,6 @@
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { SipProvider } from '@telephony/sip/sip-provider';
-import { percentile, type Figure } from '@test/bench/figure';
+import { percentileFigure, type Figure } from '@test/bench/figure';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { startAsterisk } from '@test/support/services/asterisk';
 import { DRACHTIO, drachtioBinary, startDrachtio } from '@test/support/services/drachtio';
@@ -75,18 +75,15 @@ export async function runSipSetupBench(): Promise<Figure[]> {
     const viaAmi = await setupTimes(ami, calls(undefined, '7001'));
     const details = { calls: CALLS, rate: RATE, measuredSip: viaSip.length, measuredAmi: viaAmi.length };
     console.log(`[bench] sip-setup: ${JSON.stringify(details)}`);
-    return [50, 95].map((p) => {
-      const value = percentile(viaSip, p);
-      const baseline = percentile(viaAmi, p);
-      return {
-        figure: `SIP front call setup p${p} (created → phone INVITEd, rtpengine anchored) at ${RATE} calls/s, ${viaSip.length}/${CALLS} (vs AMI created → DialBegin p${p})`,
-        value,
-        baseline,
-        unit: 'ms',
-        ratio: value / baseline,
+    return [50, 95].map((p) =>
+      percentileFigure(
+        `SIP front call setup p${p} (created → phone INVITEd, rtpengine anchored) at ${RATE} calls/s, ${viaSip.length}/${CALLS} (vs AMI created → DialBegin p${p})`,
+        p,
+        viaSip,
+        viaAmi,
         details,
-      };
-    });
+      ),
+    );
   } finally {
     await phone.stop();
     await sip.stop();

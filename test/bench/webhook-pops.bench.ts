@@ -2,7 +2,7 @@ import net from 'node:net';
 import { type AddressInfo } from 'node:net';
 
 import { createTelephonyProvider } from '@telephony';
-import { percentile, type Figure } from '@test/bench/figure';
+import { percentileFigure, type Figure } from '@test/bench/figure';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { ApiClient } from '@test/support/api-client';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD } from '@test/support/api-server';
@@ -128,16 +128,15 @@ export async function runWebhookPopsBench(databaseUrl: string): Promise<Figure[]
     )) as [{ attempts: number }];
     const details = { rate: RATE, seconds: SECONDS, popsWithout: without.length, popsWith: failing.length, attempts };
     for (const p of [50, 95]) {
-      const value = percentile(failing, p);
-      const baseline = percentile(without, p);
-      figures.push({
-        figure: `pop latency p${p} at ${RATE} calls/s with 3 failing webhook endpoints (vs none, same run)`,
-        value,
-        baseline,
-        unit: 'ms',
-        ratio: value / baseline,
-        details,
-      });
+      figures.push(
+        percentileFigure(
+          `pop latency p${p} at ${RATE} calls/s with 3 failing webhook endpoints (vs none, same run)`,
+          p,
+          failing,
+          without,
+          details,
+        ),
+      );
     }
   } finally {
     socket.close();

@@ -27,7 +27,7 @@ ZV_APT_NEEDS=(
   "command -v rtpengine|rtpengine-daemon"
   # drachtio-server's build (test/sip/provision-drachtio.sh); only the four Boost libraries it links, not
   # libboost-all-dev, which is ten times the download.
-  "command -v autoreconf && command -v libtoolize && command -v g++ && command -v cmake|autoconf automake libtool libtool-bin g++ make cmake pkg-config"
+  "command -v autoreconf && command -v libtoolize && command -v g++ && command -v cmake && command -v patch|autoconf automake libtool libtool-bin g++ make cmake pkg-config patch"
   "command -v curl-config && test -f /usr/include/openssl/ssl.h && test -f /usr/include/zlib.h|libcurl4-openssl-dev libssl-dev zlib1g-dev"
   "test -f /usr/include/boost/log/trivial.hpp && test -f /usr/include/boost/filesystem.hpp|libboost-dev libboost-log-dev libboost-thread-dev libboost-system-dev libboost-filesystem-dev"
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds drachtio-server from the vendored source tarball into a cache outside the repo, keyed by the
-# tarball's sha256, and prints the binary's path. Idempotent: a finished build is reused (the binary is
+# Builds drachtio-server from the vendored source tarball, with drachtio-app-failover.patch applied, into a
+# cache outside the repo, keyed by the sha256 of both, and prints the binary's path. Idempotent: a finished build is reused (the binary is
 # written last, by rename), a half-built one is rebuilt. About 8 minutes on 2 cores, once per machine.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -14,7 +14,8 @@ project checkout, or point ZVONOK_DRACHTIO_TARBALL at it.
 MSG
   exit 3
 fi
-SHA="$(sha256sum "$TARBALL" | cut -d' ' -f1)"
+PATCH="$HERE/drachtio-app-failover.patch"
+SHA="$(cat "$TARBALL" "$PATCH" | sha256sum | cut -d' ' -f1)"
 CACHE="${ZVONOK_DRACHTIO_CACHE:-/var/cache/zvonok}/drachtio-$SHA"
 BIN="$CACHE/drachtio"
 [ -x "$BIN" ] && { echo "$BIN"; exit 0; }
@@ -28,6 +29,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/drachtio-build.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 echo "[zvonok] building drachtio-server from $TARBALL (about 8 minutes on 2 cores, once per machine)" >&2
 tar xzf "$TARBALL" -C "$WORK"
+patch -s -d "$WORK" -p1 <"$PATCH"
 cd "$WORK"/drachtio-server
 {
   ./bootstrap.sh

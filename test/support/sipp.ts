@@ -33,6 +33,8 @@ export interface SippOptions {
   /** Kill sipp after this long; the result then has `timedOut: true`. */
   timeoutMs?: number;
   extraArgs?: readonly string[];
+  /** Kills sipp when aborted (a failed test's phone must not hold its port for the next one). */
+  signal?: AbortSignal;
 }
 
 export interface SippResult {
@@ -79,6 +81,7 @@ export function runSipp(scenario: string, options: SippOptions = {}): Promise<Si
       timedOut = true;
       child.kill('SIGKILL');
     }, options.timeoutMs ?? 60_000);
+    options.signal?.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
     child.on('error', (error) => {
       clearTimeout(timer);
       reject(error);

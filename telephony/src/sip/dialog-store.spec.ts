@@ -14,7 +14,16 @@ const CALL: StoredCall = {
   answeredAtMs: 1_764_000_003_000,
   agentId: '1001',
   recorded: true,
-  dialogs: [{ callId: 'abc@10.0.0.1', localTag: 'l1', remoteTag: 'r1', remoteUri: 'sip:+7495@127.0.0.1:5090' }],
+  mediaTags: { caller: 'r1', callee: 'l2' },
+  dialogs: [
+    {
+      callId: 'abc@10.0.0.1',
+      localTag: 'l1',
+      remoteTag: 'r1',
+      remoteUri: 'sip:+7495@127.0.0.1:5090',
+      stackId: 'abc@10.0.0.1;from-tag=r1',
+    },
+  ],
 };
 
 describe('parseStoredCall: what a restarted node reads back from the dialog store', () => {
@@ -28,6 +37,18 @@ describe('parseStoredCall: what a restarted node reads back from the dialog stor
     expect(parseStoredCall(JSON.stringify({ ...CALL, startedAtMs: '1' }))).toBeNull();
     const broken = { ...CALL, dialogs: [...CALL.dialogs, { callId: 'x', localTag: 'l' }, null] };
     expect(parseStoredCall(JSON.stringify(broken))?.dialogs).toEqual(CALL.dialogs);
+    const badStackId = { ...CALL, dialogs: [{ ...CALL.dialogs[0], stackId: 7 }] };
+    expect(parseStoredCall(JSON.stringify(badStackId))?.dialogs).toEqual([]);
+  });
+
+  it('reads an entry of an older node (no stack ids, no media tags), and drops damaged media tags', () => {
+    const { mediaTags: _tags, ...older } = CALL;
+    const olderDialogs = CALL.dialogs.map(({ stackId: _id, ...d }) => d);
+    expect(parseStoredCall(JSON.stringify({ ...older, dialogs: olderDialogs }))).toEqual({
+      ...older,
+      dialogs: olderDialogs,
+    });
+    expect(parseStoredCall(JSON.stringify({ ...CALL, mediaTags: { caller: 1 } }))).toEqual(older);
   });
 
   it('never throws, whatever the field holds', () => {

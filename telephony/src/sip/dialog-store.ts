@@ -10,6 +10,8 @@ export interface StoredDialog {
   remoteTag: string;
   /** The far end's target (its Contact): the BYE's Request-URI. */
   remoteUri: string;
+  /** drachtio-server's id of the dialog: a successor sends in-dialog requests by it (absent in older entries). */
+  stackId?: string;
 }
 
 /** A call as this node last saw it: what a restarted node needs to end it and report its end. */
@@ -24,6 +26,8 @@ export interface StoredCall {
   agentId?: string;
   /** rtpengine records it: deleting it there closes the pcap, which becomes the recording. */
   recorded: boolean;
+  /** rtpengine's tags of the caller's and the operator's side: an adopted call can still be listened in to. */
+  mediaTags?: { caller: string; callee: string };
   /** Answered calls: the caller's and the operator's dialog. */
   dialogs: StoredDialog[];
 }
@@ -71,7 +75,9 @@ export function parseStoredCall(raw: string): StoredCall | null {
     if (typeof v.sipCallId !== 'string' || typeof v.startedAtMs !== 'number' || !v.from || !v.to) return null;
     if (v.direction !== 'inbound' && v.direction !== 'outbound' && v.direction !== 'internal') return null;
     const dialogs = Array.isArray(v.dialogs) ? v.dialogs.filter(isDialog) : [];
-    return { ...(v as StoredCall), recorded: v.recorded === true, dialogs };
+    const { mediaTags, ...rest } = v as StoredCall;
+    const tagsValid = typeof mediaTags?.caller === 'string' && typeof mediaTags.callee === 'string';
+    return { ...rest, recorded: v.recorded === true, dialogs, ...(tagsValid ? { mediaTags } : {}) };
   } catch {
     return null;
   }
@@ -84,6 +90,7 @@ function isDialog(d: unknown): d is StoredDialog {
     typeof o.callId === 'string' &&
     typeof o.localTag === 'string' &&
     typeof o.remoteTag === 'string' &&
-    typeof o.remoteUri === 'string'
+    typeof o.remoteUri === 'string' &&
+    (o.stackId === undefined || typeof o.stackId === 'string')
   );
 }

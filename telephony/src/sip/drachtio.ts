@@ -28,6 +28,8 @@ export interface SrfRequest extends SipMessageLike {
   readonly body: string;
   readonly source_address: string;
   readonly stackTime?: string;
+  /** drachtio's id of the dialog an in-dialog request belongs to (for a dialog srf does not hold, e.g. adopted). */
+  readonly stackDialogId?: string;
   readonly registration?: {
     type: 'register' | 'unregister';
     expires: number;
@@ -109,6 +111,8 @@ export interface DrachtioSrf {
   disconnect(): void;
   invite(handler: (req: SrfRequest, res: SrfResponse) => void): void;
   register(handler: (req: SrfRequest, res: SrfResponse) => void): void;
+  /** BYEs srf's own dialogs do not take: those of dialogs another process made (see SipProvider's adoption). */
+  bye(handler: (req: SrfRequest, res: SrfResponse) => void): void;
   createB2BUA(
     req: SrfRequest,
     res: SrfResponse,
@@ -144,9 +148,19 @@ export interface DrachtioSrf {
     opts: { noAck: true; headers?: Record<string, string> },
     progress?: { cbRequest?: (err: Error | null, req: SentRequest) => void },
   ): Promise<ThirdPartyAnswer>;
-  /** Any request outside a dialog srf knows; `Call-ID`, `From`, `To` and `CSeq` headers are taken as given. */
-  request(uri: string, opts: { method: string; headers?: Record<string, string> }): Promise<OutsideRequest>;
-  on(event: 'connect', listener: (err: Error | null, hostport?: string) => void): this;
+  /**
+   * Any request outside a dialog srf knows (`Call-ID`, `From`, `To` and `CSeq` headers are taken as given), or, with
+   * `stackDialogId`, inside a dialog drachtio-server holds: drachtio takes the target and headers from the dialog,
+   * so `uri` is then a placeholder (srf's own in-dialog requests send `sip:placeholder` too). Use the callback: it is
+   * called as drachtio confirms the request, before any response can be handled, while the Promise form resolves a
+   * turn later, after a response that came in the same chunk was emitted to nobody.
+   */
+  request(
+    uri: string,
+    opts: { method: string; stackDialogId?: string; headers?: Record<string, string> },
+    callback: (err: Error | null, req?: OutsideRequest) => void,
+  ): unknown;
+  on(event: 'connect', listener: (err: Error | null, hostport?: string, serverVersion?: string) => void): this;
   on(event: 'error', listener: (err: Error) => void): this;
   on(event: 'close' | 'reconnecting', listener: (...args: unknown[]) => void): this;
   on(event: 'cdr:stop', listener: (source: string, time: string, reason: string, msg: SipMessageLike) => void): this;
@@ -155,10 +169,10 @@ export interface DrachtioSrf {
   removeDialog(dialog: Dialog): void;
 }
 
-/** A new drachtio-srf instance, typed by the interface above. */
-export function createSrf(): DrachtioSrf {
-  const Ctor = SrfModule as unknown as new () => DrachtioSrf;
-  return new Ctor();
+/** A new drachtio-srf instance, typed by the interface above; `tags` go to drachtio-server when it connects. */
+export function createSrf(tags: string[] = []): DrachtioSrf {
+  const Ctor = SrfModule as unknown as new (tags: string[]) => DrachtioSrf;
+  return new Ctor(tags);
 }
 
 /** Wire-level problems drachtio-srf would otherwise throw from a socket `data` handler (i.e. crash the process). */

@@ -3,13 +3,14 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 import type { DrachtioSrf } from '@telephony/sip/drachtio';
-import { SipProvider } from '@telephony/sip/sip-provider';
+import { adoptsDialogs, appTag, SipProvider } from '@telephony/sip/sip-provider';
 
 /** A stand-in for drachtio-srf that only connects (no real peer is needed to count connections). */
 function fakeSrf(): DrachtioSrf {
   const srf = new EventEmitter() as EventEmitter & Record<string, unknown>;
   srf.invite = () => undefined;
   srf.register = () => undefined;
+  srf.bye = () => undefined;
   srf.connect = () => setImmediate(() => srf.emit('connect', null, 'fake'));
   srf.disconnect = () => undefined;
   return srf as unknown as DrachtioSrf;
@@ -37,5 +38,40 @@ describe('SipProvider.start (fake drachtio-srf: counts connections only)', () =>
     await provider.start();
     expect(connections).toBe(2);
     await provider.stop();
+  });
+});
+
+describe("adopting a predecessor's dialogs: which drachtio-server can, and the app name a node connects with", () => {
+  it('only a server built with the failover patch says it hands dialogs over', () => {
+    expect(adoptsDialogs('v0.9.4+app-failover')).toBe(true);
+    expect(adoptsDialogs('v0.9.4')).toBe(false);
+    expect(adoptsDialogs(undefined)).toBe(false);
+  });
+
+  it('a node with a dialog store connects tagged with its app name: the same per node name, valid for drachtio', async () => {
+    const seen: string[][] = [];
+    const provider = new SipProvider({
+      kind: 'sip',
+      host: '127.0.0.1',
+      port: 9022,
+      secret: 's',
+      route: () => Promise.resolve(null),
+      dialogs: {
+        node: 'сервер node-1 / with spaces',
+        store: { save: async () => {}, remove: async () => {}, list: async () => [] },
+      },
+      createSrf: (tags) => {
+        seen.push(tags);
+        return fakeSrf();
+      },
+    });
+    await provider.start();
+    await provider.stop();
+    const tag = appTag('сервер node-1 / with spaces');
+    expect(seen).toEqual([[tag]]);
+    // drachtio-srf's own rule for tags (it asserts it in the constructor).
+    expect(tag).toMatch(/^[a-zA-Z0-9-_+@:]{1,32}$/);
+    expect(tag.startsWith('app:')).toBe(true);
+    expect(appTag('node-2')).not.toBe(tag);
   });
 });

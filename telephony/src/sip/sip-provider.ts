@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import { TelephonyError } from '@telephony/errors';
 import type { ProviderStatusEvent, TelephonyEvent } from '@telephony/model/call-event';
 import { toParty, type NormalizeOptions } from '@telephony/phone/normalize-phone';
@@ -107,15 +109,17 @@ export interface SipProviderConfig {
   originateRingMs?: number;
   /**
    * Where this node keeps the calls it has open (Redis in production), under its name `node`, stable across
-   * restarts. On start the node ends what its predecessor of the same name left there: a BYE to each stored dialog,
-   * the call deleted in rtpengine (so its recording is written), `call.ended failed` (`SIP_FRONT_RESTARTED`).
+   * restarts. On start the node takes over what its predecessor of the same name left there: an answered call
+   * whose two dialogs are still up is adopted (its hang-up, from either side, ends it as usual), when drachtio-server
+   * hands dialogs over (see `adoptsDialogs`); every other one is ended: a BYE to each dialog still up, the call
+   * deleted in rtpengine (so its recording is written), `call.ended failed` (`SIP_FRONT_RESTARTED`).
    * Without it a restarted node knows nothing of its predecessor's calls.
    */
   dialogs?: { store: SipDialogStore; node: string };
   /** Which of these calls the records show ended already: a restart does not end them a second time. */
   closedCalls?: (callIds: readonly string[]) => Promise<readonly string[]>;
-  /** Test seam: builds the drachtio-srf instance. */
-  createSrf?: () => DrachtioSrf;
+  /** Test seam: builds the drachtio-srf instance with the tags it connects with. */
+  createSrf?: (tags: string[]) => DrachtioSrf;
 }
 
 interface ActiveCall {
@@ -141,6 +145,8 @@ interface ActiveCall {
   consult?: Consultation;
   /** Supervisors' listen-in legs: hung up with the call. */
   listeners?: Set<Dialog>;
+  /** A call a previous process of this node made: its dialogs, which srf does not hold, by drachtio's ids. */
+  adopted?: StoredDialog[];
   /** The call's writes to the dialog store, one after another (a late save must not outlive the removal). */
   stored?: Promise<void>;
 }
@@ -176,8 +182,10 @@ export class SipProvider implements TelephonyProvider {
   private authFailures = 0;
   private retryTimer: NodeJS.Timeout | undefined;
   private firstOutcome: (() => void) | undefined;
-  /** The predecessor's calls are ended once per start, on the first connection. */
+  /** The predecessor's calls are taken over once per start, on the first connection. */
   private leftoversDone = false;
+  /** The connected drachtio-server hands a gone connection's dialogs to one of the same app (see adoptsDialogs). */
+  private handsDialogsOver = false;
   /** Dialog store writes under way; stop() waits for them. */
   private readonly storeWrites = new Set<Promise<void>>();
   private readonly onWireError = (error: Error) => this.diag('drachtio wire error', error);
@@ -407,13 +415,15 @@ export class SipProvider implements TelephonyProvider {
   }
 
   private connectOnce(): void {
-    const srf = (this.config.createSrf ?? createSrf)();
+    const dialogs = this.config.dialogs;
+    const srf = (this.config.createSrf ?? createSrf)(dialogs ? [appTag(dialogs.node)] : []);
     this.srf = srf;
     const backoffMax = this.config.backoff?.maxDelayMs ?? 30_000;
-    srf.on('connect', (err) => {
+    srf.on('connect', (err, _hostport, serverVersion) => {
       if (this.srf !== srf) return;
-      if (err) this.onAuthFailed(srf, err);
-      else this.onUp();
+      if (err) return this.onAuthFailed(srf, err);
+      this.handsDialogsOver = adoptsDialogs(serverVersion);
+      this.onUp();
     });
     // drachtio-srf re-emits socket errors as 'error'; without a listener Node would throw them.
     srf.on('error', (err) => {
@@ -426,6 +436,7 @@ export class SipProvider implements TelephonyProvider {
     srf.invite((req, res) => {
       this.onInvite(srf, req, res).catch((error: unknown) => this.diag('INVITE handling failed', error));
     });
+    srf.bye((req, res) => this.onAdoptedBye(srf, req, res));
     if (this.registrar) {
       const registrar = this.registrar;
       srf.register((req, res) => {
@@ -463,22 +474,23 @@ export class SipProvider implements TelephonyProvider {
     this.lastDown = undefined;
     this.authFailures = 0;
     this.publishStatus({ type: 'provider.up', source: 'sip', occurredAt: this.nowIso() });
-    for (const active of this.calls.values()) if (active.orphaned) this.startGrace(active);
+    for (const active of this.calls.values()) if (active.orphaned) this.recheck(active);
     if (!this.leftoversDone && this.srf) {
       this.leftoversDone = true;
-      this.handle(this.endLeftovers(this.srf), 'ending the calls a previous process left');
+      this.handle(this.takeOverLeftovers(this.srf), 'taking over the calls a previous process left');
     }
     this.settleFirst();
   }
 
   /**
-   * Ends the calls the previous process of this node left open. Adopting them is not possible: drachtio-server
-   * hands a dialog's in-dialog requests only to the admin connection that created it (a BYE for a dialog whose
-   * connection is gone is dropped there), and drachtio-srf cannot rebuild a Dialog from stored state, so an
-   * adopted call could never hear its own hang-up. A BYE built from the stored Call-ID, tags and contact closes each
-   * leg at the phones; a leg that is gone already answers 481, which is fine.
+   * Takes over the calls the previous process of this node left open. drachtio-server gives a dialog's in-dialog
+   * requests only to the admin connection that made it; ours (built with test/sip/drachtio-app-failover.patch)
+   * hands them to another connection of the same app name, which we connect with (`appTag`). So an answered call
+   * whose two dialogs still answer an in-dialog OPTIONS is adopted: its BYE, from either side, reaches us and ends
+   * it. Every other call is ended: a BYE to each dialog still up (by drachtio's id, else one built from the stored
+   * Call-ID, tags and contact; a leg that is gone already answers 481, which is fine).
    */
-  private async endLeftovers(srf: DrachtioSrf): Promise<void> {
+  private async takeOverLeftovers(srf: DrachtioSrf): Promise<void> {
     const dialogs = this.config.dialogs;
     if (!dialogs) return;
     let left = (await dialogs.store.list(dialogs.node)).filter((c) => !this.calls.has(c.sipCallId));
@@ -491,6 +503,12 @@ export class SipProvider implements TelephonyProvider {
     left = left.filter((c) => !closed.has(idOf(c)));
     await Promise.all(
       left.map(async (stored) => {
+        const adoptable =
+          this.handsDialogsOver &&
+          stored.answeredAtMs !== undefined &&
+          stored.dialogs.length === 2 &&
+          stored.dialogs.every((d) => d.stackId !== undefined);
+        if (adoptable) return this.adoptIfUp(srf, stored);
         const answers = await Promise.all(stored.dialogs.map((d) => this.byeStored(srf, d)));
         this.diag(
           `call ${stored.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`,
@@ -500,6 +518,54 @@ export class SipProvider implements TelephonyProvider {
         this.finish(active, { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' });
       }),
     );
+  }
+
+  /**
+   * A predecessor's call carries on here, as if we had bridged it, but for re-INVITEs and REFERs, when both its
+   * dialogs are still up. It is ours before the check, so a BYE that comes meanwhile already ends it.
+   */
+  private async adoptIfUp(srf: DrachtioSrf, stored: StoredCall): Promise<void> {
+    const active = this.resumedCall(stored);
+    active.adopted = stored.dialogs;
+    this.calls.set(stored.sipCallId, active);
+    for (const dialog of stored.dialogs) this.addLeg(active, dialog.callId);
+    const up = await Promise.all(stored.dialogs.map((d) => this.dialogUp(srf, d.stackId)));
+    if (active.finishing) return;
+    if (up.every(Boolean)) {
+      this.diag(`call ${stored.sipCallId} left open by a previous process: adopted`);
+      return;
+    }
+    const answers = await Promise.all(stored.dialogs.filter((_, i) => up[i]).map((d) => this.byeStored(srf, d)));
+    this.diag(`call ${stored.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`);
+    this.finish(active, { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' });
+  }
+
+  /** Whether a dialog is still up: an in-dialog OPTIONS, answered by anything but 481/408 in time. */
+  private async dialogUp(srf: DrachtioSrf, stackId: string | undefined): Promise<boolean> {
+    if (!stackId) return false;
+    const answer = await finalAnswer(srf, 'sip:placeholder', { method: 'OPTIONS', stackDialogId: stackId });
+    const up = typeof answer === 'number' && answer !== 481 && answer !== 408;
+    // An Error: drachtio-server no longer has the dialog (its BYE came while no process of ours was connected).
+    if (!up) this.diag(`dialog ${stackId} is gone (OPTIONS: ${String(answer)})`);
+    return up;
+  }
+
+  /** The BYE of an adopted call's dialog: answered, passed to the other side, and the call ended as any other. */
+  private onAdoptedBye(srf: DrachtioSrf, req: SrfRequest, res: SrfResponse): void {
+    const active = this.byLeg.get(req.get('Call-ID') ?? req.callId);
+    const from = active?.adopted?.find((d) => d.stackId === req.stackDialogId);
+    if (!active?.adopted || !from) {
+      res.send(481);
+      return;
+    }
+    res.send(200);
+    for (const other of active.adopted.filter((d) => d !== from)) {
+      if (!other.stackId) continue;
+      void finalAnswer(srf, 'sip:placeholder', { method: 'BYE', stackDialogId: other.stackId }).then((answer) => {
+        if (answer instanceof Error) this.diag('BYE to the other leg failed', answer);
+      });
+    }
+    this.finish(active, causeFromBye(req.get('Reason')));
   }
 
   private async closedCalls(callIds: string[]): Promise<readonly string[]> {
@@ -513,30 +579,30 @@ export class SipProvider implements TelephonyProvider {
 
   /** BYE for a dialog of a previous process, taken as ours; resolves with its answer ("timeout" or "error"). */
   private async byeStored(srf: DrachtioSrf, dialog: StoredDialog): Promise<string> {
-    try {
-      const sent = await srf.request(dialog.remoteUri, {
+    if (dialog.stackId && this.handsDialogsOver) {
+      const headers = { Reason: RESTARTED };
+      const answer = await finalAnswer(srf, 'sip:placeholder', {
         method: 'BYE',
-        headers: {
-          'Call-ID': dialog.callId,
-          From: `<sip:zvonok@localhost>;tag=${dialog.localTag}`,
-          To: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
-          // Above any CSeq the previous process can have used in the dialog (RFC 3261 12.2.1.1 asks for higher).
-          CSeq: `${Math.floor(this.clock() / 1000) % 2_000_000_000} BYE`,
-          Reason: 'Q.850;cause=41;text="call center node restarted"',
-        },
+        stackDialogId: dialog.stackId,
+        headers,
       });
-      return await new Promise<string>((resolve) => {
-        const timer = setTimeout(() => resolve('timeout'), 4000);
-        sent.on('response', (res) => {
-          if (res.status < 200) return;
-          clearTimeout(timer);
-          resolve(String(res.status));
-        });
-      });
-    } catch (error) {
-      this.diag(`BYE to ${dialog.remoteUri} (${dialog.callId}) failed`, error);
-      return 'error';
+      // An Error: unknown to drachtio-server (its own restart); the BYE built from the stored headers may still pass.
+      if (!(answer instanceof Error)) return String(answer);
     }
+    const answer = await finalAnswer(srf, dialog.remoteUri, {
+      method: 'BYE',
+      headers: {
+        'Call-ID': dialog.callId,
+        From: `<sip:zvonok@localhost>;tag=${dialog.localTag}`,
+        To: `<${dialog.remoteUri}>;tag=${dialog.remoteTag}`,
+        // Above any CSeq the previous process can have used in the dialog (RFC 3261 12.2.1.1 asks for higher).
+        CSeq: `${Math.floor(this.clock() / 1000) % 2_000_000_000} BYE`,
+        Reason: RESTARTED,
+      },
+    });
+    if (!(answer instanceof Error)) return String(answer);
+    this.diag(`BYE to ${dialog.remoteUri} (${dialog.callId}) failed`, answer);
+    return 'error';
   }
 
   private resumedCall(stored: StoredCall): ActiveCall {
@@ -564,25 +630,27 @@ export class SipProvider implements TelephonyProvider {
       orphaned: false,
       finishing: false,
       // Deleting the call in rtpengine closes its pcap, which then becomes the recording as for any call.
-      media: { callerTag: '', recorded: stored.recorded },
+      media: {
+        callerTag: stored.mediaTags?.caller ?? '',
+        ...optional('calleeTag', stored.mediaTags?.callee),
+        recorded: stored.recorded,
+      },
     };
   }
 
   /** Saves the call as it is now for a successor (see `dialogs`); queued behind the call's earlier writes. */
   private remember(active: ActiveCall): void {
     const dialogs = this.config.dialogs;
-    if (!dialogs || active.finishing) return;
+    // An adopted call's entry is its predecessor's, which already says all there is.
+    if (!dialogs || active.finishing || active.adopted) return;
     const legs = [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
+    const media = active.media;
     const stored: StoredCall = {
       sipCallId: active.sipCallId,
       ...active.call.state,
-      recorded: active.media?.recorded ?? false,
-      dialogs: legs.map((d) => ({
-        callId: d.sip.callId,
-        localTag: d.sip.localTag,
-        remoteTag: d.sip.remoteTag,
-        remoteUri: d.remote.uri,
-      })),
+      recorded: media?.recorded ?? false,
+      ...(media?.calleeTag ? { mediaTags: { caller: media.callerTag, callee: media.calleeTag } } : {}),
+      dialogs: legs.map(storedDialog),
     };
     this.storeStep(active, () => dialogs.store.save(dialogs.node, stored));
   }
@@ -650,6 +718,46 @@ export class SipProvider implements TelephonyProvider {
     this.publishStatus({ type: 'provider.down', source: 'sip', occurredAt: this.nowIso(), reason });
   }
 
+  /**
+   * A call cut off by a lost connection, once connected again. A server that hands dialogs over gives the new
+   * connection their requests (srf still holds the Dialogs, an adopted call its stack ids): a call whose dialogs all
+   * answer an OPTIONS goes on. Otherwise it waits for drachtio's cdr:stop or the grace period.
+   */
+  private recheck(active: ActiveCall): void {
+    const srf = this.srf;
+    const ids = active.adopted ? active.adopted.map((d) => d.stackId) : [active.uas?.id, active.uac?.id];
+    if (!srf || !this.handsDialogsOver || !active.call.answered || ids.some((id) => id === undefined)) {
+      this.startGrace(active);
+      return;
+    }
+    const check = Promise.all(ids.map((id) => this.dialogUp(srf, id))).then((up) => {
+      if (active.finishing || !active.orphaned) return;
+      if (!up.every(Boolean)) return this.startGrace(active);
+      active.orphaned = false;
+      this.keepAsAdopted(active);
+      this.diag(`call ${active.sipCallId} still up after the reconnect: goes on`);
+    });
+    this.handle(check, `rechecking the cut-off call ${active.sipCallId}`);
+  }
+
+  /**
+   * srf's Dialogs of a call kept over a reconnect still send on the dead connection's socket. The call goes on as an
+   * adopted one instead: its dialogs by drachtio's ids, its requests through our handlers (BYE ends it, re-INVITE
+   * and REFER are refused), as after a restart.
+   */
+  private keepAsAdopted(active: ActiveCall): void {
+    if (active.adopted) return;
+    const legs = [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
+    active.adopted = legs.map(storedDialog);
+    for (const dialog of legs) {
+      this.addLeg(active, dialog.sip.callId);
+      dialog.removeAllListeners();
+      this.srf?.removeDialog(dialog);
+    }
+    active.uas = undefined;
+    active.uac = undefined;
+  }
+
   private startGrace(active: ActiveCall): void {
     if (active.graceTimer) return;
     active.graceTimer = setTimeout(() => {
@@ -670,6 +778,12 @@ export class SipProvider implements TelephonyProvider {
 
   private async onInvite(srf: DrachtioSrf, req: SrfRequest, res: SrfResponse): Promise<void> {
     const sipCallId = req.get('Call-ID') ?? req.callId;
+    if (req.stackDialogId) {
+      // A re-INVITE in a dialog srf does not hold: an adopted call's (hold is not passed on there; refusing it
+      // keeps the session as it was, RFC 3261 14.1), else one of no call of ours.
+      res.send(this.byLeg.get(sipCallId)?.adopted ? 488 : 481);
+      return;
+    }
     if (this.calls.has(sipCallId)) {
       res.send(482, 'Loop Detected');
       return;
@@ -1554,5 +1668,56 @@ function callerIdOf(from: string | undefined): CallerId {
   return {
     ...(user ? { callingNumber: user } : {}),
     ...(callingName ? { callingName } : {}),
+  };
+}
+
+const RESTARTED = 'Q.850;cause=41;text="call center node restarted"';
+
+/** Sends a request; resolves with its final status, 'timeout' after `ms`, or the Error drachtio refused it with. */
+function finalAnswer(
+  srf: DrachtioSrf,
+  uri: string,
+  opts: Parameters<DrachtioSrf['request']>[1],
+  ms = 4000,
+): Promise<number | 'timeout' | Error> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve('timeout'), ms);
+    const done = (answer: number | Error) => {
+      clearTimeout(timer);
+      resolve(answer);
+    };
+    try {
+      srf.request(uri, opts, (err, req) => {
+        if (err || !req) return done(err ?? new Error('request not sent'));
+        req.on('response', (res) => {
+          if (res.status >= 200) done(res.status);
+        });
+      });
+    } catch (error) {
+      done(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
+
+/**
+ * The tag naming this node's app to drachtio-server (`app:<name>`, read by test/sip/drachtio-app-failover.patch):
+ * a hash of the node name, since tags are at most 32 characters of [A-Za-z0-9-_+@:].
+ */
+export function appTag(node: string): string {
+  return `app:zv-${createHash('sha256').update(node).digest('hex').slice(0, 24)}`;
+}
+
+/** Whether a drachtio-server, by the version it reported, hands a gone connection's dialogs over (the patch). */
+export function adoptsDialogs(serverVersion: string | undefined): boolean {
+  return serverVersion?.includes('+app-failover') ?? false;
+}
+
+function storedDialog(d: Dialog): StoredDialog {
+  return {
+    callId: d.sip.callId,
+    localTag: d.sip.localTag,
+    remoteTag: d.sip.remoteTag,
+    remoteUri: d.remote.uri,
+    stackId: d.id,
   };
 }

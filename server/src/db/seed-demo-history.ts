@@ -34,6 +34,7 @@ export async function seedDemoHistory(
     const contacts = await addContacts(em, users, options.defaultCountry);
     const calls = await addCalls(em, { users, contacts, now, random, recordings });
     const deals = await addDeals(em, { users, contacts, now, random });
+    await addOpenTasks(em, { users, contacts, now, random });
     return { calls, deals };
   });
   // Written straight into calls, past the pipeline: analytics' rollups are rebuilt from them.
@@ -282,6 +283,39 @@ async function addCalls(em: EntityManager, plan: CallPlan): Promise<number> {
     }
   }
   return total;
+}
+
+/**
+ * Tops every operator up to three open follow-ups, whatever the day and hour of the start: the last days' calls give
+ * some, but a start early on a Saturday finds only a weekday or two of them (the quick-start e2e failed so).
+ */
+async function addOpenTasks(
+  em: EntityManager,
+  plan: { users: Users; contacts: Contact[]; now: Date; random: Random },
+): Promise<void> {
+  const { users, contacts, now, random } = plan;
+  if (!contacts.length) return;
+  for (const operator of users.operators) {
+    const [{ open }] = (await em.query(
+      `SELECT count(*)::int AS open FROM tasks WHERE assignee_id = $1 AND done_at IS NULL`,
+      [operator.id],
+    )) as [{ open: number }];
+    for (let k = open; k < 3; k++) {
+      const createdAt = new Date(now.getTime() - between(random, 1, 48) * 3_600_000);
+      await em.query(
+        `INSERT INTO tasks (title, kind, due_at, assignee_id, created_by_id, entity_type, entity_id, created_at,
+           updated_at)
+         VALUES ($1, 'todo', $2, $3, $3, 'contact', $4, $5, $5)`,
+        [
+          oneOf(random, TASK_TITLES),
+          new Date(now.getTime() + between(random, 2, 72) * 3_600_000),
+          operator.id,
+          oneOf(random, contacts).id,
+          createdAt,
+        ],
+      );
+    }
+  }
 }
 
 /**

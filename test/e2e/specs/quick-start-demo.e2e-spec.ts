@@ -125,7 +125,7 @@ describe('quick start (npm start): demo calls and demo history, in Russian', () 
       ] as const) {
         await page.evaluate((hash) => (window.location.hash = hash), route);
         await page.getByTestId(row).first().waitFor({ timeout: 15_000 });
-        expect(await page.getByTestId(row).count()).toBeGreaterThan(1);
+        expect(await page.getByTestId(row).count(), route).toBeGreaterThan(1);
       }
       await page.evaluate(() => (window.location.hash = '/calls'));
       await page.getByTestId('calllog-row').first().waitFor();

@@ -1,7 +1,7 @@
 /**
- * The provider contract: the same scenarios — answered, busy, abandoned, blind transfer, withheld (From anonymous,
- * and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14), 8-prefixed, click-to-call — run, driven by
- * the same sipp scenarios (caller and phones), against
+ * The provider contract: the same scenarios — answered, busy, no answer, abandoned, blind transfer, withheld (From
+ * anonymous, and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14), 8-prefixed, click-to-call —
+ * run, driven by the same sipp scenarios (caller and phones), against
  * - the AMI provider on the REAL Asterisk 22 of the reference profile, and
  * - the SIP front: the SIP provider on the REAL drachtio-server with its media anchored and recorded by the real
  *   rtpengine (test/global-setup.ts).
@@ -87,6 +87,12 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
   answered: { sipp: `${SIP_SCENARIOS}uac-answered-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
   missed: { sipp: `${SIP_SCENARIOS}uac-missed-expect-486.xml`, phones: [['1001', 'uas-operator-busy.xml']] },
   abandoned: { sipp: `${SIP_SCENARIOS}uac-abandoned-expect-487.xml`, phones: [['1001', 'uas-operator-ring.xml']] },
+  // Rings for ZV_RING_TIMEOUT (10 s) on Asterisk, `ringTimeoutMs` on the SIP front.
+  noAnswer: {
+    sipp: 'uac-direct-noanswer-expect-480.xml',
+    phones: [['1001', 'uas-operator-ring.xml']],
+    timeoutMs: 30_000,
+  },
   // On Asterisk the transfer is the operator phone's REFER; the caller only stays on (same caller as the SIP fixture).
   transfer: {
     sipp: 'uac-contract-transfer-expect-200.xml',
@@ -146,6 +152,8 @@ async function runSip(name: ContractScenarioName, wavDir: string): Promise<CallE
     route: () => Promise.resolve({ agentExtension: '1001' }),
     registrations: await phoneRegistrations(),
     trunkUri: `sip:{number}@127.0.0.1:${TRUNK_PORT}`,
+    // The reference Asterisk profile's ZV_RING_TIMEOUT.
+    ringTimeoutMs: 10_000,
     ...liveMedia(wavDir),
   }).start();
   const phones: Phone[] = [];

@@ -108,6 +108,12 @@ export interface SipProviderConfig {
   /** How long the operator's phone rings on click-to-call. Default 30 000. */
   originateRingMs?: number;
   /**
+   * Without a queue: how long the route hook's operator rings before the caller gets 480 and the call ends
+   * `no-answer` (Asterisk's Dial timeout, `ZV_RING_TIMEOUT` in the reference profile). Unset: until the phone or
+   * the caller gives up.
+   */
+  ringTimeoutMs?: number;
+  /**
    * Where this node keeps the calls it has open (Redis in production), under its name `node`, stable across
    * restarts. On start the node takes over what its predecessor of the same name left there: an answered call
    * whose two dialogs are still up is adopted (its hang-up, from either side, ends it as usual), when drachtio-server
@@ -1173,19 +1179,35 @@ export class SipProvider implements TelephonyProvider {
         return answer;
       };
     }
+    let ringTimer: NodeJS.Timeout | undefined;
+    let rangOut = false;
+    const ringTimeoutMs = this.config.ringTimeoutMs;
+    const onRequest = (err: Error | null, sent: SentRequest) => {
+      if (err) return;
+      this.ringing(active, agent, sent.get('Call-ID'));
+      if (ringTimeoutMs === undefined) return;
+      ringTimer = setTimeout(() => {
+        // The caller hears 480 at once, as from Asterisk's Dial timeout; srf then passes on no failure of B's.
+        rangOut = true;
+        if (!res.finalResponseSent) res.send(480);
+        sent.cancel();
+      }, ringTimeoutMs);
+    };
     try {
-      const { uas, uac } = await srf.createB2BUA(
-        req,
-        res,
-        uri,
-        {
-          localSdpB,
-          ...(localSdpA ? { localSdpA } : {}),
-          passFailure: true,
-          headers: { 'X-Zvonok-Call-Id': active.call.callId },
-        },
-        { cbRequest: (err, sent) => !err && this.ringing(active, agent, sent.get('Call-ID')) },
-      );
+      const { uas, uac } = await srf
+        .createB2BUA(
+          req,
+          res,
+          uri,
+          {
+            localSdpB,
+            ...(localSdpA ? { localSdpA } : {}),
+            passFailure: true,
+            headers: { 'X-Zvonok-Call-Id': active.call.callId },
+          },
+          { cbRequest: onRequest },
+        )
+        .finally(() => clearTimeout(ringTimer));
       if (active.call.ended || active.finishing) {
         void uas.destroy().catch(() => undefined);
         void uac.destroy().catch(() => undefined);
@@ -1200,6 +1222,7 @@ export class SipProvider implements TelephonyProvider {
     } catch (error) {
       const e = error as SipErrorLike;
       if (active.cancelled) this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
+      else if (rangOut) this.finish(active, { cause: 'no-answer', rawCause: 'SIP 480; ring timeout' });
       else if (typeof e.status === 'number') this.finish(active, causeFromSipFailure(e.status, e.res?.get('Reason')));
       else {
         this.diag(`bridging ${active.sipCallId} failed`, error);

@@ -54,6 +54,17 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.ended', cause: 'busy', answered: false, abandoned: false },
     ],
   },
+  noAnswer: {
+    name: 'no answer (the operator phone rings out: 480 to the caller)',
+    caller: { number: '+74951234567', e164: '+74951234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.ringing', agentId: AGENT },
+      { type: 'call.ring-stopped', agentId: AGENT },
+      { type: 'call.ended', cause: 'no-answer', answered: false, abandoned: false },
+    ],
+  },
   abandoned: {
     name: 'abandoned (caller cancels while ringing)',
     caller: { number: '+79161112233', name: 'Maria', e164: '+79161112233', anonymous: false },

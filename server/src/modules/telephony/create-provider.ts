@@ -71,8 +71,8 @@ export function createProvider(deps: ProviderDeps): TelephonyProvider | null {
         // Phones that REGISTER with the SIP front are reached at their contact, and register with the same per-user
         // secrets as on Asterisk (both shared by every node via Redis).
         ...(redis ? { redis, ...(sipCredentials ? { phoneCredentials: sipCredentials } : {}) } : {}),
-        // The calls this node has open, by a name that survives its restart: a restarted node ends what its
-        // predecessor left.
+        // The calls this node has open, by a name that survives its restart: a restarted node adopts the calls its
+        // predecessor left up and ends the others (telephony/src/sip/README.md).
         ...(redis ? { node: config.pipeline?.nodeId ?? hostname() } : {}),
         closedCalls: (callIds) => closedCallsAmong(dataSource, callIds),
         onDiagnostic,

@@ -131,19 +131,9 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
     expect(callerDone, callerDone.stderr).toMatchObject({ code: 0 });
     expect(phoneDone, phoneDone.stderr).toMatchObject({ code: 0 });
 
-    expect(ends.map((e) => e.type)).toEqual(['recording.ready', 'call.ended']);
-    expect(ends[1]).toMatchObject({
-      callId: answered.callId,
-      cause: 'normal-clearing',
-      answered: true,
-      agentId: '1001',
-      externalIds: { sipCallId: stored.sipCallId },
-    });
-    const lastSeq = Math.max(...firstSaid.filter((e) => e.callId === answered.callId).map((e) => e.seq));
-    expect(ends[0]?.seq).toBeGreaterThan(lastSeq);
+    const file = expectEndedOnce(ends, { answered, stored, firstSaid }, { cause: 'normal-clearing' });
     // rtpengine recorded on through the restart: the WAV (each side plays 4.7 s of audio from the answer) goes on
     // well past the moment the first node stopped.
-    const file = (ends[0] as Extract<CallEvent, { type: 'recording.ready' }>).file;
     expect(wavSeconds(file)).toBeGreaterThan(restartedAfterS + 1);
     expect(await store.list(NODE)).toEqual([]);
     expect(second.provider.activeCallCount()).toBe(0);
@@ -163,19 +153,11 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
     const ends = await second.endedCall((e) => e.callId === answered.callId, 20_000);
     const phoneDone = await phone;
     expect(phoneDone, phoneDone.stderr).toMatchObject({ code: 0 });
-    expect(ends.map((e) => e.type)).toEqual(['recording.ready', 'call.ended']);
-    const end = ends[1] as Extract<CallEvent, { type: 'call.ended' }>;
-    expect(end).toMatchObject({
-      callId: answered.callId,
-      cause: 'failed',
-      rawCause: 'SIP_FRONT_RESTARTED',
-      answered: true,
-      agentId: '1001',
-      externalIds: { sipCallId: stored.sipCallId },
-    });
-    const lastSeq = Math.max(...firstSaid.filter((e) => e.callId === answered.callId).map((e) => e.seq));
-    expect(ends[0]?.seq).toBeGreaterThan(lastSeq);
-    const file = (ends[0] as Extract<CallEvent, { type: 'recording.ready' }>).file;
+    const file = expectEndedOnce(
+      ends,
+      { answered, stored, firstSaid },
+      { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' },
+    );
     expect(existsSync(file)).toBe(true);
     expect(second.diagnostics.some((d) => d.includes('adopted'))).toBe(false);
     expect(await store.list(NODE)).toEqual([]);
@@ -191,7 +173,8 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
     await live.until(() => live.events.find((e) => e.type === 'provider.down'), 'provider.down');
     await live.until(() => live.diagnostics.find((d) => d.includes('goes on')), 'the call kept after the reconnect');
     expect(live.provider.isUp()).toBe(true);
-    // The customer's BYE comes to the new connection (the patch) and to srf's own dialog of the call.
+    // The customer's BYE comes to the new connection (the patch), and to our handler of the call's dialogs, kept by
+    // drachtio's ids (srf's own Dialogs still held the dead connection's socket).
     const ends = await live.endedCall((e) => e.callId === answered.callId, 30_000);
     const [callerDone, phoneDone] = await Promise.all([caller, phone]);
     expect(callerDone, callerDone.stderr).toMatchObject({ code: 0 });
@@ -241,6 +224,28 @@ describe('SIP front restarted mid-call: the new node ends what its predecessor l
     expect(second.callEvents().filter((e) => e.callId === callIdForSip(base.sipCallId, base.startedAtMs))).toEqual([]);
   });
 });
+
+/**
+ * A call's end as the node that took it over reports it: its recording, then `call.ended` once, answered by 1001,
+ * numbered after everything the first node said about the call. Returns the recording's file.
+ */
+function expectEndedOnce(
+  ends: CallEvent[],
+  call: { answered: CallEvent; stored: StoredCall; firstSaid: CallEvent[] },
+  outcome: { cause: string; rawCause?: string },
+): string {
+  expect(ends.map((e) => e.type)).toEqual(['recording.ready', 'call.ended']);
+  expect(ends[1]).toMatchObject({
+    callId: call.answered.callId,
+    ...outcome,
+    answered: true,
+    agentId: '1001',
+    externalIds: { sipCallId: call.stored.sipCallId },
+  });
+  const lastSeq = Math.max(...call.firstSaid.filter((e) => e.callId === call.answered.callId).map((e) => e.seq));
+  expect(ends[0]?.seq).toBeGreaterThan(lastSeq);
+  return (ends[0] as Extract<CallEvent, { type: 'recording.ready' }>).file;
+}
 
 /**
  * Destroys the provider's admin TCP connection from our side, as a network cut would: drachtio-srf reconnects by

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds drachtio-server from the vendored source tarball, with drachtio-app-failover.patch applied, into a
-# cache outside the repo, keyed by the sha256 of both, and prints the binary's path. Idempotent: a finished build is reused (the binary is
-# written last, by rename), a half-built one is rebuilt. About 8 minutes on 2 cores, once per machine.
+# cache outside the repo, keyed by the sha256 of both, and prints the binary's path. Idempotent: a finished
+# build is reused (the binary is written last, by rename), a half-built one is rebuilt. About 8 minutes on
+# 2 cores, once per machine.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TARBALL="${ZVONOK_DRACHTIO_TARBALL:-$HERE/../../../shared/vendor/drachtio-server-0.9.4-src.tar.gz}"

@@ -3,7 +3,7 @@ import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
 
 import type { DrachtioSrf } from '@telephony/sip/drachtio';
-import { adoptsDialogs, appTag, SipProvider } from '@telephony/sip/sip-provider';
+import { adoptsDialogs, appTag, SipProvider, type SipProviderConfig } from '@telephony/sip/sip-provider';
 
 /** A stand-in for drachtio-srf that only connects (no real peer is needed to count connections). */
 function fakeSrf(): DrachtioSrf {
@@ -16,15 +16,22 @@ function fakeSrf(): DrachtioSrf {
   return srf as unknown as DrachtioSrf;
 }
 
+/** A provider on the fake drachtio-srf (no route: it is never asked). */
+function fakeProvider(overrides: Partial<SipProviderConfig>): SipProvider {
+  return new SipProvider({
+    kind: 'sip',
+    host: '127.0.0.1',
+    port: 9022,
+    secret: 's',
+    route: () => Promise.resolve(null),
+    ...overrides,
+  });
+}
+
 describe('SipProvider.start (fake drachtio-srf: counts connections only)', () => {
   it('a second start while running opens no second drachtio connection; after stop it connects again', async () => {
     let connections = 0;
-    const provider = new SipProvider({
-      kind: 'sip',
-      host: '127.0.0.1',
-      port: 9022,
-      secret: 's',
-      route: () => Promise.resolve(null),
+    const provider = fakeProvider({
       createSrf: () => {
         connections += 1;
         return fakeSrf();
@@ -50,12 +57,7 @@ describe("adopting a predecessor's dialogs: which drachtio-server can, and the a
 
   it('a node with a dialog store connects tagged with its app name: the same per node name, valid for drachtio', async () => {
     const seen: string[][] = [];
-    const provider = new SipProvider({
-      kind: 'sip',
-      host: '127.0.0.1',
-      port: 9022,
-      secret: 's',
-      route: () => Promise.resolve(null),
+    const provider = fakeProvider({
       dialogs: {
         node: 'сервер node-1 / with spaces',
         store: { save: async () => {}, remove: async () => {}, list: async () => [] },

@@ -515,13 +515,7 @@ export class SipProvider implements TelephonyProvider {
           stored.dialogs.length === 2 &&
           stored.dialogs.every((d) => d.stackId !== undefined);
         if (adoptable) return this.adoptIfUp(srf, stored);
-        const answers = await Promise.all(stored.dialogs.map((d) => this.byeStored(srf, d)));
-        this.diag(
-          `call ${stored.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`,
-        );
-        const active = this.resumedCall(stored);
-        this.calls.set(stored.sipCallId, active);
-        this.finish(active, { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' });
+        await this.endLeftover(srf, this.resumedCall(stored), stored.dialogs);
       }),
     );
   }
@@ -541,8 +535,19 @@ export class SipProvider implements TelephonyProvider {
       this.diag(`call ${stored.sipCallId} left open by a previous process: adopted`);
       return;
     }
-    const answers = await Promise.all(stored.dialogs.filter((_, i) => up[i]).map((d) => this.byeStored(srf, d)));
-    this.diag(`call ${stored.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`);
+    await this.endLeftover(
+      srf,
+      active,
+      stored.dialogs.filter((_, i) => up[i]),
+    );
+  }
+
+  /** Ends a predecessor's call: a BYE to each of its dialogs still up, then `call.ended failed`, once. */
+  private async endLeftover(srf: DrachtioSrf, active: ActiveCall, live: StoredDialog[]): Promise<void> {
+    const answers = await Promise.all(live.map((d) => this.byeStored(srf, d)));
+    this.diag(`call ${active.sipCallId} left open by a previous process: ended (BYE ${answers.join(', ') || 'none'})`);
+    // finish() retires it from the calls: one not adopted enters them only now (an adopted one is there already).
+    this.calls.set(active.sipCallId, active);
     this.finish(active, { cause: 'failed', rawCause: 'SIP_FRONT_RESTARTED' });
   }
 
@@ -649,14 +654,13 @@ export class SipProvider implements TelephonyProvider {
     const dialogs = this.config.dialogs;
     // An adopted call's entry is its predecessor's, which already says all there is.
     if (!dialogs || active.finishing || active.adopted) return;
-    const legs = [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
     const media = active.media;
     const stored: StoredCall = {
       sipCallId: active.sipCallId,
       ...active.call.state,
       recorded: media?.recorded ?? false,
       ...(media?.calleeTag ? { mediaTags: { caller: media.callerTag, callee: media.calleeTag } } : {}),
-      dialogs: legs.map(storedDialog),
+      dialogs: legsOf(active).map(storedDialog),
     };
     this.storeStep(active, () => dialogs.store.save(dialogs.node, stored));
   }
@@ -753,7 +757,7 @@ export class SipProvider implements TelephonyProvider {
    */
   private keepAsAdopted(active: ActiveCall): void {
     if (active.adopted) return;
-    const legs = [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
+    const legs = legsOf(active);
     active.adopted = legs.map(storedDialog);
     for (const dialog of legs) {
       this.addLeg(active, dialog.sip.callId);
@@ -1545,7 +1549,7 @@ export class SipProvider implements TelephonyProvider {
     if (active.call.currentAgent) this.roster.callEnded(active.call.currentAgent, endedAt);
     if (active.orphaned) {
       // Dialogs of a lost connection never get their BYE through us; drop them from srf's table.
-      for (const dialog of [active.uas, active.uac]) if (dialog) this.srf?.removeDialog(dialog);
+      for (const dialog of legsOf(active)) this.srf?.removeDialog(dialog);
     }
     for (const listener of active.listeners ?? []) void listener.destroy().catch(() => undefined);
     this.calls.delete(active.sipCallId);
@@ -1733,6 +1737,11 @@ export function appTag(node: string): string {
 /** Whether a drachtio-server, by the version it reported, hands a gone connection's dialogs over (the patch). */
 export function adoptsDialogs(serverVersion: string | undefined): boolean {
   return serverVersion?.includes('+app-failover') ?? false;
+}
+
+/** The call's own dialogs (srf's): the caller's and the operator's, those it has. */
+function legsOf(active: ActiveCall): Dialog[] {
+  return [active.uas, active.uac].filter((d): d is Dialog => d !== undefined);
 }
 
 function storedDialog(d: Dialog): StoredDialog {

@@ -144,10 +144,19 @@ describe('call me back live: the queue’s free operator rings first, then the v
     expect(operatorAnswered).toBeLessThan(visitorRang);
     expect(pop.at).toBeLessThan(visitorRang);
 
-    const [call]: { direction: string; lead_id: string; disposition: string; agent_extension: string }[] =
-      await node.dataSource.query(`SELECT direction, lead_id, disposition, agent_extension FROM calls WHERE id = $1`, [
-        callId,
-      ]);
+    // The screen hears of the end before the pipeline's batched write stores it.
+    let call: Record<string, unknown> | undefined;
+    await waitFor(
+      async () => {
+        const [row]: Record<string, unknown>[] = await node.dataSource.query(
+          `SELECT direction, lead_id, disposition, agent_extension FROM calls WHERE id = $1 AND ended_at IS NOT NULL`,
+          [callId],
+        );
+        call = row;
+        return row !== undefined;
+      },
+      { what: 'the ended call stored', timeoutMs: 10_000 },
+    );
     expect(call).toEqual({
       direction: 'outbound',
       lead_id: lead!.id,

@@ -9,6 +9,7 @@ import { ApiClient } from '@test/support/api-client';
 import { amiConfigFromEnv, startAsteriskAgain, until } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix, TEST_PASSWORD, type SeededUser } from '@test/support/api-server';
 import { deleteCallsOf } from '@test/support/delete-calls';
+import { endedCallRow } from '@test/support/ended-call';
 import { resetLiveState } from '@test/support/live-reset';
 import { waitFor } from '@test/support/services/ports';
 import { PHONE_PORTS, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
@@ -144,19 +145,7 @@ describe('call me back live: the queue’s free operator rings first, then the v
     expect(operatorAnswered).toBeLessThan(visitorRang);
     expect(pop.at).toBeLessThan(visitorRang);
 
-    // The screen hears of the end before the pipeline's batched write stores it.
-    let call: Record<string, unknown> | undefined;
-    await waitFor(
-      async () => {
-        const [row]: Record<string, unknown>[] = await node.dataSource.query(
-          `SELECT direction, lead_id, disposition, agent_extension FROM calls WHERE id = $1 AND ended_at IS NOT NULL`,
-          [callId],
-        );
-        call = row;
-        return row !== undefined;
-      },
-      { what: 'the ended call stored', timeoutMs: 10_000 },
-    );
+    const call = await endedCallRow(node.dataSource, callId, 'direction, lead_id, disposition, agent_extension');
     expect(call).toEqual({
       direction: 'outbound',
       lead_id: lead!.id,

@@ -10,6 +10,7 @@ import { partitionOf } from '@server/common/bus/call-event-bus';
 import { amiConfigFromEnv, expectRecordingWithAudio } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix, TEST_SIP_SECRETS_KEY, type SeededUser } from '@test/support/api-server';
 import { deleteCallsOf } from '@test/support/delete-calls';
+import { endedCallRow } from '@test/support/ended-call';
 import { resetLiveState } from '@test/support/live-reset';
 import { spawnServer, waitUntilServing, type ServerProcess } from '@test/support/server-process';
 import { waitFor } from '@test/support/services/ports';
@@ -125,9 +126,10 @@ describe('fault suite: the node owning a ringing call is killed; another takes t
     expect(ofCall('call:answered').map((r) => r.payload.agentExtension)).toEqual(['1001']);
     expect(ofCall('call:ended')[0]!.payload).toMatchObject({ disposition: 'answered' });
 
-    const [row] = await adapter.dataSource.query(
-      `SELECT status, disposition, agent_extension, operator_id, talk_seconds FROM calls WHERE id = $1`,
-      [callId],
+    const row = await endedCallRow(
+      adapter.dataSource,
+      callId,
+      'status, disposition, agent_extension, operator_id, talk_seconds',
     );
     expect(row).toMatchObject({ status: 'ended', disposition: 'answered', agent_extension: '1001' });
     expect(row.operator_id).toBe(operator.id);

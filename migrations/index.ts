@@ -39,6 +39,7 @@ import { CreateProducts1764003500000 } from './1764003500000-CreateProducts';
 import { PartitionCallsByMonth1764003800000 } from './1764003800000-PartitionCallsByMonth';
 import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-CreateAnalyticsOperatorRollups';
 import { CreateAnalyticsCrmDays1764004100000 } from './1764004100000-CreateAnalyticsCrmDays';
+import { CardFeedOnCallPartitions1764004200000 } from './1764004200000-CardFeedOnCallPartitions';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -86,4 +87,5 @@ export const migrations = [
   PartitionCallsByMonth1764003800000,
   CreateAnalyticsOperatorRollups1764004000000,
   CreateAnalyticsCrmDays1764004100000,
+  CardFeedOnCallPartitions1764004200000,
 ];

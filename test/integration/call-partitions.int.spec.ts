@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
+import pg from 'pg';
 import { type DataSource } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -12,6 +13,7 @@ import { purgeRecordingsOfCalls } from '@server/modules/recordings/recording-ret
 import { recordingStorageKey, storedFilePath } from '@server/modules/recordings/recording-paths';
 import { timeOrderedId, uuidV5 } from '@telephony';
 import { requireDatabaseUrl, testLogger } from '@test/support/api-server';
+import { waitFor } from '@test/support/services/ports';
 
 import { migrations } from '@migrations';
 
@@ -32,6 +34,7 @@ describe('calls and call_events partitioned by month on the call id (real Postgr
   let admin: Database;
   let ds: DataSource;
   let storeDir: string;
+  let databaseUrl: string;
   const name = `zvonok_part_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
   const seeded: Seeded[] = [];
   const logger = testLogger('call-partitions');
@@ -65,6 +68,7 @@ describe('calls and call_events partitioned by month on the call id (real Postgr
     await admin.dataSource.initialize();
     await admin.dataSource.query(`CREATE DATABASE ${name}`);
     url.pathname = `/${name}`;
+    databaseUrl = url.toString();
     db = await createDatabase({ databaseUrl: url.toString(), dataDir: os.tmpdir() });
     ds = db.dataSource;
     await ds.initialize();
@@ -178,6 +182,27 @@ describe('calls and call_events partitioned by month on the call id (real Postgr
       'tr_calls_analytics_bins',
       'tr_calls_card',
     ]);
+
+    // The card trigger runs on the month's partition, and still names the call's contact to the card caches, not
+    // `all` (which made every node forget every cached card and user whenever a call ended).
+    const listener = new pg.Client({ connectionString: databaseUrl });
+    await listener.connect();
+    const heard: string[] = [];
+    listener.on('notification', (n) => heard.push(n.payload ?? ''));
+    await listener.query('LISTEN zvonok_cards');
+    const [contact] = (await ds.query(`INSERT INTO contacts (name) VALUES ('Партиция') RETURNING id`)) as {
+      id: string;
+    }[];
+    const heardUpTo = async (marker: string) => {
+      await ds.query(`SELECT pg_notify('zvonok_cards', $1)`, [marker]);
+      await waitFor(async () => heard.includes(marker), { what: `the ${marker} notification`, timeoutMs: 5_000 });
+      return heard.indexOf(marker);
+    };
+    const start = await heardUpTo('before');
+    await ds.query(`UPDATE calls SET status = 'ended', contact_id = $2 WHERE id = $1`, [c!.id, contact!.id]);
+    const end = await heardUpTo('after');
+    await listener.end();
+    expect(heard.slice(start + 1, end)).toEqual([`contact:${contact!.id}`]);
 
     // A call deleted through the parent takes its children with it (the cleanup tests rely on).
     const gone = randomUUID();

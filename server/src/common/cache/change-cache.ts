@@ -3,10 +3,12 @@
  * notifications invalidate (`all` empties it). Two rules keep it from ever serving what a committed write changed:
  * - a load that overlapped an invalidation of its scope is returned but not kept (it may have read the old row);
  * - while notifications may be missed (the listening connection is down), nothing is kept and every read loads.
+ * Reads of one key while its load is on the way share that load, unless the scope was invalidated since it began.
  */
 export class ChangeCache {
   private readonly scopes = new Map<string, Map<string, unknown>>();
   private readonly versions = new Map<string, number>();
+  private readonly loading = new Map<string, { version: string; value: Promise<unknown> }>();
   private epoch = 0;
   private live = false;
   private entries = 0;
@@ -43,9 +45,18 @@ export class ChangeCache {
     }
     this.misses++;
     const version = this.versionOf(scope);
-    const value = await load();
-    if (this.live && this.versionOf(scope) === version) this.keep(scope, key, value);
-    return value;
+    const id = `${scope}\u0000${key}`;
+    const pending = this.loading.get(id);
+    if (pending?.version === version) return pending.value as Promise<T>;
+    const value = load();
+    this.loading.set(id, { version, value });
+    try {
+      const loaded = await value;
+      if (this.live && this.versionOf(scope) === version) this.keep(scope, key, loaded);
+      return loaded;
+    } finally {
+      if (this.loading.get(id)?.value === value) this.loading.delete(id);
+    }
   }
 
   private versionOf(scope: string): string {

@@ -95,34 +95,38 @@ export class CallCardReadModel {
    */
   callerOf(e164: string | null, last10: string | null): Promise<CallerMatch> {
     return this.cache.get('phones', `${e164}|${last10}`, async () => {
-      const contacts = (await this.dataSource.query(
-        `SELECT m.contact_id, count(*) OVER () AS total FROM (
+      // One round trip for a new caller: the contacts with the number, whether it is blocked, and its open lead.
+      const rows = (await this.dataSource.query(
+        `WITH m AS (
            SELECT p.contact_id, bool_or(p.e164 IS NOT DISTINCT FROM $1) AS exact, max(c.updated_at) AS updated_at
            FROM contact_phones p JOIN contacts c ON c.id = p.contact_id
            WHERE p.e164 = $1 OR ($2::text IS NOT NULL AND p.last10 = $2)
-           GROUP BY p.contact_id) m
-         ORDER BY m.exact DESC, m.updated_at DESC, m.contact_id LIMIT ${MATCHES}`,
+           GROUP BY p.contact_id),
+         picked AS (
+           SELECT m.contact_id, count(*) OVER () AS total,
+                  row_number() OVER (ORDER BY m.exact DESC, m.updated_at DESC, m.contact_id) AS n
+           FROM m ORDER BY n LIMIT ${MATCHES})
+         SELECT 1 AS rank, n, contact_id AS id, total, NULL::uuid AS source_call_id FROM picked
+         UNION ALL
+         SELECT 2, 1, NULL, NULL, NULL
+         WHERE EXISTS (SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2))
+         UNION ALL
+         (SELECT 3, 1, id, NULL, source_call_id FROM leads
+          WHERE $1::text IS NOT NULL AND phone_e164 = $1 AND status NOT IN ('converted', 'junk') LIMIT 1)
+         ORDER BY rank, n`,
         [e164, last10],
-      )) as { contact_id: string; total: string }[];
+      )) as { rank: number; id: string | null; total: string | null; source_call_id: string | null }[];
+      const contacts = rows.filter((r) => r.rank === 1);
       if (contacts[0]) {
         return {
-          contactId: contacts[0].contact_id,
-          contactIds: contacts.map((c) => c.contact_id),
+          contactId: contacts[0].id!,
+          contactIds: contacts.map((c) => c.id!),
           total: Number(contacts[0].total),
         };
       }
-      const [blocked] = (await this.dataSource.query(
-        `SELECT 1 FROM blocked_numbers WHERE e164 = $1 OR ($2::text IS NOT NULL AND last10 = $2) LIMIT 1`,
-        [e164, last10],
-      )) as unknown[];
-      if (blocked) return { blocked: true };
-      if (!e164) return null;
-      const [lead] = (await this.dataSource.query(
-        `SELECT id, source_call_id FROM leads
-         WHERE phone_e164 = $1 AND status NOT IN ('converted', 'junk') LIMIT 1`,
-        [e164],
-      )) as { id: string; source_call_id: string | null }[];
-      return lead ? { leadId: lead.id, sourceCallId: lead.source_call_id } : null;
+      if (rows.some((r) => r.rank === 2)) return { blocked: true };
+      const lead = rows.find((r) => r.rank === 3);
+      return lead ? { leadId: lead.id!, sourceCallId: lead.source_call_id } : null;
     });
   }
 
@@ -184,8 +188,13 @@ export class CallCardReadModel {
     // Per viewer: an operator's card lists the calls their own call log shows (see recentCalls), and the timeline
     // items they may see.
     const viewerKey = viewer.role === 'operator' ? viewer.id : viewer.role;
-    const recent = (scope: string, column: 'contact_id' | 'lead_id', id: string, e164s: string[]) =>
-      this.cache.get(scope, `recent:${viewerKey}`, () => this.recentCalls(column, id, e164s, viewer));
+    const recent = async (scope: string, column: 'contact_id' | 'lead_id', id: string, e164s: string[]) => {
+      // A caller with no other call (every new caller) lists none to anyone: one read for all the phones that ring,
+      // not one per operator.
+      const anyone = await this.cache.get(scope, 'recent:*', () => this.recentCalls(column, id, e164s, null));
+      if (!anyone.some((c) => c.id !== call.id)) return [];
+      return this.cache.get(scope, `recent:${viewerKey}`, () => this.recentCalls(column, id, e164s, viewer));
+    };
     const history = async (entityType: 'contact' | 'lead', id: string) =>
       (await this.cache.get(`${entityType}:${id}`, `history:${viewerKey}`, () => this.history(entityType, id, viewer)))
         .filter((item) => !(item.kind === 'call' && item.call.id === call.id))
@@ -451,9 +460,10 @@ export class CallCardReadModel {
     column: 'contact_id' | 'lead_id',
     id: string,
     e164s: string[],
-    viewer: CardViewer,
+    /** Null: every call, for whether there are any (its recording links are nobody's to show). */
+    viewer: CardViewer | null,
   ): Promise<CallCardPastCall[]> {
-    const operator = viewer.role === 'operator';
+    const operator = viewer?.role === 'operator';
     const rows = (await this.dataSource.query(
       `SELECT k.id, k.started_at, k.direction, (k.answered_at IS NOT NULL) AS answered,
               COALESCE(k.talk_seconds, 0) AS talk_seconds, u.id AS agent_id, u.name AS agent_name,
@@ -464,7 +474,7 @@ export class CallCardReadModel {
          ${column === 'contact_id' ? 'AND (k.contact_id IS NULL OR k.contact_id = $1)' : ''}))
          ${operator ? `AND ${reachedByAnySql('k', 'ARRAY[$3::uuid]')}` : ''}
        ORDER BY k.started_at DESC LIMIT ${LAST_CALLS + 1}`,
-      [id, e164s, viewer.id],
+      [id, e164s, viewer?.id ?? null],
     )) as {
       id: string;
       started_at: Stamp;
@@ -478,7 +488,7 @@ export class CallCardReadModel {
       wrap_up_note: string | null;
       recording_id: string | null;
     }[];
-    const mayListen = (handled: boolean) => mayListenByRole(viewer.role) || (operator && handled);
+    const mayListen = (handled: boolean) => !viewer || mayListenByRole(viewer.role) || (operator && handled);
     return rows.map((k) => ({
       id: k.id,
       startedAt: iso(k.started_at),

@@ -40,6 +40,7 @@ import { PartitionCallsByMonth1764003800000 } from './1764003800000-PartitionCal
 import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-CreateAnalyticsOperatorRollups';
 import { CreateAnalyticsCrmDays1764004100000 } from './1764004100000-CreateAnalyticsCrmDays';
 import { CardFeedOnCallPartitions1764004200000 } from './1764004200000-CardFeedOnCallPartitions';
+import { WebhookEndpointsChangeFeed1764004210000 } from './1764004210000-WebhookEndpointsChangeFeed';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -88,4 +89,5 @@ export const migrations = [
   CreateAnalyticsOperatorRollups1764004000000,
   CreateAnalyticsCrmDays1764004100000,
   CardFeedOnCallPartitions1764004200000,
+  WebhookEndpointsChangeFeed1764004210000,
 ];

@@ -257,6 +257,7 @@ export function createServices(deps: ServicesDeps): {
     // Called at run time only, once `leads` below exists (the leads service itself tells webhooks of its events).
     findLead: (id) => leads.findById(id),
     chosenContact: (callId) => callContact.chosenContact(callId),
+    cache: deps.cards?.cache,
     logger: logger.child({ module: 'webhooks' }),
   });
   // The record modules tell webhooks and notifications of the same events.

@@ -161,6 +161,34 @@ describe('webhooks: signed deliveries of CRM events from a persistent queue, log
     endpoint.secret = rotated.body.secret as string;
   });
 
+  it('another node that cached who subscribes hears of a pause and a resume from the database', async () => {
+    const other = await startTestNode({ webhooks: FAST_WEBHOOKS }, { name: 'webhooks-b' });
+    try {
+      const onOther = new ApiClient(other.baseUrl);
+      await onOther.login(users[1]!.login, TEST_PASSWORD);
+      const titled = (title: string) =>
+        receiver.received.filter((r) => (r.json.data.task as { title?: string })?.title === title);
+      // The other node reads (and caches) the subscribers of task.created with its first task.
+      await onOther.post('/api/tasks', { title: 'B, subscribed' });
+      await waitFor(async () => titled('B, subscribed').length === 1, { what: 'B’s first task', timeoutMs: 15_000 });
+      const aSecondLater = () => new Promise((r) => setTimeout(r, 1000));
+
+      expect((await admin.patch(`/api/webhooks/${endpoint.id}`, { active: false })).status).toBe(200);
+      await aSecondLater();
+      await onOther.post('/api/tasks', { title: 'B, paused on A' });
+      expect((await admin.patch(`/api/webhooks/${endpoint.id}`, { active: true })).status).toBe(200);
+      await aSecondLater();
+      await onOther.post('/api/tasks', { title: 'B, resumed on A' });
+      await waitFor(async () => titled('B, resumed on A').length === 1, {
+        what: 'B’s task after the resume',
+        timeoutMs: 15_000,
+      });
+      expect(titled('B, paused on A')).toEqual([]);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('admin changes are audited, and the secret is stored sealed', async () => {
     const rows: { action: string }[] = await node.dataSource.query(
       `SELECT action FROM audit_log WHERE entity = 'webhook' AND entity_id = $1 ORDER BY id`,

@@ -48,7 +48,10 @@ export class WebhookDispatcher implements DomainEventSink {
 
   async enqueue(event: WebhookEvent): Promise<number> {
     const endpoints = await this.repo.subscribers(event.type);
-    if (endpoints.length === 0) return 0;
+    return endpoints.length === 0 ? 0 : this.deliver(event, endpoints);
+  }
+
+  private async deliver(event: WebhookEvent, endpoints: string[]): Promise<number> {
     const eventId = uuidV5(`${event.type}:${event.key}`, WEBHOOK_ID_NAMESPACE);
     const payload: WebhookPayload = {
       id: eventId,
@@ -84,10 +87,15 @@ export class WebhookDispatcher implements DomainEventSink {
    */
   readonly callReaction: CallReaction = async ({ event, before, after, link }) => {
     if (before === null && link.kind === 'lead' && link.createdByThisCall) {
-      const lead = await this.findLead(link.leadId);
+      // The lead is read only when someone subscribes (every new caller makes one).
+      const endpoints = await this.repo.subscribers('lead.created');
+      const lead = endpoints.length > 0 ? await this.findLead(link.leadId) : null;
       if (lead) {
         const data = { lead, callId: after.id };
-        await this.enqueue({ type: 'lead.created', key: lead.id, occurredAt: new Date(lead.createdAt), data });
+        await this.deliver(
+          { type: 'lead.created', key: lead.id, occurredAt: new Date(lead.createdAt), data },
+          endpoints,
+        );
       }
     }
     if (event.type !== 'call.ended') return;

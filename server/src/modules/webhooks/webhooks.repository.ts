@@ -1,6 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 import { type WebhookEventType } from '@contracts/dto/webhook';
+import { ChangeCache } from '@server/common/cache/change-cache';
 
 export interface EndpointRow {
   id: string;
@@ -57,7 +58,14 @@ const rowsOf = <T>(result: unknown): T[] =>
 
 /** Owner of webhook_endpoints, webhook_deliveries and webhook_attempts. */
 export class WebhooksRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /**
+     * Who subscribes to what is read on every call event; the database says when an endpoint changes (scope
+     * `webhook_endpoints`, migration WebhookEndpointsChangeFeed). A cache that is never live reads every time.
+     */
+    private readonly cache: ChangeCache = new ChangeCache(),
+  ) {}
 
   async insertEndpoint(e: {
     url: string;
@@ -75,6 +83,7 @@ export class WebhooksRepository {
        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
       [id, e.url, e.description, e.events, e.sealSecret(id), e.active, e.createdById],
     );
+    this.changed();
     return rows[0]!;
   }
 
@@ -107,6 +116,7 @@ export class WebhooksRepository {
         ],
       ),
     );
+    this.changed();
     return rows[0] ?? null;
   }
 
@@ -114,16 +124,24 @@ export class WebhooksRepository {
     const rows = rowsOf<{ id: string }>(
       await this.dataSource.query(`DELETE FROM webhook_endpoints WHERE id = $1 RETURNING id`, [id]),
     );
+    this.changed();
     return rows.length > 0;
   }
 
+  /** This node's own write is seen by its next call event at once, not after the notification's round trip. */
+  private changed(): void {
+    this.cache.invalidate('webhook_endpoints');
+  }
+
   /** Active endpoints subscribed to `type`. */
-  async subscribers(type: WebhookEventType): Promise<string[]> {
-    const rows = await this.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM webhook_endpoints WHERE active AND $1 = ANY(events)`,
-      [type],
-    );
-    return rows.map((r) => r.id);
+  subscribers(type: WebhookEventType): Promise<string[]> {
+    return this.cache.get('webhook_endpoints', type, async () => {
+      const rows = await this.dataSource.query<{ id: string }[]>(
+        `SELECT id FROM webhook_endpoints WHERE active AND $1 = ANY(events)`,
+        [type],
+      );
+      return rows.map((r) => r.id);
+    });
   }
 
   /** Inserts the deliveries not stored yet (an event enqueued twice is one delivery); returns the new ids. */

@@ -1,6 +1,7 @@
 import { type DataSource } from 'typeorm';
 
 import { type LeadDto } from '@contracts/dto/lead';
+import { type ChangeCache } from '@server/common/cache/change-cache';
 import { type Config } from '@server/config/env';
 import { type JobQueue } from '@server/common/jobs/job-queue';
 import { type Logger } from '@server/common/logger/logger';
@@ -35,10 +36,12 @@ export function createWebhooks(deps: {
   publicUrl?: string;
   findLead: (id: string) => Promise<LeadDto | null>;
   chosenContact: (callId: string) => Promise<string | null>;
+  /** The node's change cache (the card read model's): who subscribes to what, read on every call event. */
+  cache?: ChangeCache;
   logger: Logger;
 }): Webhooks {
   const { config, jobs, logger } = deps;
-  const repo = new WebhooksRepository(deps.dataSource);
+  const repo = new WebhooksRepository(deps.dataSource, deps.cache);
   const guard = new WebhookUrlGuard(config.allowedNetworks);
   const dispatcher = new WebhookDispatcher(repo, jobs, logger, deps.findLead, deps.chosenContact, deps.publicUrl);
   const sender = new WebhookSender(

@@ -23,7 +23,8 @@ const PARTITIONS = 16;
 
 /**
  * The call pipeline alone: the events of a recorded Asterisk 22 queue call (four phones ring, one answers; copied
- * with fresh call ids and new callers, so every copy makes a lead) are consumed by 1, 2 and 3 web-node processes
+ * with fresh call ids and new callers, so every copy makes a lead, and each copy ringing one group of four of 400
+ * operators) are consumed by 1, 2 and 3 web-node processes
  * (composeNode: decide, pop, write in batches, react, ack). The consumers first share out every partition; then the
  * clock starts, the events are published into the partitioned Redis stream and the clock stops when the last one is
  * acked. Figure: call events stored per second; pops emitted are counted against the ringing events.
@@ -33,7 +34,14 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TRACE = path.join(HERE, '..', 'fixtures', 'ami', '22', 'queue-answered.txt');
 const COPIES = 1000;
 const PUBLISH_CHUNK = 500;
+/**
+ * A 400-seat centre: each copy rings the four operators of its group, so an operator's phone rings for ten calls in
+ * a run, not for all thousand at once as four operators would.
+ */
+const OPERATOR_GROUPS = 100;
+const EXTENSIONS = Array.from({ length: OPERATOR_GROUPS * 4 }, (_, i) => String(2000 + i));
 const CONSUMERS = [1, 2, 3];
+const PROFILE_DIR = process.env.ZVONOK_BENCH_CPU_PROF;
 
 export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
   const redis = await startRedis();
@@ -44,12 +52,12 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
   const client = new Redis(redis.url, { maxRetriesPerRequest: null });
   const template = callEventsOf(readFileSync(TRACE, 'utf8'));
   // Operators behind the trace's extensions, so each ringing event pops a card for somebody.
-  await db.query(`UPDATE users SET extension = NULL WHERE extension IN ('1001', '1002', '1003', '1004')`);
+  await db.query(`UPDATE users SET extension = NULL WHERE extension = ANY($1)`, [EXTENSIONS]);
   const prefixLogin = suitePrefix('bench-pipe');
   const { rows: operators } = await db.query<{ id: string }>(
     `INSERT INTO users (login, password_hash, name, role, extension)
      SELECT $1 || '-' || ext, 'x', 'Bench ' || ext, 'operator', ext FROM unnest($2::text[]) AS ext RETURNING id`,
-    [prefixLogin, ['1001', '1002', '1003', '1004']],
+    [prefixLogin, EXTENSIONS],
   );
   const figures: Figure[] = [];
   try {
@@ -62,7 +70,8 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
       const ringing = events.filter((e) => e.type === 'call.ringing').length;
       const children = CONSUMERS.slice(0, consumers).map((_, i) =>
         fork(path.join(HERE, 'pipeline-consumer.ts'), [prefix, `${prefix}-${i}`], {
-          execArgv: ['--import', 'tsx'],
+          // ZVONOK_BENCH_CPU_PROF=<dir>: each consumer writes a V8 CPU profile there (it found the card feed's bug).
+          execArgv: ['--import', 'tsx', ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
           stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
         }),
       );
@@ -146,7 +155,15 @@ function callEventsOf(text: string): CallEvent[] {
   return events.filter((e: TelephonyEvent): e is CallEvent => 'callId' in e);
 }
 
-/** COPIES copies of the trace's calls, each with a fresh call id and a fresh caller number. */
+/** The trace's phone 100n (n = 1…4) in copy `copy`: the same phone of the copy's group of four operators. */
+function extensionOf(copy: number, traced: string): string {
+  return String(2000 + (copy % OPERATOR_GROUPS) * 4 + Number(traced.slice(-1)) - 1);
+}
+
+/**
+ * COPIES copies of the trace's calls, each with a fresh call id and a fresh caller number, ringing the four phones
+ * of one of OPERATOR_GROUPS groups.
+ */
 function copies(template: CallEvent[]): CallEvent[] {
   const out: CallEvent[] = [];
   for (let c = 0; c < COPIES; c++) {
@@ -158,7 +175,8 @@ function copies(template: CallEvent[]): CallEvent[] {
         callers.set(e.callId, `+7999${String(Math.floor(Math.random() * 1e7)).padStart(7, '0')}`);
       const number = callers.get(e.callId)!;
       const from = e.direction === 'inbound' ? { ...e.from, raw: number, e164: number } : e.from;
-      out.push({ ...e, callId: ids.get(e.callId)!, from } as CallEvent);
+      const agent = 'agentId' in e && e.agentId ? { agentId: extensionOf(c, e.agentId) } : {};
+      out.push({ ...e, callId: ids.get(e.callId)!, from, ...agent } as CallEvent);
     }
   }
   return out;

@@ -54,14 +54,16 @@ export class CallbackTasksRepository {
    */
   async claimOverdue(em: EntityManager, escalateMinutes: number, now: Date, limit: number): Promise<OverdueCallback[]> {
     return em.query(
-      `WITH claimed AS (UPDATE tasks SET escalated_at = $2, updated_at = now()
-       WHERE id IN (
+      // MATERIALIZED: the pick runs once (as an IN subquery it may be rescanned, each rescan skipping the rows the
+      // statement itself just locked, and so claim more than $3: the recording-ingest claim's bug).
+      `WITH picked AS MATERIALIZED (
          SELECT id FROM tasks
          WHERE kind = 'callback' AND done_at IS NULL AND escalated_at IS NULL
            AND due_at + make_interval(mins => $1) <= $2
-         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED)
-       AND escalated_at IS NULL
-       RETURNING id, assignee_id, call_id, due_at)
+         ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED),
+       claimed AS (UPDATE tasks t SET escalated_at = $2, updated_at = now()
+         FROM picked WHERE t.id = picked.id AND t.escalated_at IS NULL
+         RETURNING t.id, t.assignee_id, t.call_id, t.due_at)
        SELECT * FROM claimed`,
       [escalateMinutes, now, limit],
     );

@@ -40,13 +40,13 @@ export class TasksRepository {
    */
   async claimDueReminders(leadMinutes: number, limit = 200): Promise<TaskRow[]> {
     const claimed = (await this.dataSource.query(
-      `UPDATE tasks t SET reminded_at = now()
-       WHERE t.id IN (
+      // MATERIALIZED: the pick runs once, so one claim takes at most $2 (see CallbackTasksRepository.claimOverdue).
+      `WITH picked AS MATERIALIZED (
          SELECT id FROM tasks
          WHERE done_at IS NULL AND reminded_at IS NULL AND due_at IS NOT NULL AND assignee_id IS NOT NULL
            AND due_at <= now() + make_interval(mins => $1)
          ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-         AND t.reminded_at IS NULL
+       UPDATE tasks t SET reminded_at = now() FROM picked WHERE t.id = picked.id AND t.reminded_at IS NULL
        RETURNING t.id`,
       [leadMinutes, limit],
     )) as [{ id: string }[], number];

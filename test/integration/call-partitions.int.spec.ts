@@ -198,11 +198,15 @@ describe('calls and call_events partitioned by month on the call id (real Postgr
       await waitFor(async () => heard.includes(marker), { what: `the ${marker} notification`, timeoutMs: 5_000 });
       return heard.indexOf(marker);
     };
-    const start = await heardUpTo('before');
-    await ds.query(`UPDATE calls SET status = 'ended', contact_id = $2 WHERE id = $1`, [c!.id, contact!.id]);
-    const end = await heardUpTo('after');
-    await listener.end();
-    expect(heard.slice(start + 1, end)).toEqual([`contact:${contact!.id}`]);
+    try {
+      const start = await heardUpTo('before');
+      await ds.query(`UPDATE calls SET status = 'ended', contact_id = $2 WHERE id = $1`, [c!.id, contact!.id]);
+      const end = await heardUpTo('after');
+      expect(heard.slice(start + 1, end)).toEqual([`contact:${contact!.id}`]);
+    } finally {
+      // An open listener would keep the throwaway database from being dropped.
+      await listener.end();
+    }
 
     // A call deleted through the parent takes its children with it (the cleanup tests rely on).
     const gone = randomUUID();

@@ -521,7 +521,7 @@ describe('call tracker: transfers', () => {
     expect(events.at(-1)).toMatchObject({ agentId: '1003', talkSeconds: 92, answered: true });
   });
 
-  it('attended transfer: consultation is its own internal call, the customer call follows to the target', () => {
+  it("attended transfer from the operator's phone: its consultation (a linkedid of its own) folds into the customer's call", () => {
     const consult: Chan = {
       name: 'PJSIP/1001-00000020',
       uniqueid: '1700.20',
@@ -556,17 +556,23 @@ describe('call tracker: transfers', () => {
       amiEvent('Hangup', T0 + 90, { ...snap('', { ...target, linkedid: '1700.1' }), cause: '16' }),
       amiEvent('Hangup', T0 + 90, { ...snap('', caller), cause: '16' }),
     ];
-    const { events, state } = fold(evs);
-    const ended = events.filter((e) => e.type === 'call.ended');
-    expect(ended.map((e) => e.callId).sort()).toEqual([callIdFor('1700.1'), callIdFor('1700.20')].sort());
-    const customerEnd = ended.find((e) => e.callId === callIdFor('1700.1'));
-    expect(customerEnd).toMatchObject({ agentId: '1002', answered: true });
-    const consultEnd = ended.find((e) => e.callId === callIdFor('1700.20'));
-    expect(consultEnd).toMatchObject({ direction: 'internal' });
-    const customerTypes = events.filter((e) => 'callId' in e && e.callId === callIdFor('1700.1')).map((e) => e.type);
-    expect(customerTypes.slice(customerTypes.indexOf('call.transferred'))).toEqual([
+    // A late event of the consultation's linkedid, after the call ended, starts no call of its own.
+    const late = amiEvent('VarSet', T0 + 91, { ...snap('', { ...consult, uniqueid: '1700.22' }), variable: 'X' });
+    const { events, state } = fold([...evs, late]);
+    expect(new Set(events.flatMap((e) => ('callId' in e ? [e.callId] : [])))).toEqual(new Set([callIdFor('1700.1')]));
+    const customerTypes = events
+      .filter((e) => 'callId' in e)
+      .map(
+        (e) =>
+          `${e.type}${e.type === 'call.ringing' || e.type === 'call.ring-stopped' || e.type === 'call.bridged' ? `:${e.agentId}` : ''}`,
+      );
+    expect(customerTypes.slice(customerTypes.indexOf('call.answered'))).toEqual([
+      'call.answered',
+      'call.ring-stopped:1002',
+      'call.ringing:1002',
+      'call.ring-stopped:1002',
       'call.transferred',
-      'call.bridged',
+      'call.bridged:1002',
       'recording.ready',
       'call.ended',
     ]);
@@ -575,7 +581,22 @@ describe('call tracker: transfers', () => {
       fromAgentId: '1001',
       agentId: '1002',
     });
+    expect(events.at(-1)).toMatchObject({ type: 'call.ended', agentId: '1002', answered: true, direction: 'inbound' });
     expect(state.calls.size).toBe(0);
+    expect(state.consultations.size).toBe(0);
+  });
+
+  it('an operator who dials a colleague while on no call makes an internal call of its own', () => {
+    const own: Chan = {
+      name: 'PJSIP/1001-00000030',
+      uniqueid: '1700.30',
+      linkedid: '1700.30',
+      num: '1001',
+      exten: '1002',
+    };
+    const { events, state } = fold([amiEvent('Newchannel', T0, snap('', own))]);
+    expect(events).toEqual([expect.objectContaining({ type: 'call.created', callId: callIdFor('1700.30') })]);
+    expect(state.consultations.size).toBe(0);
   });
 });
 

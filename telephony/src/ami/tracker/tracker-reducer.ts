@@ -235,10 +235,13 @@ export class Reducer {
     }
     if (!allowCreate || d.isEnded(snap.linkedid)) return undefined;
     const { role, agentId } = roleOf(snap.name, this.config);
+    const callKey = d.peekCall(snap.linkedid)
+      ? snap.linkedid
+      : (d.consultations.get(snap.linkedid) ?? this.consultationOf(snap, agentId) ?? snap.linkedid);
     ch = {
       uniqueid: snap.uniqueid,
       reportedLinkedid: snap.linkedid,
-      callKey: snap.linkedid,
+      callKey,
       name: snap.name,
       role,
       ...(agentId ? { agentId } : {}),
@@ -250,13 +253,33 @@ export class Reducer {
       hungUp: false,
     };
     d.addChannel(ch);
-    const call = d.call(snap.linkedid);
+    const call = d.call(callKey);
     if (call) {
       call.live.push(ch.uniqueid);
     } else {
       this.createCall(ch, snap, provisional && snap.presentation !== undefined);
     }
     return ch;
+  }
+
+  /**
+   * An operator's phone dialling another extension while the operator talks on a call: their consultation before an
+   * attended transfer. Asterisk gives a phone's own consultation a linkedid of its own (the *2 feature's shares the
+   * customer's), so it is folded into the customer's call, as the SIP front does: the colleague rings with the
+   * customer's card, and the consultation is no call of its own. Scans the live calls, but only for a channel that an
+   * operator's phone opens towards an extension.
+   */
+  private consultationOf(snap: Snapshot, agentId: string | undefined): string | undefined {
+    if (!agentId || snap.uniqueid !== snap.linkedid || !isDialTarget(snap.exten) || snap.exten === agentId)
+      return undefined;
+    if (this.party(snap.exten).extension === null) return undefined;
+    for (const call of this.d.calls.values()) {
+      if (!call.answered || call.connectedAgentId !== agentId) continue;
+      if (!call.live.some((u) => this.d.peekChannel(u)?.agentId === agentId)) continue;
+      this.d.foldConsultation(snap.linkedid, call.key);
+      return call.key;
+    }
+    return undefined;
   }
 
   /**

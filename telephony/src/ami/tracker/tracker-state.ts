@@ -111,6 +111,8 @@ export interface TrackedCall {
   closedRecordings?: readonly string[];
   /** The dialplan refused the call by policy on its caller's leg (`blockedVariable`). */
   blocked?: true;
+  /** Linkedids of operators' consultation calls folded into this one (see `TrackerState.consultations`). */
+  consultations?: readonly string[];
   /** Set by resync: the call was not live any more after a reconnect; waiting for its Cdr. */
   pendingCloseSinceMs?: number;
   /** Best unanswered Cdr seen while pending (a call has one Cdr per dialled leg; an ANSWERED one closes at once). */
@@ -147,6 +149,11 @@ export interface TrackerState {
    * remembering thousands of ended calls costs O(generation size) per call end, not O(memory).
    */
   ended: readonly Readonly<Record<string, true>>[];
+  /**
+   * Linkedid of an operator's consultation call → key of the customer's call it was folded into. A phone's own
+   * consultation gets a linkedid of its own from Asterisk; its channels belong to the customer's call.
+   */
+  consultations: ReadonlyMap<string, string>;
   lastTimestampMs: number;
 }
 
@@ -156,7 +163,7 @@ export interface ReduceResult {
 }
 
 export function initialTrackerState(): TrackerState {
-  return { calls: new Map(), channels: new Map(), agents: {}, ended: [], lastTimestampMs: 0 };
+  return { calls: new Map(), channels: new Map(), agents: {}, ended: [], consultations: new Map(), lastTimestampMs: 0 };
 }
 
 /** Keys come from the wire: never let `constructor` or `__proto__` resolve to inherited members. */
@@ -189,6 +196,7 @@ export class Draft {
   channels: ReadonlyMap<string, TrackedChannel>;
   agents: Record<string, AgentInfo>;
   ended: Readonly<Record<string, true>>[];
+  consultations: ReadonlyMap<string, string>;
   lastTimestampMs: number;
   readonly events: TelephonyEvent[] = [];
   /** Copy-on-write only: what this reduction already copied. */
@@ -198,6 +206,7 @@ export class Draft {
   private agentsCopied: boolean;
   private callsCopied: boolean;
   private channelsCopied: boolean;
+  private consultationsCopied: boolean;
 
   constructor(
     readonly base: TrackerState,
@@ -208,8 +217,9 @@ export class Draft {
     this.channels = base.channels;
     this.agents = base.agents as Record<string, AgentInfo>;
     this.ended = base.ended as Readonly<Record<string, true>>[];
+    this.consultations = base.consultations;
     this.lastTimestampMs = base.lastTimestampMs;
-    this.endedCopied = this.agentsCopied = this.callsCopied = this.channelsCopied = inPlace;
+    this.endedCopied = this.agentsCopied = this.callsCopied = this.channelsCopied = this.consultationsCopied = inPlace;
     if (!inPlace) {
       this.touchedCalls = new Set();
       this.touchedChannels = new Set();
@@ -230,6 +240,14 @@ export class Draft {
       this.channelsCopied = true;
     }
     return this.channels as Map<string, TrackedChannel>;
+  }
+
+  private writableConsultations(): Map<string, string> {
+    if (!this.consultationsCopied) {
+      this.consultations = new Map(this.consultations);
+      this.consultationsCopied = true;
+    }
+    return this.consultations as Map<string, string>;
   }
 
   call(key: string): TrackedCall | undefined {
@@ -287,11 +305,30 @@ export class Draft {
     return copy;
   }
 
+  /** Folds the consultation call `linkedid` into the call `key`, which lists it so that its end forgets the fold. */
+  foldConsultation(linkedid: string, key: string): void {
+    this.writableConsultations().set(linkedid, key);
+    const call = this.call(key);
+    if (call) call.consultations = [...(call.consultations ?? []), linkedid];
+  }
+
   isEnded(key: string): boolean {
     return this.ended.some((generation) => own(generation, key) === true);
   }
 
   markEnded(key: string): void {
+    // A folded consultation ends with its call: a late event of its linkedid must not start a call of its own.
+    for (const linkedid of this.calls.get(key)?.consultations ?? []) {
+      this.writableConsultations().delete(linkedid);
+      this.remember(linkedid);
+    }
+    this.remember(key);
+    this.writableCalls().delete(key);
+    const channels = this.writableChannels();
+    for (const [uid, ch] of channels) if (ch.callKey === key) channels.delete(uid);
+  }
+
+  private remember(key: string): void {
     const limit = this.config.endedMemory ?? 10_000;
     const generationSize = Math.max(1, Math.min(512, Math.ceil(limit / 8)));
     if (!this.endedCopied) {
@@ -312,9 +349,6 @@ export class Draft {
     // Every generation but the newest is full: forget the oldest while the others still cover `limit`.
     const newest = last && lastSize < generationSize ? lastSize + 1 : 1;
     while (this.ended.length > 1 && (this.ended.length - 2) * generationSize + newest >= limit) this.ended.shift();
-    this.writableCalls().delete(key);
-    const channels = this.writableChannels();
-    for (const [uid, ch] of channels) if (ch.callKey === key) channels.delete(uid);
   }
 
   finish(): ReduceResult {
@@ -324,6 +358,7 @@ export class Draft {
         channels: this.channels,
         agents: this.agents,
         ended: this.ended,
+        consultations: this.consultations,
         lastTimestampMs: this.lastTimestampMs,
       },
       events: this.events,

@@ -1415,6 +1415,9 @@ export class SipProvider implements TelephonyProvider {
       );
       consultation.uas = uas;
       consultation.uac = uac;
+      // The colleague answered the consultation: no longer ringing, and not the customer's operator yet (as AMI
+      // reports a consultation's DialEnd).
+      main.call.ringStopped(agent, this.clock());
       // Either side hanging up ends the consultation only; the customer stays with the operator.
       const over = (from: Dialog) => {
         if (main.consult !== consultation) return;
@@ -1502,6 +1505,9 @@ export class SipProvider implements TelephonyProvider {
     }
     this.addLeg(active, next.sip.callId);
     const now = this.clock();
+    // The customer is on hold no more: they talk to the colleague now (Asterisk reports the Unhold as the
+    // transferor's hold ends with its leg).
+    active.call.hold(false, uas.sip.callId, now);
     active.call.connected(consultation.agent, next.sip.callId, now);
     active.call.transferred('attended', consultation.agent, uac.sip.callId, now, from);
     this.attachOperatorLeg(srf, active, next);

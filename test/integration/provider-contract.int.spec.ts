@@ -1,5 +1,6 @@
 /**
- * The provider contract: the same scenarios — answered, busy, no answer, abandoned, blind transfer, withheld (From
+ * The provider contract: the same scenarios — answered, busy, no answer, abandoned, blind transfer, attended transfer
+ * made by the operator's phone (hold, its own consultation call, REFER with Replaces), withheld (From
  * anonymous, and the carriers' P-Asserted-Identity + `Privacy: id` form of issue #14), 8-prefixed, click-to-call —
  * run, driven by the same sipp scenarios (caller and phones), against
  * - the AMI provider on the REAL Asterisk 22 of the reference profile, and
@@ -16,12 +17,15 @@
  *   not compared.
  * Run it under `flock /tmp/zv-live.lock` (it places calls through the shared Asterisk).
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { projectCall, type CallProjection } from '@server/common/calls/call-projection';
 import { type CallEnded, type CallEvent } from '@telephony';
 import { CONTRACT_SCENARIOS, mismatches, type ContractScenarioName } from '@test/support/telephony/contract-scenarios';
-import { expectWellFormed, LiveAmi, plugPhone } from '@test/support/ami-live';
+import { expectWellFormed, LiveAmi, PJSIP_AUTH_FILE, plugPhone } from '@test/support/ami-live';
+import { AmiProbe } from '@test/support/live-app';
 import { makeServiceDir } from '@test/support/services/service-process';
 import {
   LiveSip,
@@ -32,6 +36,9 @@ import {
   requireSipFront,
 } from '@test/support/sip-live';
 import { runSipp, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
+/** 1001's digest secret on Asterisk while the suite runs (its phone authenticates its consultation call). */
+const CONSULT_SECRET = 'contract-consult-0123456789';
+
 /** The caller scenarios the SIP fixtures were recorded from, relative to test/sipp/. */
 const SIP_SCENARIOS = '../fixtures/sip/scenarios/';
 
@@ -74,7 +81,8 @@ function normalize(events: readonly CallEvent[]): Normalized {
 interface AmiCase {
   /** The caller's scenario (test/sipp/), or none for click-to-call. */
   sipp?: string;
-  phones: Array<[string, string]>;
+  /** Extension, its phone's scenario, and extra sipp arguments. */
+  phones: Array<[string, string, string[]?]>;
   /** Click-to-call to this number instead of a caller; the customer answers as uas-outside-answer.xml. */
   originate?: string;
   timeoutMs?: number;
@@ -102,6 +110,16 @@ const AMI_CASES: Record<ContractScenarioName, AmiCase> = {
     ],
     timeoutMs: 30_000,
   },
+  // 1001's phone makes its consultation itself: Asterisk challenges that INVITE (digest with 1001's secret, which
+  // the suite provisions); the SIP front answers it without.
+  attended: {
+    sipp: 'uac-contract-transfer-expect-200.xml',
+    phones: [
+      ['1001', 'uas-operator-consult-transfer.xml', ['-au', '1001', '-ap', CONSULT_SECRET]],
+      ['1003', 'uas-operator-answer-reinvite.xml'],
+    ],
+    timeoutMs: 30_000,
+  },
   withheld: { sipp: `${SIP_SCENARIOS}uac-withheld-expect-200.xml`, phones: [['1001', 'uas-operator-answer.xml']] },
   'withheld-pai': {
     sipp: `${SIP_SCENARIOS}uac-withheld-pai-expect-200.xml`,
@@ -119,7 +137,7 @@ async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEve
   const pick = (e: CallEvent) => e.from.anonymous === scenario.caller.anonymous && e.from.e164 === scenario.caller.e164;
   if (c.originate) {
     try {
-      for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
+      for (const [ext, file, args] of c.phones) phones.push(await plugPhone(ext, file, args));
       phones.push(await startOutside());
       await ami.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
       const { events } = await ami.call(mark, (e) => e.direction === 'outbound', `AMI ${name}`, 20_000);
@@ -130,7 +148,7 @@ async function runAmi(ami: LiveAmi, name: ContractScenarioName): Promise<CallEve
     }
   }
   try {
-    for (const [ext, file] of c.phones) phones.push(await plugPhone(ext, file));
+    for (const [ext, file, args] of c.phones) phones.push(await plugPhone(ext, file, args));
     const sipp = await runSipp(c.sipp!, { service: '7001', timeoutMs: c.timeoutMs ?? 20_000 });
     expect(sipp, sipp.stderr).toMatchObject({ code: 0, timedOut: false });
   } finally {
@@ -158,7 +176,7 @@ async function runSip(name: ContractScenarioName, wavDir: string): Promise<CallE
   }).start();
   const phones: Phone[] = [];
   try {
-    for (const [ext, file] of c.phones) phones.push(await plugSipPhone(ext, file));
+    for (const [ext, file, args] of c.phones) phones.push(await plugSipPhone(ext, file, args));
     if (c.originate) {
       phones.push(await startOutside());
       await live.provider.originate({ agentExtension: '1001', destination: c.originate, requestId: 'contract-c2c' });
@@ -175,8 +193,13 @@ async function runSip(name: ContractScenarioName, wavDir: string): Promise<CallE
   }
 }
 
-/** The stored call record without what differs by nature (ids, times, durations, the PBX's own ids and files). */
-function storedRecord(events: readonly CallEvent[]): Partial<CallProjection> & { recorded: boolean } {
+/**
+ * The stored call record without what differs by nature (ids, times, durations — of hold too: whether the caller
+ * was held is compared —, the PBX's own ids and files).
+ */
+function storedRecord(
+  events: readonly CallEvent[],
+): Omit<Partial<CallProjection>, 'holdSeconds'> & { recorded: boolean; held: boolean } {
   const p = projectCall(events);
   if (!p) throw new Error('no call record');
   const { direction, status, fromRaw, fromE164, anonymous, toRaw, toE164, queue, agentExtension, handledBy } = p;
@@ -196,7 +219,7 @@ function storedRecord(events: readonly CallEvent[]): Partial<CallProjection> & {
     disposition,
     hangupCause,
     closedFromCdr,
-    holdSeconds,
+    held: holdSeconds > 0,
     recorded: p.recordingFile !== null,
   };
 }
@@ -207,13 +230,28 @@ describe('provider contract: AMI on live Asterisk 22 and the SIP front on live d
   let ami: LiveAmi;
   let wavDir: string;
 
+  let authBefore: string | null = null;
+
   beforeAll(async () => {
     requireSipFront();
     wavDir = makeServiceDir('contract-wav');
-    ami = await LiveAmi.start();
+    authBefore = existsSync(PJSIP_AUTH_FILE) ? readFileSync(PJSIP_AUTH_FILE, 'utf8') : null;
+    // 1001's secret, so that its phone can authenticate the consultation it makes (written before provider.up).
+    ami = await LiveAmi.start({
+      pjsipAuth: {
+        file: PJSIP_AUTH_FILE,
+        credentials: () => Promise.resolve([{ username: '1001', password: CONSULT_SECRET }]),
+      },
+    });
   });
   afterAll(async () => {
     await ami?.stop();
+    // The PBX's SIP secrets as the suites before left them.
+    if (authBefore === null) rmSync(PJSIP_AUTH_FILE, { force: true });
+    else writeFileSync(PJSIP_AUTH_FILE, authBefore);
+    const probe = new AmiProbe();
+    await probe.start();
+    await probe.reload('res_pjsip.so').finally(() => probe.stop());
   });
 
   it.each(Object.keys(CONTRACT_SCENARIOS) as ContractScenarioName[])(

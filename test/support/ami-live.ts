@@ -133,12 +133,16 @@ export async function until<T>(probe: () => T | undefined, what: string, timeout
 }
 
 /** A sipp UAS very rarely dies while starting (seen once in a combined run); one retry keeps the suites stable. */
-export async function plugPhone(extension: string, scenario: string): Promise<Phone> {
+export async function plugPhone(
+  extension: string,
+  scenario: string,
+  extraArgs: readonly string[] = [],
+): Promise<Phone> {
   try {
-    return await startOperatorPhone(extension, scenario);
+    return await startOperatorPhone(extension, scenario, extraArgs);
   } catch {
     await new Promise((r) => setTimeout(r, 500));
-    return startOperatorPhone(extension, scenario);
+    return startOperatorPhone(extension, scenario, extraArgs);
   }
 }
 

@@ -97,6 +97,11 @@ export class AmiProbe {
     await this.connection.action({ action: 'Hangup', channel });
   }
 
+  /** Reloads one module's configuration (`res_pjsip.so` after editing the pjsip include). */
+  async reload(module: string): Promise<void> {
+    await this.connection.action({ action: 'Reload', module });
+  }
+
   /** A pause made on the PBX, not by Zvonok (as a desk phone's feature code or Asterisk's autopause make one). */
   async queuePause(iface: string, paused: boolean, reason?: string): Promise<void> {
     await this.connection.action({

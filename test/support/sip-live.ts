@@ -40,12 +40,16 @@ export function callSipFront(scenario: string, options: SippOptions = {}): Promi
 }
 
 /** A sipp UAS answering as the operator's phone (its own port; in-dialog requests go to where the INVITE came from). */
-export async function plugSipPhone(extension: string, scenario: string): Promise<Phone> {
+export async function plugSipPhone(
+  extension: string,
+  scenario: string,
+  extraArgs: readonly string[] = [],
+): Promise<Phone> {
   try {
-    return await startOperatorPhone(extension, scenario);
+    return await startOperatorPhone(extension, scenario, extraArgs);
   } catch {
     await new Promise((r) => setTimeout(r, 500));
-    return startOperatorPhone(extension, scenario);
+    return startOperatorPhone(extension, scenario, extraArgs);
   }
 }
 

@@ -129,10 +129,14 @@ async function waitForUdpBound(port: number, timeoutMs: number): Promise<void> {
  * Plugs in a phone of the reference profile: a sipp UAS on the extension's static contact port, answering
  * (or ringing, or busy: pass uas-operator-ring.xml / uas-operator-busy.xml) every call it receives.
  */
-export async function startOperatorPhone(extension: string, scenario = 'uas-operator-answer.xml'): Promise<Phone> {
+export async function startOperatorPhone(
+  extension: string,
+  scenario = 'uas-operator-answer.xml',
+  extraArgs: readonly string[] = [],
+): Promise<Phone> {
   const port = PHONE_PORTS[extension];
   if (port === undefined) throw new Error(`no phone port for extension ${extension}`);
-  return startUas(scenario, port, extension);
+  return startUas(scenario, port, extension, extraArgs);
 }
 
 /** Starts any UAS scenario on a port (e.g. uas-outside-answer.xml on TRUNK_PORT for click-to-call). */

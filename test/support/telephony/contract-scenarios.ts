@@ -88,6 +88,23 @@ export const CONTRACT_SCENARIOS = {
       { type: 'call.ended', cause: 'normal-clearing', answered: true, agentId: '1002' },
     ],
   },
+  // The operator's phone does it all, as desk phones and softphones do: hold, its own consultation call to 1003
+  // (Asterisk gives that a linkedid of its own; both providers fold it into the customer's call), then REFER with
+  // Replaces naming the consultation.
+  attended: {
+    name: 'attended transfer 1001 → 1003 from the operator phone (hold, consultation, REFER with Replaces)',
+    caller: { number: '+74951234567', name: 'Oleg', e164: '+74951234567', anonymous: false },
+    agent: AGENT,
+    expected: [
+      { type: 'call.created' },
+      { type: 'call.answered', agentId: AGENT },
+      { type: 'call.held' },
+      { type: 'call.ringing', agentId: '1003' },
+      { type: 'call.bridged', agentId: '1003' },
+      { type: 'call.transferred', kind: 'attended', fromAgentId: AGENT, agentId: '1003' },
+      { type: 'call.ended', cause: 'normal-clearing', answered: true, agentId: '1003' },
+    ],
+  },
   withheld: {
     name: 'withheld number',
     caller: { number: 'anonymous', name: 'Anonymous', e164: null, anonymous: true },

@@ -586,6 +586,36 @@ describe('call tracker: transfers', () => {
     expect(state.consultations.size).toBe(0);
   });
 
+  it("a consultation the colleague refuses (busy) leaves the customer's call as it was, whose end is the customer's", () => {
+    const consult: Chan = {
+      name: 'PJSIP/1001-00000040',
+      uniqueid: '1700.40',
+      linkedid: '1700.40',
+      num: '1001',
+      exten: '1002',
+    };
+    const target: Chan = { name: 'PJSIP/1002-00000041', uniqueid: '1700.41', linkedid: '1700.40', num: '1002' };
+    const { events, state } = fold([
+      ...queueAnswered().slice(0, 15),
+      amiEvent('Newchannel', T0 + 30, snap('', consult)),
+      amiEvent('Newchannel', T0 + 30, snap('', target)),
+      amiEvent('DialBegin', T0 + 30, { ...snap('', consult), ...snap('dest', target) }),
+      amiEvent('DialEnd', T0 + 31, { ...snap('', consult), ...snap('dest', target), dialstatus: 'BUSY' }),
+      amiEvent('Hangup', T0 + 31, { ...snap('', target), cause: '17' }),
+      amiEvent('Hangup', T0 + 31, { ...snap('', consult), cause: '17' }),
+      amiEvent('Hangup', T0 + 60, { ...snap('', caller), cause: '16' }),
+      amiEvent('Hangup', T0 + 60, { ...snap('', agent1), cause: '16' }),
+    ]);
+    expect(new Set(events.flatMap((e) => ('callId' in e ? [e.callId] : [])))).toEqual(new Set([callIdFor('1700.1')]));
+    expect(events.at(-1)).toMatchObject({
+      type: 'call.ended',
+      cause: 'normal-clearing',
+      answered: true,
+      agentId: '1001',
+    });
+    expect(state.calls.size).toBe(0);
+  });
+
   it('an operator who dials a colleague while on no call makes an internal call of its own', () => {
     const own: Chan = {
       name: 'PJSIP/1001-00000030',

@@ -405,7 +405,9 @@ export class Reducer {
     const call = this.callOf(ch);
     if (!call) return;
     if (call.firstCause === undefined && cause !== undefined) call.firstCause = cause;
-    const losing = call.losingLegs.includes(ch.uniqueid);
+    // A leg of a folded consultation (still under its own linkedid) ending says nothing of how the call ends: the
+    // colleague may have been busy while the customer talks on.
+    const losing = call.losingLegs.includes(ch.uniqueid) || this.d.consultations.get(ch.reportedLinkedid) === call.key;
     if (call.answered && !losing && call.causeAfterAnswer === undefined && cause !== undefined) {
       call.causeAfterAnswer = cause;
     }

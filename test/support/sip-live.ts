@@ -3,14 +3,7 @@ import type { CallEvent, TelephonyEvent } from '@telephony/model/call-event';
 import { DRACHTIO } from '@test/support/services/drachtio';
 import { RTPENGINE } from '@test/support/services/rtpengine';
 import { MemoryRegistrationStore } from '@telephony/sip/registration-store';
-import {
-  PHONE_PORTS,
-  runSipp,
-  startOperatorPhone,
-  type Phone,
-  type SippOptions,
-  type SippResult,
-} from '@test/support/sipp';
+import { PHONE_PORTS, runSipp, type SippOptions, type SippResult } from '@test/support/sipp';
 
 /**
  * Shared by the SIP suites: the real drachtio-server and rtpengine the global setup started (test/global-setup.ts),
@@ -39,19 +32,11 @@ export function callSipFront(scenario: string, options: SippOptions = {}): Promi
   return runSipp(scenario, { remote: `${DRACHTIO.host}:${DRACHTIO.sipPort}`, ...options });
 }
 
-/** A sipp UAS answering as the operator's phone (its own port; in-dialog requests go to where the INVITE came from). */
-export async function plugSipPhone(
-  extension: string,
-  scenario: string,
-  extraArgs: readonly string[] = [],
-): Promise<Phone> {
-  try {
-    return await startOperatorPhone(extension, scenario, extraArgs);
-  } catch {
-    await new Promise((r) => setTimeout(r, 500));
-    return startOperatorPhone(extension, scenario, extraArgs);
-  }
-}
+/**
+ * A sipp UAS answering as the operator's phone: the AMI suites' `plugPhone` (its own port, one retry); in-dialog
+ * requests go to where the INVITE came from, so the same phone serves the SIP front.
+ */
+export { plugPhone as plugSipPhone } from '@test/support/ami-live';
 
 /** rtpengine of the global setup as the provider's media anchor, recording into `outputDir`. */
 export function liveMedia(outputDir: string): Pick<SipProviderConfig, 'rtpengine' | 'recording'> {

@@ -1422,7 +1422,6 @@ export class SipProvider implements TelephonyProvider {
       const over = (from: Dialog) => {
         if (main.consult !== consultation) return;
         main.consult = undefined;
-        main.call.ringStopped(agent, this.clock());
         void (from === uas ? uac : uas).destroy().catch(() => undefined);
       };
       uas.on('destroy', () => over(uas));

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '@server/common/export/exceljs';
 
 import { type UserDto } from '@contracts/dto/user';
 
@@ -46,6 +46,7 @@ export function toCsv<Row>(table: ExportTable<Row>): string {
 
 /** One-sheet workbook with typed cells (numbers stay numbers) and a frozen header row. */
 export async function toXlsx<Row>(table: ExportTable<Row>): Promise<Buffer> {
+  const ExcelJS = await loadExcelJs();
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'Zvonok';
   const sheet = workbook.addWorksheet(table.name.slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });

@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { loadExcelJs } from '@server/common/export/exceljs';
 import Papa from 'papaparse';
 import { type DataSource } from 'typeorm';
 
@@ -76,6 +76,7 @@ export class ContactsExporter {
     ]);
     const stamp = new Date().toISOString().slice(0, 10);
     if (q.format === 'xlsx') {
+      const ExcelJS = await loadExcelJs();
       const workbook = new ExcelJS.Workbook();
       const sheet = workbook.addWorksheet('contacts');
       sheet.addRow(header).font = { bold: true };

@@ -1,10 +1,11 @@
 import { Readable } from 'node:stream';
 
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import Papa from 'papaparse';
 
 import { IMPORT_MAX_COLUMNS, IMPORT_MAX_ROWS, type ImportFormat } from '@contracts/dto/import';
 import { AppError } from '@server/common/errors/app-error';
+import { loadExcelJs } from '@server/common/export/exceljs';
 import { importsError } from '@server/modules/imports/imports.errors';
 
 export interface SheetTable {
@@ -127,7 +128,8 @@ function rowCells(row: ExcelJS.Row): string[] {
  * follows the rows kept, not the size of the sheet. Shared strings are held (cells refer to them by index).
  */
 async function parseXlsx(data: Buffer, sheet: SheetCollector): Promise<void> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([data]), {
+  const { stream } = await loadExcelJs();
+  const reader = new stream.xlsx.WorkbookReader(Readable.from([data]), {
     worksheets: 'emit',
     sharedStrings: 'cache',
     // Number formats tell dates from numbers; hyperlinks and the rest are not needed.

@@ -1,23 +1,11 @@
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 
 import { PJSIP_AUTH_FILE } from '@test/support/ami-live';
 import { TEST_SIP_SECRETS_KEY } from '@test/support/api-server';
 import { spawnServer, waitUntilServing } from '@test/support/server-process';
 import { waitFor } from '@test/support/services/ports';
-
-const execFileAsync = promisify(execFile);
-const repoRoot = process.cwd();
-const bin = (name: string) => join(repoRoot, 'node_modules/.bin', name);
-
-/** Production build of the client into dist/client, exactly what the quick start serves. */
-export async function buildClient(): Promise<void> {
-  await execFileAsync(bin('vite'), ['build', '--logLevel', 'warn'], { cwd: repoRoot, timeout: 120_000 });
-  if (!existsSync(join(repoRoot, 'dist/client/index.html'))) throw new Error('vite build produced no index.html');
-}
 
 export interface AppServer {
   baseUrl: string;

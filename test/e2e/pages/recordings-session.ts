@@ -8,7 +8,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { type DataSource } from 'typeorm';
 
 import { createDatabase, type Database } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { launchBrowser, reportCspViolations } from '@test/support/browser';
 import { seedCall, type SeedCall } from '@test/support/call-events';
 
@@ -37,7 +37,6 @@ export interface RecordingsSession {
 export async function startRecordingsSession(viewport: { width: number; height: number }): Promise<RecordingsSession> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const storeDir = mkdtempSync(join(tmpdir(), 'zvonok-e2e-rec-'));
-  await buildClient();
   const server = await startAppServer({ RECORDINGS_STORE_DIR: storeDir });
   const database: Database = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
   await database.dataSource.initialize();

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { DealsBoardPage } from '@test/e2e/pages/deals-board-page';
 import { type SignedInTab, signInTab } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
@@ -64,7 +64,6 @@ describe('administration in the browser', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     storeDir = mkdtempSync(join(tmpdir(), 'zvonok-e2e-admin-'));
-    await buildClient();
     server = await startAppServer({ REDIS_URL: process.env.REDIS_URL!, RECORDINGS_STORE_DIR: storeDir });
     db = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
     await db.dataSource.initialize();

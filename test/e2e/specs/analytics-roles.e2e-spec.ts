@@ -6,7 +6,7 @@ import pg from 'pg';
 import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
 
@@ -49,7 +49,6 @@ describe('figures for every role', () => {
   };
 
   beforeAll(async () => {
-    await buildClient();
     server = await startAppServer();
     browser = await launchBrowser();
     db = new pg.Client({ connectionString: process.env.DATABASE_URL });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CampaignDto } from '@contracts/dto/campaign';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
 import { deleteCallsOf } from '@test/support/delete-calls';
@@ -59,7 +59,6 @@ describe('campaigns: a supervisor runs a preview campaign, an operator dials it 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     await resetLiveState();
-    await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami', CAMPAIGN_TICK_MS: '200' });
     database = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
     await database.dataSource.initialize();

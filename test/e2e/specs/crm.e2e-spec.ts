@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type LeadDto } from '@contracts/dto/lead';
 import { type UserDto } from '@contracts/dto/user';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { ContactFormPage } from '@test/e2e/pages/contact-form-page';
 import { ContactsPage } from '@test/e2e/pages/contacts-page';
 import { LoginPage } from '@test/e2e/pages/login-page';
@@ -31,7 +31,6 @@ describe('CRM screens against the real API', () => {
   };
 
   beforeAll(async () => {
-    await buildClient();
     server = await startAppServer();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

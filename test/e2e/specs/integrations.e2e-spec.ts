@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { launchBrowser, reportCspViolations } from '@test/support/browser';
@@ -55,7 +55,6 @@ describe('integrations in Chromium: an admin makes a token and a webhook; a webs
     site = await startSitePage(
       () => `<script src="${server.baseUrl}/api/public/forms/${formKey}/embed.js" async></script>`,
     );
-    await buildClient();
     server = await startAppServer({
       WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1',
       WEBHOOK_RETRY_DELAY_SECONDS: '1',

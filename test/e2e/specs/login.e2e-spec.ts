@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type ContactDto } from '@contracts/dto/contact';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { ContactsPage } from '@test/e2e/pages/contacts-page';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
@@ -30,7 +30,6 @@ describe('login, shell, language and contact search in real Chromium', () => {
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    await buildClient();
     server = await startAppServer();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'ru-RU' });

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { type SignedInTab, signInTab } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
 import { launchBrowser } from '@test/support/browser';
@@ -52,7 +52,6 @@ describe('pop card: choosing the caller among contacts with the same number', ()
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    await buildClient();
     server = await startAppServer({ REDIS_URL: process.env.REDIS_URL! });
     db = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
     await db.dataSource.initialize();

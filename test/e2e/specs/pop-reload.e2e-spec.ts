@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type AgentDto } from '@contracts/dto/agent';
 import { createDatabase, type Database } from '@server/db/data-source';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { type SignedInTab, signInTab } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
 import { launchBrowser } from '@test/support/browser';
@@ -62,7 +62,6 @@ describe('pop card: a reload during a call brings the card back', () => {
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     await resetLiveState();
-    await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami' });
     db = await createDatabase({ databaseUrl: process.env.DATABASE_URL!, dataDir: 'unused' });
     await db.dataSource.initialize();

@@ -8,7 +8,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN_TAB_NAMES } from '@client/app/router';
 import { en } from '@client/i18n/en';
 import { ru } from '@client/i18n/ru';
-import { buildClient } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { SCREENSHOTS } from '@test/e2e/pages/recordings-session';
 import { launchBrowser } from '@test/support/browser';
@@ -26,7 +25,6 @@ describe('quick start (npm start): demo calls and demo history, in Russian', () 
   let dataDir: string;
 
   beforeAll(async () => {
-    await buildClient();
     dataDir = mkdtempSync(join(tmpdir(), 'zvonok-quick-start-'));
     // Nothing of the harness's own services: the quick start has none.
     server = await spawnServer(

@@ -1,7 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { ContactsPage } from '@test/e2e/pages/contacts-page';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
@@ -28,7 +28,6 @@ describe('security in the browser: XSS in contact names renders as text (real Ch
   const ids: string[] = [];
 
   beforeAll(async () => {
-    await buildClient();
     server = await startAppServer();
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type CallDto } from '@contracts/dto/call';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { SoftphonePage } from '@test/e2e/pages/softphone-page';
@@ -47,7 +47,6 @@ describe('SIP front in the browser: the softphone takes a queue call over WebRTC
     redis = new Redis(process.env.REDIS_URL!);
     // The browser must be the one that rings: no desk phone bound to 1001, no softphone left from another run.
     await redis.del('zvonok:sip:reg:1001', 'zvonok:sip:reg:1001-web');
-    await buildClient();
     server = await startAppServer({
       TELEPHONY_PROVIDER: 'sip',
       DRACHTIO_HOST: DRACHTIO.host,

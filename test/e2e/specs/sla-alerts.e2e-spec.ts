@@ -6,7 +6,7 @@ import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type AgentDto } from '@contracts/dto/agent';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
 import { runSipp, startOperatorPhone, type Phone, type SippResult } from '@test/support/sipp';
@@ -40,7 +40,6 @@ describe('an SLA alert on the wallboard while sipp callers wait', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     await resetLiveState();
-    await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CallDto } from '@contracts/dto/call';
 import { type ContactDto } from '@contracts/dto/contact';
 import { type LeadDto } from '@contracts/dto/lead';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { ShellPage } from '@test/e2e/pages/shell-page';
 import { SoftphonePage } from '@test/e2e/pages/softphone-page';
@@ -76,7 +76,6 @@ describe('softphone and live pop card against Asterisk', () => {
     expect(await udpPortFree(PHONE_PORTS['1001']!)).toBe(true);
     ami = new AmiProbe();
     await ami.start();
-    await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami', WRAPUP_SECONDS: '30' });
     // Loopback ICE candidates: Asterisk and Chromium share 127.0.0.1 here.
     browser = await launchBrowser({ args: ['--allow-loopback-in-peer-connection'] });

@@ -5,7 +5,7 @@ import { type Browser, type BrowserContext, type Locator, type Page } from 'play
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { type AgentDto } from '@contracts/dto/agent';
-import { type AppServer, buildClient, startAppServer } from '@test/e2e/pages/app-server';
+import { type AppServer, startAppServer } from '@test/e2e/pages/app-server';
 import { LoginPage } from '@test/e2e/pages/login-page';
 import { launchBrowser } from '@test/support/browser';
 import { runSipp, startOperatorPhone, type Phone, type SippResult } from '@test/support/sipp';
@@ -44,7 +44,6 @@ describe('wallboard updates live while sipp calls queue', () => {
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
     await resetLiveState();
-    await buildClient();
     server = await startAppServer({ TELEPHONY_PROVIDER: 'ami' });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1400, height: 900 }, locale: 'ru-RU' });

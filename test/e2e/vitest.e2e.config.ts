@@ -21,10 +21,13 @@ export default defineConfig({
   test: {
     name: 'e2e',
     include: ['test/e2e/specs/**/*.e2e-spec.ts'],
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['test/global-setup.ts', 'test/e2e/build-client.ts'],
     testTimeout: 90_000,
     hookTimeout: 120_000,
     fileParallelism: false,
+    // One process for all the files: the server under test runs in a child process of its own per spec anyway, and
+    // each file re-importing the harness's modules cost 4 s.
+    isolate: false,
     // Like the style guide's Playwright setup: retries on CI only, so flakiness shows up locally.
     retry: process.env.CI ? 2 : 0,
   },

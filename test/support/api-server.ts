@@ -74,16 +74,33 @@ export async function startTestNode(
     { logger: testLogger(overrides.name), redis: null, provider: null, clientDir: null, ...overrides, database },
   );
   const baseUrl = await node.listen(0, '127.0.0.1');
-  return {
+  const app: TestApp = {
     baseUrl,
     dataSource: database.dataSource,
     services: node.services,
     node,
     close: async () => {
+      openApps.delete(app);
       await node.close();
       if (!overrides.database) await database.close();
     },
   };
+  openApps.add(app);
+  return app;
+}
+
+/** Nodes started and not closed yet. */
+const openApps = new Set<TestApp>();
+
+/**
+ * Closes the nodes a spec left running (a failed `beforeAll`, a close that threw) and says how many. Spec files
+ * share one process (`isolate: false`), so a node left behind would go on consuming the bus and hold its partitions,
+ * and the next file's calls would pop on a node nobody listens to: test/support/file-end.ts calls this after each file.
+ */
+export async function closeLeftoverApps(): Promise<number> {
+  const left = [...openApps];
+  await Promise.allSettled(left.map((app) => app.close()));
+  return left.length;
 }
 
 /** The real app on the real Postgres (already migrated by global-setup), on a random loopback port. */

@@ -42,9 +42,34 @@ vitest_step() {
   step "$name" npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json"
 }
 
-step format npx prettier --check .
-step lint npx eslint --max-warnings 0 .
-step types npx tsc --noEmit -p tsconfig.json
+# side_by_side <name>:<command> ...: single-threaded checks at the same time (the machine has cores to spare
+# for them), each one's output printed whole once all have ended, and recorded like `step`.
+side_by_side() {
+  local spec name pids=() names=() i rc secs t0
+  t0="$(zv_now)"
+  for spec in "$@"; do
+    name="${spec%%:*}"
+    printf '\n===== %s: %s (side by side)\n' "$name" "${spec#*:}"
+    # shellcheck disable=SC2086 # the command is words on purpose
+    (
+      ${spec#*:} >"$results/$name.log" 2>&1
+      echo "$? $(($(zv_now) - t0))" >"$results/$name.status"
+    ) &
+    pids+=("$!")
+    names+=("$name")
+  done
+  wait "${pids[@]}"
+  for i in "${!names[@]}"; do
+    name="${names[$i]}"
+    read -r rc secs <"$results/$name.status" || { rc=1 secs=0; }
+    printf '\n===== %s output\n' "$name"
+    cat "$results/$name.log"
+    steps+=("$name|$rc|$secs")
+    printf '===== %s: %s (%s s)\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED, exit $rc")" "$secs"
+  done
+}
+
+side_by_side 'format:npx prettier --check .' 'lint:npx eslint --max-warnings 0 .' 'types:npx tsc --noEmit -p tsconfig.json'
 vitest_step unit --project unit
 zv_wait_drachtio
 vitest_step integration --project integration

@@ -148,6 +148,33 @@ describe('resync', () => {
     expect(r.state.calls.get('1700.1')!.pendingCloseSinceMs).toBeUndefined();
   });
 
+  it("folds an operator's consultation that began during the outage into the customer's call, whatever order the PBX lists its legs in", () => {
+    // 1001 talks to the customer, then dials 1003 from the phone: a linkedid of its own (1700.9).
+    const consult: Chan = {
+      name: 'PJSIP/1001-00000009',
+      uniqueid: '1700.9',
+      linkedid: '1700.9',
+      num: '1001',
+      exten: '1003',
+    };
+    const colleague: Chan = { name: 'PJSIP/1003-0000000a', uniqueid: '1700.10', linkedid: '1700.9', num: '1003' };
+    const customerLegs = [coreShowChannel(caller, '00:01:40', 'b1'), coreShowChannel(agent1, '00:01:39')];
+    const consultLegs = [coreShowChannel(consult, '00:00:05'), coreShowChannel(colleague, '00:00:05')];
+    for (const legs of [consultLegs, [...consultLegs].reverse()]) {
+      const r = resyncTracker(
+        answeredCall(),
+        { channels: [...customerLegs, ...legs], queue: [], atMs: (T0 + 100) * 1000 },
+        cfg,
+      );
+      expect(r.events.filter((e) => e.type === 'call.created')).toEqual([]);
+      expect([...r.state.calls.keys()]).toEqual(['1700.1']);
+      expect(r.state.calls.get('1700.1')!.live).toEqual(['1700.1', '1700.2', '1700.9', '1700.10']);
+      // The colleague hanging up later ends no call of its own.
+      const hangup = amiEvent('Hangup', T0 + 101, { ...snap('', colleague), cause: '16' });
+      expect(reduceAmiEvent(r.state, hangup, cfg).events.filter((e) => e.type.startsWith('call.'))).toEqual([]);
+    }
+  });
+
   describe('a restarted adapter (fresh state) takes over the calls an earlier process left open', () => {
     const atMs = (T0 + 100) * 1000;
     const leftOpen: OpenCall = {

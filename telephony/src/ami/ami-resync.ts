@@ -57,9 +57,11 @@ export function resyncTracker(state: TrackerState, snapshot: ResyncSnapshot, con
     call.live = call.live.filter((u) => u !== uid);
     if (c.agentId && call.ringing[c.agentId] === uid) r.stopRinging(call, c.agentId);
   }
-  // 2. Live channels, oldest first so the caller side of each linkedid creates the call.
+  // 2. Live channels, oldest first so the caller side of each linkedid creates the call. Durations are whole
+  // seconds: among equals, the channel that started its linkedid comes first (it decides, e.g., a consultation's fold).
+  const origin = (ev: AmiEvent) => (ev.fields.uniqueid === ev.fields.linkedid ? 0 : 1);
   const ordered = [...snapshot.channels].sort(
-    (a, b) => parseDuration(b.fields.duration) - parseDuration(a.fields.duration),
+    (a, b) => parseDuration(b.fields.duration) - parseDuration(a.fields.duration) || origin(a) - origin(b),
   );
   const bridges = new Map<string, string[]>();
   for (const ev of ordered) {

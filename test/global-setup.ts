@@ -33,6 +33,17 @@ export default async function setup(project: TestProject): Promise<Teardown> {
   };
   const started = Date.now();
   try {
+    const files = await selectedFiles(project);
+    if (!files.some(needsPbx)) {
+      const [database, redis] = await Promise.allSettled([provideDatabase(teardowns), provideRedis(teardowns)]);
+      if (database.status === 'rejected' || redis.status === 'rejected') {
+        const failures = [database, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
+        throw new AggregateError(failures, failures.map(String).join('\n'));
+      }
+      Object.assign(process.env, { DATABASE_URL: database.value, REDIS_URL: redis.value });
+      log(`ready in ${Date.now() - started} ms, no PBX: DATABASE_URL=${database.value} REDIS_URL=${redis.value}`);
+      return teardown;
+    }
     const [database, redis, asterisk, sip] = await Promise.allSettled([
       provideDatabase(teardowns),
       provideRedis(teardowns),
@@ -40,7 +51,7 @@ export default async function setup(project: TestProject): Promise<Teardown> {
         teardowns.push(pbx.stop);
         return pbx;
       }),
-      runsSipSuites(project).then((wanted) => (wanted ? provideSipFront(teardowns) : null)),
+      files.some(runsOnSipFront) ? provideSipFront(teardowns) : Promise.resolve(null),
     ]);
     // Without the SIP front only the SIP suites fail (test/support/sip-live.ts throws this message in them).
     if (sip.status === 'rejected') {
@@ -99,16 +110,25 @@ async function provideRedis(teardowns: Teardown[]): Promise<string> {
   return redis.url;
 }
 
-/**
- * Whether this run has a suite on the SIP front (one that imports test/support/sip-live): only then is
- * drachtio-server built (minutes, once per machine) and started, so a run of other suites never waits for it.
- */
-async function runsSipSuites(project: TestProject): Promise<boolean> {
+/** The files this run will run. */
+async function selectedFiles(project: TestProject): Promise<string[]> {
   // The CLI's file filters; vitest keeps them on its instance (internal, read-only here; absent: every file).
   const filters = (project.vitest as unknown as { filenamePattern?: string[] }).filenamePattern;
-  const { testFiles } = await project.globTestFiles(filters);
-  return testFiles.some((file) => /@test\/support\/sip-live['"]/.test(readFileSync(file, 'utf8')));
+  return (await project.globTestFiles(filters)).testFiles;
 }
+
+/**
+ * A suite on the SIP front (it imports test/support/sip-live): only then is drachtio-server built (minutes, once per
+ * machine) and started, so a run of other suites never waits for it.
+ */
+const runsOnSipFront = (file: string) => /@test\/support\/sip-live['"]/.test(readFileSync(file, 'utf8'));
+
+/**
+ * Every integration suite may reach the PBX; of the browser specs only those under test/e2e/specs/pbx/ do. A run
+ * of the others alone (npm test runs them beside the integration suites) starts no Asterisk, so it can share
+ * the machine with the run that owns the PBX.
+ */
+const needsPbx = (file: string) => !file.includes('/test/e2e/specs/') || file.includes('/test/e2e/specs/pbx/');
 
 /** drachtio-server (built once per machine) and rtpengine; resolves with rtpengine's recording dir. */
 async function provideSipFront(teardowns: Teardown[]): Promise<string> {

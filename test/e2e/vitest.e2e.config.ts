@@ -25,9 +25,6 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 120_000,
     fileParallelism: false,
-    // One process for all the files: the server under test runs in a child process of its own per spec anyway, and
-    // each file re-importing the harness's modules cost 4 s.
-    isolate: false,
     // Like the style guide's Playwright setup: retries on CI only, so flakiness shows up locally.
     retry: process.env.CI ? 2 : 0,
   },

@@ -42,39 +42,53 @@ vitest_step() {
   step "$name" npx vitest run "$@" --reporter=default --reporter=json --outputFile.json="$results/$name.json"
 }
 
-# side_by_side <name>:<command> ...: single-threaded checks at the same time (the machine has cores to spare
-# for them), each one's output printed whole once all have ended, and recorded like `step`.
-side_by_side() {
-  local spec name pids=() names=() i rc secs t0
+# later <name> <command...>: a step started in the background, its output kept until `collect` prints it.
+later_pids=()
+later_names=()
+later() {
+  local name="$1" t0
+  shift
   t0="$(zv_now)"
-  for spec in "$@"; do
-    name="${spec%%:*}"
-    printf '\n===== %s: %s (side by side)\n' "$name" "${spec#*:}"
-    # shellcheck disable=SC2086 # the command is words on purpose
-    (
-      ${spec#*:} >"$results/$name.log" 2>&1
-      echo "$? $(($(zv_now) - t0))" >"$results/$name.status"
-    ) &
-    pids+=("$!")
-    names+=("$name")
-  done
-  wait "${pids[@]}"
-  for i in "${!names[@]}"; do
-    name="${names[$i]}"
+  printf '\n===== %s: %s (in the background; its output follows when it ends)\n' "$name" "$*"
+  (
+    "$@" >"$results/$name.log" 2>&1
+    echo "$? $(($(zv_now) - t0))" >"$results/$name.status"
+  ) &
+  later_pids+=("$!")
+  later_names+=("$name")
+}
+
+# collect: waits for the background steps, then prints each one's output whole and records it like `step`.
+collect() {
+  local name rc secs
+  wait "${later_pids[@]}"
+  for name in "${later_names[@]}"; do
     read -r rc secs <"$results/$name.status" || { rc=1 secs=0; }
     printf '\n===== %s output\n' "$name"
     cat "$results/$name.log"
     steps+=("$name|$rc|$secs")
     printf '===== %s: %s (%s s)\n' "$name" "$([ "$rc" -eq 0 ] && echo ok || echo "FAILED, exit $rc")" "$secs"
   done
+  later_pids=()
+  later_names=()
 }
 
-side_by_side 'format:npx prettier --check .' 'lint:npx eslint --max-warnings 0 .' 'types:npx tsc --noEmit -p tsconfig.json'
+# Each of these three is single-threaded: side by side on the machine's cores.
+later format npx prettier --check .
+later lint npx eslint --max-warnings 0 .
+later types npx tsc --noEmit -p tsconfig.json
+collect
 vitest_step unit --project unit
 zv_wait_drachtio
+# The integration suites own the PBX and mostly wait on it (a call takes the seconds it takes): the browser specs
+# that reach no PBX run beside them, with a PostgreSQL and Redis of their own (test/global-setup.ts); those that
+# do, after them.
+e2e_config=test/e2e/vitest.e2e.config.ts
+later e2e-web npx vitest run --config "$e2e_config" --exclude 'test/e2e/specs/pbx/**' \
+  --reporter=default --reporter=json --outputFile.json="$results/e2e-web.json"
 vitest_step integration --project integration
-# The only step allowed to find no files: e2e specs arrive with the client.
-vitest_step e2e --config test/e2e/vitest.e2e.config.ts --passWithNoTests
+collect
+vitest_step e2e-pbx --config "$e2e_config" test/e2e/specs/pbx/
 
 printf '\n===== summary (total %s s)\n' "$(($(zv_now) - started))"
 node - "$results" "${steps[@]}" <<'JS'

@@ -34,23 +34,15 @@ export default async function setup(project: TestProject): Promise<Teardown> {
   const started = Date.now();
   try {
     const files = await selectedFiles(project);
-    if (!files.some(needsPbx)) {
-      const [database, redis] = await Promise.allSettled([provideDatabase(teardowns), provideRedis(teardowns)]);
-      if (database.status === 'rejected' || redis.status === 'rejected') {
-        const failures = [database, redis].flatMap((r) => (r.status === 'rejected' ? [r.reason] : []));
-        throw new AggregateError(failures, failures.map(String).join('\n'));
-      }
-      Object.assign(process.env, { DATABASE_URL: database.value, REDIS_URL: redis.value });
-      log(`ready in ${Date.now() - started} ms, no PBX: DATABASE_URL=${database.value} REDIS_URL=${redis.value}`);
-      return teardown;
-    }
     const [database, redis, asterisk, sip] = await Promise.allSettled([
       provideDatabase(teardowns),
       provideRedis(teardowns),
-      startAsterisk(repoRoot).then((pbx) => {
-        teardowns.push(pbx.stop);
-        return pbx;
-      }),
+      files.some(needsPbx)
+        ? startAsterisk(repoRoot).then((pbx) => {
+            teardowns.push(pbx.stop);
+            return pbx;
+          })
+        : Promise.resolve(null),
       files.some(runsOnSipFront) ? provideSipFront(teardowns) : Promise.resolve(null),
     ]);
     // Without the SIP front only the SIP suites fail (test/support/sip-live.ts throws this message in them).
@@ -70,10 +62,13 @@ export default async function setup(project: TestProject): Promise<Teardown> {
     if (database.status !== 'fulfilled' || redis.status !== 'fulfilled' || asterisk.status !== 'fulfilled')
       return teardown;
 
+    Object.assign(process.env, { DATABASE_URL: database.value, REDIS_URL: redis.value });
     const pbx = asterisk.value;
+    if (!pbx) {
+      log(`ready in ${Date.now() - started} ms, no PBX: DATABASE_URL=${database.value} REDIS_URL=${redis.value}`);
+      return teardown;
+    }
     Object.assign(process.env, {
-      DATABASE_URL: database.value,
-      REDIS_URL: redis.value,
       AMI_HOST: AMI.host,
       AMI_PORT: String(AMI.port),
       AMI_USER: AMI.user,
@@ -125,7 +120,8 @@ const runsOnSipFront = (file: string) => /@test\/support\/sip-live['"]/.test(rea
 
 /**
  * Every integration suite may reach the PBX; of the browser specs only those under test/e2e/specs/pbx/ do. A run
- * of the others alone starts no Asterisk, so it can share the machine with a run that owns the PBX.
+ * of the others alone (npm test runs them beside the integration suites) starts no Asterisk, so it can share the
+ * machine with the run that owns the PBX.
  */
 const needsPbx = (file: string) => !file.includes('/test/e2e/specs/') || file.includes('/test/e2e/specs/pbx/');
 

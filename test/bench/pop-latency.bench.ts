@@ -7,6 +7,7 @@ import { io as connectSocket } from 'socket.io-client';
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
 import { percentileFigure, type Figure } from '@test/bench/figure';
+import { startRunQueue } from '@test/bench/run-queue';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
 import { createUser, deleteUsers, suitePrefix } from '@test/support/api-server';
 import { startAsterisk } from '@test/support/services/asterisk';
@@ -86,6 +87,7 @@ export async function measurePops(
   const receivedAt = new Map<string, number>();
   socket.on('call:ringing', (payload) => receivedAt.set(payload.call.id, now()));
   const runs: PopRun[] = [];
+  const runQueue = startRunQueue();
   try {
     await waitFor(async () => provider.isUp(), { what: `${name}: telephony up`, timeoutMs: 15_000 });
     for (const rate of rates) {
@@ -93,9 +95,11 @@ export async function measurePops(
       receivedAt.clear();
       const calls = rate * SECONDS;
       const cpuBefore = cpuSnapshot();
+      await runQueue.take();
       const result = await place(rate, calls);
       await sleep(1500);
       const cpu = cpuShares(cpuBefore, cpuSnapshot());
+      const { mainThreadRanMs, mainThreadWaitedMs, runnableThreads } = await runQueue.take();
       const latencies = [...emittedAt].flatMap(([callId, at]) => {
         const got = receivedAt.get(callId);
         return got === undefined ? [] : [got - at];
@@ -110,12 +114,16 @@ export async function measurePops(
         popsReceived: latencies.length,
         delivered: `${latencies.length}/${emittedAt.size}`,
         cpuSharePercent: cpu,
+        // The thread that decides and emits: how long it ran, and how long it was runnable but had no CPU.
+        mainThread: { ranMs: mainThreadRanMs, waitedForCpuMs: mainThreadWaitedMs },
+        runnableThreads: runnableThreads.slice(0, 4),
       };
       console.log(`[bench] ${name} ${rate}/s: ${JSON.stringify(details)}`);
       runs.push({ rate, latencies, details });
       await sleep(2000); // the calls of this rate hang up (4 s talk) before the next rate starts
     }
   } finally {
+    runQueue.stop();
     off();
     socket.close();
     await node.dataSource.query(`UPDATE users SET active = true WHERE id = ANY($1)`, [parked]);

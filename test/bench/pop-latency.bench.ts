@@ -1,10 +1,12 @@
 import http from 'node:http';
+import os from 'node:os';
 import { type AddressInfo } from 'node:net';
 
 import { Server } from 'socket.io';
 import { io as connectSocket } from 'socket.io-client';
 
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
+import { ALL_CPUS, pinProcesses } from '@test/bench/cpu-pin';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
 import { percentileFigure, type Figure } from '@test/bench/figure';
 import { startRunQueue } from '@test/bench/run-queue';
@@ -24,7 +26,9 @@ import { connectOperator, startWebNode } from '@test/support/web-node';
  * adapter) to a socket.io-client logged in as 1001's operator, before the event is written. Latency = client
  * receipt of `call:ringing` − the adapter's emit of that `call.ringing` (same process, same clock). Everything —
  * sipp, Asterisk, PostgreSQL, Redis, server and client — shares the machine's cores: the CPU share of each part is
- * printed beside each rate, so a saturated PBX or sipp shows as such.
+ * printed beside each rate, so a saturated PBX or sipp shows as such, with how long the node's main thread waited for
+ * a CPU and which processes' threads were runnable meanwhile. Then the same rates again with Asterisk and sipp on
+ * one core and everything else on the other, as if the PBX had a machine of its own.
  * Baseline: a bare Socket.IO echo round trip (emit with ack) on loopback, measured in the same run.
  * Run it while holding /tmp/zv-live.lock (it places calls through the shared Asterisk).
  */
@@ -149,26 +153,56 @@ export async function withNodeEnv<T>(databaseUrl: string, body: () => Promise<T>
   }
 }
 
+/** Asterisk and sipp on CPU 0; this process (adapter, node, clients), PostgreSQL and Redis on CPU 1. */
+const PBX_CPU = '0';
+const APP_CPU = '1';
+const PBX_SIDE = ['asterisk', 'sipp'];
+const APP_SIDE = ['postgres', 'redis-server'];
+
 export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]> {
   const pbx = await startAsterisk();
   const phone = await plugPhone('1001', 'uas-operator-answer.xml');
   try {
     return await withNodeEnv(databaseUrl, async () => {
       const echo = await echoRoundTrips();
-      const runs = await measurePops('pop-latency', createTelephonyProvider(amiConfigFromEnv()), RATES, (rate, calls) =>
-        runSipp('uac-queue-answered-expect-200.xml', { service: '7001', calls, rate, limit: calls, timeoutMs: 90_000 }),
-      );
-      return runs.flatMap(({ rate, latencies, details }) =>
-        [50, 95, 99].map((p) =>
-          percentileFigure(
-            `pop latency p${p} at ${rate} calls/s, ${String(details.delivered)} delivered (vs Socket.IO echo RTT p${p})`,
-            p,
-            latencies,
-            echo,
-            details,
+      const figures = (label: string, runs: PopRun[]) =>
+        runs.flatMap(({ rate, latencies, details }) =>
+          [50, 95, 99].map((p) =>
+            percentileFigure(
+              `pop latency p${p} at ${rate} calls/s${label}, ${String(details.delivered)} delivered (vs Socket.IO echo RTT p${p})`,
+              p,
+              latencies,
+              echo,
+              details,
+            ),
           ),
-        ),
-      );
+        );
+      const place = (cpus?: string) => (rate: number, calls: number) =>
+        runSipp('uac-queue-answered-expect-200.xml', {
+          service: '7001',
+          calls,
+          rate,
+          limit: calls,
+          timeoutMs: 90_000,
+          cpus,
+        });
+      const shared = await measurePops('pop-latency', createTelephonyProvider(amiConfigFromEnv()), RATES, place());
+      if (os.cpus().length < 2) return figures('', shared);
+      // The same calls as if the PBX (and the carrier's side, sipp) ran on a machine of its own: one core each side.
+      // What the shared run loses against this one is what the PBX's threads take from the node.
+      pinProcesses(PBX_SIDE, PBX_CPU);
+      pinProcesses(APP_SIDE, APP_CPU, true);
+      try {
+        const apart = await measurePops(
+          'pop-latency-pbx-apart',
+          createTelephonyProvider(amiConfigFromEnv()),
+          RATES,
+          place(PBX_CPU),
+        );
+        return [...figures('', shared), ...figures(', PBX on a core of its own', apart)];
+      } finally {
+        pinProcesses([...PBX_SIDE, ...APP_SIDE], ALL_CPUS, true);
+      }
     });
   } finally {
     await phone.stop();

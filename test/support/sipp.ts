@@ -35,6 +35,8 @@ export interface SippOptions {
   extraArgs?: readonly string[];
   /** Kills sipp when aborted (a failed test's phone must not hold its port for the next one). */
   signal?: AbortSignal;
+  /** Only these CPUs (a taskset list): the pop bench keeps the callers on the PBX's core. */
+  cpus?: string;
 }
 
 export interface SippResult {
@@ -71,7 +73,9 @@ export function runSipp(scenario: string, options: SippOptions = {}): Promise<Si
     options.remote ?? '127.0.0.1:5060',
   ];
   return new Promise((resolve, reject) => {
-    const child = spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = options.cpus
+      ? spawn('taskset', ['-c', options.cpus, 'sipp', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

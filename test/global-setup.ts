@@ -120,8 +120,7 @@ const runsOnSipFront = (file: string) => /@test\/support\/sip-live['"]/.test(rea
 
 /**
  * Every integration suite may reach the PBX; of the browser specs only those under test/e2e/specs/pbx/ do. A run
- * of the others alone (npm test runs them beside the integration suites) starts no Asterisk, so it can share the
- * machine with the run that owns the PBX.
+ * of the others alone starts no Asterisk, so it can share the machine with a run that owns the PBX.
  */
 const needsPbx = (file: string) => !file.includes('/test/e2e/specs/') || file.includes('/test/e2e/specs/pbx/');
 

@@ -80,15 +80,8 @@ later types npx tsc --noEmit -p tsconfig.json
 collect
 vitest_step unit --project unit
 zv_wait_drachtio
-# The integration suites own the PBX and mostly wait on it (a call takes the seconds it takes): the browser specs
-# that reach no PBX run beside them, with a PostgreSQL and Redis of their own (test/global-setup.ts), at nice 10 so
-# that the suites that time calls get a core first; those that reach the PBX run after them.
-e2e_config=test/e2e/vitest.e2e.config.ts
-later e2e-web nice -n 10 npx vitest run --config "$e2e_config" --exclude 'test/e2e/specs/pbx/**' \
-  --reporter=default --reporter=json --outputFile.json="$results/e2e-web.json"
 vitest_step integration --project integration
-collect
-vitest_step e2e-pbx --config "$e2e_config" test/e2e/specs/pbx/
+vitest_step e2e --config test/e2e/vitest.e2e.config.ts
 
 printf '\n===== summary (total %s s)\n' "$(($(zv_now) - started))"
 node - "$results" "${steps[@]}" <<'JS'

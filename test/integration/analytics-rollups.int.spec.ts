@@ -257,7 +257,7 @@ describe('analytics rollups equal the raw formulas (real Postgres)', () => {
     expect(withRollupBins).toBeGreaterThan(compared / 2);
     expect(withRollupDays).toBeGreaterThan(compared / 5);
     expect(withRollupMonths).toBeGreaterThan(0);
-    // 60 runs of database work: 35 s alone, past the suite's 60 s when npm test runs the browser specs beside it.
+    // 60 runs of database work: 35 s on a quiet machine, past the suite's 60 s on a busy one.
   }, 180_000);
 
   it('a hand-picked day: rollup rows hold the histograms, and the service with rollups answers as raw', async () => {

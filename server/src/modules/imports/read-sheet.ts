@@ -68,12 +68,19 @@ const TIMED_OUT = new Error(`import parse took longer than ${TIMEOUT_MS} ms`);
  */
 class ParserThread {
   private worker: Worker | null = null;
+  /** Settles once the thread has loaded its modules (its first message), or fails if it dies first. */
+  private ready: Promise<void> | null = null;
   private readonly tmpDir = path.join(os.tmpdir(), `zvonok-import-${randomUUID()}`);
   private idle: NodeJS.Timeout | undefined;
 
   async parse(job: SheetJob): Promise<SheetTable> {
     clearTimeout(this.idle);
     const worker = this.worker ?? this.start();
+    // The time limit is the parse's: a thread that is slow to start on a busy machine does not count against it.
+    await this.ready?.catch(async (failure: unknown) => {
+      await this.stop();
+      throw failure;
+    });
     await mkdir(this.tmpDir, { recursive: true });
     const outcome = await exchange(worker, job);
     // A failed thread is stopped before its spool goes, so it cannot write there meanwhile.
@@ -105,6 +112,11 @@ class ParserThread {
     worker.once('exit', () => {
       if (this.worker === worker) void this.stop();
     });
+    this.ready = new Promise((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`parser thread exited with ${code} while starting`)));
+    });
     this.worker = worker;
     return worker;
   }
@@ -112,6 +124,7 @@ class ParserThread {
   private async stop(): Promise<void> {
     const { worker } = this;
     this.worker = null;
+    this.ready = null;
     await worker?.terminate();
   }
 }

@@ -45,3 +45,5 @@ async function answer({ fileName, data }: SheetJob): Promise<SheetReply> {
 parentPort?.on('message', (job: SheetJob) => {
   void answer(job).then((reply) => parentPort?.postMessage(reply));
 });
+// Modules loaded: the parent starts a job's time limit from here.
+parentPort?.postMessage('ready');

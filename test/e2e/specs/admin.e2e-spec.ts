@@ -203,9 +203,14 @@ describe('administration in the browser', () => {
         async () => (await api<{ callRetentionMonths: number }>(context, 'get', '/api/settings')).callRetentionMonths,
       )
       .toBe(24);
-    await page
-      .getByTestId('settings-form')
-      .screenshot({ path: join(SCREENSHOTS, 'admin-settings-call-retention.png') });
+    // The form is re-rendered when the reload arrives, possibly in the middle of the shot: shoot the current one again.
+    const shot = () =>
+      page
+        .getByTestId('settings-form')
+        .screenshot({ path: join(SCREENSHOTS, 'admin-settings-call-retention.png') })
+        .then(() => true)
+        .catch((error: unknown) => (String(error).includes('not attached') ? false : Promise.reject(error)));
+    await expect.poll(shot, { timeout: 10_000 }).toBe(true);
     // Back to keeping calls forever: no other spec's calls are at stake.
     const reset = await context.request.put(`${server.baseUrl}/api/settings`, {
       data: { callRetentionMonths: 0 },

@@ -9,6 +9,10 @@ import {
   type TelephonyEvent,
   type TelephonyProvider,
 } from '@telephony';
+import { AmiConnection } from '@telephony/ami/ami-connection';
+import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
+import { DEFAULT_TRACKER_CONFIG, eventsRead } from '@telephony/ami/call-tracker';
+import { filterActions, isUnread } from '@telephony/ami/event-filter';
 import { CHROOT_MONITOR_DIR, expectRecordingWithAudio } from '@test/support/ami-live';
 import { runSipp, startOperatorPhone, type Phone } from '@test/support/sipp';
 
@@ -68,14 +72,33 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
   let provider: TelephonyProvider;
   const received: Received[] = [];
   const agentStatus = new Map<string, { status: AgentStatus; at: number }>();
+  const diagnostics: string[] = [];
+  const ami = {
+    host: process.env.AMI_HOST ?? '127.0.0.1',
+    port: Number(process.env.AMI_PORT ?? 5038),
+    user: process.env.AMI_USER ?? 'zvonok',
+    secret: process.env.AMI_SECRET ?? 'zvonok-secret',
+  };
+  // A session of its own with the provider's event filter: what Asterisk sends it while the calls below run.
+  const watched: AmiFrame[] = [];
+  let filtered = false;
+  const watcher = new AmiConnection({
+    ...ami,
+    ignore: (frame) => {
+      const event = frame.headers[0]?.[0] === 'Event' && !frame.headers.some(([k]) => k === 'ActionID');
+      if (filtered && event) watched.push(frame);
+      return false;
+    },
+  });
 
   beforeAll(async () => {
+    await watcher.start();
+    await Promise.all(filterActions(eventsRead(DEFAULT_TRACKER_CONFIG)).map((a) => watcher.action(a)));
+    filtered = true;
     provider = createTelephonyProvider({
       kind: 'ami',
-      host: process.env.AMI_HOST ?? '127.0.0.1',
-      port: Number(process.env.AMI_PORT ?? 5038),
-      user: process.env.AMI_USER ?? 'zvonok',
-      secret: process.env.AMI_SECRET ?? 'zvonok-secret',
+      ...ami,
+      onDiagnostic: (what) => diagnostics.push(what),
     });
     provider.onEvent((event) => {
       if (isCallEvent(event)) received.push({ event, at: Date.now() });
@@ -87,6 +110,7 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
 
   afterAll(async () => {
     await provider?.stop();
+    await watcher.stop();
   });
 
   async function runCall(c: CallCase, expectSipp: { code: number }): Promise<CallOutcome> {
@@ -286,5 +310,15 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
     expect(outcome.ended.from.e164).toBe('+79161234567');
     expect(outcome.ended).toMatchObject({ cause: 'normal-clearing', answered: true, agentId: '1001' });
     expect(Math.abs(outcome.ended.talkSeconds - 3)).toBeLessThanOrEqual(1);
+  });
+
+  it("Asterisk sends the adapter's session only the events it reads (the session filter is accepted and applied)", () => {
+    expect(diagnostics.filter((d) => d.startsWith('AMI events unfiltered'))).toEqual([]);
+    const read = eventsRead(DEFAULT_TRACKER_CONFIG);
+    const names = new Set(watched.map((f) => f.headers[0]?.[1]));
+    // The calls above ran while the watcher listened: it heard them, and nothing the adapter drops.
+    for (const name of ['Newchannel', 'DialBegin', 'BridgeEnter', 'Hangup', 'Cdr']) expect(names).toContain(name);
+    expect(watched.filter((f) => isUnread(read, f)).map((f) => f.headers[0]?.[1])).toEqual([]);
+    expect(names).not.toContain('Newexten');
   });
 });

@@ -1,11 +1,12 @@
 import { AmiConnection, type AmiBackoffOptions, type AmiConnectionState } from '@telephony/ami/ami-connection';
 import type { AmiEvent } from '@telephony/ami/ami-message';
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
+import { filterActions, isUnread, namedFiltersSupported, type EventsRead } from '@telephony/ami/event-filter';
 import { PauseChanges } from '@telephony/ami/pause-changes';
 import { renderPjsipAuth, writeFileIfChanged } from '@telephony/ami/pjsip-auth-file';
 import {
   DEFAULT_TRACKER_CONFIG,
-  ignoredFrames,
+  eventsRead,
   initialTrackerState,
   reduceAmiEventInPlace,
   type CallTrackerConfig,
@@ -105,6 +106,7 @@ export class AmiProvider implements TelephonyProvider {
   private reloadedAuth: string | undefined;
   private credentialTimer: NodeJS.Timeout | undefined;
   private readonly pauses = new PauseChanges();
+  private readonly read: EventsRead;
 
   constructor(private readonly config: AmiProviderConfig) {
     this.tracker = {
@@ -112,6 +114,7 @@ export class AmiProvider implements TelephonyProvider {
       agentChannel: config.agentChannel ?? DEFAULT_TRACKER_CONFIG.agentChannel,
       ...(config.normalize ? { normalize: config.normalize } : {}),
     };
+    this.read = eventsRead(this.tracker);
     this.connection = new AmiConnection({
       host: config.host,
       port: config.port,
@@ -122,7 +125,7 @@ export class AmiProvider implements TelephonyProvider {
       ...(config.pingTimeoutMs !== undefined ? { pingTimeoutMs: config.pingTimeoutMs } : {}),
       ...(config.connectTimeoutMs !== undefined ? { connectTimeoutMs: config.connectTimeoutMs } : {}),
       ...(config.backoff ? { backoff: config.backoff } : {}),
-      ignore: ignoredFrames(this.tracker),
+      ignore: (frame) => isUnread(this.read, frame),
     });
   }
 
@@ -444,6 +447,22 @@ export class AmiProvider implements TelephonyProvider {
     }
   }
 
+  /**
+   * Asks Asterisk to send this session only the events the adapter reads (event-filter.ts). A session's filters
+   * end with it, so every (re)connection asks again. A PBX that cannot (too old, or a user without the `system`
+   * write permission) still works: the same events are then dropped here, at a cost in its and the node's CPU.
+   */
+  private async filterEvents(): Promise<void> {
+    try {
+      const settings = await this.connection.action({ action: 'CoreSettings' });
+      const version = settings.fields.asteriskversion ?? '';
+      if (!namedFiltersSupported(version)) throw new Error(`Asterisk "${version}" has no event filters by name`);
+      await Promise.all(filterActions(this.read).map((a) => this.connection.action(a)));
+    } catch (e) {
+      this.config.onDiagnostic?.('AMI events unfiltered (needs Asterisk 22.1+ and an AMI user with write = system)', e);
+    }
+  }
+
   private pbxNow(): number {
     // Before any timestamped event the local clock is the best estimate of the PBX clock.
     if (this.state.lastTimestampMs === 0) return Date.now();
@@ -453,6 +472,7 @@ export class AmiProvider implements TelephonyProvider {
   private async resync(): Promise<void> {
     this.resyncing = true;
     try {
+      await this.filterEvents();
       const channels = await this.connection.actionList({ action: 'CoreShowChannels' });
       const queue = await this.connection.actionList({ action: 'QueueStatus' }).catch(() => undefined);
       const openCalls = await this.openCalls();

@@ -161,6 +161,9 @@ export class AmiSurrogateServer {
           ]);
         }, 20);
         return;
+      case 'coresettings':
+        reply(['Response: Success', `ActionID: ${id}`, 'AMIversion: 11.0.0', 'AsteriskVersion: 22.10.1']);
+        return;
       case 'blackhole':
         return;
       default:

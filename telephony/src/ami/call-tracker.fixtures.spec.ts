@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 import { createAmiFrameParser, parseAmiText } from '@telephony/ami/ami-frame-parser';
 import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
+import { isUnread } from '@telephony/ami/event-filter';
 import { expirePendingCalls, resyncTracker } from '@telephony/ami/ami-resync';
 import {
   DEFAULT_TRACKER_CONFIG,
-  ignoredFrames,
+  eventsRead,
   initialTrackerState,
   reduceAll,
   reduceAmiEvent,
@@ -171,9 +172,9 @@ describe('AMI fixtures (Asterisk 22)', () => {
       expect(r.parsed.frames.length).toBeGreaterThan(0);
     });
 
-    it('gives the same events without the frames the provider drops unparsed (ignoredFrames)', () => {
-      const ignored = ignoredFrames(DEFAULT_TRACKER_CONFIG);
-      const kept = r.parsed.frames.filter((f) => !ignored(f));
+    it('gives the same events with only the events the adapter reads (eventsRead, as a session filter leaves them)', () => {
+      const read = eventsRead(DEFAULT_TRACKER_CONFIG);
+      const kept = r.parsed.frames.filter((f) => !isUnread(read, f));
       const dropped = r.parsed.frames.length - kept.length;
       const events = kept.map((f) => messageFromFrame(f)).filter((m): m is AmiEvent => m.event !== undefined);
       expect(reduceAll(initialTrackerState(), events, DEFAULT_TRACKER_CONFIG).events).toEqual(r.events);

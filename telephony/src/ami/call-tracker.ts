@@ -1,6 +1,6 @@
 import type { TelephonyEvent } from '@telephony/model/call-event';
-import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
 import type { AmiEvent } from '@telephony/ami/ami-message';
+import type { EventsRead } from '@telephony/ami/event-filter';
 import { closeFromCdr } from '@telephony/ami/tracker/cdr-close.reducer';
 import { observeChannels, reduceChannelEvent, renameChannel } from '@telephony/ami/tracker/channels-bridges.reducer';
 import { reduceAgentEvent, reduceQueueEvent } from '@telephony/ami/tracker/queues-agents.reducer';
@@ -51,20 +51,27 @@ export { Reducer, agentFromInterface, presentationOf, type CdrOutcome } from '@t
  */
 
 /**
- * The frames the tracker has no use for, told apart before they are parsed into messages: VarSet of any variable
- * but the recording, blocked and direction ones. Asterisk sends one per variable the dialplan and the queue set,
- * over half of a queue call's events; the channel state they carry comes with the channel's other events too
- * (call-tracker.fixtures.spec replays every recorded trace with and without them).
+ * The events the adapter reads (event-filter.ts), as Asterisk spells them (a session filter matches names
+ * exactly): what the reducers act on, the provider's own (FullyBooted, OriginateResponse), and VarSet of the
+ * recording, blocked and direction variables only. Left out though the tracker would learn channels from it:
+ * Newexten, one per dialplan step (a quarter of all events), whose channel state comes with the channel's next
+ * event too; call-tracker.fixtures.spec replays every recorded trace with and without what is left out.
  */
-export function ignoredFrames(config: CallTrackerConfig): (frame: AmiFrame) => boolean {
-  const wanted = new Set([RECORDING_VARIABLE, config.blockedVariable ?? BLOCKED_VARIABLE]);
-  wanted.add(config.directionVariable ?? 'ZV_DIRECTION');
-  return ({ headers }) => {
-    const first = headers[0];
-    // Asterisk writes `Event:` first; anything else is kept and left to the tracker.
-    if (!first || first[1] !== 'VarSet' || first[0].toLowerCase() !== 'event') return false;
-    for (const [key, value] of headers) if (key.toLowerCase() === 'variable') return !wanted.has(value);
-    return false;
+const EVENTS_READ = [
+  ...['Newchannel', 'Newstate', 'NewCallerid', 'NewConnectedLine', 'Rename', 'Hangup', 'HangupRequest'],
+  ...['SoftHangupRequest', 'DialBegin', 'DialState', 'DialEnd', 'BridgeEnter', 'BridgeLeave', 'LocalBridge'],
+  ...['Hold', 'Unhold', 'MusicOnHoldStart', 'MusicOnHoldStop', 'MixMonitorStart', 'MixMonitorStop', 'Cdr'],
+  ...['QueueCallerJoin', 'QueueCallerLeave', 'QueueCallerAbandon', 'AgentCalled', 'AgentConnect', 'AgentComplete'],
+  ...['AgentRingNoAnswer', 'AgentDump', 'BlindTransfer', 'AttendedTransfer', 'QueueMemberStatus'],
+  ...['QueueMemberAdded', 'QueueMemberRemoved', 'QueueMemberPause', 'QueueMemberPaused', 'DeviceStateChange'],
+  ...['FullyBooted', 'OriginateResponse'],
+];
+
+export function eventsRead(config: CallTrackerConfig): EventsRead {
+  const variables = [RECORDING_VARIABLE, config.blockedVariable ?? BLOCKED_VARIABLE];
+  return {
+    names: new Set(EVENTS_READ),
+    variables: new Set([...variables, config.directionVariable ?? 'ZV_DIRECTION']),
   };
 }
 

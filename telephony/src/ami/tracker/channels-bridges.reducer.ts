@@ -43,7 +43,11 @@ export function observeChannels(r: Reducer, name: string, ev: AmiEvent): Seen {
   }
   for (const ch of Object.values(seen)) {
     const call = r.d.peekCall(ch.callKey);
-    if (call?.unannounced && !r.provisional.has(call.key)) r.announce(r.d.call(call.key)!);
+    // Only the caller's own snapshot tells its final presentation: another channel of the call (an operator's
+    // phone the queue rings) may come first when the caller's dialplan steps are not sent (event-filter.ts).
+    if (call?.unannounced && call.originUniqueid === ch.uniqueid && !r.provisional.has(call.key)) {
+      r.announce(r.d.call(call.key)!);
+    }
   }
   const main = seen[''];
   const dest = seen.dest;

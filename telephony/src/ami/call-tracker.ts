@@ -52,10 +52,12 @@ export { Reducer, agentFromInterface, presentationOf, type CdrOutcome } from '@t
 
 /**
  * The events the adapter reads (event-filter.ts), as Asterisk spells them (a session filter matches names
- * exactly): what the reducers act on, the provider's own (FullyBooted, OriginateResponse), and VarSet of the
- * recording, blocked and direction variables only. Left out though the tracker would learn channels from it:
- * Newexten, one per dialplan step (a quarter of all events), whose channel state comes with the channel's next
- * event too; call-tracker.fixtures.spec replays every recorded trace with and without what is left out.
+ * exactly): what the reducers act on, the provider's own (FullyBooted, OriginateResponse), VarSet of the recording,
+ * blocked and direction variables only, and Newexten only at priority 1, where a channel enters an extension (the
+ * number a refused outbound call was for is known from nothing else). Left out, though the tracker would learn
+ * channels from them: the other dialplan steps and variables, about four in five of all events, whose channel
+ * state comes with the channel's next event too; call-tracker.fixtures.spec replays every recorded trace with and
+ * without what is left out.
  */
 const EVENTS_READ = [
   ...['Newchannel', 'Newstate', 'NewCallerid', 'NewConnectedLine', 'Rename', 'Hangup', 'HangupRequest'],
@@ -69,9 +71,13 @@ const EVENTS_READ = [
 
 export function eventsRead(config: CallTrackerConfig): EventsRead {
   const variables = [RECORDING_VARIABLE, config.blockedVariable ?? BLOCKED_VARIABLE];
+  variables.push(config.directionVariable ?? 'ZV_DIRECTION');
   return {
     names: new Set(EVENTS_READ),
-    variables: new Set([...variables, config.directionVariable ?? 'ZV_DIRECTION']),
+    byHeader: [
+      { name: 'VarSet', header: 'Variable', values: new Set(variables) },
+      { name: 'Newexten', header: 'Priority', values: new Set(['1']) },
+    ],
   };
 }
 

@@ -15,7 +15,8 @@ describe('the AMI events the adapter reads', () => {
     expect(isUnread(read, frame(['Event', 'Newchannel'], ['Channel', 'PJSIP/trunk-1']))).toBe(false);
     expect(isUnread(read, frame(['Event', 'QueueMemberStatus']))).toBe(false);
     expect(isUnread(read, frame(['Event', 'Cdr']))).toBe(false);
-    expect(isUnread(read, frame(['Event', 'Newexten'], ['Channel', 'PJSIP/trunk-1']))).toBe(true);
+    expect(isUnread(read, frame(['Event', 'Newexten'], ['Channel', 'PJSIP/trunk-1'], ['Priority', '2']))).toBe(true);
+    expect(isUnread(read, frame(['Event', 'Newexten'], ['Channel', 'PJSIP/trunk-1'], ['Priority', '1']))).toBe(false);
     expect(isUnread(read, frame(['Event', 'RTCPSent']))).toBe(true);
     expect(isUnread(read, frame(['Event', 'TestEvent']))).toBe(true);
   });
@@ -34,9 +35,9 @@ describe('the AMI events the adapter reads', () => {
     expect(isUnread(read, frame())).toBe(false);
   });
 
-  it('asks Asterisk for the same events: one include filter per name, VarSet by variable', () => {
+  it('asks Asterisk for the same events: one include filter per name, VarSet by variable, Newexten at priority 1', () => {
     const actions = filterActions(read);
-    expect(actions).toHaveLength(read.names.size + read.variables.size);
+    expect(actions).toHaveLength(read.names.size + 3 + 1);
     expect(actions).toContainEqual({
       action: 'Filter',
       operation: 'Add',
@@ -49,7 +50,13 @@ describe('the AMI events the adapter reads', () => {
       matchcriteria: 'action(include),name(VarSet),header(Variable),method(exact)',
       filter: 'MIXMONITOR_FILENAME',
     });
-    expect(actions.some((a) => String(a.matchcriteria).includes('Newexten'))).toBe(false);
+    expect(actions).toContainEqual({
+      action: 'Filter',
+      operation: 'Add',
+      matchcriteria: 'action(include),name(Newexten),header(Priority),method(exact)',
+      filter: '1',
+    });
+    expect(actions.filter((a) => String(a.matchcriteria).includes('Newexten'))).toHaveLength(1);
   });
 
   it('reads every event name the reducers compare against (a case added to a reducer cannot be filtered away)', () => {

@@ -5,7 +5,7 @@ import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
  * Which AMI events the adapter reads, kept in one place for both ends of the session. Asterisk sends a session
  * every event its user may read: with the reference dialplan about 130 a call, four in five of them VarSet (69) and
  * Newexten (25) that the adapter never acts on, so at 100 calls a second the node parsed some 13,000 frames a second
- * to use 2,500. The same set
+ * to use 2,500 (Newexten is read only at an extension's first step, where a channel enters it). The same set
  * - asks Asterisk to keep the rest (`filterActions`: a session filter by event name, hashed in Asterisk, since
  *   18.26, 20.11, 21.6 and 22.1; it needs the `system` write permission), and
  * - drops them unparsed when they arrive anyway (`isUnread`: an older PBX, or a user without `system`),
@@ -14,8 +14,8 @@ import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
 export interface EventsRead {
   /** Event names as Asterisk spells them. */
   names: ReadonlySet<string>;
-  /** VarSet is read only for these channel variables (it is not in `names`). */
-  variables: ReadonlySet<string>;
+  /** Events read only when a header has one of these values (VarSet of some variables); not in `names`. */
+  byHeader: ReadonlyArray<{ name: string; header: string; values: ReadonlySet<string> }>;
 }
 
 /**
@@ -27,13 +27,14 @@ export function isUnread(read: EventsRead, { headers }: AmiFrame): boolean {
   // Asterisk writes `Event:` first; anything else is kept.
   if (!first || first[0].toLowerCase() !== 'event') return false;
   if (read.names.has(first[1])) return false;
-  let variable: string | undefined;
+  const rule = read.byHeader.find((r) => r.name === first[1]);
+  let match = false;
   for (const [key, value] of headers) {
     const k = key.toLowerCase();
     if (k === 'actionid') return false;
-    if (k === 'variable') variable = value;
+    if (rule && k === rule.header.toLowerCase() && rule.values.has(value)) match = true;
   }
-  return first[1] !== 'VarSet' || variable === undefined || !read.variables.has(variable);
+  return !match;
 }
 
 /** The AMI `Filter` actions that make Asterisk send this session only the events in `read`. */
@@ -46,7 +47,9 @@ export function filterActions(read: EventsRead): AmiActionRequest[] {
   });
   return [
     ...[...read.names].map((name) => add(`action(include),name(${name})`)),
-    ...[...read.variables].map((v) => add('action(include),name(VarSet),header(Variable),method(exact)', v)),
+    ...read.byHeader.flatMap(({ name, header, values }) =>
+      [...values].map((v) => add(`action(include),name(${name}),header(${header}),method(exact)`, v)),
+    ),
   ];
 }
 

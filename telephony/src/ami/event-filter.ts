@@ -3,7 +3,7 @@ import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
 
 /**
  * Which AMI events the adapter reads, kept in one place for both ends of the session. Asterisk sends a session
- * every event its user may read: with the reference dialplan about 130 a call, four in five of them VarSet (69) and
+ * every event its user may read: with the reference dialplan about 130 a call, most of them VarSet (69) and
  * Newexten (25) that the adapter never acts on, so at 100 calls a second the node parsed some 13,000 frames a second
  * to use 2,500 (Newexten is read only at an extension's first step, where a channel enters it). The same set
  * - asks Asterisk to keep the rest (`filterActions`: a session filter by event name, hashed in Asterisk, since

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole check on a fresh Debian 12 clone (CI) or a dev machine. Installs what is missing,
-# then unit, integration, e2e, with format, lint and types beside them at idle priority. Every step runs even after a failure, so one run shows
+# then format, lint, types, unit, integration, e2e. Every step runs even after a failure, so one run shows
 # everything; the exit status is non-zero if any step failed. The last line is "N passed, N failed"
 # (vitest test counts; a failed step that reports no failing test — prettier, eslint, tsc, a crashed
 # vitest — counts as one failure, so "0 failed" always means success).
@@ -73,18 +73,15 @@ collect() {
   later_names=()
 }
 
-# Format, lint and types run beside the tests at SCHED_IDLE (a weight of 3 against a normal thread's 1,024): they
-# get a core almost only when no test process wants one (the suites mostly wait on calls in real time), so they
-# take next to nothing from the suites and the run saves their 2-3 minutes. Nice 10 was not enough for a browser
-# suite beside the integration suites (2026-12-05): the kernel shares cores between threads by weight.
-later format chrt --idle 0 npx prettier --check .
-later lint chrt --idle 0 npx eslint --max-warnings 0 .
-later types chrt --idle 0 npx tsc --noEmit -p tsconfig.json
+# Each of these three is single-threaded: side by side on the machine's cores.
+later format npx prettier --check .
+later lint npx eslint --max-warnings 0 .
+later types npx tsc --noEmit -p tsconfig.json
+collect
 vitest_step unit --project unit
 zv_wait_drachtio
 vitest_step integration --project integration
 vitest_step e2e --config test/e2e/vitest.e2e.config.ts
-collect
 
 printf '\n===== summary (total %s s)\n' "$(($(zv_now) - started))"
 node - "$results" "${steps[@]}" <<'JS'

@@ -13,7 +13,7 @@ import { AmiConnection } from '@telephony/ami/ami-connection';
 import type { AmiFrame } from '@telephony/ami/ami-frame-parser';
 import { DEFAULT_TRACKER_CONFIG, eventsRead } from '@telephony/ami/call-tracker';
 import { filterActions, isUnread } from '@telephony/ami/event-filter';
-import { CHROOT_MONITOR_DIR, expectRecordingWithAudio } from '@test/support/ami-live';
+import { CHROOT_MONITOR_DIR, amiConfigFromEnv, expectRecordingWithAudio } from '@test/support/ami-live';
 import { runSipp, startOperatorPhone, type Phone } from '@test/support/sipp';
 
 // The AMI provider against the real Asterisk 22 of the reference profile, driven by sipp: proves the normalized
@@ -73,17 +73,11 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
   const received: Received[] = [];
   const agentStatus = new Map<string, { status: AgentStatus; at: number }>();
   const diagnostics: string[] = [];
-  const ami = {
-    host: process.env.AMI_HOST ?? '127.0.0.1',
-    port: Number(process.env.AMI_PORT ?? 5038),
-    user: process.env.AMI_USER ?? 'zvonok',
-    secret: process.env.AMI_SECRET ?? 'zvonok-secret',
-  };
   // A session of its own with the provider's event filter: what Asterisk sends it while the calls below run.
   const watched: AmiFrame[] = [];
   let filtered = false;
   const watcher = new AmiConnection({
-    ...ami,
+    ...amiConfigFromEnv(),
     ignore: (frame) => {
       const event = frame.headers[0]?.[0] === 'Event' && !frame.headers.some(([k]) => k === 'ActionID');
       if (filtered && event) watched.push(frame);
@@ -95,11 +89,7 @@ describe('AMI provider against live Asterisk 22 (sipp calls)', () => {
     await watcher.start();
     await Promise.all(filterActions(eventsRead(DEFAULT_TRACKER_CONFIG)).map((a) => watcher.action(a)));
     filtered = true;
-    provider = createTelephonyProvider({
-      kind: 'ami',
-      ...ami,
-      onDiagnostic: (what) => diagnostics.push(what),
-    });
+    provider = createTelephonyProvider(amiConfigFromEnv({ onDiagnostic: (what) => diagnostics.push(what) }));
     provider.onEvent((event) => {
       if (isCallEvent(event)) received.push({ event, at: Date.now() });
       else if (event.type === 'agent.state') agentStatus.set(event.agentId, { status: event.status, at: Date.now() });

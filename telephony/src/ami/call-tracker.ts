@@ -70,12 +70,12 @@ const EVENTS_READ = [
 ];
 
 export function eventsRead(config: CallTrackerConfig): EventsRead {
-  const variables = [RECORDING_VARIABLE, config.blockedVariable ?? BLOCKED_VARIABLE];
-  variables.push(config.directionVariable ?? 'ZV_DIRECTION');
+  const blocked = config.blockedVariable ?? BLOCKED_VARIABLE;
+  const variables = new Set([RECORDING_VARIABLE, blocked, config.directionVariable ?? 'ZV_DIRECTION']);
   return {
     names: new Set(EVENTS_READ),
     byHeader: [
-      { name: 'VarSet', header: 'Variable', values: new Set(variables) },
+      { name: 'VarSet', header: 'Variable', values: variables },
       { name: 'Newexten', header: 'Priority', values: new Set(['1']) },
     ],
   };

@@ -3,7 +3,7 @@ import { type AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import { type Express } from 'express';
-import { Redis } from 'ioredis';
+import { type Redis } from 'ioredis';
 
 import { type AgentStateEvent, type CallEvent, type TelephonyEvent, type TelephonyProvider } from '@telephony';
 import { createApp } from '@server/app';
@@ -11,6 +11,7 @@ import { type CallEventBus } from '@server/common/bus/call-event-bus';
 import { MemoryCallBus } from '@server/common/bus/memory-call-bus';
 import { RedisCallBus, type RedisCallBusOptions } from '@server/common/bus/redis-call-bus';
 import { ChangeCache } from '@server/common/cache/change-cache';
+import { connectRedis } from '@server/common/redis/connect-redis';
 import { type CallReaction } from '@server/common/calls/call-change';
 import { createLogger, type Logger } from '@server/common/logger/logger';
 import { type Config } from '@server/config/env';
@@ -95,11 +96,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
   const database = overrides.database ?? (await openDatabase(config, logger));
   const { dataSource } = database;
   const redis =
-    overrides.redis !== undefined
-      ? overrides.redis
-      : config.redisUrl
-        ? new Redis(config.redisUrl, { maxRetriesPerRequest: null })
-        : null;
+    overrides.redis !== undefined ? overrides.redis : config.redisUrl ? connectRedis(config.redisUrl) : null;
   const sipSecretsKey = config.sipSecrets.key ?? loadOrCreateKeyFile(path.join(config.dataDir, 'sip-secrets.key'));
   const cipher = new SipSecretCipher(sipSecretsKey);
   const sipSecrets = new SipSecretsService(dataSource, cipher, logger);

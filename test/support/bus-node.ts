@@ -3,13 +3,13 @@
  * reports every delivery to the parent over IPC, and acks nothing (it "dies" with all of them in hand).
  * argv: <redis url> <prefix> <node id>
  */
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
+import { connectRedis } from '@server/common/redis/connect-redis';
 
 const [url, prefix, nodeId] = process.argv.slice(2) as [string, string, string];
-const redis = new Redis(url, { maxRetriesPerRequest: null });
+const redis = connectRedis(url);
 const bus = new RedisCallBus({
   redis,
   logger: pino({ level: 'silent' }),

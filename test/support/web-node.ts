@@ -1,5 +1,4 @@
 import { type Socket, io as connectSocket } from 'socket.io-client';
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { type DataSource } from 'typeorm';
 
@@ -11,6 +10,7 @@ import { type Config } from '@server/config/env';
 import { type AppServices } from '@server/services';
 import { ApiClient } from '@test/support/api-client';
 import { startTestNode, testConfig, TEST_PASSWORD } from '@test/support/api-server';
+import { connectRedis } from '@server/common/redis/connect-redis';
 
 /**
  * One web node as main.ts composes it (composeNode): express app, Socket.IO (redis-streams adapter when `redis`),
@@ -45,7 +45,7 @@ export interface WebNodeOptions {
 }
 
 export async function startWebNode(options: WebNodeOptions): Promise<WebNode> {
-  const redis = options.redis ? new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null }) : null;
+  const redis = options.redis ? connectRedis(process.env.REDIS_URL!) : null;
   const lines = options.logLines;
   const base = testConfig();
   const app = await startTestNode(

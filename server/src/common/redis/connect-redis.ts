@@ -1,0 +1,8 @@
+import { Redis } from 'ioredis';
+
+/**
+ * The node's Redis connection, as main.ts and every test harness open it. `maxRetriesPerRequest: null`: a command
+ * waits for the reconnect instead of failing after 20 tries, so a Redis restart does not drop call events (the
+ * fault suite kills Redis mid-load).
+ */
+export const connectRedis = (url: string): Redis => new Redis(url, { maxRetriesPerRequest: null });

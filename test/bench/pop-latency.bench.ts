@@ -8,6 +8,7 @@ import { io as connectSocket } from 'socket.io-client';
 import { createTelephonyProvider, type TelephonyProvider } from '@telephony';
 import { ALL_CPUS, pinProcesses } from '@test/bench/cpu-pin';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
+import { withGroupNice } from '@test/bench/cpu-weight';
 import { percentileFigure, type Figure } from '@test/bench/figure';
 import { startRunQueue } from '@test/bench/run-queue';
 import { amiConfigFromEnv, plugPhone } from '@test/support/ami-live';
@@ -27,8 +28,10 @@ import { connectOperator, startWebNode } from '@test/support/web-node';
  * receipt of `call:ringing` − the adapter's emit of that `call.ringing` (same process, same clock). Everything —
  * sipp, Asterisk, PostgreSQL, Redis, server and client — shares the machine's cores: the CPU share of each part is
  * printed beside each rate, so a saturated PBX or sipp shows as such, with how long the node's main thread waited for
- * a CPU and which processes' threads were runnable meanwhile. Then the same rates again with Asterisk and sipp on
- * one core and everything else on the other, as if the PBX had a machine of its own.
+ * a CPU and which processes' threads were runnable meanwhile. sipp runs in sessions of its own, so its audio threads
+ * are a scheduling group of their own (the callers' phones are never the node's). Then the same rates with the
+ * node's group weighted 3× (autogroup nice -5, as a systemd unit's CPUWeight=300 against the PBX's 100), and again
+ * with Asterisk and sipp on one core and everything else on the other, as if the PBX had a machine of its own.
  * Baseline: a bare Socket.IO echo round trip (emit with ack) on loopback, measured in the same run.
  * Run it while holding /tmp/zv-live.lock (it places calls through the shared Asterisk).
  */
@@ -157,11 +160,13 @@ export async function withNodeEnv<T>(databaseUrl: string, body: () => Promise<T>
 const PBX_CPU = '0';
 const APP_CPU = '1';
 const PBX_SIDE = ['asterisk', 'sipp'];
+/** The node's group in the weighted pass: nice -5 is weight 3121 against 1024, about CPUWeight=300 against 100. */
+const NODE_NICE = -5;
 const APP_SIDE = ['postgres', 'redis-server'];
 
 export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]> {
   const pbx = await startAsterisk();
-  const phone = await plugPhone('1001', 'uas-operator-answer.xml');
+  const phone = await plugPhone('1001', 'uas-operator-answer.xml', [], { ownSession: true });
   try {
     return await withNodeEnv(databaseUrl, async () => {
       const echo = await echoRoundTrips();
@@ -185,21 +190,28 @@ export async function runPopLatencyBench(databaseUrl: string): Promise<Figure[]>
           limit: calls,
           timeoutMs: 90_000,
           cpus,
+          ownSession: true,
         });
-      const shared = await measurePops('pop-latency', createTelephonyProvider(amiConfigFromEnv()), RATES, place());
-      if (os.cpus().length < 2) return figures('', shared);
+      const provider = () => createTelephonyProvider(amiConfigFromEnv());
+      const shared = await measurePops('pop-latency', provider(), RATES, place());
+      // The same machine, the node's scheduling group weighted as a systemd unit's CPUWeight=300 would weigh it
+      // against the PBX's 100: it needs a fifth of a core at these rates, but at once.
+      const weighted = await withGroupNice(NODE_NICE, () =>
+        measurePops('pop-latency-node-weighted', provider(), RATES, place()),
+      );
+      if ('skipped' in weighted) console.log(`[bench] pop-latency-node-weighted skipped: ${weighted.skipped}`);
+      const sharedFigures = [
+        ...figures('', shared),
+        ...('ran' in weighted ? figures(`, node weighted 3× (nice ${NODE_NICE})`, weighted.ran) : []),
+      ];
+      if (os.cpus().length < 2) return sharedFigures;
       // The same calls as if the PBX (and the carrier's side, sipp) ran on a machine of its own: one core each side.
       // What the shared run loses against this one is what the PBX's threads take from the node.
       pinProcesses(PBX_SIDE, PBX_CPU);
       pinProcesses(APP_SIDE, APP_CPU, true);
       try {
-        const apart = await measurePops(
-          'pop-latency-pbx-apart',
-          createTelephonyProvider(amiConfigFromEnv()),
-          RATES,
-          place(PBX_CPU),
-        );
-        return [...figures('', shared), ...figures(', PBX on a core of its own', apart)];
+        const apart = await measurePops('pop-latency-pbx-apart', provider(), RATES, place(PBX_CPU));
+        return [...sharedFigures, ...figures(', PBX on a core of its own', apart)];
       } finally {
         pinProcesses([...PBX_SIDE, ...APP_SIDE], ALL_CPUS, true);
       }

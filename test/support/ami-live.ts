@@ -18,7 +18,7 @@ import {
 } from '@telephony';
 import { type AmiProviderConfig } from '@telephony/ami/ami-provider';
 import { isPortOpen, waitFor } from '@test/support/services/ports';
-import { startOperatorPhone, type Phone } from '@test/support/sipp';
+import { startOperatorPhone, type Phone, type SippOptions } from '@test/support/sipp';
 
 /**
  * Shared by the live AMI suites (test/integration/ami-provider-live*.int.spec.ts, provider-contract): the AMI provider
@@ -137,12 +137,13 @@ export async function plugPhone(
   extension: string,
   scenario: string,
   extraArgs: readonly string[] = [],
+  placement: Pick<SippOptions, 'ownSession'> = {},
 ): Promise<Phone> {
   try {
-    return await startOperatorPhone(extension, scenario, extraArgs);
+    return await startOperatorPhone(extension, scenario, extraArgs, placement);
   } catch {
     await new Promise((r) => setTimeout(r, 500));
-    return startOperatorPhone(extension, scenario, extraArgs);
+    return startOperatorPhone(extension, scenario, extraArgs, placement);
   }
 }
 

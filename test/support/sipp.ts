@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptionsWithStdioTuple } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { fileURLToPath } from 'node:url';
 
@@ -37,6 +37,11 @@ export interface SippOptions {
   signal?: AbortSignal;
   /** Only these CPUs (a taskset list): the pop bench keeps the callers on the PBX's core. */
   cpus?: string;
+  /**
+   * A session of its own, hence a scheduling group (autogroup) of its own: the pop bench keeps the callers' hundreds
+   * of audio threads out of the node's group, as they would be on a machine where they are other people's phones.
+   */
+  ownSession?: boolean;
 }
 
 export interface SippResult {
@@ -73,9 +78,13 @@ export function runSipp(scenario: string, options: SippOptions = {}): Promise<Si
     options.remote ?? '127.0.0.1:5060',
   ];
   return new Promise((resolve, reject) => {
+    const spawnOptions: SpawnOptionsWithStdioTuple<'ignore', 'pipe', 'pipe'> = {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.ownSession ?? false,
+    };
     const child = options.cpus
-      ? spawn('taskset', ['-c', options.cpus, 'sipp', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      : spawn('sipp', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      ? spawn('taskset', ['-c', options.cpus, 'sipp', ...args], spawnOptions)
+      : spawn('sipp', args, spawnOptions);
     let stdout = '';
     let stderr = '';
     let timedOut = false;
@@ -137,10 +146,11 @@ export async function startOperatorPhone(
   extension: string,
   scenario = 'uas-operator-answer.xml',
   extraArgs: readonly string[] = [],
+  placement: Pick<SippOptions, 'ownSession'> = {},
 ): Promise<Phone> {
   const port = PHONE_PORTS[extension];
   if (port === undefined) throw new Error(`no phone port for extension ${extension}`);
-  return startUas(scenario, port, extension, extraArgs);
+  return startUas(scenario, port, extension, extraArgs, placement);
 }
 
 /** Starts any UAS scenario on a port (e.g. uas-outside-answer.xml on TRUNK_PORT for click-to-call). */
@@ -149,6 +159,7 @@ export async function startUas(
   port: number,
   extension = String(port),
   extraArgs: readonly string[] = [],
+  placement: Pick<SippOptions, 'ownSession'> = {},
 ): Promise<Phone> {
   // Otherwise a stray phone on the port would answer in our place while our sipp dies on "address in use".
   if (!(await udpPortFree(port)))
@@ -166,7 +177,7 @@ export async function startUas(
       ...extraArgs,
       '127.0.0.1:5060',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: placement.ownSession ?? false },
   );
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

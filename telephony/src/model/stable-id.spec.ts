@@ -5,6 +5,17 @@ import { idTimeMs, timeOrderedId, uuidV5 } from '@telephony/model/stable-id';
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+describe('uuidV5', () => {
+  it('gives the RFC 9562 example and the ids every earlier version gave: a stored id never changes meaning', () => {
+    expect(uuidV5('www.example.com', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '2ed6657d-e927-568b-95e1-2665a8aea6a2',
+    );
+    expect(uuidV5('ami:1764802201.42')).toBe('f50d6e6a-5757-5132-b296-92e641739cf4');
+    expect(uuidV5('ami:звонок')).toBe('cd7f9265-edea-5427-b02f-8b436974086f');
+    expect(timeOrderedId('ami:1764802201.42', 1_764_802_201_000)).toBe('019ae668-85a8-7132-b296-92e641739cf4');
+  });
+});
+
 describe('timeOrderedId', () => {
   it('puts the time in the first 48 bits and the name hash in the rest: same name and time, same id', () => {
     const at = Date.UTC(2026, 11, 3, 22, 50, 1, 7);

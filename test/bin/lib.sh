@@ -124,14 +124,35 @@ zv_descendants() {
   done
 }
 
+# A CPU cgroup of low weight (`cpu.shares` $1 against the 1024 of everything else) for a step run beside another.
+# Every process the step starts stays in it, those that start sessions of their own included (chromium, the e2e
+# server): a nice would not reach them, since it counts only within its session's autogroup. Prints its path, or
+# nothing where the cgroup v1 cpu controller is not writable here.
+zv_background_cgroup() {
+  local base=/sys/fs/cgroup/cpu dir
+  [ -w "$base" ] && [ -e "$base/cpu.shares" ] || return 0
+  dir="$base/zvonok-$(basename "$ZVONOK_RUN_DIR")"
+  if mkdir "$dir" 2>/dev/null && echo "$1" >"$dir/cpu.shares" 2>/dev/null; then
+    echo "$dir"
+  else
+    rmdir "$dir" 2>/dev/null || true
+  fi
+}
+
 zv_run_dir_cleanup() {
-  local dir="${ZVONOK_RUN_DIR:-}" f pgid name i d owner pids
+  local dir="${ZVONOK_RUN_DIR:-}" f pgid name i d owner pids cgroup
   # Interrupted mid-step (Ctrl-C, CI cancel): end the step's processes (npx, vitest, workers) first.
   pids="$(for p in $(zv_descendants $$); do kill -0 "$p" 2>/dev/null && echo "$p"; done)"
   if [ -n "$pids" ]; then
     kill -TERM $pids 2>/dev/null || true
     sleep 1
     kill -KILL $pids 2>/dev/null || true
+  fi
+  cgroup="/sys/fs/cgroup/cpu/zvonok-$(basename "${dir:-none}")"
+  if [ -d "$cgroup" ]; then
+    # Whatever is still in it (a service that outlived its step) goes back to the root group first.
+    while read -r p; do echo "$p" >/sys/fs/cgroup/cpu/cgroup.procs 2>/dev/null || true; done <"$cgroup/cgroup.procs"
+    rmdir "$cgroup" 2>/dev/null || zv_log "cleanup: could not remove $cgroup"
   fi
   [ -n "$dir" ] && [ -d "$dir" ] || return 0
   for f in "$dir"/pids/*; do

@@ -80,8 +80,23 @@ later types npx tsc --noEmit -p tsconfig.json
 collect
 vitest_step unit --project unit
 zv_wait_drachtio
-vitest_step integration --project integration
-vitest_step e2e --config test/e2e/vitest.e2e.config.ts
+e2e_config=test/e2e/vitest.e2e.config.ts
+background="$(zv_background_cgroup 256)"
+if [ -n "$background" ]; then
+  # The integration suites own the PBX and mostly wait on it (a call takes the seconds it takes; the machine is
+  # about half idle meanwhile). The browser specs that reach no PBX run beside them, with a PostgreSQL and Redis of
+  # their own (test/global-setup.ts), in a cgroup weighted a quarter of the rest, so the suites that time calls get
+  # a core first whenever they want one; the specs that reach the PBX run after them.
+  later e2e-web bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$background" \
+    npx vitest run --config "$e2e_config" --exclude 'test/e2e/specs/pbx/**' \
+    --reporter=default --reporter=json --outputFile.json="$results/e2e-web.json"
+  vitest_step integration --project integration
+  collect
+  vitest_step e2e-pbx --config "$e2e_config" test/e2e/specs/pbx/
+else
+  vitest_step integration --project integration
+  vitest_step e2e --config "$e2e_config"
+fi
 
 printf '\n===== summary (total %s s)\n' "$(($(zv_now) - started))"
 node - "$results" "${steps[@]}" <<'JS'

@@ -901,6 +901,7 @@ export class SipProvider implements TelephonyProvider {
       customer.on('destroy', (bye) => this.onBye(active, customer, bye));
       customer.on('modify', (r, res) => this.handle(this.onReinvite(active, customer, r, res), 're-INVITE'));
       this.remember(active);
+      this.hungUpMeanwhile(active);
     } catch (error) {
       const e = error as SipErrorLike;
       void operator.destroy().catch(() => undefined);
@@ -1124,6 +1125,7 @@ export class SipProvider implements TelephonyProvider {
       uas.on('destroy', (bye) => this.onBye(active, uas, bye));
       uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
       this.attachOperatorLeg(srf, active, uac);
+      this.hungUpMeanwhile(active);
     } catch (error) {
       void uac.destroy().catch(() => undefined);
       this.diag(`answering ${active.sipCallId} failed`, error);
@@ -1223,6 +1225,7 @@ export class SipProvider implements TelephonyProvider {
       uas.on('destroy', (bye) => this.onBye(active, uas, bye));
       uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
       this.attachOperatorLeg(srf, active, uac);
+      this.hungUpMeanwhile(active);
     } catch (error) {
       const e = error as SipErrorLike;
       if (active.cancelled) this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
@@ -1248,6 +1251,16 @@ export class SipProvider implements TelephonyProvider {
     const other = from === active.uas ? active.uac : active.uas;
     if (other) void other.destroy().catch((error: unknown) => this.diag('BYE to the other leg failed', error));
     this.finish(active, causeFromBye(bye?.get('Reason')));
+  }
+
+  /**
+   * Once both legs of an answered call have their listeners: a leg that hung up before that. A BYE can reach srf in
+   * the same read as the confirmation of the 200 (a caller that hangs up at once, a node slow to read): srf handles it
+   * before the code awaiting the dialog resumes, so it only leaves the dialog disconnected, with nobody told.
+   */
+  private hungUpMeanwhile(active: ActiveCall): void {
+    const gone = [active.uas, active.uac].find((leg) => leg && !leg.connected);
+    if (gone) this.onBye(active, gone, undefined);
   }
 
   /**

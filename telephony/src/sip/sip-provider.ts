@@ -401,11 +401,14 @@ export class SipProvider implements TelephonyProvider {
       return;
     }
     const listeners = (active.listeners ??= new Set());
-    listeners.add(leg);
-    leg.on('destroy', () => {
+    const hungUp = () => {
       listeners.delete(leg);
       release();
-    });
+    };
+    listeners.add(leg);
+    leg.on('destroy', hungUp);
+    // A supervisor who hung up while the answer went to rtpengine: srf took the BYE with nobody listening.
+    if (!leg.connected) hungUp();
   }
 
   /** Replaces the registrar's credentials with the source's current set (see `provisioning`). */

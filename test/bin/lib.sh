@@ -124,14 +124,21 @@ zv_descendants() {
   done
 }
 
+ZV_CPU_CGROUPS=/sys/fs/cgroup/cpu
+
+# The run's background cgroup, named after its run dir (zvonok-run.XXXXXX).
+zv_background_cgroup_dir() {
+  echo "$ZV_CPU_CGROUPS/$(basename "${ZVONOK_RUN_DIR:-none}")"
+}
+
 # A CPU cgroup of low weight (`cpu.shares` $1 against the 1024 of everything else) for a step run beside another.
 # Every process the step starts stays in it, those that start sessions of their own included (chromium, the e2e
 # server): a nice would not reach them, since it counts only within its session's autogroup. Prints its path, or
 # nothing where the cgroup v1 cpu controller is not writable here.
 zv_background_cgroup() {
-  local base=/sys/fs/cgroup/cpu dir
-  [ -w "$base" ] && [ -e "$base/cpu.shares" ] || return 0
-  dir="$base/zvonok-$(basename "$ZVONOK_RUN_DIR")"
+  local dir
+  [ -w "$ZV_CPU_CGROUPS" ] && [ -e "$ZV_CPU_CGROUPS/cpu.shares" ] || return 0
+  dir="$(zv_background_cgroup_dir)"
   if mkdir "$dir" 2>/dev/null && echo "$1" >"$dir/cpu.shares" 2>/dev/null; then
     echo "$dir"
   else
@@ -148,10 +155,10 @@ zv_run_dir_cleanup() {
     sleep 1
     kill -KILL $pids 2>/dev/null || true
   fi
-  cgroup="/sys/fs/cgroup/cpu/zvonok-$(basename "${dir:-none}")"
+  cgroup="$(zv_background_cgroup_dir)"
   if [ -d "$cgroup" ]; then
     # Whatever is still in it (a service that outlived its step) goes back to the root group first.
-    while read -r p; do echo "$p" >/sys/fs/cgroup/cpu/cgroup.procs 2>/dev/null || true; done <"$cgroup/cgroup.procs"
+    while read -r p; do echo "$p" >"$ZV_CPU_CGROUPS/cgroup.procs" 2>/dev/null || true; done <"$cgroup/cgroup.procs"
     rmdir "$cgroup" 2>/dev/null || zv_log "cleanup: could not remove $cgroup"
   fi
   [ -n "$dir" ] && [ -d "$dir" ] || return 0

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: the whole check on a fresh Debian 12 clone (CI) or a dev machine. Installs what is missing,
-# then format, lint, types, unit, integration, e2e. Every step runs even after a failure, so one run shows
+# then format, lint, types, unit, integration with the e2e specs that reach no PBX beside it, the PBX ones. Every step runs even after a failure, so one run shows
 # everything; the exit status is non-zero if any step failed. The last line is "N passed, N failed"
 # (vitest test counts; a failed step that reports no failing test — prettier, eslint, tsc, a crashed
 # vitest — counts as one failure, so "0 failed" always means success).

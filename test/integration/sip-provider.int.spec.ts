@@ -24,6 +24,7 @@ import {
   plugSipPhone,
   requireSipFront,
 } from '@test/support/sip-live';
+import { SlowReaderProxy } from '@test/support/slow-reader-proxy';
 import { PHONE_PORTS, startUas, TRUNK_PORT, type Phone } from '@test/support/sipp';
 
 /** The caller scenarios the SIP fixtures were recorded from, relative to test/sipp/. */
@@ -127,11 +128,12 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
   });
 
   it("hold/resume from the caller: call.held, call.resumed, and both re-INVITEs reach the operator's phone", async () => {
-    const live = await start();
-    const trace = join(makeServiceDir('sipp-trace'), 'phone-1001.log');
-    phones.push(
-      await startUas('uas-operator-reinvite.xml', PHONE_PORTS['1001']!, '1001', ['-trace_msg', '-message_file', trace]),
-    );
+    await holdAndResume(await start());
+  });
+
+  /** The caller holds and resumes (uac-hold): both re-INVITEs reach the operator's phone, both are reported. */
+  async function holdAndResume(live: LiveSip): Promise<void> {
+    const trace = await tracedPhone('1001', 'uas-operator-reinvite.xml');
     await call('uac-hold-expect-200.xml');
     const events = await live.endedCall();
     expect(events.map((e) => e.type)).toEqual([
@@ -148,6 +150,33 @@ describe('SIP front on the real drachtio-server: sipp trunk → SipProvider → 
     const invites = received.split(/\r?\n/).filter((l) => /^INVITE sip:/.test(l));
     expect(invites).toHaveLength(3);
     expect(received).toMatch(/a=sendonly/);
+  }
+
+  describe("a node slow to read: drachtio's messages held until quiet, then handed over in one read", () => {
+    let proxy: SlowReaderProxy | undefined;
+    afterEach(async () => {
+      await proxy?.stop();
+      proxy = undefined;
+    });
+    /** The provider behind the proxy: the confirmation of the caller's 200 comes in the read that brings the
+     * caller's next request, so srf handles that request before the provider has its listeners on the dialog. */
+    async function startSlow(): Promise<LiveSip> {
+      proxy = await SlowReaderProxy.start({ host: DRACHTIO.host, port: DRACHTIO.adminPort });
+      return start({ port: proxy.port });
+    }
+
+    it('a hold sent with the ACK still reaches the operator and is reported (srf had answered it alone)', async () => {
+      await holdAndResume(await startSlow());
+    });
+
+    it('a BYE sent with the ACK ends the call, and the operator is hung up (srf had only closed the dialog)', async () => {
+      const live = await startSlow();
+      await phone('1001', 'uas-operator-answer.xml');
+      await call('uac-withheld-expect-200.xml');
+      const events = await live.endedCall();
+      expect(mismatches(events, CONTRACT_SCENARIOS.withheld)).toEqual([]);
+      await live.until(() => (live.provider.activeCallCount() === 0 ? true : undefined), 'no active call');
+    });
   });
 
   /** A phone whose every SIP message is logged (sipp `-trace_msg`), to read what the SIP front sent it. */

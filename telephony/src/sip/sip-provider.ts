@@ -882,7 +882,8 @@ export class SipProvider implements TelephonyProvider {
         headers: { 'X-Zvonok-Call-Id': active.call.callId },
       });
       this.addLeg(active, customer.sip.callId);
-      let answer = customer.remote.sdp;
+      const customerSdp = customer.remote.sdp;
+      let answer = customerSdp;
       if (this.media && active.media) {
         const record = this.config.recording !== undefined;
         answer = await this.media.answer(
@@ -904,7 +905,7 @@ export class SipProvider implements TelephonyProvider {
       customer.on('destroy', (bye) => this.onBye(active, customer, bye));
       customer.on('modify', (r, res) => this.handle(this.onReinvite(active, customer, r, res), 're-INVITE'));
       this.remember(active);
-      this.hungUpMeanwhile(active);
+      this.caughtUp(active, { uas: operator.sdp, uac: customerSdp });
     } catch (error) {
       const e = error as SipErrorLike;
       void operator.destroy().catch(() => undefined);
@@ -1108,8 +1109,9 @@ export class SipProvider implements TelephonyProvider {
     agent: string,
     uac: Dialog,
   ): Promise<void> {
+    const operatorSdp = uac.remote.sdp;
     try {
-      let sdp = uac.remote.sdp;
+      let sdp = operatorSdp;
       if (this.media && active.media) {
         const calleeTag = uac.sip.remoteTag;
         const record = this.config.recording !== undefined;
@@ -1128,7 +1130,7 @@ export class SipProvider implements TelephonyProvider {
       uas.on('destroy', (bye) => this.onBye(active, uas, bye));
       uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
       this.attachOperatorLeg(srf, active, uac);
-      this.hungUpMeanwhile(active);
+      this.caughtUp(active, { uas: req.body, uac: operatorSdp });
     } catch (error) {
       void uac.destroy().catch(() => undefined);
       this.diag(`answering ${active.sipCallId} failed`, error);
@@ -1228,7 +1230,8 @@ export class SipProvider implements TelephonyProvider {
       uas.on('destroy', (bye) => this.onBye(active, uas, bye));
       uas.on('modify', (r, s) => this.handle(this.onReinvite(active, uas, r, s), 're-INVITE'));
       this.attachOperatorLeg(srf, active, uac);
-      this.hungUpMeanwhile(active);
+      // srf holds the operator leg's requests until the caller's ACK, then hands them over a turn later.
+      this.caughtUp(active, { uas: req.body });
     } catch (error) {
       const e = error as SipErrorLike;
       if (active.cancelled) this.finish(active, { cause: 'cancel', rawCause: 'CANCEL', callerCancelled: true });
@@ -1257,33 +1260,50 @@ export class SipProvider implements TelephonyProvider {
   }
 
   /**
-   * Once both legs of an answered call have their listeners: a leg that hung up before that. A BYE can reach srf in
-   * the same read as the confirmation of the 200 (a caller that hangs up at once, a node slow to read): srf handles it
-   * before the code awaiting the dialog resumes, so it only leaves the dialog disconnected, with nobody told.
+   * Once both legs of an answered call have their listeners: what a leg did before that. A request can reach srf in
+   * the same read as the confirmation of the 200 (a caller that hangs up or holds at once, a node slow to read): srf
+   * handles it before the code awaiting the dialog resumes and tells nobody. A BYE only leaves the dialog
+   * disconnected: the call ends here. A re-INVITE was answered with the leg's SDP as it stood, and left its offer as
+   * the leg's remote SDP (`offered` is the SDP each leg came with): the offer is passed on and hold/resume reported.
    */
-  private hungUpMeanwhile(active: ActiveCall): void {
+  private caughtUp(active: ActiveCall, offered: { uas?: string; uac?: string }): void {
     const gone = [active.uas, active.uac].find((leg) => leg && !leg.connected);
-    if (gone) this.onBye(active, gone, undefined);
+    if (gone) {
+      this.onBye(active, gone, undefined);
+      return;
+    }
+    for (const [leg, sdp] of [
+      [active.uas, offered.uas],
+      [active.uac, offered.uac],
+    ] as const) {
+      if (leg && sdp && leg.remote.sdp !== sdp) this.handle(this.passOffer(active, leg, leg.remote.sdp), 're-INVITE');
+    }
+  }
+
+  /** re-INVITE from either leg: its offer passed on, the other side's answer returned to it, hold/resume reported. */
+  private async onReinvite(active: ActiveCall, from: Dialog, req: SrfRequest, res: SrfResponse): Promise<void> {
+    const answer = await this.passOffer(active, from, req.body);
+    if (answer === undefined) res.send(488);
+    else res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
   }
 
   /**
-   * re-INVITE from either leg: pass the offer on (through rtpengine when media is anchored, keyed by the tag of the
-   * side that offers), answer with the other side's answer, then report hold/resume from the offer's direction.
+   * An offer from either leg, passed to the other (through rtpengine when media is anchored, keyed by the tag of the
+   * side that offers); then hold/resume from the offer's direction. Resolves to the answer for the offering leg, or
+   * undefined when the other side did not take it.
    */
-  private async onReinvite(active: ActiveCall, from: Dialog, req: SrfRequest, res: SrfResponse): Promise<void> {
+  private async passOffer(active: ActiveCall, from: Dialog, sdp: string): Promise<string | undefined> {
     const other = from === active.uas ? active.uac : active.uas;
+    let answer: string;
     try {
-      let answer: string;
       const side = from === active.uas ? 'caller' : 'callee';
       const keys = this.mediaKeys(active, side);
       // The operator's side may be a browser: what goes to it (an offer, or the answer to its own) must be WebRTC.
       const browser = active.media?.webrtc === true;
       if (this.media && keys && other) {
-        const offer = await this.media.offer(
-          { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
-          req.body,
-          { webrtc: side === 'caller' && browser },
-        );
+        const offer = await this.media.offer({ callId: active.sipCallId, fromTag: keys.from, toTag: keys.to }, sdp, {
+          webrtc: side === 'caller' && browser,
+        });
         const otherAnswer = await other.modify(offer);
         answer = await this.media.answer(
           { callId: active.sipCallId, fromTag: keys.from, toTag: keys.to },
@@ -1292,14 +1312,13 @@ export class SipProvider implements TelephonyProvider {
             webrtc: side === 'callee' && browser,
           },
         );
-      } else answer = other ? await other.modify(req.body) : from.local.sdp;
-      res.send(200, { body: answer, headers: { 'Content-Type': 'application/sdp' } });
+      } else answer = other ? await other.modify(sdp) : from.local.sdp;
     } catch (error) {
       this.diag(`re-INVITE on ${active.sipCallId} not passed on`, error);
-      res.send(488);
-      return;
+      return undefined;
     }
-    active.call.hold(isHoldDirection(sdpDirection(req.body)), from.sip.callId, this.clock());
+    active.call.hold(isHoldDirection(sdpDirection(sdp)), from.sip.callId, this.clock());
+    return answer;
   }
 
   /** rtpengine's from/to tags for an offer made by `side`. */
@@ -1528,7 +1547,7 @@ export class SipProvider implements TelephonyProvider {
     this.attachOperatorLeg(srf, active, next);
   }
 
-  private handle(work: Promise<void>, what: string): void {
+  private handle(work: Promise<unknown>, what: string): void {
     work.catch((error: unknown) => this.diag(`${what} handling failed`, error));
   }
 

@@ -203,7 +203,7 @@ export async function composeNode(config: Config, overrides: NodeOverrides = {})
     realtime: io,
     // Agent states first and the wallboard last, so a wallboard push after a call shows its operator free again.
     reactions: [
-      ({ event }) => services.agents.onCallEvent(event),
+      ({ event, takenOver }) => services.agents.onCallEvent(event, takenOver),
       createLeadOwnerReaction({
         leads: services.leads,
         users: services.users,

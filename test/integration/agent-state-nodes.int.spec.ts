@@ -17,7 +17,7 @@ describe('agent states decided on two nodes', () => {
   let app: TestApp;
   const ids: string[] = [];
 
-  const node = () => {
+  const node = (repository = new AgentsRepository(app.dataSource)) => {
     const pushes: { rooms: string[]; payload: AgentStateDto }[] = [];
     const realtime: RealtimeSink = {
       emitToUser: () => undefined,
@@ -26,7 +26,7 @@ describe('agent states decided on two nodes', () => {
         if (event === 'agent:state') pushes.push({ rooms, payload: payload as AgentStateDto });
       },
     };
-    const agents = new AgentsService(new AgentsRepository(app.dataSource), new AuditService(app.dataSource), {
+    const agents = new AgentsService(repository, new AuditService(app.dataSource), {
       telephony: null,
       wrapUpSeconds: () => 30,
       logger: pino({ level: 'silent' }),
@@ -82,6 +82,42 @@ describe('agent states decided on two nodes', () => {
     // The break hid behind the call (no interval of its own until the call ended); wrap-up never happened.
     expect(history.map((h) => h.state)).toEqual(['ringing', 'on-call', 'break']);
     expect(history.map((h) => h.open)).toEqual([false, false, true]);
+  });
+
+  it('a call the node decided whole ends from its book; only a call taken over asks the table who is on it', async () => {
+    const prefix = suitePrefix('agent-whole');
+    const extension = `5${Math.floor(1000 + Math.random() * 9000)}`;
+    const op = await createUser(app.dataSource, `${prefix}-op`, 'operator', extension);
+    ids.push(op.id);
+    const asked: string[] = [];
+    class CountingRepository extends AgentsRepository {
+      override onCall(callId: string) {
+        asked.push(callId);
+        return super.onCall(callId);
+      }
+    }
+    const a = node(new CountingRepository(app.dataSource));
+    const busy = inboundCall(party(randomRuNumber(), null));
+    const second = inboundCall(party(randomRuNumber(), null));
+    await a.agents.onCallEvent(busy.ringing(extension), false);
+    await a.agents.onCallEvent(busy.answered(extension), false);
+    // A second line rings while the operator talks: the book puts nobody on it, and that is the answer.
+    await a.agents.onCallEvent(second.ringing(extension), false);
+    await a.agents.onCallEvent(second.ended(false), false);
+    await a.agents.onCallEvent(busy.ended(true), false);
+    expect(asked).toEqual([]);
+    expect(a.pushes.map((p) => p.payload.state)).toEqual(['ringing', 'on-call', 'wrap-up']);
+
+    // Another node takes over a call the first one answered: the end asks the table, and brings wrap-up.
+    const taken = inboundCall(party(randomRuNumber(), null));
+    await a.agents.setState(op, op.id, { state: 'available' });
+    await a.agents.onCallEvent(taken.ringing(extension), false);
+    await a.agents.onCallEvent(taken.answered(extension), false);
+    const b = node(new CountingRepository(app.dataSource));
+    await b.agents.onCallEvent(taken.ended(true), true);
+    expect(asked).toEqual([taken.callId]);
+    const [row] = await app.dataSource.query(`SELECT state, activity FROM agent_states WHERE user_id = $1`, [op.id]);
+    expect(row).toEqual({ state: 'wrap-up', activity: null });
   });
 
   it('a node that starts reads the stored states and carries on from them', async () => {

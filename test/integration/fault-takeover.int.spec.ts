@@ -156,5 +156,17 @@ describe('fault suite: the node owning a ringing call is killed; another takes t
           .length === 1,
       { what: 'the recording ingested', timeoutMs: 30_000 },
     );
+    // The operator's state followed the call across the takeover: once it ended, they are on no call (the survivor
+    // read who was on it from the table, as the dead node had left it).
+    await waitFor(
+      async () => {
+        const [state] = (await adapter.dataSource.query(
+          'SELECT activity, activity_call_id FROM agent_states WHERE user_id = $1',
+          [operator.id],
+        )) as { activity: string | null; activity_call_id: string | null }[];
+        return state?.activity === null && state.activity_call_id === null;
+      },
+      { what: "the operator's state off the call", timeoutMs: 10_000 },
+    );
   }, 90_000);
 });

@@ -121,6 +121,7 @@ describe('recordings: ingest, Range playback with ACL and audit, retention (real
     before: call,
     after: call,
     link: { kind: 'none' },
+    takenOver: false,
   });
 
   /** An ingest queue of this suite's spool (not started: `idle()` claims what is due). */

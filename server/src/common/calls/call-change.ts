@@ -24,6 +24,11 @@ export interface CallChange {
   before: CallProjection | null;
   after: CallProjection;
   link: CallerLink;
+  /**
+   * The owner read the call from the store before deciding its events (it took the call over from another node, or
+   * restarted): who was ringing for it or on it was decided elsewhere, and only the tables know it.
+   */
+  takenOver: boolean;
 }
 
 /**

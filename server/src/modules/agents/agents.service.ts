@@ -165,9 +165,10 @@ export class AgentsService {
 
   /**
    * CallReaction: ringing / on-call follow the call events; an answered call ends in wrap-up. Decided and pushed
-   * at once; resolves once the changes are stored (the pipeline acks the event then).
+   * at once; resolves once the changes are stored (the pipeline acks the event then). `takenOver`: this node did not
+   * see the call's earlier events (CallChange.takenOver), so who is on it is read from the table.
    */
-  async onCallEvent(event: CallEvent): Promise<void> {
+  async onCallEvent(event: CallEvent, takenOver = true): Promise<void> {
     switch (event.type) {
       case 'call.ringing':
         await this.forExtension(event.agentId, ringing(event.callId));
@@ -178,7 +179,7 @@ export class AgentsService {
       case 'call.answered':
       case 'call.transferred': {
         const target = event.agentId ? await this.userOf(event.agentId) : null;
-        for (const userId of await this.usersOn(event.callId)) {
+        for (const userId of await this.usersOn(event.callId, takenOver)) {
           if (userId !== target)
             this.transition(userId, null, leftCall(event.callId, event.type === 'call.transferred'));
         }
@@ -187,7 +188,7 @@ export class AgentsService {
       }
       case 'call.ended': {
         const wrapUpSeconds = this.options.wrapUpSeconds();
-        for (const userId of await this.usersOn(event.callId)) {
+        for (const userId of await this.usersOn(event.callId, takenOver)) {
           const t = this.transition(userId, null, callEnded(event.callId, wrapUpSeconds));
           if (t?.baseChanged) await this.applyPause(this.extensions.get(userId) ?? null, 'wrap-up', null);
         }
@@ -278,12 +279,13 @@ export class AgentsService {
   }
 
   /**
-   * Who rings for (or is on) the call: the call's events all come to this node, so its book knows them; a call
-   * taken over from another node is looked up in the table.
+   * Who rings for (or is on) the call: the call's events all come to this node, so its book knows them, also when it
+   * knows nobody (the phones stopped ringing, or rang while their operators were on other calls); a call taken over
+   * from another node is looked up in the table.
    */
-  private async usersOn(callId: string): Promise<string[]> {
+  private async usersOn(callId: string, takenOver: boolean): Promise<string[]> {
     const here = this.book.usersOn(callId);
-    if (here.length) return here;
+    if (here.length || !takenOver) return here;
     const stored = await this.repo.onCall(callId);
     for (const row of stored) this.learn(row);
     return stored.map((r) => r.userId).filter((userId) => this.book.has(userId));

@@ -46,6 +46,8 @@ interface OwnedCall {
   operatorId: string | null;
   popped: Set<string>;
   loaded: boolean;
+  /** Read from the store with events already in it (see CallChange.takenOver). */
+  takenOver: boolean;
   /** Deciding: one event at a time, fast, ends with the emits. */
   decided: Promise<void>;
   /** Settling: waits for the event's write, runs the reactions, acks. */
@@ -109,6 +111,7 @@ export class CallPipeline implements PartitionOwner {
         operatorId: null,
         popped: new Set(),
         loaded: false,
+        takenOver: false,
         decided: Promise.resolve(),
         settled: Promise.resolve(),
         touchedAt: Date.now(),
@@ -184,7 +187,11 @@ export class CallPipeline implements PartitionOwner {
     const secondEnd = event.type === 'call.ended' && before?.status === 'ended';
     if (secondEnd)
       this.deps.logger.warn({ callId: event.callId, seq: event.seq }, 'call had ended already; second end ignored');
-    return { change: { event, before, after, link: link.link }, written, react: !secondEnd };
+    return {
+      change: { event, before, after, link: link.link, takenOver: call.takenOver },
+      written,
+      react: !secondEnd,
+    };
   }
 
   /**
@@ -198,6 +205,7 @@ export class CallPipeline implements PartitionOwner {
       call.link = stored.link;
       call.operatorId = stored.operatorId;
       call.popped = new Set(stored.popped);
+      call.takenOver = true;
     }
     call.loaded = true;
   }

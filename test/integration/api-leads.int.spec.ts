@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { LeadEntity } from '@server/modules/leads/lead.entity';
+import { toLeadDto } from '@server/modules/leads/leads.service';
 import { ApiClient } from '@test/support/api-client';
 import {
   type SeededUser,
@@ -78,6 +80,10 @@ describe('one open lead per number (real Postgres)', () => {
     expect(results.filter((r) => r?.created)).toHaveLength(1);
     expect(new Set(results.map((r) => r?.lead.id)).size).toBe(1);
     expect(results[0]!.lead).toMatchObject({ source: 'call', status: 'new', phoneE164: `+${digits(number)}` });
+    // The lead the insert returned is the lead as stored (it is not read back).
+    const made = results.find((r) => r?.created)!.lead;
+    const stored = await t.dataSource.getRepository(LeadEntity).findOneByOrFail({ id: made.id });
+    expect(made).toEqual(toLeadDto(stored));
     expect(await t.services.leads.ensureOpenLeadForCall('anonymous')).toBeNull();
   });
 

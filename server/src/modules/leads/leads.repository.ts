@@ -85,18 +85,20 @@ export class LeadsRepository {
   }
 
   /** INSERT … ON CONFLICT DO NOTHING against the partial unique index; null when an open lead already exists. */
+  /** The new lead, whole from the insert itself (what the database made is returned), or null if one is open. */
   async insertIfNoOpen(row: LeadInsert & { phoneE164: string }): Promise<LeadRow | null> {
-    const repo = this.repo;
-    const result = await repo
+    const result = await this.repo
       .createQueryBuilder()
       .insert()
       .into(LeadEntity)
       .values(asUpdate<LeadRow>(row))
       .orIgnore()
-      .returning('id')
+      .returning('id, custom, created_at, updated_at')
       .execute();
-    const id = (result.raw as { id: string }[])[0]?.id;
-    return id ? repo.findOneBy({ id }) : null;
+    const made = (result.raw as { id: string; custom: LeadRow['custom']; created_at: Date; updated_at: Date }[])[0];
+    return made
+      ? { ...row, id: made.id, custom: made.custom, createdAt: made.created_at, updatedAt: made.updated_at }
+      : null;
   }
 
   async setOwnerIfNone(id: string, ownerId: string): Promise<boolean> {

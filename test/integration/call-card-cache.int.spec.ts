@@ -104,4 +104,21 @@ describe('screen-pop card cache: an edit on any node shows on the next card (rea
     await a.dataSource.query('DELETE FROM contacts WHERE id = $1', [created.body.id]);
     await a.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
   });
+
+  it("a lead's notes on its next card: the newest three, newest first, in one text", async () => {
+    const number = randomRuNumber();
+    const first = await ring(number);
+    expect(first).toMatchObject({ kind: 'lead', lead: { notes: null } });
+    // The lead is the operator's to see once the call's leg (the ring) is stored, just after the pop.
+    const note = (body: string) => crm.post('/api/notes', { body, entityType: 'lead', entityId: first.lead.id });
+    await waitFor(async () => (await note('первая')).status === 201, { what: 'the first note', timeoutMs: 5_000 });
+    for (const body of ['вторая', 'третья', 'четвёртая']) {
+      await new Promise((r) => setTimeout(r, 5)); // distinct created_at, so "newest" is defined
+      expect((await note(body)).status).toBe(201);
+    }
+    await aSecondLater();
+    expect((await ring(number)).lead.notes).toBe('четвёртая\n\nтретья\n\nвторая');
+    await a.dataSource.query('DELETE FROM notes WHERE entity_id = $1', [first.lead.id]);
+    await a.dataSource.query('DELETE FROM leads WHERE phone_e164 = $1', [number]);
+  });
 });

@@ -38,6 +38,10 @@ const NOTES = 3;
 const MATCHES = 20;
 /** Timeline items on the card; the client's page has the rest. */
 const HISTORY = 5;
+/** The newest notes of entity $2 with id $1, newest first, as one text (null: none). */
+const NEWEST_NOTES = `SELECT string_agg(n.body, E'\\n\\n' ORDER BY n.created_at DESC) FROM (
+    SELECT body, created_at FROM notes WHERE entity_type = $2 AND entity_id = $1 ORDER BY created_at DESC LIMIT ${NOTES}
+  ) n`;
 
 type Stamp = Date | string;
 const iso = (d: Stamp) => (d instanceof Date ? d : new Date(d)).toISOString();
@@ -365,26 +369,23 @@ export class CallCardReadModel {
 
   private leadPart(leadId: string): Promise<LeadPart | null> {
     return this.cache.get(`lead:${leadId}`, '', async () => {
-      const [leads, notes] = await Promise.all([
-        this.dataSource.query(
-          `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, l.contact_id, u.id AS owner_id,
-                  u.name AS owner_name
-           FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
-          [leadId],
-        ) as Promise<
-          {
-            id: string;
-            name: string | null;
-            status: string;
-            created_at: Stamp;
-            phone_e164: string | null;
-            contact_id: string | null;
-            owner_id: string | null;
-            owner_name: string | null;
-          }[]
-        >,
-        this.notes('lead', leadId),
-      ]);
+      // One round trip, notes included: every new caller's card asks for its lead.
+      const leads = (await this.dataSource.query(
+        `SELECT l.id, l.name, l.status, l.created_at, l.phone_e164, l.contact_id, u.id AS owner_id,
+                u.name AS owner_name, (${NEWEST_NOTES}) AS notes
+         FROM leads l LEFT JOIN users u ON u.id = l.owner_id WHERE l.id = $1`,
+        [leadId, 'lead'],
+      )) as {
+        id: string;
+        name: string | null;
+        status: string;
+        created_at: Stamp;
+        phone_e164: string | null;
+        contact_id: string | null;
+        owner_id: string | null;
+        owner_name: string | null;
+        notes: string | null;
+      }[];
       const l = leads[0];
       if (!l) return null;
       return {
@@ -394,7 +395,7 @@ export class CallCardReadModel {
           status: l.status,
           createdAt: iso(l.created_at),
           owner: ref(l.owner_id, l.owner_name),
-          notes,
+          notes: l.notes,
         },
         phone: l.phone_e164,
         convertedTo: l.status === 'converted' ? l.contact_id : null,
@@ -415,11 +416,10 @@ export class CallCardReadModel {
 
   /** The newest few notes, newest first, as one text (the card shows a preview, the CRM page the rest). */
   private async notes(entityType: 'contact' | 'lead', entityId: string): Promise<string | null> {
-    const rows = (await this.dataSource.query(
-      `SELECT body FROM notes WHERE entity_type = $1 AND entity_id = $2 ORDER BY created_at DESC LIMIT ${NOTES}`,
-      [entityType, entityId],
-    )) as { body: string }[];
-    return rows.length ? rows.map((r) => r.body).join('\n\n') : null;
+    const [row] = (await this.dataSource.query(`SELECT (${NEWEST_NOTES}) AS notes`, [entityId, entityType])) as {
+      notes: string | null;
+    }[];
+    return row?.notes ?? null;
   }
 
   private async openTasks(where: string, id: string): Promise<CallCardTask[]> {

@@ -4,7 +4,7 @@
  * (or $ZVONOK_BENCH_OUT) so runs can be compared across commits.
  *
  * Benchmarks that need a database share one throwaway PostgreSQL 15, started and migrated here.
- * `--only <name>[,<name>]` runs a subset.
+ * `--only <name>[,<name>]` runs a subset. ZVONOK_BENCH_PG_STATEMENTS=1 ends the run with the costliest statements.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { runCampaignDialBench } from '@test/bench/campaign-dial.bench';
 import { runFanoutBench } from '@test/bench/fanout.bench';
 import { type Figure } from '@test/bench/figure';
 import { runImportHostileBench } from '@test/bench/import-hostile.bench';
+import { enableStatements, printTopStatements, statementSettings } from '@test/bench/pg-statements';
 import { runPipelineBench } from '@test/bench/pipeline.bench';
 import { runPopLatencyBench } from '@test/bench/pop-latency.bench';
 import { runRecordingIngestBench } from '@test/bench/recording-ingest.bench';
@@ -108,10 +109,14 @@ async function main(): Promise<void> {
   let postgres: PostgresService | undefined;
   const databaseUrl = async () => {
     if (!postgres) {
-      postgres = await startPostgres({ database: 'zvonok_bench', settings: { max_connections: '200' } });
+      postgres = await startPostgres({
+        database: 'zvonok_bench',
+        settings: { max_connections: '200', ...statementSettings() },
+      });
       await execFileAsync('npx', ['tsx', 'server/src/cli/migrate.ts'], {
         env: { ...process.env, DATABASE_URL: postgres.url, LOG_LEVEL: 'warn' },
       });
+      await enableStatements(postgres.url);
     }
     return postgres.url;
   };
@@ -123,6 +128,7 @@ async function main(): Promise<void> {
       results.push({ bench: bench.name, figures: await bench.run({ databaseUrl }) });
     }
   } finally {
+    if (postgres) await printTopStatements(postgres.url).catch((err: unknown) => console.log(`[bench] ${String(err)}`));
     await postgres?.stop();
   }
   console.log('');

@@ -148,11 +148,19 @@ describe('AMI provider + call pipeline when Asterisk 22 is killed mid-call and r
     // period the call is closed as failed — answered (it was), with the talk time up to the crash.
     expect(ended).toMatchObject({ cause: 'failed', rawCause: 'RESYNC_NO_CDR', answered: true, agentId: '1001' });
     expect(ended.closedFromCdr).toBeUndefined();
-    expect(events.filter((e) => e.type.startsWith('provider.')).map((e) => e.type)).toEqual([
-      'provider.up',
-      'provider.down',
-      'provider.up',
-    ]);
+    // Down at the kill, up again by itself. A PBX still booting on a busy machine may answer a ping too late and
+    // bounce the link once more; each bounce must come back, and none may close the call again (checked above).
+    const status = events.filter((e) => e.type.startsWith('provider.'));
+    const reasons = status.map((e) => ('reason' in e ? `${e.type} (${String(e.reason)})` : e.type)).join(', ');
+    expect(
+      status.slice(0, 3).map((e) => e.type),
+      reasons,
+    ).toEqual(['provider.up', 'provider.down', 'provider.up']);
+    expect(
+      status.map((e) => e.type),
+      reasons,
+    ).toEqual(status.map((_, i) => (i % 2 === 0 ? 'provider.up' : 'provider.down')));
+    expect(status.at(-1)?.type, reasons).toBe('provider.up');
 
     // Through the bus (Redis Stream) and the recorder into Postgres: one record, one end, no duplicates.
     const linkedid = answered.externalIds.linkedid;

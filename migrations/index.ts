@@ -41,6 +41,7 @@ import { CreateAnalyticsOperatorRollups1764004000000 } from './1764004000000-Cre
 import { CreateAnalyticsCrmDays1764004100000 } from './1764004100000-CreateAnalyticsCrmDays';
 import { CardFeedOnCallPartitions1764004200000 } from './1764004200000-CardFeedOnCallPartitions';
 import { WebhookEndpointsChangeFeed1764004210000 } from './1764004210000-WebhookEndpointsChangeFeed';
+import { CallRingingAgents1764004300000 } from './1764004300000-CallRingingAgents';
 
 /**
  * Migrations in order. Listed explicitly instead of globbed so the same list works under tsx,
@@ -90,4 +91,5 @@ export const migrations = [
   CreateAnalyticsCrmDays1764004100000,
   CardFeedOnCallPartitions1764004200000,
   WebhookEndpointsChangeFeed1764004210000,
+  CallRingingAgents1764004300000,
 ];

@@ -181,6 +181,8 @@ describe('realtime: Socket.IO screen pop through the real pipeline (Postgres, Re
     expect((await active(opB)).body.map((c: { id: string }) => c.id)).not.toContain(call.callId);
     const acked = await opA.socket.emitWithAck('calls:active');
     expect(acked.ok && acked.data.find((c) => c.id === call.callId)).toMatchObject({ ringing: [opA.extension] });
+    // Read from the call's row, the resync shows the call as the pop did, field for field.
+    expect((await active(opA)).body.find((c: { id: string }) => c.id === call.callId)).toEqual(pop.call);
 
     await publish(call.answered(opA.extension), call.ended(true));
     await until('answered and ended reach A', () => of(opA, 'call:ended', call.callId).length > 0);

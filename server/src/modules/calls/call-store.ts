@@ -233,6 +233,8 @@ async function writeBatch(em: EntityManager, writes: CallWrite[]): Promise<void>
     col((w) => (w.link?.kind === 'contact' ? w.link.contactId : null)),
     col((w) => (w.link?.kind === 'lead' ? w.link.leadId : null)),
     col((w) => w.link?.kind === 'lead' && w.link.createdByThisCall),
+    // JSON: unnest would flatten an array of arrays.
+    col((w) => JSON.stringify(w.call.ringingAgents)),
   ]);
   await em.query(INSERT_EVENTS, [
     writes.map((w) => w.event.callId),
@@ -261,18 +263,19 @@ async function writeBatch(em: EntityManager, writes: CallWrite[]): Promise<void>
 const UPSERT_CALLS = `
   INSERT INTO calls (id, linkedid, sip_call_id, source, direction, from_raw, from_e164, anonymous, to_raw, to_e164,
     queue, agent_extension, operator_id, status, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
-    hold_seconds, disposition, hangup_cause, last_seq, closed_from_cdr, contact_id, lead_id, lead_created)
+    hold_seconds, disposition, hangup_cause, last_seq, closed_from_cdr, contact_id, lead_id, lead_created, ringing_agents)
   SELECT x.id, x.linkedid, x.sip_call_id, x.source, x.direction, x.from_raw, x.from_e164, x.anonymous, x.to_raw,
     x.to_e164, x.queue, x.agent_extension, u.id, x.status, x.started_at, x.answered_at, x.ended_at, x.wait_seconds,
     x.talk_seconds, x.hold_seconds, x.disposition, x.hangup_cause, x.last_seq, x.closed_from_cdr, c.id, l.id,
-    x.lead_created
+    x.lead_created, ARRAY(SELECT jsonb_array_elements_text(x.ringing_agents))
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
     $9::text[], $10::text[], $11::text[], $12::text[], $13::uuid[], $14::text[], $15::timestamptz[],
     $16::timestamptz[], $17::timestamptz[], $18::int[], $19::int[], $20::int[], $21::text[], $22::text[],
-    $23::bigint[], $24::bool[], $25::uuid[], $26::uuid[], $27::bool[])
+    $23::bigint[], $24::bool[], $25::uuid[], $26::uuid[], $27::bool[], $28::jsonb[])
     AS x(id, linkedid, sip_call_id, source, direction, from_raw, from_e164, anonymous, to_raw, to_e164, queue,
       agent_extension, operator_id, status, started_at, answered_at, ended_at, wait_seconds, talk_seconds,
-      hold_seconds, disposition, hangup_cause, last_seq, closed_from_cdr, contact_id, lead_id, lead_created)
+      hold_seconds, disposition, hangup_cause, last_seq, closed_from_cdr, contact_id, lead_id, lead_created,
+      ringing_agents)
   LEFT JOIN users u ON u.id = x.operator_id
   LEFT JOIN contacts c ON c.id = x.contact_id
   LEFT JOIN leads l ON l.id = x.lead_id
@@ -288,7 +291,8 @@ const UPSERT_CALLS = `
     contact_id = CASE WHEN calls.contact_chosen_at IS NOT NULL THEN calls.contact_id
       ELSE COALESCE(EXCLUDED.contact_id, calls.contact_id) END,
     lead_id = COALESCE(EXCLUDED.lead_id, calls.lead_id),
-    lead_created = EXCLUDED.lead_created OR calls.lead_created, updated_at = now()`;
+    lead_created = EXCLUDED.lead_created OR calls.lead_created, ringing_agents = EXCLUDED.ringing_agents,
+    updated_at = now()`;
 
 const INSERT_EVENTS = `
   INSERT INTO call_events (call_id, seq, type, occurred_at, payload)

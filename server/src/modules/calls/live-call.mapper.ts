@@ -14,8 +14,26 @@ const LIVE_STATUS: Record<CallStatus, LiveCallStatus> = {
 /** An internal party has no E.164 form and a short numeric id: that is an extension. */
 const extensionParty = (raw: string, e164: string | null) => (e164 === null && /^\d{2,6}$/.test(raw) ? raw : null);
 
+/** What of a call's record its live view shows: the projection's fields, also kept on the call's row. */
+export type LiveCallSource = Pick<
+  CallProjection,
+  | 'id'
+  | 'direction'
+  | 'fromRaw'
+  | 'fromE164'
+  | 'anonymous'
+  | 'toRaw'
+  | 'toE164'
+  | 'queue'
+  | 'status'
+  | 'ringingAgents'
+  | 'agentExtension'
+  | 'startedAt'
+  | 'answeredAt'
+>;
+
 /** The live view of a call; the same function serves socket events and the REST resync, so they never disagree. */
-export function toLiveCall(call: CallProjection): LiveCallDto {
+export function toLiveCall(call: LiveCallSource): LiveCallDto {
   return {
     id: call.id,
     direction: call.direction,

@@ -1,10 +1,9 @@
 import { type DataSource } from 'typeorm';
 
 import { type LiveCallDto } from '@contracts/socket-events';
-import { type CallEvent } from '@telephony';
+import { type CallDirection, type CallStatus } from '@telephony';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 
-import { projectCall } from '@server/common/calls/call-projection';
 import { toLiveCall } from './live-call.mapper';
 
 /**
@@ -12,34 +11,61 @@ import { toLiveCall } from './live-call.mapper';
  * age it is history, not a live call.
  */
 const LIVE_WINDOW_HOURS = 12;
+/** The embedded database may hand timestamps over as text. */
+const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
- * Live calls for the REST resync and the socket's `calls:active`. Re-projected from the stored events, because the
- * `calls` row does not keep which phones ring right now. Operators see the calls that popped for them (call_pops)
- * or that they are on; supervisors, managers and admins see all.
+ * Live calls for the REST resync, the socket's `calls:active` and the wallboard, from the open calls' rows (the call
+ * pipeline keeps each row the fold of the call's events, the phones ringing now included). Operators see the calls
+ * that popped for them (call_pops) or that they are on; supervisors, managers and admins see all.
  */
 export class LiveCallsService {
   constructor(private readonly dataSource: DataSource) {}
 
   async listActive(viewer: Pick<Viewer, 'id' | 'role' | 'teamScope'>): Promise<LiveCallDto[]> {
     const everyone = seesAll(viewer);
-    const rows: { payload: CallEvent }[] = await this.dataSource.query(
-      `SELECT e.payload FROM call_events e
-       WHERE e.call_id IN (
-         SELECT c.id FROM calls c
-         WHERE c.status <> 'ended' AND c.started_at > now() - make_interval(hours => $1)
-           AND ($2 OR c.operator_id = ANY($3)
-             OR EXISTS (SELECT 1 FROM call_pops p WHERE p.call_id = c.id AND p.user_id = ANY($3))))
-       ORDER BY e.call_id, e.seq`,
+    const rows: LiveRow[] = await this.dataSource.query(
+      `SELECT c.id, c.direction, c.from_raw, c.from_e164, c.anonymous, c.to_raw, c.to_e164, c.queue, c.status,
+              c.ringing_agents, c.agent_extension, c.started_at, c.answered_at
+       FROM calls c
+       WHERE c.status <> 'ended' AND c.started_at > now() - make_interval(hours => $1)
+         AND ($2 OR c.operator_id = ANY($3)
+           OR EXISTS (SELECT 1 FROM call_pops p WHERE p.call_id = c.id AND p.user_id = ANY($3)))
+       ORDER BY c.started_at, c.id`,
       [LIVE_WINDOW_HOURS, everyone, scopeIds(viewer)],
     );
-    const byCall = new Map<string, CallEvent[]>();
-    for (const { payload } of rows) byCall.set(payload.callId, [...(byCall.get(payload.callId) ?? []), payload]);
-    return [...byCall.values()]
-      .flatMap((events) => {
-        const call = projectCall(events);
-        return call && call.status !== 'ended' ? [toLiveCall(call)] : [];
-      })
-      .sort((a, b) => a.startedAt.localeCompare(b.startedAt));
+    return rows.map((r) =>
+      toLiveCall({
+        id: r.id,
+        direction: r.direction,
+        fromRaw: r.from_raw,
+        fromE164: r.from_e164,
+        anonymous: r.anonymous,
+        toRaw: r.to_raw,
+        toE164: r.to_e164,
+        queue: r.queue,
+        status: r.status,
+        ringingAgents: r.ringing_agents,
+        agentExtension: r.agent_extension,
+        startedAt: iso(r.started_at),
+        answeredAt: r.answered_at === null ? null : iso(r.answered_at),
+      }),
+    );
   }
+}
+
+interface LiveRow {
+  id: string;
+  direction: CallDirection;
+  from_raw: string;
+  from_e164: string | null;
+  anonymous: boolean;
+  to_raw: string;
+  to_e164: string | null;
+  queue: string | null;
+  status: CallStatus;
+  ringing_agents: string[];
+  agent_extension: string | null;
+  started_at: Date | string;
+  answered_at: Date | string | null;
 }

@@ -38,6 +38,22 @@ export interface CallListRow {
   total?: string;
 }
 
+/** The columns of a call's row that say who calls whom and how far it got (the open and the live calls read them). */
+export type CallPartiesRow = Pick<
+  CallListRow,
+  | 'id'
+  | 'direction'
+  | 'from_raw'
+  | 'from_e164'
+  | 'anonymous'
+  | 'to_raw'
+  | 'to_e164'
+  | 'queue'
+  | 'agent_extension'
+  | 'started_at'
+  | 'answered_at'
+>;
+
 /** What a stored call's card is built from, and whether it reached the viewer. */
 export type CardCallRow = Pick<
   CallListRow,

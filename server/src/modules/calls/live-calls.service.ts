@@ -1,9 +1,10 @@
 import { type DataSource } from 'typeorm';
 
 import { type LiveCallDto } from '@contracts/socket-events';
-import { type CallDirection, type CallStatus } from '@telephony';
+import { type CallStatus } from '@telephony';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 
+import { type CallPartiesRow } from './calls.repository';
 import { toLiveCall } from './live-call.mapper';
 
 /**
@@ -11,8 +12,6 @@ import { toLiveCall } from './live-call.mapper';
  * age it is history, not a live call.
  */
 const LIVE_WINDOW_HOURS = 12;
-/** The embedded database may hand timestamps over as text. */
-const iso = (d: Date | string) => new Date(d).toISOString();
 
 /**
  * Live calls for the REST resync, the socket's `calls:active` and the wallboard, from the open calls' rows (the call
@@ -47,25 +46,12 @@ export class LiveCallsService {
         status: r.status,
         ringingAgents: r.ringing_agents,
         agentExtension: r.agent_extension,
-        startedAt: iso(r.started_at),
-        answeredAt: r.answered_at === null ? null : iso(r.answered_at),
+        startedAt: r.started_at.toISOString(),
+        answeredAt: r.answered_at?.toISOString() ?? null,
       }),
     );
   }
 }
 
-interface LiveRow {
-  id: string;
-  direction: CallDirection;
-  from_raw: string;
-  from_e164: string | null;
-  anonymous: boolean;
-  to_raw: string;
-  to_e164: string | null;
-  queue: string | null;
-  status: CallStatus;
-  ringing_agents: string[];
-  agent_extension: string | null;
-  started_at: Date | string;
-  answered_at: Date | string | null;
-}
+/** What of a calls row the live view shows: who calls whom, its status, and the phones ringing now. */
+type LiveRow = CallPartiesRow & { status: CallStatus; ringing_agents: string[] };

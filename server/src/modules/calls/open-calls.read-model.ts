@@ -2,22 +2,9 @@ import { type DataSource } from 'typeorm';
 
 import { type OpenCall, type Party, type ProviderSource } from '@telephony';
 
-import { type CallListRow } from './calls.repository';
+import { type CallPartiesRow } from './calls.repository';
 
-type OpenCallRow = Pick<
-  CallListRow,
-  | 'id'
-  | 'direction'
-  | 'from_raw'
-  | 'from_e164'
-  | 'anonymous'
-  | 'to_raw'
-  | 'to_e164'
-  | 'queue'
-  | 'agent_extension'
-  | 'started_at'
-  | 'answered_at'
-> & { linkedid: string | null; sip_call_id: string | null };
+type OpenCallRow = CallPartiesRow & { linkedid: string | null; sip_call_id: string | null };
 
 const EXTENSION = /^\d{2,6}$/;
 

@@ -955,7 +955,7 @@ export class SipProvider implements TelephonyProvider {
       // Members offered the call in this round; once every free member had it, wait `retryMs` before the next
       // round (Asterisk's `retry`), so phones that refuse at once are not hammered.
       const offered = new Set<string>();
-      while (!won && !active.cancelled && remaining() > 0) {
+      while (!won && !active.cancelled && remaining() > SHORTEST_OFFER_MS) {
         let free: string[] = [];
         try {
           free = availableMembers(queue.strategy, await queue.members(), this.roster.view(this.busyAgents()));
@@ -967,7 +967,11 @@ export class SipProvider implements TelephonyProvider {
           // Nobody free (the caller waits, hearing ringing, as in an Asterisk queue), or the round is over.
           const pause = offered.size > 0 ? (queue.retryMs ?? 5000) : 500;
           offered.clear();
-          await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, remaining()))));
+          // A pause that reaches the deadline ends the wait: a timer can fire a few ms before the clock says
+          // (libuv measures from the loop's cached time), which must not buy one more ring of a few ms.
+          const left = Math.max(0, remaining());
+          await new Promise((r) => setTimeout(r, Math.min(pause, left)));
+          if (pause >= left) break;
           continue;
         }
         const ring = queue.strategy === 'ringall' ? members : members.slice(0, 1);
@@ -1738,6 +1742,8 @@ function callerIdOf(from: string | undefined): CallerId {
   };
 }
 
+/** A queue offer with less time left than this is not made: no one answers a phone that rings this briefly. */
+const SHORTEST_OFFER_MS = 100;
 const RESTARTED = 'Q.850;cause=41;text="call center node restarted"';
 
 /** Sends a request; resolves with its final status, 'timeout' after `ms`, or the Error drachtio refused it with. */

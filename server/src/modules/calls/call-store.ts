@@ -1,5 +1,5 @@
 import { type Logger } from 'pino';
-import { type DataSource, type EntityManager } from 'typeorm';
+import { type DataSource } from 'typeorm';
 
 import { type CallEvent } from '@telephony';
 import { type CallerLink } from '@server/common/calls/call-change';
@@ -52,8 +52,9 @@ const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
 
 /**
  * The calls module's writer of `calls`, `call_events`, `call_pops` and `call_legs`, for the call pipeline: writes
- * arrive one per decided event and leave in batches, one transaction and four multi-row statements per flush,
- * never on the screens' path. Each write's promise resolves once it is committed; the pipeline acks the event then.
+ * arrive one per decided event and leave in batches, one statement per flush (four multi-row writes as
+ * data-modifying CTEs), never on the screens' path. Each write's promise resolves once it is committed; the pipeline
+ * acks the event then.
  *
  * What the database guarantees, whatever the pipeline's memory says: an event is stored once (`call_events`
  * primary key), a user gets one card per call (`call_pops` primary key), a leg once (`call_legs` primary key). A row
@@ -162,12 +163,7 @@ export class CallStore {
     for (let attempt = 0; ; attempt++) {
       const started = process.hrtime.bigint();
       try {
-        await this.dataSource.transaction((em) =>
-          writeBatch(
-            em,
-            batch.map((p) => p.write),
-          ),
-        );
+        await this.dataSource.query(WRITE_BATCH, batchParams(batch.map((p) => p.write)));
         this.options.onFlush?.(batch.length, Number(process.hrtime.bigint() - started) / 1e9);
         this.options.onCommitted?.(batch.map((p) => p.write.call));
         for (const p of batch) p.done();
@@ -196,7 +192,8 @@ export class CallStore {
   }
 }
 
-async function writeBatch(em: EntityManager, writes: CallWrite[]): Promise<void> {
+/** The parameters of WRITE_BATCH: the calls' newest records ($1–$28), the events, the pops and their legs. */
+function batchParams(writes: CallWrite[]): unknown[] {
   // The newest record of each call in the batch; the sip Call-ID from whichever event carried it.
   const latest = new Map<string, CallWrite & { sipCallId: string | null }>();
   for (const w of writes) {
@@ -205,7 +202,8 @@ async function writeBatch(em: EntityManager, writes: CallWrite[]): Promise<void>
   }
   const calls = [...latest.values()];
   const col = <T>(pick: (w: (typeof calls)[number]) => T) => calls.map(pick);
-  await em.query(UPSERT_CALLS, [
+  const pops = writes.flatMap((w) => w.pops);
+  return [
     col((w) => w.call.id),
     col((w) => w.call.linkedid),
     col((w) => w.sipCallId),
@@ -235,29 +233,21 @@ async function writeBatch(em: EntityManager, writes: CallWrite[]): Promise<void>
     col((w) => w.link?.kind === 'lead' && w.link.createdByThisCall),
     // JSON: unnest would flatten an array of arrays.
     col((w) => JSON.stringify(w.call.ringingAgents)),
-  ]);
-  await em.query(INSERT_EVENTS, [
     writes.map((w) => w.event.callId),
     writes.map((w) => w.event.seq),
     writes.map((w) => w.event.type),
     writes.map((w) => w.event.occurredAt),
     writes.map((w) => JSON.stringify(w.event)),
-  ]);
-  const pops = writes.flatMap((w) => w.pops);
-  if (pops.length === 0) return;
-  await em.query(INSERT_POPS, [
     pops.map((p) => p.callId),
     pops.map((p) => p.userId),
     pops.map((p) => p.extension),
     pops.map((p) => p.reason),
-  ]);
-  await em.query(INSERT_LEGS, [
     pops.map((p) => p.legId),
     pops.map((p) => p.callId),
     pops.map((p) => p.extension),
     pops.map((p) => p.userId),
     pops.map((p) => p.at),
-  ]);
+  ];
 }
 
 const UPSERT_CALLS = `
@@ -312,6 +302,21 @@ const INSERT_LEGS = `
   FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::uuid[], $5::timestamptz[]) AS x(id, call_id, extension, user_id, at)
   LEFT JOIN users u ON u.id = x.user_id
   ON CONFLICT (id) DO NOTHING`;
+
+/** `sql` with its placeholders $n numbered from `offset` + 1, to sit after another statement's. */
+const shifted = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+
+/**
+ * The whole batch in one statement: one round trip, and atomic without BEGIN and COMMIT. Sub-statements of one
+ * statement do not see each other's rows, and need not: none reads another's table, and the foreign keys from
+ * `call_events` and `call_legs` to `calls` are checked at the statement's end, after the calls' upsert.
+ */
+const WRITE_BATCH = `
+  WITH calls_written AS (${UPSERT_CALLS}),
+    events_written AS (${shifted(INSERT_EVENTS, 28)}),
+    pops_written AS (${shifted(INSERT_POPS, 33)}),
+    legs_written AS (${shifted(INSERT_LEGS, 37)})
+  SELECT 1`;
 
 /** The database is unreachable (rather than refusing the data): wait and try again. */
 export function isConnectionError(error: unknown): boolean {

@@ -19,6 +19,23 @@ const DEFAULT_EXTENSION = /^\d{2,5}$/;
  */
 export function toE164(input: string, options: NormalizeOptions = {}): string | null {
   const country = options.defaultCountry ?? 'RU';
+  const key = `${country} ${input}`;
+  const known = parsed.get(key);
+  if (known !== undefined) return known;
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  const e164 = parseE164(input, country);
+  parsed.set(key, e164);
+  return e164;
+}
+
+/**
+ * Numbers already parsed: libphonenumber's parse was the costliest step of a call's caller ID, and a call repeats
+ * its caller's number in every event (the AMI tracker and the pipeline both normalize it). Cleared when full.
+ */
+const parsed = new Map<string, string | null>();
+const PARSED_MAX = 10_000;
+
+function parseE164(input: string, country: CountryCode): string | null {
   let s = input
     .trim()
     .replace(/^(sip|tel):/i, '')
@@ -28,9 +45,9 @@ export function toE164(input: string, options: NormalizeOptions = {}): string | 
   if (s.startsWith('00')) s = `+${s.slice(2)}`;
   else if (country === 'RU' && s.startsWith('810') && s.length > 11) s = `+${s.slice(3)}`;
   else if (country === 'RU' && /^7\d{10}$/.test(s)) s = `+${s}`;
-  const parsed = parsePhoneNumberFromString(s, country);
-  if (!parsed || !parsed.isPossible()) return null;
-  return parsed.number;
+  const number = parsePhoneNumberFromString(s, country);
+  if (!number || !number.isPossible()) return null;
+  return number.number;
 }
 
 /** Last ten national digits: the RU fallback key when a stored number was saved in an odd form. */

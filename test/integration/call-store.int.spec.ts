@@ -178,4 +178,37 @@ describe('CallStore: batched writes of calls, call_events, call_pops and call_le
     await ds.query('DELETE FROM calls WHERE id = $1', [id]);
     await ds.query('DELETE FROM leads WHERE id = $1', [lead.id]);
   });
+
+  it('load(): the calls asked for in one turn share one statement, each gets its own; a malformed id fails alone', async () => {
+    const writer = new CallStore(ds, testLogger());
+    const [a, b] = [newCall(), newCall()];
+    const eventsA = events(a, '1001');
+    const eventsB = events(b, '1002').slice(0, 2);
+    await Promise.all([...writesOf(eventsA), ...writesOf(eventsB)].map((w) => writer.write(w)));
+    const statements: string[] = [];
+    const counting = {
+      query: (sql: string, params?: unknown[]) => {
+        statements.push(sql);
+        return ds.query(sql, params);
+      },
+    } as unknown as DataSource;
+    const store = new CallStore(counting, testLogger());
+    const unknown = randomUUID();
+    const [gotA, gotB, gotUnknown, gotAAgain, malformed] = await Promise.allSettled([
+      store.load(a),
+      store.load(b.toUpperCase()),
+      store.load(unknown),
+      store.load(a),
+      store.load('not-a-call'),
+    ]);
+    expect(statements).toHaveLength(1);
+    expect(gotA).toMatchObject({ status: 'fulfilled', value: { events: eventsA } });
+    expect(gotAAgain).toEqual(gotA);
+    expect(gotB).toMatchObject({ status: 'fulfilled', value: { events: eventsB } });
+    expect(gotUnknown).toEqual({ status: 'fulfilled', value: null });
+    expect(malformed).toMatchObject({ status: 'rejected', reason: { message: expect.stringContaining('not a UUID') } });
+    // a later turn asks again
+    expect(await store.load(b)).toMatchObject({ events: eventsB });
+    expect(statements).toHaveLength(2);
+  });
 });

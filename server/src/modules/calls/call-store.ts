@@ -64,6 +64,10 @@ const RETRY_MS = [100, 250, 500, 1_000, 2_000, 5_000];
  */
 export class CallStore {
   private queue: Pending[] = [];
+  private loads = new Map<
+    string,
+    { resolve: (stored: StoredCall | null) => void; reject: (error: unknown) => void }[]
+  >();
   private timer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
   private readonly flushDelayMs: number;
@@ -97,34 +101,34 @@ export class CallStore {
   }
 
   /**
-   * One statement, so a call taken over costs one round trip and one pooled connection on the pop's path (not three
-   * side by side), and its events, link and pops come from one snapshot.
+   * What is stored of a call, for a node that has not seen it (a takeover, a restart, or a new call: then nothing).
+   * The calls asked for in one event-loop turn share one statement: a backlog of new calls (a partition read in one
+   * batch) costs one round trip, not one per call. Events, link and pops come from one snapshot.
    */
-  async load(callId: string): Promise<StoredCall | null> {
-    const [row] = (await this.dataSource.query(
-      `SELECT
-         (SELECT json_agg(e.payload ORDER BY e.seq) FROM call_events e WHERE e.call_id = $1) AS events,
-         (SELECT json_agg(p.user_id) FROM call_pops p WHERE p.call_id = $1) AS popped,
-         c.contact_id, c.lead_id, c.operator_id, (l.source_call_id = c.id) AS lead_created
-       FROM (SELECT 1) AS one
-       LEFT JOIN calls c ON c.id = $1
-       LEFT JOIN leads l ON l.id = c.lead_id`,
-      [callId],
-    )) as {
-      events: CallEvent[] | null;
-      popped: string[] | null;
-      contact_id: string | null;
-      lead_id: string | null;
-      operator_id: string | null;
-      lead_created: boolean | null;
-    }[];
-    if (!row?.events) return null;
-    const link: CallerLink | null = row.contact_id
-      ? { kind: 'contact', contactId: row.contact_id }
-      : row.lead_id
-        ? { kind: 'lead', leadId: row.lead_id, createdByThisCall: row.lead_created === true }
-        : null;
-    return { events: row.events, link, operatorId: row.operator_id, popped: row.popped ?? [] };
+  load(callId: string): Promise<StoredCall | null> {
+    // Refused here, so a malformed id fails its own event only, not the calls it would share the statement with.
+    if (!UUID.test(callId)) return Promise.reject(new Error(`call id ${JSON.stringify(callId)} is not a UUID`));
+    return new Promise((resolve, reject) => {
+      const waiting = this.loads.get(callId);
+      if (waiting) waiting.push({ resolve, reject });
+      else this.loads.set(callId, [{ resolve, reject }]);
+      if (this.loads.size === 1 && !waiting) setImmediate(() => void this.loadAsked());
+    });
+  }
+
+  private async loadAsked(): Promise<void> {
+    const asked = this.loads;
+    this.loads = new Map();
+    try {
+      const rows = (await this.dataSource.query(LOAD_CALLS, [[...asked.keys()]])) as StoredRow[];
+      const byId = new Map(rows.map((row) => [row.call_id, row]));
+      for (const [id, waiting] of asked) {
+        const stored = storedCall(byId.get(id.toLowerCase()));
+        for (const w of waiting) w.resolve(stored);
+      }
+    } catch (error) {
+      for (const waiting of asked.values()) for (const w of waiting) w.reject(error);
+    }
   }
 
   private schedule(): void {
@@ -190,6 +194,37 @@ export class CallStore {
       }
     }
   }
+}
+
+interface StoredRow {
+  call_id: string;
+  events: CallEvent[] | null;
+  popped: string[] | null;
+  contact_id: string | null;
+  lead_id: string | null;
+  operator_id: string | null;
+  lead_created: boolean | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const LOAD_CALLS = `
+  SELECT x.id AS call_id,
+    (SELECT json_agg(e.payload ORDER BY e.seq) FROM call_events e WHERE e.call_id = x.id) AS events,
+    (SELECT json_agg(p.user_id) FROM call_pops p WHERE p.call_id = x.id) AS popped,
+    c.contact_id, c.lead_id, c.operator_id, (l.source_call_id = c.id) AS lead_created
+  FROM unnest($1::uuid[]) AS x(id)
+  LEFT JOIN calls c ON c.id = x.id
+  LEFT JOIN leads l ON l.id = c.lead_id`;
+
+function storedCall(row: StoredRow | undefined): StoredCall | null {
+  if (!row?.events) return null;
+  const link: CallerLink | null = row.contact_id
+    ? { kind: 'contact', contactId: row.contact_id }
+    : row.lead_id
+      ? { kind: 'lead', leadId: row.lead_id, createdByThisCall: row.lead_created === true }
+      : null;
+  return { events: row.events, link, operatorId: row.operator_id, popped: row.popped ?? [] };
 }
 
 /** The parameters of WRITE_BATCH: the calls' newest records ($1–$28), the events, the pops and their legs. */

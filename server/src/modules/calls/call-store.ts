@@ -227,7 +227,7 @@ function storedCall(row: StoredRow | undefined): StoredCall | null {
   return { events: row.events, link, operatorId: row.operator_id, popped: row.popped ?? [] };
 }
 
-/** The parameters of WRITE_BATCH: the calls' newest records ($1–$28), the events, the pops and their legs. */
+/** The parameters of WRITE_BATCH: the calls' newest records, the events, the pops and their legs, in that order. */
 function batchParams(writes: CallWrite[]): unknown[] {
   // The newest record of each call in the batch; the sip Call-ID from whichever event carried it.
   const latest = new Map<string, CallWrite & { sipCallId: string | null }>();
@@ -338,20 +338,27 @@ const INSERT_LEGS = `
   LEFT JOIN users u ON u.id = x.user_id
   ON CONFLICT (id) DO NOTHING`;
 
-/** `sql` with its placeholders $n numbered from `offset` + 1, to sit after another statement's. */
-const shifted = (sql: string, offset: number) => sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-
 /**
  * The whole batch in one statement: one round trip, and atomic without BEGIN and COMMIT. Sub-statements of one
  * statement do not see each other's rows, and need not: none reads another's table, and the foreign keys from
- * `call_events` and `call_legs` to `calls` are checked at the statement's end, after the calls' upsert.
+ * `call_events` and `call_legs` to `calls` are checked at the statement's end, after the calls' upsert. Each
+ * sub-statement's placeholders are renumbered to follow the previous one's, in the order batchParams gives them.
  */
-const WRITE_BATCH = `
-  WITH calls_written AS (${UPSERT_CALLS}),
-    events_written AS (${shifted(INSERT_EVENTS, 28)}),
-    pops_written AS (${shifted(INSERT_POPS, 33)}),
-    legs_written AS (${shifted(INSERT_LEGS, 37)})
-  SELECT 1`;
+const WRITE_BATCH = (() => {
+  let offset = 0;
+  const parts = Object.entries({
+    calls_written: UPSERT_CALLS,
+    events_written: INSERT_EVENTS,
+    pops_written: INSERT_POPS,
+    legs_written: INSERT_LEGS,
+  }).map(([name, sql]) => {
+    const numbers = [...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]));
+    const part = `${name} AS (${sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`)})`;
+    offset += Math.max(...numbers);
+    return part;
+  });
+  return `WITH ${parts.join(',\n')}\nSELECT 1`;
+})();
 
 /** The database is unreachable (rather than refusing the data): wait and try again. */
 export function isConnectionError(error: unknown): boolean {

@@ -54,6 +54,23 @@ export type CallPartiesRow = Pick<
   | 'answered_at'
 >;
 
+/** Those columns as the API names them (the call list's `CallDto` and the live calls both start from this). */
+export function callParties(r: CallPartiesRow) {
+  return {
+    id: r.id,
+    direction: r.direction,
+    fromRaw: r.from_raw,
+    fromE164: r.from_e164,
+    anonymous: r.anonymous,
+    toRaw: r.to_raw,
+    toE164: r.to_e164,
+    queue: r.queue,
+    agentExtension: r.agent_extension,
+    startedAt: r.started_at.toISOString(),
+    answeredAt: r.answered_at?.toISOString() ?? null,
+  };
+}
+
 /** What a stored call's card is built from, and whether it reached the viewer. */
 export type CardCallRow = Pick<
   CallListRow,

@@ -26,7 +26,7 @@ import { mayListen } from '@server/modules/recordings/recordings.service';
 import { type TeamScopeReadModel } from '@server/modules/teams/team-scope.read-model';
 
 import { callsError } from './calls.errors';
-import { CallsRepository, type CallListRow } from './calls.repository';
+import { callParties, CallsRepository, type CallListRow } from './calls.repository';
 
 export class CallsService {
   /** A contact merge moves this module's calls rows between contacts (and back on undo), in its transaction. */
@@ -136,19 +136,9 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 function toCallDto(r: CallListRow, viewer: Viewer): CallDto {
   const listens = mayListen(viewer, r.on_call);
   return {
-    id: r.id,
-    direction: r.direction,
+    ...callParties(r),
     status: r.status,
-    fromRaw: r.from_raw,
-    fromE164: r.from_e164,
-    anonymous: r.anonymous,
-    toRaw: r.to_raw,
-    toE164: r.to_e164,
-    queue: r.queue,
-    agentExtension: r.agent_extension,
     operatorId: r.operator_id,
-    startedAt: r.started_at.toISOString(),
-    answeredAt: iso(r.answered_at),
     endedAt: iso(r.ended_at),
     waitSeconds: r.wait_seconds,
     talkSeconds: r.talk_seconds,

@@ -4,7 +4,7 @@ import { type LiveCallDto } from '@contracts/socket-events';
 import { type CallStatus } from '@telephony';
 import { scopeIds, seesAll, type Viewer } from '@server/common/access/visibility';
 
-import { type CallPartiesRow } from './calls.repository';
+import { callParties, type CallPartiesRow } from './calls.repository';
 import { toLiveCall } from './live-call.mapper';
 
 /**
@@ -33,23 +33,7 @@ export class LiveCallsService {
        ORDER BY c.started_at, c.id`,
       [LIVE_WINDOW_HOURS, everyone, scopeIds(viewer)],
     );
-    return rows.map((r) =>
-      toLiveCall({
-        id: r.id,
-        direction: r.direction,
-        fromRaw: r.from_raw,
-        fromE164: r.from_e164,
-        anonymous: r.anonymous,
-        toRaw: r.to_raw,
-        toE164: r.to_e164,
-        queue: r.queue,
-        status: r.status,
-        ringingAgents: r.ringing_agents,
-        agentExtension: r.agent_extension,
-        startedAt: r.started_at.toISOString(),
-        answeredAt: r.answered_at?.toISOString() ?? null,
-      }),
-    );
+    return rows.map((r) => toLiveCall({ ...callParties(r), status: r.status, ringingAgents: r.ringing_agents }));
   }
 }
 

@@ -967,11 +967,7 @@ export class SipProvider implements TelephonyProvider {
           // Nobody free (the caller waits, hearing ringing, as in an Asterisk queue), or the round is over.
           const pause = offered.size > 0 ? (queue.retryMs ?? 5000) : 500;
           offered.clear();
-          // A pause that reaches the deadline ends the wait: a timer can fire a few ms before the clock says
-          // (libuv measures from the loop's cached time), which must not buy one more ring of a few ms.
-          const left = Math.max(0, remaining());
-          await new Promise((r) => setTimeout(r, Math.min(pause, left)));
-          if (pause >= left) break;
+          await new Promise((r) => setTimeout(r, Math.min(pause, Math.max(0, remaining()))));
           continue;
         }
         const ring = queue.strategy === 'ringall' ? members : members.slice(0, 1);
@@ -1742,7 +1738,11 @@ function callerIdOf(from: string | undefined): CallerId {
   };
 }
 
-/** A queue offer with less time left than this is not made: no one answers a phone that rings this briefly. */
+/**
+ * A queue offer with less time left than this is not made: no one answers a phone that rings this briefly. A wait
+ * that ends at the deadline can wake a few ms before the clock says (libuv times from the loop's cached time); the
+ * queue then ends instead of making one more offer of a few ms.
+ */
 const SHORTEST_OFFER_MS = 100;
 const RESTARTED = 'Q.850;cause=41;text="call center node restarted"';
 

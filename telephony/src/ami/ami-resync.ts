@@ -153,6 +153,7 @@ function adopt(r: Reducer, open: OpenCall): void {
     to: open.to,
     originUniqueid: key, // Asterisk's linkedid is the uniqueid of the call's first channel
     live: [],
+    legs: [],
     createdAtMs: Date.parse(open.startedAt),
     ...(answeredAtMs === undefined ? {} : { answeredAtMs }),
     answered: answeredAtMs !== undefined,

@@ -206,11 +206,20 @@ function refineDirection(
   }
 }
 
+/** The call's channels that have not hung up, in the order they joined it. */
+function liveLegs(r: Reducer, call: TrackedCall): TrackedChannel[] {
+  return call.legs.flatMap((uid) => {
+    const c = r.d.peekChannel(uid);
+    return c && c.callKey === call.key && !c.hungUp ? [c] : [];
+  });
+}
+
 /** The leg of the outside party: the caller, or for an operator's own call the carrier leg. */
 export function customerLeg(r: Reducer, call: TrackedCall): TrackedChannel | undefined {
   const origin = r.d.peekChannel(call.originUniqueid);
   if (origin && origin.role !== 'agent' && !origin.hungUp) return origin;
-  for (const c of r.d.channels.values()) if (c.callKey === call.key && !c.hungUp && c.role === 'trunk') return c;
+  const trunk = liveLegs(r, call).find((c) => c.role === 'trunk');
+  if (trunk) return trunk;
   return origin && !origin.hungUp ? origin : undefined;
 }
 
@@ -224,24 +233,19 @@ function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefine
   const call = r.callOf(main);
   if (!call || !main) return;
   const bridgeId = ev.fields.bridgeuniqueid;
-  if (bridgeId) {
-    const ch = r.d.channel(main.uniqueid);
-    if (ch) ch.bridge = bridgeId;
-  }
+  if (bridgeId) r.d.enterBridge(main.uniqueid, bridgeId);
   const count = Number(ev.fields.bridgenumchannels ?? '0');
   const bridgeType = (ev.fields.bridgetype ?? '').toLowerCase();
   if (count < 2 || bridgeType === 'holding' || bridgeType === 'parking') return;
   if (!call.answered) {
     // Two parties now talk: the operator is a live agent leg other than the caller's, else the caller itself.
-    const agentLeg = [...r.d.channels.values()].find(
-      (c) => c.callKey === call.key && !c.hungUp && c.uniqueid !== call.originUniqueid && c.role === 'agent',
-    );
+    const agentLeg = liveLegs(r, call).find((c) => c.uniqueid !== call.originUniqueid && c.role === 'agent');
     const agentId = agentLeg?.agentId ?? r.d.peekChannel(call.originUniqueid)?.agentId;
     r.answer(call, agentId, agentLeg?.uniqueid ?? main.uniqueid);
     return;
   }
   if (!bridgeId) return;
-  const members = [...r.d.channels.values()].filter((c) => c.bridge === bridgeId && !c.hungUp);
+  const members = r.d.bridgeMembers(bridgeId);
   const customer = customerLeg(r, call);
   if (!customer || !members.some((c) => c.uniqueid === customer.uniqueid)) return;
   // Prefer the operator who just entered; otherwise one who is not already the call's operator.
@@ -255,6 +259,5 @@ function onBridgeEnter(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefine
 
 function onBridgeLeave(r: Reducer, ev: AmiEvent, main: TrackedChannel | undefined): void {
   if (!main || main.bridge === undefined || main.bridge !== ev.fields.bridgeuniqueid) return;
-  const ch = r.d.channel(main.uniqueid);
-  if (ch) delete ch.bridge;
+  r.d.leaveBridge(main.uniqueid);
 }

@@ -256,6 +256,7 @@ export class Reducer {
     const call = d.call(callKey);
     if (call) {
       call.live.push(ch.uniqueid);
+      call.legs.push(ch.uniqueid);
     } else {
       this.createCall(ch, snap, provisional && snap.presentation !== undefined);
     }
@@ -317,6 +318,7 @@ export class Reducer {
       to,
       originUniqueid: ch.uniqueid,
       live: [ch.uniqueid],
+      legs: [ch.uniqueid],
       createdAtMs: this.now,
       answered: false,
       held: false,
@@ -343,9 +345,11 @@ export class Reducer {
     }
     ch.callKey = target.key;
     if (!ch.hungUp && !target.live.includes(ch.uniqueid)) target.live.push(ch.uniqueid);
+    if (!target.legs.includes(ch.uniqueid)) target.legs.push(ch.uniqueid);
     if (ch.agentId && !target.agentId && target.answered) target.agentId = ch.agentId;
     if (old) {
       old.live = old.live.filter((u) => u !== ch.uniqueid);
+      old.legs = old.legs.filter((u) => u !== ch.uniqueid);
       if (old.live.length === 0) this.endCall(old, ch.uniqueid);
     }
   }

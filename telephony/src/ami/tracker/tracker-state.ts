@@ -77,6 +77,11 @@ export interface TrackedCall {
   unannounced?: true;
   /** Uniqueids of channels currently in the call and not hung up. */
   live: string[];
+  /**
+   * Uniqueids of every channel that joined the call, hung up or not: what the call's end forgets, and where its legs
+   * are looked up, without going through the channels of every other call in progress.
+   */
+  legs: string[];
   createdAtMs: number;
   answeredAtMs?: number;
   answered: boolean;
@@ -154,6 +159,8 @@ export interface TrackerState {
    * consultation gets a linkedid of its own from Asterisk; its channels belong to the customer's call.
    */
   consultations: ReadonlyMap<string, string>;
+  /** BridgeUniqueid → uniqueids of the channels in it (those whose `bridge` it is), in the order they entered. */
+  bridges: ReadonlyMap<string, readonly string[]>;
   lastTimestampMs: number;
 }
 
@@ -163,7 +170,15 @@ export interface ReduceResult {
 }
 
 export function initialTrackerState(): TrackerState {
-  return { calls: new Map(), channels: new Map(), agents: {}, ended: [], consultations: new Map(), lastTimestampMs: 0 };
+  return {
+    calls: new Map(),
+    channels: new Map(),
+    agents: {},
+    ended: [],
+    consultations: new Map(),
+    bridges: new Map(),
+    lastTimestampMs: 0,
+  };
 }
 
 /** Keys come from the wire: never let `constructor` or `__proto__` resolve to inherited members. */
@@ -197,6 +212,7 @@ export class Draft {
   agents: Record<string, AgentInfo>;
   ended: Readonly<Record<string, true>>[];
   consultations: ReadonlyMap<string, string>;
+  bridges: ReadonlyMap<string, readonly string[]>;
   lastTimestampMs: number;
   readonly events: TelephonyEvent[] = [];
   /** Copy-on-write only: what this reduction already copied. */
@@ -207,6 +223,7 @@ export class Draft {
   private callsCopied: boolean;
   private channelsCopied: boolean;
   private consultationsCopied: boolean;
+  private bridgesCopied: boolean;
 
   constructor(
     readonly base: TrackerState,
@@ -218,8 +235,10 @@ export class Draft {
     this.agents = base.agents as Record<string, AgentInfo>;
     this.ended = base.ended as Readonly<Record<string, true>>[];
     this.consultations = base.consultations;
+    this.bridges = base.bridges;
     this.lastTimestampMs = base.lastTimestampMs;
     this.endedCopied = this.agentsCopied = this.callsCopied = this.channelsCopied = this.consultationsCopied = inPlace;
+    this.bridgesCopied = inPlace;
     if (!inPlace) {
       this.touchedCalls = new Set();
       this.touchedChannels = new Set();
@@ -250,12 +269,21 @@ export class Draft {
     return this.consultations as Map<string, string>;
   }
 
+  private writableBridges(): Map<string, readonly string[]> {
+    if (!this.bridgesCopied) {
+      this.bridges = new Map(this.bridges);
+      this.bridgesCopied = true;
+    }
+    return this.bridges as Map<string, readonly string[]>;
+  }
+
   call(key: string): TrackedCall | undefined {
     const c = this.calls.get(key);
     if (!c || !this.touchedCalls || this.touchedCalls.has(key)) return c;
     const copy: TrackedCall = {
       ...c,
       live: [...c.live],
+      legs: [...c.legs],
       ringing: { ...c.ringing },
       losingLegs: [...c.losingLegs],
       transfers: [...c.transfers],
@@ -322,10 +350,46 @@ export class Draft {
       this.writableConsultations().delete(linkedid);
       this.remember(linkedid);
     }
+    const legs = this.calls.get(key)?.legs ?? [];
     this.remember(key);
     this.writableCalls().delete(key);
     const channels = this.writableChannels();
-    for (const [uid, ch] of channels) if (ch.callKey === key) channels.delete(uid);
+    for (const uid of legs) {
+      const ch = channels.get(uid);
+      if (ch?.callKey !== key) continue;
+      if (ch.bridge !== undefined) this.unlist(ch.bridge, uid);
+      channels.delete(uid);
+    }
+  }
+
+  /** The channel entered bridge `bridgeId` (and so left any other it was in). */
+  enterBridge(uniqueid: string, bridgeId: string): void {
+    const ch = this.channel(uniqueid);
+    if (!ch || ch.bridge === bridgeId) return;
+    if (ch.bridge !== undefined) this.unlist(ch.bridge, uniqueid);
+    this.writableBridges().set(bridgeId, [...(this.bridges.get(bridgeId) ?? []), uniqueid]);
+    ch.bridge = bridgeId;
+  }
+
+  leaveBridge(uniqueid: string): void {
+    const ch = this.channel(uniqueid);
+    if (ch?.bridge === undefined) return;
+    this.unlist(ch.bridge, uniqueid);
+    delete ch.bridge;
+  }
+
+  /** The channels in bridge `bridgeId` that have not hung up, in the order they entered. */
+  bridgeMembers(bridgeId: string): TrackedChannel[] {
+    return (this.bridges.get(bridgeId) ?? []).flatMap((uid) => {
+      const ch = this.channels.get(uid);
+      return ch && !ch.hungUp ? [ch] : [];
+    });
+  }
+
+  private unlist(bridgeId: string, uniqueid: string): void {
+    const rest = (this.bridges.get(bridgeId) ?? []).filter((u) => u !== uniqueid);
+    if (rest.length > 0) this.writableBridges().set(bridgeId, rest);
+    else this.writableBridges().delete(bridgeId);
   }
 
   private remember(key: string): void {
@@ -359,6 +423,7 @@ export class Draft {
         agents: this.agents,
         ended: this.ended,
         consultations: this.consultations,
+        bridges: this.bridges,
         lastTimestampMs: this.lastTimestampMs,
       },
       events: this.events,

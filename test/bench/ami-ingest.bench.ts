@@ -8,10 +8,11 @@ import { fileURLToPath } from 'node:url';
 import Manager from 'asterisk-manager';
 
 import { parseAmiText } from '@telephony/ami/ami-frame-parser';
-import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
+import { messageFromFrame } from '@telephony/ami/ami-message';
 import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
 import { createTelephonyProvider, type TelephonyEvent } from '@telephony';
 import { amiCallsInProgress } from '@test/support/telephony/ami-calls-in-progress';
+import { amiEventsOf } from '@test/support/telephony/ami-test-events';
 
 /**
  * AMI ingest throughput on a recorded Asterisk 22 trace (100 concurrent calls), replayed in socket-sized chunks
@@ -242,15 +243,10 @@ export async function runAmiIngestBench(): Promise<BenchFigure[]> {
     Array.from({ length: Math.ceil(t.length / CHUNK) }, (_, i) => t.slice(i * CHUNK, (i + 1) * CHUNK));
   const chunks = chunked(text);
   const expectedEvents = text.match(/^Event: /gm)?.length ?? 0;
-  const amiEvents = (t: string) =>
-    parseAmiText(t)
-      .frames.map((f) => messageFromFrame(f))
-      .filter((m): m is AmiEvent => m.event !== undefined);
-  const trace = amiEvents(text);
+  const trace = amiEventsOf(text);
   const reference = reduceAll(initialTrackerState(), trace, DEFAULT_TRACKER_CONFIG).events;
-  const firstSecond = Math.floor(Number(trace.find((e) => e.fields.timestamp)?.fields.timestamp));
-  const busy = amiCallsInProgress(CALLS_IN_PROGRESS, firstSecond);
-  const busyState = reduceAll(initialTrackerState(), amiEvents(busy), DEFAULT_TRACKER_CONFIG).state;
+  const busy = amiCallsInProgress(CALLS_IN_PROGRESS, trace);
+  const busyState = reduceAll(initialTrackerState(), amiEventsOf(busy), DEFAULT_TRACKER_CONFIG).state;
   const busyReference = reduceAll(busyState, trace, DEFAULT_TRACKER_CONFIG).events;
 
   const [baseline, production, busyProduction] = await measureInTurns(

@@ -8,8 +8,6 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 
 import { type CallEvent, type TelephonyEvent } from '@telephony';
-import { parseAmiText } from '@telephony/ami/ami-frame-parser';
-import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
 import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
 import { RedisCallBus } from '@server/common/bus/redis-call-bus';
 import { cpuShares, cpuSnapshot } from '@test/bench/cpu-share';
@@ -17,6 +15,7 @@ import { type Figure } from '@test/bench/figure';
 import { suitePrefix, testLogger } from '@test/support/api-server';
 import { startRedis } from '@test/support/services/redis';
 import { waitFor } from '@test/support/services/ports';
+import { amiEventsOf } from '@test/support/telephony/ami-test-events';
 
 /** The partitions composeNode's bus uses by default (PIPELINE_PARTITIONS). */
 const PARTITIONS = 16;
@@ -148,10 +147,7 @@ export async function runPipelineBench(databaseUrl: string): Promise<Figure[]> {
 
 /** The call events the AMI tracker makes of a recorded trace (the adapter's own pure reducer). */
 function callEventsOf(text: string): CallEvent[] {
-  const ami = parseAmiText(text)
-    .frames.map((f) => messageFromFrame(f))
-    .filter((m): m is AmiEvent => m.event !== undefined);
-  const { events } = reduceAll(initialTrackerState(), ami, DEFAULT_TRACKER_CONFIG);
+  const { events } = reduceAll(initialTrackerState(), amiEventsOf(text), DEFAULT_TRACKER_CONFIG);
   return events.filter((e: TelephonyEvent): e is CallEvent => 'callId' in e);
 }
 

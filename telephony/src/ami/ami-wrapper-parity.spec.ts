@@ -4,11 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { AmiConnection } from '@telephony/ami/ami-connection';
-import { parseAmiText } from '@telephony/ami/ami-frame-parser';
-import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
+import { type AmiEvent } from '@telephony/ami/ami-message';
 import { AmiSurrogateServer } from '@telephony/ami/ami-surrogate-server';
 import { DEFAULT_TRACKER_CONFIG, initialTrackerState, reduceAll } from '@telephony/ami/call-tracker';
 import type { TelephonyEvent } from '@telephony/model/call-event';
+import { amiEventsOf } from '@test/support/telephony/ami-test-events';
 
 /**
  * The live path reads a TCP socket in whatever reads the kernel delivers, through AmiConnection (asterisk-manager's
@@ -53,9 +53,7 @@ afterAll(async () => {
 describe('AmiConnection over a socket vs parseAmiText of the whole trace', () => {
   it.each(files)('%s normalizes identically both ways', async (file) => {
     const text = readFileSync(`${DIR}${file}`, 'utf8').replace(/^Asterisk Call Manager\/[^\n]*\n/, '');
-    const ours = parseAmiText(text)
-      .frames.map((f) => messageFromFrame(f))
-      .filter((m): m is AmiEvent => m.event !== undefined);
+    const ours = amiEventsOf(text);
     received.length = 0;
     server.broadcast(text);
     await server.waitFor(() => received.length >= ours.length, 5000);

@@ -3,8 +3,6 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { parseAmiText } from '@telephony/ami/ami-frame-parser';
-import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
 import {
   DEFAULT_TRACKER_CONFIG,
   initialTrackerState,
@@ -13,6 +11,7 @@ import {
   type TrackerState,
 } from '@telephony/ami/call-tracker';
 import { amiCallsInProgress } from '@test/support/telephony/ami-calls-in-progress';
+import { amiEventsOf } from '@test/support/telephony/ami-test-events';
 
 /**
  * A centre taking 100 calls a second of a few minutes each has some 20,000 calls in progress. An event of one call
@@ -22,11 +21,6 @@ import { amiCallsInProgress } from '@test/support/telephony/ami-calls-in-progres
  */
 const DIR = fileURLToPath(new URL('../../../test/fixtures/ami/22/', import.meta.url));
 const files = readdirSync(DIR).filter((f) => f.endsWith('.txt'));
-
-const toEvents = (text: string): AmiEvent[] =>
-  parseAmiText(text)
-    .frames.map((f) => messageFromFrame(f))
-    .filter((m): m is AmiEvent => m.event !== undefined);
 
 /** A map that counts how often it is walked whole (iterated, or its keys, values or entries listed). */
 class CountingMap<K, V> extends Map<K, V> {
@@ -64,11 +58,10 @@ function bridgesAgree(state: TrackerState): void {
 
 describe('the call tracker with other calls in progress', () => {
   it.each(files)('%s: no event walks the channels or calls of every call in progress', (file) => {
-    const trace = toEvents(readFileSync(`${DIR}${file}`, 'utf8'));
-    const firstSecond = Math.floor(Number(trace.find((e) => e.fields.timestamp)?.fields.timestamp ?? '1'));
+    const trace = amiEventsOf(readFileSync(`${DIR}${file}`, 'utf8'));
     const held = reduceAll(
       initialTrackerState(),
-      toEvents(amiCallsInProgress(200, firstSecond)),
+      amiEventsOf(amiCallsInProgress(200, trace)),
       DEFAULT_TRACKER_CONFIG,
     ).state;
     expect(held.calls.size).toBe(200);
@@ -97,7 +90,7 @@ describe('the call tracker with other calls in progress', () => {
   it('forgets an ended call’s channels and bridge, hung up or not, and only them', () => {
     const { state } = reduceAll(
       initialTrackerState(),
-      toEvents(readFileSync(`${DIR}queue-answered.txt`, 'utf8')),
+      amiEventsOf(readFileSync(`${DIR}queue-answered.txt`, 'utf8')),
       DEFAULT_TRACKER_CONFIG,
     );
     expect(state.calls.size).toBe(0);

@@ -17,6 +17,7 @@ import {
   type TrackerState,
 } from '@telephony/ami/call-tracker';
 import type { CallEnded, CallEvent, TelephonyEvent } from '@telephony/model/call-event';
+import { amiEventsOf } from '@test/support/telephony/ami-test-events';
 
 /**
  * Replays real Asterisk 22 AMI traces (recorded by the PBX helper into test/fixtures/ami/22) through our frame
@@ -31,11 +32,6 @@ const files = (() => {
   }
 })();
 
-const toEvents = (text: string): AmiEvent[] =>
-  parseAmiText(text)
-    .frames.map((f) => messageFromFrame(f))
-    .filter((m): m is AmiEvent => m.event !== undefined);
-
 const isCall = (e: TelephonyEvent): e is CallEvent => 'callId' in e;
 const summary = (events: TelephonyEvent[]) =>
   events.filter(isCall).map((e) => `${e.callId}:${e.type}:${'agentId' in e ? (e.agentId ?? '') : ''}`);
@@ -43,7 +39,7 @@ const summary = (events: TelephonyEvent[]) =>
 function replay(file: string) {
   const text = readFileSync(`${DIR}${file}`, 'utf8');
   const parsed = parseAmiText(text);
-  const { events, state } = reduceAll(initialTrackerState(), toEvents(text), DEFAULT_TRACKER_CONFIG);
+  const { events, state } = reduceAll(initialTrackerState(), amiEventsOf(text), DEFAULT_TRACKER_CONFIG);
   const calls = new Map<string, CallEvent[]>();
   for (const e of events.filter(isCall)) calls.set(e.callId, [...(calls.get(e.callId) ?? []), e]);
   const ended = events.filter((e): e is CallEnded => e.type === 'call.ended');
@@ -107,7 +103,7 @@ const CASES: Record<string, (r: ReturnType<typeof replay>) => void> = {
       expect(e.from).toEqual({ raw: 'anonymous', e164: null, extension: null, name: null, anonymous: true });
     }
     expect(JSON.stringify(r.events)).not.toMatch(/9160003399/);
-    const newchannel = toEvents(r.text).find((e) => e.event === 'Newchannel')!;
+    const newchannel = amiEventsOf(r.text).find((e) => e.event === 'Newchannel')!;
     expect(Date.parse(r.of('call.created')[0]!.occurredAt)).toBe(
       Math.round(Number(newchannel.fields.timestamp) * 1000),
     );
@@ -208,7 +204,7 @@ describe('AMI fixtures (Asterisk 22)', () => {
       };
       let s: TrackerState = freeze(initialTrackerState());
       const out: TelephonyEvent[] = [];
-      for (const e of toEvents(r.text)) {
+      for (const e of amiEventsOf(r.text)) {
         const step = reduceAmiEvent(s, e, DEFAULT_TRACKER_CONFIG);
         s = freeze(step.state);
         out.push(...step.events);
@@ -219,7 +215,7 @@ describe('AMI fixtures (Asterisk 22)', () => {
     it('reduces in place, as the provider does, to the same events and state as the pure reducer', () => {
       let s = initialTrackerState();
       const out: TelephonyEvent[] = [];
-      for (const e of toEvents(r.text)) {
+      for (const e of amiEventsOf(r.text)) {
         const step = reduceAmiEventInPlace(s, e, DEFAULT_TRACKER_CONFIG);
         s = step.state;
         out.push(...step.events);
@@ -229,7 +225,7 @@ describe('AMI fixtures (Asterisk 22)', () => {
     });
 
     it('gives the same result when every frame is delivered twice, and in any chunking', () => {
-      const evs = toEvents(r.text);
+      const evs = amiEventsOf(r.text);
       const twice = reduceAll(
         initialTrackerState(),
         evs.flatMap((e) => [e, e]),
@@ -247,7 +243,7 @@ describe('AMI fixtures (Asterisk 22)', () => {
     });
 
     it('closes calls that ended during an outage from their Cdr records after resync, once', () => {
-      const all = toEvents(r.text);
+      const all = amiEventsOf(r.text);
       const cut = all.findIndex((e) => e.event === 'Hangup');
       if (cut < 0) return;
       const before = reduceAll(initialTrackerState(), all.slice(0, cut), DEFAULT_TRACKER_CONFIG);

@@ -1,9 +1,12 @@
+import type { AmiEvent } from '@telephony/ami/ami-message';
+
 /**
- * AMI text of `calls` inbound calls in progress, started a second before `atSeconds` (PBX epoch seconds): each rings
- * operator 1001 through a queue member's Local channel pair, and its caller's leg is up, as app_queue leaves a call
- * waiting for an answer. Replayed before a recorded trace, it gives the tracker the state of a busy centre.
+ * AMI text of `calls` inbound calls in progress, started a second before `trace`'s first event: each rings operator
+ * 1001 through a queue member's Local channel pair, and its caller's leg is up, as app_queue leaves a call waiting
+ * for an answer. Replayed before the trace, it gives the tracker the state of a busy centre.
  */
-export function amiCallsInProgress(calls: number, atSeconds: number): string {
+export function amiCallsInProgress(calls: number, trace: readonly AmiEvent[]): string {
+  const atSeconds = Math.floor(Number(trace.find((e) => e.fields.timestamp)?.fields.timestamp ?? '1'));
   const frames: string[] = [];
   const header = (event: string) => [`Event: ${event}`, `Timestamp: ${atSeconds - 1}.000000`];
   for (let i = 0; i < calls; i++) {

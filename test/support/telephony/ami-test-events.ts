@@ -1,4 +1,5 @@
-import type { AmiEvent } from '@telephony/ami/ami-message';
+import { parseAmiText } from '@telephony/ami/ami-frame-parser';
+import { messageFromFrame, type AmiEvent } from '@telephony/ami/ami-message';
 
 /** Builders of hand-written AMI events for unit tests (shape of Asterisk ≥12 channel snapshots). */
 
@@ -29,6 +30,13 @@ export function amiEvent(
   variables: Record<string, Record<string, string>> = {},
 ): AmiEvent {
   return { event, fields: { event, timestamp: ts.toFixed(6), ...fields }, lists: {}, variables };
+}
+
+/** The events of AMI wire text (a recorded trace), as our frame parser reads them; responses left out. */
+export function amiEventsOf(text: string): AmiEvent[] {
+  return parseAmiText(text)
+    .frames.map((f) => messageFromFrame(f))
+    .filter((m): m is AmiEvent => m.event !== undefined);
 }
 
 /** Serializes events back to AMI wire text (CRLF, blank line between frames). */

@@ -1,6 +1,8 @@
 import { type Logger } from 'pino';
 import { type DataSource } from 'typeorm';
 
+import { RestAfterRun } from '@server/common/jobs/rest-after-run';
+
 import { AnalyticsRollupsRepository, BIN_MS, binOf } from './analytics-rollups.repository';
 
 /** The whole bins of a range that a report reads from rollups; `stale` are bins of it whose refresh is pending. */
@@ -17,12 +19,6 @@ export interface AnalyticsRollupsOptions {
 }
 
 const RETRY_MS = 5_000;
-/**
- * A refresh recomputes whole bins, and the current bin of a centre taking 100 calls a second ends with 90,000 calls
- * (0.5–0.7 s a refresh). So the next refresh waits at least this many times as long as the last one took: on every
- * node the rollups take at most a fifth of one database connection, whatever the size of the bin.
- */
-const REST_FACTOR = 4;
 
 /**
  * Keeps the call rollups in step with `calls`, off the call pipeline's path: the pipeline (after a batch commits)
@@ -42,8 +38,11 @@ export class AnalyticsRollupsService {
   private stopped = false;
   private crmTimer: NodeJS.Timeout | undefined;
   private crmRunning: Promise<void> | undefined;
-  /** Epoch ms before which no refresh starts by the timer (see REST_FACTOR). */
-  private restUntil = 0;
+  /**
+   * A refresh recomputes whole bins, and the current bin of a centre taking 100 calls a second ends with 90,000 calls
+   * (0.5–0.7 s a refresh): the timer lets it rest after each.
+   */
+  private readonly rest = new RestAfterRun();
 
   constructor(
     dataSource: DataSource,
@@ -120,7 +119,7 @@ export class AnalyticsRollupsService {
         this.timer = undefined;
         void this.refresh();
       },
-      Math.max(ms, this.restUntil - Date.now()),
+      Math.max(ms, this.rest.untilMs - Date.now()),
     );
     this.timer.unref();
   }
@@ -142,7 +141,7 @@ export class AnalyticsRollupsService {
         },
       )
       .then((retryMs) => {
-        this.restUntil = Date.now() + REST_FACTOR * (Date.now() - started);
+        this.rest.ran(started);
         for (const b of bins) this.refreshing.delete(b);
         this.running = undefined;
         if (this.dirty.size > 0) this.schedule(retryMs ?? this.options.delayMs ?? 500);

@@ -2,6 +2,7 @@ import { type TelephonyProvider } from '@telephony';
 import { DEFAULT_ANALYTICS_TZ, DEFAULT_SHORT_ABANDON_SECONDS } from '@contracts/dto/analytics';
 import { type WallboardDto } from '@contracts/dto/wallboard';
 import { type LiveCallDto } from '@contracts/socket-events';
+import { RestAfterRun } from '@server/common/jobs/rest-after-run';
 import { type Logger } from '@server/common/logger/logger';
 import { NO_REALTIME, type RealtimeSink } from '@server/common/realtime/realtime-sink';
 import { type AgentsService } from '@server/modules/agents/agents.service';
@@ -27,21 +28,17 @@ export interface WallboardServiceOptions {
 }
 
 /**
- * A snapshot reads the day's calls: 25 ms at 10,000 calls, 0.8 s at a million (a centre taking 100 calls a second
- * gets there in three hours). So the next push waits at least this many times as long as the last snapshot took: on
- * every node the wallboard takes at most a fifth of the database's time for it, and updates a little less often.
- */
-const REST_FACTOR = 4;
-
-/**
  * The supervisors' wallboard: a snapshot computed from the database (calls + agent states) and the live calls,
  * served by GET /api/wallboard and pushed as `wallboard:update` to the supervisor and manager rooms whenever a
  * call or agent event arrives, throttled so a burst of events costs one query round per `throttleMs`.
  */
 export class WallboardService {
   private lastPushAt = 0;
-  /** Epoch ms before which no push starts (see REST_FACTOR). */
-  private restUntil = 0;
+  /**
+   * A snapshot reads the day's calls: 25 ms at 10,000 calls, 0.8 s at a million (a centre taking 100 calls a second
+   * gets there in three hours). The next push rests after each, and the board updates a little less often.
+   */
+  private readonly rest = new RestAfterRun();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private dirty = false;
@@ -93,7 +90,10 @@ export class WallboardService {
     if (this.stopped) return;
     this.dirty = true;
     if (this.timer || this.running) return;
-    const wait = Math.max(0, Math.max(this.lastPushAt + (this.options.throttleMs ?? 500), this.restUntil) - Date.now());
+    const wait = Math.max(
+      0,
+      Math.max(this.lastPushAt + (this.options.throttleMs ?? 500), this.rest.untilMs) - Date.now(),
+    );
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.running = this.push().finally(() => {
@@ -115,7 +115,7 @@ export class WallboardService {
     this.lastPushAt = Date.now();
     try {
       const board = await this.snapshot();
-      this.restUntil = Date.now() + REST_FACTOR * (Date.now() - this.lastPushAt);
+      this.rest.ran(this.lastPushAt);
       const realtime = this.options.realtime ?? NO_REALTIME;
       realtime.emitToRole('supervisor', 'wallboard:update', board);
       realtime.emitToRole('manager', 'wallboard:update', board);

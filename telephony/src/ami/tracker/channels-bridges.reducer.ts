@@ -218,9 +218,7 @@ function liveLegs(r: Reducer, call: TrackedCall): TrackedChannel[] {
 export function customerLeg(r: Reducer, call: TrackedCall): TrackedChannel | undefined {
   const origin = r.d.peekChannel(call.originUniqueid);
   if (origin && origin.role !== 'agent' && !origin.hungUp) return origin;
-  const trunk = liveLegs(r, call).find((c) => c.role === 'trunk');
-  if (trunk) return trunk;
-  return origin && !origin.hungUp ? origin : undefined;
+  return liveLegs(r, call).find((c) => c.role === 'trunk') ?? (origin && !origin.hungUp ? origin : undefined);
 }
 
 /**

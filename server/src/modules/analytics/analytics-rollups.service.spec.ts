@@ -3,6 +3,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import { AnalyticsRollupsService } from './analytics-rollups.service';
 
+/*
+ * A fake database under fake timers stands in for PostgreSQL here: what is tested is the timer's wait after a slow
+ * refresh, and a real server cannot be made slow on demand. test/integration/analytics-rollups.int.spec.ts runs the
+ * rollups themselves against PostgreSQL.
+ */
 describe('AnalyticsRollupsService: refreshing a busy bin', () => {
   afterEach(() => {
     vi.useRealTimers();

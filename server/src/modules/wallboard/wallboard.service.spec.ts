@@ -7,6 +7,11 @@ import { type AgentsService } from '@server/modules/agents/agents.service';
 import { type WallboardRepository } from './wallboard.repository';
 import { WallboardService } from './wallboard.service';
 
+/*
+ * A fake repository under fake timers stands in for PostgreSQL here: what is tested is the wait after a slow
+ * snapshot, and a real server cannot be made slow on demand. test/integration/wallboard.int.spec.ts runs the
+ * wallboard itself: sipp calls through Asterisk, PostgreSQL, and the pushes over Socket.IO.
+ */
 describe('WallboardService: pushing while the day grows', () => {
   afterEach(() => {
     vi.useRealTimers();
